@@ -1,0 +1,1 @@
+"""Undersigned: a Slack bot that runs coalition sign-on letter drives."""

@@ -1,0 +1,63 @@
+"""Builds the Bolt app: a Web API client on SLACK_API_URL, services in context, handlers."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+import handlers
+from bot.access import Organizers
+from bot.letters import Letters
+from bot.settings import Settings
+from bot.storage import Store
+
+
+def build_app(settings: Settings, store: Store) -> AsyncApp:
+    settings.require_slack_credentials()
+    assert settings.slack_bot_token is not None
+    client = AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url,
+        retry_handlers=retry_handlers(),
+    )
+    signing_secret = settings.slack_signing_secret
+    app = AsyncApp(
+        name="undersigned",
+        client=client,
+        # Socket Mode needs no signing secret; an empty one keeps Bolt from reading the env.
+        signing_secret=signing_secret.get_secret_value() if signing_secret else "",
+    )
+    organizers = Organizers(
+        users=settings.organizers, group=settings.organizer_group, client=client
+    )
+    letters = Letters(store=store, client=client, organizers=organizers, zone=settings.timezone)
+
+    async def provide_services(
+        context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
+    ) -> None:
+        context["settings"] = settings
+        context["store"] = store
+        context["letters"] = letters
+        await next()
+
+    app.middleware(provide_services)
+    handlers.register(app)
+    return app
+
+
+def retry_handlers() -> list[AsyncRetryHandler]:
+    """Retry what Slack asks us to retry: rate limits (after Retry-After), 5xx, dropped
+    connections."""
+    return [
+        AsyncConnectionErrorRetryHandler(max_retry_count=2),
+        AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+        AsyncServerErrorRetryHandler(max_retry_count=2),
+    ]

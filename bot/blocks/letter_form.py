@@ -1,0 +1,199 @@
+"""The "new letter" modal and the reading of its submitted state.
+
+Each input block's `block_id` and its element's `action_id` are both the `Field` value,
+so `view.state.values[field][field]` is where the answer lives and a validation error
+can point at the field by name.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from bot.blocks.text import escape, mrkdwn, plain, truncate
+from bot.storage.schema import ADDRESSEE_MAX, TITLE_MAX
+
+CALLBACK_ID = "letter_form"
+BODY_INPUT_MAX = 3000
+CHANNELS_MAX = 20
+
+
+class Field(StrEnum):
+    TITLE = "title"
+    ADDRESSEE = "addressee"
+    BODY = "body"
+    DEADLINE = "deadline"
+    CHANNELS = "channels"
+    LEADS = "leads"
+    GOAL = "goal"
+
+
+@dataclass(frozen=True, slots=True)
+class DraftPreview:
+    """Letter text already taken from a message, shown in the form instead of an input."""
+
+    id: int
+    length: int
+    opening: str
+
+
+@dataclass(frozen=True, slots=True)
+class LetterFormValues:
+    """What the organizer entered, as Slack sent it; checking it is bot.letters' job."""
+
+    title: str
+    addressee: str
+    body: str | None
+    deadline: int | None
+    channels: tuple[str, ...]
+    leads: tuple[str, ...]
+    goal: str | None
+    origin_channel: str | None
+    draft_id: int | None
+
+
+def build_letter_form(
+    *, origin_channel: str | None, draft: DraftPreview | None, initial_deadline: datetime
+) -> dict[str, Any]:
+    metadata = {"origin": origin_channel, "draft": draft.id if draft else None}
+    channels: dict[str, Any] = {
+        "type": "multi_conversations_select",
+        "action_id": Field.CHANNELS,
+        "placeholder": plain("Coalition channels"),
+        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+        "max_selected_items": CHANNELS_MAX,
+    }
+    if origin_channel and origin_channel.startswith(("C", "G")):
+        channels["initial_conversations"] = [origin_channel]
+    return {
+        "type": "modal",
+        "callback_id": CALLBACK_ID,
+        "private_metadata": json.dumps(metadata),
+        "title": plain("New sign-on letter"),
+        "submit": plain("Post letter"),
+        "close": plain("Cancel"),
+        "blocks": [
+            _text_input(Field.TITLE, "Title", TITLE_MAX, placeholder="Protect our communities"),
+            _text_input(
+                Field.ADDRESSEE,
+                "Addressed to",
+                ADDRESSEE_MAX,
+                placeholder="The Honorable …, Secretary of Homeland Security",
+            ),
+            _body_preview(draft) if draft else _body_input(),
+            {
+                "type": "input",
+                "block_id": Field.DEADLINE,
+                "label": plain("Deadline"),
+                "hint": plain("Sign-ons close at this time, shown in your own timezone."),
+                "element": {
+                    "type": "datetimepicker",
+                    "action_id": Field.DEADLINE,
+                    "initial_date_time": int(initial_deadline.timestamp()),
+                },
+            },
+            {
+                "type": "input",
+                "block_id": Field.CHANNELS,
+                "label": plain("Post in channels"),
+                "hint": plain("I join public channels myself; invite me to private ones first."),
+                "element": channels,
+            },
+            {
+                "type": "input",
+                "block_id": Field.LEADS,
+                "optional": True,
+                "label": plain("Leads"),
+                "hint": plain("Leads can manage this letter and get its tally and final list."),
+                "element": {
+                    "type": "multi_users_select",
+                    "action_id": Field.LEADS,
+                    "placeholder": plain("Choose people"),
+                },
+            },
+            {
+                "type": "input",
+                "block_id": Field.GOAL,
+                "optional": True,
+                "label": plain("Goal (number of signers)"),
+                "element": {
+                    "type": "number_input",
+                    "action_id": Field.GOAL,
+                    "is_decimal_allowed": False,
+                    "min_value": "1",
+                    "max_value": "100000",
+                },
+            },
+        ],
+    }
+
+
+def read_letter_form(view: dict[str, Any]) -> LetterFormValues:
+    values = view["state"]["values"]
+
+    def answer(field: Field) -> dict[str, Any]:
+        answer: dict[str, Any] = values.get(field, {}).get(field, {})
+        return answer
+
+    metadata = json.loads(view.get("private_metadata") or "{}")
+    deadline = answer(Field.DEADLINE).get("selected_date_time")
+    return LetterFormValues(
+        title=answer(Field.TITLE).get("value") or "",
+        addressee=answer(Field.ADDRESSEE).get("value") or "",
+        body=answer(Field.BODY).get("value") if Field.BODY in values else None,
+        deadline=int(deadline) if deadline is not None else None,
+        channels=tuple(answer(Field.CHANNELS).get("selected_conversations") or ()),
+        leads=tuple(answer(Field.LEADS).get("selected_users") or ()),
+        goal=answer(Field.GOAL).get("value"),
+        origin_channel=metadata.get("origin"),
+        draft_id=metadata.get("draft"),
+    )
+
+
+def _text_input(field: Field, label: str, max_length: int, *, placeholder: str) -> dict[str, Any]:
+    return {
+        "type": "input",
+        "block_id": field,
+        "label": plain(label),
+        "hint": plain(f"Up to {max_length:,} characters."),
+        "element": {
+            "type": "plain_text_input",
+            "action_id": field,
+            "max_length": max_length,
+            "placeholder": plain(placeholder),
+        },
+    }
+
+
+def _body_input() -> dict[str, Any]:
+    return {
+        "type": "input",
+        "block_id": Field.BODY,
+        "label": plain("Letter text"),
+        "hint": plain(
+            f"Up to {BODY_INPUT_MAX:,} characters here. For a longer letter, paste it as a "
+            "message, then use the message's ⋮ menu → Start a sign-on drive."
+        ),
+        "element": {
+            "type": "plain_text_input",
+            "action_id": Field.BODY,
+            "multiline": True,
+            "max_length": BODY_INPUT_MAX,
+        },
+    }
+
+
+def _body_preview(draft: DraftPreview) -> dict[str, Any]:
+    opening = escape(truncate(" ".join(draft.opening.split()), 200))
+    return {
+        "type": "context",
+        "elements": [
+            mrkdwn(
+                f"*Letter text* is taken from the message: {draft.length:,} characters, "
+                f"starting “{opening}”"
+            )
+        ],
+    }

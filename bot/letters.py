@@ -1,0 +1,256 @@
+"""Running a drive: starting a letter, finding it again, closing and reopening it.
+
+`Letters` is what handlers call. It checks who may act, checks what they entered,
+stores the result and has the posted copies follow; handlers only translate between
+Slack payloads and these calls.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.access import Organizers
+from bot.blocks.letter_form import DraftPreview, Field, LetterFormValues
+from bot.blocks.text import escape, message_text_to_plain
+from bot.errors import FormErrors, NotAllowed, UserFacingError
+from bot.models import Letter, LetterStatus, NewLetter
+from bot.slack_ops import ChannelResult, attached_text, publish_letter, refresh_posts
+from bot.storage import Store
+from bot.storage.schema import ADDRESSEE_MAX, TITLE_MAX
+
+# Longer than any real letter (the longest we have seen is about 17,000 characters);
+# past this a paste has almost surely gone wrong.
+BODY_MAX = 100_000
+GOAL_MAX = 100_000
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LETTER_REF = re.compile(r"#?(\d{1,9})")
+_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,30}")
+_USER_ID = re.compile(r"[UW][A-Z0-9]{2,30}")
+
+
+@dataclass(frozen=True, slots=True)
+class Launch:
+    """A letter just started, and how posting it went in each channel."""
+
+    letter: Letter
+    results: list[ChannelResult]
+
+
+class Letters:
+    def __init__(
+        self, *, store: Store, client: AsyncWebClient, organizers: Organizers, zone: ZoneInfo
+    ) -> None:
+        self._store = store
+        self._client = client
+        self._organizers = organizers
+        self._zone = zone
+
+    # Starting a letter
+
+    async def require_organizer(self, user: str) -> None:
+        if not await self._organizers.includes(user):
+            raise NotAllowed(
+                "Only organizers can start a sign-on letter. If you should be one, ask whoever "
+                f"runs Undersigned to add your member ID (`{escape(user)}`) to `ORGANIZERS`."
+            )
+
+    def default_deadline(self, now: datetime) -> datetime:
+        """A week from today at 5 p.m., where the coalition works."""
+        day = (now.astimezone(self._zone) + timedelta(days=7)).date()
+        return datetime.combine(day, time(17, 0), tzinfo=self._zone)
+
+    async def draft_from_message(
+        self, message: dict[str, Any], *, user: str, channel: str, now: datetime
+    ) -> DraftPreview:
+        """Keep the letter in `message` (its text file, else its text) for the form."""
+        await self.require_organizer(user)
+        text = await attached_text(self._client, message)
+        if text is None:
+            text = message_text_to_plain(message.get("text") or "")
+        body = clean_body(text)
+        if not body:
+            raise UserFacingError("That message has no text to use as a letter.")
+        if len(body) > BODY_MAX:
+            raise UserFacingError(
+                f"That message is {len(body):,} characters; a letter can be up to {BODY_MAX:,}."
+            )
+        source = f"{channel}/{message.get('ts', '')}"
+        draft_id = await self._store.save_draft(body, source=source, created_by=user, now=now)
+        return DraftPreview(id=draft_id, length=len(body), opening=body[:200])
+
+    async def prepare(self, values: LetterFormValues, *, user: str, now: datetime) -> NewLetter:
+        """Check a submitted letter form; raises FormErrors to show against its fields."""
+        await self.require_organizer(user)
+        if values.draft_id is not None:
+            body = await self._store.draft(values.draft_id, created_by=user)
+            if body is None:
+                raise UserFacingError(
+                    "The letter text from that message is no longer here (drafts are kept for "
+                    "a day). Use *Start a sign-on drive* on the message again."
+                )
+        else:
+            body = values.body or ""
+        return check_new_letter(values, body=body, created_by=user, now=now)
+
+    async def launch(self, new: NewLetter, *, draft_id: int | None, now: datetime) -> Launch:
+        letter = await self._store.create_letter(new, now=now, draft_id=draft_id)
+        results = await publish_letter(
+            self._client, self._store, letter, count=self.count(letter), zone=self._zone
+        )
+        return Launch(await self._reloaded(letter), results)
+
+    # Managing letters
+
+    async def visible_to(self, user: str, *, include_closed: bool) -> list[Letter]:
+        """The letters `user` may manage: all of them for organizers, else their own."""
+        letters = await self._store.letters()
+        if not await self._organizers.includes(user):
+            letters = [letter for letter in letters if user in (letter.created_by, *letter.leads)]
+            if not letters:
+                raise NotAllowed("Only organizers and a letter's leads can list letters.")
+        return letters if include_closed else [letter for letter in letters if letter.is_open]
+
+    async def close(self, ref: str, *, user: str, channel: str) -> Launch:
+        letter = await self._managed(ref, user=user, channel=channel, status=LetterStatus.OPEN)
+        if not letter.is_open:
+            raise UserFacingError(f"Letter #{letter.id} is already closed.")
+        return await self._set_status(letter, LetterStatus.CLOSED)
+
+    async def reopen(self, ref: str, *, user: str, channel: str, now: datetime) -> Launch:
+        letter = await self._managed(ref, user=user, channel=channel, status=LetterStatus.CLOSED)
+        if letter.is_open:
+            raise UserFacingError(f"Letter #{letter.id} is already open.")
+        if letter.deadline <= now:
+            raise UserFacingError(
+                f"Letter #{letter.id}'s deadline has passed, so reopening it would close it "
+                "again at once. Give it a later deadline first."
+            )
+        return await self._set_status(letter, LetterStatus.OPEN)
+
+    async def post_missing(self, ref: str, *, user: str, channel: str) -> Launch:
+        """Post the letter in the channels where posting failed before."""
+        letter = await self._managed(ref, user=user, channel=channel, status=LetterStatus.OPEN)
+        if not letter.unposted_channels:
+            raise UserFacingError(f"Letter #{letter.id} is already posted in all its channels.")
+        results = await publish_letter(
+            self._client, self._store, letter, count=self.count(letter), zone=self._zone
+        )
+        return Launch(await self._reloaded(letter), results)
+
+    def count(self, letter: Letter) -> int:
+        """Signers so far. Sign-ons are not taken yet, so every letter has none."""
+        return 0
+
+    async def _set_status(self, letter: Letter, status: LetterStatus) -> Launch:
+        letter = await self._store.set_status(letter.id, status)
+        results = await refresh_posts(self._client, letter, count=self.count(letter), zone=self._zone)
+        return Launch(letter, results)
+
+    async def _managed(self, ref: str, *, user: str, channel: str, status: LetterStatus) -> Letter:
+        letter = await self._find(ref, channel=channel, status=status)
+        if not await self._organizers.may_manage(user, letter):
+            raise NotAllowed(
+                f"Only organizers and the leads of letter #{letter.id} can manage it."
+            )
+        return letter
+
+    async def _find(self, ref: str, *, channel: str, status: LetterStatus) -> Letter:
+        """The letter `ref` names, or the only letter with `status` in `channel`."""
+        ref = ref.strip()
+        if ref:
+            match = _LETTER_REF.fullmatch(ref)
+            if match is None:
+                raise UserFacingError(
+                    f"“{escape(ref)}” isn't a letter number. `/letter list` shows them."
+                )
+            letter = await self._store.letter(int(match.group(1)))
+            if letter is None:
+                raise UserFacingError(f"There's no letter #{match.group(1)}. `/letter list` shows them.")
+            return letter
+        candidates = await self._store.letters_in_channel(channel, status=status)
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            raise UserFacingError(
+                f"There's no {status.value} letter in this channel. Add the letter's number, "
+                "such as `#3`; `/letter list` shows them."
+            )
+        numbers = ", ".join(f"#{letter.id} {escape(letter.title)}" for letter in candidates)
+        raise UserFacingError(
+            f"This channel has {len(candidates)} {status.value} letters ({numbers}). "
+            "Add the number of the one you mean."
+        )
+
+    async def _reloaded(self, letter: Letter) -> Letter:
+        return await self._store.letter(letter.id) or letter
+
+
+def clean_body(text: str) -> str:
+    """A letter's text as it will be stored and posted: same words, tidy edges."""
+    return _CONTROL_CHARACTERS.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def check_new_letter(
+    values: LetterFormValues, *, body: str, created_by: str, now: datetime
+) -> NewLetter:
+    """A NewLetter from the form's values, or FormErrors naming each field to fix."""
+    errors: dict[str, str] = {}
+    title = " ".join(_CONTROL_CHARACTERS.sub("", values.title).split())
+    if not title:
+        errors[Field.TITLE] = "Give the letter a title."
+    elif len(title) > TITLE_MAX:
+        errors[Field.TITLE] = f"Keep the title to {TITLE_MAX} characters."
+    addressee = " ".join(_CONTROL_CHARACTERS.sub("", values.addressee).split())
+    if not addressee:
+        errors[Field.ADDRESSEE] = "Say who the letter is addressed to."
+    elif len(addressee) > ADDRESSEE_MAX:
+        errors[Field.ADDRESSEE] = f"Keep this to {ADDRESSEE_MAX} characters."
+    body = clean_body(body)
+    if not body:
+        errors[Field.BODY] = "Paste the letter's text."
+    elif len(body) > BODY_MAX:
+        errors[Field.BODY] = f"A letter can be up to {BODY_MAX:,} characters."
+    deadline = None
+    if values.deadline is None:
+        errors[Field.DEADLINE] = "Choose when sign-ons close."
+    else:
+        deadline = datetime.fromtimestamp(values.deadline, UTC)
+        if deadline <= now:
+            errors[Field.DEADLINE] = "The deadline has to be in the future."
+    channels = tuple(dict.fromkeys(values.channels))
+    if not channels:
+        errors[Field.CHANNELS] = "Choose at least one channel to post the letter in."
+    elif not all(_CHANNEL_ID.fullmatch(channel) for channel in channels):
+        errors[Field.CHANNELS] = "Choose channels only; a letter can't be posted in a DM."
+    leads = tuple(dict.fromkeys(values.leads))
+    if not all(_USER_ID.fullmatch(user) for user in leads):
+        errors[Field.LEADS] = "Choose leads from the list of people."
+    goal = None
+    if values.goal:
+        try:
+            goal = int(values.goal)
+        except ValueError:
+            errors[Field.GOAL] = "The goal is a whole number of signers, such as 100."
+        else:
+            if not 0 < goal <= GOAL_MAX:
+                errors[Field.GOAL] = f"The goal is a number from 1 to {GOAL_MAX:,}."
+    if errors:
+        raise FormErrors(errors)
+    assert deadline is not None
+    return NewLetter(
+        title=title,
+        addressee=addressee,
+        body=body,
+        deadline=deadline,
+        channels=channels,
+        leads=leads,
+        goal=goal,
+        created_by=created_by,
+    )

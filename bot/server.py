@@ -1,0 +1,61 @@
+"""Running the app: Socket Mode with an app-level token, else HTTP on PORT."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+
+from bot.app import build_app
+from bot.settings import Settings
+from bot.storage import Store
+
+logger = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+
+async def serve(settings: Settings) -> None:
+    """Run until cancelled."""
+    async with Store(settings.database_url) as store:
+        app = build_app(settings, store)
+        if settings.slack_app_token is not None:
+            await serve_socket_mode(app, settings.slack_app_token.get_secret_value())
+        else:
+            await serve_http(app, store, port=settings.port)
+
+
+def build_web_app(app: AsyncApp, store: Store) -> web.Application:
+    """Bolt's endpoint at /slack/events, plus /healthz for load balancers."""
+    web_app = app.web_app(path=EVENTS_PATH)
+
+    async def healthz(_: web.Request) -> web.Response:
+        healthy = await store.ping()
+        return web.json_response({"ok": healthy}, status=200 if healthy else 503)
+
+    web_app.router.add_get(HEALTH_PATH, healthz)
+    return web_app
+
+
+async def serve_http(app: AsyncApp, store: Store, *, port: int) -> None:
+    runner = web.AppRunner(build_web_app(app, store))
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, port=port).start()
+        logger.info("HTTP mode: listening on port %d at %s", port, EVENTS_PATH)
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+async def serve_socket_mode(app: AsyncApp, app_token: str) -> None:
+    handler = AsyncSocketModeHandler(app, app_token, web_client=app.client)
+    logger.info("Socket Mode: connecting to Slack")
+    try:
+        await handler.start_async()
+    finally:
+        await handler.close_async()

@@ -1,0 +1,172 @@
+"""Runtime configuration: one settings object, read from the environment or `.env`.
+
+Nothing else in the project reads `os.environ`. Configuration mistakes surface as a
+`ConfigurationError` whose `guide()` tells a person what to fix and where to find it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SLACK_APPS_PAGE = "https://api.slack.com/apps"
+
+# Where each credential lives in Slack's app settings, for the start-up guide.
+WHERE_TO_FIND = {
+    "SLACK_BOT_TOKEN": (
+        "the Bot User OAuth Token (starts with xoxb-): "
+        f"{SLACK_APPS_PAGE} → your app → OAuth & Permissions"
+    ),
+    "SLACK_SIGNING_SECRET": (
+        f"{SLACK_APPS_PAGE} → your app → Basic Information → App Credentials → Signing Secret"
+    ),
+    "SLACK_APP_TOKEN": (
+        "an app-level token with the connections:write scope (starts with xapp-): "
+        f"{SLACK_APPS_PAGE} → your app → Basic Information → App-Level Tokens"
+    ),
+}
+
+
+class ConfigurationError(Exception):
+    """Settings that cannot run the bot, as (variable, what is wrong) pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{name}: {problem}" for name, problem in problems))
+        self.problems = problems
+
+    def guide(self) -> str:
+        lines = ["Undersigned can't start yet:", ""]
+        for name, problem in self.problems:
+            lines.append(f"  {name}: {problem}")
+            if name in WHERE_TO_FIND:
+                lines.append(f"      Find it here: {WHERE_TO_FIND[name]}")
+        lines += [
+            "",
+            "Set these in the environment or in a .env file (copy .env.example to start).",
+            "No Slack app yet? Create one from manifest.yml in one paste: "
+            f"{SLACK_APPS_PAGE} → Create New App → From a manifest. The README walks through it.",
+        ]
+        return "\n".join(lines)
+
+
+class Settings(BaseSettings):
+    """Everything Undersigned can be configured with; names match the interface contract."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    database_url: str = "sqlite+aiosqlite:///undersigned.db"
+    port: int = Field(default=3000, ge=1, le=65535)
+    organizers: Annotated[frozenset[str], NoDecode] = frozenset()
+    organizer_group: str | None = None
+    timezone: Annotated[ZoneInfo, NoDecode] = ZoneInfo("America/New_York")
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError("this is not a bot token; bot tokens start with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value():
+            return None
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("this is not an app-level token; app-level tokens start with xapp-")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url_shape(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be a URL such as https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        # Accept the plain URLs people copy from hosting dashboards.
+        for plain, driver in (("sqlite://", "sqlite+aiosqlite://"),
+                              ("postgresql://", "postgresql+asyncpg://"),
+                              ("postgres://", "postgresql+asyncpg://")):
+            if value.startswith(plain):
+                return driver + value.removeprefix(plain)
+        return value
+
+    @field_validator("organizers", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("organizers")
+    @classmethod
+    def _user_ids(cls, value: frozenset[str]) -> frozenset[str]:
+        wrong = sorted(user for user in value if not user[:1] in {"U", "W"})
+        if wrong:
+            raise ValueError(
+                f"expected Slack user IDs such as U012AB3CD, got {', '.join(wrong)} "
+                "(a member ID is under the person's profile → ⋮ → Copy member ID)"
+            )
+        return value
+
+    @field_validator("organizer_group")
+    @classmethod
+    def _group_id(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("S"):
+            raise ValueError(f"expected a user group ID such as S0614TZR7, got {value}")
+        return value or None
+
+    @field_validator("timezone", mode="before")
+    @classmethod
+    def _zone(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(
+                    f"unknown time zone {value!r}; use a name such as America/New_York"
+                ) from None
+        return value
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+    def require_slack_credentials(self) -> None:
+        """Raise a ConfigurationError unless the bot has what it needs to talk to Slack."""
+        problems = []
+        if self.slack_bot_token is None:
+            problems.append(("SLACK_BOT_TOKEN", "not set"))
+        if not self.socket_mode and self.slack_signing_secret is None:
+            problems.append(
+                ("SLACK_SIGNING_SECRET", "not set (needed in HTTP mode, when SLACK_APP_TOKEN is unset)")
+            )
+        if problems:
+            raise ConfigurationError(problems)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings from the environment, turning validation errors into a guide."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        raise ConfigurationError(
+            [(str(e["loc"][0]).upper(), _describe(e)) for e in error.errors()]
+        ) from None
+
+
+def _describe(error: Any) -> str:
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return message[0].lower() + message[1:] if message else "invalid value"

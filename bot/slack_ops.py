@@ -1,0 +1,136 @@
+"""Every Slack Web API call the bot makes on its own initiative lives here.
+
+Letters go into channels and posted copies are kept current; each channel is handled
+on its own, so a channel that fails is reported and never stops the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks.letter import build_letter_messages
+from bot.models import Letter
+from bot.storage import Store
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelResult:
+    """How posting or updating a letter went in one channel; `error` is Slack's code."""
+
+    channel_id: str
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+async def publish_letter(
+    client: AsyncWebClient, store: Store, letter: Letter, *, count: int, zone: ZoneInfo
+) -> list[ChannelResult]:
+    """Post the letter in each channel it has not been posted in yet."""
+    messages = build_letter_messages(letter=letter, count=count, zone=zone)
+
+    async def post_in(channel: str) -> ChannelResult:
+        try:
+            await _join_if_public(client, channel)
+            head = await client.chat_postMessage(channel=channel, **messages[0])
+            ts = str(head["ts"])
+            await store.record_post(letter.id, channel, ts)
+            for continuation in messages[1:]:
+                await client.chat_postMessage(channel=channel, thread_ts=ts, **continuation)
+        except SlackApiError as error:
+            logger.exception("Posting letter %s in %s failed", letter.id, channel)
+            return ChannelResult(channel, str(error.response.get("error", "unknown_error")))
+        return ChannelResult(channel)
+
+    return list(await asyncio.gather(*(post_in(channel) for channel in letter.unposted_channels)))
+
+
+async def refresh_posts(
+    client: AsyncWebClient, letter: Letter, *, count: int, zone: ZoneInfo
+) -> list[ChannelResult]:
+    """Rewrite every posted copy's head message, e.g. after the letter closed."""
+    head = build_letter_messages(letter=letter, count=count, zone=zone)[0]
+
+    async def update_in(channel: str, ts: str) -> ChannelResult:
+        try:
+            await client.chat_update(channel=channel, ts=ts, **head)
+        except SlackApiError as error:
+            logger.exception("Updating letter %s in %s failed", letter.id, channel)
+            return ChannelResult(channel, str(error.response.get("error", "unknown_error")))
+        return ChannelResult(channel)
+
+    return list(
+        await asyncio.gather(
+            *(update_in(post.channel_id, post.ts) for post in letter.posts if post.ts is not None)
+        )
+    )
+
+
+async def _join_if_public(client: AsyncWebClient, channel: str) -> None:
+    try:
+        await client.conversations_join(channel=channel)
+    except SlackApiError as error:
+        # Private channels can't be joined, only invited to; if the bot was invited,
+        # posting works, and if not, chat.postMessage says so with not_in_channel.
+        if error.response.get("error") != "method_not_supported_for_channel_type":
+            raise
+
+
+async def tell_privately(
+    client: AsyncWebClient, *, user: str, channel: str | None, text: str
+) -> None:
+    """Show `user` a message only they can see: in `channel` if possible, else by DM."""
+    if channel is not None:
+        try:
+            await client.chat_postEphemeral(channel=channel, user=user, text=text)
+            return
+        except SlackApiError:
+            logger.info("Ephemeral message to %s in %s failed; sending a DM", user, channel)
+    await client.chat_postMessage(channel=user, text=text)
+
+
+# A letter file larger than this is not a letter.
+ATTACHMENT_MAX_BYTES = 1_000_000
+_TEXT_FILETYPES = {"text", "markdown", "txt", "md"}
+
+
+async def attached_text(client: AsyncWebClient, message: dict[str, Any]) -> str | None:
+    """The text of the first plain-text file attached to `message`, if there is one."""
+    for file in message.get("files") or ():
+        is_text = str(file.get("mimetype", "")).startswith("text/") or file.get(
+            "filetype"
+        ) in _TEXT_FILETYPES
+        url = file.get("url_private_download") or file.get("url_private")
+        if not (is_text and url and int(file.get("size") or 0) <= ATTACHMENT_MAX_BYTES):
+            continue
+        if not _is_slack_host(url, client.base_url):
+            logger.warning("Ignoring an attachment hosted outside Slack: %s", urlsplit(url).netloc)
+            continue
+        headers = {"Authorization": f"Bearer {client.token}"}
+        timeout = aiohttp.ClientTimeout(total=30)
+        async with aiohttp.ClientSession(timeout=timeout) as session, session.get(
+            url, headers=headers
+        ) as response:
+            response.raise_for_status()
+            data = await response.content.read(ATTACHMENT_MAX_BYTES + 1)
+        return data[:ATTACHMENT_MAX_BYTES].decode("utf-8", errors="replace")
+    return None
+
+
+def _is_slack_host(url: str, api_url: str) -> bool:
+    """Only Slack's own hosts (or the configured API host) ever see the bot token."""
+    host = urlsplit(url).hostname or ""
+    return host == urlsplit(api_url).hostname or host.endswith((".slack.com", ".slack-gov.com"))

@@ -1,0 +1,13 @@
+"""Slack surfaces: each module parses one kind of payload, acks, calls bot/, answers."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from handlers import commands, shortcuts, views
+
+
+def register(app: AsyncApp) -> None:
+    commands.register(app)
+    shortcuts.register(app)
+    views.register(app)

@@ -1,0 +1,42 @@
+"""The message shortcut that starts a drive from a letter pasted (or attached) in Slack."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks.letter_form import build_letter_form
+from bot.errors import UserFacingError
+from bot.letters import Letters
+
+START_DRIVE_CALLBACK = "start_drive"
+
+
+def register(app: AsyncApp) -> None:
+    app.message_shortcut(START_DRIVE_CALLBACK)(start_drive)
+
+
+async def start_drive(
+    ack: AsyncAck,
+    shortcut: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    letters: Letters,
+) -> None:
+    await ack()
+    now = datetime.now(UTC)
+    channel = shortcut["channel"]["id"]
+    try:
+        draft = await letters.draft_from_message(
+            shortcut["message"], user=shortcut["user"]["id"], channel=channel, now=now
+        )
+    except UserFacingError as problem:
+        await respond(str(problem))
+        return
+    form = build_letter_form(
+        origin_channel=channel, draft=draft, initial_deadline=letters.default_deadline(now)
+    )
+    await client.views_open(trigger_id=shortcut["trigger_id"], view=form)
