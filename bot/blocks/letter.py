@@ -25,6 +25,7 @@ from bot.models import Letter
 
 SIGN_ON_ACTION = "signon_open"
 COUNT_BLOCK = "letter_count"
+TEXT_BLOCK_PREFIX = "letter_text_"
 
 # Where a long text may be cut, best first: after a blank line, a line, a sentence, a word.
 _BREAKS = (
@@ -74,7 +75,10 @@ def build_letter_messages(*, letter: Letter, count: int, zone: ZoneInfo) -> list
         *([_sign_on_actions(letter)] if letter.is_open else []),
         count_block(letter=letter, count=count),
     ]
-    sections = [{"type": "section", "text": plain(piece)} for piece in split_text(letter.body)]
+    sections = [
+        {"type": "section", "block_id": f"{TEXT_BLOCK_PREFIX}{n}", "text": plain(piece)}
+        for n, piece in enumerate(split_text(letter.body))
+    ]
     room = MESSAGE_BLOCKS_MAX - len(top) - len(bottom)
     if len(sections) <= room:
         head_sections, rest = sections, []

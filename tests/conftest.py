@@ -1,0 +1,69 @@
+"""Fixtures: a fake Slack, a real SQLite store on a temp file, and the app behind HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer
+
+from bot.app import build_app
+from bot.server import EVENTS_PATH, build_web_app
+from bot.settings import Settings
+from bot.storage import Store
+from tests.fake_slack import TOKEN, FakeSlack
+from tests.slack_driver import SIGNING_SECRET, SlackDriver
+
+ORGANIZER = "UORGANIZER"
+LEAD = "ULEAD"
+MEMBER = "UMEMBER"
+ZONE = ZoneInfo("America/New_York")
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, fake_slack: FakeSlack) -> Settings:
+    return Settings(
+        _env_file=None,
+        slack_bot_token=TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_app_token=None,
+        slack_api_url=fake_slack.api_url,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'undersigned.db'}",
+        port=3000,
+        organizers=frozenset({ORGANIZER}),
+        organizer_group=None,
+        timezone=ZONE,
+    )
+
+
+@pytest.fixture
+async def store(settings: Settings) -> AsyncIterator[Store]:
+    async with Store(settings.database_url) as store:
+        yield store
+
+
+@pytest.fixture
+async def server(settings: Settings, store: Store) -> AsyncIterator[TestServer]:
+    server = TestServer(build_web_app(build_app(settings, store), store), host="127.0.0.1")
+    await server.start_server()
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+async def slack(server: TestServer, fake_slack: FakeSlack) -> AsyncIterator[SlackDriver]:
+    async with aiohttp.ClientSession() as session:
+        yield SlackDriver(session, str(server.make_url(EVENTS_PATH)), fake_slack)

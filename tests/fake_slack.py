@@ -1,0 +1,382 @@
+"""A local stand-in for Slack's Web API, for tests and for trying the bot by hand.
+
+It records every call, keeps channels and messages the way Slack would, and rejects
+what Slack rejects: unknown methods, a wrong token, payloads over Block Kit's limits
+(checked with `slack_sdk.models` and the documented limits on top), posting in a
+channel the bot is not in. `fail()` makes a method answer 429 with Retry-After or a
+5xx. It also serves `response_url`s and private file downloads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+TOKEN = "xoxb-fake-token"
+BOT_USER = "UBOT"
+
+MESSAGE_BLOCKS_MAX = 50
+MODAL_BLOCKS_MAX = 100
+TEXT_OBJECT_MAX = 3000
+HEADER_TEXT_MAX = 150
+MODAL_TITLE_MAX = 24
+MESSAGE_TEXT_MAX = 40_000
+
+
+class SlackError(Exception):
+    """An `ok: false` answer, as Slack gives with HTTP 200."""
+
+    def __init__(self, error: str, *details: str) -> None:
+        super().__init__(error)
+        self.error = error
+        self.details = list(details)
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    error: str | None = None
+    details: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class Message:
+    channel: str
+    ts: str
+    text: str
+    blocks: list[dict[str, Any]]
+    thread_ts: str | None = None
+    user: str | None = None  # set for ephemeral messages: the one person who sees it
+    broadcast: bool = False
+
+
+@dataclass
+class Channel:
+    id: str
+    private: bool = False
+    members: set[str] = field(default_factory=set)
+    archived: bool = False
+
+
+@dataclass
+class Fault:
+    status: int
+    retry_after: int | None
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.channels: dict[str, Channel] = {}
+        self.messages: list[Message] = []
+        self.responses: list[dict[str, Any]] = []  # bodies posted to response_urls
+        self.usergroups: dict[str, list[str]] = {}
+        self.files: dict[str, bytes] = {}
+        self._faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self._clock = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+        self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+            "auth.test": self._auth_test,
+            "chat.postMessage": self._post_message,
+            "chat.postEphemeral": self._post_ephemeral,
+            "chat.update": self._update,
+            "conversations.join": self._join,
+            "views.open": self._view,
+            "views.update": self._view,
+            "views.push": self._view,
+            "usergroups.users.list": self._usergroup_users,
+        }
+
+    # Lifetime
+
+    async def start(self, port: int = 0) -> None:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_post("/response/{key}", self._response_url)
+        app.router.add_get("/files/{name}", self._file)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
+        await site.start()
+        bound = self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{bound}/"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        return self.url + "api/"
+
+    # Arranging the workspace
+
+    def add_channel(self, channel_id: str, *, private: bool = False, bot_member: bool = False) -> None:
+        self.channels[channel_id] = Channel(
+            channel_id, private=private, members={BOT_USER} if bot_member else set()
+        )
+
+    def invite_bot(self, channel_id: str) -> None:
+        self.channels[channel_id].members.add(BOT_USER)
+
+    def fail(self, method: str, *, status: int = 429, retry_after: int | None = 1, times: int = 1) -> None:
+        """Answer the next `times` calls to `method` with an HTTP error."""
+        self._faults[method].extend(Fault(status, retry_after) for _ in range(times))
+
+    def response_url(self, key: str) -> str:
+        return f"{self.url}response/{key}"
+
+    def add_file(self, name: str, content: bytes) -> str:
+        self.files[name] = content
+        return f"{self.url}files/{name}"
+
+    # Reading what happened
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    @property
+    def rejected(self) -> list[Call]:
+        """Calls Slack would have refused for their content (not faults we injected)."""
+        return [
+            call
+            for call in self.calls
+            if call.error in {"invalid_blocks", "invalid_arguments", "msg_too_long", "unknown_method"}
+        ]
+
+    def channel_messages(self, channel: str) -> list[Message]:
+        """Messages everyone in `channel` sees: top level first, then thread replies."""
+        return [m for m in self.messages if m.channel == channel and m.user is None]
+
+    def ephemeral_to(self, user: str) -> list[Message]:
+        return [m for m in self.messages if m.user == user or (m.channel == user)]
+
+    async def wait_for(self, condition: Callable[[], object], *, timeout: float = 10.0) -> None:
+        """Wait until `condition()` holds; the app finishes its work after acking."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not condition():
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("timed out waiting for the app; calls: " + self._summary())
+            await asyncio.sleep(0.02)
+
+    def _summary(self) -> str:
+        return ", ".join(f"{c.method}{'' if c.ok else '!' + str(c.error)}" for c in self.calls)
+
+    # HTTP
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await _read_args(request)
+        faults = self._faults.get(method)
+        if faults:
+            fault = faults.popleft()
+            self.calls.append(Call(method, args, error=f"http_{fault.status}"))
+            headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
+            error = "ratelimited" if fault.status == 429 else "fatal_error"
+            return web.json_response({"ok": False, "error": error}, status=fault.status, headers=headers)
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ") or args.get("token")
+        try:
+            if token != TOKEN:
+                raise SlackError("invalid_auth")
+            handler = self._methods.get(method)
+            if handler is None:
+                raise SlackError("unknown_method")
+            result = handler(args)
+        except SlackError as problem:
+            self.calls.append(Call(method, args, problem.error, problem.details))
+            metadata = {"messages": problem.details} if problem.details else {}
+            return web.json_response(
+                {"ok": False, "error": problem.error, "response_metadata": metadata}
+            )
+        self.calls.append(Call(method, args))
+        return web.json_response({"ok": True, **result})
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        try:
+            _check_message(body)
+        except SlackError as problem:
+            self.calls.append(Call("response_url", body, problem.error, problem.details))
+            return web.Response(status=400, text=problem.error)
+        self.calls.append(Call("response_url", body))
+        self.responses.append(body)
+        return web.Response(text="ok")
+
+    async def _file(self, request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
+            return web.Response(status=403)
+        content = self.files.get(request.match_info["name"])
+        return web.Response(status=404) if content is None else web.Response(body=content)
+
+    # Methods
+
+    def _auth_test(self, _: dict[str, Any]) -> dict[str, Any]:
+        return {"user_id": BOT_USER, "bot_id": "BBOT", "team_id": "T1", "user": "undersigned"}
+
+    def _post_message(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel", ""))
+        _check_message(args)
+        if not channel.startswith(("U", "W", "D")):
+            self._require_member(channel)
+        thread_ts = args.get("thread_ts")
+        if thread_ts and not any(m.ts == thread_ts and m.channel == channel for m in self.messages):
+            raise SlackError("thread_not_found")
+        message = Message(
+            channel=channel,
+            ts=self._next_ts(),
+            text=str(args.get("text") or ""),
+            blocks=list(args.get("blocks") or []),
+            thread_ts=thread_ts,
+            broadcast=bool(args.get("reply_broadcast")),
+        )
+        self.messages.append(message)
+        return {"channel": channel, "ts": message.ts, "message": {"text": message.text}}
+
+    def _post_ephemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel", ""))
+        _check_message(args)
+        self._require_member(channel)
+        message = Message(
+            channel=channel,
+            ts=self._next_ts(),
+            text=str(args.get("text") or ""),
+            blocks=list(args.get("blocks") or []),
+            user=str(args["user"]),
+        )
+        self.messages.append(message)
+        return {"message_ts": message.ts}
+
+    def _update(self, args: dict[str, Any]) -> dict[str, Any]:
+        _check_message(args)
+        for message in self.messages:
+            if message.channel == args.get("channel") and message.ts == args.get("ts"):
+                message.text = str(args.get("text") or message.text)
+                message.blocks = list(args.get("blocks") or [])
+                return {"channel": message.channel, "ts": message.ts}
+        raise SlackError("message_not_found")
+
+    def _join(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(str(args.get("channel", "")))
+        if channel.private:
+            raise SlackError("method_not_supported_for_channel_type")
+        if channel.archived:
+            raise SlackError("is_archived")
+        channel.members.add(BOT_USER)
+        return {"channel": {"id": channel.id}}
+
+    def _view(self, args: dict[str, Any]) -> dict[str, Any]:
+        view = args.get("view")
+        if isinstance(view, str):
+            view = json.loads(view)
+        if not isinstance(view, dict):
+            raise SlackError("invalid_arguments", "view is required")
+        if "trigger_id" not in args and "view_id" not in args:
+            raise SlackError("invalid_arguments", "trigger_id or view_id is required")
+        _check_view(view)
+        return {"view": {"id": "V" + self._next_ts().replace(".", ""), **view}}
+
+    def _usergroup_users(self, args: dict[str, Any]) -> dict[str, Any]:
+        group = self.usergroups.get(str(args.get("usergroup")))
+        if group is None:
+            raise SlackError("no_such_subteam")
+        return {"users": group}
+
+    # Helpers
+
+    def _channel(self, channel_id: str) -> Channel:
+        channel = self.channels.get(channel_id)
+        if channel is None:
+            raise SlackError("channel_not_found")
+        return channel
+
+    def _require_member(self, channel_id: str) -> None:
+        channel = self._channel(channel_id)
+        if BOT_USER not in channel.members:
+            # Slack says channel_not_found for private channels the bot can't see.
+            raise SlackError("channel_not_found" if channel.private else "not_in_channel")
+        if channel.archived:
+            raise SlackError("is_archived")
+
+    def _next_ts(self) -> str:
+        return f"{1_700_000_000 + next(self._clock)}.000100"
+
+
+async def _read_args(request: web.Request) -> dict[str, Any]:
+    if request.content_type == "application/json":
+        args = dict(await request.json())
+    else:
+        args = {key: value for key, value in (await request.post()).items()}
+        for key in ("blocks", "view", "attachments"):
+            if isinstance(args.get(key), str):
+                args[key] = json.loads(args[key])
+    args.update({key: value for key, value in request.query.items() if key not in args})
+    return args
+
+
+def _check_message(args: dict[str, Any]) -> None:
+    blocks = args.get("blocks")
+    text = args.get("text")
+    if not blocks and not text:
+        raise SlackError("no_text")
+    if text and len(str(text)) > MESSAGE_TEXT_MAX:
+        raise SlackError("msg_too_long")
+    if blocks is not None:
+        _check_blocks(blocks, limit=MESSAGE_BLOCKS_MAX)
+
+
+def _check_view(view: dict[str, Any]) -> None:
+    title = view.get("title", {}).get("text", "")
+    if not 0 < len(title) <= MODAL_TITLE_MAX:
+        raise SlackError("invalid_arguments", f"title must be 1 to {MODAL_TITLE_MAX} characters")
+    _check_blocks(view.get("blocks", []), limit=MODAL_BLOCKS_MAX)
+    try:
+        View(**view).validate_json()
+    except (SlackObjectFormationError, TypeError) as problem:
+        raise SlackError("invalid_arguments", str(problem)) from None
+
+
+def _check_blocks(blocks: Any, *, limit: int) -> None:
+    if not isinstance(blocks, list):
+        raise SlackError("invalid_blocks_format")
+    if len(blocks) > limit:
+        raise SlackError("invalid_blocks", f"must be no more than {limit} items")
+    for index, block in enumerate(blocks):
+        parsed = Block.parse(block)
+        if parsed is None:
+            raise SlackError("invalid_blocks", f"[{index}] unknown block type")
+        try:
+            parsed.validate_json()
+        except SlackObjectFormationError as problem:
+            raise SlackError("invalid_blocks", f"[{index}] {problem}") from None
+        if block.get("type") == "header" and len(block["text"]["text"]) > HEADER_TEXT_MAX:
+            raise SlackError("invalid_blocks", f"[{index}] header text over {HEADER_TEXT_MAX}")
+        _check_text_objects(block, f"[{index}]")
+
+
+def _check_text_objects(node: Any, where: str) -> None:
+    """Every text object anywhere in a block holds 1 to 3,000 characters."""
+    if isinstance(node, dict):
+        if node.get("type") in {"plain_text", "mrkdwn"} and "text" in node:
+            if not 0 < len(node["text"]) <= TEXT_OBJECT_MAX:
+                raise SlackError("invalid_blocks", f"{where} text must be 1 to {TEXT_OBJECT_MAX}")
+        for key, value in node.items():
+            _check_text_objects(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _check_text_objects(value, f"{where}[{index}]")

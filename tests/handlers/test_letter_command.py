@@ -1,0 +1,134 @@
+"""/letter list, close, reopen, post and help, through signed slash commands."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.models import LetterStatus
+from bot.storage import Store
+from tests.conftest import LEAD, MEMBER, ORGANIZER
+from tests.fake_slack import FakeSlack
+from tests.helpers import all_text, has_sign_on_button, head_messages, start_letter
+from tests.slack_driver import SlackDriver
+
+
+@pytest.fixture(autouse=True)
+def coalition_channels(fake_slack: FakeSlack) -> None:
+    fake_slack.add_channel("CORGANIZING", bot_member=True)
+    fake_slack.add_channel("CCOALITION", bot_member=True)
+    fake_slack.add_channel("CSTATES", bot_member=True)
+
+
+@pytest.fixture
+async def letter_in_two_channels(slack: SlackDriver, fake_slack: FakeSlack) -> None:
+    await start_letter(
+        slack, fake_slack, user=ORGANIZER, channel="CORGANIZING",
+        title="Protect our communities", body="Dear Secretary,\n\nPlease act.",
+        channels=["CCOALITION", "CSTATES"], leads=[LEAD],
+    )
+
+
+async def ask(slack: SlackDriver, fake: FakeSlack, text: str, *, user: str = ORGANIZER,
+              channel: str = "CCOALITION") -> dict:
+    """Run /letter `text` and return the private answer sent to its response_url."""
+    before = len(fake.responses)
+    reply = await slack.command("/letter", text, user=user, channel=channel)
+    assert reply.status == 200
+    await fake.wait_for(lambda: len(fake.responses) > before)
+    return fake.responses[-1]
+
+
+@pytest.mark.usefixtures("letter_in_two_channels")
+async def test_list_shows_open_letters_with_channels_deadline_and_count(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """An organizer's /letter list names each open letter, where it is and when it closes."""
+    answer = await ask(slack, fake_slack, "list")
+    (entry,) = answer["blocks"]
+    text = entry["text"]["text"]
+    assert "#1 · Protect our communities" in text
+    assert "<#CCOALITION>, <#CSTATES>" in text
+    assert "<!date^" in text and "*0* signed" in text
+
+
+@pytest.mark.usefixtures("letter_in_two_channels")
+async def test_close_then_reopen_updates_every_posted_copy(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """Closing removes the Sign on button everywhere; reopening brings it back."""
+    answer = await ask(slack, fake_slack, "close")
+    assert "closed to sign-ons" in answer["text"]
+    assert (await store.letter(1)).status is LetterStatus.CLOSED
+    for channel in ("CCOALITION", "CSTATES"):
+        (head,) = head_messages(fake_slack, channel)
+        assert not has_sign_on_button(head)
+        assert "sign-ons are closed" in all_text(head)
+
+    answer = await ask(slack, fake_slack, "reopen #1", channel="CORGANIZING")
+    assert "open for sign-ons again" in answer["text"]
+    assert (await store.letter(1)).status is LetterStatus.OPEN
+    for channel in ("CCOALITION", "CSTATES"):
+        (head,) = head_messages(fake_slack, channel)
+        assert has_sign_on_button(head)
+    assert len(fake_slack.calls_to("chat.update")) == 4
+    assert fake_slack.rejected == []
+
+
+@pytest.mark.usefixtures("letter_in_two_channels")
+async def test_closed_letters_leave_the_default_list(slack: SlackDriver, fake_slack: FakeSlack) -> None:
+    """/letter list shows open letters; /letter list all shows closed ones too."""
+    await ask(slack, fake_slack, "close 1")
+    assert "no letters to show" in (await ask(slack, fake_slack, "list"))["text"]
+    assert "_closed_" in (await ask(slack, fake_slack, "list all"))["blocks"][0]["text"]["text"]
+
+
+@pytest.mark.usefixtures("letter_in_two_channels")
+async def test_a_lead_may_close_their_letter_and_a_member_may_not(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """Management is for organizers and the letter's leads; others are told privately."""
+    refused = await ask(slack, fake_slack, "close", user=MEMBER)
+    assert "Only organizers and the leads of letter #1" in refused["text"]
+    assert (await store.letter(1)).status is LetterStatus.OPEN
+    assert "can list letters" in (await ask(slack, fake_slack, "list", user=MEMBER))["text"]
+
+    assert "closed to sign-ons" in (await ask(slack, fake_slack, "close", user=LEAD))["text"]
+    assert (await store.letter(1)).status is LetterStatus.CLOSED
+
+
+@pytest.mark.usefixtures("letter_in_two_channels")
+async def test_reopen_refuses_a_member_and_an_open_letter(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """Reopening checks who asks and whether there is anything to reopen."""
+    assert "already open" in (await ask(slack, fake_slack, "reopen 1"))["text"]
+    await ask(slack, fake_slack, "close 1")
+    refused = await ask(slack, fake_slack, "reopen 1", user=MEMBER)
+    assert "Only organizers" in refused["text"]
+
+
+async def test_a_letter_must_be_named_when_the_channel_does_not_say(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """Leaving out the letter works with exactly one open letter in the channel."""
+    assert "no open letter in this channel" in (await ask(slack, fake_slack, "close"))["text"]
+    for title in ("First", "Second"):
+        await start_letter(
+            slack, fake_slack, user=ORGANIZER, channel="CORGANIZING",
+            title=title, body="Text.", channels=["CCOALITION"],
+        )
+    answer = await ask(slack, fake_slack, "close")
+    assert "2 open letters" in answer["text"] and "#1 First" in answer["text"]
+    assert "There's no letter #9" in (await ask(slack, fake_slack, "close 9"))["text"]
+    assert "isn't a letter number" in (await ask(slack, fake_slack, "close <!here>"))["text"]
+    assert "<!here>" not in (await ask(slack, fake_slack, "close <!here>"))["text"]
+
+
+async def test_help_and_unknown_subcommands_answer_with_usage(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """/letter, /letter help and /letter frobnicate all show how to use the command."""
+    for text in ("", "help", "frobnicate"):
+        answer = await ask(slack, fake_slack, text, user=MEMBER)
+        assert "`/letter new`" in answer["text"]
+    assert "I don't know `/letter frobnicate`" in fake_slack.responses[-1]["text"]

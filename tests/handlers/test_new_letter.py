@@ -1,0 +1,228 @@
+"""Posting a letter end to end: signed requests in, the fake Slack's record out."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.blocks.letter_form import Field
+from bot.blocks.text import escape
+from bot.letters import clean_body
+from bot.storage import Store
+from tests.conftest import FIXTURES, LEAD, MEMBER, ORGANIZER
+from tests.fake_slack import FakeSlack
+from tests.helpers import (
+    all_text,
+    form_values,
+    has_sign_on_button,
+    head_messages,
+    in_days,
+    posted_letter_text,
+    start_letter,
+)
+from tests.slack_driver import SlackDriver
+
+LETTERS = sorted((FIXTURES / "letters").glob("*.txt"))
+
+
+@pytest.fixture(autouse=True)
+def coalition_channels(fake_slack: FakeSlack) -> None:
+    fake_slack.add_channel("CORGANIZING", bot_member=True)
+    fake_slack.add_channel("CCOALITION")  # public, the bot not yet a member
+    fake_slack.add_channel("CSTATES", bot_member=True)
+    fake_slack.add_channel("GPRIVATE", private=True)
+
+
+@pytest.mark.parametrize("path", LETTERS, ids=lambda path: path.stem)
+async def test_a_long_letter_from_a_message_is_posted_verbatim_in_two_channels(
+    slack: SlackDriver, fake_slack: FakeSlack, path
+) -> None:
+    """A fixture letter pasted as a message goes out whole, within limits, in both channels."""
+    letter = path.read_text(encoding="utf-8")
+    # A pasted message reaches the app in Slack's encoding.
+    reply = await slack.message_shortcut(
+        "start_drive", {"text": escape(letter)}, user=ORGANIZER, channel="CORGANIZING"
+    )
+    assert reply.status == 200
+    await fake_slack.wait_for(lambda: fake_slack.calls_to("views.open"))
+    view = fake_slack.calls_to("views.open")[0].args["view"]
+    assert f"{len(clean_body(letter)):,} characters" in json.dumps(view)
+
+    reply = await slack.submit_view(
+        view,
+        form_values(channels=["CCOALITION", "CSTATES"], leads=[LEAD], goal="100"),
+        user=ORGANIZER,
+    )
+    assert reply.status == 200 and reply.body == ""
+    await fake_slack.wait_for(lambda: fake_slack.ephemeral_to(ORGANIZER))
+
+    assert fake_slack.rejected == []
+    for channel in ("CCOALITION", "CSTATES"):
+        (head,) = head_messages(fake_slack, channel)
+        assert posted_letter_text(fake_slack, channel) == clean_body(letter)
+        assert "<!date^" in all_text(head)
+        assert has_sign_on_button(head)
+        assert "*0* signed of a goal of 100 so far" in all_text(head)
+        assert len(head.blocks) <= 50
+    (report,) = fake_slack.ephemeral_to(ORGANIZER)
+    assert "Posted" in report.text and "<#CCOALITION>" in report.text and "<#CSTATES>" in report.text
+
+
+async def test_a_letter_typed_into_the_form_is_posted(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """/letter new opens the form on the current channel; submitting posts the letter."""
+    body = "Dear Governor,\n\nWe write to urge you to sign the bill.\n\nSincerely,"
+    await start_letter(
+        slack, fake_slack, user=ORGANIZER, channel="CORGANIZING",
+        body=body, channels=["CORGANIZING", "CCOALITION"],
+    )
+    view = fake_slack.calls_to("views.open")[0].args["view"]
+    (channels_block,) = [b for b in view["blocks"] if b.get("block_id") == Field.CHANNELS]
+    assert channels_block["element"]["initial_conversations"] == ["CORGANIZING"]
+    for channel in ("CORGANIZING", "CCOALITION"):
+        assert posted_letter_text(fake_slack, channel) == body
+    (letter,) = await store.letters()
+    assert letter.created_by == ORGANIZER
+    assert [post.ts is not None for post in letter.posts] == [True, True]
+
+
+async def test_the_bot_joins_public_channels_it_is_not_in(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """Posting in a public channel the bot isn't in joins it first."""
+    await start_letter(
+        slack, fake_slack, user=ORGANIZER, channel="CORGANIZING",
+        body="Text.", channels=["CCOALITION"],
+    )
+    assert [c.args["channel"] for c in fake_slack.calls_to("conversations.join")] == ["CCOALITION"]
+    assert head_messages(fake_slack, "CCOALITION")
+
+
+async def test_a_private_channel_the_bot_is_not_in_is_reported_and_can_be_posted_later(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """The organizer learns to invite the bot, then /letter post fills in the channel."""
+    await start_letter(
+        slack, fake_slack, user=ORGANIZER, channel="CORGANIZING",
+        body="Text.", channels=["CSTATES", "GPRIVATE"],
+    )
+    (report,) = fake_slack.ephemeral_to(ORGANIZER)
+    assert "Not posted in <#GPRIVATE>" in report.text and "/invite" in report.text
+    assert "/letter post 1" in report.text
+
+    fake_slack.invite_bot("GPRIVATE")
+    await slack.command("/letter", "post 1", user=ORGANIZER, channel="CORGANIZING")
+    await fake_slack.wait_for(lambda: fake_slack.responses)
+    assert "Posted" in fake_slack.responses[-1]["text"]
+    assert len(head_messages(fake_slack, "GPRIVATE")) == 1
+    assert len(head_messages(fake_slack, "CSTATES")) == 1  # not posted twice
+    (letter,) = await store.letters()
+    assert letter.unposted_channels == ()
+
+
+async def test_a_letter_attached_as_a_text_file_is_used(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """The shortcut on a message with a .txt letter takes the file's text."""
+    letter = (FIXTURES / "letters" / "2021-enforcement-reform-100-days.txt").read_text()
+    url = fake_slack.add_file("letter.txt", letter.encode())
+    message = {
+        "text": "Here is the draft",
+        "files": [{"id": "F1", "name": "letter.txt", "mimetype": "text/plain",
+                   "filetype": "text", "size": len(letter), "url_private_download": url}],
+    }
+    await slack.message_shortcut("start_drive", message, user=ORGANIZER, channel="CORGANIZING")
+    await fake_slack.wait_for(lambda: fake_slack.calls_to("views.open"))
+    view = fake_slack.calls_to("views.open")[0].args["view"]
+    await slack.submit_view(view, form_values(channels=["CSTATES"]), user=ORGANIZER)
+    await fake_slack.wait_for(lambda: head_messages(fake_slack, "CSTATES"))
+    assert posted_letter_text(fake_slack, "CSTATES") == clean_body(letter)
+
+
+async def test_someone_who_is_not_an_organizer_cannot_start_a_letter(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """/letter new and the shortcut refuse a member privately and open nothing."""
+    await slack.command("/letter", "new", user=MEMBER, channel="CORGANIZING")
+    await slack.message_shortcut("start_drive", {"text": "A letter"}, user=MEMBER, channel="CORGANIZING")
+    await fake_slack.wait_for(lambda: len(fake_slack.responses) == 2)
+    for response in fake_slack.responses:
+        assert "Only organizers can start" in response["text"]
+        assert response.get("response_type", "ephemeral") == "ephemeral"
+    assert fake_slack.calls_to("views.open") == []
+    assert await store.letters() == []
+
+
+async def test_a_replayed_form_from_a_non_organizer_creates_nothing(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """The form's submission checks the submitter again, on the server."""
+    await slack.command("/letter", "new", user=ORGANIZER, channel="CORGANIZING")
+    await fake_slack.wait_for(lambda: fake_slack.calls_to("views.open"))
+    view = fake_slack.calls_to("views.open")[0].args["view"]
+    reply = await slack.submit_view(
+        view, form_values(body="Text.", channels=["CSTATES"]), user=MEMBER
+    )
+    assert reply.json()["response_action"] == "update"
+    assert "Only organizers" in json.dumps(reply.json()["view"])
+    assert await store.letters() == []
+    assert fake_slack.channel_messages("CSTATES") == []
+
+
+async def test_form_mistakes_are_shown_against_their_fields(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """A past deadline, a blank title and no channels come back as field errors."""
+    await slack.command("/letter", "new", user=ORGANIZER, channel="DDIRECT")
+    await fake_slack.wait_for(lambda: fake_slack.calls_to("views.open"))
+    view = fake_slack.calls_to("views.open")[0].args["view"]
+    reply = await slack.submit_view(
+        view, form_values(title="   ", body="Text.", deadline=in_days(-1), channels=[]),
+        user=ORGANIZER,
+    )
+    answer = reply.json()
+    assert answer["response_action"] == "errors"
+    assert set(answer["errors"]) == {Field.TITLE, Field.DEADLINE, Field.CHANNELS}
+    assert "future" in answer["errors"][Field.DEADLINE]
+    assert await store.letters() == []
+
+
+async def test_a_rate_limited_post_is_retried_and_lands_once(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """A 429 with Retry-After on chat.postMessage delays the post; it appears once."""
+    fake_slack.fail("chat.postMessage", status=429, retry_after=1, times=1)
+    await start_letter(
+        slack, fake_slack, user=ORGANIZER, channel="CORGANIZING",
+        body="Text.", channels=["CSTATES"],
+    )
+    assert [c.error for c in fake_slack.calls_to("chat.postMessage")][:1] == ["http_429"]
+    assert len(head_messages(fake_slack, "CSTATES")) == 1
+
+
+async def test_what_an_organizer_types_cannot_ping_the_channel(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """Title, addressee and text holding mentions and links are posted inert."""
+    hostile = "<!channel> <@U123> <https://evil.example|click> <!subteam^S1>"
+    await start_letter(
+        slack, fake_slack, user=ORGANIZER, channel="CORGANIZING",
+        title=hostile, addressee=hostile, body=hostile, channels=["CSTATES"],
+    )
+    (head,) = head_messages(fake_slack, "CSTATES")
+    assert "<!channel>" not in head.text and "&lt;!channel&gt;" in head.text
+    for block in head.blocks:
+        for text in _mrkdwn_texts(block):
+            assert "<!channel>" not in text and "<https://evil" not in text
+    assert posted_letter_text(fake_slack, "CSTATES") == hostile  # shown literally
+
+
+def _mrkdwn_texts(node: object) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["text"]] if node.get("type") == "mrkdwn" else []
+        return own + [t for value in node.values() for t in _mrkdwn_texts(value)]
+    if isinstance(node, list):
+        return [t for value in node for t in _mrkdwn_texts(value)]
+    return []

@@ -1,0 +1,108 @@
+"""Small helpers for end-to-end tests: form answers, the text a channel shows, a started letter."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.blocks.letter import SIGN_ON_ACTION, TEXT_BLOCK_PREFIX
+from bot.blocks.letter_form import Field
+from tests.fake_slack import FakeSlack, Message
+from tests.slack_driver import SlackDriver
+
+
+def in_days(days: float) -> int:
+    return int((datetime.now(UTC) + timedelta(days=days)).timestamp())
+
+
+def form_values(
+    *,
+    title: str = "Protect our communities",
+    addressee: str = "The Honorable Alejandro Mayorkas",
+    body: str | None = None,
+    deadline: int | None = None,
+    channels: list[str] | None = None,
+    leads: list[str] | None = None,
+    goal: str | None = None,
+) -> dict[str, dict[str, Any]]:
+    """view.state.values as Slack sends them for the new-letter form."""
+    values: dict[str, dict[str, Any]] = {
+        Field.TITLE: {Field.TITLE: {"type": "plain_text_input", "value": title}},
+        Field.ADDRESSEE: {Field.ADDRESSEE: {"type": "plain_text_input", "value": addressee}},
+        Field.DEADLINE: {
+            Field.DEADLINE: {
+                "type": "datetimepicker",
+                "selected_date_time": deadline if deadline is not None else in_days(7),
+            }
+        },
+        Field.CHANNELS: {
+            Field.CHANNELS: {
+                "type": "multi_conversations_select",
+                "selected_conversations": channels or [],
+            }
+        },
+        Field.LEADS: {
+            Field.LEADS: {"type": "multi_users_select", "selected_users": leads or []}
+        },
+        Field.GOAL: {Field.GOAL: {"type": "number_input", "value": goal}},
+    }
+    if body is not None:
+        values[Field.BODY] = {Field.BODY: {"type": "plain_text_input", "value": body}}
+    return values
+
+
+def head_messages(fake: FakeSlack, channel: str) -> list[Message]:
+    return [m for m in fake.channel_messages(channel) if m.thread_ts is None]
+
+
+def posted_letter_text(fake: FakeSlack, channel: str) -> str:
+    """The letter's text as a reader of `channel` sees it: head message, then its thread."""
+    (head,) = head_messages(fake, channel)
+    thread = [m for m in fake.channel_messages(channel) if m.thread_ts == head.ts]
+    return "".join(
+        block["text"]["text"]
+        for message in (head, *thread)
+        for block in message.blocks
+        if block.get("block_id", "").startswith(TEXT_BLOCK_PREFIX)
+    )
+
+
+def has_sign_on_button(message: Message) -> bool:
+    return any(
+        element.get("action_id") == SIGN_ON_ACTION
+        for block in message.blocks
+        if block["type"] == "actions"
+        for element in block["elements"]
+    )
+
+
+def all_text(message: Message) -> str:
+    """Every string in a message, for checking what a reader could see."""
+    found: list[str] = [message.text]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+        elif isinstance(node, str):
+            found.append(node)
+
+    walk(message.blocks)
+    return "\n".join(found)
+
+
+async def start_letter(
+    slack: SlackDriver, fake: FakeSlack, *, user: str, channel: str, **answers: Any
+) -> None:
+    """Run /letter new and submit the form; waits until the organizer hears back."""
+    opened_before = len(fake.calls_to("views.open"))
+    await slack.command("/letter", "new", user=user, channel=channel)
+    await fake.wait_for(lambda: len(fake.calls_to("views.open")) > opened_before)
+    view = fake.calls_to("views.open")[-1].args["view"]
+    told_before = len(fake.ephemeral_to(user))
+    reply = await slack.submit_view(view, form_values(**answers), user=user)
+    assert reply.status == 200, reply.body
+    await fake.wait_for(lambda: len(fake.ephemeral_to(user)) > told_before)

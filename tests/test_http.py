@@ -1,0 +1,48 @@
+"""The HTTP endpoint: only Slack's signed requests get in; the health check answers."""
+
+from __future__ import annotations
+
+import time
+
+import aiohttp
+from aiohttp.test_utils import TestServer
+
+from bot.server import HEALTH_PATH
+from bot.storage import Store
+from tests.conftest import ORGANIZER
+from tests.fake_slack import FakeSlack
+from tests.slack_driver import SlackDriver
+
+
+async def test_a_request_with_a_bad_signature_is_refused(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """A forged /letter command gets 401 and nothing happens."""
+    reply = await slack.send(
+        "command=%2Fletter&text=new&user_id=UORGANIZER", signature="v0=" + "0" * 64
+    )
+    assert reply.status == 401
+    assert fake_slack.calls == []
+
+
+async def test_a_replayed_request_with_a_stale_timestamp_is_refused(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """A correctly signed request more than five minutes old gets 401."""
+    reply = await slack.send("command=%2Fletter&text=help", timestamp=int(time.time()) - 600)
+    assert reply.status == 401
+    assert fake_slack.responses == []
+
+
+async def test_a_signed_request_is_accepted(slack: SlackDriver, fake_slack: FakeSlack) -> None:
+    """The same command, properly signed, is answered."""
+    reply = await slack.command("/letter", "help", user=ORGANIZER, channel="C1")
+    assert reply.status == 200
+    await fake_slack.wait_for(lambda: fake_slack.responses)
+
+
+async def test_the_health_check_reports_the_database(server: TestServer) -> None:
+    """GET /healthz answers 200 while the database answers."""
+    async with aiohttp.ClientSession() as session, session.get(server.make_url(HEALTH_PATH)) as response:
+        assert response.status == 200
+        assert await response.json() == {"ok": True}
