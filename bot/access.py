@@ -20,9 +20,7 @@ GROUP_CACHE_SECONDS = 60.0
 
 
 class Organizers:
-    def __init__(
-        self, *, users: frozenset[str], group: str | None, client: AsyncWebClient
-    ) -> None:
+    def __init__(self, *, users: frozenset[str], group: str | None, client: AsyncWebClient) -> None:
         self._users = users
         self._group = group
         self._client = client
@@ -37,9 +35,7 @@ class Organizers:
     async def may_manage(self, user_id: str, letter: Letter) -> bool:
         """True for an organizer, or for this letter's creator or one of its leads."""
         return (
-            user_id == letter.created_by
-            or user_id in letter.leads
-            or await self.includes(user_id)
+            user_id == letter.created_by or user_id in letter.leads or await self.includes(user_id)
         )
 
     async def _group_members(self) -> frozenset[str]:

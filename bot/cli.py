@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import signal
 import sys
 from collections.abc import Coroutine, Sequence
 from typing import Any
@@ -57,18 +56,10 @@ async def print_letters(settings: Settings) -> int:
 
 
 def _run(work: Coroutine[Any, Any, int | None]) -> int:
-    """Run `work`, stopping cleanly on Ctrl-C or SIGTERM; database trouble is explained."""
-    async def until_signalled() -> int | None:
-        task = asyncio.current_task()
-        assert task is not None
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, task.cancel)
-        return await work
-
+    """Run `work` to the end or until Ctrl-C; database trouble is explained, not raised."""
     try:
-        return asyncio.run(until_signalled()) or 0
-    except asyncio.CancelledError:
+        return asyncio.run(work) or 0
+    except KeyboardInterrupt:
         return 0
     except (ArgumentError, DBAPIError) as problem:
         print(_database_guide(problem), file=sys.stderr)

@@ -31,8 +31,8 @@ GOAL_MAX = 100_000
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LETTER_REF = re.compile(r"#?(\d{1,9})")
-_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,30}")
-_USER_ID = re.compile(r"[UW][A-Z0-9]{2,30}")
+_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{1,30}")
+_USER_ID = re.compile(r"[UW][A-Z0-9]{1,30}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,15 +150,15 @@ class Letters:
 
     async def _set_status(self, letter: Letter, status: LetterStatus) -> Launch:
         letter = await self._store.set_status(letter.id, status)
-        results = await refresh_posts(self._client, letter, count=self.count(letter), zone=self._zone)
+        results = await refresh_posts(
+            self._client, letter, count=self.count(letter), zone=self._zone
+        )
         return Launch(letter, results)
 
     async def _managed(self, ref: str, *, user: str, channel: str, status: LetterStatus) -> Letter:
         letter = await self._find(ref, channel=channel, status=status)
         if not await self._organizers.may_manage(user, letter):
-            raise NotAllowed(
-                f"Only organizers and the leads of letter #{letter.id} can manage it."
-            )
+            raise NotAllowed(f"Only organizers and the leads of letter #{letter.id} can manage it.")
         return letter
 
     async def _find(self, ref: str, *, channel: str, status: LetterStatus) -> Letter:
@@ -172,7 +172,9 @@ class Letters:
                 )
             letter = await self._store.letter(int(match.group(1)))
             if letter is None:
-                raise UserFacingError(f"There's no letter #{match.group(1)}. `/letter list` shows them.")
+                raise UserFacingError(
+                    f"There's no letter #{match.group(1)}. `/letter list` shows them."
+                )
             return letter
         candidates = await self._store.letters_in_channel(channel, status=status)
         if len(candidates) == 1:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -20,7 +21,10 @@ HEALTH_PATH = "/healthz"
 
 
 async def serve(settings: Settings) -> None:
-    """Run until cancelled."""
+    """Run until cancelled or sent SIGTERM (as process managers and containers stop us)."""
+    task = asyncio.current_task()
+    assert task is not None
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
     async with Store(settings.database_url) as store:
         app = build_app(settings, store)
         if settings.slack_app_token is not None:

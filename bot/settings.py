@@ -96,9 +96,11 @@ class Settings(BaseSettings):
     @classmethod
     def _async_driver(cls, value: str) -> str:
         # Accept the plain URLs people copy from hosting dashboards.
-        for plain, driver in (("sqlite://", "sqlite+aiosqlite://"),
-                              ("postgresql://", "postgresql+asyncpg://"),
-                              ("postgres://", "postgresql+asyncpg://")):
+        for plain, driver in (
+            ("sqlite://", "sqlite+aiosqlite://"),
+            ("postgresql://", "postgresql+asyncpg://"),
+            ("postgres://", "postgresql+asyncpg://"),
+        ):
             if value.startswith(plain):
                 return driver + value.removeprefix(plain)
         return value
@@ -113,7 +115,7 @@ class Settings(BaseSettings):
     @field_validator("organizers")
     @classmethod
     def _user_ids(cls, value: frozenset[str]) -> frozenset[str]:
-        wrong = sorted(user for user in value if not user[:1] in {"U", "W"})
+        wrong = sorted(user for user in value if user[:1] not in {"U", "W"})
         if wrong:
             raise ValueError(
                 f"expected Slack user IDs such as U012AB3CD, got {', '.join(wrong)} "
@@ -151,7 +153,10 @@ class Settings(BaseSettings):
             problems.append(("SLACK_BOT_TOKEN", "not set"))
         if not self.socket_mode and self.slack_signing_secret is None:
             problems.append(
-                ("SLACK_SIGNING_SECRET", "not set (needed in HTTP mode, when SLACK_APP_TOKEN is unset)")
+                (
+                    "SLACK_SIGNING_SECRET",
+                    "not set (needed in HTTP mode, when SLACK_APP_TOKEN is unset)",
+                )
             )
         if problems:
             raise ConfigurationError(problems)

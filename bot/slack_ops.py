@@ -110,9 +110,10 @@ _TEXT_FILETYPES = {"text", "markdown", "txt", "md"}
 async def attached_text(client: AsyncWebClient, message: dict[str, Any]) -> str | None:
     """The text of the first plain-text file attached to `message`, if there is one."""
     for file in message.get("files") or ():
-        is_text = str(file.get("mimetype", "")).startswith("text/") or file.get(
-            "filetype"
-        ) in _TEXT_FILETYPES
+        is_text = (
+            str(file.get("mimetype", "")).startswith("text/")
+            or file.get("filetype") in _TEXT_FILETYPES
+        )
         url = file.get("url_private_download") or file.get("url_private")
         if not (is_text and url and int(file.get("size") or 0) <= ATTACHMENT_MAX_BYTES):
             continue
@@ -121,9 +122,10 @@ async def attached_text(client: AsyncWebClient, message: dict[str, Any]) -> str 
             continue
         headers = {"Authorization": f"Bearer {client.token}"}
         timeout = aiohttp.ClientTimeout(total=30)
-        async with aiohttp.ClientSession(timeout=timeout) as session, session.get(
-            url, headers=headers
-        ) as response:
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.get(url, headers=headers) as response,
+        ):
             response.raise_for_status()
             data = await response.content.read(ATTACHMENT_MAX_BYTES + 1)
         return data[:ATTACHMENT_MAX_BYTES].decode("utf-8", errors="replace")

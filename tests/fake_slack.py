@@ -127,7 +127,9 @@ class FakeSlack:
 
     # Arranging the workspace
 
-    def add_channel(self, channel_id: str, *, private: bool = False, bot_member: bool = False) -> None:
+    def add_channel(
+        self, channel_id: str, *, private: bool = False, bot_member: bool = False
+    ) -> None:
         self.channels[channel_id] = Channel(
             channel_id, private=private, members={BOT_USER} if bot_member else set()
         )
@@ -135,7 +137,9 @@ class FakeSlack:
     def invite_bot(self, channel_id: str) -> None:
         self.channels[channel_id].members.add(BOT_USER)
 
-    def fail(self, method: str, *, status: int = 429, retry_after: int | None = 1, times: int = 1) -> None:
+    def fail(
+        self, method: str, *, status: int = 429, retry_after: int | None = 1, times: int = 1
+    ) -> None:
         """Answer the next `times` calls to `method` with an HTTP error."""
         self._faults[method].extend(Fault(status, retry_after) for _ in range(times))
 
@@ -157,7 +161,8 @@ class FakeSlack:
         return [
             call
             for call in self.calls
-            if call.error in {"invalid_blocks", "invalid_arguments", "msg_too_long", "unknown_method"}
+            if call.error
+            in {"invalid_blocks", "invalid_arguments", "msg_too_long", "unknown_method"}
         ]
 
     def channel_messages(self, channel: str) -> list[Message]:
@@ -167,9 +172,9 @@ class FakeSlack:
     def ephemeral_to(self, user: str) -> list[Message]:
         return [m for m in self.messages if m.user == user or (m.channel == user)]
 
-    async def wait_for(self, condition: Callable[[], object], *, timeout: float = 10.0) -> None:
+    async def wait_for(self, condition: Callable[[], object], *, within: float = 10.0) -> None:
         """Wait until `condition()` holds; the app finishes its work after acking."""
-        deadline = asyncio.get_running_loop().time() + timeout
+        deadline = asyncio.get_running_loop().time() + within
         while not condition():
             if asyncio.get_running_loop().time() > deadline:
                 raise AssertionError("timed out waiting for the app; calls: " + self._summary())
@@ -189,8 +194,12 @@ class FakeSlack:
             self.calls.append(Call(method, args, error=f"http_{fault.status}"))
             headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
             error = "ratelimited" if fault.status == 429 else "fatal_error"
-            return web.json_response({"ok": False, "error": error}, status=fault.status, headers=headers)
-        token = request.headers.get("Authorization", "").removeprefix("Bearer ") or args.get("token")
+            return web.json_response(
+                {"ok": False, "error": error}, status=fault.status, headers=headers
+            )
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ") or args.get(
+            "token"
+        )
         try:
             if token != TOKEN:
                 raise SlackError("invalid_auth")
@@ -372,9 +381,9 @@ def _check_blocks(blocks: Any, *, limit: int) -> None:
 def _check_text_objects(node: Any, where: str) -> None:
     """Every text object anywhere in a block holds 1 to 3,000 characters."""
     if isinstance(node, dict):
-        if node.get("type") in {"plain_text", "mrkdwn"} and "text" in node:
-            if not 0 < len(node["text"]) <= TEXT_OBJECT_MAX:
-                raise SlackError("invalid_blocks", f"{where} text must be 1 to {TEXT_OBJECT_MAX}")
+        is_text = node.get("type") in {"plain_text", "mrkdwn"} and "text" in node
+        if is_text and not 0 < len(node["text"]) <= TEXT_OBJECT_MAX:
+            raise SlackError("invalid_blocks", f"{where} text must be 1 to {TEXT_OBJECT_MAX}")
         for key, value in node.items():
             _check_text_objects(value, f"{where}.{key}")
     elif isinstance(node, list):

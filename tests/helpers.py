@@ -41,9 +41,7 @@ def form_values(
                 "selected_conversations": channels or [],
             }
         },
-        Field.LEADS: {
-            Field.LEADS: {"type": "multi_users_select", "selected_users": leads or []}
-        },
+        Field.LEADS: {Field.LEADS: {"type": "multi_users_select", "selected_users": leads or []}},
         Field.GOAL: {Field.GOAL: {"type": "number_input", "value": goal}},
     }
     if body is not None:

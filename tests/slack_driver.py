@@ -33,7 +33,12 @@ class Reply:
 
 class SlackDriver:
     def __init__(
-        self, session: aiohttp.ClientSession, events_url: str, fake: FakeSlack, *, secret: str = SIGNING_SECRET
+        self,
+        session: aiohttp.ClientSession,
+        events_url: str,
+        fake: FakeSlack,
+        *,
+        secret: str = SIGNING_SECRET,
     ) -> None:
         self._session = session
         self._url = events_url
@@ -93,7 +98,12 @@ class SlackDriver:
                 "team": {"id": "T1", "domain": "coalition"},
                 "user": {"id": user, "name": user.lower(), "team_id": "T1"},
                 "channel": {"id": channel, "name": channel.lower()},
-                "message": {"type": "message", "user": user, "ts": f"1699999999.{n:06d}", **message},
+                "message": {
+                    "type": "message",
+                    "user": user,
+                    "ts": f"1699999999.{n:06d}",
+                    **message,
+                },
                 "message_ts": f"1699999999.{n:06d}",
                 "response_url": self._fake.response_url(f"shortcut-{n}"),
                 "token": "legacy-verification-token",

@@ -39,7 +39,9 @@ async def test_messages_over_block_kit_limits_are_rejected(
     assert fake_slack.messages == []
 
 
-async def test_a_message_at_the_limits_is_accepted(client: AsyncWebClient, fake_slack: FakeSlack) -> None:
+async def test_a_message_at_the_limits_is_accepted(
+    client: AsyncWebClient, fake_slack: FakeSlack
+) -> None:
     """Exactly 50 blocks of 3,000 characters is fine."""
     await client.chat_postMessage(channel="C1", text="t", blocks=[section("x" * 3000)] * 50)
     assert len(fake_slack.messages) == 1
@@ -49,7 +51,9 @@ async def test_modals_over_the_limits_are_rejected(client: AsyncWebClient) -> No
     """A modal title over 24 characters, or 101 blocks, is refused."""
     title = {"type": "plain_text", "text": "x" * 25}
     with pytest.raises(SlackApiError):
-        await client.views_open(trigger_id="t", view={"type": "modal", "title": title, "blocks": []})
+        await client.views_open(
+            trigger_id="t", view={"type": "modal", "title": title, "blocks": []}
+        )
     title = {"type": "plain_text", "text": "ok"}
     with pytest.raises(SlackApiError):
         await client.views_open(
@@ -69,7 +73,9 @@ async def test_unknown_methods_and_wrong_tokens_are_rejected(fake_slack: FakeSla
     assert raised.value.response["error"] == "invalid_auth"
 
 
-async def test_posting_where_the_bot_is_not_a_member_fails(client: AsyncWebClient, fake_slack: FakeSlack) -> None:
+async def test_posting_where_the_bot_is_not_a_member_fails(
+    client: AsyncWebClient, fake_slack: FakeSlack
+) -> None:
     """not_in_channel for a public channel, channel_not_found for a private one."""
     fake_slack.add_channel("C2")
     fake_slack.add_channel("G1", private=True)
@@ -87,8 +93,9 @@ async def test_an_injected_rate_limit_answers_429_with_retry_after(
     with pytest.raises(SlackApiError) as raised:
         await client.chat_postMessage(channel="C1", text="t")
     assert raised.value.response.status_code == 429
-    assert raised.value.response.headers["retry-after"] == ["7"] or raised.value.response.headers[
-        "retry-after"
-    ] == "7"
+    assert (
+        raised.value.response.headers["retry-after"] == ["7"]
+        or raised.value.response.headers["retry-after"] == "7"
+    )
     await client.chat_postMessage(channel="C1", text="t")
     assert len(fake_slack.messages) == 1

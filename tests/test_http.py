@@ -43,6 +43,9 @@ async def test_a_signed_request_is_accepted(slack: SlackDriver, fake_slack: Fake
 
 async def test_the_health_check_reports_the_database(server: TestServer) -> None:
     """GET /healthz answers 200 while the database answers."""
-    async with aiohttp.ClientSession() as session, session.get(server.make_url(HEALTH_PATH)) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(server.make_url(HEALTH_PATH)) as response,
+    ):
         assert response.status == 200
         assert await response.json() == {"ok": True}

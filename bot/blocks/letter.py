@@ -75,7 +75,7 @@ def build_letter_messages(*, letter: Letter, count: int, zone: ZoneInfo) -> list
         *([_sign_on_actions(letter)] if letter.is_open else []),
         count_block(letter=letter, count=count),
     ]
-    sections = [
+    sections: list[dict[str, Any]] = [
         {"type": "section", "block_id": f"{TEXT_BLOCK_PREFIX}{n}", "text": plain(piece)}
         for n, piece in enumerate(split_text(letter.body))
     ]
@@ -86,10 +86,15 @@ def build_letter_messages(*, letter: Letter, count: int, zone: ZoneInfo) -> list
         room -= 1  # for the note that the letter continues in the thread
         head_sections, rest = sections[:room], sections[room:]
         head_sections.append(
-            {"type": "context", "elements": [mrkdwn("The letter continues in the thread. :thread:")]}
+            {
+                "type": "context",
+                "elements": [mrkdwn("The letter continues in the thread. :thread:")],
+            }
         )
     title = escape(letter.title)
-    messages = [{"text": f"Sign-on letter: {title}", "blocks": [*top, *head_sections, *bottom]}]
+    messages: list[dict[str, Any]] = [
+        {"text": f"Sign-on letter: {title}", "blocks": [*top, *head_sections, *bottom]}
+    ]
     chunks = [rest[i : i + MESSAGE_BLOCKS_MAX] for i in range(0, len(rest), MESSAGE_BLOCKS_MAX)]
     for part, chunk in enumerate(chunks, start=2):
         messages.append(

@@ -37,7 +37,9 @@ def launch_report(letter: Letter, results: list[ChannelResult], *, verb: str = "
     posted = [result.channel_id for result in results if result.ok]
     lines = []
     if posted:
-        lines.append(f"{verb} *{escape(letter.title)}* (letter #{letter.id}) in {channel_list(posted)}.")
+        lines.append(
+            f"{verb} *{escape(letter.title)}* (letter #{letter.id}) in {channel_list(posted)}."
+        )
     lines += [
         f"Not posted in <#{result.channel_id}>: {_why(result.error, letter)}"
         for result in results

@@ -43,7 +43,9 @@ def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def slack_date(moment: datetime, *, zone: ZoneInfo, token: str = "{date_long_pretty} at {time}") -> str:
+def slack_date(
+    moment: datetime, *, zone: ZoneInfo, token: str = "{date_long_pretty} at {time}"
+) -> str:
     """A date each reader sees in their own timezone; the fallback uses `zone`."""
     local = moment.astimezone(zone)
     fallback = f"{local:%A, %B} {local.day}, {local:%Y} at {local:%-I:%M %p} {local.tzname()}"

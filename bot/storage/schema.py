@@ -39,6 +39,8 @@ letters = sa.Table(
     sa.CheckConstraint("goal IS NULL OR goal > 0", name="goal_positive"),
     sa.CheckConstraint("length(trim(title)) > 0", name="title_present"),
     sa.CheckConstraint("length(trim(body)) > 0", name="body_present"),
+    # Ids are what people type (`/letter close 3`) and what stale modals carry: never reuse one.
+    sqlite_autoincrement=True,
 )
 
 letter_posts = sa.Table(
@@ -70,4 +72,6 @@ letter_drafts = sa.Table(
     sa.Column("created_by", sa.String(32), nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.CheckConstraint("length(trim(body)) > 0", name="body_present"),
+    # Ids are what people type (`/letter close 3`) and what stale modals carry: never reuse one.
+    sqlite_autoincrement=True,
 )

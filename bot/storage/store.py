@@ -77,7 +77,9 @@ class Store:
 
     # Letters
 
-    async def create_letter(self, new: NewLetter, *, now: datetime, draft_id: int | None = None) -> Letter:
+    async def create_letter(
+        self, new: NewLetter, *, now: datetime, draft_id: int | None = None
+    ) -> Letter:
         """Store a letter with its channels and leads; consume the draft it came from."""
         async with self._transaction() as conn:
             letter_id = (
@@ -126,7 +128,7 @@ class Store:
     async def letters_in_channel(
         self, channel_id: str, *, status: LetterStatus | None = None
     ) -> list[Letter]:
-        condition = letters.c.id.in_(
+        condition: sa.ColumnElement[bool] = letters.c.id.in_(
             sa.select(letter_posts.c.letter_id).where(letter_posts.c.channel_id == channel_id)
         )
         if status is not None:
@@ -138,7 +140,9 @@ class Store:
         async with self._transaction() as conn:
             await conn.execute(
                 letter_posts.update()
-                .where(letter_posts.c.letter_id == letter_id, letter_posts.c.channel_id == channel_id)
+                .where(
+                    letter_posts.c.letter_id == letter_id, letter_posts.c.channel_id == channel_id
+                )
                 .values(ts=ts)
             )
 
@@ -157,13 +161,14 @@ class Store:
             await conn.execute(
                 letter_drafts.delete().where(letter_drafts.c.created_at < now - DRAFT_LIFETIME)
             )
-            return (
+            draft_id: int = (
                 await conn.execute(
                     letter_drafts.insert()
                     .values(body=body, source=source, created_by=created_by, created_at=now)
                     .returning(letter_drafts.c.id)
                 )
             ).scalar_one()
+            return draft_id
 
     async def draft(self, draft_id: int, *, created_by: str) -> str | None:
         """The draft's text, if it exists and belongs to `created_by`."""
@@ -259,4 +264,3 @@ def _upgrade_to_head(connection: sa.Connection) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     command.upgrade(config, "head")
-

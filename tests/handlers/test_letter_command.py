@@ -22,14 +22,25 @@ def coalition_channels(fake_slack: FakeSlack) -> None:
 @pytest.fixture
 async def letter_in_two_channels(slack: SlackDriver, fake_slack: FakeSlack) -> None:
     await start_letter(
-        slack, fake_slack, user=ORGANIZER, channel="CORGANIZING",
-        title="Protect our communities", body="Dear Secretary,\n\nPlease act.",
-        channels=["CCOALITION", "CSTATES"], leads=[LEAD],
+        slack,
+        fake_slack,
+        user=ORGANIZER,
+        channel="CORGANIZING",
+        title="Protect our communities",
+        body="Dear Secretary,\n\nPlease act.",
+        channels=["CCOALITION", "CSTATES"],
+        leads=[LEAD],
     )
 
 
-async def ask(slack: SlackDriver, fake: FakeSlack, text: str, *, user: str = ORGANIZER,
-              channel: str = "CCOALITION") -> dict:
+async def ask(
+    slack: SlackDriver,
+    fake: FakeSlack,
+    text: str,
+    *,
+    user: str = ORGANIZER,
+    channel: str = "CCOALITION",
+) -> dict:
     """Run /letter `text` and return the private answer sent to its response_url."""
     before = len(fake.responses)
     reply = await slack.command("/letter", text, user=user, channel=channel)
@@ -75,7 +86,9 @@ async def test_close_then_reopen_updates_every_posted_copy(
 
 
 @pytest.mark.usefixtures("letter_in_two_channels")
-async def test_closed_letters_leave_the_default_list(slack: SlackDriver, fake_slack: FakeSlack) -> None:
+async def test_closed_letters_leave_the_default_list(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
     """/letter list shows open letters; /letter list all shows closed ones too."""
     await ask(slack, fake_slack, "close 1")
     assert "no letters to show" in (await ask(slack, fake_slack, "list"))["text"]
@@ -114,8 +127,13 @@ async def test_a_letter_must_be_named_when_the_channel_does_not_say(
     assert "no open letter in this channel" in (await ask(slack, fake_slack, "close"))["text"]
     for title in ("First", "Second"):
         await start_letter(
-            slack, fake_slack, user=ORGANIZER, channel="CORGANIZING",
-            title=title, body="Text.", channels=["CCOALITION"],
+            slack,
+            fake_slack,
+            user=ORGANIZER,
+            channel="CORGANIZING",
+            title=title,
+            body="Text.",
+            channels=["CCOALITION"],
         )
     answer = await ask(slack, fake_slack, "close")
     assert "2 open letters" in answer["text"] and "#1 First" in answer["text"]

@@ -66,7 +66,9 @@ async def test_a_long_letter_from_a_message_is_posted_verbatim_in_two_channels(
         assert "*0* signed of a goal of 100 so far" in all_text(head)
         assert len(head.blocks) <= 50
     (report,) = fake_slack.ephemeral_to(ORGANIZER)
-    assert "Posted" in report.text and "<#CCOALITION>" in report.text and "<#CSTATES>" in report.text
+    assert (
+        "Posted" in report.text and "<#CCOALITION>" in report.text and "<#CSTATES>" in report.text
+    )
 
 
 async def test_a_letter_typed_into_the_form_is_posted(
@@ -75,8 +77,12 @@ async def test_a_letter_typed_into_the_form_is_posted(
     """/letter new opens the form on the current channel; submitting posts the letter."""
     body = "Dear Governor,\n\nWe write to urge you to sign the bill.\n\nSincerely,"
     await start_letter(
-        slack, fake_slack, user=ORGANIZER, channel="CORGANIZING",
-        body=body, channels=["CORGANIZING", "CCOALITION"],
+        slack,
+        fake_slack,
+        user=ORGANIZER,
+        channel="CORGANIZING",
+        body=body,
+        channels=["CORGANIZING", "CCOALITION"],
     )
     view = fake_slack.calls_to("views.open")[0].args["view"]
     (channels_block,) = [b for b in view["blocks"] if b.get("block_id") == Field.CHANNELS]
@@ -93,8 +99,12 @@ async def test_the_bot_joins_public_channels_it_is_not_in(
 ) -> None:
     """Posting in a public channel the bot isn't in joins it first."""
     await start_letter(
-        slack, fake_slack, user=ORGANIZER, channel="CORGANIZING",
-        body="Text.", channels=["CCOALITION"],
+        slack,
+        fake_slack,
+        user=ORGANIZER,
+        channel="CORGANIZING",
+        body="Text.",
+        channels=["CCOALITION"],
     )
     assert [c.args["channel"] for c in fake_slack.calls_to("conversations.join")] == ["CCOALITION"]
     assert head_messages(fake_slack, "CCOALITION")
@@ -105,8 +115,12 @@ async def test_a_private_channel_the_bot_is_not_in_is_reported_and_can_be_posted
 ) -> None:
     """The organizer learns to invite the bot, then /letter post fills in the channel."""
     await start_letter(
-        slack, fake_slack, user=ORGANIZER, channel="CORGANIZING",
-        body="Text.", channels=["CSTATES", "GPRIVATE"],
+        slack,
+        fake_slack,
+        user=ORGANIZER,
+        channel="CORGANIZING",
+        body="Text.",
+        channels=["CSTATES", "GPRIVATE"],
     )
     (report,) = fake_slack.ephemeral_to(ORGANIZER)
     assert "Not posted in <#GPRIVATE>" in report.text and "/invite" in report.text
@@ -130,8 +144,16 @@ async def test_a_letter_attached_as_a_text_file_is_used(
     url = fake_slack.add_file("letter.txt", letter.encode())
     message = {
         "text": "Here is the draft",
-        "files": [{"id": "F1", "name": "letter.txt", "mimetype": "text/plain",
-                   "filetype": "text", "size": len(letter), "url_private_download": url}],
+        "files": [
+            {
+                "id": "F1",
+                "name": "letter.txt",
+                "mimetype": "text/plain",
+                "filetype": "text",
+                "size": len(letter),
+                "url_private_download": url,
+            }
+        ],
     }
     await slack.message_shortcut("start_drive", message, user=ORGANIZER, channel="CORGANIZING")
     await fake_slack.wait_for(lambda: fake_slack.calls_to("views.open"))
@@ -146,7 +168,9 @@ async def test_someone_who_is_not_an_organizer_cannot_start_a_letter(
 ) -> None:
     """/letter new and the shortcut refuse a member privately and open nothing."""
     await slack.command("/letter", "new", user=MEMBER, channel="CORGANIZING")
-    await slack.message_shortcut("start_drive", {"text": "A letter"}, user=MEMBER, channel="CORGANIZING")
+    await slack.message_shortcut(
+        "start_drive", {"text": "A letter"}, user=MEMBER, channel="CORGANIZING"
+    )
     await fake_slack.wait_for(lambda: len(fake_slack.responses) == 2)
     for response in fake_slack.responses:
         assert "Only organizers can start" in response["text"]
@@ -179,7 +203,8 @@ async def test_form_mistakes_are_shown_against_their_fields(
     await fake_slack.wait_for(lambda: fake_slack.calls_to("views.open"))
     view = fake_slack.calls_to("views.open")[0].args["view"]
     reply = await slack.submit_view(
-        view, form_values(title="   ", body="Text.", deadline=in_days(-1), channels=[]),
+        view,
+        form_values(title="   ", body="Text.", deadline=in_days(-1), channels=[]),
         user=ORGANIZER,
     )
     answer = reply.json()
@@ -195,8 +220,12 @@ async def test_a_rate_limited_post_is_retried_and_lands_once(
     """A 429 with Retry-After on chat.postMessage delays the post; it appears once."""
     fake_slack.fail("chat.postMessage", status=429, retry_after=1, times=1)
     await start_letter(
-        slack, fake_slack, user=ORGANIZER, channel="CORGANIZING",
-        body="Text.", channels=["CSTATES"],
+        slack,
+        fake_slack,
+        user=ORGANIZER,
+        channel="CORGANIZING",
+        body="Text.",
+        channels=["CSTATES"],
     )
     assert [c.error for c in fake_slack.calls_to("chat.postMessage")][:1] == ["http_429"]
     assert len(head_messages(fake_slack, "CSTATES")) == 1
@@ -208,8 +237,14 @@ async def test_what_an_organizer_types_cannot_ping_the_channel(
     """Title, addressee and text holding mentions and links are posted inert."""
     hostile = "<!channel> <@U123> <https://evil.example|click> <!subteam^S1>"
     await start_letter(
-        slack, fake_slack, user=ORGANIZER, channel="CORGANIZING",
-        title=hostile, addressee=hostile, body=hostile, channels=["CSTATES"],
+        slack,
+        fake_slack,
+        user=ORGANIZER,
+        channel="CORGANIZING",
+        title=hostile,
+        addressee=hostile,
+        body=hostile,
+        channels=["CSTATES"],
     )
     (head,) = head_messages(fake_slack, "CSTATES")
     assert "<!channel>" not in head.text and "&lt;!channel&gt;" in head.text

@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.CheckConstraint("goal IS NULL OR goal > 0", name="goal_positive"),
         sa.CheckConstraint("length(trim(title)) > 0", name="title_present"),
         sa.CheckConstraint("length(trim(body)) > 0", name="body_present"),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "letter_posts",
@@ -64,6 +65,7 @@ def upgrade() -> None:
         sa.Column("created_by", sa.String(32), nullable=False),
         sa.Column("created_at", UTCDateTime, nullable=False),
         sa.CheckConstraint("length(trim(body)) > 0", name="body_present"),
+        sqlite_autoincrement=True,
     )
 
 

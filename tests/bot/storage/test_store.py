@@ -1,0 +1,154 @@
+"""The Store on a real SQLite file: migrations, integrity rules, and concurrent writes."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy.exc import IntegrityError, StatementError
+
+from bot.models import LetterStatus, NewLetter
+from bot.storage import Store
+from bot.storage.schema import metadata
+
+NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+NEW = NewLetter(
+    title="Protect our communities",
+    addressee="Secretary Doe",
+    body="Dear Secretary,\n\nAct.",
+    deadline=NOW + timedelta(days=5),
+    channels=("C1", "C2"),
+    leads=("ULEAD",),
+    goal=100,
+    created_by="UORG",
+)
+
+
+async def test_migrations_build_exactly_the_schema_the_code_queries(store: Store) -> None:
+    """After migrating, the database and schema.py agree column for column."""
+    async with store.engine.connect() as conn:
+        differences = await conn.run_sync(
+            lambda sync: compare_metadata(MigrationContext.configure(sync), metadata)
+        )
+    assert differences == []
+
+
+async def test_reopening_a_database_keeps_its_letters(tmp_path: Path) -> None:
+    """Migrations run again on start are a no-op; what was stored is still there."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'drives.db'}"
+    async with Store(url) as store:
+        await store.create_letter(NEW, now=NOW)
+    async with Store(url) as store:
+        (letter,) = await store.letters()
+    assert letter.title == NEW.title and letter.deadline == NEW.deadline
+
+
+async def test_sqlite_runs_with_wal_and_foreign_keys(store: Store) -> None:
+    """Every connection has WAL journaling, full sync and enforced foreign keys."""
+    async with store.engine.connect() as conn:
+        pragmas = {
+            name: (await conn.exec_driver_sql(f"PRAGMA {name}")).scalar()
+            for name in ("journal_mode", "foreign_keys", "synchronous")
+        }
+    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "synchronous": 2}
+
+
+async def test_a_letter_round_trips_with_channels_leads_and_aware_times(store: Store) -> None:
+    """What create_letter stores comes back as the same letter, times in UTC."""
+    created = await store.create_letter(NEW, now=NOW)
+    loaded = await store.letter(created.id)
+    assert loaded == created
+    assert loaded.channels == ("C1", "C2") and loaded.leads == ("ULEAD",)
+    assert loaded.deadline.tzinfo is UTC and loaded.created_at == NOW
+    assert loaded.status is LetterStatus.OPEN and loaded.unposted_channels == ("C1", "C2")
+
+    await store.record_post(created.id, "C2", "1700000000.000100")
+    assert (await store.letter(created.id)).unposted_channels == ("C1",)
+    assert [
+        found.id for found in await store.letters_in_channel("C2", status=LetterStatus.OPEN)
+    ] == [created.id]
+    assert await store.letters_in_channel("C3") == []
+
+
+@pytest.mark.parametrize(
+    ("statement", "why"),
+    [
+        ("UPDATE letters SET status = 'archived'", "an unknown status"),
+        ("UPDATE letters SET goal = 0", "a goal of zero"),
+        ("UPDATE letters SET title = '   '", "a blank title"),
+        (
+            "INSERT INTO letter_posts (letter_id, channel_id, position) VALUES (99, 'C9', 0)",
+            "a post of no letter",
+        ),
+        (
+            "INSERT INTO letter_posts (letter_id, channel_id, position) VALUES (1, 'C1', 5)",
+            "a channel twice",
+        ),
+    ],
+)
+async def test_the_schema_refuses_data_that_breaks_its_rules(
+    store: Store, statement: str, why: str
+) -> None:
+    """Integrity rules live in the database, not only in Python."""
+    await store.create_letter(NEW, now=NOW)
+    with pytest.raises(IntegrityError):
+        async with store.engine.begin() as conn:
+            await conn.execute(sa.text(statement))
+    (letter,) = await store.letters()
+    assert letter.status is LetterStatus.OPEN and letter.goal == 100, why
+
+
+async def test_naive_datetimes_are_refused(store: Store) -> None:
+    """A deadline without a timezone is a bug, caught before it is stored."""
+    with pytest.raises(StatementError):
+        await store.create_letter(replace(NEW, deadline=datetime(2026, 12, 1, 17, 0)), now=NOW)
+    assert await store.letters() == []
+
+
+async def test_concurrent_writers_all_succeed(store: Store) -> None:
+    """Twenty letters created at once are all stored, with no 'database is locked'."""
+    created = await asyncio.gather(
+        *(store.create_letter(replace(NEW, title=f"Letter {n}"), now=NOW) for n in range(20))
+    )
+    assert len({letter.id for letter in created}) == 20
+    assert len(await store.letters()) == 20
+
+
+async def test_a_draft_belongs_to_its_author_and_is_used_up_by_its_letter(store: Store) -> None:
+    """Only the organizer who made a draft can read it; creating the letter removes it."""
+    draft_id = await store.save_draft("Letter text", source="C1/1.0", created_by="UORG", now=NOW)
+    assert await store.draft(draft_id, created_by="USOMEONE") is None
+    assert await store.draft(draft_id, created_by="UORG") == "Letter text"
+    await store.create_letter(NEW, now=NOW, draft_id=draft_id)
+    assert await store.draft(draft_id, created_by="UORG") is None
+
+
+async def test_old_drafts_are_cleared_when_new_ones_arrive(store: Store) -> None:
+    """A draft abandoned for more than a day is removed."""
+    old = await store.save_draft(
+        "Old", source="C1/1.0", created_by="UORG", now=NOW - timedelta(days=2)
+    )
+    await store.save_draft("New", source="C1/2.0", created_by="UORG", now=NOW)
+    assert await store.draft(old, created_by="UORG") is None
+
+
+async def test_deleting_a_letter_removes_its_posts_and_leads(store: Store) -> None:
+    """Foreign keys cascade, so no orphan rows are left behind."""
+    letter = await store.create_letter(NEW, now=NOW)
+    async with store.engine.begin() as conn:
+        await conn.execute(sa.text("DELETE FROM letters WHERE id = :id"), {"id": letter.id})
+        remaining = (
+            await conn.execute(
+                sa.text(
+                    "SELECT (SELECT count(*) FROM letter_posts)"
+                    " + (SELECT count(*) FROM letter_leads)"
+                )
+            )
+        ).scalar()
+    assert remaining == 0

@@ -1,0 +1,67 @@
+"""The command line: `undersigned letters` reads the database; no tokens needed."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.models import LetterStatus, NewLetter
+from bot.storage import Store
+
+NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    url = f"sqlite+aiosqlite:///{tmp_path / 'drives.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("TIMEZONE", "America/New_York")
+    return url
+
+
+def test_letters_are_listed_one_per_line_id_first(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each line: id, status, deadline, channels, title — tab-separated for scripts."""
+    asyncio.run(_two_letters(database))
+    assert main(["letters"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "2\topen\t2026-11-24 10:00 EST\tC1,C2\tFirst",
+        "1\tclosed\t2026-12-01 10:00 EST\tC1,C2\tSecond",
+    ]
+
+
+def test_an_unusable_database_is_explained(
+    monkeypatch: pytest.MonkeyPatch, database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A database that can't be opened gets a short message and exit code 2."""
+    monkeypatch.setenv("DATABASE_URL", "sqlite:////no/such/folder/drives.db")
+    assert main(["letters"]) == 2
+    assert "can't use the database" in capsys.readouterr().err
+
+
+async def _two_letters(database: str) -> None:
+    async with Store(database) as store:
+        for title, days in (("Second", 9), ("First", 2)):
+            await store.create_letter(
+                NewLetter(
+                    title=title,
+                    addressee="A",
+                    body="B",
+                    deadline=NOW + timedelta(days=days),
+                    channels=("C1", "C2"),
+                    leads=(),
+                    goal=None,
+                    created_by="U1",
+                ),
+                now=NOW,
+            )
+        await store.set_status(1, LetterStatus.CLOSED)

@@ -1,0 +1,72 @@
+"""Checking a submitted letter form."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.blocks.letter_form import Field, LetterFormValues
+from bot.errors import FormErrors
+from bot.letters import check_new_letter, clean_body
+
+NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+
+
+def values(**changes: object) -> LetterFormValues:
+    base = dict(
+        title="  Protect\n our   communities ",
+        addressee="The Honorable Jane Doe",
+        body=None,
+        deadline=int((NOW + timedelta(days=3)).timestamp()),
+        channels=("C1", "C2", "C1"),
+        leads=("ULEAD",),
+        goal="100",
+        origin_channel="C1",
+        draft_id=None,
+    )
+    return LetterFormValues(**{**base, **changes})  # type: ignore[arg-type]
+
+
+def test_a_good_form_becomes_a_new_letter_with_tidy_fields() -> None:
+    """Whitespace is folded in one-line fields; repeated channels are posted once."""
+    new = check_new_letter(
+        values(), body="\r\nDear Jane,\r\n\r\nAct.\n", created_by="UORG", now=NOW
+    )
+    assert new.title == "Protect our communities"
+    assert new.body == "Dear Jane,\n\nAct."
+    assert new.channels == ("C1", "C2")
+    assert new.goal == 100 and new.deadline == NOW + timedelta(days=3)
+
+
+@pytest.mark.parametrize(
+    ("changes", "body", "field"),
+    [
+        ({"title": " \n "}, "Text", Field.TITLE),
+        ({"title": "x" * 151}, "Text", Field.TITLE),
+        ({"addressee": ""}, "Text", Field.ADDRESSEE),
+        ({}, "  \n\t ", Field.BODY),
+        ({}, "x" * 100_001, Field.BODY),
+        ({"deadline": None}, "Text", Field.DEADLINE),
+        ({"deadline": int(NOW.timestamp())}, "Text", Field.DEADLINE),
+        ({"channels": ()}, "Text", Field.CHANNELS),
+        ({"channels": ("U123",)}, "Text", Field.CHANNELS),
+        ({"channels": ("<!channel>",)}, "Text", Field.CHANNELS),
+        ({"leads": ("<!here>",)}, "Text", Field.LEADS),
+        ({"goal": "0"}, "Text", Field.GOAL),
+        ({"goal": "lots"}, "Text", Field.GOAL),
+    ],
+)
+def test_each_mistake_is_reported_against_its_field(changes: dict, body: str, field: Field) -> None:
+    """A bad answer raises FormErrors naming exactly the field to fix."""
+    with pytest.raises(FormErrors) as raised:
+        check_new_letter(values(**changes), body=body, created_by="UORG", now=NOW)
+    assert list(raised.value.errors) == [field]
+
+
+def test_clean_body_keeps_the_words_and_drops_control_characters() -> None:
+    """Line endings are unified and control characters removed; nothing else changes."""
+    assert (
+        clean_body("\x00Dear\x07 Jane,\r\n\r\n  Act *now*.\u200b \n")
+        == "Dear Jane,\n\n  Act *now*.\u200b"
+    )
