@@ -21,16 +21,18 @@ HEALTH_PATH = "/healthz"
 
 
 async def serve(settings: Settings) -> None:
-    """Run until cancelled or sent SIGTERM (as process managers and containers stop us)."""
-    task = asyncio.current_task()
-    assert task is not None
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    """Run until SIGTERM (as process managers stop us) or Ctrl-C, then shut down cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
     async with Store(settings.database_url) as store:
         app = build_app(settings, store)
         if settings.slack_app_token is not None:
-            await serve_socket_mode(app, settings.slack_app_token.get_secret_value())
+            await serve_socket_mode(app, settings.slack_app_token.get_secret_value(), until=stop)
         else:
-            await serve_http(app, store, port=settings.port)
+            await serve_http(app, store, port=settings.port, until=stop)
+    logger.info("Stopped")
 
 
 def build_web_app(app: AsyncApp, store: Store) -> web.Application:
@@ -45,21 +47,22 @@ def build_web_app(app: AsyncApp, store: Store) -> web.Application:
     return web_app
 
 
-async def serve_http(app: AsyncApp, store: Store, *, port: int) -> None:
+async def serve_http(app: AsyncApp, store: Store, *, port: int, until: asyncio.Event) -> None:
     runner = web.AppRunner(build_web_app(app, store))
     await runner.setup()
     try:
         await web.TCPSite(runner, port=port).start()
         logger.info("HTTP mode: listening on port %d at %s", port, EVENTS_PATH)
-        await asyncio.Event().wait()
+        await until.wait()
     finally:
         await runner.cleanup()
 
 
-async def serve_socket_mode(app: AsyncApp, app_token: str) -> None:
+async def serve_socket_mode(app: AsyncApp, app_token: str, *, until: asyncio.Event) -> None:
     handler = AsyncSocketModeHandler(app, app_token, web_client=app.client)
-    logger.info("Socket Mode: connecting to Slack")
     try:
-        await handler.start_async()
+        await handler.connect_async()
+        logger.info("Socket Mode: connected to Slack")
+        await until.wait()
     finally:
         await handler.close_async()

@@ -80,7 +80,8 @@ class Fault:
 
 
 class FakeSlack:
-    def __init__(self) -> None:
+    def __init__(self, *, log_calls: bool = False) -> None:
+        self._log_calls = log_calls
         self.calls: list[Call] = []
         self.channels: dict[str, Channel] = {}
         self.messages: list[Message] = []
@@ -209,11 +210,15 @@ class FakeSlack:
             result = handler(args)
         except SlackError as problem:
             self.calls.append(Call(method, args, problem.error, problem.details))
+            if self._log_calls:
+                print(f"{method} REFUSED {problem.error} {problem.details}", flush=True)
             metadata = {"messages": problem.details} if problem.details else {}
             return web.json_response(
                 {"ok": False, "error": problem.error, "response_metadata": metadata}
             )
         self.calls.append(Call(method, args))
+        if self._log_calls:
+            print(f"{method} ok {args.get('channel', '')} {_headline(args)}", flush=True)
         return web.json_response({"ok": True, **result})
 
     async def _response_url(self, request: web.Request) -> web.Response:
@@ -326,6 +331,11 @@ class FakeSlack:
         return f"{1_700_000_000 + next(self._clock)}.000100"
 
 
+def _headline(args: dict[str, Any]) -> str:
+    text = str(args.get("text") or "")
+    return text.splitlines()[0][:80] if text else ""
+
+
 async def _read_args(request: web.Request) -> dict[str, Any]:
     if request.content_type == "application/json":
         args = dict(await request.json())
@@ -389,3 +399,24 @@ def _check_text_objects(node: Any, where: str) -> None:
     elif isinstance(node, list):
         for index, value in enumerate(node):
             _check_text_objects(value, f"{where}[{index}]")
+
+
+async def _serve_forever(port: int) -> None:
+    fake = FakeSlack(log_calls=True)
+    for channel in ("CCOALITION", "CSTATES"):
+        fake.add_channel(channel)
+    fake.add_channel("CORGANIZING", bot_member=True)
+    await fake.start(port)
+    print(f"Fake Slack Web API at {fake.api_url} (token {TOKEN}); Ctrl-C stops it.", flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await fake.stop()
+
+
+if __name__ == "__main__":
+    import contextlib
+    import sys
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve_forever(int(sys.argv[1]) if len(sys.argv) > 1 else 8930))
