@@ -61,6 +61,9 @@ def _run(work: Coroutine[Any, Any, int | None]) -> int:
         return asyncio.run(work) or 0
     except KeyboardInterrupt:
         return 0
+    except ConfigurationError as problem:
+        print(problem.guide(), file=sys.stderr)
+        return 2
     except (ArgumentError, DBAPIError) as problem:
         print(_database_guide(problem), file=sys.stderr)
         return 2

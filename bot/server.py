@@ -12,6 +12,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.app import build_app
 from bot.settings import Settings
+from bot.slack_ops import verify_credentials
 from bot.storage import Store
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,10 @@ async def serve(settings: Settings) -> None:
         loop.add_signal_handler(signum, stop.set)
     async with Store(settings.database_url) as store:
         app = build_app(settings, store)
+        app_token = settings.slack_app_token
+        await verify_credentials(
+            app.client, app_token=app_token.get_secret_value() if app_token else None
+        )
         if settings.slack_app_token is not None:
             await serve_socket_mode(app, settings.slack_app_token.get_secret_value(), until=stop)
         else:

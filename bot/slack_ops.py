@@ -19,9 +19,44 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.letter import build_letter_messages
 from bot.models import Letter
+from bot.settings import ConfigurationError
 from bot.storage import Store
 
 logger = logging.getLogger(__name__)
+
+
+# Errors that mean the token itself is wrong, as opposed to Slack having a bad moment.
+_REFUSED_TOKEN = {
+    "invalid_auth",
+    "not_authed",
+    "account_inactive",
+    "token_revoked",
+    "token_expired",
+}
+
+
+async def verify_credentials(client: AsyncWebClient, *, app_token: str | None) -> None:
+    """Fail fast, with a guide, when Slack refuses a token or can't be reached at all.
+
+    Without this, a mistyped app-level token has Socket Mode retrying forever.
+    """
+    checks = [("SLACK_BOT_TOKEN", client.auth_test())]
+    if app_token is not None:
+        checks.append(("SLACK_APP_TOKEN", client.apps_connections_open(app_token=app_token)))
+    for name, check in checks:
+        try:
+            await check
+        except SlackApiError as error:
+            code = str(error.response.get("error", ""))
+            if code in _REFUSED_TOKEN:
+                raise ConfigurationError(
+                    [(name, f"Slack refused this token ({code}); copy it again")]
+                ) from None
+            raise
+        except aiohttp.ClientError as error:
+            raise ConfigurationError(
+                [("SLACK_API_URL", f"can't reach Slack at {client.base_url} ({error})")]
+            ) from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 TOKEN = "xoxb-fake-token"
+APP_TOKEN = "xapp-fake-app-token"
 BOT_USER = "UBOT"
 
 MESSAGE_BLOCKS_MAX = 50
@@ -91,9 +92,12 @@ class FakeSlack:
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
         self._clock = itertools.count(1)
         self._runner: web.AppRunner | None = None
+        self.sockets: list[web.WebSocketResponse] = []  # Socket Mode connections
+        self._acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self.url = ""
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "auth.test": self._auth_test,
+            "apps.connections.open": self._connections_open,
             "chat.postMessage": self._post_message,
             "chat.postEphemeral": self._post_ephemeral,
             "chat.update": self._update,
@@ -111,6 +115,7 @@ class FakeSlack:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_post("/response/{key}", self._response_url)
         app.router.add_get("/files/{name}", self._file)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -119,6 +124,8 @@ class FakeSlack:
         self.url = f"http://127.0.0.1:{bound}/"
 
     async def stop(self) -> None:
+        for socket in self.sockets:
+            await socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -150,6 +157,23 @@ class FakeSlack:
     def add_file(self, name: str, content: bytes) -> str:
         self.files[name] = content
         return f"{self.url}files/{name}"
+
+    async def push(
+        self, kind: str, payload: dict[str, Any], *, within: float = 10.0
+    ) -> dict[str, Any]:
+        """Send a Socket Mode envelope to the connected app and return its ack."""
+        envelope_id = f"envelope-{next(self._clock)}"
+        acked = asyncio.get_running_loop().create_future()
+        self._acks[envelope_id] = acked
+        await self.sockets[-1].send_json(
+            {
+                "envelope_id": envelope_id,
+                "type": kind,
+                "payload": payload,
+                "accepts_response_payload": kind != "events_api",
+            }
+        )
+        return await asyncio.wait_for(acked, within)
 
     # Reading what happened
 
@@ -202,7 +226,7 @@ class FakeSlack:
             "token"
         )
         try:
-            if token != TOKEN:
+            if token != (APP_TOKEN if method == "apps.connections.open" else TOKEN):
                 raise SlackError("invalid_auth")
             handler = self._methods.get(method)
             if handler is None:
@@ -232,6 +256,18 @@ class FakeSlack:
         self.responses.append(body)
         return web.Response(text="ok")
 
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse(autoping=True)
+        await socket.prepare(request)
+        self.sockets.append(socket)
+        await socket.send_json({"type": "hello", "num_connections": 1})
+        async for frame in socket:
+            message = json.loads(frame.data)
+            acked = self._acks.pop(message.get("envelope_id", ""), None)
+            if acked is not None and not acked.done():
+                acked.set_result(message)
+        return socket
+
     async def _file(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {TOKEN}":
             return web.Response(status=403)
@@ -242,6 +278,9 @@ class FakeSlack:
 
     def _auth_test(self, _: dict[str, Any]) -> dict[str, Any]:
         return {"user_id": BOT_USER, "bot_id": "BBOT", "team_id": "T1", "user": "undersigned"}
+
+    def _connections_open(self, _: dict[str, Any]) -> dict[str, Any]:
+        return {"url": self.url.replace("http://", "ws://") + "socket"}
 
     def _post_message(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = str(args.get("channel", ""))

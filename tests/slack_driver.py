@@ -66,22 +66,9 @@ class SlackDriver:
     async def command(self, command: str, text: str = "", *, user: str, channel: str) -> Reply:
         """A slash command, as typed by `user` in `channel`."""
         n = next(self._ids)
-        fields = {
-            "token": "legacy-verification-token",
-            "team_id": "T1",
-            "team_domain": "coalition",
-            "channel_id": channel,
-            "channel_name": channel.lower(),
-            "user_id": user,
-            "user_name": user.lower(),
-            "command": command,
-            "text": text,
-            "api_app_id": "A1",
-            "is_enterprise_install": "false",
-            "response_url": self._fake.response_url(f"command-{n}"),
-            "trigger_id": f"trigger-{n}",
-        }
-        return await self.send(urlencode(fields))
+        return await self.send(
+            urlencode(command_fields(self._fake, command, text, user=user, channel=channel, n=n))
+        )
 
     async def interact(self, payload: dict[str, Any]) -> Reply:
         return await self.send(urlencode({"payload": json.dumps(payload)}))
@@ -142,3 +129,24 @@ class SlackDriver:
                 "response_urls": [],
             }
         )
+
+
+def command_fields(
+    fake: FakeSlack, command: str, text: str, *, user: str, channel: str, n: int
+) -> dict[str, str]:
+    """A slash command's fields, as Slack sends them over HTTP or inside a Socket Mode envelope."""
+    return {
+        "token": "legacy-verification-token",
+        "team_id": "T1",
+        "team_domain": "coalition",
+        "channel_id": channel,
+        "channel_name": channel.lower(),
+        "user_id": user,
+        "user_name": user.lower(),
+        "command": command,
+        "text": text,
+        "api_app_id": "A1",
+        "is_enterprise_install": "false",
+        "response_url": fake.response_url(f"command-{n}"),
+        "trigger_id": f"trigger-{n}",
+    }

@@ -1,0 +1,76 @@
+"""Socket Mode: with an app-level token the bot connects out and answers over the socket."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from pydantic import SecretStr
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.app import build_app
+from bot.server import serve_socket_mode
+from bot.settings import ConfigurationError, Settings
+from bot.slack_ops import verify_credentials
+from bot.storage import Store
+from tests.conftest import MEMBER
+from tests.fake_slack import APP_TOKEN, TOKEN, FakeSlack
+from tests.slack_driver import command_fields
+
+
+async def test_a_command_arriving_over_the_socket_is_acked_and_answered(
+    settings: Settings, store: Store, fake_slack: FakeSlack
+) -> None:
+    """The bot opens a connection, acks the envelope and answers on the response_url."""
+    socket_settings = settings.model_copy(
+        update={"slack_app_token": SecretStr(APP_TOKEN), "slack_signing_secret": None}
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(
+        serve_socket_mode(build_app(socket_settings, store), APP_TOKEN, until=stop)
+    )
+    try:
+        await fake_slack.wait_for(lambda: fake_slack.sockets)
+        ack = await fake_slack.push(
+            "slash_commands",
+            command_fields(fake_slack, "/letter", "help", user=MEMBER, channel="C1", n=1),
+        )
+        assert ack["envelope_id"].startswith("envelope-")
+        await fake_slack.wait_for(lambda: fake_slack.responses)
+        assert "`/letter new`" in fake_slack.responses[-1]["text"]
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 10)
+    assert fake_slack.calls_to("apps.connections.open")[0].ok
+
+
+@pytest.mark.parametrize(
+    ("bot_token", "app_token", "variable"),
+    [
+        ("xoxb-mistyped", None, "SLACK_BOT_TOKEN"),
+        (TOKEN, "xapp-mistyped", "SLACK_APP_TOKEN"),
+    ],
+)
+async def test_a_token_slack_refuses_stops_start_up_with_a_guide(
+    fake_slack: FakeSlack, bot_token: str, app_token: str | None, variable: str
+) -> None:
+    """A wrong token is named at start, instead of Socket Mode retrying forever."""
+    client = AsyncWebClient(token=bot_token, base_url=fake_slack.api_url)
+    with pytest.raises(ConfigurationError) as raised:
+        await verify_credentials(client, app_token=app_token)
+    assert raised.value.problems[0][0] == variable
+    assert "invalid_auth" in raised.value.guide()
+
+
+async def test_unreachable_slack_stops_start_up_with_a_guide() -> None:
+    """Nothing listening at SLACK_API_URL is reported as such."""
+    client = AsyncWebClient(token=TOKEN, base_url="http://127.0.0.1:9/api/", retry_handlers=[])
+    with pytest.raises(ConfigurationError) as raised:
+        await verify_credentials(client, app_token=None)
+    assert raised.value.problems[0][0] == "SLACK_API_URL"
+
+
+async def test_good_tokens_pass_the_start_up_check(fake_slack: FakeSlack) -> None:
+    """The fake's own tokens are accepted for both checks."""
+    client = AsyncWebClient(token=TOKEN, base_url=fake_slack.api_url)
+    await verify_credentials(client, app_token=APP_TOKEN)
