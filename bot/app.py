@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -18,6 +20,18 @@ from bot.access import Organizers
 from bot.letters import Letters
 from bot.settings import Settings
 from bot.storage import Store
+
+
+class _WithoutTokenFallbackWarning(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment even when handed a client, then
+    warns that it will go unused. Our client carries that very token, so the warning at
+    every start would only send people looking for a misconfiguration that isn't there."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+logging.getLogger("slack_bolt.AsyncApp").addFilter(_WithoutTokenFallbackWarning())
 
 
 def build_app(settings: Settings, store: Store) -> AsyncApp:
