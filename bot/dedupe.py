@@ -1,0 +1,178 @@
+"""Is this sign-on an organization that already signed? Pure functions, no I/O.
+
+`org_key` folds away what never distinguishes two organizations (case, punctuation,
+spacing, accents, look-alike letters, "Inc.", a leading "The", "&", a trailing
+"(ACLU)"-style acronym). Equal keys are the *same* organization. `compare` then judges
+two different keys: *possible* duplicates (an acronym against its full name, a near
+spelling, a name with an extra word) go to an organizer; names that differ by a place,
+a chapter or a real word are *distinct* and never merged.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from enum import StrEnum
+
+from rapidfuzz import fuzz
+
+from bot.places import STATE_NAMES, is_place_or_chapter
+
+
+class Verdict(StrEnum):
+    SAME = "same"
+    POSSIBLE = "possible"
+    DISTINCT = "distinct"
+
+
+# Spelled-out forms, so "Natl Immigration Law Ctr" and "NY" read as the full words.
+ABBREVIATIONS = {
+    "assn": "association",
+    "assoc": "association",
+    "natl": "national",
+    "intl": "international",
+    "ctr": "center",
+    "centre": "center",
+    "univ": "university",
+    "dept": "department",
+    "svcs": "services",
+    "organisation": "organization",
+    "labour": "labor",
+    **STATE_NAMES,
+}
+STOPWORDS = frozenset("of for the and in on at to a an de del la las los el y et".split())
+LEGAL_SUFFIXES = frozenset("inc incorporated llc ltd llp pllc pbc".split())
+
+# Letters from other scripts that look like Latin ones, as they arrive from copy-paste
+# or deliberate spoofing. NFKC handles full-width and styled letters; this handles the
+# Cyrillic and Greek look-alikes it leaves alone.
+_LOOKALIKES = str.maketrans(
+    "аеорсухіјѕԁһӏԛԝАВЕКМНОРСТХІЈЅαβεικνορτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+    "aeopcyxijsdhlqwABEKMHOPCTXIJSabeikvoptuxABEZHIKMNOPTYX",
+)
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_TRAILING_ACRONYM = re.compile(r"\s*[(\[]\s*([A-Za-z&.\-]{2,12})\s*[)\]]\s*$")
+_NON_WORD = re.compile(r"[^\w]+")
+# A near spelling: at least this similar (rapidfuzz's 0-100 ratio), token by token.
+NEAR_SPELLING = 75.0
+
+
+def org_key(name: str) -> str:
+    """The form of a name under which spelling variants of one organization are equal."""
+    text = _fold(name)
+    match = _TRAILING_ACRONYM.search(text)
+    if match and _is_acronym_of(match.group(1), _words(text[: match.start()])):
+        text = text[: match.start()]
+    words = " ".join(ABBREVIATIONS.get(word, word) for word in _words(text)).split()
+    if words and words[0] == "the" and len(words) > 1:
+        words = words[1:]
+    while len(words) > 1 and words[-1] in LEGAL_SUFFIXES:
+        words = words[:-1]
+    return " ".join(words)
+
+
+def person_key(name: str) -> str:
+    """An individual's name, folded the same way but keeping every word."""
+    return " ".join(_words(_fold(name)))
+
+
+def initials(key: str) -> str:
+    """'american civil liberties union' → 'aclu' (small words left out)."""
+    return "".join(word[0] for word in key.split() if word not in STOPWORDS)
+
+
+def compare(a: str, b: str) -> Verdict:
+    """Judge two organization keys (as made by `org_key`)."""
+    if a == b:
+        return Verdict.SAME
+    words_a, words_b = (
+        _expand_acronyms(a.split(), b.split()),
+        _expand_acronyms(b.split(), a.split()),
+    )
+    used_acronym = words_a != a.split() or words_b != b.split()
+    if used_acronym and Counter(words_a) == Counter(words_b):
+        # One name is the other's acronym: "ACLU" for "American Civil Liberties Union".
+        return Verdict.POSSIBLE
+    only_a = list((Counter(words_a) - Counter(words_b)).elements())
+    only_b = list((Counter(words_b) - Counter(words_a)).elements())
+    if any(is_place_or_chapter(word) for word in only_a + only_b):
+        return Verdict.DISTINCT
+    if not only_a or not only_b:
+        # Same words in another order, or one name with words the other lacks.
+        return Verdict.POSSIBLE
+    if _pair_as_near_spellings(only_a, only_b):
+        return Verdict.POSSIBLE
+    return Verdict.DISTINCT
+
+
+def _fold(name: str) -> str:
+    text = unicodedata.normalize("NFKC", name).translate(_INVISIBLE).translate(_LOOKALIKES)
+    text = "".join(
+        character
+        for character in unicodedata.normalize("NFKD", text)
+        if not unicodedata.combining(character)
+    )
+    text = text.replace("&", " and ").replace("+", " and ")
+    # Apostrophes join, other punctuation separates: "People's" = "Peoples".
+    return re.sub("[\u2019\u2018'`\u00b4]", "", text)
+
+
+def _words(text: str) -> list[str]:
+    words = [word for word in _NON_WORD.split(text.casefold().replace("_", " ")) if word]
+    return _join_spelled_out_letters(words)
+
+
+def _join_spelled_out_letters(words: list[str]) -> list[str]:
+    """'a c l u' (from "A.C.L.U.") becomes 'aclu'."""
+    joined: list[str] = []
+    run = ""
+    for word in [*words, ""]:
+        if len(word) == 1 and word.isalpha():
+            run += word
+            continue
+        if run:
+            joined.append(run)
+            run = ""
+        if word:
+            joined.append(word)
+    return joined
+
+
+def _is_acronym_of(candidate: str, words: list[str]) -> bool:
+    letters = "".join(character for character in candidate.casefold() if character.isalpha())
+    if len(letters) < 2 or sum(character.isupper() for character in candidate) < 2:
+        return False
+    every_word = "".join(word[0] for word in words)
+    significant = initials(" ".join(words))
+    return letters in {every_word, significant} or (
+        len(letters) >= 3 and (every_word.startswith(letters) or significant.startswith(letters))
+    )
+
+
+def _expand_acronyms(words: list[str], other: list[str]) -> list[str]:
+    """Replace a word that is the acronym of `other` (or of a run in it) by its words."""
+    target = initials(" ".join(other))
+    if len(target) < 2:
+        return words
+    expanded: list[str] = []
+    for word in words:
+        if word == target and word not in other:
+            expanded.extend(w for w in other if w not in STOPWORDS)
+        else:
+            expanded.append(word)
+    return [w for w in expanded if w not in STOPWORDS] if expanded != words else words
+
+
+def _pair_as_near_spellings(only_a: list[str], only_b: list[str]) -> bool:
+    """Every differing word has a near-spelling partner on the other side."""
+    if len(only_a) != len(only_b):
+        joined = fuzz.ratio(" ".join(only_a), " ".join(only_b))
+        return joined >= NEAR_SPELLING and min(len(" ".join(only_a)), len(" ".join(only_b))) >= 4
+    remaining = list(only_b)
+    for word in only_a:
+        best = max(remaining, key=lambda other: fuzz.ratio(word, other))
+        if min(len(word), len(best)) < 4 or fuzz.ratio(word, best) < NEAR_SPELLING:
+            return False
+        remaining.remove(best)
+    return True

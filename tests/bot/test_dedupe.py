@@ -1,0 +1,153 @@
+"""Dedupe rules: every spelling variant merges; different organizations never do."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+
+import pytest
+
+from bot.dedupe import Verdict, compare, initials, org_key, person_key
+from tests.conftest import FIXTURES
+
+
+def verdict(a: str, b: str) -> Verdict:
+    return compare(org_key(a), org_key(b))
+
+
+@pytest.mark.parametrize(
+    ("rule", "a", "b"),
+    [
+        ("case", "Make the Road New York", "MAKE THE ROAD NEW YORK"),
+        ("punctuation", "Bend the Arc: Jewish Action", "Bend the Arc Jewish Action"),
+        ("spacing", "United  We   Dream ", " United We Dream"),
+        ("Inc.", "Community Justice Project, Inc.", "Community Justice Project"),
+        ("LLC", "Detention Watch Network LLC", "Detention Watch Network"),
+        ("leading The", "The Advocates for Human Rights", "Advocates for Human Rights"),
+        (
+            "& and 'and'",
+            "Center for Gender & Refugee Studies",
+            "Center for Gender and Refugee Studies",
+        ),
+        ("curly quotes", "Women\u2019s Refugee Commission", "Women's Refugee Commission"),
+        (
+            "en dash",
+            "Aldea \u2013 The People's Justice Center",
+            "Aldea - The People's Justice Center",
+        ),
+        (
+            "em dash",
+            "Sisters of Mercy of the Americas\u2014Justice Team",
+            "Sisters of Mercy of the Americas - Justice Team",
+        ),
+        (
+            "trailing acronym",
+            "American Civil Liberties Union (ACLU)",
+            "American Civil Liberties Union",
+        ),
+        (
+            "trailing acronym, small words",
+            "Asian American Legal Defense and Education Fund (AALDEF)",
+            "Asian American Legal Defense and Education Fund",
+        ),
+        ("accents", "Voces de la Fr\u00f3ntera", "Voces de la Frontera"),
+        ("combining accents", "Voces de la Fro\u0301ntera", "Voces de la Frontera"),
+        ("zero-width space", "United\u200b We Dream", "United We Dream"),
+        ("non-breaking space", "United\u00a0We\u00a0Dream", "United We Dream"),
+        ("Cyrillic look-alike", "Un\u0456ted We Dream", "United We Dream"),
+        ("Greek look-alike", "\u039cijente", "Mijente"),
+        ("full-width letters", "\uff2d\uff49\uff4a\uff45\uff4e\uff54\uff45", "Mijente"),
+        ("dotted acronym", "A.C.L.U.", "ACLU"),
+        ("state code", "Make the Road NY", "Make the Road New York"),
+        ("abbreviation", "Natl Immigration Law Ctr", "National Immigration Law Center"),
+    ],
+)
+def test_spelling_variants_are_the_same_organization(rule: str, a: str, b: str) -> None:
+    """Each normalization rule alone makes two spellings one organization."""
+    assert org_key(a) == org_key(b), rule
+    assert verdict(a, b) is Verdict.SAME
+
+
+@pytest.mark.parametrize(
+    ("family", "names"),
+    [
+        (
+            "place",
+            ["Make the Road New York", "Make the Road CT", "Make the Road Nevada", "Make the Road"],
+        ),
+        ("chapter", ["Indivisible", "Indivisible Phoenix", "Indivisible West Phoenix"]),
+        ("affiliate", ["American Civil Liberties Union", "ACLU of Northern California"]),
+        ("affiliate by acronym", ["ACLU", "ACLU of Northern California"]),
+        ("regional", ["Bend the Arc: Jewish Action", "Bend the Arc Jewish Action South Florida"]),
+        ("real word", ["Community Justice Project", "Community Justice Exchange"]),
+        ("union local", ["SEIU", "SEIU Local 32BJ"]),
+        (
+            "city office",
+            [
+                "Asian Americans Advancing Justice | AAJC",
+                "Asian Americans Advancing Justice-Atlanta",
+            ],
+        ),
+    ],
+)
+def test_different_organizations_with_similar_names_are_never_merged(
+    family: str, names: list[str]
+) -> None:
+    """Names that differ by a place, a chapter or a real word are distinct."""
+    for a, b in itertools.combinations(names, 2):
+        assert verdict(a, b) is Verdict.DISTINCT, (family, a, b)
+        assert verdict(b, a) is Verdict.DISTINCT, (family, b, a)
+
+
+@pytest.mark.parametrize(
+    ("kind", "a", "b"),
+    [
+        ("acronym alone", "ACLU", "American Civil Liberties Union"),
+        ("acronym in parentheses", "CHIRLA", "Coalition for Humane Immigrant Rights (CHIRLA)"),
+        ("typo", "Detention Watch Netwrok", "Detention Watch Network"),
+        ("near word", "National Immigrant Law Center", "National Immigration Law Center"),
+        (
+            "missing word",
+            "Heartland Alliance National Immigrant Justice Center",
+            "National Immigrant Justice Center",
+        ),
+        ("word order", "Immigrant Legal Resource Center", "Legal Immigrant Resource Center"),
+    ],
+)
+def test_near_matches_are_possible_duplicates_for_a_person_to_judge(
+    kind: str, a: str, b: str
+) -> None:
+    """Acronyms, near spellings and extra words go to review, both ways round."""
+    assert verdict(a, b) is Verdict.POSSIBLE, kind
+    assert verdict(b, a) is Verdict.POSSIBLE, kind
+
+
+def test_the_fixture_export_holds_102_distinct_organizations_and_no_false_pairs() -> None:
+    """The real sign-on list: no two of its 102 organizations merge or even look alike."""
+    path = FIXTURES / "google-forms-signons-2021-enforcement-reform.csv"
+    with path.open(encoding="utf-8") as file:
+        names = [row["Organization Name"] for row in csv.DictReader(file)]
+    keys = [org_key(name) for name in names]
+    assert len(set(keys)) == len(names) == 102
+    flagged = [
+        (a, b) for a, b in itertools.combinations(keys, 2) if compare(a, b) is not Verdict.DISTINCT
+    ]
+    assert flagged == []
+
+
+def test_a_parenthesized_place_is_not_taken_for_an_acronym() -> None:
+    """Only a real acronym of the name is dropped: "(MT)" after "Make the Road" is Montana."""
+    assert org_key("Make the Road (MT)") != org_key("Make the Road")
+    assert org_key("Make the Road New York (MRNY)") == org_key("Make the Road New York")
+
+
+def test_initials_skip_small_words() -> None:
+    """Initials are what an acronym would use."""
+    assert initials(org_key("Coalition for Humane Immigrant Rights")) == "chir"
+    assert initials(org_key("National Council of Churches")) == "ncc"
+
+
+def test_person_keys_fold_spelling_but_keep_every_word() -> None:
+    """Individuals match across case, accents and spacing; no word is dropped."""
+    assert person_key("  Mar\u00eda  de la Cruz ") == person_key("MARIA DE LA CRUZ")
+    assert person_key("The Rev. Jane Doe") != person_key("Jane Doe")
