@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.models import Letter
+from bot.slack_ops import usergroup_members
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +49,7 @@ class Organizers:
             )
             if not fresh:
                 try:
-                    response = await self._client.usergroups_users_list(usergroup=self._group)
-                    self._members = frozenset(response.get("users") or ())
+                    self._members = await usergroup_members(self._client, self._group)
                     self._fetched_at = time.monotonic()
                 except SlackApiError:
                     # Keep the last known members; a Slack hiccup should not lock

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
-from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -19,7 +20,15 @@ import handlers
 from bot.access import Organizers
 from bot.letters import Letters
 from bot.settings import Settings
+from bot.slack_ops import tell_privately
 from bot.storage import Store
+
+logger = logging.getLogger(__name__)
+
+SOMETHING_WENT_WRONG = (
+    "Something went wrong on my side, so that may not have gone through. Please try again "
+    "in a minute; if it keeps happening, tell whoever runs Undersigned."
+)
 
 
 class _WithoutTokenFallbackWarning(logging.Filter):
@@ -63,8 +72,25 @@ def build_app(settings: Settings, store: Store) -> AsyncApp:
         await next()
 
     app.middleware(provide_services)
+    app.error(apologize)
     handlers.register(app)
     return app
+
+
+async def apologize(
+    error: Exception, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+) -> None:
+    """Whatever went wrong, the person who asked hears that it did."""
+    logger.error("Handling a Slack request failed", exc_info=error)
+    try:
+        if body.get("response_url") or body.get("response_urls"):
+            await respond(SOMETHING_WENT_WRONG)
+            return
+        user = body.get("user_id") or (body.get("user") or {}).get("id")
+        if user:
+            await tell_privately(client, user=user, channel=None, text=SOMETHING_WENT_WRONG)
+    except Exception:
+        logger.exception("Could not tell the user that their request failed")
 
 
 def retry_handlers() -> list[AsyncRetryHandler]:

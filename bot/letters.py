@@ -7,27 +7,35 @@ Slack payloads and these calls.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Organizers
 from bot.blocks.letter_form import DraftPreview, Field, LetterFormValues
+from bot.blocks.replies import launch_report
 from bot.blocks.text import escape, message_text_to_plain
 from bot.errors import FormErrors, NotAllowed, UserFacingError
-from bot.models import Letter, LetterStatus, NewLetter
-from bot.slack_ops import ChannelResult, attached_text, publish_letter, refresh_posts
+from bot.models import ChannelResult, Letter, LetterStatus, NewLetter
+from bot.slack_ops import attached_text, publish_letter, refresh_posts, tell_privately
 from bot.storage import Store
 from bot.storage.schema import ADDRESSEE_MAX, TITLE_MAX
 
-# Longer than any real letter (the longest we have seen is about 17,000 characters);
-# past this a paste has almost surely gone wrong.
-BODY_MAX = 100_000
+# Far longer than any letter's text (the longest we have seen is about 17,000
+# characters), but room for one that carries a long list of signers; past this a paste
+# has almost surely gone wrong. Over ~129,000 characters a letter continues in its thread.
+BODY_MAX = 150_000
 GOAL_MAX = 100_000
+
+logger = logging.getLogger(__name__)
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LETTER_REF = re.compile(r"#?(\d{1,9})")
@@ -51,6 +59,7 @@ class Letters:
         self._client = client
         self._organizers = organizers
         self._zone = zone
+        self._publishing: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     # Starting a letter
 
@@ -71,7 +80,14 @@ class Letters:
     ) -> DraftPreview:
         """Keep the letter in `message` (its text file, else its text) for the form."""
         await self.require_organizer(user)
-        text = await attached_text(self._client, message)
+        try:
+            text = await attached_text(self._client, message)
+        except aiohttp.ClientError:
+            logger.exception("Downloading the letter attached to a message failed")
+            raise UserFacingError(
+                "I couldn't read the file attached to that message. Try again in a minute, "
+                "or paste the letter's text into the message instead."
+            ) from None
         if text is None:
             text = message_text_to_plain(message.get("text") or "")
         body = clean_body(text)
@@ -99,12 +115,19 @@ class Letters:
             body = values.body or ""
         return check_new_letter(values, body=body, created_by=user, now=now)
 
-    async def launch(self, new: NewLetter, *, draft_id: int | None, now: datetime) -> Launch:
+    async def launch(
+        self, new: NewLetter, *, draft_id: int | None, now: datetime, origin_channel: str | None
+    ) -> Launch:
+        """Store and post a checked letter, then tell its organizer how posting went."""
         letter = await self._store.create_letter(new, now=now, draft_id=draft_id)
-        results = await publish_letter(
-            self._client, self._store, letter, count=self.count(letter), zone=self._zone
+        launched = await self._publish(letter)
+        await tell_privately(
+            self._client,
+            user=new.created_by,
+            channel=origin_channel,
+            text=launch_report(launched.letter, launched.results),
         )
-        return Launch(await self._reloaded(letter), results)
+        return launched
 
     # Managing letters
 
@@ -139,14 +162,20 @@ class Letters:
         letter = await self._managed(ref, user=user, channel=channel, status=LetterStatus.OPEN)
         if not letter.unposted_channels:
             raise UserFacingError(f"Letter #{letter.id} is already posted in all its channels.")
-        results = await publish_letter(
-            self._client, self._store, letter, count=self.count(letter), zone=self._zone
-        )
-        return Launch(await self._reloaded(letter), results)
+        return await self._publish(letter)
 
     def count(self, letter: Letter) -> int:
         """Signers so far. Sign-ons are not taken yet, so every letter has none."""
         return 0
+
+    async def _publish(self, letter: Letter) -> Launch:
+        # One posting run per letter at a time, so two can't both post in a channel.
+        async with self._publishing[letter.id]:
+            letter = await self._reloaded(letter)
+            results = await publish_letter(
+                self._client, self._store, letter, count=self.count(letter), zone=self._zone
+            )
+            return Launch(await self._reloaded(letter), results)
 
     async def _set_status(self, letter: Letter, status: LetterStatus) -> Launch:
         letter = await self._store.set_status(letter.id, status)

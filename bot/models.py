@@ -59,3 +59,15 @@ class Letter:
     @property
     def unposted_channels(self) -> tuple[str, ...]:
         return tuple(post.channel_id for post in self.posts if post.ts is None)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelResult:
+    """How posting or updating a letter went in one channel; `error` is Slack's code."""
+
+    channel_id: str
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None

@@ -6,13 +6,15 @@ import asyncio
 import logging
 import signal
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import build_app
-from bot.settings import Settings
-from bot.slack_ops import verify_credentials
+from bot.settings import ConfigurationError, Settings
 from bot.storage import Store
 
 logger = logging.getLogger(__name__)
@@ -38,6 +40,40 @@ async def serve(settings: Settings) -> None:
         else:
             await serve_http(app, store, port=settings.port, until=stop)
     logger.info("Stopped")
+
+
+# Errors that mean the token itself is wrong, as opposed to Slack having a bad moment.
+_REFUSED_TOKEN = {
+    "invalid_auth",
+    "not_authed",
+    "account_inactive",
+    "token_revoked",
+    "token_expired",
+}
+
+
+async def verify_credentials(client: AsyncWebClient, *, app_token: str | None) -> None:
+    """Fail fast, with a guide, when Slack refuses a token or can't be reached at all.
+
+    Without this, a mistyped app-level token has Socket Mode retrying forever.
+    """
+    checks = [("SLACK_BOT_TOKEN", client.auth_test())]
+    if app_token is not None:
+        checks.append(("SLACK_APP_TOKEN", client.apps_connections_open(app_token=app_token)))
+    for name, check in checks:
+        try:
+            await check
+        except SlackApiError as error:
+            code = str(error.response.get("error", ""))
+            if code in _REFUSED_TOKEN:
+                raise ConfigurationError(
+                    [(name, f"Slack refused this token ({code}); copy it again")]
+                ) from None
+            raise
+        except aiohttp.ClientError as error:
+            raise ConfigurationError(
+                [("SLACK_API_URL", f"can't reach Slack at {client.base_url} ({error})")]
+            ) from None
 
 
 def build_web_app(app: AsyncApp, store: Store) -> web.Application:

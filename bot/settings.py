@@ -56,7 +56,12 @@ class Settings(BaseSettings):
     """Everything Undersigned can be configured with; names match the interface contract."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+        # `.env.example` lists every variable, most left empty: empty means unset.
+        env_ignore_empty=True,
     )
 
     slack_bot_token: SecretStr | None = None

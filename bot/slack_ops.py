@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -18,57 +17,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.letter import build_letter_messages
-from bot.models import Letter
-from bot.settings import ConfigurationError
+from bot.models import ChannelResult, Letter
 from bot.storage import Store
 
 logger = logging.getLogger(__name__)
-
-
-# Errors that mean the token itself is wrong, as opposed to Slack having a bad moment.
-_REFUSED_TOKEN = {
-    "invalid_auth",
-    "not_authed",
-    "account_inactive",
-    "token_revoked",
-    "token_expired",
-}
-
-
-async def verify_credentials(client: AsyncWebClient, *, app_token: str | None) -> None:
-    """Fail fast, with a guide, when Slack refuses a token or can't be reached at all.
-
-    Without this, a mistyped app-level token has Socket Mode retrying forever.
-    """
-    checks = [("SLACK_BOT_TOKEN", client.auth_test())]
-    if app_token is not None:
-        checks.append(("SLACK_APP_TOKEN", client.apps_connections_open(app_token=app_token)))
-    for name, check in checks:
-        try:
-            await check
-        except SlackApiError as error:
-            code = str(error.response.get("error", ""))
-            if code in _REFUSED_TOKEN:
-                raise ConfigurationError(
-                    [(name, f"Slack refused this token ({code}); copy it again")]
-                ) from None
-            raise
-        except aiohttp.ClientError as error:
-            raise ConfigurationError(
-                [("SLACK_API_URL", f"can't reach Slack at {client.base_url} ({error})")]
-            ) from None
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelResult:
-    """How posting or updating a letter went in one channel; `error` is Slack's code."""
-
-    channel_id: str
-    error: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
 
 
 async def publish_letter(
@@ -81,13 +33,20 @@ async def publish_letter(
         try:
             await _join_if_public(client, channel)
             head = await client.chat_postMessage(channel=channel, **messages[0])
-            ts = str(head["ts"])
-            await store.record_post(letter.id, channel, ts)
-            for continuation in messages[1:]:
-                await client.chat_postMessage(channel=channel, thread_ts=ts, **continuation)
         except SlackApiError as error:
             logger.exception("Posting letter %s in %s failed", letter.id, channel)
             return ChannelResult(channel, str(error.response.get("error", "unknown_error")))
+        ts = str(head["ts"])
+        try:
+            for continuation in messages[1:]:
+                await client.chat_postMessage(channel=channel, thread_ts=ts, **continuation)
+        except SlackApiError as error:
+            # A letter missing part of its text must not stand: take it down, so that
+            # `/letter post` can put the whole letter up again.
+            logger.exception("Posting the rest of letter %s in %s failed", letter.id, channel)
+            await _delete_quietly(client, channel, ts)
+            return ChannelResult(channel, str(error.response.get("error", "unknown_error")))
+        await store.record_post(letter.id, channel, ts)
         return ChannelResult(channel)
 
     return list(await asyncio.gather(*(post_in(channel) for channel in letter.unposted_channels)))
@@ -112,6 +71,18 @@ async def refresh_posts(
             *(update_in(post.channel_id, post.ts) for post in letter.posts if post.ts is not None)
         )
     )
+
+
+async def usergroup_members(client: AsyncWebClient, group: str) -> frozenset[str]:
+    response = await client.usergroups_users_list(usergroup=group)
+    return frozenset(response.get("users") or ())
+
+
+async def _delete_quietly(client: AsyncWebClient, channel: str, ts: str) -> None:
+    try:
+        await client.chat_delete(channel=channel, ts=ts)
+    except SlackApiError:
+        logger.exception("Could not take down the incomplete letter in %s", channel)
 
 
 async def _join_if_public(client: AsyncWebClient, channel: str) -> None:

@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.letter_form import build_letter_form
 from bot.blocks.replies import launch_report, letter_help, letter_list, status_report
+from bot.blocks.text import message_text_to_plain
 from bot.errors import UserFacingError
 from bot.letters import Letters
 from bot.settings import Settings
@@ -31,7 +32,8 @@ async def letter_command(
     settings: Settings,
 ) -> None:
     await ack()
-    name, _, rest = (command.get("text") or "").strip().partition(" ")
+    # Slack sends command text encoded (&amp;, &lt;, <@U123|name>): read it as typed.
+    name, _, rest = message_text_to_plain(command.get("text") or "").strip().partition(" ")
     subcommand = SUBCOMMANDS.get(name.lower())
     if subcommand is None:
         await respond(letter_help(unknown=name))

@@ -8,7 +8,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.letter_form import build_letter_form
+from bot.blocks.letter_form import build_letter_form, reading_view
+from bot.blocks.replies import problem_view
 from bot.errors import UserFacingError
 from bot.letters import Letters
 
@@ -27,16 +28,24 @@ async def start_drive(
     letters: Letters,
 ) -> None:
     await ack()
+    user = shortcut["user"]["id"]
+    try:
+        await letters.require_organizer(user)
+    except UserFacingError as problem:
+        await respond(str(problem))
+        return
+    # The trigger expires in three seconds; reading an attached letter can take longer.
+    opened = await client.views_open(trigger_id=shortcut["trigger_id"], view=reading_view())
     now = datetime.now(UTC)
     channel = shortcut["channel"]["id"]
     try:
         draft = await letters.draft_from_message(
-            shortcut["message"], user=shortcut["user"]["id"], channel=channel, now=now
+            shortcut["message"], user=user, channel=channel, now=now
         )
     except UserFacingError as problem:
-        await respond(str(problem))
-        return
-    form = build_letter_form(
-        origin_channel=channel, draft=draft, initial_deadline=letters.default_deadline(now)
-    )
-    await client.views_open(trigger_id=shortcut["trigger_id"], view=form)
+        view = problem_view(str(problem))
+    else:
+        view = build_letter_form(
+            origin_channel=channel, draft=draft, initial_deadline=letters.default_deadline(now)
+        )
+    await client.views_update(view_id=opened["view"]["id"], view=view)

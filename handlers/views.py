@@ -6,13 +6,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.letter_form import CALLBACK_ID, read_letter_form
-from bot.blocks.replies import launch_report, problem_view
+from bot.blocks.replies import problem_view
 from bot.errors import FormErrors, UserFacingError
 from bot.letters import Letters
-from bot.slack_ops import tell_privately
 
 
 def register(app: AsyncApp) -> None:
@@ -23,7 +21,6 @@ async def letter_form_submitted(
     ack: AsyncAck,
     body: dict[str, Any],
     view: dict[str, Any],
-    client: AsyncWebClient,
     letters: Letters,
 ) -> None:
     user = body["user"]["id"]
@@ -38,10 +35,6 @@ async def letter_form_submitted(
         await ack(response_action="update", view=problem_view(str(problem)))
         return
     await ack()
-    launched = await letters.launch(new, draft_id=values.draft_id, now=now)
-    await tell_privately(
-        client,
-        user=user,
-        channel=values.origin_channel,
-        text=launch_report(launched.letter, launched.results),
+    await letters.launch(
+        new, draft_id=values.draft_id, now=now, origin_channel=values.origin_channel
     )

@@ -78,6 +78,8 @@ class Channel:
 class Fault:
     status: int
     retry_after: int | None
+    error: str | None = None  # with status 200: an `ok: false` answer
+    after: int = 0  # calls to let through before this fault
 
 
 class FakeSlack:
@@ -101,6 +103,7 @@ class FakeSlack:
             "chat.postMessage": self._post_message,
             "chat.postEphemeral": self._post_ephemeral,
             "chat.update": self._update,
+            "chat.delete": self._delete,
             "conversations.join": self._join,
             "views.open": self._view,
             "views.update": self._view,
@@ -112,7 +115,7 @@ class FakeSlack:
 
     async def start(self, port: int = 0) -> None:
         app = web.Application()
-        app.router.add_post("/api/{method}", self._api)
+        app.router.add_route("*", "/api/{method}", self._api)  # Slack takes GET and POST
         app.router.add_post("/response/{key}", self._response_url)
         app.router.add_get("/files/{name}", self._file)
         app.router.add_get("/socket", self._socket)
@@ -146,10 +149,20 @@ class FakeSlack:
         self.channels[channel_id].members.add(BOT_USER)
 
     def fail(
-        self, method: str, *, status: int = 429, retry_after: int | None = 1, times: int = 1
+        self,
+        method: str,
+        *,
+        status: int = 429,
+        retry_after: int | None = 1,
+        times: int = 1,
+        error: str | None = None,
+        after: int = 0,
     ) -> None:
-        """Answer the next `times` calls to `method` with an HTTP error."""
-        self._faults[method].extend(Fault(status, retry_after) for _ in range(times))
+        """Answer `times` calls to `method`, once `after` calls have gone through, with an
+        HTTP error (or, given `error` and status 200, with `ok: false`)."""
+        faults = [Fault(status, retry_after, error) for _ in range(times)]
+        faults[0].after = after
+        self._faults[method].extend(faults)
 
     def response_url(self, key: str) -> str:
         return f"{self.url}response/{key}"
@@ -214,8 +227,13 @@ class FakeSlack:
         method = request.match_info["method"]
         args = await _read_args(request)
         faults = self._faults.get(method)
-        if faults:
+        if faults and faults[0].after > 0:
+            faults[0].after -= 1
+        elif faults:
             fault = faults.popleft()
+            if fault.error is not None:
+                self.calls.append(Call(method, args, error=fault.error))
+                return web.json_response({"ok": False, "error": fault.error})
             self.calls.append(Call(method, args, error=f"http_{fault.status}"))
             headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
             error = "ratelimited" if fault.status == 429 else "fatal_error"
@@ -324,6 +342,13 @@ class FakeSlack:
                 return {"channel": message.channel, "ts": message.ts}
         raise SlackError("message_not_found")
 
+    def _delete(self, args: dict[str, Any]) -> dict[str, Any]:
+        for message in self.messages:
+            if message.channel == args.get("channel") and message.ts == args.get("ts"):
+                self.messages.remove(message)
+                return {"channel": message.channel, "ts": message.ts}
+        raise SlackError("message_not_found")
+
     def _join(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel(str(args.get("channel", "")))
         if channel.private:
@@ -376,7 +401,9 @@ def _headline(args: dict[str, Any]) -> str:
 
 
 async def _read_args(request: web.Request) -> dict[str, Any]:
-    if request.content_type == "application/json":
+    if request.method == "GET":
+        args = {}
+    elif request.content_type == "application/json":
         args = dict(await request.json())
     else:
         args = {key: value for key, value in (await request.post()).items()}

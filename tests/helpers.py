@@ -49,6 +49,13 @@ def form_values(
     return values
 
 
+def latest_view(fake: FakeSlack) -> dict[str, Any]:
+    """The modal the person sees now: the last one opened or updated."""
+    shown = [c for c in fake.calls if c.method in {"views.open", "views.update"} and c.ok]
+    view: dict[str, Any] = shown[-1].args["view"]
+    return view
+
+
 def head_messages(fake: FakeSlack, channel: str) -> list[Message]:
     return [m for m in fake.channel_messages(channel) if m.thread_ts is None]
 

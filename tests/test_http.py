@@ -19,19 +19,32 @@ async def test_a_request_with_a_bad_signature_is_refused(
 ) -> None:
     """A forged /letter command gets 401 and nothing happens."""
     reply = await slack.send(
-        "command=%2Fletter&text=new&user_id=UORGANIZER", signature="v0=" + "0" * 64
+        "command=%2Fletter&text=new&user_id=UORGANIZER&trigger_id=t&response_url="
+        + fake_slack.response_url("forged"),
+        signature="v0=" + "0" * 64,
     )
     assert reply.status == 401
-    assert fake_slack.calls == []
+    # A genuine request sent afterwards is answered; the forged one never was.
+    await slack.command("/letter", "help", user=ORGANIZER, channel="C1")
+    await fake_slack.wait_for(lambda: fake_slack.responses)
+    assert fake_slack.calls_to("views.open") == []
+    assert len(fake_slack.responses) == 1
 
 
 async def test_a_replayed_request_with_a_stale_timestamp_is_refused(
     slack: SlackDriver, fake_slack: FakeSlack
 ) -> None:
     """A correctly signed request more than five minutes old gets 401."""
-    reply = await slack.send("command=%2Fletter&text=help", timestamp=int(time.time()) - 600)
+    reply = await slack.send(
+        "command=%2Fletter&text=help&response_url=" + fake_slack.response_url("stale"),
+        timestamp=int(time.time()) - 600,
+    )
     assert reply.status == 401
-    assert fake_slack.responses == []
+    await slack.command("/letter", "help", user=ORGANIZER, channel="C1")
+    await fake_slack.wait_for(lambda: fake_slack.responses)
+    assert [c.args for c in fake_slack.calls if c.method == "response_url"] == [
+        fake_slack.responses[0]
+    ]
 
 
 async def test_a_signed_request_is_accepted(slack: SlackDriver, fake_slack: FakeSlack) -> None:

@@ -9,9 +9,8 @@ from pydantic import SecretStr
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import build_app
-from bot.server import serve_socket_mode
+from bot.server import serve_socket_mode, verify_credentials
 from bot.settings import ConfigurationError, Settings
-from bot.slack_ops import verify_credentials
 from bot.storage import Store
 from tests.conftest import MEMBER
 from tests.fake_slack import APP_TOKEN, TOKEN, FakeSlack

@@ -131,6 +131,16 @@ def build_letter_form(
     }
 
 
+def reading_view() -> dict[str, Any]:
+    """Shown at once while the letter is read from its message."""
+    return {
+        "type": "modal",
+        "title": plain("New sign-on letter"),
+        "close": plain("Cancel"),
+        "blocks": [{"type": "section", "text": plain("Reading the letter…")}],
+    }
+
+
 def read_letter_form(view: dict[str, Any]) -> LetterFormValues:
     values = view["state"]["values"]
 

@@ -6,8 +6,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.blocks.text import MESSAGE_BLOCKS_MAX, escape, mrkdwn, plain, slack_date
-from bot.models import Letter
-from bot.slack_ops import ChannelResult
+from bot.models import ChannelResult, Letter
 
 LETTER_HELP = """*Running a sign-on letter with Undersigned*
 `/letter new` · write a letter and post it in coalition channels

@@ -28,6 +28,9 @@ logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
+# Execution option marking a connection whose transactions only read.
+READ_ONLY = "undersigned_read_only"
+
 # Drafts hold letter text between the message shortcut and the modal's submission;
 # one left behind (the modal was closed) is of no use after a day.
 DRAFT_LIFETIME = timedelta(days=1)
@@ -37,11 +40,18 @@ class Store:
     def __init__(self, url: str) -> None:
         self._url = url
         self._engine: AsyncEngine | None = None
+        self._reader: AsyncEngine | None = None
 
     async def __aenter__(self) -> Self:
         self._engine = _create_engine(self._url)
-        async with self._engine.begin() as conn:
-            await conn.run_sync(_upgrade_to_head)
+        try:
+            async with self._engine.begin() as conn:
+                await conn.run_sync(_upgrade_to_head)
+        except BaseException:
+            await self._engine.dispose()
+            self._engine = None
+            raise
+        self._reader = self._engine.execution_options(**{READ_ONLY: True})
         return self
 
     async def __aexit__(
@@ -52,7 +62,7 @@ class Store:
     ) -> None:
         if self._engine is not None:
             await self._engine.dispose()
-            self._engine = None
+            self._engine = self._reader = None
 
     @property
     def engine(self) -> AsyncEngine:
@@ -62,13 +72,22 @@ class Store:
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[AsyncConnection]:
+        """A transaction that writes (on SQLite it takes the write lock as it begins)."""
         async with self.engine.begin() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def _reading(self) -> AsyncIterator[AsyncConnection]:
+        """A read-only transaction: on SQLite's WAL it never waits for writers."""
+        if self._reader is None:
+            raise RuntimeError("use the Store inside `async with`")
+        async with self._reader.connect() as conn:
             yield conn
 
     async def ping(self) -> bool:
         """True when the database answers; for health checks."""
         try:
-            async with self._transaction() as conn:
+            async with self._reading() as conn:
                 await conn.execute(sa.text("SELECT 1"))
         except Exception:
             logger.exception("Database did not answer the health check")
@@ -115,14 +134,14 @@ class Store:
             return (await _load_letters(conn, letters.c.id == letter_id))[0]
 
     async def letter(self, letter_id: int) -> Letter | None:
-        async with self._transaction() as conn:
+        async with self._reading() as conn:
             found = await _load_letters(conn, letters.c.id == letter_id)
         return found[0] if found else None
 
     async def letters(self, *, status: LetterStatus | None = None) -> list[Letter]:
         """All letters (or those with `status`), soonest deadline first."""
         condition = sa.true() if status is None else letters.c.status == status.value
-        async with self._transaction() as conn:
+        async with self._reading() as conn:
             return await _load_letters(conn, condition)
 
     async def letters_in_channel(
@@ -133,7 +152,7 @@ class Store:
         )
         if status is not None:
             condition = sa.and_(condition, letters.c.status == status.value)
-        async with self._transaction() as conn:
+        async with self._reading() as conn:
             return await _load_letters(conn, condition)
 
     async def record_post(self, letter_id: int, channel_id: str, ts: str) -> None:
@@ -172,7 +191,7 @@ class Store:
 
     async def draft(self, draft_id: int, *, created_by: str) -> str | None:
         """The draft's text, if it exists and belongs to `created_by`."""
-        async with self._transaction() as conn:
+        async with self._reading() as conn:
             return (
                 await conn.execute(
                     sa.select(letter_drafts.c.body).where(
@@ -253,10 +272,11 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin_immediate(conn: sa.Connection) -> None:
-    # Take the write lock when the transaction starts: a deferred transaction that reads
-    # and then writes can fail with "database is locked" under concurrent writers,
-    # where an immediate one simply waits its turn (busy_timeout).
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A writing transaction takes the write lock when it starts: a deferred one that
+    # reads and then writes can fail with "database is locked" under concurrent writers,
+    # where an immediate one simply waits its turn (busy_timeout). Readers don't lock.
+    read_only = conn.get_execution_options().get(READ_ONLY, False)
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def _upgrade_to_head(connection: sa.Connection) -> None:

@@ -62,6 +62,16 @@ def test_a_dot_env_file_is_read(tmp_path: Path) -> None:
     assert settings.socket_mode and settings.organizers == frozenset({"U1"})
 
 
+def test_the_example_env_file_copied_as_is_means_unset(tmp_path: Path) -> None:
+    """Copying .env.example unchanged leaves its empty values unset, not invalid."""
+    (tmp_path / ".env").write_text((REPO / ".env.example").read_text())
+    settings = load_settings()
+    assert settings.organizer_group is None and settings.slack_signing_secret is None
+    with pytest.raises(ConfigurationError) as raised:
+        settings.require_slack_credentials()
+    assert raised.value.problems[0] == ("SLACK_BOT_TOKEN", "not set")
+
+
 def test_bad_values_are_explained_without_echoing_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each wrong value is named with what to do; a wrong token's value is not shown."""
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxp-very-secret-user-token")

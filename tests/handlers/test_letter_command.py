@@ -150,3 +150,27 @@ async def test_help_and_unknown_subcommands_answer_with_usage(
         answer = await ask(slack, fake_slack, text, user=MEMBER)
         assert "`/letter new`" in answer["text"]
     assert "I don't know `/letter frobnicate`" in fake_slack.responses[-1]["text"]
+
+
+async def test_command_text_is_read_as_typed(slack: SlackDriver, fake_slack: FakeSlack) -> None:
+    """Slack encodes `<` and `&` in command text; answers show them once, not doubly encoded."""
+    answer = await ask(slack, fake_slack, "close &lt;!here&gt; &amp; more")
+    assert "“&lt;!here&gt; &amp; more” isn't a letter number" in answer["text"]
+
+
+async def test_members_of_the_organizer_group_are_organizers(
+    settings, store, fake_slack: FakeSlack
+) -> None:
+    """With ORGANIZER_GROUP set, its members may start letters; others still may not."""
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.access import Organizers
+
+    fake_slack.usergroups["SORGANIZERS"] = ["UGROUPMEMBER"]
+    client = AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(), base_url=fake_slack.api_url
+    )
+    organizers = Organizers(users=frozenset(), group="SORGANIZERS", client=client)
+    assert await organizers.includes("UGROUPMEMBER")
+    assert not await organizers.includes(MEMBER)
+    assert len(fake_slack.calls_to("usergroups.users.list")) == 1  # cached

@@ -18,6 +18,7 @@ from tests.helpers import (
     has_sign_on_button,
     head_messages,
     in_days,
+    latest_view,
     posted_letter_text,
     start_letter,
 )
@@ -45,8 +46,8 @@ async def test_a_long_letter_from_a_message_is_posted_verbatim_in_two_channels(
         "start_drive", {"text": escape(letter)}, user=ORGANIZER, channel="CORGANIZING"
     )
     assert reply.status == 200
-    await fake_slack.wait_for(lambda: fake_slack.calls_to("views.open"))
-    view = fake_slack.calls_to("views.open")[0].args["view"]
+    await fake_slack.wait_for(lambda: fake_slack.calls_to("views.update"))
+    view = latest_view(fake_slack)
     assert f"{len(clean_body(letter)):,} characters" in json.dumps(view)
 
     reply = await slack.submit_view(
@@ -156,8 +157,8 @@ async def test_a_letter_attached_as_a_text_file_is_used(
         ],
     }
     await slack.message_shortcut("start_drive", message, user=ORGANIZER, channel="CORGANIZING")
-    await fake_slack.wait_for(lambda: fake_slack.calls_to("views.open"))
-    view = fake_slack.calls_to("views.open")[0].args["view"]
+    await fake_slack.wait_for(lambda: fake_slack.calls_to("views.update"))
+    view = latest_view(fake_slack)
     await slack.submit_view(view, form_values(channels=["CSTATES"]), user=ORGANIZER)
     await fake_slack.wait_for(lambda: head_messages(fake_slack, "CSTATES"))
     assert posted_letter_text(fake_slack, "CSTATES") == clean_body(letter)
@@ -261,3 +262,97 @@ def _mrkdwn_texts(node: object) -> list[str]:
     if isinstance(node, list):
         return [t for value in node for t in _mrkdwn_texts(value)]
     return []
+
+
+async def test_a_letter_whose_thread_fails_is_taken_down_and_can_be_posted_again(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """No channel is left with part of a letter: it is removed, reported, and reposted whole."""
+    body = "\n\n".join(f"Paragraph {n}." + " word" * 500 for n in range(56))  # > 1 message
+    fake_slack.fail("chat.postMessage", status=200, error="fatal_error", after=1)
+    await start_letter(
+        slack, fake_slack, user=ORGANIZER, channel="CORGANIZING", body=body, channels=["CSTATES"]
+    )
+    assert fake_slack.channel_messages("CSTATES") == []
+    (report,) = fake_slack.ephemeral_to(ORGANIZER)
+    assert "Not posted in <#CSTATES>" in report.text
+    (letter,) = await store.letters()
+    assert letter.unposted_channels == ("CSTATES",)
+
+    await slack.command("/letter", "post", user=ORGANIZER, channel="CSTATES")
+    await fake_slack.wait_for(lambda: fake_slack.responses)
+    assert posted_letter_text(fake_slack, "CSTATES") == body
+
+
+async def test_a_failure_after_the_ack_is_still_answered(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """When Slack keeps failing, the organizer is told something went wrong, not left waiting."""
+    fake_slack.fail("views.open", status=500, retry_after=None, times=3)
+    await slack.command("/letter", "new", user=ORGANIZER, channel="CORGANIZING")
+    await fake_slack.wait_for(lambda: fake_slack.responses)
+    assert "Something went wrong" in fake_slack.responses[-1]["text"]
+
+
+async def test_an_attachment_that_cannot_be_read_is_explained(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """A failed download replaces the form with a clear message."""
+    message = {
+        "text": "Draft attached",
+        "files": [
+            {
+                "id": "F1",
+                "mimetype": "text/plain",
+                "size": 10,
+                "url_private_download": fake_slack.url + "files/missing.txt",
+            }
+        ],
+    }
+    await slack.message_shortcut("start_drive", message, user=ORGANIZER, channel="CORGANIZING")
+    await fake_slack.wait_for(lambda: fake_slack.calls_to("views.update"))
+    assert "couldn't read the file" in json.dumps(latest_view(fake_slack))
+
+
+async def test_a_file_hosted_outside_slack_is_never_fetched_with_the_token(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """The bot token only goes to Slack's hosts; another host's file is ignored."""
+    message = {
+        "text": "Our letter: please sign.",
+        "files": [
+            {
+                "id": "F1",
+                "mimetype": "text/plain",
+                "size": 10,
+                "url_private_download": "http://127.0.0.2:9/steal-token.txt",
+            }
+        ],
+    }
+    await slack.message_shortcut("start_drive", message, user=ORGANIZER, channel="CORGANIZING")
+    await fake_slack.wait_for(lambda: fake_slack.calls_to("views.update"))
+    assert "Our letter: please sign." in json.dumps(latest_view(fake_slack))
+
+
+async def test_titles_in_private_reports_are_escaped(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """The launch report, the list and the close report show a hostile title inert."""
+    await start_letter(
+        slack,
+        fake_slack,
+        user=ORGANIZER,
+        channel="CORGANIZING",
+        title="<!channel> alert",
+        body="Text.",
+        channels=["CSTATES"],
+    )
+    await slack.command("/letter", "list", user=ORGANIZER, channel="CSTATES")
+    await slack.command("/letter", "close 1", user=ORGANIZER, channel="CSTATES")
+    await fake_slack.wait_for(lambda: len(fake_slack.responses) == 2)
+    shown = [m.text for m in fake_slack.ephemeral_to(ORGANIZER)] + [
+        json.dumps(r) for r in fake_slack.responses
+    ]
+    for text in shown:
+        assert "<!channel>" not in text
+        assert "&lt;!channel&gt; alert" in text

@@ -39,6 +39,25 @@ async def test_migrations_build_exactly_the_schema_the_code_queries(store: Store
     assert differences == []
 
 
+async def test_migrations_create_every_check_constraint_the_schema_declares(store: Store) -> None:
+    """CHECK constraints, which compare_metadata does not see, match schema.py by name."""
+    async with store.engine.connect() as conn:
+        in_database = await conn.run_sync(
+            lambda sync: {
+                (table, check["name"])
+                for table in sa.inspect(sync).get_table_names()
+                for check in sa.inspect(sync).get_check_constraints(table)
+            }
+        )
+    declared = {
+        (table.name, str(constraint.name))
+        for table in metadata.sorted_tables
+        for constraint in table.constraints
+        if isinstance(constraint, sa.CheckConstraint)
+    }
+    assert in_database == declared
+
+
 async def test_reopening_a_database_keeps_its_letters(tmp_path: Path) -> None:
     """Migrations run again on start are a no-op; what was stored is still there."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'drives.db'}"

@@ -1,0 +1,109 @@
+"""Finds, among a letter's signers, the few a new organization name could be.
+
+Comparing a name against every signer costs milliseconds at ten thousand signers. This
+index narrows the field first: signers sharing one of the name's two rarest words (or
+a word one typo away), and signers whose initials are a word of the name or the other
+way round. `dedupe.compare` then judges only those candidates.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from bot.dedupe import STOPWORDS, Verdict, compare, initials
+
+# Past this many candidates, only the closest by overall spelling are judged.
+CANDIDATES_MAX = 40
+# Words shorter than this are not looked up with a typo allowance.
+TYPO_MIN_LENGTH = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """An exact match (`same`), and signers a person should compare with (`possible`)."""
+
+    same: int | None = None
+    possible: tuple[int, ...] = ()
+
+
+@dataclass
+class SignerIndex:
+    """The organization keys of one letter's signers, by signer id."""
+
+    keys: dict[int, str] = field(default_factory=dict)
+    _by_key: dict[str, int] = field(default_factory=dict)
+    _by_word: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    _by_initials: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    _by_deletion: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    @property
+    def newest(self) -> int:
+        return max(self.keys, default=0)
+
+    def add(self, signer_id: int, key: str) -> None:
+        if signer_id in self.keys:
+            return
+        self.keys[signer_id] = key
+        self._by_key.setdefault(key, signer_id)
+        for word in _significant(key):
+            if word not in self._by_word:
+                for variant in _deletions(word):
+                    self._by_deletion[variant].add(word)
+            self._by_word[word].add(signer_id)
+        self._by_initials[initials(key)].add(signer_id)
+
+    def remove(self, signer_id: int) -> None:
+        key = self.keys.pop(signer_id, None)
+        if key is None:
+            return
+        if self._by_key.get(key) == signer_id:
+            del self._by_key[key]
+        for word in _significant(key):
+            self._by_word[word].discard(signer_id)
+        self._by_initials[initials(key)].discard(signer_id)
+
+    def match(self, key: str) -> Match:
+        same = self._by_key.get(key)
+        if same is not None:
+            return Match(same=same)
+        possible = tuple(
+            signer_id
+            for signer_id in sorted(self._candidates(key))
+            if compare(key, self.keys[signer_id]) is Verdict.POSSIBLE
+        )
+        return Match(possible=possible)
+
+    def _candidates(self, key: str) -> set[int]:
+        found: set[int] = set()
+        hits = [self._near_word_hits(word) for word in _significant(key)]
+        for signers in sorted((h for h in hits if h), key=len)[:2]:
+            found |= signers
+        for word in key.split():
+            found |= self._by_initials.get(word, set())
+        found |= self._by_word.get(initials(key), set())
+        if len(found) > CANDIDATES_MAX:
+            choices = {signer_id: self.keys[signer_id] for signer_id in found}
+            closest = process.extract(key, choices, scorer=fuzz.ratio, limit=CANDIDATES_MAX)
+            found = {signer_id for _, _, signer_id in closest}
+        return found
+
+    def _near_word_hits(self, word: str) -> set[int]:
+        """Signers with `word`, or with a word one typo away from it."""
+        signers = set(self._by_word.get(word, ()))
+        if len(word) >= TYPO_MIN_LENGTH:
+            for variant in _deletions(word):
+                for near in self._by_deletion.get(variant, ()):
+                    signers |= self._by_word[near]
+        return signers
+
+
+def _significant(key: str) -> list[str]:
+    return [word for word in key.split() if word not in STOPWORDS]
+
+
+def _deletions(word: str) -> set[str]:
+    """The word and every way of dropping one letter: equal for words a typo apart."""
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
