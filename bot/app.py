@@ -19,7 +19,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 import handlers
 from bot.access import Organizers
 from bot.letters import Letters
+from bot.live_count import LiveCount
 from bot.settings import Settings
+from bot.signons import SignOns
 from bot.slack_ops import tell_privately
 from bot.storage import Store
 
@@ -61,7 +63,15 @@ def build_app(settings: Settings, store: Store) -> AsyncApp:
     organizers = Organizers(
         users=settings.organizers, group=settings.organizer_group, client=client
     )
-    letters = Letters(store=store, client=client, organizers=organizers, zone=settings.timezone)
+    live_count = LiveCount(client=client, store=store, zone=settings.timezone)
+    letters = Letters(
+        store=store,
+        client=client,
+        organizers=organizers,
+        zone=settings.timezone,
+        live_count=live_count,
+    )
+    signons = SignOns(store=store, live_count=live_count)
 
     async def provide_services(
         context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
@@ -69,6 +79,7 @@ def build_app(settings: Settings, store: Store) -> AsyncApp:
         context["settings"] = settings
         context["store"] = store
         context["letters"] = letters
+        context["signons"] = signons
         await next()
 
     app.middleware(provide_services)

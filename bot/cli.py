@@ -7,13 +7,18 @@ import asyncio
 import logging
 import sys
 from collections.abc import Coroutine, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
+from bot.export import ExportFormat, render
+from bot.importing import ImportProblem, ImportRow, read_signons
 from bot.server import serve
 from bot.settings import ConfigurationError, Settings, load_settings
+from bot.signons import import_rows
 from bot.storage import Store
 
 
@@ -24,12 +29,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", help="run the bot (what no command does)")
     commands.add_parser("letters", help="list letters, one per line, id first")
+    export = commands.add_parser("export", help="print a letter's signers")
+    export.add_argument("letter", type=int, metavar="LETTER", help="the letter's id")
+    export.add_argument(
+        "--format", choices=[f.value for f in ExportFormat], default=ExportFormat.TEXT.value
+    )
+    importer = commands.add_parser("import", help="import sign-ons from a Google Forms CSV")
+    importer.add_argument("letter", type=int, metavar="LETTER", help="the letter's id")
+    importer.add_argument("file", type=Path, metavar="FILE.csv")
     args = parser.parse_args(argv)
 
     try:
         settings = load_settings()
         if args.command == "letters":
             return _run(print_letters(settings))
+        if args.command == "export":
+            return _run(print_export(settings, args.letter, ExportFormat(args.format)))
+        if args.command == "import":
+            return import_file(settings, args.letter, args.file)
         settings.require_slack_credentials()
     except ConfigurationError as problem:
         print(problem.guide(), file=sys.stderr)
@@ -53,6 +70,46 @@ async def print_letters(settings: Settings) -> int:
                 sep="\t",
             )
     return 0
+
+
+async def print_export(settings: Settings, letter_id: int, export_format: ExportFormat) -> int:
+    async with Store(settings.database_url) as store:
+        letter = await store.letter(letter_id)
+        if letter is None:
+            return _no_such_letter(letter_id)
+        sys.stdout.write(render(export_format, letter, await store.signers(letter_id)))
+    return 0
+
+
+def import_file(settings: Settings, letter_id: int, path: Path) -> int:
+    """Import a CSV through the same checks and dedupe as Slack sign-ons."""
+    try:
+        rows = read_signons(path.read_bytes(), zone=settings.timezone)
+    except OSError as problem:
+        print(f"Can't read {path}: {problem.strerror}.", file=sys.stderr)
+        return 2
+    except ImportProblem as problem:
+        print(f"Can't import {path}: {problem}", file=sys.stderr)
+        return 2
+    return _run(_import_rows(settings, letter_id, rows))
+
+
+async def _import_rows(settings: Settings, letter_id: int, rows: list[ImportRow]) -> int:
+    async with Store(settings.database_url) as store:
+        letter = await store.letter(letter_id)
+        if letter is None:
+            return _no_such_letter(letter_id)
+        report = await import_rows(store, letter, rows, now=datetime.now(UTC))
+        count = (await store.signer_counts([letter_id]))[letter_id]
+    for line, reason in report.problems:
+        print(f"Line {line} skipped: {reason}", file=sys.stderr)
+    print(report.summary(count))
+    return 0
+
+
+def _no_such_letter(letter_id: int) -> int:
+    print(f"There's no letter {letter_id}; `undersigned letters` lists them.", file=sys.stderr)
+    return 2
 
 
 def _run(work: Coroutine[Any, Any, int | None]) -> int:

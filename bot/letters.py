@@ -21,11 +21,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Organizers
 from bot.blocks.letter_form import DraftPreview, Field, LetterFormValues
-from bot.blocks.replies import launch_report
+from bot.blocks.replies import export_message, launch_report
 from bot.blocks.text import escape, message_text_to_plain
 from bot.errors import FormErrors, NotAllowed, UserFacingError
-from bot.models import ChannelResult, Letter, LetterStatus, NewLetter
-from bot.slack_ops import attached_text, publish_letter, refresh_posts, tell_privately
+from bot.export import export_files
+from bot.live_count import LiveCount
+from bot.models import ChannelResult, Letter, LetterStatus, NewLetter, ReviewPair, Signer
+from bot.slack_ops import attached_text, publish_letter, refresh_posts, send_files, tell_privately
 from bot.storage import Store
 from bot.storage.schema import ADDRESSEE_MAX, TITLE_MAX
 
@@ -44,6 +46,19 @@ _USER_ID = re.compile(r"[UW][A-Z0-9]{1,30}")
 
 
 @dataclass(frozen=True, slots=True)
+class Review:
+    letter: Letter
+    pairs: list[ReviewPair]
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    letter: Letter
+    signers: list[Signer]
+
+
+@dataclass(frozen=True, slots=True)
 class Launch:
     """A letter just started, and how posting it went in each channel."""
 
@@ -53,9 +68,16 @@ class Launch:
 
 class Letters:
     def __init__(
-        self, *, store: Store, client: AsyncWebClient, organizers: Organizers, zone: ZoneInfo
+        self,
+        *,
+        store: Store,
+        client: AsyncWebClient,
+        organizers: Organizers,
+        zone: ZoneInfo,
+        live_count: LiveCount | None = None,
     ) -> None:
         self._store = store
+        self._live_count = live_count
         self._client = client
         self._organizers = organizers
         self._zone = zone
@@ -131,14 +153,16 @@ class Letters:
 
     # Managing letters
 
-    async def visible_to(self, user: str, *, include_closed: bool) -> list[Letter]:
-        """The letters `user` may manage: all of them for organizers, else their own."""
+    async def listing(self, user: str, *, include_closed: bool) -> list[tuple[Letter, int]]:
+        """The letters `user` may manage (all for organizers, else their own), with counts."""
         letters = await self._store.letters()
         if not await self._organizers.includes(user):
             letters = [letter for letter in letters if user in (letter.created_by, *letter.leads)]
             if not letters:
                 raise NotAllowed("Only organizers and a letter's leads can list letters.")
-        return letters if include_closed else [letter for letter in letters if letter.is_open]
+        shown = letters if include_closed else [letter for letter in letters if letter.is_open]
+        counts = await self._store.signer_counts([letter.id for letter in shown])
+        return [(letter, counts[letter.id]) for letter in shown]
 
     async def close(self, ref: str, *, user: str, channel: str) -> Launch:
         letter = await self._managed(ref, user=user, channel=channel, status=LetterStatus.OPEN)
@@ -164,34 +188,74 @@ class Letters:
             raise UserFacingError(f"Letter #{letter.id} is already posted in all its channels.")
         return await self._publish(letter)
 
-    def count(self, letter: Letter) -> int:
-        """Signers so far. Sign-ons are not taken yet, so every letter has none."""
-        return 0
+    # Possible duplicates
+
+    async def review(self, ref: str, *, user: str, channel: str) -> Review:
+        letter = await self._managed(ref, user=user, channel=channel, status=LetterStatus.OPEN)
+        return Review(letter, await self._store.pending_reviews(letter.id))
+
+    async def decide(self, review_id: int, *, merge: bool, user: str, now: datetime) -> Review:
+        """Merge a pair, or keep both for good; the queue as it stands afterwards."""
+        letter_id = await self._store.review_letter(review_id)
+        letter = await self._store.letter(letter_id) if letter_id is not None else None
+        if letter is None:
+            raise UserFacingError("That pair is no longer waiting for review.")
+        if not await self._organizers.may_manage(user, letter):
+            raise NotAllowed(f"Only organizers and the leads of letter #{letter.id} can review it.")
+        if merge:
+            kept = await self._store.merge(review_id, user_id=user, now=now)
+            note = f"Merged into *{escape(kept.name)}*." if kept else ""
+            if kept and self._live_count is not None:
+                self._live_count.touch(letter.id)
+        else:
+            decided = await self._store.keep_both(review_id, user_id=user, now=now)
+            note = "Kept both; that pair won't be suggested again." if decided else ""
+        note = note or "Someone else decided that pair already."
+        return Review(letter, await self._store.pending_reviews(letter.id), note)
+
+    # Export
+
+    async def export(self, ref: str, *, user: str, channel: str) -> Export:
+        """The letter's list, sent to the organizer who asks as a message with files."""
+        letter = await self._managed(ref, user=user, channel=channel, status=None)
+        export = Export(letter, await self._store.signers(letter.id))
+        await send_files(
+            self._client,
+            user=user,
+            text=export_message(export.letter, export.signers),
+            files=export_files(export.letter, export.signers),
+        )
+        return export
+
+    async def count(self, letter: Letter) -> int:
+        return (await self._store.signer_counts([letter.id]))[letter.id]
 
     async def _publish(self, letter: Letter) -> Launch:
         # One posting run per letter at a time, so two can't both post in a channel.
         async with self._publishing[letter.id]:
             letter = await self._reloaded(letter)
             results = await publish_letter(
-                self._client, self._store, letter, count=self.count(letter), zone=self._zone
+                self._client, self._store, letter, count=await self.count(letter), zone=self._zone
             )
             return Launch(await self._reloaded(letter), results)
 
     async def _set_status(self, letter: Letter, status: LetterStatus) -> Launch:
         letter = await self._store.set_status(letter.id, status)
         results = await refresh_posts(
-            self._client, letter, count=self.count(letter), zone=self._zone
+            self._client, letter, count=await self.count(letter), zone=self._zone
         )
         return Launch(letter, results)
 
-    async def _managed(self, ref: str, *, user: str, channel: str, status: LetterStatus) -> Letter:
+    async def _managed(
+        self, ref: str, *, user: str, channel: str, status: LetterStatus | None
+    ) -> Letter:
         letter = await self._find(ref, channel=channel, status=status)
         if not await self._organizers.may_manage(user, letter):
             raise NotAllowed(f"Only organizers and the leads of letter #{letter.id} can manage it.")
         return letter
 
-    async def _find(self, ref: str, *, channel: str, status: LetterStatus) -> Letter:
-        """The letter `ref` names, or the only letter with `status` in `channel`."""
+    async def _find(self, ref: str, *, channel: str, status: LetterStatus | None) -> Letter:
+        """The letter `ref` names, or the only letter (with `status`) in `channel`."""
         ref = ref.strip()
         if ref:
             match = _LETTER_REF.fullmatch(ref)
@@ -208,14 +272,15 @@ class Letters:
         candidates = await self._store.letters_in_channel(channel, status=status)
         if len(candidates) == 1:
             return candidates[0]
+        which = f"{status.value} " if status else ""
         if not candidates:
             raise UserFacingError(
-                f"There's no {status.value} letter in this channel. Add the letter's number, "
-                "such as `#3`; `/letter list` shows them."
+                f"There's no {which}letter in this channel. Add the letter's number, "
+                "such as `#3`; `/letter list all` shows them."
             )
         numbers = ", ".join(f"#{letter.id} {escape(letter.title)}" for letter in candidates)
         raise UserFacingError(
-            f"This channel has {len(candidates)} {status.value} letters ({numbers}). "
+            f"This channel has {len(candidates)} {which}letters ({numbers}). "
             "Add the number of the one you mean."
         )
 

@@ -71,3 +71,86 @@ class ChannelResult:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+class SignerKind(StrEnum):
+    ORGANIZATION = "organization"
+    INDIVIDUAL = "individual"
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """One sign-on as submitted: from Slack (`user_id`) or an imported row (`import_ref`).
+
+    For an organization `name` is the organization; for an individual it is the person,
+    and `affiliation` the organization named for identification only.
+    """
+
+    kind: SignerKind
+    name: str
+    person_name: str | None = None
+    title: str | None = None
+    affiliation: str | None = None
+    city: str | None = None
+    state: str | None = None
+    email: str | None = None
+    public: bool = True
+    user_id: str | None = None
+    import_ref: str | None = None
+    signed_at: datetime | None = None  # when it was signed elsewhere, for imports
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    person_name: str | None
+    title: str | None
+    email: str | None
+    user_id: str | None
+    submitted_as: str
+    signed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Signer:
+    """One entry in a letter's list of signers, with everyone who signed it."""
+
+    id: int
+    letter_id: int
+    kind: SignerKind
+    name: str
+    affiliation: str | None
+    city: str | None
+    state: str | None
+    public: bool
+    signed_at: datetime
+    contacts: tuple[Contact, ...] = ()
+    possible_duplicate_of: tuple[str, ...] = ()
+
+    @property
+    def submitted_as(self) -> tuple[str, ...]:
+        """Every spelling submitted for this entry, first one first."""
+        return tuple(dict.fromkeys(contact.submitted_as for contact in self.contacts))
+
+
+class Outcome(StrEnum):
+    NEW = "new"  # a new entry in the list
+    SAME = "same"  # an organization that had signed: kept as another contact
+    ALREADY = "already"  # this person had already signed for this entry
+    IMPORTED_BEFORE = "imported_before"  # this imported row was imported before
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What became of a submission."""
+
+    outcome: Outcome
+    signer: Signer
+    possible_duplicates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewPair:
+    id: int
+    letter_id: int
+    first: Signer
+    second: Signer

@@ -73,6 +73,20 @@ async def refresh_posts(
     )
 
 
+async def send_files(
+    client: AsyncWebClient, *, user: str, text: str, files: list[tuple[str, str, str]]
+) -> None:
+    """DM `user` a message with files, given as (file name, title, content)."""
+    opened = await client.conversations_open(users=user)
+    await client.files_upload_v2(
+        channel=opened["channel"]["id"],
+        initial_comment=text,
+        file_uploads=[
+            {"filename": name, "title": title, "content": content} for name, title, content in files
+        ],
+    )
+
+
 async def usergroup_members(client: AsyncWebClient, group: str) -> frozenset[str]:
     response = await client.usergroups_users_list(usergroup=group)
     return frozenset(response.get("users") or ())

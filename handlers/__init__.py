@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers import commands, shortcuts, views
+from handlers import actions, commands, shortcuts, views
 
 
 def register(app: AsyncApp) -> None:
+    actions.register(app)
     commands.register(app)
     shortcuts.register(app)
     views.register(app)

@@ -11,16 +11,23 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.letter_form import build_letter_form
 from bot.blocks.replies import launch_report, letter_help, letter_list, status_report
+from bot.blocks.review import review_message
+from bot.blocks.signon_form import build_signon_form
+from bot.blocks.signon_replies import SIGNON_HELP, recorded_text, status_text, withdrawn_text
 from bot.blocks.text import message_text_to_plain
-from bot.errors import UserFacingError
+from bot.errors import FormErrors, UserFacingError
+from bot.export import headline
 from bot.letters import Letters
+from bot.models import SignerKind, Submission
 from bot.settings import Settings
+from bot.signons import SignOns, split_letter_ref
 
 Subcommand = Callable[..., Awaitable[None]]
 
 
 def register(app: AsyncApp) -> None:
     app.command("/letter")(letter_command)
+    app.command("/signon")(signon_command)
 
 
 async def letter_command(
@@ -72,9 +79,8 @@ async def list_letters(
     settings: Settings,
     **_: Any,
 ) -> None:
-    found = await letters.visible_to(command["user_id"], include_closed=rest.lower() == "all")
-    counts = {letter.id: letters.count(letter) for letter in found}
-    await respond(**letter_list(found, counts=counts, zone=settings.timezone))
+    found = await letters.listing(command["user_id"], include_closed=rest.lower() == "all")
+    await respond(**letter_list(found, zone=settings.timezone))
 
 
 async def close(
@@ -100,6 +106,20 @@ async def post(
     await respond(launch_report(done.letter, done.results))
 
 
+async def review(
+    *, command: dict[str, Any], rest: str, respond: AsyncRespond, letters: Letters, **_: Any
+) -> None:
+    found = await letters.review(rest, user=command["user_id"], channel=command["channel_id"])
+    await respond(**review_message(found.letter, found.pairs))
+
+
+async def export(
+    *, command: dict[str, Any], rest: str, respond: AsyncRespond, letters: Letters, **_: Any
+) -> None:
+    done = await letters.export(rest, user=command["user_id"], channel=command["channel_id"])
+    await respond(f"{headline(done.signers)} I've sent you the list and files in a direct message.")
+
+
 async def show_help(*, respond: AsyncRespond, **_: Any) -> None:
     await respond(letter_help())
 
@@ -110,6 +130,55 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "close": close,
     "reopen": reopen,
     "post": post,
+    "review": review,
+    "export": export,
     "help": show_help,
     "": show_help,
 }
+
+
+async def signon_command(
+    ack: AsyncAck,
+    command: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    signons: SignOns,
+    settings: Settings,
+) -> None:
+    await ack()
+    text = message_text_to_plain(command.get("text") or "").strip()
+    word, _, rest = text.partition(" ")
+    user, channel = command["user_id"], command["channel_id"]
+    now = datetime.now(UTC)
+    try:
+        if word.lower() == "help":
+            await respond(SIGNON_HELP)
+        elif word.lower() == "status":
+            letter = await signons.one_letter(rest, channel=channel)
+            await respond(status_text(await signons.status(letter, user=user)))
+        elif word.lower() == "withdraw":
+            letter = await signons.one_letter(rest, channel=channel)
+            withdrawn = await signons.withdraw(letter, user=user, now=now)
+            count = await signons.count(letter)
+            await respond(withdrawn_text(letter, withdrawn, count=count))
+        else:
+            ref, organization = split_letter_ref(text)
+            letters = await signons.letters_for(ref, channel=channel)
+            if organization and len(letters) == 1:
+                submission = Submission(
+                    kind=SignerKind.ORGANIZATION, name=organization, user_id=user
+                )
+                recorded = await signons.sign(letters[0], submission, now=now)
+                count = await signons.count(letters[0])
+                await respond(
+                    recorded_text(recorded, letter=letters[0], count=count, zone=settings.timezone)
+                )
+            else:
+                form = build_signon_form(
+                    letters=letters, channel=channel, organization=organization
+                )
+                await client.views_open(trigger_id=command["trigger_id"], view=form)
+    except UserFacingError as problem:
+        await respond(str(problem))
+    except FormErrors as problems:
+        await respond(" ".join(problems.errors.values()))

@@ -9,12 +9,18 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.blocks.letter_form import CALLBACK_ID, read_letter_form
 from bot.blocks.replies import problem_view
+from bot.blocks.signon_form import CALLBACK_ID as SIGNON_CALLBACK_ID
+from bot.blocks.signon_form import LETTER, confirmation_view, read_signon_form
+from bot.blocks.signon_replies import recorded_text
 from bot.errors import FormErrors, UserFacingError
 from bot.letters import Letters
+from bot.settings import Settings
+from bot.signons import SignOns
 
 
 def register(app: AsyncApp) -> None:
     app.view_submission(CALLBACK_ID)(letter_form_submitted)
+    app.view_submission(SIGNON_CALLBACK_ID)(signon_form_submitted)
 
 
 async def letter_form_submitted(
@@ -38,3 +44,25 @@ async def letter_form_submitted(
     await letters.launch(
         new, draft_id=values.draft_id, now=now, origin_channel=values.origin_channel
     )
+
+
+async def signon_form_submitted(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], signons: SignOns, settings: Settings
+) -> None:
+    """Record the sign-on before answering, so the form can show exactly what was recorded."""
+    values = read_signon_form(view, user=body["user"]["id"])
+    if values.letter_id is None:
+        await ack(response_action="errors", errors={LETTER: "Choose the letter to sign."})
+        return
+    try:
+        letter = await signons.letter(values.letter_id)
+        recorded = await signons.sign(letter, values.submission, now=datetime.now(UTC))
+        count = await signons.count(letter)
+    except FormErrors as problems:
+        await ack(response_action="errors", errors=problems.errors)
+        return
+    except UserFacingError as problem:
+        await ack(response_action="update", view=confirmation_view(str(problem)))
+        return
+    text = recorded_text(recorded, letter=letter, count=count, zone=settings.timezone)
+    await ack(response_action="update", view=confirmation_view(text))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.blocks.text import MESSAGE_BLOCKS_MAX, escape, mrkdwn, plain, slack_date
-from bot.models import ChannelResult, Letter
+from bot.export import headline
+from bot.models import ChannelResult, Letter, Signer
 
 LETTER_HELP = """*Running a sign-on letter with Undersigned*
 `/letter new` · write a letter and post it in coalition channels
@@ -15,6 +17,8 @@ LETTER_HELP = """*Running a sign-on letter with Undersigned*
 `/letter reopen [#letter]` · take sign-ons again
 `/letter post [#letter]` · post in channels where posting failed, such as a private channel \
 I was invited to afterwards
+`/letter review [#letter]` · decide on possible duplicates: merge them, or keep both
+`/letter export [#letter]` · get the alphabetized list of signers, with CSV and JSON files
 `/letter help` · this message
 
 In a channel with one open letter you can leave out the letter number.
@@ -58,20 +62,28 @@ def status_report(letter: Letter, results: list[ChannelResult]) -> str:
     return "\n".join(lines)
 
 
-def letter_list(letters: list[Letter], *, counts: dict[int, int], zone: ZoneInfo) -> dict[str, Any]:
-    """An ephemeral message listing letters, at most one block each."""
+def letter_list(letters: list[tuple[Letter, int]], *, zone: ZoneInfo) -> dict[str, Any]:
+    """An ephemeral message listing letters with their counts, one block each."""
     if not letters:
         return {"text": "There are no letters to show. `/letter new` starts one."}
     shown = letters[: MESSAGE_BLOCKS_MAX - 1]
     blocks: list[dict[str, Any]] = [
-        {"type": "section", "text": mrkdwn(_list_entry(letter, counts[letter.id], zone))}
-        for letter in shown
+        {"type": "section", "text": mrkdwn(_list_entry(letter, count, zone))}
+        for letter, count in shown
     ]
     if len(letters) > len(shown):
         blocks.append(
             {"type": "context", "elements": [plain(f"…and {len(letters) - len(shown)} more.")]}
         )
     return {"text": f"{len(letters)} letters", "blocks": blocks}
+
+
+def export_message(letter: Letter, signers: Sequence[Signer]) -> str:
+    return (
+        f"*{escape(letter.title)}* (letter #{letter.id}): {headline(signers)} Attached: the "
+        "list to paste under “Sincerely,”, and every entry with its contacts and spellings "
+        "as CSV and JSON."
+    )
 
 
 def problem_view(message: str) -> dict[str, Any]:

@@ -1,0 +1,200 @@
+"""The sign-on form: who is signing, as an organization or an individual, and where.
+
+Block and action ids are the `SubmissionField` names, so validation errors from
+`bot.signons` land under the right input.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from bot.blocks.text import escape, mrkdwn, plain, truncate
+from bot.models import Letter, SignerKind, Submission
+from bot.signons import (
+    NAME_MAX,
+    PERSON_MAX,
+    PLACE_MAX,
+    TITLE_MAX,
+    SubmissionField,
+)
+
+CALLBACK_ID = "signon_form"
+LETTER = "letter"
+KIND = "kind"
+PUBLIC = "public"
+OPTION_TEXT_MAX = 75
+
+
+@dataclass(frozen=True, slots=True)
+class SignonFormValues:
+    letter_id: int | None
+    channel: str | None
+    submission: Submission
+
+
+def build_signon_form(
+    *, letters: list[Letter], channel: str | None, organization: str = ""
+) -> dict[str, Any]:
+    """The form for signing one of `letters` (a choice is offered when there are several)."""
+    only = letters[0] if len(letters) == 1 else None
+    blocks: list[dict[str, Any]] = []
+    if only is not None:
+        blocks.append({"type": "section", "text": mrkdwn(f"*{_title(only)}*")})
+    else:
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": LETTER,
+                "label": plain("Letter"),
+                "element": {
+                    "type": "static_select",
+                    "action_id": LETTER,
+                    "placeholder": plain("Choose the letter to sign"),
+                    "options": [
+                        {
+                            "text": plain(truncate(letter.title, OPTION_TEXT_MAX)),
+                            "value": str(letter.id),
+                        }
+                        for letter in letters
+                    ],
+                },
+            }
+        )
+    blocks += [
+        {
+            "type": "input",
+            "block_id": KIND,
+            "label": plain("Signing as"),
+            "element": {
+                "type": "radio_buttons",
+                "action_id": KIND,
+                "initial_option": _kind_option(SignerKind.ORGANIZATION),
+                "options": [
+                    _kind_option(SignerKind.ORGANIZATION),
+                    _kind_option(SignerKind.INDIVIDUAL),
+                ],
+            },
+        },
+        _text_input(
+            SubmissionField.ORGANIZATION,
+            "Organization",
+            NAME_MAX,
+            optional=True,
+            initial=organization,
+            hint="Signing as an individual? Your organization is listed for identification "
+            "purposes only, and can be left empty.",
+        ),
+        _text_input(SubmissionField.PERSON, "Your name", PERSON_MAX),
+        _text_input(SubmissionField.TITLE, "Your title", TITLE_MAX, optional=True),
+        _text_input(SubmissionField.CITY, "City", PLACE_MAX, optional=True),
+        _text_input(SubmissionField.STATE, "State", PLACE_MAX, optional=True),
+        {
+            "type": "input",
+            "block_id": SubmissionField.EMAIL,
+            "optional": True,
+            "label": plain("Email"),
+            "hint": plain("Only organizers see it, to reach you about this letter."),
+            "element": {"type": "email_text_input", "action_id": SubmissionField.EMAIL},
+        },
+        {
+            "type": "input",
+            "block_id": PUBLIC,
+            "label": plain("List publicly"),
+            "element": {
+                "type": "radio_buttons",
+                "action_id": PUBLIC,
+                "initial_option": _yes_no(True),
+                "options": [_yes_no(True), _yes_no(False)],
+            },
+        },
+    ]
+    metadata = {"channel": channel, "letter": only.id if only else None}
+    return {
+        "type": "modal",
+        "callback_id": CALLBACK_ID,
+        "private_metadata": json.dumps(metadata),
+        "title": plain("Sign on"),
+        "submit": plain("Sign"),
+        "close": plain("Cancel"),
+        "blocks": blocks,
+    }
+
+
+def read_signon_form(view: dict[str, Any], *, user: str) -> SignonFormValues:
+    values = view["state"]["values"]
+
+    def answer(block: str) -> dict[str, Any]:
+        found: dict[str, Any] = values.get(block, {}).get(block, {})
+        return found
+
+    metadata = json.loads(view.get("private_metadata") or "{}")
+    chosen = (answer(LETTER).get("selected_option") or {}).get("value")
+    kind_value = (answer(KIND).get("selected_option") or {}).get("value")
+    kind = SignerKind(kind_value) if kind_value in set(SignerKind) else SignerKind.ORGANIZATION
+    public = (answer(PUBLIC).get("selected_option") or {}).get("value", "yes") == "yes"
+    organization = answer(SubmissionField.ORGANIZATION).get("value")
+    person = answer(SubmissionField.PERSON).get("value")
+    individual = kind is SignerKind.INDIVIDUAL
+    submission = Submission(
+        kind=kind,
+        name=(person if individual else organization) or "",
+        person_name=person,
+        title=answer(SubmissionField.TITLE).get("value"),
+        affiliation=organization if individual else None,
+        city=answer(SubmissionField.CITY).get("value"),
+        state=answer(SubmissionField.STATE).get("value"),
+        email=answer(SubmissionField.EMAIL).get("value"),
+        public=public,
+        user_id=user,
+    )
+    letter_id = metadata.get("letter") or (int(chosen) if chosen and chosen.isdigit() else None)
+    return SignonFormValues(letter_id, metadata.get("channel"), submission)
+
+
+def confirmation_view(text: str) -> dict[str, Any]:
+    """Replaces the form once the sign-on is recorded."""
+    return {
+        "type": "modal",
+        "title": plain("Sign on"),
+        "close": plain("Done"),
+        "blocks": [{"type": "section", "text": mrkdwn(text)}],
+    }
+
+
+def _title(letter: Letter) -> str:
+    return escape(letter.title)
+
+
+def _kind_option(kind: SignerKind) -> dict[str, Any]:
+    if kind is SignerKind.ORGANIZATION:
+        return {"text": plain("An organization"), "value": kind.value}
+    return {
+        "text": plain("An individual"),
+        "description": plain("Affiliation listed for identification purposes only"),
+        "value": kind.value,
+    }
+
+
+def _yes_no(yes: bool) -> dict[str, Any]:
+    return {
+        "text": plain("Yes" if yes else "No, count but don't list"),
+        "value": "yes" if yes else "no",
+    }
+
+
+def _text_input(
+    block: str, label: str, limit: int, *, optional: bool = False, initial: str = "", hint: str = ""
+) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "plain_text_input", "action_id": block, "max_length": limit}
+    if initial:
+        element["initial_value"] = initial[:limit]
+    return {
+        "type": "input",
+        "block_id": block,
+        "optional": optional,
+        "label": plain(label),
+        "hint": plain(hint or f"Up to {limit} characters."),
+        "element": element,
+    }

@@ -1,0 +1,84 @@
+"""What a signer is told: exactly what was recorded, and where the count stands."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot.blocks.text import escape, slack_date
+from bot.models import Letter, Outcome, Recorded, Signer, SignerKind
+from bot.signons import Status
+
+SIGNON_HELP = """*Signing a letter with Undersigned*
+`/signon Organization Name` · sign the letter in this channel for your organization
+`/signon` · open the form: sign as an organization or an individual, add your title and place
+`/signon status` · see what is recorded for you
+`/signon withdraw` · take back your sign-on
+Add a letter number (such as `#3`) when the channel has more than one open letter."""
+
+
+def recorded_text(recorded: Recorded, *, letter: Letter, count: int, zone: ZoneInfo) -> str:
+    signer = recorded.signer
+    title = escape(letter.title)
+    total = so_far(count)
+    if recorded.outcome is Outcome.SAME:
+        first = signer.contacts[0]
+        by = f" by <@{first.user_id}>" if first.user_id else ""
+        return (
+            f"*{escape(signer.name)}* had already signed *{title}*{by} on "
+            f"{slack_date(first.signed_at, zone=zone, token='{date_long_pretty}')}, as "
+            f"“{escape(first.submitted_as)}”. I've added you as another contact for it; "
+            f"it still counts once. {total}"
+        )
+    if recorded.outcome is Outcome.ALREADY:
+        name = escape(signer.name)
+        return f"You had already signed *{title}* for *{name}*; nothing changed. {total}"
+    lines = [f"You signed *{title}*. This is what I recorded:", entry_summary(signer), total]
+    if recorded.possible_duplicates:
+        names = ", ".join(f"*{escape(name)}*" for name in recorded.possible_duplicates)
+        lines.append(
+            f"It may be the same as {names}, which signed already; an organizer will check. "
+            "Until then it counts on its own."
+        )
+    return "\n".join(lines)
+
+
+def entry_summary(signer: Signer) -> str:
+    """One line a signer can check: name, kind, place, listing, contact."""
+    if signer.kind is SignerKind.INDIVIDUAL:
+        what = "an individual"
+        if signer.affiliation:
+            what += f", {escape(signer.affiliation)} (for identification purposes only)"
+    else:
+        what = "an organization"
+    place = ", ".join(escape(part) for part in (signer.city, signer.state) if part)
+    contact = signer.contacts[-1] if signer.contacts else None
+    details = [f"*{escape(signer.name)}*, {what}"]
+    if place:
+        details.append(place)
+    if contact and contact.person_name and signer.kind is SignerKind.ORGANIZATION:
+        details.append(
+            "signed by "
+            + escape(contact.person_name)
+            + (f", {escape(contact.title)}" if contact.title else "")
+        )
+    details.append("listed publicly" if signer.public else "counted but not listed")
+    return "> " + " · ".join(details)
+
+
+def withdrawn_text(letter: Letter, withdrawn: list[Signer], *, count: int) -> str:
+    names = ", ".join(f"*{escape(signer.name)}*" for signer in withdrawn)
+    return f"Your sign-on to *{escape(letter.title)}* for {names} is withdrawn. {so_far(count)}"
+
+
+def status_text(status: Status) -> str:
+    title = escape(status.letter.title)
+    if not status.signed:
+        return f"You haven't signed *{title}*. {so_far(status.count)}"
+    lines = [f"For *{title}* I have:"]
+    lines += [entry_summary(signer) for signer in status.signed]
+    lines.append(f"{so_far(status.count)} `/signon withdraw` takes yours back.")
+    return "\n".join(lines)
+
+
+def so_far(count: int) -> str:
+    return f"Signers so far: *{count}*."

@@ -1,0 +1,176 @@
+"""The final list, in the forms people need: text to paste, CSV, and the contract's JSON.
+
+Pure functions: a letter and its active signers in, text out. Entries are sorted the way
+a reader expects an alphabetized list: ignoring case, accents and a leading "The".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Any
+
+from bot.dedupe import person_key
+from bot.models import Letter, Signer, SignerKind
+
+
+class ExportFormat(StrEnum):
+    TEXT = "text"
+    CSV = "csv"
+    JSON = "json"
+
+
+CSV_COLUMNS = (
+    "name",
+    "kind",
+    "affiliation",
+    "city",
+    "state",
+    "listed_publicly",
+    "signed_at",
+    "contacts",
+    "submitted_as",
+    "possible_duplicate_of",
+)
+
+
+def alphabetical(signers: Sequence[Signer]) -> list[Signer]:
+    def order(signer: Signer) -> tuple[str, int]:
+        words = person_key(signer.name).split()
+        if len(words) > 1 and words[0] == "the":
+            words = words[1:]
+        return " ".join(words), signer.id
+
+    return sorted(signers, key=order)
+
+
+def headline(signers: Sequence[Signer]) -> str:
+    """The sentence for the press release."""
+    organizations = sum(1 for signer in signers if signer.kind is SignerKind.ORGANIZATION)
+    individuals = len(signers) - organizations
+    parts = [_plural(organizations, "organization")]
+    if individuals:
+        parts.append(_plural(individuals, "individual"))
+    return f"Signed by {' and '.join(parts)}."
+
+
+def as_text(signers: Sequence[Signer]) -> str:
+    """The public list, ready to paste under "Sincerely,": one signer a line."""
+    listed = [signer for signer in alphabetical(signers) if signer.public]
+    organizations = [s.name for s in listed if s.kind is SignerKind.ORGANIZATION]
+    individuals = [_individual_line(s) for s in listed if s.kind is SignerKind.INDIVIDUAL]
+    sections = []
+    if organizations:
+        sections.append("\n".join(organizations))
+    if individuals:
+        sections.append(
+            "Individuals (affiliations for identification purposes only)\n" + "\n".join(individuals)
+        )
+    unlisted = len(signers) - len(listed)
+    if unlisted:
+        sections.append(f"…and {_plural(unlisted, 'signer')} who asked not to be listed.")
+    return "\n\n".join(sections) + "\n" if sections else ""
+
+
+def as_csv(signers: Sequence[Signer]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for signer in alphabetical(signers):
+        writer.writerow(
+            [
+                signer.name,
+                signer.kind.value,
+                signer.affiliation or "",
+                signer.city or "",
+                signer.state or "",
+                "yes" if signer.public else "no",
+                signer.signed_at.isoformat(),
+                "; ".join(_contact_line(contact) for contact in _contact_dicts(signer)),
+                "; ".join(signer.submitted_as),
+                "; ".join(signer.possible_duplicate_of),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def as_json(letter: Letter, signers: Sequence[Signer]) -> str:
+    """The interface contract's JSON: active signers only; `count` is their number."""
+    ordered = alphabetical(signers)
+    document = {
+        "letter": {
+            "id": letter.id,
+            "title": letter.title,
+            "deadline": letter.deadline.isoformat(),
+            "status": letter.status.value,
+            "channels": list(letter.channels),
+        },
+        "count": len(ordered),
+        "signers": [
+            {
+                "name": signer.name,
+                "kind": signer.kind.value,
+                "affiliation": signer.affiliation,
+                "city": signer.city,
+                "state": signer.state,
+                "listed_publicly": signer.public,
+                "signed_at": signer.signed_at.isoformat(),
+                "contacts": _contact_dicts(signer),
+                "submitted_as": list(signer.submitted_as),
+                "possible_duplicate_of": list(signer.possible_duplicate_of),
+            }
+            for signer in ordered
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def render(export_format: ExportFormat, letter: Letter, signers: Sequence[Signer]) -> str:
+    if export_format is ExportFormat.TEXT:
+        return as_text(signers)
+    if export_format is ExportFormat.CSV:
+        return as_csv(signers)
+    return as_json(letter, signers)
+
+
+def export_files(letter: Letter, signers: Sequence[Signer]) -> list[tuple[str, str, str]]:
+    """(file name, title, content) for the list, the CSV and the JSON."""
+    stem = f"letter-{letter.id}-signers"
+    return [
+        (f"{stem}.txt", f"{letter.title}: list of signers", as_text(signers)),
+        (f"{stem}.csv", f"{letter.title}: signers (CSV)", as_csv(signers)),
+        (f"{stem}.json", f"{letter.title}: signers (JSON)", as_json(letter, signers)),
+    ]
+
+
+def _contact_dicts(signer: Signer) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": contact.person_name,
+            "title": contact.title,
+            "email": contact.email,
+            "slack_user": contact.user_id,
+            "signed_at": contact.signed_at.isoformat(),
+        }
+        for contact in signer.contacts
+    ]
+
+
+def _contact_line(contact: dict[str, Any]) -> str:
+    who = contact["name"] or (
+        f"Slack user {contact['slack_user']}" if contact["slack_user"] else ""
+    )
+    details = [part for part in (who, contact["title"], contact["email"]) if part]
+    return ", ".join(details)
+
+
+def _individual_line(signer: Signer) -> str:
+    title = signer.contacts[0].title if signer.contacts else None
+    return ", ".join(part for part in (signer.name, title, signer.affiliation) if part)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -1,0 +1,263 @@
+"""Signing on: checking a submission, deduping it, recording it, keeping counts current.
+
+`SignOns` is what handlers and the importer call for member-facing actions: sign,
+withdraw, see what is recorded. Organizer actions on letters live in `bot.letters`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from bot.blocks.text import escape
+from bot.dedupe import org_key, person_key
+from bot.errors import FormErrors, UserFacingError
+from bot.importing import ImportRow
+from bot.live_count import LiveCount
+from bot.models import Letter, LetterStatus, Outcome, Recorded, Signer, SignerKind, Submission
+from bot.signer_index import SignerIndex
+from bot.storage import Store
+
+NAME_MAX = 200
+PERSON_MAX = 100
+TITLE_MAX = 100
+PLACE_MAX = 100
+EMAIL_MAX = 254
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+class SubmissionField:
+    """Where a problem with a submission belongs (the sign-on form's block ids)."""
+
+    ORGANIZATION = "organization"
+    PERSON = "person"
+    TITLE = "title"
+    CITY = "city"
+    STATE = "state"
+    EMAIL = "email"
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    letter: Letter
+    signed: list[Signer]
+    count: int
+
+
+class SignOns:
+    def __init__(self, *, store: Store, live_count: LiveCount | None) -> None:
+        self._store = store
+        self._live_count = live_count
+        self._indexes: dict[int, SignerIndex] = {}
+        self._index_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def sign(
+        self, letter: Letter, submission: Submission, *, now: datetime, closed_ok: bool = False
+    ) -> Recorded:
+        """Record a checked submission for `letter` through dedupe."""
+        if not letter.is_open and not closed_ok:
+            raise UserFacingError(closed_message(letter))
+        submission = check_submission(submission)
+        if submission.kind is SignerKind.ORGANIZATION:
+            key = org_key(submission.name)
+            index = await self._index(letter.id)
+            possible = index.match(key).possible
+        else:
+            key, possible = person_key(submission.name), ()
+        if not key:
+            raise FormErrors({_name_field(submission): "Type a name with at least one letter."})
+        recorded = await self._store.record_signature(
+            letter.id, submission, key=key, possible=possible, now=now
+        )
+        if recorded.outcome is Outcome.NEW and submission.kind is SignerKind.ORGANIZATION:
+            index.add(recorded.signer.id, key)
+        if self._live_count is not None and recorded.outcome in {Outcome.NEW, Outcome.SAME}:
+            self._live_count.touch(letter.id)
+        return recorded
+
+    async def letters_to_sign(self, channel: str) -> list[Letter]:
+        """The open letters in `channel`; explains when there are none."""
+        open_letters = await self._store.letters_in_channel(channel, status=LetterStatus.OPEN)
+        if open_letters:
+            return open_letters
+        closed = await self._store.letters_in_channel(channel, status=LetterStatus.CLOSED)
+        if closed:
+            raise UserFacingError(closed_message(closed[-1]))
+        raise UserFacingError(
+            "There's no letter to sign in this channel. Sign-on letters are posted in "
+            "coalition channels; use `/signon` in the channel where you saw the letter."
+        )
+
+    async def letters_for(self, ref: str | None, *, channel: str) -> list[Letter]:
+        """The letter `ref` names (open), else the open letters in `channel`."""
+        if ref is None:
+            return await self.letters_to_sign(channel)
+        letter = await self._store.letter(int(ref))
+        if letter is None:
+            raise UserFacingError(f"There's no letter #{ref}.")
+        if not letter.is_open:
+            raise UserFacingError(closed_message(letter))
+        return [letter]
+
+    async def one_letter(self, text: str, *, channel: str) -> Letter:
+        """For withdraw and status: the letter named, or the only open one in `channel`."""
+        ref, rest = split_letter_ref(text)
+        if rest or (text.strip() and ref is None):
+            raise UserFacingError(
+                f"“{escape(text)}” isn't a letter number. Use one like `#3`, or leave it out."
+            )
+        if ref is not None:
+            letter = await self._store.letter(int(ref))
+            if letter is None:
+                raise UserFacingError(f"There's no letter #{ref}.")
+            return letter
+        letters = await self.letters_to_sign(channel)
+        if len(letters) > 1:
+            numbers = ", ".join(f"`#{letter.id}` {escape(letter.title)}" for letter in letters)
+            raise UserFacingError(
+                f"This channel has {len(letters)} open letters ({numbers}). "
+                "Add the number of the one you mean."
+            )
+        return letters[0]
+
+    async def letter(self, letter_id: int) -> Letter:
+        letter = await self._store.letter(letter_id)
+        if letter is None:
+            raise UserFacingError("That letter no longer exists.")
+        return letter
+
+    async def withdraw(self, letter: Letter, *, user: str, now: datetime) -> list[Signer]:
+        withdrawn = await self._store.withdraw(user, letter.id, now=now)
+        if not withdrawn:
+            raise UserFacingError(
+                f"You haven't signed *{escape(letter.title)}*, so there's nothing to withdraw."
+            )
+        if self._live_count is not None:
+            self._live_count.touch(letter.id)
+        return withdrawn
+
+    async def status(self, letter: Letter, *, user: str) -> Status:
+        signed = await self._store.signed_by(user, letter.id)
+        count = (await self._store.signer_counts([letter.id]))[letter.id]
+        return Status(letter, signed, count)
+
+    async def count(self, letter: Letter) -> int:
+        return (await self._store.signer_counts([letter.id]))[letter.id]
+
+    async def _index(self, letter_id: int) -> SignerIndex:
+        """The letter's index, caught up with entries other processes have added."""
+        async with self._index_locks[letter_id]:
+            index = self._indexes.setdefault(letter_id, SignerIndex())
+            for signer_id, key in await self._store.signer_keys(letter_id, after=index.newest):
+                index.add(signer_id, key)
+            return index
+
+
+_LETTER_REF = re.compile(r"#(\d{1,9})(?:\s+|$)")
+
+
+def split_letter_ref(text: str) -> tuple[str | None, str]:
+    """'#3 Acme Org' → ('3', 'Acme Org'); text without a leading #n → (None, text)."""
+    match = _LETTER_REF.match(text.strip())
+    if match is None:
+        return None, text.strip()
+    return match.group(1), text.strip()[match.end() :].strip()
+
+
+@dataclass
+class ImportReport:
+    new: int = 0
+    same: int = 0
+    before: int = 0
+    possible: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+    def summary(self, count: int) -> str:
+        return (
+            f"Imported: {self.new} new signers, {self.same} already signed (kept as contacts), "
+            f"{self.before} imported before; {self.possible} queued as possible duplicates; "
+            f"{len(self.problems)} skipped. The letter now has {count} signers."
+        )
+
+
+async def import_rows(
+    store: Store, letter: Letter, rows: list[ImportRow], *, now: datetime
+) -> ImportReport:
+    """Sign each row on through the same checks and dedupe as Slack, closed letter or not."""
+    signons = SignOns(store=store, live_count=None)
+    report = ImportReport()
+    for row in rows:
+        try:
+            recorded = await signons.sign(letter, row.submission, now=now, closed_ok=True)
+        except FormErrors as problems:
+            report.problems.append((row.line, " ".join(problems.errors.values())))
+            continue
+        if recorded.outcome is Outcome.NEW:
+            report.new += 1
+            report.possible += bool(recorded.possible_duplicates)
+        elif recorded.outcome is Outcome.IMPORTED_BEFORE:
+            report.before += 1
+        else:
+            report.same += 1
+    return report
+
+
+def closed_message(letter: Letter) -> str:
+    return f"Sign-ons for *{escape(letter.title)}* are closed, so it can't be signed any more."
+
+
+def check_submission(submission: Submission) -> Submission:
+    """Tidy every field, or raise FormErrors naming each one to fix."""
+    errors: dict[str, str] = {}
+
+    def field(value: str | None, where: str, limit: int, label: str) -> str | None:
+        tidy = " ".join(_CONTROL_CHARACTERS.sub(" ", value or "").split()) or None
+        if tidy is not None and len(tidy) > limit:
+            errors[where] = f"Keep {label} to {limit} characters."
+        return tidy
+
+    individual = submission.kind is SignerKind.INDIVIDUAL
+    name = field(
+        submission.name,
+        _name_field(submission),
+        NAME_MAX if not individual else PERSON_MAX,
+        "the name",
+    )
+    affiliation = field(
+        submission.affiliation, SubmissionField.ORGANIZATION, NAME_MAX, "the organization"
+    )
+    person = field(submission.person_name, SubmissionField.PERSON, PERSON_MAX, "your name")
+    title = field(submission.title, SubmissionField.TITLE, TITLE_MAX, "the title")
+    city = field(submission.city, SubmissionField.CITY, PLACE_MAX, "the city")
+    state = field(submission.state, SubmissionField.STATE, PLACE_MAX, "the state")
+    email = field(submission.email, SubmissionField.EMAIL, EMAIL_MAX, "the email")
+    if not name:
+        errors[_name_field(submission)] = (
+            "Type your name." if individual else "Type the name of the organization signing."
+        )
+    if email and not _EMAIL.fullmatch(email):
+        errors[SubmissionField.EMAIL] = "That doesn't look like an email address."
+    if errors:
+        raise FormErrors(errors)
+    assert name is not None
+    return replace(
+        submission,
+        name=name,
+        affiliation=affiliation,
+        person_name=person if not individual else name,
+        title=title,
+        city=city,
+        state=state,
+        email=email,
+    )
+
+
+def _name_field(submission: Submission) -> str:
+    if submission.kind is SignerKind.INDIVIDUAL:
+        return SubmissionField.PERSON
+    return SubmissionField.ORGANIZATION

@@ -1,0 +1,86 @@
+"""Buttons: Sign on under a posted letter; Merge and Keep both in the review queue."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks.letter import SIGN_ON_ACTION
+from bot.blocks.review import KEEP_ACTION, MERGE_ACTION, review_message
+from bot.blocks.signon_form import build_signon_form
+from bot.errors import UserFacingError
+from bot.letters import Letters
+from bot.signons import SignOns
+
+
+def register(app: AsyncApp) -> None:
+    app.action(SIGN_ON_ACTION)(sign_on_pressed)
+    app.action(MERGE_ACTION)(merge_pressed)
+    app.action(KEEP_ACTION)(keep_both_pressed)
+
+
+async def sign_on_pressed(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    signons: SignOns,
+) -> None:
+    await ack()
+    channel = (body.get("channel") or {}).get("id")
+    try:
+        (letter,) = await signons.letters_for(str(action.get("value", "")), channel=channel or "")
+    except UserFacingError as problem:
+        await respond(str(problem), replace_original=False)
+        return
+    form = build_signon_form(letters=[letter], channel=channel)
+    await client.views_open(trigger_id=body["trigger_id"], view=form)
+
+
+async def merge_pressed(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    letters: Letters,
+) -> None:
+    await _decide(ack, body, action, respond, letters, merge=True)
+
+
+async def keep_both_pressed(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    letters: Letters,
+) -> None:
+    await _decide(ack, body, action, respond, letters, merge=False)
+
+
+async def _decide(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    letters: Letters,
+    *,
+    merge: bool,
+) -> None:
+    await ack()
+    value = str(action.get("value", ""))
+    try:
+        if not value.isdigit():
+            raise UserFacingError("That button is out of date; run `/letter review` again.")
+        decided = await letters.decide(
+            int(value), merge=merge, user=body["user"]["id"], now=datetime.now(UTC)
+        )
+    except UserFacingError as problem:
+        await respond(str(problem), replace_original=False)
+        return
+    await respond(
+        **review_message(decided.letter, decided.pairs, note=decided.note), replace_original=True
+    )
