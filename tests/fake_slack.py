@@ -67,6 +67,15 @@ class Message:
 
 
 @dataclass
+class SharedFile:
+    channel: str
+    filename: str
+    title: str
+    content: bytes
+    comment: str
+
+
+@dataclass
 class Channel:
     id: str
     private: bool = False
@@ -91,6 +100,8 @@ class FakeSlack:
         self.responses: list[dict[str, Any]] = []  # bodies posted to response_urls
         self.usergroups: dict[str, list[str]] = {}
         self.files: dict[str, bytes] = {}
+        self.shared_files: list[SharedFile] = []
+        self._uploads: dict[str, dict[str, Any]] = {}
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
         self._clock = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -109,6 +120,9 @@ class FakeSlack:
             "views.update": self._view,
             "views.push": self._view,
             "usergroups.users.list": self._usergroup_users,
+            "conversations.open": self._open_dm,
+            "files.getUploadURLExternal": self._upload_url,
+            "files.completeUploadExternal": self._complete_upload,
         }
 
     # Lifetime
@@ -119,6 +133,7 @@ class FakeSlack:
         app.router.add_post("/response/{key}", self._response_url)
         app.router.add_get("/files/{name}", self._file)
         app.router.add_get("/socket", self._socket)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -286,6 +301,16 @@ class FakeSlack:
                 acked.set_result(message)
         return socket
 
+    async def _upload(self, request: web.Request) -> web.Response:
+        upload = self._uploads.get(request.match_info["file_id"])
+        if upload is None:
+            return web.Response(status=404)
+        content = await request.read()
+        if len(content) != upload["length"]:
+            return web.Response(status=400, text="length mismatch")
+        upload["content"] = content
+        return web.Response(text="OK - uploaded")
+
     async def _file(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {TOKEN}":
             return web.Response(status=403)
@@ -368,6 +393,42 @@ class FakeSlack:
             raise SlackError("invalid_arguments", "trigger_id or view_id is required")
         _check_view(view)
         return {"view": {"id": "V" + self._next_ts().replace(".", ""), **view}}
+
+    def _open_dm(self, args: dict[str, Any]) -> dict[str, Any]:
+        users = str(args.get("users", ""))
+        if not users.startswith(("U", "W")) or "," in users:
+            raise SlackError("invalid_arguments", "users must be one user ID")
+        return {"channel": {"id": "D" + users}}
+
+    def _upload_url(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not args.get("filename") or not str(args.get("length", "")).isdigit():
+            raise SlackError("invalid_arguments", "filename and length are required")
+        file_id = f"F{next(self._clock)}"
+        self._uploads[file_id] = {"filename": args["filename"], "length": int(args["length"])}
+        return {"upload_url": f"{self.url}upload/{file_id}", "file_id": file_id}
+
+    def _complete_upload(self, args: dict[str, Any]) -> dict[str, Any]:
+        files = args.get("files")
+        files = json.loads(files) if isinstance(files, str) else files
+        channel = str(args.get("channel_id", ""))
+        if not channel.startswith("D"):
+            self._require_member(channel)
+        shared = []
+        for file in files or []:
+            upload = self._uploads.pop(file["id"], None)
+            if upload is None or "content" not in upload:
+                raise SlackError("file_not_found")
+            self.shared_files.append(
+                SharedFile(
+                    channel=channel,
+                    filename=upload["filename"],
+                    title=file.get("title") or upload["filename"],
+                    content=upload["content"],
+                    comment=str(args.get("initial_comment") or ""),
+                )
+            )
+            shared.append({"id": file["id"], "title": file.get("title")})
+        return {"files": shared}
 
     def _usergroup_users(self, args: dict[str, Any]) -> dict[str, Any]:
         group = self.usergroups.get(str(args.get("usergroup")))

@@ -99,6 +99,36 @@ class SlackDriver:
             }
         )
 
+    async def press(
+        self, action_id: str, value: str, *, user: str, channel: str, message_ts: str = "1.0"
+    ) -> Reply:
+        """A button press in a message (`block_actions`), with its response_url."""
+        n = next(self._ids)
+        return await self.interact(
+            {
+                "type": "block_actions",
+                "team": {"id": "T1", "domain": "coalition"},
+                "user": {"id": user, "name": user.lower(), "team_id": "T1"},
+                "api_app_id": "A1",
+                "token": "legacy-verification-token",
+                "trigger_id": f"trigger-{n}",
+                "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+                "channel": {"id": channel, "name": channel.lower()},
+                "message": {"type": "message", "ts": message_ts, "text": "", "blocks": []},
+                "response_url": self._fake.response_url(f"action-{n}"),
+                "actions": [
+                    {
+                        "type": "button",
+                        "action_id": action_id,
+                        "block_id": "b",
+                        "value": value,
+                        "action_ts": f"{1700000000 + n}.0",
+                    }
+                ],
+                "is_enterprise_install": False,
+            }
+        )
+
     async def submit_view(
         self, view: dict[str, Any], values: dict[str, dict[str, Any]], *, user: str
     ) -> Reply:

@@ -1,0 +1,153 @@
+"""Organizers resolve possible duplicates and take the final list away."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from bot.blocks.review import KEEP_ACTION, MERGE_ACTION
+from bot.storage import Store
+from tests.conftest import LEAD, MEMBER, ORGANIZER
+from tests.fake_slack import FakeSlack
+from tests.handlers.test_signon import signon
+from tests.helpers import start_letter
+from tests.slack_driver import SlackDriver
+
+
+@pytest.fixture(autouse=True)
+async def letter_with_a_possible_duplicate(slack: SlackDriver, fake_slack: FakeSlack) -> None:
+    fake_slack.add_channel("CORGANIZING", bot_member=True)
+    fake_slack.add_channel("CCOALITION", bot_member=True)
+    await start_letter(
+        slack,
+        fake_slack,
+        user=ORGANIZER,
+        channel="CORGANIZING",
+        title="Protect our communities",
+        body="Dear Secretary,\n\nAct.",
+        channels=["CCOALITION"],
+        leads=[LEAD],
+    )
+    await signon(slack, fake_slack, "Coalition for Humane Immigrant Rights (CHIRLA)", user="UFIRST")
+    await signon(slack, fake_slack, "CHIRLA", user="USECOND")
+    await signon(slack, fake_slack, "The Advocates for Human Rights", user="UTHIRD")
+
+
+async def review(slack: SlackDriver, fake: FakeSlack, *, user: str = ORGANIZER) -> dict:
+    before = len(fake.responses)
+    await slack.command("/letter", "review", user=user, channel="CCOALITION")
+    await fake.wait_for(lambda: len(fake.responses) > before)
+    return fake.responses[-1]
+
+
+def buttons(message: dict) -> dict[str, str]:
+    return {
+        element["action_id"]: element["value"]
+        for block in message.get("blocks", [])
+        if block["type"] == "actions"
+        for element in block["elements"]
+    }
+
+
+async def press(
+    slack: SlackDriver, fake: FakeSlack, action: str, value: str, *, user: str = ORGANIZER
+) -> dict:
+    before = len(fake.responses)
+    await slack.press(action, value, user=user, channel="CCOALITION")
+    await fake.wait_for(lambda: len(fake.responses) > before)
+    return fake.responses[-1]
+
+
+async def test_merge_folds_the_later_entry_into_the_earlier_one(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """Merge moves contacts and spellings into one entry; the count drops by one."""
+    queue = await review(slack, fake_slack)
+    assert "1 possible duplicate" in json.dumps(queue)
+    answer = await press(slack, fake_slack, MERGE_ACTION, buttons(queue)[MERGE_ACTION])
+    assert answer["replace_original"] is True
+    assert "Merged into *Coalition for Humane Immigrant Rights (CHIRLA)*" in answer["text"]
+    signers = {s.name: s for s in await store.signers(1)}
+    assert set(signers) == {
+        "Coalition for Humane Immigrant Rights (CHIRLA)",
+        "The Advocates for Human Rights",
+    }
+    merged = signers["Coalition for Humane Immigrant Rights (CHIRLA)"]
+    assert [c.user_id for c in merged.contacts] == ["UFIRST", "USECOND"]
+    assert merged.submitted_as == ("Coalition for Humane Immigrant Rights (CHIRLA)", "CHIRLA")
+    assert await store.pending_reviews(1) == []
+
+
+async def test_keep_both_is_remembered(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """After Keep both the pair never comes back, even when one of them signs again."""
+    queue = await review(slack, fake_slack)
+    answer = await press(slack, fake_slack, KEEP_ACTION, buttons(queue)[KEEP_ACTION])
+    assert "won't be suggested again" in answer["text"]
+    await signon(slack, fake_slack, "chirla", user="UFOURTH")  # a contact of the same entry
+    assert await store.pending_reviews(1) == []
+    assert len(await store.signers(1)) == 3
+    assert "No possible duplicates are waiting" in (await review(slack, fake_slack))["text"]
+
+
+async def test_review_buttons_check_who_presses_them(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """A forwarded review message pressed by a member changes nothing."""
+    queue = await review(slack, fake_slack)
+    refused = await press(
+        slack, fake_slack, MERGE_ACTION, buttons(queue)[MERGE_ACTION], user=MEMBER
+    )
+    assert "Only organizers and the leads" in refused["text"]
+    assert len(await store.pending_reviews(1)) == 1
+    assert "Only organizers" in (await review(slack, fake_slack, user=MEMBER))["text"]
+    await press(slack, fake_slack, MERGE_ACTION, buttons(queue)[MERGE_ACTION], user=LEAD)
+    assert await store.pending_reviews(1) == []
+
+
+async def test_a_pair_decided_twice_is_decided_once(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """Two organizers pressing at once: the second is told it was already decided."""
+    queue = await review(slack, fake_slack)
+    await press(slack, fake_slack, MERGE_ACTION, buttons(queue)[MERGE_ACTION])
+    again = await press(slack, fake_slack, KEEP_ACTION, buttons(queue)[KEEP_ACTION])
+    assert "Someone else decided that pair already" in again["text"]
+    assert len(await store.signers(1)) == 2
+
+
+async def test_export_sends_the_organizer_the_list_csv_and_json(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """/letter export DMs three files: the alphabetized list, the CSV and the contract's JSON."""
+    before = len(fake_slack.responses)
+    await slack.command("/letter", "export", user=ORGANIZER, channel="CCOALITION")
+    await fake_slack.wait_for(lambda: len(fake_slack.responses) > before)
+    assert "Signed by 3 organizations." in fake_slack.responses[-1]["text"]
+    files = {f.filename: f for f in fake_slack.shared_files}
+    assert set(files) == {"letter-1-signers.txt", "letter-1-signers.csv", "letter-1-signers.json"}
+    assert {f.channel for f in files.values()} == {"DUORGANIZER"}
+    assert files["letter-1-signers.txt"].content.decode().splitlines() == [
+        "The Advocates for Human Rights",
+        "CHIRLA",
+        "Coalition for Humane Immigrant Rights (CHIRLA)",
+    ]
+    rows = list(csv.DictReader(io.StringIO(files["letter-1-signers.csv"].content.decode())))
+    assert [row["name"] for row in rows][0] == "The Advocates for Human Rights"
+    document = json.loads(files["letter-1-signers.json"].content)
+    assert document["count"] == 3 == len(document["signers"])
+    assert document["letter"]["id"] == 1 and document["letter"]["channels"] == ["CCOALITION"]
+    chirla = next(s for s in document["signers"] if s["name"] == "CHIRLA")
+    assert chirla["possible_duplicate_of"] == ["Coalition for Humane Immigrant Rights (CHIRLA)"]
+    assert chirla["contacts"][0]["slack_user"] == "USECOND"
+
+
+async def test_export_is_for_organizers_only(slack: SlackDriver, fake_slack: FakeSlack) -> None:
+    """A member asking for the list is refused and sent nothing."""
+    await slack.command("/letter", "export", user=MEMBER, channel="CCOALITION")
+    await fake_slack.wait_for(lambda: "Only organizers" in fake_slack.responses[-1]["text"])
+    assert fake_slack.shared_files == []
