@@ -28,6 +28,7 @@ PLACE_MAX = 100
 EMAIL_MAX = 254
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+_SURROUNDING_QUOTES = re.compile(r"^[\"'\u201c\u2018](.*)[\"'\u201d\u2019]$")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -216,7 +217,9 @@ def check_submission(submission: Submission) -> Submission:
     errors: dict[str, str] = {}
 
     def field(value: str | None, where: str, limit: int, label: str) -> str | None:
-        tidy = " ".join(_CONTROL_CHARACTERS.sub(" ", value or "").split()) or None
+        tidy = " ".join(_CONTROL_CHARACTERS.sub(" ", value or "").split())
+        # `/signon "Mijente"`: the quotes are the typist's, not the name's.
+        tidy = _SURROUNDING_QUOTES.sub(r"\1", tidy).strip() or None
         if tidy is not None and len(tidy) > limit:
             errors[where] = f"Keep {label} to {limit} characters."
         return tidy

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from bot.cli import main
 from bot.models import LetterStatus, NewLetter
 from bot.storage import Store
+from tests.conftest import FIXTURES
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 
@@ -65,3 +67,47 @@ async def _two_letters(database: str) -> None:
                 now=NOW,
             )
         await store.set_status(1, LetterStatus.CLOSED)
+
+
+def test_importing_the_fixture_twice_gives_102_signers(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`undersigned import` runs rows through dedupe; the second import adds nothing."""
+    asyncio.run(_two_letters(database))
+    path = str(FIXTURES / "google-forms-signons-2021-enforcement-reform.csv")
+    assert main(["import", "2", path]) == 0
+    assert "102 new signers" in capsys.readouterr().out
+    assert main(["import", "2", path]) == 0
+    second = capsys.readouterr().out
+    assert "0 new signers" in second and "102 imported before" in second
+    assert "now has 102 signers" in second
+    assert main(["export", "2", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["count"] == 102 == len(document["signers"])
+
+
+def test_export_prints_text_csv_and_json(database: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each format goes to standard output; the text list is alphabetized."""
+    asyncio.run(_two_letters(database))
+    path = str(FIXTURES / "google-forms-signons-2021-enforcement-reform.csv")
+    main(["import", "2", path])
+    capsys.readouterr()
+    assert main(["export", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:2] == ["Adelante Alabama Worker Center", "Advancement Project, National Office"]
+    assert "The Advocates for Human Rights" in lines[2:5]
+    assert main(["export", "2", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.startswith("name,kind,affiliation,city,state")
+
+
+def test_import_problems_are_explained(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A missing file, a file without a name column, or an unknown letter: exit 2 and why."""
+    asyncio.run(_two_letters(database))
+    assert main(["import", "2", str(tmp_path / "missing.csv")]) == 2
+    (tmp_path / "odd.csv").write_text("Timestamp,Email\n1,2\n")
+    assert main(["import", "2", str(tmp_path / "odd.csv")]) == 2
+    assert main(["export", "9"]) == 2
+    errors = capsys.readouterr().err
+    assert "Can't read" in errors and "Organization Name" in errors and "no letter 9" in errors

@@ -137,7 +137,7 @@ async def test_export_sends_the_organizer_the_list_csv_and_json(
         "Coalition for Humane Immigrant Rights (CHIRLA)",
     ]
     rows = list(csv.DictReader(io.StringIO(files["letter-1-signers.csv"].content.decode())))
-    assert [row["name"] for row in rows][0] == "The Advocates for Human Rights"
+    assert rows[0]["name"] == "The Advocates for Human Rights"
     document = json.loads(files["letter-1-signers.json"].content)
     assert document["count"] == 3 == len(document["signers"])
     assert document["letter"]["id"] == 1 and document["letter"]["channels"] == ["CCOALITION"]

@@ -1,0 +1,104 @@
+"""The exported list: alphabetized as people expect, individuals and unlisted handled."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, timedelta
+
+from bot.export import alphabetical, as_csv, as_json, as_text, headline
+from bot.models import Contact, Letter, LetterStatus, Post, Signer, SignerKind
+
+NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+
+
+def entry(signer_id: int, name: str, **changes: object) -> Signer:
+    fields: dict = dict(
+        id=signer_id,
+        letter_id=1,
+        kind=SignerKind.ORGANIZATION,
+        name=name,
+        affiliation=None,
+        city=None,
+        state=None,
+        public=True,
+        signed_at=NOW,
+        contacts=(Contact("Ana", "Director", "ana@example.org", "U1", name, NOW),),
+    )
+    fields.update(changes)
+    return Signer(**fields)
+
+
+SIGNERS = [
+    entry(1, "Voces de la Frontera"),
+    entry(2, "The Advocates for Human Rights"),
+    entry(3, "Élan Collective"),
+    entry(4, "advocacy Network"),
+    entry(
+        5,
+        "Jane Doe",
+        kind=SignerKind.INDIVIDUAL,
+        affiliation="State University",
+        contacts=(Contact("Jane Doe", "Professor", None, "U2", "State University", NOW),),
+    ),
+    entry(6, "Quiet Coalition", public=False),
+]
+
+
+def test_alphabetical_order_ignores_case_accents_and_a_leading_the() -> None:
+    """Advocacy, The Advocates, Élan, …: the order a reader expects."""
+    assert [s.name for s in alphabetical(SIGNERS)] == [
+        "advocacy Network",
+        "The Advocates for Human Rights",
+        "Élan Collective",
+        "Jane Doe",
+        "Quiet Coalition",
+        "Voces de la Frontera",
+    ]
+
+
+def test_the_text_list_is_ready_to_paste() -> None:
+    """Organizations a line each, then individuals with affiliations, unlisted only counted."""
+    assert as_text(SIGNERS) == (
+        "advocacy Network\nThe Advocates for Human Rights\nÉlan Collective\n"
+        "Voces de la Frontera\n\n"
+        "Individuals (affiliations for identification purposes only)\n"
+        "Jane Doe, Professor, State University\n\n"
+        "…and 1 signer who asked not to be listed.\n"
+    )
+    assert headline(SIGNERS) == "Signed by 5 organizations and 1 individual."
+
+
+def test_csv_and_json_carry_every_field_and_every_entry() -> None:
+    """Unlisted entries are in the records; JSON follows the contract."""
+    letter = Letter(
+        1,
+        "Title",
+        "To",
+        "Body",
+        NOW + timedelta(days=1),
+        None,
+        LetterStatus.OPEN,
+        "U9",
+        NOW,
+        (Post("C1", "1.0"),),
+        (),
+    )
+    rows = list(csv.DictReader(io.StringIO(as_csv(SIGNERS))))
+    assert len(rows) == 6 and rows[4]["listed_publicly"] == "no"
+    assert rows[0]["contacts"] == "Ana, Director, ana@example.org"
+    document = json.loads(as_json(letter, SIGNERS))
+    assert set(document) == {"letter", "count", "signers"} and document["count"] == 6
+    assert set(document["letter"]) == {"id", "title", "deadline", "status", "channels"}
+    first = document["signers"][0]
+    assert {
+        "name",
+        "kind",
+        "city",
+        "state",
+        "signed_at",
+        "contacts",
+        "submitted_as",
+        "possible_duplicate_of",
+    } <= set(first)

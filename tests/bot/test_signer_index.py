@@ -1,0 +1,50 @@
+"""The candidate index finds what dedupe must judge, and nothing it need not."""
+
+from __future__ import annotations
+
+from bot.dedupe import org_key
+from bot.signer_index import Match, SignerIndex
+
+
+def index_of(*names: str) -> SignerIndex:
+    index = SignerIndex()
+    for signer_id, name in enumerate(names, start=1):
+        index.add(signer_id, org_key(name))
+    return index
+
+
+def test_an_exact_key_is_found_as_the_same_signer() -> None:
+    """A spelling variant's key points at the entry that signed first."""
+    index = index_of("American Civil Liberties Union", "Mijente")
+    assert index.match(org_key("American Civil Liberties Union (ACLU)")) == Match(same=1)
+
+
+def test_acronyms_and_typos_are_found_both_ways() -> None:
+    """An acronym finds its full name, a full name its acronym, a typo its word."""
+    index = index_of("American Civil Liberties Union", "CHIRLA", "Detention Watch Network")
+    assert index.match(org_key("ACLU")).possible == (1,)
+    assert index.match(org_key("Coalition for Humane Immigrant Rights (CHIRLA)")).possible == (2,)
+    assert index.match(org_key("Detention Watch Netwrok")).possible == (3,)
+
+
+def test_chapters_are_candidates_but_never_possible() -> None:
+    """Indivisible chapters share words, and dedupe keeps them apart."""
+    index = index_of("Indivisible", "Indivisible Phoenix")
+    assert index.match(org_key("Indivisible West Phoenix")) == Match()
+
+
+def test_removed_signers_are_not_found() -> None:
+    """A withdrawn or merged entry leaves the index."""
+    index = index_of("Mijente", "Mijente Action")
+    index.remove(1)
+    assert index.match(org_key("Mijente")) == Match(possible=(2,))
+    assert index.newest == 2
+
+
+def test_a_huge_field_of_similar_names_is_narrowed() -> None:
+    """Thousands of entries sharing common words still yield the right pair."""
+    index = index_of(
+        *(f"Immigrant Justice Coalition {n}" for n in range(3000)),
+        "National Immigration Law Center",
+    )
+    assert index.match(org_key("National Immigrant Law Center")).possible == (3001,)

@@ -1,0 +1,57 @@
+"""Checking a submission before it is recorded."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.errors import FormErrors
+from bot.models import SignerKind, Submission
+from bot.signons import SubmissionField, check_submission, split_letter_ref
+
+
+def organization(**changes: object) -> Submission:
+    return Submission(kind=SignerKind.ORGANIZATION, **{"name": "Mijente", **changes})  # type: ignore[arg-type]
+
+
+def test_quotes_and_stray_whitespace_typed_around_a_name_are_dropped() -> None:
+    """`/signon "Mijente"` records Mijente; runs of spaces and control characters fold."""
+    assert check_submission(organization(name="  “Mijente”\t")).name == "Mijente"
+    assert (
+        check_submission(organization(name="Voces\x00 de   la\nFrontera")).name
+        == "Voces de la Frontera"
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"name": "   "}, SubmissionField.ORGANIZATION),
+        ({"name": "x" * 201}, SubmissionField.ORGANIZATION),
+        ({"email": "nobody"}, SubmissionField.EMAIL),
+        ({"title": "t" * 101}, SubmissionField.TITLE),
+        ({"city": "c" * 101}, SubmissionField.CITY),
+    ],
+)
+def test_each_problem_names_its_field(changes: dict, field: str) -> None:
+    """Too long, empty or malformed: refused before anything is stored."""
+    with pytest.raises(FormErrors) as raised:
+        check_submission(organization(**changes))
+    assert list(raised.value.errors) == [field]
+
+
+def test_an_individual_needs_a_name_and_keeps_the_affiliation() -> None:
+    """For an individual the person is the entry; the organization is identification."""
+    with pytest.raises(FormErrors) as raised:
+        check_submission(Submission(kind=SignerKind.INDIVIDUAL, name="", affiliation="Uni"))
+    assert list(raised.value.errors) == [SubmissionField.PERSON]
+    tidy = check_submission(
+        Submission(kind=SignerKind.INDIVIDUAL, name="Jane Doe", affiliation="Uni")
+    )
+    assert (tidy.name, tidy.person_name, tidy.affiliation) == ("Jane Doe", "Jane Doe", "Uni")
+
+
+def test_a_leading_letter_number_is_split_from_the_name() -> None:
+    """`/signon #3 Mijente` names letter 3; a # elsewhere is part of the name."""
+    assert split_letter_ref("#3 Mijente") == ("3", "Mijente")
+    assert split_letter_ref("#3") == ("3", "")
+    assert split_letter_ref("Local #3 Union") == (None, "Local #3 Union")
