@@ -217,9 +217,9 @@ def check_submission(submission: Submission) -> Submission:
     errors: dict[str, str] = {}
 
     def field(value: str | None, where: str, limit: int, label: str) -> str | None:
-        tidy = " ".join(_CONTROL_CHARACTERS.sub(" ", value or "").split())
+        folded = " ".join(_CONTROL_CHARACTERS.sub(" ", value or "").split())
         # `/signon "Mijente"`: the quotes are the typist's, not the name's.
-        tidy = _SURROUNDING_QUOTES.sub(r"\1", tidy).strip() or None
+        tidy = _SURROUNDING_QUOTES.sub(r"\1", folded).strip() or None
         if tidy is not None and len(tidy) > limit:
             errors[where] = f"Keep {label} to {limit} characters."
         return tidy

@@ -296,7 +296,7 @@ async def test_a_closed_letter_or_an_empty_channel_gets_a_clear_answer(
         slack, fake_slack, "Mijente", channel="CQUIET"
     )
     await slack.command("/letter", "close 1", user=ORGANIZER, channel="CCOALITION")
-    await fake_slack.wait_for(lambda: fake_slack.responses)
+    await fake_slack.wait_for(lambda: "closed to sign-ons" in fake_slack.responses[-1]["text"])
     assert "are closed" in await signon(slack, fake_slack, "Mijente")
     await slack.press(SIGN_ON_ACTION, "1", user=MEMBER, channel="CSTATES")
     await fake_slack.wait_for(lambda: "are closed" in fake_slack.responses[-1]["text"])
