@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint typecheck unit lock clean
+.PHONY: run test lint typecheck unit bench lock clean
 
 ## run: set up and start the bot (reads settings from the environment or .env)
 run: $(VENV)/.app-installed
@@ -21,6 +21,11 @@ typecheck: $(VENV)/.dev-installed
 
 unit: $(VENV)/.dev-installed
 	$(BIN)/pytest
+
+## bench: dedupe cost at 1k/10k/100k signers; sign-on throughput against a no-op app
+bench: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.dedupe_cost
+	$(BIN)/python -m bench.signon_throughput
 
 ## lock: re-pin requirements/*.lock from pyproject.toml (needs network)
 lock: $(VENV)/.dev-installed

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections import Counter
 from enum import StrEnum
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -77,6 +78,7 @@ def person_key(name: str) -> str:
     return " ".join(_words(_fold(name)))
 
 
+@lru_cache(maxsize=200_000)
 def initials(key: str) -> str:
     """'american civil liberties union' → 'aclu' (small words left out)."""
     return "".join(word[0] for word in key.split() if word not in STOPWORDS)

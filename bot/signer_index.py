@@ -15,8 +15,9 @@ from rapidfuzz import fuzz, process
 
 from bot.dedupe import STOPWORDS, Verdict, compare, initials
 
-# Past this many candidates, only the closest by overall spelling are judged.
-CANDIDATES_MAX = 40
+# Of the entries sharing words with a name, only this many closest by spelling are
+# judged; acronym matches are always judged.
+CANDIDATES_MAX = 15
 # Words shorter than this are not looked up with a typo allowance.
 TYPO_MIN_LENGTH = 4
 
@@ -69,26 +70,30 @@ class SignerIndex:
         same = self._by_key.get(key)
         if same is not None:
             return Match(same=same)
-        possible = tuple(
+        return Match(possible=self.possible(key))
+
+    def possible(self, key: str) -> tuple[int, ...]:
+        """Signers a person should compare with `key`, oldest first."""
+        return tuple(
             signer_id
             for signer_id in sorted(self._candidates(key))
-            if compare(key, self.keys[signer_id]) is Verdict.POSSIBLE
+            if self.keys[signer_id] != key
+            and compare(key, self.keys[signer_id]) is Verdict.POSSIBLE
         )
-        return Match(possible=possible)
 
     def _candidates(self, key: str) -> set[int]:
-        found: set[int] = set()
+        by_words: set[int] = set()
         hits = [self._near_word_hits(word) for word in _significant(key)]
         for signers in sorted((h for h in hits if h), key=len)[:2]:
-            found |= signers
-        for word in key.split():
-            found |= self._by_initials.get(word, set())
-        found |= self._by_word.get(initials(key), set())
-        if len(found) > CANDIDATES_MAX:
-            choices = {signer_id: self.keys[signer_id] for signer_id in found}
+            by_words |= signers
+        if len(by_words) > CANDIDATES_MAX:
+            choices = {signer_id: self.keys[signer_id] for signer_id in by_words}
             closest = process.extract(key, choices, scorer=fuzz.ratio, limit=CANDIDATES_MAX)
-            found = {signer_id for _, _, signer_id in closest}
-        return found
+            by_words = {signer_id for _, _, signer_id in closest}
+        by_acronym = set(self._by_word.get(initials(key), ()))
+        for word in key.split():
+            by_acronym |= self._by_initials.get(word, set())
+        return by_words | by_acronym
 
     def _near_word_hits(self, word: str) -> set[int]:
         """Signers with `word`, or with a word one typo away from it."""

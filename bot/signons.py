@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
 
 from bot.blocks.text import escape
 from bot.dedupe import org_key, person_key
@@ -20,6 +23,15 @@ from bot.live_count import LiveCount
 from bot.models import Letter, LetterStatus, Outcome, Recorded, Signer, SignerKind, Submission
 from bot.signer_index import SignerIndex
 from bot.storage import Store
+from bot.storage.store import LetterClosed, Pending
+
+# Sign-ons recorded in one transaction at most; a burst beyond this takes several.
+BATCH_MAX = 200
+# Attempts at a batch that collides with another process's new entry.
+RECORD_ATTEMPTS = 3
+# How long a channel's open letters are remembered between sign-ons. Safe to reuse:
+# recording re-checks that the letter is still open, in its transaction.
+OPEN_LETTERS_CACHE_SECONDS = 2.0
 
 NAME_MAX = 200
 PERSON_MAX = 100
@@ -50,41 +62,107 @@ class Status:
     count: int
 
 
+@dataclass(frozen=True, slots=True)
+class Signed:
+    """A recorded sign-on and the letter's count right after it."""
+
+    recorded: Recorded
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Waiting:
+    pending: Pending
+    result: asyncio.Future[Signed]
+
+
 class SignOns:
+    """Signs on through a queue per letter: sign-ons that arrive together are recorded
+    together, in one transaction (a group commit), in the order they arrived."""
+
     def __init__(self, *, store: Store, live_count: LiveCount | None) -> None:
         self._store = store
         self._live_count = live_count
         self._indexes: dict[int, SignerIndex] = {}
-        self._index_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._queues: defaultdict[int, list[_Waiting]] = defaultdict(list)
+        self._draining: dict[int, asyncio.Task[None]] = {}
+        self._open_in_channel: dict[str, tuple[float, list[Letter]]] = {}
 
     async def sign(
         self, letter: Letter, submission: Submission, *, now: datetime, closed_ok: bool = False
-    ) -> Recorded:
-        """Record a checked submission for `letter` through dedupe."""
+    ) -> Signed:
+        """Record a submission for `letter` through dedupe; raises for bad input."""
         if not letter.is_open and not closed_ok:
             raise UserFacingError(closed_message(letter))
         submission = check_submission(submission)
         if submission.kind is SignerKind.ORGANIZATION:
             key = org_key(submission.name)
-            index = await self._index(letter.id)
-            possible = index.match(key).possible
         else:
-            key, possible = person_key(submission.name), ()
+            key = person_key(submission.name)
         if not key:
             raise FormErrors({_name_field(submission): "Type a name with at least one letter."})
-        recorded = await self._store.record_signature(
-            letter.id, submission, key=key, possible=possible, now=now
-        )
-        if recorded.outcome is Outcome.NEW and submission.kind is SignerKind.ORGANIZATION:
-            index.add(recorded.signer.id, key)
-        if self._live_count is not None and recorded.outcome in {Outcome.NEW, Outcome.SAME}:
-            self._live_count.touch(letter.id)
-        return recorded
+        pending = Pending(submission, key, now, closed_ok=closed_ok)
+        waiting = _Waiting(pending, asyncio.get_running_loop().create_future())
+        self._queues[letter.id].append(waiting)
+        if letter.id not in self._draining:
+            self._draining[letter.id] = asyncio.create_task(self._drain(letter.id))
+        return await waiting.result
+
+    async def _drain(self, letter_id: int) -> None:
+        queue = self._queues[letter_id]
+        try:
+            while queue:
+                batch, queue[:] = queue[:BATCH_MAX], queue[BATCH_MAX:]
+                try:
+                    recorded, count = await self._record(letter_id, [w.pending for w in batch])
+                except LetterClosed:
+                    await self._refuse_closed(letter_id, batch)
+                    continue
+                except Exception as error:
+                    for waiting in batch:
+                        waiting.result.set_exception(error)
+                    continue
+                for waiting, outcome in zip(batch, recorded, strict=True):
+                    waiting.result.set_result(Signed(outcome, count))
+                changed = any(r.outcome in {Outcome.NEW, Outcome.SAME} for r in recorded)
+                if changed and self._live_count is not None:
+                    self._live_count.touch(letter_id)
+        finally:
+            del self._draining[letter_id]
+
+    async def _refuse_closed(self, letter_id: int, batch: list[_Waiting]) -> None:
+        """The letter closed while these waited: nothing was recorded; say so."""
+        self._open_in_channel.clear()
+        letter = await self._store.letter(letter_id)
+        message = closed_message(letter) if letter else "That letter no longer exists."
+        for waiting in batch:
+            waiting.result.set_exception(UserFacingError(message))
+
+    async def _record(self, letter_id: int, batch: list[Pending]) -> tuple[list[Recorded], int]:
+        for attempt in range(RECORD_ATTEMPTS):
+            index = self._indexes.setdefault(letter_id, SignerIndex())
+            try:
+                return await self._store.record_signatures(letter_id, batch, index=index)
+            except IntegrityError:
+                # Another process added one of these organizations first (PostgreSQL runs
+                # such transactions side by side). The index saw rows that were rolled
+                # back, so it starts afresh; the next attempt finds their entries.
+                del self._indexes[letter_id]
+                if attempt == RECORD_ATTEMPTS - 1:
+                    raise
+            except BaseException:
+                self._indexes.pop(letter_id, None)
+                raise
+        raise AssertionError("unreachable")
 
     async def letters_to_sign(self, channel: str) -> list[Letter]:
         """The open letters in `channel`; explains when there are none."""
+        cached = self._open_in_channel.get(channel)
+        if cached is not None and time.monotonic() - cached[0] < OPEN_LETTERS_CACHE_SECONDS:
+            return cached[1]
         open_letters = await self._store.letters_in_channel(channel, status=LetterStatus.OPEN)
         if open_letters:
+            self._open_in_channel[channel] = (time.monotonic(), open_letters)
             return open_letters
         closed = await self._store.letters_in_channel(channel, status=LetterStatus.CLOSED)
         if closed:
@@ -150,14 +228,6 @@ class SignOns:
     async def count(self, letter: Letter) -> int:
         return (await self._store.signer_counts([letter.id]))[letter.id]
 
-    async def _index(self, letter_id: int) -> SignerIndex:
-        """The letter's index, caught up with entries other processes have added."""
-        async with self._index_locks[letter_id]:
-            index = self._indexes.setdefault(letter_id, SignerIndex())
-            for signer_id, key in await self._store.signer_keys(letter_id, after=index.newest):
-                index.add(signer_id, key)
-            return index
-
 
 _LETTER_REF = re.compile(r"#(\d{1,9})(?:\s+|$)")
 
@@ -192,12 +262,18 @@ async def import_rows(
     """Sign each row on through the same checks and dedupe as Slack, closed letter or not."""
     signons = SignOns(store=store, live_count=None)
     report = ImportReport()
-    for row in rows:
-        try:
-            recorded = await signons.sign(letter, row.submission, now=now, closed_ok=True)
-        except FormErrors as problems:
-            report.problems.append((row.line, " ".join(problems.errors.values())))
+    # Signed together, the rows are recorded in a few transactions, in file order.
+    results = await asyncio.gather(
+        *(signons.sign(letter, row.submission, now=now, closed_ok=True) for row in rows),
+        return_exceptions=True,
+    )
+    for row, result in zip(rows, results, strict=True):
+        if isinstance(result, FormErrors):
+            report.problems.append((row.line, " ".join(result.errors.values())))
             continue
+        if isinstance(result, BaseException):
+            raise result
+        recorded = result.recorded
         if recorded.outcome is Outcome.NEW:
             report.new += 1
             report.possible += bool(recorded.possible_duplicates)

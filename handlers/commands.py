@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +24,9 @@ from bot.settings import Settings
 from bot.signons import SignOns, split_letter_ref
 
 Subcommand = Callable[..., Awaitable[None]]
+
+# Slack waits three seconds for an ack; past this, the answer follows separately.
+ACK_BUDGET_SECONDS = 2.0
 
 
 def register(app: AsyncApp) -> None:
@@ -145,40 +149,52 @@ async def signon_command(
     signons: SignOns,
     settings: Settings,
 ) -> None:
-    await ack()
+    """Answer in the ack itself when the answer is ready in time (it nearly always is)."""
+    work = asyncio.ensure_future(_signon(command, client, signons, settings))
+    try:
+        answer = await asyncio.wait_for(asyncio.shield(work), ACK_BUDGET_SECONDS)
+    except TimeoutError:
+        await ack("Recording your sign-on…")
+        answer = await work
+        if answer:
+            await respond(answer)
+        return
+    if answer:
+        await ack(answer)
+    else:
+        await ack()
+
+
+async def _signon(
+    command: dict[str, Any], client: AsyncWebClient, signons: SignOns, settings: Settings
+) -> str | None:
+    """The answer to a /signon, or None when it opened the sign-on form instead."""
     text = message_text_to_plain(command.get("text") or "").strip()
     word, _, rest = text.partition(" ")
     user, channel = command["user_id"], command["channel_id"]
     now = datetime.now(UTC)
     try:
         if word.lower() == "help":
-            await respond(SIGNON_HELP)
-        elif word.lower() == "status":
+            return SIGNON_HELP
+        if word.lower() == "status":
             letter = await signons.one_letter(rest, channel=channel)
-            await respond(status_text(await signons.status(letter, user=user)))
-        elif word.lower() == "withdraw":
+            return status_text(await signons.status(letter, user=user))
+        if word.lower() == "withdraw":
             letter = await signons.one_letter(rest, channel=channel)
             withdrawn = await signons.withdraw(letter, user=user, now=now)
-            count = await signons.count(letter)
-            await respond(withdrawn_text(letter, withdrawn, count=count))
-        else:
-            ref, organization = split_letter_ref(text)
-            letters = await signons.letters_for(ref, channel=channel)
-            if organization and len(letters) == 1:
-                submission = Submission(
-                    kind=SignerKind.ORGANIZATION, name=organization, user_id=user
-                )
-                recorded = await signons.sign(letters[0], submission, now=now)
-                count = await signons.count(letters[0])
-                await respond(
-                    recorded_text(recorded, letter=letters[0], count=count, zone=settings.timezone)
-                )
-            else:
-                form = build_signon_form(
-                    letters=letters, channel=channel, organization=organization
-                )
-                await client.views_open(trigger_id=command["trigger_id"], view=form)
+            return withdrawn_text(letter, withdrawn, count=await signons.count(letter))
+        ref, organization = split_letter_ref(text)
+        letters = await signons.letters_for(ref, channel=channel)
+        if organization and len(letters) == 1:
+            submission = Submission(kind=SignerKind.ORGANIZATION, name=organization, user_id=user)
+            signed = await signons.sign(letters[0], submission, now=now)
+            return recorded_text(
+                signed.recorded, letter=letters[0], count=signed.count, zone=settings.timezone
+            )
+        form = build_signon_form(letters=letters, channel=channel, organization=organization)
+        await client.views_open(trigger_id=command["trigger_id"], view=form)
+        return None
     except UserFacingError as problem:
-        await respond(str(problem))
+        return str(problem)
     except FormErrors as problems:
-        await respond(" ".join(problems.errors.values()))
+        return " ".join(problems.errors.values())

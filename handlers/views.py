@@ -56,13 +56,12 @@ async def signon_form_submitted(
         return
     try:
         letter = await signons.letter(values.letter_id)
-        recorded = await signons.sign(letter, values.submission, now=datetime.now(UTC))
-        count = await signons.count(letter)
+        signed = await signons.sign(letter, values.submission, now=datetime.now(UTC))
     except FormErrors as problems:
         await ack(response_action="errors", errors=problems.errors)
         return
     except UserFacingError as problem:
         await ack(response_action="update", view=confirmation_view(str(problem)))
         return
-    text = recorded_text(recorded, letter=letter, count=count, zone=settings.timezone)
+    text = recorded_text(signed.recorded, letter=letter, count=signed.count, zone=settings.timezone)
     await ack(response_action="update", view=confirmation_view(text))

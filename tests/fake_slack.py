@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -98,6 +99,7 @@ class FakeSlack:
         self.channels: dict[str, Channel] = {}
         self.messages: list[Message] = []
         self.responses: list[dict[str, Any]] = []  # bodies posted to response_urls
+        self.response_arrivals: dict[str, float] = {}  # response_url key → perf_counter()
         self.usergroups: dict[str, list[str]] = {}
         self.files: dict[str, bytes] = {}
         self.shared_files: list[SharedFile] = []
@@ -287,6 +289,7 @@ class FakeSlack:
             return web.Response(status=400, text=problem.error)
         self.calls.append(Call("response_url", body))
         self.responses.append(body)
+        self.response_arrivals[request.match_info["key"]] = time.perf_counter()
         return web.Response(text="ok")
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:

@@ -65,10 +65,18 @@ class SlackDriver:
 
     async def command(self, command: str, text: str = "", *, user: str, channel: str) -> Reply:
         """A slash command, as typed by `user` in `channel`."""
-        n = next(self._ids)
-        return await self.send(
-            urlencode(command_fields(self._fake, command, text, user=user, channel=channel, n=n))
+        return await self.send_command(
+            command, text, user=user, channel=channel, response_key=f"command-{next(self._ids)}"
         )
+
+    async def send_command(
+        self, command: str, text: str, *, user: str, channel: str, response_key: str
+    ) -> Reply:
+        """A slash command whose response_url ends in `response_key`."""
+        fields = command_fields(self._fake, command, text, user=user, channel=channel, n=0)
+        fields["response_url"] = self._fake.response_url(response_key)
+        fields["trigger_id"] = f"trigger-{response_key}"
+        return await self.send(urlencode(fields))
 
     async def interact(self, payload: dict[str, Any]) -> Reply:
         return await self.send(urlencode({"payload": json.dumps(payload)}))

@@ -7,19 +7,20 @@ SQLite (the default, nothing to install) and PostgreSQL.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Protocol, Self
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.models import (
@@ -49,8 +50,31 @@ logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
-# A sign-on races another for the same new organization at most this many times.
-RECORD_ATTEMPTS = 3
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A checked sign-on waiting to be recorded, with its dedupe key."""
+
+    submission: Submission
+    key: str
+    now: datetime
+    closed_ok: bool = False  # imports may add to a closed letter
+
+
+class LetterClosed(Exception):
+    """The letter closed before these sign-ons could be recorded; nothing was."""
+
+
+class DuplicateIndex(Protocol):
+    """What recording needs from the dedupe index (bot.signer_index.SignerIndex)."""
+
+    @property
+    def newest(self) -> int: ...
+
+    def add(self, signer_id: int, key: str) -> None: ...
+
+    def possible(self, key: str) -> tuple[int, ...]: ...
+
 
 # Execution option marking a connection whose transactions only read.
 READ_ONLY = "undersigned_read_only"
@@ -65,6 +89,10 @@ class Store:
         self._url = url
         self._engine: AsyncEngine | None = None
         self._reader: AsyncEngine | None = None
+        # SQLite has one writer at a time. Queueing writers here, rather than letting
+        # them collide in SQLite's busy handler (which sleeps in growing steps), keeps
+        # sign-on latency flat under a burst.
+        self._write_turn = asyncio.Lock() if url.startswith("sqlite") else None
 
     async def __aenter__(self) -> Self:
         self._engine = _create_engine(self._url)
@@ -97,7 +125,11 @@ class Store:
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[AsyncConnection]:
         """A transaction that writes (on SQLite it takes the write lock as it begins)."""
-        async with self.engine.begin() as conn:
+        if self._write_turn is None:
+            async with self.engine.begin() as conn:
+                yield conn
+            return
+        async with self._write_turn, self.engine.begin() as conn:
             yield conn
 
     @asynccontextmanager
@@ -226,45 +258,26 @@ class Store:
 
     # Sign-ons
 
-    async def record_signature(
-        self,
-        letter_id: int,
-        submission: Submission,
-        *,
-        key: str,
-        possible: Sequence[int],
-        now: datetime,
-    ) -> Recorded:
-        """Record a sign-on: a contact of the entry with the same key, or a new entry.
+    async def record_signatures(
+        self, letter_id: int, batch: Sequence[Pending], *, index: DuplicateIndex
+    ) -> tuple[list[Recorded], int]:
+        """Record sign-ons in one transaction, in order; returns each outcome and the count.
 
-        The unique index on active keys decides, inside the transaction, so two people
-        signing one organization at once make one entry with two contacts.
+        An entry with the same key gets the sign-on as another contact; otherwise a new
+        entry is made, and pairs with `index`'s possible duplicates queued for review.
+        The unique index on active keys backs this, so two processes signing the same
+        organization at once make one entry (the loser's transaction fails and is
+        retried by the caller, finding the entry).
         """
-        for attempt in range(RECORD_ATTEMPTS):
-            try:
-                async with self._transaction() as conn:
-                    return await _record(conn, letter_id, submission, key, possible, now)
-            except IntegrityError:
-                # Another process added this organization between our read and our write
-                # (PostgreSQL runs such transactions side by side); again, we find it.
-                if attempt == RECORD_ATTEMPTS - 1:
-                    raise
-        raise AssertionError("unreachable")
-
-    async def signer_keys(self, letter_id: int, *, after: int = 0) -> list[tuple[int, str]]:
-        """(id, key) of active organizations with an id above `after`, for the index."""
-        async with self._reading() as conn:
-            rows = await conn.execute(
-                sa.select(signers.c.id, signers.c.key)
-                .where(
-                    signers.c.letter_id == letter_id,
-                    signers.c.id > after,
-                    signers.c.kind == SignerKind.ORGANIZATION.value,
-                    signers.c.status == "active",
-                )
-                .order_by(signers.c.id)
-            )
-            return [(row.id, row.key) for row in rows]
+        async with self._transaction() as conn:
+            status = (
+                await conn.execute(sa.select(letters.c.status).where(letters.c.id == letter_id))
+            ).scalar_one()
+            if status != LetterStatus.OPEN.value and not all(p.closed_ok for p in batch):
+                raise LetterClosed(letter_id)
+            for signer_id, key in await _new_keys(conn, letter_id, after=index.newest):
+                index.add(signer_id, key)
+            return await _record_batch(conn, letter_id, batch, index)
 
     async def signer_counts(self, letter_ids: Sequence[int]) -> dict[int, int]:
         """How many active entries each letter has (the count that goes to the press)."""
@@ -418,118 +431,202 @@ async def _load_letters(conn: AsyncConnection, condition: sa.ColumnElement[bool]
     ]
 
 
-async def _record(
-    conn: AsyncConnection,
-    letter_id: int,
-    submission: Submission,
-    key: str,
-    possible: Sequence[int],
-    now: datetime,
-) -> Recorded:
-    if submission.import_ref is not None:
-        imported = (
+async def _new_keys(conn: AsyncConnection, letter_id: int, *, after: int) -> list[Any]:
+    """Active organizations added since `after` (by any process), for the index."""
+    rows = await conn.execute(
+        sa.select(signers.c.id, signers.c.key)
+        .where(
+            signers.c.letter_id == letter_id,
+            signers.c.id > after,
+            signers.c.kind == SignerKind.ORGANIZATION.value,
+            signers.c.status == "active",
+        )
+        .order_by(signers.c.id)
+    )
+    return list(rows)
+
+
+async def _record_batch(
+    conn: AsyncConnection, letter_id: int, batch: Sequence[Pending], index: DuplicateIndex
+) -> tuple[list[Recorded], int]:
+    """The set-based body of record_signatures: a few queries, whatever the batch size."""
+    refs = [p.submission.import_ref for p in batch if p.submission.import_ref]
+    imported: dict[str, int] = dict(
+        list(
             await conn.execute(
-                sa.select(signatures.c.signer_id).where(
-                    signatures.c.letter_id == letter_id,
-                    signatures.c.import_ref == submission.import_ref,
+                sa.select(signatures.c.import_ref, signatures.c.signer_id).where(
+                    signatures.c.letter_id == letter_id, signatures.c.import_ref.in_(refs)
                 )
             )
-        ).scalar_one_or_none()
-        if imported is not None:
-            signer = (await _load_signers(conn, signers.c.id == imported))[0]
-            return Recorded(Outcome.IMPORTED_BEFORE, signer)
-    existing = (
-        await conn.execute(
-            sa.select(signers.c.id).where(
+        )
+    )
+    existing: dict[tuple[str, str], int] = {
+        (row.kind, row.key): row.id
+        for row in await conn.execute(
+            sa.select(signers.c.id, signers.c.kind, signers.c.key).where(
                 signers.c.letter_id == letter_id,
-                signers.c.kind == submission.kind.value,
-                signers.c.key == key,
+                signers.c.key.in_({p.key for p in batch}),
                 signers.c.status == "active",
             )
         )
-    ).scalar_one_or_none()
-    if existing is not None:
-        if submission.user_id is not None and await _is_contact(conn, existing, submission.user_id):
-            return Recorded(
-                Outcome.ALREADY, (await _load_signers(conn, signers.c.id == existing))[0]
+    }
+    users = {p.submission.user_id for p in batch if p.submission.user_id}
+    contacts: set[tuple[int, str]] = {
+        (row.signer_id, row.user_id)
+        for row in await conn.execute(
+            sa.select(signatures.c.signer_id, signatures.c.user_id).where(
+                signatures.c.signer_id.in_(existing.values()),
+                signatures.c.user_id.in_(users),
+                signatures.c.withdrawn_at.is_(None),
             )
-        await _insert_signature(conn, existing, letter_id, submission, now)
-        return Recorded(Outcome.SAME, (await _load_signers(conn, signers.c.id == existing))[0])
-
-    signer_id = (
+        )
+    }
+    # First pass: which sign-ons make new entries (the first of each key in the batch).
+    new_entries: dict[tuple[str, str], Pending] = {}
+    for pending in batch:
+        identity = (pending.submission.kind.value, pending.key)
+        ref = pending.submission.import_ref
+        if identity not in existing and identity not in new_entries and ref not in imported:
+            new_entries[identity] = pending
+    existing.update(await _insert_signers(conn, letter_id, list(new_entries.values())))
+    reviews: dict[int, tuple[int, ...]] = {}
+    for kind, key in new_entries:
+        if kind == SignerKind.ORGANIZATION.value:
+            signer_id = existing[(kind, key)]
+            reviews[signer_id] = index.possible(key)
+            index.add(signer_id, key)
+    # Second pass, in arrival order: each sign-on's outcome and contact.
+    outcomes: list[tuple[Outcome, int]] = []
+    new_contacts: list[dict[str, Any]] = []
+    made = {existing[identity] for identity in new_entries}
+    for pending in batch:
+        submission, user = pending.submission, pending.submission.user_id
+        ref = submission.import_ref
+        if ref is not None and ref in imported:
+            outcomes.append((Outcome.IMPORTED_BEFORE, imported[ref]))
+            continue
+        signer_id = existing[(submission.kind.value, pending.key)]
+        if user is not None and (signer_id, user) in contacts:
+            outcomes.append((Outcome.ALREADY, signer_id))
+            continue
+        outcomes.append((Outcome.NEW if signer_id in made else Outcome.SAME, signer_id))
+        made.discard(signer_id)
+        if user is not None:
+            contacts.add((signer_id, user))
+        if ref is not None:
+            imported[ref] = signer_id
+        new_contacts.append(_contact_row(signer_id, letter_id, pending))
+    if new_contacts:
+        await conn.execute(signatures.insert(), new_contacts)
+    possible_names = await _queue_reviews(conn, letter_id, reviews)
+    count = (
         await conn.execute(
-            signers.insert()
-            .values(
-                letter_id=letter_id,
-                kind=submission.kind.value,
-                name=submission.name,
-                key=key,
-                affiliation=submission.affiliation,
-                city=submission.city,
-                state=submission.state,
-                public=submission.public,
-                status="active",
-                signed_at=submission.signed_at or now,
+            sa.select(sa.func.count()).where(
+                signers.c.letter_id == letter_id, signers.c.status == "active"
             )
-            .returning(signers.c.id)
         )
     ).scalar_one()
-    await _insert_signature(conn, signer_id, letter_id, submission, now)
-    others = (
-        await conn.execute(
-            sa.select(signers.c.id, signers.c.name).where(
-                signers.c.id.in_(possible),
-                signers.c.letter_id == letter_id,
-                signers.c.status == "active",
+    loaded = {
+        signer.id: signer
+        for signer in await _load_signers(
+            conn, signers.c.id.in_({signer_id for _, signer_id in outcomes})
+        )
+    }
+    recorded = [
+        Recorded(outcome, loaded[signer_id], possible_names.get(signer_id, ()))
+        if outcome is Outcome.NEW
+        else Recorded(outcome, loaded[signer_id])
+        for outcome, signer_id in outcomes
+    ]
+    return recorded, count
+
+
+async def _insert_signers(
+    conn: AsyncConnection, letter_id: int, entries: list[Pending]
+) -> dict[tuple[str, str], int]:
+    """Insert new entries in one statement; their ids by (kind, key)."""
+    if not entries:
+        return {}
+    rows = await conn.execute(
+        signers.insert().returning(signers.c.id, sort_by_parameter_order=True),
+        [
+            {
+                "letter_id": letter_id,
+                "kind": p.submission.kind.value,
+                "name": p.submission.name,
+                "key": p.key,
+                "affiliation": p.submission.affiliation,
+                "city": p.submission.city,
+                "state": p.submission.state,
+                "public": p.submission.public,
+                "status": "active",
+                "merged_into": None,
+                "signed_at": p.submission.signed_at or p.now,
+            }
+            for p in entries
+        ],
+    )
+    return {
+        (p.submission.kind.value, p.key): signer_id
+        for p, (signer_id,) in zip(entries, rows, strict=True)
+    }
+
+
+def _contact_row(signer_id: int, letter_id: int, pending: Pending) -> dict[str, Any]:
+    submission = pending.submission
+    individual = submission.kind is SignerKind.INDIVIDUAL
+    return {
+        "signer_id": signer_id,
+        "letter_id": letter_id,
+        "user_id": submission.user_id,
+        "submitted_as": submission.affiliation
+        if individual and submission.affiliation
+        else submission.name,
+        "person_name": submission.person_name,
+        "title": submission.title,
+        "email": submission.email,
+        "import_ref": submission.import_ref,
+        "signed_at": submission.signed_at or pending.now,
+        "withdrawn_at": None,
+    }
+
+
+async def _queue_reviews(
+    conn: AsyncConnection, letter_id: int, reviews: dict[int, tuple[int, ...]]
+) -> dict[int, tuple[str, ...]]:
+    """Queue each new entry with its possible duplicates that are still active."""
+    candidates = {other for others in reviews.values() for other in others}
+    if not candidates:
+        return {}
+    names = dict(
+        list(
+            await conn.execute(
+                sa.select(signers.c.id, signers.c.name).where(
+                    signers.c.id.in_(candidates),
+                    signers.c.letter_id == letter_id,
+                    signers.c.status == "active",
+                )
             )
         )
-    ).all()
-    if others:
+    )
+    pairs = {
+        (min(signer_id, other), max(signer_id, other))
+        for signer_id, others in reviews.items()
+        for other in others
+        if other in names and other != signer_id
+    }
+    if pairs:
         await conn.execute(
             duplicate_reviews.insert(),
             [
-                {
-                    "letter_id": letter_id,
-                    "first_id": min(other.id, signer_id),
-                    "second_id": max(other.id, signer_id),
-                    "status": "pending",
-                }
-                for other in others
+                {"letter_id": letter_id, "first_id": a, "second_id": b, "status": "pending"}
+                for a, b in sorted(pairs)
             ],
         )
-    signer = (await _load_signers(conn, signers.c.id == signer_id))[0]
-    return Recorded(Outcome.NEW, signer, tuple(other.name for other in others))
-
-
-async def _insert_signature(
-    conn: AsyncConnection, signer_id: int, letter_id: int, submission: Submission, now: datetime
-) -> None:
-    await conn.execute(
-        signatures.insert().values(
-            signer_id=signer_id,
-            letter_id=letter_id,
-            user_id=submission.user_id,
-            submitted_as=submission.affiliation
-            if submission.kind is SignerKind.INDIVIDUAL and submission.affiliation
-            else submission.name,
-            person_name=submission.person_name,
-            title=submission.title,
-            email=submission.email,
-            import_ref=submission.import_ref,
-            signed_at=submission.signed_at or now,
-        )
-    )
-
-
-async def _is_contact(conn: AsyncConnection, signer_id: int, user_id: str) -> bool:
-    found = await conn.execute(
-        sa.select(signatures.c.id).where(
-            signatures.c.signer_id == signer_id,
-            signatures.c.user_id == user_id,
-            signatures.c.withdrawn_at.is_(None),
-        )
-    )
-    return found.first() is not None
+    return {
+        signer_id: tuple(names[other] for other in others if other in names)
+        for signer_id, others in reviews.items()
+    }
 
 
 def _signed_by(user_id: str, letter_id: int) -> sa.ColumnElement[bool]:

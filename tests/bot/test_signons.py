@@ -55,3 +55,21 @@ def test_a_leading_letter_number_is_split_from_the_name() -> None:
     assert split_letter_ref("#3 Mijente") == ("3", "Mijente")
     assert split_letter_ref("#3") == ("3", "")
     assert split_letter_ref("Local #3 Union") == (None, "Local #3 Union")
+
+
+async def test_a_sign_on_racing_the_close_is_refused_and_not_recorded(store) -> None:
+    """The letter closes between the lookup and the write: nothing is recorded."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.errors import UserFacingError
+    from bot.models import LetterStatus, NewLetter
+    from bot.signons import SignOns
+
+    now = datetime.now(UTC)
+    letter = await store.create_letter(
+        NewLetter("Title", "To", "Text", now + timedelta(days=1), ("C1",), (), None, "U1"), now=now
+    )
+    await store.set_status(letter.id, LetterStatus.CLOSED)  # `letter` still says open
+    with pytest.raises(UserFacingError, match="closed"):
+        await SignOns(store=store, live_count=None).sign(letter, organization(), now=now)
+    assert await store.signers(letter.id) == []
