@@ -98,7 +98,10 @@ class SignOns:
         if submission.kind is SignerKind.ORGANIZATION:
             key = org_key(submission.name)
         else:
+            # Two people of one name are one signer only with the same affiliation.
             key = person_key(submission.name)
+            if key and submission.affiliation:
+                key = f"{key} | {org_key(submission.affiliation)}"
         if not key:
             raise FormErrors({_name_field(submission): "Type a name with at least one letter."})
         pending = Pending(submission, key, now, closed_ok=closed_ok)

@@ -451,15 +451,17 @@ async def _record_batch(
 ) -> tuple[list[Recorded], int]:
     """The set-based body of record_signatures: a few queries, whatever the batch size."""
     refs = [p.submission.import_ref for p in batch if p.submission.import_ref]
-    imported: dict[str, int] = dict(
-        list(
-            await conn.execute(
-                sa.select(signatures.c.import_ref, signatures.c.signer_id).where(
-                    signatures.c.letter_id == letter_id, signatures.c.import_ref.in_(refs)
+    imported: dict[str, int] = {}
+    if refs:
+        imported = dict(
+            list(
+                await conn.execute(
+                    sa.select(signatures.c.import_ref, signatures.c.signer_id).where(
+                        signatures.c.letter_id == letter_id, signatures.c.import_ref.in_(refs)
+                    )
                 )
             )
         )
-    )
     existing: dict[tuple[str, str], int] = {
         (row.kind, row.key): row.id
         for row in await conn.execute(
@@ -471,16 +473,18 @@ async def _record_batch(
         )
     }
     users = {p.submission.user_id for p in batch if p.submission.user_id}
-    contacts: set[tuple[int, str]] = {
-        (row.signer_id, row.user_id)
-        for row in await conn.execute(
-            sa.select(signatures.c.signer_id, signatures.c.user_id).where(
-                signatures.c.signer_id.in_(existing.values()),
-                signatures.c.user_id.in_(users),
-                signatures.c.withdrawn_at.is_(None),
+    contacts: set[tuple[int, str]] = set()
+    if existing and users:
+        contacts = {
+            (row.signer_id, row.user_id)
+            for row in await conn.execute(
+                sa.select(signatures.c.signer_id, signatures.c.user_id).where(
+                    signatures.c.signer_id.in_(existing.values()),
+                    signatures.c.user_id.in_(users),
+                    signatures.c.withdrawn_at.is_(None),
+                )
             )
-        )
-    }
+        }
     # First pass: which sign-ons make new entries (the first of each key in the batch).
     new_entries: dict[tuple[str, str], Pending] = {}
     for pending in batch:
@@ -526,12 +530,16 @@ async def _record_batch(
             )
         )
     ).scalar_one()
+    # Entries made just now are known in full; only earlier ones are read back.
     loaded = {
-        signer.id: signer
-        for signer in await _load_signers(
-            conn, signers.c.id.in_({signer_id for _, signer_id in outcomes})
-        )
+        existing[identity]: _new_signer(existing[identity], letter_id, pending)
+        for identity, pending in new_entries.items()
     }
+    earlier = {signer_id for _, signer_id in outcomes} - loaded.keys()
+    if earlier:
+        loaded.update(
+            (signer.id, signer) for signer in await _load_signers(conn, signers.c.id.in_(earlier))
+        )
     recorded = [
         Recorded(outcome, loaded[signer_id], possible_names.get(signer_id, ()))
         if outcome is Outcome.NEW
@@ -570,6 +578,33 @@ async def _insert_signers(
         (p.submission.kind.value, p.key): signer_id
         for p, (signer_id,) in zip(entries, rows, strict=True)
     }
+
+
+def _new_signer(signer_id: int, letter_id: int, pending: Pending) -> Signer:
+    """The entry a pending sign-on has just created, as _load_signers would read it."""
+    submission = pending.submission
+    row = _contact_row(signer_id, letter_id, pending)
+    return Signer(
+        id=signer_id,
+        letter_id=letter_id,
+        kind=submission.kind,
+        name=submission.name,
+        affiliation=submission.affiliation,
+        city=submission.city,
+        state=submission.state,
+        public=submission.public,
+        signed_at=row["signed_at"],
+        contacts=(
+            Contact(
+                person_name=row["person_name"],
+                title=row["title"],
+                email=row["email"],
+                user_id=row["user_id"],
+                submitted_as=row["submitted_as"],
+                signed_at=row["signed_at"],
+            ),
+        ),
+    )
 
 
 def _contact_row(signer_id: int, letter_id: int, pending: Pending) -> dict[str, Any]:

@@ -73,3 +73,29 @@ async def test_a_sign_on_racing_the_close_is_refused_and_not_recorded(store) -> 
     with pytest.raises(UserFacingError, match="closed"):
         await SignOns(store=store, live_count=None).sign(letter, organization(), now=now)
     assert await store.signers(letter.id) == []
+
+
+async def test_two_people_of_one_name_at_different_organizations_are_two_signers(store) -> None:
+    """Individuals match on name and affiliation together."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.models import NewLetter, Outcome
+    from bot.signons import SignOns
+
+    now = datetime.now(UTC)
+    letter = await store.create_letter(
+        NewLetter("Title", "To", "Text", now + timedelta(days=1), ("C1",), (), None, "U1"), now=now
+    )
+    signons = SignOns(store=store, live_count=None)
+
+    def person(user: str, affiliation: str) -> Submission:
+        return Submission(
+            kind=SignerKind.INDIVIDUAL, name="John Smith", affiliation=affiliation, user_id=user
+        )
+
+    await signons.sign(letter, person("U1", "State University"), now=now)
+    other = await signons.sign(letter, person("U2", "City College"), now=now)
+    again = await signons.sign(letter, person("U3", "state university"), now=now)
+    assert other.recorded.outcome is Outcome.NEW
+    assert again.recorded.outcome is Outcome.SAME
+    assert len(await store.signers(letter.id)) == 2
