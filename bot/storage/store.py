@@ -21,6 +21,7 @@ from typing import Any, Protocol, Self
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.models import (
@@ -89,6 +90,7 @@ class Store:
         self._url = url
         self._engine: AsyncEngine | None = None
         self._reader: AsyncEngine | None = None
+        self._sqlite_writer: sa.Engine | None = None
         # SQLite has one writer at a time. Queueing writers here, rather than letting
         # them collide in SQLite's busy handler (which sleeps in growing steps), keeps
         # sign-on latency flat under a burst.
@@ -104,6 +106,7 @@ class Store:
             self._engine = None
             raise
         self._reader = self._engine.execution_options(**{READ_ONLY: True})
+        self._sqlite_writer = _create_sqlite_writer(self._url)
         return self
 
     async def __aexit__(
@@ -115,6 +118,9 @@ class Store:
         if self._engine is not None:
             await self._engine.dispose()
             self._engine = self._reader = None
+        if self._sqlite_writer is not None:
+            self._sqlite_writer.dispose()
+            self._sqlite_writer = None
 
     @property
     def engine(self) -> AsyncEngine:
@@ -187,18 +193,18 @@ class Store:
                 )
             if draft_id is not None:
                 await conn.execute(letter_drafts.delete().where(letter_drafts.c.id == draft_id))
-            return (await _load_letters(conn, letters.c.id == letter_id))[0]
+            return (await conn.run_sync(_load_letters, letters.c.id == letter_id))[0]
 
     async def letter(self, letter_id: int) -> Letter | None:
         async with self._reading() as conn:
-            found = await _load_letters(conn, letters.c.id == letter_id)
+            found = await conn.run_sync(_load_letters, letters.c.id == letter_id)
         return found[0] if found else None
 
     async def letters(self, *, status: LetterStatus | None = None) -> list[Letter]:
         """All letters (or those with `status`), soonest deadline first."""
         condition = sa.true() if status is None else letters.c.status == status.value
         async with self._reading() as conn:
-            return await _load_letters(conn, condition)
+            return await conn.run_sync(_load_letters, condition)
 
     async def letters_in_channel(
         self, channel_id: str, *, status: LetterStatus | None = None
@@ -209,7 +215,7 @@ class Store:
         if status is not None:
             condition = sa.and_(condition, letters.c.status == status.value)
         async with self._reading() as conn:
-            return await _load_letters(conn, condition)
+            return await conn.run_sync(_load_letters, condition)
 
     async def record_post(self, letter_id: int, channel_id: str, ts: str) -> None:
         async with self._transaction() as conn:
@@ -226,7 +232,7 @@ class Store:
             await conn.execute(
                 letters.update().where(letters.c.id == letter_id).values(status=status.value)
             )
-            return (await _load_letters(conn, letters.c.id == letter_id))[0]
+            return (await conn.run_sync(_load_letters, letters.c.id == letter_id))[0]
 
     # Drafts
 
@@ -269,15 +275,15 @@ class Store:
         organization at once make one entry (the loser's transaction fails and is
         retried by the caller, finding the entry).
         """
-        async with self._transaction() as conn:
-            status = (
-                await conn.execute(sa.select(letters.c.status).where(letters.c.id == letter_id))
-            ).scalar_one()
-            if status != LetterStatus.OPEN.value and not all(p.closed_ok for p in batch):
-                raise LetterClosed(letter_id)
-            for signer_id, key in await _new_keys(conn, letter_id, after=index.newest):
-                index.add(signer_id, key)
-            return await _record_batch(conn, letter_id, batch, index)
+        if self._sqlite_writer is None:
+            async with self._transaction() as conn:
+                return await conn.run_sync(_record_batch, letter_id, batch, index)
+        # On SQLite the whole batch runs in one worker thread on a plain sqlite3
+        # connection: one hand-off per batch instead of one per query through the loop.
+        writer = self._sqlite_writer
+        assert self._write_turn is not None
+        async with self._write_turn:
+            return await asyncio.to_thread(_in_transaction, writer, letter_id, batch, index)
 
     async def signer_counts(self, letter_ids: Sequence[int]) -> dict[int, int]:
         """How many active entries each letter has (the count that goes to the press)."""
@@ -294,14 +300,15 @@ class Store:
     async def signers(self, letter_id: int) -> list[Signer]:
         """The letter's active entries with their contacts, in signing order."""
         async with self._reading() as conn:
-            return await _load_signers(
-                conn, sa.and_(signers.c.letter_id == letter_id, signers.c.status == "active")
+            return await conn.run_sync(
+                _load_signers,
+                sa.and_(signers.c.letter_id == letter_id, signers.c.status == "active"),
             )
 
     async def signed_by(self, user_id: str, letter_id: int) -> list[Signer]:
         """The active entries `user_id` is a contact of."""
         async with self._reading() as conn:
-            return await _load_signers(conn, _signed_by(user_id, letter_id))
+            return await conn.run_sync(_load_signers, _signed_by(user_id, letter_id))
 
     async def withdraw(self, user_id: str, letter_id: int, *, now: datetime) -> list[Signer]:
         """Withdraw the user's sign-ons; an entry left with no contact is withdrawn too.
@@ -309,7 +316,7 @@ class Store:
         Returns the entries the user had signed. Nothing is deleted.
         """
         async with self._transaction() as conn:
-            affected = await _load_signers(conn, _signed_by(user_id, letter_id))
+            affected = await conn.run_sync(_load_signers, _signed_by(user_id, letter_id))
             await conn.execute(
                 signatures.update()
                 .where(
@@ -347,7 +354,7 @@ class Store:
                 )
             ).all()
             ids = {row.first_id for row in rows} | {row.second_id for row in rows}
-            by_id = {s.id: s for s in await _load_signers(conn, signers.c.id.in_(ids))}
+            by_id = {s.id: s for s in await conn.run_sync(_load_signers, signers.c.id.in_(ids))}
             return [
                 ReviewPair(row.id, row.letter_id, by_id[row.first_id], by_id[row.second_id])
                 for row in rows
@@ -383,7 +390,7 @@ class Store:
             )
             await _decide(conn, review_id, "merged", user_id=user_id, now=now)
             await _repoint_reviews(conn, from_id=drop, to_id=keep)
-            return (await _load_signers(conn, signers.c.id == keep))[0]
+            return (await conn.run_sync(_load_signers, signers.c.id == keep))[0]
 
     async def keep_both(self, review_id: int, *, user_id: str, now: datetime) -> bool:
         """Remember that the pair are different; False if it was already decided."""
@@ -394,20 +401,18 @@ class Store:
             return True
 
 
-async def _load_letters(conn: AsyncConnection, condition: sa.ColumnElement[bool]) -> list[Letter]:
+def _load_letters(conn: sa.Connection, condition: sa.ColumnElement[bool]) -> list[Letter]:
     rows = (
-        await conn.execute(
-            sa.select(letters).where(condition).order_by(letters.c.deadline, letters.c.id)
-        )
+        conn.execute(sa.select(letters).where(condition).order_by(letters.c.deadline, letters.c.id))
     ).all()
     ids = [row.id for row in rows]
-    posts = await _grouped(
+    posts = _grouped(
         conn,
         sa.select(letter_posts.c.letter_id, letter_posts.c.channel_id, letter_posts.c.ts)
         .where(letter_posts.c.letter_id.in_(ids))
         .order_by(letter_posts.c.position),
     )
-    leads = await _grouped(
+    leads = _grouped(
         conn,
         sa.select(letter_leads.c.letter_id, letter_leads.c.user_id)
         .where(letter_leads.c.letter_id.in_(ids))
@@ -431,9 +436,16 @@ async def _load_letters(conn: AsyncConnection, condition: sa.ColumnElement[bool]
     ]
 
 
-async def _new_keys(conn: AsyncConnection, letter_id: int, *, after: int) -> list[Any]:
+def _in_transaction(
+    engine: sa.Engine, letter_id: int, batch: Sequence[Pending], index: DuplicateIndex
+) -> tuple[list[Recorded], int]:
+    with engine.begin() as conn:
+        return _record_batch(conn, letter_id, batch, index)
+
+
+def _new_keys(conn: sa.Connection, letter_id: int, *, after: int) -> list[Any]:
     """Active organizations added since `after` (by any process), for the index."""
-    rows = await conn.execute(
+    rows = conn.execute(
         sa.select(signers.c.id, signers.c.key)
         .where(
             signers.c.letter_id == letter_id,
@@ -446,16 +458,21 @@ async def _new_keys(conn: AsyncConnection, letter_id: int, *, after: int) -> lis
     return list(rows)
 
 
-async def _record_batch(
-    conn: AsyncConnection, letter_id: int, batch: Sequence[Pending], index: DuplicateIndex
+def _record_batch(
+    conn: sa.Connection, letter_id: int, batch: Sequence[Pending], index: DuplicateIndex
 ) -> tuple[list[Recorded], int]:
     """The set-based body of record_signatures: a few queries, whatever the batch size."""
+    status = conn.execute(sa.select(letters.c.status).where(letters.c.id == letter_id)).scalar_one()
+    if status != LetterStatus.OPEN.value and not all(p.closed_ok for p in batch):
+        raise LetterClosed(letter_id)
+    for signer_id, key in _new_keys(conn, letter_id, after=index.newest):
+        index.add(signer_id, key)
     refs = [p.submission.import_ref for p in batch if p.submission.import_ref]
     imported: dict[str, int] = {}
     if refs:
         imported = dict(
             list(
-                await conn.execute(
+                conn.execute(
                     sa.select(signatures.c.import_ref, signatures.c.signer_id).where(
                         signatures.c.letter_id == letter_id, signatures.c.import_ref.in_(refs)
                     )
@@ -464,7 +481,7 @@ async def _record_batch(
         )
     existing: dict[tuple[str, str], int] = {
         (row.kind, row.key): row.id
-        for row in await conn.execute(
+        for row in conn.execute(
             sa.select(signers.c.id, signers.c.kind, signers.c.key).where(
                 signers.c.letter_id == letter_id,
                 signers.c.key.in_({p.key for p in batch}),
@@ -477,7 +494,7 @@ async def _record_batch(
     if existing and users:
         contacts = {
             (row.signer_id, row.user_id)
-            for row in await conn.execute(
+            for row in conn.execute(
                 sa.select(signatures.c.signer_id, signatures.c.user_id).where(
                     signatures.c.signer_id.in_(existing.values()),
                     signatures.c.user_id.in_(users),
@@ -492,7 +509,7 @@ async def _record_batch(
         ref = pending.submission.import_ref
         if identity not in existing and identity not in new_entries and ref not in imported:
             new_entries[identity] = pending
-    existing.update(await _insert_signers(conn, letter_id, list(new_entries.values())))
+    existing.update(_insert_signers(conn, letter_id, list(new_entries.values())))
     reviews: dict[int, tuple[int, ...]] = {}
     for kind, key in new_entries:
         if kind == SignerKind.ORGANIZATION.value:
@@ -521,10 +538,10 @@ async def _record_batch(
             imported[ref] = signer_id
         new_contacts.append(_contact_row(signer_id, letter_id, pending))
     if new_contacts:
-        await conn.execute(signatures.insert(), new_contacts)
-    possible_names = await _queue_reviews(conn, letter_id, reviews)
+        conn.execute(signatures.insert(), new_contacts)
+    possible_names = _queue_reviews(conn, letter_id, reviews)
     count = (
-        await conn.execute(
+        conn.execute(
             sa.select(sa.func.count()).where(
                 signers.c.letter_id == letter_id, signers.c.status == "active"
             )
@@ -538,7 +555,7 @@ async def _record_batch(
     earlier = {signer_id for _, signer_id in outcomes} - loaded.keys()
     if earlier:
         loaded.update(
-            (signer.id, signer) for signer in await _load_signers(conn, signers.c.id.in_(earlier))
+            (signer.id, signer) for signer in _load_signers(conn, signers.c.id.in_(earlier))
         )
     recorded = [
         Recorded(outcome, loaded[signer_id], possible_names.get(signer_id, ()))
@@ -549,13 +566,13 @@ async def _record_batch(
     return recorded, count
 
 
-async def _insert_signers(
-    conn: AsyncConnection, letter_id: int, entries: list[Pending]
+def _insert_signers(
+    conn: sa.Connection, letter_id: int, entries: list[Pending]
 ) -> dict[tuple[str, str], int]:
     """Insert new entries in one statement; their ids by (kind, key)."""
     if not entries:
         return {}
-    rows = await conn.execute(
+    rows = conn.execute(
         signers.insert().returning(signers.c.id, sort_by_parameter_order=True),
         [
             {
@@ -626,8 +643,8 @@ def _contact_row(signer_id: int, letter_id: int, pending: Pending) -> dict[str, 
     }
 
 
-async def _queue_reviews(
-    conn: AsyncConnection, letter_id: int, reviews: dict[int, tuple[int, ...]]
+def _queue_reviews(
+    conn: sa.Connection, letter_id: int, reviews: dict[int, tuple[int, ...]]
 ) -> dict[int, tuple[str, ...]]:
     """Queue each new entry with its possible duplicates that are still active."""
     candidates = {other for others in reviews.values() for other in others}
@@ -635,7 +652,7 @@ async def _queue_reviews(
         return {}
     names = dict(
         list(
-            await conn.execute(
+            conn.execute(
                 sa.select(signers.c.id, signers.c.name).where(
                     signers.c.id.in_(candidates),
                     signers.c.letter_id == letter_id,
@@ -651,7 +668,7 @@ async def _queue_reviews(
         if other in names and other != signer_id
     }
     if pairs:
-        await conn.execute(
+        conn.execute(
             duplicate_reviews.insert(),
             [
                 {"letter_id": letter_id, "first_id": a, "second_id": b, "status": "pending"}
@@ -677,10 +694,10 @@ def _signed_by(user_id: str, letter_id: int) -> sa.ColumnElement[bool]:
     )
 
 
-async def _load_signers(conn: AsyncConnection, condition: sa.ColumnElement[bool]) -> list[Signer]:
-    rows = (await conn.execute(sa.select(signers).where(condition).order_by(signers.c.id))).all()
+def _load_signers(conn: sa.Connection, condition: sa.ColumnElement[bool]) -> list[Signer]:
+    rows = (conn.execute(sa.select(signers).where(condition).order_by(signers.c.id))).all()
     ids = [row.id for row in rows]
-    contacts = await _grouped(
+    contacts = _grouped(
         conn,
         sa.select(
             signatures.c.signer_id,
@@ -694,7 +711,7 @@ async def _load_signers(conn: AsyncConnection, condition: sa.ColumnElement[bool]
         .where(signatures.c.signer_id.in_(ids), signatures.c.withdrawn_at.is_(None))
         .order_by(signatures.c.signed_at, signatures.c.id),
     )
-    partners = await _grouped(
+    partners = _grouped(
         conn,
         sa.union_all(
             sa.select(duplicate_reviews.c.first_id, signers.c.name)
@@ -799,10 +816,10 @@ async def _repoint_reviews(conn: AsyncConnection, *, from_id: int, to_id: int) -
             )
 
 
-async def _grouped(conn: AsyncConnection, query: sa.Executable) -> dict[int, list[Sequence[Any]]]:
+def _grouped(conn: sa.Connection, query: sa.Executable) -> dict[int, list[Sequence[Any]]]:
     """Rows of `query` grouped by their first column, which is a letter id."""
     grouped: dict[int, list[Sequence[Any]]] = defaultdict(list)
-    for letter_id, *rest in (await conn.execute(query)).all():
+    for letter_id, *rest in (conn.execute(query)).all():
         grouped[letter_id].append(rest)
     return grouped
 
@@ -813,6 +830,20 @@ def _create_engine(url: str) -> AsyncEngine:
     engine = create_async_engine(url, connect_args={"timeout": 30})
     sa.event.listen(engine.sync_engine, "connect", _configure_sqlite)
     sa.event.listen(engine.sync_engine, "begin", _begin_immediate)
+    return engine
+
+
+def _create_sqlite_writer(url: str) -> sa.Engine | None:
+    """A synchronous engine on the same SQLite file, for batches run in a worker thread."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    engine = sa.create_engine(
+        parsed.set(drivername="sqlite+pysqlite"),
+        connect_args={"timeout": 30, "check_same_thread": False},
+    )
+    sa.event.listen(engine, "connect", _configure_sqlite)
+    sa.event.listen(engine, "begin", _begin_immediate)
     return engine
 
 
