@@ -41,6 +41,8 @@ def test_letters_are_listed_one_per_line_id_first(
     ]
 
 
+# aiosqlite's worker thread reports the failed connection after its loop has closed.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
 def test_an_unusable_database_is_explained(
     monkeypatch: pytest.MonkeyPatch, database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
