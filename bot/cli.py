@@ -84,17 +84,21 @@ async def print_export(settings: Settings, letter_id: int, export_format: Export
 def import_file(settings: Settings, letter_id: int, path: Path) -> int:
     """Import a CSV through the same checks and dedupe as Slack sign-ons."""
     try:
-        rows = read_signons(path.read_bytes(), zone=settings.timezone)
+        found = read_signons(path.read_bytes(), zone=settings.timezone)
     except OSError as problem:
         print(f"Can't read {path}: {problem.strerror}.", file=sys.stderr)
         return 2
     except ImportProblem as problem:
         print(f"Can't import {path}: {problem}", file=sys.stderr)
         return 2
-    return _run(_import_rows(settings, letter_id, rows))
+    for row in found.skipped:
+        print(f"Line {row.line} skipped: {row.reason}.", file=sys.stderr)
+    return _run(_import_rows(settings, letter_id, found.rows, skipped=len(found.skipped)))
 
 
-async def _import_rows(settings: Settings, letter_id: int, rows: list[ImportRow]) -> int:
+async def _import_rows(
+    settings: Settings, letter_id: int, rows: list[ImportRow], *, skipped: int
+) -> int:
     async with Store(settings.database_url) as store:
         letter = await store.letter(letter_id)
         if letter is None:
@@ -103,7 +107,7 @@ async def _import_rows(settings: Settings, letter_id: int, rows: list[ImportRow]
         count = (await store.signer_counts([letter_id]))[letter_id]
     for line, reason in report.problems:
         print(f"Line {line} skipped: {reason}", file=sys.stderr)
-    print(report.summary(count))
+    print(report.summary(count, skipped=skipped))
     return 0
 
 

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from bot.places import STATE_NAMES, is_place_or_chapter
+from bot.places import ALL_STATE_CODES, STATE_NAMES, is_place_or_chapter
 
 
 class Verdict(StrEnum):
@@ -27,7 +27,7 @@ class Verdict(StrEnum):
     DISTINCT = "distinct"
 
 
-# Spelled-out forms, so "Natl Immigration Law Ctr" and "NY" read as the full words.
+# Spelled-out forms, so "Natl Immigration Law Ctr" reads as the full words.
 ABBREVIATIONS = {
     "assn": "association",
     "assoc": "association",
@@ -40,7 +40,6 @@ ABBREVIATIONS = {
     "svcs": "services",
     "organisation": "organization",
     "labour": "labor",
-    **STATE_NAMES,
 }
 STOPWORDS = frozenset("of for the and in on at to a an de del la las los el y et".split())
 LEGAL_SUFFIXES = frozenset("inc incorporated llc ltd llp pllc pbc".split())
@@ -53,7 +52,6 @@ _LOOKALIKES = str.maketrans(
     "aeopcyxijsdhlqwABEKMHOPCTXIJSabeikvoptuxABEZHIKMNOPTYX",
 )
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_TRAILING_ACRONYM = re.compile(r"\s*[(\[]\s*([A-Za-z&.\-]{2,12})\s*[)\]]\s*$")
 _NON_WORD = re.compile(r"[^\w]+")
 # A near spelling: at least this similar (rapidfuzz's 0-100 ratio), token by token.
 NEAR_SPELLING = 75.0
@@ -61,15 +59,24 @@ NEAR_SPELLING = 75.0
 
 def org_key(name: str) -> str:
     """The form of a name under which spelling variants of one organization are equal."""
-    text = _fold(name)
-    match = _TRAILING_ACRONYM.search(text)
-    if match and _is_acronym_of(match.group(1), _words(text[: match.start()])):
-        text = text[: match.start()]
-    words = " ".join(ABBREVIATIONS.get(word, word) for word in _words(text)).split()
-    if words and words[0] == "the" and len(words) > 1:
+    words = [ABBREVIATIONS.get(word, word) for word in _words(_fold(name))]
+    if len(words) > 1 and words[0] == "the":
         words = words[1:]
     while len(words) > 1 and words[-1] in LEGAL_SUFFIXES:
         words = words[:-1]
+    # "… (ACLU)", "… - SPLC", "… NYIC": the name's own acronym adds nothing. A state
+    # code is never taken for one: "Sierra Club (SC)" is the South Carolina chapter.
+    if (
+        len(words) > 2
+        and words[-1] not in ALL_STATE_CODES
+        and _is_acronym_of(words[-1], words[:-1])
+    ):
+        words = words[:-1]
+    while len(words) > 1 and words[-1] in LEGAL_SUFFIXES:
+        words = words[:-1]
+    # A state code names a place only at the end: "Make the Road NY", not "Mi Familia Vota".
+    if len(words) > 1 and words[-1] in STATE_NAMES:
+        words = [*words[:-1], *STATE_NAMES[words[-1]].split()]
     return " ".join(words)
 
 
@@ -142,28 +149,42 @@ def _join_spelled_out_letters(words: list[str]) -> list[str]:
 
 
 def _is_acronym_of(candidate: str, words: list[str]) -> bool:
-    letters = "".join(character for character in candidate.casefold() if character.isalpha())
-    if len(letters) < 2 or sum(character.isupper() for character in candidate) < 2:
+    """True when `candidate` spells the initials of `words` (or, from three letters on,
+    their start: "NCC" for "National Council of Churches of Christ")."""
+    if len(candidate) < 2 or not candidate.isalpha():
         return False
     every_word = "".join(word[0] for word in words)
     significant = initials(" ".join(words))
-    return letters in {every_word, significant} or (
-        len(letters) >= 3 and (every_word.startswith(letters) or significant.startswith(letters))
+    return candidate in {every_word, significant} or (
+        len(candidate) >= 3
+        and (every_word.startswith(candidate) or significant.startswith(candidate))
     )
 
 
 def _expand_acronyms(words: list[str], other: list[str]) -> list[str]:
-    """Replace a word that is the acronym of `other` (or of a run in it) by its words."""
-    target = initials(" ".join(other))
-    if len(target) < 2:
-        return words
+    """Replace a word that is the acronym of a run of `other`'s words by those words:
+    "splc action fund" against "southern poverty law center action fund"."""
+    significant = [word for word in other if word not in STOPWORDS]
     expanded: list[str] = []
+    changed = False
     for word in words:
-        if word == target and word not in other:
-            expanded.extend(w for w in other if w not in STOPWORDS)
-        else:
+        run = None if word in other else _run_with_initials(word, significant)
+        if run is None:
             expanded.append(word)
-    return [w for w in expanded if w not in STOPWORDS] if expanded != words else words
+        else:
+            expanded.extend(run)
+            changed = True
+    return [word for word in expanded if word not in STOPWORDS] if changed else words
+
+
+def _run_with_initials(acronym: str, words: list[str]) -> list[str] | None:
+    if len(acronym) < 2 or not acronym.isalpha():
+        return None
+    for start in range(len(words) - len(acronym) + 1):
+        run = words[start : start + len(acronym)]
+        if "".join(word[0] for word in run) == acronym:
+            return run
+    return None
 
 
 def _pair_as_near_spellings(only_a: list[str], only_b: list[str]) -> bool:

@@ -81,7 +81,8 @@ def as_csv(signers: Sequence[Signer]) -> str:
     writer.writerow(CSV_COLUMNS)
     for signer in alphabetical(signers):
         writer.writerow(
-            [
+            _inert(cell)
+            for cell in [
                 signer.name,
                 signer.kind.value,
                 signer.affiliation or "",
@@ -95,6 +96,11 @@ def as_csv(signers: Sequence[Signer]) -> str:
             ]
         )
     return buffer.getvalue()
+
+
+def _inert(cell: str) -> str:
+    """A cell a spreadsheet shows as text: a sign-on named "=HYPERLINK(…)" is not a formula."""
+    return "'" + cell if cell.startswith(("=", "+", "-", "@", "\t", "\r")) else cell
 
 
 def as_json(letter: Letter, signers: Sequence[Signer]) -> str:

@@ -48,7 +48,19 @@ class ImportRow:
     submission: Submission
 
 
-def read_signons(data: bytes, *, zone: ZoneInfo) -> list[ImportRow]:
+@dataclass(frozen=True, slots=True)
+class SkippedRow:
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportFile:
+    rows: list[ImportRow]
+    skipped: list[SkippedRow]
+
+
+def read_signons(data: bytes, *, zone: ZoneInfo) -> ImportFile:
     """Submissions from a CSV export's bytes (UTF-8, with or without BOM, or Latin-1).
 
     Timestamps without a timezone, as Google Forms writes them, are read in `zone`.
@@ -65,7 +77,10 @@ def read_signons(data: bytes, *, zone: ZoneInfo) -> list[ImportRow]:
             "I couldn't find an “Organization Name” (or “Your Name”) column. The columns "
             f"are: {', '.join(repr(h) for h in header)}."
         )
-    rows = []
+    rows: list[ImportRow] = []
+    skipped: list[SkippedRow] = []
+    # Without an organization column, every row is a person signing for themselves.
+    everyone_individual = "organization" not in columns
     for number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
@@ -75,10 +90,12 @@ def read_signons(data: bytes, *, zone: ZoneInfo) -> list[ImportRow]:
             value = cells[index].strip() if index is not None and index < len(cells) else ""
             return value or None
 
-        individual = (cell("kind") or "").casefold().startswith("individ")
+        individual = everyone_individual or (cell("kind") or "").casefold().startswith("individ")
         organization, person = cell("organization"), cell("person")
         name = person if individual else organization
         if not name:
+            missing = "no name" if individual else "no organization name"
+            skipped.append(SkippedRow(number, f"it has {missing}"))
             continue
         submission = Submission(
             kind=SignerKind.INDIVIDUAL if individual else SignerKind.ORGANIZATION,
@@ -94,7 +111,7 @@ def read_signons(data: bytes, *, zone: ZoneInfo) -> list[ImportRow]:
             signed_at=_timestamp(cell("timestamp"), zone),
         )
         rows.append(ImportRow(number, submission))
-    return rows
+    return ImportFile(rows, skipped)
 
 
 def _columns(header: list[str]) -> dict[str, int]:

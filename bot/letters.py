@@ -210,7 +210,7 @@ class Letters:
         else:
             decided = await self._store.keep_both(review_id, user_id=user, now=now)
             note = "Kept both; that pair won't be suggested again." if decided else ""
-        note = note or "Someone else decided that pair already."
+        note = note or "That pair was already decided, or one of them has withdrawn."
         return Review(letter, await self._store.pending_reviews(letter.id), note)
 
     # Export

@@ -124,12 +124,9 @@ class Signer:
     public: bool
     signed_at: datetime
     contacts: tuple[Contact, ...] = ()
+    # Every spelling ever submitted for this entry, first one first, withdrawn ones too.
+    submitted_as: tuple[str, ...] = ()
     possible_duplicate_of: tuple[str, ...] = ()
-
-    @property
-    def submitted_as(self) -> tuple[str, ...]:
-        """Every spelling submitted for this entry, first one first."""
-        return tuple(dict.fromkeys(contact.submitted_as for contact in self.contacts))
 
 
 class Outcome(StrEnum):

@@ -64,7 +64,21 @@ STATE_NAMES = {
     "wv": "west virginia",
     "wy": "wyoming",
 }
-assert set(STATE_NAMES) == STATE_CODES
+# At the end of a name a code is a place even where it is also a word ("… PA"); these
+# stay ambiguous there too: LA is also Los Angeles, IN/OR/ME/HI/OK/OH are words.
+STATE_NAMES |= {
+    "pa": "pennsylvania",
+    "wa": "washington",
+    "ga": "georgia",
+    "ma": "massachusetts",
+    "mo": "missouri",
+    "ne": "nebraska",
+    "de": "delaware",
+    "co": "colorado",
+    "al": "alabama",
+    "id": "idaho",
+}
+ALL_STATE_CODES = frozenset(STATE_NAMES) | {"la", "in", "or", "me", "hi", "ok", "oh"}
 
 CITIES = frozenset(
     """

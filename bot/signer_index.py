@@ -1,9 +1,9 @@
 """Finds, among a letter's signers, the few a new organization name could be.
 
 Comparing a name against every signer costs milliseconds at ten thousand signers. This
-index narrows the field first: signers sharing one of the name's two rarest words (or
-a word one typo away), and signers whose initials are a word of the name or the other
-way round. `dedupe.compare` then judges only those candidates.
+index narrows the field first: signers sharing one of the name's two rarest words or
+any word few signers share (or a word one typo away from those), and signers whose
+initials are a word of the name or the other way round. `dedupe.compare` then judges only those candidates.
 """
 
 from __future__ import annotations
@@ -56,16 +56,6 @@ class SignerIndex:
             self._by_word[word].add(signer_id)
         self._by_initials[initials(key)].add(signer_id)
 
-    def remove(self, signer_id: int) -> None:
-        key = self.keys.pop(signer_id, None)
-        if key is None:
-            return
-        if self._by_key.get(key) == signer_id:
-            del self._by_key[key]
-        for word in _significant(key):
-            self._by_word[word].discard(signer_id)
-        self._by_initials[initials(key)].discard(signer_id)
-
     def match(self, key: str) -> Match:
         same = self._by_key.get(key)
         if same is not None:
@@ -83,9 +73,12 @@ class SignerIndex:
 
     def _candidates(self, key: str) -> set[int]:
         by_words: set[int] = set()
-        hits = [self._near_word_hits(word) for word in _significant(key)]
-        for signers in sorted((h for h in hits if h), key=len)[:2]:
-            by_words |= signers
+        hits = sorted((h for h in map(self._near_word_hits, _significant(key)) if h), key=len)
+        # The two rarest words, and every word few entries share: an entry that is a
+        # subset of the name ("CHIRLA" in "CHIRLA Coalition for …") shares only those.
+        for rank, signers in enumerate(hits):
+            if rank < 2 or len(signers) <= CANDIDATES_MAX:
+                by_words |= signers
         if len(by_words) > CANDIDATES_MAX:
             choices = {signer_id: self.keys[signer_id] for signer_id in by_words}
             closest = process.extract(key, choices, scorer=fuzz.ratio, limit=CANDIDATES_MAX)

@@ -7,6 +7,7 @@ withdraw, see what is recorded. Organizer actions on letters live in `bot.letter
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import time
 from collections import defaultdict
@@ -32,6 +33,8 @@ RECORD_ATTEMPTS = 3
 # How long a channel's open letters are remembered between sign-ons. Safe to reuse:
 # recording re-checks that the letter is still open, in its transaction.
 OPEN_LETTERS_CACHE_SECONDS = 2.0
+
+logger = logging.getLogger(__name__)
 
 NAME_MAX = 200
 PERSON_MAX = 100
@@ -98,10 +101,7 @@ class SignOns:
         if submission.kind is SignerKind.ORGANIZATION:
             key = org_key(submission.name)
         else:
-            # Two people of one name are one signer only with the same affiliation.
-            key = person_key(submission.name)
-            if key and submission.affiliation:
-                key = f"{key} | {org_key(submission.affiliation)}"
+            key = individual_key(submission)
         if not key:
             raise FormErrors({_name_field(submission): "Type a name with at least one letter."})
         pending = Pending(submission, key, now, closed_ok=closed_ok)
@@ -117,21 +117,36 @@ class SignOns:
             while queue:
                 batch, queue[:] = queue[:BATCH_MAX], queue[BATCH_MAX:]
                 try:
-                    recorded, count = await self._record(letter_id, [w.pending for w in batch])
-                except LetterClosed:
-                    await self._refuse_closed(letter_id, batch)
-                    continue
-                except Exception as error:
-                    for waiting in batch:
-                        waiting.result.set_exception(error)
-                    continue
-                for waiting, outcome in zip(batch, recorded, strict=True):
-                    waiting.result.set_result(Signed(outcome, count))
-                changed = any(r.outcome in {Outcome.NEW, Outcome.SAME} for r in recorded)
-                if changed and self._live_count is not None:
-                    self._live_count.touch(letter_id)
+                    await self._settle(letter_id, batch)
+                finally:
+                    # Whatever happened, nobody is left waiting for an answer.
+                    _fail_unanswered(batch, RuntimeError("the sign-on could not be recorded"))
         finally:
             del self._draining[letter_id]
+            _fail_unanswered(queue, RuntimeError("the sign-on could not be recorded"))
+            queue.clear()
+
+    async def _settle(self, letter_id: int, batch: list[_Waiting]) -> None:
+        """Record a batch and answer each sign-on in it."""
+        try:
+            recorded, count = await self._record(letter_id, [w.pending for w in batch])
+        except LetterClosed:
+            await self._refuse_closed(letter_id, batch)
+            return
+        except Exception as error:
+            if len(batch) == 1:
+                _answer(batch[0], error)
+                return
+            # One bad sign-on must not fail the rest: record them one by one.
+            logger.exception("A batch of sign-ons failed; recording them one at a time")
+            for waiting in batch:
+                await self._settle(letter_id, [waiting])
+            return
+        for waiting, outcome in zip(batch, recorded, strict=True):
+            _answer(waiting, Signed(outcome, count))
+        changed = any(r.outcome in {Outcome.NEW, Outcome.SAME} for r in recorded)
+        if changed and self._live_count is not None:
+            self._live_count.touch(letter_id)
 
     async def _refuse_closed(self, letter_id: int, batch: list[_Waiting]) -> None:
         """The letter closed while these waited: nothing was recorded; say so."""
@@ -139,7 +154,7 @@ class SignOns:
         letter = await self._store.letter(letter_id)
         message = closed_message(letter) if letter else "That letter no longer exists."
         for waiting in batch:
-            waiting.result.set_exception(UserFacingError(message))
+            _answer(waiting, UserFacingError(message))
 
     async def _record(self, letter_id: int, batch: list[Pending]) -> tuple[list[Recorded], int]:
         for attempt in range(RECORD_ATTEMPTS):
@@ -214,6 +229,11 @@ class SignOns:
         return letter
 
     async def withdraw(self, letter: Letter, *, user: str, now: datetime) -> list[Signer]:
+        if not letter.is_open:
+            raise UserFacingError(
+                f"Sign-ons for *{escape(letter.title)}* are closed and its list has gone to "
+                "the leads, so a sign-on can't be withdrawn here any more. Ask an organizer."
+            )
         withdrawn = await self._store.withdraw(user, letter.id, now=now)
         if not withdrawn:
             raise UserFacingError(
@@ -251,11 +271,11 @@ class ImportReport:
     possible: int = 0
     problems: list[tuple[int, str]] = field(default_factory=list)
 
-    def summary(self, count: int) -> str:
+    def summary(self, count: int, *, skipped: int = 0) -> str:
         return (
             f"Imported: {self.new} new signers, {self.same} already signed (kept as contacts), "
             f"{self.before} imported before; {self.possible} queued as possible duplicates; "
-            f"{len(self.problems)} skipped. The letter now has {count} signers."
+            f"{len(self.problems) + skipped} skipped. The letter now has {count} signers."
         )
 
 
@@ -287,8 +307,34 @@ async def import_rows(
     return report
 
 
+def _answer(waiting: _Waiting, outcome: Signed | BaseException) -> None:
+    """Resolve a waiting sign-on, unless its caller stopped waiting (a cancelled request)."""
+    if waiting.result.done():
+        return
+    if isinstance(outcome, BaseException):
+        waiting.result.set_exception(outcome)
+    else:
+        waiting.result.set_result(outcome)
+
+
+def _fail_unanswered(waiting: list[_Waiting], error: Exception) -> None:
+    for each in waiting:
+        _answer(each, error)
+
+
 def closed_message(letter: Letter) -> str:
     return f"Sign-ons for *{escape(letter.title)}* are closed, so it can't be signed any more."
+
+
+def individual_key(submission: Submission) -> str:
+    """People of one name are one signer only with the same affiliation, or, without
+    one, the same email or Slack account: two Maria Garcías are two people."""
+    name = person_key(submission.name)
+    if not name:
+        return ""
+    if submission.affiliation:
+        return f"{name} | {org_key(submission.affiliation)}"
+    return f"{name} | {(submission.email or submission.user_id or '').casefold()}"
 
 
 def check_submission(submission: Submission) -> Submission:

@@ -337,6 +337,20 @@ class Store:
                 )
                 .values(status="withdrawn")
             )
+            # An entry that left the list is no one's duplicate any more.
+            gone = sa.select(signers.c.id).where(
+                signers.c.id.in_([signer.id for signer in affected]),
+                signers.c.status == "withdrawn",
+            )
+            await conn.execute(
+                duplicate_reviews.delete().where(
+                    duplicate_reviews.c.status == "pending",
+                    sa.or_(
+                        duplicate_reviews.c.first_id.in_(gone),
+                        duplicate_reviews.c.second_id.in_(gone),
+                    ),
+                )
+            )
             return affected
 
     # Possible duplicates
@@ -382,7 +396,16 @@ class Store:
             if pair is None:
                 return None
             keep, drop = pair.first_id, pair.second_id
+            if not await _both_active(conn, keep, drop):
+                await conn.execute(
+                    duplicate_reviews.delete().where(duplicate_reviews.c.id == review_id)
+                )
+                return None
             await _move_contacts(conn, from_id=drop, to_id=keep, now=now)
+            # Entries merged into `drop` earlier now point straight at `keep`.
+            await conn.execute(
+                signers.update().where(signers.c.merged_into == drop).values(merged_into=keep)
+            )
             await conn.execute(
                 signers.update()
                 .where(signers.c.id == drop)
@@ -462,7 +485,10 @@ def _record_batch(
     conn: sa.Connection, letter_id: int, batch: Sequence[Pending], index: DuplicateIndex
 ) -> tuple[list[Recorded], int]:
     """The set-based body of record_signatures: a few queries, whatever the batch size."""
-    status = conn.execute(sa.select(letters.c.status).where(letters.c.id == letter_id)).scalar_one()
+    # FOR SHARE on PostgreSQL: a close can't commit between this check and our insert.
+    status = conn.execute(
+        sa.select(letters.c.status).where(letters.c.id == letter_id).with_for_update(read=True)
+    ).scalar_one()
     if status != LetterStatus.OPEN.value and not all(p.closed_ok for p in batch):
         raise LetterClosed(letter_id)
     for signer_id, key in _new_keys(conn, letter_id, after=index.newest):
@@ -479,16 +505,7 @@ def _record_batch(
                 )
             )
         )
-    existing: dict[tuple[str, str], int] = {
-        (row.kind, row.key): row.id
-        for row in conn.execute(
-            sa.select(signers.c.id, signers.c.kind, signers.c.key).where(
-                signers.c.letter_id == letter_id,
-                signers.c.key.in_({p.key for p in batch}),
-                signers.c.status == "active",
-            )
-        )
-    }
+    existing = _entries_for_keys(conn, letter_id, {p.key for p in batch})
     users = {p.submission.user_id for p in batch if p.submission.user_id}
     contacts: set[tuple[int, str]] = set()
     if existing and users:
@@ -566,6 +583,40 @@ def _record_batch(
     return recorded, count
 
 
+def _entries_for_keys(
+    conn: sa.Connection, letter_id: int, keys: set[str]
+) -> dict[tuple[str, str], int]:
+    """The active entry for each (kind, key), including keys merged into another entry:
+    once "CHIRLA" is merged into the full name, signing as "CHIRLA" joins that entry."""
+    rows = list(
+        conn.execute(
+            sa.select(signers.c.id, signers.c.kind, signers.c.key, signers.c.merged_into).where(
+                signers.c.letter_id == letter_id,
+                signers.c.key.in_(keys),
+                signers.c.status.in_(("active", "merged")),
+            )
+        )
+    )
+    targets = {row.merged_into for row in rows if row.merged_into is not None}
+    active_targets = set()
+    if targets:
+        active_targets = set(
+            conn.execute(
+                sa.select(signers.c.id).where(
+                    signers.c.id.in_(targets), signers.c.status == "active"
+                )
+            ).scalars()
+        )
+    found: dict[tuple[str, str], int] = {}
+    for row in rows:
+        if row.merged_into is None:
+            found[(row.kind, row.key)] = row.id
+    for row in rows:
+        if row.merged_into in active_targets:
+            found.setdefault((row.kind, row.key), row.merged_into)
+    return found
+
+
 def _insert_signers(
     conn: sa.Connection, letter_id: int, entries: list[Pending]
 ) -> dict[tuple[str, str], int]:
@@ -621,6 +672,7 @@ def _new_signer(signer_id: int, letter_id: int, pending: Pending) -> Signer:
                 signed_at=row["signed_at"],
             ),
         ),
+        submitted_as=(row["submitted_as"],),
     )
 
 
@@ -711,6 +763,12 @@ def _load_signers(conn: sa.Connection, condition: sa.ColumnElement[bool]) -> lis
         .where(signatures.c.signer_id.in_(ids), signatures.c.withdrawn_at.is_(None))
         .order_by(signatures.c.signed_at, signatures.c.id),
     )
+    spellings = _grouped(
+        conn,
+        sa.select(signatures.c.signer_id, signatures.c.submitted_as)
+        .where(signatures.c.signer_id.in_(ids))
+        .order_by(signatures.c.signed_at, signatures.c.id),
+    )
     partners = _grouped(
         conn,
         sa.union_all(
@@ -734,6 +792,7 @@ def _load_signers(conn: sa.Connection, condition: sa.ColumnElement[bool]) -> lis
             public=row.public,
             signed_at=row.signed_at,
             contacts=tuple(Contact(*contact) for contact in contacts[row.id]),
+            submitted_as=tuple(dict.fromkeys(spelling for (spelling,) in spellings[row.id])),
             possible_duplicate_of=tuple(name for (name,) in partners[row.id]),
         )
         for row in rows
@@ -748,6 +807,13 @@ async def _pending_pair(conn: AsyncConnection, review_id: int) -> sa.Row[Any] | 
             )
         )
     ).first()
+
+
+async def _both_active(conn: AsyncConnection, *signer_ids: int) -> bool:
+    active = await conn.execute(
+        sa.select(sa.func.count()).where(signers.c.id.in_(signer_ids), signers.c.status == "active")
+    )
+    return active.scalar_one() == len(signer_ids)
 
 
 async def _decide(

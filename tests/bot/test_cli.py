@@ -16,6 +16,11 @@ from tests.conftest import FIXTURES
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 
+# main() runs and closes its own event loop. When a database can't be opened, aiosqlite's
+# worker thread reports the failure after that loop is gone; a real process has exited
+# by then, but pytest's process lives on and reports the thread at a later test.
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+
 
 @pytest.fixture
 def database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
@@ -41,8 +46,6 @@ def test_letters_are_listed_one_per_line_id_first(
     ]
 
 
-# aiosqlite's worker thread reports the failed connection after its loop has closed.
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
 def test_an_unusable_database_is_explained(
     monkeypatch: pytest.MonkeyPatch, database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -59,6 +59,37 @@ def verdict(a: str, b: str) -> Verdict:
         ("full-width letters", "\uff2d\uff49\uff4a\uff45\uff4e\uff54\uff45", "Mijente"),
         ("dotted acronym", "A.C.L.U.", "ACLU"),
         ("state code", "Make the Road NY", "Make the Road New York"),
+        ("state code that is also a word", "Make the Road PA", "Make the Road Pennsylvania"),
+        (
+            "acronym then a full stop",
+            "Southern Poverty Law Center (SPLC).",
+            "Southern Poverty Law Center",
+        ),
+        (
+            "acronym after a dash",
+            "Southern Poverty Law Center \u2013 SPLC",
+            "Southern Poverty Law Center",
+        ),
+        (
+            "acronym then Inc.",
+            "Southern Poverty Law Center (SPLC), Inc.",
+            "Southern Poverty Law Center",
+        ),
+        (
+            "acronym in any case",
+            "Southern Poverty Law Center (Splc)",
+            "Southern Poverty Law Center",
+        ),
+        (
+            "quoted acronym",
+            "Southern Poverty Law Center (\u201cSPLC\u201d)",
+            "Southern Poverty Law Center",
+        ),
+        (
+            "bare trailing acronym",
+            "New York Immigration Coalition NYIC",
+            "New York Immigration Coalition",
+        ),
         ("abbreviation", "Natl Immigration Law Ctr", "National Immigration Law Center"),
     ],
 )
@@ -112,6 +143,11 @@ def test_different_organizations_with_similar_names_are_never_merged(
             "National Immigrant Justice Center",
         ),
         ("word order", "Immigrant Legal Resource Center", "Legal Immigrant Resource Center"),
+        (
+            "acronym of part of the name",
+            "SPLC Action Fund",
+            "Southern Poverty Law Center Action Fund",
+        ),
     ],
 )
 def test_near_matches_are_possible_duplicates_for_a_person_to_judge(

@@ -102,3 +102,9 @@ def test_csv_and_json_carry_every_field_and_every_entry() -> None:
         "submitted_as",
         "possible_duplicate_of",
     } <= set(first)
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_csv() -> None:
+    """A sign-on named "=HYPERLINK(…)" can't run in the organizer's spreadsheet."""
+    rows = list(csv.reader(io.StringIO(as_csv([entry(9, '=HYPERLINK("http://x","y")')]))))
+    assert rows[1][0] == '\'=HYPERLINK("http://x","y")'

@@ -13,10 +13,11 @@ from tests.conftest import FIXTURES, ZONE
 
 def test_the_fixture_export_reads_as_102_organizations_with_their_times() -> None:
     """Every row becomes a submission; the Timestamp is read in the coalition's zone."""
-    rows = read_signons(
+    found = read_signons(
         (FIXTURES / "google-forms-signons-2021-enforcement-reform.csv").read_bytes(), zone=ZONE
     )
-    assert len(rows) == 102
+    rows = found.rows
+    assert len(rows) == 102 and found.skipped == []
     first = rows[0].submission
     assert (first.kind, first.name, first.person_name, first.title, first.email) == (
         SignerKind.ORGANIZATION,
@@ -35,7 +36,7 @@ def test_columns_are_found_by_name_in_any_order_and_extra_ones_ignored() -> None
         b"Notes,EMAIL,signing as,Your Name,Organization Name,List publicly\n"
         b"x,a@b.org,Individual,Jane Doe,State University,No\n"
     )
-    (row,) = read_signons(data, zone=ZONE)
+    (row,) = read_signons(data, zone=ZONE).rows
     submission = row.submission
     assert submission.kind is SignerKind.INDIVIDUAL
     assert (submission.name, submission.affiliation, submission.public) == (
@@ -48,7 +49,9 @@ def test_columns_are_found_by_name_in_any_order_and_extra_ones_ignored() -> None
 def test_latin_1_and_a_byte_order_mark_are_read() -> None:
     """Exports saved by spreadsheet programs in other encodings still import."""
     assert read_signons("Organization Name\nVoces de la Frontera\n".encode("utf-8-sig"), zone=ZONE)
-    (row,) = read_signons("Organization Name\nCasa de Esperanza Ñ\n".encode("latin-1"), zone=ZONE)
+    (row,) = read_signons(
+        "Organization Name\nCasa de Esperanza Ñ\n".encode("latin-1"), zone=ZONE
+    ).rows
     assert row.submission.name == "Casa de Esperanza Ñ"
 
 
@@ -62,7 +65,14 @@ def test_a_file_without_names_is_refused_with_the_reason(data: bytes, message: s
         read_signons(data, zone=ZONE)
 
 
-def test_blank_rows_are_skipped() -> None:
-    """Empty lines and rows without a name add nothing."""
-    rows = read_signons(b"Organization Name,City\n,,\n\nMijente,Phoenix\n", zone=ZONE)
-    assert [row.submission.name for row in rows] == ["Mijente"]
+def test_rows_without_a_name_are_reported_and_empty_lines_ignored() -> None:
+    """An empty line adds nothing; a row with no organization is named, not dropped silently."""
+    found = read_signons(b"Organization Name,City\n,,\n\nMijente,Phoenix\n,Tucson\n", zone=ZONE)
+    assert [row.submission.name for row in found.rows] == ["Mijente"]
+    assert [(row.line, row.reason) for row in found.skipped] == [(5, "it has no organization name")]
+
+
+def test_a_file_with_only_names_imports_individuals() -> None:
+    """No organization column: each row is a person signing for themselves."""
+    (row,) = read_signons(b"Your Name,City\nJane Doe,Reno\n", zone=ZONE).rows
+    assert row.submission.kind is SignerKind.INDIVIDUAL and row.submission.name == "Jane Doe"

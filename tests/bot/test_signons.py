@@ -99,3 +99,47 @@ async def test_two_people_of_one_name_at_different_organizations_are_two_signers
     assert other.recorded.outcome is Outcome.NEW
     assert again.recorded.outcome is Outcome.SAME
     assert len(await store.signers(letter.id)) == 2
+
+
+async def test_same_named_people_without_an_affiliation_are_told_apart(store) -> None:
+    """Two Slack users named Maria García, no affiliation: two signers."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.models import NewLetter
+    from bot.signons import SignOns
+
+    now = datetime.now(UTC)
+    letter = await store.create_letter(
+        NewLetter("Title", "To", "Text", now + timedelta(days=1), ("C1",), (), None, "U1"), now=now
+    )
+    signons = SignOns(store=store, live_count=None)
+    for user in ("U1", "U2"):
+        await signons.sign(
+            letter,
+            Submission(kind=SignerKind.INDIVIDUAL, name="Maria García", user_id=user),
+            now=now,
+        )
+    assert len(await store.signers(letter.id)) == 2
+
+
+async def test_a_caller_that_stops_waiting_strands_no_one(store) -> None:
+    """A cancelled sign-on in a batch doesn't keep the others from their answers."""
+    import asyncio
+    from datetime import UTC, datetime, timedelta
+
+    from bot.models import NewLetter
+    from bot.signons import SignOns
+
+    now = datetime.now(UTC)
+    letter = await store.create_letter(
+        NewLetter("Title", "To", "Text", now + timedelta(days=1), ("C1",), (), None, "U1"), now=now
+    )
+    signons = SignOns(store=store, live_count=None)
+    tasks = [
+        asyncio.ensure_future(signons.sign(letter, organization(name=f"Org {n}"), now=now))
+        for n in range(5)
+    ]
+    await asyncio.sleep(0)
+    tasks[0].cancel()
+    done = await asyncio.wait_for(asyncio.gather(*tasks[1:]), timeout=10)
+    assert len(done) == 4

@@ -116,7 +116,7 @@ async def test_a_pair_decided_twice_is_decided_once(
     queue = await review(slack, fake_slack)
     await press(slack, fake_slack, MERGE_ACTION, buttons(queue)[MERGE_ACTION])
     again = await press(slack, fake_slack, KEEP_ACTION, buttons(queue)[KEEP_ACTION])
-    assert "Someone else decided that pair already" in again["text"]
+    assert "That pair was already decided" in again["text"]
     assert len(await store.signers(1)) == 2
 
 
@@ -151,3 +151,63 @@ async def test_export_is_for_organizers_only(slack: SlackDriver, fake_slack: Fak
     await slack.command("/letter", "export", user=MEMBER, channel="CCOALITION")
     await fake_slack.wait_for(lambda: "Only organizers" in fake_slack.responses[-1]["text"])
     assert fake_slack.shared_files == []
+
+
+async def test_a_merged_spelling_signed_again_joins_the_kept_entry(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """After CHIRLA is merged into the full name, signing as CHIRLA again counts once."""
+    queue = await review(slack, fake_slack)
+    await press(slack, fake_slack, MERGE_ACTION, buttons(queue)[MERGE_ACTION])
+    answer = await signon(slack, fake_slack, "CHIRLA", user="UFOURTH")
+    assert "*Coalition for Humane Immigrant Rights (CHIRLA)* had already signed" in answer
+    assert len(await store.signers(1)) == 2
+    assert await store.pending_reviews(1) == []
+
+
+async def test_a_kept_pair_is_not_brought_back_by_a_later_merge(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """Keep both on (full name, CHIRLA). A third spelling pairs with both; merging it into
+    the full name would make (full name, CHIRLA) again: it stays decided."""
+    queue = await review(slack, fake_slack)
+    await press(slack, fake_slack, KEEP_ACTION, buttons(queue)[KEEP_ACTION])
+    await signon(slack, fake_slack, "CHIRLA Coalition for Humane Immigrant Rights", user="UFOURTH")
+    pairs = {(p.first.name, p.second.name): p.id for p in await store.pending_reviews(1)}
+    full, third = (
+        "Coalition for Humane Immigrant Rights (CHIRLA)",
+        "CHIRLA Coalition for Humane Immigrant Rights",
+    )
+    assert set(pairs) == {(full, third), ("CHIRLA", third)}
+    await press(slack, fake_slack, MERGE_ACTION, str(pairs[(full, third)]))
+    assert await store.pending_reviews(1) == []
+    assert len(await store.signers(1)) == 3
+
+
+async def test_a_withdrawn_entry_leaves_the_review_queue(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """Withdrawing CHIRLA removes its pair; a stale Merge press loses no sign-on."""
+    queue = await review(slack, fake_slack)
+    await signon(slack, fake_slack, "withdraw", user="USECOND")
+    assert await store.pending_reviews(1) == []
+    stale = await press(slack, fake_slack, MERGE_ACTION, buttons(queue)[MERGE_ACTION])
+    assert "no longer waiting for review" in stale["text"]
+    names = {s.name for s in await store.signers(1)}
+    assert names == {
+        "Coalition for Humane Immigrant Rights (CHIRLA)",
+        "The Advocates for Human Rights",
+    }
+
+
+async def test_every_spelling_survives_a_merge_of_one_persons_two_sign_ons(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """One person signed both spellings: after the merge they are one contact, and both
+    spellings stay in submitted_as."""
+    await signon(slack, fake_slack, "CHIRLA", user="UFIRST")  # UFIRST signed the full name too
+    pairs = await store.pending_reviews(1)
+    await press(slack, fake_slack, MERGE_ACTION, str(pairs[0].id))
+    (merged,) = [s for s in await store.signers(1) if s.name.startswith("Coalition")]
+    assert [c.user_id for c in merged.contacts] == ["UFIRST", "USECOND"]
+    assert merged.submitted_as == ("Coalition for Humane Immigrant Rights (CHIRLA)", "CHIRLA")

@@ -378,3 +378,16 @@ async def test_a_burst_of_sign_ons_costs_a_handful_of_count_updates(
     await fake_slack.wait_for(shows_final_count, within=20)
     updates = len(fake_slack.calls_to("chat.update")) - updates_before
     assert 2 <= updates <= 10, updates
+
+
+async def test_a_closed_letter_keeps_its_final_list(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """Once closed, a sign-on can't be withdrawn from /signon; the list stays as sent."""
+    await signon(slack, fake_slack, "Mijente")
+    await slack.command("/letter", "close 1", user=ORGANIZER, channel="CCOALITION")
+    await fake_slack.wait_for(
+        lambda: any("closed to sign-ons" in r["text"] for r in fake_slack.responses)
+    )
+    assert "can't be withdrawn" in await signon(slack, fake_slack, "withdraw #1")
+    assert [s.name for s in await store.signers(1)] == ["Mijente"]

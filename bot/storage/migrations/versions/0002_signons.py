@@ -27,7 +27,7 @@ def upgrade() -> None:
         ),
         sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("name", sa.String(300), nullable=False),
-        sa.Column("key", sa.String(300), nullable=False),
+        sa.Column("key", sa.String(1000), nullable=False),
         sa.Column("affiliation", sa.String(300), nullable=True),
         sa.Column("city", sa.String(100), nullable=True),
         sa.Column("state", sa.String(100), nullable=True),
