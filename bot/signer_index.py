@@ -3,7 +3,8 @@
 Comparing a name against every signer costs milliseconds at ten thousand signers. This
 index narrows the field first: signers sharing one of the name's two rarest words or
 any word few signers share (or a word one typo away from those), and signers whose
-initials are a word of the name or the other way round. `dedupe.compare` then judges only those candidates.
+initials are a word of the name or the other way round. `dedupe.compare` then judges
+only those candidates.
 """
 
 from __future__ import annotations
