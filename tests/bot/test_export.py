@@ -43,6 +43,9 @@ SIGNERS = [
         contacts=(Contact("Jane Doe", "Professor", None, "U2", "State University", NOW),),
     ),
     entry(6, "Quiet Coalition", public=False),
+    entry(
+        7, "Mijente", submitted_as=("Mijente", "MIJENTE Inc."), possible_duplicate_of=("Mi Gente",)
+    ),
 ]
 
 
@@ -61,13 +64,13 @@ def test_alphabetical_order_ignores_case_accents_and_a_leading_the() -> None:
 def test_the_text_list_is_ready_to_paste() -> None:
     """Organizations a line each, then individuals with affiliations, unlisted only counted."""
     assert as_text(SIGNERS) == (
-        "advocacy Network\nThe Advocates for Human Rights\nÉlan Collective\n"
+        "advocacy Network\nThe Advocates for Human Rights\nÉlan Collective\nMijente\n"
         "Voces de la Frontera\n\n"
         "Individuals (affiliations for identification purposes only)\n"
         "Jane Doe, Professor, State University\n\n"
         "…and 1 signer who asked not to be listed.\n"
     )
-    assert headline(SIGNERS) == "Signed by 5 organizations and 1 individual."
+    assert headline(SIGNERS) == "Signed by 6 organizations and 1 individual."
 
 
 def test_csv_and_json_carry_every_field_and_every_entry() -> None:
@@ -86,11 +89,16 @@ def test_csv_and_json_carry_every_field_and_every_entry() -> None:
         (),
     )
     rows = list(csv.DictReader(io.StringIO(as_csv(SIGNERS))))
-    assert len(rows) == 6 and rows[4]["listed_publicly"] == "no"
+    assert len(rows) == 7 and rows[5]["listed_publicly"] == "no"
+    assert rows[4]["submitted_as"] == "Mijente; MIJENTE Inc."
+    assert rows[4]["possible_duplicate_of"] == "Mi Gente"
     assert rows[0]["contacts"] == "Ana, Director, ana@example.org"
     document = json.loads(as_json(letter, SIGNERS))
-    assert set(document) == {"letter", "count", "signers"} and document["count"] == 6
+    assert set(document) == {"letter", "count", "signers"} and document["count"] == 7
     assert set(document["letter"]) == {"id", "title", "deadline", "status", "channels"}
+    mijente = document["signers"][4]
+    assert mijente["submitted_as"] == ["Mijente", "MIJENTE Inc."]
+    assert mijente["possible_duplicate_of"] == ["Mi Gente"]
     first = document["signers"][0]
     assert {
         "name",
