@@ -56,6 +56,7 @@ def test_alphabetical_order_ignores_case_accents_and_a_leading_the() -> None:
         "The Advocates for Human Rights",
         "Élan Collective",
         "Jane Doe",
+        "Mijente",
         "Quiet Coalition",
         "Voces de la Frontera",
     ]
