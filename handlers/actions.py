@@ -18,8 +18,8 @@ from bot.signons import SignOns
 
 def register(app: AsyncApp) -> None:
     app.action(SIGN_ON_ACTION)(sign_on_pressed)
-    app.action(MERGE_ACTION)(merge_pressed)
-    app.action(KEEP_ACTION)(keep_both_pressed)
+    app.action(MERGE_ACTION)(review_decided)
+    app.action(KEEP_ACTION)(review_decided)
 
 
 async def sign_on_pressed(
@@ -41,42 +41,24 @@ async def sign_on_pressed(
     await client.views_open(trigger_id=body["trigger_id"], view=form)
 
 
-async def merge_pressed(
+async def review_decided(
     ack: AsyncAck,
     body: dict[str, Any],
     action: dict[str, Any],
     respond: AsyncRespond,
     letters: Letters,
 ) -> None:
-    await _decide(ack, body, action, respond, letters, merge=True)
-
-
-async def keep_both_pressed(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    respond: AsyncRespond,
-    letters: Letters,
-) -> None:
-    await _decide(ack, body, action, respond, letters, merge=False)
-
-
-async def _decide(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    respond: AsyncRespond,
-    letters: Letters,
-    *,
-    merge: bool,
-) -> None:
+    """Merge or Keep both, pressed in the review queue."""
     await ack()
     value = str(action.get("value", ""))
     try:
         if not value.isdigit():
             raise UserFacingError("That button is out of date; run `/letter review` again.")
         decided = await letters.decide(
-            int(value), merge=merge, user=body["user"]["id"], now=datetime.now(UTC)
+            int(value),
+            merge=action.get("action_id") == MERGE_ACTION,
+            user=body["user"]["id"],
+            now=datetime.now(UTC),
         )
     except UserFacingError as problem:
         await respond(str(problem), replace_original=False)
