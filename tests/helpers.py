@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.blocks.letter import SIGN_ON_ACTION, TEXT_BLOCK_PREFIX
 from bot.blocks.letter_form import Field
+from tests.conftest import LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack, Message
 from tests.slack_driver import SlackDriver
 
@@ -111,3 +112,66 @@ async def start_letter(
     reply = await slack.submit_view(view, form_values(**answers), user=user)
     assert reply.status == 200, reply.body
     await fake.wait_for(lambda: len(fake.ephemeral_to(user)) > told_before)
+
+
+def coalition(fake: FakeSlack, *channels: str) -> None:
+    """Channels the bot is a member of: the organizers' and the coalition's."""
+    for channel in channels or ("CORGANIZING", "CCOALITION", "CSTATES"):
+        fake.add_channel(channel, bot_member=True)
+
+
+async def post_letter(
+    slack: SlackDriver,
+    fake: FakeSlack,
+    *,
+    channels: tuple[str, ...] = ("CCOALITION", "CSTATES"),
+    **answers: Any,
+) -> None:
+    """Letter #1 as an organizer posts it from #organizing, led by LEAD."""
+    defaults: dict[str, Any] = {
+        "title": "Protect our communities",
+        "body": "Dear Secretary,\n\nAct.",
+        "leads": [LEAD],
+    }
+    await start_letter(
+        slack,
+        fake,
+        user=ORGANIZER,
+        channel="CORGANIZING",
+        channels=list(channels),
+        **{**defaults, **answers},
+    )
+
+
+async def ask(
+    slack: SlackDriver,
+    fake: FakeSlack,
+    text: str,
+    *,
+    user: str = ORGANIZER,
+    channel: str = "CCOALITION",
+) -> dict[str, Any]:
+    """Run /letter `text` and return the private answer sent to its response_url."""
+    before = len(fake.responses)
+    reply = await slack.command("/letter", text, user=user, channel=channel)
+    assert reply.status == 200
+    await fake.wait_for(lambda: len(fake.responses) > before)
+    return fake.responses[-1]
+
+
+async def signon(
+    slack: SlackDriver,
+    fake: FakeSlack,
+    text: str,
+    *,
+    user: str = MEMBER,
+    channel: str = "CCOALITION",
+) -> str:
+    """The private answer to /signon `text`: in the ack, as Slack shows it at once."""
+    reply = await slack.command("/signon", text, user=user, channel=channel)
+    assert reply.status == 200 and reply.body, "the answer belongs in the ack"
+    if not reply.body.startswith("{"):
+        return reply.body  # a bare-text ack: Slack shows it to the user alone
+    answer = reply.json()
+    assert answer.get("response_type", "ephemeral") == "ephemeral"
+    return str(answer["text"])

@@ -8,45 +8,26 @@ from bot.models import LetterStatus
 from bot.storage import Store
 from tests.conftest import LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack
-from tests.helpers import all_text, has_sign_on_button, head_messages, start_letter
+from tests.helpers import (
+    all_text,
+    ask,
+    coalition,
+    has_sign_on_button,
+    head_messages,
+    post_letter,
+    start_letter,
+)
 from tests.slack_driver import SlackDriver
 
 
 @pytest.fixture(autouse=True)
 def coalition_channels(fake_slack: FakeSlack) -> None:
-    fake_slack.add_channel("CORGANIZING", bot_member=True)
-    fake_slack.add_channel("CCOALITION", bot_member=True)
-    fake_slack.add_channel("CSTATES", bot_member=True)
+    coalition(fake_slack)
 
 
 @pytest.fixture
 async def letter_in_two_channels(slack: SlackDriver, fake_slack: FakeSlack) -> None:
-    await start_letter(
-        slack,
-        fake_slack,
-        user=ORGANIZER,
-        channel="CORGANIZING",
-        title="Protect our communities",
-        body="Dear Secretary,\n\nPlease act.",
-        channels=["CCOALITION", "CSTATES"],
-        leads=[LEAD],
-    )
-
-
-async def ask(
-    slack: SlackDriver,
-    fake: FakeSlack,
-    text: str,
-    *,
-    user: str = ORGANIZER,
-    channel: str = "CCOALITION",
-) -> dict:
-    """Run /letter `text` and return the private answer sent to its response_url."""
-    before = len(fake.responses)
-    reply = await slack.command("/letter", text, user=user, channel=channel)
-    assert reply.status == 200
-    await fake.wait_for(lambda: len(fake.responses) > before)
-    return fake.responses[-1]
+    await post_letter(slack, fake_slack, body="Dear Secretary,\n\nPlease act.")
 
 
 @pytest.mark.usefixtures("letter_in_two_channels")

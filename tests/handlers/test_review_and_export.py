@@ -12,25 +12,14 @@ from bot.blocks.review import KEEP_ACTION, MERGE_ACTION
 from bot.storage import Store
 from tests.conftest import LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack
-from tests.handlers.test_signon import signon
-from tests.helpers import start_letter
+from tests.helpers import coalition, post_letter, signon
 from tests.slack_driver import SlackDriver
 
 
 @pytest.fixture(autouse=True)
 async def letter_with_a_possible_duplicate(slack: SlackDriver, fake_slack: FakeSlack) -> None:
-    fake_slack.add_channel("CORGANIZING", bot_member=True)
-    fake_slack.add_channel("CCOALITION", bot_member=True)
-    await start_letter(
-        slack,
-        fake_slack,
-        user=ORGANIZER,
-        channel="CORGANIZING",
-        title="Protect our communities",
-        body="Dear Secretary,\n\nAct.",
-        channels=["CCOALITION"],
-        leads=[LEAD],
-    )
+    coalition(fake_slack, "CORGANIZING", "CCOALITION")
+    await post_letter(slack, fake_slack, channels=("CCOALITION",))
     await signon(slack, fake_slack, "Coalition for Humane Immigrant Rights (CHIRLA)", user="UFIRST")
     await signon(slack, fake_slack, "CHIRLA", user="USECOND")
     await signon(slack, fake_slack, "The Advocates for Human Rights", user="UTHIRD")

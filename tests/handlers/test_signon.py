@@ -12,46 +12,24 @@ from bot.blocks.signon_form import KIND, LETTER, PUBLIC
 from bot.models import SignerKind
 from bot.signons import SubmissionField
 from bot.storage import Store
-from tests.conftest import LEAD, MEMBER, ORGANIZER
+from tests.conftest import MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack
-from tests.helpers import all_text, head_messages, latest_view, start_letter
+from tests.helpers import (
+    all_text,
+    coalition,
+    head_messages,
+    latest_view,
+    post_letter,
+    signon,
+    start_letter,
+)
 from tests.slack_driver import SlackDriver
 
 
 @pytest.fixture(autouse=True)
 async def letter_in_coalition(slack: SlackDriver, fake_slack: FakeSlack) -> None:
-    fake_slack.add_channel("CORGANIZING", bot_member=True)
-    fake_slack.add_channel("CCOALITION", bot_member=True)
-    fake_slack.add_channel("CSTATES", bot_member=True)
-    fake_slack.add_channel("CQUIET", bot_member=True)
-    await start_letter(
-        slack,
-        fake_slack,
-        user=ORGANIZER,
-        channel="CORGANIZING",
-        title="Protect our communities",
-        body="Dear Secretary,\n\nAct.",
-        channels=["CCOALITION", "CSTATES"],
-        leads=[LEAD],
-    )
-
-
-async def signon(
-    slack: SlackDriver,
-    fake: FakeSlack,
-    text: str,
-    *,
-    user: str = MEMBER,
-    channel: str = "CCOALITION",
-) -> str:
-    """The private answer to /signon `text`: in the ack, as Slack shows it at once."""
-    reply = await slack.command("/signon", text, user=user, channel=channel)
-    assert reply.status == 200 and reply.body, "the answer belongs in the ack"
-    if not reply.body.startswith("{"):
-        return reply.body  # a bare-text ack: Slack shows it to the user alone
-    answer = reply.json()
-    assert answer.get("response_type", "ephemeral") == "ephemeral"
-    return str(answer["text"])
+    coalition(fake_slack, "CORGANIZING", "CCOALITION", "CSTATES", "CQUIET")
+    await post_letter(slack, fake_slack)
 
 
 def form_answers(**answers: str) -> dict:
