@@ -60,7 +60,13 @@ NEAR_SPELLING = 75.0
 def org_key(name: str) -> str:
     """The form of a name under which spelling variants of one organization are equal."""
     words = [ABBREVIATIONS.get(word, word) for word in _words(_fold(name))]
+    # "The Advocates …" and the catalog style "Advocates …, The".
     if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    if len(words) > 1 and words[-1] == "the":
+        words = words[:-1]
+    # "SPLC - Southern Poverty Law Center": a leading acronym of the rest adds nothing.
+    if len(words) > 2 and words[0] not in ALL_STATE_CODES and _is_acronym_of(words[0], words[1:]):
         words = words[1:]
     while len(words) > 1 and words[-1] in LEGAL_SUFFIXES:
         words = words[:-1]
@@ -105,6 +111,10 @@ def compare(a: str, b: str) -> Verdict:
         return Verdict.POSSIBLE
     only_a = list((Counter(words_a) - Counter(words_b)).elements())
     only_b = list((Counter(words_b) - Counter(words_a)).elements())
+    if _same_state_written_two_ways(only_a, only_b):
+        # "NY Immigration Coalition" / "New York …": likely one; "Mi Familia Vota" /
+        # "Michigan …" is not. Only a person can tell.
+        return Verdict.POSSIBLE
     if any(is_place_or_chapter(word) for word in only_a + only_b):
         return Verdict.DISTINCT
     if not only_a or not only_b:
@@ -185,6 +195,13 @@ def _run_with_initials(acronym: str, words: list[str]) -> list[str] | None:
         if "".join(word[0] for word in run) == acronym:
             return run
     return None
+
+
+def _same_state_written_two_ways(only_a: list[str], only_b: list[str]) -> bool:
+    for code, name in ((only_a, only_b), (only_b, only_a)):
+        if len(code) == 1 and code[0] in STATE_NAMES and STATE_NAMES[code[0]].split() == name:
+            return True
+    return False
 
 
 def _pair_as_near_spellings(only_a: list[str], only_b: list[str]) -> bool:

@@ -90,6 +90,12 @@ def verdict(a: str, b: str) -> Verdict:
             "New York Immigration Coalition NYIC",
             "New York Immigration Coalition",
         ),
+        ("trailing The", "American Civil Liberties Union, The", "American Civil Liberties Union"),
+        (
+            "leading acronym",
+            "SPLC \u2013 Southern Poverty Law Center",
+            "Southern Poverty Law Center",
+        ),
         ("abbreviation", "Natl Immigration Law Ctr", "National Immigration Law Center"),
     ],
 )
@@ -148,6 +154,8 @@ def test_different_organizations_with_similar_names_are_never_merged(
             "SPLC Action Fund",
             "Southern Poverty Law Center Action Fund",
         ),
+        ("leading state code", "NY Immigration Coalition", "New York Immigration Coalition"),
+        ("code-like word", "Mi Familia Vota", "Michigan Familia Vota"),
     ],
 )
 def test_near_matches_are_possible_duplicates_for_a_person_to_judge(
