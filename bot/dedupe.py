@@ -55,6 +55,10 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), Non
 _NON_WORD = re.compile(r"[^\w]+")
 # A near spelling: at least this similar (rapidfuzz's 0-100 ratio), token by token.
 NEAR_SPELLING = 75.0
+NEAR_WORD_MIN_LENGTH = 3
+# Whole names compared without spaces: this similar, and at least this long.
+NEAR_WHOLE_NAME = 90.0
+COMPACT_MIN_LENGTH = 10
 
 
 def org_key(name: str) -> str:
@@ -115,12 +119,17 @@ def compare(a: str, b: str) -> Verdict:
         # "NY Immigration Coalition" / "New York …": likely one; "Mi Familia Vota" /
         # "Michigan …" is not. Only a person can tell.
         return Verdict.POSSIBLE
+    if only_a and only_b and _pair_as_near_spellings(only_a, only_b):
+        # A typo, even in a place's name ("Ilinois"); two places ("Austin", "Boston")
+        # are not near spellings of each other.
+        return Verdict.POSSIBLE
     if any(is_place_or_chapter(word) for word in only_a + only_b):
         return Verdict.DISTINCT
     if not only_a or not only_b:
         # Same words in another order, or one name with words the other lacks.
         return Verdict.POSSIBLE
-    if _pair_as_near_spellings(only_a, only_b):
+    if _near_without_spaces(a, b):
+        # A slip that moved a space or hit a short word: "Center fo rGender …".
         return Verdict.POSSIBLE
     return Verdict.DISTINCT
 
@@ -204,15 +213,27 @@ def _same_state_written_two_ways(only_a: list[str], only_b: list[str]) -> bool:
     return False
 
 
+def _near_without_spaces(a: str, b: str) -> bool:
+    joined_a, joined_b = a.replace(" ", ""), b.replace(" ", "")
+    shorter = min(len(joined_a), len(joined_b))
+    return shorter >= COMPACT_MIN_LENGTH and fuzz.ratio(joined_a, joined_b) >= NEAR_WHOLE_NAME
+
+
 def _pair_as_near_spellings(only_a: list[str], only_b: list[str]) -> bool:
     """Every differing word has a near-spelling partner on the other side."""
     if len(only_a) != len(only_b):
         joined = fuzz.ratio(" ".join(only_a), " ".join(only_b))
-        return joined >= NEAR_SPELLING and min(len(" ".join(only_a)), len(" ".join(only_b))) >= 4
+        return (
+            joined >= NEAR_SPELLING
+            and min(len(" ".join(only_a)), len(" ".join(only_b))) >= NEAR_WORD_MIN_LENGTH
+        )
     remaining = list(only_b)
     for word in only_a:
         best = max(remaining, key=lambda other: fuzz.ratio(word, other))
-        if min(len(word), len(best)) < 4 or fuzz.ratio(word, best) < NEAR_SPELLING:
+        if (
+            min(len(word), len(best)) < NEAR_WORD_MIN_LENGTH
+            or fuzz.ratio(word, best) < NEAR_SPELLING
+        ):
             return False
         remaining.remove(best)
     return True

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import itertools
+import random
+import re
 
 import pytest
 
@@ -195,3 +197,56 @@ def test_person_keys_fold_spelling_but_keep_every_word() -> None:
     """Individuals match across case, accents and spacing; no word is dropped."""
     assert person_key("  Mar\u00eda  de la Cruz ") == person_key("MARIA DE LA CRUZ")
     assert person_key("The Rev. Jane Doe") != person_key("Jane Doe")
+
+
+def _real_names() -> list[str]:
+    path = FIXTURES / "google-forms-signons-2021-enforcement-reform.csv"
+    with path.open(encoding="utf-8") as file:
+        return [row["Organization Name"] for row in csv.DictReader(file)]
+
+
+def _simple_variants(name: str) -> list[str]:
+    """How people retype a name without changing it."""
+    return [
+        name.upper(),
+        name.lower(),
+        name.replace(" ", "  "),
+        f"{name}, Inc.",
+        f"{name} LLC",
+        name[4:] if name.startswith("The ") else f"The {name}",
+        name.replace("&", "and") if "&" in name else name.replace(" and ", " & "),
+        name.replace("'", "\u2019"),
+        name.replace("-", "\u2013"),
+        f"{name}.",
+        name.replace(" ", "\u00a0", 1),
+        name[:3] + "\u200b" + name[3:],
+        name.replace("a", "\u0430", 1),
+    ]
+
+
+def _slips(name: str, rng: random.Random) -> list[str]:
+    """Harder variants: a swapped pair of characters, a dropped one, an acronym alone."""
+    i = rng.randrange(1, len(name) - 2)
+    j = rng.randrange(len(name))
+    slips = [name[:i] + name[i + 1] + name[i] + name[i + 2 :], name[:j] + name[j + 1 :]]
+    acronym = re.search(r"\(([A-Z]+)\)$", name)
+    return slips + ([acronym.group(1)] if acronym else [])
+
+
+def test_typed_variants_of_real_names_merge_or_queue_and_never_merge_falsely() -> None:
+    """Every simple retyping of the 102 real names merges; slips merge or are queued
+    (at least 95%); no variant merges with a different organization."""
+    names = _real_names()
+    rng = random.Random(2021)
+    for name in names:
+        for variant in _simple_variants(name):
+            assert verdict(variant, name) is Verdict.SAME, (variant, name)
+    slips = [(name, slip) for name in names for slip in _slips(name, rng)]
+    caught = sum(verdict(slip, name) is not Verdict.DISTINCT for name, slip in slips)
+    assert caught / len(slips) >= 0.95, caught / len(slips)
+    keys = {name: org_key(name) for name in names}
+    for name, slip in slips:
+        slip_key = org_key(slip)
+        for other, key in keys.items():
+            if other != name:
+                assert compare(slip_key, key) is not Verdict.SAME, (slip, other)
