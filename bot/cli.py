@@ -104,7 +104,7 @@ async def _import_rows(
         if letter is None:
             return _no_such_letter(letter_id)
         report = await import_rows(store, letter, rows, now=datetime.now(UTC))
-        count = (await store.signer_counts([letter_id]))[letter_id]
+        count = await store.signer_count(letter_id)
     for line, reason in report.problems:
         print(f"Line {line} skipped: {reason}", file=sys.stderr)
     print(report.summary(count, skipped=skipped))

@@ -227,22 +227,23 @@ class Letters:
         )
         return export
 
-    async def count(self, letter: Letter) -> int:
-        return (await self._store.signer_counts([letter.id]))[letter.id]
-
     async def _publish(self, letter: Letter) -> Launch:
         # One posting run per letter at a time, so two can't both post in a channel.
         async with self._publishing[letter.id]:
             letter = await self._reloaded(letter)
             results = await publish_letter(
-                self._client, self._store, letter, count=await self.count(letter), zone=self._zone
+                self._client,
+                self._store,
+                letter,
+                count=await self._store.signer_count(letter.id),
+                zone=self._zone,
             )
             return Launch(await self._reloaded(letter), results)
 
     async def _set_status(self, letter: Letter, status: LetterStatus) -> Launch:
         letter = await self._store.set_status(letter.id, status)
         results = await refresh_posts(
-            self._client, letter, count=await self.count(letter), zone=self._zone
+            self._client, letter, count=await self._store.signer_count(letter.id), zone=self._zone
         )
         return Launch(letter, results)
 

@@ -58,7 +58,7 @@ class LiveCount:
                 letter = await self._store.letter(letter_id)
                 if letter is None:
                     return
-                count = (await self._store.signer_counts([letter_id]))[letter_id]
+                count = await self._store.signer_count(letter_id)
                 await refresh_posts(self._client, letter, count=count, zone=self._zone)
                 if letter_id not in self._again:
                     return

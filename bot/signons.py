@@ -194,9 +194,7 @@ class SignOns:
         """The letter `ref` names (open), else the open letters in `channel`."""
         if ref is None:
             return await self.letters_to_sign(channel)
-        letter = await self._store.letter(int(ref))
-        if letter is None:
-            raise UserFacingError(f"There's no letter #{ref}.")
+        letter = await self._numbered(ref)
         if not letter.is_open:
             raise UserFacingError(closed_message(letter))
         return [letter]
@@ -209,10 +207,7 @@ class SignOns:
                 f"“{escape(text)}” isn't a letter number. Use one like `#3`, or leave it out."
             )
         if ref is not None:
-            letter = await self._store.letter(int(ref))
-            if letter is None:
-                raise UserFacingError(f"There's no letter #{ref}.")
-            return letter
+            return await self._numbered(ref)
         letters = await self.letters_to_sign(channel)
         if len(letters) > 1:
             numbers = ", ".join(f"`#{letter.id}` {escape(letter.title)}" for letter in letters)
@@ -221,6 +216,12 @@ class SignOns:
                 "Add the number of the one you mean."
             )
         return letters[0]
+
+    async def _numbered(self, ref: str) -> Letter:
+        letter = await self._store.letter(int(ref))
+        if letter is None:
+            raise UserFacingError(f"There's no letter #{ref}.")
+        return letter
 
     async def letter(self, letter_id: int) -> Letter:
         letter = await self._store.letter(letter_id)
@@ -245,11 +246,10 @@ class SignOns:
 
     async def status(self, letter: Letter, *, user: str) -> Status:
         signed = await self._store.signed_by(user, letter.id)
-        count = (await self._store.signer_counts([letter.id]))[letter.id]
-        return Status(letter, signed, count)
+        return Status(letter, signed, await self._store.signer_count(letter.id))
 
     async def count(self, letter: Letter) -> int:
-        return (await self._store.signer_counts([letter.id]))[letter.id]
+        return await self._store.signer_count(letter.id)
 
 
 _LETTER_REF = re.compile(r"#(\d{1,9})(?:\s+|$)")

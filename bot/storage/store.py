@@ -285,6 +285,9 @@ class Store:
         async with self._write_turn:
             return await asyncio.to_thread(_in_transaction, writer, letter_id, batch, index)
 
+    async def signer_count(self, letter_id: int) -> int:
+        return (await self.signer_counts([letter_id]))[letter_id]
+
     async def signer_counts(self, letter_ids: Sequence[int]) -> dict[int, int]:
         """How many active entries each letter has (the count that goes to the press)."""
         async with self._reading() as conn:
