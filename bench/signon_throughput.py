@@ -25,7 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bench.names import synthetic_names, variants
 from bot.app import build_app
-from bot.models import NewLetter
+from bot.models import NewLetter, Plan
 from bot.server import EVENTS_PATH, build_web_app
 from bot.settings import Settings
 from bot.storage import Store
@@ -101,6 +101,7 @@ async def _undersigned_app(fake: FakeSlack, database: Path) -> tuple[web.Applica
             None,
             "UORGANIZER",
         ),
+        plan=Plan(now + timedelta(days=7), ()),
         now=now,
     )
     await store.record_post(

@@ -45,14 +45,23 @@ class _WithoutTokenFallbackWarning(logging.Filter):
 logging.getLogger("slack_bolt.AsyncApp").addFilter(_WithoutTokenFallbackWarning())
 
 
-def build_app(settings: Settings, store: Store) -> AsyncApp:
+def build_client(settings: Settings, *, retries: bool = True) -> AsyncWebClient:
+    """A Web API client on SLACK_API_URL. Without `retries` a failure surfaces at once,
+    for callers that retry on their own schedule (the dispatcher)."""
     settings.require_slack_credentials()
     assert settings.slack_bot_token is not None
-    client = AsyncWebClient(
+    return AsyncWebClient(
         token=settings.slack_bot_token.get_secret_value(),
         base_url=settings.slack_api_url,
-        retry_handlers=retry_handlers(),
+        retry_handlers=retry_handlers() if retries else [],
     )
+
+
+def build_app(
+    settings: Settings, store: Store, *, schedule_changed: Callable[[], None] = lambda: None
+) -> AsyncApp:
+    """The Bolt app; `schedule_changed` is called when a letter's schedule changes."""
+    client = build_client(settings)
     signing_secret = settings.slack_signing_secret
     app = AsyncApp(
         name="undersigned",
@@ -69,7 +78,9 @@ def build_app(settings: Settings, store: Store) -> AsyncApp:
         client=client,
         organizers=organizers,
         zone=settings.timezone,
+        reminders=settings.reminders,
         live_count=live_count,
+        schedule_changed=schedule_changed,
     )
     signons = SignOns(store=store, live_count=live_count)
 

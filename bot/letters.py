@@ -11,6 +11,7 @@ import asyncio
 import logging
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -20,16 +21,25 @@ import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Organizers
-from bot.blocks.letter_form import DraftPreview, Field, LetterFormValues
+from bot.blocks.letter_form import DraftPreview, EditFormValues, Field, LetterFormValues
 from bot.blocks.replies import export_message, launch_report
 from bot.blocks.text import escape, message_text_to_plain
 from bot.errors import FormErrors, NotAllowed, UserFacingError
 from bot.export import export_files
 from bot.live_count import LiveCount
-from bot.models import ChannelResult, Letter, LetterStatus, NewLetter, ReviewPair, Signer
+from bot.models import (
+    ChannelResult,
+    Letter,
+    LetterStatus,
+    LetterSummary,
+    NewLetter,
+    ReviewPair,
+    Signer,
+)
 from bot.slack_ops import attached_text, publish_letter, refresh_posts, send_files, tell_privately
 from bot.storage import Store
 from bot.storage.schema import ADDRESSEE_MAX, TITLE_MAX
+from bot.timing import TimingError, format_offsets, parse_deadline, parse_offsets, plan
 
 # Far longer than any letter's text (the longest we have seen is about 17,000
 # characters), but room for one that carries a long list of signers; past this a paste
@@ -74,9 +84,13 @@ class Letters:
         client: AsyncWebClient,
         organizers: Organizers,
         zone: ZoneInfo,
+        reminders: tuple[timedelta, ...],
         live_count: LiveCount | None = None,
+        schedule_changed: Callable[[], None] = lambda: None,
     ) -> None:
         self._store = store
+        self._reminders = reminders
+        self._schedule_changed = schedule_changed
         self._live_count = live_count
         self._client = client
         self._organizers = organizers
@@ -91,6 +105,15 @@ class Letters:
                 "Only organizers can start a sign-on letter. If you should be one, ask whoever "
                 f"runs Undersigned to add your member ID (`{escape(user)}`) to `ORGANIZERS`."
             )
+
+    @property
+    def default_reminders(self) -> str:
+        """The REMINDERS setting, as the letter form shows it."""
+        return format_offsets(self._reminders)
+
+    @staticmethod
+    def reminders_of(letter: Letter) -> str:
+        return format_offsets(letter.reminders)
 
     def default_deadline(self, now: datetime) -> datetime:
         """A week from today at 5 p.m., where the coalition works."""
@@ -141,7 +164,9 @@ class Letters:
         self, new: NewLetter, *, draft_id: int | None, now: datetime, origin_channel: str | None
     ) -> Launch:
         """Store and post a checked letter, then tell its organizer how posting went."""
-        letter = await self._store.create_letter(new, now=now, draft_id=draft_id)
+        letter_plan = plan(new.deadline, new.reminders, zone=self._zone, now=now)
+        letter = await self._store.create_letter(new, plan=letter_plan, now=now, draft_id=draft_id)
+        self._schedule_changed()
         launched = await self._publish(letter)
         await tell_privately(
             self._client,
@@ -153,22 +178,31 @@ class Letters:
 
     # Managing letters
 
-    async def listing(self, user: str, *, include_closed: bool) -> list[tuple[Letter, int]]:
-        """The letters `user` may manage (all for organizers, else their own), with counts."""
+    async def listing(self, user: str, *, include_closed: bool) -> list[LetterSummary]:
+        """The letters `user` may manage (all for organizers, else their own), with counts
+        and any scheduled posts that haven't gone out."""
         letters = await self._store.letters()
         if not await self._organizers.includes(user):
             letters = [letter for letter in letters if user in (letter.created_by, *letter.leads)]
             if not letters:
                 raise NotAllowed("Only organizers and a letter's leads can list letters.")
         shown = letters if include_closed else [letter for letter in letters if letter.is_open]
-        counts = await self._store.signer_counts([letter.id for letter in shown])
-        return [(letter, counts[letter.id]) for letter in shown]
+        ids = [letter.id for letter in shown]
+        counts = await self._store.signer_counts(ids)
+        problems = await self._store.schedule.problems(ids)
+        return [
+            LetterSummary(letter, counts[letter.id], problems.get(letter.id, []))
+            for letter in shown
+        ]
 
-    async def close(self, ref: str, *, user: str, channel: str) -> Launch:
+    async def close(self, ref: str, *, user: str, channel: str, now: datetime) -> LetterSummary:
+        """Close sign-ons now; the final count and the leads' list follow as at a deadline."""
         letter = await self._managed(ref, user=user, channel=channel, status=LetterStatus.OPEN)
         if not letter.is_open:
             raise UserFacingError(f"Letter #{letter.id} is already closed.")
-        return await self._set_status(letter, LetterStatus.CLOSED)
+        letter = await self._store.close_now(letter.id, now=now)
+        self._schedule_changed()
+        return LetterSummary(letter, await self._store.signer_count(letter.id))
 
     async def reopen(self, ref: str, *, user: str, channel: str, now: datetime) -> Launch:
         letter = await self._managed(ref, user=user, channel=channel, status=LetterStatus.CLOSED)
@@ -177,9 +211,82 @@ class Letters:
         if letter.deadline <= now:
             raise UserFacingError(
                 f"Letter #{letter.id}'s deadline has passed, so reopening it would close it "
-                "again at once. Give it a later deadline first."
+                f"again at once. `/letter extend {letter.id} <when>` reopens it with a new "
+                "deadline."
             )
-        return await self._set_status(letter, LetterStatus.OPEN)
+        letter = await self._store.reschedule(
+            letter.id,
+            reminders=letter.reminders,
+            plan=plan(letter.deadline, letter.reminders, zone=self._zone, now=now),
+            now=now,
+            announce=False,
+        )
+        self._schedule_changed()
+        return await self._refreshed(letter)
+
+    async def extend(
+        self, text: str, *, user: str, channel: str, now: datetime
+    ) -> tuple[Letter, bool]:
+        """Move the deadline to the time in `text` ("[#letter] friday 5pm"); a closed
+        letter opens again. Returns the letter and whether it had been closed."""
+        ref, when = _split_ref(text)
+        letter = await self._managed(ref, user=user, channel=channel, status=None)
+        if not when:
+            raise UserFacingError(
+                f"Say when letter #{letter.id} should close, such as "
+                f"`/letter extend {letter.id} friday 5pm` or `2026-12-01 17:00`."
+            )
+        try:
+            deadline = parse_deadline(when, now=now, zone=self._zone)
+        except TimingError as problem:
+            raise UserFacingError(f"{escape(str(problem)).capitalize()}.") from None
+        reopened = not letter.is_open
+        letter = await self._store.reschedule(
+            letter.id,
+            reminders=letter.reminders,
+            plan=plan(deadline, letter.reminders, zone=self._zone, now=now),
+            now=now,
+            announce=True,
+        )
+        self._schedule_changed()
+        return letter, reopened
+
+    async def editable(self, ref: str, *, user: str, channel: str) -> Letter:
+        """The open letter `ref` names, for the edit form."""
+        letter = await self._managed(ref, user=user, channel=channel, status=LetterStatus.OPEN)
+        if not letter.is_open:
+            raise UserFacingError(
+                f"Letter #{letter.id} is closed. `/letter extend {letter.id} <when>` reopens it "
+                "with a new deadline."
+            )
+        return letter
+
+    async def edit(self, values: EditFormValues, *, user: str, now: datetime) -> Letter:
+        """Apply the edit form: a new deadline or reminders reschedule the letter (and a new
+        deadline is announced); leads and goal change in place. Raises FormErrors."""
+        letter = await self._store.letter(values.letter_id) if values.letter_id else None
+        if letter is None:
+            raise UserFacingError("That letter no longer exists.")
+        if not await self._organizers.may_manage(user, letter):
+            raise NotAllowed(f"Only organizers and the leads of letter #{letter.id} can edit it.")
+        if not letter.is_open:
+            raise UserFacingError(
+                f"Letter #{letter.id} closed while you were editing it. "
+                f"`/letter extend {letter.id} <when>` reopens it with a new deadline."
+            )
+        deadline, reminders, leads, goal = check_edit(values, letter=letter, now=now)
+        letter = await self._store.update_letter(letter.id, leads=leads, goal=goal)
+        if deadline != letter.deadline or reminders != letter.reminders:
+            letter = await self._store.reschedule(
+                letter.id,
+                reminders=reminders,
+                plan=plan(deadline, reminders, zone=self._zone, now=now),
+                now=now,
+                announce=deadline != letter.deadline,
+            )
+            self._schedule_changed()
+        await self._refreshed(letter)
+        return letter
 
     async def post_missing(self, ref: str, *, user: str, channel: str) -> Launch:
         """Post the letter in the channels where posting failed before."""
@@ -240,8 +347,8 @@ class Letters:
             )
             return Launch(await self._reloaded(letter), results)
 
-    async def _set_status(self, letter: Letter, status: LetterStatus) -> Launch:
-        letter = await self._store.set_status(letter.id, status)
+    async def _refreshed(self, letter: Letter) -> Launch:
+        """Bring every posted copy up to date with the letter as stored."""
         results = await refresh_posts(
             self._client, letter, count=await self._store.signer_count(letter.id), zone=self._zone
         )
@@ -289,6 +396,14 @@ class Letters:
         return await self._store.letter(letter.id) or letter
 
 
+def _split_ref(text: str) -> tuple[str, str]:
+    """'#3 friday 5pm' → ('#3', 'friday 5pm'); 'friday 5pm' → ('', 'friday 5pm')."""
+    first, _, rest = text.strip().partition(" ")
+    if _LETTER_REF.fullmatch(first):
+        return first, rest.strip()
+    return "", text.strip()
+
+
 def clean_body(text: str) -> str:
     """A letter's text as it will be stored and posted: same words, tidy edges."""
     return _CONTROL_CHARACTERS.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
@@ -329,15 +444,8 @@ def check_new_letter(
     leads = tuple(dict.fromkeys(values.leads))
     if not all(_USER_ID.fullmatch(user) for user in leads):
         errors[Field.LEADS] = "Choose leads from the list of people."
-    goal = None
-    if values.goal:
-        try:
-            goal = int(values.goal)
-        except ValueError:
-            errors[Field.GOAL] = "The goal is a whole number of signers, such as 100."
-        else:
-            if not 0 < goal <= GOAL_MAX:
-                errors[Field.GOAL] = f"The goal is a number from 1 to {GOAL_MAX:,}."
+    goal = _check_goal(values.goal, errors)
+    reminders = _check_reminders(values.reminders, errors)
     if errors:
         raise FormErrors(errors)
     assert deadline is not None
@@ -350,4 +458,49 @@ def check_new_letter(
         leads=leads,
         goal=goal,
         created_by=created_by,
+        reminders=reminders,
     )
+
+
+def check_edit(
+    values: EditFormValues, *, letter: Letter, now: datetime
+) -> tuple[datetime, tuple[timedelta, ...], tuple[str, ...], int | None]:
+    """The edit form's deadline, reminders, leads and goal, or FormErrors to show."""
+    errors: dict[str, str] = {}
+    deadline = letter.deadline
+    if values.deadline is None:
+        errors[Field.DEADLINE] = "Choose when sign-ons close."
+    elif values.deadline != int(letter.deadline.timestamp()):
+        deadline = datetime.fromtimestamp(values.deadline, UTC)
+        if deadline <= now:
+            errors[Field.DEADLINE] = "The deadline has to be in the future."
+    leads = tuple(dict.fromkeys(values.leads))
+    if not all(_USER_ID.fullmatch(user) for user in leads):
+        errors[Field.LEADS] = "Choose leads from the list of people."
+    goal = _check_goal(values.goal, errors)
+    reminders = _check_reminders(values.reminders, errors)
+    if errors:
+        raise FormErrors(errors)
+    return deadline, reminders, leads, goal
+
+
+def _check_goal(text: str | None, errors: dict[str, str]) -> int | None:
+    if not text:
+        return None
+    try:
+        goal = int(text)
+    except ValueError:
+        errors[Field.GOAL] = "The goal is a whole number of signers, such as 100."
+        return None
+    if not 0 < goal <= GOAL_MAX:
+        errors[Field.GOAL] = f"The goal is a number from 1 to {GOAL_MAX:,}."
+        return None
+    return goal
+
+
+def _check_reminders(text: str, errors: dict[str, str]) -> tuple[timedelta, ...]:
+    try:
+        return parse_offsets(text)
+    except TimingError as problem:
+        errors[Field.REMINDERS] = f"{str(problem).capitalize()}."
+        return ()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 
@@ -32,6 +32,7 @@ class NewLetter:
     leads: tuple[str, ...]
     goal: int | None
     created_by: str
+    reminders: tuple[timedelta, ...] = ()  # before the deadline, furthest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,7 @@ class Letter:
     created_at: datetime
     posts: tuple[Post, ...]
     leads: tuple[str, ...]
+    reminders: tuple[timedelta, ...] = ()
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -59,6 +61,11 @@ class Letter:
     @property
     def unposted_channels(self) -> tuple[str, ...]:
         return tuple(post.channel_id for post in self.posts if post.ts is None)
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        """Who gets the final list: the leads, or the creator when there are none."""
+        return self.leads or (self.created_by,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,3 +158,57 @@ class ReviewPair:
     letter_id: int
     first: Signer
     second: Signer
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What to schedule for one deadline: the reminders still ahead, then the close."""
+
+    deadline: datetime
+    reminders: tuple[tuple[timedelta, datetime], ...]  # (offset, when), soonest last
+
+
+class JobKind(StrEnum):
+    REMINDER = "reminder"
+    CLOSE = "close"
+    DEADLINE_MOVED = "deadline_moved"
+    TALLY = "tally"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One message a scheduled job sends: in a letter's thread in `target` (a channel),
+    or by DM to `target` (a person). Claimed by this process until it is marked."""
+
+    id: int
+    kind: JobKind
+    letter_id: int | None
+    target: str
+    offset: timedelta | None
+    due_at: datetime
+    attempts: int
+
+    @property
+    def to_person(self) -> bool:
+        return self.target.startswith(("U", "W"))
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryProblem:
+    """A scheduled post that has not gone out: still retrying, or given up."""
+
+    letter_id: int
+    kind: JobKind
+    target: str
+    error: str
+    attempts: int
+    gave_up: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LetterSummary:
+    """A letter as `/letter list` shows it: its count, and posts that haven't gone out."""
+
+    letter: Letter
+    count: int
+    problems: list[DeliveryProblem] = field(default_factory=list)

@@ -13,7 +13,9 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import build_app
+from bot.app import build_app, build_client
+from bot.dispatch import Dispatcher
+from bot.scheduler import Scheduler
 from bot.settings import ConfigurationError, Settings
 from bot.storage import Store
 
@@ -30,16 +32,35 @@ async def serve(settings: Settings) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     async with Store(settings.database_url) as store:
-        app = build_app(settings, store)
+        scheduler = build_scheduler(settings, store)
+        app = build_app(settings, store, schedule_changed=scheduler.poke)
         app_token = settings.slack_app_token
         await verify_credentials(
             app.client, app_token=app_token.get_secret_value() if app_token else None
         )
-        if settings.slack_app_token is not None:
-            await serve_socket_mode(app, settings.slack_app_token.get_secret_value(), until=stop)
-        else:
-            await serve_http(app, store, port=settings.port, until=stop)
+        await scheduler.start()
+        try:
+            if settings.slack_app_token is not None:
+                await serve_socket_mode(
+                    app, settings.slack_app_token.get_secret_value(), until=stop
+                )
+            else:
+                await serve_http(app, store, port=settings.port, until=stop)
+        finally:
+            await scheduler.stop()
     logger.info("Stopped")
+
+
+def build_scheduler(settings: Settings, store: Store) -> Scheduler:
+    """Reminders, closes and tallies. Their client has no retry handlers of its own:
+    the dispatcher retries from the database, so a long rate limit holds nothing up."""
+    dispatcher = Dispatcher(
+        store=store,
+        client=build_client(settings, retries=False),
+        zone=settings.timezone,
+        tally_time=settings.tally_time,
+    )
+    return Scheduler(dispatcher, zone=settings.timezone, tally_time=settings.tally_time)
 
 
 # Errors that mean the token itself is wrong, as opposed to Slack having a bad moment.

@@ -6,11 +6,14 @@ Nothing else in the project reads `os.environ`. Configuration mistakes surface a
 
 from __future__ import annotations
 
+from datetime import time, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.timing import DEFAULT_REMINDERS, TimingError, parse_clock, parse_offsets
 
 SLACK_APPS_PAGE = "https://api.slack.com/apps"
 
@@ -73,6 +76,8 @@ class Settings(BaseSettings):
     organizers: Annotated[frozenset[str], NoDecode] = frozenset()
     organizer_group: str | None = None
     timezone: Annotated[ZoneInfo, NoDecode] = ZoneInfo("America/New_York")
+    tally_time: Annotated[time, NoDecode] = time(9, 0)
+    reminders: Annotated[tuple[timedelta, ...], NoDecode] = parse_offsets(DEFAULT_REMINDERS)
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -145,6 +150,26 @@ class Settings(BaseSettings):
                 raise ValueError(
                     f"unknown time zone {value!r}; use a name such as America/New_York"
                 ) from None
+        return value
+
+    @field_validator("tally_time", mode="before")
+    @classmethod
+    def _clock(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return parse_clock(value)
+            except TimingError as problem:
+                raise ValueError(str(problem)) from None
+        return value
+
+    @field_validator("reminders", mode="before")
+    @classmethod
+    def _offsets(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return parse_offsets(value)
+            except TimingError as problem:
+                raise ValueError(f"{problem} (for example {DEFAULT_REMINDERS})") from None
         return value
 
     @property

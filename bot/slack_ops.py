@@ -56,11 +56,10 @@ async def refresh_posts(
     client: AsyncWebClient, letter: Letter, *, count: int, zone: ZoneInfo
 ) -> list[ChannelResult]:
     """Rewrite every posted copy's head message, e.g. after the letter closed."""
-    head = build_letter_messages(letter=letter, count=count, zone=zone)[0]
 
     async def update_in(channel: str, ts: str) -> ChannelResult:
         try:
-            await client.chat_update(channel=channel, ts=ts, **head)
+            await update_head(client, letter, channel=channel, ts=ts, count=count, zone=zone)
         except SlackApiError as error:
             logger.exception("Updating letter %s in %s failed", letter.id, channel)
             return ChannelResult(channel, str(error.response.get("error", "unknown_error")))
@@ -71,6 +70,32 @@ async def refresh_posts(
             *(update_in(post.channel_id, post.ts) for post in letter.posts if post.ts is not None)
         )
     )
+
+
+async def update_head(
+    client: AsyncWebClient, letter: Letter, *, channel: str, ts: str, count: int, zone: ZoneInfo
+) -> None:
+    """Rewrite one posted copy's head message: count line, deadline, Sign on button."""
+    head = build_letter_messages(letter=letter, count=count, zone=zone)[0]
+    await client.chat_update(channel=channel, ts=ts, **head)
+
+
+async def reply_in_thread(
+    client: AsyncWebClient,
+    *,
+    channel: str,
+    thread_ts: str,
+    message: dict[str, Any],
+    broadcast: bool = False,
+) -> None:
+    """Post under a letter; `broadcast` also shows the reply in the channel itself."""
+    await client.chat_postMessage(
+        channel=channel, thread_ts=thread_ts, reply_broadcast=broadcast, **message
+    )
+
+
+async def send_dm(client: AsyncWebClient, *, user: str, message: dict[str, Any]) -> None:
+    await client.chat_postMessage(channel=user, **message)
 
 
 async def send_files(

@@ -10,8 +10,15 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.letter_form import build_letter_form
-from bot.blocks.replies import launch_report, letter_help, letter_list, status_report
+from bot.blocks.letter_form import build_edit_form, build_letter_form
+from bot.blocks.replies import (
+    closed_report,
+    extended_report,
+    launch_report,
+    letter_help,
+    letter_list,
+    status_report,
+)
 from bot.blocks.review import review_message
 from bot.blocks.signon_form import build_signon_form
 from bot.blocks.signon_replies import SIGNON_HELP, recorded_text, status_text, withdrawn_text
@@ -70,6 +77,7 @@ async def new(
         origin_channel=command.get("channel_id"),
         draft=None,
         initial_deadline=letters.default_deadline(datetime.now(UTC)),
+        initial_reminders=letters.default_reminders,
     )
     await client.views_open(trigger_id=command["trigger_id"], view=form)
 
@@ -90,8 +98,10 @@ async def list_letters(
 async def close(
     *, command: dict[str, Any], rest: str, respond: AsyncRespond, letters: Letters, **_: Any
 ) -> None:
-    done = await letters.close(rest, user=command["user_id"], channel=command["channel_id"])
-    await respond(status_report(done.letter, done.results))
+    closed = await letters.close(
+        rest, user=command["user_id"], channel=command["channel_id"], now=datetime.now(UTC)
+    )
+    await respond(closed_report(closed.letter, closed.count))
 
 
 async def reopen(
@@ -101,6 +111,29 @@ async def reopen(
         rest, user=command["user_id"], channel=command["channel_id"], now=datetime.now(UTC)
     )
     await respond(status_report(done.letter, done.results))
+
+
+async def extend(
+    *,
+    command: dict[str, Any],
+    rest: str,
+    respond: AsyncRespond,
+    letters: Letters,
+    settings: Settings,
+    **_: Any,
+) -> None:
+    letter, reopened = await letters.extend(
+        rest, user=command["user_id"], channel=command["channel_id"], now=datetime.now(UTC)
+    )
+    await respond(extended_report(letter, reopened=reopened, zone=settings.timezone))
+
+
+async def edit(
+    *, command: dict[str, Any], rest: str, client: AsyncWebClient, letters: Letters, **_: Any
+) -> None:
+    letter = await letters.editable(rest, user=command["user_id"], channel=command["channel_id"])
+    form = build_edit_form(letter=letter, initial_reminders=letters.reminders_of(letter))
+    await client.views_open(trigger_id=command["trigger_id"], view=form)
 
 
 async def post(
@@ -133,6 +166,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "list": list_letters,
     "close": close,
     "reopen": reopen,
+    "extend": extend,
+    "edit": edit,
     "post": post,
     "review": review,
     "export": export,

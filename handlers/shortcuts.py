@@ -46,6 +46,9 @@ async def start_drive(
         view = problem_view(str(problem))
     else:
         view = build_letter_form(
-            origin_channel=channel, draft=draft, initial_deadline=letters.default_deadline(now)
+            origin_channel=channel,
+            draft=draft,
+            initial_deadline=letters.default_deadline(now),
+            initial_reminders=letters.default_reminders,
         )
     await client.views_update(view_id=opened["view"]["id"], view=view)

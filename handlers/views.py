@@ -1,4 +1,4 @@
-"""Modal submissions: the new-letter form."""
+"""Modal submissions: the new-letter form, the edit form and the sign-on form."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.blocks.letter_form import CALLBACK_ID, read_letter_form
-from bot.blocks.replies import problem_view
+from bot.blocks.letter_form import CALLBACK_ID, EDIT_CALLBACK_ID, read_edit_form, read_letter_form
+from bot.blocks.replies import edited_report, problem_view
 from bot.blocks.signon_form import CALLBACK_ID as SIGNON_CALLBACK_ID
 from bot.blocks.signon_form import LETTER, confirmation_view, read_signon_form
 from bot.blocks.signon_replies import recorded_text
@@ -21,6 +21,7 @@ from bot.signons import SignOns
 def register(app: AsyncApp) -> None:
     app.view_submission(CALLBACK_ID)(letter_form_submitted)
     app.view_submission(SIGNON_CALLBACK_ID)(signon_form_submitted)
+    app.view_submission(EDIT_CALLBACK_ID)(edit_form_submitted)
 
 
 async def letter_form_submitted(
@@ -65,3 +66,23 @@ async def signon_form_submitted(
         return
     text = recorded_text(signed.recorded, letter=letter, count=signed.count, zone=settings.timezone)
     await ack(response_action="update", view=confirmation_view(text))
+
+
+async def edit_form_submitted(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], letters: Letters, settings: Settings
+) -> None:
+    """Save the changes, then show what the letter's schedule is now."""
+    try:
+        letter = await letters.edit(
+            read_edit_form(view), user=body["user"]["id"], now=datetime.now(UTC)
+        )
+    except FormErrors as problems:
+        await ack(response_action="errors", errors=problems.errors)
+        return
+    except UserFacingError as problem:
+        await ack(response_action="update", view=problem_view(str(problem), title="Edit letter"))
+        return
+    await ack(
+        response_action="update",
+        view=problem_view(edited_report(letter, zone=settings.timezone), title="Edit letter"),
+    )

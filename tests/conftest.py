@@ -11,7 +11,8 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from bot.app import build_app
-from bot.server import EVENTS_PATH, build_web_app
+from bot.scheduler import Scheduler
+from bot.server import EVENTS_PATH, build_scheduler, build_web_app
 from bot.settings import Settings
 from bot.storage import Store
 from tests.fake_slack import TOKEN, FakeSlack
@@ -56,8 +57,20 @@ async def store(settings: Settings) -> AsyncIterator[Store]:
 
 
 @pytest.fixture
-async def server(settings: Settings, store: Store) -> AsyncIterator[TestServer]:
-    server = TestServer(build_web_app(build_app(settings, store), store), host="127.0.0.1")
+async def scheduler(settings: Settings, store: Store) -> AsyncIterator[Scheduler]:
+    """The scheduled posts running on the real clock, as in the bot."""
+    scheduler = build_scheduler(settings, store)
+    await scheduler.start()
+    yield scheduler
+    await scheduler.stop()
+
+
+@pytest.fixture
+async def server(
+    settings: Settings, store: Store, scheduler: Scheduler
+) -> AsyncIterator[TestServer]:
+    app = build_app(settings, store, schedule_changed=scheduler.poke)
+    server = TestServer(build_web_app(app, store), host="127.0.0.1")
     await server.start_server()
     yield server
     await server.close()

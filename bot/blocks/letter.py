@@ -72,7 +72,7 @@ def build_letter_messages(*, letter: Letter, count: int, zone: ZoneInfo) -> list
     ]
     bottom = [
         {"type": "divider"},
-        *([_sign_on_actions(letter)] if letter.is_open else []),
+        *([sign_on_actions(letter)] if letter.is_open else []),
         count_block(letter=letter, count=count),
     ]
     sections: list[dict[str, Any]] = [
@@ -118,7 +118,7 @@ def _deadline_line(letter: Letter, zone: ZoneInfo) -> str:
     return f"*Sign by* {slack_date(letter.deadline, zone=zone)}  ·  letter #{letter.id}"
 
 
-def _sign_on_actions(letter: Letter) -> dict[str, Any]:
+def sign_on_actions(letter: Letter) -> dict[str, Any]:
     return {
         "type": "actions",
         "elements": [

@@ -13,12 +13,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from bot.blocks.text import escape, mrkdwn, plain, truncate
+from bot.blocks.text import MODAL_TITLE_MAX, escape, mrkdwn, plain, truncate
+from bot.models import Letter
 from bot.storage.schema import ADDRESSEE_MAX, TITLE_MAX
 
 CALLBACK_ID = "letter_form"
+EDIT_CALLBACK_ID = "letter_edit"
 BODY_INPUT_MAX = 3000
 CHANNELS_MAX = 20
+REMINDERS_INPUT_MAX = 100
 
 
 class Field(StrEnum):
@@ -29,6 +32,7 @@ class Field(StrEnum):
     CHANNELS = "channels"
     LEADS = "leads"
     GOAL = "goal"
+    REMINDERS = "reminders"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +57,26 @@ class LetterFormValues:
     goal: str | None
     origin_channel: str | None
     draft_id: int | None
+    reminders: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EditFormValues:
+    """What the organizer changed in the edit form, as Slack sent it."""
+
+    letter_id: int | None
+    deadline: int | None
+    reminders: str
+    leads: tuple[str, ...]
+    goal: str | None
 
 
 def build_letter_form(
-    *, origin_channel: str | None, draft: DraftPreview | None, initial_deadline: datetime
+    *,
+    origin_channel: str | None,
+    draft: DraftPreview | None,
+    initial_deadline: datetime,
+    initial_reminders: str,
 ) -> dict[str, Any]:
     metadata = {"origin": origin_channel, "draft": draft.id if draft else None}
     channels: dict[str, Any] = {
@@ -84,17 +104,8 @@ def build_letter_form(
                 placeholder="The Honorable …, Secretary of Homeland Security",
             ),
             _body_preview(draft) if draft else _body_input(),
-            {
-                "type": "input",
-                "block_id": Field.DEADLINE,
-                "label": plain("Deadline"),
-                "hint": plain("Sign-ons close at this time, shown in your own timezone."),
-                "element": {
-                    "type": "datetimepicker",
-                    "action_id": Field.DEADLINE,
-                    "initial_date_time": int(initial_deadline.timestamp()),
-                },
-            },
+            _deadline_input(initial_deadline),
+            _reminders_input(initial_reminders),
             {
                 "type": "input",
                 "block_id": Field.CHANNELS,
@@ -102,33 +113,46 @@ def build_letter_form(
                 "hint": plain("I join public channels myself; invite me to private ones first."),
                 "element": channels,
             },
-            {
-                "type": "input",
-                "block_id": Field.LEADS,
-                "optional": True,
-                "label": plain("Leads"),
-                "hint": plain("Leads can manage this letter and get its tally and final list."),
-                "element": {
-                    "type": "multi_users_select",
-                    "action_id": Field.LEADS,
-                    "placeholder": plain("Choose people"),
-                },
-            },
-            {
-                "type": "input",
-                "block_id": Field.GOAL,
-                "optional": True,
-                "label": plain("Goal (number of signers)"),
-                "element": {
-                    "type": "number_input",
-                    "action_id": Field.GOAL,
-                    "is_decimal_allowed": False,
-                    "min_value": "1",
-                    "max_value": "100000",
-                },
-            },
+            _leads_input(()),
+            _goal_input(None),
         ],
     }
+
+
+def build_edit_form(*, letter: Letter, initial_reminders: str) -> dict[str, Any]:
+    """The letter's schedule, leads and goal, to change while it is open."""
+    return {
+        "type": "modal",
+        "callback_id": EDIT_CALLBACK_ID,
+        "private_metadata": json.dumps({"letter": letter.id}),
+        "title": plain(f"Edit letter #{letter.id}"[:MODAL_TITLE_MAX]),
+        "submit": plain("Save"),
+        "close": plain("Cancel"),
+        "blocks": [
+            {
+                "type": "section",
+                "text": mrkdwn(f"*{escape(truncate(letter.title, 150))}*"),
+            },
+            _deadline_input(letter.deadline),
+            _reminders_input(initial_reminders),
+            _leads_input(letter.leads),
+            _goal_input(letter.goal),
+        ],
+    }
+
+
+def read_edit_form(view: dict[str, Any]) -> EditFormValues:
+    values = view["state"]["values"]
+    metadata = json.loads(view.get("private_metadata") or "{}")
+    deadline = _answer(values, Field.DEADLINE).get("selected_date_time")
+    letter_id = metadata.get("letter")
+    return EditFormValues(
+        letter_id=letter_id if isinstance(letter_id, int) else None,
+        deadline=int(deadline) if deadline is not None else None,
+        reminders=_answer(values, Field.REMINDERS).get("value") or "",
+        leads=tuple(_answer(values, Field.LEADS).get("selected_users") or ()),
+        goal=_answer(values, Field.GOAL).get("value"),
+    )
 
 
 def reading_view() -> dict[str, Any]:
@@ -151,6 +175,7 @@ def read_letter_form(view: dict[str, Any]) -> LetterFormValues:
     metadata = json.loads(view.get("private_metadata") or "{}")
     deadline = answer(Field.DEADLINE).get("selected_date_time")
     return LetterFormValues(
+        reminders=answer(Field.REMINDERS).get("value") or "",
         title=answer(Field.TITLE).get("value") or "",
         addressee=answer(Field.ADDRESSEE).get("value") or "",
         body=answer(Field.BODY).get("value") if Field.BODY in values else None,
@@ -161,6 +186,87 @@ def read_letter_form(view: dict[str, Any]) -> LetterFormValues:
         origin_channel=metadata.get("origin"),
         draft_id=metadata.get("draft"),
     )
+
+
+def _answer(values: dict[str, Any], field: Field) -> dict[str, Any]:
+    answer: dict[str, Any] = values.get(field, {}).get(field, {})
+    return answer
+
+
+def _deadline_input(initial: datetime) -> dict[str, Any]:
+    return {
+        "type": "input",
+        "block_id": Field.DEADLINE,
+        "label": plain("Deadline"),
+        "hint": plain("Sign-ons close at this time, shown in your own timezone."),
+        "element": {
+            "type": "datetimepicker",
+            "action_id": Field.DEADLINE,
+            "initial_date_time": int(initial.timestamp()),
+        },
+    }
+
+
+def _reminders_input(initial: str) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": Field.REMINDERS,
+        "max_length": REMINDERS_INPUT_MAX,
+        "placeholder": plain("7d,3d,1d,3h"),
+    }
+    if initial:
+        element["initial_value"] = initial
+    return {
+        "type": "input",
+        "block_id": Field.REMINDERS,
+        "optional": True,
+        "label": plain("Reminders before the deadline"),
+        "hint": plain(
+            "Durations in d, h or m, separated by commas: 7d,3d,1d,3h posts a reminder in the "
+            "letter's thread a week, three days, a day and three hours before. Leave it empty "
+            "for none."
+        ),
+        "element": element,
+    }
+
+
+def _leads_input(initial: tuple[str, ...]) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "multi_users_select",
+        "action_id": Field.LEADS,
+        "placeholder": plain("Choose people"),
+    }
+    if initial:
+        element["initial_users"] = list(initial)
+    return {
+        "type": "input",
+        "block_id": Field.LEADS,
+        "optional": True,
+        "label": plain("Leads"),
+        "hint": plain(
+            "Leads can manage this letter, get a daily tally by DM and the final list at the close."
+        ),
+        "element": element,
+    }
+
+
+def _goal_input(initial: int | None) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "number_input",
+        "action_id": Field.GOAL,
+        "is_decimal_allowed": False,
+        "min_value": "1",
+        "max_value": "100000",
+    }
+    if initial is not None:
+        element["initial_value"] = str(initial)
+    return {
+        "type": "input",
+        "block_id": Field.GOAL,
+        "optional": True,
+        "label": plain("Goal (number of signers)"),
+        "element": element,
+    }
 
 
 def _text_input(field: Field, label: str, max_length: int, *, placeholder: str) -> dict[str, Any]:

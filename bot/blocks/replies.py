@@ -6,15 +6,20 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.blocks.text import MESSAGE_BLOCKS_MAX, escape, mrkdwn, plain, slack_date
+from bot.blocks.text import MESSAGE_BLOCKS_MAX, escape, mrkdwn, plain, slack_date, truncate
 from bot.export import headline
-from bot.models import ChannelResult, Letter, Signer
+from bot.models import ChannelResult, DeliveryProblem, JobKind, Letter, LetterSummary, Signer
+from bot.timing import format_offsets
 
 LETTER_HELP = """*Running a sign-on letter with Undersigned*
 `/letter new` · write a letter and post it in coalition channels
 `/letter list` · open letters; `/letter list all` includes closed ones
-`/letter close [#letter]` · stop taking sign-ons
+`/letter close [#letter]` · stop taking sign-ons now; the final count goes to its channels \
+and the list to its leads
 `/letter reopen [#letter]` · take sign-ons again
+`/letter extend [#letter] <when>` · move the deadline, such as `friday 5pm` or \
+`2026-12-01 17:00`; reopens a closed letter
+`/letter edit [#letter]` · change the deadline, reminders, leads or goal
 `/letter post [#letter]` · post in channels where posting failed, such as a private channel \
 I was invited to afterwards
 `/letter review [#letter]` · decide on possible duplicates: merge them, or keep both
@@ -62,20 +67,50 @@ def status_report(letter: Letter, results: list[ChannelResult]) -> str:
     return "\n".join(lines)
 
 
-def letter_list(letters: list[tuple[Letter, int]], *, zone: ZoneInfo) -> dict[str, Any]:
+def closed_report(letter: Letter, count: int) -> str:
+    return (
+        f"Letter #{letter.id} *{escape(letter.title)}* is closed to sign-ons, with *{count}* "
+        "signed. I'm posting the final count in its channels and sending the list to "
+        f"{_recipients(letter)}."
+    )
+
+
+def extended_report(letter: Letter, *, reopened: bool, zone: ZoneInfo) -> str:
+    state = "is open for sign-ons again and now closes" if reopened else "now closes"
+    return (
+        f"Letter #{letter.id} *{escape(letter.title)}* {state} "
+        f"{slack_date(letter.deadline, zone=zone)}. {reminders_line(letter)} "
+        "I'm announcing the new deadline in its channels."
+    )
+
+
+def edited_report(letter: Letter, *, zone: ZoneInfo) -> str:
+    return (
+        f"Saved letter #{letter.id} *{escape(letter.title)}*: sign-ons close "
+        f"{slack_date(letter.deadline, zone=zone)}. {reminders_line(letter)}"
+    )
+
+
+def reminders_line(letter: Letter) -> str:
+    if not letter.reminders:
+        return "No reminders."
+    return f"Reminders: `{format_offsets(letter.reminders)}` before the deadline."
+
+
+def letter_list(summaries: Sequence[LetterSummary], *, zone: ZoneInfo) -> dict[str, Any]:
     """An ephemeral message listing letters with their counts, one block each."""
-    if not letters:
+    if not summaries:
         return {"text": "There are no letters to show. `/letter new` starts one."}
-    shown = letters[: MESSAGE_BLOCKS_MAX - 1]
+    shown = summaries[: MESSAGE_BLOCKS_MAX - 1]
     blocks: list[dict[str, Any]] = [
-        {"type": "section", "text": mrkdwn(_list_entry(letter, count, zone))}
-        for letter, count in shown
+        {"type": "section", "text": mrkdwn(truncate(_list_entry(summary, zone), 3000))}
+        for summary in shown
     ]
-    if len(letters) > len(shown):
+    if len(summaries) > len(shown):
         blocks.append(
-            {"type": "context", "elements": [plain(f"…and {len(letters) - len(shown)} more.")]}
+            {"type": "context", "elements": [plain(f"…and {len(summaries) - len(shown)} more.")]}
         )
-    return {"text": f"{len(letters)} letters", "blocks": blocks}
+    return {"text": f"{len(summaries)} letters", "blocks": blocks}
 
 
 def export_message(letter: Letter, signers: Sequence[Signer]) -> str:
@@ -86,17 +121,18 @@ def export_message(letter: Letter, signers: Sequence[Signer]) -> str:
     )
 
 
-def problem_view(message: str) -> dict[str, Any]:
-    """A modal that replaces the form when it cannot be submitted at all."""
+def problem_view(message: str, *, title: str = "New sign-on letter") -> dict[str, Any]:
+    """A modal that replaces a form: what became of it, or why it can't be submitted."""
     return {
         "type": "modal",
-        "title": plain("New sign-on letter"),
+        "title": plain(title),
         "close": plain("OK"),
         "blocks": [{"type": "section", "text": mrkdwn(message)}],
     }
 
 
-def _list_entry(letter: Letter, count: int, zone: ZoneInfo) -> str:
+def _list_entry(summary: LetterSummary, zone: ZoneInfo) -> str:
+    letter, count = summary.letter, summary.count
     state = "" if letter.is_open else " · _closed_"
     lines = [
         f"*#{letter.id} · {escape(letter.title)}*{state}",
@@ -109,7 +145,39 @@ def _list_entry(letter: Letter, count: int, zone: ZoneInfo) -> str:
             f":warning: Not posted in {channel_list(letter.unposted_channels)}: "
             f"`/letter post {letter.id}` tries again."
         )
+    lines += [_problem_line(problem) for problem in summary.problems]
     return "\n".join(lines)
+
+
+_POSTS = {
+    JobKind.REMINDER: "A reminder",
+    JobKind.CLOSE: "The closing post",
+    JobKind.DEADLINE_MOVED: "The new-deadline announcement",
+    JobKind.TALLY: "The daily tally",
+}
+
+
+def _problem_line(problem: DeliveryProblem) -> str:
+    what = _POSTS[problem.kind]
+    if problem.kind is JobKind.CLOSE and problem.target.startswith(("U", "W")):
+        what = "The final list"
+    where = (
+        f"<@{problem.target}>"
+        if problem.target.startswith(("U", "W"))
+        else (f"<#{problem.target}>")
+    )
+    if problem.gave_up:
+        return f":warning: {what} for {where} couldn't be sent (Slack said `{problem.error}`)."
+    return (
+        f":hourglass: {what} for {where} hasn't gone out yet: {problem.attempts} tries so far "
+        f"(Slack said `{problem.error}`); still trying."
+    )
+
+
+def _recipients(letter: Letter) -> str:
+    if letter.leads:
+        return "its leads"
+    return "you" if letter.created_by else "its creator"
 
 
 def _why(error: str | None, letter: Letter) -> str:

@@ -22,6 +22,8 @@ metadata = sa.MetaData(
 
 TITLE_MAX = 150
 ADDRESSEE_MAX = 300
+# 7 days, 3 days, 1 day and 3 hours, in seconds: the schedule letters had before it was set.
+DEFAULT_REMINDERS = "604800,259200,86400,10800"
 
 letters = sa.Table(
     "letters",
@@ -35,6 +37,11 @@ letters = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("created_by", sa.String(32), nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # Reminder offsets before the deadline, in seconds, comma-separated, furthest first.
+    sa.Column("reminders", sa.String(200), nullable=False, server_default=DEFAULT_REMINDERS),
+    # Bumped whenever the deadline or reminders change; scheduled posts carry the
+    # version they were planned for, so a post planned for an old deadline never goes out.
+    sa.Column("schedule_version", sa.Integer, nullable=False, server_default="0"),
     sa.CheckConstraint("status IN ('open', 'closed')", name="status_known"),
     sa.CheckConstraint("goal IS NULL OR goal > 0", name="goal_positive"),
     sa.CheckConstraint("length(trim(title)) > 0", name="title_present"),
@@ -169,5 +176,72 @@ duplicate_reviews = sa.Table(
     sa.CheckConstraint("first_id < second_id", name="ordered_pair"),
     sa.CheckConstraint("status IN ('pending', 'merged', 'kept')", name="status_known"),
     sa.UniqueConstraint("first_id", "second_id"),
+    sqlite_autoincrement=True,
+)
+
+JOB_KINDS = ("reminder", "close", "deadline_moved", "tally")
+JOB_STATES = ("pending", "done", "skipped", "cancelled")
+DELIVERY_STATES = ("pending", "sending", "sent", "skipped", "failed")
+
+# Everything the bot posts on its own at a set time: the database is the schedule.
+# A due job becomes deliveries (one per channel or person) in the transaction that
+# marks it done, so however many processes look, each job is carried out once.
+scheduled_jobs = sa.Table(
+    "scheduled_jobs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column(
+        "letter_id", sa.Integer, sa.ForeignKey("letters.id", ondelete="CASCADE"), nullable=True
+    ),
+    sa.Column("version", sa.Integer, nullable=True),
+    sa.Column("offset_seconds", sa.Integer, nullable=True),
+    sa.Column("due_at", UTCDateTime, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    # What makes a job itself: planning it twice (two processes, a restart) finds it there.
+    sa.Column("key", sa.String(200), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("finished_at", UTCDateTime, nullable=True),
+    sa.CheckConstraint(
+        "kind IN ('reminder', 'close', 'deadline_moved', 'tally')", name="kind_known"
+    ),
+    sa.CheckConstraint("state IN ('pending', 'done', 'skipped', 'cancelled')", name="state_known"),
+    sa.UniqueConstraint("key"),
+    sa.Index("ix_scheduled_jobs_state_due_at", "state", "due_at"),
+    sqlite_autoincrement=True,
+)
+
+# One message a job sends: a thread reply in one channel, or a DM to one person.
+# Claimed before it is sent and marked sent after, so it goes out once.
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "job_id",
+        sa.Integer,
+        sa.ForeignKey("scheduled_jobs.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column(
+        "letter_id", sa.Integer, sa.ForeignKey("letters.id", ondelete="CASCADE"), nullable=True
+    ),
+    sa.Column("target", sa.String(32), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", UTCDateTime, nullable=False),
+    sa.Column("claimed_by", sa.String(64), nullable=True),
+    sa.Column("claimed_until", UTCDateTime, nullable=True),
+    sa.Column("last_error", sa.String(200), nullable=True),
+    sa.Column("sent_at", UTCDateTime, nullable=True),
+    # For tallies: the counts this one reported, which the next one compares against.
+    sa.Column("snapshot", sa.Text, nullable=True),
+    sa.CheckConstraint(
+        "state IN ('pending', 'sending', 'sent', 'skipped', 'failed')", name="state_known"
+    ),
+    sa.CheckConstraint("(state = 'sending') = (claimed_until IS NOT NULL)", name="claim_held"),
+    sa.UniqueConstraint("job_id", "target"),
+    sa.Index("ix_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
+    sa.Index("ix_deliveries_target_state", "target", "state"),
     sqlite_autoincrement=True,
 )

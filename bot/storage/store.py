@@ -30,12 +30,20 @@ from bot.models import (
     LetterStatus,
     NewLetter,
     Outcome,
+    Plan,
     Post,
     Recorded,
     ReviewPair,
     Signer,
     SignerKind,
     Submission,
+)
+from bot.storage.schedule import (
+    Schedule,
+    cancel_plan,
+    close_at_once,
+    plan_announcement,
+    plan_letter,
 )
 from bot.storage.schema import (
     duplicate_reviews,
@@ -95,6 +103,7 @@ class Store:
         # them collide in SQLite's busy handler (which sleeps in growing steps), keeps
         # sign-on latency flat under a burst.
         self._write_turn = asyncio.Lock() if url.startswith("sqlite") else None
+        self.schedule = Schedule(writing=self._transaction, reading=self._reading)
 
     async def __aenter__(self) -> Self:
         self._engine = _create_engine(self._url)
@@ -159,9 +168,9 @@ class Store:
     # Letters
 
     async def create_letter(
-        self, new: NewLetter, *, now: datetime, draft_id: int | None = None
+        self, new: NewLetter, *, plan: Plan, now: datetime, draft_id: int | None = None
     ) -> Letter:
-        """Store a letter with its channels and leads; consume the draft it came from."""
+        """Store a letter with its channels, leads and schedule; consume its draft."""
         async with self._transaction() as conn:
             letter_id = (
                 await conn.execute(
@@ -175,6 +184,8 @@ class Store:
                         status=LetterStatus.OPEN.value,
                         created_by=new.created_by,
                         created_at=now,
+                        reminders=_offsets_column(new.reminders),
+                        schedule_version=0,
                     )
                     .returning(letters.c.id)
                 )
@@ -193,6 +204,7 @@ class Store:
                 )
             if draft_id is not None:
                 await conn.execute(letter_drafts.delete().where(letter_drafts.c.id == draft_id))
+            await plan_letter(conn, letter_id, version=0, plan=plan, now=now)
             return (await conn.run_sync(_load_letters, letters.c.id == letter_id))[0]
 
     async def letter(self, letter_id: int) -> Letter | None:
@@ -227,11 +239,65 @@ class Store:
                 .values(ts=ts)
             )
 
-    async def set_status(self, letter_id: int, status: LetterStatus) -> Letter:
+    async def reschedule(
+        self,
+        letter_id: int,
+        *,
+        reminders: tuple[timedelta, ...],
+        plan: Plan,
+        now: datetime,
+        announce: bool,
+    ) -> Letter:
+        """Give the letter a new deadline or reminders, open for sign-ons.
+
+        What was planned for the old deadline is dropped and the new plan takes its
+        place, in one transaction; with `announce`, its channels hear of the move.
+        """
         async with self._transaction() as conn:
-            await conn.execute(
-                letters.update().where(letters.c.id == letter_id).values(status=status.value)
-            )
+            version = (
+                await conn.execute(
+                    letters.update()
+                    .where(letters.c.id == letter_id)
+                    .values(
+                        deadline=plan.deadline,
+                        reminders=_offsets_column(reminders),
+                        status=LetterStatus.OPEN.value,
+                        schedule_version=letters.c.schedule_version + 1,
+                    )
+                    .returning(letters.c.schedule_version)
+                )
+            ).scalar_one()
+            await cancel_plan(conn, letter_id, now=now)
+            await plan_letter(conn, letter_id, version=version, plan=plan, now=now)
+            if announce:
+                await plan_announcement(conn, letter_id, version=version, now=now)
+            return (await conn.run_sync(_load_letters, letters.c.id == letter_id))[0]
+
+    async def close_now(self, letter_id: int, *, now: datetime) -> Letter:
+        """Close the letter to sign-ons at once; its closing posts follow as scheduled."""
+        async with self._transaction() as conn:
+            version = (
+                await conn.execute(
+                    letters.update()
+                    .where(letters.c.id == letter_id)
+                    .values(status=LetterStatus.CLOSED.value)
+                    .returning(letters.c.schedule_version)
+                )
+            ).scalar_one()
+            await close_at_once(conn, letter_id, version=version, now=now)
+            return (await conn.run_sync(_load_letters, letters.c.id == letter_id))[0]
+
+    async def update_letter(
+        self, letter_id: int, *, leads: tuple[str, ...], goal: int | None
+    ) -> Letter:
+        async with self._transaction() as conn:
+            await conn.execute(letters.update().where(letters.c.id == letter_id).values(goal=goal))
+            await conn.execute(letter_leads.delete().where(letter_leads.c.letter_id == letter_id))
+            if leads:
+                await conn.execute(
+                    letter_leads.insert(),
+                    [{"letter_id": letter_id, "user_id": user} for user in leads],
+                )
             return (await conn.run_sync(_load_letters, letters.c.id == letter_id))[0]
 
     # Drafts
@@ -295,6 +361,21 @@ class Store:
                 sa.select(signers.c.letter_id, sa.func.count())
                 .where(signers.c.letter_id.in_(letter_ids), signers.c.status == "active")
                 .group_by(signers.c.letter_id)
+            )
+            counts = dict.fromkeys(letter_ids, 0)
+            counts.update({letter_id: count for letter_id, count in rows})
+            return counts
+
+    async def review_counts(self, letter_ids: Sequence[int]) -> dict[int, int]:
+        """How many pairs of possible duplicates wait for review, per letter."""
+        async with self._reading() as conn:
+            rows = await conn.execute(
+                sa.select(duplicate_reviews.c.letter_id, sa.func.count())
+                .where(
+                    duplicate_reviews.c.letter_id.in_(letter_ids),
+                    duplicate_reviews.c.status == "pending",
+                )
+                .group_by(duplicate_reviews.c.letter_id)
             )
             counts = dict.fromkeys(letter_ids, 0)
             counts.update({letter_id: count for letter_id, count in rows})
@@ -457,9 +538,16 @@ def _load_letters(conn: sa.Connection, condition: sa.ColumnElement[bool]) -> lis
             created_at=row.created_at,
             posts=tuple(Post(channel_id=channel, ts=ts) for channel, ts in posts[row.id]),
             leads=tuple(user for (user,) in leads[row.id]),
+            reminders=tuple(
+                timedelta(seconds=int(seconds)) for seconds in row.reminders.split(",") if seconds
+            ),
         )
         for row in rows
     ]
+
+
+def _offsets_column(offsets: tuple[timedelta, ...]) -> str:
+    return ",".join(str(int(offset.total_seconds())) for offset in offsets)
 
 
 def _in_transaction(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.models import LetterStatus, NewLetter
+from bot.models import NewLetter, Plan
 from bot.storage import Store
 from tests.conftest import FIXTURES
 
@@ -69,9 +69,10 @@ async def _two_letters(database: str) -> None:
                     goal=None,
                     created_by="U1",
                 ),
+                plan=Plan(NOW + timedelta(days=days), ()),
                 now=NOW,
             )
-        await store.set_status(1, LetterStatus.CLOSED)
+        await store.close_now(1, now=NOW)
 
 
 def test_importing_the_fixture_twice_gives_102_signers(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import FormErrors
-from bot.models import SignerKind, Submission
+from bot.models import Plan, SignerKind, Submission
 from bot.signons import SubmissionField, check_submission, split_letter_ref
 
 
@@ -62,14 +62,16 @@ async def test_a_sign_on_racing_the_close_is_refused_and_not_recorded(store) -> 
     from datetime import UTC, datetime, timedelta
 
     from bot.errors import UserFacingError
-    from bot.models import LetterStatus, NewLetter
+    from bot.models import NewLetter
     from bot.signons import SignOns
 
     now = datetime.now(UTC)
     letter = await store.create_letter(
-        NewLetter("Title", "To", "Text", now + timedelta(days=1), ("C1",), (), None, "U1"), now=now
+        NewLetter("Title", "To", "Text", now + timedelta(days=1), ("C1",), (), None, "U1"),
+        plan=Plan(now + timedelta(days=1), ()),
+        now=now,
     )
-    await store.set_status(letter.id, LetterStatus.CLOSED)  # `letter` still says open
+    await store.close_now(letter.id, now=now)  # `letter` still says open
     with pytest.raises(UserFacingError, match="closed"):
         await SignOns(store=store, live_count=None).sign(letter, organization(), now=now)
     assert await store.signers(letter.id) == []
@@ -84,7 +86,9 @@ async def test_two_people_of_one_name_at_different_organizations_are_two_signers
 
     now = datetime.now(UTC)
     letter = await store.create_letter(
-        NewLetter("Title", "To", "Text", now + timedelta(days=1), ("C1",), (), None, "U1"), now=now
+        NewLetter("Title", "To", "Text", now + timedelta(days=1), ("C1",), (), None, "U1"),
+        plan=Plan(now + timedelta(days=1), ()),
+        now=now,
     )
     signons = SignOns(store=store, live_count=None)
 
@@ -110,7 +114,9 @@ async def test_same_named_people_without_an_affiliation_are_told_apart(store) ->
 
     now = datetime.now(UTC)
     letter = await store.create_letter(
-        NewLetter("Title", "To", "Text", now + timedelta(days=1), ("C1",), (), None, "U1"), now=now
+        NewLetter("Title", "To", "Text", now + timedelta(days=1), ("C1",), (), None, "U1"),
+        plan=Plan(now + timedelta(days=1), ()),
+        now=now,
     )
     signons = SignOns(store=store, live_count=None)
     for user in ("U1", "U2"):
@@ -132,7 +138,9 @@ async def test_a_caller_that_stops_waiting_strands_no_one(store) -> None:
 
     now = datetime.now(UTC)
     letter = await store.create_letter(
-        NewLetter("Title", "To", "Text", now + timedelta(days=1), ("C1",), (), None, "U1"), now=now
+        NewLetter("Title", "To", "Text", now + timedelta(days=1), ("C1",), (), None, "U1"),
+        plan=Plan(now + timedelta(days=1), ()),
+        now=now,
     )
     signons = SignOns(store=store, live_count=None)
     tasks = [

@@ -138,7 +138,9 @@ async def test_export_sends_the_organizer_the_list_csv_and_json(
 async def test_export_is_for_organizers_only(slack: SlackDriver, fake_slack: FakeSlack) -> None:
     """A member asking for the list is refused and sent nothing."""
     await slack.command("/letter", "export", user=MEMBER, channel="CCOALITION")
-    await fake_slack.wait_for(lambda: "Only organizers" in fake_slack.responses[-1]["text"])
+    await fake_slack.wait_for(
+        lambda: fake_slack.responses and "Only organizers" in fake_slack.responses[-1]["text"]
+    )
     assert fake_slack.shared_files == []
 
 

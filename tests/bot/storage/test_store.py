@@ -13,7 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from bot.models import LetterStatus, NewLetter
+from bot.models import LetterStatus, NewLetter, Plan
 from bot.storage import Store
 from bot.storage.schema import metadata
 
@@ -28,6 +28,7 @@ NEW = NewLetter(
     goal=100,
     created_by="UORG",
 )
+PLAN = Plan(deadline=NEW.deadline, reminders=())
 
 
 async def test_migrations_build_exactly_the_schema_the_code_queries(store: Store) -> None:
@@ -62,7 +63,7 @@ async def test_reopening_a_database_keeps_its_letters(tmp_path: Path) -> None:
     """Migrations run again on start are a no-op; what was stored is still there."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'drives.db'}"
     async with Store(url) as store:
-        await store.create_letter(NEW, now=NOW)
+        await store.create_letter(NEW, plan=PLAN, now=NOW)
     async with Store(url) as store:
         (letter,) = await store.letters()
     assert letter.title == NEW.title and letter.deadline == NEW.deadline
@@ -80,7 +81,7 @@ async def test_sqlite_runs_with_wal_and_foreign_keys(store: Store) -> None:
 
 async def test_a_letter_round_trips_with_channels_leads_and_aware_times(store: Store) -> None:
     """What create_letter stores comes back as the same letter, times in UTC."""
-    created = await store.create_letter(NEW, now=NOW)
+    created = await store.create_letter(NEW, plan=PLAN, now=NOW)
     loaded = await store.letter(created.id)
     assert loaded == created
     assert loaded.channels == ("C1", "C2") and loaded.leads == ("ULEAD",)
@@ -115,7 +116,7 @@ async def test_the_schema_refuses_data_that_breaks_its_rules(
     store: Store, statement: str, why: str
 ) -> None:
     """Integrity rules live in the database, not only in Python."""
-    await store.create_letter(NEW, now=NOW)
+    await store.create_letter(NEW, plan=PLAN, now=NOW)
     with pytest.raises(IntegrityError):
         async with store.engine.begin() as conn:
             await conn.execute(sa.text(statement))
@@ -126,14 +127,19 @@ async def test_the_schema_refuses_data_that_breaks_its_rules(
 async def test_naive_datetimes_are_refused(store: Store) -> None:
     """A deadline without a timezone is a bug, caught before it is stored."""
     with pytest.raises(StatementError):
-        await store.create_letter(replace(NEW, deadline=datetime(2026, 12, 1, 17, 0)), now=NOW)
+        await store.create_letter(
+            replace(NEW, deadline=datetime(2026, 12, 1, 17, 0)), plan=PLAN, now=NOW
+        )
     assert await store.letters() == []
 
 
 async def test_concurrent_writers_all_succeed(store: Store) -> None:
     """Twenty letters created at once are all stored, with no 'database is locked'."""
     created = await asyncio.gather(
-        *(store.create_letter(replace(NEW, title=f"Letter {n}"), now=NOW) for n in range(20))
+        *(
+            store.create_letter(replace(NEW, title=f"Letter {n}"), plan=PLAN, now=NOW)
+            for n in range(20)
+        )
     )
     assert len({letter.id for letter in created}) == 20
     assert len(await store.letters()) == 20
@@ -144,7 +150,7 @@ async def test_a_draft_belongs_to_its_author_and_is_used_up_by_its_letter(store:
     draft_id = await store.save_draft("Letter text", source="C1/1.0", created_by="UORG", now=NOW)
     assert await store.draft(draft_id, created_by="USOMEONE") is None
     assert await store.draft(draft_id, created_by="UORG") == "Letter text"
-    await store.create_letter(NEW, now=NOW, draft_id=draft_id)
+    await store.create_letter(NEW, plan=PLAN, now=NOW, draft_id=draft_id)
     assert await store.draft(draft_id, created_by="UORG") is None
 
 
@@ -159,7 +165,7 @@ async def test_old_drafts_are_cleared_when_new_ones_arrive(store: Store) -> None
 
 async def test_deleting_a_letter_removes_its_posts_and_leads(store: Store) -> None:
     """Foreign keys cascade, so no orphan rows are left behind."""
-    letter = await store.create_letter(NEW, now=NOW)
+    letter = await store.create_letter(NEW, plan=PLAN, now=NOW)
     async with store.engine.begin() as conn:
         await conn.execute(sa.text("DELETE FROM letters WHERE id = :id"), {"id": letter.id})
         remaining = (

@@ -1,0 +1,88 @@
+"""What the bot posts under a letter on its own: reminders, the close, a moved deadline.
+
+Pure builders: a letter and its numbers in, a chat.postMessage payload out. Titles are
+escaped; dates are `<!date^…>` so each reader sees their own timezone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.blocks.letter import sign_on_actions
+from bot.blocks.text import escape, mrkdwn, slack_date
+from bot.export import headline
+from bot.models import Letter, Signer
+from bot.timing import time_left
+
+
+def reminder_message(
+    *, letter: Letter, count: int, now: datetime, zone: ZoneInfo
+) -> dict[str, Any]:
+    """A reminder in the letter's thread: time left, the count, and the Sign on button."""
+    left = time_left(letter.deadline, now=now)
+    title = escape(letter.title)
+    return {
+        "text": f"Reminder: {left} left to sign {title}. {_count(letter, count)}",
+        "blocks": [
+            {
+                "type": "section",
+                "text": mrkdwn(
+                    f":alarm_clock: *{left} left* to sign *{title}*. Sign-ons close "
+                    f"{slack_date(letter.deadline, zone=zone)}."
+                ),
+            },
+            {"type": "context", "elements": [mrkdwn(_count(letter, count))]},
+            sign_on_actions(letter),
+        ],
+    }
+
+
+def final_count_message(*, letter: Letter, signers: list[Signer]) -> dict[str, Any]:
+    """The final count, posted in the thread when sign-ons close."""
+    title = escape(letter.title)
+    final = f"Sign-ons for *{title}* are closed. Final count: *{len(signers)}*. {headline(signers)}"
+    return {
+        "text": f"Sign-ons for {title} are closed. Final count: {len(signers)}.",
+        "blocks": [
+            {"type": "section", "text": mrkdwn(f":lock: {final}")},
+            {
+                "type": "context",
+                "elements": [mrkdwn("Thank you to every organization and person who signed.")],
+            },
+        ],
+    }
+
+
+def deadline_moved_message(*, letter: Letter, count: int, zone: ZoneInfo) -> dict[str, Any]:
+    """Announces a new deadline in the letter's thread."""
+    title = escape(letter.title)
+    when = slack_date(letter.deadline, zone=zone)
+    return {
+        "text": f"New deadline for {title}. {_count(letter, count)}",
+        "blocks": [
+            {
+                "type": "section",
+                "text": mrkdwn(
+                    f":calendar: *New deadline* for *{title}*: sign-ons now close {when}."
+                ),
+            },
+            {"type": "context", "elements": [mrkdwn(_count(letter, count))]},
+            *([sign_on_actions(letter)] if letter.is_open else []),
+        ],
+    }
+
+
+def closing_export_text(letter: Letter, signers: list[Signer]) -> str:
+    """The DM that carries the final list to each lead."""
+    return (
+        f"Sign-ons for *{escape(letter.title)}* (letter #{letter.id}) have closed. "
+        f"{headline(signers)} Attached: the alphabetized list to paste under “Sincerely,”, "
+        "and every entry with its contacts and spellings as CSV and JSON."
+    )
+
+
+def _count(letter: Letter, count: int) -> str:
+    goal = f" of a goal of {letter.goal}" if letter.goal else ""
+    return f"*{count}* signed so far{goal}."

@@ -1,0 +1,92 @@
+"""The daily tally DM: one message per lead, a few blocks per open letter they lead."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.blocks.text import MESSAGE_BLOCKS_MAX, escape, mrkdwn, plain, slack_date, truncate
+from bot.tally import LetterTally
+from bot.timing import time_left
+
+# Enough names to recognize who came in; past this the number says the rest.
+NAMES_SHOWN = 25
+STATES_SHOWN = 8
+BLOCKS_PER_LETTER = 3
+NAMES_TEXT_MAX = 2000
+
+
+def tally_message(
+    tallies: Sequence[LetterTally], *, now: datetime, zone: ZoneInfo
+) -> dict[str, Any]:
+    room = (MESSAGE_BLOCKS_MAX - 2) // BLOCKS_PER_LETTER
+    shown = tallies[:room]
+    blocks: list[dict[str, Any]] = [{"type": "header", "text": plain("Daily tally")}]
+    for n, tally in enumerate(shown):
+        if n:
+            blocks.append({"type": "divider"})
+        blocks += _letter_blocks(tally, now=now, zone=zone)
+    if len(tallies) > len(shown):
+        more = len(tallies) - len(shown)
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [mrkdwn(f"…and {more} more letters; `/letter list` shows them all.")],
+            }
+        )
+    summary = "; ".join(f"{escape(t.letter.title)}: {t.count} signed" for t in tallies)
+    return {"text": truncate(f"Daily tally. {summary}", 3000), "blocks": blocks}
+
+
+def _letter_blocks(tally: LetterTally, *, now: datetime, zone: ZoneInfo) -> list[dict[str, Any]]:
+    letter = tally.letter
+    goal = f" of a goal of {letter.goal}" if letter.goal else ""
+    lines = [
+        f"*#{letter.id} · {escape(letter.title)}*",
+        f"*{tally.count}* signed{goal} · {_change(tally)}",
+    ]
+    if tally.new_signers:
+        lines.append(_names(tally.new_signers))
+    details = [
+        mrkdwn(f"*{tally.organizations}* organizations · *{tally.individuals}* individuals"),
+        mrkdwn("By state: " + _states(tally) if tally.count else "By state: nobody yet"),
+        mrkdwn(
+            f"Closes {slack_date(letter.deadline, zone=zone)}, "
+            f"in {time_left(letter.deadline, now=now)}"
+        ),
+    ]
+    if tally.pending_reviews:
+        details.append(
+            mrkdwn(
+                f":mag: *{tally.pending_reviews}* possible duplicates to review: "
+                f"`/letter review {letter.id}`"
+            )
+        )
+    return [
+        {"type": "section", "text": mrkdwn("\n".join(lines))},
+        {"type": "context", "elements": details},
+    ]
+
+
+def _change(tally: LetterTally) -> str:
+    if tally.change is None:
+        return "the first tally for this letter"
+    if tally.change == 0:
+        return "no change since the last tally"
+    sign = "+" if tally.change > 0 else "-"
+    return f"*{sign}{abs(tally.change)}* since the last tally"
+
+
+def _names(names: Sequence[str]) -> str:
+    shown = [escape(name) for name in names[:NAMES_SHOWN]]
+    rest = len(names) - len(shown)
+    text = "New: " + ", ".join(shown) + (f" and {rest} more" if rest else "")
+    return truncate(text, NAMES_TEXT_MAX)
+
+
+def _states(tally: LetterTally) -> str:
+    shown = [f"{escape(state)} {n}" for state, n in tally.by_state[:STATES_SHOWN]]
+    rest = len(tally.by_state) - len(shown)
+    return " · ".join(shown) + (f" · {rest} more places" if rest else "")

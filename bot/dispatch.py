@@ -1,0 +1,277 @@
+"""Sends what the schedule says is due: reminders, the close, announcements, tallies.
+
+`Dispatcher.run_due(now)` is the one job the scheduler runs. It plans the next daily
+tally, turns due jobs into deliveries, then claims and sends deliveries, recording each
+outcome. Failures that may pass (rate limits, Slack's 5xx, the network) are retried
+with backoff, honouring Retry-After; failures that won't (a channel the bot was removed
+from) are recorded at once. Either way the failure is logged and organizers see it in
+`/letter list`; nothing is dropped without a trace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks.notices import (
+    closing_export_text,
+    deadline_moved_message,
+    final_count_message,
+    reminder_message,
+)
+from bot.blocks.tally import tally_message
+from bot.export import export_files
+from bot.models import Delivery, JobKind, Letter, LetterStatus
+from bot.slack_ops import reply_in_thread, send_dm, send_files, update_head
+from bot.storage import Store
+from bot.tally import snapshot, tally_letter
+from bot.timing import next_tally_time, plan
+
+logger = logging.getLogger(__name__)
+
+# How long a claim holds before another process may take the delivery over: far longer
+# than any one send, so only a process that died lets it lapse.
+LEASE = timedelta(minutes=5)
+# Backoff between attempts when Slack gives no Retry-After: 5 s, 10 s, 20 s … 10 min.
+RETRY_FIRST = timedelta(seconds=5)
+RETRY_MAX = timedelta(minutes=10)
+# A post still failing this long after it fell due is given up on (and shown).
+GIVE_UP_AFTER = timedelta(hours=24)
+
+# Slack errors that no retry will fix.
+_PERMANENT = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "thread_not_found",
+        "message_not_found",
+        "user_not_found",
+        "cannot_dm_bot",
+        "user_disabled",
+        "account_inactive",
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "missing_scope",
+        "restricted_action",
+        "invalid_blocks",
+        "msg_too_long",
+        "no_text",
+        "invalid_arguments",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Skip:
+    """Nothing to send any more; the reason is kept on the delivery. `failed` when the
+    post had been failing until it no longer mattered: that is shown, not just skipped."""
+
+    reason: str
+    failed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    snapshot: Any = None
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        client: AsyncWebClient,
+        zone: ZoneInfo,
+        tally_time: time,
+        owner: str | None = None,
+    ) -> None:
+        self._store = store
+        self._client = client
+        self._zone = zone
+        self._tally_time = tally_time
+        # Who holds a claim: unique per process, so a lapsed claim is told apart.
+        self.owner = owner or uuid.uuid4().hex
+
+    async def plan_unscheduled(self, now: datetime) -> None:
+        """Schedule open letters that have no plan (stored before reminders existed)."""
+        for letter_id, version in await self._store.schedule.unscheduled_letters():
+            letter = await self._store.letter(letter_id)
+            if letter is None:
+                continue
+            letter_plan = plan(letter.deadline, letter.reminders, zone=self._zone, now=now)
+            await self._store.schedule.add_plan(letter_id, version, letter_plan, now=now)
+
+    async def run_due(self, now: datetime) -> datetime | None:
+        """Send everything due at `now`; returns when something next falls due."""
+        tally_at = next_tally_time(now, at=self._tally_time, zone=self._zone)
+        await self._store.schedule.plan_tally(tally_at, now=now)
+        await self._store.schedule.expand_due(now)
+        while claimed := await self._store.schedule.claim(now, owner=self.owner, lease=LEASE):
+            await asyncio.gather(*(self._deliver(delivery, now) for delivery in claimed))
+        return await self._store.schedule.next_wake()
+
+    async def _deliver(self, delivery: Delivery, now: datetime) -> None:
+        schedule = self._store.schedule
+        try:
+            outcome = await self._send(delivery, now)
+        except SlackApiError as error:
+            code = str(error.response.get("error") or "unknown_error")
+            status = error.response.status_code
+            if status not in (429,) and status < 500 and code in _PERMANENT:
+                logger.exception("%s could not be sent to %s", _what(delivery), delivery.target)
+                await schedule.give_up(delivery, owner=self.owner, error=code)
+                return
+            await self._retry(
+                delivery, now, error=f"{code} (HTTP {status})", wait=_retry_after(error)
+            )
+            return
+        except (aiohttp.ClientError, TimeoutError) as error:
+            await self._retry(delivery, now, error=type(error).__name__, wait=None)
+            return
+        except Exception as error:
+            logger.exception("Sending %s to %s failed", _what(delivery), delivery.target)
+            await self._retry(delivery, now, error=type(error).__name__, wait=None)
+            return
+        if isinstance(outcome, _Skip) and outcome.failed:
+            logger.error("%s to %s: %s", _what(delivery), delivery.target, outcome.reason)
+            await schedule.give_up(delivery, owner=self.owner, error=outcome.reason)
+        elif isinstance(outcome, _Skip):
+            await schedule.mark_skipped(delivery, owner=self.owner, reason=outcome.reason)
+        elif not await schedule.mark_sent(
+            delivery, owner=self.owner, now=now, snapshot=outcome.snapshot
+        ):
+            logger.warning(
+                "%s to %s was sent after its claim lapsed", _what(delivery), delivery.target
+            )
+
+    async def _retry(
+        self, delivery: Delivery, now: datetime, *, error: str, wait: timedelta | None
+    ) -> None:
+        schedule = self._store.schedule
+        if now - delivery.due_at >= GIVE_UP_AFTER:
+            logger.error(
+                "Giving up on %s to %s after %d attempts: %s",
+                _what(delivery),
+                delivery.target,
+                delivery.attempts + 1,
+                error,
+            )
+            await schedule.give_up(delivery, owner=self.owner, error=error)
+            return
+        wait = wait or min(RETRY_FIRST * 2**delivery.attempts, RETRY_MAX)
+        logger.warning(
+            "%s to %s failed (%s); attempt %d, retrying in %ds",
+            _what(delivery),
+            delivery.target,
+            error,
+            delivery.attempts + 1,
+            wait.total_seconds(),
+        )
+        await schedule.retry_later(delivery, owner=self.owner, at=now + wait, error=error)
+
+    async def _send(self, delivery: Delivery, now: datetime) -> _Sent | _Skip:
+        if delivery.kind is JobKind.TALLY:
+            return await self._send_tally(delivery.target, now)
+        assert delivery.letter_id is not None
+        letter = await self._store.letter(delivery.letter_id)
+        if letter is None:
+            return _Skip("the letter was removed")
+        if delivery.to_person:
+            signers = await self._store.signers(letter.id)
+            await send_files(
+                self._client,
+                user=delivery.target,
+                text=closing_export_text(letter, signers),
+                files=export_files(letter, signers),
+            )
+            return _Sent()
+        ts = next((post.ts for post in letter.posts if post.channel_id == delivery.target), None)
+        if ts is None:
+            return _Skip("the letter is not posted in this channel")
+        if delivery.kind is JobKind.REMINDER:
+            return await self._remind(letter, delivery, ts=ts, now=now)
+        count = await self._store.signer_count(letter.id)
+        await update_head(
+            self._client, letter, channel=delivery.target, ts=ts, count=count, zone=self._zone
+        )
+        if delivery.kind is JobKind.CLOSE:
+            message = final_count_message(
+                letter=letter, signers=await self._store.signers(letter.id)
+            )
+        else:
+            message = deadline_moved_message(letter=letter, count=count, zone=self._zone)
+        await reply_in_thread(self._client, channel=delivery.target, thread_ts=ts, message=message)
+        return _Sent()
+
+    async def _remind(
+        self, letter: Letter, delivery: Delivery, *, ts: str, now: datetime
+    ) -> _Sent | _Skip:
+        if letter.status is not LetterStatus.OPEN or letter.deadline <= now:
+            if delivery.attempts:
+                return _Skip("Slack refused it until the letter closed", failed=True)
+            return _Skip("the letter closed first")
+        count = await self._store.signer_count(letter.id)
+        last = delivery.offset is not None and delivery.offset == min(
+            letter.reminders, default=None
+        )
+        await reply_in_thread(
+            self._client,
+            channel=delivery.target,
+            thread_ts=ts,
+            message=reminder_message(letter=letter, count=count, now=now, zone=self._zone),
+            broadcast=last,
+        )
+        return _Sent()
+
+    async def _send_tally(self, user: str, now: datetime) -> _Sent | _Skip:
+        led = [
+            letter
+            for letter in await self._store.letters(status=LetterStatus.OPEN)
+            if user in letter.leads
+        ]
+        if not led:
+            return _Skip("no open letters to report")
+        previous = await self._store.schedule.last_tally(user)
+        reviews = await self._store.review_counts([letter.id for letter in led])
+        signers = {letter.id: await self._store.signers(letter.id) for letter in led}
+        tallies = [
+            tally_letter(
+                letter, signers[letter.id], previous=previous, pending_reviews=reviews[letter.id]
+            )
+            for letter in led
+        ]
+        await send_dm(
+            self._client, user=user, message=tally_message(tallies, now=now, zone=self._zone)
+        )
+        return _Sent(snapshot(tallies, signers))
+
+
+def _retry_after(error: SlackApiError) -> timedelta | None:
+    headers = getattr(error.response, "headers", None) or {}
+    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+    try:
+        return timedelta(seconds=max(1, int(value))) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _what(delivery: Delivery) -> str:
+    names = {
+        JobKind.REMINDER: "A reminder",
+        JobKind.CLOSE: "The closing post",
+        JobKind.DEADLINE_MOVED: "The new-deadline announcement",
+        JobKind.TALLY: "The daily tally",
+    }
+    letter = f" for letter {delivery.letter_id}" if delivery.letter_id is not None else ""
+    return names[delivery.kind] + letter

@@ -1,0 +1,513 @@
+"""The schedule in the database: jobs planned for a time, and the deliveries they become.
+
+Every post the bot makes on its own (reminders, the close, deadline announcements, the
+daily tally) is a row here before it is due, so a restart loses nothing and the
+scheduler in memory is only an alarm clock. A due job is turned into deliveries in the
+transaction that marks it done; a delivery is claimed before it is sent and marked
+after, so two processes never send the same post.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.models import Delivery, DeliveryProblem, JobKind, LetterStatus, Plan
+from bot.storage.schema import deliveries, letter_leads, letter_posts, letters, scheduled_jobs
+
+Connect = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
+
+# A delivery that has failed this often shows up in `/letter list` while it retries.
+SHOW_AFTER_ATTEMPTS = 3
+
+
+class Schedule:
+    """The dispatcher's side of the schedule: what is due, claims, and outcomes."""
+
+    def __init__(self, *, writing: Connect, reading: Connect) -> None:
+        self._writing = writing
+        self._reading = reading
+
+    async def plan_tally(self, due_at: datetime, *, now: datetime) -> None:
+        """Plan the daily tally at `due_at`. A future tally planned for another time (the
+        tally time changed) gives way; a missed one stays, to be sent once."""
+        key = f"tally:{due_at.isoformat()}"
+        async with self._writing() as conn:
+            await conn.execute(
+                scheduled_jobs.update()
+                .where(
+                    scheduled_jobs.c.kind == JobKind.TALLY.value,
+                    scheduled_jobs.c.state == "pending",
+                    scheduled_jobs.c.due_at > now,
+                    scheduled_jobs.c.key != key,
+                )
+                .values(state="cancelled", finished_at=now)
+            )
+            await _insert_jobs(
+                conn, [_job_row(JobKind.TALLY, key=key, due_at=due_at, now=now, letter_id=None)]
+            )
+
+    async def expand_due(self, now: datetime) -> int:
+        """Turn every job due by `now` into deliveries; returns how many jobs it took.
+
+        A job that no longer matters is skipped instead: a reminder for a letter that has
+        closed or whose deadline has passed, anything planned for a deadline since moved,
+        and every missed tally but the latest.
+        """
+        async with self._writing() as conn:
+            due = (
+                await conn.execute(
+                    sa.select(scheduled_jobs)
+                    .where(scheduled_jobs.c.state == "pending", scheduled_jobs.c.due_at <= now)
+                    .order_by(scheduled_jobs.c.due_at, scheduled_jobs.c.id)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            tallies = [job.id for job in due if job.kind == JobKind.TALLY]
+            latest_tally = tallies[-1] if tallies else None
+            for job in due:
+                if job.kind == JobKind.TALLY:
+                    targets = await _tally_targets(conn) if job.id == latest_tally else None
+                else:
+                    targets = await _letter_targets(conn, job, now=now)
+                await _finish(conn, job, targets, now=now)
+            return len(due)
+
+    async def claim(
+        self, now: datetime, *, owner: str, lease: timedelta, limit: int = 50
+    ) -> list[Delivery]:
+        """Deliveries ready to send, claimed for `owner` until the lease runs out.
+
+        A claim whose lease ran out (its process died mid-send) can be claimed again.
+        """
+        ready = sa.or_(
+            sa.and_(deliveries.c.state == "pending", deliveries.c.next_attempt_at <= now),
+            sa.and_(deliveries.c.state == "sending", deliveries.c.claimed_until < now),
+        )
+        async with self._writing() as conn:
+            ids = list(
+                (
+                    await conn.execute(
+                        sa.select(deliveries.c.id)
+                        .where(ready)
+                        .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
+                        .limit(limit)
+                        .with_for_update(skip_locked=True)
+                    )
+                ).scalars()
+            )
+            if not ids:
+                return []
+            await conn.execute(
+                deliveries.update()
+                .where(deliveries.c.id.in_(ids))
+                .values(state="sending", claimed_by=owner, claimed_until=now + lease)
+            )
+            rows = await conn.execute(
+                sa.select(
+                    deliveries.c.id,
+                    scheduled_jobs.c.kind,
+                    deliveries.c.letter_id,
+                    deliveries.c.target,
+                    scheduled_jobs.c.offset_seconds,
+                    scheduled_jobs.c.due_at,
+                    deliveries.c.attempts,
+                )
+                .join(scheduled_jobs, scheduled_jobs.c.id == deliveries.c.job_id)
+                .where(deliveries.c.id.in_(ids))
+                .order_by(deliveries.c.id)
+            )
+            return [
+                Delivery(
+                    id=row.id,
+                    kind=JobKind(row.kind),
+                    letter_id=row.letter_id,
+                    target=row.target,
+                    offset=timedelta(seconds=row.offset_seconds)
+                    if row.offset_seconds is not None
+                    else None,
+                    due_at=row.due_at,
+                    attempts=row.attempts,
+                )
+                for row in rows
+            ]
+
+    async def mark_sent(
+        self, delivery: Delivery, *, owner: str, now: datetime, snapshot: Any = None
+    ) -> bool:
+        """Record that the delivery went out; False if `owner` no longer held it."""
+        return await self._settle(
+            delivery,
+            owner=owner,
+            state="sent",
+            sent_at=now,
+            snapshot=json.dumps(snapshot) if snapshot is not None else None,
+        )
+
+    async def mark_skipped(self, delivery: Delivery, *, owner: str, reason: str) -> bool:
+        """Nothing to send any more (the letter closed, a lead has no open letters)."""
+        return await self._settle(delivery, owner=owner, state="skipped", last_error=reason)
+
+    async def retry_later(
+        self, delivery: Delivery, *, owner: str, at: datetime, error: str
+    ) -> bool:
+        return await self._settle(
+            delivery,
+            owner=owner,
+            state="pending",
+            attempts=delivery.attempts + 1,
+            next_attempt_at=at,
+            last_error=error[:200],
+        )
+
+    async def give_up(self, delivery: Delivery, *, owner: str, error: str) -> bool:
+        return await self._settle(
+            delivery,
+            owner=owner,
+            state="failed",
+            attempts=delivery.attempts + 1,
+            last_error=error[:200],
+        )
+
+    async def _settle(self, delivery: Delivery, *, owner: str, state: str, **values: Any) -> bool:
+        async with self._writing() as conn:
+            result = await conn.execute(
+                deliveries.update()
+                .where(
+                    deliveries.c.id == delivery.id,
+                    deliveries.c.state == "sending",
+                    deliveries.c.claimed_by == owner,
+                )
+                .values(state=state, claimed_until=None, **values)
+            )
+            return result.rowcount == 1
+
+    async def next_wake(self) -> datetime | None:
+        """When something next falls due: a job, a retry, or a lapsed claim."""
+        async with self._reading() as conn:
+            times = [
+                (
+                    await conn.execute(
+                        sa.select(sa.func.min(scheduled_jobs.c.due_at)).where(
+                            scheduled_jobs.c.state == "pending"
+                        )
+                    )
+                ).scalar_one_or_none(),
+                (
+                    await conn.execute(
+                        sa.select(sa.func.min(deliveries.c.next_attempt_at)).where(
+                            deliveries.c.state == "pending"
+                        )
+                    )
+                ).scalar_one_or_none(),
+                (
+                    await conn.execute(
+                        sa.select(sa.func.min(deliveries.c.claimed_until)).where(
+                            deliveries.c.state == "sending"
+                        )
+                    )
+                ).scalar_one_or_none(),
+            ]
+        found = [moment for moment in times if moment is not None]
+        return min(found) if found else None
+
+    async def last_tally(self, user: str) -> Any:
+        """The snapshot the last tally sent to `user` reported, or None before the first."""
+        async with self._reading() as conn:
+            snapshot = (
+                await conn.execute(
+                    sa.select(deliveries.c.snapshot)
+                    .join(scheduled_jobs, scheduled_jobs.c.id == deliveries.c.job_id)
+                    .where(
+                        scheduled_jobs.c.kind == JobKind.TALLY.value,
+                        deliveries.c.target == user,
+                        deliveries.c.state == "sent",
+                    )
+                    .order_by(deliveries.c.sent_at.desc(), deliveries.c.id.desc())
+                    .limit(1)
+                )
+            ).scalar_one_or_none()
+        return json.loads(snapshot) if snapshot else None
+
+    async def problems(self, letter_ids: Sequence[int]) -> dict[int, list[DeliveryProblem]]:
+        """Posts for these letters that failed for good, or keep failing as they retry."""
+        async with self._reading() as conn:
+            rows = await conn.execute(
+                sa.select(
+                    deliveries.c.letter_id,
+                    scheduled_jobs.c.kind,
+                    deliveries.c.target,
+                    deliveries.c.last_error,
+                    deliveries.c.attempts,
+                    deliveries.c.state,
+                )
+                .join(scheduled_jobs, scheduled_jobs.c.id == deliveries.c.job_id)
+                .where(
+                    deliveries.c.letter_id.in_(letter_ids),
+                    sa.or_(
+                        deliveries.c.state == "failed",
+                        sa.and_(
+                            deliveries.c.state.in_(("pending", "sending")),
+                            deliveries.c.attempts >= SHOW_AFTER_ATTEMPTS,
+                        ),
+                    ),
+                )
+                .order_by(deliveries.c.id)
+            )
+            found: dict[int, list[DeliveryProblem]] = {}
+            for row in rows:
+                found.setdefault(row.letter_id, []).append(
+                    DeliveryProblem(
+                        letter_id=row.letter_id,
+                        kind=JobKind(row.kind),
+                        target=row.target,
+                        error=row.last_error or "unknown",
+                        attempts=row.attempts,
+                        gave_up=row.state == "failed",
+                    )
+                )
+            return found
+
+    async def unscheduled_letters(self) -> list[tuple[int, int]]:
+        """Open letters with nothing planned for their current deadline, as (id, version):
+        letters from before the schedule existed."""
+        planned = sa.select(scheduled_jobs.c.id).where(
+            scheduled_jobs.c.letter_id == letters.c.id,
+            scheduled_jobs.c.version == letters.c.schedule_version,
+        )
+        async with self._reading() as conn:
+            rows = await conn.execute(
+                sa.select(letters.c.id, letters.c.schedule_version).where(
+                    letters.c.status == LetterStatus.OPEN.value, ~sa.exists(planned)
+                )
+            )
+            return [(row.id, row.schedule_version) for row in rows]
+
+    async def add_plan(self, letter_id: int, version: int, plan: Plan, *, now: datetime) -> None:
+        async with self._writing() as conn:
+            await plan_letter(conn, letter_id, version=version, plan=plan, now=now)
+
+
+async def plan_letter(
+    conn: AsyncConnection, letter_id: int, *, version: int, plan: Plan, now: datetime
+) -> None:
+    """Plan a letter's reminders and its close, for the deadline of `version`."""
+    rows = [
+        _job_row(
+            JobKind.REMINDER,
+            key=f"reminder:{letter_id}:{version}:{int(offset.total_seconds())}",
+            due_at=due,
+            now=now,
+            letter_id=letter_id,
+            version=version,
+            offset_seconds=int(offset.total_seconds()),
+        )
+        for offset, due in plan.reminders
+    ]
+    rows.append(
+        _job_row(
+            JobKind.CLOSE,
+            key=f"close:{letter_id}:{version}",
+            due_at=plan.deadline,
+            now=now,
+            letter_id=letter_id,
+            version=version,
+        )
+    )
+    await _insert_jobs(conn, rows)
+
+
+async def plan_announcement(
+    conn: AsyncConnection, letter_id: int, *, version: int, now: datetime
+) -> None:
+    """Tell the letter's channels, at once, that its deadline moved."""
+    await _insert_jobs(
+        conn,
+        [
+            _job_row(
+                JobKind.DEADLINE_MOVED,
+                key=f"deadline_moved:{letter_id}:{version}",
+                due_at=now,
+                now=now,
+                letter_id=letter_id,
+                version=version,
+            )
+        ],
+    )
+
+
+async def cancel_plan(conn: AsyncConnection, letter_id: int, *, now: datetime) -> None:
+    """Drop the letter's reminders and close that have not happened yet."""
+    await conn.execute(
+        scheduled_jobs.update()
+        .where(
+            scheduled_jobs.c.letter_id == letter_id,
+            scheduled_jobs.c.state == "pending",
+            scheduled_jobs.c.kind.in_((JobKind.REMINDER.value, JobKind.CLOSE.value)),
+        )
+        .values(state="cancelled", finished_at=now)
+    )
+
+
+async def close_at_once(
+    conn: AsyncConnection, letter_id: int, *, version: int, now: datetime
+) -> None:
+    """Bring the letter's close forward to now, dropping the reminders before it."""
+    await _cancel_reminders(conn, letter_id, now=now)
+    moved = await conn.execute(
+        scheduled_jobs.update()
+        .where(
+            scheduled_jobs.c.letter_id == letter_id,
+            scheduled_jobs.c.state == "pending",
+            scheduled_jobs.c.kind == JobKind.CLOSE.value,
+        )
+        .values(due_at=now)
+    )
+    if moved.rowcount == 0:
+        await _insert_jobs(
+            conn,
+            [
+                _job_row(
+                    JobKind.CLOSE,
+                    key=f"close:{letter_id}:{version}",
+                    due_at=now,
+                    now=now,
+                    letter_id=letter_id,
+                    version=version,
+                )
+            ],
+        )
+
+
+async def _cancel_reminders(conn: AsyncConnection, letter_id: int, *, now: datetime) -> None:
+    await conn.execute(
+        scheduled_jobs.update()
+        .where(
+            scheduled_jobs.c.letter_id == letter_id,
+            scheduled_jobs.c.state == "pending",
+            scheduled_jobs.c.kind == JobKind.REMINDER.value,
+        )
+        .values(state="cancelled", finished_at=now)
+    )
+
+
+def _job_row(
+    kind: JobKind,
+    *,
+    key: str,
+    due_at: datetime,
+    now: datetime,
+    letter_id: int | None,
+    version: int | None = None,
+    offset_seconds: int | None = None,
+) -> dict[str, Any]:
+    return {
+        "kind": kind.value,
+        "letter_id": letter_id,
+        "version": version,
+        "offset_seconds": offset_seconds,
+        "due_at": due_at,
+        "state": "pending",
+        "key": key,
+        "created_at": now,
+        "finished_at": None,
+    }
+
+
+async def _insert_jobs(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
+    """Insert jobs, leaving alone any whose key is already planned."""
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    await conn.execute(
+        insert(scheduled_jobs).values(rows).on_conflict_do_nothing(index_elements=["key"])
+    )
+
+
+async def _letter_targets(conn: AsyncConnection, job: Any, *, now: datetime) -> list[str] | None:
+    """Who a letter's due job goes to, or None when it no longer matters."""
+    letter = (await conn.execute(sa.select(letters).where(letters.c.id == job.letter_id))).first()
+    if letter is None or job.version != letter.schedule_version:
+        return None
+    is_open = letter.status == LetterStatus.OPEN.value
+    if job.kind == JobKind.REMINDER and (not is_open or letter.deadline <= now):
+        return None
+    channels = list(
+        (
+            await conn.execute(
+                sa.select(letter_posts.c.channel_id)
+                .where(letter_posts.c.letter_id == job.letter_id, letter_posts.c.ts.is_not(None))
+                .order_by(letter_posts.c.position)
+            )
+        ).scalars()
+    )
+    if job.kind != JobKind.CLOSE:
+        return channels
+    await conn.execute(
+        letters.update()
+        .where(letters.c.id == job.letter_id)
+        .values(status=LetterStatus.CLOSED.value)
+    )
+    await _cancel_reminders(conn, job.letter_id, now=now)
+    leads = list(
+        (
+            await conn.execute(
+                sa.select(letter_leads.c.user_id)
+                .where(letter_leads.c.letter_id == job.letter_id)
+                .order_by(letter_leads.c.user_id)
+            )
+        ).scalars()
+    )
+    return channels + (leads or [letter.created_by])
+
+
+async def _tally_targets(conn: AsyncConnection) -> list[str]:
+    """Everyone who leads an open letter."""
+    return list(
+        (
+            await conn.execute(
+                sa.select(letter_leads.c.user_id)
+                .join(letters, letters.c.id == letter_leads.c.letter_id)
+                .where(letters.c.status == LetterStatus.OPEN.value)
+                .distinct()
+                .order_by(letter_leads.c.user_id)
+            )
+        ).scalars()
+    )
+
+
+async def _finish(
+    conn: AsyncConnection, job: Any, targets: list[str] | None, *, now: datetime
+) -> None:
+    """Mark a due job done with a delivery per target, or skipped without any."""
+    taken = await conn.execute(
+        scheduled_jobs.update()
+        .where(scheduled_jobs.c.id == job.id, scheduled_jobs.c.state == "pending")
+        .values(state="done" if targets is not None else "skipped", finished_at=now)
+    )
+    if taken.rowcount != 1 or not targets:
+        return
+    await conn.execute(
+        deliveries.insert(),
+        [
+            {
+                "job_id": job.id,
+                "letter_id": job.letter_id,
+                "target": target,
+                "state": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+                "claimed_by": None,
+                "claimed_until": None,
+                "last_error": None,
+                "sent_at": None,
+                "snapshot": None,
+            }
+            for target in dict.fromkeys(targets)
+        ],
+    )

@@ -1,0 +1,88 @@
+"""The daily tally's numbers for one letter, and what the next tally compares against.
+
+Pure functions. "Since the last tally" is counted by entry id, not by signing time:
+imported sign-ons carry the time they were signed elsewhere, which may be long before
+the tally that first sees them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.models import Letter, Signer, SignerKind
+from bot.places import ALL_STATE_CODES, STATE_NAMES
+
+_MISSING_NAMES = {
+    "la": "louisiana",
+    "in": "indiana",
+    "or": "oregon",
+    "me": "maine",
+    "hi": "hawaii",
+    "ok": "oklahoma",
+    "oh": "ohio",
+}
+_CODE_OF = {name: code for code, name in (STATE_NAMES | _MISSING_NAMES).items()}
+NO_STATE = "no state given"
+
+
+@dataclass(frozen=True, slots=True)
+class LetterTally:
+    letter: Letter
+    count: int
+    change: int | None  # None for a letter's first tally
+    new_signers: tuple[str, ...]  # in signing order
+    by_state: tuple[tuple[str, int], ...]  # most signers first
+    organizations: int
+    individuals: int
+    pending_reviews: int
+
+
+def tally_letter(
+    letter: Letter, signers: Sequence[Signer], *, previous: Any, pending_reviews: int
+) -> LetterTally:
+    """Where `letter` stands, against the `previous` tally's snapshot (None if none)."""
+    seen = (previous or {}).get(str(letter.id))
+    if seen is None:
+        change, new = None, list(signers)
+    else:
+        change = len(signers) - int(seen["count"])
+        new = [signer for signer in signers if signer.id > int(seen["last_signer_id"])]
+    states = Counter(state_label(signer.state) for signer in signers)
+    organizations = sum(1 for signer in signers if signer.kind is SignerKind.ORGANIZATION)
+    return LetterTally(
+        letter=letter,
+        count=len(signers),
+        change=change,
+        new_signers=tuple(signer.name for signer in new),
+        by_state=tuple(sorted(states.items(), key=lambda item: (-item[1], item[0]))),
+        organizations=organizations,
+        individuals=len(signers) - organizations,
+        pending_reviews=pending_reviews,
+    )
+
+
+def snapshot(tallies: Sequence[LetterTally], signers: Mapping[int, Sequence[Signer]]) -> Any:
+    """What the next tally compares against: each letter's count and newest entry."""
+    return {
+        str(tally.letter.id): {
+            "count": tally.count,
+            "last_signer_id": max((s.id for s in signers[tally.letter.id]), default=0),
+        }
+        for tally in tallies
+    }
+
+
+def state_label(state: str | None) -> str:
+    """'ny', 'NY', 'New York' → 'NY'; other places as typed; none → 'no state given'."""
+    text = " ".join((state or "").split()).strip(".")
+    if not text:
+        return NO_STATE
+    folded = text.casefold()
+    if folded in ALL_STATE_CODES:
+        return folded.upper()
+    if folded in _CODE_OF:
+        return _CODE_OF[folded].upper()
+    return text
