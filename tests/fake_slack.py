@@ -283,7 +283,7 @@ class FakeSlack:
     async def _response_url(self, request: web.Request) -> web.Response:
         body = await request.json()
         try:
-            _check_message(body)
+            check_message(body)
         except SlackError as problem:
             self.calls.append(Call("response_url", body, problem.error, problem.details))
             return web.Response(status=400, text=problem.error)
@@ -330,7 +330,7 @@ class FakeSlack:
 
     def _post_message(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = str(args.get("channel", ""))
-        _check_message(args)
+        check_message(args)
         if not channel.startswith(("U", "W", "D")):
             self._require_member(channel)
         thread_ts = args.get("thread_ts")
@@ -349,7 +349,7 @@ class FakeSlack:
 
     def _post_ephemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = str(args.get("channel", ""))
-        _check_message(args)
+        check_message(args)
         self._require_member(channel)
         message = Message(
             channel=channel,
@@ -362,7 +362,7 @@ class FakeSlack:
         return {"message_ts": message.ts}
 
     def _update(self, args: dict[str, Any]) -> dict[str, Any]:
-        _check_message(args)
+        check_message(args)
         for message in self.messages:
             if message.channel == args.get("channel") and message.ts == args.get("ts"):
                 message.text = str(args.get("text") or message.text)
@@ -478,7 +478,7 @@ async def _read_args(request: web.Request) -> dict[str, Any]:
     return args
 
 
-def _check_message(args: dict[str, Any]) -> None:
+def check_message(args: dict[str, Any]) -> None:
     blocks = args.get("blocks")
     text = args.get("text")
     if not blocks and not text:

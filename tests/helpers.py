@@ -25,8 +25,10 @@ def form_values(
     channels: list[str] | None = None,
     leads: list[str] | None = None,
     goal: str | None = None,
+    reminders: str = "7d,3d,1d,3h",
 ) -> dict[str, dict[str, Any]]:
-    """view.state.values as Slack sends them for the new-letter form."""
+    """view.state.values as Slack sends them for the new-letter form (the reminders as
+    the form shows them until someone changes them)."""
     values: dict[str, dict[str, Any]] = {
         Field.TITLE: {Field.TITLE: {"type": "plain_text_input", "value": title}},
         Field.ADDRESSEE: {Field.ADDRESSEE: {"type": "plain_text_input", "value": addressee}},
@@ -44,6 +46,7 @@ def form_values(
         },
         Field.LEADS: {Field.LEADS: {"type": "multi_users_select", "selected_users": leads or []}},
         Field.GOAL: {Field.GOAL: {"type": "number_input", "value": goal}},
+        Field.REMINDERS: {Field.REMINDERS: {"type": "plain_text_input", "value": reminders}},
     }
     if body is not None:
         values[Field.BODY] = {Field.BODY: {"type": "plain_text_input", "value": body}}

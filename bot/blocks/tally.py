@@ -80,10 +80,17 @@ def _change(tally: LetterTally) -> str:
 
 
 def _names(names: Sequence[str]) -> str:
-    shown = [escape(name) for name in names[:NAMES_SHOWN]]
+    """'New: A, B and 12 more': as many names as fit, and how many more there are."""
+    shown: list[str] = []
+    length = 0
+    for name in names[:NAMES_SHOWN]:
+        escaped = escape(name)
+        if length + len(escaped) > NAMES_TEXT_MAX:
+            break
+        shown.append(escaped)
+        length += len(escaped) + 2
     rest = len(names) - len(shown)
-    text = "New: " + ", ".join(shown) + (f" and {rest} more" if rest else "")
-    return truncate(text, NAMES_TEXT_MAX)
+    return "New: " + ", ".join(shown) + (f" and {rest} more" if rest else "")
 
 
 def _states(tally: LetterTally) -> str:

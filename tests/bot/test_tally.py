@@ -1,0 +1,67 @@
+"""The daily tally's numbers and its message: the window since the last tally, states,
+and Slack's limits with many letters and long lists of names."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.blocks.tally import tally_message
+from bot.models import Signer, SignerKind
+from bot.tally import NO_STATE, snapshot, state_label, tally_letter
+from tests.bot.blocks.test_letter import make_letter
+from tests.conftest import ZONE
+from tests.fake_slack import MESSAGE_BLOCKS_MAX, check_message
+
+NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
+
+
+def signer(signer_id: int, name: str, *, state: str | None = None, person: bool = False) -> Signer:
+    return Signer(
+        id=signer_id,
+        letter_id=7,
+        kind=SignerKind.INDIVIDUAL if person else SignerKind.ORGANIZATION,
+        name=name,
+        affiliation=None,
+        city=None,
+        state=state,
+        public=True,
+        signed_at=NOW - timedelta(days=30),  # imported: signed long before
+    )
+
+
+def test_new_signers_are_those_added_since_the_last_tally_whenever_they_signed() -> None:
+    """An import with old signing times still counts as new for the next tally."""
+    letter = make_letter("Text")
+    before = [signer(1, "Mijente"), signer(2, "CASA")]
+    first = tally_letter(letter, before, previous=None, pending_reviews=0)
+    assert first.change is None and first.new_signers == ("Mijente", "CASA")
+    seen = snapshot([first], {letter.id: before})
+    now = [*before[1:], signer(5, "CHIRLA"), signer(6, "Jane Roe", person=True)]
+    second = tally_letter(letter, now, previous=seen, pending_reviews=2)
+    assert second.change == 1  # one withdrew, two came in
+    assert second.new_signers == ("CHIRLA", "Jane Roe")
+    assert (second.organizations, second.individuals, second.pending_reviews) == (2, 1, 2)
+
+
+def test_states_group_however_they_were_typed() -> None:
+    """'ny', 'NY.' and 'New York' are one state; a blank is counted as such."""
+    assert {state_label(s) for s in ("ny", "NY.", "New York", " new  york ")} == {"NY"}
+    assert state_label("Ohio") == "OH"
+    assert state_label("") == state_label(None) == NO_STATE
+    assert state_label("Ontario") == "Ontario"
+
+
+def test_a_tally_of_many_letters_and_names_stays_within_slack_limits() -> None:
+    """Thirty letters with a thousand new signers each still make one valid message."""
+    tallies = []
+    for n in range(30):
+        letter = make_letter("Text", id=n + 1, title=f"Letter <!channel> {n}" + "x" * 140)
+        signers = [signer(i, f"Organization {i} " + "y" * 180, state=f"S{i}") for i in range(1000)]
+        tallies.append(tally_letter(letter, signers, previous=None, pending_reviews=3))
+    message = tally_message(tallies, now=NOW, zone=ZONE)
+    assert len(message["blocks"]) <= MESSAGE_BLOCKS_MAX
+    check_message(message)  # the fake Slack's validation: raises if Slack would refuse
+    text = str(message)
+    assert "<!channel>" not in text and "&lt;!channel&gt;" in text
+    assert "and 990 more" in text  # as many names as fit, then how many more
+    assert "`/letter list` shows them all" in text
