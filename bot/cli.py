@@ -54,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # APScheduler only rings the dispatcher's alarm; its every ring is not news.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     return _run(serve(settings))
 
 

@@ -127,14 +127,13 @@ class Dispatcher:
             outcome = await self._send(delivery, now)
         except SlackApiError as error:
             code = str(error.response.get("error") or "unknown_error")
-            status = error.response.status_code
-            if status not in (429,) and status < 500 and code in _PERMANENT:
+            if code in _PERMANENT:
                 logger.exception("%s could not be sent to %s", _what(delivery), delivery.target)
                 await schedule.give_up(delivery, owner=self.owner, error=code)
                 return
-            await self._retry(
-                delivery, now, error=f"{code} (HTTP {status})", wait=_retry_after(error)
-            )
+            status = error.response.status_code
+            problem = code if status == 200 else f"{code} (HTTP {status})"
+            await self._retry(delivery, now, error=problem, wait=_retry_after(error))
             return
         except (aiohttp.ClientError, TimeoutError) as error:
             await self._retry(delivery, now, error=type(error).__name__, wait=None)
@@ -143,17 +142,19 @@ class Dispatcher:
             logger.exception("Sending %s to %s failed", _what(delivery), delivery.target)
             await self._retry(delivery, now, error=type(error).__name__, wait=None)
             return
-        if isinstance(outcome, _Skip) and outcome.failed:
-            logger.error("%s to %s: %s", _what(delivery), delivery.target, outcome.reason)
-            await schedule.give_up(delivery, owner=self.owner, error=outcome.reason)
-        elif isinstance(outcome, _Skip):
-            await schedule.mark_skipped(delivery, owner=self.owner, reason=outcome.reason)
-        elif not await schedule.mark_sent(
-            delivery, owner=self.owner, now=now, snapshot=outcome.snapshot
-        ):
-            logger.warning(
-                "%s to %s was sent after its claim lapsed", _what(delivery), delivery.target
-            )
+        match outcome:
+            case _Sent(snapshot=snapshot):
+                if await schedule.mark_sent(delivery, owner=self.owner, now=now, snapshot=snapshot):
+                    logger.info("%s sent to %s", _what(delivery), delivery.target)
+                else:
+                    logger.warning(
+                        "%s to %s was sent after its claim lapsed", _what(delivery), delivery.target
+                    )
+            case _Skip(reason=reason, failed=True):
+                logger.error("%s to %s: %s", _what(delivery), delivery.target, reason)
+                await schedule.give_up(delivery, owner=self.owner, error=reason)
+            case _Skip(reason=reason):
+                await schedule.mark_skipped(delivery, owner=self.owner, reason=reason)
 
     async def _retry(
         self, delivery: Delivery, now: datetime, *, error: str, wait: timedelta | None

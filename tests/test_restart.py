@@ -1,0 +1,233 @@
+"""The bot as a real process, killed with SIGKILL and started again: every scheduled post
+still goes out, and exactly once.
+
+This is the durability promise end to end. A letter is posted through signed requests;
+then, with the bot stopped, its deadline is moved to seconds away with reminders a few
+seconds apart (finer than the letter form's minutes allow). The bot starts, sends the
+first reminder, is killed before the second is due, and starts again after it: the
+missed reminder goes out once on start, the last one on time, then the close.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.storage import Store
+from bot.timing import plan
+from tests.conftest import LEAD, ORGANIZER, ZONE
+from tests.fake_slack import TOKEN, FakeSlack
+from tests.helpers import all_text, coalition, head_messages, post_letter
+from tests.slack_driver import SIGNING_SECRET, SlackDriver
+
+ROOT = Path(__file__).resolve().parent.parent
+CHANNELS = ("CCOALITION", "CSTATES")
+# Reminders this long before the deadline; the deadline this long after the bot starts.
+OFFSETS = (timedelta(seconds=11), timedelta(seconds=7), timedelta(seconds=3))
+RUNWAY = timedelta(seconds=17)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class BotProcess:
+    """`python -m bot` in HTTP mode, its output kept in a log file."""
+
+    def __init__(self, *, workdir: Path, env: dict[str, str]) -> None:
+        self._workdir = workdir
+        self._env = env
+        self._process: subprocess.Popen[bytes] | None = None
+        self.log = workdir / "bot.log"
+
+    def start(self) -> None:
+        with self.log.open("ab") as log:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "bot"],
+                cwd=self._workdir,
+                env=self._env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown handlers, no last writes."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.send_signal(signal.SIGKILL)
+            self._process.wait(10)
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    async def wait_healthy(self, port: int, *, within: float = 30.0) -> None:
+        deadline = asyncio.get_running_loop().time() + within
+        async with aiohttp.ClientSession() as session:
+            while asyncio.get_running_loop().time() < deadline:
+                assert self._process is not None and self._process.poll() is None, self.output()
+                try:
+                    async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                        if response.status == 200:
+                            return
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.1)
+        raise AssertionError("the bot did not start:\n" + self.output())
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+@pytest.fixture
+def bot_env(tmp_path: Path, fake_slack: FakeSlack) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
+    # A tally time far from now, so no daily tally mixes into what this test counts.
+    tally = (datetime.now(ZONE) + timedelta(hours=12)).strftime("%H:%M")
+    env.update(
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake_slack.api_url,
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'undersigned.db'}",
+        PORT=str(free_port()),
+        ORGANIZERS=ORGANIZER,
+        TIMEZONE=ZONE.key,
+        TALLY_TIME=tally,
+        PYTHONPATH=str(ROOT),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+@pytest.fixture
+def bot(tmp_path: Path, bot_env: dict[str, str]) -> Iterator[BotProcess]:
+    process = BotProcess(workdir=tmp_path, env=bot_env)
+    yield process
+    process.stop()
+
+
+def reminders(fake: FakeSlack, channel: str) -> list[str]:
+    (head,) = head_messages(fake, channel)
+    return [
+        m.text
+        for m in fake.channel_messages(channel)
+        if m.thread_ts == head.ts and m.text.startswith("Reminder:")
+    ]
+
+
+def finals(fake: FakeSlack, channel: str) -> list[str]:
+    (head,) = head_messages(fake, channel)
+    return [
+        m.text
+        for m in fake.channel_messages(channel)
+        if m.thread_ts == head.ts and "Final count" in all_text(m)
+    ]
+
+
+async def wait_until(moment: datetime) -> None:
+    await asyncio.sleep(max(0.0, (moment - datetime.now(UTC)).total_seconds()))
+
+
+async def test_a_bot_killed_before_a_reminder_sends_it_once_on_restart_and_the_rest_on_time(
+    fake_slack: FakeSlack, bot: BotProcess, bot_env: dict[str, str]
+) -> None:
+    """SIGKILL between two reminders, restart after the second was due: three reminders
+    and one final count per channel, and one copy of the list for the lead."""
+    coalition(fake_slack, "CORGANIZING", *CHANNELS)
+    port = int(bot_env["PORT"])
+    bot.start()
+    await bot.wait_healthy(port)
+    async with aiohttp.ClientSession() as session:
+        slack = SlackDriver(session, f"http://127.0.0.1:{port}/slack/events", fake_slack)
+        await post_letter(slack, fake_slack, channels=CHANNELS)
+    bot.kill()
+
+    # The bot is down: give the letter a deadline seconds away, reminders between.
+    start = datetime.now(UTC)
+    deadline = start + RUNWAY
+    due = [deadline - offset for offset in OFFSETS]
+    async with Store(bot_env["DATABASE_URL"]) as store:
+        await store.reschedule(
+            1,
+            reminders=OFFSETS,
+            plan=plan(deadline, OFFSETS, zone=ZONE, now=start),
+            now=start,
+            announce=False,
+        )
+
+    bot.start()
+    first_sent = (due[0] - datetime.now(UTC)).total_seconds() + 10
+    await fake_slack.wait_for(
+        lambda: all(reminders(fake_slack, c) for c in CHANNELS), within=first_sent
+    )
+    bot.kill()
+    assert datetime.now(UTC) < due[1], "killed before the second reminder was due"
+    await wait_until(due[1] + timedelta(seconds=1))
+    assert [len(reminders(fake_slack, c)) for c in CHANNELS] == [1, 1], bot.output()
+
+    bot.start()
+    await bot.wait_healthy(port)
+    await wait_until(deadline)
+    await fake_slack.wait_for(
+        lambda: all(finals(fake_slack, c) for c in CHANNELS) and len(fake_slack.shared_files) >= 3,
+        within=20,
+    )
+    await asyncio.sleep(2)  # anything sent twice would arrive by now
+
+    for channel in CHANNELS:
+        assert len(reminders(fake_slack, channel)) == 3, bot.output()
+        assert len(finals(fake_slack, channel)) == 1, bot.output()
+    uploads = [c for c in fake_slack.calls_to("files.completeUploadExternal") if c.ok]
+    assert [c.args["channel_id"] for c in uploads] == [f"D{LEAD}"]
+    assert len(fake_slack.shared_files) == 3
+    assert fake_slack.rejected == []
+
+
+async def test_a_reminder_caught_in_a_rate_limit_storm_goes_out_once_when_it_ends(
+    fake_slack: FakeSlack, bot: BotProcess, bot_env: dict[str, str]
+) -> None:
+    """Slack answers 429 with Retry-After to every chat.postMessage for a while; the
+    reminder waits it out and is posted once in each channel."""
+    coalition(fake_slack, "CORGANIZING", *CHANNELS)
+    port = int(bot_env["PORT"])
+    bot.start()
+    await bot.wait_healthy(port)
+    async with aiohttp.ClientSession() as session:
+        slack = SlackDriver(session, f"http://127.0.0.1:{port}/slack/events", fake_slack)
+        await post_letter(slack, fake_slack, channels=CHANNELS)
+    bot.kill()
+
+    start = datetime.now(UTC)
+    deadline = start + timedelta(seconds=30)
+    offsets = (timedelta(seconds=26),)
+    async with Store(bot_env["DATABASE_URL"]) as store:
+        await store.reschedule(
+            1,
+            reminders=offsets,
+            plan=plan(deadline, offsets, zone=ZONE, now=start),
+            now=start,
+            announce=False,
+        )
+    fake_slack.fail("chat.postMessage", status=429, retry_after=1, times=8)
+    bot.start()
+    await fake_slack.wait_for(lambda: all(reminders(fake_slack, c) for c in CHANNELS), within=25)
+    await asyncio.sleep(2)
+    refused = [c for c in fake_slack.calls_to("chat.postMessage") if c.error == "http_429"]
+    assert len(refused) == 8, bot.output()
+    assert [len(reminders(fake_slack, c)) for c in CHANNELS] == [1, 1]
