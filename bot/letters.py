@@ -239,7 +239,7 @@ class Letters:
         try:
             deadline = parse_deadline(when, now=now, zone=self._zone)
         except TimingError as problem:
-            raise UserFacingError(f"{escape(str(problem)).capitalize()}.") from None
+            raise UserFacingError(_sentence(escape(str(problem)))) from None
         reopened = not letter.is_open
         letter = await self._store.reschedule(
             letter.id,
@@ -396,6 +396,11 @@ class Letters:
         return await self._store.letter(letter.id) or letter
 
 
+def _sentence(text: str) -> str:
+    """'say when' → 'Say when.': a message's first letter up, the rest as written."""
+    return text[:1].upper() + text[1:] + "."
+
+
 def _split_ref(text: str) -> tuple[str, str]:
     """'#3 friday 5pm' → ('#3', 'friday 5pm'); 'friday 5pm' → ('', 'friday 5pm')."""
     first, _, rest = text.strip().partition(" ")
@@ -502,5 +507,5 @@ def _check_reminders(text: str, errors: dict[str, str]) -> tuple[timedelta, ...]
     try:
         return parse_offsets(text)
     except TimingError as problem:
-        errors[Field.REMINDERS] = f"{str(problem).capitalize()}."
+        errors[Field.REMINDERS] = _sentence(str(problem))
         return ()

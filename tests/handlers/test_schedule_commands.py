@@ -94,7 +94,7 @@ async def test_extend_moves_the_deadline_and_announces_it_in_every_thread(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("extend 2001-01-01 09:00", "has already passed"),
+        ("extend 2001-01-01 09:00", "Monday, January 1 at 9:00 AM EST has already passed"),
         ("extend #1 <!channel> soon", "can't read “@channel soon”"),
         ("extend", "Say when letter #1 should close"),
         ("extend #9 friday", "There's no letter #9"),
