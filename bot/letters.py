@@ -434,21 +434,13 @@ def check_new_letter(
         errors[Field.BODY] = "Paste the letter's text."
     elif len(body) > BODY_MAX:
         errors[Field.BODY] = f"A letter can be up to {BODY_MAX:,} characters."
-    deadline = None
-    if values.deadline is None:
-        errors[Field.DEADLINE] = "Choose when sign-ons close."
-    else:
-        deadline = datetime.fromtimestamp(values.deadline, UTC)
-        if deadline <= now:
-            errors[Field.DEADLINE] = "The deadline has to be in the future."
+    deadline = _check_deadline(values.deadline, errors, now=now)
     channels = tuple(dict.fromkeys(values.channels))
     if not channels:
         errors[Field.CHANNELS] = "Choose at least one channel to post the letter in."
     elif not all(_CHANNEL_ID.fullmatch(channel) for channel in channels):
         errors[Field.CHANNELS] = "Choose channels only; a letter can't be posted in a DM."
-    leads = tuple(dict.fromkeys(values.leads))
-    if not all(_USER_ID.fullmatch(user) for user in leads):
-        errors[Field.LEADS] = "Choose leads from the list of people."
+    leads = _check_leads(values.leads, errors)
     goal = _check_goal(values.goal, errors)
     reminders = _check_reminders(values.reminders, errors)
     if errors:
@@ -472,21 +464,36 @@ def check_edit(
 ) -> tuple[datetime, tuple[timedelta, ...], tuple[str, ...], int | None]:
     """The edit form's deadline, reminders, leads and goal, or FormErrors to show."""
     errors: dict[str, str] = {}
-    deadline = letter.deadline
-    if values.deadline is None:
-        errors[Field.DEADLINE] = "Choose when sign-ons close."
-    elif values.deadline != int(letter.deadline.timestamp()):
-        deadline = datetime.fromtimestamp(values.deadline, UTC)
-        if deadline <= now:
-            errors[Field.DEADLINE] = "The deadline has to be in the future."
-    leads = tuple(dict.fromkeys(values.leads))
-    if not all(_USER_ID.fullmatch(user) for user in leads):
-        errors[Field.LEADS] = "Choose leads from the list of people."
+    deadline = _check_deadline(values.deadline, errors, now=now, current=letter.deadline)
+    leads = _check_leads(values.leads, errors)
     goal = _check_goal(values.goal, errors)
     reminders = _check_reminders(values.reminders, errors)
     if errors:
         raise FormErrors(errors)
+    assert deadline is not None
     return deadline, reminders, leads, goal
+
+
+def _check_deadline(
+    epoch: int | None, errors: dict[str, str], *, now: datetime, current: datetime | None = None
+) -> datetime | None:
+    """The picked deadline; left as `current` (to the microsecond) when not changed."""
+    if epoch is None:
+        errors[Field.DEADLINE] = "Choose when sign-ons close."
+        return None
+    if current is not None and epoch == int(current.timestamp()):
+        return current
+    deadline = datetime.fromtimestamp(epoch, UTC)
+    if deadline <= now:
+        errors[Field.DEADLINE] = "The deadline has to be in the future."
+    return deadline
+
+
+def _check_leads(users: tuple[str, ...], errors: dict[str, str]) -> tuple[str, ...]:
+    leads = tuple(dict.fromkeys(users))
+    if not all(_USER_ID.fullmatch(user) for user in leads):
+        errors[Field.LEADS] = "Choose leads from the list of people."
+    return leads
 
 
 def _check_goal(text: str | None, errors: dict[str, str]) -> int | None:

@@ -140,6 +140,32 @@ def finals(fake: FakeSlack, channel: str) -> list[str]:
     ]
 
 
+async def post_then_stop(bot: BotProcess, fake: FakeSlack, *, port: int) -> None:
+    """Start the bot, post letter #1 through signed requests, then kill the bot."""
+    coalition(fake, "CORGANIZING", *CHANNELS)
+    bot.start()
+    await bot.wait_healthy(port)
+    async with aiohttp.ClientSession() as session:
+        slack = SlackDriver(session, f"http://127.0.0.1:{port}/slack/events", fake)
+        await post_letter(slack, fake, channels=CHANNELS)
+    bot.kill()
+
+
+async def reschedule(
+    database_url: str, *, deadline: datetime, offsets: tuple[timedelta, ...]
+) -> None:
+    """Give letter #1 a new deadline and reminders while the bot is down."""
+    now = datetime.now(UTC)
+    async with Store(database_url) as store:
+        await store.reschedule(
+            1,
+            reminders=offsets,
+            plan=plan(deadline, offsets, zone=ZONE, now=now),
+            now=now,
+            announce=False,
+        )
+
+
 async def wait_until(moment: datetime) -> None:
     await asyncio.sleep(max(0.0, (moment - datetime.now(UTC)).total_seconds()))
 
@@ -149,27 +175,12 @@ async def test_a_bot_killed_before_a_reminder_sends_it_once_on_restart_and_the_r
 ) -> None:
     """SIGKILL between two reminders, restart after the second was due: three reminders
     and one final count per channel, and one copy of the list for the lead."""
-    coalition(fake_slack, "CORGANIZING", *CHANNELS)
     port = int(bot_env["PORT"])
-    bot.start()
-    await bot.wait_healthy(port)
-    async with aiohttp.ClientSession() as session:
-        slack = SlackDriver(session, f"http://127.0.0.1:{port}/slack/events", fake_slack)
-        await post_letter(slack, fake_slack, channels=CHANNELS)
-    bot.kill()
-
+    await post_then_stop(bot, fake_slack, port=port)
     # The bot is down: give the letter a deadline seconds away, reminders between.
-    start = datetime.now(UTC)
-    deadline = start + RUNWAY
+    deadline = datetime.now(UTC) + RUNWAY
     due = [deadline - offset for offset in OFFSETS]
-    async with Store(bot_env["DATABASE_URL"]) as store:
-        await store.reschedule(
-            1,
-            reminders=OFFSETS,
-            plan=plan(deadline, OFFSETS, zone=ZONE, now=start),
-            now=start,
-            announce=False,
-        )
+    await reschedule(bot_env["DATABASE_URL"], deadline=deadline, offsets=OFFSETS)
 
     bot.start()
     first_sent = (due[0] - datetime.now(UTC)).total_seconds() + 10
@@ -204,26 +215,9 @@ async def test_a_reminder_caught_in_a_rate_limit_storm_goes_out_once_when_it_end
 ) -> None:
     """Slack answers 429 with Retry-After to every chat.postMessage for a while; the
     reminder waits it out and is posted once in each channel."""
-    coalition(fake_slack, "CORGANIZING", *CHANNELS)
-    port = int(bot_env["PORT"])
-    bot.start()
-    await bot.wait_healthy(port)
-    async with aiohttp.ClientSession() as session:
-        slack = SlackDriver(session, f"http://127.0.0.1:{port}/slack/events", fake_slack)
-        await post_letter(slack, fake_slack, channels=CHANNELS)
-    bot.kill()
-
-    start = datetime.now(UTC)
-    deadline = start + timedelta(seconds=30)
-    offsets = (timedelta(seconds=26),)
-    async with Store(bot_env["DATABASE_URL"]) as store:
-        await store.reschedule(
-            1,
-            reminders=offsets,
-            plan=plan(deadline, offsets, zone=ZONE, now=start),
-            now=start,
-            announce=False,
-        )
+    await post_then_stop(bot, fake_slack, port=int(bot_env["PORT"]))
+    deadline = datetime.now(UTC) + timedelta(seconds=30)
+    await reschedule(bot_env["DATABASE_URL"], deadline=deadline, offsets=(timedelta(seconds=26),))
     fake_slack.fail("chat.postMessage", status=429, retry_after=1, times=8)
     bot.start()
     await fake_slack.wait_for(lambda: all(reminders(fake_slack, c) for c in CHANNELS), within=25)

@@ -311,16 +311,7 @@ async def plan_letter(
         )
         for offset, due in plan.reminders
     ]
-    rows.append(
-        _job_row(
-            JobKind.CLOSE,
-            key=f"close:{letter_id}:{version}",
-            due_at=plan.deadline,
-            now=now,
-            letter_id=letter_id,
-            version=version,
-        )
-    )
+    rows.append(_close_job(letter_id, version=version, due_at=plan.deadline, now=now))
     await _insert_jobs(conn, rows)
 
 
@@ -371,19 +362,7 @@ async def close_at_once(
         .values(due_at=now)
     )
     if moved.rowcount == 0:
-        await _insert_jobs(
-            conn,
-            [
-                _job_row(
-                    JobKind.CLOSE,
-                    key=f"close:{letter_id}:{version}",
-                    due_at=now,
-                    now=now,
-                    letter_id=letter_id,
-                    version=version,
-                )
-            ],
-        )
+        await _insert_jobs(conn, [_close_job(letter_id, version=version, due_at=now, now=now)])
 
 
 async def _cancel_reminders(conn: AsyncConnection, letter_id: int, *, now: datetime) -> None:
@@ -395,6 +374,17 @@ async def _cancel_reminders(conn: AsyncConnection, letter_id: int, *, now: datet
             scheduled_jobs.c.kind == JobKind.REMINDER.value,
         )
         .values(state="cancelled", finished_at=now)
+    )
+
+
+def _close_job(letter_id: int, *, version: int, due_at: datetime, now: datetime) -> dict[str, Any]:
+    return _job_row(
+        JobKind.CLOSE,
+        key=f"close:{letter_id}:{version}",
+        due_at=due_at,
+        now=now,
+        letter_id=letter_id,
+        version=version,
     )
 
 
