@@ -188,6 +188,9 @@ class Dispatcher:
         letter = await self._store.letter(delivery.letter_id)
         if letter is None:
             return _Skip("the letter was removed")
+        if delivery.kind is JobKind.CLOSE and letter.is_open:
+            # Extended while its closing posts were still being retried: not closed after all.
+            return _Skip("the letter was reopened")
         if delivery.to_person:
             signers = await self._store.signers(letter.id)
             await send_files(
@@ -220,7 +223,7 @@ class Dispatcher:
     ) -> _Sent | _Skip:
         if letter.status is not LetterStatus.OPEN or letter.deadline <= now:
             if delivery.attempts:
-                return _Skip("Slack refused it until the letter closed", failed=True)
+                return _Skip("it could not be sent before the letter closed", failed=True)
             return _Skip("the letter closed first")
         count = await self._store.signer_count(letter.id)
         last = delivery.offset is not None and delivery.offset == min(

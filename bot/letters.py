@@ -230,7 +230,12 @@ class Letters:
         """Move the deadline to the time in `text` ("[#letter] friday 5pm"); a closed
         letter opens again. Returns the letter and whether it had been closed."""
         ref, when = _split_ref(text)
-        letter = await self._managed(ref, user=user, channel=channel, status=None)
+        # Without a number: the channel's open letter, else its closed one.
+        open_here = not ref and await self._store.letters_in_channel(
+            channel, status=LetterStatus.OPEN
+        )
+        status = LetterStatus.OPEN if open_here else None
+        letter = await self._managed(ref, user=user, channel=channel, status=status)
         if not when:
             raise UserFacingError(
                 f"Say when letter #{letter.id} should close, such as "

@@ -39,6 +39,11 @@ class Schedule:
         """Plan the daily tally at `due_at`. A future tally planned for another time (the
         tally time changed) gives way; a missed one stays, to be sent once."""
         key = f"tally:{due_at.isoformat()}"
+        planned = sa.select(scheduled_jobs.c.id).where(
+            scheduled_jobs.c.key == key, scheduled_jobs.c.state == "pending"
+        )
+        if await self._exists(planned):
+            return
         async with self._writing() as conn:
             await conn.execute(
                 scheduled_jobs.update()
@@ -61,11 +66,15 @@ class Schedule:
         closed or whose deadline has passed, anything planned for a deadline since moved,
         and every missed tally but the latest.
         """
+        is_due = sa.and_(scheduled_jobs.c.state == "pending", scheduled_jobs.c.due_at <= now)
+        # Most passes find nothing due; a read costs SQLite's writers nothing.
+        if not await self._exists(sa.select(scheduled_jobs.c.id).where(is_due)):
+            return 0
         async with self._writing() as conn:
             due = (
                 await conn.execute(
                     sa.select(scheduled_jobs)
-                    .where(scheduled_jobs.c.state == "pending", scheduled_jobs.c.due_at <= now)
+                    .where(is_due)
                     .order_by(scheduled_jobs.c.due_at, scheduled_jobs.c.id)
                     .with_for_update(skip_locked=True)
                 )
@@ -91,6 +100,8 @@ class Schedule:
             sa.and_(deliveries.c.state == "pending", deliveries.c.next_attempt_at <= now),
             sa.and_(deliveries.c.state == "sending", deliveries.c.claimed_until < now),
         )
+        if not await self._exists(sa.select(deliveries.c.id).where(ready)):
+            return []
         async with self._writing() as conn:
             ids = list(
                 (
@@ -138,6 +149,10 @@ class Schedule:
                 )
                 for row in rows
             ]
+
+    async def _exists(self, query: sa.Select[Any]) -> bool:
+        async with self._reading() as conn:
+            return (await conn.execute(query.limit(1))).first() is not None
 
     async def mark_sent(
         self, delivery: Delivery, *, owner: str, now: datetime, snapshot: Any = None

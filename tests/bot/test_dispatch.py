@@ -535,3 +535,27 @@ async def test_changing_the_tally_time_moves_the_next_tally(
     await later.run_due(datetime(2026, 11, 30, 16, 30, tzinfo=UTC))  # 11:30 today
     await later.run_due(datetime(2026, 12, 1, 14, 0, tzinfo=UTC))  # the old 9:00
     assert len(dms(fake_slack, LEAD)) == 1
+
+
+async def test_closing_posts_still_retrying_are_dropped_when_the_letter_is_extended(
+    store: Store,
+    client: AsyncWebClient,
+    dispatcher: Dispatcher,
+    letters: Letters,
+    fake_slack: FakeSlack,
+) -> None:
+    """A final count Slack hasn't taken yet never appears under a letter that is open
+    again; the announcement of the new deadline does."""
+    deadline = T0 + timedelta(days=1)
+    letter = await posted(store, client, deadline=deadline)
+    fake_slack.fail("chat.postMessage", status=503, retry_after=None, times=2)
+    await dispatcher.run_due(deadline)
+    now = deadline + timedelta(minutes=1)
+    await letters.extend(f"#{letter.id} friday 5pm", user=ORGANIZER, channel="C1", now=now)
+    await dispatcher.run_due(now + timedelta(minutes=10))
+    for channel in CHANNELS:
+        texts = [all_text(m) for m in replies(fake_slack, channel)]
+        assert not any("Final count" in text for text in texts)
+        assert sum("*New deadline*" in text for text in texts) == 1
+        (head,) = head_messages(fake_slack, channel)
+        assert has_sign_on_button(head)
