@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Organizers
 from bot.app import build_client
+from bot.blocks.letter_form import EditFormValues
 from bot.dispatch import Dispatcher
 from bot.errors import UserFacingError
 from bot.letters import Letters
@@ -559,3 +560,35 @@ async def test_closing_posts_still_retrying_are_dropped_when_the_letter_is_exten
         assert sum("*New deadline*" in text for text in texts) == 1
         (head,) = head_messages(fake_slack, channel)
         assert has_sign_on_button(head)
+
+
+async def test_editing_the_schedule_replaces_the_pending_reminders(
+    store: Store,
+    client: AsyncWebClient,
+    dispatcher: Dispatcher,
+    letters: Letters,
+    fake_slack: FakeSlack,
+) -> None:
+    """The edit form's new deadline and reminders take the place of the old plan: the old
+    reminder times pass in silence, the new ones are kept, the move is announced once."""
+    deadline = T0 + timedelta(days=10)
+    letter = await posted(store, client, deadline=deadline)
+    new_deadline = deadline + timedelta(days=2)
+    values = EditFormValues(
+        letter_id=letter.id,
+        deadline=int(new_deadline.timestamp()),
+        reminders="2d, 6h",
+        leads=(LEAD,),
+        goal="80",
+    )
+    edited = await letters.edit(values, user=LEAD, now=T0)
+    assert edited.reminders == parse_offsets("2d,6h") and edited.goal == 80
+    for offset in DEFAULT:
+        await dispatcher.run_due(deadline - offset)
+    assert reminders_in(fake_slack, "CCOALITION") == []
+    for offset in parse_offsets("2d,6h"):
+        await dispatcher.run_due(new_deadline - offset)
+    left = [m.text.split(" left")[0] for m in reminders_in(fake_slack, "CCOALITION")]
+    assert left == ["Reminder: 2 days", "Reminder: 6 hours"]
+    moved = [m for m in replies(fake_slack, "CSTATES") if "*New deadline*" in all_text(m)]
+    assert len(moved) == 1
