@@ -15,6 +15,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from time import monotonic
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -114,12 +115,20 @@ class Dispatcher:
 
     async def run_due(self, now: datetime) -> datetime | None:
         """Send everything due at `now`; returns when something next falls due."""
+        started = monotonic()
         tally_at = next_tally_time(now, at=self._tally_time, zone=self._zone)
         await self._store.schedule.plan_tally(tally_at, now=now)
         await self._store.schedule.expand_due(now)
-        while claimed := await self._store.schedule.claim(now, owner=self.owner, lease=LEASE):
+        while True:
+            # A long pass keeps its clock running for the lease, so each claim holds
+            # its full time however late in the pass it is taken.
+            elapsed = timedelta(seconds=monotonic() - started)
+            claimed = await self._store.schedule.claim(
+                now, owner=self.owner, until=now + elapsed + LEASE
+            )
+            if not claimed:
+                return await self._store.schedule.next_wake()
             await asyncio.gather(*(self._deliver(delivery, now) for delivery in claimed))
-        return await self._store.schedule.next_wake()
 
     async def _deliver(self, delivery: Delivery, now: datetime) -> None:
         schedule = self._store.schedule
@@ -160,7 +169,7 @@ class Dispatcher:
         self, delivery: Delivery, now: datetime, *, error: str, wait: timedelta | None
     ) -> None:
         schedule = self._store.schedule
-        if now - delivery.due_at >= GIVE_UP_AFTER:
+        if now - delivery.since >= GIVE_UP_AFTER:
             logger.error(
                 "Giving up on %s to %s after %d attempts: %s",
                 _what(delivery),
@@ -188,9 +197,10 @@ class Dispatcher:
         letter = await self._store.letter(delivery.letter_id)
         if letter is None:
             return _Skip("the letter was removed")
-        if delivery.kind is JobKind.CLOSE and letter.is_open:
-            # Extended while its closing posts were still being retried: not closed after all.
-            return _Skip("the letter was reopened")
+        if delivery.version != letter.schedule_version:
+            # Planned for a deadline since moved (a reminder or closing post still being
+            # retried when the letter was extended): what's planned now replaces it.
+            return _Skip("the deadline moved")
         if delivery.to_person:
             signers = await self._store.signers(letter.id)
             await send_files(

@@ -32,6 +32,7 @@ from bot.models import (
     Letter,
     LetterStatus,
     LetterSummary,
+    Listing,
     NewLetter,
     ReviewPair,
     Signer,
@@ -51,6 +52,7 @@ logger = logging.getLogger(__name__)
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LETTER_REF = re.compile(r"#?(\d{1,9})")
+_LEADING_NUMBER = re.compile(r"(\d{1,9})\s")
 _CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{1,30}")
 _USER_ID = re.compile(r"[UW][A-Z0-9]{1,30}")
 
@@ -178,22 +180,32 @@ class Letters:
 
     # Managing letters
 
-    async def listing(self, user: str, *, include_closed: bool) -> list[LetterSummary]:
+    async def listing(self, user: str, *, include_closed: bool) -> Listing:
         """The letters `user` may manage (all for organizers, else their own), with counts
-        and any scheduled posts that haven't gone out."""
+        and any scheduled posts that haven't gone out. A closed letter whose closing posts
+        didn't all go out is listed too; organizers also see tallies that didn't."""
         letters = await self._store.letters()
-        if not await self._organizers.includes(user):
+        organizer = await self._organizers.includes(user)
+        if not organizer:
             letters = [letter for letter in letters if user in (letter.created_by, *letter.leads)]
             if not letters:
                 raise NotAllowed("Only organizers and a letter's leads can list letters.")
-        shown = letters if include_closed else [letter for letter in letters if letter.is_open]
+        troubled = await self._store.schedule.letters_with_problems()
+        shown = [
+            letter
+            for letter in letters
+            if include_closed or letter.is_open or letter.id in troubled
+        ]
         ids = [letter.id for letter in shown]
         counts = await self._store.signer_counts(ids)
         problems = await self._store.schedule.problems(ids)
-        return [
-            LetterSummary(letter, counts[letter.id], problems.get(letter.id, []))
-            for letter in shown
-        ]
+        return Listing(
+            letters=[
+                LetterSummary(letter, counts[letter.id], problems.get(letter.id, []))
+                for letter in shown
+            ],
+            tally_problems=await self._store.schedule.tally_problems() if organizer else [],
+        )
 
     async def close(self, ref: str, *, user: str, channel: str, now: datetime) -> LetterSummary:
         """Close sign-ons now; the final count and the leads' list follow as at a deadline."""
@@ -244,7 +256,11 @@ class Letters:
         try:
             deadline = parse_deadline(when, now=now, zone=self._zone)
         except TimingError as problem:
-            raise UserFacingError(_sentence(escape(str(problem)))) from None
+            message = _sentence(escape(str(problem)))
+            number = _LEADING_NUMBER.match(when)
+            if number:
+                message += f" To name letter {number.group(1)}, write `#{number.group(1)}`."
+            raise UserFacingError(message) from None
         reopened = not letter.is_open
         letter = await self._store.reschedule(
             letter.id,
@@ -268,7 +284,8 @@ class Letters:
 
     async def edit(self, values: EditFormValues, *, user: str, now: datetime) -> Letter:
         """Apply the edit form: a new deadline or reminders reschedule the letter (and a new
-        deadline is announced); leads and goal change in place. Raises FormErrors."""
+        deadline is announced); leads and goal change in place. Raises FormErrors. The
+        posted copies are the caller's to `refresh`, after answering the form in time."""
         letter = await self._store.letter(values.letter_id) if values.letter_id else None
         if letter is None:
             raise UserFacingError("That letter no longer exists.")
@@ -290,8 +307,11 @@ class Letters:
                 announce=deadline != letter.deadline,
             )
             self._schedule_changed()
-        await self._refreshed(letter)
         return letter
+
+    async def refresh(self, letter: Letter) -> None:
+        """Bring every posted copy up to date (after an edit, once the form is answered)."""
+        await self._refreshed(letter)
 
     async def post_missing(self, ref: str, *, user: str, channel: str) -> Launch:
         """Post the letter in the channels where posting failed before."""
@@ -407,10 +427,14 @@ def _sentence(text: str) -> str:
 
 
 def _split_ref(text: str) -> tuple[str, str]:
-    """'#3 friday 5pm' → ('#3', 'friday 5pm'); 'friday 5pm' → ('', 'friday 5pm')."""
+    """'#3 friday 5pm' → ('#3', 'friday 5pm'); '3' → ('3', ''); 'friday 5pm' and
+    '10 december 5pm' → ('', the text): before a time, only `#3` names a letter, since a
+    bare number could as well be part of the date."""
     first, _, rest = text.strip().partition(" ")
-    if _LETTER_REF.fullmatch(first):
+    if first.startswith("#") and _LETTER_REF.fullmatch(first):
         return first, rest.strip()
+    if _LETTER_REF.fullmatch(first) and not rest.strip():
+        return first, ""
     return "", text.strip()
 
 

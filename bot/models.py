@@ -49,6 +49,7 @@ class Letter:
     posts: tuple[Post, ...]
     leads: tuple[str, ...]
     reminders: tuple[timedelta, ...] = ()
+    schedule_version: int = 0  # bumped whenever the deadline or reminders change
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -185,7 +186,8 @@ class Delivery:
     letter_id: int | None
     target: str
     offset: timedelta | None
-    due_at: datetime
+    version: int | None  # the letter's schedule version its job was planned for
+    since: datetime  # when it became due
     attempts: int
 
     @property
@@ -197,7 +199,7 @@ class Delivery:
 class DeliveryProblem:
     """A scheduled post that has not gone out: still retrying, or given up."""
 
-    letter_id: int
+    letter_id: int | None  # None for a daily tally
     kind: JobKind
     target: str
     error: str
@@ -212,3 +214,11 @@ class LetterSummary:
     letter: Letter
     count: int
     problems: list[DeliveryProblem] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What `/letter list` shows: the letters, and daily tallies that haven't gone out."""
+
+    letters: list[LetterSummary]
+    tally_problems: list[DeliveryProblem] = field(default_factory=list)

@@ -65,7 +65,9 @@ class Scheduler:
         self._scheduler.start()
         self._scheduler.add_job(
             self._alarm,
-            CronTrigger(hour=self._tally_time.hour, minute=self._tally_time.minute),
+            CronTrigger(
+                hour=self._tally_time.hour, minute=self._tally_time.minute, timezone=self._zone
+            ),
             id="tally",
         )
         self._scheduler.add_job(self._alarm, IntervalTrigger(seconds=self._poll_seconds), id="poll")

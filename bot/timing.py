@@ -1,9 +1,10 @@
 """Time math for a drive: reminder offsets, when reminders fall, the next daily tally,
 and the deadlines organizers type. Pure functions; the current time is always passed in.
 
-Offsets of whole days keep the wall-clock time where the coalition works: "7d" before a
-5 p.m. deadline is 5 p.m. a week earlier, even across a daylight-saving change. Hours and
-minutes are real elapsed time: "3h" is three hours before, whatever the clocks do.
+An offset's whole days keep the wall-clock time where the coalition works: "7d" before a
+5 p.m. deadline is 5 p.m. a week earlier, even across a daylight-saving change. What is
+left over is real elapsed time: "3h" is three hours before, whatever the clocks do. (An
+offset is a length of time, so "48h" is the same as "2d".)
 """
 
 from __future__ import annotations
@@ -138,11 +139,43 @@ def parse_deadline(text: str, *, now: datetime, zone: ZoneInfo) -> datetime:
         )
     moment: datetime = parsed.date_obj
     if parsed.period == "day":
-        moment = datetime.combine(moment.date(), DEFAULT_DEADLINE_TIME)
-    deadline = moment.replace(tzinfo=zone).astimezone(UTC)
+        moment = datetime.combine(moment.date(), DEFAULT_DEADLINE_TIME, tzinfo=moment.tzinfo)
+    if _weekday_named(
+        text
+    ) == local_now.weekday() and moment.date() == local_now.date() + timedelta(days=7):
+        # "friday 5pm" typed on a Friday morning means today, not a week from today.
+        earlier = moment - timedelta(days=7)
+        if _aware(earlier, zone) > now:
+            moment = earlier
+    deadline = _aware(moment, zone)
+    named = _weekday_named(text)
+    if named is not None and deadline.astimezone(zone).weekday() != named:
+        raise TimingError(
+            f"I read “{text}” as {_local(deadline, zone)}, which isn't the day you named; "
+            "try a date such as `2026-12-04 17:00`"
+        )
     if deadline <= now:
         raise TimingError(f"{_local(deadline, zone)} has already passed; choose a later time")
     return deadline
+
+
+def _aware(moment: datetime, zone: ZoneInfo) -> datetime:
+    """A parsed time in UTC: in the zone it named ("5pm PT"), else in `zone`."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(UTC)
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekday_named(text: str) -> int | None:
+    """The weekday `text` names ("fri", "Friday"), Monday being 0; None if none."""
+    for word in re.findall(r"[a-z]+", text.lower()):
+        for number, name in enumerate(_WEEKDAYS):
+            if word == name or word == name[:3]:
+                return number
+    return None
 
 
 def _parser(base: datetime) -> DateDataParser:
@@ -159,7 +192,7 @@ def _parser(base: datetime) -> DateDataParser:
 
 def _local(moment: datetime, zone: ZoneInfo) -> str:
     local = moment.astimezone(zone)
-    return f"{local:%A, %B} {local.day} at {local:%-I:%M %p} {local.tzname()}"
+    return f"{local:%A, %B} {local.day}, {local.year} at {local:%-I:%M %p} {local.tzname()}"
 
 
 def _plural(count: int, noun: str) -> str:

@@ -101,7 +101,7 @@ async def close(
     closed = await letters.close(
         rest, user=command["user_id"], channel=command["channel_id"], now=datetime.now(UTC)
     )
-    await respond(closed_report(closed.letter, closed.count))
+    await respond(closed_report(closed.letter, closed.count, user=command["user_id"]))
 
 
 async def reopen(

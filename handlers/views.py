@@ -71,7 +71,8 @@ async def signon_form_submitted(
 async def edit_form_submitted(
     ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], letters: Letters, settings: Settings
 ) -> None:
-    """Save the changes, then show what the letter's schedule is now."""
+    """Save the changes and show what the letter's schedule is now; then update its posts
+    (after answering, which Slack wants within three seconds)."""
     try:
         letter = await letters.edit(
             read_edit_form(view), user=body["user"]["id"], now=datetime.now(UTC)
@@ -86,3 +87,4 @@ async def edit_form_submitted(
         response_action="update",
         view=problem_view(edited_report(letter, zone=settings.timezone), title="Edit letter"),
     )
+    await letters.refresh(letter)

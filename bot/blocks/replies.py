@@ -8,7 +8,15 @@ from zoneinfo import ZoneInfo
 
 from bot.blocks.text import MESSAGE_BLOCKS_MAX, escape, mrkdwn, plain, slack_date, truncate
 from bot.export import headline
-from bot.models import ChannelResult, DeliveryProblem, JobKind, Letter, LetterSummary, Signer
+from bot.models import (
+    ChannelResult,
+    DeliveryProblem,
+    JobKind,
+    Letter,
+    LetterSummary,
+    Listing,
+    Signer,
+)
 from bot.timing import format_offsets
 
 LETTER_HELP = """*Running a sign-on letter with Undersigned*
@@ -67,11 +75,16 @@ def status_report(letter: Letter, results: list[ChannelResult]) -> str:
     return "\n".join(lines)
 
 
-def closed_report(letter: Letter, count: int) -> str:
+def closed_report(letter: Letter, count: int, *, user: str) -> str:
+    if letter.leads:
+        to = "its leads"
+    elif letter.created_by == user:
+        to = "you"
+    else:
+        to = f"<@{letter.created_by}>, who started it"
     return (
         f"Letter #{letter.id} *{escape(letter.title)}* is closed to sign-ons, with *{count}* "
-        "signed. I'm posting the final count in its channels and sending the list to "
-        f"{_recipients(letter)}."
+        f"signed. I'm posting the final count in its channels and sending the list to {to}."
     )
 
 
@@ -97,11 +110,17 @@ def reminders_line(letter: Letter) -> str:
     return f"Reminders: `{format_offsets(letter.reminders)}` before the deadline."
 
 
-def letter_list(summaries: Sequence[LetterSummary], *, zone: ZoneInfo) -> dict[str, Any]:
-    """An ephemeral message listing letters with their counts, one block each."""
-    if not summaries:
+def letter_list(listing: Listing, *, zone: ZoneInfo) -> dict[str, Any]:
+    """An ephemeral message listing letters with their counts, one block each, then any
+    daily tallies that didn't go out."""
+    summaries = listing.letters
+    tallies = [
+        {"type": "context", "elements": [mrkdwn(_problem_line(problem))]}
+        for problem in listing.tally_problems[:10]
+    ]
+    if not summaries and not tallies:
         return {"text": "There are no letters to show. `/letter new` starts one."}
-    shown = summaries[: MESSAGE_BLOCKS_MAX - 1]
+    shown = summaries[: MESSAGE_BLOCKS_MAX - 1 - len(tallies)]
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": mrkdwn(truncate(_list_entry(summary, zone), 3000))}
         for summary in shown
@@ -110,6 +129,7 @@ def letter_list(summaries: Sequence[LetterSummary], *, zone: ZoneInfo) -> dict[s
         blocks.append(
             {"type": "context", "elements": [plain(f"…and {len(summaries) - len(shown)} more.")]}
         )
+    blocks += tallies
     return {"text": f"{len(summaries)} letters", "blocks": blocks}
 
 
@@ -145,9 +165,13 @@ def _list_entry(summary: LetterSummary, zone: ZoneInfo) -> str:
             f":warning: Not posted in {channel_list(letter.unposted_channels)}: "
             f"`/letter post {letter.id}` tries again."
         )
-    lines += [_problem_line(problem) for problem in summary.problems]
+    lines += [_problem_line(problem) for problem in summary.problems[:PROBLEMS_SHOWN]]
+    if len(summary.problems) > PROBLEMS_SHOWN:
+        lines.append(f"…and {len(summary.problems) - PROBLEMS_SHOWN} more posts like these.")
     return "\n".join(lines)
 
+
+PROBLEMS_SHOWN = 5
 
 _POSTS = {
     JobKind.REMINDER: "A reminder",
@@ -172,12 +196,6 @@ def _problem_line(problem: DeliveryProblem) -> str:
         f":hourglass: {what} for {where} hasn't gone out yet: {problem.attempts} tries so far "
         f"(Slack said `{problem.error}`); still trying."
     )
-
-
-def _recipients(letter: Letter) -> str:
-    if letter.leads:
-        return "its leads"
-    return "you" if letter.created_by else "its creator"
 
 
 def _why(error: str | None, letter: Letter) -> str:

@@ -45,6 +45,12 @@ class Schedule:
         if await self._exists(planned):
             return
         async with self._writing() as conn:
+            # Back to a tally time used before: the job set aside then is planned again.
+            await conn.execute(
+                scheduled_jobs.update()
+                .where(scheduled_jobs.c.key == key, scheduled_jobs.c.state == "cancelled")
+                .values(state="pending", finished_at=None)
+            )
             await conn.execute(
                 scheduled_jobs.update()
                 .where(
@@ -76,25 +82,32 @@ class Schedule:
                     sa.select(scheduled_jobs)
                     .where(is_due)
                     .order_by(scheduled_jobs.c.due_at, scheduled_jobs.c.id)
-                    .with_for_update(skip_locked=True)
                 )
             ).all()
             tallies = [job.id for job in due if job.kind == JobKind.TALLY]
-            latest_tally = tallies[-1] if tallies else None
+            taken = 0
             for job in due:
                 if job.kind == JobKind.TALLY:
-                    targets = await _tally_targets(conn) if job.id == latest_tally else None
+                    if not await _take(conn, job, now=now):
+                        continue
+                    targets = await _tally_targets(conn) if job.id == tallies[-1] else None
                 else:
-                    targets = await _letter_targets(conn, job, now=now)
-                await _finish(conn, job, targets, now=now)
-            return len(due)
+                    # The letter's row is locked before the job's, as rescheduling does,
+                    # so the two never wait on each other.
+                    letter = await _locked_letter(conn, job.letter_id)
+                    if not await _take(conn, job, now=now):
+                        continue
+                    targets = await _letter_targets(conn, job, letter, now=now)
+                await _deliver_to(conn, job, targets, now=now)
+                taken += 1
+            return taken
 
     async def claim(
-        self, now: datetime, *, owner: str, lease: timedelta, limit: int = 50
+        self, now: datetime, *, owner: str, until: datetime, limit: int = 50
     ) -> list[Delivery]:
-        """Deliveries ready to send, claimed for `owner` until the lease runs out.
+        """Deliveries ready to send at `now`, claimed for `owner` until `until`.
 
-        A claim whose lease ran out (its process died mid-send) can be claimed again.
+        A claim whose time ran out (its process died mid-send) can be claimed again.
         """
         ready = sa.or_(
             sa.and_(deliveries.c.state == "pending", deliveries.c.next_attempt_at <= now),
@@ -119,7 +132,7 @@ class Schedule:
             await conn.execute(
                 deliveries.update()
                 .where(deliveries.c.id.in_(ids))
-                .values(state="sending", claimed_by=owner, claimed_until=now + lease)
+                .values(state="sending", claimed_by=owner, claimed_until=until)
             )
             rows = await conn.execute(
                 sa.select(
@@ -128,7 +141,8 @@ class Schedule:
                     deliveries.c.letter_id,
                     deliveries.c.target,
                     scheduled_jobs.c.offset_seconds,
-                    scheduled_jobs.c.due_at,
+                    scheduled_jobs.c.version,
+                    deliveries.c.created_at,
                     deliveries.c.attempts,
                 )
                 .join(scheduled_jobs, scheduled_jobs.c.id == deliveries.c.job_id)
@@ -144,7 +158,8 @@ class Schedule:
                     offset=timedelta(seconds=row.offset_seconds)
                     if row.offset_seconds is not None
                     else None,
-                    due_at=row.due_at,
+                    version=row.version,
+                    since=row.created_at,
                     attempts=row.attempts,
                 )
                 for row in rows
@@ -253,6 +268,25 @@ class Schedule:
 
     async def problems(self, letter_ids: Sequence[int]) -> dict[int, list[DeliveryProblem]]:
         """Posts for these letters that failed for good, or keep failing as they retry."""
+        found: dict[int, list[DeliveryProblem]] = {}
+        for problem in await self._problems(deliveries.c.letter_id.in_(letter_ids)):
+            assert problem.letter_id is not None
+            found.setdefault(problem.letter_id, []).append(problem)
+        return found
+
+    async def letters_with_problems(self) -> set[int]:
+        """Letters, open or closed, with a post that hasn't gone out."""
+        return {
+            problem.letter_id
+            for problem in await self._problems(deliveries.c.letter_id.is_not(None))
+            if problem.letter_id is not None
+        }
+
+    async def tally_problems(self) -> list[DeliveryProblem]:
+        """Daily tallies that failed for good, or keep failing as they retry."""
+        return await self._problems(scheduled_jobs.c.kind == JobKind.TALLY.value)
+
+    async def _problems(self, condition: sa.ColumnElement[bool]) -> list[DeliveryProblem]:
         async with self._reading() as conn:
             rows = await conn.execute(
                 sa.select(
@@ -265,7 +299,7 @@ class Schedule:
                 )
                 .join(scheduled_jobs, scheduled_jobs.c.id == deliveries.c.job_id)
                 .where(
-                    deliveries.c.letter_id.in_(letter_ids),
+                    condition,
                     sa.or_(
                         deliveries.c.state == "failed",
                         sa.and_(
@@ -276,19 +310,17 @@ class Schedule:
                 )
                 .order_by(deliveries.c.id)
             )
-            found: dict[int, list[DeliveryProblem]] = {}
-            for row in rows:
-                found.setdefault(row.letter_id, []).append(
-                    DeliveryProblem(
-                        letter_id=row.letter_id,
-                        kind=JobKind(row.kind),
-                        target=row.target,
-                        error=row.last_error or "unknown",
-                        attempts=row.attempts,
-                        gave_up=row.state == "failed",
-                    )
+            return [
+                DeliveryProblem(
+                    letter_id=row.letter_id,
+                    kind=JobKind(row.kind),
+                    target=row.target,
+                    error=row.last_error or "unknown",
+                    attempts=row.attempts,
+                    gave_up=row.state == "failed",
                 )
-            return found
+                for row in rows
+            ]
 
     async def unscheduled_letters(self) -> list[tuple[int, int]]:
         """Open letters with nothing planned for their current deadline, as (id, version):
@@ -434,9 +466,16 @@ async def _insert_jobs(conn: AsyncConnection, rows: list[dict[str, Any]]) -> Non
     )
 
 
-async def _letter_targets(conn: AsyncConnection, job: Any, *, now: datetime) -> list[str] | None:
+async def _locked_letter(conn: AsyncConnection, letter_id: int) -> Any:
+    return (
+        await conn.execute(sa.select(letters).where(letters.c.id == letter_id).with_for_update())
+    ).first()
+
+
+async def _letter_targets(
+    conn: AsyncConnection, job: Any, letter: Any, *, now: datetime
+) -> list[str] | None:
     """Who a letter's due job goes to, or None when it no longer matters."""
-    letter = (await conn.execute(sa.select(letters).where(letters.c.id == job.letter_id))).first()
     if letter is None or job.version != letter.schedule_version:
         return None
     is_open = letter.status == LetterStatus.OPEN.value
@@ -486,16 +525,26 @@ async def _tally_targets(conn: AsyncConnection) -> list[str]:
     )
 
 
-async def _finish(
-    conn: AsyncConnection, job: Any, targets: list[str] | None, *, now: datetime
-) -> None:
-    """Mark a due job done with a delivery per target, or skipped without any."""
+async def _take(conn: AsyncConnection, job: Any, *, now: datetime) -> bool:
+    """Mark a due job done, unless another process just did."""
     taken = await conn.execute(
         scheduled_jobs.update()
         .where(scheduled_jobs.c.id == job.id, scheduled_jobs.c.state == "pending")
-        .values(state="done" if targets is not None else "skipped", finished_at=now)
+        .values(state="done", finished_at=now)
     )
-    if taken.rowcount != 1 or not targets:
+    return taken.rowcount == 1
+
+
+async def _deliver_to(
+    conn: AsyncConnection, job: Any, targets: list[str] | None, *, now: datetime
+) -> None:
+    """A delivery per target; a job with none to make (None) was skipped."""
+    if targets is None:
+        await conn.execute(
+            scheduled_jobs.update().where(scheduled_jobs.c.id == job.id).values(state="skipped")
+        )
+        return
+    if not targets:
         return
     await conn.execute(
         deliveries.insert(),
@@ -511,6 +560,7 @@ async def _finish(
                 "claimed_until": None,
                 "last_error": None,
                 "sent_at": None,
+                "created_at": now,
                 "snapshot": None,
             }
             for target in dict.fromkeys(targets)

@@ -234,6 +234,8 @@ deliveries = sa.Table(
     sa.Column("claimed_until", UTCDateTime, nullable=True),
     sa.Column("last_error", sa.String(200), nullable=True),
     sa.Column("sent_at", UTCDateTime, nullable=True),
+    # When it became due: a delivery still failing a day later is given up on.
+    sa.Column("created_at", UTCDateTime, nullable=False),
     # For tallies: the counts this one reported, which the next one compares against.
     sa.Column("snapshot", sa.Text, nullable=True),
     sa.CheckConstraint(

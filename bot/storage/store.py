@@ -541,6 +541,7 @@ def _load_letters(conn: sa.Connection, condition: sa.ColumnElement[bool]) -> lis
             reminders=tuple(
                 timedelta(seconds=int(seconds)) for seconds in row.reminders.split(",") if seconds
             ),
+            schedule_version=row.schedule_version,
         )
         for row in rows
     ]

@@ -326,9 +326,25 @@ async def test_extend_refuses_a_time_it_cannot_use(
     deadline = T0 + timedelta(days=4)
     letter = await posted(store, client, deadline=deadline)
     with pytest.raises(UserFacingError, match=problem):
-        await letters.extend(f"{letter.id} {when}", user=ORGANIZER, channel="C1", now=T0)
+        await letters.extend(f"#{letter.id} {when}", user=ORGANIZER, channel="C1", now=T0)
     found = await store.letter(letter.id)
     assert found is not None and found.deadline == deadline
+
+
+async def test_before_a_time_only_a_hash_number_names_a_letter(
+    store: Store, client: AsyncWebClient, letters: Letters
+) -> None:
+    """'10 december 5pm' is a date in the channel's letter, not letter #10; '3 friday 5pm'
+    reads as no Friday at all, and the answer says how to name letter 3."""
+    deadline = T0 + timedelta(days=4)
+    letter = await posted(store, client, deadline=deadline)
+    extended, _ = await letters.extend(
+        "10 december 5pm", user=ORGANIZER, channel="CCOALITION", now=T0
+    )
+    assert extended.id == letter.id
+    assert extended.deadline == datetime(2026, 12, 10, 22, 0, tzinfo=UTC)
+    with pytest.raises(UserFacingError, match=r"isn't the day you named.*write `#3`"):
+        await letters.extend("3 friday 5pm", user=ORGANIZER, channel="CCOALITION", now=T0)
 
 
 async def test_reminders_keep_the_local_hour_across_a_daylight_saving_change(
@@ -483,12 +499,12 @@ async def test_a_post_that_keeps_failing_shows_in_letter_list(
     moment = due
     for _ in range(3):
         moment = await dispatcher.run_due(moment) or moment
-    (summary,) = await letters.listing(ORGANIZER, include_closed=False)
+    (summary,) = (await letters.listing(ORGANIZER, include_closed=False)).letters
     assert {(p.kind, p.gave_up, p.attempts) for p in summary.problems} == {
         (JobKind.REMINDER, False, 3)
     }
     await dispatcher.run_due(due + timedelta(days=1, minutes=1))
-    (summary,) = await letters.listing(ORGANIZER, include_closed=False)
+    (summary,) = (await letters.listing(ORGANIZER, include_closed=False)).letters
     assert [p.gave_up for p in summary.problems] == [True, True]
 
 
@@ -515,7 +531,7 @@ async def test_a_claim_left_by_a_process_that_died_is_taken_over(
     await posted(store, client, deadline=deadline, reminders=parse_offsets("7d"))
     due = deadline - timedelta(days=7)
     await store.schedule.expand_due(due)
-    claimed = await store.schedule.claim(due, owner="dead", lease=timedelta(minutes=5))
+    claimed = await store.schedule.claim(due, owner="dead", until=due + timedelta(minutes=5))
     assert len(claimed) == 2
     await dispatcher.run_due(due + timedelta(minutes=4))
     assert reminders_in(fake_slack, "CCOALITION") == []
@@ -592,3 +608,21 @@ async def test_editing_the_schedule_replaces_the_pending_reminders(
     assert left == ["Reminder: 2 days", "Reminder: 6 hours"]
     moved = [m for m in replies(fake_slack, "CSTATES") if "*New deadline*" in all_text(m)]
     assert len(moved) == 1
+
+
+async def test_a_tally_slack_refuses_is_shown_to_organizers(
+    store: Store,
+    client: AsyncWebClient,
+    dispatcher: Dispatcher,
+    letters: Letters,
+    fake_slack: FakeSlack,
+) -> None:
+    """A lead Slack won't DM (deactivated, say) is named in `/letter list`."""
+    await posted(store, client, deadline=T0 + timedelta(days=10))
+    await dispatcher.run_due(T0)
+    fake_slack.fail("chat.postMessage", status=200, error="user_disabled")
+    await dispatcher.run_due(datetime(2026, 12, 1, 14, 0, tzinfo=UTC))
+    listing = await letters.listing(ORGANIZER, include_closed=False)
+    [(problem)] = listing.tally_problems
+    assert (problem.target, problem.error, problem.gave_up) == (LEAD, "user_disabled", True)
+    assert (await letters.listing(LEAD, include_closed=False)).tally_problems == []

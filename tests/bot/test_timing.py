@@ -107,9 +107,28 @@ def test_deadlines_are_read_in_the_coalition_timezone(text: str, local: datetime
     assert parse_deadline(text, now=NOW, zone=ZONE) == local.replace(tzinfo=ZONE)
 
 
+def test_a_weekday_named_on_that_very_day_means_today_while_its_time_is_ahead() -> None:
+    """On a Friday morning 'friday 5pm' is this afternoon; 'friday 8am' is next week."""
+    friday_9am = datetime(2026, 12, 4, 14, 0, tzinfo=UTC)
+    assert parse_deadline("friday 5pm", now=friday_9am, zone=ZONE) == datetime(
+        2026, 12, 4, 17, 0, tzinfo=ZONE
+    )
+    assert parse_deadline("fri 8am", now=friday_9am, zone=ZONE) == datetime(
+        2026, 12, 11, 8, 0, tzinfo=ZONE
+    )
+
+
+def test_a_timezone_typed_with_the_time_is_kept() -> None:
+    """'friday 5pm PT' is 8 p.m. in New York, not 5."""
+    assert parse_deadline("friday 5pm PT", now=NOW, zone=ZONE) == datetime(
+        2026, 12, 4, 20, 0, tzinfo=ZONE
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
+        ("3 friday 5pm", "isn't the day you named"),
         ("2025-01-01", "has already passed"),
         ("yesterday 9am", "has already passed"),
         ("next week", "can't read"),

@@ -77,6 +77,7 @@ def upgrade() -> None:
         sa.Column("claimed_until", UTCDateTime, nullable=True),
         sa.Column("last_error", sa.String(200), nullable=True),
         sa.Column("sent_at", UTCDateTime, nullable=True),
+        sa.Column("created_at", UTCDateTime, nullable=False),
         sa.Column("snapshot", sa.Text, nullable=True),
         sa.CheckConstraint(
             "state IN ('pending', 'sending', 'sent', 'skipped', 'failed')", name="state_known"
