@@ -25,8 +25,8 @@ LETTER_HELP = """*Running a sign-on letter with Undersigned*
 `/letter close [#letter]` · stop taking sign-ons now; the final count goes to its channels \
 and the list to its leads
 `/letter reopen [#letter]` · take sign-ons again
-`/letter extend [#letter] <when>` · move the deadline, such as `friday 5pm` or \
-`2026-12-01 17:00`; reopens a closed letter
+`/letter extend [#letter] <when>` · move the deadline, such as `/letter extend #3 friday 5pm` \
+or `2026-12-01 17:00`; reopens a closed letter
 `/letter edit [#letter]` · change the deadline, reminders, leads or goal
 `/letter post [#letter]` · post in channels where posting failed, such as a private channel \
 I was invited to afterwards
