@@ -24,6 +24,7 @@ from bot.access import Organizers
 from bot.blocks.letter_form import DraftPreview, EditFormValues, Field, LetterFormValues
 from bot.blocks.replies import export_message, launch_report
 from bot.blocks.text import escape, message_text_to_plain
+from bot.cleaning import one_line, paragraphs
 from bot.errors import FormErrors, NotAllowed, UserFacingError
 from bot.export import export_files
 from bot.live_count import LiveCount
@@ -50,7 +51,6 @@ GOAL_MAX = 100_000
 
 logger = logging.getLogger(__name__)
 
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LETTER_REF = re.compile(r"#?(\d{1,9})")
 _LEADING_NUMBER = re.compile(r"(\d{1,9})\s")
 _CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{1,30}")
@@ -137,7 +137,7 @@ class Letters:
             ) from None
         if text is None:
             text = message_text_to_plain(message.get("text") or "")
-        body = clean_body(text)
+        body = paragraphs(text)
         if not body:
             raise UserFacingError("That message has no text to use as a letter.")
         if len(body) > BODY_MAX:
@@ -438,27 +438,22 @@ def _split_ref(text: str) -> tuple[str, str]:
     return "", text.strip()
 
 
-def clean_body(text: str) -> str:
-    """A letter's text as it will be stored and posted: same words, tidy edges."""
-    return _CONTROL_CHARACTERS.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
-
-
 def check_new_letter(
     values: LetterFormValues, *, body: str, created_by: str, now: datetime
 ) -> NewLetter:
     """A NewLetter from the form's values, or FormErrors naming each field to fix."""
     errors: dict[str, str] = {}
-    title = " ".join(_CONTROL_CHARACTERS.sub("", values.title).split())
+    title = one_line(values.title)
     if not title:
         errors[Field.TITLE] = "Give the letter a title."
     elif len(title) > TITLE_MAX:
         errors[Field.TITLE] = f"Keep the title to {TITLE_MAX} characters."
-    addressee = " ".join(_CONTROL_CHARACTERS.sub("", values.addressee).split())
+    addressee = one_line(values.addressee)
     if not addressee:
         errors[Field.ADDRESSEE] = "Say who the letter is addressed to."
     elif len(addressee) > ADDRESSEE_MAX:
         errors[Field.ADDRESSEE] = f"Keep this to {ADDRESSEE_MAX} characters."
-    body = clean_body(body)
+    body = paragraphs(body)
     if not body:
         errors[Field.BODY] = "Paste the letter's text."
     elif len(body) > BODY_MAX:

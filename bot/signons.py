@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 
 from bot.blocks.text import escape
+from bot.cleaning import one_line
 from bot.dedupe import org_key, person_key
 from bot.errors import FormErrors, UserFacingError
 from bot.importing import ImportRow
@@ -42,7 +43,6 @@ TITLE_MAX = 100
 PLACE_MAX = 100
 EMAIL_MAX = 254
 
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 _SURROUNDING_QUOTES = re.compile(r"^[\"'\u201c\u2018](.*)[\"'\u201d\u2019]$")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -342,7 +342,7 @@ def check_submission(submission: Submission) -> Submission:
     errors: dict[str, str] = {}
 
     def field(value: str | None, where: str, limit: int, label: str) -> str | None:
-        folded = " ".join(_CONTROL_CHARACTERS.sub(" ", value or "").split())
+        folded = one_line(value or "")
         # `/signon "Mijente"`: the quotes are the typist's, not the name's.
         tidy = _SURROUNDING_QUOTES.sub(r"\1", folded).strip() or None
         if tidy is not None and len(tidy) > limit:

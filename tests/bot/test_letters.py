@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.blocks.letter_form import Field, LetterFormValues
+from bot.cleaning import paragraphs
 from bot.errors import FormErrors
-from bot.letters import check_new_letter, clean_body
+from bot.letters import check_new_letter
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 
@@ -64,9 +65,9 @@ def test_each_mistake_is_reported_against_its_field(changes: dict, body: str, fi
     assert list(raised.value.errors) == [field]
 
 
-def test_clean_body_keeps_the_words_and_drops_control_characters() -> None:
+def test_a_letters_text_keeps_its_words_and_drops_control_characters() -> None:
     """Line endings are unified and control characters removed; nothing else changes."""
     assert (
-        clean_body("\x00Dear\x07 Jane,\r\n\r\n  Act *now*.\u200b \n")
+        paragraphs("\x00Dear\x07 Jane,\r\n\r\n  Act *now*.\u200b \n")
         == "Dear Jane,\n\n  Act *now*.\u200b"
     )

@@ -8,7 +8,7 @@ import pytest
 
 from bot.blocks.letter_form import Field
 from bot.blocks.text import escape
-from bot.letters import clean_body
+from bot.cleaning import paragraphs
 from bot.storage import Store
 from tests.conftest import FIXTURES, LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack
@@ -48,7 +48,7 @@ async def test_a_long_letter_from_a_message_is_posted_verbatim_in_two_channels(
     assert reply.status == 200
     await fake_slack.wait_for(lambda: fake_slack.calls_to("views.update"))
     view = latest_view(fake_slack)
-    assert f"{len(clean_body(letter)):,} characters" in json.dumps(view)
+    assert f"{len(paragraphs(letter)):,} characters" in json.dumps(view)
 
     reply = await slack.submit_view(
         view,
@@ -61,7 +61,7 @@ async def test_a_long_letter_from_a_message_is_posted_verbatim_in_two_channels(
     assert fake_slack.rejected == []
     for channel in ("CCOALITION", "CSTATES"):
         (head,) = head_messages(fake_slack, channel)
-        assert posted_letter_text(fake_slack, channel) == clean_body(letter)
+        assert posted_letter_text(fake_slack, channel) == paragraphs(letter)
         assert "<!date^" in all_text(head)
         assert has_sign_on_button(head)
         assert "*0* signed of a goal of 100 so far" in all_text(head)
@@ -161,7 +161,7 @@ async def test_a_letter_attached_as_a_text_file_is_used(
     view = latest_view(fake_slack)
     await slack.submit_view(view, form_values(channels=["CSTATES"]), user=ORGANIZER)
     await fake_slack.wait_for(lambda: head_messages(fake_slack, "CSTATES"))
-    assert posted_letter_text(fake_slack, "CSTATES") == clean_body(letter)
+    assert posted_letter_text(fake_slack, "CSTATES") == paragraphs(letter)
 
 
 async def test_someone_who_is_not_an_organizer_cannot_start_a_letter(

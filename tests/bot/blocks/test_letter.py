@@ -15,7 +15,7 @@ from bot.blocks.letter import (
     build_letter_messages,
     split_text,
 )
-from bot.letters import clean_body
+from bot.cleaning import paragraphs
 from bot.models import Letter, LetterStatus, Post
 from tests.conftest import FIXTURES, ZONE
 
@@ -52,7 +52,7 @@ def body_texts(messages: list[dict]) -> list[str]:
 @pytest.mark.parametrize("path", FIXTURE_LETTERS, ids=lambda path: path.stem)
 def test_split_pieces_join_back_to_the_letter_and_end_at_paragraphs(path) -> None:
     """Every fixture letter splits into ≤3,000-character pieces cut after a blank line."""
-    text = clean_body(path.read_text())
+    text = paragraphs(path.read_text())
     pieces = split_text(text)
     assert "".join(pieces) == text
     assert all(0 < len(piece) <= 3000 for piece in pieces)
