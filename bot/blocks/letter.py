@@ -16,6 +16,7 @@ from bot.blocks.text import (
     MESSAGE_BLOCKS_MAX,
     SECTION_TEXT_MAX,
     escape,
+    inert,
     mrkdwn,
     plain,
     slack_date,
@@ -65,8 +66,8 @@ def _best_cut(window: str) -> int:
 def build_letter_messages(*, letter: Letter, count: int, zone: ZoneInfo) -> list[dict[str, Any]]:
     """Payloads for chat.postMessage: the head message first, then thread continuations."""
     top = [
-        {"type": "header", "text": plain(truncate(letter.title, 150))},
-        {"type": "section", "text": plain(f"To: {letter.addressee}")},
+        {"type": "header", "text": plain(truncate(inert(letter.title), 150))},
+        {"type": "section", "text": plain(f"To: {inert(letter.addressee)}")},
         {"type": "context", "elements": [mrkdwn(_deadline_line(letter, zone))]},
         {"type": "divider"},
     ]
@@ -77,7 +78,7 @@ def build_letter_messages(*, letter: Letter, count: int, zone: ZoneInfo) -> list
     ]
     sections: list[dict[str, Any]] = [
         {"type": "section", "block_id": f"{TEXT_BLOCK_PREFIX}{n}", "text": plain(piece)}
-        for n, piece in enumerate(split_text(letter.body))
+        for n, piece in enumerate(split_text(inert(letter.body)))
     ]
     room = MESSAGE_BLOCKS_MAX - len(top) - len(bottom)
     if len(sections) <= room:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks.text import MESSAGE_BLOCKS_MAX, escape, mrkdwn, plain, truncate
+from bot.blocks.text import MESSAGE_BLOCKS_MAX, escape, inert, mrkdwn, plain, truncate
 from bot.models import Letter, ReviewPair, Signer
 
 MERGE_ACTION = "review_merge"
@@ -40,7 +40,9 @@ def review_message(letter: Letter, pairs: list[ReviewPair], *, note: str = "") -
                         "action_id": MERGE_ACTION,
                         "style": "primary",
                         "value": str(pair.id),
-                        "text": plain(truncate(f"Merge into “{pair.first.name}”", BUTTON_TEXT_MAX)),
+                        "text": plain(
+                            truncate(f"Merge into “{inert(pair.first.name)}”", BUTTON_TEXT_MAX)
+                        ),
                     },
                     {
                         "type": "button",

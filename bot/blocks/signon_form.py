@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.blocks.text import escape, mrkdwn, plain, truncate
+from bot.blocks.text import escape, inert, mrkdwn, plain, truncate
 from bot.models import Letter, SignerKind, Submission
 from bot.signons import (
     NAME_MAX,
@@ -54,7 +54,7 @@ def build_signon_form(
                     "placeholder": plain("Choose the letter to sign"),
                     "options": [
                         {
-                            "text": plain(truncate(letter.title, OPTION_TEXT_MAX)),
+                            "text": plain(truncate(inert(letter.title), OPTION_TEXT_MAX)),
                             "value": str(letter.id),
                         }
                         for letter in letters

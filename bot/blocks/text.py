@@ -24,11 +24,23 @@ MODAL_TITLE_MAX = 24
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 # <url|label>, <@U123|name>, <#C123|name>, <!here> … as they arrive in message text.
 _ANGLE_TOKEN = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+_CONTROL_SEQUENCE = re.compile(r"<(?=[!@#]|[a-z][a-z0-9+.-]*:)", re.IGNORECASE)
 
 
 def escape(text: str) -> str:
     """Text a person typed, made safe to place inside mrkdwn."""
     return text.translate(_ESCAPES)
+
+
+def inert(text: str) -> str:
+    """Text a person typed, for a plain_text object.
+
+    Slack shows plain_text as written and never acts on `<!channel>` there. But text is
+    copied out of posts into messages, where it would: a word joiner (invisible) after
+    the `<` of anything shaped like a mention or link keeps it inert wherever it goes.
+    Apply before truncating, as it can lengthen the text.
+    """
+    return _CONTROL_SEQUENCE.sub("<\u2060", text)
 
 
 def plain(text: str) -> dict[str, Any]:
