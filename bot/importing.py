@@ -7,6 +7,7 @@ row gets a reference made from its content, so importing a file twice adds nothi
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -65,7 +66,13 @@ def read_signons(data: bytes, *, zone: ZoneInfo) -> ImportFile:
 
     Timestamps without a timezone, as Google Forms writes them, are read in `zone`.
     """
-    text = _decode(data)
+    try:
+        return _read(_decode(data), zone)
+    except csv.Error as problem:
+        raise ImportProblem(f"This isn't a CSV file I can read ({problem}).") from None
+
+
+def _read(text: str, zone: ZoneInfo) -> ImportFile:
     reader = csv.reader(io.StringIO(text))
     try:
         header = next(reader)
@@ -137,6 +144,12 @@ def _timestamp(value: str | None, zone: ZoneInfo) -> datetime | None:
 
 
 def _decode(data: bytes) -> str:
+    # Excel's "Unicode text" is UTF-16 with a byte-order mark; Google Forms writes UTF-8.
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportProblem("The file says it is UTF-16 but isn't readable as such.") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.blocks.letter_form import CALLBACK_ID, EDIT_CALLBACK_ID, read_edit_form, read_letter_form
-from bot.blocks.replies import edited_report, problem_view
+from bot.blocks.replies import edited_report, field_errors, problem_view
 from bot.blocks.signon_form import CALLBACK_ID as SIGNON_CALLBACK_ID
 from bot.blocks.signon_form import LETTER, confirmation_view, read_signon_form
 from bot.blocks.signon_replies import recorded_text
@@ -36,7 +36,7 @@ async def letter_form_submitted(
     try:
         new = await letters.prepare(values, user=user, now=now)
     except FormErrors as problems:
-        await ack(response_action="errors", errors=problems.errors)
+        await ack(response_action="errors", errors=field_errors(problems))
         return
     except UserFacingError as problem:
         await ack(response_action="update", view=problem_view(str(problem)))
@@ -59,7 +59,7 @@ async def signon_form_submitted(
         letter = await signons.letter(values.letter_id)
         signed = await signons.sign(letter, values.submission, now=datetime.now(UTC))
     except FormErrors as problems:
-        await ack(response_action="errors", errors=problems.errors)
+        await ack(response_action="errors", errors=field_errors(problems))
         return
     except UserFacingError as problem:
         await ack(response_action="update", view=confirmation_view(str(problem)))
@@ -78,7 +78,7 @@ async def edit_form_submitted(
             read_edit_form(view), user=body["user"]["id"], now=datetime.now(UTC)
         )
     except FormErrors as problems:
-        await ack(response_action="errors", errors=problems.errors)
+        await ack(response_action="errors", errors=field_errors(problems))
         return
     except UserFacingError as problem:
         await ack(response_action="update", view=problem_view(str(problem), title="Edit letter"))

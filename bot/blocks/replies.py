@@ -6,7 +6,16 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.blocks.text import MESSAGE_BLOCKS_MAX, escape, mrkdwn, plain, slack_date, truncate
+from bot.blocks.text import (
+    MESSAGE_BLOCKS_MAX,
+    escape,
+    inert,
+    mrkdwn,
+    plain,
+    slack_date,
+    truncate,
+)
+from bot.errors import FormErrors
 from bot.export import headline
 from bot.models import (
     ChannelResult,
@@ -139,6 +148,11 @@ def export_message(letter: Letter, signers: Sequence[Signer]) -> str:
         "list to paste under “Sincerely,”, and every entry with its contacts and spellings "
         "as CSV and JSON."
     )
+
+
+def field_errors(problems: FormErrors) -> dict[str, str]:
+    """A form's errors for `response_action: errors`; they may quote what was typed."""
+    return {field: inert(message) for field, message in problems.errors.items()}
 
 
 def problem_view(message: str, *, title: str = "New sign-on letter") -> dict[str, Any]:

@@ -1,0 +1,250 @@
+"""Hostile input at every entry point: a clear private answer or safe storage, never a
+500, never an exception into Bolt, and nothing the bot posts can ping or fake a link.
+
+The corpus goes through slash command text, every field of every form, `/letter extend`
+dates and the CSV importer. Afterwards every message, response, view and file comment
+the fake Slack received is searched for an active mention or link, then the scheduled
+posts that repeat signers' names (the daily tally, the close) are sent and searched too.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from bot.app import build_client
+from bot.blocks.signon_form import KIND, PUBLIC
+from bot.dispatch import Dispatcher
+from bot.importing import ImportProblem, read_signons
+from bot.settings import Settings
+from bot.signons import SubmissionField, import_rows
+from bot.storage import Store
+from bot.timing import next_tally_time
+from tests.conftest import LEAD, MEMBER, ORGANIZER, ZONE
+from tests.fake_slack import FakeSlack
+from tests.helpers import coalition, form_values, post_letter
+from tests.slack_driver import Reply, SlackDriver
+
+HOSTILE = [
+    "<!channel>",
+    "<!here> everyone look",
+    "<!everyone>",
+    "<@U123>",
+    "<@U123|boss>",
+    "<!subteam^S1>",
+    "<!subteam^S1|@team>",
+    "<https://evil.example|click>",
+    "<https://evil.example>",
+    "&lt;!channel&gt;",  # a literal <!channel>, as Slack encodes what was typed
+    "&lt;https://evil.example|click&gt;",
+    "*bold* _x_ ~s~ ```code``` `tick` > quote",
+    "A" * 10_000,
+    "Acme\x00\x07\x1b\x7f Org",
+    "Zero\u200bWidth\ufeff Org",
+    "\u202egro.live\u202c Fund",
+    "Robert'); DROP TABLE signers;--",
+    "' OR 1=1 --",
+    "\U0001f525 Emoji \U0001f468\u200d\U0001f469\u200d\U0001f467 Org",
+    "",
+    "   ",
+    "\t\n",
+    "%s %d {0} {letter} ${HOME}",
+    "..\\..\\etc\\passwd",
+]
+
+# What would ping someone or link somewhere if Slack rendered it in mrkdwn.
+ACTIVE = re.compile(
+    r"<!channel|<!here|<!everyone|<@U123|<!subteam\^S1|<https?://evil", re.IGNORECASE
+)
+
+
+@pytest.fixture(autouse=True)
+async def letter_posted(slack: SlackDriver, fake_slack: FakeSlack) -> None:
+    coalition(fake_slack, "CORGANIZING", "CCOALITION", "CSTATES")
+    await post_letter(slack, fake_slack)
+
+
+def everything_posted(fake: FakeSlack, replies: list[Reply]) -> list[str]:
+    """Every text a person could see from the bot: messages, responses, views, acks."""
+    seen: list[str] = [json.dumps(m.blocks) + m.text for m in fake.messages]
+    seen += [json.dumps(response) for response in fake.responses]
+    seen += [
+        json.dumps(call.args.get("view", ""))
+        for call in fake.calls
+        if call.method in {"views.open", "views.update", "views.push"}
+    ]
+    seen += [file.comment for file in fake.shared_files]
+    seen += [reply.body for reply in replies]
+    return seen
+
+
+def assert_nothing_active(fake: FakeSlack, replies: list[Reply]) -> None:
+    for text in everything_posted(fake, replies):
+        found = ACTIVE.search(text)
+        assert found is None, f"active {found.group()!r} in {text[:300]!r}"
+
+
+def assert_no_failures(replies: list[Reply], caplog: pytest.LogCaptureFixture) -> None:
+    assert [r.status for r in replies if r.status != 200] == []
+    failures = [r for r in caplog.records if r.getMessage() == "Handling a Slack request failed"]
+    assert failures == [], failures[0].exc_info if failures else None
+
+
+async def test_hostile_slash_command_text_gets_private_answers_and_pings_nobody(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every subcommand, fed the corpus as its text: 200s, private answers, nothing active,
+    and the letter's count is exactly the names that could be stored."""
+    caplog.set_level(logging.ERROR)
+    replies: list[Reply] = []
+    for n, text in enumerate(HOSTILE):
+        for args in (text, f"#1 {text}", f"status {text}", f"withdraw {text}"):
+            replies.append(
+                await slack.command("/signon", args, user=f"USIGNER{n}", channel="CCOALITION")
+            )
+        for command, args in (
+            ("/letter", text),
+            ("/letter", f"review {text}"),
+            ("/letter", f"extend #1 {text}"),
+            ("/letter", f"export {text}"),
+            ("/letter", f"list {text}"),
+            ("/letter", f"reopen {text}"),
+        ):
+            replies.append(await slack.command(command, args, user=ORGANIZER, channel="CCOALITION"))
+        if text.strip():
+            replies.append(
+                await slack.command(
+                    "/letter", f"close {text}", user=ORGANIZER, channel="CCOALITION"
+                )
+            )
+    await fake_slack.wait_for(lambda: len(fake_slack.responses) >= 6 * len(HOSTILE))
+    assert_no_failures(replies, caplog)
+    assert_nothing_active(fake_slack, replies)
+    letter = await store.letter(1)
+    assert letter is not None and letter.is_open
+    signers = await store.signers(1)
+    names = [signer.name for signer in signers]
+    assert "A" * 10_000 not in names
+    assert "Acme Org" in names and "ZeroWidth Org" in names and "gro.live Fund" in names
+    spellings = {spelling for signer in signers for spelling in signer.submitted_as}
+    assert "<!channel>" in spellings  # stored as typed, shown escaped
+
+
+async def test_hostile_answers_in_every_form_field_are_refused_or_stored_safely(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The sign-on form, the letter form and the edit form, every field hostile."""
+    caplog.set_level(logging.ERROR)
+    replies: list[Reply] = []
+    await slack.command("/signon", "", user=MEMBER, channel="CCOALITION")
+    await slack.command("/letter", "new", user=ORGANIZER, channel="CORGANIZING")
+    await slack.command("/letter", "edit", user=ORGANIZER, channel="CCOALITION")
+    await fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.open")) >= 4)
+    views = {
+        call.args["view"]["callback_id"]: call.args["view"]
+        for call in fake_slack.calls_to("views.open")[1:]
+    }
+    for n, text in enumerate(HOSTILE):
+        signon_fields: dict[str, Any] = {
+            KIND: {KIND: {"type": "radio_buttons", "selected_option": {"value": "individual"}}},
+            PUBLIC: {PUBLIC: {"type": "radio_buttons", "selected_option": {"value": "yes"}}},
+        }
+        for field in (
+            SubmissionField.ORGANIZATION,
+            SubmissionField.PERSON,
+            SubmissionField.TITLE,
+            SubmissionField.CITY,
+            SubmissionField.STATE,
+            SubmissionField.EMAIL,
+        ):
+            value = f"x{n}@example.org" if field == SubmissionField.EMAIL else text
+            signon_fields[field] = {field: {"type": "plain_text_input", "value": value}}
+        replies.append(await slack.submit_view(views["signon_form"], signon_fields, user=f"U{n}"))
+        letter_fields = form_values(
+            title=text,
+            addressee=text,
+            body=text,
+            channels=["CSTATES"],
+            goal=text,
+            reminders=text,
+        )
+        replies.append(await slack.submit_view(views["letter_form"], letter_fields, user=ORGANIZER))
+        texts_only = form_values(title=text, addressee=text, body=text, channels=["CSTATES"])
+        replies.append(await slack.submit_view(views["letter_form"], texts_only, user=ORGANIZER))
+        edit_fields = {
+            key: value
+            for key, value in form_values(goal=text, reminders=text, leads=[LEAD]).items()
+            if key in {"deadline", "reminders", "leads", "goal"}
+        }
+        replies.append(await slack.submit_view(views["letter_edit"], edit_fields, user=ORGANIZER))
+    assert_no_failures(replies, caplog)
+    for reply in replies:
+        answer = reply.json()
+        assert answer is None or answer["response_action"] in {"errors", "update"}
+    posted = sum(1 for reply in replies if not reply.body)  # accepted letters: a bare ack
+    await fake_slack.wait_for(lambda: len(fake_slack.ephemeral_to(ORGANIZER)) >= posted + 1)
+    assert_nothing_active(fake_slack, replies)
+    for letter in await store.letters():
+        assert letter.title.strip() and "\x00" not in letter.title and "\u202e" not in letter.title
+
+
+async def test_a_hostile_csv_imports_what_it_can_and_explains_the_rest(store: Store) -> None:
+    """Hostile cells are stored tidy or skipped with a reason; broken files are refused."""
+    header = "Timestamp,Organization Name,Your Name,City,State,Signing as\n"
+    rows = "".join(
+        f'2021-03-01 10:00:{n:02d},"{text.replace(chr(34), chr(34) * 2)}",Ana,X,NY,Organization\n'
+        for n, text in enumerate(HOSTILE)
+    )
+    found = read_signons((header + rows).encode("utf-8"), zone=ZONE)
+    letter = await store.letter(1)
+    assert letter is not None
+    report = await import_rows(store, letter, found.rows, now=datetime.now(UTC))
+    assert report.new + report.same + len(report.problems) + len(found.skipped) == len(HOSTILE)
+    names = [signer.name for signer in await store.signers(1)]
+    assert all(len(name) <= 200 and "\x00" not in name for name in names)
+    for unreadable, reason in (
+        (b"", "empty"),
+        (b"\xff\xfe\x00\xd8", "UTF-16 but isn't readable"),
+        (b"just,some,columns\n1,2,3\n", "couldn't find an “Organization Name”"),
+        (b"Organization Name\n" + b"x" * 200_000 + b"\n", "isn't a CSV file I can read"),
+    ):
+        with pytest.raises(ImportProblem, match=reason):
+            read_signons(unreadable, zone=ZONE)
+    for encoded in (
+        "Organization Name\n\u00c9glise Unie\n".encode("latin-1"),
+        "Organization Name\n\u00c9glise Unie\n".encode("utf-16"),
+        "\ufeffOrganization Name,Extra\n\u00c9glise Unie\n".encode(),
+    ):
+        (row,) = read_signons(encoded, zone=ZONE).rows
+        assert row.submission.name == "\u00c9glise Unie"
+
+
+async def test_scheduled_posts_repeating_hostile_names_ping_nobody(
+    slack: SlackDriver,
+    fake_slack: FakeSlack,
+    store: Store,
+    settings: Settings,
+) -> None:
+    """Names from the corpus reach the daily tally and the final list escaped."""
+    replies = [
+        await slack.command("/signon", text, user=f"U{n}", channel="CCOALITION")
+        for n, text in enumerate(HOSTILE)
+    ]
+    dispatcher = Dispatcher(
+        store=store,
+        client=build_client(settings, retries=False),
+        zone=ZONE,
+        tally_time=settings.tally_time,
+    )
+    now = datetime.now(UTC)
+    await dispatcher.run_due(now)
+    await dispatcher.run_due(next_tally_time(now, at=settings.tally_time, zone=ZONE))
+    await slack.command("/letter", "close 1", user=ORGANIZER, channel="CCOALITION")
+    await fake_slack.wait_for(lambda: len(fake_slack.shared_files) >= 3)
+    assert [m for m in fake_slack.messages if m.channel == LEAD], "the tally went out"
+    assert_nothing_active(fake_slack, replies)
