@@ -27,6 +27,10 @@ from bot.storage import Store
 
 logger = logging.getLogger(__name__)
 
+# How long one Web API call may take. Slack answers in well under a second; a call that
+# takes this long has failed, and is reported as such.
+WEB_API_TIMEOUT_SECONDS = 30
+
 SOMETHING_WENT_WRONG = (
     "Something went wrong on my side, so that may not have gone through. Please try again "
     "in a minute; if it keeps happening, tell whoever runs Undersigned."
@@ -53,6 +57,7 @@ def build_client(settings: Settings, *, retries: bool = True) -> AsyncWebClient:
     return AsyncWebClient(
         token=settings.slack_bot_token.get_secret_value(),
         base_url=settings.slack_api_url,
+        timeout=WEB_API_TIMEOUT_SECONDS,
         retry_handlers=retry_handlers() if retries else [],
     )
 

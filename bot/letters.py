@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiohttp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Organizers
@@ -38,7 +39,15 @@ from bot.models import (
     ReviewPair,
     Signer,
 )
-from bot.slack_ops import attached_text, publish_letter, refresh_posts, send_files, tell_privately
+from bot.slack_ops import (
+    UNANSWERED,
+    attached_text,
+    publish_letter,
+    refresh_posts,
+    send_files,
+    slack_error,
+    tell_privately,
+)
 from bot.storage import Store
 from bot.storage.schema import ADDRESSEE_MAX, TITLE_MAX
 from bot.timing import TimingError, format_offsets, parse_deadline, parse_offsets, plan
@@ -351,12 +360,20 @@ class Letters:
         """The letter's list, sent to the organizer who asks as a message with files."""
         letter = await self._managed(ref, user=user, channel=channel, status=None)
         export = Export(letter, await self._store.signers(letter.id))
-        await send_files(
-            self._client,
-            user=user,
-            text=export_message(export.letter, export.signers),
-            files=export_files(export.letter, export.signers),
-        )
+        try:
+            await send_files(
+                self._client,
+                user=user,
+                text=export_message(export.letter, export.signers),
+                files=export_files(export.letter, export.signers),
+            )
+        except (SlackApiError, *UNANSWERED) as error:
+            logger.exception("Sending letter %s's export to %s failed", letter.id, user)
+            raise UserFacingError(
+                f"Slack didn't take the files just now (`{slack_error(error)}`), so I couldn't "
+                f"send you the list. Try `/letter export {letter.id}` again in a minute; "
+                "`undersigned export` on the server gives the same list at any time."
+            ) from None
         return export
 
     async def _publish(self, letter: Letter) -> Launch:

@@ -13,13 +13,16 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack_ops import refresh_posts
+from bot.slack_ops import TRANSIENT, refresh_posts
 from bot.storage import Store
 
 logger = logging.getLogger(__name__)
 
 # Long enough to gather a burst; short enough that a signer sees their count go up.
 COALESCE_SECONDS = 1.0
+# When Slack refuses an update for now (rate limits, 5xx, no answer), try again after
+# these pauses; a later sign-on starts afresh.
+RETRY_DELAYS = (5.0, 15.0, 30.0, 60.0, 120.0)
 
 
 class LiveCount:
@@ -30,11 +33,13 @@ class LiveCount:
         store: Store,
         zone: ZoneInfo,
         delay: float = COALESCE_SECONDS,
+        retry_delays: tuple[float, ...] | None = None,
     ) -> None:
         self._client = client
         self._store = store
         self._zone = zone
         self._delay = delay
+        self._retry_delays = RETRY_DELAYS if retry_delays is None else retry_delays
         self._running: dict[int, asyncio.Task[None]] = {}
         self._again: set[int] = set()
 
@@ -51,15 +56,26 @@ class LiveCount:
             await asyncio.gather(*self._running.values())
 
     async def _refresh(self, letter_id: int) -> None:
+        retries = iter(self._retry_delays)
+        delay = self._delay
         try:
             while True:
-                await asyncio.sleep(self._delay)
+                await asyncio.sleep(delay)
                 self._again.discard(letter_id)
                 letter = await self._store.letter(letter_id)
                 if letter is None:
                     return
                 count = await self._store.signer_count(letter_id)
-                await refresh_posts(self._client, letter, count=count, zone=self._zone)
+                results = await refresh_posts(self._client, letter, count=count, zone=self._zone)
+                delay = self._delay
+                if any(result.error in TRANSIENT for result in results):
+                    # Slack said "not now": the count line must still catch up, later.
+                    wait = next(retries, None)
+                    if wait is None:
+                        logger.error("Gave up updating the count on letter %s's posts", letter_id)
+                    else:
+                        self._again.add(letter_id)
+                        delay = wait
                 if letter_id not in self._again:
                     return
         except Exception:

@@ -22,6 +22,21 @@ from bot.storage import Store
 
 logger = logging.getLogger(__name__)
 
+# Calls that got no answer: the network failed, or Slack took longer than the timeout.
+UNANSWERED = (aiohttp.ClientError, TimeoutError)
+# Slack's answers that mean "not now" rather than "no": worth trying again later.
+TRANSIENT = frozenset(
+    {"ratelimited", "fatal_error", "internal_error", "service_unavailable", "request_timeout"}
+    | {"timeout", "network_error"}
+)
+
+
+def slack_error(error: BaseException) -> str:
+    """Slack's error code for a failed call, or what happened when Slack didn't answer."""
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error") or "unknown_error")
+    return "timeout" if isinstance(error, TimeoutError) else "network_error"
+
 
 async def publish_letter(
     client: AsyncWebClient, store: Store, letter: Letter, *, count: int, zone: ZoneInfo
@@ -33,19 +48,19 @@ async def publish_letter(
         try:
             await _join_if_public(client, channel)
             head = await client.chat_postMessage(channel=channel, **messages[0])
-        except SlackApiError as error:
+        except (SlackApiError, *UNANSWERED) as error:
             logger.exception("Posting letter %s in %s failed", letter.id, channel)
-            return ChannelResult(channel, str(error.response.get("error", "unknown_error")))
+            return ChannelResult(channel, slack_error(error))
         ts = str(head["ts"])
         try:
             for continuation in messages[1:]:
                 await client.chat_postMessage(channel=channel, thread_ts=ts, **continuation)
-        except SlackApiError as error:
+        except (SlackApiError, *UNANSWERED) as error:
             # A letter missing part of its text must not stand: take it down, so that
             # `/letter post` can put the whole letter up again.
             logger.exception("Posting the rest of letter %s in %s failed", letter.id, channel)
             await _delete_quietly(client, channel, ts)
-            return ChannelResult(channel, str(error.response.get("error", "unknown_error")))
+            return ChannelResult(channel, slack_error(error))
         await store.record_post(letter.id, channel, ts)
         return ChannelResult(channel)
 
@@ -60,9 +75,9 @@ async def refresh_posts(
     async def update_in(channel: str, ts: str) -> ChannelResult:
         try:
             await update_head(client, letter, channel=channel, ts=ts, count=count, zone=zone)
-        except SlackApiError as error:
+        except (SlackApiError, *UNANSWERED) as error:
             logger.exception("Updating letter %s in %s failed", letter.id, channel)
-            return ChannelResult(channel, str(error.response.get("error", "unknown_error")))
+            return ChannelResult(channel, slack_error(error))
         return ChannelResult(channel)
 
     return list(
@@ -120,7 +135,7 @@ async def usergroup_members(client: AsyncWebClient, group: str) -> frozenset[str
 async def _delete_quietly(client: AsyncWebClient, channel: str, ts: str) -> None:
     try:
         await client.chat_delete(channel=channel, ts=ts)
-    except SlackApiError:
+    except (SlackApiError, *UNANSWERED):
         logger.exception("Could not take down the incomplete letter in %s", channel)
 
 
@@ -142,7 +157,7 @@ async def tell_privately(
         try:
             await client.chat_postEphemeral(channel=channel, user=user, text=text)
             return
-        except SlackApiError:
+        except (SlackApiError, *UNANSWERED):
             logger.info("Ephemeral message to %s in %s failed; sending a DM", user, channel)
     await client.chat_postMessage(channel=user, text=text)
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.letter_form import build_edit_form, build_letter_form
@@ -29,11 +31,19 @@ from bot.letters import Letters
 from bot.models import SignerKind, Submission
 from bot.settings import Settings
 from bot.signons import SignOns, split_letter_ref
+from bot.slack_ops import UNANSWERED
 
 Subcommand = Callable[..., Awaitable[None]]
 
 # Slack waits three seconds for an ack; past this, the answer follows separately.
 ACK_BUDGET_SECONDS = 2.0
+
+FORM_DID_NOT_OPEN = (
+    "Slack didn't open the sign-on form just now. Try `/signon` again in a moment, or sign "
+    "at once with `/signon Your Organization Name`."
+)
+
+logger = logging.getLogger(__name__)
 
 
 def register(app: AsyncApp) -> None:
@@ -227,7 +237,11 @@ async def _signon(
                 signed.recorded, letter=letters[0], count=signed.count, zone=settings.timezone
             )
         form = build_signon_form(letters=letters, channel=channel, organization=organization)
-        await client.views_open(trigger_id=command["trigger_id"], view=form)
+        try:
+            await client.views_open(trigger_id=command["trigger_id"], view=form)
+        except (SlackApiError, *UNANSWERED):
+            logger.exception("Opening the sign-on form failed")
+            return FORM_DID_NOT_OPEN
         return None
     except UserFacingError as problem:
         return str(problem)

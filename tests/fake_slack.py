@@ -90,6 +90,7 @@ class Fault:
     retry_after: int | None
     error: str | None = None  # with status 200: an `ok: false` answer
     after: int = 0  # calls to let through before this fault
+    delay: float = 0.0  # answer normally, but only after this many seconds
 
 
 class FakeSlack:
@@ -174,10 +175,13 @@ class FakeSlack:
         times: int = 1,
         error: str | None = None,
         after: int = 0,
+        delay: float = 0.0,
     ) -> None:
         """Answer `times` calls to `method`, once `after` calls have gone through, with an
-        HTTP error (or, given `error` and status 200, with `ok: false`)."""
-        faults = [Fault(status, retry_after, error) for _ in range(times)]
+        HTTP error (or, given `error` and status 200, with `ok: false`). With `delay`, the
+        call instead succeeds, but only after that many seconds: a client that gave up
+        waiting never learns that it did."""
+        faults = [Fault(status, retry_after, error, delay=delay) for _ in range(times)]
         faults[0].after = after
         self._faults[method].extend(faults)
 
@@ -246,6 +250,8 @@ class FakeSlack:
         faults = self._faults.get(method)
         if faults and faults[0].after > 0:
             faults[0].after -= 1
+        elif faults and faults[0].delay:
+            await asyncio.sleep(faults.popleft().delay)
         elif faults:
             fault = faults.popleft()
             if fault.error is not None:

@@ -221,4 +221,9 @@ def _why(error: str | None, letter: Letter) -> str:
         )
     if error == "is_archived":
         return "the channel is archived."
+    if error in {"timeout", "network_error"}:
+        return (
+            "Slack didn't answer in time, so I can't tell whether it went up. If it isn't "
+            f"in the channel, run {retry}."
+        )
     return f"Slack answered `{error}`. Try {retry} again in a minute."
