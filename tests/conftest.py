@@ -1,8 +1,11 @@
-"""Fixtures: a fake Slack, a real SQLite store on a temp file, and the app behind HTTP."""
+"""Fixtures: a fake Slack, a real SQLite store on a temp file, the app behind HTTP, and
+the bot as a process of its own."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,6 +18,7 @@ from bot.scheduler import Scheduler
 from bot.server import EVENTS_PATH, build_scheduler, build_web_app
 from bot.settings import Settings
 from bot.storage import Store
+from tests.bot_process import ROOT, BotProcess, free_port
 from tests.fake_slack import TOKEN, FakeSlack
 from tests.slack_driver import SIGNING_SECRET, SlackDriver
 
@@ -80,3 +84,30 @@ async def server(
 async def slack(server: TestServer, fake_slack: FakeSlack) -> AsyncIterator[SlackDriver]:
     async with aiohttp.ClientSession() as session:
         yield SlackDriver(session, str(server.make_url(EVENTS_PATH)), fake_slack)
+
+
+@pytest.fixture
+def bot_env(tmp_path: Path, fake_slack: FakeSlack) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
+    # A tally time far from now, so no daily tally mixes into what a test counts.
+    tally = (datetime.now(ZONE) + timedelta(hours=12)).strftime("%H:%M")
+    env.update(
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake_slack.api_url,
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'undersigned.db'}",
+        PORT=str(free_port()),
+        ORGANIZERS=ORGANIZER,
+        TIMEZONE=ZONE.key,
+        TALLY_TIME=tally,
+        PYTHONPATH=str(ROOT),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+@pytest.fixture
+def bot(tmp_path: Path, bot_env: dict[str, str]) -> Iterator[BotProcess]:
+    process = BotProcess(workdir=tmp_path, env=bot_env)
+    yield process
+    process.stop()

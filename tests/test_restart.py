@@ -11,115 +11,22 @@ missed reminder goes out once on start, the last one on time, then the close.
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import socket
-import subprocess
-import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import aiohttp
-import pytest
 
 from bot.storage import Store
 from bot.timing import plan
-from tests.conftest import LEAD, ORGANIZER, ZONE
-from tests.fake_slack import TOKEN, FakeSlack
+from tests.bot_process import BotProcess
+from tests.conftest import LEAD, ZONE
+from tests.fake_slack import FakeSlack
 from tests.helpers import all_text, coalition, head_messages, post_letter
-from tests.slack_driver import SIGNING_SECRET, SlackDriver
+from tests.slack_driver import SlackDriver
 
-ROOT = Path(__file__).resolve().parent.parent
 CHANNELS = ("CCOALITION", "CSTATES")
 # Reminders this long before the deadline; the deadline this long after the bot starts.
 OFFSETS = (timedelta(seconds=11), timedelta(seconds=7), timedelta(seconds=3))
 RUNWAY = timedelta(seconds=17)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-class BotProcess:
-    """`python -m bot` in HTTP mode, its output kept in a log file."""
-
-    def __init__(self, *, workdir: Path, env: dict[str, str]) -> None:
-        self._workdir = workdir
-        self._env = env
-        self._process: subprocess.Popen[bytes] | None = None
-        self.log = workdir / "bot.log"
-
-    def start(self) -> None:
-        with self.log.open("ab") as log:
-            self._process = subprocess.Popen(
-                [sys.executable, "-m", "bot"],
-                cwd=self._workdir,
-                env=self._env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown handlers, no last writes."""
-        if self._process is not None and self._process.poll() is None:
-            self._process.send_signal(signal.SIGKILL)
-            self._process.wait(10)
-
-    def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    async def wait_healthy(self, port: int, *, within: float = 30.0) -> None:
-        deadline = asyncio.get_running_loop().time() + within
-        async with aiohttp.ClientSession() as session:
-            while asyncio.get_running_loop().time() < deadline:
-                assert self._process is not None and self._process.poll() is None, self.output()
-                try:
-                    async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
-                        if response.status == 200:
-                            return
-                except aiohttp.ClientError:
-                    pass
-                await asyncio.sleep(0.1)
-        raise AssertionError("the bot did not start:\n" + self.output())
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace") if self.log.exists() else ""
-
-
-@pytest.fixture
-def bot_env(tmp_path: Path, fake_slack: FakeSlack) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
-    # A tally time far from now, so no daily tally mixes into what this test counts.
-    tally = (datetime.now(ZONE) + timedelta(hours=12)).strftime("%H:%M")
-    env.update(
-        SLACK_BOT_TOKEN=TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=fake_slack.api_url,
-        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'undersigned.db'}",
-        PORT=str(free_port()),
-        ORGANIZERS=ORGANIZER,
-        TIMEZONE=ZONE.key,
-        TALLY_TIME=tally,
-        PYTHONPATH=str(ROOT),
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
-@pytest.fixture
-def bot(tmp_path: Path, bot_env: dict[str, str]) -> Iterator[BotProcess]:
-    process = BotProcess(workdir=tmp_path, env=bot_env)
-    yield process
-    process.stop()
 
 
 def reminders(fake: FakeSlack, channel: str) -> list[str]:
