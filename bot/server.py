@@ -23,6 +23,9 @@ logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+# The largest thing Slack sends is a form submission carrying a whole modal: tens of
+# kilobytes. Anything near this size is not from Slack.
+MAX_REQUEST_BYTES = 512 * 1024
 
 
 async def serve(settings: Settings) -> None:
@@ -98,8 +101,12 @@ async def verify_credentials(client: AsyncWebClient, *, app_token: str | None) -
 
 
 def build_web_app(app: AsyncApp, store: Store) -> web.Application:
-    """Bolt's endpoint at /slack/events, plus /healthz for load balancers."""
-    web_app = app.web_app(path=EVENTS_PATH)
+    """Bolt's endpoint at /slack/events, plus /healthz for load balancers.
+
+    A request body over MAX_REQUEST_BYTES is refused (413) before anything reads it.
+    """
+    web_app = web.Application(client_max_size=MAX_REQUEST_BYTES)
+    web_app.router.add_post(EVENTS_PATH, app.server(path=EVENTS_PATH).handle_post_requests)
 
     async def healthz(_: web.Request) -> web.Response:
         healthy = await store.ping()
