@@ -218,6 +218,9 @@ class SignOns:
         return letters[0]
 
     async def _numbered(self, ref: str) -> Letter:
+        # A button's value comes back as sent, unless someone crafted the request.
+        if not ref.isdigit() or len(ref) > 9:
+            raise UserFacingError("That isn't a letter number. `/signon help` shows how to sign.")
         letter = await self._store.letter(int(ref))
         if letter is None:
             raise UserFacingError(f"There's no letter #{ref}.")

@@ -52,7 +52,7 @@ async def review_decided(
     await ack()
     value = str(action.get("value", ""))
     try:
-        if not value.isdigit():
+        if not value.isdigit() or len(value) > 9:
             raise UserFacingError("That button is out of date; run `/letter review` again.")
         decided = await letters.decide(
             int(value),

@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 
 from bot.app import build_client
+from bot.blocks.letter import SIGN_ON_ACTION
+from bot.blocks.review import KEEP_ACTION, MERGE_ACTION
 from bot.blocks.signon_form import KIND, PUBLIC
 from bot.dispatch import Dispatcher
 from bot.importing import ImportProblem, read_signons
@@ -247,4 +249,19 @@ async def test_scheduled_posts_repeating_hostile_names_ping_nobody(
     await slack.command("/letter", "close 1", user=ORGANIZER, channel="CCOALITION")
     await fake_slack.wait_for(lambda: len(fake_slack.shared_files) >= 3)
     assert [m for m in fake_slack.messages if m.channel == LEAD], "the tally went out"
+    assert_nothing_active(fake_slack, replies)
+
+
+async def test_buttons_pressed_with_crafted_values_get_a_private_answer(
+    slack: SlackDriver, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A Sign on or review button whose value isn't one the bot sent is refused politely."""
+    caplog.set_level(logging.ERROR)
+    replies = [
+        await slack.press(action, value, user=MEMBER, channel="CCOALITION")
+        for action in (SIGN_ON_ACTION, MERGE_ACTION, KEEP_ACTION)
+        for value in ("", "abc", "-1", "9" * 40, "<!channel>", "1; DROP TABLE letters")
+    ]
+    await fake_slack.wait_for(lambda: len(fake_slack.responses) >= len(replies))
+    assert_no_failures(replies, caplog)
     assert_nothing_active(fake_slack, replies)
