@@ -1,5 +1,5 @@
-"""Fixtures: a fake Slack, a real SQLite store on a temp file, the app behind HTTP, and
-the bot as a process of its own."""
+"""Fixtures: a fake Slack, a real store (a SQLite file, or PostgreSQL in the suite's
+PostgreSQL pass), the app behind HTTP, and the bot as a process of its own."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from bot.settings import Settings
 from bot.storage import Store
 from tests.bot_process import ROOT, BotProcess, free_port
 from tests.fake_slack import TOKEN, FakeSlack
+from tests.postgres import fresh_database, postgres_server
 from tests.slack_driver import SIGNING_SECRET, SlackDriver
 
 ORGANIZER = "UORGANIZER"
@@ -39,14 +40,25 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, fake_slack: FakeSlack) -> Settings:
+async def database_url(tmp_path: Path) -> AsyncIterator[str]:
+    """A SQLite file, or in the PostgreSQL pass a fresh PostgreSQL database."""
+    server = postgres_server()
+    if server is None:
+        yield f"sqlite+aiosqlite:///{tmp_path / 'undersigned.db'}"
+        return
+    async with fresh_database(server) as url:
+        yield url
+
+
+@pytest.fixture
+def settings(database_url: str, fake_slack: FakeSlack) -> Settings:
     return Settings(
         _env_file=None,
         slack_bot_token=TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_app_token=None,
         slack_api_url=fake_slack.api_url,
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'undersigned.db'}",
+        database_url=database_url,
         port=3000,
         organizers=frozenset({ORGANIZER}),
         organizer_group=None,
@@ -87,7 +99,7 @@ async def slack(server: TestServer, fake_slack: FakeSlack) -> AsyncIterator[Slac
 
 
 @pytest.fixture
-def bot_env(tmp_path: Path, fake_slack: FakeSlack) -> dict[str, str]:
+def bot_env(database_url: str, fake_slack: FakeSlack) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
     # A tally time far from now, so no daily tally mixes into what a test counts.
     tally = (datetime.now(ZONE) + timedelta(hours=12)).strftime("%H:%M")
@@ -95,7 +107,7 @@ def bot_env(tmp_path: Path, fake_slack: FakeSlack) -> dict[str, str]:
         SLACK_BOT_TOKEN=TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=fake_slack.api_url,
-        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'undersigned.db'}",
+        DATABASE_URL=database_url,
         PORT=str(free_port()),
         ORGANIZERS=ORGANIZER,
         TIMEZONE=ZONE.key,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +15,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from bot.models import LetterStatus, NewLetter, Plan
 from bot.storage import Store
 from bot.storage.schema import metadata
+from tests.postgres import postgres_server
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 NEW = NewLetter(
@@ -59,9 +59,9 @@ async def test_migrations_create_every_check_constraint_the_schema_declares(stor
     assert in_database == declared
 
 
-async def test_reopening_a_database_keeps_its_letters(tmp_path: Path) -> None:
+async def test_reopening_a_database_keeps_its_letters(database_url: str) -> None:
     """Migrations run again on start are a no-op; what was stored is still there."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'drives.db'}"
+    url = database_url
     async with Store(url) as store:
         await store.create_letter(NEW, plan=PLAN, now=NOW)
     async with Store(url) as store:
@@ -69,6 +69,7 @@ async def test_reopening_a_database_keeps_its_letters(tmp_path: Path) -> None:
     assert letter.title == NEW.title and letter.deadline == NEW.deadline
 
 
+@pytest.mark.skipif(postgres_server() is not None, reason="SQLite's own settings")
 async def test_sqlite_runs_with_wal_and_foreign_keys(store: Store) -> None:
     """Every connection has WAL journaling, full sync and enforced foreign keys."""
     async with store.engine.connect() as conn:
