@@ -3,14 +3,17 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint typecheck unit bench lock clean
+.PHONY: run test lint typecheck unit unit-postgres postgres bench lock clean
+
+# The server the PostgreSQL pass of the tests creates its databases on.
+TEST_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/test
 
 ## run: set up and start the bot (reads settings from the environment or .env)
 run: $(VENV)/.app-installed
 	$(BIN)/undersigned
 
-## test: set up, then lint, type-check and run the test suite
-test: $(VENV)/.dev-installed lint typecheck unit
+## test: set up, then lint, type-check and run the test suite on SQLite, then on PostgreSQL
+test: $(VENV)/.dev-installed lint typecheck unit unit-postgres
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
@@ -21,6 +24,17 @@ typecheck: $(VENV)/.dev-installed
 
 unit: $(VENV)/.dev-installed
 	$(BIN)/pytest
+
+unit-postgres: $(VENV)/.dev-installed postgres
+	UNDERSIGNED_TEST_POSTGRES=$(TEST_POSTGRES) $(BIN)/pytest
+
+# Start this machine's PostgreSQL if it is installed and down, then make sure the tests
+# can reach TEST_POSTGRES; if not, say why and stop.
+postgres: $(VENV)/.dev-installed
+	@pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null \
+		|| ! command -v pg_ctlcluster >/dev/null \
+		|| pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@$(BIN)/python -m tests.postgres "$(TEST_POSTGRES)"
 
 ## bench: dedupe cost at 1k/10k/100k signers; sign-on throughput against a no-op app
 bench: $(VENV)/.dev-installed

@@ -7,7 +7,9 @@ on SQLite files.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -37,3 +39,32 @@ async def fresh_database(server: str) -> AsyncIterator[str]:
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+async def _reachable(server: str) -> str | None:
+    """None if `server` answers, else why not."""
+    try:
+        connection = await asyncpg.connect(
+            make_url(server).set(drivername="postgresql").render_as_string(hide_password=False),
+            timeout=10,
+        )
+    except (OSError, asyncpg.PostgresError, TimeoutError) as problem:
+        return str(problem) or type(problem).__name__
+    await connection.close()
+    return None
+
+
+if __name__ == "__main__":
+    # `make test` asks before the PostgreSQL pass, so a missing server is a clear
+    # failure, not a skipped pass or a page of tracebacks.
+    server = sys.argv[1]
+    problem = asyncio.run(_reachable(server))
+    if problem is not None:
+        print(
+            f"The PostgreSQL pass of the tests can't reach {server}: {problem}\n"
+            "Start PostgreSQL (on Debian: pg_ctlcluster --skip-systemctl-redirect "
+            "$(ls /etc/postgresql) main start), or point TEST_POSTGRES at a server you can "
+            "create databases on: make test TEST_POSTGRES=postgresql://user@host:5432/db",
+            file=sys.stderr,
+        )
+        sys.exit(1)

@@ -85,6 +85,10 @@ class DuplicateIndex(Protocol):
     def possible(self, key: str) -> tuple[int, ...]: ...
 
 
+# How far back, in entry ids, to look for entries other replicas committed late: more
+# than all the sign-ons that can be in flight at once (batches of 200 per replica).
+LATE_COMMIT_WINDOW = 2_000
+
 # Execution option marking a connection whose transactions only read.
 READ_ONLY = "undersigned_read_only"
 
@@ -583,7 +587,11 @@ def _record_batch(
     ).scalar_one()
     if status != LetterStatus.OPEN.value and not all(p.closed_ok for p in batch):
         raise LetterClosed(letter_id)
-    for signer_id, key in _new_keys(conn, letter_id, after=index.newest):
+    # On PostgreSQL another replica's transaction may commit an entry whose id is lower
+    # than one already seen: look back far enough to find such late commits (the index
+    # skips entries it has). SQLite commits one writer at a time, in id order.
+    window = LATE_COMMIT_WINDOW if conn.dialect.name == "postgresql" else 0
+    for signer_id, key in _new_keys(conn, letter_id, after=index.newest - window):
         index.add(signer_id, key)
     refs = [p.submission.import_ref for p in batch if p.submission.import_ref]
     imported: dict[str, int] = {}
