@@ -27,7 +27,7 @@ class BotProcess:
 
     def __init__(self, *, workdir: Path, env: dict[str, str]) -> None:
         self._workdir = workdir
-        self._env = env
+        self.env = env
         self._process: subprocess.Popen[bytes] | None = None
         self.log = workdir / "bot.log"
 
@@ -36,10 +36,18 @@ class BotProcess:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "bot"],
                 cwd=self._workdir,
-                env=self._env,
+                env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
+
+    @property
+    def port(self) -> int:
+        return int(self.env["PORT"])
+
+    @property
+    def events_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/slack/events"
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handlers, no last writes."""

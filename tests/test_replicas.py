@@ -1,0 +1,141 @@
+"""Two replicas of the bot on one PostgreSQL database, as behind a load balancer: the
+count stays right and every scheduled post goes out exactly once, even when one of
+them is killed.
+
+Runs in the suite's PostgreSQL pass (several replicas need PostgreSQL; SQLite is for one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.storage import Store
+from bot.timing import plan
+from tests.bot_process import BotProcess, free_port
+from tests.conftest import LEAD, ZONE
+from tests.fake_slack import FakeSlack
+from tests.helpers import all_text, coalition, head_messages, post_letter
+from tests.postgres import postgres_server
+from tests.slack_driver import SlackDriver
+
+pytestmark = pytest.mark.skipif(
+    postgres_server() is None, reason="several replicas run on PostgreSQL: the PostgreSQL pass"
+)
+
+CHANNELS = ("CCOALITION", "CSTATES")
+ORGANIZATIONS = 100
+
+
+@pytest.fixture
+def replicas(tmp_path: Path, bot_env: dict[str, str]) -> Iterator[list[BotProcess]]:
+    """Two bot processes sharing DATABASE_URL, each on a port of its own, with the daily
+    tally at the start of a minute at least 40 seconds away."""
+    moment = datetime.now(ZONE) + timedelta(seconds=40)
+    tally = (moment + timedelta(seconds=60 - moment.second)).strftime("%H:%M")
+    processes = []
+    for name in ("a", "b"):
+        workdir = tmp_path / name
+        workdir.mkdir()
+        env = {**bot_env, "PORT": str(free_port()), "TALLY_TIME": tally}
+        processes.append(BotProcess(workdir=workdir, env=env))
+    yield processes
+    for process in processes:
+        process.stop()
+
+
+def tally_time(replica: BotProcess) -> datetime:
+    """When the replicas' daily tally is due, as a UTC time today or tomorrow."""
+    hour, minute = map(int, replica.env["TALLY_TIME"].split(":"))
+    local = datetime.now(ZONE).replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if local < datetime.now(ZONE):
+        local += timedelta(days=1)
+    return local.astimezone(UTC)
+
+
+def thread(fake: FakeSlack, channel: str) -> list[str]:
+    (head,) = head_messages(fake, channel)
+    return [all_text(m) for m in fake.channel_messages(channel) if m.thread_ts == head.ts]
+
+
+async def test_two_replicas_count_once_and_post_once_when_one_is_killed(
+    fake_slack: FakeSlack, replicas: list[BotProcess], bot_env: dict[str, str]
+) -> None:
+    """200 sign-ons, each organization through both replicas; one replica killed before a
+    reminder falls due: one signer per organization, and each reminder, the close and the
+    daily tally exactly once."""
+    coalition(fake_slack, "CORGANIZING", *CHANNELS)
+    first, second = replicas
+    first.start()
+    await first.wait_healthy(first.port)
+    async with aiohttp.ClientSession() as session:
+        slack = SlackDriver(session, first.events_url, fake_slack)
+        await post_letter(slack, fake_slack, channels=CHANNELS)
+    first.kill()
+
+    # Reminders around the tally, the deadline just after it; planned while both are down.
+    tally_at = tally_time(first)
+    deadline = tally_at + timedelta(seconds=10)
+    offsets = (timedelta(seconds=24), timedelta(seconds=16), timedelta(seconds=4))
+    now = datetime.now(UTC)
+    async with Store(bot_env["DATABASE_URL"]) as store:
+        await store.reschedule(
+            1,
+            reminders=offsets,
+            plan=plan(deadline, offsets, zone=ZONE, now=now),
+            now=now,
+            announce=False,
+        )
+    for replica in replicas:
+        replica.start()
+    for replica in replicas:
+        await replica.wait_healthy(replica.port)
+
+    async with aiohttp.ClientSession() as session:
+        drivers = [SlackDriver(session, r.events_url, fake_slack) for r in replicas]
+        gate = asyncio.Semaphore(20)
+
+        async def sign(driver: SlackDriver, user: str, organization: str) -> None:
+            async with gate:
+                reply = await driver.command(
+                    "/signon", organization, user=user, channel="CCOALITION"
+                )
+            assert reply.status == 200 and "signed" in reply.body, reply.body
+
+        await asyncio.gather(
+            *(
+                sign(driver, f"U{side}{n}", f"Coalition Member {n}")
+                for n in range(ORGANIZATIONS)
+                for side, driver in zip("AB", drivers, strict=True)
+            )
+        )
+    # The first replica goes down just before the second reminder; the other carries on.
+    await asyncio.sleep(max(0.0, (deadline - offsets[1] - datetime.now(UTC)).total_seconds() - 1))
+    first.kill()
+    await asyncio.sleep(max(0.0, (deadline - datetime.now(UTC)).total_seconds()))
+    await fake_slack.wait_for(
+        lambda: (
+            all(any("Final count" in t for t in thread(fake_slack, c)) for c in CHANNELS)
+            and len(fake_slack.shared_files) >= 3
+        ),
+        within=30,
+    )
+    await asyncio.sleep(3)  # anything sent twice would have arrived by now
+
+    async with Store(bot_env["DATABASE_URL"]) as store:
+        signers = await store.signers(1)
+    assert len(signers) == ORGANIZATIONS
+    assert all(len(signer.contacts) == 2 for signer in signers)
+    for channel in CHANNELS:
+        texts = thread(fake_slack, channel)
+        assert sum(t.startswith("Reminder:") for t in texts) == 3, second.output()
+        assert sum("Final count: *100*" in t for t in texts) == 1, second.output()
+    tallies = [m for m in fake_slack.messages if m.channel == LEAD]
+    assert len(tallies) == 1 and "Daily tally" in tallies[0].text
+    uploads = [c for c in fake_slack.calls_to("files.completeUploadExternal") if c.ok]
+    assert [c.args["channel_id"] for c in uploads] == [f"D{LEAD}"]
