@@ -36,10 +36,12 @@ postgres: $(VENV)/.dev-installed
 		|| pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@$(BIN)/python -m tests.postgres "$(TEST_POSTGRES)"
 
-## bench: dedupe cost at 1k/10k/100k signers; sign-on throughput against a no-op app
-bench: $(VENV)/.dev-installed
+## bench: dedupe cost at 1k/10k/100k signers; sign-on throughput against a no-op app;
+## two replicas on PostgreSQL against one on SQLite
+bench: $(VENV)/.dev-installed postgres
 	$(BIN)/python -m bench.dedupe_cost
 	$(BIN)/python -m bench.signon_throughput
+	BENCH_POSTGRES=$(TEST_POSTGRES) $(BIN)/python -m bench.replicas
 
 ## lock: re-pin requirements/*.lock from pyproject.toml (needs network)
 lock: $(VENV)/.dev-installed

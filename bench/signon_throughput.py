@@ -10,27 +10,23 @@ itself, or (if recording took longer than the ack allows) when the follow-up arr
 from __future__ import annotations
 
 import asyncio
-import random
-import statistics
 import tempfile
-import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import aiohttp
 from aiohttp import web
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bench.names import synthetic_names, variants
+from bench.load import sign_on_burst, sign_on_texts, summary
 from bot.app import build_app
 from bot.models import NewLetter, Plan
 from bot.server import EVENTS_PATH, build_web_app
 from bot.settings import Settings
 from bot.storage import Store
 from tests.fake_slack import TOKEN, FakeSlack
-from tests.slack_driver import SIGNING_SECRET, SlackDriver
+from tests.slack_driver import SIGNING_SECRET
 
 SIGN_ONS = 1_000
 CONCURRENCY = 20
@@ -55,9 +51,7 @@ async def main() -> None:
     print("| --- | ---: | ---: | ---: |")
     rates = {}
     for name, rounds in results.items():
-        rates[name] = statistics.median(rate for rate, _ in rounds)
-        p50 = statistics.median(statistics.median(latencies) for _, latencies in rounds)
-        p99 = statistics.median(_p99(latencies) for _, latencies in rounds)
+        rates[name], p50, p99 = summary(rounds)
         print(f"| {name} | {rates[name]:,.0f} | {p50 * 1000:.1f} ms | {p99 * 1000:.1f} ms |")
     share = rates["undersigned"] / rates["no-op"]
     print(f"\nUndersigned runs at {share:.0%} of the no-op app's rate.")
@@ -125,52 +119,19 @@ async def _run(
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = runner.addresses[0][1]
-    rng = random.Random(seed)
-    names = synthetic_names(SIGN_ONS)
-    texts = [
-        variants(rng.choice(names[: n + 1]), rng) if n % 4 == 3 else names[n]
-        for n in range(SIGN_ONS)
-    ]
-    latencies: list[float] = []
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=CONCURRENCY)) as session:
-        slack = SlackDriver(session, f"http://127.0.0.1:{port}{EVENTS_PATH}", fake)
-        queue = iter(enumerate(texts))
-        started = time.perf_counter()
-
-        async def worker() -> None:
-            for n, text in queue:
-                sent = time.perf_counter()
-                key = f"command-{seed}-{n}-{id(factory)}"
-                reply = await slack.send_command(
-                    "/signon", text, user=f"U{n:05d}", channel="CBENCH", response_key=key
-                )
-                assert reply.status == 200, reply.body
-                if store is not None and not _confirms(reply.body):
-                    await _arrival(fake, key)
-                    latencies.append(fake.response_arrivals[key] - sent)
-                else:
-                    latencies.append(time.perf_counter() - sent)
-
-        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
-        elapsed = time.perf_counter() - started
+    result = await sign_on_burst(
+        fake,
+        [f"http://127.0.0.1:{port}{EVENTS_PATH}"],
+        sign_on_texts(SIGN_ONS, seed),
+        concurrency=CONCURRENCY,
+        tag=f"{seed}-{id(factory)}",
+        confirmations=store is not None,
+    )
     await runner.cleanup()
     if store is not None:
         await asyncio.sleep(1.5)  # let the last count update finish before closing
         await store.__aexit__(None, None, None)
-    return SIGN_ONS / elapsed, latencies
-
-
-def _confirms(body: str) -> bool:
-    return "You signed" in body or "had already signed" in body or "already signed" in body
-
-
-async def _arrival(fake: FakeSlack, key: str) -> None:
-    while key not in fake.response_arrivals:  # noqa: ASYNC110 - polling a test double
-        await asyncio.sleep(0.001)
-
-
-def _p99(latencies: list[float]) -> float:
-    return sorted(latencies)[int(len(latencies) * 0.99) - 1]
+    return result
 
 
 if __name__ == "__main__":

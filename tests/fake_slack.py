@@ -188,6 +188,12 @@ class FakeSlack:
     def response_url(self, key: str) -> str:
         return f"{self.url}response/{key}"
 
+    def add_message(self, channel: str, text: str) -> str:
+        """A message already in `channel` (posted earlier, say); returns its ts."""
+        message = Message(channel=channel, ts=self._next_ts(), text=text, blocks=[])
+        self.messages.append(message)
+        return message.ts
+
     def add_file(self, name: str, content: bytes) -> str:
         self.files[name] = content
         return f"{self.url}files/{name}"

@@ -1,0 +1,113 @@
+"""Sign-on throughput and latency: two replicas on PostgreSQL against one on SQLite.
+
+Same load, same run: rounds alternate between the two set-ups. Each replica is the bot as
+deployed, a process of its own (`python -m bot`, HTTP mode); requests go to the
+replicas in turn, as a load balancer would send them. Everything runs on this machine:
+the load, the fake Slack, the replicas and PostgreSQL share its cores.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bench.load import sign_on_burst, sign_on_texts, summary
+from bot.models import NewLetter, Plan
+from bot.storage import Store
+from tests.bot_process import ROOT, BotProcess, free_port
+from tests.fake_slack import TOKEN, FakeSlack
+from tests.postgres import fresh_database
+from tests.slack_driver import SIGNING_SECRET
+
+SIGN_ONS = 1_000
+CONCURRENCY = 20
+ROUNDS = 3
+POSTGRES = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+SQLITE = "1 replica, SQLite"
+REPLICAS = "2 replicas, PostgreSQL"
+
+
+async def main() -> None:
+    fake = FakeSlack()
+    await fake.start()
+    fake.add_channel("CBENCH", bot_member=True)
+    results: dict[str, list[tuple[float, list[float]]]] = {SQLITE: [], REPLICAS: []}
+    with tempfile.TemporaryDirectory() as folder:
+        for n in range(ROUNDS):
+            workdir = Path(folder) / f"round{n}"
+            workdir.mkdir()
+            database = f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
+            results[SQLITE].append(await _round(fake, database, 1, workdir, seed=n))
+            async with fresh_database(POSTGRES) as database:
+                results[REPLICAS].append(await _round(fake, database, 2, workdir, seed=n))
+    await fake.stop()
+    print(f"{SIGN_ONS:,} sign-ons per round, {CONCURRENCY} at a time, {ROUNDS} rounds; medians:\n")
+    print("| set-up | sign-ons/s | p50 latency | p99 latency |")
+    print("| --- | ---: | ---: | ---: |")
+    rates = {}
+    for name, rounds in results.items():
+        rates[name], p50, p99 = summary(rounds)
+        print(f"| {name} | {rates[name]:,.0f} | {p50 * 1000:.1f} ms | {p99 * 1000:.1f} ms |")
+    ratio = rates[REPLICAS] / rates[SQLITE]
+    print(f"\nTwo replicas on PostgreSQL: {ratio:.2f} times the rate of one on SQLite.")
+
+
+async def _round(
+    fake: FakeSlack, database: str, replicas: int, workdir: Path, *, seed: int
+) -> tuple[float, list[float]]:
+    await _letter(fake, database)
+    processes = []
+    for n in range(replicas):
+        folder = workdir / f"{replicas}-{n}"
+        folder.mkdir()
+        processes.append(BotProcess(workdir=folder, env=_env(fake, database)))
+    try:
+        for process in processes:
+            process.start()
+        for process in processes:
+            await process.wait_healthy(process.port)
+        return await sign_on_burst(
+            fake,
+            [process.events_url for process in processes],
+            sign_on_texts(SIGN_ONS, seed),
+            concurrency=CONCURRENCY,
+            tag=f"{seed}-{replicas}",
+        )
+    finally:
+        for process in processes:
+            process.stop()
+
+
+async def _letter(fake: FakeSlack, database: str) -> None:
+    """Letter #1, open for a week and posted in #CBENCH."""
+    now = datetime.now(UTC)
+    deadline = now + timedelta(days=7)
+    async with Store(database) as store:
+        letter = await store.create_letter(
+            NewLetter("Bench letter", "To", "Text.", deadline, ("CBENCH",), (), None, "UORG"),
+            plan=Plan(deadline, ()),
+            now=now,
+        )
+        posted = fake.add_message("CBENCH", "letter")
+        await store.record_post(letter.id, "CBENCH", posted)
+
+
+def _env(fake: FakeSlack, database: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
+    env.update(
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake.api_url,
+        DATABASE_URL=database,
+        PORT=str(free_port()),
+        ORGANIZERS="UORG",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
