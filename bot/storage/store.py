@@ -58,6 +58,8 @@ from bot.storage.schema import (
 logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# PostgreSQL advisory lock key held while migrating ("undersigned" in ASCII, truncated).
+MIGRATION_LOCK = 0x756E6465727369
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +115,10 @@ class Store:
         self._engine = _create_engine(self._url)
         try:
             async with self._engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    # Replicas starting together migrate one at a time; the others then
+                    # find the database current.
+                    await conn.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK)))
                 await conn.run_sync(_upgrade_to_head)
         except BaseException:
             await self._engine.dispose()
