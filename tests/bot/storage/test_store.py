@@ -188,4 +188,5 @@ async def test_replicas_starting_together_on_a_new_database_all_start(database_u
         async with Store(database_url) as store:
             return len(await store.letters())
 
-    assert await asyncio.gather(*(start() for _ in range(4))) == [0, 0, 0, 0]
+    started = asyncio.gather(*(start() for _ in range(4)))
+    assert await asyncio.wait_for(started, 60) == [0, 0, 0, 0]
