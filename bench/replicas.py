@@ -17,10 +17,9 @@ from pathlib import Path
 from bench.load import sign_on_burst, sign_on_texts, summary
 from bot.models import NewLetter, Plan
 from bot.storage import Store
-from tests.bot_process import ROOT, BotProcess, free_port
-from tests.fake_slack import TOKEN, FakeSlack
+from tests.bot_process import BotProcess, bot_environment
+from tests.fake_slack import FakeSlack
 from tests.postgres import fresh_database
-from tests.slack_driver import SIGNING_SECRET
 
 SIGN_ONS = 1_000
 CONCURRENCY = 20
@@ -63,7 +62,8 @@ async def _round(
     for n in range(replicas):
         folder = workdir / f"{replicas}-{n}"
         folder.mkdir()
-        processes.append(BotProcess(workdir=folder, env=_env(fake, database)))
+        env = bot_environment(api_url=fake.api_url, database_url=database, ORGANIZERS="UORG")
+        processes.append(BotProcess(workdir=folder, env=env))
     try:
         for process in processes:
             process.start()
@@ -93,20 +93,6 @@ async def _letter(fake: FakeSlack, database: str) -> None:
         )
         posted = fake.add_message("CBENCH", "letter")
         await store.record_post(letter.id, "CBENCH", posted)
-
-
-def _env(fake: FakeSlack, database: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
-    env.update(
-        SLACK_BOT_TOKEN=TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=fake.api_url,
-        DATABASE_URL=database,
-        PORT=str(free_port()),
-        ORGANIZERS="UORG",
-        PYTHONPATH=str(ROOT),
-    )
-    return env
 
 
 if __name__ == "__main__":

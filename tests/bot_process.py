@@ -4,6 +4,7 @@ kill it: its settings, start, SIGKILL, health check and log."""
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import socket
 import subprocess
@@ -12,7 +13,27 @@ from pathlib import Path
 
 import aiohttp
 
+from tests.fake_slack import TOKEN
+from tests.slack_driver import SIGNING_SECRET
+
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def bot_environment(*, api_url: str, database_url: str, **settings: str) -> dict[str, str]:
+    """This process's environment for a bot process: none of its own Slack or database
+    settings, the fake Slack's tokens and URL, a free port, and `settings` on top."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
+    env.update(
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=api_url,
+        DATABASE_URL=database_url,
+        PORT=str(free_port()),
+        PYTHONPATH=str(ROOT),
+        PYTHONUNBUFFERED="1",
+        **settings,
+    )
+    return env
 
 
 def free_port() -> int:

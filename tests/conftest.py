@@ -3,7 +3,6 @@ PostgreSQL pass), the app behind HTTP, and the bot as a process of its own."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,7 +17,7 @@ from bot.scheduler import Scheduler
 from bot.server import EVENTS_PATH, build_scheduler, build_web_app
 from bot.settings import Settings
 from bot.storage import Store
-from tests.bot_process import ROOT, BotProcess, free_port
+from tests.bot_process import BotProcess, bot_environment
 from tests.fake_slack import TOKEN, FakeSlack
 from tests.postgres import fresh_database, postgres_server
 from tests.slack_driver import SIGNING_SECRET, SlackDriver
@@ -100,22 +99,15 @@ async def slack(server: TestServer, fake_slack: FakeSlack) -> AsyncIterator[Slac
 
 @pytest.fixture
 def bot_env(database_url: str, fake_slack: FakeSlack) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
     # A tally time far from now, so no daily tally mixes into what a test counts.
     tally = (datetime.now(ZONE) + timedelta(hours=12)).strftime("%H:%M")
-    env.update(
-        SLACK_BOT_TOKEN=TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=fake_slack.api_url,
-        DATABASE_URL=database_url,
-        PORT=str(free_port()),
+    return bot_environment(
+        api_url=fake_slack.api_url,
+        database_url=database_url,
         ORGANIZERS=ORGANIZER,
         TIMEZONE=ZONE.key,
         TALLY_TIME=tally,
-        PYTHONPATH=str(ROOT),
-        PYTHONUNBUFFERED="1",
     )
-    return env
 
 
 @pytest.fixture
