@@ -87,9 +87,8 @@ class DuplicateIndex(Protocol):
     def possible(self, key: str) -> tuple[int, ...]: ...
 
 
-# How far back, in entry ids, to look for entries other replicas committed late: more
-# than all the sign-ons that can be in flight at once (batches of 200 per replica).
-LATE_COMMIT_WINDOW = 2_000
+# PostgreSQL advisory lock space for recording a letter's sign-ons (the key is its id).
+SIGNING_LOCKS = 0x5167
 
 # Execution option marking a connection whose transactions only read.
 READ_ONLY = "undersigned_read_only"
@@ -587,17 +586,18 @@ def _record_batch(
     conn: sa.Connection, letter_id: int, batch: Sequence[Pending], index: DuplicateIndex
 ) -> tuple[list[Recorded], int]:
     """The set-based body of record_signatures: a few queries, whatever the batch size."""
+    if conn.dialect.name == "postgresql":
+        # One batch per letter at a time across replicas, as SQLite's single writer
+        # gives: each sees every entry committed before it, so the dedupe index (kept
+        # in each process) misses no possible duplicate another replica just added.
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(SIGNING_LOCKS, letter_id)))
     # FOR SHARE on PostgreSQL: a close can't commit between this check and our insert.
     status = conn.execute(
         sa.select(letters.c.status).where(letters.c.id == letter_id).with_for_update(read=True)
     ).scalar_one()
     if status != LetterStatus.OPEN.value and not all(p.closed_ok for p in batch):
         raise LetterClosed(letter_id)
-    # On PostgreSQL another replica's transaction may commit an entry whose id is lower
-    # than one already seen: look back far enough to find such late commits (the index
-    # skips entries it has). SQLite commits one writer at a time, in id order.
-    window = LATE_COMMIT_WINDOW if conn.dialect.name == "postgresql" else 0
-    for signer_id, key in _new_keys(conn, letter_id, after=index.newest - window):
+    for signer_id, key in _new_keys(conn, letter_id, after=index.newest):
         index.add(signer_id, key)
     refs = [p.submission.import_ref for p in batch if p.submission.import_ref]
     imported: dict[str, int] = {}

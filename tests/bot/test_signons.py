@@ -151,3 +151,52 @@ async def test_a_caller_that_stops_waiting_strands_no_one(store) -> None:
     tasks[0].cancel()
     done = await asyncio.wait_for(asyncio.gather(*tasks[1:]), timeout=10)
     assert len(done) == 4
+
+
+async def test_two_replicas_signing_at_once_count_once_and_queue_possible_duplicates(
+    database_url: str,
+) -> None:
+    """Two processes' stores on one database, signing at the same moment: the same
+    organization through both is one entry, and an acronym through one and its full name
+    through the other is queued for review, every time."""
+    import asyncio
+    from datetime import UTC, datetime, timedelta
+
+    from bot.models import NewLetter
+    from bot.signons import SignOns
+    from bot.storage import Store
+
+    now = datetime.now(UTC)
+    async with Store(database_url) as first, Store(database_url) as second:
+        letter = await first.create_letter(
+            NewLetter("Title", "To", "Text", now + timedelta(days=1), ("C1",), (), None, "U1"),
+            plan=Plan(now + timedelta(days=1), ()),
+            now=now,
+        )
+        replicas = [SignOns(store=first, live_count=None), SignOns(store=second, live_count=None)]
+        pairs = [
+            ("ACLU", "American Civil Liberties Union"),
+            ("CHIRLA", "Coalition for Humane Immigrant Rights (CHIRLA)"),
+            ("Detention Watch Netwrok", "Detention Watch Network"),
+            ("National Immigrant Law Center", "National Immigration Law Center"),
+            ("Immigrant Legal Resource Center", "Legal Immigrant Resource Center"),
+            ("SPLC Action Fund", "Southern Poverty Law Center Action Fund"),
+        ]
+        await asyncio.gather(
+            *(
+                replica.sign(letter, organization(name=name, user_id=f"U{side}{n}"), now=now)
+                for n, pair in enumerate(pairs)
+                for side, (replica, name) in enumerate(zip(replicas, pair, strict=True))
+            ),
+            *(
+                replica.sign(letter, organization(name="Mijente", user_id=f"UM{n}"), now=now)
+                for n, replica in enumerate(replicas * 4)
+            ),
+        )
+        signers = await first.signers(letter.id)
+        reviews = await first.pending_reviews(letter.id)
+    assert len(signers) == len(pairs) * 2 + 1
+    (mijente,) = [s for s in signers if s.name == "Mijente"]
+    assert len(mijente.contacts) == 8
+    queued = {frozenset((review.first.name, review.second.name)) for review in reviews}
+    assert queued == {frozenset(pair) for pair in pairs}
