@@ -187,14 +187,16 @@ async def test_two_replicas_signing_at_once_count_once_and_queue_possible_duplic
                 replica.sign(letter, organization(name=name, user_id=f"U{side}{n}"), now=now)
                 for n, pair in enumerate(pairs)
                 for side, (replica, name) in enumerate(zip(replicas, pair, strict=True))
-            ),
+            )
+        )
+        reviews = await first.pending_reviews(letter.id)
+        await asyncio.gather(
             *(
                 replica.sign(letter, organization(name="Mijente", user_id=f"UM{n}"), now=now)
                 for n, replica in enumerate(replicas * 4)
-            ),
+            )
         )
         signers = await first.signers(letter.id)
-        reviews = await first.pending_reviews(letter.id)
     assert len(signers) == len(pairs) * 2 + 1
     (mijente,) = [s for s in signers if s.name == "Mijente"]
     assert len(mijente.contacts) == 8
