@@ -13,7 +13,7 @@ run: $(VENV)/.app-installed
 	$(BIN)/undersigned
 
 ## test: set up, then lint, type-check and run the test suite on SQLite, then on PostgreSQL
-test: $(VENV)/.dev-installed lint typecheck unit unit-postgres
+test: $(VENV)/.dev-installed postgres lint typecheck unit unit-postgres
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
@@ -26,22 +26,24 @@ unit: $(VENV)/.dev-installed
 	$(BIN)/pytest
 
 unit-postgres: $(VENV)/.dev-installed postgres
-	UNDERSIGNED_TEST_POSTGRES=$(TEST_POSTGRES) $(BIN)/pytest
+	UNDERSIGNED_TEST_POSTGRES='$(TEST_POSTGRES)' $(BIN)/pytest
 
 # Start this machine's PostgreSQL if it is installed and down, then make sure the tests
 # can reach TEST_POSTGRES; if not, say why and stop.
 postgres: $(VENV)/.dev-installed
 	@pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null \
 		|| ! command -v pg_ctlcluster >/dev/null \
-		|| pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
-	@$(BIN)/python -m tests.postgres "$(TEST_POSTGRES)"
+		|| pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start \
+		|| true
+	@$(BIN)/python -m tests.postgres '$(TEST_POSTGRES)'
 
 ## bench: dedupe cost at 1k/10k/100k signers; sign-on throughput against a no-op app;
 ## two replicas on PostgreSQL against one on SQLite
-bench: $(VENV)/.dev-installed postgres
+bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.dedupe_cost
 	$(BIN)/python -m bench.signon_throughput
-	BENCH_POSTGRES=$(TEST_POSTGRES) $(BIN)/python -m bench.replicas
+	$(MAKE) postgres
+	BENCH_POSTGRES='$(TEST_POSTGRES)' $(BIN)/python -m bench.replicas
 
 ## lock: re-pin requirements/*.lock from pyproject.toml (needs network)
 lock: $(VENV)/.dev-installed

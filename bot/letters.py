@@ -50,7 +50,14 @@ from bot.slack_ops import (
 )
 from bot.storage import Store
 from bot.storage.schema import ADDRESSEE_MAX, TITLE_MAX
-from bot.timing import TimingError, format_offsets, parse_deadline, parse_offsets, plan
+from bot.timing import (
+    DEADLINE_MAX_AHEAD,
+    TimingError,
+    format_offsets,
+    parse_deadline,
+    parse_offsets,
+    plan,
+)
 
 # Far longer than any letter's text (the longest we have seen is about 17,000
 # characters), but room for one that carries a long list of signers; past this a paste
@@ -524,9 +531,15 @@ def _check_deadline(
         return None
     if current is not None and epoch == int(current.timestamp()):
         return current
-    deadline = datetime.fromtimestamp(epoch, UTC)
+    try:
+        deadline = datetime.fromtimestamp(epoch, UTC)
+    except (OverflowError, OSError, ValueError):
+        errors[Field.DEADLINE] = "Choose a deadline within a year."
+        return None
     if deadline <= now:
         errors[Field.DEADLINE] = "The deadline has to be in the future."
+    elif deadline - now > DEADLINE_MAX_AHEAD:
+        errors[Field.DEADLINE] = "Choose a deadline within a year."
     return deadline
 
 

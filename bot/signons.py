@@ -219,7 +219,7 @@ class SignOns:
 
     async def _numbered(self, ref: str) -> Letter:
         # A button's value comes back as sent, unless someone crafted the request.
-        if not ref.isdigit() or len(ref) > 9:
+        if not re.fullmatch(r"[0-9]{1,9}", ref):
             raise UserFacingError("That isn't a letter number. `/signon help` shows how to sign.")
         letter = await self._store.letter(int(ref))
         if letter is None:

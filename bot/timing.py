@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -23,6 +24,8 @@ DEFAULT_REMINDERS = "7d,3d,1d,3h"
 # A reminder further out than this is a typo, not a plan.
 OFFSET_MAX = timedelta(days=90)
 REMINDERS_MAX = 10
+# A drive runs for days or weeks; a deadline further out than this is a slip.
+DEADLINE_MAX_AHEAD = timedelta(days=366)
 # A deadline given as a day alone ("friday") means the end of that working day.
 DEFAULT_DEADLINE_TIME = time(17, 0)
 
@@ -132,7 +135,19 @@ def parse_deadline(text: str, *, now: datetime, zone: ZoneInfo) -> datetime:
     if not text:
         raise TimingError("say when, such as `friday 5pm` or `2026-12-01 17:00`")
     local_now = now.astimezone(zone)
-    parsed = _parser(local_now.replace(tzinfo=None)).get_date_data(text)
+    try:
+        parsed = _parser(local_now.replace(tzinfo=None)).get_date_data(text)
+        return _deadline(text, parsed, now=now, zone=zone)
+    except (OverflowError, ValueError) as problem:  # a year 9999, say, or 0001 in UTC+14
+        if isinstance(problem, TimingError):
+            raise
+        raise TimingError(
+            f"“{text}” is out of any sensible range; choose a date this year"
+        ) from None
+
+
+def _deadline(text: str, parsed: Any, *, now: datetime, zone: ZoneInfo) -> datetime:
+    local_now = now.astimezone(zone)
     if parsed.date_obj is None or parsed.period not in {"day", "time"}:
         raise TimingError(
             f"I can't read “{text}” as a date and time; try `friday 5pm` or `2026-12-01 17:00`"
@@ -156,6 +171,8 @@ def parse_deadline(text: str, *, now: datetime, zone: ZoneInfo) -> datetime:
         )
     if deadline <= now:
         raise TimingError(f"{_local(deadline, zone)} has already passed; choose a later time")
+    if deadline - now > DEADLINE_MAX_AHEAD:
+        raise TimingError(f"{_local(deadline, zone)} is more than a year away")
     return deadline
 
 

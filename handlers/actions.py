@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +15,8 @@ from bot.blocks.signon_form import build_signon_form
 from bot.errors import UserFacingError
 from bot.letters import Letters
 from bot.signons import SignOns
+
+_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 def register(app: AsyncApp) -> None:
@@ -52,7 +55,7 @@ async def review_decided(
     await ack()
     value = str(action.get("value", ""))
     try:
-        if not value.isdigit() or len(value) > 9:
+        if not _NUMBER.fullmatch(value):
             raise UserFacingError("That button is out of date; run `/letter review` again.")
         decided = await letters.decide(
             int(value),

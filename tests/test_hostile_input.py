@@ -113,6 +113,7 @@ async def test_hostile_slash_command_text_gets_private_answers_and_pings_nobody(
             ("/letter", text),
             ("/letter", f"review {text}"),
             ("/letter", f"extend #1 {text}"),
+            ("/letter", f"extend #1 9999-12-31 {text}"),
             ("/letter", f"export {text}"),
             ("/letter", f"list {text}"),
             ("/letter", f"reopen {text}"),
@@ -260,7 +261,7 @@ async def test_buttons_pressed_with_crafted_values_get_a_private_answer(
     replies = [
         await slack.press(action, value, user=MEMBER, channel="CCOALITION")
         for action in (SIGN_ON_ACTION, MERGE_ACTION, KEEP_ACTION)
-        for value in ("", "abc", "-1", "9" * 40, "<!channel>", "1; DROP TABLE letters")
+        for value in ("", "abc", "-1", "\u00b2", "9" * 40, "<!channel>", "1; DROP TABLE letters")
     ]
     await fake_slack.wait_for(lambda: len(fake_slack.responses) >= len(replies))
     assert_no_failures(replies, caplog)

@@ -148,7 +148,7 @@ def read_edit_form(view: dict[str, Any]) -> EditFormValues:
     letter_id = metadata.get("letter")
     return EditFormValues(
         letter_id=letter_id if isinstance(letter_id, int) else None,
-        deadline=int(deadline) if deadline is not None else None,
+        deadline=_epoch(deadline),
         reminders=_answer(values, Field.REMINDERS).get("value") or "",
         leads=tuple(_answer(values, Field.LEADS).get("selected_users") or ()),
         goal=_answer(values, Field.GOAL).get("value"),
@@ -179,13 +179,21 @@ def read_letter_form(view: dict[str, Any]) -> LetterFormValues:
         title=answer(Field.TITLE).get("value") or "",
         addressee=answer(Field.ADDRESSEE).get("value") or "",
         body=answer(Field.BODY).get("value") if Field.BODY in values else None,
-        deadline=int(deadline) if deadline is not None else None,
+        deadline=_epoch(deadline),
         channels=tuple(answer(Field.CHANNELS).get("selected_conversations") or ()),
         leads=tuple(answer(Field.LEADS).get("selected_users") or ()),
         goal=answer(Field.GOAL).get("value"),
         origin_channel=metadata.get("origin"),
         draft_id=metadata.get("draft"),
     )
+
+
+def _epoch(value: Any) -> int | None:
+    """The datetimepicker's answer: seconds since the epoch, or None if there is none."""
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _answer(values: dict[str, Any], field: Field) -> dict[str, Any]:

@@ -7,6 +7,7 @@ Block and action ids are the `SubmissionField` names, so validation errors from
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,7 +150,8 @@ def read_signon_form(view: dict[str, Any], *, user: str) -> SignonFormValues:
         public=public,
         user_id=user,
     )
-    letter_id = metadata.get("letter") or (int(chosen) if chosen and chosen.isdigit() else None)
+    number = re.fullmatch(r"[0-9]{1,9}", str(chosen or ""))
+    letter_id = metadata.get("letter") or (int(number.group()) if number else None)
     return SignonFormValues(letter_id, metadata.get("channel"), submission)
 
 
