@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.models import Letter
-from bot.slack_ops import usergroup_members
+from bot.slack_ops import UNANSWERED, usergroup_members
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ class Organizers:
                 try:
                     self._members = await usergroup_members(self._client, self._group)
                     self._fetched_at = time.monotonic()
-                except SlackApiError:
+                except (SlackApiError, *UNANSWERED):
                     # Keep the last known members; a Slack hiccup should not lock
                     # organizers out, nor let anyone new in.
                     logger.exception("Could not read organizer group %s", self._group)

@@ -32,7 +32,7 @@ from bot.blocks.notices import (
 from bot.blocks.tally import tally_message
 from bot.export import export_files
 from bot.models import Delivery, JobKind, Letter, LetterStatus
-from bot.slack_ops import reply_in_thread, send_dm, send_files, update_head
+from bot.slack_ops import reply_in_thread, send_dm, send_files, slack_error, update_head
 from bot.storage import Store
 from bot.tally import snapshot, tally_letter
 from bot.timing import next_tally_time, plan
@@ -135,7 +135,7 @@ class Dispatcher:
         try:
             outcome = await self._send(delivery, now)
         except SlackApiError as error:
-            code = str(error.response.get("error") or "unknown_error")
+            code = slack_error(error)
             if code in _PERMANENT:
                 logger.exception("%s could not be sent to %s", _what(delivery), delivery.target)
                 await schedule.give_up(delivery, owner=self.owner, error=code)

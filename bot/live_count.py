@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack_ops import TRANSIENT, refresh_posts
+from bot.slack_ops import is_transient, refresh_posts
 from bot.storage import Store
 
 logger = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ class LiveCount:
                 count = await self._store.signer_count(letter_id)
                 results = await refresh_posts(self._client, letter, count=count, zone=self._zone)
                 delay = self._delay
-                if any(result.error in TRANSIENT for result in results):
+                if any(is_transient(result.error) for result in results):
                     # Slack said "not now": the count line must still catch up, later.
                     wait = next(retries, None)
                     if wait is None:

@@ -17,6 +17,7 @@ from bot.app import build_app, build_client
 from bot.dispatch import Dispatcher
 from bot.scheduler import Scheduler
 from bot.settings import ConfigurationError, Settings
+from bot.slack_ops import slack_error
 from bot.storage import Store
 
 logger = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ async def verify_credentials(client: AsyncWebClient, *, app_token: str | None) -
         try:
             await check
         except SlackApiError as error:
-            code = str(error.response.get("error", ""))
+            code = slack_error(error)
             if code in _REFUSED_TOKEN:
                 raise ConfigurationError(
                     [(name, f"Slack refused this token ({code}); copy it again")]

@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.letter import build_letter_messages
+from bot.errors import UserFacingError
 from bot.models import ChannelResult, Letter
 from bot.storage import Store
 
@@ -27,15 +28,46 @@ UNANSWERED = (aiohttp.ClientError, TimeoutError)
 # Slack's answers that mean "not now" rather than "no": worth trying again later.
 TRANSIENT = frozenset(
     {"ratelimited", "fatal_error", "internal_error", "service_unavailable", "request_timeout"}
-    | {"timeout", "network_error"}
+    | {"server_error", "timeout", "network_error"}
 )
 
 
 def slack_error(error: BaseException) -> str:
-    """Slack's error code for a failed call, or what happened when Slack didn't answer."""
-    if isinstance(error, SlackApiError):
-        return str(error.response.get("error") or "unknown_error")
-    return "timeout" if isinstance(error, TimeoutError) else "network_error"
+    """Slack's error code for a failed call, or what happened when Slack didn't answer.
+
+    Rate limits and server errors are named by their HTTP status, whatever the body
+    says (a 502 from a proxy on the way has no JSON at all), so they read as transient.
+    """
+    if not isinstance(error, SlackApiError):
+        return "timeout" if isinstance(error, TimeoutError) else "network_error"
+    data = error.response.data
+    code = str(data.get("error") or "unknown_error") if isinstance(data, dict) else None
+    status = error.response.status_code
+    if status == 429:
+        return "ratelimited"
+    if status >= 500:
+        return code if code in TRANSIENT else "server_error"
+    return code or "unknown_error"
+
+
+def is_transient(code: str | None) -> bool:
+    return code in TRANSIENT
+
+
+async def open_view(
+    client: AsyncWebClient, *, trigger_id: str, view: dict[str, Any], what: str
+) -> dict[str, Any]:
+    """Open a modal; if Slack won't, a UserFacingError that says to try again."""
+    try:
+        response = await client.views_open(trigger_id=trigger_id, view=view)
+    except (SlackApiError, *UNANSWERED) as error:
+        logger.exception("Opening %s failed", what)
+        raise UserFacingError(
+            f"Slack didn't open the {what} just now (`{slack_error(error)}`). "
+            "Try again in a moment."
+        ) from None
+    opened: dict[str, Any] = response.data if isinstance(response.data, dict) else {}
+    return opened
 
 
 async def publish_letter(
@@ -145,7 +177,7 @@ async def _join_if_public(client: AsyncWebClient, channel: str) -> None:
     except SlackApiError as error:
         # Private channels can't be joined, only invited to; if the bot was invited,
         # posting works, and if not, chat.postMessage says so with not_in_channel.
-        if error.response.get("error") != "method_not_supported_for_channel_type":
+        if slack_error(error) != "method_not_supported_for_channel_type":
             raise
 
 

@@ -15,6 +15,7 @@ from bot.blocks.signon_form import build_signon_form
 from bot.errors import UserFacingError
 from bot.letters import Letters
 from bot.signons import SignOns
+from bot.slack_ops import open_view
 
 _NUMBER = re.compile(r"[0-9]{1,9}")
 
@@ -37,11 +38,10 @@ async def sign_on_pressed(
     channel = (body.get("channel") or {}).get("id")
     try:
         (letter,) = await signons.letters_for(str(action.get("value", "")), channel=channel or "")
+        form = build_signon_form(letters=[letter], channel=channel)
+        await open_view(client, trigger_id=body["trigger_id"], view=form, what="sign-on form")
     except UserFacingError as problem:
         await respond(str(problem), replace_original=False)
-        return
-    form = build_signon_form(letters=[letter], channel=channel)
-    await client.views_open(trigger_id=body["trigger_id"], view=form)
 
 
 async def review_decided(

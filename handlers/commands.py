@@ -31,7 +31,7 @@ from bot.letters import Letters
 from bot.models import SignerKind, Submission
 from bot.settings import Settings
 from bot.signons import SignOns, split_letter_ref
-from bot.slack_ops import UNANSWERED
+from bot.slack_ops import UNANSWERED, open_view
 
 Subcommand = Callable[..., Awaitable[None]]
 
@@ -89,7 +89,7 @@ async def new(
         initial_deadline=letters.default_deadline(datetime.now(UTC)),
         initial_reminders=letters.default_reminders,
     )
-    await client.views_open(trigger_id=command["trigger_id"], view=form)
+    await open_view(client, trigger_id=command["trigger_id"], view=form, what="letter form")
 
 
 async def list_letters(
@@ -143,7 +143,7 @@ async def edit(
 ) -> None:
     letter = await letters.editable(rest, user=command["user_id"], channel=command["channel_id"])
     form = build_edit_form(letter=letter, initial_reminders=letters.reminders_of(letter))
-    await client.views_open(trigger_id=command["trigger_id"], view=form)
+    await open_view(client, trigger_id=command["trigger_id"], view=form, what="edit form")
 
 
 async def post(

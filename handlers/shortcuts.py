@@ -12,6 +12,7 @@ from bot.blocks.letter_form import build_letter_form, reading_view
 from bot.blocks.replies import problem_view
 from bot.errors import UserFacingError
 from bot.letters import Letters
+from bot.slack_ops import open_view
 
 START_DRIVE_CALLBACK = "start_drive"
 
@@ -31,11 +32,13 @@ async def start_drive(
     user = shortcut["user"]["id"]
     try:
         await letters.require_organizer(user)
+        # The trigger expires in three seconds; reading an attached letter can take longer.
+        opened = await open_view(
+            client, trigger_id=shortcut["trigger_id"], view=reading_view(), what="letter form"
+        )
     except UserFacingError as problem:
         await respond(str(problem))
         return
-    # The trigger expires in three seconds; reading an attached letter can take longer.
-    opened = await client.views_open(trigger_id=shortcut["trigger_id"], view=reading_view())
     now = datetime.now(UTC)
     channel = shortcut["channel"]["id"]
     try:

@@ -91,6 +91,7 @@ class Fault:
     error: str | None = None  # with status 200: an `ok: false` answer
     after: int = 0  # calls to let through before this fault
     delay: float = 0.0  # answer normally, but only after this many seconds
+    html: bool = False  # an HTML error page, as a proxy in front of Slack sends
 
 
 class FakeSlack:
@@ -176,12 +177,13 @@ class FakeSlack:
         error: str | None = None,
         after: int = 0,
         delay: float = 0.0,
+        html: bool = False,
     ) -> None:
         """Answer `times` calls to `method`, once `after` calls have gone through, with an
         HTTP error (or, given `error` and status 200, with `ok: false`). With `delay`, the
         call instead succeeds, but only after that many seconds: a client that gave up
         waiting never learns that it did."""
-        faults = [Fault(status, retry_after, error, delay=delay) for _ in range(times)]
+        faults = [Fault(status, retry_after, error, delay=delay, html=html) for _ in range(times)]
         faults[0].after = after
         self._faults[method].extend(faults)
 
@@ -265,6 +267,11 @@ class FakeSlack:
                 return web.json_response({"ok": False, "error": fault.error})
             self.calls.append(Call(method, args, error=f"http_{fault.status}"))
             headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
+            if fault.html:
+                page = "<html><body><h1>502 Bad Gateway</h1></body></html>"
+                return web.Response(
+                    status=fault.status, text=page, content_type="text/html", headers=headers
+                )
             error = "ratelimited" if fault.status == 429 else "fatal_error"
             return web.json_response(
                 {"ok": False, "error": error}, status=fault.status, headers=headers

@@ -33,12 +33,16 @@ def refused(fake: FakeSlack, method: str) -> int:
     return sum(1 for call in fake.calls_to(method) if not call.ok)
 
 
-@pytest.mark.parametrize(("status", "retry_after"), [(429, 1), (503, None), (500, None)])
+@pytest.mark.parametrize(
+    ("status", "retry_after", "html"),
+    [(429, 1, False), (503, None, False), (500, None, False), (502, None, True)],
+)
 async def test_a_letter_is_posted_through_brief_rate_limits_and_server_errors(
-    slack: SlackDriver, fake_slack: FakeSlack, status: int, retry_after: int | None
+    slack: SlackDriver, fake_slack: FakeSlack, status: int, retry_after: int | None, html: bool
 ) -> None:
-    """Two refusals in a row are retried (after Retry-After for a 429): posted everywhere."""
-    fake_slack.fail("chat.postMessage", status=status, retry_after=retry_after, times=2)
+    """Two refusals in a row are retried (after Retry-After for a 429; a proxy's HTML 502
+    too): posted everywhere."""
+    fake_slack.fail("chat.postMessage", status=status, retry_after=retry_after, times=2, html=html)
     await post_letter(slack, fake_slack, channels=CHANNELS)
     assert refused(fake_slack, "chat.postMessage") == 2
     for channel in CHANNELS:
@@ -80,10 +84,11 @@ async def test_a_post_slack_never_answers_is_reported_honestly(
 async def test_the_count_line_catches_up_after_slack_refuses_an_update(
     slack: SlackDriver, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """chat.update refused past its retries: the live count tries again a little later."""
+    """chat.update refused past its retries (a proxy's HTML 504): the live count tries
+    again a little later."""
     monkeypatch.setattr("bot.live_count.RETRY_DELAYS", (0.5, 0.5))
     await post_letter(slack, fake_slack, channels=("CCOALITION",))
-    fake_slack.fail("chat.update", status=503, retry_after=None, times=3)
+    fake_slack.fail("chat.update", status=504, retry_after=None, times=3, html=True)
     await signon(slack, fake_slack, "Mijente")
     (head,) = head_messages(fake_slack, "CCOALITION")
     await fake_slack.wait_for(lambda: "*1* signed" in str(head.blocks))

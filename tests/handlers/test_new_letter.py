@@ -291,11 +291,11 @@ async def test_a_letter_whose_thread_fails_is_taken_down_and_can_be_posted_again
 async def test_a_failure_after_the_ack_is_still_answered(
     slack: SlackDriver, fake_slack: FakeSlack
 ) -> None:
-    """When Slack keeps failing, the organizer is told something went wrong, not left waiting."""
+    """When Slack keeps refusing the form, the organizer is told so, not left waiting."""
     fake_slack.fail("views.open", status=500, retry_after=None, times=3)
     await slack.command("/letter", "new", user=ORGANIZER, channel="CORGANIZING")
     await fake_slack.wait_for(lambda: fake_slack.responses)
-    assert "Something went wrong" in fake_slack.responses[-1]["text"]
+    assert "Slack didn't open the letter form just now" in fake_slack.responses[-1]["text"]
 
 
 async def test_an_attachment_that_cannot_be_read_is_explained(

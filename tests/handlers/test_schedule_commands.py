@@ -3,14 +3,14 @@ through signed requests into the app with the scheduler running on the real cloc
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
 from bot.blocks.letter_form import EDIT_CALLBACK_ID, Field
 from bot.storage import Store
 from bot.timing import parse_offsets
-from tests.conftest import LEAD, MEMBER, ORGANIZER
+from tests.conftest import LEAD, MEMBER, ORGANIZER, ZONE
 from tests.fake_slack import FakeSlack
 from tests.helpers import all_text, ask, coalition, form_values, head_messages, post_letter
 from tests.slack_driver import SlackDriver
@@ -74,13 +74,14 @@ async def test_a_reminder_schedule_that_makes_no_sense_is_shown_against_its_fiel
 async def test_extend_moves_the_deadline_and_announces_it_in_every_thread(
     slack: SlackDriver, fake_slack: FakeSlack, store: Store
 ) -> None:
-    """`/letter extend #1 2030-06-03 17:00` answers with the new time, and each posted copy
+    """`/letter extend #1 <a date> 17:00` answers with the new time, and each posted copy
     shows it, with an announcement in its thread."""
     await post_letter(slack, fake_slack)
-    answer = await ask(slack, fake_slack, "extend #1 2030-06-03 17:00", user=LEAD)
+    day = (datetime.now(ZONE) + timedelta(days=60)).date()
+    answer = await ask(slack, fake_slack, f"extend #1 {day:%Y-%m-%d} 17:00", user=LEAD)
     assert "now closes <!date^" in answer["text"]
     assert "Reminders: `7d,3d,1d,3h` before the deadline." in answer["text"]
-    new_deadline = datetime(2030, 6, 3, 21, 0, tzinfo=UTC)  # 17:00 EDT
+    new_deadline = datetime.combine(day, time(17, 0), tzinfo=ZONE).astimezone(UTC)
     letter = await store.letter(1)
     assert letter is not None and letter.deadline == new_deadline
     for channel in ("CCOALITION", "CSTATES"):
