@@ -24,9 +24,10 @@ logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
-# The largest thing Slack sends is a form submission carrying a whole modal: tens of
-# kilobytes. Anything near this size is not from Slack.
-MAX_REQUEST_BYTES = 512 * 1024
+# The largest things Slack sends are a form submission carrying a whole modal and a
+# message shortcut carrying a 40,000-character message as text and as blocks, encoded:
+# well under a megabyte. Anything over this is not from Slack.
+MAX_REQUEST_BYTES = 2 * 1024 * 1024
 
 
 async def serve(settings: Settings) -> None:
@@ -104,7 +105,7 @@ async def verify_credentials(client: AsyncWebClient, *, app_token: str | None) -
 def build_web_app(app: AsyncApp, store: Store) -> web.Application:
     """Bolt's endpoint at /slack/events, plus /healthz for load balancers.
 
-    A request body over MAX_REQUEST_BYTES is refused (413) before anything reads it.
+    A request body over MAX_REQUEST_BYTES is refused (413) before it reaches Bolt.
     """
     web_app = web.Application(client_max_size=MAX_REQUEST_BYTES)
     web_app.router.add_post(EVENTS_PATH, app.server(path=EVENTS_PATH).handle_post_requests)

@@ -53,11 +53,11 @@ async def test_a_request_slack_did_not_sign_just_now_is_refused_and_records_noth
     assert await store.signers(1) == []
 
 
-async def test_an_oversized_request_is_refused_before_it_is_read(
+async def test_an_oversized_request_is_refused_before_it_reaches_the_app(
     slack: SlackDriver, fake_slack: FakeSlack, store: Store
 ) -> None:
-    """A correctly signed body of over half a megabyte gets 413 and changes nothing."""
-    reply = await slack.send(signon_body(fake_slack, "Big Org " + "x" * 600_000))
+    """A correctly signed body of over two megabytes gets 413 and changes nothing."""
+    reply = await slack.send(signon_body(fake_slack, "Big Org " + "x" * 2_200_000))
     assert reply.status == 413
     assert await store.signers(1) == []
 

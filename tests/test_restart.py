@@ -25,8 +25,8 @@ from tests.slack_driver import SlackDriver
 
 CHANNELS = ("CCOALITION", "CSTATES")
 # Reminders this long before the deadline; the deadline this long after the bot starts.
-OFFSETS = (timedelta(seconds=11), timedelta(seconds=7), timedelta(seconds=3))
-RUNWAY = timedelta(seconds=17)
+OFFSETS = (timedelta(seconds=18), timedelta(seconds=11), timedelta(seconds=4))
+RUNWAY = timedelta(seconds=24)
 
 
 def reminders(fake: FakeSlack, channel: str) -> list[str]:
