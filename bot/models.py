@@ -63,11 +63,6 @@ class Letter:
     def unposted_channels(self) -> tuple[str, ...]:
         return tuple(post.channel_id for post in self.posts if post.ts is None)
 
-    @property
-    def recipients(self) -> tuple[str, ...]:
-        """Who gets the final list: the leads, or the creator when there are none."""
-        return self.leads or (self.created_by,)
-
 
 @dataclass(frozen=True, slots=True)
 class ChannelResult:
