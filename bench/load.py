@@ -76,10 +76,22 @@ def p99(latencies: list[float]) -> float:
     return sorted(latencies)[int(len(latencies) * 0.99) - 1]
 
 
-def summary(rounds: list[tuple[float, list[float]]]) -> tuple[float, float, float]:
-    """Median over rounds of the rate, the p50 and the p99 (seconds)."""
-    return (
-        statistics.median(rate for rate, _ in rounds),
-        statistics.median(statistics.median(latencies) for _, latencies in rounds),
-        statistics.median(p99(latencies) for _, latencies in rounds),
-    )
+def print_table(
+    results: dict[str, list[tuple[float, list[float]]]],
+    *,
+    label: str,
+    sign_ons: int,
+    concurrency: int,
+) -> dict[str, float]:
+    """Print each set-up's median rate, p50 and p99 as a Markdown table; return the rates."""
+    rounds = len(next(iter(results.values())))
+    print(f"{sign_ons:,} sign-ons per round, {concurrency} at a time, {rounds} rounds; medians:\n")
+    print(f"| {label} | sign-ons/s | p50 latency | p99 latency |")
+    print("| --- | ---: | ---: | ---: |")
+    rates = {}
+    for name, measured in results.items():
+        rates[name] = statistics.median(rate for rate, _ in measured)
+        p50 = statistics.median(statistics.median(latencies) for _, latencies in measured)
+        slowest = statistics.median(p99(latencies) for _, latencies in measured)
+        print(f"| {name} | {rates[name]:,.0f} | {p50 * 1000:.1f} ms | {slowest * 1000:.1f} ms |")
+    return rates

@@ -14,7 +14,7 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.load import sign_on_burst, sign_on_texts, summary
+from bench.load import print_table, sign_on_burst, sign_on_texts
 from bot.models import NewLetter, Plan
 from bot.storage import Store
 from tests.bot_process import BotProcess, bot_environment
@@ -43,13 +43,7 @@ async def main() -> None:
             async with fresh_database(POSTGRES) as database:
                 results[REPLICAS].append(await _round(fake, database, 2, workdir, seed=n))
     await fake.stop()
-    print(f"{SIGN_ONS:,} sign-ons per round, {CONCURRENCY} at a time, {ROUNDS} rounds; medians:\n")
-    print("| set-up | sign-ons/s | p50 latency | p99 latency |")
-    print("| --- | ---: | ---: | ---: |")
-    rates = {}
-    for name, rounds in results.items():
-        rates[name], p50, p99 = summary(rounds)
-        print(f"| {name} | {rates[name]:,.0f} | {p50 * 1000:.1f} ms | {p99 * 1000:.1f} ms |")
+    rates = print_table(results, label="set-up", sign_ons=SIGN_ONS, concurrency=CONCURRENCY)
     ratio = rates[REPLICAS] / rates[SQLITE]
     print(f"\nTwo replicas on PostgreSQL: {ratio:.2f} times the rate of one on SQLite.")
 

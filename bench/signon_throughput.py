@@ -19,7 +19,7 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bench.load import sign_on_burst, sign_on_texts, summary
+from bench.load import print_table, sign_on_burst, sign_on_texts
 from bot.app import build_app
 from bot.models import NewLetter, Plan
 from bot.server import EVENTS_PATH, build_web_app
@@ -46,13 +46,7 @@ async def main() -> None:
                 await _run(fake, _undersigned_app, database, round_number)
             )
     await fake.stop()
-    print(f"{SIGN_ONS:,} sign-ons per round, {CONCURRENCY} at a time, {ROUNDS} rounds; medians:\n")
-    print("| app | sign-ons/s | p50 latency | p99 latency |")
-    print("| --- | ---: | ---: | ---: |")
-    rates = {}
-    for name, rounds in results.items():
-        rates[name], p50, p99 = summary(rounds)
-        print(f"| {name} | {rates[name]:,.0f} | {p50 * 1000:.1f} ms | {p99 * 1000:.1f} ms |")
+    rates = print_table(results, label="app", sign_ons=SIGN_ONS, concurrency=CONCURRENCY)
     share = rates["undersigned"] / rates["no-op"]
     print(f"\nUndersigned runs at {share:.0%} of the no-op app's rate.")
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.letter_form import build_edit_form, build_letter_form
@@ -31,7 +29,7 @@ from bot.letters import Letters
 from bot.models import SignerKind, Submission
 from bot.settings import Settings
 from bot.signons import SignOns, split_letter_ref
-from bot.slack_ops import UNANSWERED, open_view
+from bot.slack_ops import open_view
 
 Subcommand = Callable[..., Awaitable[None]]
 
@@ -42,8 +40,6 @@ FORM_DID_NOT_OPEN = (
     "Slack didn't open the sign-on form just now. Try `/signon` again in a moment, or sign "
     "at once with `/signon Your Organization Name`."
 )
-
-logger = logging.getLogger(__name__)
 
 
 def register(app: AsyncApp) -> None:
@@ -237,13 +233,12 @@ async def _signon(
                 signed.recorded, letter=letters[0], count=signed.count, zone=settings.timezone
             )
         form = build_signon_form(letters=letters, channel=channel, organization=organization)
-        try:
-            await client.views_open(trigger_id=command["trigger_id"], view=form)
-        except (SlackApiError, *UNANSWERED):
-            logger.exception("Opening the sign-on form failed")
-            return FORM_DID_NOT_OPEN
-        return None
     except UserFacingError as problem:
         return str(problem)
     except FormErrors as problems:
         return " ".join(problems.errors.values())
+    try:
+        await open_view(client, trigger_id=command["trigger_id"], view=form, what="sign-on form")
+    except UserFacingError:
+        return FORM_DID_NOT_OPEN
+    return None
