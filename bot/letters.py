@@ -17,17 +17,18 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Organizers
 from bot.blocks.letter_form import DraftPreview, EditFormValues, Field, LetterFormValues
 from bot.blocks.replies import export_message, launch_report
-from bot.blocks.text import escape, message_text_to_plain
-from bot.cleaning import one_line, paragraphs
+from bot.blocks.text import escape
+from bot.cleaning import one_line
+from bot.drafts import letter_from_message
 from bot.errors import FormErrors, NotAllowed, UserFacingError
 from bot.export import export_files
+from bot.letter_text import from_plain, to_plain
 from bot.live_count import LiveCount
 from bot.models import (
     ChannelResult,
@@ -41,7 +42,6 @@ from bot.models import (
 )
 from bot.slack_ops import (
     UNANSWERED,
-    attached_text,
     publish_letter,
     refresh_posts,
     send_files,
@@ -61,7 +61,7 @@ from bot.timing import (
 
 # Far longer than any letter's text (the longest we have seen is about 17,000
 # characters), but room for one that carries a long list of signers; past this a paste
-# has almost surely gone wrong. Over ~129,000 characters a letter continues in its thread.
+# has almost surely gone wrong. Counted as a reader sees the text.
 BODY_MAX = 150_000
 GOAL_MAX = 100_000
 
@@ -141,28 +141,27 @@ class Letters:
     async def draft_from_message(
         self, message: dict[str, Any], *, user: str, channel: str, now: datetime
     ) -> DraftPreview:
-        """Keep the letter in `message` (its text file, else its text) for the form."""
+        """Keep the letter in `message` (its attached file, else its text) for the form."""
         await self.require_organizer(user)
-        try:
-            text = await attached_text(self._client, message)
-        except aiohttp.ClientError:
-            logger.exception("Downloading the letter attached to a message failed")
-            raise UserFacingError(
-                "I couldn't read the file attached to that message. Try again in a minute, "
-                "or paste the letter's text into the message instead."
-            ) from None
-        if text is None:
-            text = message_text_to_plain(message.get("text") or "")
-        body = paragraphs(text)
-        if not body:
+        letter = await letter_from_message(self._client, message)
+        shown = to_plain(letter.markup).strip()
+        if not shown:
             raise UserFacingError("That message has no text to use as a letter.")
-        if len(body) > BODY_MAX:
+        if len(shown) > BODY_MAX:
             raise UserFacingError(
-                f"That message is {len(body):,} characters; a letter can be up to {BODY_MAX:,}."
+                f"That letter is {len(shown):,} characters; a letter can be up to {BODY_MAX:,}."
             )
         source = f"{channel}/{message.get('ts', '')}"
-        draft_id = await self._store.save_draft(body, source=source, created_by=user, now=now)
-        return DraftPreview(id=draft_id, length=len(body), opening=body[:200])
+        draft_id = await self._store.save_draft(
+            letter.markup, source=source, created_by=user, now=now
+        )
+        return DraftPreview(
+            id=draft_id,
+            length=len(shown),
+            opening=shown[:200],
+            source=letter.source,
+            warning=letter.warning,
+        )
 
     async def prepare(self, values: LetterFormValues, *, user: str, now: datetime) -> NewLetter:
         """Check a submitted letter form; raises FormErrors to show against its fields."""
@@ -175,7 +174,7 @@ class Letters:
                     "a day). Use *Start a sign-on drive* on the message again."
                 )
         else:
-            body = values.body or ""
+            body = from_plain(values.body or "")
         return check_new_letter(values, body=body, created_by=user, now=now)
 
     async def launch(
@@ -477,10 +476,10 @@ def check_new_letter(
         errors[Field.ADDRESSEE] = "Say who the letter is addressed to."
     elif len(addressee) > ADDRESSEE_MAX:
         errors[Field.ADDRESSEE] = f"Keep this to {ADDRESSEE_MAX} characters."
-    body = paragraphs(body)
-    if not body:
+    shown = to_plain(body).strip()
+    if not shown:
         errors[Field.BODY] = "Paste the letter's text."
-    elif len(body) > BODY_MAX:
+    elif len(shown) > BODY_MAX:
         errors[Field.BODY] = f"A letter can be up to {BODY_MAX:,} characters."
     deadline = _check_deadline(values.deadline, errors, now=now)
     channels = tuple(dict.fromkeys(values.channels))

@@ -14,10 +14,12 @@ class LetterStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Post:
-    """One channel a letter goes to; `ts` is the posted head message, None until posted."""
+    """One channel a letter goes to: `ts` is its message in the channel (None until
+    posted), `parts` the thread replies that carry the rest of a long letter."""
 
     channel_id: str
     ts: str | None = None
+    parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,7 @@ class Submission:
     email: str | None = None
     public: bool = True
     user_id: str | None = None
+    team_id: str | None = None  # the signer's Slack workspace
     import_ref: str | None = None
     signed_at: datetime | None = None  # when it was signed elsewhere, for imports
 
@@ -111,6 +114,7 @@ class Contact:
     user_id: str | None
     submitted_as: str
     signed_at: datetime
+    team_id: str | None = None  # the Slack workspace they signed from
 
 
 @dataclass(frozen=True, slots=True)

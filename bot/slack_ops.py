@@ -9,14 +9,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from bot.blocks.letter import build_letter_messages
+from bot.blocks.letter import build_letter_head, build_letter_messages
+from bot.documents import is_sign_in_page
 from bot.errors import UserFacingError
 from bot.models import ChannelResult, Letter
 from bot.storage import Store
@@ -73,30 +75,50 @@ async def open_view(
 async def publish_letter(
     client: AsyncWebClient, store: Store, letter: Letter, *, count: int, zone: ZoneInfo
 ) -> list[ChannelResult]:
-    """Post the letter in each channel it has not been posted in yet."""
-    messages = build_letter_messages(letter=letter, count=count, zone=zone)
+    """Post the letter in each channel it has not been posted in yet: the channel
+    message, then the rest of its text in the thread."""
+    head, *parts = build_letter_messages(letter=letter, count=count, zone=zone)
 
     async def post_in(channel: str) -> ChannelResult:
         try:
-            await _join_if_public(client, channel)
-            head = await client.chat_postMessage(channel=channel, **messages[0])
+            ts = str((await _post_joining(client, channel, head))["ts"])
         except (SlackApiError, *UNANSWERED) as error:
             logger.exception("Posting letter %s in %s failed", letter.id, channel)
             return ChannelResult(channel, slack_error(error))
-        ts = str(head["ts"])
+        posted: list[str] = []
         try:
-            for continuation in messages[1:]:
-                await client.chat_postMessage(channel=channel, thread_ts=ts, **continuation)
+            for part in parts:
+                reply = await client.chat_postMessage(channel=channel, thread_ts=ts, **part)
+                posted.append(str(reply["ts"]))
         except (SlackApiError, *UNANSWERED) as error:
             # A letter missing part of its text must not stand: take it down, so that
             # `/letter post` can put the whole letter up again.
             logger.exception("Posting the rest of letter %s in %s failed", letter.id, channel)
-            await _delete_quietly(client, channel, ts)
+            for message_ts in (*reversed(posted), ts):
+                await _delete_quietly(client, channel, message_ts)
             return ChannelResult(channel, slack_error(error))
-        await store.record_post(letter.id, channel, ts)
+        await store.record_post(letter.id, channel, ts, parts=tuple(posted))
         return ChannelResult(channel)
 
     return list(await asyncio.gather(*(post_in(channel) for channel in letter.unposted_channels)))
+
+
+async def _post_joining(
+    client: AsyncWebClient, channel: str, message: dict[str, Any]
+) -> AsyncSlackResponse:
+    """Post in `channel`, joining it first if Slack says the bot isn't in it.
+
+    Slack answers `not_in_channel` only for a public channel (the only kind a bot may
+    join by itself); a private channel it wasn't invited to is `channel_not_found`,
+    which goes back to the organizer with the advice to invite the bot.
+    """
+    try:
+        return await client.chat_postMessage(channel=channel, **message)
+    except SlackApiError as error:
+        if slack_error(error) != "not_in_channel":
+            raise
+    await client.conversations_join(channel=channel)
+    return await client.chat_postMessage(channel=channel, **message)
 
 
 async def refresh_posts(
@@ -122,8 +144,8 @@ async def refresh_posts(
 async def update_head(
     client: AsyncWebClient, letter: Letter, *, channel: str, ts: str, count: int, zone: ZoneInfo
 ) -> None:
-    """Rewrite one posted copy's head message: count line, deadline, Sign on button."""
-    head = build_letter_messages(letter=letter, count=count, zone=zone)[0]
+    """Rewrite one posted copy's channel message: count line, deadline, Sign on button."""
+    head = build_letter_head(letter=letter, count=count, zone=zone)
     await client.chat_update(channel=channel, ts=ts, **head)
 
 
@@ -171,16 +193,6 @@ async def _delete_quietly(client: AsyncWebClient, channel: str, ts: str) -> None
         logger.exception("Could not take down the incomplete letter in %s", channel)
 
 
-async def _join_if_public(client: AsyncWebClient, channel: str) -> None:
-    try:
-        await client.conversations_join(channel=channel)
-    except SlackApiError as error:
-        # Private channels can't be joined, only invited to; if the bot was invited,
-        # posting works, and if not, chat.postMessage says so with not_in_channel.
-        if slack_error(error) != "method_not_supported_for_channel_type":
-            raise
-
-
 async def tell_privately(
     client: AsyncWebClient, *, user: str, channel: str | None, text: str
 ) -> None:
@@ -194,37 +206,90 @@ async def tell_privately(
     await client.chat_postMessage(channel=user, text=text)
 
 
-# A letter file larger than this is not a letter.
-ATTACHMENT_MAX_BYTES = 1_000_000
-_TEXT_FILETYPES = {"text", "markdown", "txt", "md"}
+class FileUnavailable(Exception):
+    """A file the bot could not fetch. `reason` says why in plain words; `invite` is true
+    when inviting the bot to the file's channel would let it through."""
+
+    def __init__(self, reason: str, *, invite: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.invite = invite
 
 
-async def attached_text(client: AsyncWebClient, message: dict[str, Any]) -> str | None:
-    """The text of the first plain-text file attached to `message`, if there is one."""
-    for file in message.get("files") or ():
-        is_text = (
-            str(file.get("mimetype", "")).startswith("text/")
-            or file.get("filetype") in _TEXT_FILETYPES
-        )
-        url = file.get("url_private_download") or file.get("url_private")
-        if not (is_text and url and int(file.get("size") or 0) <= ATTACHMENT_MAX_BYTES):
-            continue
-        if not _is_slack_host(url, client.base_url):
-            logger.warning("Ignoring an attachment hosted outside Slack: %s", urlsplit(url).netloc)
-            continue
-        headers = {"Authorization": f"Bearer {client.token}"}
-        timeout = aiohttp.ClientTimeout(total=30)
-        async with (
-            aiohttp.ClientSession(timeout=timeout) as session,
-            session.get(url, headers=headers) as response,
-        ):
-            response.raise_for_status()
-            data = await response.content.read(ATTACHMENT_MAX_BYTES + 1)
-        return data[:ATTACHMENT_MAX_BYTES].decode("utf-8", errors="replace")
-    return None
+# Slack's stubs for files it no longer shows, or shows this app only through files.info.
+_GONE_MODES = {"hidden_by_limit", "tombstone"}
+_GONE_ACCESS = {"access_denied", "file_not_found"}
+_REDIRECTS_MAX = 5
+
+
+async def describe_file(client: AsyncWebClient, file: dict[str, Any]) -> dict[str, Any]:
+    """A file shared in a message, described in full: a file in a Slack Connect channel
+    arrives as a stub that files.info fills in."""
+    if file.get("mode") in _GONE_MODES or file.get("file_access") in _GONE_ACCESS:
+        raise FileUnavailable("Slack no longer shows that file to apps", invite=True)
+    if file.get("file_access") != "check_file_info" and _download_url(file):
+        return file
+    try:
+        response = await client.files_info(file=str(file.get("id", "")))
+    except SlackApiError as error:
+        code = slack_error(error)
+        raise FileUnavailable(f"Slack won't show it to me (`{code}`)", invite=True) from None
+    except UNANSWERED:
+        raise FileUnavailable("Slack didn't answer in time") from None
+    described: dict[str, Any] = dict(response["file"])
+    return described
+
+
+async def download_file(client: AsyncWebClient, file: dict[str, Any], *, max_bytes: int) -> bytes:
+    """A described file's bytes. Slack answers a download the token may not make with
+    its sign-in page and status 200, so what comes back is checked."""
+    if int(file.get("size") or 0) > max_bytes:
+        raise FileUnavailable(f"it is larger than {max_bytes // 1_000_000} MB")
+    url = _download_url(file)
+    if not url:
+        raise FileUnavailable("Slack gave no address to download it from", invite=True)
+    data, content_type = await _download(client, url, max_bytes=max_bytes)
+    if is_sign_in_page(data, content_type):
+        raise FileUnavailable("Slack showed me a sign-in page instead of the file", invite=True)
+    return data
+
+
+def _download_url(file: dict[str, Any]) -> str:
+    return str(file.get("url_private_download") or file.get("url_private") or "")
+
+
+async def _download(client: AsyncWebClient, url: str, *, max_bytes: int) -> tuple[bytes, str]:
+    """GET a private file with the bot token, following redirects only within Slack, so
+    the token never travels to another host."""
+    headers = {"Authorization": f"Bearer {client.token}"}
+    timeout = aiohttp.ClientTimeout(total=30)
+    try:
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            for _ in range(_REDIRECTS_MAX):
+                if not _is_slack_host(url, client.base_url):
+                    logger.warning("Not sending the token to %s", urlsplit(url).netloc)
+                    raise FileUnavailable("it is stored outside Slack")
+                async with session.get(url, headers=headers, allow_redirects=False) as response:
+                    if response.status in {301, 302, 303, 307, 308}:
+                        url = urljoin(url, response.headers.get("Location", ""))
+                        continue
+                    if response.status != 200:
+                        raise FileUnavailable(f"Slack answered HTTP {response.status}")
+                    data = await response.content.read(max_bytes + 1)
+                    if len(data) > max_bytes:
+                        raise FileUnavailable(f"it is larger than {max_bytes // 1_000_000} MB")
+                    return data, response.headers.get("Content-Type", "")
+    except UNANSWERED:
+        logger.exception("Downloading a file from Slack failed")
+        raise FileUnavailable("Slack didn't send it in time") from None
+    raise FileUnavailable("Slack kept redirecting the download")
 
 
 def _is_slack_host(url: str, api_url: str) -> bool:
     """Only Slack's own hosts (or the configured API host) ever see the bot token."""
     host = urlsplit(url).hostname or ""
-    return host == urlsplit(api_url).hostname or host.endswith((".slack.com", ".slack-gov.com"))
+    return (
+        host == urlsplit(api_url).hostname
+        or host in {"slack.com", "slack-gov.com"}
+        or host.endswith((".slack.com", ".slack-gov.com"))
+    )

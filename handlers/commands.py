@@ -22,11 +22,11 @@ from bot.blocks.replies import (
 from bot.blocks.review import review_message
 from bot.blocks.signon_form import build_signon_form
 from bot.blocks.signon_replies import SIGNON_HELP, recorded_text, status_text, withdrawn_text
-from bot.blocks.text import message_text_to_plain
 from bot.errors import FormErrors, UserFacingError
 from bot.export import headline
 from bot.letters import Letters
 from bot.models import SignerKind, Submission
+from bot.mrkdwn import message_text_to_plain
 from bot.settings import Settings
 from bot.signons import SignOns, split_letter_ref
 from bot.slack_ops import open_view

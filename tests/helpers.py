@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.blocks.letter import SIGN_ON_ACTION, TEXT_BLOCK_PREFIX
+from bot.blocks.letter import SIGN_ON_ACTION, letter_text_of
 from bot.blocks.letter_form import Field
+from bot.letter_text import to_plain
 from tests.conftest import LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack, Message
 from tests.slack_driver import SlackDriver
@@ -64,16 +65,16 @@ def head_messages(fake: FakeSlack, channel: str) -> list[Message]:
     return [m for m in fake.channel_messages(channel) if m.thread_ts is None]
 
 
-def posted_letter_text(fake: FakeSlack, channel: str) -> str:
-    """The letter's text as a reader of `channel` sees it: head message, then its thread."""
+def posted_letter_markup(fake: FakeSlack, channel: str) -> str:
+    """The letter's markup as `channel` shows it: channel message, then its thread."""
     (head,) = head_messages(fake, channel)
     thread = [m for m in fake.channel_messages(channel) if m.thread_ts == head.ts]
-    return "".join(
-        block["text"]["text"]
-        for message in (head, *thread)
-        for block in message.blocks
-        if block.get("block_id", "").startswith(TEXT_BLOCK_PREFIX)
-    )
+    return letter_text_of([block for message in (head, *thread) for block in message.blocks])
+
+
+def posted_letter_text(fake: FakeSlack, channel: str) -> str:
+    """The letter's text as a reader of `channel` reads it, in order."""
+    return to_plain(posted_letter_markup(fake, channel))
 
 
 def has_sign_on_button(message: Message) -> bool:

@@ -1,32 +1,43 @@
-"""The posted letter: header, addressee, deadline, full text, Sign on button, count line.
+"""The posted letter: a light message in the channel, the rest of its text in the thread.
 
-`build_letter_messages` returns the head message (posted in the channel) followed by
-any continuation messages (posted in its thread). The letter's text is split into
-`plain_text` sections on paragraph boundaries, so joining the sections gives back the
-letter exactly, and no payload exceeds Slack's limits.
+The channel message holds the header, addressee, deadline, the letter's opening, the
+**Sign on** button and the count line; it is what count updates rewrite, so it stays
+small. The rest of the text follows in thread replies, in order, cut on paragraph
+boundaries. Joining the text blocks of every message gives back the letter exactly, and
+no message exceeds Slack's limits (50 blocks, 3,000 characters a section, and
+`MESSAGE_SIZE_MAX` in all).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.blocks.text import (
     MESSAGE_BLOCKS_MAX,
+    MESSAGE_SIZE_MAX,
     SECTION_TEXT_MAX,
+    Block,
     escape,
     inert,
     mrkdwn,
     plain,
+    size,
     slack_date,
     truncate,
 )
+from bot.letter_text import ATOMIC, has_formatting
 from bot.models import Letter
+from bot.mrkdwn import unescape
 
 SIGN_ON_ACTION = "signon_open"
 COUNT_BLOCK = "letter_count"
 TEXT_BLOCK_PREFIX = "letter_text_"
+# How much of a longer letter the channel message shows before the thread takes over:
+# enough to see what the letter asks.
+OPENING_MAX = 1_500
 
 # Where a long text may be cut, best first: after a blank line, a line, a sentence, a word.
 _BREAKS = (
@@ -42,66 +53,109 @@ def split_text(text: str, limit: int = SECTION_TEXT_MAX) -> list[str]:
 
     Each cut falls at the best break in the second half of the window, so pieces are
     full paragraphs wherever paragraphs fit; the whitespace at a cut stays with the
-    piece before it.
+    piece before it. No cut falls inside a link or an entity.
     """
+    atoms = [match.span() for match in ATOMIC.finditer(text)]
+    starts = [start for start, _ in atoms]
+
+    def inside_atom(position: int) -> int | None:
+        """The start of the link or entity `position` falls inside, if any."""
+        n = bisect.bisect_right(starts, position - 1) - 1
+        if n >= 0 and atoms[n][0] < position < atoms[n][1]:
+            return atoms[n][0]
+        return None
+
     pieces = []
     start = 0
     while len(text) - start > limit:
-        cut = _best_cut(text[start : start + limit])
-        pieces.append(text[start : start + cut])
-        start += cut
+        cut = _best_cut(text, start, start + limit, inside_atom)
+        pieces.append(text[start:cut])
+        start = cut
     if start < len(text):
         pieces.append(text[start:])
     return pieces
 
 
-def _best_cut(window: str) -> int:
+def _best_cut(text: str, start: int, end: int, inside_atom: Any) -> int:
+    window = text[start:end]
     for pattern in _BREAKS:
-        ends = [match.end() for match in pattern.finditer(window) if match.start() > 0]
-        if ends and ends[-1] >= len(window) // 2:
+        ends = [
+            start + match.end()
+            for match in pattern.finditer(window)
+            if match.start() > 0 and inside_atom(start + match.end()) is None
+        ]
+        if ends and ends[-1] - start >= len(window) // 2:
             return ends[-1]
-    return len(window)
+    atom_start = inside_atom(end)
+    return atom_start if atom_start is not None and atom_start > start else end
 
 
 def build_letter_messages(*, letter: Letter, count: int, zone: ZoneInfo) -> list[dict[str, Any]]:
-    """Payloads for chat.postMessage: the head message first, then thread continuations."""
-    top = [
+    """Payloads for chat.postMessage: the channel message, then its thread replies."""
+    return [build_letter_head(letter=letter, count=count, zone=zone), *build_letter_parts(letter)]
+
+
+def build_letter_head(*, letter: Letter, count: int, zone: ZoneInfo) -> dict[str, Any]:
+    """The message in the channel: everything but the text past the opening."""
+    opening, rest = _opening(letter.body)
+    continues = (
+        [{"type": "context", "elements": [mrkdwn("The letter continues in the thread. :thread:")]}]
+        if rest
+        else []
+    )
+    blocks = [
         {"type": "header", "text": plain(truncate(inert(letter.title), 150))},
         {"type": "section", "text": plain(f"To: {inert(letter.addressee)}")},
         {"type": "context", "elements": [mrkdwn(_deadline_line(letter, zone))]},
         {"type": "divider"},
-    ]
-    bottom = [
+        *(_text_block(piece, n) for n, piece in enumerate(split_text(opening))),
+        *continues,
         {"type": "divider"},
         *([sign_on_actions(letter)] if letter.is_open else []),
         count_block(letter=letter, count=count),
     ]
-    sections: list[dict[str, Any]] = [
-        {"type": "section", "block_id": f"{TEXT_BLOCK_PREFIX}{n}", "text": plain(piece)}
-        for n, piece in enumerate(split_text(inert(letter.body)))
-    ]
-    room = MESSAGE_BLOCKS_MAX - len(top) - len(bottom)
-    if len(sections) <= room:
-        head_sections, rest = sections, []
-    else:
-        room -= 1  # for the note that the letter continues in the thread
-        head_sections, rest = sections[:room], sections[room:]
-        head_sections.append(
-            {
-                "type": "context",
-                "elements": [mrkdwn("The letter continues in the thread. :thread:")],
-            }
-        )
+    return {"text": f"Sign-on letter: {escape(letter.title)}", "blocks": blocks, **_NO_PREVIEWS}
+
+
+def build_letter_parts(letter: Letter) -> list[dict[str, Any]]:
+    """The thread replies that carry the rest of a long letter, in order."""
+    opening, rest = _opening(letter.body)
+    first = len(split_text(opening))
+    sections = [_text_block(piece, n) for n, piece in enumerate(split_text(rest), start=first)]
+    groups: list[list[Block]] = []
+    for section in sections:
+        if (
+            not groups
+            or len(groups[-1]) == MESSAGE_BLOCKS_MAX
+            or size([*groups[-1], section]) > MESSAGE_SIZE_MAX
+        ):
+            groups.append([])
+        groups[-1].append(section)
     title = escape(letter.title)
-    messages: list[dict[str, Any]] = [
-        {"text": f"Sign-on letter: {title}", "blocks": [*top, *head_sections, *bottom]}
+    total = len(groups) + 1
+    return [
+        {
+            "text": f"{title} (continued, part {part} of {total})",
+            "blocks": blocks,
+            **_NO_PREVIEWS,
+        }
+        for part, blocks in enumerate(groups, start=2)
     ]
-    chunks = [rest[i : i + MESSAGE_BLOCKS_MAX] for i in range(0, len(rest), MESSAGE_BLOCKS_MAX)]
-    for part, chunk in enumerate(chunks, start=2):
-        messages.append(
-            {"text": f"{title} (continued, part {part} of {len(chunks) + 1})", "blocks": chunk}
-        )
-    return messages
+
+
+def letter_text_of(blocks: list[Block]) -> str:
+    """The letter's markup as a message shows it: the inverse of the text blocks built
+    here (plain pieces re-escaped, word joiners removed)."""
+    pieces = []
+    for block in blocks:
+        if not str(block.get("block_id", "")).startswith(TEXT_BLOCK_PREFIX):
+            continue
+        text = block["text"]
+        if text["type"] == "mrkdwn":
+            pieces.append(text["text"])
+        else:
+            pieces.append(escape(text["text"].replace("<\u2060", "<")))
+    return "".join(pieces)
 
 
 def count_block(*, letter: Letter, count: int) -> dict[str, Any]:
@@ -113,10 +167,6 @@ def count_block(*, letter: Letter, count: int) -> dict[str, Any]:
         "block_id": COUNT_BLOCK,
         "elements": [mrkdwn(f"{signed}{goal} {state}")],
     }
-
-
-def _deadline_line(letter: Letter, zone: ZoneInfo) -> str:
-    return f"*Sign by* {slack_date(letter.deadline, zone=zone)}  ·  letter #{letter.id}"
 
 
 def sign_on_actions(letter: Letter) -> dict[str, Any]:
@@ -132,3 +182,26 @@ def sign_on_actions(letter: Letter) -> dict[str, Any]:
             }
         ],
     }
+
+
+# A letter's links are for reading; previews of each would bury the thread.
+_NO_PREVIEWS = {"unfurl_links": False, "unfurl_media": False}
+
+
+def _opening(body: str) -> tuple[str, str]:
+    """The text shown in the channel, and the rest, which goes in the thread."""
+    if len(body) <= SECTION_TEXT_MAX:
+        return body, ""
+    opening = split_text(body, OPENING_MAX)[0]
+    return opening, body[len(opening) :]
+
+
+def _text_block(piece: str, n: int) -> Block:
+    """A piece of the letter: mrkdwn where it has links or emphasis to show, else
+    plain_text, which shows every character exactly as written."""
+    text = mrkdwn(piece) if has_formatting(piece) else plain(inert(unescape(piece)))
+    return {"type": "section", "block_id": f"{TEXT_BLOCK_PREFIX}{n}", "text": text}
+
+
+def _deadline_line(letter: Letter, zone: ZoneInfo) -> str:
+    return f"*Sign by* {slack_date(letter.deadline, zone=zone)}  ·  letter #{letter.id}"

@@ -37,11 +37,15 @@ class Field(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class DraftPreview:
-    """Letter text already taken from a message, shown in the form instead of an input."""
+    """Letter text already taken from a message, shown in the form instead of an input:
+    its length and opening as a reader sees them, where it came from ("the message", a
+    file's name, in mrkdwn) and any warning (mrkdwn) about files that couldn't be read."""
 
     id: int
     length: int
     opening: str
+    source: str = "the message"
+    warning: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,12 +316,10 @@ def _body_input() -> dict[str, Any]:
 
 def _body_preview(draft: DraftPreview) -> dict[str, Any]:
     opening = escape(truncate(" ".join(draft.opening.split()), 200))
-    return {
-        "type": "context",
-        "elements": [
-            mrkdwn(
-                f"*Letter text* is taken from the message: {draft.length:,} characters, "
-                f"starting “{opening}”"
-            )
-        ],
-    }
+    lines = [
+        f"*Letter text* is taken from {draft.source}: {draft.length:,} characters, "
+        f"starting “{opening}”"
+    ]
+    if draft.warning:
+        lines.insert(0, f":warning: {draft.warning}")
+    return {"type": "context", "elements": [mrkdwn(line) for line in lines]}

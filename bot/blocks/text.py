@@ -1,4 +1,4 @@
-"""Slack's text encoding, both ways, and the text objects every builder uses.
+"""The text objects every builder uses, and the limits Slack holds them to.
 
 Anything a person typed goes into a message either as `plain_text` (shown literally) or
 through `escape()` into `mrkdwn`, so it can never ping `@channel`, mention someone or
@@ -7,11 +7,14 @@ fake a link.
 
 from __future__ import annotations
 
-import html
+import json
 import re
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from bot.mrkdwn import escape as escape
 
 SECTION_TEXT_MAX = 3000
 HEADER_TEXT_MAX = 150
@@ -19,17 +22,16 @@ CONTEXT_ELEMENTS_MAX = 10
 MESSAGE_BLOCKS_MAX = 50
 MODAL_BLOCKS_MAX = 100
 MODAL_TITLE_MAX = 24
+# Slack refuses a message whose blocks hold more than about 12,000 characters of text in
+# all (`msg_blocks_too_long`, undocumented: slackapi/bolt-js#2509 measured ~13,200, and
+# #2867 was refused at 11,341 counting text fields alone, so containers count too).
+# Every message the bot builds stays within this, measured over the blocks' whole JSON,
+# which counts more than any reading of that rule.
+MESSAGE_SIZE_MAX = 10_000
 
-# Slack's mrkdwn controls: <…> is a mention, link or date; & starts an entity.
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-# <url|label>, <@U123|name>, <#C123|name>, <!here> … as they arrive in message text.
-_ANGLE_TOKEN = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+Block = dict[str, Any]
+
 _CONTROL_SEQUENCE = re.compile(r"<(?=[!@#]|[a-z][a-z0-9+.-]*:)", re.IGNORECASE)
-
-
-def escape(text: str) -> str:
-    """Text a person typed, made safe to place inside mrkdwn."""
-    return text.translate(_ESCAPES)
 
 
 def inert(text: str) -> str:
@@ -64,25 +66,53 @@ def slack_date(
     return f"<!date^{int(moment.timestamp())}^{token}|{escape(fallback)}>"
 
 
-def message_text_to_plain(text: str) -> str:
-    """The text a person sees in a Slack message, from the encoded form events carry.
+def size(blocks: Sequence[Block]) -> int:
+    """A message's blocks as Slack's length rule sees them at most: their whole JSON."""
+    return len(json.dumps(list(blocks), ensure_ascii=False, separators=(",", ":")))
 
-    Links keep their visible label (or the URL when there is none), mentions become
-    their @name, and HTML entities are decoded, so a pasted letter reads as written.
-    """
 
-    def visible(match: re.Match[str]) -> str:
-        target, label = match.group(1), match.group(2)
-        if target.startswith("@"):  # <@U123|name>
-            return "@" + (label or target[1:])
-        if target.startswith("#"):  # <#C123|name>
-            return "#" + (label or target[1:])
-        if target.startswith("!subteam^"):  # <!subteam^S123|@team>
-            return label or "@" + target.removeprefix("!subteam^")
-        if target.startswith("!date^"):  # <!date^…|fallback>
-            return label or ""
-        if target.startswith("!"):  # <!here>, <!channel>
-            return "@" + target[1:]
-        return label or target  # <https://…|label>, <mailto:…>
+def joined(
+    items: Sequence[str],
+    *,
+    limit: int,
+    separator: str = ", ",
+    more: Callable[[int], str] = lambda n: f" and {n} more",
+) -> str:
+    """As many of `items` as fit in `limit` characters, then how many more there are."""
+    shown: list[str] = []
+    length = 0
+    for n, item in enumerate(items):
+        rest = len(items) - n - 1
+        need = len(item) + (len(separator) if shown else 0)
+        room = limit - len(more(rest)) if rest else limit
+        if length + need > room:
+            break
+        shown.append(item)
+        length += need
+    left = len(items) - len(shown)
+    return (separator.join(shown) + (more(left) if left else "")).strip()
 
-    return html.unescape(_ANGLE_TOKEN.sub(visible, text))
+
+def fitted(
+    groups: Sequence[Sequence[Block]],
+    *,
+    before: Sequence[Block] = (),
+    after: Sequence[Block] = (),
+    more: Callable[[int], Block],
+) -> list[Block]:
+    """`before`, as many of `groups` as one message holds (in blocks and in size), a
+    note from `more(n)` when n groups didn't fit, then `after`."""
+    fixed = [*before, *after]
+    budget = MESSAGE_SIZE_MAX - size(fixed) - size([more(len(groups))])
+    room = MESSAGE_BLOCKS_MAX - len(fixed) - 1
+    kept: list[Block] = []
+    shown = used = 0
+    for group in groups:
+        cost = size(group)
+        if len(kept) + len(group) > room or used + cost > budget:
+            break
+        kept += group
+        used += cost
+        shown += 1
+    note = [more(len(groups) - shown)] if shown < len(groups) else []
+    return [*before, *kept, *note, *after]

@@ -61,6 +61,21 @@ letter_posts = sa.Table(
     sa.Column("position", sa.Integer, nullable=False),
 )
 
+# The thread replies that carry the rest of a long letter, in order, per posted copy.
+letter_post_parts = sa.Table(
+    "letter_post_parts",
+    metadata,
+    sa.Column("letter_id", sa.Integer, primary_key=True),
+    sa.Column("channel_id", sa.String(32), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("ts", sa.String(32), nullable=False),
+    sa.ForeignKeyConstraint(
+        ["letter_id", "channel_id"],
+        ["letter_posts.letter_id", "letter_posts.channel_id"],
+        ondelete="CASCADE",
+    ),
+)
+
 letter_leads = sa.Table(
     "letter_leads",
     metadata,
@@ -134,6 +149,8 @@ signatures = sa.Table(
         "letter_id", sa.Integer, sa.ForeignKey("letters.id", ondelete="CASCADE"), nullable=False
     ),
     sa.Column("user_id", sa.String(32), nullable=True),
+    # The signer's Slack workspace: in a Slack Connect channel, not always the bot's own.
+    sa.Column("team_id", sa.String(32), nullable=True),
     sa.Column("submitted_as", sa.String(300), nullable=False),
     sa.Column("person_name", sa.String(200), nullable=True),
     sa.Column("title", sa.String(200), nullable=True),

@@ -49,6 +49,7 @@ from bot.storage.schema import (
     duplicate_reviews,
     letter_drafts,
     letter_leads,
+    letter_post_parts,
     letter_posts,
     letters,
     signatures,
@@ -238,7 +239,11 @@ class Store:
         async with self._reading() as conn:
             return await conn.run_sync(_load_letters, condition)
 
-    async def record_post(self, letter_id: int, channel_id: str, ts: str) -> None:
+    async def record_post(
+        self, letter_id: int, channel_id: str, ts: str, *, parts: tuple[str, ...] = ()
+    ) -> None:
+        """The letter is up in `channel_id`: its channel message, and the thread replies
+        that carry the rest of its text."""
         async with self._transaction() as conn:
             await conn.execute(
                 letter_posts.update()
@@ -247,6 +252,19 @@ class Store:
                 )
                 .values(ts=ts)
             )
+            if parts:
+                await conn.execute(
+                    letter_post_parts.insert(),
+                    [
+                        {
+                            "letter_id": letter_id,
+                            "channel_id": channel_id,
+                            "position": position,
+                            "ts": part,
+                        }
+                        for position, part in enumerate(parts)
+                    ],
+                )
 
     async def reschedule(
         self,
@@ -528,6 +546,14 @@ def _load_letters(conn: sa.Connection, condition: sa.ColumnElement[bool]) -> lis
         .where(letter_posts.c.letter_id.in_(ids))
         .order_by(letter_posts.c.position),
     )
+    parts = _grouped(
+        conn,
+        sa.select(
+            letter_post_parts.c.letter_id, letter_post_parts.c.channel_id, letter_post_parts.c.ts
+        )
+        .where(letter_post_parts.c.letter_id.in_(ids))
+        .order_by(letter_post_parts.c.position),
+    )
     leads = _grouped(
         conn,
         sa.select(letter_leads.c.letter_id, letter_leads.c.user_id)
@@ -545,7 +571,14 @@ def _load_letters(conn: sa.Connection, condition: sa.ColumnElement[bool]) -> lis
             status=LetterStatus(row.status),
             created_by=row.created_by,
             created_at=row.created_at,
-            posts=tuple(Post(channel_id=channel, ts=ts) for channel, ts in posts[row.id]),
+            posts=tuple(
+                Post(
+                    channel_id=channel,
+                    ts=ts,
+                    parts=tuple(part for where, part in parts[row.id] if where == channel),
+                )
+                for channel, ts in posts[row.id]
+            ),
             leads=tuple(user for (user,) in leads[row.id]),
             reminders=tuple(
                 timedelta(seconds=int(seconds)) for seconds in row.reminders.split(",") if seconds
@@ -776,6 +809,7 @@ def _new_signer(signer_id: int, letter_id: int, pending: Pending) -> Signer:
                 user_id=row["user_id"],
                 submitted_as=row["submitted_as"],
                 signed_at=row["signed_at"],
+                team_id=row["team_id"],
             ),
         ),
         submitted_as=(row["submitted_as"],),
@@ -789,6 +823,7 @@ def _contact_row(signer_id: int, letter_id: int, pending: Pending) -> dict[str, 
         "signer_id": signer_id,
         "letter_id": letter_id,
         "user_id": submission.user_id,
+        "team_id": submission.team_id,
         "submitted_as": submission.affiliation
         if individual and submission.affiliation
         else submission.name,
@@ -865,6 +900,7 @@ def _load_signers(conn: sa.Connection, condition: sa.ColumnElement[bool]) -> lis
             signatures.c.user_id,
             signatures.c.submitted_as,
             signatures.c.signed_at,
+            signatures.c.team_id,
         )
         .where(signatures.c.signer_id.in_(ids), signatures.c.withdrawn_at.is_(None))
         .order_by(signatures.c.signed_at, signatures.c.id),

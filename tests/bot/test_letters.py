@@ -9,6 +9,7 @@ import pytest
 from bot.blocks.letter_form import Field, LetterFormValues
 from bot.cleaning import paragraphs
 from bot.errors import FormErrors
+from bot.letter_text import from_plain
 from bot.letters import check_new_letter
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
@@ -30,12 +31,13 @@ def values(**changes: object) -> LetterFormValues:
 
 
 def test_a_good_form_becomes_a_new_letter_with_tidy_fields() -> None:
-    """Whitespace is folded in one-line fields; repeated channels are posted once."""
+    """Whitespace is folded in one-line fields; repeated channels are posted once; the
+    typed text is kept as escaped markup."""
     new = check_new_letter(
-        values(), body="\r\nDear Jane,\r\n\r\nAct.\n", created_by="UORG", now=NOW
+        values(), body=from_plain("\r\nDear Jane & co,\r\n\r\nAct.\n"), created_by="UORG", now=NOW
     )
     assert new.title == "Protect our communities"
-    assert new.body == "Dear Jane,\n\nAct."
+    assert new.body == "Dear Jane &amp; co,\n\nAct."
     assert new.channels == ("C1", "C2")
     assert new.goal == 100 and new.deadline == NOW + timedelta(days=3)
 

@@ -315,13 +315,15 @@ async def test_an_attachment_that_cannot_be_read_is_explained(
     }
     await slack.message_shortcut("start_drive", message, user=ORGANIZER, channel="CORGANIZING")
     await fake_slack.wait_for(lambda: fake_slack.calls_to("views.update"))
-    assert "couldn't read the file" in json.dumps(latest_view(fake_slack))
+    assert "couldn't read the attached file: Slack answered HTTP 404" in json.dumps(
+        latest_view(fake_slack)
+    )
 
 
 async def test_a_file_hosted_outside_slack_is_never_fetched_with_the_token(
     slack: SlackDriver, fake_slack: FakeSlack, store: Store
 ) -> None:
-    """The bot token only goes to Slack's hosts; another host's file is ignored."""
+    """The bot token only goes to Slack's hosts; another host's file is refused."""
     message = {
         "text": "Our letter: please sign.",
         "files": [
@@ -335,7 +337,8 @@ async def test_a_file_hosted_outside_slack_is_never_fetched_with_the_token(
     }
     await slack.message_shortcut("start_drive", message, user=ORGANIZER, channel="CORGANIZING")
     await fake_slack.wait_for(lambda: fake_slack.calls_to("views.update"))
-    assert "Our letter: please sign." in json.dumps(latest_view(fake_slack))
+    assert "it is stored outside Slack" in json.dumps(latest_view(fake_slack))
+    assert await store.letters() == []
 
 
 async def test_titles_in_private_reports_are_escaped(

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.blocks.text import escape, message_text_to_plain, slack_date
+from bot.blocks.text import escape, slack_date
+from bot.mrkdwn import message_text_to_plain
 
 
 def test_escape_neutralizes_mentions_links_and_entities() -> None:

@@ -1,0 +1,51 @@
+"""Slack's text encoding, both ways: escaping what people typed, and reading what Slack
+sends (message and command text, where `<…>` is a mention, link or date and `&…;` an
+entity). Pure functions, shared by the domain and the Block Kit builders."""
+
+from __future__ import annotations
+
+import re
+
+# Slack's mrkdwn controls: <…> is a mention, link or date; & starts an entity.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# <url|label>, <@U123|name>, <#C123|name>, <!here> … as they arrive in message text.
+ANGLE_TOKEN = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+
+
+def escape(text: str) -> str:
+    """Text a person typed, made safe to place inside mrkdwn."""
+    return text.translate(_ESCAPES)
+
+
+def unescape(text: str) -> str:
+    """Escaped text as Slack shows it: only its three entities are decoded."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def shown_as(target: str, label: str) -> str:
+    """What Slack shows for `<target|label>`: a mention's @name, a channel's #name, a
+    group's handle, a date's fallback, a link's label (or its address)."""
+    if target.startswith("@"):  # <@U123|name>
+        return "@" + (label or target[1:])
+    if target.startswith("#"):  # <#C123|name>
+        return "#" + (label or target[1:])
+    if target.startswith("!subteam^"):  # <!subteam^S123|@team>
+        return label or "@" + target.removeprefix("!subteam^")
+    if target.startswith("!date^"):  # <!date^…|fallback>
+        return label
+    if target.startswith("!"):  # <!here>, <!channel>
+        return "@" + target[1:]
+    return label or target  # <https://…|label>, <mailto:…>
+
+
+def message_text_to_plain(text: str) -> str:
+    """The text a person sees in a Slack message, from the encoded form Slack sends.
+
+    Links keep their visible label (or the URL when there is none), mentions become
+    their @name, and HTML entities are decoded, so a command reads as it was typed.
+    """
+
+    def visible(match: re.Match[str]) -> str:
+        return shown_as(match.group(1), match.group(2) or "")
+
+    return unescape(ANGLE_TOKEN.sub(visible, text))
