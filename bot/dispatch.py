@@ -32,7 +32,14 @@ from bot.blocks.notices import (
 from bot.blocks.tally import tally_message
 from bot.export import export_files
 from bot.models import Delivery, JobKind, Letter, LetterStatus
-from bot.slack_ops import reply_in_thread, send_dm, send_files, slack_error, update_head
+from bot.slack_ops import (
+    is_transient,
+    reply_in_thread,
+    send_dm,
+    send_files,
+    slack_error,
+    update_head,
+)
 from bot.storage import Store
 from bot.tally import snapshot, tally_letter
 from bot.timing import next_tally_time, plan
@@ -47,30 +54,6 @@ RETRY_FIRST = timedelta(seconds=5)
 RETRY_MAX = timedelta(minutes=10)
 # A post still failing this long after it fell due is given up on (and shown).
 GIVE_UP_AFTER = timedelta(hours=24)
-
-# Slack errors that no retry will fix.
-_PERMANENT = frozenset(
-    {
-        "channel_not_found",
-        "not_in_channel",
-        "is_archived",
-        "thread_not_found",
-        "message_not_found",
-        "user_not_found",
-        "cannot_dm_bot",
-        "user_disabled",
-        "account_inactive",
-        "invalid_auth",
-        "not_authed",
-        "token_revoked",
-        "missing_scope",
-        "restricted_action",
-        "invalid_blocks",
-        "msg_too_long",
-        "no_text",
-        "invalid_arguments",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +119,9 @@ class Dispatcher:
             outcome = await self._send(delivery, now)
         except SlackApiError as error:
             code = slack_error(error)
-            if code in _PERMANENT:
+            if not is_transient(code):
+                # Slack refused it for what it is (a channel the bot left, an empty
+                # file …): sending it again would be refused again.
                 logger.exception("%s could not be sent to %s", _what(delivery), delivery.target)
                 await schedule.give_up(delivery, owner=self.owner, error=code)
                 return

@@ -17,8 +17,6 @@ from bot.cleaning import one_line, paragraphs
 from bot.mrkdwn import ANGLE_TOKEN, escape, shown_as, unescape
 
 _LINK_SCHEMES = ("http", "https", "mailto")
-# Spans a cut must never fall inside: a link, or an entity.
-ATOMIC = re.compile(r"<[^<>]*>|&(?:amp|lt|gt);")
 # mrkdwn's emphasis: *bold*, _italic_, ~strike~ and `code`, hugging words on both ends.
 _EMPHASIS = re.compile(
     r"(?<![\w*_~`])([*_~`])(?=\S)[^\n]*?(?<=\S)\1(?![\w*_~`])",

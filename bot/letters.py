@@ -17,7 +17,6 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Organizers
@@ -41,7 +40,7 @@ from bot.models import (
     Signer,
 )
 from bot.slack_ops import (
-    UNANSWERED,
+    UPLOAD_FAILED,
     publish_letter,
     refresh_posts,
     send_files,
@@ -373,7 +372,7 @@ class Letters:
                 text=export_message(export.letter, export.signers),
                 files=export_files(export.letter, export.signers),
             )
-        except (SlackApiError, *UNANSWERED) as error:
+        except UPLOAD_FAILED as error:
             logger.exception("Sending letter %s's export to %s failed", letter.id, user)
             raise UserFacingError(
                 f"Slack didn't take the files just now (`{slack_error(error)}`), so I couldn't "

@@ -10,6 +10,8 @@ import re
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 # <url|label>, <@U123|name>, <#C123|name>, <!here> … as they arrive in message text.
 ANGLE_TOKEN = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+# Spans that mean nothing cut in two: a mention, link or date, or an entity.
+ATOMIC = re.compile(r"<[^<>]*>|&(?:amp|lt|gt);")
 
 
 def escape(text: str) -> str:

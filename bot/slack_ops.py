@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import aiohttp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
@@ -27,6 +27,9 @@ logger = logging.getLogger(__name__)
 
 # Calls that got no answer: the network failed, or Slack took longer than the timeout.
 UNANSWERED = (aiohttp.ClientError, TimeoutError)
+# Everything an upload can fail with: Slack's refusals, no answer, and the file's bytes
+# refused by the upload address (slack_sdk raises SlackRequestError for that step).
+UPLOAD_FAILED = (SlackClientError, *UNANSWERED)
 # Slack's answers that mean "not now" rather than "no": worth trying again later.
 TRANSIENT = frozenset(
     {"ratelimited", "fatal_error", "internal_error", "service_unavailable", "request_timeout"}
@@ -40,6 +43,8 @@ def slack_error(error: BaseException) -> str:
     Rate limits and server errors are named by their HTTP status, whatever the body
     says (a 502 from a proxy on the way has no JSON at all), so they read as transient.
     """
+    if isinstance(error, SlackRequestError):
+        return "upload_refused"
     if not isinstance(error, SlackApiError):
         return "timeout" if isinstance(error, TimeoutError) else "network_error"
     data = error.response.data
@@ -170,14 +175,19 @@ async def send_dm(client: AsyncWebClient, *, user: str, message: dict[str, Any])
 async def send_files(
     client: AsyncWebClient, *, user: str, text: str, files: list[tuple[str, str, str]]
 ) -> None:
-    """DM `user` a message with files, given as (file name, title, content)."""
+    """DM `user` a message with files, given as (file name, title, content). Slack
+    refuses an empty file (`missing_argument`), so one is never sent."""
+    uploads = [
+        {"filename": name, "title": title, "content": content}
+        for name, title, content in files
+        if content
+    ]
+    if not uploads:
+        await send_dm(client, user=user, message={"text": text})
+        return
     opened = await client.conversations_open(users=user)
     await client.files_upload_v2(
-        channel=opened["channel"]["id"],
-        initial_comment=text,
-        file_uploads=[
-            {"filename": name, "title": title, "content": content} for name, title, content in files
-        ],
+        channel=opened["channel"]["id"], initial_comment=text, file_uploads=uploads
     )
 
 

@@ -1,10 +1,45 @@
 """A local stand-in for Slack's Web API, for tests and for trying the bot by hand.
 
 It records every call, keeps channels and messages the way Slack would, and rejects
-what Slack rejects: unknown methods, a wrong token, payloads over Block Kit's limits
-(checked with `slack_sdk.models` and the documented limits on top), posting in a
-channel the bot is not in. `fail()` makes a method answer 429 with Retry-After or a
-5xx. It also serves `response_url`s and private file downloads.
+what Slack rejects. `fail()` makes a method answer 429 with Retry-After or a 5xx. It
+also serves `response_url`s and private file downloads.
+
+Every rule it enforces, and where it comes from ("docs" is Slack's reference at
+docs.slack.dev: the method pages, Block Kit and the rate-limits page):
+
+- Unknown methods (`unknown_method`) and a wrong token (`invalid_auth`): docs, Web API.
+- Block Kit limits, checked with `slack_sdk.models` and the documented limits on top:
+  50 blocks in a message and 100 in a modal, 1 to 3,000 characters in a text object,
+  150 in a header, a modal title of 24 (docs, Block Kit reference); a select menu of
+  at most 100 options with option text of at most 75 (docs, select menu element and
+  option object).
+- The blocks of one message may hold at most `MESSAGE_BLOCK_TEXT_MAX` characters of
+  text in all, a limit Slack doesn't document: chat.postMessage answers
+  `msg_blocks_too_long` (its method page lists the code; slackapi/bolt-js#2509 measured
+  the refusal at ~13,200 characters, #2867 saw one at 11,341 counting text fields
+  alone). chat.update and chat.postEphemeral list `msg_too_long` instead, and
+  response_urls list no codes; the fake holds all of them to the same ceiling, which
+  is stricter than #2867 saw for response_urls and never looser than Slack.
+- Message `text` over 40,000 characters: `msg_too_long` (docs, chat.postMessage:
+  "truncated at 40,000"; refused here rather than cut).
+- Posting where the bot isn't a member: `not_in_channel` for a public channel,
+  `channel_not_found` for a private one, which Slack won't reveal (chat.postMessage
+  method page; getsentry/sentry#119600). `conversations.join` refuses a private
+  channel with `method_not_supported_for_channel_type` and an archived one with
+  `is_archived` (docs, conversations.join; argoproj/argo-events#1077).
+- `files.getUploadURLExternal` with a `length` of 0: `missing_argument` (its method
+  page: "Typically only occurs when the length provided is 0"). The upload itself
+  must carry exactly `length` bytes.
+- A private file download the token may not make is answered with Slack's HTML
+  sign-in page and status 200, not an error (Slack's files:read guidance;
+  openabdev/openab#793, vercel/eve#1437).
+- `files.info` answers `file_not_found` for a file it doesn't know (docs, files.info).
+- Rate tiers (docs, rate limits: "Tier 3: 50+ per minute" per method per workspace):
+  chat.update and conversations.join answer 429 with Retry-After past 50 calls in any
+  `rate_window` seconds (60, as Slack; tests may shorten the window, never the count).
+- Slack Connect: people from another workspace are members of shared channels; the
+  bot may DM them and show them ephemeral messages there (docs, "Slack Connect:
+  working with channels between organizations").
 """
 
 from __future__ import annotations
@@ -33,6 +68,15 @@ TEXT_OBJECT_MAX = 3000
 HEADER_TEXT_MAX = 150
 MODAL_TITLE_MAX = 24
 MESSAGE_TEXT_MAX = 40_000
+MESSAGE_BLOCK_TEXT_MAX = 11_000
+OPTIONS_MAX = 100
+OPTION_TEXT_MAX = 75
+TIER_3_PER_WINDOW = 50
+RATE_LIMITED = {"chat.update": TIER_3_PER_WINDOW, "conversations.join": TIER_3_PER_WINDOW}
+SIGN_IN_PAGE = (
+    '<!DOCTYPE html><html lang="en-US"><head><title>Sign in | Slack</title></head>'
+    "<body><h1>Sign in to your workspace</h1></body></html>"
+)
 
 
 class SlackError(Exception):
@@ -94,9 +138,39 @@ class Fault:
     html: bool = False  # an HTML error page, as a proxy in front of Slack sends
 
 
+@dataclass
+class HostedFile:
+    """A file shared in Slack: `visible` is whether the bot's token may download it."""
+
+    id: str
+    name: str
+    content: bytes
+    filetype: str
+    mimetype: str
+    visible: bool = True
+
+    def described(self, base_url: str) -> dict[str, Any]:
+        """The file object Slack puts in messages and files.info answers."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "title": self.name,
+            "filetype": self.filetype,
+            "mimetype": self.mimetype,
+            "pretty_type": self.filetype.upper(),
+            "size": len(self.content),
+            "mode": "hosted",
+            "file_access": "visible",
+            "url_private": f"{base_url}files/{self.id}/{self.name}",
+            "url_private_download": f"{base_url}files/{self.id}/download/{self.name}",
+        }
+
+
 class FakeSlack:
-    def __init__(self, *, log_calls: bool = False) -> None:
+    def __init__(self, *, log_calls: bool = False, rate_window: float = 60.0) -> None:
         self._log_calls = log_calls
+        self.rate_window = rate_window
+        self._recent: defaultdict[str, deque[float]] = defaultdict(deque)
         self.calls: list[Call] = []
         self.channels: dict[str, Channel] = {}
         self.messages: list[Message] = []
@@ -104,6 +178,8 @@ class FakeSlack:
         self.response_arrivals: dict[str, float] = {}  # response_url key → perf_counter()
         self.usergroups: dict[str, list[str]] = {}
         self.files: dict[str, bytes] = {}
+        self.hosted: dict[str, HostedFile] = {}
+        self.teams: dict[str, str] = {}  # user → their workspace, for people from elsewhere
         self.shared_files: list[SharedFile] = []
         self._uploads: dict[str, dict[str, Any]] = {}
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
@@ -127,6 +203,7 @@ class FakeSlack:
             "conversations.open": self._open_dm,
             "files.getUploadURLExternal": self._upload_url,
             "files.completeUploadExternal": self._complete_upload,
+            "files.info": self._file_info,
         }
 
     # Lifetime
@@ -136,6 +213,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)  # Slack takes GET and POST
         app.router.add_post("/response/{key}", self._response_url)
         app.router.add_get("/files/{name}", self._file)
+        app.router.add_get("/files/{file_id}/{name:.*}", self._hosted_file)
         app.router.add_get("/socket", self._socket)
         app.router.add_post("/upload/{file_id}", self._upload)
         self._runner = web.AppRunner(app)
@@ -200,6 +278,28 @@ class FakeSlack:
         self.files[name] = content
         return f"{self.url}files/{name}"
 
+    def share_file(
+        self,
+        name: str,
+        content: bytes,
+        *,
+        filetype: str,
+        mimetype: str = "application/octet-stream",
+        visible: bool = True,
+    ) -> dict[str, Any]:
+        """A file shared in a message; returns its file object as the message carries it."""
+        file = HostedFile(
+            f"F{next(self._clock)}", name, content, filetype, mimetype, visible=visible
+        )
+        self.hosted[file.id] = file
+        return file.described(self.url)
+
+    def add_external_user(self, user: str, *, team: str, channels: tuple[str, ...]) -> None:
+        """Someone from another workspace, a member of these shared channels."""
+        self.teams[user] = team
+        for channel in channels:
+            self.channels[channel].members.add(user)
+
     async def push(
         self, kind: str, payload: dict[str, Any], *, within: float = 10.0
     ) -> dict[str, Any]:
@@ -229,7 +329,14 @@ class FakeSlack:
             call
             for call in self.calls
             if call.error
-            in {"invalid_blocks", "invalid_arguments", "msg_too_long", "unknown_method"}
+            in {
+                "invalid_blocks",
+                "invalid_arguments",
+                "msg_too_long",
+                "msg_blocks_too_long",
+                "missing_argument",
+                "unknown_method",
+            }
         ]
 
     def channel_messages(self, channel: str) -> list[Message]:
@@ -276,6 +383,10 @@ class FakeSlack:
             return web.json_response(
                 {"ok": False, "error": error}, status=fault.status, headers=headers
             )
+        limited = self._rate_limited(method)
+        if limited is not None:
+            self.calls.append(Call(method, args, error="http_429"))
+            return limited
         token = request.headers.get("Authorization", "").removeprefix("Bearer ") or args.get(
             "token"
         )
@@ -299,10 +410,29 @@ class FakeSlack:
             print(f"{method} ok {args.get('channel', '')} {_headline(args)}", flush=True)
         return web.json_response({"ok": True, **result})
 
+    def _rate_limited(self, method: str) -> web.Response | None:
+        """429 past the method's tier within `rate_window` seconds, as Slack answers."""
+        allowed = RATE_LIMITED.get(method)
+        if allowed is None:
+            return None
+        now = time.monotonic()
+        recent = self._recent[method]
+        while recent and recent[0] <= now - self.rate_window:
+            recent.popleft()
+        if len(recent) >= allowed:
+            wait = max(1, int(recent[0] + self.rate_window - now + 0.999))
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"},
+                status=429,
+                headers={"Retry-After": str(wait)},
+            )
+        recent.append(now)
+        return None
+
     async def _response_url(self, request: web.Request) -> web.Response:
         body = await request.json()
         try:
-            check_message(body)
+            check_message(body, too_long="msg_too_long")
         except SlackError as problem:
             self.calls.append(Call("response_url", body, problem.error, problem.details))
             return web.Response(status=400, text=problem.error)
@@ -324,6 +454,11 @@ class FakeSlack:
         return socket
 
     async def _upload(self, request: web.Request) -> web.Response:
+        faults = self._faults.get("upload")
+        if faults:
+            fault = faults.popleft()
+            self.calls.append(Call("upload", {}, error=f"http_{fault.status}"))
+            return web.Response(status=fault.status, text="upload failed")
         upload = self._uploads.get(request.match_info["file_id"])
         if upload is None:
             return web.Response(status=404)
@@ -335,9 +470,17 @@ class FakeSlack:
 
     async def _file(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {TOKEN}":
-            return web.Response(status=403)
+            return _sign_in_page()
         content = self.files.get(request.match_info["name"])
         return web.Response(status=404) if content is None else web.Response(body=content)
+
+    async def _hosted_file(self, request: web.Request) -> web.Response:
+        file = self.hosted.get(request.match_info["file_id"])
+        if file is None:
+            return web.Response(status=404)
+        if request.headers.get("Authorization") != f"Bearer {TOKEN}" or not file.visible:
+            return _sign_in_page()
+        return web.Response(body=file.content, content_type=file.mimetype)
 
     # Methods
 
@@ -349,7 +492,7 @@ class FakeSlack:
 
     def _post_message(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = str(args.get("channel", ""))
-        check_message(args)
+        check_message(args, too_long="msg_blocks_too_long")
         if not channel.startswith(("U", "W", "D")):
             self._require_member(channel)
         thread_ts = args.get("thread_ts")
@@ -368,8 +511,11 @@ class FakeSlack:
 
     def _post_ephemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = str(args.get("channel", ""))
-        check_message(args)
+        check_message(args, too_long="msg_too_long")
         self._require_member(channel)
+        user = str(args.get("user", ""))
+        if user in self.teams and user not in self.channels[channel].members:
+            raise SlackError("user_not_in_channel")
         message = Message(
             channel=channel,
             ts=self._next_ts(),
@@ -381,7 +527,7 @@ class FakeSlack:
         return {"message_ts": message.ts}
 
     def _update(self, args: dict[str, Any]) -> dict[str, Any]:
-        check_message(args)
+        check_message(args, too_long="msg_too_long")
         for message in self.messages:
             if message.channel == args.get("channel") and message.ts == args.get("ts"):
                 message.text = str(args.get("text") or message.text)
@@ -425,6 +571,8 @@ class FakeSlack:
     def _upload_url(self, args: dict[str, Any]) -> dict[str, Any]:
         if not args.get("filename") or not str(args.get("length", "")).isdigit():
             raise SlackError("invalid_arguments", "filename and length are required")
+        if int(args["length"]) == 0:
+            raise SlackError("missing_argument", "length must be greater than 0")
         file_id = f"F{next(self._clock)}"
         self._uploads[file_id] = {"filename": args["filename"], "length": int(args["length"])}
         return {"upload_url": f"{self.url}upload/{file_id}", "file_id": file_id}
@@ -451,6 +599,12 @@ class FakeSlack:
             )
             shared.append({"id": file["id"], "title": file.get("title")})
         return {"files": shared}
+
+    def _file_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        file = self.hosted.get(str(args.get("file", "")))
+        if file is None:
+            raise SlackError("file_not_found")
+        return {"file": file.described(self.url)}
 
     def _usergroup_users(self, args: dict[str, Any]) -> dict[str, Any]:
         group = self.usergroups.get(str(args.get("usergroup")))
@@ -497,7 +651,9 @@ async def _read_args(request: web.Request) -> dict[str, Any]:
     return args
 
 
-def check_message(args: dict[str, Any]) -> None:
+def check_message(args: dict[str, Any], *, too_long: str = "msg_blocks_too_long") -> None:
+    """A message's text and blocks within Slack's limits; `too_long` is the code the
+    method gives for blocks over the text ceiling."""
     blocks = args.get("blocks")
     text = args.get("text")
     if not blocks and not text:
@@ -506,13 +662,30 @@ def check_message(args: dict[str, Any]) -> None:
         raise SlackError("msg_too_long")
     if blocks is not None:
         _check_blocks(blocks, limit=MESSAGE_BLOCKS_MAX)
+        total = block_text_length(blocks)
+        if total > MESSAGE_BLOCK_TEXT_MAX:
+            raise SlackError(too_long, f"{total} characters of text in the blocks")
+
+
+def block_text_length(node: Any) -> int:
+    """Characters of text a message's blocks carry: every `text` string, anywhere."""
+    if isinstance(node, dict):
+        own = len(node["text"]) if isinstance(node.get("text"), str) else 0
+        return own + sum(block_text_length(value) for value in node.values())
+    if isinstance(node, list):
+        return sum(block_text_length(value) for value in node)
+    return 0
 
 
 def _check_view(view: dict[str, Any]) -> None:
     title = view.get("title", {}).get("text", "")
     if not 0 < len(title) <= MODAL_TITLE_MAX:
         raise SlackError("invalid_arguments", f"title must be 1 to {MODAL_TITLE_MAX} characters")
-    _check_blocks(view.get("blocks", []), limit=MODAL_BLOCKS_MAX)
+    try:
+        _check_blocks(view.get("blocks", []), limit=MODAL_BLOCKS_MAX)
+    except SlackError as problem:
+        # views.* name every problem with a view invalid_arguments (docs, views.open).
+        raise SlackError("invalid_arguments", *problem.details, problem.error) from None
     try:
         View(**view).validate_json()
     except (SlackObjectFormationError, TypeError) as problem:
@@ -535,6 +708,7 @@ def _check_blocks(blocks: Any, *, limit: int) -> None:
         if block.get("type") == "header" and len(block["text"]["text"]) > HEADER_TEXT_MAX:
             raise SlackError("invalid_blocks", f"[{index}] header text over {HEADER_TEXT_MAX}")
         _check_text_objects(block, f"[{index}]")
+        _check_options(block, f"[{index}]")
 
 
 def _check_text_objects(node: Any, where: str) -> None:
@@ -548,6 +722,28 @@ def _check_text_objects(node: Any, where: str) -> None:
     elif isinstance(node, list):
         for index, value in enumerate(node):
             _check_text_objects(value, f"{where}[{index}]")
+
+
+def _check_options(node: Any, where: str) -> None:
+    """Select menus hold at most 100 options, each labelled in at most 75 characters."""
+    if isinstance(node, dict):
+        for key in ("options", "option_groups"):
+            items = node.get(key)
+            if isinstance(items, list) and len(items) > OPTIONS_MAX:
+                raise SlackError("invalid_blocks", f"{where}.{key} over {OPTIONS_MAX} items")
+        if "value" in node and isinstance(node.get("text"), dict) and "options" not in node:
+            label = node["text"].get("text", "")
+            if len(label) > OPTION_TEXT_MAX and node["text"].get("type") == "plain_text":
+                raise SlackError("invalid_blocks", f"{where} option text over {OPTION_TEXT_MAX}")
+        for key, value in node.items():
+            _check_options(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _check_options(value, f"{where}[{index}]")
+
+
+def _sign_in_page() -> web.Response:
+    return web.Response(status=200, text=SIGN_IN_PAGE, content_type="text/html")
 
 
 async def _serve_forever(port: int) -> None:

@@ -100,6 +100,7 @@ async def test_an_export_slack_will_not_take_is_explained(
 ) -> None:
     """Files refused past the retries: the organizer hears what to do, not a generic error."""
     await post_letter(slack, fake_slack, channels=("CCOALITION",))
+    await signon(slack, fake_slack, "Mijente")
     fake_slack.fail("files.getUploadURLExternal", status=500, retry_after=None, times=3)
     answer = await ask(slack, fake_slack, "export 1", channel="CORGANIZING")
     assert "Slack didn't take the files just now" in answer["text"]
@@ -107,6 +108,20 @@ async def test_an_export_slack_will_not_take_is_explained(
     answer = await ask(slack, fake_slack, "export 1", channel="CORGANIZING")
     assert "I've sent you the list" in answer["text"]
     assert len(fake_slack.shared_files) == 3
+
+
+async def test_an_upload_of_the_files_bytes_that_fails_is_explained(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """Slack takes the upload's ticket but not its bytes: the organizer hears to try
+    /letter export again, not the generic apology."""
+    await post_letter(slack, fake_slack, channels=("CCOALITION",))
+    await signon(slack, fake_slack, "Mijente")
+    fake_slack.fail("upload", status=500, retry_after=None, times=3)
+    answer = await ask(slack, fake_slack, "export 1", channel="CORGANIZING")
+    assert "try `/letter export 1` again" in answer["text"].lower()
+    assert "Something went wrong" not in answer["text"]
+    assert fake_slack.shared_files == []
 
 
 @pytest.mark.usefixtures("quick_timeout")

@@ -10,8 +10,6 @@ no message exceeds Slack's limits (50 blocks, 3,000 characters a section, and
 
 from __future__ import annotations
 
-import bisect
-import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,9 +24,10 @@ from bot.blocks.text import (
     plain,
     size,
     slack_date,
+    split_text,
     truncate,
 )
-from bot.letter_text import ATOMIC, has_formatting
+from bot.letter_text import has_formatting
 from bot.models import Letter
 from bot.mrkdwn import unescape
 
@@ -38,56 +37,6 @@ TEXT_BLOCK_PREFIX = "letter_text_"
 # How much of a longer letter the channel message shows before the thread takes over:
 # enough to see what the letter asks.
 OPENING_MAX = 1_500
-
-# Where a long text may be cut, best first: after a blank line, a line, a sentence, a word.
-_BREAKS = (
-    re.compile(r"\n[ \t]*\n\s*"),
-    re.compile(r"\n\s*"),
-    re.compile(r"(?<=[.!?;:])\s+"),
-    re.compile(r"\s+"),
-)
-
-
-def split_text(text: str, limit: int = SECTION_TEXT_MAX) -> list[str]:
-    """Cut `text` into pieces of at most `limit` characters that join back to `text`.
-
-    Each cut falls at the best break in the second half of the window, so pieces are
-    full paragraphs wherever paragraphs fit; the whitespace at a cut stays with the
-    piece before it. No cut falls inside a link or an entity.
-    """
-    atoms = [match.span() for match in ATOMIC.finditer(text)]
-    starts = [start for start, _ in atoms]
-
-    def inside_atom(position: int) -> int | None:
-        """The start of the link or entity `position` falls inside, if any."""
-        n = bisect.bisect_right(starts, position - 1) - 1
-        if n >= 0 and atoms[n][0] < position < atoms[n][1]:
-            return atoms[n][0]
-        return None
-
-    pieces = []
-    start = 0
-    while len(text) - start > limit:
-        cut = _best_cut(text, start, start + limit, inside_atom)
-        pieces.append(text[start:cut])
-        start = cut
-    if start < len(text):
-        pieces.append(text[start:])
-    return pieces
-
-
-def _best_cut(text: str, start: int, end: int, inside_atom: Any) -> int:
-    window = text[start:end]
-    for pattern in _BREAKS:
-        ends = [
-            start + match.end()
-            for match in pattern.finditer(window)
-            if match.start() > 0 and inside_atom(start + match.end()) is None
-        ]
-        if ends and ends[-1] - start >= len(window) // 2:
-            return ends[-1]
-    atom_start = inside_atom(end)
-    return atom_start if atom_start is not None and atom_start > start else end
 
 
 def build_letter_messages(*, letter: Letter, count: int, zone: ZoneInfo) -> list[dict[str, Any]]:

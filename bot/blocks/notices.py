@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.blocks.letter import sign_on_actions
+from bot.blocks.replies import attachments_note
 from bot.blocks.text import escape, mrkdwn, slack_date
 from bot.export import headline
 from bot.models import Letter, Signer
@@ -78,8 +79,7 @@ def closing_export_text(letter: Letter, signers: list[Signer]) -> str:
     """The DM that carries the final list to each lead."""
     return (
         f"Sign-ons for *{escape(letter.title)}* (letter #{letter.id}) have closed. "
-        f"{headline(signers)} Attached: the alphabetized list to paste under “Sincerely,”, "
-        "and every entry with its contacts and spellings as CSV and JSON."
+        f"{headline(signers)} {attachments_note(signers)}"
     )
 
 

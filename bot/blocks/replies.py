@@ -7,13 +7,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.blocks.text import (
-    MESSAGE_BLOCKS_MAX,
     escape,
+    fitted,
     inert,
     mrkdwn,
     plain,
     slack_date,
-    truncate,
+    text_sections,
 )
 from bot.errors import FormErrors
 from bot.export import headline
@@ -129,24 +129,28 @@ def letter_list(listing: Listing, *, zone: ZoneInfo) -> dict[str, Any]:
     ]
     if not summaries and not tallies:
         return {"text": "There are no letters to show. `/letter new` starts one."}
-    shown = summaries[: MESSAGE_BLOCKS_MAX - 1 - len(tallies)]
-    blocks: list[dict[str, Any]] = [
-        {"type": "section", "text": mrkdwn(truncate(_list_entry(summary, zone), 3000))}
-        for summary in shown
-    ]
-    if len(summaries) > len(shown):
-        blocks.append(
-            {"type": "context", "elements": [plain(f"…and {len(summaries) - len(shown)} more.")]}
-        )
-    blocks += tallies
+    blocks = fitted(
+        [text_sections(_list_entry(summary, zone)) for summary in summaries],
+        after=tallies,
+        more=lambda more: {"type": "context", "elements": [plain(f"…and {more} more.")]},
+    )
     return {"text": f"{len(summaries)} letters", "blocks": blocks}
 
 
 def export_message(letter: Letter, signers: Sequence[Signer]) -> str:
     return (
-        f"*{escape(letter.title)}* (letter #{letter.id}): {headline(signers)} Attached: the "
-        "list to paste under “Sincerely,”, and every entry with its contacts and spellings "
-        "as CSV and JSON."
+        f"*{escape(letter.title)}* (letter #{letter.id}): {headline(signers)} "
+        f"{attachments_note(signers)}"
+    )
+
+
+def attachments_note(signers: Sequence[Signer]) -> str:
+    """What the files sent with an export hold (an empty list is never sent)."""
+    if not signers:
+        return "Nobody has signed, so there's no list to paste yet; the CSV and JSON are attached."
+    return (
+        "Attached: the alphabetized list to paste under “Sincerely,”, and every entry "
+        "with its contacts and spellings as CSV and JSON."
     )
 
 
@@ -161,7 +165,7 @@ def problem_view(message: str, *, title: str = "New sign-on letter") -> dict[str
         "type": "modal",
         "title": plain(title),
         "close": plain("OK"),
-        "blocks": [{"type": "section", "text": mrkdwn(message)}],
+        "blocks": text_sections(message),
     }
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.blocks.text import escape, inert, mrkdwn, plain, truncate
+from bot.blocks.text import escape, inert, mrkdwn, plain, text_sections, truncate
 from bot.models import Letter, SignerKind, Submission
 from bot.signons import (
     NAME_MAX,
@@ -161,7 +161,7 @@ def confirmation_view(text: str) -> dict[str, Any]:
         "type": "modal",
         "title": plain("Sign on"),
         "close": plain("Done"),
-        "blocks": [{"type": "section", "text": mrkdwn(text)}],
+        "blocks": text_sections(text),
     }
 
 

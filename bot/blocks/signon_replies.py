@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.blocks.text import escape, slack_date
+from bot.blocks.text import escape, joined, slack_date
 from bot.models import Letter, Outcome, Recorded, Signer, SignerKind
 from bot.signons import Status
+
+# The names a new entry may duplicate, as many as fit a line a signer will read.
+POSSIBLE_DUPLICATES_TEXT_MAX = 1000
 
 SIGNON_HELP = """*Signing a letter with Undersigned*
 `/signon Organization Name` · sign the letter in this channel for your organization
@@ -34,7 +37,10 @@ def recorded_text(recorded: Recorded, *, letter: Letter, count: int, zone: ZoneI
         return f"You had already signed *{title}* for *{name}*; nothing changed. {total}"
     lines = [f"You signed *{title}*. This is what I recorded:", entry_summary(signer), total]
     if recorded.possible_duplicates:
-        names = ", ".join(f"*{escape(name)}*" for name in recorded.possible_duplicates)
+        names = joined(
+            [f"*{escape(name)}*" for name in recorded.possible_duplicates],
+            limit=POSSIBLE_DUPLICATES_TEXT_MAX,
+        )
         lines.append(
             f"It may be the same as {names}, which signed already; an organizer will check. "
             "Until then it counts on its own."

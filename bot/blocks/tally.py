@@ -7,40 +7,37 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.blocks.text import MESSAGE_BLOCKS_MAX, escape, mrkdwn, plain, slack_date, truncate
+from bot.blocks.text import Block, escape, fitted, joined, mrkdwn, plain, slack_date, truncate
 from bot.tally import LetterTally
 from bot.timing import time_left
 
 # Enough names to recognize who came in; past this the number says the rest.
 NAMES_SHOWN = 25
-STATES_SHOWN = 8
-BLOCKS_PER_LETTER = 3
 NAMES_TEXT_MAX = 2000
+STATES_SHOWN = 8
+STATES_TEXT_MAX = 1000
 
 
 def tally_message(
     tallies: Sequence[LetterTally], *, now: datetime, zone: ZoneInfo
 ) -> dict[str, Any]:
-    room = (MESSAGE_BLOCKS_MAX - 2) // BLOCKS_PER_LETTER
-    shown = tallies[:room]
-    blocks: list[dict[str, Any]] = [{"type": "header", "text": plain("Daily tally")}]
-    for n, tally in enumerate(shown):
-        if n:
-            blocks.append({"type": "divider"})
-        blocks += _letter_blocks(tally, now=now, zone=zone)
-    if len(tallies) > len(shown):
-        more = len(tallies) - len(shown)
-        blocks.append(
-            {
-                "type": "context",
-                "elements": [mrkdwn(f"…and {more} more letters; `/letter list` shows them all.")],
-            }
-        )
+    groups = [
+        [*([{"type": "divider"}] if n else []), *_letter_blocks(tally, now=now, zone=zone)]
+        for n, tally in enumerate(tallies)
+    ]
+    blocks = fitted(
+        groups,
+        before=[{"type": "header", "text": plain("Daily tally")}],
+        more=lambda more: {
+            "type": "context",
+            "elements": [mrkdwn(f"…and {more} more letters; `/letter list` shows them all.")],
+        },
+    )
     summary = "; ".join(f"{escape(t.letter.title)}: {t.count} signed" for t in tallies)
     return {"text": truncate(f"Daily tally. {summary}", 3000), "blocks": blocks}
 
 
-def _letter_blocks(tally: LetterTally, *, now: datetime, zone: ZoneInfo) -> list[dict[str, Any]]:
+def _letter_blocks(tally: LetterTally, *, now: datetime, zone: ZoneInfo) -> list[Block]:
     letter = tally.letter
     goal = f" of a goal of {letter.goal}" if letter.goal else ""
     lines = [
@@ -81,19 +78,15 @@ def _change(tally: LetterTally) -> str:
 
 def _names(names: Sequence[str]) -> str:
     """'New: A, B and 12 more': as many names as fit, and how many more there are."""
-    shown: list[str] = []
-    length = 0
-    for name in names[:NAMES_SHOWN]:
-        escaped = escape(name)
-        if length + len(escaped) > NAMES_TEXT_MAX:
-            break
-        shown.append(escaped)
-        length += len(escaped) + 2
-    rest = len(names) - len(shown)
-    return "New: " + ", ".join(shown) + (f" and {rest} more" if rest else "")
+    shown = joined([escape(name) for name in names], limit=NAMES_TEXT_MAX, most=NAMES_SHOWN)
+    return f"New: {shown}"
 
 
 def _states(tally: LetterTally) -> str:
-    shown = [f"{escape(state)} {n}" for state, n in tally.by_state[:STATES_SHOWN]]
-    rest = len(tally.by_state) - len(shown)
-    return " · ".join(shown) + (f" · {rest} more places" if rest else "")
+    return joined(
+        [f"{escape(state)} {n}" for state, n in tally.by_state],
+        limit=STATES_TEXT_MAX,
+        most=STATES_SHOWN,
+        separator=" · ",
+        more=lambda n: f" · {n} more places",
+    )

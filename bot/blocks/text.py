@@ -7,6 +7,7 @@ fake a link.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -14,6 +15,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.mrkdwn import ATOMIC
 from bot.mrkdwn import escape as escape
 
 SECTION_TEXT_MAX = 3000
@@ -75,13 +77,15 @@ def joined(
     items: Sequence[str],
     *,
     limit: int,
+    most: int | None = None,
     separator: str = ", ",
     more: Callable[[int], str] = lambda n: f" and {n} more",
 ) -> str:
-    """As many of `items` as fit in `limit` characters, then how many more there are."""
+    """As many of `items` (at most `most`) as fit in `limit` characters, then how many
+    more there are: a list that grows with its data never outgrows its text object."""
     shown: list[str] = []
     length = 0
-    for n, item in enumerate(items):
+    for n, item in enumerate(items[:most] if most is not None else items):
         rest = len(items) - n - 1
         need = len(item) + (len(separator) if shown else 0)
         room = limit - len(more(rest)) if rest else limit
@@ -116,3 +120,59 @@ def fitted(
         shown += 1
     note = [more(len(groups) - shown)] if shown < len(groups) else []
     return [*before, *kept, *note, *after]
+
+
+# Where a long text may be cut, best first: after a blank line, a line, a sentence, a word.
+_BREAKS = (
+    re.compile(r"\n[ \t]*\n\s*"),
+    re.compile(r"\n\s*"),
+    re.compile(r"(?<=[.!?;:])\s+"),
+    re.compile(r"\s+"),
+)
+
+
+def split_text(text: str, limit: int = SECTION_TEXT_MAX) -> list[str]:
+    """Cut `text` into pieces of at most `limit` characters that join back to `text`.
+
+    Each cut falls at the best break in the second half of the window, so pieces are
+    full paragraphs wherever paragraphs fit; the whitespace at a cut stays with the
+    piece before it. No cut falls inside a link or an entity.
+    """
+    atoms = [match.span() for match in ATOMIC.finditer(text)]
+    starts = [start for start, _ in atoms]
+
+    def inside_atom(position: int) -> int | None:
+        """The start of the link or entity `position` falls inside, if any."""
+        n = bisect.bisect_right(starts, position - 1) - 1
+        if n >= 0 and atoms[n][0] < position < atoms[n][1]:
+            return atoms[n][0]
+        return None
+
+    pieces = []
+    start = 0
+    while len(text) - start > limit:
+        cut = _best_cut(text, start, start + limit, inside_atom)
+        pieces.append(text[start:cut])
+        start = cut
+    if start < len(text):
+        pieces.append(text[start:])
+    return pieces
+
+
+def _best_cut(text: str, start: int, end: int, inside_atom: Callable[[int], int | None]) -> int:
+    window = text[start:end]
+    for pattern in _BREAKS:
+        ends = [
+            start + match.end()
+            for match in pattern.finditer(window)
+            if match.start() > 0 and inside_atom(start + match.end()) is None
+        ]
+        if ends and ends[-1] - start >= len(window) // 2:
+            return ends[-1]
+    atom_start = inside_atom(end)
+    return atom_start if atom_start is not None and atom_start > start else end
+
+
+def text_sections(text: str) -> list[Block]:
+    """mrkdwn text as sections of at most 3,000 characters each, cut between lines."""
+    return [{"type": "section", "text": mrkdwn(piece)} for piece in split_text(text)]

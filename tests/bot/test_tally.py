@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.blocks.tally import tally_message
+from bot.blocks.text import MESSAGE_SIZE_MAX, size
 from bot.models import Signer, SignerKind
 from bot.tally import NO_STATE, snapshot, state_label, tally_letter
 from tests.bot.blocks.test_letter import make_letter
@@ -60,8 +61,27 @@ def test_a_tally_of_many_letters_and_names_stays_within_slack_limits() -> None:
         tallies.append(tally_letter(letter, signers, previous=None, pending_reviews=3))
     message = tally_message(tallies, now=NOW, zone=ZONE)
     assert len(message["blocks"]) <= MESSAGE_BLOCKS_MAX
+    assert size(message["blocks"]) <= MESSAGE_SIZE_MAX
     check_message(message)  # the fake Slack's validation: raises if Slack would refuse
     text = str(message)
     assert "<!channel>" not in text and "&lt;!channel&gt;" in text
     assert "and 990 more" in text  # as many names as fit, then how many more
     assert "`/letter list` shows them all" in text
+
+
+def test_a_by_state_line_of_long_escaped_names_fits_its_text_object() -> None:
+    """Places typed as long runs of `&` (escaped five times over) are listed until the
+    line is full, then counted."""
+    letter = make_letter("Text")
+    signers = [signer(i, f"Org {i}", state=f"{i} " + "&" * 99) for i in range(8)]
+    message = tally_message(
+        [tally_letter(letter, signers, previous=None, pending_reviews=0)], now=NOW, zone=ZONE
+    )
+    check_message(message)
+    line = next(
+        element["text"]
+        for block in message["blocks"]
+        for element in block.get("elements", [])
+        if element["text"].startswith("By state:")
+    )
+    assert len(line) <= 3000 and "more places" in line

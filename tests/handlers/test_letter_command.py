@@ -48,11 +48,19 @@ async def test_close_then_reopen_updates_every_posted_copy(
     slack: SlackDriver, fake_slack: FakeSlack, store: Store
 ) -> None:
     """Closing removes the Sign on button everywhere, posts the final count under each
-    copy and sends the lead the list; reopening brings the button back."""
+    copy and sends the lead the files (with nobody signed, no empty list: Slack refuses
+    an empty file); reopening brings the button back."""
     answer = await ask(slack, fake_slack, "close")
     assert "closed to sign-ons" in answer["text"]
     assert (await store.letter(1)).status is LetterStatus.CLOSED
-    await fake_slack.wait_for(lambda: len(fake_slack.shared_files) == 3)
+    await fake_slack.wait_for(lambda: len(fake_slack.shared_files) == 2)
+    assert [file.filename for file in fake_slack.shared_files] == [
+        "letter-1-signers.csv",
+        "letter-1-signers.json",
+    ]
+    assert "Nobody has signed, so there's no list to paste yet" in (
+        fake_slack.shared_files[0].comment
+    )
     for channel in ("CCOALITION", "CSTATES"):
         (head,) = head_messages(fake_slack, channel)
         assert not has_sign_on_button(head)
