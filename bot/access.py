@@ -7,9 +7,9 @@ import asyncio
 import logging
 import time
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.errors import UserFacingError
 from bot.models import Letter
 from bot.slack_ops import UNANSWERED, usergroup_members
 
@@ -18,6 +18,12 @@ logger = logging.getLogger(__name__)
 # Group membership changes rarely; re-reading it at most once a minute keeps every
 # organizer check off Slack's rate limits without making a removal linger.
 GROUP_CACHE_SECONDS = 60.0
+# Slack gives a form three seconds to open and a submission three to be answered. A
+# check never waits on Slack for the group longer than this: once the members are
+# known, they are re-read in the background.
+GROUP_WAIT_SECONDS = 1.0
+
+GROUP_UNKNOWN = "I couldn't check the organizer group with Slack just now. Try again in a moment."
 
 
 class Organizers:
@@ -25,13 +31,15 @@ class Organizers:
         self._users = users
         self._group = group
         self._client = client
-        self._members: frozenset[str] = frozenset()
+        self._members: frozenset[str] | None = None
         self._fetched_at: float | None = None
-        self._lock = asyncio.Lock()
+        self._reading: asyncio.Task[None] | None = None
 
     async def includes(self, user_id: str) -> bool:
         """True for a configured organizer or a member of the organizer group."""
-        return user_id in self._users or user_id in await self._group_members()
+        if user_id in self._users or self._group is None:
+            return user_id in self._users
+        return user_id in await self._group_members()
 
     async def may_manage(self, user_id: str, letter: Letter) -> bool:
         """True for an organizer, or for this letter's creator or one of its leads."""
@@ -40,19 +48,31 @@ class Organizers:
         )
 
     async def _group_members(self) -> frozenset[str]:
-        if self._group is None:
-            return frozenset()
-        async with self._lock:
-            fresh = (
-                self._fetched_at is not None
-                and time.monotonic() - self._fetched_at < GROUP_CACHE_SECONDS
-            )
-            if not fresh:
-                try:
-                    self._members = await usergroup_members(self._client, self._group)
-                    self._fetched_at = time.monotonic()
-                except (SlackApiError, *UNANSWERED):
-                    # Keep the last known members; a Slack hiccup should not lock
-                    # organizers out, nor let anyone new in.
-                    logger.exception("Could not read organizer group %s", self._group)
-            return self._members
+        """The group's members as last read; read again in the background once stale.
+        Only before the first answer does a check wait, and then briefly."""
+        stale = self._fetched_at is None or (
+            time.monotonic() - self._fetched_at >= GROUP_CACHE_SECONDS
+        )
+        if stale and (self._reading is None or self._reading.done()):
+            self._reading = asyncio.create_task(self._read_group())
+        if self._members is None:
+            assert self._reading is not None
+            try:
+                await asyncio.wait_for(asyncio.shield(self._reading), GROUP_WAIT_SECONDS)
+            except TimeoutError:
+                raise UserFacingError(GROUP_UNKNOWN) from None
+        if self._members is None:
+            raise UserFacingError(GROUP_UNKNOWN)
+        return self._members
+
+    async def _read_group(self) -> None:
+        assert self._group is not None
+        try:
+            self._members = await usergroup_members(self._client, self._group)
+            self._fetched_at = time.monotonic()
+        # Either way the last known members stay: a Slack hiccup should neither lock
+        # organizers out nor let anyone new in. The next check asks again.
+        except UNANSWERED:
+            logger.warning("Reading organizer group %s: Slack didn't answer", self._group)
+        except Exception:
+            logger.exception("Could not read organizer group %s", self._group)

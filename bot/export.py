@@ -159,6 +159,7 @@ def _contact_dicts(signer: Signer) -> list[dict[str, Any]]:
             "title": contact.title,
             "email": contact.email,
             "slack_user": contact.user_id,
+            "slack_team": contact.team_id,
             "signed_at": contact.signed_at.isoformat(),
         }
         for contact in signer.contacts

@@ -1,25 +1,38 @@
 """Keeps the count line on every posted copy of a letter current, cheaply.
 
-A burst of sign-ons (a hundred in a minute when a coalition call ends) becomes a few
-`chat.update` calls per post: the first sign-on starts a short wait, later ones during
-the wait or the update only mark the letter for one more pass.
+A burst of sign-ons (a hundred in a minute when a coalition call ends) costs one update
+per posted copy once it settles: the first sign-on starts a short wait, and each later
+one extends it, up to a limit, so the count still moves during a long burst. A pass
+updates the copies one at a time, each with the count as it stands then, and skips a
+copy already showing it. Every update spends from one `CallBudget` held under Slack's
+Tier 3 for chat.update, so a letter posted in twenty channels converges on the right
+number without a storm of 429s.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from zoneinfo import ZoneInfo
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack_ops import is_transient, refresh_posts
+from bot.pacing import CallBudget
+from bot.slack_ops import UNANSWERED, is_transient, slack_error, update_head
 from bot.storage import Store
 
 logger = logging.getLogger(__name__)
 
-# Long enough to gather a burst; short enough that a signer sees their count go up.
+# A burst has ended once no sign-on came for this long …
 COALESCE_SECONDS = 1.0
+# … or has gone on this long, when the count lines catch up anyway.
+COALESCE_MAX_SECONDS = 10.0
+# Slack's Tier 3 allows chat.update about 50 times a minute per workspace; count lines
+# take 40 of those, leaving room for closes, edits and reopenings.
+UPDATES_PER_WINDOW = 40
+UPDATE_WINDOW_SECONDS = 60.0
 # When Slack refuses an update for now (rate limits, 5xx, no answer), try again after
 # these pauses; a later sign-on starts afresh.
 RETRY_DELAYS = (5.0, 15.0, 30.0, 60.0, 120.0)
@@ -33,52 +46,89 @@ class LiveCount:
         store: Store,
         zone: ZoneInfo,
         delay: float = COALESCE_SECONDS,
+        budget: CallBudget | None = None,
         retry_delays: tuple[float, ...] | None = None,
     ) -> None:
         self._client = client
         self._store = store
         self._zone = zone
         self._delay = delay
+        self._budget = budget or CallBudget(calls=UPDATES_PER_WINDOW, window=UPDATE_WINDOW_SECONDS)
         self._retry_delays = RETRY_DELAYS if retry_delays is None else retry_delays
         self._running: dict[int, asyncio.Task[None]] = {}
-        self._again: set[int] = set()
+        self._touched: dict[int, float] = {}
+        # What each posted copy shows, by (letter, channel), so a pass skips it if current.
+        self._shown: dict[tuple[int, str], int] = {}
 
     def touch(self, letter_id: int) -> None:
         """The letter's count may have changed: update its posts soon."""
-        if letter_id in self._running:
-            self._again.add(letter_id)
-            return
-        self._running[letter_id] = asyncio.create_task(self._refresh(letter_id))
+        self._touched[letter_id] = time.monotonic()
+        if letter_id not in self._running:
+            self._running[letter_id] = asyncio.create_task(self._keep_current(letter_id))
 
     async def settle(self) -> None:
         """Wait for every pending update (for shutdown and tests)."""
         while self._running:
             await asyncio.gather(*self._running.values())
 
-    async def _refresh(self, letter_id: int) -> None:
+    async def _keep_current(self, letter_id: int) -> None:
         retries = iter(self._retry_delays)
-        delay = self._delay
         try:
+            await self._burst_over(letter_id)
             while True:
-                await asyncio.sleep(delay)
-                self._again.discard(letter_id)
-                letter = await self._store.letter(letter_id)
-                if letter is None:
-                    return
-                count = await self._store.signer_count(letter_id)
-                results = await refresh_posts(self._client, letter, count=count, zone=self._zone)
-                delay = self._delay
-                if any(is_transient(result.error) for result in results):
+                started = time.monotonic()
+                refused = await self._update_posts(letter_id)
+                if refused:
                     # Slack said "not now": the count line must still catch up, later.
                     wait = next(retries, None)
                     if wait is None:
                         logger.error("Gave up updating the count on letter %s's posts", letter_id)
-                    else:
-                        self._again.add(letter_id)
-                        delay = wait
-                if letter_id not in self._again:
+                        return
+                    await asyncio.sleep(wait)
+                elif self._touched[letter_id] < started:
                     return
+                else:
+                    await self._burst_over(letter_id)
         except Exception:
             logger.exception("Updating the count on letter %s's posts failed", letter_id)
         finally:
             del self._running[letter_id]
+
+    async def _burst_over(self, letter_id: int) -> None:
+        """Wait until sign-ons pause for `delay`, or for at most COALESCE_MAX_SECONDS."""
+        until = time.monotonic() + COALESCE_MAX_SECONDS
+        while True:
+            now = time.monotonic()
+            quiet_at = self._touched[letter_id] + self._delay
+            if now >= quiet_at or now >= until:
+                return
+            await asyncio.sleep(min(quiet_at, until) - now)
+
+    async def _update_posts(self, letter_id: int) -> bool:
+        """One pass over the letter's posts; True if Slack refused one for now."""
+        letter = await self._store.letter(letter_id)
+        if letter is None:
+            return False
+        refused = False
+        for post in letter.posts:
+            if post.ts is None:
+                continue
+            count = await self._store.signer_count(letter_id)
+            if self._shown.get((letter_id, post.channel_id)) == count:
+                continue
+            await self._budget.spend()
+            try:
+                await update_head(
+                    self._client,
+                    letter,
+                    channel=post.channel_id,
+                    ts=post.ts,
+                    count=count,
+                    zone=self._zone,
+                )
+            except (SlackApiError, *UNANSWERED) as error:
+                logger.exception("Updating letter %s in %s failed", letter_id, post.channel_id)
+                refused = refused or is_transient(slack_error(error))
+                continue
+            self._shown[(letter_id, post.channel_id)] = count
+        return refused

@@ -227,7 +227,12 @@ async def _signon(
         ref, organization = split_letter_ref(text)
         letters = await signons.letters_for(ref, channel=channel)
         if organization and len(letters) == 1:
-            submission = Submission(kind=SignerKind.ORGANIZATION, name=organization, user_id=user)
+            submission = Submission(
+                kind=SignerKind.ORGANIZATION,
+                name=organization,
+                user_id=user,
+                team_id=command.get("team_id"),
+            )
             signed = await signons.sign(letters[0], submission, now=now)
             return recorded_text(
                 signed.recorded, letter=letters[0], count=signed.count, zone=settings.timezone

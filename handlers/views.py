@@ -50,8 +50,11 @@ async def letter_form_submitted(
 async def signon_form_submitted(
     ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], signons: SignOns, settings: Settings
 ) -> None:
-    """Record the sign-on before answering, so the form can show exactly what was recorded."""
-    values = read_signon_form(view, user=body["user"]["id"])
+    """Record the sign-on before answering, so the form can show exactly what was recorded.
+    In a Slack Connect channel the signer may be from another workspace: their own
+    (`user.team_id`) is recorded with the sign-on."""
+    user = body["user"]
+    values = read_signon_form(view, user=user["id"], team=user.get("team_id"))
     if values.letter_id is None:
         await ack(response_action="errors", errors={LETTER: "Choose the letter to sign."})
         return

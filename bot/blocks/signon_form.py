@@ -26,6 +26,8 @@ LETTER = "letter"
 KIND = "kind"
 PUBLIC = "public"
 OPTION_TEXT_MAX = 75
+# A select menu holds at most 100 options (Block Kit, static select).
+OPTIONS_MAX = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,25 +46,7 @@ def build_signon_form(
     if only is not None:
         blocks.append({"type": "section", "text": mrkdwn(f"*{_title(only)}*")})
     else:
-        blocks.append(
-            {
-                "type": "input",
-                "block_id": LETTER,
-                "label": plain("Letter"),
-                "element": {
-                    "type": "static_select",
-                    "action_id": LETTER,
-                    "placeholder": plain("Choose the letter to sign"),
-                    "options": [
-                        {
-                            "text": plain(truncate(inert(letter.title), OPTION_TEXT_MAX)),
-                            "value": str(letter.id),
-                        }
-                        for letter in letters
-                    ],
-                },
-            }
-        )
+        blocks.append(_letter_menu(letters))
     blocks += [
         {
             "type": "input",
@@ -123,7 +107,10 @@ def build_signon_form(
     }
 
 
-def read_signon_form(view: dict[str, Any], *, user: str) -> SignonFormValues:
+def read_signon_form(
+    view: dict[str, Any], *, user: str, team: str | None = None
+) -> SignonFormValues:
+    """The form's answers as a Submission by `user` of Slack workspace `team`."""
     values = view["state"]["values"]
 
     def answer(block: str) -> dict[str, Any]:
@@ -149,10 +136,40 @@ def read_signon_form(view: dict[str, Any], *, user: str) -> SignonFormValues:
         email=answer(SubmissionField.EMAIL).get("value"),
         public=public,
         user_id=user,
+        team_id=team,
     )
     number = re.fullmatch(r"[0-9]{1,9}", str(chosen or ""))
     letter_id = metadata.get("letter") or (int(number.group()) if number else None)
     return SignonFormValues(letter_id, metadata.get("channel"), submission)
+
+
+def _letter_menu(letters: list[Letter]) -> dict[str, Any]:
+    """The letters to choose from, soonest deadline first; past Slack's 100 options,
+    the rest are named by number."""
+    shown = letters[:OPTIONS_MAX]
+    menu: dict[str, Any] = {
+        "type": "input",
+        "block_id": LETTER,
+        "label": plain("Letter"),
+        "element": {
+            "type": "static_select",
+            "action_id": LETTER,
+            "placeholder": plain("Choose the letter to sign"),
+            "options": [
+                {
+                    "text": plain(truncate(inert(letter.title), OPTION_TEXT_MAX)),
+                    "value": str(letter.id),
+                }
+                for letter in shown
+            ],
+        },
+    }
+    if len(letters) > len(shown):
+        menu["hint"] = plain(
+            f"These are the {len(shown)} closing soonest of {len(letters)} open letters. "
+            "For another, press Sign on under it."
+        )
+    return menu
 
 
 def confirmation_view(text: str) -> dict[str, Any]:

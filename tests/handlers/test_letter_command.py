@@ -149,21 +149,3 @@ async def test_command_text_is_read_as_typed(slack: SlackDriver, fake_slack: Fak
     """Slack encodes `<` and `&` in command text; answers show them once, not doubly encoded."""
     answer = await ask(slack, fake_slack, "close &lt;!here&gt; &amp; more")
     assert "“&lt;!here&gt; &amp; more” isn't a letter number" in answer["text"]
-
-
-async def test_members_of_the_organizer_group_are_organizers(
-    settings, store, fake_slack: FakeSlack
-) -> None:
-    """With ORGANIZER_GROUP set, its members may start letters; others still may not."""
-    from slack_sdk.web.async_client import AsyncWebClient
-
-    from bot.access import Organizers
-
-    fake_slack.usergroups["SORGANIZERS"] = ["UGROUPMEMBER"]
-    client = AsyncWebClient(
-        token=settings.slack_bot_token.get_secret_value(), base_url=fake_slack.api_url
-    )
-    organizers = Organizers(users=frozenset(), group="SORGANIZERS", client=client)
-    assert await organizers.includes("UGROUPMEMBER")
-    assert not await organizers.includes(MEMBER)
-    assert len(fake_slack.calls_to("usergroups.users.list")) == 1  # cached

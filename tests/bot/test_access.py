@@ -1,0 +1,84 @@
+"""Who counts as an organizer, and how long finding out may take."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import access
+from bot.access import GROUP_UNKNOWN, Organizers
+from bot.app import build_client
+from bot.errors import UserFacingError
+from bot.settings import Settings
+from tests.conftest import MEMBER
+from tests.fake_slack import FakeSlack
+
+GROUP = "SORGANIZERS"
+
+
+@pytest.fixture
+async def client(settings: Settings, fake_slack: FakeSlack) -> AsyncIterator[AsyncWebClient]:
+    fake_slack.usergroups[GROUP] = ["UGROUPMEMBER"]
+    yield build_client(settings)
+
+
+async def test_members_of_the_organizer_group_are_organizers(
+    client: AsyncWebClient, fake_slack: FakeSlack
+) -> None:
+    """With ORGANIZER_GROUP set, its members may start letters; others still may not."""
+    organizers = Organizers(users=frozenset(), group=GROUP, client=client)
+    assert await organizers.includes("UGROUPMEMBER")
+    assert not await organizers.includes(MEMBER)
+    assert len(fake_slack.calls_to("usergroups.users.list")) == 1  # cached
+
+
+async def test_a_slow_group_lookup_never_holds_a_form_past_slacks_three_seconds(
+    client: AsyncWebClient, fake_slack: FakeSlack
+) -> None:
+    """Slack takes 2 s to answer the first lookup: the check gives up after a second
+    with a "try again" (the form's trigger is still good), and the answer, when it
+    comes, serves the next check at once."""
+    fake_slack.fail("usergroups.users.list", delay=2.0)
+    organizers = Organizers(users=frozenset(), group=GROUP, client=client)
+    started = time.monotonic()
+    with pytest.raises(UserFacingError) as raised:
+        await organizers.includes("UGROUPMEMBER")
+    assert time.monotonic() - started < 1.5
+    assert str(raised.value) == GROUP_UNKNOWN
+    await fake_slack.wait_for(lambda: fake_slack.calls_to("usergroups.users.list"))
+    await _settled(organizers)
+    started = time.monotonic()
+    assert await organizers.includes("UGROUPMEMBER")
+    assert time.monotonic() - started < 0.1
+
+
+async def test_a_stale_group_is_read_again_in_the_background(
+    client: AsyncWebClient, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the members are known, a check never waits on Slack: a stale list answers
+    while a fresh one is read, and a failed read keeps the last known members."""
+    organizers = Organizers(users=frozenset(), group=GROUP, client=client)
+    assert await organizers.includes("UGROUPMEMBER")
+    monkeypatch.setattr(access, "GROUP_CACHE_SECONDS", 0.0)
+    fake_slack.fail("usergroups.users.list", status=500, retry_after=None, times=3)
+    started = time.monotonic()
+    assert await organizers.includes("UGROUPMEMBER")
+    assert time.monotonic() - started < 0.1
+    await _settled(organizers)
+    assert await organizers.includes("UGROUPMEMBER")  # the failed read changed nothing
+    fake_slack.usergroups[GROUP] = ["USOMEONEELSE"]
+    await _settled(organizers)
+    await organizers.includes("USOMEONEELSE")
+    await _settled(organizers)
+    assert await organizers.includes("USOMEONEELSE")
+    assert not await organizers.includes("UGROUPMEMBER")
+
+
+async def _settled(organizers: Organizers) -> None:
+    """Wait for a background read of the group to finish."""
+    reading = organizers._reading
+    if reading is not None:
+        await reading
