@@ -45,8 +45,12 @@ def from_slack(text: str) -> str:
         target, label = match.group(1), unescape(match.group(2) or "")
         if _is_link(target):
             pieces.append(link(unescape(target), label))
-        else:
+        elif target[:1] in {"@", "#", "!"}:
             pieces.append(escape(shown_as(target, label)))
+        elif ":" in target:  # a link to something other than the web or mail
+            pieces.append(escape(label or target))
+        else:  # not Slack's: angle brackets someone typed
+            pieces.append(_reescape(match.group(0)))
         start = match.end()
     pieces.append(_reescape(text[start:]))
     return "".join(pieces)

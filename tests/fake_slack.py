@@ -559,7 +559,7 @@ class FakeSlack:
             raise SlackError("invalid_arguments", "view is required")
         if "trigger_id" not in args and "view_id" not in args:
             raise SlackError("invalid_arguments", "trigger_id or view_id is required")
-        _check_view(view)
+        check_view(view)
         return {"view": {"id": "V" + self._next_ts().replace(".", ""), **view}}
 
     def _open_dm(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -677,7 +677,7 @@ def block_text_length(node: Any) -> int:
     return 0
 
 
-def _check_view(view: dict[str, Any]) -> None:
+def check_view(view: dict[str, Any]) -> None:
     title = view.get("title", {}).get("text", "")
     if not 0 < len(title) <= MODAL_TITLE_MAX:
         raise SlackError("invalid_arguments", f"title must be 1 to {MODAL_TITLE_MAX} characters")

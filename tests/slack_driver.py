@@ -20,6 +20,7 @@ from slack_sdk.signature import SignatureVerifier
 from tests.fake_slack import FakeSlack
 
 SIGNING_SECRET = "test-signing-secret"
+HOST_TEAM = "T1"  # the workspace the app is installed in
 
 
 @dataclass
@@ -90,8 +91,8 @@ class SlackDriver:
                 "type": "message_action",
                 "callback_id": callback_id,
                 "trigger_id": f"trigger-{n}",
-                "team": {"id": "T1", "domain": "coalition"},
-                "user": {"id": user, "name": user.lower(), "team_id": "T1"},
+                "team": {"id": HOST_TEAM, "domain": "coalition"},
+                "user": {"id": user, "name": user.lower(), "team_id": HOST_TEAM},
                 "channel": {"id": channel, "name": channel.lower()},
                 "message": {
                     "type": "message",
@@ -108,15 +109,24 @@ class SlackDriver:
         )
 
     async def press(
-        self, action_id: str, value: str, *, user: str, channel: str, message_ts: str = "1.0"
+        self,
+        action_id: str,
+        value: str,
+        *,
+        user: str,
+        channel: str,
+        message_ts: str = "1.0",
+        team: str = HOST_TEAM,
     ) -> Reply:
-        """A button press in a message (`block_actions`), with its response_url."""
+        """A button press in a message (`block_actions`), with its response_url. `team`
+        is the presser's workspace; `team.id` stays the app's own, as Slack sends it
+        from a Slack Connect channel (java-slack-sdk#1041)."""
         n = next(self._ids)
         return await self.interact(
             {
                 "type": "block_actions",
-                "team": {"id": "T1", "domain": "coalition"},
-                "user": {"id": user, "name": user.lower(), "team_id": "T1"},
+                "team": {"id": HOST_TEAM, "domain": "coalition"},
+                "user": {"id": user, "name": user.lower(), "team_id": team},
                 "api_app_id": "A1",
                 "token": "legacy-verification-token",
                 "trigger_id": f"trigger-{n}",
@@ -138,22 +148,30 @@ class SlackDriver:
         )
 
     async def submit_view(
-        self, view: dict[str, Any], values: dict[str, dict[str, Any]], *, user: str
+        self,
+        view: dict[str, Any],
+        values: dict[str, dict[str, Any]],
+        *,
+        user: str,
+        team: str = HOST_TEAM,
     ) -> Reply:
-        """Submit a modal the app opened, with `values` as Slack's view.state.values."""
+        """Submit a modal the app opened, with `values` as Slack's view.state.values.
+        From another workspace (`team`), the payload names the submitter's workspace
+        everywhere but `view.app_installed_team_id` (bolt-python#734)."""
         n = next(self._ids)
         return await self.interact(
             {
                 "type": "view_submission",
-                "team": {"id": "T1", "domain": "coalition"},
-                "user": {"id": user, "name": user.lower(), "team_id": "T1"},
+                "team": {"id": team, "domain": "coalition"},
+                "user": {"id": user, "name": user.lower(), "team_id": team},
                 "api_app_id": "A1",
                 "token": "legacy-verification-token",
                 "trigger_id": f"trigger-{n}",
                 "is_enterprise_install": False,
                 "view": {
                     "id": view.get("id", f"V{n}"),
-                    "team_id": "T1",
+                    "team_id": team,
+                    "app_installed_team_id": HOST_TEAM,
                     "type": "modal",
                     "callback_id": view["callback_id"],
                     "private_metadata": view.get("private_metadata", ""),
@@ -175,7 +193,7 @@ def command_fields(
     """A slash command's fields, as Slack sends them over HTTP or inside a Socket Mode envelope."""
     return {
         "token": "legacy-verification-token",
-        "team_id": "T1",
+        "team_id": HOST_TEAM,
         "team_domain": "coalition",
         "channel_id": channel,
         "channel_name": channel.lower(),

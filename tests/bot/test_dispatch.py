@@ -522,6 +522,24 @@ async def test_a_channel_the_bot_was_removed_from_fails_at_once_and_others_go_ou
     assert (problem.target, problem.error, problem.gave_up) == ("CSTATES", "not_in_channel", True)
 
 
+async def test_a_refusal_no_retry_can_fix_is_recorded_at_once_not_retried_for_a_day(
+    store: Store, client: AsyncWebClient, dispatcher: Dispatcher, fake_slack: FakeSlack
+) -> None:
+    """Slack refusing the lead's files for what they are (`missing_argument`, as for an
+    empty file) gives up at the first answer; only "not now" answers are retried."""
+    deadline = T0 + timedelta(days=1)
+    letter = await posted(store, client, deadline=deadline, reminders=())
+    await sign(store, letter, "Mijente", at=T0)
+    fake_slack.fail("files.getUploadURLExternal", status=200, error="missing_argument")
+    await dispatcher.run_due(deadline)
+    problems = (await store.schedule.problems([letter.id]))[letter.id]
+    assert [(p.target, p.error, p.gave_up, p.attempts) for p in problems] == [
+        (LEAD, "missing_argument", True, 1)
+    ]
+    await dispatcher.run_due(deadline + timedelta(hours=1))
+    assert len(fake_slack.calls_to("files.getUploadURLExternal")) == 1
+
+
 async def test_a_claim_left_by_a_process_that_died_is_taken_over(
     store: Store, client: AsyncWebClient, dispatcher: Dispatcher, fake_slack: FakeSlack
 ) -> None:

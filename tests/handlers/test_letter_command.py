@@ -44,6 +44,23 @@ async def test_list_shows_open_letters_with_channels_deadline_and_count(
 
 
 @pytest.mark.usefixtures("letter_in_two_channels")
+async def test_exporting_a_letter_nobody_signed_sends_no_empty_file(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """Slack refuses an empty upload: with no signers there is no list file, the CSV and
+    JSON still come, and the organizer is told why the list is missing."""
+    answer = await ask(slack, fake_slack, "export 1")
+    assert "Signed by 0 organizations." in answer["text"]
+    assert sorted(file.filename for file in fake_slack.shared_files) == [
+        "letter-1-signers.csv",
+        "letter-1-signers.json",
+    ]
+    assert all(file.content for file in fake_slack.shared_files)
+    assert "no list to paste yet" in fake_slack.shared_files[0].comment
+    assert fake_slack.rejected == []
+
+
+@pytest.mark.usefixtures("letter_in_two_channels")
 async def test_close_then_reopen_updates_every_posted_copy(
     slack: SlackDriver, fake_slack: FakeSlack, store: Store
 ) -> None:

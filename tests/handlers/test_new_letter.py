@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -11,7 +12,7 @@ from bot.blocks.text import escape
 from bot.cleaning import paragraphs
 from bot.storage import Store
 from tests.conftest import FIXTURES, LEAD, MEMBER, ORGANIZER
-from tests.fake_slack import FakeSlack
+from tests.fake_slack import FakeSlack, block_text_length
 from tests.helpers import (
     all_text,
     form_values,
@@ -19,6 +20,7 @@ from tests.helpers import (
     head_messages,
     in_days,
     latest_view,
+    posted_letter_markup,
     posted_letter_text,
     start_letter,
 )
@@ -35,12 +37,35 @@ def coalition_channels(fake_slack: FakeSlack) -> None:
     fake_slack.add_channel("GPRIVATE", private=True)
 
 
-@pytest.mark.parametrize("path", LETTERS, ids=lambda path: path.stem)
+def long_letter(length: int) -> str:
+    """A letter of `length` characters in paragraphs of a few hundred, with the
+    characters Slack escapes in it."""
+    paragraph = "We, the undersigned organizations & allies, urge the Secretary to act. "
+    paragraphs = []
+    total = 0
+    for n in range(length):
+        text = f"{n + 1}. " + paragraph * (3 + n % 4)
+        paragraphs.append(text.strip())
+        total += len(text) + 2
+        if total >= length:
+            break
+    return "\n\n".join(paragraphs)[:length].strip()
+
+
+TEXTS = {path.stem: path.read_text(encoding="utf-8") for path in LETTERS} | {
+    "60000-characters": long_letter(60_000)
+}
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS))
 async def test_a_long_letter_from_a_message_is_posted_verbatim_in_two_channels(
-    slack: SlackDriver, fake_slack: FakeSlack, path
+    slack: SlackDriver, fake_slack: FakeSlack, name: str
 ) -> None:
-    """A fixture letter pasted as a message goes out whole, within limits, in both channels."""
-    letter = path.read_text(encoding="utf-8")
+    """A letter pasted as a message goes out whole and in order in both channels: the
+    channel message holds its opening, the thread the rest, and no message carries more
+    than 10,000 characters of block text. A burst of 100 sign-ons then brings both
+    count lines to 100."""
+    letter = TEXTS[name]
     # A pasted message reaches the app in Slack's encoding.
     reply = await slack.message_shortcut(
         "start_drive", {"text": escape(letter)}, user=ORGANIZER, channel="CORGANIZING"
@@ -62,14 +87,36 @@ async def test_a_long_letter_from_a_message_is_posted_verbatim_in_two_channels(
     for channel in ("CCOALITION", "CSTATES"):
         (head,) = head_messages(fake_slack, channel)
         assert posted_letter_text(fake_slack, channel) == paragraphs(letter)
+        assert posted_letter_markup(fake_slack, channel) == escape(paragraphs(letter))
         assert "<!date^" in all_text(head)
         assert has_sign_on_button(head)
         assert "*0* signed of a goal of 100 so far" in all_text(head)
-        assert len(head.blocks) <= 50
+        for message in fake_slack.channel_messages(channel):
+            assert block_text_length(message.blocks) <= 10_000
+        if len(letter) > 3000:
+            assert "continues in the thread" in all_text(head)
+            assert block_text_length(head.blocks) < 2_500  # the channel message stays light
     (report,) = fake_slack.ephemeral_to(ORGANIZER)
     assert (
         "Posted" in report.text and "<#CCOALITION>" in report.text and "<#CSTATES>" in report.text
     )
+
+    await asyncio.gather(
+        *(
+            slack.command("/signon", f"Organization {n}", user=f"U{n:03d}", channel="CCOALITION")
+            for n in range(100)
+        )
+    )
+    await fake_slack.wait_for(
+        lambda: all(
+            "*100* signed" in all_text(head_messages(fake_slack, channel)[0])
+            for channel in ("CCOALITION", "CSTATES")
+        ),
+        within=20,
+    )
+    for call in fake_slack.calls_to("chat.update"):
+        assert call.ok and block_text_length(call.args["blocks"]) < 2_500  # never the letter
+    assert fake_slack.rejected == []
 
 
 async def test_a_letter_typed_into_the_form_is_posted(
@@ -95,10 +142,31 @@ async def test_a_letter_typed_into_the_form_is_posted(
     assert [post.ts is not None for post in letter.posts] == [True, True]
 
 
-async def test_the_bot_joins_public_channels_it_is_not_in(
+async def test_the_bot_joins_only_public_channels_it_is_not_in(
     slack: SlackDriver, fake_slack: FakeSlack
 ) -> None:
-    """Posting in a public channel the bot isn't in joins it first."""
+    """Posting joins a public channel the bot isn't in; a channel it is in, and a private
+    one it was invited to, are posted in without joining."""
+    fake_slack.invite_bot("GPRIVATE")
+    await start_letter(
+        slack,
+        fake_slack,
+        user=ORGANIZER,
+        channel="CORGANIZING",
+        body="Text.",
+        channels=["CCOALITION", "CSTATES", "GPRIVATE"],
+    )
+    assert [c.args["channel"] for c in fake_slack.calls_to("conversations.join")] == ["CCOALITION"]
+    for channel in ("CCOALITION", "CSTATES", "GPRIVATE"):
+        assert head_messages(fake_slack, channel)
+
+
+async def test_a_join_slack_refuses_for_now_is_reported_and_can_be_tried_again(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """conversations.join failing past its retries is not the end: the organizer hears
+    to try /letter post, which then joins and posts."""
+    fake_slack.fail("conversations.join", status=503, retry_after=None, times=3)
     await start_letter(
         slack,
         fake_slack,
@@ -107,8 +175,11 @@ async def test_the_bot_joins_public_channels_it_is_not_in(
         body="Text.",
         channels=["CCOALITION"],
     )
-    assert [c.args["channel"] for c in fake_slack.calls_to("conversations.join")] == ["CCOALITION"]
-    assert head_messages(fake_slack, "CCOALITION")
+    (report,) = fake_slack.ephemeral_to(ORGANIZER)
+    assert "Not posted in <#CCOALITION>" in report.text and "`/letter post 1`" in report.text
+    assert head_messages(fake_slack, "CCOALITION") == []
+    await slack.command("/letter", "post 1", user=ORGANIZER, channel="CORGANIZING")
+    await fake_slack.wait_for(lambda: head_messages(fake_slack, "CCOALITION"))
 
 
 async def test_a_private_channel_the_bot_is_not_in_is_reported_and_can_be_posted_later(

@@ -12,12 +12,15 @@ from bot.blocks.letter import (
     COUNT_BLOCK,
     SIGN_ON_ACTION,
     TEXT_BLOCK_PREFIX,
+    build_letter_head,
     build_letter_messages,
-    split_text,
+    letter_text_of,
 )
+from bot.blocks.text import MESSAGE_SIZE_MAX, size, split_text
 from bot.cleaning import paragraphs
 from bot.models import Letter, LetterStatus, Post
 from tests.conftest import FIXTURES, ZONE
+from tests.fake_slack import block_text_length
 
 FIXTURE_LETTERS = sorted((FIXTURES / "letters").glob("*.txt"))
 
@@ -97,18 +100,66 @@ def test_a_short_letter_is_one_message_with_everything() -> None:
     assert message["blocks"][-1]["elements"][0]["text"] == "*3* signed so far"
 
 
-def test_a_letter_too_long_for_one_message_continues_in_the_thread() -> None:
-    """A 200,000-character letter: head within 50 blocks, the rest in thread messages."""
-    body = "\n\n".join(f"Paragraph {n}. " + "word " * 400 for n in range(100))
+def test_a_150000_character_letter_goes_in_a_light_message_and_its_thread() -> None:
+    """The channel message holds the opening; thread replies hold the rest, in order,
+    each within Slack's blocks and its ~12,000-character ceiling, ending on paragraphs."""
+    body = "\n\n".join(f"Paragraph {n} &amp; more. " + "word " * 300 for n in range(100))
+    body = body[:150_000]
     messages = build_letter_messages(letter=make_letter(body), count=0, zone=ZONE)
-    assert len(messages) > 1
-    assert "".join(body_texts(messages)) == body
-    assert "continues in the thread" in str(messages[0]["blocks"])
+    assert len(messages) > 10
+    assert letter_text_of([block for m in messages for block in m["blocks"]]) == body
+    head = messages[0]
+    assert head == build_letter_head(letter=make_letter(body), count=0, zone=ZONE)
+    assert "continues in the thread" in str(head["blocks"])
+    assert size(head["blocks"]) < 2_500
     for message in messages:
         assert 0 < len(message["blocks"]) <= 50
+        assert size(message["blocks"]) <= MESSAGE_SIZE_MAX
+        assert block_text_length(message["blocks"]) <= 10_000
         for block in message["blocks"]:
             Block.parse(block).validate_json()
+    for message in messages[1:-1]:
+        assert body_texts([message])[-1].endswith("\n\n")
     assert messages[1]["text"].startswith("Protect our communities (continued, part 2 of")
+    assert all(message["unfurl_links"] is False for message in messages)
+
+
+def test_a_letter_within_one_section_is_all_in_the_channel_message() -> None:
+    """Up to 3,000 characters, the whole letter shows in the channel, no thread."""
+    body = "x " * 1500
+    (message,) = build_letter_messages(letter=make_letter(body.strip()), count=0, zone=ZONE)
+    assert body_texts([message]) == [body.strip()]
+
+
+def test_a_cut_never_falls_inside_a_link_or_an_entity() -> None:
+    """Pieces join back to the text, and every link and `&amp;` is whole in one piece."""
+    link = "<https://example.org/a-very-long-address?with=query&amp;more=1|the report>"
+    text = " ".join([link, "&amp;", "word"] * 200)
+    for limit in (100, 101, 150, 333):
+        pieces = split_text(text, limit)
+        assert "".join(pieces) == text
+        assert all(len(piece) <= limit for piece in pieces)
+        for piece in pieces:
+            assert piece.count("<") == piece.count(">")
+            assert piece.count("&") == piece.count("&amp;")
+
+
+def test_formatted_pieces_are_mrkdwn_and_plain_ones_are_shown_as_typed() -> None:
+    """A piece with a link or emphasis is mrkdwn; one without is plain_text, unescaped,
+    with a word joiner after a mention-shaped `<`."""
+    body = "Plain &amp; simple &lt;!here&gt;.\n\n" + "x" * 3000 + "\n\nSee <https://e.org|it>."
+    messages = build_letter_messages(letter=make_letter(body), count=0, zone=ZONE)
+    texts = [
+        block["text"]
+        for message in messages
+        for block in message["blocks"]
+        if block.get("block_id", "").startswith(TEXT_BLOCK_PREFIX)
+    ]
+    assert texts[0]["type"] == "plain_text"
+    assert texts[0]["text"].startswith("Plain & simple <\u2060!here>.")
+    assert texts[-1] == {"type": "mrkdwn", "text": texts[-1]["text"], "verbatim": True}
+    assert texts[-1]["text"].endswith("See <https://e.org|it>.")
+    assert letter_text_of([b for m in messages for b in m["blocks"]]) == body
 
 
 def test_a_closed_letter_has_no_sign_on_button_and_says_so() -> None:

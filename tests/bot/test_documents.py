@@ -1,0 +1,132 @@
+"""Reading letters out of attached files, and telling a file from Slack's sign-in page."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+import pytest
+
+from bot.documents import (
+    Kind,
+    Unreadable,
+    _reflow,
+    decode_text,
+    is_sign_in_page,
+    kind_of,
+    read_letter,
+)
+from tests.documents import docx_letter, pdf_letter
+from tests.fake_slack import SIGN_IN_PAGE
+
+
+@pytest.mark.parametrize(
+    ("file", "kind"),
+    [
+        ({"filetype": "docx", "name": "Letter.docx"}, Kind.DOCX),
+        ({"filetype": "pdf"}, Kind.PDF),
+        ({"filetype": "text", "mimetype": "text/plain"}, Kind.TEXT),
+        ({"filetype": "markdown", "name": "letter.md"}, Kind.TEXT),
+        ({"name": "LETTER.DOCX"}, Kind.DOCX),
+        ({"mimetype": "application/pdf", "name": "scan"}, Kind.PDF),
+        ({"mimetype": "text/csv"}, Kind.TEXT),
+        ({"filetype": "pages", "name": "Letter.pages"}, None),
+        ({"filetype": "html", "mimetype": "text/html", "name": "page.html"}, None),
+        ({"filetype": "png", "mimetype": "image/png"}, None),
+    ],
+)
+def test_letter_files_are_known_by_slacks_filetype_mimetype_or_name(
+    file: dict, kind: Kind | None
+) -> None:
+    """Word, PDF and text files are read; pictures, web pages and Pages files aren't."""
+    assert kind_of(file) == kind
+
+
+def test_slacks_sign_in_page_is_not_a_file() -> None:
+    """The page is told apart by its type, or by its first bytes when labelled binary."""
+    page = SIGN_IN_PAGE.encode()
+    assert is_sign_in_page(page, "text/html; charset=utf-8")
+    assert is_sign_in_page(b"\n  " + page, "application/octet-stream")
+    assert not is_sign_in_page(b"Dear Secretary,", "text/plain")
+    assert not is_sign_in_page(docx_letter(), "application/octet-stream")
+
+
+def test_a_word_letter_keeps_its_shape() -> None:
+    """Paragraphs, bold, italics, a link and both kinds of list."""
+    markup = read_letter(Kind.DOCX, docx_letter())
+    assert markup.startswith("Dear Secretary Mayorkas,\n\nWe *urge* you to end the _de facto_")
+    assert "<https://example.org/report?a=1&amp;b=2|our report>" in markup
+    assert "• End 287(g) agreements.\n• End the Secure Communities program.\n1. Meet" in markup
+
+
+def test_a_word_table_is_read_cell_by_cell() -> None:
+    """A signer list kept in a table keeps its names, in reading order."""
+    document = docx.Document()
+    document.add_paragraph("Signed,")
+    table = document.add_table(rows=2, cols=2)
+    for cell, name in zip(
+        (c for row in table.rows for c in row.cells), ("Mijente", "CASA", "UWD", "IDP"), strict=True
+    ):
+        cell.text = name
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert read_letter(Kind.DOCX, buffer.getvalue()) == "Signed,\n\nMijente\n\nCASA\n\nUWD\n\nIDP"
+
+
+def test_lines_a_pdf_wrapped_are_joined_back_into_paragraphs() -> None:
+    """Full-width lines continue the sentence; a short line ending a sentence ends the
+    paragraph; list items and short address lines keep their own lines; page numbers go."""
+    page = (
+        "Alejandro Mayorkas\n"
+        "Washington, DC 20528\n"
+        "As organizations working to protect immigrant communities, we know that ending\n"
+        "collusion between localities and federal immigration enforcement is paramount to\n"
+        "protecting our towns.\n"
+        "We urge you to:\n"
+        "• end 287(g) agreements across the country and in every state and territory now\n"
+        "• end Secure Communities.\n"
+        "2\n"
+    )
+    assert _reflow([page, "Sincerely,\nMijente"]) == (
+        "Alejandro Mayorkas\nWashington, DC 20528\n"
+        "As organizations working to protect immigrant communities, we know that ending "
+        "collusion between localities and federal immigration enforcement is paramount to "
+        "protecting our towns.\n\n"
+        "We urge you to:\n\n"
+        "• end 287(g) agreements across the country and in every state and territory now\n"
+        "• end Secure Communities.\n\n"
+        "Sincerely,\n\nMijente"
+    )
+
+
+def test_a_pdf_letter_reads_back_its_words() -> None:
+    """Every word, in order, escaped for mrkdwn."""
+    text = "Dear Secretary,\n\nWe, the undersigned (“we”) & our allies — urge you to act."
+    assert read_letter(Kind.PDF, pdf_letter(text)).split() == (
+        "Dear Secretary, We, the undersigned (“we”) &amp; our allies — urge you to act.".split()
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "why"),
+    [
+        (Kind.DOCX, b"not a zip", "isn't a Word document"),
+        (Kind.PDF, b"%PDF-1.4 broken", "isn't a PDF"),
+        (Kind.TEXT, b"  \n\t ", "has no text"),
+        (Kind.PDF, pdf_letter(" "), "has no text"),
+        (Kind.TEXT, b"x" * 10_000_001, "larger than 10 MB"),
+    ],
+)
+def test_a_file_with_no_letter_in_it_says_why(kind: Kind, data: bytes, why: str) -> None:
+    """Broken, empty (a scan is a picture) or oversized files are refused in plain words."""
+    with pytest.raises(Unreadable) as raised:
+        read_letter(kind, data)
+    assert why in str(raised.value)
+
+
+def test_text_files_are_read_in_the_encodings_people_save_them_in() -> None:
+    """UTF-8 with or without a BOM, UTF-16 from Excel, and Latin-1."""
+    assert decode_text("Dear José".encode()) == "Dear José"
+    assert decode_text(b"\xef\xbb\xbfDear") == "Dear"
+    assert decode_text("Dear José".encode("utf-16")) == "Dear José"
+    assert decode_text("Dear José".encode("latin-1")) == "Dear José"
