@@ -187,7 +187,8 @@ class SignOns:
             raise UserFacingError(closed_message(closed[-1]))
         raise UserFacingError(
             "There's no letter to sign in this channel. Sign-on letters are posted in "
-            "coalition channels; use `/signon` in the channel where you saw the letter."
+            "coalition channels: press *Sign on* under the letter, or use `/signon` in the "
+            "channel where you saw it."
         )
 
     async def letters_for(self, ref: str | None, *, channel: str) -> list[Letter]:
@@ -220,7 +221,9 @@ class SignOns:
     async def _numbered(self, ref: str) -> Letter:
         # A button's value comes back as sent, unless someone crafted the request.
         if not re.fullmatch(r"[0-9]{1,9}", ref):
-            raise UserFacingError("That isn't a letter number. `/signon help` shows how to sign.")
+            raise UserFacingError(
+                "That isn't a letter number. Press *Sign on* under the letter to sign it."
+            )
         letter = await self._store.letter(int(ref))
         if letter is None:
             raise UserFacingError(f"There's no letter #{ref}.")
