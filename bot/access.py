@@ -22,6 +22,8 @@ GROUP_CACHE_SECONDS = 60.0
 # check never waits on Slack for the group longer than this: once the members are
 # known, they are re-read in the background.
 GROUP_WAIT_SECONDS = 1.0
+# After Slack fails to answer, the group is asked for again no sooner than this.
+GROUP_RETRY_SECONDS = 10.0
 
 GROUP_UNKNOWN = "I couldn't check the organizer group with Slack just now. Try again in a moment."
 
@@ -32,7 +34,7 @@ class Organizers:
         self._group = group
         self._client = client
         self._members: frozenset[str] | None = None
-        self._fetched_at: float | None = None
+        self._read_again_at = 0.0  # monotonic time
         self._reading: asyncio.Task[None] | None = None
 
     async def includes(self, user_id: str) -> bool:
@@ -50,9 +52,7 @@ class Organizers:
     async def _group_members(self) -> frozenset[str]:
         """The group's members as last read; read again in the background once stale.
         Only before the first answer does a check wait, and then briefly."""
-        stale = self._fetched_at is None or (
-            time.monotonic() - self._fetched_at >= GROUP_CACHE_SECONDS
-        )
+        stale = time.monotonic() >= self._read_again_at
         if stale and (self._reading is None or self._reading.done()):
             self._reading = asyncio.create_task(self._read_group())
         if self._members is None:
@@ -67,11 +67,12 @@ class Organizers:
 
     async def _read_group(self) -> None:
         assert self._group is not None
+        self._read_again_at = time.monotonic() + GROUP_RETRY_SECONDS
         try:
             self._members = await usergroup_members(self._client, self._group)
-            self._fetched_at = time.monotonic()
+            self._read_again_at = time.monotonic() + GROUP_CACHE_SECONDS
         # Either way the last known members stay: a Slack hiccup should neither lock
-        # organizers out nor let anyone new in. The next check asks again.
+        # organizers out nor let anyone new in. The group is asked for again later.
         except UNANSWERED:
             logger.warning("Reading organizer group %s: Slack didn't answer", self._group)
         except Exception:

@@ -23,6 +23,7 @@ import handlers
 from bot.access import Organizers
 from bot.letters import Letters
 from bot.live_count import LiveCount
+from bot.pacing import CallBudget
 from bot.settings import Settings
 from bot.signons import SignOns
 from bot.slack_ops import tell_privately
@@ -66,9 +67,15 @@ def build_client(settings: Settings, *, retries: bool = True) -> AsyncWebClient:
 
 
 def build_app(
-    settings: Settings, store: Store, *, schedule_changed: Callable[[], None] = lambda: None
+    settings: Settings,
+    store: Store,
+    *,
+    schedule_changed: Callable[[], None] = lambda: None,
+    updates: CallBudget | None = None,
 ) -> AsyncApp:
-    """The Bolt app; `schedule_changed` is called when a letter's schedule changes."""
+    """The Bolt app; `schedule_changed` is called when a letter's schedule changes, and
+    every chat.update spends from `updates`, the process's budget for that method."""
+    updates = updates or CallBudget()
     client = build_client(settings)
     signing_secret = settings.slack_signing_secret
     app = AsyncApp(
@@ -80,7 +87,7 @@ def build_app(
     organizers = Organizers(
         users=settings.organizers, group=settings.organizer_group, client=client
     )
-    live_count = LiveCount(client=client, store=store, zone=settings.timezone)
+    live_count = LiveCount(client=client, store=store, zone=settings.timezone, budget=updates)
     letters = Letters(
         store=store,
         client=client,
@@ -89,6 +96,7 @@ def build_app(
         reminders=settings.reminders,
         live_count=live_count,
         schedule_changed=schedule_changed,
+        updates=updates,
     )
     signons = SignOns(store=store, live_count=live_count)
 

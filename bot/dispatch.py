@@ -32,13 +32,14 @@ from bot.blocks.notices import (
 from bot.blocks.tally import tally_message
 from bot.export import export_files
 from bot.models import Delivery, JobKind, Letter, LetterStatus
+from bot.pacing import CallBudget
 from bot.slack_ops import (
-    is_transient,
+    is_refused,
     reply_in_thread,
     send_dm,
     send_files,
     slack_error,
-    update_head,
+    update_post,
 )
 from bot.storage import Store
 from bot.tally import snapshot, tally_letter
@@ -79,7 +80,9 @@ class Dispatcher:
         zone: ZoneInfo,
         tally_time: time,
         owner: str | None = None,
+        updates: CallBudget | None = None,
     ) -> None:
+        self._updates = updates
         self._store = store
         self._client = client
         self._zone = zone
@@ -119,7 +122,7 @@ class Dispatcher:
             outcome = await self._send(delivery, now)
         except SlackApiError as error:
             code = slack_error(error)
-            if not is_transient(code):
+            if is_refused(code):
                 # Slack refused it for what it is (a channel the bot left, an empty
                 # file …): sending it again would be refused again.
                 logger.exception("%s could not be sent to %s", _what(delivery), delivery.target)
@@ -195,14 +198,21 @@ class Dispatcher:
                 files=export_files(letter, signers),
             )
             return _Sent()
-        ts = next((post.ts for post in letter.posts if post.channel_id == delivery.target), None)
-        if ts is None:
+        post = next((p for p in letter.posts if p.channel_id == delivery.target), None)
+        if post is None or post.ts is None:
             return _Skip("the letter is not posted in this channel")
+        ts = post.ts
         if delivery.kind is JobKind.REMINDER:
             return await self._remind(letter, delivery, ts=ts, now=now)
         count = await self._store.signer_count(letter.id)
-        await update_head(
-            self._client, letter, channel=delivery.target, ts=ts, count=count, zone=self._zone
+        await update_post(
+            self._client,
+            self._store,
+            letter,
+            post,
+            count=count,
+            zone=self._zone,
+            budget=self._updates,
         )
         if delivery.kind is JobKind.CLOSE:
             message = final_count_message(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import logging
 import re
 import zipfile
 from collections import defaultdict
@@ -24,10 +25,11 @@ from docx.table import Table
 from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
-from pypdf.errors import PyPdfError
 
 from bot.letter_text import emphasized, from_plain, link
 from bot.mrkdwn import escape
+
+logger = logging.getLogger(__name__)
 
 # Larger than any letter, even a Word file with a letterhead picture in it.
 FILE_MAX_BYTES = 10_000_000
@@ -72,15 +74,6 @@ def kind_of(file: Mapping[str, Any]) -> Kind | None:
     if suffix in _EXTENSIONS:
         return _EXTENSIONS[suffix]
     return Kind.TEXT if mimetype.startswith("text/") and mimetype != "text/html" else None
-
-
-def is_sign_in_page(data: bytes, content_type: str) -> bool:
-    """Slack answers a download the token may not make with its sign-in page, and
-    status 200 (sometimes labelled as a binary): a page of HTML, not the file."""
-    if content_type.split(";")[0].strip().lower() == "text/html":
-        return True
-    opening = data[:512].lstrip(codecs.BOM_UTF8 + b" \t\r\n").lower()
-    return opening.startswith((b"<!doctype html", b"<html"))
 
 
 def read_letter(kind: Kind, data: bytes) -> str:
@@ -141,12 +134,18 @@ def _docx_letter(data: bytes) -> str:
 
 
 def _paragraphs(document: DocxDocument) -> Iterator[Paragraph]:
-    """The body's paragraphs in reading order, with those inside tables, cell by cell."""
+    """The body's paragraphs in reading order, with those inside tables, cell by cell
+    (a cell merged across columns or rows is read once)."""
     for item in document.iter_inner_content():
         if isinstance(item, Table):
+            # A merged cell appears once per grid position, as the same XML element:
+            # holding the elements keeps each one's identity for the comparison.
+            seen: list[object] = []
             for row in item.rows:
                 for cell in row.cells:
-                    yield from cell.paragraphs
+                    if not any(cell._tc is element for element in seen):
+                        seen.append(cell._tc)
+                        yield from cell.paragraphs
         else:
             yield item
 
@@ -242,7 +241,11 @@ def _list_marker(
     style = paragraph.style.name if paragraph.style is not None else ""
     element = paragraph._element
     list_id = _value(element.find("w:pPr/w:numPr/w:numId", _NS))
+    if not list_id and paragraph.style is not None:  # numbered by its style
+        list_id = _value(paragraph.style.element.find("w:pPr/w:numPr/w:numId", _NS))
     level_value = _value(element.find("w:pPr/w:numPr/w:ilvl", _NS))
+    if list_id == "0":  # Word's way of taking a paragraph out of a list
+        return ""
     if not list_id and not style.startswith(("List Bullet", "List Number")):
         return ""
     # A level from the numbering, else from the style's name ("List Bullet 2" is level 1).
@@ -251,16 +254,22 @@ def _list_marker(
     if level_value.isdigit():
         level = int(level_value)
     indent = "    " * level
+    key = list_id or style
+    # An item at one level starts the numbering of the levels under it afresh.
+    for deeper in [k for k in numbers if k[0] == key and k[1] > level]:
+        del numbers[deeper]
     number_format = formats.get((list_id, level), "")
     if number_format not in ("", "bullet", "none") or (not number_format and "Number" in style):
-        numbers[(list_id or style, level)] += 1
-        return f"{indent}{numbers[(list_id or style, level)]}. "
+        numbers[(key, level)] += 1
+        return f"{indent}{numbers[(key, level)]}. "
     return f"{indent}{'◦' if level else '•'} "
 
 
 # PDF
 
-_PAGE_NUMBER = re.compile(r"(?:page\s*)?\d+(?:\s*(?:of|/)\s*\d+)?", re.IGNORECASE)
+# "7", "- 7 -", "Page 7", "7 of 12", "7/12": a page number alone on its line. A year
+# ("2024") alone on a line is a date, and kept.
+_PAGE_NUMBER = re.compile(r"(?:page\s*)?-?\s*\d{1,3}\s*-?(?:\s*(?:of|/)\s*\d{1,3})?", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"(?:[•◦▪‣*-]|\d{1,3}[.)])\s")
 _ENDS_SENTENCE = re.compile('[.!?:;,"\u201d\u2019)]$')
 
@@ -270,9 +279,15 @@ def _pdf_letter(data: bytes) -> str:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise Unreadable("it is a password-protected PDF")
-        pages = [page.extract_text() or "" for page in reader.pages[:PDF_PAGES_MAX]]
-    except (PyPdfError, ValueError, KeyError, TypeError) as problem:
-        raise Unreadable(f"it isn't a PDF I can open ({problem})") from None
+        if len(reader.pages) > PDF_PAGES_MAX:
+            raise Unreadable(f"it has more than {PDF_PAGES_MAX} pages")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except Unreadable:
+        raise
+    except Exception as problem:
+        # A damaged PDF can fail anywhere inside pypdf, with any error.
+        logger.info("Could not read a PDF: %s", problem)
+        raise Unreadable("it isn't a PDF I can read") from None
     return from_plain(_reflow(pages))
 
 
@@ -286,7 +301,8 @@ def _reflow(pages: list[str]) -> str:
         if not _PAGE_NUMBER.fullmatch(line.strip())
     ]
     widths = sorted(len(line) for line in lines if len(line) >= 20)
-    full = widths[int(len(widths) * 0.9)] if widths else 0
+    # With no line of any length, nothing was wrapped: every line stays a line.
+    full = widths[int(len(widths) * 0.9)] if widths else float("inf")
     paragraphs: list[list[str]] = [[]]
     previous = ""  # the last line as the page had it
     for line in lines:

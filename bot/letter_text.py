@@ -14,15 +14,15 @@ import re
 from urllib.parse import urlsplit
 
 from bot.cleaning import one_line, paragraphs
-from bot.mrkdwn import ANGLE_TOKEN, escape, shown_as, unescape
+from bot.mrkdwn import ANGLE_TOKEN, EMPHASIS, LINK_MAX, escape, shown_as, unescape
 
 _LINK_SCHEMES = ("http", "https", "mailto")
-# mrkdwn's emphasis: *bold*, _italic_, ~strike~ and `code`, hugging words on both ends.
-_EMPHASIS = re.compile(
-    r"(?<![\w*_~`])([*_~`])(?=\S)[^\n]*?(?<=\S)\1(?![\w*_~`])",
+# A host name as a reader would spot one in a label ("bank.example", "https://x.org/a",
+# "help@x.org"): dotted words ending in two or more letters. "H.R. 5376", "e.g." and
+# "3.2" are not hosts.
+_HOST_IN_LABEL = re.compile(
+    r"(?<![\w.-])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24})(?![\w-])", re.IGNORECASE
 )
-# Something a reader would take for an address: a label like this must lead where it says.
-_ADDRESS_LIKE = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)|\b[\w-]+(?:\.[\w-]+)+\b", re.I)
 
 
 def from_plain(text: str) -> str:
@@ -64,8 +64,10 @@ def link(url: str, label: str = "") -> str:
     if not _is_link(url):
         return escape(label or url)
     if not label or label == url or _misleading(label, url):
-        return f"<{escape(url)}>"
-    return f"<{escape(url)}|{escape(label)}>"
+        token = f"<{escape(url)}>"
+    else:
+        token = f"<{escape(url)}|{escape(label)}>"
+    return token if len(token) <= LINK_MAX else escape(f"{label} ({url})" if label else url)
 
 
 def emphasized(text: str, marker: str) -> str:
@@ -93,7 +95,7 @@ def to_plain(markup: str) -> str:
 
 def has_formatting(markup: str) -> bool:
     """True when the text holds links or emphasis that only mrkdwn can show."""
-    return bool(ANGLE_TOKEN.search(markup) or _EMPHASIS.search(markup))
+    return bool(ANGLE_TOKEN.search(markup) or EMPHASIS.search(markup))
 
 
 def _reescape(text: str) -> str:
@@ -108,7 +110,11 @@ def _is_link(target: str) -> bool:
 
 
 def _misleading(label: str, url: str) -> bool:
-    if not _ADDRESS_LIKE.search(label):
-        return False
-    target = (urlsplit(url).hostname or url.removeprefix("mailto:")).lower().removeprefix("www.")
-    return target not in label.lower()
+    """True when the label names a host the link doesn't go to (a subdomain or parent
+    of the link's own host is the same owner's, and fine)."""
+    target = (urlsplit(url).hostname or url.rpartition("@")[2]).lower().removeprefix("www.")
+    for named in _HOST_IN_LABEL.findall(label):
+        host = named.lower().removeprefix("www.")
+        if not (host == target or target.endswith("." + host) or host.endswith("." + target)):
+            return True
+    return False

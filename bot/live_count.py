@@ -3,10 +3,10 @@
 A burst of sign-ons (a hundred in a minute when a coalition call ends) costs one update
 per posted copy once it settles: the first sign-on starts a short wait, and each later
 one extends it, up to a limit, so the count still moves during a long burst. A pass
-updates the copies one at a time, each with the count as it stands then, and skips a
-copy already showing it. Every update spends from one `CallBudget` held under Slack's
-Tier 3 for chat.update, so a letter posted in twenty channels converges on the right
-number without a storm of 429s.
+updates the copies one at a time, each from the letter and count as they stand at that
+moment (a close or an edit may come while an update waits its turn). Every update
+spends from the process's one `CallBudget` for chat.update, held under Slack's Tier 3,
+so a letter posted in twenty channels converges on the right number without 429s.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.pacing import CallBudget
-from bot.slack_ops import UNANSWERED, is_transient, slack_error, update_head
+from bot.slack_ops import UNANSWERED, is_transient, slack_error, update_post
 from bot.storage import Store
 
 logger = logging.getLogger(__name__)
@@ -29,10 +29,6 @@ logger = logging.getLogger(__name__)
 COALESCE_SECONDS = 1.0
 # … or has gone on this long, when the count lines catch up anyway.
 COALESCE_MAX_SECONDS = 10.0
-# Slack's Tier 3 allows chat.update about 50 times a minute per workspace; count lines
-# take 40 of those, leaving room for closes, edits and reopenings.
-UPDATES_PER_WINDOW = 40
-UPDATE_WINDOW_SECONDS = 60.0
 # When Slack refuses an update for now (rate limits, 5xx, no answer), try again after
 # these pauses; a later sign-on starts afresh.
 RETRY_DELAYS = (5.0, 15.0, 30.0, 60.0, 120.0)
@@ -45,20 +41,18 @@ class LiveCount:
         client: AsyncWebClient,
         store: Store,
         zone: ZoneInfo,
+        budget: CallBudget,
         delay: float = COALESCE_SECONDS,
-        budget: CallBudget | None = None,
         retry_delays: tuple[float, ...] | None = None,
     ) -> None:
         self._client = client
         self._store = store
         self._zone = zone
+        self._budget = budget
         self._delay = delay
-        self._budget = budget or CallBudget(calls=UPDATES_PER_WINDOW, window=UPDATE_WINDOW_SECONDS)
         self._retry_delays = RETRY_DELAYS if retry_delays is None else retry_delays
         self._running: dict[int, asyncio.Task[None]] = {}
         self._touched: dict[int, float] = {}
-        # What each posted copy shows, by (letter, channel), so a pass skips it if current.
-        self._shown: dict[tuple[int, str], int] = {}
 
     def touch(self, letter_id: int) -> None:
         """The letter's count may have changed: update its posts soon."""
@@ -110,25 +104,20 @@ class LiveCount:
         if letter is None:
             return False
         refused = False
-        for post in letter.posts:
-            if post.ts is None:
+        for channel in [post.channel_id for post in letter.posts if post.ts]:
+            await self._budget.spend()
+            letter = await self._store.letter(letter_id)
+            post = (
+                next((p for p in letter.posts if p.channel_id == channel), None) if letter else None
+            )
+            if letter is None or post is None or post.ts is None:
                 continue
             count = await self._store.signer_count(letter_id)
-            if self._shown.get((letter_id, post.channel_id)) == count:
-                continue
-            await self._budget.spend()
             try:
-                await update_head(
-                    self._client,
-                    letter,
-                    channel=post.channel_id,
-                    ts=post.ts,
-                    count=count,
-                    zone=self._zone,
+                await update_post(
+                    self._client, self._store, letter, post, count=count, zone=self._zone
                 )
             except (SlackApiError, *UNANSWERED) as error:
-                logger.exception("Updating letter %s in %s failed", letter_id, post.channel_id)
+                logger.exception("Updating letter %s in %s failed", letter_id, channel)
                 refused = refused or is_transient(slack_error(error))
-                continue
-            self._shown[(letter_id, post.channel_id)] = count
         return refused

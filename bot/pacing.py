@@ -11,11 +11,18 @@ import asyncio
 import time
 from collections import deque
 
+# Slack's Tier 3, chat.update's: about 50 calls a minute per workspace. The bot keeps to
+# 45, a margin for the calls of a process that is just starting or stopping.
+TIER_3_CALLS = 45
+TIER_3_WINDOW_SECONDS = 60.0
+
 
 class CallBudget:
-    def __init__(self, *, calls: int, window: float) -> None:
-        self._calls = calls
-        self._window = window
+    """Tier 3 unless told otherwise."""
+
+    def __init__(self, *, calls: int | None = None, window: float | None = None) -> None:
+        self._calls = TIER_3_CALLS if calls is None else calls
+        self._window = TIER_3_WINDOW_SECONDS if window is None else window
         self._made: deque[float] = deque()
         self._turn = asyncio.Lock()
 

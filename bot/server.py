@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import build_app, build_client
 from bot.dispatch import Dispatcher
+from bot.pacing import CallBudget
 from bot.scheduler import Scheduler
 from bot.settings import ConfigurationError, Settings
 from bot.slack_ops import slack_error
@@ -37,8 +38,10 @@ async def serve(settings: Settings) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     async with Store(settings.database_url) as store:
-        scheduler = build_scheduler(settings, store)
-        app = build_app(settings, store, schedule_changed=scheduler.poke)
+        # One budget for every chat.update this process makes: Slack's limit is per app.
+        updates = CallBudget()
+        scheduler = build_scheduler(settings, store, updates=updates)
+        app = build_app(settings, store, schedule_changed=scheduler.poke, updates=updates)
         app_token = settings.slack_app_token
         await verify_credentials(
             app.client, app_token=app_token.get_secret_value() if app_token else None
@@ -56,7 +59,9 @@ async def serve(settings: Settings) -> None:
     logger.info("Stopped")
 
 
-def build_scheduler(settings: Settings, store: Store) -> Scheduler:
+def build_scheduler(
+    settings: Settings, store: Store, *, updates: CallBudget | None = None
+) -> Scheduler:
     """Reminders, closes and tallies. Their client has no retry handlers of its own:
     the dispatcher retries from the database, so a long rate limit holds nothing up."""
     dispatcher = Dispatcher(
@@ -64,6 +69,7 @@ def build_scheduler(settings: Settings, store: Store) -> Scheduler:
         client=build_client(settings, retries=False),
         zone=settings.timezone,
         tally_time=settings.tally_time,
+        updates=updates,
     )
     return Scheduler(dispatcher, zone=settings.timezone, tally_time=settings.tally_time)
 

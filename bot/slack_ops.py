@@ -7,6 +7,7 @@ on its own, so a channel that fails is reported and never stops the others.
 from __future__ import annotations
 
 import asyncio
+import codecs
 import logging
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -17,14 +18,16 @@ from slack_sdk.errors import SlackApiError, SlackClientError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from bot.blocks.letter import build_letter_head, build_letter_messages
-from bot.documents import is_sign_in_page
+from bot.blocks.letter import build_letter_head, build_letter_messages, build_letter_parts
 from bot.errors import UserFacingError
-from bot.models import ChannelResult, Letter
+from bot.models import ChannelResult, Letter, Post
+from bot.pacing import CallBudget
 from bot.storage import Store
 
 logger = logging.getLogger(__name__)
 
+# A letter's links are for reading; a preview of each would bury the thread.
+_NO_PREVIEWS = {"unfurl_links": False, "unfurl_media": False}
 # Calls that got no answer: the network failed, or Slack took longer than the timeout.
 UNANSWERED = (aiohttp.ClientError, TimeoutError)
 # Everything an upload can fail with: Slack's refusals, no answer, and the file's bytes
@@ -34,6 +37,20 @@ UPLOAD_FAILED = (SlackClientError, *UNANSWERED)
 TRANSIENT = frozenset(
     {"ratelimited", "fatal_error", "internal_error", "service_unavailable", "request_timeout"}
     | {"server_error", "timeout", "network_error"}
+)
+# Slack's answers that mean "no" for what was sent: sending it again gets the same
+# answer. From the method references of chat.postMessage, chat.update,
+# conversations.open and files.getUploadURLExternal / completeUploadExternal. Other
+# answers, such as a proxy's page with no code, are tried again until a day has passed.
+REFUSED = frozenset(
+    {"channel_not_found", "not_in_channel", "is_archived", "thread_not_found"}
+    | {"message_not_found", "user_not_found", "cannot_dm_bot", "user_disabled"}
+    | {"account_inactive", "invalid_auth", "not_authed", "token_revoked", "missing_scope"}
+    | {"restricted_action", "invalid_blocks", "invalid_blocks_format", "msg_too_long"}
+    | {"msg_blocks_too_long", "no_text", "invalid_arguments", "missing_argument"}
+    | {"user_not_in_channel", "invalid_user_combination", "user_not_visible"}
+    | {"file_uploads_disabled", "file_upload_size_restricted", "file_type_not_allowed"}
+    | {"storage_limit_reached", "not_allowed_token_type"}
 )
 
 
@@ -61,6 +78,10 @@ def is_transient(code: str | None) -> bool:
     return code in TRANSIENT
 
 
+def is_refused(code: str | None) -> bool:
+    return code in REFUSED
+
+
 async def open_view(
     client: AsyncWebClient, *, trigger_id: str, view: dict[str, Any], what: str
 ) -> dict[str, Any]:
@@ -82,7 +103,10 @@ async def publish_letter(
 ) -> list[ChannelResult]:
     """Post the letter in each channel it has not been posted in yet: the channel
     message, then the rest of its text in the thread."""
-    head, *parts = build_letter_messages(letter=letter, count=count, zone=zone)
+    head, *parts = (
+        {**message, **_NO_PREVIEWS}
+        for message in build_letter_messages(letter=letter, count=count, zone=zone)
+    )
 
     async def post_in(channel: str) -> ChannelResult:
         try:
@@ -102,7 +126,8 @@ async def publish_letter(
             for message_ts in (*reversed(posted), ts):
                 await _delete_quietly(client, channel, message_ts)
             return ChannelResult(channel, slack_error(error))
-        await store.record_post(letter.id, channel, ts, parts=tuple(posted))
+        await store.record_post(letter.id, channel, ts)
+        await store.record_parts(letter.id, channel, tuple(posted))
         return ChannelResult(channel)
 
     return list(await asyncio.gather(*(post_in(channel) for channel in letter.unposted_channels)))
@@ -127,31 +152,78 @@ async def _post_joining(
 
 
 async def refresh_posts(
-    client: AsyncWebClient, letter: Letter, *, count: int, zone: ZoneInfo
+    client: AsyncWebClient,
+    store: Store,
+    letter: Letter,
+    *,
+    count: int,
+    zone: ZoneInfo,
+    budget: CallBudget | None = None,
 ) -> list[ChannelResult]:
-    """Rewrite every posted copy's head message, e.g. after the letter closed."""
+    """Rewrite every posted copy's channel message, e.g. after the letter closed."""
 
-    async def update_in(channel: str, ts: str) -> ChannelResult:
+    async def update_in(post: Post) -> ChannelResult:
         try:
-            await update_head(client, letter, channel=channel, ts=ts, count=count, zone=zone)
+            await update_post(client, store, letter, post, count=count, zone=zone, budget=budget)
         except (SlackApiError, *UNANSWERED) as error:
-            logger.exception("Updating letter %s in %s failed", letter.id, channel)
-            return ChannelResult(channel, slack_error(error))
-        return ChannelResult(channel)
+            logger.exception("Updating letter %s in %s failed", letter.id, post.channel_id)
+            return ChannelResult(post.channel_id, slack_error(error))
+        return ChannelResult(post.channel_id)
 
-    return list(
-        await asyncio.gather(
-            *(update_in(post.channel_id, post.ts) for post in letter.posts if post.ts is not None)
-        )
-    )
+    return list(await asyncio.gather(*(update_in(post) for post in letter.posts if post.ts)))
 
 
-async def update_head(
-    client: AsyncWebClient, letter: Letter, *, channel: str, ts: str, count: int, zone: ZoneInfo
+async def update_post(
+    client: AsyncWebClient,
+    store: Store,
+    letter: Letter,
+    post: Post,
+    *,
+    count: int,
+    zone: ZoneInfo,
+    budget: CallBudget | None = None,
 ) -> None:
-    """Rewrite one posted copy's channel message: count line, deadline, Sign on button."""
+    """Rewrite one posted copy's channel message: count line, deadline, Sign on button.
+
+    A copy posted before long letters went on in the thread holds the whole letter in
+    its channel message, and no thread: the rest of the text is added to the thread
+    first, so the lighter channel message loses nothing.
+    """
+    assert post.ts is not None
+    if not post.parts:
+        parts = build_letter_parts(letter)
+        if parts:
+            await _add_parts(client, store, letter, post.channel_id, post.ts, parts)
+    if budget is not None:
+        await budget.spend()
     head = build_letter_head(letter=letter, count=count, zone=zone)
-    await client.chat_update(channel=channel, ts=ts, **head)
+    await client.chat_update(channel=post.channel_id, ts=post.ts, **head)
+
+
+async def _add_parts(
+    client: AsyncWebClient,
+    store: Store,
+    letter: Letter,
+    channel: str,
+    ts: str,
+    parts: list[dict[str, Any]],
+) -> None:
+    """Post the rest of a letter under a copy that has no thread yet, and record it; if
+    another process recorded its own first, take these back down."""
+    posted: list[str] = []
+    try:
+        for part in parts:
+            reply = await client.chat_postMessage(
+                channel=channel, thread_ts=ts, unfurl_links=False, unfurl_media=False, **part
+            )
+            posted.append(str(reply["ts"]))
+    except (SlackApiError, *UNANSWERED):
+        for message_ts in reversed(posted):
+            await _delete_quietly(client, channel, message_ts)
+        raise
+    if not await store.record_parts(letter.id, channel, tuple(posted)):
+        for message_ts in reversed(posted):
+            await _delete_quietly(client, channel, message_ts)
 
 
 async def reply_in_thread(
@@ -264,6 +336,15 @@ async def download_file(client: AsyncWebClient, file: dict[str, Any], *, max_byt
     return data
 
 
+def is_sign_in_page(data: bytes, content_type: str) -> bool:
+    """Slack answers a download the token may not make with its sign-in page, and
+    status 200 (sometimes labelled as a binary): a page of HTML, not the file."""
+    if content_type.split(";")[0].strip().lower() == "text/html":
+        return True
+    opening = data[:512].lstrip(codecs.BOM_UTF8 + b" \t\r\n").lower()
+    return opening.startswith((b"<!doctype html", b"<html"))
+
+
 def _download_url(file: dict[str, Any]) -> str:
     return str(file.get("url_private_download") or file.get("url_private") or "")
 
@@ -285,10 +366,12 @@ async def _download(client: AsyncWebClient, url: str, *, max_bytes: int) -> tupl
                         continue
                     if response.status != 200:
                         raise FileUnavailable(f"Slack answered HTTP {response.status}")
-                    data = await response.content.read(max_bytes + 1)
-                    if len(data) > max_bytes:
-                        raise FileUnavailable(f"it is larger than {max_bytes // 1_000_000} MB")
-                    return data, response.headers.get("Content-Type", "")
+                    data = bytearray()
+                    async for chunk in response.content.iter_chunked(64 * 1024):
+                        data += chunk
+                        if len(data) > max_bytes:
+                            raise FileUnavailable(f"it is larger than {max_bytes // 1_000_000} MB")
+                    return bytes(data), response.headers.get("Content-Type", "")
     except UNANSWERED:
         logger.exception("Downloading a file from Slack failed")
         raise FileUnavailable("Slack didn't send it in time") from None

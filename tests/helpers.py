@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.blocks.letter import SIGN_ON_ACTION, letter_text_of
+from bot.blocks.letter import SIGN_ON_ACTION, TEXT_BLOCK_PREFIX
 from bot.blocks.letter_form import Field
+from bot.blocks.text import escape
 from bot.letter_text import to_plain
 from tests.conftest import LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack, Message
@@ -63,6 +64,21 @@ def latest_view(fake: FakeSlack) -> dict[str, Any]:
 
 def head_messages(fake: FakeSlack, channel: str) -> list[Message]:
     return [m for m in fake.channel_messages(channel) if m.thread_ts is None]
+
+
+def letter_text_of(blocks: list[dict[str, Any]]) -> str:
+    """The letter's markup as messages show it: the inverse of the builder's text
+    blocks (plain pieces re-escaped, word joiners removed)."""
+    pieces = []
+    for block in blocks:
+        if not str(block.get("block_id", "")).startswith(TEXT_BLOCK_PREFIX):
+            continue
+        text = block["text"]
+        if text["type"] == "mrkdwn":
+            pieces.append(text["text"])
+        else:
+            pieces.append(escape(text["text"].replace("<\u2060", "<")))
+    return "".join(pieces)
 
 
 def posted_letter_markup(fake: FakeSlack, channel: str) -> str:

@@ -63,7 +63,7 @@ def build_letter_head(*, letter: Letter, count: int, zone: ZoneInfo) -> dict[str
         *([sign_on_actions(letter)] if letter.is_open else []),
         count_block(letter=letter, count=count),
     ]
-    return {"text": f"Sign-on letter: {escape(letter.title)}", "blocks": blocks, **_NO_PREVIEWS}
+    return {"text": f"Sign-on letter: {escape(letter.title)}", "blocks": blocks}
 
 
 def build_letter_parts(letter: Letter) -> list[dict[str, Any]]:
@@ -83,28 +83,9 @@ def build_letter_parts(letter: Letter) -> list[dict[str, Any]]:
     title = escape(letter.title)
     total = len(groups) + 1
     return [
-        {
-            "text": f"{title} (continued, part {part} of {total})",
-            "blocks": blocks,
-            **_NO_PREVIEWS,
-        }
+        {"text": f"{title} (continued, part {part} of {total})", "blocks": blocks}
         for part, blocks in enumerate(groups, start=2)
     ]
-
-
-def letter_text_of(blocks: list[Block]) -> str:
-    """The letter's markup as a message shows it: the inverse of the text blocks built
-    here (plain pieces re-escaped, word joiners removed)."""
-    pieces = []
-    for block in blocks:
-        if not str(block.get("block_id", "")).startswith(TEXT_BLOCK_PREFIX):
-            continue
-        text = block["text"]
-        if text["type"] == "mrkdwn":
-            pieces.append(text["text"])
-        else:
-            pieces.append(escape(text["text"].replace("<\u2060", "<")))
-    return "".join(pieces)
 
 
 def count_block(*, letter: Letter, count: int) -> dict[str, Any]:
@@ -131,10 +112,6 @@ def sign_on_actions(letter: Letter) -> dict[str, Any]:
             }
         ],
     }
-
-
-# A letter's links are for reading; previews of each would bury the thread.
-_NO_PREVIEWS = {"unfurl_links": False, "unfurl_media": False}
 
 
 def _opening(body: str) -> tuple[str, str]:

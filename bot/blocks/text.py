@@ -15,8 +15,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.mrkdwn import ATOMIC
+from bot.mrkdwn import ATOMIC, EMPHASIS
 from bot.mrkdwn import escape as escape
+from bot.mrkdwn import joined as joined
 
 SECTION_TEXT_MAX = 3000
 HEADER_TEXT_MAX = 150
@@ -73,30 +74,6 @@ def size(blocks: Sequence[Block]) -> int:
     return len(json.dumps(list(blocks), ensure_ascii=False, separators=(",", ":")))
 
 
-def joined(
-    items: Sequence[str],
-    *,
-    limit: int,
-    most: int | None = None,
-    separator: str = ", ",
-    more: Callable[[int], str] = lambda n: f" and {n} more",
-) -> str:
-    """As many of `items` (at most `most`) as fit in `limit` characters, then how many
-    more there are: a list that grows with its data never outgrows its text object."""
-    shown: list[str] = []
-    length = 0
-    for n, item in enumerate(items[:most] if most is not None else items):
-        rest = len(items) - n - 1
-        need = len(item) + (len(separator) if shown else 0)
-        room = limit - len(more(rest)) if rest else limit
-        if length + need > room:
-            break
-        shown.append(item)
-        length += need
-    left = len(items) - len(shown)
-    return (separator.join(shown) + (more(left) if left else "")).strip()
-
-
 def fitted(
     groups: Sequence[Sequence[Block]],
     *,
@@ -136,22 +113,24 @@ def split_text(text: str, limit: int = SECTION_TEXT_MAX) -> list[str]:
 
     Each cut falls at the best break in the second half of the window, so pieces are
     full paragraphs wherever paragraphs fit; the whitespace at a cut stays with the
-    piece before it. No cut falls inside a link or an entity.
+    piece before it. No cut falls inside a link, a mention or an entity, nor inside
+    bold or italic words short enough to keep whole. A link longer than `limit` (never
+    more than `LINK_MAX`) makes a piece of its own length rather than be cut.
     """
-    atoms = [match.span() for match in ATOMIC.finditer(text)]
-    starts = [start for start, _ in atoms]
+    spans = _whole_spans(text, limit)
+    starts = [start for start, _ in spans]
 
-    def inside_atom(position: int) -> int | None:
-        """The start of the link or entity `position` falls inside, if any."""
+    def inside(position: int) -> tuple[int, int] | None:
+        """The span to keep whole that `position` falls inside, if any."""
         n = bisect.bisect_right(starts, position - 1) - 1
-        if n >= 0 and atoms[n][0] < position < atoms[n][1]:
-            return atoms[n][0]
+        if n >= 0 and spans[n][0] < position < spans[n][1]:
+            return spans[n]
         return None
 
     pieces = []
     start = 0
     while len(text) - start > limit:
-        cut = _best_cut(text, start, start + limit, inside_atom)
+        cut = _best_cut(text, start, start + limit, inside)
         pieces.append(text[start:cut])
         start = cut
     if start < len(text):
@@ -159,18 +138,37 @@ def split_text(text: str, limit: int = SECTION_TEXT_MAX) -> list[str]:
     return pieces
 
 
-def _best_cut(text: str, start: int, end: int, inside_atom: Callable[[int], int | None]) -> int:
+def _whole_spans(text: str, limit: int) -> list[tuple[int, int]]:
+    """Where a cut must not fall, as sorted, non-overlapping (start, end) spans."""
+    spans = sorted(
+        [match.span() for match in ATOMIC.finditer(text)]
+        + [m.span() for m in EMPHASIS.finditer(text) if m.end() - m.start() <= limit // 2]
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _best_cut(
+    text: str, start: int, end: int, inside: Callable[[int], tuple[int, int] | None]
+) -> int:
     window = text[start:end]
     for pattern in _BREAKS:
         ends = [
             start + match.end()
             for match in pattern.finditer(window)
-            if match.start() > 0 and inside_atom(start + match.end()) is None
+            if match.start() > 0 and inside(start + match.end()) is None
         ]
         if ends and ends[-1] - start >= len(window) // 2:
             return ends[-1]
-    atom_start = inside_atom(end)
-    return atom_start if atom_start is not None and atom_start > start else end
+    span = inside(end)
+    if span is None:
+        return end
+    return span[0] if span[0] > start else span[1]
 
 
 def text_sections(text: str) -> list[Block]:

@@ -239,11 +239,8 @@ class Store:
         async with self._reading() as conn:
             return await conn.run_sync(_load_letters, condition)
 
-    async def record_post(
-        self, letter_id: int, channel_id: str, ts: str, *, parts: tuple[str, ...] = ()
-    ) -> None:
-        """The letter is up in `channel_id`: its channel message, and the thread replies
-        that carry the rest of its text."""
+    async def record_post(self, letter_id: int, channel_id: str, ts: str) -> None:
+        """The letter's channel message in `channel_id` is up."""
         async with self._transaction() as conn:
             await conn.execute(
                 letter_posts.update()
@@ -252,7 +249,14 @@ class Store:
                 )
                 .values(ts=ts)
             )
-            if parts:
+
+    async def record_parts(self, letter_id: int, channel_id: str, parts: tuple[str, ...]) -> bool:
+        """The thread replies that carry the rest of the letter in `channel_id`; False
+        (and nothing recorded) if another process recorded the copy's thread first."""
+        if not parts:
+            return True
+        try:
+            async with self._transaction() as conn:
                 await conn.execute(
                     letter_post_parts.insert(),
                     [
@@ -265,6 +269,9 @@ class Store:
                         for position, part in enumerate(parts)
                     ],
                 )
+        except sa.exc.IntegrityError:
+            return False
+        return True
 
     async def reschedule(
         self,

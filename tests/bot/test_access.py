@@ -56,12 +56,14 @@ async def test_a_stale_group_is_read_again_in_the_background(
 ) -> None:
     """Once the members are known, a check never waits on Slack: a stale list answers
     while a fresh one is read, and a failed read keeps the last known members."""
+    monkeypatch.setattr(access, "GROUP_CACHE_SECONDS", 0.0)
+    monkeypatch.setattr(access, "GROUP_RETRY_SECONDS", 0.0)
     organizers = Organizers(users=frozenset(), group=GROUP, client=client)
     assert await organizers.includes("UGROUPMEMBER")
-    monkeypatch.setattr(access, "GROUP_CACHE_SECONDS", 0.0)
     fake_slack.fail("usergroups.users.list", delay=1.0)
     assert await organizers.includes("UGROUPMEMBER")
     assert len(fake_slack.calls_to("usergroups.users.list")) == 1  # answered from memory
+    assert organizers._reading is not None and not organizers._reading.done()
     await _settled(organizers)
     fake_slack.fail("usergroups.users.list", status=500, retry_after=None, times=3)
     assert await organizers.includes("UGROUPMEMBER")
@@ -69,7 +71,7 @@ async def test_a_stale_group_is_read_again_in_the_background(
     assert await organizers.includes("UGROUPMEMBER")  # the failed read changed nothing
     fake_slack.usergroups[GROUP] = ["USOMEONEELSE"]
     await _settled(organizers)
-    await organizers.includes("USOMEONEELSE")
+    await organizers.includes(MEMBER)  # answers from what is known, and reads again
     await _settled(organizers)
     assert await organizers.includes("USOMEONEELSE")
     assert not await organizers.includes("UGROUPMEMBER")
@@ -80,3 +82,17 @@ async def _settled(organizers: Organizers) -> None:
     reading = organizers._reading
     if reading is not None:
         await reading
+
+
+async def test_a_group_slack_fails_to_give_is_not_asked_for_at_every_check(
+    client: AsyncWebClient, fake_slack: FakeSlack
+) -> None:
+    """After a failed read, checks answer from what is known for a while rather than
+    each calling Slack again."""
+    fake_slack.fail("usergroups.users.list", status=200, error="missing_scope", times=10)
+    organizers = Organizers(users=frozenset(), group=GROUP, client=client)
+    for _ in range(5):
+        with pytest.raises(UserFacingError):
+            await organizers.includes("UGROUPMEMBER")
+        await _settled(organizers)
+    assert len([c for c in fake_slack.calls if c.method == "usergroups.users.list"]) == 1

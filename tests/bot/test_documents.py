@@ -12,10 +12,10 @@ from bot.documents import (
     Unreadable,
     _reflow,
     decode_text,
-    is_sign_in_page,
     kind_of,
     read_letter,
 )
+from bot.slack_ops import is_sign_in_page
 from tests.documents import docx_letter, pdf_letter
 from tests.fake_slack import SIGN_IN_PAGE
 
@@ -130,3 +130,27 @@ def test_text_files_are_read_in_the_encodings_people_save_them_in() -> None:
     assert decode_text(b"\xef\xbb\xbfDear") == "Dear"
     assert decode_text("Dear José".encode("utf-16")) == "Dear José"
     assert decode_text("Dear José".encode("latin-1")) == "Dear José"
+
+
+def test_a_merged_word_cell_is_read_once_and_nested_numbers_restart() -> None:
+    """A letterhead merged across three columns appears once; a sub-list numbers from
+    1 under each item; a paragraph taken out of a list (numId 0) is no item."""
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 2)).text = "Coalition letterhead"
+    for text, level in (("First", 0), ("a", 1), ("b", 1), ("Second", 0), ("c", 1)):
+        paragraph = document.add_paragraph(text, style="List Number")
+        paragraph._p.get_or_add_pPr().get_or_add_numPr().get_or_add_ilvl().val = level
+    plain = document.add_paragraph("Not an item", style="List Number")
+    plain._p.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = 0
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert read_letter(Kind.DOCX, buffer.getvalue()) == (
+        "Coalition letterhead\n\n1. First\n    1. a\n    2. b\n2. Second\n    1. c\n\nNot an item"
+    )
+
+
+def test_a_year_alone_on_a_line_is_kept_and_short_lines_stay_lines() -> None:
+    """Only page numbers are dropped; with no line long enough to have wrapped, every
+    line keeps its own."""
+    assert _reflow(["Signed\nMijente\nCASA\n2024\n- 3 -\n"]) == "Signed\nMijente\nCASA\n2024"

@@ -50,6 +50,7 @@ def test_a_good_form_becomes_a_new_letter_with_tidy_fields() -> None:
         ({"addressee": ""}, "Text", Field.ADDRESSEE),
         ({}, "  \n\t ", Field.BODY),
         ({}, "x" * 150_001, Field.BODY),
+        ({}, "&amp;" * 70_000, Field.BODY),
         ({"deadline": None}, "Text", Field.DEADLINE),
         ({"deadline": int(NOW.timestamp())}, "Text", Field.DEADLINE),
         ({"channels": ()}, "Text", Field.CHANNELS),

@@ -12,7 +12,7 @@ import asyncio
 
 import pytest
 
-from bot import live_count
+from bot import live_count, pacing
 from tests.fake_slack import FakeSlack
 from tests.helpers import all_text, coalition, head_messages, post_letter
 from tests.slack_driver import SlackDriver
@@ -24,7 +24,7 @@ WINDOW = 3.0
 @pytest.fixture
 def minute_in_three_seconds(fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch) -> None:
     fake_slack.rate_window = WINDOW
-    monkeypatch.setattr(live_count, "UPDATE_WINDOW_SECONDS", WINDOW)
+    monkeypatch.setattr(pacing, "TIER_3_WINDOW_SECONDS", WINDOW)
     monkeypatch.setattr(live_count, "COALESCE_MAX_SECONDS", 10.0 * WINDOW / 60.0)
 
 

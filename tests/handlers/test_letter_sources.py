@@ -140,7 +140,8 @@ async def test_a_file_the_bot_cannot_read_is_named_not_replaced(
     file = fake_slack.share_file("Letter.pages", b"\x00PK", filetype="pages")
     view = await shortcut(slack, fake_slack, {"text": text, "files": [file]})
     shown = json.dumps(view)
-    assert "I can't read *Letter.pages* (PAGES)" in shown
+    assert "I can't read *Letter.pages* (a PAGES file)" in shown
+    assert "Attach the letter as .docx, PDF or .txt" in shown
     if text:
         assert "the letter below is the message's own text" in shown
         assert "taken from the message" in shown
@@ -172,3 +173,35 @@ async def test_a_file_shared_from_another_workspace_is_looked_up_then_read(
     await post_from(slack, fake_slack, {"text": "", "files": [stub]})
     assert [c.args["file"] for c in fake_slack.calls_to("files.info")] == [file["id"]]
     assert posted_letter_text(fake_slack, "CSTATES") == "Dear Governor,\n\nAct."
+
+
+async def test_a_file_slack_hides_is_passed_over_for_the_letter_beside_it(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """A picture Slack won't describe doesn't stop the Word letter next to it, and many
+    unreadable files are named only as far as the form has room."""
+    letter = fake_slack.share_file("letter.docx", docx_letter(), filetype="docx")
+    hidden = {"id": "FGONE", "mode": "file_access", "file_access": "check_file_info"}
+    await post_from(slack, fake_slack, {"text": "", "files": [hidden, letter]})
+    assert posted_letter_text(fake_slack, "CSTATES").startswith("Dear Secretary Mayorkas,")
+
+    pictures = [
+        fake_slack.share_file(f"photo {n} " + "&" * 200 + ".png", b"png", filetype="png")
+        for n in range(30)
+    ]
+    view = await shortcut(slack, fake_slack, {"text": "Our letter.", "files": pictures})
+    (context,) = [block for block in view["blocks"] if block["type"] == "context"]
+    warning = context["elements"][0]["text"]
+    assert len(warning) <= 3000 and "more" in warning
+
+
+async def test_a_long_letter_in_a_text_file_is_read_to_its_last_byte(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """A download arrives in many pieces; the letter is all of them."""
+    text = "\n\n".join(f"Paragraph {n}: " + "we urge you to act " * 40 for n in range(200))
+    text = text[:149_000].strip()
+    file = fake_slack.share_file("letter.txt", text.encode(), filetype="text")
+    view = await shortcut(slack, fake_slack, {"text": "", "files": [file]})
+    assert len(text) > 140_000
+    assert f"{len(paragraphs(text)):,} characters" in json.dumps(view)

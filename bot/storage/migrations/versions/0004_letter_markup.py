@@ -2,7 +2,8 @@
 
 Letter text was stored as plain text; it is now Slack mrkdwn with the three control
 characters escaped (see bot.letter_text), so links and emphasis can be kept. Existing
-texts are escaped, which leaves them reading exactly as before.
+texts are escaped, which leaves them reading exactly as before. Going back down
+unescapes them; links added since stay in their `<url|label>` form.
 
 Revision ID: 0004
 Revises: 0003

@@ -1,0 +1,98 @@
+"""Posted copies follow the letter: count lines under a budget, and copies posted before
+long letters went on in the thread."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.app import build_client
+from bot.blocks.text import plain
+from bot.live_count import LiveCount
+from bot.models import NewLetter
+from bot.pacing import CallBudget
+from bot.settings import Settings
+from bot.slack_ops import publish_letter
+from bot.storage import Store
+from bot.timing import plan
+from tests.conftest import ORGANIZER, ZONE
+from tests.fake_slack import FakeSlack
+from tests.helpers import all_text, coalition, has_sign_on_button, head_messages, posted_letter_text
+
+NOW = datetime.now(UTC)
+
+
+async def new_letter(store: Store, body: str, channels: tuple[str, ...]) -> int:
+    deadline = NOW + timedelta(days=7)
+    new = NewLetter(
+        title="Protect our communities",
+        addressee="Secretary Doe",
+        body=body,
+        deadline=deadline,
+        channels=channels,
+        leads=(),
+        goal=None,
+        created_by=ORGANIZER,
+    )
+    letter = await store.create_letter(new, plan=plan(deadline, (), zone=ZONE, now=NOW), now=NOW)
+    return letter.id
+
+
+async def test_a_copy_updated_while_the_letter_closes_shows_it_closed(
+    store: Store, settings: Settings, fake_slack: FakeSlack
+) -> None:
+    """An update waiting for its turn under the budget is built from the letter as it
+    is when its turn comes, not as it was when the pass began."""
+    coalition(fake_slack, "C1", "C2")
+    client = build_client(settings)
+    letter_id = await new_letter(store, "Dear Secretary,\n\nAct.", ("C1", "C2"))
+    letter = await store.letter(letter_id)
+    assert letter is not None
+    await publish_letter(client, store, letter, count=0, zone=ZONE)
+    live = LiveCount(
+        client=client,
+        store=store,
+        zone=ZONE,
+        budget=CallBudget(calls=1, window=1.0),
+        delay=0.01,
+    )
+    live.touch(letter_id)
+    await fake_slack.wait_for(lambda: fake_slack.calls_to("chat.update"))
+    await store.close_now(letter_id, now=datetime.now(UTC))
+    await live.settle()
+    (first, second) = fake_slack.calls_to("chat.update")
+    assert first.args["channel"] == "C1" and second.args["channel"] == "C2"
+    (head,) = head_messages(fake_slack, "C2")
+    assert not has_sign_on_button(head) and "sign-ons are closed" in all_text(head)
+
+
+async def test_a_copy_posted_whole_in_the_channel_gets_its_thread_before_it_is_shortened(
+    store: Store, settings: Settings, fake_slack: FakeSlack
+) -> None:
+    """A letter posted before long letters went on in the thread had all its text in
+    the channel message: its first update adds the rest to the thread, so nothing is
+    lost when the channel message becomes the opening only."""
+    coalition(fake_slack, "C1")
+    client: AsyncWebClient = build_client(settings)
+    body = "\n\n".join(f"Paragraph {n}. " + "word " * 150 for n in range(8))
+    letter_id = await new_letter(store, body, ("C1",))
+    old_layout = [
+        {"type": "section", "block_id": f"letter_text_{n}", "text": plain(piece)}
+        for n, piece in enumerate(body[start : start + 3000] for start in range(0, len(body), 3000))
+    ]
+    posted = await client.chat_postMessage(channel="C1", text="letter", blocks=old_layout)
+    await store.record_post(letter_id, "C1", str(posted["ts"]))
+
+    live = LiveCount(client=client, store=store, zone=ZONE, budget=CallBudget(), delay=0.01)
+    live.touch(letter_id)
+    await live.settle()
+    (head,) = head_messages(fake_slack, "C1")
+    assert "continues in the thread" in all_text(head)
+    assert posted_letter_text(fake_slack, "C1") == body
+    letter = await store.letter(letter_id)
+    assert letter is not None and len(letter.posts[0].parts) >= 1
+
+    live.touch(letter_id)
+    await live.settle()
+    assert posted_letter_text(fake_slack, "C1") == body  # the thread is added once
