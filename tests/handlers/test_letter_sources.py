@@ -34,11 +34,12 @@ def coalition_channels(fake_slack: FakeSlack) -> None:
 
 async def shortcut(slack: SlackDriver, fake: FakeSlack, message: dict[str, Any]) -> dict[str, Any]:
     """Run "Start a sign-on drive" on `message`; the view the organizer then sees."""
+    updated = len(fake.calls_to("views.update"))
     reply = await slack.message_shortcut(
         "start_drive", message, user=ORGANIZER, channel="CORGANIZING"
     )
     assert reply.status == 200
-    await fake.wait_for(lambda: fake.calls_to("views.update"))
+    await fake.wait_for(lambda: len(fake.calls_to("views.update")) > updated)
     return latest_view(fake)
 
 
