@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks.letter_form import build_edit_form, build_letter_form
 from bot.blocks.replies import (
     closed_report,
+    export_sent,
     extended_report,
     launch_report,
     letter_help,
@@ -23,7 +24,6 @@ from bot.blocks.review import review_message
 from bot.blocks.signon_form import build_signon_form
 from bot.blocks.signon_replies import SIGNON_HELP, recorded_text, status_text, withdrawn_text
 from bot.errors import FormErrors, UserFacingError
-from bot.export import headline
 from bot.letters import Letters
 from bot.models import SignerKind, Submission
 from bot.mrkdwn import message_text_to_plain
@@ -160,7 +160,7 @@ async def export(
     *, command: dict[str, Any], rest: str, respond: AsyncRespond, letters: Letters, **_: Any
 ) -> None:
     done = await letters.export(rest, user=command["user_id"], channel=command["channel_id"])
-    await respond(f"{headline(done.signers)} I've sent you the list and files in a direct message.")
+    await respond(export_sent(done.signers))
 
 
 async def show_help(*, respond: AsyncRespond, **_: Any) -> None:

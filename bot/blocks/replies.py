@@ -144,6 +144,13 @@ def export_message(letter: Letter, signers: Sequence[Signer]) -> str:
     )
 
 
+def export_sent(signers: Sequence[Signer]) -> str:
+    """The answer to /letter export, once its files are in the organizer's DMs."""
+    if not signers:
+        return f"{headline(signers)} I've sent you the CSV and JSON in a direct message."
+    return f"{headline(signers)} I've sent you the list and files in a direct message."
+
+
 def attachments_note(signers: Sequence[Signer]) -> str:
     """What the files sent with an export hold (an empty list is never sent)."""
     if not signers:

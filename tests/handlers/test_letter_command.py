@@ -50,7 +50,7 @@ async def test_exporting_a_letter_nobody_signed_sends_no_empty_file(
     """Slack refuses an empty upload: with no signers there is no list file, the CSV and
     JSON still come, and the organizer is told why the list is missing."""
     answer = await ask(slack, fake_slack, "export 1")
-    assert "Signed by 0 organizations." in answer["text"]
+    assert "Signed by 0 organizations. I've sent you the CSV and JSON" in answer["text"]
     assert sorted(file.filename for file in fake_slack.shared_files) == [
         "letter-1-signers.csv",
         "letter-1-signers.json",
