@@ -12,8 +12,10 @@ TEST_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/test
 run: $(VENV)/.app-installed
 	$(BIN)/undersigned
 
-## test: set up, then lint, type-check and run the test suite on SQLite, then on PostgreSQL
-test: $(VENV)/.dev-installed postgres lint typecheck unit unit-postgres
+## test: set up, lint and type-check, then run the test suite on SQLite and on PostgreSQL
+## (the two passes side by side, each one's output shown whole when it ends)
+test: $(VENV)/.dev-installed postgres lint typecheck
+	$(MAKE) --no-print-directory -j2 --output-sync=target unit unit-postgres
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

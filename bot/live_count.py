@@ -50,7 +50,7 @@ class LiveCount:
         self._zone = zone
         self._budget = budget
         self._delay = delay
-        self._retry_delays = RETRY_DELAYS if retry_delays is None else retry_delays
+        self._retry_delays = retry_delays
         self._running: dict[int, asyncio.Task[None]] = {}
         self._touched: dict[int, float] = {}
 
@@ -66,7 +66,7 @@ class LiveCount:
             await asyncio.gather(*self._running.values())
 
     async def _keep_current(self, letter_id: int) -> None:
-        retries = iter(self._retry_delays)
+        retries = iter(RETRY_DELAYS if self._retry_delays is None else self._retry_delays)
         try:
             await self._burst_over(letter_id)
             while True:

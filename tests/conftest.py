@@ -19,7 +19,7 @@ from bot.settings import Settings
 from bot.storage import Store
 from tests.bot_process import BotProcess, bot_environment
 from tests.fake_slack import TOKEN, FakeSlack
-from tests.postgres import fresh_database, postgres_server
+from tests.postgres import emptied, fresh_database, postgres_server, session_database
 from tests.slack_driver import SIGNING_SECRET, SlackDriver
 
 ORGANIZER = "UORGANIZER"
@@ -30,6 +30,27 @@ ZONE = ZoneInfo("America/New_York")
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+DATABASE_FIXTURES = {"database_url", "new_database_url"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The PostgreSQL pass runs what touches a database (the tests that use one of
+    DATABASE_FIXTURES), except those marked `sqlite_pass`: what they prove of a process
+    killed and restarted is proved on PostgreSQL by the replicas test."""
+    if postgres_server() is None:
+        return
+    kept, dropped = [], []
+    for item in items:
+        uses_database = bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+        if uses_database and item.get_closest_marker("sqlite_pass") is None:
+            kept.append(item)
+        else:
+            dropped.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 @pytest.fixture
 async def fake_slack() -> AsyncIterator[FakeSlack]:
     fake = FakeSlack()
@@ -38,12 +59,35 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
     await fake.stop()
 
 
-@pytest.fixture
-async def database_url(tmp_path: Path) -> AsyncIterator[str]:
-    """A SQLite file, or in the PostgreSQL pass a fresh PostgreSQL database."""
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str | None]:
+    """In the PostgreSQL pass, one migrated database for the session, emptied before
+    each test (far quicker than a database per test); None in the SQLite pass."""
     server = postgres_server()
     if server is None:
+        yield None
+        return
+    with session_database(server) as url:
+        yield url
+
+
+@pytest.fixture
+async def database_url(tmp_path: Path, postgres_database: str | None) -> AsyncIterator[str]:
+    """An empty, migrated database: a SQLite file, or in the PostgreSQL pass the
+    session's database with every table emptied and every id sequence restarted."""
+    if postgres_database is None:
         yield f"sqlite+aiosqlite:///{tmp_path / 'undersigned.db'}"
+        return
+    await emptied(postgres_database)
+    yield postgres_database
+
+
+@pytest.fixture
+async def new_database_url(tmp_path: Path) -> AsyncIterator[str]:
+    """A database with nothing in it, not even the schema: for tests of migrating."""
+    server = postgres_server()
+    if server is None:
+        yield f"sqlite+aiosqlite:///{tmp_path / 'new.db'}"
         return
     async with fresh_database(server) as url:
         yield url

@@ -1,8 +1,9 @@
-"""A fresh PostgreSQL database per test, for the suite's second pass.
+"""PostgreSQL databases for the suite's second pass.
 
-With UNDERSIGNED_TEST_POSTGRES set to a server's URL (as `.ci/run` sets it), every test
-runs on a database of its own on that server, dropped afterwards; without it, tests run
-on SQLite files.
+With UNDERSIGNED_TEST_POSTGRES set to a server's URL (as `make test` sets it), the
+tests that use a database run on one migrated database of the session's own, emptied
+before each test, and dropped at the end; a test of migrating gets a new, empty one.
+Without it, tests run on SQLite files.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ import asyncio
 import os
 import sys
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 import asyncpg
 from sqlalchemy.engine import make_url
+
+from bot.storage import Store
+from bot.storage.schema import metadata
 
 POSTGRES_ENV = "UNDERSIGNED_TEST_POSTGRES"
 
@@ -39,6 +43,50 @@ async def fresh_database(server: str) -> AsyncIterator[str]:
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+@contextmanager
+def session_database(server: str) -> Iterator[str]:
+    """A database for the whole session, migrated to the current schema."""
+
+    async def create() -> tuple[str, str]:
+        url = make_url(server).set(drivername="postgresql")
+        name = f"undersigned_session_{uuid.uuid4().hex[:12]}"
+        admin = await asyncpg.connect(url.render_as_string(hide_password=False))
+        try:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await admin.close()
+        database = url.set(drivername="postgresql+asyncpg", database=name)
+        async with Store(database.render_as_string(hide_password=False)):
+            pass  # opening the store migrates
+        return name, database.render_as_string(hide_password=False)
+
+    async def drop(name: str) -> None:
+        url = make_url(server).set(drivername="postgresql")
+        admin = await asyncpg.connect(url.render_as_string(hide_password=False))
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+    name, url = asyncio.run(create())
+    try:
+        yield url
+    finally:
+        asyncio.run(drop(name))
+
+
+async def emptied(url: str) -> None:
+    """Every table of `url` emptied, its ids starting again from 1, its schema kept."""
+    tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+    connection = await asyncpg.connect(
+        make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    )
+    try:
+        await connection.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    finally:
+        await connection.close()
 
 
 async def _reachable(server: str) -> str | None:

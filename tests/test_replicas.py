@@ -34,28 +34,18 @@ ORGANIZATIONS = 100
 
 @pytest.fixture
 def replicas(tmp_path: Path, bot_env: dict[str, str]) -> Iterator[list[BotProcess]]:
-    """Two bot processes sharing DATABASE_URL, each on a port of its own, with the daily
-    tally at the start of a minute at least 40 seconds away."""
-    moment = datetime.now(ZONE) + timedelta(seconds=40)
-    tally = (moment + timedelta(seconds=60 - moment.second)).strftime("%H:%M")
+    """Two bot processes sharing DATABASE_URL, each on a port of its own. (The daily
+    tally, at whole minutes only, is sent once by two dispatchers on one database in
+    tests/bot/test_dispatch.py, on a frozen clock, rather than waited for here.)"""
     processes = []
     for name in ("a", "b"):
         workdir = tmp_path / name
         workdir.mkdir()
-        env = {**bot_env, "PORT": str(free_port()), "TALLY_TIME": tally}
+        env = {**bot_env, "PORT": str(free_port())}
         processes.append(BotProcess(workdir=workdir, env=env))
     yield processes
     for process in processes:
         process.stop()
-
-
-def tally_time(replica: BotProcess) -> datetime:
-    """When the replicas' daily tally is due, as a UTC time today or tomorrow."""
-    hour, minute = map(int, replica.env["TALLY_TIME"].split(":"))
-    local = datetime.now(ZONE).replace(hour=hour, minute=minute, second=0, microsecond=0)
-    if local < datetime.now(ZONE):
-        local += timedelta(days=1)
-    return local.astimezone(UTC)
 
 
 def thread(fake: FakeSlack, channel: str) -> list[str]:
@@ -68,7 +58,7 @@ async def test_two_replicas_count_once_and_post_once_when_one_is_killed(
 ) -> None:
     """200 sign-ons, each organization through both replicas; one replica killed before a
     reminder falls due: one signer per organization, and each reminder, the close and the
-    daily tally exactly once."""
+    leads' list exactly once."""
     coalition(fake_slack, "CORGANIZING", *CHANNELS)
     first, second = replicas
     first.start()
@@ -78,10 +68,9 @@ async def test_two_replicas_count_once_and_post_once_when_one_is_killed(
         await post_letter(slack, fake_slack, channels=CHANNELS)
     first.kill()
 
-    # Reminders around the tally, the deadline just after it; planned while both are down.
-    tally_at = tally_time(first)
-    deadline = tally_at + timedelta(seconds=10)
-    offsets = (timedelta(seconds=24), timedelta(seconds=16), timedelta(seconds=4))
+    # Reminders seconds apart, planned while both are down.
+    deadline = datetime.now(UTC) + timedelta(seconds=28)
+    offsets = (timedelta(seconds=22), timedelta(seconds=14), timedelta(seconds=4))
     now = datetime.now(UTC)
     async with Store(bot_env["DATABASE_URL"]) as store:
         await store.reschedule(
@@ -137,7 +126,5 @@ async def test_two_replicas_count_once_and_post_once_when_one_is_killed(
         texts = thread(fake_slack, channel)
         assert sum(t.startswith("Reminder:") for t in texts) == 3, second.output()
         assert sum("Final count: *100*" in t for t in texts) == 1, second.output()
-    tallies = [m for m in fake_slack.messages if m.channel == LEAD]
-    assert len(tallies) == 1 and "Daily tally" in tallies[0].text
     uploads = [c for c in fake_slack.calls_to("files.completeUploadExternal") if c.ok]
     assert [c.args["channel_id"] for c in uploads] == [f"D{LEAD}"]

@@ -6,6 +6,9 @@ then, with the bot stopped, its deadline is moved to seconds away with reminders
 seconds apart (finer than the letter form's minutes allow). The bot starts, sends the
 first reminder, is killed before the second is due, and starts again after it: the
 missed reminder goes out once on start, the last one on time, then the close.
+
+On PostgreSQL, tests/test_replicas.py kills a process the same way, so these run in the
+SQLite pass only.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
+import pytest
 
 from bot.storage import Store
 from bot.timing import plan
@@ -22,6 +26,8 @@ from tests.conftest import LEAD, ZONE
 from tests.fake_slack import FakeSlack
 from tests.helpers import all_text, coalition, head_messages, post_letter
 from tests.slack_driver import SlackDriver
+
+pytestmark = pytest.mark.sqlite_pass
 
 CHANNELS = ("CCOALITION", "CSTATES")
 # Reminders this long before the deadline; the deadline this long after the bot starts.

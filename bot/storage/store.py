@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
+import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -90,6 +92,9 @@ class DuplicateIndex(Protocol):
 
 # PostgreSQL advisory lock space for recording a letter's sign-ons (the key is its id).
 SIGNING_LOCKS = 0x5167
+
+# How long a new connection keeps asking for WAL while another sets up a new file.
+SQLITE_SWITCH_SECONDS = 30.0
 
 # Execution option marking a connection whose transactions only read.
 READ_ONLY = "undersigned_read_only"
@@ -1066,16 +1071,28 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the driver, decide when transactions begin (see _begin_immediate).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout = 30000")
+    _use_wal(cursor)
     # WAL lets readers carry on while one writer commits; synchronous=FULL makes every
     # committed sign-on survive a power cut, not only a process crash.
-    for pragma in (
-        "journal_mode = WAL",
-        "synchronous = FULL",
-        "foreign_keys = ON",
-        "busy_timeout = 30000",
-    ):
+    for pragma in ("synchronous = FULL", "foreign_keys = ON"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
+
+
+def _use_wal(cursor: Any) -> None:
+    """Switch the file to WAL. While another connection is creating a new file's tables
+    (the bot and `undersigned import` starting together), SQLite refuses the switch at
+    once rather than wait, to avoid a deadlock: ask again until it is done."""
+    deadline = time.monotonic() + SQLITE_SWITCH_SECONDS
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _begin_immediate(conn: sa.Connection) -> None:

@@ -6,6 +6,7 @@ store and the fake Slack, the way the scheduler calls it in the bot.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time, timedelta
 
@@ -412,6 +413,29 @@ async def test_the_daily_tally_reports_each_open_letter_a_lead_leads(
     assert "*1* possible duplicates to review: `/letter review 1`" in latest
     assert "no change since the last tally" in latest  # the second letter
     assert fake_slack.rejected == []
+
+
+async def test_two_processes_at_the_tally_time_send_each_lead_one_tally(
+    store: Store, client: AsyncWebClient, database_url: str, fake_slack: FakeSlack
+) -> None:
+    """Two replicas, each with its own connection to the one database, wake at the tally
+    time together: each lead gets one tally, and each reminder due then goes out once."""
+    tomorrow_9 = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+    await posted(
+        store, client, deadline=tomorrow_9 + timedelta(days=1), reminders=parse_offsets("1d")
+    )
+    async with Store(database_url) as other_store:
+        replicas = [
+            Dispatcher(store=each, client=client, zone=ZONE, tally_time=TALLY_AT)
+            for each in (store, other_store)
+        ]
+        for replica in replicas:
+            await replica.run_due(T0)
+        await asyncio.gather(*(replica.run_due(tomorrow_9) for replica in replicas))
+        await asyncio.gather(*(replica.run_due(tomorrow_9) for replica in replicas))
+    (tally,) = dms(fake_slack, LEAD)
+    assert "Daily tally" in tally.text
+    assert [len(reminders_in(fake_slack, channel)) for channel in CHANNELS] == [1, 1]
 
 
 async def test_no_tally_for_a_lead_without_open_letters_and_one_after_missed_days(

@@ -180,12 +180,14 @@ async def test_deleting_a_letter_removes_its_posts_and_leads(store: Store) -> No
     assert remaining == 0
 
 
-async def test_replicas_starting_together_on_a_new_database_all_start(database_url: str) -> None:
+async def test_replicas_starting_together_on_a_new_database_all_start(
+    new_database_url: str,
+) -> None:
     """Four stores opened at once on an empty database: one migrates, the others wait and
     find it current (on PostgreSQL an advisory lock orders them)."""
 
     async def start() -> int:
-        async with Store(database_url) as store:
+        async with Store(new_database_url) as store:
             return len(await store.letters())
 
     started = asyncio.gather(*(start() for _ in range(4)))
