@@ -80,13 +80,13 @@ async def _letter(fake: FakeSlack, database: str) -> None:
     now = datetime.now(UTC)
     deadline = now + timedelta(days=7)
     async with Store(database) as store:
-        letter = await store.create_letter(
+        letter = await store.letters.create(
             NewLetter("Bench letter", "To", "Text.", deadline, ("CBENCH",), (), None, "UORG"),
             plan=Plan(deadline, ()),
             now=now,
         )
         posted = fake.add_message("CBENCH", "letter")
-        await store.record_post(letter.id, "CBENCH", posted)
+        await store.letters.record_post(letter.id, "CBENCH", posted)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bench.load import print_table, sign_on_burst, sign_on_texts
-from bot.app import build_app
+from bot.app import build_app, build_services
 from bot.models import NewLetter, Plan
 from bot.server import EVENTS_PATH, build_web_app
 from bot.settings import Settings
@@ -78,7 +78,7 @@ async def _undersigned_app(fake: FakeSlack, database: Path) -> tuple[web.Applica
     store = await Store(settings.database_url).__aenter__()
 
     now = datetime.now(UTC)
-    letter = await store.create_letter(
+    letter = await store.letters.create(
         NewLetter(
             "Bench letter",
             "To",
@@ -92,7 +92,7 @@ async def _undersigned_app(fake: FakeSlack, database: Path) -> tuple[web.Applica
         plan=Plan(now + timedelta(days=7), ()),
         now=now,
     )
-    await store.record_post(
+    await store.letters.record_post(
         letter.id,
         "CBENCH",
         (
@@ -101,7 +101,7 @@ async def _undersigned_app(fake: FakeSlack, database: Path) -> tuple[web.Applica
             )
         )["ts"],
     )
-    return build_web_app(build_app(settings, store), store), store
+    return build_web_app(build_app(build_services(settings, store)), store), store
 
 
 async def _run(

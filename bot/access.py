@@ -9,8 +9,8 @@ import time
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.errors import UserFacingError
 from bot.models import Letter
+from bot.problems import Action, GroupUnknown, NotManager, NotOrganizer
 from bot.slack_ops import UNANSWERED, usergroup_members
 
 logger = logging.getLogger(__name__)
@@ -24,8 +24,6 @@ GROUP_CACHE_SECONDS = 60.0
 GROUP_WAIT_SECONDS = 1.0
 # After Slack fails to answer, the group is asked for again no sooner than this.
 GROUP_RETRY_SECONDS = 10.0
-
-GROUP_UNKNOWN = "I couldn't check the organizer group with Slack just now. Try again in a moment."
 
 
 class Organizers:
@@ -49,6 +47,16 @@ class Organizers:
             user_id == letter.created_by or user_id in letter.leads or await self.includes(user_id)
         )
 
+    async def require_organizer(self, user_id: str) -> None:
+        if not await self.includes(user_id):
+            raise NotOrganizer(user_id)
+
+    async def require_manager(
+        self, user_id: str, letter: Letter, action: Action = Action.MANAGE
+    ) -> None:
+        if not await self.may_manage(user_id, letter):
+            raise NotManager(letter, action)
+
     async def _group_members(self) -> frozenset[str]:
         """The group's members as last read; read again in the background once stale.
         Only before the first answer does a check wait, and then briefly."""
@@ -60,9 +68,9 @@ class Organizers:
             try:
                 await asyncio.wait_for(asyncio.shield(self._reading), GROUP_WAIT_SECONDS)
             except TimeoutError:
-                raise UserFacingError(GROUP_UNKNOWN) from None
+                raise GroupUnknown from None
         if self._members is None:
-            raise UserFacingError(GROUP_UNKNOWN)
+            raise GroupUnknown
         return self._members
 
     async def _read_group(self) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext, AsyncRespond
@@ -21,9 +23,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 import handlers
 from bot.access import Organizers
+from bot.drafts import Drafts
+from bot.exports import Exports
 from bot.letters import Letters
 from bot.live_count import LiveCount
 from bot.pacing import CallBudget
+from bot.reviews import Reviews
 from bot.settings import Settings
 from bot.signons import SignOns
 from bot.slack_ops import tell_privately
@@ -34,6 +39,9 @@ logger = logging.getLogger(__name__)
 # How long one Web API call may take. Slack answers in well under a second; a call that
 # takes this long has failed, and is reported as such.
 WEB_API_TIMEOUT_SECONDS = 30
+
+# A process manager waits about this long after SIGTERM before it kills.
+SETTLE_SECONDS = 10.0
 
 SOMETHING_WENT_WRONG = (
     "Something went wrong on my side, so that may not have gone through. Please try again "
@@ -66,47 +74,91 @@ def build_client(settings: Settings, *, retries: bool = True) -> AsyncWebClient:
     )
 
 
-def build_app(
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What handlers reach through Bolt's context, built once per process."""
+
+    settings: Settings
+    store: Store
+    client: AsyncWebClient
+    organizers: Organizers
+    drafts: Drafts
+    letters: Letters
+    signons: SignOns
+    reviews: Reviews
+    exports: Exports
+    live_count: LiveCount
+
+    async def settle(self, *, within: float = SETTLE_SECONDS) -> None:
+        """Finish what is under way (count lines waiting to be updated), for a clean stop;
+        past `within` seconds, what is left is dropped and logged."""
+        try:
+            await asyncio.wait_for(self.live_count.settle(), within)
+        except TimeoutError:
+            logger.warning("Stopped before every count line was brought up to date")
+
+
+def build_services(
     settings: Settings,
     store: Store,
     *,
     schedule_changed: Callable[[], None] = lambda: None,
     updates: CallBudget | None = None,
-) -> AsyncApp:
-    """The Bolt app; `schedule_changed` is called when a letter's schedule changes, and
-    every chat.update spends from `updates`, the process's budget for that method."""
+) -> Services:
+    """The bot's services on one Web API client. `schedule_changed` is called when a
+    letter's schedule changes; every chat.update spends from `updates`, the process's
+    budget for that method."""
     updates = updates or CallBudget()
     client = build_client(settings)
-    signing_secret = settings.slack_signing_secret
-    app = AsyncApp(
-        name="undersigned",
-        client=client,
-        # Socket Mode needs no signing secret; an empty one keeps Bolt from reading the env.
-        signing_secret=signing_secret.get_secret_value() if signing_secret else "",
-    )
     organizers = Organizers(
         users=settings.organizers, group=settings.organizer_group, client=client
     )
     live_count = LiveCount(client=client, store=store, zone=settings.timezone, budget=updates)
-    letters = Letters(
+    drafts = Drafts(store=store, client=client, organizers=organizers)
+    return Services(
+        settings=settings,
         store=store,
         client=client,
         organizers=organizers,
-        zone=settings.timezone,
-        reminders=settings.reminders,
+        drafts=drafts,
+        letters=Letters(
+            store=store,
+            client=client,
+            organizers=organizers,
+            drafts=drafts,
+            zone=settings.timezone,
+            reminders=settings.reminders,
+            schedule_changed=schedule_changed,
+            updates=updates,
+        ),
+        signons=SignOns(store=store, live_count=live_count),
+        reviews=Reviews(store=store, organizers=organizers, live_count=live_count),
+        exports=Exports(store=store, client=client, organizers=organizers),
         live_count=live_count,
-        schedule_changed=schedule_changed,
-        updates=updates,
     )
-    signons = SignOns(store=store, live_count=live_count)
+
+
+def build_app(services: Services) -> AsyncApp:
+    """The Bolt app, with the services in every request's context."""
+    settings = services.settings
+    signing_secret = settings.slack_signing_secret
+    app = AsyncApp(
+        name="undersigned",
+        client=services.client,
+        # Socket Mode needs no signing secret; an empty one keeps Bolt from reading the env.
+        signing_secret=signing_secret.get_secret_value() if signing_secret else "",
+    )
 
     async def provide_services(
         context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
     ) -> None:
-        context["settings"] = settings
-        context["store"] = store
-        context["letters"] = letters
-        context["signons"] = signons
+        context["settings"] = services.settings
+        context["organizers"] = services.organizers
+        context["drafts"] = services.drafts
+        context["letters"] = services.letters
+        context["signons"] = services.signons
+        context["reviews"] = services.reviews
+        context["exports"] = services.exports
         await next()
 
     app.middleware(provide_services)

@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
-from bot.export import ExportFormat, render
+from bot.blocks.problems import field_sentences
+from bot.formats import ExportFormat, render
 from bot.importing import ImportProblem, ImportRow, read_signons
 from bot.server import serve
 from bot.settings import ConfigurationError, Settings, load_settings
@@ -61,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 async def print_letters(settings: Settings) -> int:
     async with Store(settings.database_url) as store:
-        for letter in await store.letters():
+        for letter in await store.letters.all():
             deadline = letter.deadline.astimezone(settings.timezone)
             print(
                 letter.id,
@@ -76,10 +77,10 @@ async def print_letters(settings: Settings) -> int:
 
 async def print_export(settings: Settings, letter_id: int, export_format: ExportFormat) -> int:
     async with Store(settings.database_url) as store:
-        letter = await store.letter(letter_id)
+        letter = await store.letters.get(letter_id)
         if letter is None:
             return _no_such_letter(letter_id)
-        sys.stdout.write(render(export_format, letter, await store.signers(letter_id)))
+        sys.stdout.write(render(export_format, letter, await store.signatures.signers(letter_id)))
     return 0
 
 
@@ -102,14 +103,20 @@ async def _import_rows(
     settings: Settings, letter_id: int, rows: list[ImportRow], *, skipped: int
 ) -> int:
     async with Store(settings.database_url) as store:
-        letter = await store.letter(letter_id)
+        letter = await store.letters.get(letter_id)
         if letter is None:
             return _no_such_letter(letter_id)
         report = await import_rows(store, letter, rows, now=datetime.now(UTC))
-        count = await store.signer_count(letter_id)
-    for line, reason in report.problems:
-        print(f"Line {line} skipped: {reason}", file=sys.stderr)
-    print(report.summary(count, skipped=skipped))
+        count = await store.signatures.count(letter_id)
+    for line, problems in report.problems:
+        reasons = " ".join(field_sentences(problems, signon=True))
+        print(f"Line {line} skipped: {reasons}", file=sys.stderr)
+    print(
+        f"Imported: {report.new} new signers, {report.same} already signed (kept as "
+        f"contacts), {report.before} imported before; {report.possible} queued as possible "
+        f"duplicates; {len(report.problems) + skipped} skipped. The letter now has {count} "
+        "signers."
+    )
     return 0
 
 

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from bot.models import Submission
 from bot.places import ALL_STATE_CODES, STATE_NAMES, is_place_or_chapter
 
 
@@ -237,3 +238,14 @@ def _pair_as_near_spellings(only_a: list[str], only_b: list[str]) -> bool:
             return False
         remaining.remove(best)
     return True
+
+
+def individual_key(submission: Submission) -> str:
+    """People of one name are one signer only with the same affiliation, or, without
+    one, the same email or Slack account: two Maria Garcías are two people."""
+    name = person_key(submission.name)
+    if not name:
+        return ""
+    if submission.affiliation:
+        return f"{name} | {org_key(submission.affiliation)}"
+    return f"{name} | {(submission.email or submission.user_id or '').casefold()}"

@@ -23,21 +23,15 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.notices import (
-    closing_export_text,
-    deadline_moved_message,
-    final_count_message,
-    reminder_message,
-)
-from bot.blocks.tally import tally_message
-from bot.export import export_files
 from bot.models import Delivery, JobKind, Letter, LetterStatus
 from bot.pacing import CallBudget
 from bot.slack_ops import (
     is_refused,
-    reply_in_thread,
-    send_dm,
-    send_files,
+    post_deadline_moved,
+    post_final_count,
+    post_reminder,
+    send_closing_list,
+    send_tally,
     slack_error,
     update_post,
 )
@@ -93,7 +87,7 @@ class Dispatcher:
     async def plan_unscheduled(self, now: datetime) -> None:
         """Schedule open letters that have no plan (stored before reminders existed)."""
         for letter_id, version in await self._store.schedule.unscheduled_letters():
-            letter = await self._store.letter(letter_id)
+            letter = await self._store.letters.get(letter_id)
             if letter is None:
                 continue
             letter_plan = plan(letter.deadline, letter.reminders, zone=self._zone, now=now)
@@ -182,7 +176,7 @@ class Dispatcher:
         if delivery.kind is JobKind.TALLY:
             return await self._send_tally(delivery.target, now)
         assert delivery.letter_id is not None
-        letter = await self._store.letter(delivery.letter_id)
+        letter = await self._store.letters.get(delivery.letter_id)
         if letter is None:
             return _Skip("the letter was removed")
         if delivery.version != letter.schedule_version:
@@ -190,12 +184,9 @@ class Dispatcher:
             # retried when the letter was extended): what's planned now replaces it.
             return _Skip("the deadline moved")
         if delivery.to_person:
-            signers = await self._store.signers(letter.id)
-            await send_files(
-                self._client,
-                user=delivery.target,
-                text=closing_export_text(letter, signers),
-                files=export_files(letter, signers),
+            signers = await self._store.signatures.signers(letter.id)
+            await send_closing_list(
+                self._client, user=delivery.target, letter=letter, signers=signers
             )
             return _Sent()
         post = next((p for p in letter.posts if p.channel_id == delivery.target), None)
@@ -204,7 +195,7 @@ class Dispatcher:
         ts = post.ts
         if delivery.kind is JobKind.REMINDER:
             return await self._remind(letter, delivery, ts=ts, now=now)
-        count = await self._store.signer_count(letter.id)
+        count = await self._store.signatures.count(letter.id)
         await update_post(
             self._client,
             self._store,
@@ -215,12 +206,22 @@ class Dispatcher:
             budget=self._updates,
         )
         if delivery.kind is JobKind.CLOSE:
-            message = final_count_message(
-                letter=letter, signers=await self._store.signers(letter.id)
+            await post_final_count(
+                self._client,
+                channel=delivery.target,
+                thread_ts=ts,
+                letter=letter,
+                signers=await self._store.signatures.signers(letter.id),
             )
         else:
-            message = deadline_moved_message(letter=letter, count=count, zone=self._zone)
-        await reply_in_thread(self._client, channel=delivery.target, thread_ts=ts, message=message)
+            await post_deadline_moved(
+                self._client,
+                channel=delivery.target,
+                thread_ts=ts,
+                letter=letter,
+                count=count,
+                zone=self._zone,
+            )
         return _Sent()
 
     async def _remind(
@@ -230,15 +231,18 @@ class Dispatcher:
             if delivery.attempts:
                 return _Skip("it could not be sent before the letter closed", failed=True)
             return _Skip("the letter closed first")
-        count = await self._store.signer_count(letter.id)
+        count = await self._store.signatures.count(letter.id)
         last = delivery.offset is not None and delivery.offset == min(
             letter.reminders, default=None
         )
-        await reply_in_thread(
+        await post_reminder(
             self._client,
             channel=delivery.target,
             thread_ts=ts,
-            message=reminder_message(letter=letter, count=count, now=now, zone=self._zone),
+            letter=letter,
+            count=count,
+            now=now,
+            zone=self._zone,
             broadcast=last,
         )
         return _Sent()
@@ -246,23 +250,21 @@ class Dispatcher:
     async def _send_tally(self, user: str, now: datetime) -> _Sent | _Skip:
         led = [
             letter
-            for letter in await self._store.letters(status=LetterStatus.OPEN)
+            for letter in await self._store.letters.all(status=LetterStatus.OPEN)
             if user in letter.leads
         ]
         if not led:
             return _Skip("no open letters to report")
         previous = await self._store.schedule.last_tally(user)
-        reviews = await self._store.review_counts([letter.id for letter in led])
-        signers = {letter.id: await self._store.signers(letter.id) for letter in led}
+        reviews = await self._store.reviews.counts([letter.id for letter in led])
+        signers = {letter.id: await self._store.signatures.signers(letter.id) for letter in led}
         tallies = [
             tally_letter(
                 letter, signers[letter.id], previous=previous, pending_reviews=reviews[letter.id]
             )
             for letter in led
         ]
-        await send_dm(
-            self._client, user=user, message=tally_message(tallies, now=now, zone=self._zone)
-        )
+        await send_tally(self._client, user=user, tallies=tallies, now=now, zone=self._zone)
         return _Sent(snapshot(tallies, signers))
 
 

@@ -27,14 +27,10 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from bot.letter_text import emphasized, from_plain, link
+from bot.limits import FILE_MAX_BYTES, PDF_PAGES_MAX
 from bot.mrkdwn import escape
 
 logger = logging.getLogger(__name__)
-
-# Larger than any letter, even a Word file with a letterhead picture in it.
-FILE_MAX_BYTES = 10_000_000
-# A PDF longer than this is a report, not a letter; reading it would only take time.
-PDF_PAGES_MAX = 200
 
 
 class Kind(StrEnum):

@@ -1,107 +1,108 @@
-"""Taking a letter from a message: from a file attached to it, else from its own text.
+"""A letter's text before it is a letter: taken from a message (a file attached to it,
+else the message's own text) and kept for the form, or typed into the form itself.
 
-Used by the message shortcut "Start a sign-on drive". A file the bot reads (.docx, PDF,
-.txt, .md) is the letter; a file it can't read is named to the organizer, never passed
-over in silence for whatever the message itself says.
+A file the bot reads (.docx, PDF, .txt, .md) is the letter; a file it can't read is
+named to the organizer, never passed over in silence for whatever the message says.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.documents import FILE_MAX_BYTES, Unreadable, kind_of, read_letter
-from bot.errors import UserFacingError
-from bot.letter_text import from_slack
-from bot.mrkdwn import escape, joined
+from bot.access import Organizers
+from bot.documents import Unreadable, kind_of, read_letter
+from bot.forms import DraftPreview, LetterFormValues
+from bot.letter_text import from_plain, from_slack, to_plain
+from bot.limits import BODY_MARKUP_MAX, BODY_MAX, FILE_MAX_BYTES
+from bot.problems import (
+    DraftGone,
+    FileUnreadable,
+    LetterTooLong,
+    NoReadableFile,
+    NoTextInMessage,
+    PassedOver,
+)
 from bot.slack_ops import FileUnavailable, describe_file, download_file
-
-INVITE = "invite me to the channel it was shared in (`/invite @Undersigned`) and try again"
-PASTE = "paste the letter's text into a message instead"
-# Names of files passed over, as many as fit a line of the form.
-PASSED_OVER_TEXT_MAX = 1000
+from bot.storage import Store
 
 
-@dataclass(frozen=True, slots=True)
-class LetterSource:
-    """A letter's markup and where it came from; `warning` (mrkdwn) names files that
-    were attached but couldn't be read."""
+class Drafts:
+    def __init__(self, *, store: Store, client: AsyncWebClient, organizers: Organizers) -> None:
+        self._store = store
+        self._client = client
+        self._organizers = organizers
 
-    markup: str
-    source: str
-    warning: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class _PassedOver:
-    name: str  # mrkdwn
-    why: str  # mrkdwn
-    invite: bool = False  # inviting the bot would let it read the file
-
-
-async def letter_from_message(client: AsyncWebClient, message: dict[str, Any]) -> LetterSource:
-    """The letter in `message`; raises UserFacingError when there is none to read."""
-    passed_over: list[_PassedOver] = []
-    for shared in message.get("files") or ():
-        if not isinstance(shared, dict):
-            continue
-        try:
-            file = await describe_file(client, shared)
-        except FileUnavailable as problem:
-            passed_over.append(_PassedOver(_name(shared), escape(problem.reason), problem.invite))
-            continue
-        kind = kind_of(file)
-        if kind is None:
-            pretty = str(file.get("pretty_type") or file.get("filetype") or "").strip()
-            why = f"a {escape(pretty)} file" if pretty else "a kind of file I don't read"
-            passed_over.append(_PassedOver(_name(file), why))
-            continue
-        # A file of a kind the bot reads is the letter: if it can't be had, say so.
-        try:
-            data = await download_file(client, file, max_bytes=FILE_MAX_BYTES)
-            markup = await asyncio.to_thread(read_letter, kind, data)
-        except (FileUnavailable, Unreadable) as problem:
-            raise UserFacingError(_cannot_read(_name(file), problem)) from None
-        return LetterSource(markup, _name(file))
-    text = str(message.get("text") or "")
-    if not passed_over:
-        return LetterSource(from_slack(text), "the message")
-    files = joined_names(passed_over)
-    invite = any(file.invite for file in passed_over)
-    advice = (
-        f"If the letter is in the file, {INVITE}"
-        if invite
-        else "Attach the letter as .docx, PDF or .txt"
-    )
-    if not text.strip():
-        raise UserFacingError(
-            f"I can't read {files}; I read Word (.docx), PDF and text files. {advice}, or {PASTE}."
+    async def from_message(
+        self, message: dict[str, Any], *, user: str, channel: str, now: datetime
+    ) -> DraftPreview:
+        """Keep the letter in `message` (its attached file, else its text) for the form."""
+        await self._organizers.require_organizer(user)
+        markup, file_name, passed_over = await self._letter_in(message)
+        shown = to_plain(markup).strip()
+        if not shown:
+            raise NoTextInMessage
+        if len(shown) > BODY_MAX or len(markup) > BODY_MARKUP_MAX:
+            raise LetterTooLong(len(shown))
+        draft_id = await self._store.drafts.save(
+            markup, source=f"{channel}/{message.get('ts', '')}", created_by=user, now=now
         )
-    return LetterSource(
-        from_slack(text),
-        "the message",
-        warning=(f"I can't read {files}, so the letter below is the message's own text. {advice}."),
-    )
+        return DraftPreview(
+            id=draft_id,
+            length=len(shown),
+            opening=shown[:200],
+            file_name=file_name,
+            passed_over=passed_over,
+        )
+
+    async def body(self, values: LetterFormValues, *, user: str) -> str:
+        """The submitted letter's markup: the draft it was started from, else what was
+        typed into the form."""
+        if values.draft_id is None:
+            return from_plain(values.body or "")
+        body = await self._store.drafts.get(values.draft_id, created_by=user)
+        if body is None:
+            raise DraftGone
+        return body
+
+    async def _letter_in(
+        self, message: dict[str, Any]
+    ) -> tuple[str, str | None, tuple[PassedOver, ...]]:
+        """The letter's markup, the file it came from, and files passed over."""
+        passed_over: list[PassedOver] = []
+        for shared in message.get("files") or ():
+            if not isinstance(shared, dict):
+                continue
+            try:
+                file = await describe_file(self._client, shared)
+            except FileUnavailable as problem:
+                passed_over.append(PassedOver(_name(shared), problem.reason, problem.invite))
+                continue
+            kind = kind_of(file)
+            if kind is None:
+                pretty = str(file.get("pretty_type") or file.get("filetype") or "").strip()
+                why = f"a {pretty} file" if pretty else "a kind of file I don't read"
+                passed_over.append(PassedOver(_name(file), why))
+                continue
+            # A file of a kind the bot reads is the letter: if it can't be had, say so.
+            try:
+                data = await download_file(self._client, file, max_bytes=FILE_MAX_BYTES)
+                markup = await asyncio.to_thread(read_letter, kind, data)
+            except FileUnavailable as problem:
+                raise FileUnreadable(
+                    _name(file), problem.reason, retry=not problem.invite, invite=problem.invite
+                ) from None
+            except Unreadable as problem:
+                raise FileUnreadable(_name(file), str(problem)) from None
+            return markup, _name(file), tuple(passed_over)
+        text = str(message.get("text") or "")
+        if passed_over and not text.strip():
+            raise NoReadableFile(passed_over)
+        return from_slack(text), None, tuple(passed_over)
 
 
-def joined_names(files: list[_PassedOver]) -> str:
-    """'*a.pages* (a Pages file) and 2 more', as many as fit."""
-    return joined([f"{file.name} ({file.why})" for file in files], limit=PASSED_OVER_TEXT_MAX)
-
-
-def _name(file: dict[str, Any]) -> str:
-    named = str(file.get("name") or file.get("title") or "").strip()
-    return f"*{escape(named)}*" if named else "the attached file"
-
-
-def _cannot_read(name: str, problem: FileUnavailable | Unreadable) -> str:
-    if isinstance(problem, FileUnavailable) and problem.invite:
-        advice = f"{INVITE[0].upper()}{INVITE[1:]}, or {PASTE}."
-    elif isinstance(problem, FileUnavailable):
-        advice = f"Try again in a minute, or {PASTE}."
-    else:
-        advice = f"Attach it as .docx, PDF or .txt, or {PASTE}."
-    return f"I couldn't read {name}: {escape(str(problem))}. {advice}"
+def _name(file: dict[str, Any]) -> str | None:
+    return str(file.get("name") or file.get("title") or "").strip() or None

@@ -12,6 +12,7 @@ so a letter posted in twenty channels converges on the right number without 429s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from zoneinfo import ZoneInfo
@@ -53,6 +54,8 @@ class LiveCount:
         self._retry_delays = retry_delays
         self._running: dict[int, asyncio.Task[None]] = {}
         self._touched: dict[int, float] = {}
+        # Set while settling: pending updates go out now instead of waiting.
+        self._settling = asyncio.Event()
 
     def touch(self, letter_id: int) -> None:
         """The letter's count may have changed: update its posts soon."""
@@ -61,9 +64,14 @@ class LiveCount:
             self._running[letter_id] = asyncio.create_task(self._keep_current(letter_id))
 
     async def settle(self) -> None:
-        """Wait for every pending update (for shutdown and tests)."""
-        while self._running:
-            await asyncio.gather(*self._running.values())
+        """Send every pending update now, without waiting for bursts to end or for
+        Slack's "not now" to pass: for a clean stop."""
+        self._settling.set()
+        try:
+            while self._running:
+                await asyncio.gather(*self._running.values())
+        finally:
+            self._settling.clear()
 
     async def _keep_current(self, letter_id: int) -> None:
         retries = iter(RETRY_DELAYS if self._retry_delays is None else self._retry_delays)
@@ -75,10 +83,10 @@ class LiveCount:
                 if refused:
                     # Slack said "not now": the count line must still catch up, later.
                     wait = next(retries, None)
-                    if wait is None:
+                    if wait is None or self._settling.is_set():
                         logger.error("Gave up updating the count on letter %s's posts", letter_id)
                         return
-                    await asyncio.sleep(wait)
+                    await self._pause(wait)
                 elif self._touched[letter_id] < started:
                     return
                 else:
@@ -94,25 +102,30 @@ class LiveCount:
         while True:
             now = time.monotonic()
             quiet_at = self._touched[letter_id] + self._delay
-            if now >= quiet_at or now >= until:
+            if now >= quiet_at or now >= until or self._settling.is_set():
                 return
-            await asyncio.sleep(min(quiet_at, until) - now)
+            await self._pause(min(quiet_at, until) - now)
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep, unless settling starts first."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._settling.wait(), seconds)
 
     async def _update_posts(self, letter_id: int) -> bool:
         """One pass over the letter's posts; True if Slack refused one for now."""
-        letter = await self._store.letter(letter_id)
+        letter = await self._store.letters.get(letter_id)
         if letter is None:
             return False
         refused = False
         for channel in [post.channel_id for post in letter.posts if post.ts]:
             await self._budget.spend()
-            letter = await self._store.letter(letter_id)
+            letter = await self._store.letters.get(letter_id)
             post = (
                 next((p for p in letter.posts if p.channel_id == channel), None) if letter else None
             )
             if letter is None or post is None or post.ts is None:
                 continue
-            count = await self._store.signer_count(letter_id)
+            count = await self._store.signatures.count(letter_id)
             try:
                 await update_post(
                     self._client, self._store, letter, post, count=count, zone=self._zone

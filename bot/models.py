@@ -12,6 +12,33 @@ class LetterStatus(StrEnum):
     CLOSED = "closed"
 
 
+class SignerStatus(StrEnum):
+    ACTIVE = "active"  # in the list and the count
+    WITHDRAWN = "withdrawn"  # kept, out of the list and the count
+    MERGED = "merged"  # folded into another entry (its `merged_into`)
+
+
+class ReviewStatus(StrEnum):
+    PENDING = "pending"
+    MERGED = "merged"
+    KEPT = "kept"  # both kept, for good
+
+
+class JobState(StrEnum):
+    PENDING = "pending"
+    DONE = "done"  # turned into deliveries
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by a process until its lease ends
+    SENT = "sent"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
 @dataclass(frozen=True, slots=True)
 class Post:
     """One channel a letter goes to: `ts` is its message in the channel (None until
@@ -150,6 +177,29 @@ class Recorded:
     outcome: Outcome
     signer: Signer
     possible_duplicates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Signed:
+    """A recorded sign-on and the letter's count right after it."""
+
+    recorded: Recorded
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatusReport:
+    """What a person has signed of a letter, and the letter's count."""
+
+    letter: Letter
+    signed: list[Signer]
+    count: int
+
+
+class ReviewDecision(StrEnum):
+    MERGED = "merged"
+    KEPT = "kept"  # both kept, for good
+    ALREADY_DECIDED = "already_decided"  # or one of the pair has withdrawn
 
 
 @dataclass(frozen=True, slots=True)

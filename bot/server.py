@@ -13,7 +13,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import build_app, build_client
+from bot.app import build_app, build_client, build_services
 from bot.dispatch import Dispatcher
 from bot.pacing import CallBudget
 from bot.scheduler import Scheduler
@@ -41,7 +41,8 @@ async def serve(settings: Settings) -> None:
         # One budget for every chat.update this process makes: Slack's limit is per app.
         updates = CallBudget()
         scheduler = build_scheduler(settings, store, updates=updates)
-        app = build_app(settings, store, schedule_changed=scheduler.poke, updates=updates)
+        services = build_services(settings, store, schedule_changed=scheduler.poke, updates=updates)
+        app = build_app(services)
         app_token = settings.slack_app_token
         await verify_credentials(
             app.client, app_token=app_token.get_secret_value() if app_token else None
@@ -56,6 +57,8 @@ async def serve(settings: Settings) -> None:
                 await serve_http(app, store, port=settings.port, until=stop)
         finally:
             await scheduler.stop()
+            # Count lines waiting for a burst to settle are brought up to date.
+            await services.settle()
     logger.info("Stopped")
 
 

@@ -1,31 +1,53 @@
-"""Signing on: checking a submission, deduping it, recording it, keeping counts current.
+"""Signing on: queueing a submission, deduping and recording it, keeping counts current.
 
 `SignOns` is what handlers and the importer call for member-facing actions: sign,
-withdraw, see what is recorded. Organizer actions on letters live in `bot.letters`.
+withdraw, see what is recorded. Sign-ons that arrive together are recorded together in
+one transaction (a group commit), in arrival order; what becomes of each is
+`bot.outcomes`' to say. Organizer actions on letters live in `bot.letters`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.blocks.text import escape
-from bot.cleaning import one_line
-from bot.dedupe import org_key, person_key
-from bot.errors import FormErrors, UserFacingError
+from bot.checks import check_submission, name_field
+from bot.dedupe import individual_key, org_key
 from bot.importing import ImportRow
 from bot.live_count import LiveCount
-from bot.models import Letter, LetterStatus, Outcome, Recorded, Signer, SignerKind, Submission
+from bot.models import (
+    Letter,
+    LetterStatus,
+    Outcome,
+    Recorded,
+    Signed,
+    Signer,
+    SignerKind,
+    StatusReport,
+    Submission,
+)
+from bot.problems import (
+    FieldProblem,
+    FormErrors,
+    Issue,
+    LetterGone,
+    NoLetterHere,
+    NothingToWithdraw,
+    SeveralLetters,
+    SignOnsClosed,
+    Surface,
+    TooLateToWithdraw,
+)
+from bot.refs import numbered
 from bot.signer_index import SignerIndex
 from bot.storage import Store
-from bot.storage.store import LetterClosed, Pending
+from bot.storage.signatures import LetterClosed, Pending
 
 # Sign-ons recorded in one transaction at most; a burst beyond this takes several.
 BATCH_MAX = 200
@@ -37,41 +59,6 @@ OPEN_LETTERS_CACHE_SECONDS = 2.0
 
 logger = logging.getLogger(__name__)
 
-NAME_MAX = 200
-PERSON_MAX = 100
-TITLE_MAX = 100
-PLACE_MAX = 100
-EMAIL_MAX = 254
-
-_SURROUNDING_QUOTES = re.compile(r"^[\"'\u201c\u2018](.*)[\"'\u201d\u2019]$")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-
-
-class SubmissionField:
-    """Where a problem with a submission belongs (the sign-on form's block ids)."""
-
-    ORGANIZATION = "organization"
-    PERSON = "person"
-    TITLE = "title"
-    CITY = "city"
-    STATE = "state"
-    EMAIL = "email"
-
-
-@dataclass(frozen=True, slots=True)
-class Status:
-    letter: Letter
-    signed: list[Signer]
-    count: int
-
-
-@dataclass(frozen=True, slots=True)
-class Signed:
-    """A recorded sign-on and the letter's count right after it."""
-
-    recorded: Recorded
-    count: int
-
 
 @dataclass(frozen=True, slots=True)
 class _Waiting:
@@ -80,9 +67,6 @@ class _Waiting:
 
 
 class SignOns:
-    """Signs on through a queue per letter: sign-ons that arrive together are recorded
-    together, in one transaction (a group commit), in the order they arrived."""
-
     def __init__(self, *, store: Store, live_count: LiveCount | None) -> None:
         self._store = store
         self._live_count = live_count
@@ -96,14 +80,14 @@ class SignOns:
     ) -> Signed:
         """Record a submission for `letter` through dedupe; raises for bad input."""
         if not letter.is_open and not closed_ok:
-            raise UserFacingError(closed_message(letter))
+            raise SignOnsClosed(letter)
         submission = check_submission(submission)
         if submission.kind is SignerKind.ORGANIZATION:
             key = org_key(submission.name)
         else:
             key = individual_key(submission)
         if not key:
-            raise FormErrors({_name_field(submission): "Type a name with at least one letter."})
+            raise FormErrors({name_field(submission): FieldProblem(Issue.NO_LETTERS)})
         pending = Pending(submission, key, now, closed_ok=closed_ok)
         waiting = _Waiting(pending, asyncio.get_running_loop().create_future())
         self._queues[letter.id].append(waiting)
@@ -151,16 +135,16 @@ class SignOns:
     async def _refuse_closed(self, letter_id: int, batch: list[_Waiting]) -> None:
         """The letter closed while these waited: nothing was recorded; say so."""
         self._open_in_channel.clear()
-        letter = await self._store.letter(letter_id)
-        message = closed_message(letter) if letter else "That letter no longer exists."
+        letter = await self._store.letters.get(letter_id)
+        problem = SignOnsClosed(letter) if letter else LetterGone()
         for waiting in batch:
-            _answer(waiting, UserFacingError(message))
+            _answer(waiting, problem)
 
     async def _record(self, letter_id: int, batch: list[Pending]) -> tuple[list[Recorded], int]:
         for attempt in range(RECORD_ATTEMPTS):
             index = self._indexes.setdefault(letter_id, SignerIndex())
             try:
-                return await self._store.record_signatures(letter_id, batch, index=index)
+                return await self._store.signatures.record(letter_id, batch, index=index)
             except IntegrityError:
                 # Another process added one of these organizations first (PostgreSQL runs
                 # such transactions side by side). The index saw rows that were rolled
@@ -174,115 +158,72 @@ class SignOns:
         raise AssertionError("unreachable")
 
     async def letters_to_sign(self, channel: str) -> list[Letter]:
-        """The open letters in `channel`; explains when there are none."""
+        """The open letters in `channel`; a closed one there is why there are none."""
         cached = self._open_in_channel.get(channel)
         if cached is not None and time.monotonic() - cached[0] < OPEN_LETTERS_CACHE_SECONDS:
             return cached[1]
-        open_letters = await self._store.letters_in_channel(channel, status=LetterStatus.OPEN)
+        open_letters = await self._store.letters.in_channel(channel, status=LetterStatus.OPEN)
         if open_letters:
             self._open_in_channel[channel] = (time.monotonic(), open_letters)
             return open_letters
-        closed = await self._store.letters_in_channel(channel, status=LetterStatus.CLOSED)
+        closed = await self._store.letters.in_channel(channel, status=LetterStatus.CLOSED)
         if closed:
-            raise UserFacingError(closed_message(closed[-1]))
-        raise UserFacingError(
-            "There's no letter to sign in this channel. Sign-on letters are posted in "
-            "coalition channels: press *Sign on* under the letter, or use `/signon` in the "
-            "channel where you saw it."
-        )
+            raise SignOnsClosed(closed[-1])
+        raise NoLetterHere(None, Surface.SIGNON)
 
-    async def letters_for(self, ref: str | None, *, channel: str) -> list[Letter]:
-        """The letter `ref` names (open), else the open letters in `channel`."""
-        if ref is None:
+    async def letters_for(
+        self, number: int | None, *, channel: str, surface: Surface
+    ) -> list[Letter]:
+        """Letter `number` if given (open), else the open letters in `channel`."""
+        if number is None:
             return await self.letters_to_sign(channel)
-        letter = await self._numbered(ref)
+        letter = await numbered(self._store, number, surface=surface)
         if not letter.is_open:
-            raise UserFacingError(closed_message(letter))
+            raise SignOnsClosed(letter)
         return [letter]
 
-    async def one_letter(self, text: str, *, channel: str) -> Letter:
-        """For withdraw and status: the letter named, or the only open one in `channel`."""
-        ref, rest = split_letter_ref(text)
-        if rest or (text.strip() and ref is None):
-            raise UserFacingError(
-                f"“{escape(text)}” isn't a letter number. Use one like `#3`, or leave it out."
-            )
-        if ref is not None:
-            return await self._numbered(ref)
+    async def one_letter(self, number: int | None, *, channel: str) -> Letter:
+        """For withdraw and status: letter `number`, or the only open one in `channel`."""
+        if number is not None:
+            return await numbered(self._store, number, surface=Surface.SIGNON)
         letters = await self.letters_to_sign(channel)
         if len(letters) > 1:
-            numbers = ", ".join(f"`#{letter.id}` {escape(letter.title)}" for letter in letters)
-            raise UserFacingError(
-                f"This channel has {len(letters)} open letters ({numbers}). "
-                "Add the number of the one you mean."
-            )
+            raise SeveralLetters(letters, LetterStatus.OPEN)
         return letters[0]
 
-    async def _numbered(self, ref: str) -> Letter:
-        # A button's value comes back as sent, unless someone crafted the request.
-        if not re.fullmatch(r"[0-9]{1,9}", ref):
-            raise UserFacingError(
-                "That isn't a letter number. Press *Sign on* under the letter to sign it."
-            )
-        letter = await self._store.letter(int(ref))
-        if letter is None:
-            raise UserFacingError(f"There's no letter #{ref}.")
-        return letter
-
     async def letter(self, letter_id: int) -> Letter:
-        letter = await self._store.letter(letter_id)
+        letter = await self._store.letters.get(letter_id)
         if letter is None:
-            raise UserFacingError("That letter no longer exists.")
+            raise LetterGone
         return letter
 
     async def withdraw(self, letter: Letter, *, user: str, now: datetime) -> list[Signer]:
         if not letter.is_open:
-            raise UserFacingError(
-                f"Sign-ons for *{escape(letter.title)}* are closed and its list has gone to "
-                "the leads, so a sign-on can't be withdrawn here any more. Ask an organizer."
-            )
-        withdrawn = await self._store.withdraw(user, letter.id, now=now)
+            raise TooLateToWithdraw(letter)
+        withdrawn = await self._store.signatures.withdraw(user, letter.id, now=now)
         if not withdrawn:
-            raise UserFacingError(
-                f"You haven't signed *{escape(letter.title)}*, so there's nothing to withdraw."
-            )
+            raise NothingToWithdraw(letter)
         if self._live_count is not None:
             self._live_count.touch(letter.id)
         return withdrawn
 
-    async def status(self, letter: Letter, *, user: str) -> Status:
-        signed = await self._store.signed_by(user, letter.id)
-        return Status(letter, signed, await self._store.signer_count(letter.id))
+    async def status(self, letter: Letter, *, user: str) -> StatusReport:
+        signed = await self._store.signatures.signed_by(user, letter.id)
+        return StatusReport(letter, signed, await self._store.signatures.count(letter.id))
 
     async def count(self, letter: Letter) -> int:
-        return await self._store.signer_count(letter.id)
-
-
-_LETTER_REF = re.compile(r"#(\d{1,9})(?:\s+|$)")
-
-
-def split_letter_ref(text: str) -> tuple[str | None, str]:
-    """'#3 Acme Org' → ('3', 'Acme Org'); text without a leading #n → (None, text)."""
-    match = _LETTER_REF.match(text.strip())
-    if match is None:
-        return None, text.strip()
-    return match.group(1), text.strip()[match.end() :].strip()
+        return await self._store.signatures.count(letter.id)
 
 
 @dataclass
 class ImportReport:
+    """What became of each row of an imported file."""
+
     new: int = 0
     same: int = 0
     before: int = 0
     possible: int = 0
-    problems: list[tuple[int, str]] = field(default_factory=list)
-
-    def summary(self, count: int, *, skipped: int = 0) -> str:
-        return (
-            f"Imported: {self.new} new signers, {self.same} already signed (kept as contacts), "
-            f"{self.before} imported before; {self.possible} queued as possible duplicates; "
-            f"{len(self.problems) + skipped} skipped. The letter now has {count} signers."
-        )
+    problems: list[tuple[int, FormErrors]] = field(default_factory=list)
 
 
 async def import_rows(
@@ -298,7 +239,7 @@ async def import_rows(
     )
     for row, result in zip(rows, results, strict=True):
         if isinstance(result, FormErrors):
-            report.problems.append((row.line, " ".join(result.errors.values())))
+            report.problems.append((row.line, result))
             continue
         if isinstance(result, BaseException):
             raise result
@@ -326,72 +267,3 @@ def _answer(waiting: _Waiting, outcome: Signed | BaseException) -> None:
 def _fail_unanswered(waiting: list[_Waiting], error: Exception) -> None:
     for each in waiting:
         _answer(each, error)
-
-
-def closed_message(letter: Letter) -> str:
-    return f"Sign-ons for *{escape(letter.title)}* are closed, so it can't be signed any more."
-
-
-def individual_key(submission: Submission) -> str:
-    """People of one name are one signer only with the same affiliation, or, without
-    one, the same email or Slack account: two Maria Garcías are two people."""
-    name = person_key(submission.name)
-    if not name:
-        return ""
-    if submission.affiliation:
-        return f"{name} | {org_key(submission.affiliation)}"
-    return f"{name} | {(submission.email or submission.user_id or '').casefold()}"
-
-
-def check_submission(submission: Submission) -> Submission:
-    """Tidy every field, or raise FormErrors naming each one to fix."""
-    errors: dict[str, str] = {}
-
-    def field(value: str | None, where: str, limit: int, label: str) -> str | None:
-        folded = one_line(value or "")
-        # `/signon "Mijente"`: the quotes are the typist's, not the name's.
-        tidy = _SURROUNDING_QUOTES.sub(r"\1", folded).strip() or None
-        if tidy is not None and len(tidy) > limit:
-            errors[where] = f"Keep {label} to {limit} characters."
-        return tidy
-
-    individual = submission.kind is SignerKind.INDIVIDUAL
-    name = field(
-        submission.name,
-        _name_field(submission),
-        NAME_MAX if not individual else PERSON_MAX,
-        "the name",
-    )
-    affiliation = field(
-        submission.affiliation, SubmissionField.ORGANIZATION, NAME_MAX, "the organization"
-    )
-    person = field(submission.person_name, SubmissionField.PERSON, PERSON_MAX, "your name")
-    title = field(submission.title, SubmissionField.TITLE, TITLE_MAX, "the title")
-    city = field(submission.city, SubmissionField.CITY, PLACE_MAX, "the city")
-    state = field(submission.state, SubmissionField.STATE, PLACE_MAX, "the state")
-    email = field(submission.email, SubmissionField.EMAIL, EMAIL_MAX, "the email")
-    if not name:
-        errors[_name_field(submission)] = (
-            "Type your name." if individual else "Type the name of the organization signing."
-        )
-    if email and not _EMAIL.fullmatch(email):
-        errors[SubmissionField.EMAIL] = "That doesn't look like an email address."
-    if errors:
-        raise FormErrors(errors)
-    assert name is not None
-    return replace(
-        submission,
-        name=name,
-        affiliation=affiliation,
-        person_name=person if not individual else name,
-        title=title,
-        city=city,
-        state=state,
-        email=email,
-    )
-
-
-def _name_field(submission: Submission) -> str:
-    if submission.kind is SignerKind.INDIVIDUAL:
-        return SubmissionField.PERSON
-    return SubmissionField.ORGANIZATION

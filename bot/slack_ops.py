@@ -1,7 +1,9 @@
-"""Every Slack Web API call the bot makes on its own initiative lives here.
+"""Every Slack Web API call the bot makes on its own initiative lives here, each
+message built by the builders in `bot.blocks` from the plain data it is given.
 
 Letters go into channels and posted copies are kept current; each channel is handled
-on its own, so a channel that fails is reported and never stops the others.
+on its own, so a channel that fails is reported and never stops the others. Reminders,
+closes, tallies and lists go out through the functions at the end.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import codecs
 import logging
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
@@ -19,10 +22,20 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.blocks.letter import build_letter_head, build_letter_messages, build_letter_parts
-from bot.errors import UserFacingError
-from bot.models import ChannelResult, Letter, Post
+from bot.blocks.notices import (
+    closing_export_text,
+    deadline_moved_message,
+    final_count_message,
+    reminder_message,
+)
+from bot.blocks.replies import export_message, launch_report
+from bot.blocks.tally import tally_message
+from bot.formats import export_files
+from bot.models import ChannelResult, Letter, Post, Signer
 from bot.pacing import CallBudget
+from bot.problems import FormDidNotOpen
 from bot.storage import Store
+from bot.tally import LetterTally
 
 logger = logging.getLogger(__name__)
 
@@ -85,15 +98,12 @@ def is_refused(code: str | None) -> bool:
 async def open_view(
     client: AsyncWebClient, *, trigger_id: str, view: dict[str, Any], what: str
 ) -> dict[str, Any]:
-    """Open a modal; if Slack won't, a UserFacingError that says to try again."""
+    """Open a modal; if Slack won't, FormDidNotOpen (which says to try again)."""
     try:
         response = await client.views_open(trigger_id=trigger_id, view=view)
     except (SlackApiError, *UNANSWERED) as error:
         logger.exception("Opening %s failed", what)
-        raise UserFacingError(
-            f"Slack didn't open the {what} just now (`{slack_error(error)}`). "
-            "Try again in a moment."
-        ) from None
+        raise FormDidNotOpen(what, slack_error(error)) from None
     opened: dict[str, Any] = response.data if isinstance(response.data, dict) else {}
     return opened
 
@@ -126,8 +136,8 @@ async def publish_letter(
             for message_ts in (*reversed(posted), ts):
                 await _delete_quietly(client, channel, message_ts)
             return ChannelResult(channel, slack_error(error))
-        await store.record_post(letter.id, channel, ts)
-        await store.record_parts(letter.id, channel, tuple(posted))
+        await store.letters.record_post(letter.id, channel, ts)
+        await store.letters.record_parts(letter.id, channel, tuple(posted))
         return ChannelResult(channel)
 
     return list(await asyncio.gather(*(post_in(channel) for channel in letter.unposted_channels)))
@@ -221,7 +231,7 @@ async def _add_parts(
         for message_ts in reversed(posted):
             await _delete_quietly(client, channel, message_ts)
         raise
-    if not await store.record_parts(letter.id, channel, tuple(posted)):
+    if not await store.letters.record_parts(letter.id, channel, tuple(posted)):
         for message_ts in reversed(posted):
             await _delete_quietly(client, channel, message_ts)
 
@@ -386,3 +396,95 @@ def _is_slack_host(url: str, api_url: str) -> bool:
         or host in {"slack.com", "slack-gov.com"}
         or host.endswith((".slack.com", ".slack-gov.com"))
     )
+
+
+# What the bot says on its own
+
+
+async def report_launch(
+    client: AsyncWebClient,
+    *,
+    user: str,
+    channel: str | None,
+    letter: Letter,
+    results: list[ChannelResult],
+) -> None:
+    """Tell the organizer who posted a letter where it went up, and where not and why."""
+    await tell_privately(client, user=user, channel=channel, text=launch_report(letter, results))
+
+
+async def send_export(
+    client: AsyncWebClient, *, user: str, letter: Letter, signers: list[Signer]
+) -> None:
+    """The list, the CSV and the JSON, by DM to the organizer who asked."""
+    await send_files(
+        client,
+        user=user,
+        text=export_message(letter, signers),
+        files=export_files(letter, signers),
+    )
+
+
+async def send_closing_list(
+    client: AsyncWebClient, *, user: str, letter: Letter, signers: list[Signer]
+) -> None:
+    """The final list, by DM to a lead (or the creator) when sign-ons close."""
+    await send_files(
+        client,
+        user=user,
+        text=closing_export_text(letter, signers),
+        files=export_files(letter, signers),
+    )
+
+
+async def post_reminder(
+    client: AsyncWebClient,
+    *,
+    channel: str,
+    thread_ts: str,
+    letter: Letter,
+    count: int,
+    now: datetime,
+    zone: ZoneInfo,
+    broadcast: bool,
+) -> None:
+    message = reminder_message(letter=letter, count=count, now=now, zone=zone)
+    await reply_in_thread(
+        client, channel=channel, thread_ts=thread_ts, message=message, broadcast=broadcast
+    )
+
+
+async def post_final_count(
+    client: AsyncWebClient,
+    *,
+    channel: str,
+    thread_ts: str,
+    letter: Letter,
+    signers: list[Signer],
+) -> None:
+    message = final_count_message(letter=letter, signers=signers)
+    await reply_in_thread(client, channel=channel, thread_ts=thread_ts, message=message)
+
+
+async def post_deadline_moved(
+    client: AsyncWebClient,
+    *,
+    channel: str,
+    thread_ts: str,
+    letter: Letter,
+    count: int,
+    zone: ZoneInfo,
+) -> None:
+    message = deadline_moved_message(letter=letter, count=count, zone=zone)
+    await reply_in_thread(client, channel=channel, thread_ts=thread_ts, message=message)
+
+
+async def send_tally(
+    client: AsyncWebClient,
+    *,
+    user: str,
+    tallies: list[LetterTally],
+    now: datetime,
+    zone: ZoneInfo,
+) -> None:
+    await send_dm(client, user=user, message=tally_message(tallies, now=now, zone=zone))

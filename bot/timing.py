@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 from dateparser.date import DateDataParser
 
+from bot.limits import DEADLINE_MAX_AHEAD
 from bot.models import Plan
 
 DEFAULT_REMINDERS = "7d,3d,1d,3h"
@@ -25,7 +26,6 @@ DEFAULT_REMINDERS = "7d,3d,1d,3h"
 OFFSET_MAX = timedelta(days=90)
 REMINDERS_MAX = 10
 # A drive runs for days or weeks; a deadline further out than this is a slip.
-DEADLINE_MAX_AHEAD = timedelta(days=366)
 # A deadline given as a day alone ("friday") means the end of that working day.
 DEFAULT_DEADLINE_TIME = time(17, 0)
 

@@ -1,4 +1,4 @@
-"""The /letter slash command and its subcommands."""
+"""The /letter and /signon slash commands and their subcommands."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.access import Organizers
 from bot.blocks.letter_form import build_edit_form, build_letter_form
+from bot.blocks.problems import explain, form_problems
 from bot.blocks.replies import (
     closed_report,
     export_sent,
@@ -22,24 +24,28 @@ from bot.blocks.replies import (
 )
 from bot.blocks.review import review_message
 from bot.blocks.signon_form import build_signon_form
-from bot.blocks.signon_replies import SIGNON_HELP, recorded_text, status_text, withdrawn_text
-from bot.errors import FormErrors, UserFacingError
+from bot.blocks.signon_replies import (
+    FORM_DID_NOT_OPEN,
+    SIGNON_HELP,
+    recorded_text,
+    status_text,
+    withdrawn_text,
+)
+from bot.exports import Exports
 from bot.letters import Letters
 from bot.models import SignerKind, Submission
 from bot.mrkdwn import message_text_to_plain
+from bot.problems import FormDidNotOpen, FormErrors, Problem, Surface
+from bot.refs import only_number, split_ref
+from bot.reviews import Reviews
 from bot.settings import Settings
-from bot.signons import SignOns, split_letter_ref
+from bot.signons import SignOns
 from bot.slack_ops import open_view
 
 Subcommand = Callable[..., Awaitable[None]]
 
 # Slack waits three seconds for an ack; past this, the answer follows separately.
 ACK_BUDGET_SECONDS = 2.0
-
-FORM_DID_NOT_OPEN = (
-    "Slack didn't open the sign-on form just now. Try `/signon` again in a moment, or sign "
-    "at once with `/signon Your Organization Name`."
-)
 
 
 def register(app: AsyncApp) -> None:
@@ -52,7 +58,10 @@ async def letter_command(
     command: dict[str, Any],
     respond: AsyncRespond,
     client: AsyncWebClient,
+    organizers: Organizers,
     letters: Letters,
+    reviews: Reviews,
+    exports: Exports,
     settings: Settings,
 ) -> None:
     await ack()
@@ -68,22 +77,31 @@ async def letter_command(
             rest=rest.strip(),
             respond=respond,
             client=client,
+            organizers=organizers,
             letters=letters,
+            reviews=reviews,
+            exports=exports,
             settings=settings,
         )
-    except UserFacingError as problem:
-        await respond(str(problem))
+    except Problem as problem:
+        await respond(explain(problem))
 
 
 async def new(
-    *, command: dict[str, Any], client: AsyncWebClient, letters: Letters, **_: Any
+    *,
+    command: dict[str, Any],
+    client: AsyncWebClient,
+    organizers: Organizers,
+    letters: Letters,
+    **_: Any,
 ) -> None:
-    await letters.require_organizer(command["user_id"])
+    await organizers.require_organizer(command["user_id"])
+    deadline, reminders = letters.form_defaults(datetime.now(UTC))
     form = build_letter_form(
         origin_channel=command.get("channel_id"),
         draft=None,
-        initial_deadline=letters.default_deadline(datetime.now(UTC)),
-        initial_reminders=letters.default_reminders,
+        initial_deadline=deadline,
+        initial_reminders=reminders,
     )
     await open_view(client, trigger_id=command["trigger_id"], view=form, what="letter form")
 
@@ -138,7 +156,7 @@ async def edit(
     *, command: dict[str, Any], rest: str, client: AsyncWebClient, letters: Letters, **_: Any
 ) -> None:
     letter = await letters.editable(rest, user=command["user_id"], channel=command["channel_id"])
-    form = build_edit_form(letter=letter, initial_reminders=letters.reminders_of(letter))
+    form = build_edit_form(letter=letter)
     await open_view(client, trigger_id=command["trigger_id"], view=form, what="edit form")
 
 
@@ -150,17 +168,17 @@ async def post(
 
 
 async def review(
-    *, command: dict[str, Any], rest: str, respond: AsyncRespond, letters: Letters, **_: Any
+    *, command: dict[str, Any], rest: str, respond: AsyncRespond, reviews: Reviews, **_: Any
 ) -> None:
-    found = await letters.review(rest, user=command["user_id"], channel=command["channel_id"])
+    found = await reviews.queue(rest, user=command["user_id"], channel=command["channel_id"])
     await respond(**review_message(found.letter, found.pairs))
 
 
 async def export(
-    *, command: dict[str, Any], rest: str, respond: AsyncRespond, letters: Letters, **_: Any
+    *, command: dict[str, Any], rest: str, respond: AsyncRespond, exports: Exports, **_: Any
 ) -> None:
-    done = await letters.export(rest, user=command["user_id"], channel=command["channel_id"])
-    await respond(export_sent(done.signers))
+    sent = await exports.send(rest, user=command["user_id"], channel=command["channel_id"])
+    await respond(export_sent(sent.signers))
 
 
 async def show_help(*, respond: AsyncRespond, **_: Any) -> None:
@@ -217,19 +235,19 @@ async def _signon(
     try:
         if word.lower() == "help":
             return SIGNON_HELP
-        if word.lower() == "status":
-            letter = await signons.one_letter(rest, channel=channel)
-            return status_text(await signons.status(letter, user=user))
-        if word.lower() == "withdraw":
-            letter = await signons.one_letter(rest, channel=channel)
+        if word.lower() in {"status", "withdraw"}:
+            number = only_number(rest, surface=Surface.SIGNON)
+            letter = await signons.one_letter(number, channel=channel)
+            if word.lower() == "status":
+                return status_text(await signons.status(letter, user=user))
             withdrawn = await signons.withdraw(letter, user=user, now=now)
             return withdrawn_text(letter, withdrawn, count=await signons.count(letter))
-        ref, organization = split_letter_ref(text)
-        letters = await signons.letters_for(ref, channel=channel)
-        if organization and len(letters) == 1:
+        ref = split_ref(text)
+        letters = await signons.letters_for(ref.number, channel=channel, surface=Surface.SIGNON)
+        if ref.rest and len(letters) == 1:
             submission = Submission(
                 kind=SignerKind.ORGANIZATION,
-                name=organization,
+                name=ref.rest,
                 user_id=user,
                 team_id=command.get("team_id"),
             )
@@ -237,13 +255,12 @@ async def _signon(
             return recorded_text(
                 signed.recorded, letter=letters[0], count=signed.count, zone=settings.timezone
             )
-        form = build_signon_form(letters=letters, channel=channel, organization=organization)
-    except UserFacingError as problem:
-        return str(problem)
-    except FormErrors as problems:
-        return " ".join(problems.errors.values())
-    try:
+        form = build_signon_form(letters=letters, channel=channel, organization=ref.rest)
         await open_view(client, trigger_id=command["trigger_id"], view=form, what="sign-on form")
-    except UserFacingError:
+    except FormDidNotOpen:
         return FORM_DID_NOT_OPEN
+    except Problem as problem:
+        return explain(problem)
+    except FormErrors as problems:
+        return form_problems(problems, signon=True)
     return None

@@ -8,10 +8,13 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.access import Organizers
 from bot.blocks.letter_form import build_letter_form, reading_view
+from bot.blocks.problems import explain
 from bot.blocks.replies import problem_view
-from bot.errors import UserFacingError
+from bot.drafts import Drafts
 from bot.letters import Letters
+from bot.problems import Problem
 from bot.slack_ops import open_view
 
 START_DRIVE_CALLBACK = "start_drive"
@@ -26,32 +29,33 @@ async def start_drive(
     shortcut: dict[str, Any],
     respond: AsyncRespond,
     client: AsyncWebClient,
+    organizers: Organizers,
+    drafts: Drafts,
     letters: Letters,
 ) -> None:
     await ack()
     user = shortcut["user"]["id"]
     try:
-        await letters.require_organizer(user)
+        await organizers.require_organizer(user)
         # The trigger expires in three seconds; reading an attached letter can take longer.
         opened = await open_view(
             client, trigger_id=shortcut["trigger_id"], view=reading_view(), what="letter form"
         )
-    except UserFacingError as problem:
-        await respond(str(problem))
+    except Problem as problem:
+        await respond(explain(problem))
         return
     now = datetime.now(UTC)
     channel = shortcut["channel"]["id"]
     try:
-        draft = await letters.draft_from_message(
-            shortcut["message"], user=user, channel=channel, now=now
-        )
-    except UserFacingError as problem:
-        view = problem_view(str(problem))
+        draft = await drafts.from_message(shortcut["message"], user=user, channel=channel, now=now)
+    except Problem as problem:
+        view = problem_view(explain(problem))
     else:
+        deadline, reminders = letters.form_defaults(now)
         view = build_letter_form(
             origin_channel=channel,
             draft=draft,
-            initial_deadline=letters.default_deadline(now),
-            initial_reminders=letters.default_reminders,
+            initial_deadline=deadline,
+            initial_reminders=reminders,
         )
     await client.views_update(view_id=opened["view"]["id"], view=view)

@@ -8,12 +8,14 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.blocks.letter_form import CALLBACK_ID, EDIT_CALLBACK_ID, read_edit_form, read_letter_form
-from bot.blocks.replies import edited_report, field_errors, problem_view
+from bot.blocks.problems import explain, field_errors
+from bot.blocks.replies import edited_report, problem_view
 from bot.blocks.signon_form import CALLBACK_ID as SIGNON_CALLBACK_ID
-from bot.blocks.signon_form import LETTER, confirmation_view, read_signon_form
+from bot.blocks.signon_form import CHOOSE_A_LETTER, confirmation_view, read_signon_form
 from bot.blocks.signon_replies import recorded_text
-from bot.errors import FormErrors, UserFacingError
+from bot.forms import SignonField
 from bot.letters import Letters
+from bot.problems import FormErrors, Problem
 from bot.settings import Settings
 from bot.signons import SignOns
 
@@ -38,8 +40,8 @@ async def letter_form_submitted(
     except FormErrors as problems:
         await ack(response_action="errors", errors=field_errors(problems))
         return
-    except UserFacingError as problem:
-        await ack(response_action="update", view=problem_view(str(problem)))
+    except Problem as problem:
+        await ack(response_action="update", view=problem_view(explain(problem)))
         return
     await ack()
     await letters.launch(
@@ -56,16 +58,16 @@ async def signon_form_submitted(
     user = body["user"]
     values = read_signon_form(view, user=user["id"], team=user.get("team_id"))
     if values.letter_id is None:
-        await ack(response_action="errors", errors={LETTER: "Choose the letter to sign."})
+        await ack(response_action="errors", errors={SignonField.LETTER: CHOOSE_A_LETTER})
         return
     try:
         letter = await signons.letter(values.letter_id)
         signed = await signons.sign(letter, values.submission, now=datetime.now(UTC))
     except FormErrors as problems:
-        await ack(response_action="errors", errors=field_errors(problems))
+        await ack(response_action="errors", errors=field_errors(problems, signon=True))
         return
-    except UserFacingError as problem:
-        await ack(response_action="update", view=confirmation_view(str(problem)))
+    except Problem as problem:
+        await ack(response_action="update", view=confirmation_view(explain(problem)))
         return
     text = recorded_text(signed.recorded, letter=letter, count=signed.count, zone=settings.timezone)
     await ack(response_action="update", view=confirmation_view(text))
@@ -83,8 +85,10 @@ async def edit_form_submitted(
     except FormErrors as problems:
         await ack(response_action="errors", errors=field_errors(problems))
         return
-    except UserFacingError as problem:
-        await ack(response_action="update", view=problem_view(str(problem), title="Edit letter"))
+    except Problem as problem:
+        await ack(
+            response_action="update", view=problem_view(explain(problem), title="Edit letter")
+        )
         return
     await ack(
         response_action="update",

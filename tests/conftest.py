@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.app import build_app
+from bot.app import build_app, build_services
 from bot.scheduler import Scheduler
 from bot.server import EVENTS_PATH, build_scheduler, build_web_app
 from bot.settings import Settings
@@ -128,11 +128,12 @@ async def scheduler(settings: Settings, store: Store) -> AsyncIterator[Scheduler
 async def server(
     settings: Settings, store: Store, scheduler: Scheduler
 ) -> AsyncIterator[TestServer]:
-    app = build_app(settings, store, schedule_changed=scheduler.poke)
-    server = TestServer(build_web_app(app, store), host="127.0.0.1")
+    services = build_services(settings, store, schedule_changed=scheduler.poke)
+    server = TestServer(build_web_app(build_app(services), store), host="127.0.0.1")
     await server.start_server()
     yield server
     await server.close()
+    await services.settle()
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.blocks.letter import SIGN_ON_ACTION, TEXT_BLOCK_PREFIX
-from bot.blocks.letter_form import Field
 from bot.blocks.text import escape
+from bot.forms import Field
 from bot.letter_text import to_plain
 from tests.conftest import LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack, Message

@@ -50,7 +50,7 @@ async def test_a_request_slack_did_not_sign_just_now_is_refused_and_records_noth
         timestamp=int(time.time()) - age,
     )
     assert reply.status == 401, why
-    assert await store.signers(1) == []
+    assert await store.signatures.signers(1) == []
 
 
 async def test_an_oversized_request_is_refused_before_it_reaches_the_app(
@@ -59,7 +59,7 @@ async def test_an_oversized_request_is_refused_before_it_reaches_the_app(
     """A correctly signed body of over two megabytes gets 413 and changes nothing."""
     reply = await slack.send(signon_body(fake_slack, "Big Org " + "x" * 2_200_000))
     assert reply.status == 413
-    assert await store.signers(1) == []
+    assert await store.signatures.signers(1) == []
 
 
 async def test_every_organizer_action_refuses_a_member(
@@ -69,7 +69,11 @@ async def test_every_organizer_action_refuses_a_member(
     each answers a member privately and leaves the letter as it was."""
     await signon(slack, fake_slack, "CHIRLA")
     await signon(slack, fake_slack, "Coalition for Humane Immigrant Rights (CHIRLA)", user="U2")
-    before = (await store.letter(1), await store.signers(1), await store.pending_reviews(1))
+    before = (
+        await store.letters.get(1),
+        await store.signatures.signers(1),
+        await store.reviews.pending(1),
+    )
     for text in ("close", "reopen 1", "extend #1 friday 5pm", "edit", "post 1", "review", "export"):
         answer = await ask(slack, fake_slack, text, user=MEMBER)
         assert "Only organizers" in answer["text"], text
@@ -95,9 +99,13 @@ async def test_every_organizer_action_refuses_a_member(
     await fake_slack.wait_for(lambda: len(fake_slack.responses) >= 9)
     assert all("Only organizers" in r["text"] for r in fake_slack.responses[-2:])
 
-    after = (await store.letter(1), await store.signers(1), await store.pending_reviews(1))
+    after = (
+        await store.letters.get(1),
+        await store.signatures.signers(1),
+        await store.reviews.pending(1),
+    )
     assert after == before
-    assert len(await store.letters()) == 1
+    assert len(await store.letters.all()) == 1
     assert fake_slack.shared_files == []
 
 

@@ -72,8 +72,8 @@ async def test_a_bot_killed_mid_burst_keeps_every_confirmed_sign_on(
     bot.start()  # the bot starts on what was left, and so does a fresh Store
     await bot.wait_healthy(port)
     async with Store(bot_env["DATABASE_URL"]) as store:
-        signers = await store.signers(1)
-        count = await store.signer_count(1)
+        signers = await store.signatures.signers(1)
+        count = await store.signatures.count(1)
     contacts = {
         (contact.user_id, contact.submitted_as) for signer in signers for contact in signer.contacts
     }

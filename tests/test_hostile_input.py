@@ -20,11 +20,11 @@ import pytest
 from bot.app import build_client
 from bot.blocks.letter import SIGN_ON_ACTION
 from bot.blocks.review import KEEP_ACTION, MERGE_ACTION
-from bot.blocks.signon_form import KIND, PUBLIC
 from bot.dispatch import Dispatcher
+from bot.forms import SignonField
 from bot.importing import ImportProblem, read_signons
 from bot.settings import Settings
-from bot.signons import SubmissionField, import_rows
+from bot.signons import import_rows
 from bot.storage import Store
 from bot.timing import next_tally_time
 from tests.conftest import LEAD, MEMBER, ORGANIZER, ZONE
@@ -128,9 +128,9 @@ async def test_hostile_slash_command_text_gets_private_answers_and_pings_nobody(
     await fake_slack.wait_for(lambda: len(fake_slack.responses) >= 6 * len(HOSTILE))
     assert_no_failures(replies, caplog)
     assert_nothing_active(fake_slack, replies)
-    letter = await store.letter(1)
+    letter = await store.letters.get(1)
     assert letter is not None and letter.is_open
-    signers = await store.signers(1)
+    signers = await store.signatures.signers(1)
     names = [signer.name for signer in signers]
     assert "A" * 10_000 not in names
     assert "Acme Org" in names and "ZeroWidth Org" in names and "gro.live Fund" in names
@@ -154,18 +154,25 @@ async def test_hostile_answers_in_every_form_field_are_refused_or_stored_safely(
     }
     for n, text in enumerate(HOSTILE):
         signon_fields: dict[str, Any] = {
-            KIND: {KIND: {"type": "radio_buttons", "selected_option": {"value": "individual"}}},
-            PUBLIC: {PUBLIC: {"type": "radio_buttons", "selected_option": {"value": "yes"}}},
+            SignonField.KIND: {
+                SignonField.KIND: {
+                    "type": "radio_buttons",
+                    "selected_option": {"value": "individual"},
+                }
+            },
+            SignonField.PUBLIC: {
+                SignonField.PUBLIC: {"type": "radio_buttons", "selected_option": {"value": "yes"}}
+            },
         }
         for field in (
-            SubmissionField.ORGANIZATION,
-            SubmissionField.PERSON,
-            SubmissionField.TITLE,
-            SubmissionField.CITY,
-            SubmissionField.STATE,
-            SubmissionField.EMAIL,
+            SignonField.ORGANIZATION,
+            SignonField.PERSON,
+            SignonField.TITLE,
+            SignonField.CITY,
+            SignonField.STATE,
+            SignonField.EMAIL,
         ):
-            value = f"x{n}@example.org" if field == SubmissionField.EMAIL else text
+            value = f"x{n}@example.org" if field == SignonField.EMAIL else text
             signon_fields[field] = {field: {"type": "plain_text_input", "value": value}}
         replies.append(await slack.submit_view(views["signon_form"], signon_fields, user=f"U{n}"))
         letter_fields = form_values(
@@ -192,7 +199,7 @@ async def test_hostile_answers_in_every_form_field_are_refused_or_stored_safely(
     posted = sum(1 for reply in replies if not reply.body)  # accepted letters: a bare ack
     await fake_slack.wait_for(lambda: len(fake_slack.ephemeral_to(ORGANIZER)) >= posted + 1)
     assert_nothing_active(fake_slack, replies)
-    for letter in await store.letters():
+    for letter in await store.letters.all():
         assert letter.title.strip() and "\x00" not in letter.title and "\u202e" not in letter.title
 
 
@@ -204,11 +211,11 @@ async def test_a_hostile_csv_imports_what_it_can_and_explains_the_rest(store: St
         for n, text in enumerate(HOSTILE)
     )
     found = read_signons((header + rows).encode("utf-8"), zone=ZONE)
-    letter = await store.letter(1)
+    letter = await store.letters.get(1)
     assert letter is not None
     report = await import_rows(store, letter, found.rows, now=datetime.now(UTC))
     assert report.new + report.same + len(report.problems) + len(found.skipped) == len(HOSTILE)
-    names = [signer.name for signer in await store.signers(1)]
+    names = [signer.name for signer in await store.signatures.signers(1)]
     assert all(len(name) <= 200 and "\x00" not in name for name in names)
     for unreadable, reason in (
         (b"", "empty"),

@@ -73,7 +73,7 @@ async def test_two_replicas_count_once_and_post_once_when_one_is_killed(
     offsets = (timedelta(seconds=22), timedelta(seconds=14), timedelta(seconds=4))
     now = datetime.now(UTC)
     async with Store(bot_env["DATABASE_URL"]) as store:
-        await store.reschedule(
+        await store.letters.reschedule(
             1,
             reminders=offsets,
             plan=plan(deadline, offsets, zone=ZONE, now=now),
@@ -119,7 +119,7 @@ async def test_two_replicas_count_once_and_post_once_when_one_is_killed(
     await asyncio.sleep(3)  # anything sent twice would have arrived by now
 
     async with Store(bot_env["DATABASE_URL"]) as store:
-        signers = await store.signers(1)
+        signers = await store.signatures.signers(1)
     assert len(signers) == ORGANIZATIONS
     assert all(len(signer.contacts) == 2 for signer in signers)
     for channel in CHANNELS:

@@ -70,7 +70,7 @@ async def reschedule(
     """Give letter #1 a new deadline and reminders while the bot is down."""
     now = datetime.now(UTC)
     async with Store(database_url) as store:
-        await store.reschedule(
+        await store.letters.reschedule(
             1,
             reminders=offsets,
             plan=plan(deadline, offsets, zone=ZONE, now=now),

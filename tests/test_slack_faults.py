@@ -61,7 +61,7 @@ async def test_a_channel_slack_keeps_refusing_is_reported_and_posted_later(
     (report,) = fake_slack.ephemeral_to(ORGANIZER)
     assert "Not posted in <#CCOALITION>: Slack answered `fatal_error`" in report.text
     assert "/letter post 1" in report.text
-    letter = await store.letter(1)
+    letter = await store.letters.get(1)
     assert letter is not None and letter.unposted_channels == ("CCOALITION",)
     answer = await ask(slack, fake_slack, "post 1", channel="CORGANIZING")
     assert "Posted" in answer["text"]

@@ -8,7 +8,7 @@ import pytest
 from pydantic import SecretStr
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import build_app
+from bot.app import build_app, build_services
 from bot.server import serve_socket_mode, verify_credentials
 from bot.settings import ConfigurationError, Settings
 from bot.storage import Store
@@ -26,7 +26,7 @@ async def test_a_command_arriving_over_the_socket_is_acked_and_answered(
     )
     stop = asyncio.Event()
     running = asyncio.create_task(
-        serve_socket_mode(build_app(socket_settings, store), APP_TOKEN, until=stop)
+        serve_socket_mode(build_app(build_services(socket_settings, store)), APP_TOKEN, until=stop)
     )
     try:
         await fake_slack.wait_for(lambda: fake_slack.sockets)

@@ -8,71 +8,25 @@ can point at the field by name.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
+from bot.blocks.problems import passed_over_warning
 from bot.blocks.text import MODAL_TITLE_MAX, escape, mrkdwn, plain, truncate
+from bot.forms import DraftPreview, EditFormValues, Field, LetterFormValues
+from bot.limits import (
+    ADDRESSEE_MAX,
+    BODY_INPUT_MAX,
+    CHANNELS_MAX,
+    GOAL_MAX,
+    REMINDERS_INPUT_MAX,
+    TITLE_MAX,
+)
 from bot.models import Letter
-from bot.storage.schema import ADDRESSEE_MAX, TITLE_MAX
+from bot.timing import format_offsets
 
 CALLBACK_ID = "letter_form"
 EDIT_CALLBACK_ID = "letter_edit"
-BODY_INPUT_MAX = 3000
-CHANNELS_MAX = 20
-REMINDERS_INPUT_MAX = 100
-
-
-class Field(StrEnum):
-    TITLE = "title"
-    ADDRESSEE = "addressee"
-    BODY = "body"
-    DEADLINE = "deadline"
-    CHANNELS = "channels"
-    LEADS = "leads"
-    GOAL = "goal"
-    REMINDERS = "reminders"
-
-
-@dataclass(frozen=True, slots=True)
-class DraftPreview:
-    """Letter text already taken from a message, shown in the form instead of an input:
-    its length and opening as a reader sees them, where it came from ("the message", a
-    file's name, in mrkdwn) and any warning (mrkdwn) about files that couldn't be read."""
-
-    id: int
-    length: int
-    opening: str
-    source: str = "the message"
-    warning: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class LetterFormValues:
-    """What the organizer entered, as Slack sent it; checking it is bot.letters' job."""
-
-    title: str
-    addressee: str
-    body: str | None
-    deadline: int | None
-    channels: tuple[str, ...]
-    leads: tuple[str, ...]
-    goal: str | None
-    origin_channel: str | None
-    draft_id: int | None
-    reminders: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class EditFormValues:
-    """What the organizer changed in the edit form, as Slack sent it."""
-
-    letter_id: int | None
-    deadline: int | None
-    reminders: str
-    leads: tuple[str, ...]
-    goal: str | None
 
 
 def build_letter_form(
@@ -123,7 +77,7 @@ def build_letter_form(
     }
 
 
-def build_edit_form(*, letter: Letter, initial_reminders: str) -> dict[str, Any]:
+def build_edit_form(*, letter: Letter) -> dict[str, Any]:
     """The letter's schedule, leads and goal, to change while it is open."""
     return {
         "type": "modal",
@@ -138,7 +92,7 @@ def build_edit_form(*, letter: Letter, initial_reminders: str) -> dict[str, Any]
                 "text": mrkdwn(f"*{escape(truncate(letter.title, 150))}*"),
             },
             _deadline_input(letter.deadline),
-            _reminders_input(initial_reminders),
+            _reminders_input(format_offsets(letter.reminders)),
             _leads_input(letter.leads),
             _goal_input(letter.goal),
         ],
@@ -268,7 +222,7 @@ def _goal_input(initial: int | None) -> dict[str, Any]:
         "action_id": Field.GOAL,
         "is_decimal_allowed": False,
         "min_value": "1",
-        "max_value": "100000",
+        "max_value": str(GOAL_MAX),
     }
     if initial is not None:
         element["initial_value"] = str(initial)
@@ -316,10 +270,10 @@ def _body_input() -> dict[str, Any]:
 
 def _body_preview(draft: DraftPreview) -> dict[str, Any]:
     opening = escape(truncate(" ".join(draft.opening.split()), 200))
+    source = f"*{escape(draft.file_name)}*" if draft.file_name else "the message"
     lines = [
-        f"*Letter text* is taken from {draft.source}: {draft.length:,} characters, "
-        f"starting “{opening}”"
+        f"*Letter text* is taken from {source}: {draft.length:,} characters, starting “{opening}”"
     ]
-    if draft.warning:
-        lines.insert(0, f":warning: {draft.warning}")
+    if draft.passed_over:
+        lines.insert(0, f":warning: {passed_over_warning(draft.passed_over)}")
     return {"type": "context", "elements": [mrkdwn(line) for line in lines]}

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.blocks.letter import sign_on_actions
 from bot.blocks.replies import attachments_note
 from bot.blocks.text import escape, mrkdwn, slack_date
-from bot.export import headline
+from bot.formats import headline
 from bot.models import Letter, Signer
 from bot.timing import time_left
 

@@ -9,14 +9,12 @@ from zoneinfo import ZoneInfo
 from bot.blocks.text import (
     escape,
     fitted,
-    inert,
     mrkdwn,
     plain,
     slack_date,
     text_sections,
 )
-from bot.errors import FormErrors
-from bot.export import headline
+from bot.formats import headline
 from bot.models import (
     ChannelResult,
     DeliveryProblem,
@@ -159,11 +157,6 @@ def attachments_note(signers: Sequence[Signer]) -> str:
         "Attached: the alphabetized list to paste under “Sincerely,”, and every entry "
         "with its contacts and spellings as CSV and JSON."
     )
-
-
-def field_errors(problems: FormErrors) -> dict[str, str]:
-    """A form's errors for `response_action: errors`; they may quote what was typed."""
-    return {field: inert(message) for field, message in problems.errors.items()}
 
 
 def problem_view(message: str, *, title: str = "New sign-on letter") -> dict[str, Any]:

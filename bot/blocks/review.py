@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks.text import Block, escape, fitted, inert, joined, mrkdwn, plain, truncate
-from bot.models import Letter, ReviewPair, Signer
+from bot.models import Letter, ReviewDecision, ReviewPair, Signer
 
 MERGE_ACTION = "review_merge"
 KEEP_ACTION = "review_keep"
@@ -18,9 +18,16 @@ SPELLING_SHOWN_MAX = 80
 SPELLINGS_TEXT_MAX = 800
 
 
-def review_message(letter: Letter, pairs: list[ReviewPair], *, note: str = "") -> dict[str, Any]:
+def review_message(
+    letter: Letter,
+    pairs: list[ReviewPair],
+    *,
+    decision: ReviewDecision | None = None,
+    kept_name: str | None = None,
+) -> dict[str, Any]:
+    """The queue of pairs to decide, after the note on the one just decided, if any."""
     title = escape(letter.title)
-    intro = [note] if note else []
+    intro = [_decided(decision, kept_name)] if decision else []
     if not pairs:
         intro.append(f"No possible duplicates are waiting for *{title}*.")
         return {"text": "\n".join(intro)}
@@ -79,3 +86,11 @@ def _describe(signer: Signer) -> str:
     contacts = len(signer.contacts)
     name = escape(truncate(signer.name, NAME_SHOWN_MAX))
     return f"• *{name}*{also} · {contacts} contact{'s' if contacts != 1 else ''}"
+
+
+def _decided(decision: ReviewDecision, kept_name: str | None) -> str:
+    if decision is ReviewDecision.MERGED:
+        return f"Merged into *{escape(kept_name or '')}*."
+    if decision is ReviewDecision.KEPT:
+        return "Kept both; that pair won't be suggested again."
+    return "That pair was already decided, or one of them has withdrawn."

@@ -8,33 +8,18 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from bot.blocks.text import escape, inert, mrkdwn, plain, text_sections, truncate
+from bot.forms import SignonField, SignonFormValues
+from bot.limits import JOB_TITLE_MAX, ORGANIZATION_MAX, PERSON_MAX, PLACE_MAX
 from bot.models import Letter, SignerKind, Submission
-from bot.signons import (
-    NAME_MAX,
-    PERSON_MAX,
-    PLACE_MAX,
-    TITLE_MAX,
-    SubmissionField,
-)
 
 CALLBACK_ID = "signon_form"
-LETTER = "letter"
-KIND = "kind"
-PUBLIC = "public"
+CHOOSE_A_LETTER = "Choose the letter to sign."
 OPTION_TEXT_MAX = 75
 # A select menu holds at most 100 options (Block Kit, static select).
 OPTIONS_MAX = 100
-
-
-@dataclass(frozen=True, slots=True)
-class SignonFormValues:
-    letter_id: int | None
-    channel: str | None
-    submission: Submission
 
 
 def build_signon_form(
@@ -50,11 +35,11 @@ def build_signon_form(
     blocks += [
         {
             "type": "input",
-            "block_id": KIND,
+            "block_id": SignonField.KIND,
             "label": plain("Signing as"),
             "element": {
                 "type": "radio_buttons",
-                "action_id": KIND,
+                "action_id": SignonField.KIND,
                 "initial_option": _kind_option(SignerKind.ORGANIZATION),
                 "options": [
                     _kind_option(SignerKind.ORGANIZATION),
@@ -63,33 +48,33 @@ def build_signon_form(
             },
         },
         _text_input(
-            SubmissionField.ORGANIZATION,
+            SignonField.ORGANIZATION,
             "Organization",
-            NAME_MAX,
+            ORGANIZATION_MAX,
             optional=True,
             initial=organization,
             hint="Signing as an individual? Your organization is listed for identification "
             "purposes only, and can be left empty.",
         ),
-        _text_input(SubmissionField.PERSON, "Your name", PERSON_MAX),
-        _text_input(SubmissionField.TITLE, "Your title", TITLE_MAX, optional=True),
-        _text_input(SubmissionField.CITY, "City", PLACE_MAX, optional=True),
-        _text_input(SubmissionField.STATE, "State", PLACE_MAX, optional=True),
+        _text_input(SignonField.PERSON, "Your name", PERSON_MAX),
+        _text_input(SignonField.TITLE, "Your title", JOB_TITLE_MAX, optional=True),
+        _text_input(SignonField.CITY, "City", PLACE_MAX, optional=True),
+        _text_input(SignonField.STATE, "State", PLACE_MAX, optional=True),
         {
             "type": "input",
-            "block_id": SubmissionField.EMAIL,
+            "block_id": SignonField.EMAIL,
             "optional": True,
             "label": plain("Email"),
             "hint": plain("Only organizers see it, to reach you about this letter."),
-            "element": {"type": "email_text_input", "action_id": SubmissionField.EMAIL},
+            "element": {"type": "email_text_input", "action_id": SignonField.EMAIL},
         },
         {
             "type": "input",
-            "block_id": PUBLIC,
+            "block_id": SignonField.PUBLIC,
             "label": plain("List publicly"),
             "element": {
                 "type": "radio_buttons",
-                "action_id": PUBLIC,
+                "action_id": SignonField.PUBLIC,
                 "initial_option": _yes_no(True),
                 "options": [_yes_no(True), _yes_no(False)],
             },
@@ -118,22 +103,22 @@ def read_signon_form(
         return found
 
     metadata = json.loads(view.get("private_metadata") or "{}")
-    chosen = (answer(LETTER).get("selected_option") or {}).get("value")
-    kind_value = (answer(KIND).get("selected_option") or {}).get("value")
+    chosen = (answer(SignonField.LETTER).get("selected_option") or {}).get("value")
+    kind_value = (answer(SignonField.KIND).get("selected_option") or {}).get("value")
     kind = SignerKind(kind_value) if kind_value in set(SignerKind) else SignerKind.ORGANIZATION
-    public = (answer(PUBLIC).get("selected_option") or {}).get("value", "yes") == "yes"
-    organization = answer(SubmissionField.ORGANIZATION).get("value")
-    person = answer(SubmissionField.PERSON).get("value")
+    public = (answer(SignonField.PUBLIC).get("selected_option") or {}).get("value", "yes") == "yes"
+    organization = answer(SignonField.ORGANIZATION).get("value")
+    person = answer(SignonField.PERSON).get("value")
     individual = kind is SignerKind.INDIVIDUAL
     submission = Submission(
         kind=kind,
         name=(person if individual else organization) or "",
         person_name=person,
-        title=answer(SubmissionField.TITLE).get("value"),
+        title=answer(SignonField.TITLE).get("value"),
         affiliation=organization if individual else None,
-        city=answer(SubmissionField.CITY).get("value"),
-        state=answer(SubmissionField.STATE).get("value"),
-        email=answer(SubmissionField.EMAIL).get("value"),
+        city=answer(SignonField.CITY).get("value"),
+        state=answer(SignonField.STATE).get("value"),
+        email=answer(SignonField.EMAIL).get("value"),
         public=public,
         user_id=user,
         team_id=team,
@@ -149,11 +134,11 @@ def _letter_menu(letters: list[Letter]) -> dict[str, Any]:
     shown = letters[:OPTIONS_MAX]
     menu: dict[str, Any] = {
         "type": "input",
-        "block_id": LETTER,
+        "block_id": SignonField.LETTER,
         "label": plain("Letter"),
         "element": {
             "type": "static_select",
-            "action_id": LETTER,
+            "action_id": SignonField.LETTER,
             "placeholder": plain("Choose the letter to sign"),
             "options": [
                 {

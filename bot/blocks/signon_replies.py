@@ -5,11 +5,15 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.blocks.text import escape, joined, slack_date
-from bot.models import Letter, Outcome, Recorded, Signer, SignerKind
-from bot.signons import Status
+from bot.models import Letter, Outcome, Recorded, Signer, SignerKind, StatusReport
 
 # The names a new entry may duplicate, as many as fit a line a signer will read.
 POSSIBLE_DUPLICATES_TEXT_MAX = 1000
+
+FORM_DID_NOT_OPEN = (
+    "Slack didn't open the sign-on form just now. Try `/signon` again in a moment, or sign "
+    "at once with `/signon Your Organization Name`."
+)
 
 SIGNON_HELP = """*Signing a letter with Undersigned*
 `/signon Organization Name` · sign the letter in this channel for your organization
@@ -76,7 +80,7 @@ def withdrawn_text(letter: Letter, withdrawn: list[Signer], *, count: int) -> st
     return f"Your sign-on to *{escape(letter.title)}* for {names} is withdrawn. {so_far(count)}"
 
 
-def status_text(status: Status) -> str:
+def status_text(status: StatusReport) -> str:
     title = escape(status.letter.title)
     if not status.signed:
         return f"You haven't signed *{title}*. {so_far(status.count)}"

@@ -19,7 +19,15 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.models import Delivery, DeliveryProblem, JobKind, LetterStatus, Plan
+from bot.models import (
+    Delivery,
+    DeliveryProblem,
+    DeliveryState,
+    JobKind,
+    JobState,
+    LetterStatus,
+    Plan,
+)
 from bot.storage.schema import deliveries, letter_leads, letter_posts, letters, scheduled_jobs
 
 Connect = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
@@ -40,7 +48,7 @@ class Schedule:
         tally time changed) gives way; a missed one stays, to be sent once."""
         key = f"tally:{due_at.isoformat()}"
         planned = sa.select(scheduled_jobs.c.id).where(
-            scheduled_jobs.c.key == key, scheduled_jobs.c.state == "pending"
+            scheduled_jobs.c.key == key, scheduled_jobs.c.state == JobState.PENDING
         )
         if await self._exists(planned):
             return
@@ -48,18 +56,18 @@ class Schedule:
             # Back to a tally time used before: the job set aside then is planned again.
             await conn.execute(
                 scheduled_jobs.update()
-                .where(scheduled_jobs.c.key == key, scheduled_jobs.c.state == "cancelled")
-                .values(state="pending", finished_at=None)
+                .where(scheduled_jobs.c.key == key, scheduled_jobs.c.state == JobState.CANCELLED)
+                .values(state=JobState.PENDING, finished_at=None)
             )
             await conn.execute(
                 scheduled_jobs.update()
                 .where(
                     scheduled_jobs.c.kind == JobKind.TALLY.value,
-                    scheduled_jobs.c.state == "pending",
+                    scheduled_jobs.c.state == JobState.PENDING,
                     scheduled_jobs.c.due_at > now,
                     scheduled_jobs.c.key != key,
                 )
-                .values(state="cancelled", finished_at=now)
+                .values(state=JobState.CANCELLED, finished_at=now)
             )
             await _insert_jobs(
                 conn, [_job_row(JobKind.TALLY, key=key, due_at=due_at, now=now, letter_id=None)]
@@ -72,7 +80,7 @@ class Schedule:
         closed or whose deadline has passed, anything planned for a deadline since moved,
         and every missed tally but the latest.
         """
-        is_due = sa.and_(scheduled_jobs.c.state == "pending", scheduled_jobs.c.due_at <= now)
+        is_due = sa.and_(scheduled_jobs.c.state == JobState.PENDING, scheduled_jobs.c.due_at <= now)
         # Most passes find nothing due; a read costs SQLite's writers nothing.
         if not await self._exists(sa.select(scheduled_jobs.c.id).where(is_due)):
             return 0
@@ -98,6 +106,8 @@ class Schedule:
                     if not await _take(conn, job, now=now):
                         continue
                     targets = await _letter_targets(conn, job, letter, now=now)
+                    if targets is not None and job.kind == JobKind.CLOSE:
+                        await _close(conn, job.letter_id, now=now)
                 await _deliver_to(conn, job, targets, now=now)
                 taken += 1
             return taken
@@ -110,8 +120,10 @@ class Schedule:
         A claim whose time ran out (its process died mid-send) can be claimed again.
         """
         ready = sa.or_(
-            sa.and_(deliveries.c.state == "pending", deliveries.c.next_attempt_at <= now),
-            sa.and_(deliveries.c.state == "sending", deliveries.c.claimed_until < now),
+            sa.and_(
+                deliveries.c.state == DeliveryState.PENDING, deliveries.c.next_attempt_at <= now
+            ),
+            sa.and_(deliveries.c.state == DeliveryState.SENDING, deliveries.c.claimed_until < now),
         )
         if not await self._exists(sa.select(deliveries.c.id).where(ready)):
             return []
@@ -132,7 +144,7 @@ class Schedule:
             await conn.execute(
                 deliveries.update()
                 .where(deliveries.c.id.in_(ids))
-                .values(state="sending", claimed_by=owner, claimed_until=until)
+                .values(state=DeliveryState.SENDING, claimed_by=owner, claimed_until=until)
             )
             rows = await conn.execute(
                 sa.select(
@@ -176,14 +188,16 @@ class Schedule:
         return await self._settle(
             delivery,
             owner=owner,
-            state="sent",
+            state=DeliveryState.SENT,
             sent_at=now,
             snapshot=json.dumps(snapshot) if snapshot is not None else None,
         )
 
     async def mark_skipped(self, delivery: Delivery, *, owner: str, reason: str) -> bool:
         """Nothing to send any more (the letter closed, a lead has no open letters)."""
-        return await self._settle(delivery, owner=owner, state="skipped", last_error=reason)
+        return await self._settle(
+            delivery, owner=owner, state=DeliveryState.SKIPPED, last_error=reason
+        )
 
     async def retry_later(
         self, delivery: Delivery, *, owner: str, at: datetime, error: str
@@ -191,7 +205,7 @@ class Schedule:
         return await self._settle(
             delivery,
             owner=owner,
-            state="pending",
+            state=DeliveryState.PENDING,
             attempts=delivery.attempts + 1,
             next_attempt_at=at,
             last_error=error[:200],
@@ -201,18 +215,20 @@ class Schedule:
         return await self._settle(
             delivery,
             owner=owner,
-            state="failed",
+            state=DeliveryState.FAILED,
             attempts=delivery.attempts + 1,
             last_error=error[:200],
         )
 
-    async def _settle(self, delivery: Delivery, *, owner: str, state: str, **values: Any) -> bool:
+    async def _settle(
+        self, delivery: Delivery, *, owner: str, state: DeliveryState, **values: Any
+    ) -> bool:
         async with self._writing() as conn:
             result = await conn.execute(
                 deliveries.update()
                 .where(
                     deliveries.c.id == delivery.id,
-                    deliveries.c.state == "sending",
+                    deliveries.c.state == DeliveryState.SENDING,
                     deliveries.c.claimed_by == owner,
                 )
                 .values(state=state, claimed_until=None, **values)
@@ -226,21 +242,21 @@ class Schedule:
                 (
                     await conn.execute(
                         sa.select(sa.func.min(scheduled_jobs.c.due_at)).where(
-                            scheduled_jobs.c.state == "pending"
+                            scheduled_jobs.c.state == JobState.PENDING
                         )
                     )
                 ).scalar_one_or_none(),
                 (
                     await conn.execute(
                         sa.select(sa.func.min(deliveries.c.next_attempt_at)).where(
-                            deliveries.c.state == "pending"
+                            deliveries.c.state == DeliveryState.PENDING
                         )
                     )
                 ).scalar_one_or_none(),
                 (
                     await conn.execute(
                         sa.select(sa.func.min(deliveries.c.claimed_until)).where(
-                            deliveries.c.state == "sending"
+                            deliveries.c.state == DeliveryState.SENDING
                         )
                     )
                 ).scalar_one_or_none(),
@@ -258,7 +274,7 @@ class Schedule:
                     .where(
                         scheduled_jobs.c.kind == JobKind.TALLY.value,
                         deliveries.c.target == user,
-                        deliveries.c.state == "sent",
+                        deliveries.c.state == DeliveryState.SENT,
                     )
                     .order_by(deliveries.c.sent_at.desc(), deliveries.c.id.desc())
                     .limit(1)
@@ -301,9 +317,9 @@ class Schedule:
                 .where(
                     condition,
                     sa.or_(
-                        deliveries.c.state == "failed",
+                        deliveries.c.state == DeliveryState.FAILED,
                         sa.and_(
-                            deliveries.c.state.in_(("pending", "sending")),
+                            deliveries.c.state.in_((DeliveryState.PENDING, DeliveryState.SENDING)),
                             deliveries.c.attempts >= SHOW_AFTER_ATTEMPTS,
                         ),
                     ),
@@ -317,7 +333,7 @@ class Schedule:
                     target=row.target,
                     error=row.last_error or "unknown",
                     attempts=row.attempts,
-                    gave_up=row.state == "failed",
+                    gave_up=row.state == DeliveryState.FAILED,
                 )
                 for row in rows
             ]
@@ -387,10 +403,10 @@ async def cancel_plan(conn: AsyncConnection, letter_id: int, *, now: datetime) -
         scheduled_jobs.update()
         .where(
             scheduled_jobs.c.letter_id == letter_id,
-            scheduled_jobs.c.state == "pending",
+            scheduled_jobs.c.state == JobState.PENDING,
             scheduled_jobs.c.kind.in_((JobKind.REMINDER.value, JobKind.CLOSE.value)),
         )
-        .values(state="cancelled", finished_at=now)
+        .values(state=JobState.CANCELLED, finished_at=now)
     )
 
 
@@ -403,7 +419,7 @@ async def close_at_once(
         scheduled_jobs.update()
         .where(
             scheduled_jobs.c.letter_id == letter_id,
-            scheduled_jobs.c.state == "pending",
+            scheduled_jobs.c.state == JobState.PENDING,
             scheduled_jobs.c.kind == JobKind.CLOSE.value,
         )
         .values(due_at=now)
@@ -417,10 +433,10 @@ async def _cancel_reminders(conn: AsyncConnection, letter_id: int, *, now: datet
         scheduled_jobs.update()
         .where(
             scheduled_jobs.c.letter_id == letter_id,
-            scheduled_jobs.c.state == "pending",
+            scheduled_jobs.c.state == JobState.PENDING,
             scheduled_jobs.c.kind == JobKind.REMINDER.value,
         )
-        .values(state="cancelled", finished_at=now)
+        .values(state=JobState.CANCELLED, finished_at=now)
     )
 
 
@@ -451,7 +467,7 @@ def _job_row(
         "version": version,
         "offset_seconds": offset_seconds,
         "due_at": due_at,
-        "state": "pending",
+        "state": JobState.PENDING.value,
         "key": key,
         "created_at": now,
         "finished_at": None,
@@ -492,12 +508,6 @@ async def _letter_targets(
     )
     if job.kind != JobKind.CLOSE:
         return channels
-    await conn.execute(
-        letters.update()
-        .where(letters.c.id == job.letter_id)
-        .values(status=LetterStatus.CLOSED.value)
-    )
-    await _cancel_reminders(conn, job.letter_id, now=now)
     leads = list(
         (
             await conn.execute(
@@ -508,6 +518,14 @@ async def _letter_targets(
         ).scalars()
     )
     return channels + (leads or [letter.created_by])
+
+
+async def _close(conn: AsyncConnection, letter_id: int, *, now: datetime) -> None:
+    """The deadline has come: no more sign-ons, and no reminders after it."""
+    await conn.execute(
+        letters.update().where(letters.c.id == letter_id).values(status=LetterStatus.CLOSED)
+    )
+    await _cancel_reminders(conn, letter_id, now=now)
 
 
 async def _tally_targets(conn: AsyncConnection) -> list[str]:
@@ -529,8 +547,8 @@ async def _take(conn: AsyncConnection, job: Any, *, now: datetime) -> bool:
     """Mark a due job done, unless another process just did."""
     taken = await conn.execute(
         scheduled_jobs.update()
-        .where(scheduled_jobs.c.id == job.id, scheduled_jobs.c.state == "pending")
-        .values(state="done", finished_at=now)
+        .where(scheduled_jobs.c.id == job.id, scheduled_jobs.c.state == JobState.PENDING)
+        .values(state=JobState.DONE, finished_at=now)
     )
     return taken.rowcount == 1
 
@@ -541,7 +559,9 @@ async def _deliver_to(
     """A delivery per target; a job with none to make (None) was skipped."""
     if targets is None:
         await conn.execute(
-            scheduled_jobs.update().where(scheduled_jobs.c.id == job.id).values(state="skipped")
+            scheduled_jobs.update()
+            .where(scheduled_jobs.c.id == job.id)
+            .values(state=JobState.SKIPPED)
         )
         return
     if not targets:
@@ -553,7 +573,7 @@ async def _deliver_to(
                 "job_id": job.id,
                 "letter_id": job.letter_id,
                 "target": target,
-                "state": "pending",
+                "state": DeliveryState.PENDING.value,
                 "attempts": 0,
                 "next_attempt_at": now,
                 "claimed_by": None,

@@ -6,8 +6,20 @@ that the migrated database and this module agree.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import sqlalchemy as sa
 
+from bot.limits import ADDRESSEE_MAX, TITLE_MAX
+from bot.models import (
+    DeliveryState,
+    JobKind,
+    JobState,
+    LetterStatus,
+    ReviewStatus,
+    SignerKind,
+    SignerStatus,
+)
 from bot.storage.types import UTCDateTime
 
 metadata = sa.MetaData(
@@ -20,8 +32,12 @@ metadata = sa.MetaData(
     }
 )
 
-TITLE_MAX = 150
-ADDRESSEE_MAX = 300
+
+def one_of(column: str, values: type[StrEnum]) -> str:
+    """A CHECK that `column` holds one of the enum's values."""
+    return f"{column} IN ({', '.join(repr(value.value) for value in values)})"
+
+
 # 7 days, 3 days, 1 day and 3 hours, in seconds: the schedule letters had before it was set.
 DEFAULT_REMINDERS = "604800,259200,86400,10800"
 
@@ -42,7 +58,7 @@ letters = sa.Table(
     # Bumped whenever the deadline or reminders change; scheduled posts carry the
     # version they were planned for, so a post planned for an old deadline never goes out.
     sa.Column("schedule_version", sa.Integer, nullable=False, server_default="0"),
-    sa.CheckConstraint("status IN ('open', 'closed')", name="status_known"),
+    sa.CheckConstraint(one_of("status", LetterStatus), name="status_known"),
     sa.CheckConstraint("goal IS NULL OR goal > 0", name="goal_positive"),
     sa.CheckConstraint("length(trim(title)) > 0", name="title_present"),
     sa.CheckConstraint("length(trim(body)) > 0", name="body_present"),
@@ -98,9 +114,6 @@ letter_drafts = sa.Table(
     sqlite_autoincrement=True,
 )
 
-SIGNER_KINDS = ("organization", "individual")
-SIGNER_STATUSES = ("active", "withdrawn", "merged")
-REVIEW_STATUSES = ("pending", "merged", "kept")
 
 # One entry in the list of signers: an organization, or an individual.
 signers = sa.Table(
@@ -120,8 +133,8 @@ signers = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("merged_into", sa.Integer, sa.ForeignKey("signers.id"), nullable=True),
     sa.Column("signed_at", UTCDateTime, nullable=False),
-    sa.CheckConstraint("kind IN ('organization', 'individual')", name="kind_known"),
-    sa.CheckConstraint("status IN ('active', 'withdrawn', 'merged')", name="status_known"),
+    sa.CheckConstraint(one_of("kind", SignerKind), name="kind_known"),
+    sa.CheckConstraint(one_of("status", SignerStatus), name="status_known"),
     sa.CheckConstraint("(status = 'merged') = (merged_into IS NOT NULL)", name="merged_has_target"),
     sa.CheckConstraint("length(trim(name)) > 0", name="name_present"),
     # The rule that keeps the count right: one active entry per organization per letter.
@@ -191,14 +204,11 @@ duplicate_reviews = sa.Table(
     sa.Column("decided_by", sa.String(32), nullable=True),
     sa.Column("decided_at", UTCDateTime, nullable=True),
     sa.CheckConstraint("first_id < second_id", name="ordered_pair"),
-    sa.CheckConstraint("status IN ('pending', 'merged', 'kept')", name="status_known"),
+    sa.CheckConstraint(one_of("status", ReviewStatus), name="status_known"),
     sa.UniqueConstraint("first_id", "second_id"),
     sqlite_autoincrement=True,
 )
 
-JOB_KINDS = ("reminder", "close", "deadline_moved", "tally")
-JOB_STATES = ("pending", "done", "skipped", "cancelled")
-DELIVERY_STATES = ("pending", "sending", "sent", "skipped", "failed")
 
 # Everything the bot posts on its own at a set time: the database is the schedule.
 # A due job becomes deliveries (one per channel or person) in the transaction that
@@ -219,10 +229,8 @@ scheduled_jobs = sa.Table(
     sa.Column("key", sa.String(200), nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("finished_at", UTCDateTime, nullable=True),
-    sa.CheckConstraint(
-        "kind IN ('reminder', 'close', 'deadline_moved', 'tally')", name="kind_known"
-    ),
-    sa.CheckConstraint("state IN ('pending', 'done', 'skipped', 'cancelled')", name="state_known"),
+    sa.CheckConstraint(one_of("kind", JobKind), name="kind_known"),
+    sa.CheckConstraint(one_of("state", JobState), name="state_known"),
     sa.UniqueConstraint("key"),
     sa.Index("ix_scheduled_jobs_state_due_at", "state", "due_at"),
     sqlite_autoincrement=True,
@@ -255,9 +263,7 @@ deliveries = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     # For tallies: the counts this one reported, which the next one compares against.
     sa.Column("snapshot", sa.Text, nullable=True),
-    sa.CheckConstraint(
-        "state IN ('pending', 'sending', 'sent', 'skipped', 'failed')", name="state_known"
-    ),
+    sa.CheckConstraint(one_of("state", DeliveryState), name="state_known"),
     sa.CheckConstraint("(state = 'sending') = (claimed_until IS NOT NULL)", name="claim_held"),
     sa.UniqueConstraint("job_id", "target"),
     sa.Index("ix_deliveries_state_next_attempt_at", "state", "next_attempt_at"),

@@ -58,7 +58,7 @@ def test_an_unusable_database_is_explained(
 async def _two_letters(database: str) -> None:
     async with Store(database) as store:
         for title, days in (("Second", 9), ("First", 2)):
-            await store.create_letter(
+            await store.letters.create(
                 NewLetter(
                     title=title,
                     addressee="A",
@@ -72,7 +72,7 @@ async def _two_letters(database: str) -> None:
                 plan=Plan(NOW + timedelta(days=days), ()),
                 now=NOW,
             )
-        await store.close_now(1, now=NOW)
+        await store.letters.close_now(1, now=NOW)
 
 
 def test_importing_the_fixture_twice_gives_102_signers(

@@ -7,6 +7,7 @@ store and the fake Slack, the way the scheduler calls it in the bot.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time, timedelta
 
@@ -15,11 +16,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Organizers
 from bot.app import build_client
-from bot.blocks.letter_form import EditFormValues
+from bot.blocks.problems import explain
 from bot.dispatch import Dispatcher
-from bot.errors import UserFacingError
+from bot.drafts import Drafts
+from bot.forms import EditFormValues
 from bot.letters import Letters
 from bot.models import JobKind, Letter, LetterStatus, NewLetter, SignerKind, Submission
+from bot.problems import Problem, SignOnsClosed
 from bot.settings import Settings
 from bot.signons import SignOns
 from bot.slack_ops import publish_letter
@@ -53,10 +56,12 @@ def coalition_channels(fake_slack: FakeSlack) -> None:
 
 @pytest.fixture
 async def letters(store: Store, client: AsyncWebClient) -> AsyncIterator[Letters]:
+    organizers = Organizers(users=frozenset({ORGANIZER}), group=None, client=client)
     yield Letters(
         store=store,
         client=client,
-        organizers=Organizers(users=frozenset({ORGANIZER}), group=None, client=client),
+        organizers=organizers,
+        drafts=Drafts(store=store, client=client, organizers=organizers),
         zone=ZONE,
         reminders=DEFAULT,
     )
@@ -84,11 +89,11 @@ async def posted(
         created_by=ORGANIZER,
         reminders=reminders,
     )
-    letter = await store.create_letter(
+    letter = await store.letters.create(
         new, plan=plan(deadline, reminders, zone=ZONE, now=now), now=now
     )
     await publish_letter(client, store, letter, count=0, zone=ZONE)
-    found = await store.letter(letter.id)
+    found = await store.letters.get(letter.id)
     assert found is not None
     return found
 
@@ -202,7 +207,7 @@ async def test_at_the_deadline_the_letter_closes_and_the_leads_get_the_list(
     await sign(store, letter, "Detention Watch Network", at=T0)
     await dispatcher.run_due(deadline)
 
-    closed = await store.letter(letter.id)
+    closed = await store.letters.get(letter.id)
     assert closed is not None and closed.status is LetterStatus.CLOSED
     for channel in CHANNELS:
         (head,) = head_messages(fake_slack, channel)
@@ -220,7 +225,7 @@ async def test_at_the_deadline_the_letter_closes_and_the_leads_get_the_list(
         ]
         assert "Final count" not in files[f"{stem}.txt"].comment
         assert "have closed. Signed by 2 organizations." in files[f"{stem}.txt"].comment
-    with pytest.raises(UserFacingError, match="closed"):
+    with pytest.raises(SignOnsClosed):
         await SignOns(store=store, live_count=None).sign(
             closed, Submission(kind=SignerKind.ORGANIZATION, name="Late Org"), now=deadline
         )
@@ -248,7 +253,7 @@ async def test_posts_missed_while_the_bot_was_down_go_out_once_if_they_still_mat
         "Sign-ons for Second letter are closed",
         "Sign-ons for Second letter are closed",
     ]
-    found = await store.letter(second.id)
+    found = await store.letters.get(second.id)
     assert found is not None and not found.is_open
 
 
@@ -278,7 +283,7 @@ async def test_extending_reschedules_reminders_and_announces_the_new_deadline(
         assert date_token(new_deadline) in all_text(announcement)
 
     await dispatcher.run_due(deadline)  # the old deadline: nothing closes, nothing reminds
-    assert (await store.letter(letter.id)).is_open  # type: ignore[union-attr]
+    assert (await store.letters.get(letter.id)).is_open  # type: ignore[union-attr]
     assert reminders_in(fake_slack, "CCOALITION") == []
     await dispatcher.run_due(new_deadline - timedelta(days=7))
     (reminder,) = reminders_in(fake_slack, "CCOALITION")
@@ -306,7 +311,7 @@ async def test_extending_a_closed_letter_reopens_it(
     (head,) = head_messages(fake_slack, "CCOALITION")
     assert has_sign_on_button(head)
     await dispatcher.run_due(extended.deadline)
-    found = await store.letter(letter.id)
+    found = await store.letters.get(letter.id)
     assert found is not None and not found.is_open
     finals = [m for m in replies(fake_slack, "CCOALITION") if "Final count" in all_text(m)]
     assert len(finals) == 2
@@ -326,9 +331,10 @@ async def test_extend_refuses_a_time_it_cannot_use(
     """A past, unreadable or missing time is explained, and the deadline stays."""
     deadline = T0 + timedelta(days=4)
     letter = await posted(store, client, deadline=deadline)
-    with pytest.raises(UserFacingError, match=problem):
+    with pytest.raises(Problem) as raised:
         await letters.extend(f"#{letter.id} {when}", user=ORGANIZER, channel="C1", now=T0)
-    found = await store.letter(letter.id)
+    assert problem in explain(raised.value)
+    found = await store.letters.get(letter.id)
     assert found is not None and found.deadline == deadline
 
 
@@ -344,8 +350,9 @@ async def test_before_a_time_only_a_hash_number_names_a_letter(
     )
     assert extended.id == letter.id
     assert extended.deadline == datetime(2026, 12, 10, 22, 0, tzinfo=UTC)
-    with pytest.raises(UserFacingError, match=r"isn't the day you named.*write `#3`"):
+    with pytest.raises(Problem) as raised:
         await letters.extend("3 friday 5pm", user=ORGANIZER, channel="CCOALITION", now=T0)
+    assert re.search(r"isn't the day you named.*write `#3`", explain(raised.value))
 
 
 async def test_reminders_keep_the_local_hour_across_a_daylight_saving_change(
@@ -446,7 +453,7 @@ async def test_no_tally_for_a_lead_without_open_letters_and_one_after_missed_day
     await posted(store, client, deadline=T0 + timedelta(days=20), title="Long drive")
     await dispatcher.run_due(T0)
     await dispatcher.run_due(T0 + timedelta(hours=2))
-    assert not (await store.letter(closing.id)).is_open  # type: ignore[union-attr]
+    assert not (await store.letters.get(closing.id)).is_open  # type: ignore[union-attr]
 
     await dispatcher.run_due(datetime(2026, 12, 4, 15, 30, tzinfo=UTC))  # down Tuesday to Friday
     assert len(dms(fake_slack, LEAD)) == 1
@@ -465,7 +472,7 @@ async def test_a_lead_added_later_gets_the_next_tally(
     """Leads are read when the tally goes out, so someone added today hears tomorrow."""
     letter = await posted(store, client, deadline=T0 + timedelta(days=10))
     await dispatcher.run_due(T0)
-    await store.update_letter(letter.id, leads=(LEAD, "UNEW"), goal=None)
+    await store.letters.update(letter.id, leads=(LEAD, "UNEW"), goal=None)
     await dispatcher.run_due(datetime(2026, 12, 1, 14, 0, tzinfo=UTC))
     assert len(dms(fake_slack, "UNEW")) == 1
 

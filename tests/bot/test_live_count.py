@@ -3,6 +3,7 @@ long letters went on in the thread."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -35,7 +36,7 @@ async def new_letter(store: Store, body: str, channels: tuple[str, ...]) -> int:
         goal=None,
         created_by=ORGANIZER,
     )
-    letter = await store.create_letter(new, plan=plan(deadline, (), zone=ZONE, now=NOW), now=NOW)
+    letter = await store.letters.create(new, plan=plan(deadline, (), zone=ZONE, now=NOW), now=NOW)
     return letter.id
 
 
@@ -47,7 +48,7 @@ async def test_a_copy_updated_while_the_letter_closes_shows_it_closed(
     coalition(fake_slack, "C1", "C2")
     client = build_client(settings)
     letter_id = await new_letter(store, "Dear Secretary,\n\nAct.", ("C1", "C2"))
-    letter = await store.letter(letter_id)
+    letter = await store.letters.get(letter_id)
     assert letter is not None
     await publish_letter(client, store, letter, count=0, zone=ZONE)
     live = LiveCount(
@@ -59,7 +60,7 @@ async def test_a_copy_updated_while_the_letter_closes_shows_it_closed(
     )
     live.touch(letter_id)
     await fake_slack.wait_for(lambda: fake_slack.calls_to("chat.update"))
-    await store.close_now(letter_id, now=datetime.now(UTC))
+    await store.letters.close_now(letter_id, now=datetime.now(UTC))
     await live.settle()
     (first, second) = fake_slack.calls_to("chat.update")
     assert first.args["channel"] == "C1" and second.args["channel"] == "C2"
@@ -82,7 +83,7 @@ async def test_a_copy_posted_whole_in_the_channel_gets_its_thread_before_it_is_s
         for n, piece in enumerate(body[start : start + 3000] for start in range(0, len(body), 3000))
     ]
     posted = await client.chat_postMessage(channel="C1", text="letter", blocks=old_layout)
-    await store.record_post(letter_id, "C1", str(posted["ts"]))
+    await store.letters.record_post(letter_id, "C1", str(posted["ts"]))
 
     live = LiveCount(client=client, store=store, zone=ZONE, budget=CallBudget(), delay=0.01)
     live.touch(letter_id)
@@ -90,9 +91,26 @@ async def test_a_copy_posted_whole_in_the_channel_gets_its_thread_before_it_is_s
     (head,) = head_messages(fake_slack, "C1")
     assert "continues in the thread" in all_text(head)
     assert posted_letter_text(fake_slack, "C1") == body
-    letter = await store.letter(letter_id)
+    letter = await store.letters.get(letter_id)
     assert letter is not None and len(letter.posts[0].parts) >= 1
 
     live.touch(letter_id)
     await live.settle()
     assert posted_letter_text(fake_slack, "C1") == body  # the thread is added once
+
+
+async def test_a_clean_stop_sends_the_count_a_burst_was_waiting_for(
+    store: Store, settings: Settings, fake_slack: FakeSlack
+) -> None:
+    """A sign-on just before a stop: its count line is updated as the bot stops, not
+    dropped with the wait for the burst to end."""
+    coalition(fake_slack, "C1")
+    client = build_client(settings)
+    letter_id = await new_letter(store, "Dear Secretary,\n\nAct.", ("C1",))
+    letter = await store.letters.get(letter_id)
+    assert letter is not None
+    await publish_letter(client, store, letter, count=0, zone=ZONE)
+    live = LiveCount(client=client, store=store, zone=ZONE, budget=CallBudget(), delay=60.0)
+    live.touch(letter_id)
+    await asyncio.wait_for(live.settle(), 5)
+    assert len(fake_slack.calls_to("chat.update")) == 1

@@ -1,80 +1,35 @@
-"""Checking a submission before it is recorded."""
+"""Sign-ons recorded through the queue: a close racing a sign-on, people of one
+name, callers that stop waiting, two replicas at once."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.errors import FormErrors
 from bot.models import Plan, SignerKind, Submission
-from bot.signons import SubmissionField, check_submission, split_letter_ref
 
 
 def organization(**changes: object) -> Submission:
     return Submission(kind=SignerKind.ORGANIZATION, **{"name": "Mijente", **changes})  # type: ignore[arg-type]
 
 
-def test_quotes_and_stray_whitespace_typed_around_a_name_are_dropped() -> None:
-    """`/signon "Mijente"` records Mijente; runs of spaces and control characters fold."""
-    assert check_submission(organization(name="  “Mijente”\t")).name == "Mijente"
-    assert (
-        check_submission(organization(name="Voces\x00 de   la\nFrontera")).name
-        == "Voces de la Frontera"
-    )
-
-
-@pytest.mark.parametrize(
-    ("changes", "field"),
-    [
-        ({"name": "   "}, SubmissionField.ORGANIZATION),
-        ({"name": "x" * 201}, SubmissionField.ORGANIZATION),
-        ({"email": "nobody"}, SubmissionField.EMAIL),
-        ({"title": "t" * 101}, SubmissionField.TITLE),
-        ({"city": "c" * 101}, SubmissionField.CITY),
-    ],
-)
-def test_each_problem_names_its_field(changes: dict, field: str) -> None:
-    """Too long, empty or malformed: refused before anything is stored."""
-    with pytest.raises(FormErrors) as raised:
-        check_submission(organization(**changes))
-    assert list(raised.value.errors) == [field]
-
-
-def test_an_individual_needs_a_name_and_keeps_the_affiliation() -> None:
-    """For an individual the person is the entry; the organization is identification."""
-    with pytest.raises(FormErrors) as raised:
-        check_submission(Submission(kind=SignerKind.INDIVIDUAL, name="", affiliation="Uni"))
-    assert list(raised.value.errors) == [SubmissionField.PERSON]
-    tidy = check_submission(
-        Submission(kind=SignerKind.INDIVIDUAL, name="Jane Doe", affiliation="Uni")
-    )
-    assert (tidy.name, tidy.person_name, tidy.affiliation) == ("Jane Doe", "Jane Doe", "Uni")
-
-
-def test_a_leading_letter_number_is_split_from_the_name() -> None:
-    """`/signon #3 Mijente` names letter 3; a # elsewhere is part of the name."""
-    assert split_letter_ref("#3 Mijente") == ("3", "Mijente")
-    assert split_letter_ref("#3") == ("3", "")
-    assert split_letter_ref("Local #3 Union") == (None, "Local #3 Union")
-
-
 async def test_a_sign_on_racing_the_close_is_refused_and_not_recorded(store) -> None:
     """The letter closes between the lookup and the write: nothing is recorded."""
     from datetime import UTC, datetime, timedelta
 
-    from bot.errors import UserFacingError
     from bot.models import NewLetter
+    from bot.problems import SignOnsClosed
     from bot.signons import SignOns
 
     now = datetime.now(UTC)
-    letter = await store.create_letter(
+    letter = await store.letters.create(
         NewLetter("Title", "To", "Text", now + timedelta(days=1), ("C1",), (), None, "U1"),
         plan=Plan(now + timedelta(days=1), ()),
         now=now,
     )
-    await store.close_now(letter.id, now=now)  # `letter` still says open
-    with pytest.raises(UserFacingError, match="closed"):
+    await store.letters.close_now(letter.id, now=now)  # `letter` still says open
+    with pytest.raises(SignOnsClosed):
         await SignOns(store=store, live_count=None).sign(letter, organization(), now=now)
-    assert await store.signers(letter.id) == []
+    assert await store.signatures.signers(letter.id) == []
 
 
 async def test_two_people_of_one_name_at_different_organizations_are_two_signers(store) -> None:
@@ -85,7 +40,7 @@ async def test_two_people_of_one_name_at_different_organizations_are_two_signers
     from bot.signons import SignOns
 
     now = datetime.now(UTC)
-    letter = await store.create_letter(
+    letter = await store.letters.create(
         NewLetter("Title", "To", "Text", now + timedelta(days=1), ("C1",), (), None, "U1"),
         plan=Plan(now + timedelta(days=1), ()),
         now=now,
@@ -102,7 +57,7 @@ async def test_two_people_of_one_name_at_different_organizations_are_two_signers
     again = await signons.sign(letter, person("U3", "state university"), now=now)
     assert other.recorded.outcome is Outcome.NEW
     assert again.recorded.outcome is Outcome.SAME
-    assert len(await store.signers(letter.id)) == 2
+    assert len(await store.signatures.signers(letter.id)) == 2
 
 
 async def test_same_named_people_without_an_affiliation_are_told_apart(store) -> None:
@@ -113,7 +68,7 @@ async def test_same_named_people_without_an_affiliation_are_told_apart(store) ->
     from bot.signons import SignOns
 
     now = datetime.now(UTC)
-    letter = await store.create_letter(
+    letter = await store.letters.create(
         NewLetter("Title", "To", "Text", now + timedelta(days=1), ("C1",), (), None, "U1"),
         plan=Plan(now + timedelta(days=1), ()),
         now=now,
@@ -125,7 +80,7 @@ async def test_same_named_people_without_an_affiliation_are_told_apart(store) ->
             Submission(kind=SignerKind.INDIVIDUAL, name="Maria García", user_id=user),
             now=now,
         )
-    assert len(await store.signers(letter.id)) == 2
+    assert len(await store.signatures.signers(letter.id)) == 2
 
 
 async def test_a_caller_that_stops_waiting_strands_no_one(store) -> None:
@@ -137,7 +92,7 @@ async def test_a_caller_that_stops_waiting_strands_no_one(store) -> None:
     from bot.signons import SignOns
 
     now = datetime.now(UTC)
-    letter = await store.create_letter(
+    letter = await store.letters.create(
         NewLetter("Title", "To", "Text", now + timedelta(days=1), ("C1",), (), None, "U1"),
         plan=Plan(now + timedelta(days=1), ()),
         now=now,
@@ -168,7 +123,7 @@ async def test_two_replicas_signing_at_once_count_once_and_queue_possible_duplic
 
     now = datetime.now(UTC)
     async with Store(database_url) as first, Store(database_url) as second:
-        letter = await first.create_letter(
+        letter = await first.letters.create(
             NewLetter("Title", "To", "Text", now + timedelta(days=1), ("C1",), (), None, "U1"),
             plan=Plan(now + timedelta(days=1), ()),
             now=now,
@@ -189,14 +144,14 @@ async def test_two_replicas_signing_at_once_count_once_and_queue_possible_duplic
                 for side, (replica, name) in enumerate(zip(replicas, pair, strict=True))
             )
         )
-        reviews = await first.pending_reviews(letter.id)
+        reviews = await first.reviews.pending(letter.id)
         await asyncio.gather(
             *(
                 replica.sign(letter, organization(name="Mijente", user_id=f"UM{n}"), now=now)
                 for n, replica in enumerate(replicas * 4)
             )
         )
-        signers = await first.signers(letter.id)
+        signers = await first.signatures.signers(letter.id)
     assert len(signers) == len(pairs) * 2 + 1
     (mijente,) = [s for s in signers if s.name == "Mijente"]
     assert len(mijente.contacts) == 8

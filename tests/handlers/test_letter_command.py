@@ -69,7 +69,7 @@ async def test_close_then_reopen_updates_every_posted_copy(
     an empty file); reopening brings the button back."""
     answer = await ask(slack, fake_slack, "close")
     assert "closed to sign-ons" in answer["text"]
-    assert (await store.letter(1)).status is LetterStatus.CLOSED
+    assert (await store.letters.get(1)).status is LetterStatus.CLOSED
     await fake_slack.wait_for(lambda: len(fake_slack.shared_files) == 2)
     assert [file.filename for file in fake_slack.shared_files] == [
         "letter-1-signers.csv",
@@ -88,7 +88,7 @@ async def test_close_then_reopen_updates_every_posted_copy(
 
     answer = await ask(slack, fake_slack, "reopen #1", channel="CORGANIZING")
     assert "open for sign-ons again" in answer["text"]
-    assert (await store.letter(1)).status is LetterStatus.OPEN
+    assert (await store.letters.get(1)).status is LetterStatus.OPEN
     for channel in ("CCOALITION", "CSTATES"):
         (head,) = head_messages(fake_slack, channel)
         assert has_sign_on_button(head)
@@ -112,11 +112,11 @@ async def test_a_lead_may_close_their_letter_and_a_member_may_not(
     """Management is for organizers and the letter's leads; others are told privately."""
     refused = await ask(slack, fake_slack, "close", user=MEMBER)
     assert "Only organizers and the leads of letter #1" in refused["text"]
-    assert (await store.letter(1)).status is LetterStatus.OPEN
+    assert (await store.letters.get(1)).status is LetterStatus.OPEN
     assert "can list letters" in (await ask(slack, fake_slack, "list", user=MEMBER))["text"]
 
     assert "closed to sign-ons" in (await ask(slack, fake_slack, "close", user=LEAD))["text"]
-    assert (await store.letter(1)).status is LetterStatus.CLOSED
+    assert (await store.letters.get(1)).status is LetterStatus.CLOSED
 
 
 @pytest.mark.usefixtures("letter_in_two_channels")
@@ -146,7 +146,7 @@ async def test_a_letter_must_be_named_when_the_channel_does_not_say(
             channels=["CCOALITION"],
         )
     answer = await ask(slack, fake_slack, "close")
-    assert "2 open letters" in answer["text"] and "#1 First" in answer["text"]
+    assert "2 open letters" in answer["text"] and "`#1` First" in answer["text"]
     assert "There's no letter #9" in (await ask(slack, fake_slack, "close 9"))["text"]
     assert "isn't a letter number" in (await ask(slack, fake_slack, "close <!here>"))["text"]
     assert "<!here>" not in (await ask(slack, fake_slack, "close <!here>"))["text"]

@@ -149,7 +149,7 @@ async def test_a_file_the_bot_cannot_read_is_named_not_replaced(
     else:
         assert view["close"]["text"] == "OK" and "submit" not in view
         assert "Word (.docx), PDF and text" in shown
-    assert await store.letters() == []
+    assert await store.letters.all() == []
 
 
 async def test_a_file_the_token_may_not_download_asks_for_an_invite(
@@ -162,7 +162,7 @@ async def test_a_file_the_token_may_not_download_asks_for_an_invite(
     assert "couldn't read *letter.txt*: Slack showed me a sign-in page" in shown
     assert "/invite @Undersigned" in shown and "paste the letter's text" in shown
     assert "Sign in" not in shown and "submit" not in view
-    assert await store.letters() == []
+    assert await store.letters.all() == []
 
 
 async def test_a_file_shared_from_another_workspace_is_looked_up_then_read(

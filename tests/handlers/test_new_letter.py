@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from bot.blocks.letter_form import Field
 from bot.blocks.text import escape
 from bot.cleaning import paragraphs
+from bot.forms import Field
 from bot.storage import Store
 from tests.conftest import FIXTURES, LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack, block_text_length
@@ -137,7 +137,7 @@ async def test_a_letter_typed_into_the_form_is_posted(
     assert channels_block["element"]["initial_conversations"] == ["CORGANIZING"]
     for channel in ("CORGANIZING", "CCOALITION"):
         assert posted_letter_text(fake_slack, channel) == body
-    (letter,) = await store.letters()
+    (letter,) = await store.letters.all()
     assert letter.created_by == ORGANIZER
     assert [post.ts is not None for post in letter.posts] == [True, True]
 
@@ -204,7 +204,7 @@ async def test_a_private_channel_the_bot_is_not_in_is_reported_and_can_be_posted
     assert "Posted" in fake_slack.responses[-1]["text"]
     assert len(head_messages(fake_slack, "GPRIVATE")) == 1
     assert len(head_messages(fake_slack, "CSTATES")) == 1  # not posted twice
-    (letter,) = await store.letters()
+    (letter,) = await store.letters.all()
     assert letter.unposted_channels == ()
 
 
@@ -248,7 +248,7 @@ async def test_someone_who_is_not_an_organizer_cannot_start_a_letter(
         assert "Only organizers can start" in response["text"]
         assert response.get("response_type", "ephemeral") == "ephemeral"
     assert fake_slack.calls_to("views.open") == []
-    assert await store.letters() == []
+    assert await store.letters.all() == []
 
 
 async def test_a_replayed_form_from_a_non_organizer_creates_nothing(
@@ -263,7 +263,7 @@ async def test_a_replayed_form_from_a_non_organizer_creates_nothing(
     )
     assert reply.json()["response_action"] == "update"
     assert "Only organizers" in json.dumps(reply.json()["view"])
-    assert await store.letters() == []
+    assert await store.letters.all() == []
     assert fake_slack.channel_messages("CSTATES") == []
 
 
@@ -283,7 +283,7 @@ async def test_form_mistakes_are_shown_against_their_fields(
     assert answer["response_action"] == "errors"
     assert set(answer["errors"]) == {Field.TITLE, Field.DEADLINE, Field.CHANNELS}
     assert "future" in answer["errors"][Field.DEADLINE]
-    assert await store.letters() == []
+    assert await store.letters.all() == []
 
 
 async def test_a_rate_limited_post_is_retried_and_lands_once(
@@ -351,7 +351,7 @@ async def test_a_letter_whose_thread_fails_is_taken_down_and_can_be_posted_again
     assert fake_slack.channel_messages("CSTATES") == []
     (report,) = fake_slack.ephemeral_to(ORGANIZER)
     assert "Not posted in <#CSTATES>" in report.text
-    (letter,) = await store.letters()
+    (letter,) = await store.letters.all()
     assert letter.unposted_channels == ("CSTATES",)
 
     await slack.command("/letter", "post", user=ORGANIZER, channel="CSTATES")
@@ -409,7 +409,7 @@ async def test_a_file_hosted_outside_slack_is_never_fetched_with_the_token(
     await slack.message_shortcut("start_drive", message, user=ORGANIZER, channel="CORGANIZING")
     await fake_slack.wait_for(lambda: fake_slack.calls_to("views.update"))
     assert "it is stored outside Slack" in json.dumps(latest_view(fake_slack))
-    assert await store.letters() == []
+    assert await store.letters.all() == []
 
 
 async def test_titles_in_private_reports_are_escaped(

@@ -59,7 +59,7 @@ async def test_merge_folds_the_later_entry_into_the_earlier_one(
     answer = await press(slack, fake_slack, MERGE_ACTION, buttons(queue)[MERGE_ACTION])
     assert answer["replace_original"] is True
     assert "Merged into *Coalition for Humane Immigrant Rights (CHIRLA)*" in answer["text"]
-    signers = {s.name: s for s in await store.signers(1)}
+    signers = {s.name: s for s in await store.signatures.signers(1)}
     assert set(signers) == {
         "Coalition for Humane Immigrant Rights (CHIRLA)",
         "The Advocates for Human Rights",
@@ -67,7 +67,7 @@ async def test_merge_folds_the_later_entry_into_the_earlier_one(
     merged = signers["Coalition for Humane Immigrant Rights (CHIRLA)"]
     assert [c.user_id for c in merged.contacts] == ["UFIRST", "USECOND"]
     assert merged.submitted_as == ("Coalition for Humane Immigrant Rights (CHIRLA)", "CHIRLA")
-    assert await store.pending_reviews(1) == []
+    assert await store.reviews.pending(1) == []
 
 
 async def test_keep_both_is_remembered(
@@ -78,8 +78,8 @@ async def test_keep_both_is_remembered(
     answer = await press(slack, fake_slack, KEEP_ACTION, buttons(queue)[KEEP_ACTION])
     assert "won't be suggested again" in answer["text"]
     await signon(slack, fake_slack, "chirla", user="UFOURTH")  # a contact of the same entry
-    assert await store.pending_reviews(1) == []
-    assert len(await store.signers(1)) == 3
+    assert await store.reviews.pending(1) == []
+    assert len(await store.signatures.signers(1)) == 3
     assert "No possible duplicates are waiting" in (await review(slack, fake_slack))["text"]
 
 
@@ -92,10 +92,10 @@ async def test_review_buttons_check_who_presses_them(
         slack, fake_slack, MERGE_ACTION, buttons(queue)[MERGE_ACTION], user=MEMBER
     )
     assert "Only organizers and the leads" in refused["text"]
-    assert len(await store.pending_reviews(1)) == 1
+    assert len(await store.reviews.pending(1)) == 1
     assert "Only organizers" in (await review(slack, fake_slack, user=MEMBER))["text"]
     await press(slack, fake_slack, MERGE_ACTION, buttons(queue)[MERGE_ACTION], user=LEAD)
-    assert await store.pending_reviews(1) == []
+    assert await store.reviews.pending(1) == []
 
 
 async def test_a_pair_decided_twice_is_decided_once(
@@ -106,7 +106,7 @@ async def test_a_pair_decided_twice_is_decided_once(
     await press(slack, fake_slack, MERGE_ACTION, buttons(queue)[MERGE_ACTION])
     again = await press(slack, fake_slack, KEEP_ACTION, buttons(queue)[KEEP_ACTION])
     assert "That pair was already decided" in again["text"]
-    assert len(await store.signers(1)) == 2
+    assert len(await store.signatures.signers(1)) == 2
 
 
 async def test_export_sends_the_organizer_the_list_csv_and_json(
@@ -152,8 +152,8 @@ async def test_a_merged_spelling_signed_again_joins_the_kept_entry(
     await press(slack, fake_slack, MERGE_ACTION, buttons(queue)[MERGE_ACTION])
     answer = await signon(slack, fake_slack, "CHIRLA", user="UFOURTH")
     assert "*Coalition for Humane Immigrant Rights (CHIRLA)* had already signed" in answer
-    assert len(await store.signers(1)) == 2
-    assert await store.pending_reviews(1) == []
+    assert len(await store.signatures.signers(1)) == 2
+    assert await store.reviews.pending(1) == []
 
 
 async def test_a_kept_pair_is_not_brought_back_by_a_later_merge(
@@ -164,15 +164,15 @@ async def test_a_kept_pair_is_not_brought_back_by_a_later_merge(
     queue = await review(slack, fake_slack)
     await press(slack, fake_slack, KEEP_ACTION, buttons(queue)[KEEP_ACTION])
     await signon(slack, fake_slack, "CHIRLA Coalition for Humane Immigrant Rights", user="UFOURTH")
-    pairs = {(p.first.name, p.second.name): p.id for p in await store.pending_reviews(1)}
+    pairs = {(p.first.name, p.second.name): p.id for p in await store.reviews.pending(1)}
     full, third = (
         "Coalition for Humane Immigrant Rights (CHIRLA)",
         "CHIRLA Coalition for Humane Immigrant Rights",
     )
     assert set(pairs) == {(full, third), ("CHIRLA", third)}
     await press(slack, fake_slack, MERGE_ACTION, str(pairs[(full, third)]))
-    assert await store.pending_reviews(1) == []
-    assert len(await store.signers(1)) == 3
+    assert await store.reviews.pending(1) == []
+    assert len(await store.signatures.signers(1)) == 3
 
 
 async def test_a_withdrawn_entry_leaves_the_review_queue(
@@ -181,10 +181,10 @@ async def test_a_withdrawn_entry_leaves_the_review_queue(
     """Withdrawing CHIRLA removes its pair; a stale Merge press loses no sign-on."""
     queue = await review(slack, fake_slack)
     await signon(slack, fake_slack, "withdraw", user="USECOND")
-    assert await store.pending_reviews(1) == []
+    assert await store.reviews.pending(1) == []
     stale = await press(slack, fake_slack, MERGE_ACTION, buttons(queue)[MERGE_ACTION])
     assert "no longer waiting for review" in stale["text"]
-    names = {s.name for s in await store.signers(1)}
+    names = {s.name for s in await store.signatures.signers(1)}
     assert names == {
         "Coalition for Humane Immigrant Rights (CHIRLA)",
         "The Advocates for Human Rights",
@@ -197,8 +197,8 @@ async def test_every_spelling_survives_a_merge_of_one_persons_two_sign_ons(
     """One person signed both spellings: after the merge they are one contact, and both
     spellings stay in submitted_as."""
     await signon(slack, fake_slack, "CHIRLA", user="UFIRST")  # UFIRST signed the full name too
-    pairs = await store.pending_reviews(1)
+    pairs = await store.reviews.pending(1)
     await press(slack, fake_slack, MERGE_ACTION, str(pairs[0].id))
-    (merged,) = [s for s in await store.signers(1) if s.name.startswith("Coalition")]
+    (merged,) = [s for s in await store.signatures.signers(1) if s.name.startswith("Coalition")]
     assert [c.user_id for c in merged.contacts] == ["UFIRST", "USECOND"]
     assert merged.submitted_as == ("Coalition for Humane Immigrant Rights (CHIRLA)", "CHIRLA")

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from bot.blocks.letter_form import EDIT_CALLBACK_ID, Field
+from bot.blocks.letter_form import EDIT_CALLBACK_ID
+from bot.forms import Field
 from bot.storage import Store
 from bot.timing import parse_offsets
 from tests.conftest import LEAD, MEMBER, ORGANIZER, ZONE
@@ -51,7 +52,7 @@ async def test_the_letter_form_offers_the_default_reminders_and_keeps_a_custom_s
     view = fake_slack.calls_to("views.open")[0].args["view"]
     (block,) = [b for b in view["blocks"] if b.get("block_id") == Field.REMINDERS]
     assert block["element"]["initial_value"] == "7d,3d,1d,3h"
-    letter = await store.letter(1)
+    letter = await store.letters.get(1)
     assert letter is not None
     assert letter.reminders == parse_offsets("2d,90m")
 
@@ -68,7 +69,7 @@ async def test_a_reminder_schedule_that_makes_no_sense_is_shown_against_its_fiel
     answer = reply.json()
     assert answer["response_action"] == "errors"
     assert "isn't a duration" in answer["errors"][Field.REMINDERS]
-    assert await store.letters() == []
+    assert await store.letters.all() == []
 
 
 async def test_extend_moves_the_deadline_and_announces_it_in_every_thread(
@@ -82,7 +83,7 @@ async def test_extend_moves_the_deadline_and_announces_it_in_every_thread(
     assert "now closes <!date^" in answer["text"]
     assert "Reminders: `7d,3d,1d,3h` before the deadline." in answer["text"]
     new_deadline = datetime.combine(day, time(17, 0), tzinfo=ZONE).astimezone(UTC)
-    letter = await store.letter(1)
+    letter = await store.letters.get(1)
     assert letter is not None and letter.deadline == new_deadline
     for channel in ("CCOALITION", "CSTATES"):
         await fake_slack.wait_for(lambda c=channel: thread_replies(fake_slack, c))
@@ -107,11 +108,11 @@ async def test_extend_explains_what_it_cannot_use(
     """A past time, an unreadable one, none, or an unknown letter: a private answer, and
     the deadline stays as it was."""
     await post_letter(slack, fake_slack)
-    before = await store.letter(1)
+    before = await store.letters.get(1)
     answer = await ask(slack, fake_slack, text)
     assert expected in answer["text"]
     assert "<!channel>" not in answer["text"]
-    assert await store.letter(1) == before
+    assert await store.letters.get(1) == before
 
 
 async def test_only_organizers_and_leads_can_extend(
@@ -130,7 +131,7 @@ async def test_the_edit_form_changes_deadline_reminders_leads_and_goal(
     await post_letter(slack, fake_slack)
     view = await open_edit_form(slack, fake_slack, "edit", user=ORGANIZER)
     blocks = {b.get("block_id"): b for b in view["blocks"]}
-    letter = await store.letter(1)
+    letter = await store.letters.get(1)
     assert letter is not None
     assert blocks[Field.DEADLINE]["element"]["initial_date_time"] == int(
         letter.deadline.timestamp()
@@ -144,7 +145,7 @@ async def test_the_edit_form_changes_deadline_reminders_leads_and_goal(
     answer = reply.json()
     assert answer["response_action"] == "update"
     assert "Reminders: `1d` before the deadline." in str(answer["view"])
-    edited = await store.letter(1)
+    edited = await store.letters.get(1)
     assert edited is not None
     assert int(edited.deadline.timestamp()) == new_deadline
     assert edited.reminders == (timedelta(days=1),)
@@ -159,12 +160,12 @@ async def test_an_edit_submitted_by_someone_who_may_not_manage_the_letter_change
 ) -> None:
     """A replayed or forwarded form is checked on the server, not trusted."""
     await post_letter(slack, fake_slack)
-    before = await store.letter(1)
+    before = await store.letters.get(1)
     view = await open_edit_form(slack, fake_slack, "edit #1", user=ORGANIZER)
     values = edit_values(deadline=0, reminders="1h", leads=[MEMBER])
     reply = await slack.submit_view(view, values, user=MEMBER)
     assert "Only organizers and the leads" in str(reply.json()["view"])
-    assert await store.letter(1) == before
+    assert await store.letters.get(1) == before
     assert view["callback_id"] == EDIT_CALLBACK_ID
 
 
@@ -173,13 +174,13 @@ async def test_the_edit_form_points_at_each_field_to_fix(
 ) -> None:
     """A past deadline and a bad schedule are shown against their fields; nothing saved."""
     await post_letter(slack, fake_slack)
-    before = await store.letter(1)
+    before = await store.letters.get(1)
     view = await open_edit_form(slack, fake_slack, "edit", user=LEAD)
     values = edit_values(deadline=1_000_000_000, reminders="3 weeks", leads=[LEAD])
     answer = (await slack.submit_view(view, values, user=LEAD)).json()
     assert answer["response_action"] == "errors"
     assert set(answer["errors"]) == {Field.DEADLINE, Field.REMINDERS}
-    assert await store.letter(1) == before
+    assert await store.letters.get(1) == before
 
 
 async def test_a_post_slack_refuses_shows_in_letter_list(

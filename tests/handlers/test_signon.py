@@ -8,9 +8,8 @@ import json
 import pytest
 
 from bot.blocks.letter import SIGN_ON_ACTION
-from bot.blocks.signon_form import KIND, LETTER, PUBLIC
+from bot.forms import SignonField
 from bot.models import SignerKind
-from bot.signons import SubmissionField
 from bot.storage import Store
 from tests.conftest import MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack
@@ -37,12 +36,18 @@ def form_answers(**answers: str) -> dict:
     kind = answers.pop("kind", SignerKind.ORGANIZATION.value)
     public = answers.pop("public", "yes")
     values: dict = {
-        KIND: {KIND: {"type": "radio_buttons", "selected_option": {"value": kind}}},
-        PUBLIC: {PUBLIC: {"type": "radio_buttons", "selected_option": {"value": public}}},
+        SignonField.KIND: {
+            SignonField.KIND: {"type": "radio_buttons", "selected_option": {"value": kind}}
+        },
+        SignonField.PUBLIC: {
+            SignonField.PUBLIC: {"type": "radio_buttons", "selected_option": {"value": public}}
+        },
     }
     if "letter" in answers:
         letter = answers.pop("letter")
-        values[LETTER] = {LETTER: {"type": "static_select", "selected_option": {"value": letter}}}
+        values[SignonField.LETTER] = {
+            SignonField.LETTER: {"type": "static_select", "selected_option": {"value": letter}}
+        }
     for field, value in answers.items():
         values[field] = {field: {"type": "plain_text_input", "value": value}}
     return values
@@ -56,7 +61,7 @@ async def test_signon_with_a_name_signs_at_once_and_says_what_was_recorded(
     assert "You signed *Protect our communities*" in answer
     assert "*Make the Road New York*, an organization" in answer
     assert "Signers so far: *1*" in answer
-    (signer,) = await store.signers(1)
+    (signer,) = await store.signatures.signers(1)
     assert signer.name == "Make the Road New York" and signer.contacts[0].user_id == MEMBER
 
 
@@ -71,7 +76,7 @@ async def test_a_spelling_variant_is_kept_as_a_contact_and_counts_once(
     assert "*American Civil Liberties Union* had already signed" in answer
     assert "by <@UFIRST>" in answer and "<!date^" in answer
     assert "another contact" in answer and "Signers so far: *1*" in answer
-    (signer,) = await store.signers(1)
+    (signer,) = await store.signatures.signers(1)
     assert [c.user_id for c in signer.contacts] == ["UFIRST", "USECOND"]
     assert signer.submitted_as == (
         "American Civil Liberties Union",
@@ -88,7 +93,7 @@ async def test_encoded_command_text_is_deduped_as_typed(
         slack, fake_slack, "Center for Gender and Refugee Studies", user="USECOND"
     )
     assert "had already signed" in answer
-    (signer,) = await store.signers(1)
+    (signer,) = await store.signatures.signers(1)
     assert signer.name == "Center for Gender & Refugee Studies"
 
 
@@ -99,7 +104,7 @@ async def test_signing_twice_for_the_same_organization_changes_nothing(
     await signon(slack, fake_slack, "United We Dream")
     answer = await signon(slack, fake_slack, "UNITED WE DREAM")
     assert "You had already signed" in answer
-    (signer,) = await store.signers(1)
+    (signer,) = await store.signatures.signers(1)
     assert len(signer.contacts) == 1
 
 
@@ -111,7 +116,7 @@ async def test_a_possible_duplicate_is_recorded_counted_and_queued(
     answer = await signon(slack, fake_slack, "CHIRLA", user="USECOND")
     assert "may be the same as *Coalition for Humane Immigrant Rights (CHIRLA)*" in answer
     assert "Signers so far: *2*" in answer
-    (pair,) = await store.pending_reviews(1)
+    (pair,) = await store.reviews.pending(1)
     assert {pair.first.name, pair.second.name} == {
         "CHIRLA",
         "Coalition for Humane Immigrant Rights (CHIRLA)",
@@ -132,8 +137,8 @@ async def test_different_organizations_with_similar_names_are_all_counted(
         ]
     ):
         await signon(slack, fake_slack, name, user=f"U{n}")
-    assert len(await store.signers(1)) == 5
-    assert await store.pending_reviews(1) == []
+    assert len(await store.signatures.signers(1)) == 5
+    assert await store.reviews.pending(1) == []
 
 
 async def test_signon_alone_opens_the_form_and_its_answer_is_confirmed_in_it(
@@ -143,17 +148,17 @@ async def test_signon_alone_opens_the_form_and_its_answer_is_confirmed_in_it(
     await slack.command("/signon", "", user=MEMBER, channel="CCOALITION")
     await fake_slack.wait_for(lambda: fake_slack.calls_to("views.open")[1:])
     view = fake_slack.calls_to("views.open")[-1].args["view"]
-    assert LETTER not in json.dumps([b.get("block_id") for b in view["blocks"]])
+    assert SignonField.LETTER not in json.dumps([b.get("block_id") for b in view["blocks"]])
     reply = await slack.submit_view(
         view,
         form_answers(
             **{
-                SubmissionField.ORGANIZATION: "Detention Watch Network",
-                SubmissionField.PERSON: "Ana Ruiz",
-                SubmissionField.TITLE: "Director",
-                SubmissionField.CITY: "Washington",
-                SubmissionField.STATE: "DC",
-                SubmissionField.EMAIL: "ana@example.org",
+                SignonField.ORGANIZATION: "Detention Watch Network",
+                SignonField.PERSON: "Ana Ruiz",
+                SignonField.TITLE: "Director",
+                SignonField.CITY: "Washington",
+                SignonField.STATE: "DC",
+                SignonField.EMAIL: "ana@example.org",
             }
         ),
         user=MEMBER,
@@ -165,7 +170,7 @@ async def test_signon_alone_opens_the_form_and_its_answer_is_confirmed_in_it(
         "*Detention Watch Network*, an organization · Washington, DC · signed by Ana Ruiz, Director"
         in shown
     )
-    (signer,) = await store.signers(1)
+    (signer,) = await store.signatures.signers(1)
     assert (signer.city, signer.state, signer.contacts[0].email) == (
         "Washington",
         "DC",
@@ -186,9 +191,9 @@ async def test_an_individual_signs_with_an_affiliation_for_identification_only(
             kind="individual",
             public="no",
             **{
-                SubmissionField.PERSON: "Dr. Jane Doe",
-                SubmissionField.TITLE: "Professor",
-                SubmissionField.ORGANIZATION: "State University",
+                SignonField.PERSON: "Dr. Jane Doe",
+                SignonField.TITLE: "Professor",
+                SignonField.ORGANIZATION: "State University",
             },
         ),
         user=MEMBER,
@@ -199,7 +204,7 @@ async def test_an_individual_signs_with_an_affiliation_for_identification_only(
         in shown
     )
     assert "counted but not listed" in shown
-    (signer,) = await store.signers(1)
+    (signer,) = await store.signatures.signers(1)
     assert signer.kind is SignerKind.INDIVIDUAL and not signer.public
 
 
@@ -212,10 +217,10 @@ async def test_the_form_points_at_missing_answers(
     view = fake_slack.calls_to("views.open")[-1].args["view"]
     reply = await slack.submit_view(
         view,
-        form_answers(**{SubmissionField.PERSON: "Ana", SubmissionField.EMAIL: "not-an-email"}),
+        form_answers(**{SignonField.PERSON: "Ana", SignonField.EMAIL: "not-an-email"}),
         user=MEMBER,
     )
-    assert set(reply.json()["errors"]) == {SubmissionField.ORGANIZATION, SubmissionField.EMAIL}
+    assert set(reply.json()["errors"]) == {SignonField.ORGANIZATION, SignonField.EMAIL}
 
 
 async def test_the_sign_on_button_opens_the_form_for_its_letter(
@@ -228,10 +233,10 @@ async def test_the_sign_on_button_opens_the_form_for_its_letter(
     assert json.loads(view["private_metadata"])["letter"] == 1
     await slack.submit_view(
         view,
-        form_answers(**{SubmissionField.ORGANIZATION: "Mijente", SubmissionField.PERSON: "Ana"}),
+        form_answers(**{SignonField.ORGANIZATION: "Mijente", SignonField.PERSON: "Ana"}),
         user=MEMBER,
     )
-    assert [s.name for s in await store.signers(1)] == ["Mijente"]
+    assert [s.name for s in await store.signatures.signers(1)] == ["Mijente"]
 
 
 async def test_with_several_open_letters_the_form_asks_which(
@@ -250,22 +255,20 @@ async def test_with_several_open_letters_the_form_asks_which(
     await slack.command("/signon", "Mijente", user=MEMBER, channel="CCOALITION")
     await fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.open")) == 3)
     view = fake_slack.calls_to("views.open")[-1].args["view"]
-    (select,) = [b for b in view["blocks"] if b.get("block_id") == LETTER]
+    (select,) = [b for b in view["blocks"] if b.get("block_id") == SignonField.LETTER]
     assert [o["value"] for o in select["element"]["options"]] == ["1", "2"]
     assert "Mijente" in json.dumps(view)
-    reply = await slack.submit_view(
-        view, form_answers(**{SubmissionField.PERSON: "Ana"}), user=MEMBER
-    )
-    assert reply.json()["errors"] == {LETTER: "Choose the letter to sign."}
+    reply = await slack.submit_view(view, form_answers(**{SignonField.PERSON: "Ana"}), user=MEMBER)
+    assert reply.json()["errors"] == {SignonField.LETTER: "Choose the letter to sign."}
     await slack.submit_view(
         view,
         form_answers(
-            letter="2", **{SubmissionField.ORGANIZATION: "Mijente", SubmissionField.PERSON: "Ana"}
+            letter="2", **{SignonField.ORGANIZATION: "Mijente", SignonField.PERSON: "Ana"}
         ),
         user=MEMBER,
     )
-    assert [s.name for s in await store.signers(2)] == ["Mijente"]
-    assert await store.signers(1) == []
+    assert [s.name for s in await store.signatures.signers(2)] == ["Mijente"]
+    assert await store.signatures.signers(1) == []
     assert "`#2`" in await signon(slack, fake_slack, "status")
 
 
@@ -283,7 +286,7 @@ async def test_a_closed_letter_or_an_empty_channel_gets_a_clear_answer(
     assert "are closed" in await signon(slack, fake_slack, "Mijente")
     await slack.press(SIGN_ON_ACTION, "1", user=MEMBER, channel="CSTATES")
     await fake_slack.wait_for(lambda: any("are closed" in r["text"] for r in fake_slack.responses))
-    assert await store.signers(1) == []
+    assert await store.signatures.signers(1) == []
 
 
 async def test_withdraw_takes_a_sign_on_out_of_the_count_and_keeps_it(
@@ -295,7 +298,7 @@ async def test_withdraw_takes_a_sign_on_out_of_the_count_and_keeps_it(
     assert "*Mijente*, an organization" in await signon(slack, fake_slack, "status")
     answer = await signon(slack, fake_slack, "withdraw")
     assert "*Mijente* is withdrawn" in answer and "Signers so far: *1*" in answer
-    assert [s.name for s in await store.signers(1)] == ["United We Dream"]
+    assert [s.name for s in await store.signatures.signers(1)] == ["United We Dream"]
     assert "You haven't signed" in await signon(slack, fake_slack, "status")
     assert "nothing to withdraw" in await signon(slack, fake_slack, "withdraw")
     async with store.engine.connect() as conn:
@@ -310,7 +313,7 @@ async def test_an_organization_stays_signed_while_another_contact_remains(
     await signon(slack, fake_slack, "Mijente", user="UFIRST")
     await signon(slack, fake_slack, "MIJENTE", user="USECOND")
     await signon(slack, fake_slack, "withdraw", user="UFIRST")
-    (signer,) = await store.signers(1)
+    (signer,) = await store.signatures.signers(1)
     assert [c.user_id for c in signer.contacts] == ["USECOND"]
 
 
@@ -329,7 +332,7 @@ async def test_fifty_people_signing_one_organization_at_once_make_one_signer(
     assert {reply.status for reply in replies} == {200}
     assert sum("You signed" in reply.body for reply in replies) == 1
     assert sum("had already signed" in reply.body for reply in replies) == 49
-    (signer,) = await store.signers(1)
+    (signer,) = await store.signatures.signers(1)
     assert len(signer.contacts) == 50
 
 
@@ -368,4 +371,4 @@ async def test_a_closed_letter_keeps_its_final_list(
         lambda: any("closed to sign-ons" in r["text"] for r in fake_slack.responses)
     )
     assert "can't be withdrawn" in await signon(slack, fake_slack, "withdraw #1")
-    assert [s.name for s in await store.signers(1)] == ["Mijente"]
+    assert [s.name for s in await store.signatures.signers(1)] == ["Mijente"]

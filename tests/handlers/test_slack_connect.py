@@ -9,7 +9,7 @@ import json
 import pytest
 
 from bot.blocks.letter import SIGN_ON_ACTION
-from bot.export import as_json
+from bot.formats import as_json
 from bot.storage import Store
 from tests.conftest import ORGANIZER
 from tests.fake_slack import FakeSlack
@@ -46,10 +46,10 @@ async def test_someone_from_another_workspace_signs_with_the_button_and_the_form
     answer = reply.json()
     assert answer["response_action"] == "update"
     assert "You signed" in json.dumps(answer["view"])
-    (signer,) = await store.signers(1)
+    (signer,) = await store.signatures.signers(1)
     (contact,) = signer.contacts
     assert (contact.user_id, contact.team_id) == (PARTNER, PARTNER_TEAM)
-    letter = await store.letter(1)
+    letter = await store.letters.get(1)
     assert letter is not None
     (exported,) = json.loads(as_json(letter, [signer]))["signers"]
     assert exported["contacts"][0]["slack_team"] == PARTNER_TEAM
@@ -61,7 +61,7 @@ async def test_a_host_member_signing_by_command_is_recorded_with_the_host_worksp
 ) -> None:
     """`/signon` comes only from the workspace the app is installed in, and says so."""
     await slack.command("/signon", "Mijente", user=ORGANIZER, channel="CCOALITION")
-    (signer,) = await store.signers(1)
+    (signer,) = await store.signatures.signers(1)
     assert signer.contacts[0].team_id == HOST_TEAM
 
 

@@ -11,7 +11,7 @@ from bot.blocks.signon_replies import recorded_text
 from bot.blocks.text import joined
 from bot.models import Outcome, Recorded, ReviewPair
 from tests.bot.blocks.test_letter import make_letter
-from tests.bot.test_export import entry
+from tests.bot.test_formats import entry
 from tests.conftest import ZONE
 from tests.fake_slack import check_message, check_view
 

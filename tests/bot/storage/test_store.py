@@ -12,9 +12,18 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.exc import IntegrityError, StatementError
 
+from bot.limits import (
+    ADDRESSEE_MAX,
+    EMAIL_MAX,
+    JOB_TITLE_MAX,
+    ORGANIZATION_MAX,
+    PERSON_MAX,
+    PLACE_MAX,
+    TITLE_MAX,
+)
 from bot.models import LetterStatus, NewLetter, Plan
 from bot.storage import Store
-from bot.storage.schema import metadata
+from bot.storage.schema import letters, metadata, signatures, signers
 from tests.postgres import postgres_server
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
@@ -63,9 +72,9 @@ async def test_reopening_a_database_keeps_its_letters(database_url: str) -> None
     """Migrations run again on start are a no-op; what was stored is still there."""
     url = database_url
     async with Store(url) as store:
-        await store.create_letter(NEW, plan=PLAN, now=NOW)
+        await store.letters.create(NEW, plan=PLAN, now=NOW)
     async with Store(url) as store:
-        (letter,) = await store.letters()
+        (letter,) = await store.letters.all()
     assert letter.title == NEW.title and letter.deadline == NEW.deadline
 
 
@@ -82,19 +91,19 @@ async def test_sqlite_runs_with_wal_and_foreign_keys(store: Store) -> None:
 
 async def test_a_letter_round_trips_with_channels_leads_and_aware_times(store: Store) -> None:
     """What create_letter stores comes back as the same letter, times in UTC."""
-    created = await store.create_letter(NEW, plan=PLAN, now=NOW)
-    loaded = await store.letter(created.id)
+    created = await store.letters.create(NEW, plan=PLAN, now=NOW)
+    loaded = await store.letters.get(created.id)
     assert loaded == created
     assert loaded.channels == ("C1", "C2") and loaded.leads == ("ULEAD",)
     assert loaded.deadline.tzinfo is UTC and loaded.created_at == NOW
     assert loaded.status is LetterStatus.OPEN and loaded.unposted_channels == ("C1", "C2")
 
-    await store.record_post(created.id, "C2", "1700000000.000100")
-    assert (await store.letter(created.id)).unposted_channels == ("C1",)
+    await store.letters.record_post(created.id, "C2", "1700000000.000100")
+    assert (await store.letters.get(created.id)).unposted_channels == ("C1",)
     assert [
-        found.id for found in await store.letters_in_channel("C2", status=LetterStatus.OPEN)
+        found.id for found in await store.letters.in_channel("C2", status=LetterStatus.OPEN)
     ] == [created.id]
-    assert await store.letters_in_channel("C3") == []
+    assert await store.letters.in_channel("C3") == []
 
 
 @pytest.mark.parametrize(
@@ -117,56 +126,56 @@ async def test_the_schema_refuses_data_that_breaks_its_rules(
     store: Store, statement: str, why: str
 ) -> None:
     """Integrity rules live in the database, not only in Python."""
-    await store.create_letter(NEW, plan=PLAN, now=NOW)
+    await store.letters.create(NEW, plan=PLAN, now=NOW)
     with pytest.raises(IntegrityError):
         async with store.engine.begin() as conn:
             await conn.execute(sa.text(statement))
-    (letter,) = await store.letters()
+    (letter,) = await store.letters.all()
     assert letter.status is LetterStatus.OPEN and letter.goal == 100, why
 
 
 async def test_naive_datetimes_are_refused(store: Store) -> None:
     """A deadline without a timezone is a bug, caught before it is stored."""
     with pytest.raises(StatementError):
-        await store.create_letter(
+        await store.letters.create(
             replace(NEW, deadline=datetime(2026, 12, 1, 17, 0)), plan=PLAN, now=NOW
         )
-    assert await store.letters() == []
+    assert await store.letters.all() == []
 
 
 async def test_concurrent_writers_all_succeed(store: Store) -> None:
     """Twenty letters created at once are all stored, with no 'database is locked'."""
     created = await asyncio.gather(
         *(
-            store.create_letter(replace(NEW, title=f"Letter {n}"), plan=PLAN, now=NOW)
+            store.letters.create(replace(NEW, title=f"Letter {n}"), plan=PLAN, now=NOW)
             for n in range(20)
         )
     )
     assert len({letter.id for letter in created}) == 20
-    assert len(await store.letters()) == 20
+    assert len(await store.letters.all()) == 20
 
 
 async def test_a_draft_belongs_to_its_author_and_is_used_up_by_its_letter(store: Store) -> None:
     """Only the organizer who made a draft can read it; creating the letter removes it."""
-    draft_id = await store.save_draft("Letter text", source="C1/1.0", created_by="UORG", now=NOW)
-    assert await store.draft(draft_id, created_by="USOMEONE") is None
-    assert await store.draft(draft_id, created_by="UORG") == "Letter text"
-    await store.create_letter(NEW, plan=PLAN, now=NOW, draft_id=draft_id)
-    assert await store.draft(draft_id, created_by="UORG") is None
+    draft_id = await store.drafts.save("Letter text", source="C1/1.0", created_by="UORG", now=NOW)
+    assert await store.drafts.get(draft_id, created_by="USOMEONE") is None
+    assert await store.drafts.get(draft_id, created_by="UORG") == "Letter text"
+    await store.letters.create(NEW, plan=PLAN, now=NOW, draft_id=draft_id)
+    assert await store.drafts.get(draft_id, created_by="UORG") is None
 
 
 async def test_old_drafts_are_cleared_when_new_ones_arrive(store: Store) -> None:
     """A draft abandoned for more than a day is removed."""
-    old = await store.save_draft(
+    old = await store.drafts.save(
         "Old", source="C1/1.0", created_by="UORG", now=NOW - timedelta(days=2)
     )
-    await store.save_draft("New", source="C1/2.0", created_by="UORG", now=NOW)
-    assert await store.draft(old, created_by="UORG") is None
+    await store.drafts.save("New", source="C1/2.0", created_by="UORG", now=NOW)
+    assert await store.drafts.get(old, created_by="UORG") is None
 
 
 async def test_deleting_a_letter_removes_its_posts_and_leads(store: Store) -> None:
     """Foreign keys cascade, so no orphan rows are left behind."""
-    letter = await store.create_letter(NEW, plan=PLAN, now=NOW)
+    letter = await store.letters.create(NEW, plan=PLAN, now=NOW)
     async with store.engine.begin() as conn:
         await conn.execute(sa.text("DELETE FROM letters WHERE id = :id"), {"id": letter.id})
         remaining = (
@@ -188,7 +197,24 @@ async def test_replicas_starting_together_on_a_new_database_all_start(
 
     async def start() -> int:
         async with Store(new_database_url) as store:
-            return len(await store.letters())
+            return len(await store.letters.all())
 
     started = asyncio.gather(*(start() for _ in range(4)))
     assert await asyncio.wait_for(started, 60) == [0, 0, 0, 0]
+
+
+def test_every_column_holds_the_longest_value_the_checks_allow() -> None:
+    """The limits the forms state and the checks enforce fit the schema's columns."""
+    widths = {
+        (letters.c.title, TITLE_MAX),
+        (letters.c.addressee, ADDRESSEE_MAX),
+        (signers.c.name, ORGANIZATION_MAX),
+        (signers.c.affiliation, ORGANIZATION_MAX),
+        (signers.c.city, PLACE_MAX),
+        (signers.c.state, PLACE_MAX),
+        (signatures.c.submitted_as, ORGANIZATION_MAX),
+        (signatures.c.person_name, PERSON_MAX),
+        (signatures.c.title, JOB_TITLE_MAX),
+        (signatures.c.email, EMAIL_MAX),
+    }
+    assert [(str(column), limit) for column, limit in widths if column.type.length < limit] == []

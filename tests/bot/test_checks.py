@@ -1,4 +1,4 @@
-"""Checking a submitted letter form."""
+"""Checking what people submit: the letter form and a sign-on."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.blocks.letter_form import Field, LetterFormValues
+from bot.checks import check_new_letter, check_submission
 from bot.cleaning import paragraphs
-from bot.errors import FormErrors
+from bot.forms import Field, LetterFormValues, SignonField
 from bot.letter_text import from_plain
-from bot.letters import check_new_letter
+from bot.models import SignerKind, Submission
+from bot.problems import FormErrors
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 
@@ -74,3 +75,44 @@ def test_a_letters_text_keeps_its_words_and_drops_control_characters() -> None:
         paragraphs("\x00Dear\x07 Jane,\r\n\r\n  Act *now*.\u200b \n")
         == "Dear Jane,\n\n  Act *now*.\u200b"
     )
+
+
+def organization(**changes: object) -> Submission:
+    return Submission(kind=SignerKind.ORGANIZATION, **{"name": "Mijente", **changes})  # type: ignore[arg-type]
+
+
+def test_quotes_and_stray_whitespace_typed_around_a_name_are_dropped() -> None:
+    """`/signon "Mijente"` records Mijente; runs of spaces and control characters fold."""
+    assert check_submission(organization(name="  “Mijente”\t")).name == "Mijente"
+    assert (
+        check_submission(organization(name="Voces\x00 de   la\nFrontera")).name
+        == "Voces de la Frontera"
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"name": "   "}, SignonField.ORGANIZATION),
+        ({"name": "x" * 201}, SignonField.ORGANIZATION),
+        ({"email": "nobody"}, SignonField.EMAIL),
+        ({"title": "t" * 101}, SignonField.TITLE),
+        ({"city": "c" * 101}, SignonField.CITY),
+    ],
+)
+def test_each_problem_names_its_field(changes: dict, field: str) -> None:
+    """Too long, empty or malformed: refused before anything is stored."""
+    with pytest.raises(FormErrors) as raised:
+        check_submission(organization(**changes))
+    assert list(raised.value.errors) == [field]
+
+
+def test_an_individual_needs_a_name_and_keeps_the_affiliation() -> None:
+    """For an individual the person is the entry; the organization is identification."""
+    with pytest.raises(FormErrors) as raised:
+        check_submission(Submission(kind=SignerKind.INDIVIDUAL, name="", affiliation="Uni"))
+    assert list(raised.value.errors) == [SignonField.PERSON]
+    tidy = check_submission(
+        Submission(kind=SignerKind.INDIVIDUAL, name="Jane Doe", affiliation="Uni")
+    )
+    assert (tidy.name, tidy.person_name, tidy.affiliation) == ("Jane Doe", "Jane Doe", "Uni")

@@ -7,7 +7,7 @@ import io
 import json
 from datetime import UTC, datetime, timedelta
 
-from bot.export import alphabetical, as_csv, as_json, as_text, headline
+from bot.formats import alphabetical, as_csv, as_json, as_text, headline
 from bot.models import Contact, Letter, LetterStatus, Post, Signer, SignerKind
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)

@@ -1,0 +1,37 @@
+"""Every limit on what people enter and send, in one place: forms state them, checks
+enforce them, and the schema's columns are at least as wide (a test holds it to that)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+# A letter
+TITLE_MAX = 150
+ADDRESSEE_MAX = 300
+# Far longer than any letter's text (the longest we have seen is about 17,000
+# characters), but room for one that carries a long list of signers; past this a paste
+# has almost surely gone wrong. Counted as a reader reads the text.
+BODY_MAX = 150_000
+# As posted (escaped, with its links' addresses) a text runs longer than as read; one
+# that runs to more than twice as long is not a letter but a paste gone wrong.
+BODY_MARKUP_MAX = 2 * BODY_MAX
+# Slack's plain_text_input holds at most 3,000 characters (Block Kit reference); longer
+# letters come from a message or a file.
+BODY_INPUT_MAX = 3000
+CHANNELS_MAX = 20
+REMINDERS_INPUT_MAX = 100
+GOAL_MAX = 100_000
+# Deadlines further ahead than this are mistakes (a year typed wrong).
+DEADLINE_MAX_AHEAD = timedelta(days=366)
+
+# A letter taken from a file: larger than any letter, even a Word file with a letterhead
+# picture in it; a PDF longer than this many pages is a report, not a letter.
+FILE_MAX_BYTES = 10_000_000
+PDF_PAGES_MAX = 200
+
+# A sign-on
+ORGANIZATION_MAX = 200
+PERSON_MAX = 100
+JOB_TITLE_MAX = 100
+PLACE_MAX = 100
+EMAIL_MAX = 254

@@ -1,0 +1,27 @@
+"""What every area of the store shares: how it gets a connection, and row grouping."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+T = TypeVar("T")
+
+# A transaction, as an async context manager: one that writes, or one that only reads.
+Connect = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
+# Runs a synchronous function in one writing transaction (on SQLite, in the writer
+# thread, in one hand-off), passing it the connection first.
+RunWriting = Callable[..., Awaitable[Any]]
+
+
+def grouped(conn: sa.Connection, query: sa.Executable) -> dict[int, list[Sequence[Any]]]:
+    """Rows of `query` grouped by their first column, an id."""
+    groups: dict[int, list[Sequence[Any]]] = defaultdict(list)
+    for key, *rest in conn.execute(query).all():
+        groups[key].append(rest)
+    return groups

@@ -1,0 +1,548 @@
+"""Sign-ons in the database: each entry in a letter's list of signers, everyone who
+signed it, every spelling they used; recording a batch of sign-ons, withdrawing one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+
+from bot.models import (
+    Contact,
+    LetterStatus,
+    Outcome,
+    Recorded,
+    ReviewStatus,
+    Signer,
+    SignerKind,
+    SignerStatus,
+    Submission,
+)
+from bot.outcomes import Arrival, Decisions, Entry, Identity, Known, decide
+from bot.storage.connect import Connect, RunWriting, grouped
+from bot.storage.schema import duplicate_reviews, letters, signatures, signers
+
+# PostgreSQL advisory lock space for recording a letter's sign-ons (the key is its id).
+SIGNING_LOCKS = 0x5167
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A checked sign-on waiting to be recorded, with its dedupe key."""
+
+    submission: Submission
+    key: str
+    now: datetime
+    closed_ok: bool = False  # imports may add to a closed letter
+
+    @property
+    def arrival(self) -> Arrival:
+        return Arrival(
+            (self.submission.kind.value, self.key),
+            self.submission.user_id,
+            self.submission.import_ref,
+        )
+
+
+class LetterClosed(Exception):
+    """The letter closed before these sign-ons could be recorded; nothing was."""
+
+
+class DuplicateIndex(Protocol):
+    """What recording needs from the dedupe index (bot.signer_index.SignerIndex)."""
+
+    @property
+    def newest(self) -> int: ...
+
+    def add(self, signer_id: int, key: str) -> None: ...
+
+    def possible(self, key: str) -> tuple[int, ...]: ...
+
+
+class Signatures:
+    def __init__(self, *, writing: Connect, reading: Connect, run_writing: RunWriting) -> None:
+        self._writing = writing
+        self._reading = reading
+        self._run_writing = run_writing
+
+    async def record(
+        self, letter_id: int, batch: Sequence[Pending], *, index: DuplicateIndex
+    ) -> tuple[list[Recorded], int]:
+        """Record sign-ons in one transaction, in order; returns each outcome and the count.
+
+        An entry with the same key gets the sign-on as another contact; otherwise a new
+        entry is made, and pairs with `index`'s possible duplicates queued for review.
+        The unique index on active keys backs this, so two processes signing the same
+        organization at once make one entry (the loser's transaction fails and is
+        retried by the caller, finding the entry).
+        """
+        recorded: tuple[list[Recorded], int] = await self._run_writing(
+            record_batch, letter_id, batch, index
+        )
+        return recorded
+
+    async def count(self, letter_id: int) -> int:
+        return (await self.counts([letter_id]))[letter_id]
+
+    async def counts(self, letter_ids: Sequence[int]) -> dict[int, int]:
+        """How many active entries each letter has (the count that goes to the press)."""
+        async with self._reading() as conn:
+            rows = await conn.execute(
+                sa.select(signers.c.letter_id, sa.func.count())
+                .where(signers.c.letter_id.in_(letter_ids), signers.c.status == SignerStatus.ACTIVE)
+                .group_by(signers.c.letter_id)
+            )
+            counts = dict.fromkeys(letter_ids, 0)
+            counts.update({letter_id: count for letter_id, count in rows})
+            return counts
+
+    async def signers(self, letter_id: int) -> list[Signer]:
+        """The letter's active entries with their contacts, in signing order."""
+        async with self._reading() as conn:
+            return await conn.run_sync(
+                load_signers,
+                sa.and_(signers.c.letter_id == letter_id, signers.c.status == SignerStatus.ACTIVE),
+            )
+
+    async def signed_by(self, user_id: str, letter_id: int) -> list[Signer]:
+        """The active entries `user_id` is a contact of."""
+        async with self._reading() as conn:
+            return await conn.run_sync(load_signers, _signed_by(user_id, letter_id))
+
+    async def withdraw(self, user_id: str, letter_id: int, *, now: datetime) -> list[Signer]:
+        """Withdraw the user's sign-ons; an entry left with no contact is withdrawn too.
+
+        Returns the entries the user had signed. Nothing is deleted.
+        """
+        async with self._writing() as conn:
+            affected = await conn.run_sync(load_signers, _signed_by(user_id, letter_id))
+            await conn.execute(
+                signatures.update()
+                .where(
+                    signatures.c.letter_id == letter_id,
+                    signatures.c.user_id == user_id,
+                    signatures.c.withdrawn_at.is_(None),
+                )
+                .values(withdrawn_at=now)
+            )
+            still_signed = sa.select(signatures.c.id).where(
+                signatures.c.signer_id == signers.c.id, signatures.c.withdrawn_at.is_(None)
+            )
+            await conn.execute(
+                signers.update()
+                .where(
+                    signers.c.id.in_([signer.id for signer in affected]),
+                    ~sa.exists(still_signed),
+                )
+                .values(status=SignerStatus.WITHDRAWN.value)
+            )
+            # An entry that left the list is no one's duplicate any more.
+            gone = sa.select(signers.c.id).where(
+                signers.c.id.in_([signer.id for signer in affected]),
+                signers.c.status == SignerStatus.WITHDRAWN,
+            )
+            await conn.execute(
+                duplicate_reviews.delete().where(
+                    duplicate_reviews.c.status == ReviewStatus.PENDING,
+                    sa.or_(
+                        duplicate_reviews.c.first_id.in_(gone),
+                        duplicate_reviews.c.second_id.in_(gone),
+                    ),
+                )
+            )
+            return affected
+
+
+def record_batch(
+    conn: sa.Connection, letter_id: int, batch: Sequence[Pending], index: DuplicateIndex
+) -> tuple[list[Recorded], int]:
+    """The body of `Signatures.record`, in one transaction: a few queries, whatever the
+    batch size. What becomes of each sign-on is `bot.outcomes.decide`'s to say."""
+    _take_turn(conn, letter_id)
+    _require_open(conn, letter_id, batch)
+    _catch_up(conn, letter_id, index)
+    known = _known(conn, letter_id, batch)
+    decisions = decide([pending.arrival for pending in batch], known)
+    makers = {
+        decision.entry: pending
+        for decision, pending in zip(decisions.each, batch, strict=True)
+        if decision.outcome is Outcome.NEW
+    }
+    made = _insert_signers(
+        conn, letter_id, [makers[identity] for identity in decisions.new_entries]
+    )
+
+    def entry_id(entry: Entry) -> int:
+        return entry if isinstance(entry, int) else made[entry]
+
+    reviews = _possible_duplicates(index, decisions.new_entries, made)
+    _insert_contacts(conn, letter_id, batch, decisions, entry_id)
+    possible_names = _queue_reviews(conn, letter_id, reviews)
+    count = _active_count(conn, letter_id)
+    return _recorded(conn, letter_id, decisions, makers, entry_id, possible_names), count
+
+
+def _take_turn(conn: sa.Connection, letter_id: int) -> None:
+    """One batch per letter at a time across replicas, as SQLite's single writer gives:
+    each sees every entry committed before it, so the dedupe index (kept in each
+    process) misses no possible duplicate another replica just added."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(SIGNING_LOCKS, letter_id)))
+
+
+def _require_open(conn: sa.Connection, letter_id: int, batch: Sequence[Pending]) -> None:
+    # FOR SHARE on PostgreSQL: a close can't commit between this check and our insert.
+    status = conn.execute(
+        sa.select(letters.c.status).where(letters.c.id == letter_id).with_for_update(read=True)
+    ).scalar_one()
+    if status != LetterStatus.OPEN and not all(pending.closed_ok for pending in batch):
+        raise LetterClosed(letter_id)
+
+
+def _catch_up(conn: sa.Connection, letter_id: int, index: DuplicateIndex) -> None:
+    """The index learns the organizations added since it last looked (by any process)."""
+    rows = conn.execute(
+        sa.select(signers.c.id, signers.c.key)
+        .where(
+            signers.c.letter_id == letter_id,
+            signers.c.id > index.newest,
+            signers.c.kind == SignerKind.ORGANIZATION,
+            signers.c.status == SignerStatus.ACTIVE,
+        )
+        .order_by(signers.c.id)
+    )
+    for signer_id, key in rows:
+        index.add(signer_id, key)
+
+
+def _known(conn: sa.Connection, letter_id: int, batch: Sequence[Pending]) -> Known:
+    """The letter's entries, import references and contacts that the batch could meet."""
+    refs = [p.submission.import_ref for p in batch if p.submission.import_ref]
+    imported: dict[str, int] = {}
+    if refs:
+        imported = {
+            ref: signer_id
+            for ref, signer_id in conn.execute(
+                sa.select(signatures.c.import_ref, signatures.c.signer_id).where(
+                    signatures.c.letter_id == letter_id, signatures.c.import_ref.in_(refs)
+                )
+            )
+        }
+    entries = _entries_for_keys(conn, letter_id, {p.key for p in batch})
+    users = {p.submission.user_id for p in batch if p.submission.user_id}
+    contacts: frozenset[tuple[int, str]] = frozenset()
+    if entries and users:
+        contacts = frozenset(
+            (row.signer_id, row.user_id)
+            for row in conn.execute(
+                sa.select(signatures.c.signer_id, signatures.c.user_id).where(
+                    signatures.c.signer_id.in_(entries.values()),
+                    signatures.c.user_id.in_(users),
+                    signatures.c.withdrawn_at.is_(None),
+                )
+            )
+        )
+    return Known(entries, imported, contacts)
+
+
+def _possible_duplicates(
+    index: DuplicateIndex, new_entries: list[Identity], made: dict[Identity, int]
+) -> dict[int, tuple[int, ...]]:
+    """Each new organization's possible duplicates, as the index judges them; the index
+    then learns the organization, so later ones in the batch are judged against it."""
+    reviews: dict[int, tuple[int, ...]] = {}
+    for identity in new_entries:
+        kind, key = identity
+        if kind == SignerKind.ORGANIZATION:
+            reviews[made[identity]] = index.possible(key)
+            index.add(made[identity], key)
+    return reviews
+
+
+def _insert_contacts(
+    conn: sa.Connection,
+    letter_id: int,
+    batch: Sequence[Pending],
+    decisions: Decisions,
+    entry_id: Any,
+) -> None:
+    rows = [
+        _contact_row(entry_id(decision.entry), letter_id, pending)
+        for decision, pending in zip(decisions.each, batch, strict=True)
+        if decision.adds_contact
+    ]
+    if rows:
+        conn.execute(signatures.insert(), rows)
+
+
+def _active_count(conn: sa.Connection, letter_id: int) -> int:
+    count: int = conn.execute(
+        sa.select(sa.func.count()).where(
+            signers.c.letter_id == letter_id, signers.c.status == SignerStatus.ACTIVE
+        )
+    ).scalar_one()
+    return count
+
+
+def _recorded(
+    conn: sa.Connection,
+    letter_id: int,
+    decisions: Decisions,
+    makers: dict[Entry, Pending],
+    entry_id: Any,
+    possible_names: dict[int, tuple[str, ...]],
+) -> list[Recorded]:
+    """Each sign-on's outcome with its entry: entries made just now are known in full;
+    only earlier ones are read back."""
+    loaded = {
+        entry_id(identity): _new_signer(entry_id(identity), letter_id, pending)
+        for identity, pending in makers.items()
+    }
+    earlier = {entry_id(decision.entry) for decision in decisions.each} - loaded.keys()
+    if earlier:
+        loaded.update(
+            (signer.id, signer) for signer in load_signers(conn, signers.c.id.in_(earlier))
+        )
+    return [
+        Recorded(
+            decision.outcome,
+            loaded[entry_id(decision.entry)],
+            possible_names.get(entry_id(decision.entry), ())
+            if decision.outcome is Outcome.NEW
+            else (),
+        )
+        for decision in decisions.each
+    ]
+
+
+def _entries_for_keys(
+    conn: sa.Connection, letter_id: int, keys: set[str]
+) -> dict[tuple[str, str], int]:
+    """The active entry for each (kind, key), including keys merged into another entry:
+    once "CHIRLA" is merged into the full name, signing as "CHIRLA" joins that entry."""
+    rows = list(
+        conn.execute(
+            sa.select(signers.c.id, signers.c.kind, signers.c.key, signers.c.merged_into).where(
+                signers.c.letter_id == letter_id,
+                signers.c.key.in_(keys),
+                signers.c.status.in_((SignerStatus.ACTIVE, SignerStatus.MERGED)),
+            )
+        )
+    )
+    targets = {row.merged_into for row in rows if row.merged_into is not None}
+    active_targets = set()
+    if targets:
+        active_targets = set(
+            conn.execute(
+                sa.select(signers.c.id).where(
+                    signers.c.id.in_(targets), signers.c.status == SignerStatus.ACTIVE
+                )
+            ).scalars()
+        )
+    found: dict[tuple[str, str], int] = {}
+    for row in rows:
+        if row.merged_into is None:
+            found[(row.kind, row.key)] = row.id
+    for row in rows:
+        if row.merged_into in active_targets:
+            found.setdefault((row.kind, row.key), row.merged_into)
+    return found
+
+
+def _insert_signers(
+    conn: sa.Connection, letter_id: int, entries: list[Pending]
+) -> dict[tuple[str, str], int]:
+    """Insert new entries in one statement; their ids by (kind, key)."""
+    if not entries:
+        return {}
+    rows = conn.execute(
+        signers.insert().returning(signers.c.id, sort_by_parameter_order=True),
+        [
+            {
+                "letter_id": letter_id,
+                "kind": p.submission.kind.value,
+                "name": p.submission.name,
+                "key": p.key,
+                "affiliation": p.submission.affiliation,
+                "city": p.submission.city,
+                "state": p.submission.state,
+                "public": p.submission.public,
+                "status": SignerStatus.ACTIVE.value,
+                "merged_into": None,
+                "signed_at": p.submission.signed_at or p.now,
+            }
+            for p in entries
+        ],
+    )
+    return {
+        (p.submission.kind.value, p.key): signer_id
+        for p, (signer_id,) in zip(entries, rows, strict=True)
+    }
+
+
+def _new_signer(signer_id: int, letter_id: int, pending: Pending) -> Signer:
+    """The entry a pending sign-on has just created, as load_signers would read it."""
+    submission = pending.submission
+    row = _contact_row(signer_id, letter_id, pending)
+    return Signer(
+        id=signer_id,
+        letter_id=letter_id,
+        kind=submission.kind,
+        name=submission.name,
+        affiliation=submission.affiliation,
+        city=submission.city,
+        state=submission.state,
+        public=submission.public,
+        signed_at=row["signed_at"],
+        contacts=(
+            Contact(
+                person_name=row["person_name"],
+                title=row["title"],
+                email=row["email"],
+                user_id=row["user_id"],
+                submitted_as=row["submitted_as"],
+                signed_at=row["signed_at"],
+                team_id=row["team_id"],
+            ),
+        ),
+        submitted_as=(row["submitted_as"],),
+    )
+
+
+def _contact_row(signer_id: int, letter_id: int, pending: Pending) -> dict[str, Any]:
+    submission = pending.submission
+    individual = submission.kind is SignerKind.INDIVIDUAL
+    return {
+        "signer_id": signer_id,
+        "letter_id": letter_id,
+        "user_id": submission.user_id,
+        "team_id": submission.team_id,
+        "submitted_as": submission.affiliation
+        if individual and submission.affiliation
+        else submission.name,
+        "person_name": submission.person_name,
+        "title": submission.title,
+        "email": submission.email,
+        "import_ref": submission.import_ref,
+        "signed_at": submission.signed_at or pending.now,
+        "withdrawn_at": None,
+    }
+
+
+def _queue_reviews(
+    conn: sa.Connection, letter_id: int, reviews: dict[int, tuple[int, ...]]
+) -> dict[int, tuple[str, ...]]:
+    """Queue each new entry with its possible duplicates that are still active."""
+    candidates = {other for others in reviews.values() for other in others}
+    if not candidates:
+        return {}
+    names = dict(
+        list(
+            conn.execute(
+                sa.select(signers.c.id, signers.c.name).where(
+                    signers.c.id.in_(candidates),
+                    signers.c.letter_id == letter_id,
+                    signers.c.status == SignerStatus.ACTIVE,
+                )
+            )
+        )
+    )
+    pairs = {
+        (min(signer_id, other), max(signer_id, other))
+        for signer_id, others in reviews.items()
+        for other in others
+        if other in names and other != signer_id
+    }
+    if pairs:
+        conn.execute(
+            duplicate_reviews.insert(),
+            [
+                {
+                    "letter_id": letter_id,
+                    "first_id": a,
+                    "second_id": b,
+                    "status": ReviewStatus.PENDING.value,
+                }
+                for a, b in sorted(pairs)
+            ],
+        )
+    return {
+        signer_id: tuple(names[other] for other in others if other in names)
+        for signer_id, others in reviews.items()
+    }
+
+
+def _signed_by(user_id: str, letter_id: int) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        signers.c.status == SignerStatus.ACTIVE,
+        signers.c.id.in_(
+            sa.select(signatures.c.signer_id).where(
+                signatures.c.letter_id == letter_id,
+                signatures.c.user_id == user_id,
+                signatures.c.withdrawn_at.is_(None),
+            )
+        ),
+    )
+
+
+def load_signers(conn: sa.Connection, condition: sa.ColumnElement[bool]) -> list[Signer]:
+    rows = (conn.execute(sa.select(signers).where(condition).order_by(signers.c.id))).all()
+    ids = [row.id for row in rows]
+    contacts = grouped(
+        conn,
+        sa.select(
+            signatures.c.signer_id,
+            signatures.c.person_name,
+            signatures.c.title,
+            signatures.c.email,
+            signatures.c.user_id,
+            signatures.c.submitted_as,
+            signatures.c.signed_at,
+            signatures.c.team_id,
+        )
+        .where(signatures.c.signer_id.in_(ids), signatures.c.withdrawn_at.is_(None))
+        .order_by(signatures.c.signed_at, signatures.c.id),
+    )
+    spellings = grouped(
+        conn,
+        sa.select(signatures.c.signer_id, signatures.c.submitted_as)
+        .where(signatures.c.signer_id.in_(ids))
+        .order_by(signatures.c.signed_at, signatures.c.id),
+    )
+    partners = grouped(
+        conn,
+        sa.union_all(
+            sa.select(duplicate_reviews.c.first_id, signers.c.name)
+            .join(signers, signers.c.id == duplicate_reviews.c.second_id)
+            .where(
+                duplicate_reviews.c.first_id.in_(ids),
+                duplicate_reviews.c.status == ReviewStatus.PENDING,
+            ),
+            sa.select(duplicate_reviews.c.second_id, signers.c.name)
+            .join(signers, signers.c.id == duplicate_reviews.c.first_id)
+            .where(
+                duplicate_reviews.c.second_id.in_(ids),
+                duplicate_reviews.c.status == ReviewStatus.PENDING,
+            ),
+        ),
+    )
+    return [
+        Signer(
+            id=row.id,
+            letter_id=row.letter_id,
+            kind=SignerKind(row.kind),
+            name=row.name,
+            affiliation=row.affiliation,
+            city=row.city,
+            state=row.state,
+            public=row.public,
+            signed_at=row.signed_at,
+            contacts=tuple(Contact(*contact) for contact in contacts[row.id]),
+            submitted_as=tuple(dict.fromkeys(spelling for (spelling,) in spellings[row.id])),
+            possible_duplicate_of=tuple(name for (name,) in partners[row.id]),
+        )
+        for row in rows
+    ]

@@ -1,0 +1,84 @@
+"""Every problem the domain can raise has its words, and the words quote typed text
+inertly."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from bot import problems
+from bot.blocks.problems import explain, field_errors, form_problems
+from bot.forms import Field, SignonField
+from bot.models import LetterStatus
+from bot.problems import FieldProblem, FormErrors, Issue, PassedOver, Problem, Surface
+from tests.bot.blocks.test_letter import make_letter
+
+LETTER = make_letter("Text", title="<!channel> & co")
+EXAMPLES: list[Problem] = [
+    problems.NotOrganizer("U1"),
+    problems.NotManager(LETTER),
+    problems.NotManager(LETTER, problems.Action.EDIT),
+    problems.NotLeading(),
+    problems.GroupUnknown(),
+    problems.NotALetterNumber("<!here>", Surface.LETTER),
+    problems.NotALetterNumber("<!here>", Surface.SIGNON),
+    problems.NotALetterNumber("x", Surface.BUTTON),
+    problems.NoSuchLetter(9, Surface.LETTER),
+    problems.NoSuchLetter(9, Surface.SIGNON),
+    problems.LetterGone(),
+    problems.NoLetterHere(LetterStatus.OPEN, Surface.LETTER),
+    problems.NoLetterHere(None, Surface.SIGNON),
+    problems.SeveralLetters([LETTER, LETTER], LetterStatus.OPEN),
+    problems.AlreadyClosed(LETTER),
+    problems.AlreadyOpen(LETTER),
+    problems.DeadlinePassed(LETTER),
+    problems.ClosedForEditing(LETTER),
+    problems.ClosedForEditing(LETTER, while_editing=True),
+    problems.PostedEverywhere(LETTER),
+    problems.WhenMissing(LETTER),
+    problems.WhenUnreadable("“<!here>” isn't a date", "3"),
+    problems.SignOnsClosed(LETTER),
+    problems.TooLateToWithdraw(LETTER),
+    problems.NothingToWithdraw(LETTER),
+    problems.PairDecided(),
+    problems.NoTextInMessage(),
+    problems.LetterTooLong(200_000),
+    problems.DraftGone(),
+    problems.FileUnreadable("<!channel>.docx", "it is broken"),
+    problems.FileUnreadable(None, "Slack showed me a sign-in page", invite=True),
+    problems.NoReadableFile([PassedOver("a.pages", "a Pages file")]),
+    problems.FormDidNotOpen("sign-on form", "ratelimited"),
+    problems.FilesRefused(LETTER, "missing_argument"),
+]
+
+
+@pytest.mark.parametrize("problem", EXAMPLES, ids=lambda p: type(p).__name__)
+def test_each_problem_is_said_in_words_that_ping_nobody(problem: Problem) -> None:
+    words = explain(problem)
+    assert words.strip() and words.endswith((".", "?"))
+    assert "<!" not in words and "<@" not in words
+
+
+def test_no_problem_is_left_without_words() -> None:
+    """A problem added to bot.problems without words here fails this test."""
+    defined = {
+        cls
+        for _, cls in inspect.getmembers(problems, inspect.isclass)
+        if issubclass(cls, Problem) and cls is not Problem
+    }
+    assert defined == {type(problem) for problem in EXAMPLES}
+
+
+def test_form_problems_become_one_sentence_per_field() -> None:
+    errors = FormErrors(
+        {
+            Field.TITLE: FieldProblem(Issue.TOO_LONG, limit=150),
+            Field.REMINDERS: FieldProblem(Issue.UNREADABLE, detail="“<!here>” isn't a duration"),
+        }
+    )
+    shown = field_errors(errors)
+    assert shown[Field.TITLE] == "Keep the title to 150 characters."
+    assert shown[Field.REMINDERS].startswith("“<\u2060!here>” isn't a duration")
+    signon = FormErrors({SignonField.EMAIL: FieldProblem(Issue.NOT_AN_EMAIL)})
+    assert form_problems(signon, signon=True) == "That doesn't look like an email address."
