@@ -73,3 +73,5 @@ async def test_good_tokens_pass_the_start_up_check(fake_slack: FakeSlack) -> Non
     """The fake's own tokens are accepted for both checks."""
     client = AsyncWebClient(token=TOKEN, base_url=fake_slack.api_url)
     await verify_credentials(client, app_token=APP_TOKEN)
+    checked = [(call.method, call.ok) for call in fake_slack.calls]
+    assert checked == [("auth.test", True), ("apps.connections.open", True)]

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.blocks.text import (
+    HEADER_TEXT_MAX,
     MESSAGE_BLOCKS_MAX,
     MESSAGE_SIZE_MAX,
     SECTION_TEXT_MAX,
@@ -53,7 +54,7 @@ def build_letter_head(*, letter: Letter, count: int, zone: ZoneInfo) -> dict[str
         else []
     )
     blocks = [
-        {"type": "header", "text": plain(truncate(inert(letter.title), 150))},
+        {"type": "header", "text": plain(truncate(inert(letter.title), HEADER_TEXT_MAX))},
         {"type": "section", "text": plain(f"To: {inert(letter.addressee)}")},
         {"type": "context", "elements": [mrkdwn(_deadline_line(letter, zone))]},
         {"type": "divider"},

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.blocks.problems import passed_over_warning
-from bot.blocks.text import MODAL_TITLE_MAX, escape, mrkdwn, plain, truncate
+from bot.blocks.text import HEADER_TEXT_MAX, MODAL_TITLE_MAX, escape, mrkdwn, plain, truncate
 from bot.forms import DraftPreview, EditFormValues, Field, LetterFormValues
 from bot.limits import (
     ADDRESSEE_MAX,
@@ -89,7 +89,7 @@ def build_edit_form(*, letter: Letter) -> dict[str, Any]:
         "blocks": [
             {
                 "type": "section",
-                "text": mrkdwn(f"*{escape(truncate(letter.title, 150))}*"),
+                "text": mrkdwn(f"*{escape(truncate(letter.title, HEADER_TEXT_MAX))}*"),
             },
             _deadline_input(letter.deadline),
             _reminders_input(format_offsets(letter.reminders)),

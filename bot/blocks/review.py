@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks.text import Block, escape, fitted, inert, joined, mrkdwn, plain, truncate
+from bot.blocks.text import (
+    BUTTON_TEXT_MAX,
+    Block,
+    escape,
+    fitted,
+    inert,
+    joined,
+    mrkdwn,
+    plain,
+    truncate,
+)
 from bot.models import Letter, ReviewDecision, ReviewPair, Signer
 
 MERGE_ACTION = "review_merge"
 KEEP_ACTION = "review_keep"
-BUTTON_TEXT_MAX = 75
 # Two entries share one section of 3,000 characters. Each gets half: its name and the
 # other spellings it came in as, each cut short enough that even escaped five times
 # over (a name of ampersands) they fit.

@@ -10,16 +10,22 @@ import json
 import re
 from typing import Any
 
-from bot.blocks.text import escape, inert, mrkdwn, plain, text_sections, truncate
+from bot.blocks.text import (
+    OPTION_TEXT_MAX,
+    OPTIONS_MAX,
+    escape,
+    inert,
+    mrkdwn,
+    plain,
+    text_sections,
+    truncate,
+)
 from bot.forms import SignonField, SignonFormValues
 from bot.limits import JOB_TITLE_MAX, ORGANIZATION_MAX, PERSON_MAX, PLACE_MAX
 from bot.models import Letter, SignerKind, Submission
 
 CALLBACK_ID = "signon_form"
 CHOOSE_A_LETTER = "Choose the letter to sign."
-OPTION_TEXT_MAX = 75
-# A select menu holds at most 100 options (Block Kit, static select).
-OPTIONS_MAX = 100
 
 
 def build_signon_form(

@@ -7,7 +7,17 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.blocks.text import Block, escape, fitted, joined, mrkdwn, plain, slack_date, truncate
+from bot.blocks.text import (
+    NOTIFICATION_TEXT_MAX,
+    Block,
+    escape,
+    fitted,
+    joined,
+    mrkdwn,
+    plain,
+    slack_date,
+    truncate,
+)
 from bot.tally import LetterTally
 from bot.timing import time_left
 
@@ -34,7 +44,7 @@ def tally_message(
         },
     )
     summary = "; ".join(f"{escape(t.letter.title)}: {t.count} signed" for t in tallies)
-    return {"text": truncate(f"Daily tally. {summary}", 3000), "blocks": blocks}
+    return {"text": truncate(f"Daily tally. {summary}", NOTIFICATION_TEXT_MAX), "blocks": blocks}
 
 
 def _letter_blocks(tally: LetterTally, *, now: datetime, zone: ZoneInfo) -> list[Block]:

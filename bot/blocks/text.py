@@ -19,12 +19,17 @@ from bot.mrkdwn import ATOMIC, EMPHASIS
 from bot.mrkdwn import escape as escape
 from bot.mrkdwn import joined as joined
 
+# Block Kit's limits (Slack's Block Kit reference).
 SECTION_TEXT_MAX = 3000
 HEADER_TEXT_MAX = 150
-CONTEXT_ELEMENTS_MAX = 10
+BUTTON_TEXT_MAX = 75
+OPTION_TEXT_MAX = 75
+OPTIONS_MAX = 100  # in a select menu
 MESSAGE_BLOCKS_MAX = 50
-MODAL_BLOCKS_MAX = 100
 MODAL_TITLE_MAX = 24
+# A notification's text (a message's `text` beside its blocks), kept to a section's
+# length: it is what a phone shows, and Slack cuts it far sooner.
+NOTIFICATION_TEXT_MAX = 3000
 # Slack refuses a message whose blocks hold more than about 12,000 characters of text in
 # all (`msg_blocks_too_long`, undocumented: slackapi/bolt-js#2509 measured ~13,200, and
 # #2867 was refused at 11,341 counting text fields alone, so containers count too).
