@@ -23,6 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 import handlers
 from bot.access import Organizers
+from bot.blocks.problems import SOMETHING_WENT_WRONG
 from bot.drafts import Drafts
 from bot.exports import Exports
 from bot.letters import Letters
@@ -42,11 +43,6 @@ WEB_API_TIMEOUT_SECONDS = 30
 
 # A process manager waits about this long after SIGTERM before it kills.
 SETTLE_SECONDS = 10.0
-
-SOMETHING_WENT_WRONG = (
-    "Something went wrong on my side, so that may not have gone through. Please try again "
-    "in a minute; if it keeps happening, tell whoever runs Undersigned."
-)
 
 
 class _WithoutTokenFallbackWarning(logging.Filter):

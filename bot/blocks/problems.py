@@ -44,6 +44,11 @@ from bot.problems import (
     WhenUnreadable,
 )
 
+# Said when something unforeseen failed while handling a request.
+SOMETHING_WENT_WRONG = (
+    "Something went wrong on my side, so that may not have gone through. Please try again "
+    "in a minute; if it keeps happening, tell whoever runs Undersigned."
+)
 INVITE = "invite me to the channel it was shared in (`/invite @Undersigned`) and try again"
 PASTE = "paste the letter's text into a message instead"
 READABLE = "Word (.docx), PDF and text files"
