@@ -102,20 +102,65 @@ def initials(key: str) -> str:
     return "".join(word[0] for word in key.split() if word not in STOPWORDS)
 
 
+class Prepared:
+    """A key split into what comparing it needs of it alone, worked out once: a name
+    is compared with a dozen others each time it is signed."""
+
+    __slots__ = (
+        "counter",
+        "initials",
+        "joined",
+        "key",
+        "maybe_acronyms",
+        "significant",
+        "unique",
+        "word_set",
+        "words",
+    )
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.words = key.split()
+        self.counter = Counter(self.words)
+        self.word_set = frozenset(self.words)
+        self.unique = len(self.word_set) == len(self.words)
+        self.significant = [word for word in self.words if word not in STOPWORDS]
+        # One letter per significant word: an acronym of a run of them is found in it.
+        self.initials = "".join(word[0] for word in self.significant)
+        self.maybe_acronyms = [word for word in self.words if len(word) >= 2 and word.isalpha()]
+        self.joined = key.replace(" ", "")
+
+
+@lru_cache(maxsize=50_000)
+def prepared(key: str) -> Prepared:
+    return Prepared(key)
+
+
 def compare(a: str, b: str) -> Verdict:
     """Judge two organization keys (as made by `org_key`)."""
-    if a == b:
+    return judge(prepared(a), prepared(b))
+
+
+def judge(a: Prepared, b: Prepared) -> Verdict:
+    """`compare`, on keys already prepared."""
+    if a.key == b.key:
         return Verdict.SAME
-    words_a, words_b = (
-        _expand_acronyms(a.split(), b.split()),
-        _expand_acronyms(b.split(), a.split()),
-    )
-    used_acronym = words_a != a.split() or words_b != b.split()
-    if used_acronym and Counter(words_a) == Counter(words_b):
+    words_a, words_b = _expand_acronyms(a, b), _expand_acronyms(b, a)
+    expanded = words_a is not a.words or words_b is not b.words
+    counter_a = a.counter if words_a is a.words else Counter(words_a)
+    counter_b = b.counter if words_b is b.words else Counter(words_b)
+    if (words_a != a.words or words_b != b.words) and counter_a == counter_b:
         # One name is the other's acronym: "ACLU" for "American Civil Liberties Union".
         return Verdict.POSSIBLE
-    only_a = list((Counter(words_a) - Counter(words_b)).elements())
-    only_b = list((Counter(words_b) - Counter(words_a)).elements())
+    # Nothing expanded and each word once (as nearly always): set lookups will do.
+    if not expanded and a.unique:
+        only_a = [word for word in a.words if word not in b.word_set]
+    else:
+        only_a = _only(counter_a, counter_b)
+    if not expanded and b.unique:
+        only_b = [word for word in b.words if word not in a.word_set]
+    else:
+        only_b = _only(counter_b, counter_a)
     if _same_state_written_two_ways(only_a, only_b):
         # "NY Immigration Coalition" / "New York …": likely one; "Mi Familia Vota" /
         # "Michigan …" is not. Only a person can tell.
@@ -124,7 +169,7 @@ def compare(a: str, b: str) -> Verdict:
         # A typo, even in a place's name ("Ilinois"); two places ("Austin", "Boston")
         # are not near spellings of each other.
         return Verdict.POSSIBLE
-    if any(is_place_or_chapter(word) for word in only_a + only_b):
+    if any(_place_or_chapter(word) for word in only_a + only_b):
         return Verdict.DISTINCT
     if not only_a or not only_b:
         # Same words in another order, or one name with words the other lacks.
@@ -181,30 +226,34 @@ def _is_acronym_of(candidate: str, words: list[str]) -> bool:
     )
 
 
-def _expand_acronyms(words: list[str], other: list[str]) -> list[str]:
-    """Replace a word that is the acronym of a run of `other`'s words by those words:
-    "splc action fund" against "southern poverty law center action fund"."""
-    significant = [word for word in other if word not in STOPWORDS]
+def _expand_acronyms(this: Prepared, other: Prepared) -> list[str]:
+    """This key's words, with a word that is the acronym of a run of the other's
+    significant words replaced by those words: "splc action fund" against "southern
+    poverty law center action fund". `this.words` itself when nothing is replaced."""
+    if not any(
+        word not in other.word_set and word in other.initials for word in this.maybe_acronyms
+    ):
+        return this.words
     expanded: list[str] = []
-    changed = False
-    for word in words:
-        run = None if word in other else _run_with_initials(word, significant)
-        if run is None:
+    for word in this.words:
+        start = -1
+        if word not in other.word_set and len(word) >= 2 and word.isalpha():
+            start = other.initials.find(word)
+        if start < 0:
             expanded.append(word)
         else:
-            expanded.extend(run)
-            changed = True
-    return [word for word in expanded if word not in STOPWORDS] if changed else words
+            expanded.extend(other.significant[start : start + len(word)])
+    return [word for word in expanded if word not in STOPWORDS]
 
 
-def _run_with_initials(acronym: str, words: list[str]) -> list[str] | None:
-    if len(acronym) < 2 or not acronym.isalpha():
-        return None
-    for start in range(len(words) - len(acronym) + 1):
-        run = words[start : start + len(acronym)]
-        if "".join(word[0] for word in run) == acronym:
-            return run
-    return None
+def _only(mine: Counter[str], theirs: Counter[str]) -> list[str]:
+    """My words the other lacks, as many times as I have more of them, in my order."""
+    return [word for word, count in mine.items() for _ in range(count - theirs.get(word, 0))]
+
+
+@lru_cache(maxsize=50_000)
+def _place_or_chapter(word: str) -> bool:
+    return is_place_or_chapter(word)
 
 
 def _same_state_written_two_ways(only_a: list[str], only_b: list[str]) -> bool:
@@ -214,10 +263,9 @@ def _same_state_written_two_ways(only_a: list[str], only_b: list[str]) -> bool:
     return False
 
 
-def _near_without_spaces(a: str, b: str) -> bool:
-    joined_a, joined_b = a.replace(" ", ""), b.replace(" ", "")
-    shorter = min(len(joined_a), len(joined_b))
-    return shorter >= COMPACT_MIN_LENGTH and fuzz.ratio(joined_a, joined_b) >= NEAR_WHOLE_NAME
+def _near_without_spaces(a: Prepared, b: Prepared) -> bool:
+    shorter = min(len(a.joined), len(b.joined))
+    return shorter >= COMPACT_MIN_LENGTH and fuzz.ratio(a.joined, b.joined) >= NEAR_WHOLE_NAME
 
 
 def _pair_as_near_spellings(only_a: list[str], only_b: list[str]) -> bool:

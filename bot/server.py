@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 
@@ -128,6 +129,7 @@ def build_web_app(app: AsyncApp, store: Store) -> web.Application:
 
 
 async def serve_http(app: AsyncApp, store: Store, *, port: int, until: asyncio.Event) -> None:
+    _freeze_start_up_objects()
     runner = web.AppRunner(build_web_app(app, store))
     await runner.setup()
     try:
@@ -139,6 +141,7 @@ async def serve_http(app: AsyncApp, store: Store, *, port: int, until: asyncio.E
 
 
 async def serve_socket_mode(app: AsyncApp, app_token: str, *, until: asyncio.Event) -> None:
+    _freeze_start_up_objects()
     handler = AsyncSocketModeHandler(app, app_token, web_client=app.client)
     try:
         await handler.connect_async()
@@ -146,3 +149,12 @@ async def serve_socket_mode(app: AsyncApp, app_token: str, *, until: asyncio.Eve
         await until.wait()
     finally:
         await handler.close_async()
+
+
+def _freeze_start_up_objects() -> None:
+    """Everything built at start-up (modules, the app, SQLAlchemy's metadata) lives as
+    long as the process: kept out of the collector's full passes, which otherwise stop
+    the event loop for ~90 ms every few thousand requests (seen as every in-flight
+    sign-on waiting at once)."""
+    gc.collect()
+    gc.freeze()

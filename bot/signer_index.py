@@ -3,18 +3,19 @@
 Comparing a name against every signer costs milliseconds at ten thousand signers. This
 index narrows the field first: signers sharing one of the name's two rarest words or
 any word few signers share (or a word one typo away from those), and signers whose
-initials are a word of the name or the other way round. `dedupe.compare` then judges
-only those candidates.
+initials are a word of the name or the other way round. `dedupe.judge` then judges
+only those candidates, each key prepared once.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from bot.dedupe import STOPWORDS, Verdict, compare, initials
+from bot.dedupe import STOPWORDS, Prepared, Verdict, initials, judge, prepared
 
 # Of the entries sharing words with a name, only this many closest by spelling are
 # judged; acronym matches are always judged.
@@ -36,6 +37,7 @@ class SignerIndex:
     """The organization keys of one letter's signers, by signer id."""
 
     keys: dict[int, str] = field(default_factory=dict)
+    _prepared: dict[int, Prepared] = field(default_factory=dict)
     _by_key: dict[str, int] = field(default_factory=dict)
     _by_word: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     _by_initials: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
@@ -49,6 +51,7 @@ class SignerIndex:
         if signer_id in self.keys:
             return
         self.keys[signer_id] = key
+        self._prepared[signer_id] = prepared(key)
         self._by_key.setdefault(key, signer_id)
         for word in _significant(key):
             if word not in self._by_word:
@@ -65,11 +68,12 @@ class SignerIndex:
 
     def possible(self, key: str) -> tuple[int, ...]:
         """Signers a person should compare with `key`, oldest first."""
+        mine = prepared(key)
         return tuple(
             signer_id
             for signer_id in sorted(self._candidates(key))
             if self.keys[signer_id] != key
-            and compare(key, self.keys[signer_id]) is Verdict.POSSIBLE
+            and judge(mine, self._prepared[signer_id]) is Verdict.POSSIBLE
         )
 
     def _candidates(self, key: str) -> set[int]:
@@ -103,6 +107,7 @@ def _significant(key: str) -> list[str]:
     return [word for word in key.split() if word not in STOPWORDS]
 
 
-def _deletions(word: str) -> set[str]:
+@lru_cache(maxsize=50_000)
+def _deletions(word: str) -> frozenset[str]:
     """The word and every way of dropping one letter: equal for words a typo apart."""
-    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+    return frozenset({word} | {word[:i] + word[i + 1 :] for i in range(len(word))})

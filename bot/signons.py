@@ -74,6 +74,7 @@ class SignOns:
         self._queues: defaultdict[int, list[_Waiting]] = defaultdict(list)
         self._draining: dict[int, asyncio.Task[None]] = {}
         self._open_in_channel: dict[str, tuple[float, list[Letter]]] = {}
+        self._reading_channel: dict[str, asyncio.Future[list[Letter]]] = {}
 
     async def sign(
         self, letter: Letter, submission: Submission, *, now: datetime, closed_ok: bool = False
@@ -162,7 +163,16 @@ class SignOns:
         cached = self._open_in_channel.get(channel)
         if cached is not None and time.monotonic() - cached[0] < OPEN_LETTERS_CACHE_SECONDS:
             return cached[1]
-        open_letters = await self._store.letters.in_channel(channel, status=LetterStatus.OPEN)
+        # One read per channel at a time: requests that find the cache expired together
+        # (a burst's first, or every one when it lapses) share a read, not one each.
+        reading = self._reading_channel.get(channel)
+        if reading is None:
+            reading = asyncio.ensure_future(
+                self._store.letters.in_channel(channel, status=LetterStatus.OPEN)
+            )
+            self._reading_channel[channel] = reading
+            reading.add_done_callback(lambda _: self._reading_channel.pop(channel, None))
+        open_letters = await asyncio.shield(reading)
         if open_letters:
             self._open_in_channel[channel] = (time.monotonic(), open_letters)
             return open_letters

@@ -147,6 +147,8 @@ signers = sa.Table(
         sqlite_where=sa.text("status = 'active'"),
         postgresql_where=sa.text("status = 'active'"),
     ),
+    # A letter's entries by key, merged ones too (recording a batch looks them up).
+    sa.Index("ix_signers_key_letter_id", "key", "letter_id"),
     sqlite_autoincrement=True,
 )
 
@@ -172,6 +174,7 @@ signatures = sa.Table(
     sa.Column("signed_at", UTCDateTime, nullable=False),
     sa.Column("withdrawn_at", UTCDateTime, nullable=True),
     sa.Index("ix_signatures_letter_id_user_id", "letter_id", "user_id"),
+    sa.Index("ix_signatures_signer_id", "signer_id"),
     # Importing the same file twice adds nothing.
     sa.Index("uq_signatures_letter_id_import_ref", "letter_id", "import_ref", unique=True),
     # A person is one contact of an entry, however often they sign it.
@@ -206,6 +209,7 @@ duplicate_reviews = sa.Table(
     sa.CheckConstraint("first_id < second_id", name="ordered_pair"),
     sa.CheckConstraint(one_of("status", ReviewStatus), name="status_known"),
     sa.UniqueConstraint("first_id", "second_id"),
+    sa.Index("ix_duplicate_reviews_second_id", "second_id"),
     sqlite_autoincrement=True,
 )
 
