@@ -10,6 +10,7 @@ only those candidates, each key prepared once.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -22,6 +23,7 @@ from bot.dedupe import STOPWORDS, Prepared, Verdict, initials, judge, prepared
 CANDIDATES_MAX = 15
 # Words shorter than this are not looked up with a typo allowance.
 TYPO_MIN_LENGTH = 4
+_NO_ONE: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,14 +95,17 @@ class SignerIndex:
             by_acronym |= self._by_initials.get(word, set())
         return by_words | by_acronym
 
-    def _near_word_hits(self, word: str) -> set[int]:
-        """Signers with `word`, or with a word one typo away from it."""
-        signers = set(self._by_word.get(word, ()))
-        if len(word) >= TYPO_MIN_LENGTH:
-            for variant in _deletions(word):
-                for near in self._by_deletion.get(variant, ()):
-                    signers |= self._by_word[near]
-        return signers
+    def _near_word_hits(self, word: str) -> AbstractSet[int]:
+        """Signers with `word`, or with a word one typo away from it (not to be changed:
+        usually the index's own set, which for a common word holds thousands)."""
+        exact = self._by_word.get(word, _NO_ONE)
+        if len(word) < TYPO_MIN_LENGTH:
+            return exact
+        near = {
+            other for variant in _deletions(word) for other in self._by_deletion.get(variant, ())
+        }
+        near.discard(word)
+        return exact.union(*(self._by_word[other] for other in near)) if near else exact
 
 
 def _significant(key: str) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, TypeVar
 
@@ -19,9 +19,11 @@ Connect = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
 RunWriting = Callable[..., Awaitable[Any]]
 
 
-def grouped(conn: sa.Connection, query: sa.Executable) -> dict[int, list[Sequence[Any]]]:
+def grouped(
+    conn: sa.Connection, query: sa.Executable, parameters: Mapping[str, Any] | None = None
+) -> dict[int, list[Sequence[Any]]]:
     """Rows of `query` grouped by their first column, an id."""
     groups: dict[int, list[Sequence[Any]]] = defaultdict(list)
-    for key, *rest in conn.execute(query).all():
+    for key, *rest in conn.execute(query, parameters).all():
         groups[key].append(rest)
     return groups

@@ -3,7 +3,7 @@ signed it, every spelling they used; recording a batch of sign-ons, withdrawing 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -27,6 +27,92 @@ from bot.storage.schema import duplicate_reviews, letters, signatures, signers
 
 # PostgreSQL advisory lock space for recording a letter's sign-ons (the key is its id).
 SIGNING_LOCKS = 0x5167
+
+
+def _each(name: str) -> sa.BindParameter[Any]:
+    """A parameter taking a list, for `IN`."""
+    return sa.bindparam(name, expanding=True)
+
+
+# The statements of recording a batch, built once with named parameters: building a
+# statement anew for each batch costs more than SQLite takes to run it.
+_STATUS = (
+    sa.select(letters.c.status)
+    .where(letters.c.id == sa.bindparam("letter_id"))
+    .with_for_update(read=True)
+)
+_ADDED_SINCE = (
+    sa.select(signers.c.id, signers.c.key)
+    .where(
+        signers.c.letter_id == sa.bindparam("letter_id"),
+        signers.c.id > sa.bindparam("newest"),
+        signers.c.kind == SignerKind.ORGANIZATION,
+        signers.c.status == SignerStatus.ACTIVE,
+    )
+    .order_by(signers.c.id)
+)
+_IMPORTED = sa.select(signatures.c.import_ref, signatures.c.signer_id).where(
+    signatures.c.letter_id == sa.bindparam("letter_id"), signatures.c.import_ref.in_(_each("refs"))
+)
+_ENTRIES_WITH_KEYS = sa.select(
+    signers.c.id, signers.c.kind, signers.c.key, signers.c.merged_into
+).where(
+    signers.c.letter_id == sa.bindparam("letter_id"),
+    signers.c.key.in_(_each("keys")),
+    signers.c.status.in_((SignerStatus.ACTIVE, SignerStatus.MERGED)),
+)
+_STILL_ACTIVE = sa.select(signers.c.id).where(
+    signers.c.id.in_(_each("ids")), signers.c.status == SignerStatus.ACTIVE
+)
+_CONTACTS_AMONG = sa.select(signatures.c.signer_id, signatures.c.user_id).where(
+    signatures.c.signer_id.in_(_each("ids")),
+    signatures.c.user_id.in_(_each("users")),
+    signatures.c.withdrawn_at.is_(None),
+)
+_INSERT_SIGNERS = signers.insert().returning(signers.c.id, sort_by_parameter_order=True)
+_ACTIVE_NAMES = sa.select(signers.c.id, signers.c.name).where(
+    signers.c.id.in_(_each("ids")),
+    signers.c.letter_id == sa.bindparam("letter_id"),
+    signers.c.status == SignerStatus.ACTIVE,
+)
+_ACTIVE_COUNT = sa.select(sa.func.count()).where(
+    signers.c.letter_id == sa.bindparam("letter_id"), signers.c.status == SignerStatus.ACTIVE
+)
+# What `load_signers` reads about the entries it found.
+_SIGNERS_WITH_IDS = sa.select(signers).where(signers.c.id.in_(_each("ids"))).order_by(signers.c.id)
+_CONTACTS = (
+    sa.select(
+        signatures.c.signer_id,
+        signatures.c.person_name,
+        signatures.c.title,
+        signatures.c.email,
+        signatures.c.user_id,
+        signatures.c.submitted_as,
+        signatures.c.signed_at,
+        signatures.c.team_id,
+    )
+    .where(signatures.c.signer_id.in_(_each("ids")), signatures.c.withdrawn_at.is_(None))
+    .order_by(signatures.c.signed_at, signatures.c.id)
+)
+_SPELLINGS = (
+    sa.select(signatures.c.signer_id, signatures.c.submitted_as)
+    .where(signatures.c.signer_id.in_(_each("ids")))
+    .order_by(signatures.c.signed_at, signatures.c.id)
+)
+_PARTNERS = sa.union_all(
+    sa.select(duplicate_reviews.c.first_id, signers.c.name)
+    .join(signers, signers.c.id == duplicate_reviews.c.second_id)
+    .where(
+        duplicate_reviews.c.first_id.in_(_each("ids")),
+        duplicate_reviews.c.status == ReviewStatus.PENDING,
+    ),
+    sa.select(duplicate_reviews.c.second_id, signers.c.name)
+    .join(signers, signers.c.id == duplicate_reviews.c.first_id)
+    .where(
+        duplicate_reviews.c.second_id.in_(_each("ids")),
+        duplicate_reviews.c.status == ReviewStatus.PENDING,
+    ),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +169,12 @@ class Signatures:
             record_batch, letter_id, batch, index
         )
         return recorded
+
+    async def catch_up(self, letter_id: int, index: DuplicateIndex) -> None:
+        """`index` learns the letter's organizations it hasn't seen, as a batch's first
+        step does (and on the same connection, so that step then finds its statement
+        ready)."""
+        await self._run_writing(_catch_up, letter_id, index)
 
     async def count(self, letter_id: int) -> int:
         return (await self.counts([letter_id]))[letter_id]
@@ -195,25 +287,14 @@ def _take_turn(conn: sa.Connection, letter_id: int) -> None:
 
 def _require_open(conn: sa.Connection, letter_id: int, batch: Sequence[Pending]) -> None:
     # FOR SHARE on PostgreSQL: a close can't commit between this check and our insert.
-    status = conn.execute(
-        sa.select(letters.c.status).where(letters.c.id == letter_id).with_for_update(read=True)
-    ).scalar_one()
+    status = conn.execute(_STATUS, {"letter_id": letter_id}).scalar_one()
     if status != LetterStatus.OPEN and not all(pending.closed_ok for pending in batch):
         raise LetterClosed(letter_id)
 
 
 def _catch_up(conn: sa.Connection, letter_id: int, index: DuplicateIndex) -> None:
     """The index learns the organizations added since it last looked (by any process)."""
-    rows = conn.execute(
-        sa.select(signers.c.id, signers.c.key)
-        .where(
-            signers.c.letter_id == letter_id,
-            signers.c.id > index.newest,
-            signers.c.kind == SignerKind.ORGANIZATION,
-            signers.c.status == SignerStatus.ACTIVE,
-        )
-        .order_by(signers.c.id)
-    )
+    rows = conn.execute(_ADDED_SINCE, {"letter_id": letter_id, "newest": index.newest})
     for signer_id, key in rows:
         index.add(signer_id, key)
 
@@ -225,24 +306,16 @@ def _known(conn: sa.Connection, letter_id: int, batch: Sequence[Pending]) -> Kno
     if refs:
         imported = {
             ref: signer_id
-            for ref, signer_id in conn.execute(
-                sa.select(signatures.c.import_ref, signatures.c.signer_id).where(
-                    signatures.c.letter_id == letter_id, signatures.c.import_ref.in_(refs)
-                )
-            )
+            for ref, signer_id in conn.execute(_IMPORTED, {"letter_id": letter_id, "refs": refs})
         }
     entries = _entries_for_keys(conn, letter_id, {p.key for p in batch})
     users = {p.submission.user_id for p in batch if p.submission.user_id}
     contacts: frozenset[tuple[int, str]] = frozenset()
     if entries and users:
         contacts = frozenset(
-            (row.signer_id, row.user_id)
-            for row in conn.execute(
-                sa.select(signatures.c.signer_id, signatures.c.user_id).where(
-                    signatures.c.signer_id.in_(entries.values()),
-                    signatures.c.user_id.in_(users),
-                    signatures.c.withdrawn_at.is_(None),
-                )
+            (signer_id, user_id)
+            for signer_id, user_id in conn.execute(
+                _CONTACTS_AMONG, {"ids": list(entries.values()), "users": list(users)}
             )
         )
     return Known(entries, imported, contacts)
@@ -279,11 +352,7 @@ def _insert_contacts(
 
 
 def _active_count(conn: sa.Connection, letter_id: int) -> int:
-    count: int = conn.execute(
-        sa.select(sa.func.count()).where(
-            signers.c.letter_id == letter_id, signers.c.status == SignerStatus.ACTIVE
-        )
-    ).scalar_one()
+    count: int = conn.execute(_ACTIVE_COUNT, {"letter_id": letter_id}).scalar_one()
     return count
 
 
@@ -303,9 +372,7 @@ def _recorded(
     }
     earlier = {entry_id(decision.entry) for decision in decisions.each} - loaded.keys()
     if earlier:
-        loaded.update(
-            (signer.id, signer) for signer in load_signers(conn, signers.c.id.in_(earlier))
-        )
+        loaded.update((signer.id, signer) for signer in signers_with_ids(conn, earlier))
     return [
         Recorded(
             decision.outcome,
@@ -323,25 +390,11 @@ def _entries_for_keys(
 ) -> dict[tuple[str, str], int]:
     """The active entry for each (kind, key), including keys merged into another entry:
     once "CHIRLA" is merged into the full name, signing as "CHIRLA" joins that entry."""
-    rows = list(
-        conn.execute(
-            sa.select(signers.c.id, signers.c.kind, signers.c.key, signers.c.merged_into).where(
-                signers.c.letter_id == letter_id,
-                signers.c.key.in_(keys),
-                signers.c.status.in_((SignerStatus.ACTIVE, SignerStatus.MERGED)),
-            )
-        )
-    )
+    rows = conn.execute(_ENTRIES_WITH_KEYS, {"letter_id": letter_id, "keys": list(keys)}).all()
     targets = {row.merged_into for row in rows if row.merged_into is not None}
     active_targets = set()
     if targets:
-        active_targets = set(
-            conn.execute(
-                sa.select(signers.c.id).where(
-                    signers.c.id.in_(targets), signers.c.status == SignerStatus.ACTIVE
-                )
-            ).scalars()
-        )
+        active_targets = set(conn.execute(_STILL_ACTIVE, {"ids": list(targets)}).scalars())
     found: dict[tuple[str, str], int] = {}
     for row in rows:
         if row.merged_into is None:
@@ -359,7 +412,7 @@ def _insert_signers(
     if not entries:
         return {}
     rows = conn.execute(
-        signers.insert().returning(signers.c.id, sort_by_parameter_order=True),
+        _INSERT_SIGNERS,
         [
             {
                 "letter_id": letter_id,
@@ -439,17 +492,12 @@ def _queue_reviews(
     candidates = {other for others in reviews.values() for other in others}
     if not candidates:
         return {}
-    names = dict(
-        list(
-            conn.execute(
-                sa.select(signers.c.id, signers.c.name).where(
-                    signers.c.id.in_(candidates),
-                    signers.c.letter_id == letter_id,
-                    signers.c.status == SignerStatus.ACTIVE,
-                )
-            )
+    names = {
+        signer_id: name
+        for signer_id, name in conn.execute(
+            _ACTIVE_NAMES, {"ids": list(candidates), "letter_id": letter_id}
         )
-    )
+    }
     pairs = {
         (min(signer_id, other), max(signer_id, other))
         for signer_id, others in reviews.items()
@@ -489,46 +537,21 @@ def _signed_by(user_id: str, letter_id: int) -> sa.ColumnElement[bool]:
 
 
 def load_signers(conn: sa.Connection, condition: sa.ColumnElement[bool]) -> list[Signer]:
-    rows = (conn.execute(sa.select(signers).where(condition).order_by(signers.c.id))).all()
-    ids = [row.id for row in rows]
-    contacts = grouped(
-        conn,
-        sa.select(
-            signatures.c.signer_id,
-            signatures.c.person_name,
-            signatures.c.title,
-            signatures.c.email,
-            signatures.c.user_id,
-            signatures.c.submitted_as,
-            signatures.c.signed_at,
-            signatures.c.team_id,
-        )
-        .where(signatures.c.signer_id.in_(ids), signatures.c.withdrawn_at.is_(None))
-        .order_by(signatures.c.signed_at, signatures.c.id),
-    )
-    spellings = grouped(
-        conn,
-        sa.select(signatures.c.signer_id, signatures.c.submitted_as)
-        .where(signatures.c.signer_id.in_(ids))
-        .order_by(signatures.c.signed_at, signatures.c.id),
-    )
-    partners = grouped(
-        conn,
-        sa.union_all(
-            sa.select(duplicate_reviews.c.first_id, signers.c.name)
-            .join(signers, signers.c.id == duplicate_reviews.c.second_id)
-            .where(
-                duplicate_reviews.c.first_id.in_(ids),
-                duplicate_reviews.c.status == ReviewStatus.PENDING,
-            ),
-            sa.select(duplicate_reviews.c.second_id, signers.c.name)
-            .join(signers, signers.c.id == duplicate_reviews.c.first_id)
-            .where(
-                duplicate_reviews.c.second_id.in_(ids),
-                duplicate_reviews.c.status == ReviewStatus.PENDING,
-            ),
-        ),
-    )
+    """The entries meeting `condition`, in signing order, with their contacts."""
+    rows = conn.execute(sa.select(signers).where(condition).order_by(signers.c.id)).all()
+    return _with_contacts(conn, rows)
+
+
+def signers_with_ids(conn: sa.Connection, ids: Collection[int]) -> list[Signer]:
+    """`load_signers` for entries known by id."""
+    return _with_contacts(conn, conn.execute(_SIGNERS_WITH_IDS, {"ids": list(ids)}).all())
+
+
+def _with_contacts(conn: sa.Connection, rows: Sequence[sa.Row[Any]]) -> list[Signer]:
+    ids = {"ids": [row.id for row in rows]}
+    contacts = grouped(conn, _CONTACTS, ids)
+    spellings = grouped(conn, _SPELLINGS, ids)
+    partners = grouped(conn, _PARTNERS, ids)
     return [
         Signer(
             id=row.id,
