@@ -23,6 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 import handlers
 from bot.access import Organizers
+from bot.acks import answer_when_acked
 from bot.blocks.problems import SOMETHING_WENT_WRONG
 from bot.drafts import Drafts
 from bot.exports import Exports
@@ -84,6 +85,10 @@ class Services:
     reviews: Reviews
     exports: Exports
     live_count: LiveCount
+
+    async def prepare(self) -> None:
+        """Before serving: what the first requests after a start would wait for."""
+        await self.signons.prepare()
 
     async def settle(self, *, within: float = SETTLE_SECONDS) -> None:
         """Finish what is under way (count lines waiting to be updated), for a clean stop;
@@ -157,6 +162,7 @@ def build_app(services: Services) -> AsyncApp:
         context["exports"] = services.exports
         await next()
 
+    answer_when_acked(app)
     app.middleware(provide_services)
     app.error(apologize)
     handlers.register(app)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Coroutine, Sequence
 from datetime import UTC, datetime
@@ -17,7 +16,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from bot.blocks.problems import field_sentences
 from bot.formats import ExportFormat, render
 from bot.importing import ImportProblem, ImportRow, read_signons
-from bot.server import serve
+from bot.server import configure_logging, serve
 from bot.settings import ConfigurationError, Settings, load_settings
 from bot.signons import import_rows
 from bot.storage import Store
@@ -52,11 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigurationError as problem:
         print(problem.guide(), file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # APScheduler only rings the dispatcher's alarm; its every ring is not news.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    configure_logging()
     return _run(serve(settings))
 
 

@@ -32,6 +32,17 @@ HEALTH_PATH = "/healthz"
 MAX_REQUEST_BYTES = 2 * 1024 * 1024
 
 
+def configure_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # APScheduler only rings the dispatcher's alarm; its every ring is not news. A line
+    # per request (each sign-on, each health check) would drown what is; Bolt logs the
+    # requests that fail, and a load balancer keeps access logs.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+
+
 async def serve(settings: Settings) -> None:
     """Run until SIGTERM (as process managers stop us) or Ctrl-C, then shut down cleanly."""
     stop = asyncio.Event()
@@ -48,6 +59,7 @@ async def serve(settings: Settings) -> None:
         await verify_credentials(
             app.client, app_token=app_token.get_secret_value() if app_token else None
         )
+        await services.prepare()
         await scheduler.start()
         try:
             if settings.slack_app_token is not None:
@@ -129,8 +141,13 @@ def build_web_app(app: AsyncApp, store: Store) -> web.Application:
 
 
 async def serve_http(app: AsyncApp, store: Store, *, port: int, until: asyncio.Event) -> None:
+    await serve_web_app(build_web_app(app, store), port=port, until=until)
+
+
+async def serve_web_app(web_app: web.Application, *, port: int, until: asyncio.Event) -> None:
+    """Serve `web_app` on `port` until `until` is set."""
     _freeze_start_up_objects()
-    runner = web.AppRunner(build_web_app(app, store))
+    runner = web.AppRunner(web_app)
     await runner.setup()
     try:
         await web.TCPSite(runner, port=port).start()

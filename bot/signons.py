@@ -76,6 +76,16 @@ class SignOns:
         self._open_in_channel: dict[str, tuple[float, list[Letter]]] = {}
         self._reading_channel: dict[str, asyncio.Future[list[Letter]]] = {}
 
+    async def prepare(self) -> None:
+        """Read, before the first request, what the first sign-ons would otherwise wait
+        for: each open letter's signers into its dedupe index (ten thousand names take
+        a noticeable moment) and the open letters of each channel they are posted in. A
+        letter's announcement brings a burst; after a restart it finds them ready."""
+        for letter in await self._store.letters.all(status=LetterStatus.OPEN):
+            await self._store.signatures.catch_up(letter.id, self._index(letter.id))
+            for channel in letter.channels:
+                await self._open_letters_in(channel)
+
     async def sign(
         self, letter: Letter, submission: Submission, *, now: datetime, closed_ok: bool = False
     ) -> Signed:
@@ -133,6 +143,9 @@ class SignOns:
         if changed and self._live_count is not None:
             self._live_count.touch(letter_id)
 
+    def _index(self, letter_id: int) -> SignerIndex:
+        return self._indexes.setdefault(letter_id, SignerIndex())
+
     async def _refuse_closed(self, letter_id: int, batch: list[_Waiting]) -> None:
         """The letter closed while these waited: nothing was recorded; say so."""
         self._open_in_channel.clear()
@@ -143,7 +156,7 @@ class SignOns:
 
     async def _record(self, letter_id: int, batch: list[Pending]) -> tuple[list[Recorded], int]:
         for attempt in range(RECORD_ATTEMPTS):
-            index = self._indexes.setdefault(letter_id, SignerIndex())
+            index = self._index(letter_id)
             try:
                 return await self._store.signatures.record(letter_id, batch, index=index)
             except IntegrityError:
@@ -160,6 +173,15 @@ class SignOns:
 
     async def letters_to_sign(self, channel: str) -> list[Letter]:
         """The open letters in `channel`; a closed one there is why there are none."""
+        open_letters = await self._open_letters_in(channel)
+        if open_letters:
+            return open_letters
+        closed = await self._store.letters.in_channel(channel, status=LetterStatus.CLOSED)
+        if closed:
+            raise SignOnsClosed(closed[-1])
+        raise NoLetterHere(None, Surface.SIGNON)
+
+    async def _open_letters_in(self, channel: str) -> list[Letter]:
         cached = self._open_in_channel.get(channel)
         if cached is not None and time.monotonic() - cached[0] < OPEN_LETTERS_CACHE_SECONDS:
             return cached[1]
@@ -175,11 +197,7 @@ class SignOns:
         open_letters = await asyncio.shield(reading)
         if open_letters:
             self._open_in_channel[channel] = (time.monotonic(), open_letters)
-            return open_letters
-        closed = await self._store.letters.in_channel(channel, status=LetterStatus.CLOSED)
-        if closed:
-            raise SignOnsClosed(closed[-1])
-        raise NoLetterHere(None, Surface.SIGNON)
+        return open_letters
 
     async def letters_for(
         self, number: int | None, *, channel: str, surface: Surface

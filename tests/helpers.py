@@ -131,7 +131,13 @@ async def start_letter(
     told_before = len(fake.ephemeral_to(user))
     reply = await slack.submit_view(view, form_values(**answers), user=user)
     assert reply.status == 200, reply.body
-    await fake.wait_for(lambda: len(fake.ephemeral_to(user)) > told_before)
+    await told(fake, user, since=told_before)
+
+
+async def told(fake: FakeSlack, user: str, *, since: int) -> None:
+    """Wait until `user` hears back privately (they had heard `since` things before): a
+    letter is wholly posted, its thread too, before its organizer is told where."""
+    await fake.wait_for(lambda: len(fake.ephemeral_to(user)) > since)
 
 
 def coalition(fake: FakeSlack, *channels: str) -> None:

@@ -157,3 +157,43 @@ async def test_two_replicas_signing_at_once_count_once_and_queue_possible_duplic
     assert len(mijente.contacts) == 8
     queued = {frozenset((review.first.name, review.second.name)) for review in reviews}
     assert queued == {frozenset(pair) for pair in pairs}
+
+
+async def test_prepared_the_first_sign_on_finds_its_letter_without_reading(store) -> None:
+    """After a start, `prepare` has read the open letters of each channel they're in;
+    a closed letter is left alone."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.models import NewLetter, Outcome
+    from bot.signons import SignOns
+
+    now = datetime.now(UTC)
+    deadline = now + timedelta(days=1)
+    letter = await store.letters.create(
+        NewLetter("Title", "To", "Text", deadline, ("C1", "C2"), (), None, "U1"),
+        plan=Plan(deadline, ()),
+        now=now,
+    )
+    closed = await store.letters.create(
+        NewLetter("Old", "To", "Text", deadline, ("C3",), (), None, "U1"),
+        plan=Plan(deadline, ()),
+        now=now,
+    )
+    await store.letters.close_now(closed.id, now=now)
+    await SignOns(store=store, live_count=None).sign(letter, organization(), now=now)
+
+    restarted = SignOns(store=store, live_count=None)
+    await restarted.prepare()
+    reads: list[str] = []
+    in_channel = store.letters.in_channel
+
+    async def counted(channel: str, **kwargs: object) -> object:
+        reads.append(channel)
+        return await in_channel(channel, **kwargs)
+
+    store.letters.in_channel = counted
+    for channel in ("C1", "C2"):
+        assert [found.id for found in await restarted.letters_to_sign(channel)] == [letter.id]
+    assert reads == []
+    signed = await restarted.sign(letter, organization(name="MIJENTE"), now=now)
+    assert signed.recorded.outcome is Outcome.SAME

@@ -21,6 +21,7 @@ from tests.helpers import (
     latest_view,
     posted_letter_markup,
     posted_letter_text,
+    told,
 )
 from tests.slack_driver import SlackDriver
 
@@ -46,8 +47,9 @@ async def shortcut(slack: SlackDriver, fake: FakeSlack, message: dict[str, Any])
 async def post_from(slack: SlackDriver, fake: FakeSlack, message: dict[str, Any]) -> None:
     """Start a drive from `message` and post it in #states."""
     view = await shortcut(slack, fake, message)
+    told_before = len(fake.ephemeral_to(ORGANIZER))
     await slack.submit_view(view, form_values(channels=["CSTATES"]), user=ORGANIZER)
-    await fake.wait_for(lambda: head_messages(fake, "CSTATES"))
+    await told(fake, ORGANIZER, since=told_before)
 
 
 async def test_links_bold_italics_and_lists_in_a_pasted_letter_survive(
@@ -104,7 +106,7 @@ async def test_a_letter_attached_as_a_word_document_is_read(
     view = await shortcut(slack, fake_slack, {"text": "Draft attached", "files": [file]})
     assert "taken from *Letter to DHS.docx*" in json.dumps(view)
     await slack.submit_view(view, form_values(channels=["CSTATES"]), user=ORGANIZER)
-    await fake_slack.wait_for(lambda: head_messages(fake_slack, "CSTATES"))
+    await told(fake_slack, ORGANIZER, since=0)
     assert posted_letter_markup(fake_slack, "CSTATES") == (
         "Dear Secretary Mayorkas,\n\n"
         "We *urge* you to end the _de facto_ partnerships &amp; programs described in "

@@ -23,6 +23,7 @@ from tests.helpers import (
     posted_letter_markup,
     posted_letter_text,
     start_letter,
+    told,
 )
 from tests.slack_driver import SlackDriver
 
@@ -231,7 +232,7 @@ async def test_a_letter_attached_as_a_text_file_is_used(
     await fake_slack.wait_for(lambda: fake_slack.calls_to("views.update"))
     view = latest_view(fake_slack)
     await slack.submit_view(view, form_values(channels=["CSTATES"]), user=ORGANIZER)
-    await fake_slack.wait_for(lambda: head_messages(fake_slack, "CSTATES"))
+    await told(fake_slack, ORGANIZER, since=0)
     assert posted_letter_text(fake_slack, "CSTATES") == paragraphs(letter)
 
 
