@@ -14,7 +14,7 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.load import print_table, sign_on_burst, sign_on_texts
+from bench.load import Burst, print_table, sign_on_burst, sign_on_texts
 from bot.models import NewLetter, Plan
 from bot.storage import Store
 from tests.bot_process import BotProcess, bot_environment
@@ -33,7 +33,7 @@ async def main() -> None:
     fake = FakeSlack()
     await fake.start()
     fake.add_channel("CBENCH", bot_member=True)
-    results: dict[str, list[tuple[float, list[float]]]] = {SQLITE: [], REPLICAS: []}
+    results: dict[str, list[Burst]] = {SQLITE: [], REPLICAS: []}
     with tempfile.TemporaryDirectory() as folder:
         for n in range(ROUNDS):
             workdir = Path(folder) / f"round{n}"
@@ -50,7 +50,7 @@ async def main() -> None:
 
 async def _round(
     fake: FakeSlack, database: str, replicas: int, workdir: Path, *, seed: int
-) -> tuple[float, list[float]]:
+) -> Burst:
     await _letter(fake, database)
     processes = []
     for n in range(replicas):

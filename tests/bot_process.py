@@ -44,23 +44,30 @@ def free_port() -> int:
 
 
 class BotProcess:
-    """`python -m bot` in HTTP mode, its output kept in a log file."""
+    """`python -m bot` in HTTP mode (or another `module` served the same way), its
+    output kept in a log file."""
 
-    def __init__(self, *, workdir: Path, env: dict[str, str]) -> None:
+    def __init__(self, *, workdir: Path, env: dict[str, str], module: str = "bot") -> None:
         self._workdir = workdir
         self.env = env
+        self._module = module
         self._process: subprocess.Popen[bytes] | None = None
         self.log = workdir / "bot.log"
 
     def start(self) -> None:
         with self.log.open("ab") as log:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "bot"],
+                [sys.executable, "-m", self._module],
                 cwd=self._workdir,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
+
+    @property
+    def pid(self) -> int:
+        assert self._process is not None, "not started"
+        return self._process.pid
 
     @property
     def port(self) -> int:
