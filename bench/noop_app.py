@@ -1,7 +1,8 @@
 """`python -m bench.noop_app`: the throughput benchmark's baseline, a stock Bolt app whose
 `/signon` only acks, served as Undersigned serves itself in HTTP mode (aiohttp,
 /slack/events, /healthz, the same request-size limit and logging), in its own process.
-Reads PORT, SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN and SLACK_API_URL as the bot does."""
+Reads PORT, SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN and SLACK_API_URL as the bot does;
+with ANSWER_AT_ACK=1 it answers at the ack as Undersigned does (`bot.acks`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.acks import answer_when_acked
 from bot.server import (
     EVENTS_PATH,
     HEALTH_PATH,
@@ -34,6 +36,9 @@ async def main() -> None:
     @app.command("/signon")
     async def only_ack(ack: AsyncAck) -> None:
         await ack()
+
+    if os.environ.get("ANSWER_AT_ACK") == "1":
+        answer_when_acked(app)
 
     web_app = web.Application(client_max_size=MAX_REQUEST_BYTES)
     web_app.router.add_post(EVENTS_PATH, app.server(path=EVENTS_PATH).handle_post_requests)
