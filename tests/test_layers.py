@@ -21,7 +21,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-EDGE_MODULES = {"bot.app", "bot.server", "bot.cli", "bot.__main__", "bot.scheduler"}
+EDGE_MODULES = {"bot.app", "bot.acks", "bot.server", "bot.cli", "bot.__main__", "bot.scheduler"}
 SERVICE_MODULES = {
     "bot.letters",
     "bot.signons",
