@@ -16,6 +16,8 @@ response already made before the listener) Bolt's runner answers alone.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.listener.async_listener import AsyncListener
@@ -53,20 +55,18 @@ def answer_when_acked(app: AsyncApp) -> None:
 
     async def run(
         request: AsyncBoltRequest,
-        response: BoltResponse | None,  # typed as never None by Bolt, and nearly always is
+        response: BoltResponse | None,  # Bolt's type says never None; it nearly always is
         listener_name: str,
         listener: AsyncListener,
         starting_time: float | None = None,
     ) -> BoltResponse | None:
-        def bolt() -> asyncio.Future[BoltResponse | None]:
-            return asyncio.ensure_future(
-                bolt_run(
-                    request=request,
-                    response=response,  # type: ignore[arg-type]
-                    listener_name=listener_name,
-                    listener=listener,
-                    starting_time=starting_time,
-                )
+        def bolt() -> Coroutine[Any, Any, BoltResponse | None]:
+            return bolt_run(
+                request=request,
+                response=response,  # type: ignore[arg-type]
+                listener_name=listener_name,
+                listener=listener,
+                starting_time=starting_time,
             )
 
         context = request.context
@@ -75,7 +75,7 @@ def answer_when_acked(app: AsyncApp) -> None:
             return await bolt()
         ack = _SignalledAck()
         context["ack"] = ack
-        answering = bolt()
+        answering = asyncio.ensure_future(bolt())
         try:
             await asyncio.wait([answering, ack.given], return_when=asyncio.FIRST_COMPLETED)
         except asyncio.CancelledError:
