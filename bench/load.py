@@ -17,6 +17,7 @@ import statistics
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -24,6 +25,8 @@ import aiohttp
 from slack_sdk.signature import SignatureVerifier
 
 from bench.names import synthetic_names, variants
+from bot.models import NewLetter, Plan
+from bot.storage import Store
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SIGNING_SECRET, command_fields
 
@@ -42,6 +45,20 @@ class _Request:
     body: bytes
     headers: dict[str, str]
     key: str  # the response_url's last part
+
+
+async def open_letter(fake: FakeSlack, database: str) -> None:
+    """Letter #1, open for a week and posted in #CBENCH, the channel the load signs in."""
+    now = datetime.now(UTC)
+    deadline = now + timedelta(days=7)
+    async with Store(database) as store:
+        letter = await store.letters.create(
+            NewLetter("Bench letter", "To", "Text.", deadline, ("CBENCH",), (), None, "UORG"),
+            plan=Plan(deadline, ()),
+            now=now,
+        )
+        posted = fake.add_message("CBENCH", "letter")
+        await store.letters.record_post(letter.id, "CBENCH", posted)
 
 
 def sign_on_texts(count: int, seed: int) -> list[str]:

@@ -11,12 +11,9 @@ from __future__ import annotations
 import asyncio
 import os
 import tempfile
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.load import Burst, print_table, sign_on_burst, sign_on_texts
-from bot.models import NewLetter, Plan
-from bot.storage import Store
+from bench.load import Burst, open_letter, print_table, sign_on_burst, sign_on_texts
 from tests.bot_process import BotProcess, bot_environment
 from tests.fake_slack import FakeSlack
 from tests.postgres import fresh_database
@@ -51,7 +48,7 @@ async def main() -> None:
 async def _round(
     fake: FakeSlack, database: str, replicas: int, workdir: Path, *, seed: int
 ) -> Burst:
-    await _letter(fake, database)
+    await open_letter(fake, database)
     processes = []
     for n in range(replicas):
         folder = workdir / f"{replicas}-{n}"
@@ -73,20 +70,6 @@ async def _round(
     finally:
         for process in processes:
             process.stop()
-
-
-async def _letter(fake: FakeSlack, database: str) -> None:
-    """Letter #1, open for a week and posted in #CBENCH."""
-    now = datetime.now(UTC)
-    deadline = now + timedelta(days=7)
-    async with Store(database) as store:
-        letter = await store.letters.create(
-            NewLetter("Bench letter", "To", "Text.", deadline, ("CBENCH",), (), None, "UORG"),
-            plan=Plan(deadline, ()),
-            now=now,
-        )
-        posted = fake.add_message("CBENCH", "letter")
-        await store.letters.record_post(letter.id, "CBENCH", posted)
 
 
 if __name__ == "__main__":

@@ -21,12 +21,9 @@ import asyncio
 import statistics
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.load import Burst, cpu_seconds, p99, sign_on_burst, sign_on_texts
-from bot.models import NewLetter, Plan
-from bot.storage import Store
+from bench.load import Burst, cpu_seconds, open_letter, p99, sign_on_burst, sign_on_texts
 from tests.bot_process import BotProcess, bot_environment
 from tests.fake_slack import FakeSlack
 
@@ -82,7 +79,7 @@ async def _round(
     if name == NOOP_AT_ACK:
         env["ANSWER_AT_ACK"] = "1"
     if name == UNDERSIGNED:
-        await _letter(fake, database)
+        await open_letter(fake, database)
     process = BotProcess(
         workdir=workdir, env=env, module="bot" if name == UNDERSIGNED else "bench.noop_app"
     )
@@ -111,20 +108,6 @@ async def _round(
     finally:
         process.stop()
     return Round(burst, cpu_ms)
-
-
-async def _letter(fake: FakeSlack, database: str) -> None:
-    """Letter #1, open for a week and posted in #CBENCH."""
-    now = datetime.now(UTC)
-    deadline = now + timedelta(days=7)
-    async with Store(database) as store:
-        letter = await store.letters.create(
-            NewLetter("Bench letter", "To", "Text.", deadline, ("CBENCH",), (), None, "UORG"),
-            plan=Plan(deadline, ()),
-            now=now,
-        )
-        posted = fake.add_message("CBENCH", "letter")
-        await store.letters.record_post(letter.id, "CBENCH", posted)
 
 
 def _report(results: dict[str, list[Round]], args: argparse.Namespace) -> bool:
