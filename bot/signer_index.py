@@ -3,8 +3,9 @@
 Comparing a name against every signer costs milliseconds at ten thousand signers. This
 index narrows the field first: signers sharing one of the name's two rarest words or
 any word few signers share (or a word one typo away from those), and signers whose
-initials are a word of the name or the other way round. `dedupe.judge` then judges
-only those candidates, each key prepared once.
+initials are a word of the name or the other way round, and signers whose name is the
+same letters spaced otherwise. `dedupe.judge` then judges only those candidates, each
+key prepared once.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from bot.dedupe import STOPWORDS, Prepared, Verdict, initials, judge, prepared
+from bot.dedupe import STOPWORDS, Prepared, Verdict, initials, judge, prepared, same
 
 # Of the entries sharing words with a name, only this many closest by spelling are
 # judged; acronym matches are always judged.
@@ -41,6 +42,10 @@ class SignerIndex:
     keys: dict[int, str] = field(default_factory=dict)
     _prepared: dict[int, Prepared] = field(default_factory=dict)
     _by_key: dict[str, int] = field(default_factory=dict)
+    # Keys without spaces, and without spaces or their first or last word: a name run
+    # together, or with its acronym added, is found in one lookup.
+    _by_joined: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    _by_stem: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     _by_word: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     _by_initials: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     _by_deletion: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
@@ -55,6 +60,9 @@ class SignerIndex:
         self.keys[signer_id] = key
         self._prepared[signer_id] = prepared(key)
         self._by_key.setdefault(key, signer_id)
+        self._by_joined[self._prepared[signer_id].joined].add(signer_id)
+        for stem in _stems(self._prepared[signer_id]):
+            self._by_stem[stem].add(signer_id)
         for word in _significant(key):
             if word not in self._by_word:
                 for variant in _deletions(word):
@@ -63,10 +71,25 @@ class SignerIndex:
         self._by_initials[initials(key)].add(signer_id)
 
     def match(self, key: str) -> Match:
-        same = self._by_key.get(key)
+        same = self.same_as(key)
         if same is not None:
-            return Match(same=same)
+            return Match(same=self._by_key[same])
         return Match(possible=self.possible(key))
+
+    def same_as(self, key: str) -> str | None:
+        """The key under which `key`'s organization already signed: `key` itself, or
+        the oldest signer's that `dedupe.same` finds the same ("Unidos US" for
+        "UnidosUS", "Florida Immigrant Coalition (FLIC)" for the name alone)."""
+        if key in self._by_key:
+            return key
+        mine = prepared(key)
+        found = self._by_joined.get(mine.joined, _NO_ONE) | self._by_stem.get(mine.joined, _NO_ONE)
+        for stem in _stems(mine):
+            found |= self._by_joined.get(stem, _NO_ONE)
+        for signer_id in sorted(found):
+            if same(mine, self._prepared[signer_id]):
+                return self.keys[signer_id]
+        return None
 
     def possible(self, key: str) -> tuple[int, ...]:
         """Signers a person should compare with `key`, oldest first."""
@@ -91,6 +114,7 @@ class SignerIndex:
             closest = process.extract(key, choices, scorer=fuzz.ratio, limit=CANDIDATES_MAX)
             by_words = {signer_id for _, _, signer_id in closest}
         by_acronym = set(self._by_word.get(initials(key), ()))
+        by_acronym |= self._by_joined.get(key.replace(" ", ""), set())
         for word in key.split():
             by_acronym |= self._by_initials.get(word, set())
         return by_words | by_acronym
@@ -106,6 +130,13 @@ class SignerIndex:
         }
         near.discard(word)
         return exact.union(*(self._by_word[other] for other in near)) if near else exact
+
+
+def _stems(key: Prepared) -> tuple[str, ...]:
+    """The key without spaces and without its last word, then its first."""
+    if len(key.words) < 2:
+        return ()
+    return key.joined[: -len(key.words[-1])], key.joined[len(key.words[0]) :]
 
 
 def _significant(key: str) -> list[str]:

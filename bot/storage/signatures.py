@@ -4,12 +4,13 @@ signed it, every spelling they used; recording a batch of sign-ons, withdrawing 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
 import sqlalchemy as sa
 
+from bot.dedupe import Prepared, prepared, same
 from bot.models import (
     Contact,
     LetterStatus,
@@ -147,6 +148,8 @@ class DuplicateIndex(Protocol):
 
     def possible(self, key: str) -> tuple[int, ...]: ...
 
+    def same_as(self, key: str) -> str | None: ...
+
 
 class Signatures:
     def __init__(self, *, writing: Connect, reading: Connect, run_writing: RunWriting) -> None:
@@ -256,6 +259,7 @@ def record_batch(
     _take_turn(conn, letter_id)
     _require_open(conn, letter_id, batch)
     _catch_up(conn, letter_id, index)
+    batch = _under_signed_keys(index, batch)
     known = _known(conn, letter_id, batch)
     decisions = decide([pending.arrival for pending in batch], known)
     makers = {
@@ -297,6 +301,26 @@ def _catch_up(conn: sa.Connection, letter_id: int, index: DuplicateIndex) -> Non
     rows = conn.execute(_ADDED_SINCE, {"letter_id": letter_id, "newest": index.newest})
     for signer_id, key in rows:
         index.add(signer_id, key)
+
+
+def _under_signed_keys(index: DuplicateIndex, batch: Sequence[Pending]) -> list[Pending]:
+    """Each organization under the key it already signed as, in the letter or earlier in
+    the batch: "UnidosUS" joins the "Unidos US" entry rather than making a second."""
+    firsts: list[Prepared] = []
+    under: list[Pending] = []
+    for pending in batch:
+        if pending.submission.kind is not SignerKind.ORGANIZATION:
+            under.append(pending)
+            continue
+        key = index.same_as(pending.key)
+        if key is None:
+            mine = prepared(pending.key)
+            key = next((first.key for first in firsts if same(mine, first)), None)
+            if key is None:
+                firsts.append(mine)
+                key = pending.key
+        under.append(pending if key == pending.key else replace(pending, key=key))
+    return under
 
 
 def _known(conn: sa.Connection, letter_id: int, batch: Sequence[Pending]) -> Known:

@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from bot.dedupe import Verdict, compare, initials, org_key, person_key
+from bot.dedupe import STOPWORDS, Verdict, compare, initials, org_key, person_key
+from bot.places import is_place_or_chapter
 from tests.conftest import FIXTURES
 
 
@@ -108,6 +109,63 @@ def test_spelling_variants_are_the_same_organization(rule: str, a: str, b: str) 
 
 
 @pytest.mark.parametrize(
+    ("kind", "a", "b"),
+    [
+        ("space dropped", "Unidos US", "UnidosUS"),
+        ("space dropped before a place", "Make the Road New York", "MakeTheRoad New York"),
+        ("space added", "Church World Service", "Church WorldService"),
+        (
+            "looser acronym kept",
+            "Florida Immigrant Coalition (FLIC)",
+            "Florida Immigrant Coalition",
+        ),
+        (
+            "acronym over small words",
+            "National Council of La Raza (NCLR)",
+            "National Council of La Raza",
+        ),
+        (
+            "acronym leaving a word out",
+            "Refugee and Immigrant Center for Education and Legal Services (RAICES)",
+            "Refugee and Immigrant Center for Education and Legal Services",
+        ),
+        ("acronym in front", "FLIC Florida Immigrant Coalition", "Florida Immigrant Coalition"),
+    ],
+)
+def test_keys_apart_only_by_a_space_or_a_kept_acronym_are_the_same(
+    kind: str, a: str, b: str
+) -> None:
+    """Spellings whose keys differ, yet name one organization beyond doubt."""
+    assert org_key(a) != org_key(b), kind
+    assert verdict(a, b) is Verdict.SAME, kind
+    assert verdict(b, a) is Verdict.SAME, kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "a", "b"),
+    [
+        ("a place run into a word", "Sanctuary DMV", "SanctuaryDMV"),
+        ("a state code for an acronym", "Sierra Club", "Sierra Club SC"),
+        ("a place for an acronym", "Make the Road", "Make the Road Miami"),
+        ("an acronym of part of the name", "Florida Immigrant Coalition", "Florida Immigrant FI"),
+        (
+            "an acronym leaving out two words",
+            "Refugee and Immigrant Center for Education and Legal Services",
+            "Refugee and Immigrant Center for Education and Legal Services RICS",
+        ),
+        (
+            "a word, not an acronym",
+            "Community Justice Project",
+            "Community Justice Project Cooperative",
+        ),
+    ],
+)
+def test_near_misses_of_those_rules_are_not_merged(kind: str, a: str, b: str) -> None:
+    assert verdict(a, b) is not Verdict.SAME, kind
+    assert verdict(b, a) is not Verdict.SAME, kind
+
+
+@pytest.mark.parametrize(
     ("family", "names"),
     [
         (
@@ -158,6 +216,17 @@ def test_different_organizations_with_similar_names_are_never_merged(
         ),
         ("leading state code", "NY Immigration Coalition", "New York Immigration Coalition"),
         ("code-like word", "Mi Familia Vota", "Michigan Familia Vota"),
+        (
+            "a long name and its acronym in parentheses",
+            "National Immigration Project (NIPNLG)",
+            "National Immigration Project of the National Lawyers Guild",
+        ),
+        ("a looser acronym alone", "FLIC", "Florida Immigrant Coalition"),
+        (
+            "an acronym alone leaving a word out",
+            "RAICES",
+            "Refugee and Immigrant Center for Education and Legal Services",
+        ),
     ],
 )
 def test_near_matches_are_possible_duplicates_for_a_person_to_judge(
@@ -221,7 +290,33 @@ def _simple_variants(name: str) -> list[str]:
         name.replace(" ", "\u00a0", 1),
         name[:3] + "\u200b" + name[3:],
         name.replace("a", "\u0430", 1),
+        *_without_a_space(name),
+        *_with_a_looser_acronym(name),
     ]
+
+
+def _without_a_space(name: str) -> list[str]:
+    """The name with its first two words run together ("UnidosUS"), unless one is a
+    place or the "The" that keys leave out."""
+    words = name.split(" ")
+    if (
+        words[0] == "The"
+        or len(words) < 2
+        or any(map(is_place_or_chapter, org_key(" ".join(words[:2])).split()))
+    ):
+        return []
+    return [" ".join([words[0] + words[1], *words[2:]])]
+
+
+def _with_a_looser_acronym(name: str) -> list[str]:
+    """The name followed by an acronym taking two letters of its first word ("FLIC")."""
+    words = [
+        w for w in re.findall(r"[A-Za-z']+", name.replace("'", "")) if w.casefold() not in STOPWORDS
+    ]
+    if len(words) < 2 or "(" in name or len(words[0]) < 2:
+        return []
+    acronym = (words[0][:2] + "".join(word[0] for word in words[1:])).upper()
+    return [f"{name} ({acronym})"]
 
 
 def _slips(name: str, rng: random.Random) -> list[str]:
@@ -241,10 +336,16 @@ def test_typed_variants_of_real_names_merge_or_queue_and_never_merge_falsely() -
     for name in names:
         for variant in _simple_variants(name):
             assert verdict(variant, name) is Verdict.SAME, (variant, name)
+    keys = {name: org_key(name) for name in names}
+    for name in names:
+        for variant in _without_a_space(name) + _with_a_looser_acronym(name):
+            variant_key = org_key(variant)
+            for other, key in keys.items():
+                if other != name:
+                    assert compare(variant_key, key) is not Verdict.SAME, (variant, other)
     slips = [(name, slip) for name in names for slip in _slips(name, rng)]
     caught = sum(verdict(slip, name) is not Verdict.DISTINCT for name, slip in slips)
     assert caught / len(slips) >= 0.95, caught / len(slips)
-    keys = {name: org_key(name) for name in names}
     for name, slip in slips:
         slip_key = org_key(slip)
         for other, key in keys.items():

@@ -46,3 +46,16 @@ def test_an_entry_inside_a_longer_name_is_found_through_its_one_shared_word() ->
     """ "CHIRLA" is a candidate for "CHIRLA Coalition for Humane Immigrant Rights"."""
     index = index_of("Coalition for Humane Immigrant Rights (CHIRLA)", "CHIRLA")
     assert index.match(org_key("CHIRLA Coalition for Humane Immigrant Rights")).possible == (1, 2)
+
+
+def test_the_same_organization_wins_over_an_acronyms_possible_match() -> None:
+    """The full name after "Name (ACR)" and "ACR" is the parenthesized entry."""
+    index = index_of("National Council of La Raza (NCLR)", "NCLR")
+    assert index.match(org_key("National Council of La Raza")) == Match(same=1)
+
+
+def test_a_name_spaced_otherwise_is_found_as_its_entry() -> None:
+    index = index_of("Unidos US", "Sanctuary DMV")
+    assert index.same_as(org_key("UnidosUS")) == org_key("Unidos US")
+    assert index.same_as(org_key("SanctuaryDMV")) is None
+    assert index.match(org_key("SanctuaryDMV")).possible == (2,)

@@ -197,3 +197,67 @@ async def test_prepared_the_first_sign_on_finds_its_letter_without_reading(store
     assert reads == []
     signed = await restarted.sign(letter, organization(name="MIJENTE"), now=now)
     assert signed.recorded.outcome is Outcome.SAME
+
+
+async def test_the_three_kinds_dedupe_used_to_miss(store) -> None:
+    """A full name after "Name (ACR)" and a bare "ACR" joins the parenthesized entry;
+    a space dropped joins its entry, in the letter or earlier in the same batch; a long
+    name whose acronym is another entry's is queued for review."""
+    import asyncio
+    from datetime import UTC, datetime, timedelta
+
+    from bot.models import NewLetter, Outcome
+    from bot.signons import SignOns
+
+    now = datetime.now(UTC)
+    letter = await store.letters.create(
+        NewLetter("Title", "To", "Text", now + timedelta(days=1), ("C1",), (), None, "U1"),
+        plan=Plan(now + timedelta(days=1), ()),
+        now=now,
+    )
+    signons = SignOns(store=store, live_count=None)
+
+    async def sign(name: str, user: str) -> object:
+        return await signons.sign(letter, organization(name=name, user_id=user), now=now)
+
+    await sign("National Council of La Raza (NCLR)", "U1")
+    await sign("NCLR", "U2")
+    full = await sign("National Council of La Raza", "U3")
+    await sign("Unidos US", "U4")
+    spaced = await sign("UnidosUS", "U5")
+    together = await asyncio.gather(
+        sign("Church World Service", "U6"), sign("ChurchWorld Service", "U7")
+    )
+    await sign("National Immigration Project (NIPNLG)", "U8")
+    long_name = await sign("National Immigration Project of the National Lawyers Guild", "U9")
+
+    assert full.recorded.outcome is Outcome.SAME
+    assert full.recorded.signer.name == "National Council of La Raza (NCLR)"
+    assert spaced.recorded.outcome is Outcome.SAME
+    assert [signed.recorded.signer.id for signed in together] == [
+        together[0].recorded.signer.id
+    ] * 2
+    assert long_name.recorded.outcome is Outcome.NEW
+    assert long_name.recorded.possible_duplicates == ("National Immigration Project (NIPNLG)",)
+    names = sorted(signer.name for signer in await store.signatures.signers(letter.id))
+    assert names == [
+        "Church World Service",
+        "NCLR",
+        "National Council of La Raza (NCLR)",
+        "National Immigration Project (NIPNLG)",
+        "National Immigration Project of the National Lawyers Guild",
+        "Unidos US",
+    ]
+    queued = {
+        frozenset((review.first.name, review.second.name))
+        for review in await store.reviews.pending(letter.id)
+    }
+    assert queued == {
+        frozenset(("National Council of La Raza (NCLR)", "NCLR")),
+        frozenset(
+            (
+                "National Immigration Project (NIPNLG)",
+                "National Immigration Project of the National Lawyers Guild",
+            )
+        ),
+    }
