@@ -176,7 +176,8 @@ class Recorded:
 
     outcome: Outcome
     signer: Signer
-    possible_duplicates: tuple[str, ...] = ()
+    possible_duplicates: tuple[str, ...] = ()  # the listed ones, by name
+    possible_unlisted: int = 0  # how many more asked not to be listed
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +193,7 @@ class StatusReport:
     """What a person has signed of a letter, and the letter's count."""
 
     letter: Letter
+    user: str
     signed: list[Signer]
     count: int
 

@@ -237,7 +237,7 @@ class SignOns:
 
     async def status(self, letter: Letter, *, user: str) -> StatusReport:
         signed = await self._store.signatures.signed_by(user, letter.id)
-        return StatusReport(letter, signed, await self._store.signatures.count(letter.id))
+        return StatusReport(letter, user, signed, await self._store.signatures.count(letter.id))
 
     async def count(self, letter: Letter) -> int:
         return await self._store.signatures.count(letter.id)
@@ -274,7 +274,7 @@ async def import_rows(
         recorded = result.recorded
         if recorded.outcome is Outcome.NEW:
             report.new += 1
-            report.possible += bool(recorded.possible_duplicates)
+            report.possible += bool(recorded.possible_duplicates or recorded.possible_unlisted)
         elif recorded.outcome is Outcome.IMPORTED_BEFORE:
             report.before += 1
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.blocks.text import escape, joined, slack_date
-from bot.models import Letter, Outcome, Recorded, Signer, SignerKind, StatusReport
+from bot.models import Contact, Letter, Outcome, Recorded, Signer, SignerKind, StatusReport
 
 # The names a new entry may duplicate, as many as fit a line a signer will read.
 POSSIBLE_DUPLICATES_TEXT_MAX = 1000
@@ -28,6 +28,14 @@ def recorded_text(recorded: Recorded, *, letter: Letter, count: int, zone: ZoneI
     title = escape(letter.title)
     total = so_far(count)
     if recorded.outcome is Outcome.SAME:
+        if not signer.public:
+            # The organization asked not to be listed: who signed it, and when, is
+            # for its contacts and the organizers to know.
+            return (
+                f"*{escape(signer.name)}* had already signed *{title}* (counted but not "
+                f"listed). I've added you as another contact for it; it still counts "
+                f"once. {total}"
+            )
         first = signer.contacts[0]
         by = f" by <@{first.user_id}>" if first.user_id else ""
         return (
@@ -39,21 +47,28 @@ def recorded_text(recorded: Recorded, *, letter: Letter, count: int, zone: ZoneI
     if recorded.outcome is Outcome.ALREADY:
         name = escape(signer.name)
         return f"You had already signed *{title}* for *{name}*; nothing changed. {total}"
-    lines = [f"You signed *{title}*. This is what I recorded:", entry_summary(signer), total]
-    if recorded.possible_duplicates:
-        names = joined(
-            [f"*{escape(name)}*" for name in recorded.possible_duplicates],
-            limit=POSSIBLE_DUPLICATES_TEXT_MAX,
-        )
+    mine = signer.contacts[-1] if signer.contacts else None
+    lines = [f"You signed *{title}*. This is what I recorded:", entry_summary(signer, mine), total]
+    if recorded.possible_duplicates or recorded.possible_unlisted:
         lines.append(
-            f"It may be the same as {names}, which signed already; an organizer will check. "
-            "Until then it counts on its own."
+            f"It may be the same as {_possible_names(recorded)}, which signed already; an "
+            "organizer will check. Until then it counts on its own."
         )
     return "\n".join(lines)
 
 
-def entry_summary(signer: Signer) -> str:
-    """One line a signer can check: name, kind, place, listing, contact."""
+def _possible_names(recorded: Recorded) -> str:
+    """The listed possible duplicates by name; the others only counted."""
+    names = [f"*{escape(name)}*" for name in recorded.possible_duplicates]
+    if recorded.possible_unlisted == 1:
+        names.append("an organization that asked not to be listed")
+    elif recorded.possible_unlisted:
+        names.append(f"{recorded.possible_unlisted} organizations that asked not to be listed")
+    return joined(names, limit=POSSIBLE_DUPLICATES_TEXT_MAX)
+
+
+def entry_summary(signer: Signer, contact: Contact | None) -> str:
+    """One line a signer can check: name, kind, place, listing, and their own contact."""
     if signer.kind is SignerKind.INDIVIDUAL:
         what = "an individual"
         if signer.affiliation:
@@ -61,7 +76,6 @@ def entry_summary(signer: Signer) -> str:
     else:
         what = "an organization"
     place = ", ".join(escape(part) for part in (signer.city, signer.state) if part)
-    contact = signer.contacts[-1] if signer.contacts else None
     details = [f"*{escape(signer.name)}*, {what}"]
     if place:
         details.append(place)
@@ -85,9 +99,14 @@ def status_text(status: StatusReport) -> str:
     if not status.signed:
         return f"You haven't signed *{title}*. {so_far(status.count)}"
     lines = [f"For *{title}* I have:"]
-    lines += [entry_summary(signer) for signer in status.signed]
+    lines += [entry_summary(signer, _own(signer, status.user)) for signer in status.signed]
     lines.append(f"{so_far(status.count)} `/signon withdraw` takes yours back.")
     return "\n".join(lines)
+
+
+def _own(signer: Signer, user: str) -> Contact | None:
+    """The person's own contact for an entry others may have signed too."""
+    return next((c for c in reversed(signer.contacts) if c.user_id == user), None)
 
 
 def so_far(count: int) -> str:

@@ -71,7 +71,7 @@ _CONTACTS_AMONG = sa.select(signatures.c.signer_id, signatures.c.user_id).where(
     signatures.c.withdrawn_at.is_(None),
 )
 _INSERT_SIGNERS = signers.insert().returning(signers.c.id, sort_by_parameter_order=True)
-_ACTIVE_NAMES = sa.select(signers.c.id, signers.c.name).where(
+_ACTIVE_NAMES = sa.select(signers.c.id, signers.c.name, signers.c.public).where(
     signers.c.id.in_(_each("ids")),
     signers.c.letter_id == sa.bindparam("letter_id"),
     signers.c.status == SignerStatus.ACTIVE,
@@ -276,9 +276,9 @@ def record_batch(
 
     reviews = _possible_duplicates(index, decisions.new_entries, made)
     _insert_contacts(conn, letter_id, batch, decisions, entry_id)
-    possible_names = _queue_reviews(conn, letter_id, reviews)
+    possible = _queue_reviews(conn, letter_id, reviews)
     count = _active_count(conn, letter_id)
-    return _recorded(conn, letter_id, decisions, makers, entry_id, possible_names), count
+    return _recorded(conn, letter_id, decisions, makers, entry_id, possible), count
 
 
 def _take_turn(conn: sa.Connection, letter_id: int) -> None:
@@ -386,7 +386,7 @@ def _recorded(
     decisions: Decisions,
     makers: dict[Entry, Pending],
     entry_id: Any,
-    possible_names: dict[int, tuple[str, ...]],
+    possible: dict[int, list[tuple[str, bool]]],
 ) -> list[Recorded]:
     """Each sign-on's outcome with its entry: entries made just now are known in full;
     only earlier ones are read back."""
@@ -397,16 +397,19 @@ def _recorded(
     earlier = {entry_id(decision.entry) for decision in decisions.each} - loaded.keys()
     if earlier:
         loaded.update((signer.id, signer) for signer in signers_with_ids(conn, earlier))
-    return [
-        Recorded(
-            decision.outcome,
-            loaded[entry_id(decision.entry)],
-            possible_names.get(entry_id(decision.entry), ())
-            if decision.outcome is Outcome.NEW
-            else (),
+    outcomes = []
+    for decision in decisions.each:
+        signer_id = entry_id(decision.entry)
+        others = possible.get(signer_id, []) if decision.outcome is Outcome.NEW else []
+        outcomes.append(
+            Recorded(
+                decision.outcome,
+                loaded[signer_id],
+                tuple(name for name, public in others if public),
+                possible_unlisted=sum(not public for _, public in others),
+            )
         )
-        for decision in decisions.each
-    ]
+    return outcomes
 
 
 def _entries_for_keys(
@@ -511,14 +514,15 @@ def _contact_row(signer_id: int, letter_id: int, pending: Pending) -> dict[str, 
 
 def _queue_reviews(
     conn: sa.Connection, letter_id: int, reviews: dict[int, tuple[int, ...]]
-) -> dict[int, tuple[str, ...]]:
-    """Queue each new entry with its possible duplicates that are still active."""
+) -> dict[int, list[tuple[str, bool]]]:
+    """Queue each new entry with its possible duplicates that are still active; their
+    names, and whether each is listed publicly."""
     candidates = {other for others in reviews.values() for other in others}
     if not candidates:
         return {}
     names = {
-        signer_id: name
-        for signer_id, name in conn.execute(
+        signer_id: (name, public)
+        for signer_id, name, public in conn.execute(
             _ACTIVE_NAMES, {"ids": list(candidates), "letter_id": letter_id}
         )
     }
@@ -542,7 +546,7 @@ def _queue_reviews(
             ],
         )
     return {
-        signer_id: tuple(names[other] for other in others if other in names)
+        signer_id: [names[other] for other in others if other in names]
         for signer_id, others in reviews.items()
     }
 

@@ -208,6 +208,39 @@ async def test_an_individual_signs_with_an_affiliation_for_identification_only(
     assert signer.kind is SignerKind.INDIVIDUAL and not signer.public
 
 
+async def test_an_unlisted_organization_keeps_who_signed_it_and_when_private(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """A second contact of an organization that asked not to be listed isn't told who
+    signed it or when, nor is a signer whose entry may duplicate it; organizers have
+    both contacts."""
+    await slack.command("/signon", "", user="UFIRST", channel="CCOALITION")
+    await fake_slack.wait_for(lambda: fake_slack.calls_to("views.open")[1:])
+    view = fake_slack.calls_to("views.open")[-1].args["view"]
+    await slack.submit_view(
+        view,
+        form_answers(
+            public="no",
+            **{SignonField.ORGANIZATION: "Sanctuary DMV", SignonField.PERSON: "Ana Ruiz"},
+        ),
+        user="UFIRST",
+    )
+    answer = await signon(slack, fake_slack, "sanctuary dmv", user="USECOND")
+    assert "*Sanctuary DMV* had already signed *Protect our communities*" in answer
+    assert "counted but not listed" in answer and "another contact" in answer
+    assert "UFIRST" not in answer and "Ana" not in answer and "<!date^" not in answer
+    assert "“" not in answer  # nor the spelling the first signer used
+
+    near = await signon(slack, fake_slack, "SanctuaryDMV", user="UTHIRD")
+    assert "It may be the same as an organization that asked not to be listed" in near
+    assert "Sanctuary DMV*" not in near
+
+    status = await signon(slack, fake_slack, "status", user="USECOND")
+    assert "Ana Ruiz" not in status
+    listed = {signer.name: signer for signer in await store.signatures.signers(1)}
+    assert [c.user_id for c in listed["Sanctuary DMV"].contacts] == ["UFIRST", "USECOND"]
+
+
 async def test_the_form_points_at_missing_answers(
     slack: SlackDriver, fake_slack: FakeSlack
 ) -> None:
