@@ -10,6 +10,7 @@ from enum import StrEnum
 class LetterStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
+    REMOVED = "removed"  # taken down by an organizer: kept, but out of sight
 
 
 class SignerStatus(StrEnum):
@@ -225,6 +226,7 @@ class JobKind(StrEnum):
     CLOSE = "close"
     DEADLINE_MOVED = "deadline_moved"
     TALLY = "tally"
+    DUPLICATES = "duplicates"  # new possible duplicates, told to a letter's leads
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,12 +65,8 @@ class Store:
     async def __aenter__(self) -> Self:
         self._engine = _create_engine(self._url)
         try:
-            async with self._engine.begin() as conn:
-                if conn.dialect.name == "postgresql":
-                    # Replicas starting together migrate one at a time; the others then
-                    # find the database current.
-                    await conn.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK)))
-                await conn.run_sync(_upgrade_to_head)
+            async with self._engine.connect() as conn:
+                await _migrate(conn)
         except BaseException:
             await self._engine.dispose()
             self._engine = None
@@ -201,6 +197,37 @@ def _begin_immediate(conn: sa.Connection) -> None:
     # where an immediate one simply waits its turn (busy_timeout). Readers don't lock.
     read_only = conn.get_execution_options().get(READ_ONLY, False)
     conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+async def _migrate(conn: AsyncConnection) -> None:
+    """Bring the database to the newest schema, in one transaction.
+
+    SQLite changes a table's CHECK by building it anew and dropping the old one, and a
+    dropped table's rows take their ON DELETE CASCADE children with them: its foreign
+    keys are off while migrating (a pragma that only takes effect between
+    transactions), checked before the commit, and on again after.
+    """
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        await _pragma(conn, "foreign_keys = OFF")
+    try:
+        async with conn.begin():
+            if conn.dialect.name == "postgresql":
+                # Replicas starting together migrate one at a time; the others then
+                # find the database current.
+                await conn.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK)))
+            await conn.run_sync(_upgrade_to_head)
+            if sqlite and (await conn.exec_driver_sql("PRAGMA foreign_key_check")).first():
+                raise RuntimeError("migrating left rows whose foreign keys point nowhere")
+    finally:
+        if sqlite:
+            await _pragma(conn, "foreign_keys = ON")
+
+
+async def _pragma(conn: AsyncConnection, pragma: str) -> None:
+    """A pragma run outside any transaction, on the driver's connection itself."""
+    raw = await conn.get_raw_connection()
+    await raw.driver_connection.execute(f"PRAGMA {pragma}")  # type: ignore[union-attr]
 
 
 def _upgrade_to_head(connection: sa.Connection) -> None:

@@ -78,6 +78,48 @@ async def test_reopening_a_database_keeps_its_letters(database_url: str) -> None
     assert letter.title == NEW.title and letter.deadline == NEW.deadline
 
 
+async def test_migrating_a_database_in_use_loses_none_of_its_rows(database_url: str) -> None:
+    """A migration that builds a table anew (as SQLite changes a CHECK) keeps the rows
+    that point at it: deliveries of a job, a letter's posts and signers."""
+    from alembic import command
+    from alembic.config import Config
+
+    from bot.storage.store import MIGRATIONS, _create_engine
+
+    engine = _create_engine(database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    async with engine.begin() as conn:
+
+        def to_0005(sync: sa.Connection) -> None:
+            config.attributes["connection"] = sync
+            command.upgrade(config, "0005")
+
+        await conn.run_sync(to_0005)
+        for statement in (
+            "INSERT INTO letters (id, title, addressee, body, deadline, status, created_by,"
+            " created_at, schedule_version, reminders) VALUES (1, 'T', 'A', 'B',"
+            " '2026-12-01 00:00:00.000000', 'open', 'U1', '2026-11-01 00:00:00.000000', 1,"
+            " '86400')",
+            "INSERT INTO letter_posts (letter_id, channel_id, position, ts) VALUES (1, 'C1', 0,"
+            " '1.1')",
+            "INSERT INTO scheduled_jobs (id, kind, letter_id, due_at, state, key, created_at)"
+            " VALUES (1, 'close', 1, '2026-12-01 00:00:00.000000', 'done', 'close:1:1',"
+            " '2026-11-01 00:00:00.000000')",
+            "INSERT INTO deliveries (job_id, letter_id, target, state, attempts,"
+            " next_attempt_at, created_at) VALUES (1, 1, 'C1', 'pending', 0,"
+            " '2026-12-01 00:00:00.000000', '2026-12-01 00:00:00.000000')",
+        ):
+            await conn.exec_driver_sql(statement)
+    await engine.dispose()
+    async with Store(database_url) as store, store.engine.connect() as conn:
+        counts = [
+            (await conn.exec_driver_sql(f"SELECT count(*) FROM {table}")).scalar()
+            for table in ("letters", "letter_posts", "scheduled_jobs", "deliveries")
+        ]
+    assert counts == [1, 1, 1, 1]
+
+
 @pytest.mark.skipif(postgres_server() is not None, reason="SQLite's own settings")
 async def test_sqlite_runs_with_wal_and_foreign_keys(store: Store) -> None:
     """Every connection has WAL journaling, full sync and enforced foreign keys."""
