@@ -132,7 +132,7 @@ def build_services(
             schedule_changed=schedule_changed,
             updates=updates,
         ),
-        signons=SignOns(store=store, live_count=live_count),
+        signons=SignOns(store=store, live_count=live_count, schedule_changed=schedule_changed),
         reviews=Reviews(store=store, organizers=organizers, live_count=live_count),
         exports=Exports(store=store, client=client, organizers=organizers),
         live_count=live_count,

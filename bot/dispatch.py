@@ -31,6 +31,7 @@ from bot.slack_ops import (
     post_final_count,
     post_reminder,
     send_closing_list,
+    send_duplicates_notice,
     send_tally,
     slack_error,
     update_post,
@@ -179,6 +180,8 @@ class Dispatcher:
         letter = await self._store.letters.get(delivery.letter_id)
         if letter is None:
             return _Skip("the letter was removed")
+        if delivery.kind is JobKind.DUPLICATES:
+            return await self._tell_duplicates(letter, delivery.target)
         if delivery.version != letter.schedule_version:
             # Planned for a deadline since moved (a reminder or closing post still being
             # retried when the letter was extended): what's planned now replaces it.
@@ -222,6 +225,15 @@ class Dispatcher:
                 count=count,
                 zone=self._zone,
             )
+        return _Sent()
+
+    async def _tell_duplicates(self, letter: Letter, lead: str) -> _Sent | _Skip:
+        if not letter.is_open:
+            return _Skip("the letter closed; its final list names the pairs")
+        pairs = await self._store.reviews.pending(letter.id)
+        if not pairs:
+            return _Skip("the possible duplicates were reviewed already")
+        await send_duplicates_notice(self._client, user=lead, letter=letter, pairs=pairs)
         return _Sent()
 
     async def _remind(
@@ -283,6 +295,7 @@ def _what(delivery: Delivery) -> str:
         JobKind.CLOSE: "The closing post",
         JobKind.DEADLINE_MOVED: "The new-deadline announcement",
         JobKind.TALLY: "The daily tally",
+        JobKind.DUPLICATES: "The notice of new possible duplicates",
     }
     letter = f" for letter {delivery.letter_id}" if delivery.letter_id is not None else ""
     return names[delivery.kind] + letter

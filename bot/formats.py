@@ -48,13 +48,40 @@ def alphabetical(signers: Sequence[Signer]) -> list[Signer]:
 
 
 def headline(signers: Sequence[Signer]) -> str:
-    """The sentence for the press release."""
+    """The sentence for the press release, with what may still make it smaller."""
+    return f"{makeup(signers)}{caveat(signers)}."
+
+
+def makeup(signers: Sequence[Signer]) -> str:
+    """ "Signed by 148 organizations and 2 individuals"."""
     organizations = sum(1 for signer in signers if signer.kind is SignerKind.ORGANIZATION)
     individuals = len(signers) - organizations
     parts = [_plural(organizations, "organization")]
     if individuals:
         parts.append(_plural(individuals, "individual"))
-    return f"Signed by {' and '.join(parts)}."
+    return f"Signed by {' and '.join(parts)}"
+
+
+def caveat(signers: Sequence[Signer]) -> str:
+    """ ", with 2 possible duplicates still to review" while pairs wait: a count quoted
+    before they are decided may be too high, and nothing merges them on its own."""
+    waiting = len(pending_pairs(signers))
+    return f", with {_plural(waiting, 'possible duplicate')} still to review" if waiting else ""
+
+
+def pending_pairs(signers: Sequence[Signer]) -> list[tuple[str, str]]:
+    """The pairs of these entries waiting for review, by name (each pair once: both of
+    its entries are active, so each lists the other)."""
+    pairs = []
+    seen: set[tuple[str, str]] = set()
+    for signer in signers:
+        for other in signer.possible_duplicate_of:
+            if (other, signer.name) in seen:
+                seen.remove((other, signer.name))
+            else:
+                seen.add((signer.name, other))
+                pairs.append((signer.name, other))
+    return pairs
 
 
 def as_text(signers: Sequence[Signer]) -> str:

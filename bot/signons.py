@@ -12,8 +12,9 @@ import asyncio
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
@@ -56,6 +57,9 @@ RECORD_ATTEMPTS = 3
 # How long a channel's open letters are remembered between sign-ons. Safe to reuse:
 # recording re-checks that the letter is still open, in its transaction.
 OPEN_LETTERS_CACHE_SECONDS = 2.0
+# Leads hear of new possible duplicates at most this often for a letter: the first at
+# once, any that follow together.
+DUPLICATES_NOTICE_GAP = timedelta(hours=1)
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +71,16 @@ class _Waiting:
 
 
 class SignOns:
-    def __init__(self, *, store: Store, live_count: LiveCount | None) -> None:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        live_count: LiveCount | None,
+        schedule_changed: Callable[[], None] = lambda: None,
+    ) -> None:
         self._store = store
         self._live_count = live_count
+        self._schedule_changed = schedule_changed
         self._indexes: dict[int, SignerIndex] = {}
         self._queues: defaultdict[int, list[_Waiting]] = defaultdict(list)
         self._draining: dict[int, asyncio.Task[None]] = {}
@@ -142,6 +153,23 @@ class SignOns:
         changed = any(r.outcome in {Outcome.NEW, Outcome.SAME} for r in recorded)
         if changed and self._live_count is not None:
             self._live_count.touch(letter_id)
+        if any(r.possible_duplicates or r.possible_unlisted for r in recorded):
+            await self._tell_leads(letter_id, now=batch[-1].pending.now)
+
+    async def _tell_leads(self, letter_id: int, *, now: datetime) -> None:
+        """Plan the leads' notice of new possible duplicates (the sign-ons are recorded
+        and answered: a failure here is only logged)."""
+        try:
+            planned = await self._store.schedule.plan_duplicates_notice(
+                letter_id, now=now, gap=DUPLICATES_NOTICE_GAP
+            )
+        except Exception:
+            logger.exception(
+                "Could not plan the possible-duplicates notice of letter %d", letter_id
+            )
+            return
+        if planned:
+            self._schedule_changed()
 
     def _index(self, letter_id: int) -> SignerIndex:
         return self._indexes.setdefault(letter_id, SignerIndex())

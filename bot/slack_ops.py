@@ -29,9 +29,10 @@ from bot.blocks.notices import (
     reminder_message,
 )
 from bot.blocks.replies import export_message, launch_report
+from bot.blocks.review import review_message
 from bot.blocks.tally import tally_message
 from bot.formats import export_files
-from bot.models import ChannelResult, Letter, Post, Signer
+from bot.models import ChannelResult, Letter, Post, ReviewPair, Signer
 from bot.pacing import CallBudget
 from bot.problems import FormDidNotOpen
 from bot.storage import Store
@@ -435,6 +436,13 @@ async def send_closing_list(
         text=closing_export_text(letter, signers),
         files=export_files(letter, signers),
     )
+
+
+async def send_duplicates_notice(
+    client: AsyncWebClient, *, user: str, letter: Letter, pairs: list[ReviewPair]
+) -> None:
+    """The pairs waiting for review, with Merge and Keep both, by DM to a lead."""
+    await send_dm(client, user=user, message=review_message(letter, pairs, news=True))
 
 
 async def post_reminder(

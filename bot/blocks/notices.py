@@ -12,10 +12,13 @@ from zoneinfo import ZoneInfo
 
 from bot.blocks.letter import sign_on_actions
 from bot.blocks.replies import attachments_note
-from bot.blocks.text import escape, mrkdwn, slack_date
-from bot.formats import headline
+from bot.blocks.text import escape, joined, mrkdwn, slack_date
+from bot.formats import caveat, headline, makeup, pending_pairs
 from bot.models import Letter, Signer
 from bot.timing import time_left
+
+# The pairs named in the closing DM, as many as fit beside the rest of its text.
+PAIRS_TEXT_MAX = 2500
 
 
 def reminder_message(
@@ -43,9 +46,10 @@ def reminder_message(
 def final_count_message(*, letter: Letter, signers: list[Signer]) -> dict[str, Any]:
     """The final count, posted in the thread when sign-ons close."""
     title = escape(letter.title)
-    final = f"Sign-ons for *{title}* are closed. Final count: *{len(signers)}*. {headline(signers)}"
+    count = f"Final count: *{len(signers)}*{caveat(signers)}."
+    final = f"Sign-ons for *{title}* are closed. {count} {makeup(signers)}."
     return {
-        "text": f"Sign-ons for {title} are closed. Final count: {len(signers)}.",
+        "text": f"Sign-ons for {title} are closed. {count.replace('*', '')}",
         "blocks": [
             {"type": "section", "text": mrkdwn(f":lock: {final}")},
             {
@@ -76,10 +80,23 @@ def deadline_moved_message(*, letter: Letter, count: int, zone: ZoneInfo) -> dic
 
 
 def closing_export_text(letter: Letter, signers: list[Signer]) -> str:
-    """The DM that carries the final list to each lead."""
-    return (
+    """The DM that carries the final list to each lead, naming the pairs still to
+    review: each counts twice until someone decides."""
+    text = (
         f"Sign-ons for *{escape(letter.title)}* (letter #{letter.id}) have closed. "
         f"{headline(signers)} {attachments_note(signers)}"
+    )
+    pairs = pending_pairs(signers)
+    if not pairs:
+        return text
+    named = joined(
+        [f"*{escape(first)}* / *{escape(second)}*" for first, second in pairs],
+        limit=PAIRS_TEXT_MAX,
+        separator="; ",
+    )
+    return (
+        f"{text}\nStill to review: {named}. `/letter review #{letter.id}` shows them with "
+        "Merge and Keep both; `/letter export` then gives the list as decided."
     )
 
 

@@ -33,10 +33,17 @@ def review_message(
     *,
     decision: ReviewDecision | None = None,
     kept_name: str | None = None,
+    news: bool = False,
 ) -> dict[str, Any]:
-    """The queue of pairs to decide, after the note on the one just decided, if any."""
+    """The queue of pairs to decide, after the note on the one just decided, if any;
+    with `news`, as a lead is told that new ones have signed."""
     title = escape(letter.title)
     intro = [_decided(decision, kept_name)] if decision else []
+    if news:
+        intro.append(
+            f":mag: New possible duplicates have signed *{title}* (letter #{letter.id}). "
+            "Until you decide, every count people quote may be too high."
+        )
     if not pairs:
         intro.append(f"No possible duplicates are waiting for *{title}*.")
         return {"text": "\n".join(intro)}

@@ -73,6 +73,39 @@ class Schedule:
                 conn, [_job_row(JobKind.TALLY, key=key, due_at=due_at, now=now, letter_id=None)]
             )
 
+    async def plan_duplicates_notice(
+        self, letter_id: int, *, now: datetime, gap: timedelta
+    ) -> bool:
+        """Plan telling a letter's leads of new possible duplicates: now, or `gap` after
+        the last notice. One already waiting will tell of these too. True if planned."""
+        async with self._writing() as conn:
+            # The letter's row is the replicas' turnstile, as for every plan of it.
+            await _locked_letter(conn, letter_id)
+            last = (
+                await conn.execute(
+                    sa.select(scheduled_jobs.c.state, scheduled_jobs.c.due_at)
+                    .where(
+                        scheduled_jobs.c.kind == JobKind.DUPLICATES.value,
+                        scheduled_jobs.c.letter_id == letter_id,
+                    )
+                    .order_by(scheduled_jobs.c.due_at.desc())
+                    .limit(1)
+                )
+            ).first()
+            if last is not None and last.state == JobState.PENDING:
+                return False
+            due_at = now if last is None else max(now, last.due_at + gap)
+            key = f"duplicates:{letter_id}:{due_at.isoformat()}"
+            await _insert_jobs(
+                conn,
+                [
+                    _job_row(
+                        JobKind.DUPLICATES, key=key, due_at=due_at, now=now, letter_id=letter_id
+                    )
+                ],
+            )
+            return True
+
     async def expand_due(self, now: datetime) -> int:
         """Turn every job due by `now` into deliveries; returns how many jobs it took.
 
@@ -492,9 +525,12 @@ async def _letter_targets(
     conn: AsyncConnection, job: Any, letter: Any, *, now: datetime
 ) -> list[str] | None:
     """Who a letter's due job goes to, or None when it no longer matters."""
+    is_open = letter is not None and letter.status == LetterStatus.OPEN.value
+    if job.kind == JobKind.DUPLICATES:
+        # Once closed, the final list tells the leads what is still to review.
+        return await _leads_or_creator(conn, letter) if is_open else None
     if letter is None or job.version != letter.schedule_version:
         return None
-    is_open = letter.status == LetterStatus.OPEN.value
     if job.kind == JobKind.REMINDER and (not is_open or letter.deadline <= now):
         return None
     channels = list(
@@ -508,16 +544,21 @@ async def _letter_targets(
     )
     if job.kind != JobKind.CLOSE:
         return channels
+    return channels + await _leads_or_creator(conn, letter)
+
+
+async def _leads_or_creator(conn: AsyncConnection, letter: Any) -> list[str]:
+    """Who hears of a letter's results: its leads, or without any its creator."""
     leads = list(
         (
             await conn.execute(
                 sa.select(letter_leads.c.user_id)
-                .where(letter_leads.c.letter_id == job.letter_id)
+                .where(letter_leads.c.letter_id == letter.id)
                 .order_by(letter_leads.c.user_id)
             )
         ).scalars()
     )
-    return channels + (leads or [letter.created_by])
+    return leads or [letter.created_by]
 
 
 async def _close(conn: AsyncConnection, letter_id: int, *, now: datetime) -> None:

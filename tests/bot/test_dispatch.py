@@ -675,3 +675,64 @@ async def test_a_tally_slack_refuses_is_shown_to_organizers(
     [(problem)] = listing.tally_problems
     assert (problem.target, problem.error, problem.gave_up) == (LEAD, "user_disabled", True)
     assert (await letters.listing(LEAD, include_closed=False)).tally_problems == []
+
+
+async def test_a_close_with_a_pair_to_review_never_overstates_the_count(
+    store: Store, client: AsyncWebClient, dispatcher: Dispatcher, fake_slack: FakeSlack
+) -> None:
+    """While a possible duplicate waits, the final count says so in every thread, the
+    leads' DM names the pair and the list's headline carries the caveat; nothing is
+    merged to make the number smaller."""
+    deadline = T0 + timedelta(days=1)
+    letter = await posted(store, client, deadline=deadline)
+    for name in ("American Civil Liberties Union", "ACLU", "Make the Road New York"):
+        await sign(store, letter, name, at=T0)
+    await dispatcher.run_due(deadline)
+
+    for channel in CHANNELS:
+        final = replies(fake_slack, channel)[-1]
+        assert (
+            "Final count: *3*, with 1 possible duplicate still to review. "
+            "Signed by 3 organizations." in all_text(final)
+        )
+        assert "Final count: 3, with 1 possible duplicate still to review." in final.text
+    (comment,) = {f.comment for f in fake_slack.shared_files if f.channel == f"D{LEAD}"}
+    assert "Signed by 3 organizations, with 1 possible duplicate still to review." in comment
+    assert "Still to review: *American Civil Liberties Union* / *ACLU*." in comment
+    assert f"`/letter review #{letter.id}`" in comment
+    assert len(await store.signatures.signers(letter.id)) == 3
+
+
+async def test_leads_hear_of_new_possible_duplicates_at_most_once_an_hour(
+    store: Store, client: AsyncWebClient, dispatcher: Dispatcher, fake_slack: FakeSlack
+) -> None:
+    """The first pair is told at once with Merge and Keep both; pairs in the next hour
+    wait and come together; pairs reviewed before their notice aren't told."""
+    deadline = T0 + timedelta(days=10)
+    letter = await posted(store, client, deadline=deadline, leads=(LEAD, "ULEAD2"))
+    await sign(store, letter, "American Civil Liberties Union", at=T0)
+    await sign(store, letter, "ACLU", at=T0)
+    await dispatcher.run_due(T0)
+    for lead in (LEAD, "ULEAD2"):
+        (notice,) = dms(fake_slack, lead)
+        assert "New possible duplicates have signed *Protect our communities*" in all_text(notice)
+        buttons = [e["text"]["text"] for b in notice.blocks for e in b.get("elements", [])]
+        assert "Keep both" in buttons
+
+    await sign(store, letter, "Detention Watch Network", at=T0 + timedelta(minutes=10))
+    await sign(store, letter, "Detention Watch Netwrok", at=T0 + timedelta(minutes=10))
+    await sign(store, letter, "Mijente", at=T0 + timedelta(minutes=20))
+    await sign(store, letter, "Mijente Support Committee", at=T0 + timedelta(minutes=20))
+    await dispatcher.run_due(T0 + timedelta(minutes=59))
+    assert len(dms(fake_slack, LEAD)) == 1
+    await dispatcher.run_due(T0 + timedelta(hours=1))
+    second = dms(fake_slack, LEAD)[1]
+    assert "*3 possible duplicates*" in all_text(second)
+    assert "Detention Watch Netwrok" in all_text(second) and "Mijente Support" in all_text(second)
+    assert len(dms(fake_slack, "ULEAD2")) == 2
+
+    await sign(store, letter, "Detention Watch", at=T0 + timedelta(hours=1, minutes=5))
+    for pair in await store.reviews.pending(letter.id):
+        await store.reviews.keep_both(pair.id, user_id=LEAD, now=T0 + timedelta(hours=1))
+    await dispatcher.run_due(T0 + timedelta(hours=3))
+    assert len(dms(fake_slack, LEAD)) == 2
