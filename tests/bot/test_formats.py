@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.formats import alphabetical, as_csv, as_json, as_text, headline
@@ -71,7 +72,9 @@ def test_the_text_list_is_ready_to_paste() -> None:
         "Jane Doe, Professor, State University\n\n"
         "…and 1 signer who asked not to be listed.\n"
     )
-    assert headline(SIGNERS) == "Signed by 6 organizations and 1 individual."
+    assert headline(SIGNERS) == (
+        "Signed by 6 organizations and 1 individual, with 1 possible duplicate still to review."
+    )
 
 
 def test_csv_and_json_carry_every_field_and_every_entry() -> None:
@@ -117,3 +120,12 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_the_csv() -> None:
     """A sign-on named "=HYPERLINK(…)" can't run in the organizer's spreadsheet."""
     rows = list(csv.reader(io.StringIO(as_csv([entry(9, '=HYPERLINK("http://x","y")')]))))
     assert rows[1][0] == '\'=HYPERLINK("http://x","y")'
+
+
+def test_the_headline_counts_each_pair_waiting_for_review_once() -> None:
+    """Both entries of a pair name each other: one pair, and none once decided."""
+    first = replace(SIGNERS[0], possible_duplicate_of=(SIGNERS[1].name,))
+    second = replace(SIGNERS[1], possible_duplicate_of=(SIGNERS[0].name,))
+    assert headline([first, second]).endswith(", with 1 possible duplicate still to review.")
+    decided = [replace(s, possible_duplicate_of=()) for s in (first, second)]
+    assert headline(decided) == "Signed by 2 organizations."

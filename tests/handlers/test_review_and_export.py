@@ -112,11 +112,15 @@ async def test_a_pair_decided_twice_is_decided_once(
 async def test_export_sends_the_organizer_the_list_csv_and_json(
     slack: SlackDriver, fake_slack: FakeSlack
 ) -> None:
-    """/letter export DMs three files: the alphabetized list, the CSV and the contract's JSON."""
+    """/letter export DMs three files: the alphabetized list, the CSV and the contract's
+    JSON; its headline says a pair still waits for review."""
     before = len(fake_slack.responses)
     await slack.command("/letter", "export", user=ORGANIZER, channel="CCOALITION")
     await fake_slack.wait_for(lambda: len(fake_slack.responses) > before)
-    assert "Signed by 3 organizations." in fake_slack.responses[-1]["text"]
+    assert (
+        "Signed by 3 organizations, with 1 possible duplicate still to review."
+        in fake_slack.responses[-1]["text"]
+    )
     files = {f.filename: f for f in fake_slack.shared_files}
     assert set(files) == {"letter-1-signers.txt", "letter-1-signers.csv", "letter-1-signers.json"}
     assert {f.channel for f in files.values()} == {"DUORGANIZER"}
