@@ -178,8 +178,8 @@ class Dispatcher:
             return await self._send_tally(delivery.target, now)
         assert delivery.letter_id is not None
         letter = await self._store.letters.get(delivery.letter_id)
-        if letter is None:
-            return _Skip("the letter was removed")
+        if letter is None or letter.status is LetterStatus.REMOVED:
+            return _Skip("the letter was taken down")
         if delivery.kind is JobKind.DUPLICATES:
             return await self._tell_duplicates(letter, delivery.target)
         if delivery.version != letter.schedule_version:

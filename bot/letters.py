@@ -31,6 +31,7 @@ from bot.problems import (
     DeadlinePassed,
     GroupUnknown,
     LetterGone,
+    LetterRemoved,
     NotLeading,
     PostedEverywhere,
     Surface,
@@ -129,7 +130,9 @@ class Letters:
         shown = [
             letter
             for letter in letters
-            if include_closed or letter.is_open or letter.id in troubled
+            if include_closed
+            or letter.is_open
+            or (letter.id in troubled and letter.status is not LetterStatus.REMOVED)
         ]
         ids = [letter.id for letter in shown]
         counts = await self._store.signatures.counts(ids)
@@ -150,6 +153,28 @@ class Letters:
         letter = await self._store.letters.close_now(letter.id, now=now)
         self._schedule_changed()
         return LetterSummary(letter, await self._store.signatures.count(letter.id))
+
+    async def removable(self, ref: str, *, user: str, channel: str) -> LetterSummary:
+        """The letter `ref` names, for the confirmation before taking it down."""
+        letter = await find_letter(
+            self._store, ref, channel=channel, status=None, surface=Surface.LETTER
+        )
+        await self._organizers.require_manager(user, letter, Action.REMOVE)
+        return LetterSummary(letter, await self._store.signatures.count(letter.id))
+
+    async def remove(self, letter_id: int, *, user: str, now: datetime) -> Letter:
+        """Take a letter down (confirmed): nothing more is sent for it, sign-ons stop,
+        and it leaves the lists; its signers stay. Its posts are the caller's to
+        `refresh` into a short notice, after answering the dialog in time."""
+        letter = await self._store.letters.get(letter_id)
+        if letter is None:
+            raise LetterGone
+        if letter.status is LetterStatus.REMOVED:
+            raise LetterRemoved(letter)
+        await self._organizers.require_manager(user, letter, Action.REMOVE)
+        letter = await self._store.letters.remove(letter.id, now=now)
+        self._schedule_changed()
+        return letter
 
     async def reopen(self, ref: str, *, user: str, channel: str, now: datetime) -> Launch:
         letter = await self._managed(ref, user=user, channel=channel, status=LetterStatus.CLOSED)

@@ -29,6 +29,7 @@ class Action(StrEnum):
     MANAGE = "manage"
     EDIT = "edit"
     REVIEW = "review"
+    REMOVE = "remove"
 
 
 @dataclass(eq=False)
@@ -91,6 +92,13 @@ class SeveralLetters(Problem):
 
 
 # A letter's state
+
+
+@dataclass(eq=False)
+class LetterRemoved(Problem):
+    """The letter was taken down: nothing more can be done with it from Slack."""
+
+    letter: Letter
 
 
 @dataclass(eq=False)

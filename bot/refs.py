@@ -13,7 +13,14 @@ import re
 from dataclasses import dataclass
 
 from bot.models import Letter, LetterStatus
-from bot.problems import NoLetterHere, NoSuchLetter, NotALetterNumber, SeveralLetters, Surface
+from bot.problems import (
+    LetterRemoved,
+    NoLetterHere,
+    NoSuchLetter,
+    NotALetterNumber,
+    SeveralLetters,
+    Surface,
+)
 from bot.storage import Store
 
 _HASH_NUMBER = re.compile(r"#([0-9]{1,9})")
@@ -63,6 +70,8 @@ async def numbered(store: Store, number: int, *, surface: Surface) -> Letter:
     letter = await store.letters.get(number)
     if letter is None:
         raise NoSuchLetter(number, surface)
+    if letter.status is LetterStatus.REMOVED:
+        raise LetterRemoved(letter)
     return letter
 
 

@@ -38,8 +38,10 @@ from bot.problems import (
     FormErrors,
     Issue,
     LetterGone,
+    LetterRemoved,
     NoLetterHere,
     NothingToWithdraw,
+    Problem,
     SeveralLetters,
     SignOnsClosed,
     Surface,
@@ -178,7 +180,13 @@ class SignOns:
         """The letter closed while these waited: nothing was recorded; say so."""
         self._open_in_channel.clear()
         letter = await self._store.letters.get(letter_id)
-        problem = SignOnsClosed(letter) if letter else LetterGone()
+        problem: Problem
+        if letter is None:
+            problem = LetterGone()
+        elif letter.status is LetterStatus.REMOVED:
+            problem = LetterRemoved(letter)
+        else:
+            problem = SignOnsClosed(letter)
         for waiting in batch:
             _answer(waiting, problem)
 
@@ -251,6 +259,8 @@ class SignOns:
         letter = await self._store.letters.get(letter_id)
         if letter is None:
             raise LetterGone
+        if letter.status is LetterStatus.REMOVED:
+            raise LetterRemoved(letter)
         return letter
 
     async def withdraw(self, letter: Letter, *, user: str, now: datetime) -> list[Signer]:

@@ -32,7 +32,7 @@ from bot.blocks.replies import export_message, launch_report
 from bot.blocks.review import review_message
 from bot.blocks.tally import tally_message
 from bot.formats import export_files
-from bot.models import ChannelResult, Letter, Post, ReviewPair, Signer
+from bot.models import ChannelResult, Letter, LetterStatus, Post, ReviewPair, Signer
 from bot.pacing import CallBudget
 from bot.problems import FormDidNotOpen
 from bot.storage import Store
@@ -193,15 +193,20 @@ async def update_post(
     count: int,
     zone: ZoneInfo,
     budget: CallBudget | None = None,
+    rewrite_text: bool = False,
 ) -> None:
-    """Rewrite one posted copy's channel message: count line, deadline, Sign on button.
+    """Rewrite one posted copy's channel message: count line, deadline, Sign on button;
+    with `rewrite_text` (the text changed) or for a letter taken down, its thread's
+    pieces too.
 
     A copy posted before long letters went on in the thread holds the whole letter in
     its channel message, and no thread: the rest of the text is added to the thread
     first, so the lighter channel message loses nothing.
     """
     assert post.ts is not None
-    if not post.parts:
+    if rewrite_text or letter.status is LetterStatus.REMOVED:
+        await _rewrite_parts(client, store, letter, post, budget=budget)
+    elif not post.parts:
         parts = build_letter_parts(letter)
         if parts:
             await _add_parts(client, store, letter, post.channel_id, post.ts, parts)
@@ -209,6 +214,45 @@ async def update_post(
         await budget.spend()
     head = build_letter_head(letter=letter, count=count, zone=zone)
     await client.chat_update(channel=post.channel_id, ts=post.ts, **head)
+
+
+async def _rewrite_parts(
+    client: AsyncWebClient,
+    store: Store,
+    letter: Letter,
+    post: Post,
+    *,
+    budget: CallBudget | None,
+) -> None:
+    """The thread's pieces rewritten in place to the letter as stored: pieces the text
+    no longer needs are taken down, pieces it now needs are added after the rest."""
+    assert post.ts is not None
+    parts = build_letter_parts(letter)
+    kept: list[str] = []
+    try:
+        for ts, part in zip(post.parts, parts, strict=False):
+            if budget is not None:
+                await budget.spend()
+            await client.chat_update(channel=post.channel_id, ts=ts, **part)
+            kept.append(ts)
+        for part in parts[len(post.parts) :]:
+            reply = await client.chat_postMessage(
+                channel=post.channel_id,
+                thread_ts=post.ts,
+                unfurl_links=False,
+                unfurl_media=False,
+                **part,
+            )
+            kept.append(str(reply["ts"]))
+    except BaseException:
+        # Slack refused one on the way: what is up now is recorded, for the next try.
+        await store.letters.replace_parts(
+            letter.id, post.channel_id, tuple(kept) + post.parts[len(kept) :]
+        )
+        raise
+    for ts in post.parts[len(parts) :]:
+        await _delete_quietly(client, post.channel_id, ts)
+    await store.letters.replace_parts(letter.id, post.channel_id, tuple(kept))
 
 
 async def _add_parts(

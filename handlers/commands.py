@@ -11,7 +11,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Organizers
-from bot.blocks.letter_form import build_edit_form, build_letter_form
+from bot.blocks.letter_form import build_edit_form, build_letter_form, build_remove_confirmation
 from bot.blocks.problems import explain, form_problems
 from bot.blocks.replies import (
     closed_report,
@@ -160,6 +160,15 @@ async def edit(
     await open_view(client, trigger_id=command["trigger_id"], view=form, what="edit form")
 
 
+async def remove(
+    *, command: dict[str, Any], rest: str, client: AsyncWebClient, letters: Letters, **_: Any
+) -> None:
+    """Ask first: taking a letter down can't be undone from Slack."""
+    found = await letters.removable(rest, user=command["user_id"], channel=command["channel_id"])
+    form = build_remove_confirmation(found)
+    await open_view(client, trigger_id=command["trigger_id"], view=form, what="confirmation")
+
+
 async def post(
     *, command: dict[str, Any], rest: str, respond: AsyncRespond, letters: Letters, **_: Any
 ) -> None:
@@ -194,6 +203,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "edit": edit,
     "post": post,
     "review": review,
+    "remove": remove,
     "export": export,
     "help": show_help,
     "": show_help,

@@ -7,15 +7,22 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.blocks.letter_form import CALLBACK_ID, EDIT_CALLBACK_ID, read_edit_form, read_letter_form
+from bot.blocks.letter_form import (
+    CALLBACK_ID,
+    EDIT_CALLBACK_ID,
+    REMOVE_CALLBACK_ID,
+    read_edit_form,
+    read_letter_form,
+    read_remove_confirmation,
+)
 from bot.blocks.problems import explain, field_errors
-from bot.blocks.replies import edited_report, problem_view
+from bot.blocks.replies import edited_report, problem_view, removed_report
 from bot.blocks.signon_form import CALLBACK_ID as SIGNON_CALLBACK_ID
 from bot.blocks.signon_form import CHOOSE_A_LETTER, confirmation_view, read_signon_form
 from bot.blocks.signon_replies import recorded_text
 from bot.forms import SignonField
 from bot.letters import Letters
-from bot.problems import FormErrors, Problem
+from bot.problems import FormErrors, LetterGone, Problem
 from bot.settings import Settings
 from bot.signons import SignOns
 
@@ -24,6 +31,7 @@ def register(app: AsyncApp) -> None:
     app.view_submission(CALLBACK_ID)(letter_form_submitted)
     app.view_submission(SIGNON_CALLBACK_ID)(signon_form_submitted)
     app.view_submission(EDIT_CALLBACK_ID)(edit_form_submitted)
+    app.view_submission(REMOVE_CALLBACK_ID)(removal_confirmed)
 
 
 async def letter_form_submitted(
@@ -94,4 +102,20 @@ async def edit_form_submitted(
         response_action="update",
         view=problem_view(edited_report(letter, zone=settings.timezone), title="Edit letter"),
     )
+    await letters.refresh(letter)
+
+
+async def removal_confirmed(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], letters: Letters
+) -> None:
+    """Take the letter down and say so; then replace its posts with the notice."""
+    letter_id = read_remove_confirmation(view)
+    try:
+        if letter_id is None:
+            raise LetterGone
+        letter = await letters.remove(letter_id, user=body["user"]["id"], now=datetime.now(UTC))
+    except Problem as problem:
+        await ack(response_action="update", view=problem_view(explain(problem), title="Remove"))
+        return
+    await ack(response_action="update", view=problem_view(removed_report(letter), title="Remove"))
     await letters.refresh(letter)

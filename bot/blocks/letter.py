@@ -29,7 +29,7 @@ from bot.blocks.text import (
     truncate,
 )
 from bot.letter_text import has_formatting
-from bot.models import Letter
+from bot.models import Letter, LetterStatus
 from bot.mrkdwn import unescape
 
 SIGN_ON_ACTION = "signon_open"
@@ -46,7 +46,10 @@ def build_letter_messages(*, letter: Letter, count: int, zone: ZoneInfo) -> list
 
 
 def build_letter_head(*, letter: Letter, count: int, zone: ZoneInfo) -> dict[str, Any]:
-    """The message in the channel: everything but the text past the opening."""
+    """The message in the channel: everything but the text past the opening; for a
+    letter taken down, a short notice in its place."""
+    if letter.status is LetterStatus.REMOVED:
+        return _removed_notice(letter)
     opening, rest = _opening(letter.body)
     continues = (
         [{"type": "context", "elements": [mrkdwn("The letter continues in the thread. :thread:")]}]
@@ -68,7 +71,10 @@ def build_letter_head(*, letter: Letter, count: int, zone: ZoneInfo) -> dict[str
 
 
 def build_letter_parts(letter: Letter) -> list[dict[str, Any]]:
-    """The thread replies that carry the rest of a long letter, in order."""
+    """The thread replies that carry the rest of a long letter, in order (none for a
+    letter taken down)."""
+    if letter.status is LetterStatus.REMOVED:
+        return []
     opening, rest = _opening(letter.body)
     first = len(split_text(opening))
     sections = [_text_block(piece, n) for n, piece in enumerate(split_text(rest), start=first)]
@@ -110,6 +116,22 @@ def sign_on_actions(letter: Letter) -> dict[str, Any]:
                 "text": plain("Sign on"),
                 "style": "primary",
                 "value": str(letter.id),
+            }
+        ],
+    }
+
+
+def _removed_notice(letter: Letter) -> dict[str, Any]:
+    title = escape(letter.title)
+    return {
+        "text": f"The sign-on letter {title} was taken down.",
+        "blocks": [
+            {
+                "type": "section",
+                "text": mrkdwn(
+                    f":no_entry_sign: The sign-on letter *{title}* was taken down by its "
+                    "organizers. It no longer takes sign-ons."
+                ),
             }
         ],
     }

@@ -22,11 +22,12 @@ from bot.limits import (
     REMINDERS_INPUT_MAX,
     TITLE_MAX,
 )
-from bot.models import Letter
+from bot.models import Letter, LetterSummary
 from bot.timing import format_offsets
 
 CALLBACK_ID = "letter_form"
 EDIT_CALLBACK_ID = "letter_edit"
+REMOVE_CALLBACK_ID = "letter_remove"
 
 
 def build_letter_form(
@@ -97,6 +98,41 @@ def build_edit_form(*, letter: Letter) -> dict[str, Any]:
             _goal_input(letter.goal),
         ],
     }
+
+
+def build_remove_confirmation(summary: LetterSummary) -> dict[str, Any]:
+    """Are you sure: what taking the letter down does, and what it keeps."""
+    letter = summary.letter
+    posted = sum(1 for post in letter.posts if post.ts)
+    channels = f"{posted} channel{'s' if posted != 1 else ''}"
+    signed = f"{summary.count} sign-on{'s' if summary.count != 1 else ''}"
+    return {
+        "type": "modal",
+        "callback_id": REMOVE_CALLBACK_ID,
+        "private_metadata": json.dumps({"letter": letter.id}),
+        "title": plain(f"Remove letter #{letter.id}"[:MODAL_TITLE_MAX]),
+        "submit": plain("Remove"),
+        "close": plain("Cancel"),
+        "blocks": [
+            {
+                "type": "section",
+                "text": mrkdwn(
+                    f"Take down *{escape(truncate(letter.title, HEADER_TEXT_MAX))}*?\n"
+                    f"• Its posts in {channels} become a short notice that it was taken "
+                    "down, and it takes no more sign-ons.\n"
+                    "• Its reminders, closing posts and tallies stop.\n"
+                    "• It leaves `/letter list` (`/letter list all` still shows it).\n"
+                    f"Its {signed} stay in the database: `undersigned export {letter.id}` "
+                    "prints them."
+                ),
+            }
+        ],
+    }
+
+
+def read_remove_confirmation(view: dict[str, Any]) -> int | None:
+    letter_id = json.loads(view.get("private_metadata") or "{}").get("letter")
+    return letter_id if isinstance(letter_id, int) else None
 
 
 def read_edit_form(view: dict[str, Any]) -> EditFormValues:

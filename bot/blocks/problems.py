@@ -22,6 +22,7 @@ from bot.problems import (
     GroupUnknown,
     Issue,
     LetterGone,
+    LetterRemoved,
     LetterTooLong,
     NoLetterHere,
     NoReadableFile,
@@ -65,7 +66,12 @@ def explain(problem: Problem) -> str:
                 f"runs Undersigned to add your member ID (`{escape(user)}`) to `ORGANIZERS`."
             )
         case NotManager(letter=letter, action=action):
-            verb = {Action.MANAGE: "manage", Action.EDIT: "edit", Action.REVIEW: "review"}[action]
+            verb = {
+                Action.MANAGE: "manage",
+                Action.EDIT: "edit",
+                Action.REVIEW: "review",
+                Action.REMOVE: "remove",
+            }[action]
             return f"Only organizers and the leads of letter #{letter.id} can {verb} it."
         case NotLeading():
             return "Only organizers and a letter's leads can list letters."
@@ -105,6 +111,8 @@ def explain(problem: Problem) -> str:
                 f"This channel has {len(letters)} {_which(status)}letters ({numbers}). "
                 "Add the number of the one you mean."
             )
+        case LetterRemoved(letter=letter):
+            return f"Letter #{letter.id} was taken down by its organizers."
         case AlreadyClosed(letter=letter):
             return f"Letter #{letter.id} is already closed."
         case AlreadyOpen(letter=letter):

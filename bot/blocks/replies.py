@@ -20,6 +20,7 @@ from bot.models import (
     DeliveryProblem,
     JobKind,
     Letter,
+    LetterStatus,
     LetterSummary,
     Listing,
     Signer,
@@ -37,6 +38,8 @@ or `2026-12-01 17:00`; reopens a closed letter
 `/letter edit [#letter]` · change the deadline, reminders, leads or goal
 `/letter post [#letter]` · post in channels where posting failed, such as a private channel \
 I was invited to afterwards
+`/letter remove [#letter]` · take a letter down (after you confirm): its posts become a \
+short notice, its reminders stop; its sign-ons are kept
 `/letter review [#letter]` · decide on possible duplicates: merge them, or keep both
 `/letter export [#letter]` · get the alphabetized list of signers, with CSV and JSON files
 `/letter help` · this message
@@ -80,6 +83,13 @@ def status_report(letter: Letter, results: list[ChannelResult]) -> str:
         if not result.ok
     ]
     return "\n".join(lines)
+
+
+def removed_report(letter: Letter) -> str:
+    return (
+        f"Letter #{letter.id} *{escape(letter.title)}* is taken down. I'm replacing its posts "
+        "with a short notice; nothing more will be sent for it."
+    )
 
 
 def closed_report(letter: Letter, count: int, *, user: str) -> str:
@@ -171,7 +181,11 @@ def problem_view(message: str, *, title: str = "New sign-on letter") -> dict[str
 
 def _list_entry(summary: LetterSummary, zone: ZoneInfo) -> str:
     letter, count = summary.letter, summary.count
-    state = "" if letter.is_open else " · _closed_"
+    state = {
+        LetterStatus.OPEN: "",
+        LetterStatus.CLOSED: " · _closed_",
+        LetterStatus.REMOVED: " · _taken down_",
+    }[letter.status]
     lines = [
         f"*#{letter.id} · {escape(letter.title)}*{state}",
         f"Sign by {slack_date(letter.deadline, zone=zone)} · *{count}* signed"

@@ -9,7 +9,13 @@ import sqlalchemy as sa
 
 from bot.models import Letter, LetterStatus, NewLetter, Plan, Post
 from bot.storage.connect import Connect, grouped
-from bot.storage.schedule import cancel_plan, close_at_once, plan_announcement, plan_letter
+from bot.storage.schedule import (
+    cancel_everything,
+    cancel_plan,
+    close_at_once,
+    plan_announcement,
+    plan_letter,
+)
 from bot.storage.schema import letter_drafts, letter_leads, letter_post_parts, letter_posts, letters
 
 
@@ -72,11 +78,14 @@ class LetterRecords:
     async def in_channel(
         self, channel_id: str, *, status: LetterStatus | None = None
     ) -> list[Letter]:
+        """The channel's letters with `status`, or all but those taken down."""
         condition: sa.ColumnElement[bool] = letters.c.id.in_(
             sa.select(letter_posts.c.letter_id).where(letter_posts.c.channel_id == channel_id)
         )
         if status is not None:
             condition = sa.and_(condition, letters.c.status == status.value)
+        else:
+            condition = sa.and_(condition, letters.c.status != LetterStatus.REMOVED.value)
         async with self._reading() as conn:
             return await conn.run_sync(load_letters, condition)
 
@@ -113,6 +122,41 @@ class LetterRecords:
         except sa.exc.IntegrityError:
             return False
         return True
+
+    async def replace_parts(self, letter_id: int, channel_id: str, parts: tuple[str, ...]) -> None:
+        """The thread replies that now carry the rest of the letter in `channel_id`."""
+        async with self._writing() as conn:
+            await conn.execute(
+                letter_post_parts.delete().where(
+                    letter_post_parts.c.letter_id == letter_id,
+                    letter_post_parts.c.channel_id == channel_id,
+                )
+            )
+            if parts:
+                await conn.execute(
+                    letter_post_parts.insert(),
+                    [
+                        {
+                            "letter_id": letter_id,
+                            "channel_id": channel_id,
+                            "position": position,
+                            "ts": part,
+                        }
+                        for position, part in enumerate(parts)
+                    ],
+                )
+
+    async def remove(self, letter_id: int, *, now: datetime) -> Letter:
+        """Take the letter down: out of sign-ons, lists and tallies, nothing more sent
+        for it. Its signers and history stay."""
+        async with self._writing() as conn:
+            await conn.execute(
+                letters.update()
+                .where(letters.c.id == letter_id)
+                .values(status=LetterStatus.REMOVED.value)
+            )
+            await cancel_everything(conn, letter_id, now=now)
+            return (await conn.run_sync(load_letters, letters.c.id == letter_id))[0]
 
     async def reschedule(
         self,

@@ -443,6 +443,26 @@ async def cancel_plan(conn: AsyncConnection, letter_id: int, *, now: datetime) -
     )
 
 
+async def cancel_everything(conn: AsyncConnection, letter_id: int, *, now: datetime) -> None:
+    """Nothing more goes out for a letter taken down: no job, and no delivery of one."""
+    await conn.execute(
+        scheduled_jobs.update()
+        .where(
+            scheduled_jobs.c.letter_id == letter_id,
+            scheduled_jobs.c.state == JobState.PENDING.value,
+        )
+        .values(state=JobState.CANCELLED.value, finished_at=now)
+    )
+    await conn.execute(
+        deliveries.update()
+        .where(
+            deliveries.c.letter_id == letter_id,
+            deliveries.c.state == DeliveryState.PENDING.value,
+        )
+        .values(state=DeliveryState.SKIPPED.value, last_error="the letter was taken down")
+    )
+
+
 async def close_at_once(
     conn: AsyncConnection, letter_id: int, *, version: int, now: datetime
 ) -> None:

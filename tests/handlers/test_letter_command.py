@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.models import LetterStatus
@@ -15,6 +17,7 @@ from tests.helpers import (
     has_sign_on_button,
     head_messages,
     post_letter,
+    signon,
     start_letter,
 )
 from tests.slack_driver import SlackDriver
@@ -166,3 +169,52 @@ async def test_command_text_is_read_as_typed(slack: SlackDriver, fake_slack: Fak
     """Slack encodes `<` and `&` in command text; answers show them once, not doubly encoded."""
     answer = await ask(slack, fake_slack, "close &lt;!here&gt; &amp; more")
     assert "“&lt;!here&gt; &amp; more” isn't a letter number" in answer["text"]
+
+
+async def test_remove_asks_first_then_takes_the_letter_down_everywhere(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """/letter remove opens a confirmation; confirmed, every post (and the thread that
+    carries a long letter) becomes a short notice, nothing more is scheduled, sign-ons
+    stop, and the letter leaves /letter list but stays in the database."""
+    body = "\n\n".join(f"Paragraph {n}. " + "We ask you to act. " * 40 for n in range(12))
+    await post_letter(slack, fake_slack, body=body)
+    await signon(slack, fake_slack, "Make the Road New York")
+    assert (await store.letters.get(1)).posts[0].parts, "a long letter has a thread"
+
+    refused = await ask(slack, fake_slack, "remove", user=MEMBER)
+    assert "Only organizers and the leads of letter #1 can remove it." in refused["text"]
+    opened = len(fake_slack.calls_to("views.open"))
+    await slack.command("/letter", "remove", user=LEAD, channel="CCOALITION")
+    await fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.open")) > opened)
+    view = fake_slack.calls_to("views.open")[-1].args["view"]
+    assert "Take down *Protect our communities*?" in json.dumps(view)
+    assert (await store.letters.get(1)).status is LetterStatus.OPEN, "nothing before confirming"
+
+    reply = await slack.submit_view(view, {}, user=LEAD)
+    assert "is taken down" in json.dumps(reply.json())
+    assert (await store.letters.get(1)).status is LetterStatus.REMOVED
+    for channel in ("CCOALITION", "CSTATES"):
+        await fake_slack.wait_for(
+            lambda channel=channel: "taken down" in all_text(head_messages(fake_slack, channel)[0])
+        )
+        (head,) = head_messages(fake_slack, channel)
+        assert not has_sign_on_button(head) and "Paragraph" not in all_text(head)
+        assert [m for m in fake_slack.channel_messages(channel) if m.thread_ts == head.ts] == []
+    assert all(not post.parts for post in (await store.letters.get(1)).posts)
+    assert len(await store.signatures.signers(1)) == 1
+
+    assert "There are no letters to show" in (await ask(slack, fake_slack, "list"))["text"]
+    listed = await ask(slack, fake_slack, "list all")
+    assert "_taken down_" in json.dumps(listed)
+    refused = await signon(slack, fake_slack, "Mijente")
+    assert "was taken down" in refused or "There's no letter to sign" in refused
+    assert "was taken down" in (await ask(slack, fake_slack, "extend #1 friday"))["text"]
+    async with store.engine.connect() as conn:
+        pending = (
+            await conn.exec_driver_sql(
+                "SELECT count(*) FROM scheduled_jobs WHERE letter_id = 1 AND state = 'pending'"
+            )
+        ).scalar()
+    assert pending == 0
+    assert fake_slack.rejected == []

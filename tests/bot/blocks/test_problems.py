@@ -31,6 +31,7 @@ EXAMPLES: list[Problem] = [
     problems.NoLetterHere(None, Surface.SIGNON),
     problems.SeveralLetters([LETTER, LETTER], LetterStatus.OPEN),
     problems.AlreadyClosed(LETTER),
+    problems.LetterRemoved(LETTER),
     problems.AlreadyOpen(LETTER),
     problems.DeadlinePassed(LETTER),
     problems.ClosedForEditing(LETTER),
