@@ -11,9 +11,9 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from bot.cleaning import one_line
+from bot.cleaning import one_line, paragraphs
 from bot.forms import EditFormValues, Field, LetterFormValues, SignonField
-from bot.letter_text import to_plain
+from bot.letter_text import editable_text, from_plain, to_plain
 from bot.limits import (
     ADDRESSEE_MAX,
     BODY_MARKUP_MAX,
@@ -27,7 +27,7 @@ from bot.limits import (
     PLACE_MAX,
     TITLE_MAX,
 )
-from bot.models import Letter, NewLetter, SignerKind, Submission
+from bot.models import Letter, LetterEdit, NewLetter, SignerKind, Submission
 from bot.problems import FieldProblem, FormErrors, Issue
 from bot.timing import TimingError, parse_offsets
 
@@ -48,11 +48,7 @@ def check_new_letter(
     addressee = _one_line(values.addressee, Field.ADDRESSEE, ADDRESSEE_MAX, errors)
     check_body(body, errors)
     deadline = _deadline(values.deadline, errors, now=now)
-    channels = tuple(dict.fromkeys(values.channels))
-    if not channels:
-        errors[Field.CHANNELS] = FieldProblem(Issue.MISSING)
-    elif not all(_CHANNEL_ID.fullmatch(channel) for channel in channels):
-        errors[Field.CHANNELS] = FieldProblem(Issue.NOT_A_CHANNEL)
+    channels = _channels(values.channels, errors)
     leads = _leads(values.leads, errors)
     goal = _goal(values.goal, errors)
     reminders = _reminders(values.reminders, errors)
@@ -72,6 +68,15 @@ def check_new_letter(
     )
 
 
+def _channels(chosen: tuple[str, ...], errors: Problems) -> tuple[str, ...]:
+    channels = tuple(dict.fromkeys(chosen))
+    if not channels:
+        errors[Field.CHANNELS] = FieldProblem(Issue.MISSING)
+    elif not all(_CHANNEL_ID.fullmatch(channel) for channel in channels):
+        errors[Field.CHANNELS] = FieldProblem(Issue.NOT_A_CHANNEL)
+    return channels
+
+
 def check_body(body: str, errors: Problems) -> None:
     """A letter's markup: some text, and no longer than a letter can be."""
     shown = to_plain(body).strip()
@@ -81,11 +86,19 @@ def check_body(body: str, errors: Problems) -> None:
         errors[Field.BODY] = FieldProblem(Issue.TOO_LONG, limit=BODY_MAX)
 
 
-def check_edit(
-    values: EditFormValues, *, letter: Letter, now: datetime
-) -> tuple[datetime, tuple[timedelta, ...], tuple[str, ...], int | None]:
-    """The edit form's deadline, reminders, leads and goal, or FormErrors to show."""
+def check_edit(values: EditFormValues, *, letter: Letter, now: datetime) -> LetterEdit:
+    """The letter as the edit form left it, or FormErrors to show."""
     errors: Problems = {}
+    title = _one_line(values.title, Field.TITLE, TITLE_MAX, errors)
+    addressee = _one_line(values.addressee, Field.ADDRESSEE, ADDRESSEE_MAX, errors)
+    body = letter.body
+    if values.body is not None and paragraphs(values.body) != editable_text(letter.body):
+        if values.version is not None and values.version != letter.version:
+            # Saving would undo someone else's change of the text.
+            errors[Field.BODY] = FieldProblem(Issue.CHANGED_MEANWHILE)
+        body = from_plain(values.body)
+        check_body(body, errors)
+    channels = _channels(values.channels, errors)
     deadline = _deadline(values.deadline, errors, now=now, current=letter.deadline)
     leads = _leads(values.leads, errors)
     goal = _goal(values.goal, errors)
@@ -93,7 +106,16 @@ def check_edit(
     if errors:
         raise FormErrors(errors)
     assert deadline is not None
-    return deadline, reminders, leads, goal
+    return LetterEdit(
+        title=title,
+        addressee=addressee,
+        body=body,
+        channels=channels,
+        deadline=deadline,
+        reminders=reminders,
+        leads=leads,
+        goal=goal,
+    )
 
 
 def check_submission(submission: Submission) -> Submission:

@@ -78,6 +78,11 @@ class EditFormValues:
     reminders: str
     leads: tuple[str, ...]
     goal: str | None
+    title: str
+    addressee: str
+    body: str | None  # None when the form didn't hold the text
+    channels: tuple[str, ...]
+    version: int | None = None  # of the text the form showed
 
 
 @dataclass(frozen=True, slots=True)

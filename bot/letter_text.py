@@ -14,6 +14,7 @@ import re
 from urllib.parse import urlsplit
 
 from bot.cleaning import one_line, paragraphs
+from bot.limits import BODY_INPUT_MAX
 from bot.mrkdwn import ANGLE_TOKEN, EMPHASIS, LINK_MAX, escape, shown_as, unescape
 
 _LINK_SCHEMES = ("http", "https", "mailto")
@@ -91,6 +92,17 @@ def to_plain(markup: str) -> str:
         return shown if not label or label == shown else f"{label} ({shown})"
 
     return unescape(ANGLE_TOKEN.sub(spelled_out, markup))
+
+
+def editable_text(markup: str) -> str | None:
+    """The text to put in a form for editing, when typing it back gives the same markup
+    (no links or emphasis, and short enough for the form); else None."""
+    if has_formatting(markup):
+        return None
+    shown = unescape(markup)
+    if len(shown) > BODY_INPUT_MAX or from_plain(shown) != markup:
+        return None
+    return shown
 
 
 def has_formatting(markup: str) -> bool:

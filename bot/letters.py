@@ -18,10 +18,19 @@ from zoneinfo import ZoneInfo
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Organizers
-from bot.checks import check_edit, check_new_letter
+from bot.checks import check_body, check_edit, check_new_letter
 from bot.drafts import Drafts
 from bot.forms import EditFormValues, LetterFormValues
-from bot.models import ChannelResult, Letter, LetterStatus, LetterSummary, Listing, NewLetter
+from bot.models import (
+    ChannelResult,
+    Letter,
+    LetterEdit,
+    LetterStatus,
+    LetterSummary,
+    Listing,
+    NewLetter,
+    Post,
+)
 from bot.pacing import CallBudget
 from bot.problems import (
     Action,
@@ -29,6 +38,8 @@ from bot.problems import (
     AlreadyOpen,
     ClosedForEditing,
     DeadlinePassed,
+    FieldProblem,
+    FormErrors,
     GroupUnknown,
     LetterGone,
     LetterRemoved,
@@ -39,9 +50,23 @@ from bot.problems import (
     WhenUnreadable,
 )
 from bot.refs import find_letter, numbered, only_letter_in, split_ref
-from bot.slack_ops import publish_letter, refresh_posts, report_launch
+from bot.slack_ops import mark_moved, publish_letter, refresh_posts, report_launch
 from bot.storage import Store
 from bot.timing import TimingError, format_offsets, parse_deadline, plan
+
+
+@dataclass(frozen=True, slots=True)
+class Edited:
+    """A letter just edited, as it was before, and its posts in channels it left."""
+
+    letter: Letter
+    before: Letter
+    left: tuple[Post, ...] = ()
+
+    @property
+    def text_changed(self) -> bool:
+        """What the posts' thread replies show changed: the text, or the title."""
+        return (self.letter.version, self.letter.title) != (self.before.version, self.before.title)
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,32 +259,87 @@ class Letters:
             raise ClosedForEditing(letter)
         return letter
 
-    async def edit(self, values: EditFormValues, *, user: str, now: datetime) -> Letter:
-        """Apply the edit form: a new deadline or reminders reschedule the letter (and a new
-        deadline is announced); leads and goal change in place. Raises FormErrors. The
-        posted copies are the caller's to `refresh`, after answering the form in time."""
-        letter = await self._store.letters.get(values.letter_id) if values.letter_id else None
+    async def edit(self, values: EditFormValues, *, user: str, now: datetime) -> Edited:
+        """Apply the edit form: a new text or addressee makes a new version (its earlier
+        signers are asked whether they still sign); a new deadline or reminders
+        reschedule the letter (a new deadline is announced); the rest changes in place.
+        Raises FormErrors. The posted copies are the caller's to `refresh`, after
+        answering the form in time."""
+        letter = await self._editable_by_id(values.letter_id, user=user)
+        edit = check_edit(values, letter=letter, now=now)
+        return await self._apply(letter, edit, user=user, now=now)
+
+    async def update_text(
+        self, letter_id: int | None, *, body: str, user: str, now: datetime
+    ) -> Edited:
+        """A new text for an open letter, from a message ("Update a letter's text")."""
+        letter = await self._editable_by_id(letter_id, user=user)
+        errors: dict[str, FieldProblem] = {}
+        check_body(body, errors)
+        if errors:
+            raise FormErrors(errors)
+        edit = LetterEdit(
+            title=letter.title,
+            addressee=letter.addressee,
+            body=body,
+            channels=letter.channels,
+            deadline=letter.deadline,
+            reminders=letter.reminders,
+            leads=letter.leads,
+            goal=letter.goal,
+        )
+        return await self._apply(letter, edit, user=user, now=now)
+
+    async def refresh(self, edited: Edited | Letter, *, report_to: str | None = None) -> None:
+        """Bring every posted copy up to date (after an edit, once the form is answered):
+        the text rewritten in place where it changed, the letter posted in channels it
+        was added to (`report_to` hears how that went), and its posts in channels it
+        left marked as moved."""
+        if isinstance(edited, Letter):
+            await self._refreshed(edited)
+            return
+        letter = edited.letter
+        for post in edited.left:
+            await mark_moved(self._client, letter, post, budget=self._updates)
+        if letter.unposted_channels:
+            posted = await self._publish(letter)
+            letter = posted.letter
+            if report_to is not None:
+                await report_launch(
+                    self._client,
+                    user=report_to,
+                    channel=None,
+                    letter=letter,
+                    results=posted.results,
+                )
+        await self._refreshed(letter, rewrite_text=edited.text_changed)
+
+    async def _editable_by_id(self, letter_id: int | None, *, user: str) -> Letter:
+        letter = await self._store.letters.get(letter_id) if letter_id is not None else None
         if letter is None:
             raise LetterGone
         await self._organizers.require_manager(user, letter, Action.EDIT)
+        if letter.status is LetterStatus.REMOVED:
+            raise LetterRemoved(letter)
         if not letter.is_open:
             raise ClosedForEditing(letter, while_editing=True)
-        deadline, reminders, leads, goal = check_edit(values, letter=letter, now=now)
-        letter = await self._store.letters.update(letter.id, leads=leads, goal=goal)
-        if deadline != letter.deadline or reminders != letter.reminders:
-            letter = await self._store.letters.reschedule(
-                letter.id,
-                reminders=reminders,
-                plan=plan(deadline, reminders, zone=self._zone, now=now),
-                now=now,
-                announce=deadline != letter.deadline,
-            )
-            self._schedule_changed()
         return letter
 
-    async def refresh(self, letter: Letter) -> None:
-        """Bring every posted copy up to date (after an edit, once the form is answered)."""
-        await self._refreshed(letter)
+    async def _apply(self, letter: Letter, edit: LetterEdit, *, user: str, now: datetime) -> Edited:
+        before = letter
+        letter, left = await self._store.letters.edit(letter.id, edit, user=user, now=now)
+        if letter.version != before.version:
+            self._schedule_changed()
+        if edit.deadline != letter.deadline or edit.reminders != letter.reminders:
+            letter = await self._store.letters.reschedule(
+                letter.id,
+                reminders=edit.reminders,
+                plan=plan(edit.deadline, edit.reminders, zone=self._zone, now=now),
+                now=now,
+                announce=edit.deadline != letter.deadline,
+            )
+            self._schedule_changed()
+        return Edited(letter, before, left)
 
     async def post_missing(self, ref: str, *, user: str, channel: str) -> Launch:
         """Post the letter in the channels where posting failed before."""
@@ -281,7 +361,7 @@ class Letters:
             )
             return Launch(await self._reloaded(letter), results)
 
-    async def _refreshed(self, letter: Letter) -> Launch:
+    async def _refreshed(self, letter: Letter, *, rewrite_text: bool = False) -> Launch:
         """Bring every posted copy up to date with the letter as stored."""
         results = await refresh_posts(
             self._client,
@@ -290,6 +370,7 @@ class Letters:
             count=await self._store.signatures.count(letter.id),
             zone=self._zone,
             budget=self._updates,
+            rewrite_text=rewrite_text,
         )
         return Launch(letter, results)
 

@@ -80,6 +80,7 @@ class Letter:
     leads: tuple[str, ...]
     reminders: tuple[timedelta, ...] = ()
     schedule_version: int = 0  # bumped whenever the deadline or reminders change
+    version: int = 1  # of its text: one more for each edit of the text or addressee
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -92,6 +93,31 @@ class Letter:
     @property
     def unposted_channels(self) -> tuple[str, ...]:
         return tuple(post.channel_id for post in self.posts if post.ts is None)
+
+
+@dataclass(frozen=True, slots=True)
+class LetterEdit:
+    """A letter as an organizer changed it, checked: every field, changed or not."""
+
+    title: str
+    addressee: str
+    body: str
+    channels: tuple[str, ...]
+    deadline: datetime
+    reminders: tuple[timedelta, ...]
+    leads: tuple[str, ...]
+    goal: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class LetterVersion:
+    """One text a letter has had, kept in full."""
+
+    version: int
+    addressee: str
+    body: str
+    edited_at: datetime
+    edited_by: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +188,13 @@ class Signer:
     # Every spelling ever submitted for this entry, first one first, withdrawn ones too.
     submitted_as: tuple[str, ...] = ()
     possible_duplicate_of: tuple[str, ...] = ()
+    signed_version: int = 1  # the letter's version when the entry was made
+    confirmed_version: int | None = None  # the latest its signers said they still sign
+
+    @property
+    def agreed_version(self) -> int:
+        """The latest version of the letter this entry has signed or confirmed."""
+        return max(self.signed_version, self.confirmed_version or 0)
 
 
 class Outcome(StrEnum):
@@ -227,6 +260,7 @@ class JobKind(StrEnum):
     DEADLINE_MOVED = "deadline_moved"
     TALLY = "tally"
     DUPLICATES = "duplicates"  # new possible duplicates, told to a letter's leads
+    NEW_VERSION = "new_version"  # a new text, told to those who signed an earlier one
 
 
 @dataclass(frozen=True, slots=True)

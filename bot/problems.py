@@ -243,6 +243,7 @@ class Issue(StrEnum):
     UNREADABLE = "unreadable"
     NO_LETTERS = "no_letters"
     NOT_AN_EMAIL = "not_an_email"
+    CHANGED_MEANWHILE = "changed_meanwhile"
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,12 @@ from slack_sdk.errors import SlackApiError, SlackClientError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from bot.blocks.letter import build_letter_head, build_letter_messages, build_letter_parts
+from bot.blocks.letter import (
+    build_letter_head,
+    build_letter_messages,
+    build_letter_parts,
+    moved_notice,
+)
 from bot.blocks.notices import (
     closing_export_text,
     deadline_moved_message,
@@ -170,12 +175,23 @@ async def refresh_posts(
     count: int,
     zone: ZoneInfo,
     budget: CallBudget | None = None,
+    rewrite_text: bool = False,
 ) -> list[ChannelResult]:
-    """Rewrite every posted copy's channel message, e.g. after the letter closed."""
+    """Rewrite every posted copy's channel message, e.g. after the letter closed; with
+    `rewrite_text`, its thread's pieces too."""
 
     async def update_in(post: Post) -> ChannelResult:
         try:
-            await update_post(client, store, letter, post, count=count, zone=zone, budget=budget)
+            await update_post(
+                client,
+                store,
+                letter,
+                post,
+                count=count,
+                zone=zone,
+                budget=budget,
+                rewrite_text=rewrite_text,
+            )
         except (SlackApiError, *UNANSWERED) as error:
             logger.exception("Updating letter %s in %s failed", letter.id, post.channel_id)
             return ChannelResult(post.channel_id, slack_error(error))
@@ -214,6 +230,24 @@ async def update_post(
         await budget.spend()
     head = build_letter_head(letter=letter, count=count, zone=zone)
     await client.chat_update(channel=post.channel_id, ts=post.ts, **head)
+
+
+async def mark_moved(
+    client: AsyncWebClient, letter: Letter, post: Post, *, budget: CallBudget | None = None
+) -> None:
+    """A copy in a channel the letter left: its message says where the letter is now,
+    and the thread that carried the rest of its text is taken down (best effort: the
+    letter no longer counts this copy as its own)."""
+    if post.ts is None:
+        return
+    try:
+        if budget is not None:
+            await budget.spend()
+        await client.chat_update(channel=post.channel_id, ts=post.ts, **moved_notice(letter))
+    except (SlackApiError, *UNANSWERED):
+        logger.exception("Marking letter %s moved in %s failed", letter.id, post.channel_id)
+    for ts in post.parts:
+        await _delete_quietly(client, post.channel_id, ts)
 
 
 async def _rewrite_parts(

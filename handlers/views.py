@@ -87,7 +87,7 @@ async def edit_form_submitted(
     """Save the changes and show what the letter's schedule is now; then update its posts
     (after answering, which Slack wants within three seconds)."""
     try:
-        letter = await letters.edit(
+        edited = await letters.edit(
             read_edit_form(view), user=body["user"]["id"], now=datetime.now(UTC)
         )
     except FormErrors as problems:
@@ -100,9 +100,11 @@ async def edit_form_submitted(
         return
     await ack(
         response_action="update",
-        view=problem_view(edited_report(letter, zone=settings.timezone), title="Edit letter"),
+        view=problem_view(
+            edited_report(edited.letter, zone=settings.timezone), title="Edit letter"
+        ),
     )
-    await letters.refresh(letter)
+    await letters.refresh(edited, report_to=body["user"]["id"])
 
 
 async def removal_confirmed(

@@ -7,8 +7,10 @@ from typing import Any
 
 from bot.blocks.letter import SIGN_ON_ACTION, TEXT_BLOCK_PREFIX
 from bot.blocks.text import escape
-from bot.forms import Field
-from bot.letter_text import to_plain
+from bot.forms import EditFormValues, Field
+from bot.letter_text import editable_text, to_plain
+from bot.models import Letter, LetterEdit
+from bot.timing import format_offsets
 from tests.conftest import LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack, Message
 from tests.slack_driver import SlackDriver
@@ -201,3 +203,61 @@ async def signon(
     answer = reply.json()
     assert answer.get("response_type", "ephemeral") == "ephemeral"
     return str(answer["text"])
+
+
+def as_edit(letter: Letter, **changes: Any) -> LetterEdit:
+    """The letter as an edit that changes `changes` and keeps the rest."""
+    fields = {
+        "title": letter.title,
+        "addressee": letter.addressee,
+        "body": letter.body,
+        "channels": letter.channels,
+        "deadline": letter.deadline,
+        "reminders": letter.reminders,
+        "leads": letter.leads,
+        "goal": letter.goal,
+    }
+    return LetterEdit(**{**fields, **changes})
+
+
+def edit_values(letter: Letter, **answers: Any) -> EditFormValues:
+    """The edit form as Slack sends it back, opened on `letter`, with `answers` given."""
+    fields: dict[str, Any] = {
+        "letter_id": letter.id,
+        "deadline": int(letter.deadline.timestamp()),
+        "reminders": format_offsets(letter.reminders),
+        "leads": letter.leads,
+        "goal": str(letter.goal) if letter.goal else None,
+        "title": letter.title,
+        "addressee": letter.addressee,
+        "body": editable_text(letter.body),
+        "channels": letter.channels,
+        "version": letter.version,
+    }
+    return EditFormValues(**{**fields, **answers})
+
+
+# Each input element's initial value, and the key its answer comes back under.
+_ANSWERS = {
+    "plain_text_input": ("initial_value", "value"),
+    "number_input": ("initial_value", "value"),
+    "datetimepicker": ("initial_date_time", "selected_date_time"),
+    "multi_users_select": ("initial_users", "selected_users"),
+    "multi_conversations_select": ("initial_conversations", "selected_conversations"),
+    "radio_buttons": ("initial_option", "selected_option"),
+    "static_select": ("initial_option", "selected_option"),
+}
+
+
+def as_submitted(view: dict[str, Any], **changes: Any) -> dict[str, dict[str, Any]]:
+    """view.state.values as Slack sends them when a person changes `changes` (by
+    block id) and leaves every other input as the form showed it."""
+    values: dict[str, dict[str, Any]] = {}
+    for block in view["blocks"]:
+        if block["type"] != "input":
+            continue
+        element = block["element"]
+        initial, key = _ANSWERS[element["type"]]
+        answer = changes.get(block["block_id"], element.get(initial))
+        values[block["block_id"]] = {element["action_id"]: {"type": element["type"], key: answer}}
+    return values

@@ -121,6 +121,24 @@ def sign_on_actions(letter: Letter) -> dict[str, Any]:
     }
 
 
+def moved_notice(letter: Letter) -> dict[str, Any]:
+    """In place of a copy in a channel the letter left: where it is now."""
+    title = escape(letter.title)
+    where = ", ".join(f"<#{channel}>" for channel in letter.channels)
+    return {
+        "text": f"The sign-on letter {title} moved to {where}.",
+        "blocks": [
+            {
+                "type": "section",
+                "text": mrkdwn(
+                    f":arrow_right: The sign-on letter *{title}* moved: it takes sign-ons in "
+                    f"{where}."
+                ),
+            }
+        ],
+    }
+
+
 def _removed_notice(letter: Letter) -> dict[str, Any]:
     title = escape(letter.title)
     return {

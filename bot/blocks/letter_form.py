@@ -14,6 +14,7 @@ from typing import Any
 from bot.blocks.problems import passed_over_warning
 from bot.blocks.text import HEADER_TEXT_MAX, MODAL_TITLE_MAX, escape, mrkdwn, plain, truncate
 from bot.forms import DraftPreview, EditFormValues, Field, LetterFormValues
+from bot.letter_text import editable_text
 from bot.limits import (
     ADDRESSEE_MAX,
     BODY_INPUT_MAX,
@@ -79,24 +80,83 @@ def build_letter_form(
 
 
 def build_edit_form(*, letter: Letter) -> dict[str, Any]:
-    """The letter's schedule, leads and goal, to change while it is open."""
+    """Everything about an open letter, to change: its title, addressee and text (when
+    the form can hold the text), channels, schedule, leads and goal."""
     return {
         "type": "modal",
         "callback_id": EDIT_CALLBACK_ID,
-        "private_metadata": json.dumps({"letter": letter.id}),
+        "private_metadata": json.dumps({"letter": letter.id, "version": letter.version}),
         "title": plain(f"Edit letter #{letter.id}"[:MODAL_TITLE_MAX]),
         "submit": plain("Save"),
         "close": plain("Cancel"),
         "blocks": [
-            {
-                "type": "section",
-                "text": mrkdwn(f"*{escape(truncate(letter.title, HEADER_TEXT_MAX))}*"),
-            },
+            _initial(
+                _text_input(Field.TITLE, "Title", TITLE_MAX, placeholder="Protect our communities"),
+                letter.title,
+            ),
+            _initial(
+                _text_input(
+                    Field.ADDRESSEE,
+                    "Addressed to",
+                    ADDRESSEE_MAX,
+                    placeholder="The Honorable …, Secretary of Homeland Security",
+                ),
+                letter.addressee,
+            ),
+            _body_to_edit(letter),
             _deadline_input(letter.deadline),
             _reminders_input(format_offsets(letter.reminders)),
+            _channels_input(letter.channels),
             _leads_input(letter.leads),
             _goal_input(letter.goal),
         ],
+    }
+
+
+def _initial(block: dict[str, Any], value: str) -> dict[str, Any]:
+    block["element"]["initial_value"] = value
+    return block
+
+
+def _body_to_edit(letter: Letter) -> dict[str, Any]:
+    """The text, as the form shows it, when the form can give it back unchanged; else
+    where to change it."""
+    shown = editable_text(letter.body)
+    if shown is None:
+        return {
+            "type": "context",
+            "elements": [
+                mrkdwn(
+                    "*Letter text* has links or formatting, or is longer than this form "
+                    "holds. To change it, post the new text as a message (or attach it), "
+                    "then use the message's ⋮ menu → *Update a letter's text*."
+                )
+            ],
+        }
+    block = _body_input()
+    block["hint"] = plain(
+        "Changing the text makes a new version: those who signed the earlier one are "
+        "asked whether they still sign."
+    )
+    return _initial(block, shown)
+
+
+def _channels_input(initial: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "type": "input",
+        "block_id": Field.CHANNELS,
+        "label": plain("Posted in channels"),
+        "hint": plain(
+            "I post the letter in channels you add; in those you take out, its post says "
+            "where it moved."
+        ),
+        "element": {
+            "type": "multi_conversations_select",
+            "action_id": Field.CHANNELS,
+            "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+            "max_selected_items": CHANNELS_MAX,
+            "initial_conversations": list(initial),
+        },
     }
 
 
@@ -139,13 +199,18 @@ def read_edit_form(view: dict[str, Any]) -> EditFormValues:
     values = view["state"]["values"]
     metadata = json.loads(view.get("private_metadata") or "{}")
     deadline = _answer(values, Field.DEADLINE).get("selected_date_time")
-    letter_id = metadata.get("letter")
+    letter_id, version = metadata.get("letter"), metadata.get("version")
     return EditFormValues(
         letter_id=letter_id if isinstance(letter_id, int) else None,
         deadline=_epoch(deadline),
         reminders=_answer(values, Field.REMINDERS).get("value") or "",
         leads=tuple(_answer(values, Field.LEADS).get("selected_users") or ()),
         goal=_answer(values, Field.GOAL).get("value"),
+        title=_answer(values, Field.TITLE).get("value") or "",
+        addressee=_answer(values, Field.ADDRESSEE).get("value") or "",
+        body=_answer(values, Field.BODY).get("value") or "" if Field.BODY in values else None,
+        channels=tuple(_answer(values, Field.CHANNELS).get("selected_conversations") or ()),
+        version=version if isinstance(version, int) else None,
     )
 
 

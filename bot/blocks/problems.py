@@ -219,6 +219,10 @@ _LETTER_FORM = {
     (Field.ADDRESSEE, Issue.TOO_LONG): "Keep this to {limit:,} characters.",
     (Field.BODY, Issue.MISSING): "Paste the letter's text.",
     (Field.BODY, Issue.TOO_LONG): "A letter can be up to {limit:,} characters.",
+    (
+        Field.BODY,
+        Issue.CHANGED_MEANWHILE,
+    ): "Someone changed the text since you opened this form: cancel, and edit it again.",
     (Field.CHANNELS, Issue.MISSING): "Choose at least one channel to post the letter in.",
     (
         Field.CHANNELS,

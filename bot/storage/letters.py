@@ -1,13 +1,15 @@
-"""Letters in the database: their text, deadline, channels and posted copies, leads,
-and the transitions that change their schedule (each with its plan, in one transaction)."""
+"""Letters in the database: their text and its versions, deadline, channels and posted
+copies, leads, and the transitions that change their schedule (each with its plan, in
+one transaction)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.models import Letter, LetterStatus, NewLetter, Plan, Post
+from bot.models import Letter, LetterEdit, LetterStatus, LetterVersion, NewLetter, Plan, Post
 from bot.storage.connect import Connect, grouped
 from bot.storage.schedule import (
     cancel_everything,
@@ -15,8 +17,16 @@ from bot.storage.schedule import (
     close_at_once,
     plan_announcement,
     plan_letter,
+    plan_version_notice,
 )
-from bot.storage.schema import letter_drafts, letter_leads, letter_post_parts, letter_posts, letters
+from bot.storage.schema import (
+    letter_drafts,
+    letter_leads,
+    letter_post_parts,
+    letter_posts,
+    letter_versions,
+    letters,
+)
 
 
 class LetterRecords:
@@ -61,6 +71,16 @@ class LetterRecords:
                 )
             if draft_id is not None:
                 await conn.execute(letter_drafts.delete().where(letter_drafts.c.id == draft_id))
+            await conn.execute(
+                letter_versions.insert().values(
+                    letter_id=letter_id,
+                    version=1,
+                    addressee=new.addressee,
+                    body=new.body,
+                    edited_at=now,
+                    edited_by=new.created_by,
+                )
+            )
             await plan_letter(conn, letter_id, version=0, plan=plan, now=now)
             return (await conn.run_sync(load_letters, letters.c.id == letter_id))[0]
 
@@ -206,22 +226,100 @@ class LetterRecords:
             await close_at_once(conn, letter_id, version=version, now=now)
             return (await conn.run_sync(load_letters, letters.c.id == letter_id))[0]
 
-    async def update(self, letter_id: int, *, leads: tuple[str, ...], goal: int | None) -> Letter:
+    async def edit(
+        self, letter_id: int, edit: LetterEdit, *, user: str, now: datetime
+    ) -> tuple[Letter, tuple[Post, ...]]:
+        """Apply an edit but for the schedule (see `reschedule`); returns the letter and
+        the posts of the channels it left. A new text or addressee is a new version,
+        kept in full, and those who signed an earlier one are told (a job, due now)."""
         async with self._writing() as conn:
-            await conn.execute(letters.update().where(letters.c.id == letter_id).values(goal=goal))
+            # Locked, as sign-ons lock it to share: none is recorded against a version
+            # that is being replaced.
+            (before,) = await conn.run_sync(load_letters, letters.c.id == letter_id, lock=True)
+            version = before.version
+            if (edit.addressee, edit.body) != (before.addressee, before.body):
+                version += 1
+                await conn.execute(
+                    letter_versions.insert().values(
+                        letter_id=letter_id,
+                        version=version,
+                        addressee=edit.addressee,
+                        body=edit.body,
+                        edited_at=now,
+                        edited_by=user,
+                    )
+                )
+                await plan_version_notice(conn, letter_id, version=version, now=now)
+            await conn.execute(
+                letters.update()
+                .where(letters.c.id == letter_id)
+                .values(
+                    title=edit.title,
+                    addressee=edit.addressee,
+                    body=edit.body,
+                    goal=edit.goal,
+                    version=version,
+                )
+            )
             await conn.execute(letter_leads.delete().where(letter_leads.c.letter_id == letter_id))
-            if leads:
+            if edit.leads:
                 await conn.execute(
                     letter_leads.insert(),
-                    [{"letter_id": letter_id, "user_id": user} for user in leads],
+                    [{"letter_id": letter_id, "user_id": lead} for lead in edit.leads],
                 )
-            return (await conn.run_sync(load_letters, letters.c.id == letter_id))[0]
+            left = tuple(post for post in before.posts if post.channel_id not in edit.channels)
+            await _move(conn, letter_id, before, edit.channels)
+            return (await conn.run_sync(load_letters, letters.c.id == letter_id))[0], left
+
+    async def versions(self, letter_id: int) -> list[LetterVersion]:
+        """Every text the letter has had, first to latest."""
+        async with self._reading() as conn:
+            rows = await conn.execute(
+                sa.select(letter_versions)
+                .where(letter_versions.c.letter_id == letter_id)
+                .order_by(letter_versions.c.version)
+            )
+            return [
+                LetterVersion(
+                    version=row.version,
+                    addressee=row.addressee,
+                    body=row.body,
+                    edited_at=row.edited_at,
+                    edited_by=row.edited_by,
+                )
+                for row in rows
+            ]
 
 
-def load_letters(conn: sa.Connection, condition: sa.ColumnElement[bool]) -> list[Letter]:
-    rows = (
-        conn.execute(sa.select(letters).where(condition).order_by(letters.c.deadline, letters.c.id))
-    ).all()
+async def _move(
+    conn: AsyncConnection, letter_id: int, before: Letter, channels: tuple[str, ...]
+) -> None:
+    """The letter's channels become `channels`: new ones wait to be posted in (after
+    the others), and the posts of those it left are forgotten."""
+    left = [post.channel_id for post in before.posts if post.channel_id not in channels]
+    if left:
+        await conn.execute(
+            letter_posts.delete().where(
+                letter_posts.c.letter_id == letter_id, letter_posts.c.channel_id.in_(left)
+            )
+        )
+    added = [channel for channel in channels if channel not in before.channels]
+    if added:
+        last = len(before.posts)
+        await conn.execute(
+            letter_posts.insert(),
+            [
+                {"letter_id": letter_id, "channel_id": channel, "position": last + n}
+                for n, channel in enumerate(added)
+            ],
+        )
+
+
+def load_letters(
+    conn: sa.Connection, condition: sa.ColumnElement[bool], *, lock: bool = False
+) -> list[Letter]:
+    query = sa.select(letters).where(condition).order_by(letters.c.deadline, letters.c.id)
+    rows = conn.execute(query.with_for_update() if lock else query).all()
     ids = [row.id for row in rows]
     posts = grouped(
         conn,
@@ -267,6 +365,7 @@ def load_letters(conn: sa.Connection, condition: sa.ColumnElement[bool]) -> list
                 timedelta(seconds=int(seconds)) for seconds in row.reminders.split(",") if seconds
             ),
             schedule_version=row.schedule_version,
+            version=row.version,
         )
         for row in rows
     ]

@@ -27,8 +27,17 @@ from bot.models import (
     JobState,
     LetterStatus,
     Plan,
+    SignerStatus,
 )
-from bot.storage.schema import deliveries, letter_leads, letter_posts, letters, scheduled_jobs
+from bot.storage.schema import (
+    deliveries,
+    letter_leads,
+    letter_posts,
+    letters,
+    scheduled_jobs,
+    signatures,
+    signers,
+)
 
 Connect = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
 
@@ -411,6 +420,25 @@ async def plan_letter(
     await _insert_jobs(conn, rows)
 
 
+async def plan_version_notice(
+    conn: AsyncConnection, letter_id: int, *, version: int, now: datetime
+) -> None:
+    """Tell, at once, those who signed an earlier text that version `version` replaced it."""
+    await _insert_jobs(
+        conn,
+        [
+            _job_row(
+                JobKind.NEW_VERSION,
+                key=f"new_version:{letter_id}:{version}",
+                due_at=now,
+                now=now,
+                letter_id=letter_id,
+                version=version,
+            )
+        ],
+    )
+
+
 async def plan_announcement(
     conn: AsyncConnection, letter_id: int, *, version: int, now: datetime
 ) -> None:
@@ -549,6 +577,10 @@ async def _letter_targets(
     if job.kind == JobKind.DUPLICATES:
         # Once closed, the final list tells the leads what is still to review.
         return await _leads_or_creator(conn, letter) if is_open else None
+    if job.kind == JobKind.NEW_VERSION:
+        # A later edit's notice tells of this one's change too.
+        current = letter is not None and job.version == letter.version
+        return await _signers_of_earlier_versions(conn, letter) if current and is_open else None
     if letter is None or job.version != letter.schedule_version:
         return None
     if job.kind == JobKind.REMINDER and (not is_open or letter.deadline <= now):
@@ -565,6 +597,29 @@ async def _letter_targets(
     if job.kind != JobKind.CLOSE:
         return channels
     return channels + await _leads_or_creator(conn, letter)
+
+
+async def _signers_of_earlier_versions(conn: AsyncConnection, letter: Any) -> list[str]:
+    """The Slack accounts still signed for an entry that hasn't agreed to the letter's
+    current version: each is asked once, whatever the number of their entries."""
+    return list(
+        (
+            await conn.execute(
+                sa.select(signatures.c.user_id)
+                .join(signers, signers.c.id == signatures.c.signer_id)
+                .where(
+                    signers.c.letter_id == letter.id,
+                    signers.c.status == SignerStatus.ACTIVE.value,
+                    signers.c.signed_version < letter.version,
+                    sa.func.coalesce(signers.c.confirmed_version, 0) < letter.version,
+                    signatures.c.withdrawn_at.is_(None),
+                    signatures.c.user_id.is_not(None),
+                )
+                .distinct()
+                .order_by(signatures.c.user_id)
+            )
+        ).scalars()
+    )
 
 
 async def _leads_or_creator(conn: AsyncConnection, letter: Any) -> list[str]:

@@ -58,12 +58,29 @@ letters = sa.Table(
     # Bumped whenever the deadline or reminders change; scheduled posts carry the
     # version they were planned for, so a post planned for an old deadline never goes out.
     sa.Column("schedule_version", sa.Integer, nullable=False, server_default="0"),
+    # The current version of its text (see letter_versions).
+    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
     sa.CheckConstraint(one_of("status", LetterStatus), name="status_known"),
     sa.CheckConstraint("goal IS NULL OR goal > 0", name="goal_positive"),
     sa.CheckConstraint("length(trim(title)) > 0", name="title_present"),
     sa.CheckConstraint("length(trim(body)) > 0", name="body_present"),
     # Ids are what people type (`/letter close 3`) and what stale modals carry: never reuse one.
     sqlite_autoincrement=True,
+)
+
+# Every text a letter has had: version 1 as it was posted, one more for each edit of
+# its text or addressee, kept in full.
+letter_versions = sa.Table(
+    "letter_versions",
+    metadata,
+    sa.Column(
+        "letter_id", sa.Integer, sa.ForeignKey("letters.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("addressee", sa.String(ADDRESSEE_MAX), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("edited_at", UTCDateTime, nullable=False),
+    sa.Column("edited_by", sa.String(32), nullable=False),
 )
 
 letter_posts = sa.Table(
@@ -133,6 +150,10 @@ signers = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("merged_into", sa.Integer, sa.ForeignKey("signers.id"), nullable=True),
     sa.Column("signed_at", UTCDateTime, nullable=False),
+    # The letter's version when the entry was made, and the latest one its signers
+    # have said they still sign (by Keep my signature, or by signing it anew).
+    sa.Column("signed_version", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("confirmed_version", sa.Integer, nullable=True),
     sa.CheckConstraint(one_of("kind", SignerKind), name="kind_known"),
     sa.CheckConstraint(one_of("status", SignerStatus), name="status_known"),
     sa.CheckConstraint("(status = 'merged') = (merged_into IS NOT NULL)", name="merged_has_target"),

@@ -38,7 +38,7 @@ def _each(name: str) -> sa.BindParameter[Any]:
 # The statements of recording a batch, built once with named parameters: building a
 # statement anew for each batch costs more than SQLite takes to run it.
 _STATUS = (
-    sa.select(letters.c.status)
+    sa.select(letters.c.status, letters.c.version)
     .where(letters.c.id == sa.bindparam("letter_id"))
     .with_for_update(read=True)
 )
@@ -71,6 +71,11 @@ _CONTACTS_AMONG = sa.select(signatures.c.signer_id, signatures.c.user_id).where(
     signatures.c.withdrawn_at.is_(None),
 )
 _INSERT_SIGNERS = signers.insert().returning(signers.c.id, sort_by_parameter_order=True)
+_CONFIRM_JOINED = (
+    signers.update()
+    .where(signers.c.id.in_(_each("ids")), signers.c.signed_version < sa.bindparam("version"))
+    .values(confirmed_version=sa.bindparam("version"))
+)
 _ACTIVE_NAMES = sa.select(signers.c.id, signers.c.name, signers.c.public).where(
     signers.c.id.in_(_each("ids")),
     signers.c.letter_id == sa.bindparam("letter_id"),
@@ -194,6 +199,39 @@ class Signatures:
             counts.update({letter_id: count for letter_id, count in rows})
             return counts
 
+    async def unconfirmed(self, letter_ids: Sequence[int]) -> dict[int, int]:
+        """How many active entries of each letter signed an earlier version of its text
+        and haven't said they still sign it."""
+        async with self._reading() as conn:
+            rows = await conn.execute(
+                sa.select(signers.c.letter_id, sa.func.count())
+                .join(letters, letters.c.id == signers.c.letter_id)
+                .where(
+                    signers.c.letter_id.in_(letter_ids),
+                    signers.c.status == SignerStatus.ACTIVE,
+                    signers.c.signed_version < letters.c.version,
+                    sa.func.coalesce(signers.c.confirmed_version, 0) < letters.c.version,
+                )
+                .group_by(signers.c.letter_id)
+            )
+            counts = dict.fromkeys(letter_ids, 0)
+            counts.update({letter_id: count for letter_id, count in rows})
+            return counts
+
+    async def confirm(self, user_id: str, letter_id: int, *, version: int) -> list[Signer]:
+        """The user still signs `version` of the letter for each entry they signed."""
+        async with self._writing() as conn:
+            await conn.execute(
+                signers.update()
+                .where(
+                    _signed_by(user_id, letter_id),
+                    sa.func.coalesce(signers.c.confirmed_version, 0) < version,
+                    signers.c.signed_version < version,
+                )
+                .values(confirmed_version=version)
+            )
+            return await conn.run_sync(load_signers, _signed_by(user_id, letter_id))
+
     async def signers(self, letter_id: int) -> list[Signer]:
         """The letter's active entries with their contacts, in signing order."""
         async with self._reading() as conn:
@@ -257,7 +295,7 @@ def record_batch(
     """The body of `Signatures.record`, in one transaction: a few queries, whatever the
     batch size. What becomes of each sign-on is `bot.outcomes.decide`'s to say."""
     _take_turn(conn, letter_id)
-    _require_open(conn, letter_id, batch)
+    version = _require_open(conn, letter_id, batch)
     _catch_up(conn, letter_id, index)
     batch = _under_signed_keys(index, batch)
     known = _known(conn, letter_id, batch)
@@ -268,7 +306,7 @@ def record_batch(
         if decision.outcome is Outcome.NEW
     }
     made = _insert_signers(
-        conn, letter_id, [makers[identity] for identity in decisions.new_entries]
+        conn, letter_id, [makers[identity] for identity in decisions.new_entries], version
     )
 
     def entry_id(entry: Entry) -> int:
@@ -276,9 +314,15 @@ def record_batch(
 
     reviews = _possible_duplicates(index, decisions.new_entries, made)
     _insert_contacts(conn, letter_id, batch, decisions, entry_id)
+    if version > 1:
+        # Joining an entry made before the text changed is signing the text as it is.
+        joined = [entry_id(d.entry) for d in decisions.each if d.outcome is Outcome.SAME]
+        if joined:
+            conn.execute(_CONFIRM_JOINED, {"ids": joined, "version": version})
     possible = _queue_reviews(conn, letter_id, reviews)
     count = _active_count(conn, letter_id)
-    return _recorded(conn, letter_id, decisions, makers, entry_id, possible), count
+    recorded = _recorded(conn, letter_id, decisions, makers, entry_id, possible, version)
+    return recorded, count
 
 
 def _take_turn(conn: sa.Connection, letter_id: int) -> None:
@@ -289,11 +333,13 @@ def _take_turn(conn: sa.Connection, letter_id: int) -> None:
         conn.execute(sa.select(sa.func.pg_advisory_xact_lock(SIGNING_LOCKS, letter_id)))
 
 
-def _require_open(conn: sa.Connection, letter_id: int, batch: Sequence[Pending]) -> None:
-    # FOR SHARE on PostgreSQL: a close can't commit between this check and our insert.
-    status = conn.execute(_STATUS, {"letter_id": letter_id}).scalar_one()
+def _require_open(conn: sa.Connection, letter_id: int, batch: Sequence[Pending]) -> int:
+    """The letter's version, which these sign-ons sign; raises if it has closed."""
+    # FOR SHARE on PostgreSQL: a close (or an edit) can't commit between this and our insert.
+    status, version = conn.execute(_STATUS, {"letter_id": letter_id}).one()
     if status != LetterStatus.OPEN and not all(pending.closed_ok for pending in batch):
         raise LetterClosed(letter_id)
+    return int(version)
 
 
 def _catch_up(conn: sa.Connection, letter_id: int, index: DuplicateIndex) -> None:
@@ -387,11 +433,12 @@ def _recorded(
     makers: dict[Entry, Pending],
     entry_id: Any,
     possible: dict[int, list[tuple[str, bool]]],
+    version: int,
 ) -> list[Recorded]:
     """Each sign-on's outcome with its entry: entries made just now are known in full;
     only earlier ones are read back."""
     loaded = {
-        entry_id(identity): _new_signer(entry_id(identity), letter_id, pending)
+        entry_id(identity): _new_signer(entry_id(identity), letter_id, pending, version)
         for identity, pending in makers.items()
     }
     earlier = {entry_id(decision.entry) for decision in decisions.each} - loaded.keys()
@@ -433,7 +480,7 @@ def _entries_for_keys(
 
 
 def _insert_signers(
-    conn: sa.Connection, letter_id: int, entries: list[Pending]
+    conn: sa.Connection, letter_id: int, entries: list[Pending], version: int
 ) -> dict[tuple[str, str], int]:
     """Insert new entries in one statement; their ids by (kind, key)."""
     if not entries:
@@ -453,6 +500,8 @@ def _insert_signers(
                 "status": SignerStatus.ACTIVE.value,
                 "merged_into": None,
                 "signed_at": p.submission.signed_at or p.now,
+                "signed_version": version,
+                "confirmed_version": None,
             }
             for p in entries
         ],
@@ -463,7 +512,7 @@ def _insert_signers(
     }
 
 
-def _new_signer(signer_id: int, letter_id: int, pending: Pending) -> Signer:
+def _new_signer(signer_id: int, letter_id: int, pending: Pending, version: int) -> Signer:
     """The entry a pending sign-on has just created, as load_signers would read it."""
     submission = pending.submission
     row = _contact_row(signer_id, letter_id, pending)
@@ -477,6 +526,7 @@ def _new_signer(signer_id: int, letter_id: int, pending: Pending) -> Signer:
         state=submission.state,
         public=submission.public,
         signed_at=row["signed_at"],
+        signed_version=version,
         contacts=(
             Contact(
                 person_name=row["person_name"],
@@ -594,6 +644,8 @@ def _with_contacts(conn: sa.Connection, rows: Sequence[sa.Row[Any]]) -> list[Sig
             contacts=tuple(Contact(*contact) for contact in contacts[row.id]),
             submitted_as=tuple(dict.fromkeys(spelling for (spelling,) in spellings[row.id])),
             possible_duplicate_of=tuple(name for (name,) in partners[row.id]),
+            signed_version=row.signed_version,
+            confirmed_version=row.confirmed_version,
         )
         for row in rows
     ]

@@ -19,7 +19,6 @@ from bot.app import build_client
 from bot.blocks.problems import explain
 from bot.dispatch import Dispatcher
 from bot.drafts import Drafts
-from bot.forms import EditFormValues
 from bot.letters import Letters
 from bot.models import JobKind, Letter, LetterStatus, NewLetter, SignerKind, Submission
 from bot.problems import Problem, SignOnsClosed
@@ -30,7 +29,14 @@ from bot.storage import Store
 from bot.timing import parse_offsets, plan
 from tests.conftest import LEAD, ORGANIZER, ZONE
 from tests.fake_slack import FakeSlack, Message
-from tests.helpers import all_text, coalition, has_sign_on_button, head_messages
+from tests.helpers import (
+    all_text,
+    as_edit,
+    coalition,
+    edit_values,
+    has_sign_on_button,
+    head_messages,
+)
 
 # Monday 30 November 2026, 10:00 in New York.
 T0 = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
@@ -472,7 +478,9 @@ async def test_a_lead_added_later_gets_the_next_tally(
     """Leads are read when the tally goes out, so someone added today hears tomorrow."""
     letter = await posted(store, client, deadline=T0 + timedelta(days=10))
     await dispatcher.run_due(T0)
-    await store.letters.update(letter.id, leads=(LEAD, "UNEW"), goal=None)
+    await store.letters.edit(
+        letter.id, as_edit(letter, leads=(LEAD, "UNEW")), user=ORGANIZER, now=T0
+    )
     await dispatcher.run_due(datetime(2026, 12, 1, 14, 0, tzinfo=UTC))
     assert len(dms(fake_slack, "UNEW")) == 1
 
@@ -639,14 +647,10 @@ async def test_editing_the_schedule_replaces_the_pending_reminders(
     deadline = T0 + timedelta(days=10)
     letter = await posted(store, client, deadline=deadline)
     new_deadline = deadline + timedelta(days=2)
-    values = EditFormValues(
-        letter_id=letter.id,
-        deadline=int(new_deadline.timestamp()),
-        reminders="2d, 6h",
-        leads=(LEAD,),
-        goal="80",
+    values = edit_values(
+        letter, deadline=int(new_deadline.timestamp()), reminders="2d, 6h", goal="80"
     )
-    edited = await letters.edit(values, user=LEAD, now=T0)
+    edited = (await letters.edit(values, user=LEAD, now=T0)).letter
     assert edited.reminders == parse_offsets("2d,6h") and edited.goal == 80
     for offset in DEFAULT:
         await dispatcher.run_due(deadline - offset)

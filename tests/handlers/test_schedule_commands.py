@@ -13,7 +13,15 @@ from bot.storage import Store
 from bot.timing import parse_offsets
 from tests.conftest import LEAD, MEMBER, ORGANIZER, ZONE
 from tests.fake_slack import FakeSlack
-from tests.helpers import all_text, ask, coalition, form_values, head_messages, post_letter
+from tests.helpers import (
+    all_text,
+    as_submitted,
+    ask,
+    coalition,
+    form_values,
+    head_messages,
+    post_letter,
+)
 from tests.slack_driver import SlackDriver
 
 
@@ -36,12 +44,11 @@ async def open_edit_form(slack: SlackDriver, fake: FakeSlack, text: str, *, user
 
 
 def edit_values(
-    *, deadline: int, reminders: str, leads: list[str], goal: str | None = None
+    view: dict, *, deadline: int, reminders: str, leads: list[str], goal: str | None = None
 ) -> dict[str, dict]:
-    values = form_values(deadline=deadline, reminders=reminders, leads=leads, goal=goal)
-    return {
-        field: values[field] for field in (Field.DEADLINE, Field.REMINDERS, Field.LEADS, Field.GOAL)
-    }
+    """The edit form submitted with these schedule answers, the rest as it opened."""
+    changes = {Field.DEADLINE: deadline, Field.REMINDERS: reminders, Field.LEADS: leads}
+    return as_submitted(view, **changes, **({Field.GOAL: goal} if goal else {}))
 
 
 async def test_the_letter_form_offers_the_default_reminders_and_keeps_a_custom_schedule(
@@ -140,7 +147,9 @@ async def test_the_edit_form_changes_deadline_reminders_leads_and_goal(
     assert blocks[Field.LEADS]["element"]["initial_users"] == [LEAD]
 
     new_deadline = int((datetime.now(UTC) + timedelta(days=20)).timestamp())
-    values = edit_values(deadline=new_deadline, reminders="1d", leads=[LEAD, "UOTHER"], goal="50")
+    values = edit_values(
+        view, deadline=new_deadline, reminders="1d", leads=[LEAD, "UOTHER"], goal="50"
+    )
     reply = await slack.submit_view(view, values, user=ORGANIZER)
     answer = reply.json()
     assert answer["response_action"] == "update"
@@ -162,7 +171,7 @@ async def test_an_edit_submitted_by_someone_who_may_not_manage_the_letter_change
     await post_letter(slack, fake_slack)
     before = await store.letters.get(1)
     view = await open_edit_form(slack, fake_slack, "edit #1", user=ORGANIZER)
-    values = edit_values(deadline=0, reminders="1h", leads=[MEMBER])
+    values = edit_values(view, deadline=0, reminders="1h", leads=[MEMBER])
     reply = await slack.submit_view(view, values, user=MEMBER)
     assert "Only organizers and the leads" in str(reply.json()["view"])
     assert await store.letters.get(1) == before
@@ -176,7 +185,7 @@ async def test_the_edit_form_points_at_each_field_to_fix(
     await post_letter(slack, fake_slack)
     before = await store.letters.get(1)
     view = await open_edit_form(slack, fake_slack, "edit", user=LEAD)
-    values = edit_values(deadline=1_000_000_000, reminders="3 weeks", leads=[LEAD])
+    values = edit_values(view, deadline=1_000_000_000, reminders="3 weeks", leads=[LEAD])
     answer = (await slack.submit_view(view, values, user=LEAD)).json()
     assert answer["response_action"] == "errors"
     assert set(answer["errors"]) == {Field.DEADLINE, Field.REMINDERS}
