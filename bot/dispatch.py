@@ -33,12 +33,14 @@ from bot.slack_ops import (
     send_closing_list,
     send_duplicates_notice,
     send_tally,
+    send_version_notice,
     slack_error,
     update_post,
 )
 from bot.storage import Store
 from bot.tally import snapshot, tally_letter
 from bot.timing import next_tally_time, plan
+from bot.versions import changes
 
 logger = logging.getLogger(__name__)
 
@@ -182,6 +184,8 @@ class Dispatcher:
             return _Skip("the letter was taken down")
         if delivery.kind is JobKind.DUPLICATES:
             return await self._tell_duplicates(letter, delivery.target)
+        if delivery.kind is JobKind.NEW_VERSION:
+            return await self._tell_new_version(letter, delivery)
         if delivery.version != letter.schedule_version:
             # Planned for a deadline since moved (a reminder or closing post still being
             # retried when the letter was extended): what's planned now replaces it.
@@ -234,6 +238,31 @@ class Dispatcher:
         if not pairs:
             return _Skip("the possible duplicates were reviewed already")
         await send_duplicates_notice(self._client, user=lead, letter=letter, pairs=pairs)
+        return _Sent()
+
+    async def _tell_new_version(self, letter: Letter, delivery: Delivery) -> _Sent | _Skip:
+        if delivery.version != letter.version:
+            return _Skip("a later version followed; its notice tells of both")
+        if not letter.is_open:
+            return _Skip("the letter closed")
+        user = delivery.target
+        entries = [
+            entry
+            for entry in await self._store.signatures.signed_by(user, letter.id)
+            if entry.agreed_version < letter.version
+        ]
+        if not entries:
+            return _Skip("they have kept their signature or withdrawn since")
+        since = min(entry.agreed_version for entry in entries)
+        versions = {v.version: v for v in await self._store.letters.versions(letter.id)}
+        await send_version_notice(
+            self._client,
+            user=user,
+            letter=letter,
+            since=since,
+            changes=changes(versions[since], versions[letter.version]),
+            entries=entries,
+        )
         return _Sent()
 
     async def _remind(
@@ -296,6 +325,7 @@ def _what(delivery: Delivery) -> str:
         JobKind.DEADLINE_MOVED: "The new-deadline announcement",
         JobKind.TALLY: "The daily tally",
         JobKind.DUPLICATES: "The notice of new possible duplicates",
+        JobKind.NEW_VERSION: "The notice of a new version",
     }
     letter = f" for letter {delivery.letter_id}" if delivery.letter_id is not None else ""
     return names[delivery.kind] + letter

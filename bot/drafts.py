@@ -41,6 +41,13 @@ class Drafts:
     ) -> DraftPreview:
         """Keep the letter in `message` (its attached file, else its text) for the form."""
         await self._organizers.require_organizer(user)
+        return await self.text_from_message(message, user=user, channel=channel, now=now)
+
+    async def text_from_message(
+        self, message: dict[str, Any], *, user: str, channel: str, now: datetime
+    ) -> DraftPreview:
+        """Keep the text in `message` as `from_message` does, for any letter's manager:
+        who may use it for which letter is checked when they do."""
         markup, file_name, passed_over = await self._letter_in(message)
         shown = to_plain(markup).strip()
         if not shown:
@@ -57,6 +64,13 @@ class Drafts:
             file_name=file_name,
             passed_over=passed_over,
         )
+
+    async def kept(self, draft_id: int | None, *, user: str) -> str:
+        """The markup kept in one of `user`'s drafts."""
+        body = await self._store.drafts.get(draft_id, created_by=user) if draft_id else None
+        if body is None:
+            raise DraftGone
+        return body
 
     async def body(self, values: LetterFormValues, *, user: str) -> str:
         """The submitted letter's markup: the draft it was started from, else what was

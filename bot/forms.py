@@ -24,6 +24,7 @@ class Field(StrEnum):
     LEADS = "leads"
     GOAL = "goal"
     REMINDERS = "reminders"
+    LETTER = "letter"  # which letter a new text is for
 
 
 class SignonField(StrEnum):

@@ -43,6 +43,7 @@ from bot.problems import (
     GroupUnknown,
     LetterGone,
     LetterRemoved,
+    NothingToEdit,
     NotLeading,
     PostedEverywhere,
     Surface,
@@ -313,6 +314,21 @@ class Letters:
                     results=posted.results,
                 )
         await self._refreshed(letter, rewrite_text=edited.text_changed)
+
+    async def editable_letters(self, user: str) -> list[Letter]:
+        """The open letters `user` may edit: every one for organizers, else their own."""
+        letters = await self._store.letters.all(status=LetterStatus.OPEN)
+        own = [letter for letter in letters if user in (letter.created_by, *letter.leads)]
+        try:
+            organizer = await self._organizers.includes(user)
+        except GroupUnknown:
+            if not own:
+                raise
+            organizer = False
+        shown = letters if organizer else own
+        if not shown:
+            raise NothingToEdit
+        return shown
 
     async def _editable_by_id(self, letter_id: int | None, *, user: str) -> Letter:
         letter = await self._store.letters.get(letter_id) if letter_id is not None else None

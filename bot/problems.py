@@ -40,6 +40,10 @@ class NotManager(Problem):
     action: Action = Action.MANAGE
 
 
+class NothingToEdit(Problem):
+    """No open letter this person may edit."""
+
+
 class NotLeading(Problem):
     """Only organizers and leads may list letters, and this person leads none."""
 
@@ -154,6 +158,13 @@ class SignOnsClosed(Problem):
 
 @dataclass(eq=False)
 class TooLateToWithdraw(Problem):
+    letter: Letter
+
+
+@dataclass(eq=False)
+class NothingToKeep(Problem):
+    """Keep my signature, pressed by someone no longer signed."""
+
     letter: Letter
 
 

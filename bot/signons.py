@@ -40,6 +40,7 @@ from bot.problems import (
     LetterGone,
     LetterRemoved,
     NoLetterHere,
+    NothingToKeep,
     NothingToWithdraw,
     Problem,
     SeveralLetters,
@@ -272,6 +273,14 @@ class SignOns:
         if self._live_count is not None:
             self._live_count.touch(letter.id)
         return withdrawn
+
+    async def keep(self, letter_id: int, *, version: int, user: str) -> tuple[Letter, list[Signer]]:
+        """The user still signs `version` of the letter (the one they were shown)."""
+        letter = await self.letter(letter_id)
+        kept = await self._store.signatures.confirm(user, letter.id, version=version)
+        if not kept:
+            raise NothingToKeep(letter)
+        return letter, kept
 
     async def status(self, letter: Letter, *, user: str) -> StatusReport:
         signed = await self._store.signatures.signed_by(user, letter.id)

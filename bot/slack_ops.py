@@ -36,12 +36,14 @@ from bot.blocks.notices import (
 from bot.blocks.replies import export_message, launch_report
 from bot.blocks.review import review_message
 from bot.blocks.tally import tally_message
+from bot.blocks.versions import version_notice
 from bot.formats import export_files
 from bot.models import ChannelResult, Letter, LetterStatus, Post, ReviewPair, Signer
 from bot.pacing import CallBudget
 from bot.problems import FormDidNotOpen
 from bot.storage import Store
 from bot.tally import LetterTally
+from bot.versions import Change
 
 logger = logging.getLogger(__name__)
 
@@ -521,6 +523,20 @@ async def send_duplicates_notice(
 ) -> None:
     """The pairs waiting for review, with Merge and Keep both, by DM to a lead."""
     await send_dm(client, user=user, message=review_message(letter, pairs, news=True))
+
+
+async def send_version_notice(
+    client: AsyncWebClient,
+    *,
+    user: str,
+    letter: Letter,
+    since: int,
+    changes: list[Change],
+    entries: list[Signer],
+) -> None:
+    """What changed since the version `user` signed, with Keep my signature and Withdraw."""
+    message = version_notice(letter, since=since, changes=changes, entries=entries)
+    await send_dm(client, user=user, message=message)
 
 
 async def post_reminder(

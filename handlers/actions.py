@@ -1,4 +1,5 @@
-"""Buttons: Sign on under a posted letter; Merge and Keep both in the review queue."""
+"""Buttons: Sign on under a posted letter; Merge and Keep both in the review queue;
+Keep my signature and Withdraw when a signed letter's text changed."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from bot.blocks.letter import SIGN_ON_ACTION
 from bot.blocks.problems import explain
 from bot.blocks.review import KEEP_ACTION, MERGE_ACTION, review_message
 from bot.blocks.signon_form import build_signon_form
-from bot.problems import Problem, Surface
+from bot.blocks.signon_replies import withdrawn_text
+from bot.blocks.versions import KEEP_SIGNATURE_ACTION, WITHDRAW_SIGNATURE_ACTION, kept_text
+from bot.problems import NotALetterNumber, Problem, Surface
 from bot.refs import letter_number
 from bot.reviews import Reviews
 from bot.signons import SignOns
@@ -27,6 +30,8 @@ def register(app: AsyncApp) -> None:
     app.action(SIGN_ON_ACTION)(sign_on_pressed)
     app.action(MERGE_ACTION)(review_decided)
     app.action(KEEP_ACTION)(review_decided)
+    app.action(KEEP_SIGNATURE_ACTION)(signature_kept)
+    app.action(WITHDRAW_SIGNATURE_ACTION)(signature_withdrawn)
 
 
 async def sign_on_pressed(
@@ -78,3 +83,48 @@ async def review_decided(
         decided.letter, decided.pairs, decision=decided.decision, kept_name=decided.kept_name
     )
     await respond(**message, replace_original=True)
+
+
+_VERSION = re.compile(r"([0-9]{1,9}):([0-9]{1,9})")
+
+
+async def signature_kept(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    signons: SignOns,
+) -> None:
+    """Keep my signature, pressed in the DM about a new version: recorded, and the DM
+    says so in place of its buttons."""
+    await ack()
+    found = _VERSION.fullmatch(str(action.get("value", "")))
+    try:
+        if found is None:
+            raise NotALetterNumber(str(action.get("value", "")), Surface.BUTTON)
+        letter_id, version = int(found.group(1)), int(found.group(2))
+        letter, kept = await signons.keep(letter_id, version=version, user=body["user"]["id"])
+    except Problem as problem:
+        await respond(explain(problem), replace_original=False)
+        return
+    await respond(kept_text(letter, kept, version=version), replace_original=True)
+
+
+async def signature_withdrawn(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    signons: SignOns,
+) -> None:
+    """Withdraw, pressed (and confirmed) in the DM about a new version."""
+    await ack()
+    try:
+        number = letter_number(str(action.get("value", "")), surface=Surface.BUTTON)
+        letter = await signons.letter(number)
+        withdrawn = await signons.withdraw(letter, user=body["user"]["id"], now=datetime.now(UTC))
+        count = await signons.count(letter)
+    except Problem as problem:
+        await respond(explain(problem), replace_original=False)
+        return
+    await respond(withdrawn_text(letter, withdrawn, count=count), replace_original=True)

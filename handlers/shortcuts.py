@@ -1,4 +1,5 @@
-"""The message shortcut that starts a drive from a letter pasted (or attached) in Slack."""
+"""The message shortcuts: start a drive from a letter pasted (or attached) in Slack, and
+make such a message a letter's new text."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Organizers
-from bot.blocks.letter_form import build_letter_form, reading_view
+from bot.blocks.letter_form import build_letter_form, build_text_update_form, reading_view
 from bot.blocks.problems import explain
 from bot.blocks.replies import problem_view
 from bot.drafts import Drafts
@@ -18,10 +19,12 @@ from bot.problems import Problem
 from bot.slack_ops import open_view
 
 START_DRIVE_CALLBACK = "start_drive"
+UPDATE_TEXT_CALLBACK = "update_letter_text"
 
 
 def register(app: AsyncApp) -> None:
     app.message_shortcut(START_DRIVE_CALLBACK)(start_drive)
+    app.message_shortcut(UPDATE_TEXT_CALLBACK)(update_text)
 
 
 async def start_drive(
@@ -58,4 +61,41 @@ async def start_drive(
             initial_deadline=deadline,
             initial_reminders=reminders,
         )
+    await client.views_update(view_id=opened["view"]["id"], view=view)
+
+
+async def update_text(
+    ack: AsyncAck,
+    shortcut: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    drafts: Drafts,
+    letters: Letters,
+) -> None:
+    """Read the message as a letter's new text, then ask which letter it is for (the
+    letter of the message's channel, when it has one, chosen already)."""
+    await ack()
+    user = shortcut["user"]["id"]
+    try:
+        editable = await letters.editable_letters(user)
+        opened = await open_view(
+            client,
+            trigger_id=shortcut["trigger_id"],
+            view=reading_view("Update a letter's text"),
+            what="letter form",
+        )
+    except Problem as problem:
+        await respond(explain(problem))
+        return
+    channel = shortcut["channel"]["id"]
+    try:
+        draft = await drafts.text_from_message(
+            shortcut["message"], user=user, channel=channel, now=datetime.now(UTC)
+        )
+    except Problem as problem:
+        view = problem_view(explain(problem), title="Update a letter's text")
+    else:
+        here = [letter.id for letter in editable if channel in letter.channels]
+        chosen = here[0] if len(here) == 1 else editable[0].id if len(editable) == 1 else None
+        view = build_text_update_form(draft=draft, letters=editable, chosen=chosen)
     await client.views_update(view_id=opened["view"]["id"], view=view)

@@ -11,18 +11,21 @@ from bot.blocks.letter_form import (
     CALLBACK_ID,
     EDIT_CALLBACK_ID,
     REMOVE_CALLBACK_ID,
+    TEXT_UPDATE_CALLBACK_ID,
     read_edit_form,
     read_letter_form,
     read_remove_confirmation,
+    read_text_update_form,
 )
 from bot.blocks.problems import explain, field_errors
 from bot.blocks.replies import edited_report, problem_view, removed_report
 from bot.blocks.signon_form import CALLBACK_ID as SIGNON_CALLBACK_ID
 from bot.blocks.signon_form import CHOOSE_A_LETTER, confirmation_view, read_signon_form
 from bot.blocks.signon_replies import recorded_text
-from bot.forms import SignonField
+from bot.drafts import Drafts
+from bot.forms import Field, SignonField
 from bot.letters import Letters
-from bot.problems import FormErrors, LetterGone, Problem
+from bot.problems import FieldProblem, FormErrors, Issue, LetterGone, Problem
 from bot.settings import Settings
 from bot.signons import SignOns
 
@@ -32,6 +35,7 @@ def register(app: AsyncApp) -> None:
     app.view_submission(SIGNON_CALLBACK_ID)(signon_form_submitted)
     app.view_submission(EDIT_CALLBACK_ID)(edit_form_submitted)
     app.view_submission(REMOVE_CALLBACK_ID)(removal_confirmed)
+    app.view_submission(TEXT_UPDATE_CALLBACK_ID)(text_update_submitted)
 
 
 async def letter_form_submitted(
@@ -101,7 +105,12 @@ async def edit_form_submitted(
     await ack(
         response_action="update",
         view=problem_view(
-            edited_report(edited.letter, zone=settings.timezone), title="Edit letter"
+            edited_report(
+                edited.letter,
+                zone=settings.timezone,
+                new_version=edited.letter.version != edited.before.version,
+            ),
+            title="Edit letter",
         ),
     )
     await letters.refresh(edited, report_to=body["user"]["id"])
@@ -121,3 +130,33 @@ async def removal_confirmed(
         return
     await ack(response_action="update", view=problem_view(removed_report(letter), title="Remove"))
     await letters.refresh(letter)
+
+
+async def text_update_submitted(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    drafts: Drafts,
+    letters: Letters,
+    settings: Settings,
+) -> None:
+    """The message's text becomes the chosen letter's new version; then its posts are
+    rewritten."""
+    user = body["user"]["id"]
+    letter_id, draft_id = read_text_update_form(view)
+    if letter_id is None:
+        await ack(response_action="errors", errors=field_errors(FormErrors(_CHOOSE_A_LETTER)))
+        return
+    title = "Update a letter's text"
+    try:
+        text = await drafts.kept(draft_id, user=user)
+        edited = await letters.update_text(letter_id, body=text, user=user, now=datetime.now(UTC))
+    except Problem as problem:
+        await ack(response_action="update", view=problem_view(explain(problem), title=title))
+        return
+    report = edited_report(edited.letter, zone=settings.timezone, new_version=True)
+    await ack(response_action="update", view=problem_view(report, title=title))
+    await letters.refresh(edited, report_to=user)
+
+
+_CHOOSE_A_LETTER: dict[str, FieldProblem] = {Field.LETTER: FieldProblem(Issue.MISSING)}

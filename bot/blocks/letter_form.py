@@ -12,7 +12,17 @@ from datetime import datetime
 from typing import Any
 
 from bot.blocks.problems import passed_over_warning
-from bot.blocks.text import HEADER_TEXT_MAX, MODAL_TITLE_MAX, escape, mrkdwn, plain, truncate
+from bot.blocks.text import (
+    HEADER_TEXT_MAX,
+    MODAL_TITLE_MAX,
+    OPTION_TEXT_MAX,
+    OPTIONS_MAX,
+    escape,
+    inert,
+    mrkdwn,
+    plain,
+    truncate,
+)
 from bot.forms import DraftPreview, EditFormValues, Field, LetterFormValues
 from bot.letter_text import editable_text
 from bot.limits import (
@@ -29,6 +39,7 @@ from bot.timing import format_offsets
 CALLBACK_ID = "letter_form"
 EDIT_CALLBACK_ID = "letter_edit"
 REMOVE_CALLBACK_ID = "letter_remove"
+TEXT_UPDATE_CALLBACK_ID = "letter_text_update"
 
 
 def build_letter_form(
@@ -214,11 +225,64 @@ def read_edit_form(view: dict[str, Any]) -> EditFormValues:
     )
 
 
-def reading_view() -> dict[str, Any]:
+def build_text_update_form(
+    *, draft: DraftPreview, letters: list[Letter], chosen: int | None
+) -> dict[str, Any]:
+    """Which letter the message's text is the new version of."""
+    options = [
+        {
+            "text": plain(truncate(f"#{letter.id} {inert(letter.title)}", OPTION_TEXT_MAX)),
+            "value": str(letter.id),
+        }
+        for letter in letters[:OPTIONS_MAX]
+    ]
+    element: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": Field.LETTER,
+        "placeholder": plain("Choose a letter"),
+        "options": options,
+    }
+    initial = next((o for o in options if o["value"] == str(chosen)), None)
+    if initial is not None:
+        element["initial_option"] = initial
+    return {
+        "type": "modal",
+        "callback_id": TEXT_UPDATE_CALLBACK_ID,
+        "private_metadata": json.dumps({"draft": draft.id}),
+        "title": plain("Update a letter's text"),
+        "submit": plain("Update"),
+        "close": plain("Cancel"),
+        "blocks": [
+            _body_preview(draft),
+            {
+                "type": "input",
+                "block_id": Field.LETTER,
+                "label": plain("New text of"),
+                "hint": plain(
+                    "Its posts show the new text at once; those who signed the earlier one "
+                    "are asked whether they still sign."
+                ),
+                "element": element,
+            },
+        ],
+    }
+
+
+def read_text_update_form(view: dict[str, Any]) -> tuple[int | None, int | None]:
+    """The letter chosen, and the draft holding its new text."""
+    chosen = (_answer(view["state"]["values"], Field.LETTER).get("selected_option") or {}).get(
+        "value"
+    )
+    draft = json.loads(view.get("private_metadata") or "{}").get("draft")
+    letter_id = int(chosen) if isinstance(chosen, str) and chosen.isdigit() else None
+    return letter_id, draft if isinstance(draft, int) else None
+
+
+def reading_view(title: str = "New sign-on letter") -> dict[str, Any]:
     """Shown at once while the letter is read from its message."""
     return {
         "type": "modal",
-        "title": plain("New sign-on letter"),
+        "title": plain(title),
         "close": plain("Cancel"),
         "blocks": [{"type": "section", "text": plain("Reading the letter…")}],
     }

@@ -29,6 +29,8 @@ from bot.problems import (
     NoSuchLetter,
     NotALetterNumber,
     NoTextInMessage,
+    NothingToEdit,
+    NothingToKeep,
     NothingToWithdraw,
     NotLeading,
     NotManager,
@@ -73,6 +75,11 @@ def explain(problem: Problem) -> str:
                 Action.REMOVE: "remove",
             }[action]
             return f"Only organizers and the leads of letter #{letter.id} can {verb} it."
+        case NothingToEdit():
+            return (
+                "There's no open letter you can edit: only organizers and a letter's leads "
+                "can change it, while it takes sign-ons."
+            )
         case NotLeading():
             return "Only organizers and a letter's leads can list letters."
         case GroupUnknown():
@@ -149,6 +156,11 @@ def explain(problem: Problem) -> str:
             return (
                 f"Sign-ons for *{escape(letter.title)}* are closed and its list has gone to "
                 "the leads, so a sign-on can't be withdrawn here any more. Ask an organizer."
+            )
+        case NothingToKeep(letter=letter):
+            return (
+                f"You're no longer signed to *{escape(letter.title)}*, so there's no signature "
+                "to keep. *Sign on* under the letter signs it again."
             )
         case NothingToWithdraw(letter=letter):
             return f"You haven't signed *{escape(letter.title)}*, so there's nothing to withdraw."
@@ -234,6 +246,7 @@ _LETTER_FORM = {
     (Field.LEADS, Issue.NOT_PEOPLE): "Choose leads from the list of people.",
     (Field.GOAL, Issue.NOT_A_NUMBER): "The goal is a whole number of signers, such as 100.",
     (Field.GOAL, Issue.OUT_OF_RANGE): "The goal is a number from 1 to {limit:,}.",
+    (Field.LETTER, Issue.MISSING): "Choose the letter this is the new text of.",
 }
 _SIGNON_FORM_NAMES = {
     SignonField.ORGANIZATION: "the organization",

@@ -114,11 +114,18 @@ def extended_report(letter: Letter, *, reopened: bool, zone: ZoneInfo) -> str:
     )
 
 
-def edited_report(letter: Letter, *, zone: ZoneInfo) -> str:
-    return (
+def edited_report(letter: Letter, *, zone: ZoneInfo, new_version: bool = False) -> str:
+    report = (
         f"Saved letter #{letter.id} *{escape(letter.title)}*: sign-ons close "
         f"{slack_date(letter.deadline, zone=zone)}. {reminders_line(letter)}"
     )
+    if new_version:
+        report += (
+            f"\nIts text is now version {letter.version}, kept beside the earlier ones. I'm "
+            "updating its posts, and asking everyone who signed an earlier version whether "
+            "they still sign."
+        )
+    return report
 
 
 def reminders_line(letter: Letter) -> str:

@@ -32,6 +32,8 @@ EXAMPLES: list[Problem] = [
     problems.SeveralLetters([LETTER, LETTER], LetterStatus.OPEN),
     problems.AlreadyClosed(LETTER),
     problems.LetterRemoved(LETTER),
+    problems.NothingToKeep(LETTER),
+    problems.NothingToEdit(),
     problems.AlreadyOpen(LETTER),
     problems.DeadlinePassed(LETTER),
     problems.ClosedForEditing(LETTER),

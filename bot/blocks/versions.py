@@ -1,0 +1,100 @@
+"""What a signer of an earlier version is told when a letter's text changes: a short
+diff, with Keep my signature and Withdraw."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.blocks.text import (
+    SECTION_TEXT_MAX,
+    Block,
+    escape,
+    fitted,
+    joined,
+    mrkdwn,
+    plain,
+    truncate,
+)
+from bot.models import Letter, Signer
+from bot.versions import Change, ChangeKind
+
+KEEP_SIGNATURE_ACTION = "version_keep"
+WITHDRAW_SIGNATURE_ACTION = "version_withdraw"
+# A changed paragraph shows this much of each side; a whole change fits one section.
+PARAGRAPH_SHOWN_MAX = 600
+NAMES_TEXT_MAX = 500
+
+
+def version_notice(
+    letter: Letter, *, since: int, changes: list[Change], entries: list[Signer]
+) -> dict[str, Any]:
+    """The DM to a signer of version `since`, now that `letter.version` replaced it."""
+    title = escape(letter.title)
+    names = joined([f"*{escape(entry.name)}*" for entry in entries], limit=NAMES_TEXT_MAX)
+    intro = (
+        f":memo: *{title}* (letter #{letter.id}) changed after you signed it for {names}. "
+        f"You're still signed. Here is what changed from the version you signed "
+        f"(version {since}) to version {letter.version}:"
+    )
+    if not changes:
+        intro += "\n_Only its layout changed._"
+    blocks = fitted(
+        [[_change_block(change)] for change in changes],
+        before=[{"type": "section", "text": mrkdwn(intro)}],
+        after=[_choices(letter)],
+        more=lambda more: {
+            "type": "context",
+            "elements": [plain(f"…and {more} more changes: the letter's post shows it whole.")],
+        },
+    )
+    return {"text": f"{title} changed after you signed it", "blocks": blocks}
+
+
+def kept_text(letter: Letter, entries: list[Signer], *, version: int) -> str:
+    names = joined([f"*{escape(entry.name)}*" for entry in entries], limit=NAMES_TEXT_MAX)
+    return (
+        f":white_check_mark: You still sign *{escape(letter.title)}* (version {version}) "
+        f"for {names}. Thank you."
+    )
+
+
+def _change_block(change: Change) -> Block:
+    if change.kind is ChangeKind.ADDED:
+        text = f"*Added:*\n{_quoted(change.after)}"
+    elif change.kind is ChangeKind.REMOVED:
+        text = f"*Removed:*\n{_quoted(change.before)}"
+    else:
+        text = f"*Changed from:*\n{_quoted(change.before)}\n*to:*\n{_quoted(change.after)}"
+    return {"type": "section", "text": mrkdwn(truncate(text, SECTION_TEXT_MAX))}
+
+
+def _quoted(paragraph: str) -> str:
+    return "> " + escape(truncate(paragraph, PARAGRAPH_SHOWN_MAX))
+
+
+def _choices(letter: Letter) -> Block:
+    return {
+        "type": "actions",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": KEEP_SIGNATURE_ACTION,
+                "style": "primary",
+                "text": plain("Keep my signature"),
+                "value": f"{letter.id}:{letter.version}",
+            },
+            {
+                "type": "button",
+                "action_id": WITHDRAW_SIGNATURE_ACTION,
+                "style": "danger",
+                "text": plain("Withdraw"),
+                "value": str(letter.id),
+                "confirm": {
+                    "title": plain("Withdraw your sign-on?"),
+                    "text": plain(truncate(f"Take back your sign-on to {letter.title}?", 300)),
+                    "confirm": plain("Withdraw"),
+                    "deny": plain("Keep it"),
+                },
+            },
+        ],
+    }

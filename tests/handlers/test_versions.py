@@ -1,0 +1,139 @@
+"""A letter's text edited after sign-ons: a new version, every copy rewritten in place,
+one DM to each earlier signer with what changed, and their Keep / Withdraw."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.blocks.versions import KEEP_SIGNATURE_ACTION, WITHDRAW_SIGNATURE_ACTION
+from bot.forms import Field
+from bot.storage import Store
+from tests.conftest import LEAD, MEMBER, ORGANIZER
+from tests.fake_slack import FakeSlack, Message
+from tests.helpers import (
+    all_text,
+    as_submitted,
+    coalition,
+    head_messages,
+    latest_view,
+    letter_text_of,
+    post_letter,
+    signon,
+)
+from tests.slack_driver import SlackDriver
+
+CHANNELS = ("CCOALITION", "CSTATES")
+# Long enough that the letter goes on in each post's thread.
+PARAGRAPHS = [f"Paragraph {n}." + " We ask you to act now." * 30 for n in range(8)]
+BODY = "\n\n".join(PARAGRAPHS)
+
+
+@pytest.fixture(autouse=True)
+async def signed_letter(slack: SlackDriver, fake_slack: FakeSlack) -> None:
+    coalition(fake_slack)
+    await post_letter(slack, fake_slack, body="Dear Secretary,\n\nAct.")
+    for user, name in (
+        (MEMBER, "Make the Road New York"),
+        ("USECOND", "Make the Road NY"),
+        ("UOTHER", "Detention Watch Network"),
+    ):
+        await signon(slack, fake_slack, name, user=user)
+
+
+def dms(fake: FakeSlack, user: str) -> list[Message]:
+    return [m for m in fake.messages if m.channel == user]
+
+
+def buttons(message: Message) -> dict[str, str]:
+    return {
+        element["action_id"]: element["value"]
+        for block in message.blocks
+        if block["type"] == "actions"
+        for element in block["elements"]
+    }
+
+
+def posted_text(fake: FakeSlack, channel: str) -> str:
+    """The letter's text as one copy shows it now: its message, then its thread."""
+    (head,) = head_messages(fake, channel)
+    thread = [m for m in fake.channel_messages(channel) if m.thread_ts == head.ts]
+    pieces = [letter_text_of(m.blocks) for m in [head, *thread]]
+    return "".join(piece for piece in pieces if piece)
+
+
+async def edit_text(slack: SlackDriver, fake: FakeSlack, body: str) -> None:
+    before = len(fake.calls_to("views.open"))
+    await slack.command("/letter", "edit", user=ORGANIZER, channel="CCOALITION")
+    await fake.wait_for(lambda: len(fake.calls_to("views.open")) > before)
+    view = fake.calls_to("views.open")[-1].args["view"]
+    reply = await slack.submit_view(view, as_submitted(view, **{Field.BODY: body}), user=ORGANIZER)
+    assert reply.json()["response_action"] == "update"
+
+
+async def update_by_shortcut(slack: SlackDriver, fake: FakeSlack, text: str) -> dict:
+    """Run "Update a letter's text" on a message holding `text` in the letter's channel
+    (which chooses the letter) and submit; the view that answers."""
+    updated = len(fake.calls_to("views.update"))
+    await slack.message_shortcut(
+        "update_letter_text", {"text": text}, user=LEAD, channel="CCOALITION"
+    )
+    await fake.wait_for(lambda: len(fake.calls_to("views.update")) > updated)
+    view = latest_view(fake)
+    reply = await slack.submit_view(view, as_submitted(view), user=LEAD)
+    answer: dict = reply.json()
+    return answer
+
+
+async def test_a_text_edit_after_sign_ons_is_a_new_version_every_signer_hears_of_once(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """Each edit of the text is a version kept in full; every copy shows the new text in
+    place (its thread growing to carry a long one); each contact still on an earlier
+    version gets one DM per edit with what changed; Keep my signature records the new
+    version, Withdraw takes the sign-on back."""
+    short = "Dear Secretary,\n\nAct now.\n\nWe also ask you to meet us."
+    await edit_text(slack, fake_slack, short)
+    letter = await store.letters.get(1)
+    assert letter is not None and letter.version == 2
+    for channel in CHANNELS:
+        await fake_slack.wait_for(lambda channel=channel: posted_text(fake_slack, channel) == short)
+    for user in (MEMBER, "USECOND", "UOTHER"):
+        await fake_slack.wait_for(lambda user=user: dms(fake_slack, user))
+    notice = dms(fake_slack, MEMBER)[0]
+    text = all_text(notice)
+    assert "*Protect our communities* (letter #1) changed after you signed it" in text
+    assert "(version 1) to version 2" in text
+    assert "*Changed from:*\n> Act.\n*to:*\n> Act now." in text
+    assert "*Added:*\n> We also ask you to meet us." in text
+    assert "Dear Secretary" not in text, "an unchanged paragraph is not shown"
+    assert buttons(notice) == {KEEP_SIGNATURE_ACTION: "1:2", WITHDRAW_SIGNATURE_ACTION: "1"}
+
+    before = len(fake_slack.responses)
+    await slack.press(KEEP_SIGNATURE_ACTION, "1:2", user=MEMBER, channel=f"D{MEMBER}")
+    await fake_slack.wait_for(lambda: len(fake_slack.responses) > before)
+    kept = fake_slack.responses[-1]
+    assert "You still sign *Protect our communities* (version 2)" in kept["text"]
+    assert kept["replace_original"] is True
+    await slack.press(WITHDRAW_SIGNATURE_ACTION, "1", user="UOTHER", channel="DUOTHER")
+    await fake_slack.wait_for(lambda: "is withdrawn" in fake_slack.responses[-1].get("text", ""))
+    entries = {s.name: s for s in await store.signatures.signers(1)}
+    assert set(entries) == {"Make the Road New York"}
+    assert entries["Make the Road New York"].confirmed_version == 2
+
+    # A long text from a message: version 3, each copy's thread grows to carry it.
+    await signon(slack, fake_slack, "Mijente", user="ULATE")
+    answer = await update_by_shortcut(slack, fake_slack, BODY)
+    assert "Its text is now version 3" in str(answer["view"])
+    for channel in CHANNELS:
+        await fake_slack.wait_for(lambda channel=channel: posted_text(fake_slack, channel) == BODY)
+    letter = await store.letters.get(1)
+    assert letter is not None and all(post.parts for post in letter.posts)
+    assert [v.body for v in await store.letters.versions(1)][1:] == [short, BODY]
+    for user in (MEMBER, "USECOND", "ULATE"):
+        await fake_slack.wait_for(
+            lambda user=user: len(dms(fake_slack, user)) == 1 + (user != "ULATE")
+        )
+    assert "(version 2) to version 3" in all_text(dms(fake_slack, "ULATE")[0])
+    assert "(version 2) to version 3" in all_text(dms(fake_slack, "USECOND")[-1])
+    assert len(dms(fake_slack, "UOTHER")) == 1, "who withdrew isn't asked again"
+    assert fake_slack.rejected == []
