@@ -75,7 +75,9 @@ async def print_export(settings: Settings, letter_id: int, export_format: Export
         letter = await store.letters.get(letter_id)
         if letter is None:
             return _no_such_letter(letter_id)
-        sys.stdout.write(render(export_format, letter, await store.signatures.signers(letter_id)))
+        signers = await store.signatures.signers(letter_id)
+        versions = await store.letters.versions(letter_id)
+        sys.stdout.write(render(export_format, letter, signers, versions))
     return 0
 
 

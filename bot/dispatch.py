@@ -193,7 +193,11 @@ class Dispatcher:
         if delivery.to_person:
             signers = await self._store.signatures.signers(letter.id)
             await send_closing_list(
-                self._client, user=delivery.target, letter=letter, signers=signers
+                self._client,
+                user=delivery.target,
+                letter=letter,
+                signers=signers,
+                versions=await self._store.letters.versions(letter.id),
             )
             return _Sent()
         post = next((p for p in letter.posts if p.channel_id == delivery.target), None)
@@ -319,13 +323,5 @@ def _retry_after(error: SlackApiError) -> timedelta | None:
 
 
 def _what(delivery: Delivery) -> str:
-    names = {
-        JobKind.REMINDER: "A reminder",
-        JobKind.CLOSE: "The closing post",
-        JobKind.DEADLINE_MOVED: "The new-deadline announcement",
-        JobKind.TALLY: "The daily tally",
-        JobKind.DUPLICATES: "The notice of new possible duplicates",
-        JobKind.NEW_VERSION: "The notice of a new version",
-    }
     letter = f" for letter {delivery.letter_id}" if delivery.letter_id is not None else ""
-    return names[delivery.kind] + letter
+    return delivery.kind.label + letter

@@ -37,7 +37,13 @@ class Exports:
         await self._organizers.require_manager(user, letter)
         signers = await self._store.signatures.signers(letter.id)
         try:
-            await send_export(self._client, user=user, letter=letter, signers=signers)
+            await send_export(
+                self._client,
+                user=user,
+                letter=letter,
+                signers=signers,
+                versions=await self._store.letters.versions(letter.id),
+            )
         except UPLOAD_FAILED as error:
             logger.exception("Sending letter %s's export to %s failed", letter.id, user)
             raise FilesRefused(letter, slack_error(error)) from None

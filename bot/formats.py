@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.dedupe import person_key
-from bot.models import Letter, Signer, SignerKind
+from bot.models import Letter, LetterVersion, Signer, SignerKind
 
 
 class ExportFormat(StrEnum):
@@ -130,8 +130,9 @@ def _inert(cell: str) -> str:
     return "'" + cell if cell.startswith(("=", "+", "-", "@", "\t", "\r")) else cell
 
 
-def as_json(letter: Letter, signers: Sequence[Signer]) -> str:
-    """The interface contract's JSON: active signers only; `count` is their number."""
+def as_json(letter: Letter, signers: Sequence[Signer], versions: Sequence[LetterVersion]) -> str:
+    """The interface contract's JSON: active signers only; `count` is their number;
+    each signer with the version of the text it signed and the latest it confirmed."""
     ordered = alphabetical(signers)
     document = {
         "letter": {
@@ -140,6 +141,15 @@ def as_json(letter: Letter, signers: Sequence[Signer]) -> str:
             "deadline": letter.deadline.isoformat(),
             "status": letter.status.value,
             "channels": list(letter.channels),
+            "version": letter.version,
+            "versions": [
+                {
+                    "version": version.version,
+                    "edited_at": version.edited_at.isoformat(),
+                    "edited_by": version.edited_by,
+                }
+                for version in versions
+            ],
         },
         "count": len(ordered),
         "signers": [
@@ -154,28 +164,39 @@ def as_json(letter: Letter, signers: Sequence[Signer]) -> str:
                 "contacts": _contact_dicts(signer),
                 "submitted_as": list(signer.submitted_as),
                 "possible_duplicate_of": list(signer.possible_duplicate_of),
+                "signed_version": signer.signed_version,
+                "confirmed_version": signer.confirmed_version,
             }
             for signer in ordered
         ],
+        # The roster's member organizations that haven't signed: none without a roster.
+        "not_signed": [],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def render(export_format: ExportFormat, letter: Letter, signers: Sequence[Signer]) -> str:
+def render(
+    export_format: ExportFormat,
+    letter: Letter,
+    signers: Sequence[Signer],
+    versions: Sequence[LetterVersion],
+) -> str:
     if export_format is ExportFormat.TEXT:
         return as_text(signers)
     if export_format is ExportFormat.CSV:
         return as_csv(signers)
-    return as_json(letter, signers)
+    return as_json(letter, signers, versions)
 
 
-def export_files(letter: Letter, signers: Sequence[Signer]) -> list[tuple[str, str, str]]:
+def export_files(
+    letter: Letter, signers: Sequence[Signer], versions: Sequence[LetterVersion]
+) -> list[tuple[str, str, str]]:
     """(file name, title, content) for the list, the CSV and the JSON."""
     stem = f"letter-{letter.id}-signers"
     return [
         (f"{stem}.txt", f"{letter.title}: list of signers", as_text(signers)),
         (f"{stem}.csv", f"{letter.title}: signers (CSV)", as_csv(signers)),
-        (f"{stem}.json", f"{letter.title}: signers (JSON)", as_json(letter, signers)),
+        (f"{stem}.json", f"{letter.title}: signers (JSON)", as_json(letter, signers, versions)),
     ]
 
 

@@ -162,10 +162,16 @@ class Letters:
         ]
         ids = [letter.id for letter in shown]
         counts = await self._store.signatures.counts(ids)
+        unconfirmed = await self._store.signatures.unconfirmed(ids)
         problems = await self._store.schedule.problems(ids)
         return Listing(
             letters=[
-                LetterSummary(letter, counts[letter.id], problems.get(letter.id, []))
+                LetterSummary(
+                    letter,
+                    counts[letter.id],
+                    problems.get(letter.id, []),
+                    unconfirmed=unconfirmed[letter.id],
+                )
                 for letter in shown
             ],
             tally_problems=await self._store.schedule.tally_problems() if organizer else [],

@@ -262,6 +262,21 @@ class JobKind(StrEnum):
     DUPLICATES = "duplicates"  # new possible duplicates, told to a letter's leads
     NEW_VERSION = "new_version"  # a new text, told to those who signed an earlier one
 
+    @property
+    def label(self) -> str:
+        """What its messages are, to name them in a sentence: "A reminder"."""
+        return _JOB_LABELS[self]
+
+
+_JOB_LABELS = {
+    JobKind.REMINDER: "A reminder",
+    JobKind.CLOSE: "The closing post",
+    JobKind.DEADLINE_MOVED: "The new-deadline announcement",
+    JobKind.TALLY: "The daily tally",
+    JobKind.DUPLICATES: "The notice of new possible duplicates",
+    JobKind.NEW_VERSION: "The notice of a new version",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
@@ -301,6 +316,7 @@ class LetterSummary:
     letter: Letter
     count: int
     problems: list[DeliveryProblem] = field(default_factory=list)
+    unconfirmed: int = 0  # entries on an earlier version of its text, not confirmed since
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,15 @@ from bot.blocks.review import review_message
 from bot.blocks.tally import tally_message
 from bot.blocks.versions import version_notice
 from bot.formats import export_files
-from bot.models import ChannelResult, Letter, LetterStatus, Post, ReviewPair, Signer
+from bot.models import (
+    ChannelResult,
+    Letter,
+    LetterStatus,
+    LetterVersion,
+    Post,
+    ReviewPair,
+    Signer,
+)
 from bot.pacing import CallBudget
 from bot.problems import FormDidNotOpen
 from bot.storage import Store
@@ -495,26 +503,36 @@ async def report_launch(
 
 
 async def send_export(
-    client: AsyncWebClient, *, user: str, letter: Letter, signers: list[Signer]
+    client: AsyncWebClient,
+    *,
+    user: str,
+    letter: Letter,
+    signers: list[Signer],
+    versions: list[LetterVersion],
 ) -> None:
     """The list, the CSV and the JSON, by DM to the organizer who asked."""
     await send_files(
         client,
         user=user,
         text=export_message(letter, signers),
-        files=export_files(letter, signers),
+        files=export_files(letter, signers, versions),
     )
 
 
 async def send_closing_list(
-    client: AsyncWebClient, *, user: str, letter: Letter, signers: list[Signer]
+    client: AsyncWebClient,
+    *,
+    user: str,
+    letter: Letter,
+    signers: list[Signer],
+    versions: list[LetterVersion],
 ) -> None:
     """The final list, by DM to a lead (or the creator) when sign-ons close."""
     await send_files(
         client,
         user=user,
         text=closing_export_text(letter, signers),
-        files=export_files(letter, signers),
+        files=export_files(letter, signers, versions),
     )
 
 

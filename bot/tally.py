@@ -38,6 +38,7 @@ class LetterTally:
     organizations: int
     individuals: int
     pending_reviews: int
+    unconfirmed: int = 0  # entries on an earlier version of the text, not confirmed since
 
 
 def tally_letter(
@@ -61,6 +62,7 @@ def tally_letter(
         organizations=organizations,
         individuals=len(signers) - organizations,
         pending_reviews=pending_reviews,
+        unconfirmed=sum(1 for signer in signers if signer.agreed_version < letter.version),
     )
 
 

@@ -204,6 +204,11 @@ def _list_entry(summary: LetterSummary, zone: ZoneInfo) -> str:
             f":warning: Not posted in {channel_list(letter.unposted_channels)}: "
             f"`/letter post {letter.id}` tries again."
         )
+    if summary.unconfirmed:
+        lines.append(
+            f":memo: *{summary.unconfirmed}* signed an earlier version of the text and "
+            "haven't said they still sign it."
+        )
     lines += [_problem_line(problem) for problem in summary.problems[:PROBLEMS_SHOWN]]
     if len(summary.problems) > PROBLEMS_SHOWN:
         lines.append(f"…and {len(summary.problems) - PROBLEMS_SHOWN} more posts like these.")
@@ -212,16 +217,9 @@ def _list_entry(summary: LetterSummary, zone: ZoneInfo) -> str:
 
 PROBLEMS_SHOWN = 5
 
-_POSTS = {
-    JobKind.REMINDER: "A reminder",
-    JobKind.CLOSE: "The closing post",
-    JobKind.DEADLINE_MOVED: "The new-deadline announcement",
-    JobKind.TALLY: "The daily tally",
-}
-
 
 def _problem_line(problem: DeliveryProblem) -> str:
-    what = _POSTS[problem.kind]
+    what = problem.kind.label
     if problem.kind is JobKind.CLOSE and problem.target.startswith(("U", "W")):
         what = "The final list"
     where = (

@@ -71,6 +71,13 @@ def _letter_blocks(tally: LetterTally, *, now: datetime, zone: ZoneInfo) -> list
                 f"`/letter review {letter.id}`"
             )
         )
+    if tally.unconfirmed:
+        details.append(
+            mrkdwn(
+                f":memo: *{tally.unconfirmed}* signed an earlier version of the text and "
+                "haven't said they still sign it"
+            )
+        )
     return [
         {"type": "section", "text": mrkdwn("\n".join(lines))},
         {"type": "context", "elements": details},

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.formats import alphabetical, as_csv, as_json, as_text, headline
-from bot.models import Contact, Letter, LetterStatus, Post, Signer, SignerKind
+from bot.models import Contact, Letter, LetterStatus, LetterVersion, Post, Signer, SignerKind
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 
@@ -97,9 +97,35 @@ def test_csv_and_json_carry_every_field_and_every_entry() -> None:
     assert rows[4]["submitted_as"] == "Mijente; MIJENTE Inc."
     assert rows[4]["possible_duplicate_of"] == "Mi Gente"
     assert rows[0]["contacts"] == "Ana, Director, ana@example.org"
-    document = json.loads(as_json(letter, SIGNERS))
-    assert set(document) == {"letter", "count", "signers"} and document["count"] == 7
-    assert set(document["letter"]) == {"id", "title", "deadline", "status", "channels"}
+    versions = [
+        LetterVersion(1, "To", "Body", NOW, "U9"),
+        LetterVersion(2, "To", "Body, edited", NOW + timedelta(hours=1), "ULEAD"),
+    ]
+    letter = replace(letter, version=2)
+    signed_earlier = replace(SIGNERS[0], signed_version=1, confirmed_version=2)
+    document = json.loads(as_json(letter, [signed_earlier, *SIGNERS[1:]], versions))
+    assert set(document) == {"letter", "count", "signers", "not_signed"}
+    assert document["count"] == 7 and document["not_signed"] == []
+    assert set(document["letter"]) == {
+        "id",
+        "title",
+        "deadline",
+        "status",
+        "channels",
+        "version",
+        "versions",
+    }
+    assert document["letter"]["version"] == 2
+    assert document["letter"]["versions"] == [
+        {"version": 1, "edited_at": NOW.isoformat(), "edited_by": "U9"},
+        {
+            "version": 2,
+            "edited_at": (NOW + timedelta(hours=1)).isoformat(),
+            "edited_by": "ULEAD",
+        },
+    ]
+    voces = next(s for s in document["signers"] if s["name"] == "Voces de la Frontera")
+    assert (voces["signed_version"], voces["confirmed_version"]) == (1, 2)
     mijente = document["signers"][4]
     assert mijente["submitted_as"] == ["Mijente", "MIJENTE Inc."]
     assert mijente["possible_duplicate_of"] == ["Mi Gente"]
@@ -113,6 +139,8 @@ def test_csv_and_json_carry_every_field_and_every_entry() -> None:
         "contacts",
         "submitted_as",
         "possible_duplicate_of",
+        "signed_version",
+        "confirmed_version",
     } <= set(first)
 
 

@@ -85,3 +85,21 @@ def test_a_by_state_line_of_long_escaped_names_fits_its_text_object() -> None:
         if element["text"].startswith("By state:")
     )
     assert len(line) <= 3000 and "more places" in line
+
+
+def test_the_tally_counts_signers_of_an_earlier_version_who_havent_confirmed() -> None:
+    """After the text changed, entries still on the old one are counted and shown."""
+    from dataclasses import replace
+
+    letter = replace(make_letter("Text"), version=3)
+    signers = [
+        replace(signer(1, "Mijente"), signed_version=1),
+        replace(signer(2, "CASA"), signed_version=1, confirmed_version=3),
+        replace(signer(3, "CHIRLA"), signed_version=2, confirmed_version=2),
+        replace(signer(4, "Jane Roe", person=True), signed_version=3),
+    ]
+    tally = tally_letter(letter, signers, previous=None, pending_reviews=0)
+    assert tally.unconfirmed == 2
+    message = tally_message([tally], now=NOW, zone=ZONE)
+    assert "*2* signed an earlier version of the text" in str(message)
+    check_message(message)

@@ -51,7 +51,8 @@ async def test_someone_from_another_workspace_signs_with_the_button_and_the_form
     assert (contact.user_id, contact.team_id) == (PARTNER, PARTNER_TEAM)
     letter = await store.letters.get(1)
     assert letter is not None
-    (exported,) = json.loads(as_json(letter, [signer]))["signers"]
+    versions = await store.letters.versions(1)
+    (exported,) = json.loads(as_json(letter, [signer], versions))["signers"]
     assert exported["contacts"][0]["slack_team"] == PARTNER_TEAM
     await fake_slack.wait_for(lambda: "*1* signed" in str(head.blocks))
 

@@ -13,6 +13,7 @@ from tests.fake_slack import FakeSlack, Message
 from tests.helpers import (
     all_text,
     as_submitted,
+    ask,
     coalition,
     head_messages,
     latest_view,
@@ -108,6 +109,9 @@ async def test_a_text_edit_after_sign_ons_is_a_new_version_every_signer_hears_of
     assert "Dear Secretary" not in text, "an unchanged paragraph is not shown"
     assert buttons(notice) == {KEEP_SIGNATURE_ACTION: "1:2", WITHDRAW_SIGNATURE_ACTION: "1"}
 
+    listed = await ask(slack, fake_slack, "list")
+    assert "*2* signed an earlier version of the text" in str(listed)
+
     before = len(fake_slack.responses)
     await slack.press(KEEP_SIGNATURE_ACTION, "1:2", user=MEMBER, channel=f"D{MEMBER}")
     await fake_slack.wait_for(lambda: len(fake_slack.responses) > before)
@@ -119,6 +123,7 @@ async def test_a_text_edit_after_sign_ons_is_a_new_version_every_signer_hears_of
     entries = {s.name: s for s in await store.signatures.signers(1)}
     assert set(entries) == {"Make the Road New York"}
     assert entries["Make the Road New York"].confirmed_version == 2
+    assert "signed an earlier version" not in str(await ask(slack, fake_slack, "list"))
 
     # A long text from a message: version 3, each copy's thread grows to carry it.
     await signon(slack, fake_slack, "Mijente", user="ULATE")
