@@ -26,6 +26,7 @@ from bot.access import Organizers
 from bot.acks import answer_when_acked
 from bot.blocks.problems import SOMETHING_WENT_WRONG
 from bot.drafts import Drafts
+from bot.entries import Entries
 from bot.exports import Exports
 from bot.letters import Letters
 from bot.live_count import LiveCount
@@ -82,6 +83,7 @@ class Services:
     drafts: Drafts
     letters: Letters
     signons: SignOns
+    entries: Entries
     reviews: Reviews
     exports: Exports
     live_count: LiveCount
@@ -116,6 +118,7 @@ def build_services(
     )
     live_count = LiveCount(client=client, store=store, zone=settings.timezone, budget=updates)
     drafts = Drafts(store=store, client=client, organizers=organizers)
+    signons = SignOns(store=store, live_count=live_count, schedule_changed=schedule_changed)
     return Services(
         settings=settings,
         store=store,
@@ -132,7 +135,8 @@ def build_services(
             schedule_changed=schedule_changed,
             updates=updates,
         ),
-        signons=SignOns(store=store, live_count=live_count, schedule_changed=schedule_changed),
+        signons=signons,
+        entries=Entries(store=store, signons=signons, organizers=organizers, live_count=live_count),
         reviews=Reviews(store=store, organizers=organizers, live_count=live_count),
         exports=Exports(store=store, client=client, organizers=organizers),
         live_count=live_count,
@@ -158,6 +162,7 @@ def build_app(services: Services) -> AsyncApp:
         context["drafts"] = services.drafts
         context["letters"] = services.letters
         context["signons"] = services.signons
+        context["entries"] = services.entries
         context["reviews"] = services.reviews
         context["exports"] = services.exports
         await next()

@@ -88,8 +88,10 @@ class EditFormValues:
 
 @dataclass(frozen=True, slots=True)
 class SignonFormValues:
-    """The sign-on form's answers: which letter, and the submission."""
+    """The sign-on form's answers: which letter, and the submission (a correction of
+    the signer's entry `entry_id`, when the form was theirs to correct)."""
 
     letter_id: int | None
     channel: str | None
     submission: Submission
+    entry_id: int | None = None

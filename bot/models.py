@@ -95,6 +95,31 @@ class Letter:
         return tuple(post.channel_id for post in self.posts if post.ts is None)
 
 
+class ChangeAction(StrEnum):
+    """What was done to an entry after it was made (the audit trail's actions)."""
+
+    CORRECTED = "corrected"  # by its signer
+    EDITED = "edited"  # by an organizer
+    WITHDRAWN = "withdrawn"
+    RESTORED = "restored"
+    MOVED = "moved"  # its signer's sign-on moved to another organization
+
+
+@dataclass(frozen=True, slots=True)
+class SignerChange:
+    """One row of a letter's audit trail."""
+
+    signer_id: int
+    signer_name: str
+    action: ChangeAction
+    field: str | None
+    before: str | None
+    after: str | None
+    changed_by: str
+    changed_at: datetime
+    reason: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class LetterEdit:
     """A letter as an organizer changed it, checked: every field, changed or not."""
@@ -190,6 +215,7 @@ class Signer:
     possible_duplicate_of: tuple[str, ...] = ()
     signed_version: int = 1  # the letter's version when the entry was made
     confirmed_version: int | None = None  # the latest its signers said they still sign
+    status: SignerStatus = SignerStatus.ACTIVE
 
     @property
     def agreed_version(self) -> int:

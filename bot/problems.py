@@ -30,6 +30,7 @@ class Action(StrEnum):
     EDIT = "edit"
     REVIEW = "review"
     REMOVE = "remove"
+    MANAGE_SIGNERS = "manage_signers"
 
 
 @dataclass(eq=False)
@@ -38,6 +39,24 @@ class NotManager(Problem):
 
     letter: Letter
     action: Action = Action.MANAGE
+
+
+class EntryGone(Problem):
+    """The entry a button or form was for is gone from the list, or back in it."""
+
+
+@dataclass(eq=False)
+class EntryNameTaken(Problem):
+    """Restoring the entry would list its organization twice."""
+
+    name: str
+
+
+@dataclass(eq=False)
+class NotSignedHere(Problem):
+    """A correction from someone who isn't (or is no longer) signed for that entry."""
+
+    letter: Letter
 
 
 class NothingToEdit(Problem):

@@ -14,8 +14,9 @@ from bot.blocks.letter import SIGN_ON_ACTION
 from bot.blocks.problems import explain
 from bot.blocks.review import KEEP_ACTION, MERGE_ACTION, review_message
 from bot.blocks.signon_form import build_signon_form
-from bot.blocks.signon_replies import withdrawn_text
+from bot.blocks.signon_replies import CHANGE_ENTRY_ACTION, withdrawn_text
 from bot.blocks.versions import KEEP_SIGNATURE_ACTION, WITHDRAW_SIGNATURE_ACTION, kept_text
+from bot.entries import Entries
 from bot.problems import NotALetterNumber, Problem, Surface
 from bot.refs import letter_number
 from bot.reviews import Reviews
@@ -28,6 +29,7 @@ OUT_OF_DATE = "That button is out of date; run `/letter review` again."
 
 def register(app: AsyncApp) -> None:
     app.action(SIGN_ON_ACTION)(sign_on_pressed)
+    app.action(CHANGE_ENTRY_ACTION)(sign_on_pressed)
     app.action(MERGE_ACTION)(review_decided)
     app.action(KEEP_ACTION)(review_decided)
     app.action(KEEP_SIGNATURE_ACTION)(signature_kept)
@@ -41,16 +43,24 @@ async def sign_on_pressed(
     respond: AsyncRespond,
     client: AsyncWebClient,
     signons: SignOns,
+    entries: Entries,
 ) -> None:
     """Anyone in the channel, from this workspace or another (Slack Connect), gets the
-    form; what went wrong goes back through the button's response_url, which reaches
-    them wherever they are."""
+    form (on their entry, to correct it, once they have signed); what went wrong goes
+    back through the button's response_url, which reaches them wherever they are.
+    `/signon status`'s Change my sign-on button comes here too."""
     await ack()
     channel = (body.get("channel") or {}).get("id") or ""
     try:
         number = letter_number(str(action.get("value", "")), surface=Surface.BUTTON)
         (letter,) = await signons.letters_for(number, channel=channel, surface=Surface.BUTTON)
-        form = build_signon_form(letters=[letter], channel=channel)
+        own = await entries.own(letter, user=body["user"]["id"])
+        form = build_signon_form(
+            letters=[letter],
+            channel=channel,
+            entry=own.signer if own else None,
+            contact=own.contact if own else None,
+        )
         await open_view(client, trigger_id=body["trigger_id"], view=form, what="sign-on form")
     except Problem as problem:
         await respond(explain(problem), replace_original=False)

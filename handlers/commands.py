@@ -28,9 +28,10 @@ from bot.blocks.signon_replies import (
     FORM_DID_NOT_OPEN,
     SIGNON_HELP,
     recorded_text,
-    status_text,
+    status_message,
     withdrawn_text,
 )
+from bot.entries import Entries
 from bot.exports import Exports
 from bot.letters import Letters
 from bot.models import SignerKind, Submission
@@ -216,27 +217,36 @@ async def signon_command(
     respond: AsyncRespond,
     client: AsyncWebClient,
     signons: SignOns,
+    entries: Entries,
     settings: Settings,
 ) -> None:
     """Answer in the ack itself when the answer is ready in time (it nearly always is)."""
-    work = asyncio.ensure_future(_signon(command, client, signons, settings))
+    work = asyncio.ensure_future(_signon(command, client, signons, entries, settings))
     try:
         answer = await asyncio.wait_for(asyncio.shield(work), ACK_BUDGET_SECONDS)
     except TimeoutError:
         await ack("Recording your sign-on…")
         answer = await work
         if answer:
-            await respond(answer)
+            await respond(**_message(answer))
         return
     if answer:
-        await ack(answer)
+        await ack(**_message(answer))
     else:
         await ack()
 
 
+def _message(answer: str | dict[str, Any]) -> dict[str, Any]:
+    return {"text": answer} if isinstance(answer, str) else answer
+
+
 async def _signon(
-    command: dict[str, Any], client: AsyncWebClient, signons: SignOns, settings: Settings
-) -> str | None:
+    command: dict[str, Any],
+    client: AsyncWebClient,
+    signons: SignOns,
+    entries: Entries,
+    settings: Settings,
+) -> str | dict[str, Any] | None:
     """The answer to a /signon, or None when it opened the sign-on form instead."""
     text = message_text_to_plain(command.get("text") or "").strip()
     word, _, rest = text.partition(" ")
@@ -249,7 +259,7 @@ async def _signon(
             number = only_number(rest, surface=Surface.SIGNON)
             letter = await signons.one_letter(number, channel=channel)
             if word.lower() == "status":
-                return status_text(await signons.status(letter, user=user))
+                return status_message(await signons.status(letter, user=user))
             withdrawn = await signons.withdraw(letter, user=user, now=now)
             return withdrawn_text(letter, withdrawn, count=await signons.count(letter))
         ref = split_ref(text)
@@ -265,7 +275,14 @@ async def _signon(
             return recorded_text(
                 signed.recorded, letter=letters[0], count=signed.count, zone=settings.timezone
             )
-        form = build_signon_form(letters=letters, channel=channel, organization=ref.rest)
+        own = await entries.own(letters[0], user=user) if len(letters) == 1 else None
+        if own is not None and not ref.rest:
+            # Signed already: the form opens on their entry, to correct it.
+            form = build_signon_form(
+                letters=letters, channel=channel, entry=own.signer, contact=own.contact
+            )
+        else:
+            form = build_signon_form(letters=letters, channel=channel, organization=ref.rest)
         await open_view(client, trigger_id=command["trigger_id"], view=form, what="sign-on form")
     except FormDidNotOpen:
         return FORM_DID_NOT_OPEN

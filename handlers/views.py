@@ -21,8 +21,9 @@ from bot.blocks.problems import explain, field_errors
 from bot.blocks.replies import edited_report, problem_view, removed_report
 from bot.blocks.signon_form import CALLBACK_ID as SIGNON_CALLBACK_ID
 from bot.blocks.signon_form import CHOOSE_A_LETTER, confirmation_view, read_signon_form
-from bot.blocks.signon_replies import recorded_text
+from bot.blocks.signon_replies import corrected_text, moved_text, recorded_text
 from bot.drafts import Drafts
+from bot.entries import Corrected, Entries
 from bot.forms import Field, SignonField
 from bot.letters import Letters
 from bot.problems import FieldProblem, FormErrors, Issue, LetterGone, Problem
@@ -62,7 +63,12 @@ async def letter_form_submitted(
 
 
 async def signon_form_submitted(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], signons: SignOns, settings: Settings
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    signons: SignOns,
+    entries: Entries,
+    settings: Settings,
 ) -> None:
     """Record the sign-on before answering, so the form can show exactly what was recorded.
     In a Slack Connect channel the signer may be from another workspace: their own
@@ -74,6 +80,15 @@ async def signon_form_submitted(
         return
     try:
         letter = await signons.letter(values.letter_id)
+        if values.entry_id is not None:
+            corrected = await entries.correct(
+                letter, values.entry_id, values.submission, now=datetime.now(UTC)
+            )
+            await ack(
+                response_action="update",
+                view=confirmation_view(_corrected_text(corrected, user["id"], settings)),
+            )
+            return
         signed = await signons.sign(letter, values.submission, now=datetime.now(UTC))
     except FormErrors as problems:
         await ack(response_action="errors", errors=field_errors(problems, signon=True))
@@ -83,6 +98,20 @@ async def signon_form_submitted(
         return
     text = recorded_text(signed.recorded, letter=letter, count=signed.count, zone=settings.timezone)
     await ack(response_action="update", view=confirmation_view(text))
+
+
+def _corrected_text(corrected: Corrected, user: str, settings: Settings) -> str:
+    letter = corrected.letter
+    if corrected.moved is not None and corrected.left is not None:
+        return moved_text(
+            corrected.moved.recorded,
+            left=corrected.left,
+            letter=letter,
+            count=corrected.moved.count,
+            zone=settings.timezone,
+        )
+    assert corrected.entry is not None
+    return corrected_text(letter, corrected.entry, user=user)
 
 
 async def edit_form_submitted(

@@ -240,6 +240,7 @@ def edit_values(letter: Letter, **answers: Any) -> EditFormValues:
 # Each input element's initial value, and the key its answer comes back under.
 _ANSWERS = {
     "plain_text_input": ("initial_value", "value"),
+    "email_text_input": ("initial_value", "value"),
     "number_input": ("initial_value", "value"),
     "datetimepicker": ("initial_date_time", "selected_date_time"),
     "multi_users_select": ("initial_users", "selected_users"),

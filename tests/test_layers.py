@@ -32,6 +32,7 @@ SERVICE_MODULES = {
     "bot.live_count",
     "bot.dispatch",
     "bot.refs",
+    "bot.entries",
 }
 
 # What each layer may not import.

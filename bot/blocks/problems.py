@@ -14,6 +14,8 @@ from bot.problems import (
     ClosedForEditing,
     DeadlinePassed,
     DraftGone,
+    EntryGone,
+    EntryNameTaken,
     FieldProblem,
     FilesRefused,
     FileUnreadable,
@@ -35,6 +37,7 @@ from bot.problems import (
     NotLeading,
     NotManager,
     NotOrganizer,
+    NotSignedHere,
     PairDecided,
     PassedOver,
     PostedEverywhere,
@@ -73,8 +76,21 @@ def explain(problem: Problem) -> str:
                 Action.EDIT: "edit",
                 Action.REVIEW: "review",
                 Action.REMOVE: "remove",
+                Action.MANAGE_SIGNERS: "manage the signers of",
             }[action]
             return f"Only organizers and the leads of letter #{letter.id} can {verb} it."
+        case EntryGone():
+            return "That entry has changed since: run `/letter signers` again."
+        case EntryNameTaken(name=name):
+            return (
+                f"*{escape(name)}* can't come back: the organization has signed again since, "
+                "as another entry."
+            )
+        case NotSignedHere(letter=letter):
+            return (
+                f"You're not signed to *{escape(letter.title)}* for that entry any more. "
+                "*Sign on* under the letter signs it again."
+            )
         case NothingToEdit():
             return (
                 "There's no open letter you can edit: only organizers and a letter's leads "

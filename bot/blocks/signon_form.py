@@ -22,19 +22,35 @@ from bot.blocks.text import (
 )
 from bot.forms import SignonField, SignonFormValues
 from bot.limits import JOB_TITLE_MAX, ORGANIZATION_MAX, PERSON_MAX, PLACE_MAX
-from bot.models import Letter, SignerKind, Submission
+from bot.models import Contact, Letter, Signer, SignerKind, Submission
 
 CALLBACK_ID = "signon_form"
 CHOOSE_A_LETTER = "Choose the letter to sign."
 
 
 def build_signon_form(
-    *, letters: list[Letter], channel: str | None, organization: str = ""
+    *,
+    letters: list[Letter],
+    channel: str | None,
+    organization: str = "",
+    entry: Signer | None = None,
+    contact: Contact | None = None,
 ) -> dict[str, Any]:
-    """The form for signing one of `letters` (a choice is offered when there are several)."""
+    """The form for signing one of `letters` (a choice is offered when there are several);
+    with `entry`, the one letter's entry its signer made, to correct (`contact` theirs)."""
     only = letters[0] if len(letters) == 1 else None
     blocks: list[dict[str, Any]] = []
-    if only is not None:
+    if entry is not None and only is not None:
+        blocks.append(
+            {
+                "type": "section",
+                "text": mrkdwn(
+                    f"*{_title(only)}*\nYou signed it for *{escape(entry.name)}*. Change what "
+                    "you need and save. Naming another organization signs for it instead."
+                ),
+            }
+        )
+    elif only is not None:
         blocks.append({"type": "section", "text": mrkdwn(f"*{_title(only)}*")})
     else:
         blocks.append(_letter_menu(letters))
@@ -87,15 +103,41 @@ def build_signon_form(
         },
     ]
     metadata = {"channel": channel, "letter": only.id if only else None}
+    if entry is not None:
+        _prefill(blocks, entry, contact)
+        metadata["entry"] = entry.id
     return {
         "type": "modal",
         "callback_id": CALLBACK_ID,
         "private_metadata": json.dumps(metadata),
-        "title": plain("Sign on"),
-        "submit": plain("Sign"),
+        "title": plain("Your sign-on" if entry else "Sign on"),
+        "submit": plain("Save changes" if entry else "Sign"),
         "close": plain("Cancel"),
         "blocks": blocks,
     }
+
+
+def _prefill(blocks: list[dict[str, Any]], entry: Signer, contact: Contact | None) -> None:
+    """Each input as the entry and the signer's own contact have it."""
+    individual = entry.kind is SignerKind.INDIVIDUAL
+    values: dict[str, str | None] = {
+        SignonField.ORGANIZATION: entry.affiliation if individual else entry.name,
+        SignonField.PERSON: (contact.person_name if contact else None)
+        or (entry.name if individual else None),
+        SignonField.TITLE: contact.title if contact else None,
+        SignonField.CITY: entry.city,
+        SignonField.STATE: entry.state,
+        SignonField.EMAIL: contact.email if contact else None,
+    }
+    for block in blocks:
+        element = block.get("element", {})
+        field = str(block.get("block_id", ""))
+        if field == SignonField.KIND:
+            element["initial_option"] = _kind_option(entry.kind)
+        elif field == SignonField.PUBLIC:
+            element["initial_option"] = _yes_no(entry.public)
+        elif values.get(field):
+            element["initial_value"] = str(values[field])[: element.get("max_length", 320)]
 
 
 def read_signon_form(
@@ -131,7 +173,13 @@ def read_signon_form(
     )
     number = re.fullmatch(r"[0-9]{1,9}", str(chosen or ""))
     letter_id = metadata.get("letter") or (int(number.group()) if number else None)
-    return SignonFormValues(letter_id, metadata.get("channel"), submission)
+    entry = metadata.get("entry")
+    return SignonFormValues(
+        letter_id,
+        metadata.get("channel"),
+        submission,
+        entry_id=entry if isinstance(entry, int) else None,
+    )
 
 
 def _letter_menu(letters: list[Letter]) -> dict[str, Any]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.blocks.text import escape, joined, slack_date
+from bot.blocks.text import escape, joined, plain, slack_date, text_sections
 from bot.models import Contact, Letter, Outcome, Recorded, Signer, SignerKind, StatusReport
 
+CHANGE_ENTRY_ACTION = "change_entry"
 # The names a new entry may duplicate, as many as fit a line a signer will read.
 POSSIBLE_DUPLICATES_TEXT_MAX = 1000
 
@@ -17,8 +19,9 @@ FORM_DID_NOT_OPEN = (
 
 SIGNON_HELP = """*Signing a letter with Undersigned*
 `/signon Organization Name` · sign the letter in this channel for your organization
-`/signon` · open the form: sign as an organization or an individual, add your title and place
-`/signon status` · see what is recorded for you
+`/signon` · open the form: sign as an organization or an individual, add your title and \
+place; once you've signed, it opens on your entry, to correct it
+`/signon status` · see what is recorded for you, and change it
 `/signon withdraw` · take back your sign-on
 Add a letter number (such as `#3`) when the channel has more than one open letter."""
 
@@ -107,6 +110,49 @@ def status_text(status: StatusReport) -> str:
 def _own(signer: Signer, user: str) -> Contact | None:
     """The person's own contact for an entry others may have signed too."""
     return next((c for c in reversed(signer.contacts) if c.user_id == user), None)
+
+
+def corrected_text(letter: Letter, entry: Signer, *, user: str) -> str:
+    """A signer's correction, saved: their entry as it now stands."""
+    return (
+        f"Saved. For *{escape(letter.title)}* I now have:\n"
+        f"{entry_summary(entry, _own(entry, user))}"
+    )
+
+
+def moved_text(
+    recorded: Recorded, *, left: Signer, letter: Letter, count: int, zone: ZoneInfo
+) -> str:
+    """A correction that named another organization: the sign-on it became, and the
+    entry left behind."""
+    return (
+        f"{recorded_text(recorded, letter=letter, count=count, zone=zone)}\n"
+        f"You're no longer signed for *{escape(left.name)}*."
+    )
+
+
+def status_message(status: StatusReport) -> dict[str, Any]:
+    """`/signon status`: what is recorded, with a button to change it."""
+    text = status_text(status)
+    if not status.signed:
+        return {"text": text}
+    return {
+        "text": text,
+        "blocks": [
+            *text_sections(text),
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": CHANGE_ENTRY_ACTION,
+                        "text": plain("Change my sign-on"),
+                        "value": str(status.letter.id),
+                    }
+                ],
+            },
+        ],
+    }
 
 
 def so_far(count: int) -> str:

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from bot.limits import ADDRESSEE_MAX, TITLE_MAX
 from bot.models import (
+    ChangeAction,
     DeliveryState,
     JobKind,
     JobState,
@@ -293,5 +294,30 @@ deliveries = sa.Table(
     sa.UniqueConstraint("job_id", "target"),
     sa.Index("ix_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
     sa.Index("ix_deliveries_target_state", "target", "state"),
+    sqlite_autoincrement=True,
+)
+
+
+# Every change to an entry after it was made: who, when, why. Never updated or deleted
+# but with its letter.
+signer_changes = sa.Table(
+    "signer_changes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "letter_id", sa.Integer, sa.ForeignKey("letters.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column(
+        "signer_id", sa.Integer, sa.ForeignKey("signers.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("field", sa.String(32), nullable=True),
+    sa.Column("before", sa.Text, nullable=True),
+    sa.Column("after", sa.Text, nullable=True),
+    sa.Column("changed_by", sa.String(32), nullable=False),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+    sa.Column("reason", sa.String(500), nullable=True),
+    sa.CheckConstraint(one_of("action", ChangeAction), name="action_known"),
+    sa.Index("ix_signer_changes_letter_id", "letter_id"),
     sqlite_autoincrement=True,
 )

@@ -646,6 +646,7 @@ def _with_contacts(conn: sa.Connection, rows: Sequence[sa.Row[Any]]) -> list[Sig
             possible_duplicate_of=tuple(name for (name,) in partners[row.id]),
             signed_version=row.signed_version,
             confirmed_version=row.confirmed_version,
+            status=SignerStatus(row.status),
         )
         for row in rows
     ]

@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.storage.drafts import DraftRecords
+from bot.storage.entries import EntryRecords
 from bot.storage.letters import LetterRecords
 from bot.storage.reviews import ReviewRecords
 from bot.storage.schedule import Schedule
@@ -60,6 +61,7 @@ class Store:
             writing=self._transaction, reading=self._reading, run_writing=self._run_writing
         )
         self.reviews = ReviewRecords(writing=self._transaction, reading=self._reading)
+        self.entries = EntryRecords(writing=self._transaction, reading=self._reading)
         self.schedule = Schedule(writing=self._transaction, reading=self._reading)
 
     async def __aenter__(self) -> Self:

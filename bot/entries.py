@@ -1,0 +1,257 @@
+"""Entries after they are made: a signer correcting their own, and an organizer's tools
+for a letter's signers (edit any field, withdraw with a reason, restore, search). Every
+change lands in the audit trail with who made it, when and why."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.access import Organizers
+from bot.checks import check_submission
+from bot.dedupe import org_key, prepared, same
+from bot.live_count import LiveCount
+from bot.models import (
+    ChangeAction,
+    Contact,
+    Letter,
+    Signed,
+    Signer,
+    SignerChange,
+    SignerKind,
+    Submission,
+)
+from bot.problems import (
+    Action,
+    EntryGone,
+    EntryNameTaken,
+    NotSignedHere,
+    SignOnsClosed,
+)
+from bot.signons import SignOns
+from bot.storage import Store
+from bot.storage.entries import EntryChanged, KeyTaken
+
+# The audit trail's columns, as `undersigned audit LETTER` prints them.
+AUDIT_COLUMNS = (
+    "changed_at",
+    "entry_id",
+    "entry",
+    "action",
+    "field",
+    "before",
+    "after",
+    "changed_by",
+    "reason",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OwnEntry:
+    """An entry as one of its signers sees it: the entry, and their own contact."""
+
+    signer: Signer
+    contact: Contact | None
+
+
+@dataclass(frozen=True, slots=True)
+class Corrected:
+    """What a signer's correction did: their entry as it is now, or, when they named
+    another organization, the sign-on it became (and the entry they left)."""
+
+    letter: Letter
+    entry: Signer | None = None
+    moved: Signed | None = None
+    left: Signer | None = None
+
+
+class Entries:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        signons: SignOns,
+        organizers: Organizers,
+        live_count: LiveCount | None = None,
+    ) -> None:
+        self._store = store
+        self._signons = signons
+        self._organizers = organizers
+        self._live_count = live_count
+
+    # A signer's own entry
+
+    async def own(self, letter: Letter, *, user: str) -> OwnEntry | None:
+        """The entry `user` signed `letter` for (their latest), if they did."""
+        entries = await self._store.signatures.signed_by(user, letter.id)
+        if not entries:
+            return None
+        entry = entries[-1]
+        contact = next((c for c in reversed(entry.contacts) if c.user_id == user), None)
+        return OwnEntry(entry, contact)
+
+    async def correct(
+        self, letter: Letter, entry_id: int, submission: Submission, *, now: datetime
+    ) -> Corrected:
+        """Apply a signer's corrections to their entry. Another organization's name is a
+        sign-on for it, through dedupe, and the old entry is left; raises FormErrors."""
+        user = submission.user_id
+        if not letter.is_open:
+            raise SignOnsClosed(letter)
+        submission = check_submission(submission)
+        entry = next(
+            (
+                e
+                for e in await self._store.signatures.signed_by(user or "", letter.id)
+                if e.id == entry_id
+            ),
+            None,
+        )
+        if entry is None or user is None:
+            raise NotSignedHere(letter)
+        if _another_organization(entry, submission):
+            signed = await self._signons.sign(letter, submission, now=now)
+            if signed.recorded.signer.id == entry.id:
+                return Corrected(letter, entry=signed.recorded.signer)
+            # Withdrawn meanwhile, the entry has nothing left to leave.
+            with contextlib.suppress(EntryChanged):
+                await self._store.entries.leave(
+                    entry.id, user=user, now=now, reason=f"signed for {signed.recorded.signer.name}"
+                )
+            self._touch(letter)
+            return Corrected(letter, moved=signed, left=entry)
+        try:
+            updated = await self._store.entries.change(
+                entry.id,
+                entry=_entry_fields(submission),
+                contact=_contact_fields(submission),
+                contact_of=user,
+                action=ChangeAction.CORRECTED,
+                by=user,
+                now=now,
+            )
+        except EntryChanged:
+            raise NotSignedHere(letter) from None
+        return Corrected(letter, entry=updated)
+
+    # An organizer's tools
+
+    async def listing(self, letter: Letter, *, user: str, text: str = "") -> list[Signer]:
+        """The letter's entries (withdrawn ones too) whose name holds `text`."""
+        await self._organizers.require_manager(user, letter, Action.MANAGE_SIGNERS)
+        return await self._store.entries.search(letter.id, text=text)
+
+    async def entry(self, entry_id: int, *, user: str) -> tuple[Letter, Signer]:
+        """An entry for an organizer of its letter to act on."""
+        entry = await self._store.entries.get(entry_id)
+        letter = await self._store.letters.get(entry.letter_id) if entry else None
+        if entry is None or letter is None:
+            raise EntryGone
+        await self._organizers.require_manager(user, letter, Action.MANAGE_SIGNERS)
+        return letter, entry
+
+    async def edit(
+        self, entry_id: int, submission: Submission, *, user: str, now: datetime, reason: str
+    ) -> Signer:
+        """An organizer's edit of any field, the published name included (after the
+        close too): the entry stays one entry; nothing is re-deduped."""
+        _, entry = await self.entry(entry_id, user=user)
+        submission = check_submission(submission)
+        try:
+            updated = await self._store.entries.change(
+                entry.id,
+                entry=_entry_fields(submission),
+                contact=_contact_fields(submission),
+                contact_of=None,
+                action=ChangeAction.EDITED,
+                by=user,
+                now=now,
+                reason=reason or None,
+            )
+        except EntryChanged:
+            raise EntryGone from None
+        return updated
+
+    async def withdraw(self, entry_id: int, *, user: str, now: datetime, reason: str) -> Signer:
+        """Withdraw an entry on its signers' behalf, with the reason, after the close too."""
+        letter, entry = await self.entry(entry_id, user=user)
+        try:
+            withdrawn = await self._store.entries.withdraw(
+                entry.id, by=user, now=now, reason=reason
+            )
+        except EntryChanged:
+            raise EntryGone from None
+        self._touch(letter)
+        return withdrawn
+
+    async def restore(self, entry_id: int, *, user: str, now: datetime, reason: str) -> Signer:
+        """Put a withdrawn entry back in the list."""
+        letter, entry = await self.entry(entry_id, user=user)
+        try:
+            restored = await self._store.entries.restore(entry.id, by=user, now=now, reason=reason)
+        except EntryChanged:
+            raise EntryGone from None
+        except KeyTaken:
+            raise EntryNameTaken(entry.name) from None
+        self._touch(letter)
+        return restored
+
+    async def audit(self, letter_id: int) -> list[SignerChange]:
+        return await self._store.entries.audit(letter_id)
+
+    def _touch(self, letter: Letter) -> None:
+        if self._live_count is not None:
+            self._live_count.touch(letter.id)
+
+
+def audit_csv(changes: list[SignerChange]) -> str:
+    """The audit trail as CSV, one change a row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(AUDIT_COLUMNS)
+    for change in changes:
+        writer.writerow(
+            [
+                change.changed_at.isoformat(),
+                change.signer_id,
+                change.signer_name,
+                change.action.value,
+                change.field or "",
+                change.before or "",
+                change.after or "",
+                change.changed_by,
+                change.reason or "",
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _another_organization(entry: Signer, submission: Submission) -> bool:
+    """The submission names an organization other than the entry's (a change of kind
+    counts), which makes it a new sign-on rather than a correction."""
+    if submission.kind is not entry.kind:
+        return True
+    if entry.kind is SignerKind.INDIVIDUAL:
+        return False
+    return not same(prepared(org_key(entry.name)), prepared(org_key(submission.name)))
+
+
+def _entry_fields(submission: Submission) -> dict[str, object]:
+    return {
+        "name": submission.name,
+        "affiliation": submission.affiliation,
+        "city": submission.city,
+        "state": submission.state,
+        "public": submission.public,
+    }
+
+
+def _contact_fields(submission: Submission) -> dict[str, object]:
+    return {
+        "person_name": submission.person_name,
+        "title": submission.title,
+        "email": submission.email,
+    }

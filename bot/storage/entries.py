@@ -1,0 +1,302 @@
+"""Changes to an entry after it was made: a signer correcting their own, an organizer
+editing, withdrawing or restoring one, a contact leaving for another organization.
+Each change is one transaction, and each is kept in the audit trail (who, when, why)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.models import ChangeAction, ReviewStatus, Signer, SignerChange, SignerStatus
+from bot.storage.connect import Connect
+from bot.storage.schema import duplicate_reviews, signatures, signer_changes, signers
+from bot.storage.signatures import load_signers
+
+# The entry's own fields, and its contacts', that a correction or an edit may change.
+ENTRY_FIELDS = ("name", "affiliation", "city", "state", "public")
+CONTACT_FIELDS = ("person_name", "title", "email")
+
+
+class EntryChanged(Exception):
+    """The entry isn't as the change expected (gone from the list, or back in it)."""
+
+
+class KeyTaken(Exception):
+    """Restoring the entry would list an organization twice: another entry of it is active."""
+
+
+class EntryRecords:
+    def __init__(self, *, writing: Connect, reading: Connect) -> None:
+        self._writing = writing
+        self._reading = reading
+
+    async def get(self, signer_id: int) -> Signer | None:
+        """An entry, whatever its status, with its current contacts."""
+        async with self._reading() as conn:
+            found = await conn.run_sync(load_signers, signers.c.id == signer_id)
+        return found[0] if found else None
+
+    async def change(
+        self,
+        signer_id: int,
+        *,
+        entry: Mapping[str, Any],
+        contact: Mapping[str, Any] | None = None,
+        contact_of: str | None = None,
+        action: ChangeAction,
+        by: str,
+        now: datetime,
+        reason: str | None = None,
+    ) -> Signer:
+        """Set the active entry's `entry` fields, and those of `contact_of`'s contact
+        (else its first contact), keeping each change in the audit trail."""
+        async with self._writing() as conn:
+            row = await _active(conn, signer_id)
+            changed = _changed(row, entry, ENTRY_FIELDS)
+            if changed:
+                await conn.execute(
+                    signers.update().where(signers.c.id == signer_id).values(**changed)
+                )
+            audit = [(field, row._mapping[field], value) for field, value in changed.items()]
+            if contact:
+                person = await _contact(conn, signer_id, contact_of)
+                if person is not None:
+                    moved = _changed(person, contact, CONTACT_FIELDS)
+                    if moved:
+                        await conn.execute(
+                            signatures.update().where(signatures.c.id == person.id).values(**moved)
+                        )
+                    audit += [(f, person._mapping[f], v) for f, v in moved.items()]
+            if audit:
+                await _record(conn, row, action, audit, by=by, now=now, reason=reason)
+            return (await conn.run_sync(load_signers, signers.c.id == signer_id))[0]
+
+    async def leave(self, signer_id: int, *, user: str, now: datetime, reason: str) -> None:
+        """`user` is no longer a contact of the entry (they signed for another
+        organization); an entry left with no contact leaves the list."""
+        async with self._writing() as conn:
+            row = await _active(conn, signer_id)
+            await conn.execute(
+                signatures.update()
+                .where(
+                    signatures.c.signer_id == signer_id,
+                    signatures.c.user_id == user,
+                    signatures.c.withdrawn_at.is_(None),
+                )
+                .values(withdrawn_at=now)
+            )
+            left = await _withdraw_if_unsigned(conn, signer_id)
+            await _record(
+                conn,
+                row,
+                ChangeAction.MOVED,
+                [("contact", user, None), *([("status", "active", "withdrawn")] if left else [])],
+                by=user,
+                now=now,
+                reason=reason,
+            )
+
+    async def withdraw(self, signer_id: int, *, by: str, now: datetime, reason: str) -> Signer:
+        """Take the entry out of the list on its signers' behalf, every contact with it."""
+        async with self._writing() as conn:
+            row = await _active(conn, signer_id)
+            await conn.execute(
+                signatures.update()
+                .where(signatures.c.signer_id == signer_id, signatures.c.withdrawn_at.is_(None))
+                .values(withdrawn_at=now)
+            )
+            await _set_withdrawn(conn, signer_id)
+            await _record(
+                conn,
+                row,
+                ChangeAction.WITHDRAWN,
+                [("status", "active", "withdrawn")],
+                by=by,
+                now=now,
+                reason=reason,
+            )
+            return (await conn.run_sync(load_signers, signers.c.id == signer_id))[0]
+
+    async def restore(self, signer_id: int, *, by: str, now: datetime, reason: str) -> Signer:
+        """Put a withdrawn entry back in the list, with the contacts it left with."""
+        async with self._writing() as conn:
+            row = (
+                await conn.execute(
+                    sa.select(signers).where(signers.c.id == signer_id).with_for_update()
+                )
+            ).first()
+            if row is None or row.status != SignerStatus.WITHDRAWN:
+                raise EntryChanged
+            taken = await conn.execute(
+                sa.select(signers.c.id).where(
+                    signers.c.letter_id == row.letter_id,
+                    signers.c.key == row.key,
+                    signers.c.status == SignerStatus.ACTIVE,
+                )
+            )
+            if taken.first() is not None:
+                raise KeyTaken
+            # The contacts that left with the entry: those withdrawn last.
+            last = (
+                await conn.execute(
+                    sa.select(sa.func.max(signatures.c.withdrawn_at)).where(
+                        signatures.c.signer_id == signer_id
+                    )
+                )
+            ).scalar()
+            await conn.execute(
+                signatures.update()
+                .where(signatures.c.signer_id == signer_id, signatures.c.withdrawn_at == last)
+                .values(withdrawn_at=None)
+            )
+            await conn.execute(
+                signers.update()
+                .where(signers.c.id == signer_id)
+                .values(status=SignerStatus.ACTIVE.value)
+            )
+            await _record(
+                conn,
+                row,
+                ChangeAction.RESTORED,
+                [("status", "withdrawn", "active")],
+                by=by,
+                now=now,
+                reason=reason,
+            )
+            return (await conn.run_sync(load_signers, signers.c.id == signer_id))[0]
+
+    async def search(self, letter_id: int, *, text: str = "") -> list[Signer]:
+        """The letter's entries, active and withdrawn, whose name holds `text` (any
+        case), in signing order."""
+        condition = sa.and_(
+            signers.c.letter_id == letter_id,
+            signers.c.status.in_((SignerStatus.ACTIVE, SignerStatus.WITHDRAWN)),
+        )
+        if text:
+            condition = sa.and_(condition, sa.func.lower(signers.c.name).contains(text.lower()))
+        async with self._reading() as conn:
+            return await conn.run_sync(load_signers, condition)
+
+    async def audit(self, letter_id: int) -> list[SignerChange]:
+        """The letter's audit trail, oldest first."""
+        async with self._reading() as conn:
+            rows = await conn.execute(
+                sa.select(signer_changes, signers.c.name)
+                .join(signers, signers.c.id == signer_changes.c.signer_id)
+                .where(signer_changes.c.letter_id == letter_id)
+                .order_by(signer_changes.c.id)
+            )
+            return [
+                SignerChange(
+                    signer_id=row.signer_id,
+                    signer_name=row.name,
+                    action=ChangeAction(row.action),
+                    field=row.field,
+                    before=row.before,
+                    after=row.after,
+                    changed_by=row.changed_by,
+                    changed_at=row.changed_at,
+                    reason=row.reason,
+                )
+                for row in rows
+            ]
+
+
+async def _active(conn: AsyncConnection, signer_id: int) -> Any:
+    row = (
+        await conn.execute(sa.select(signers).where(signers.c.id == signer_id).with_for_update())
+    ).first()
+    if row is None or row.status != SignerStatus.ACTIVE:
+        raise EntryChanged
+    return row
+
+
+async def _contact(conn: AsyncConnection, signer_id: int, user: str | None) -> Any:
+    """`user`'s current contact on the entry, else (with no user) its first one."""
+    query = sa.select(signatures).where(
+        signatures.c.signer_id == signer_id, signatures.c.withdrawn_at.is_(None)
+    )
+    if user is not None:
+        query = query.where(signatures.c.user_id == user)
+    return (await conn.execute(query.order_by(signatures.c.id).limit(1))).first()
+
+
+def _changed(row: Any, values: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        field: values[field]
+        for field in fields
+        if field in values and values[field] != row._mapping[field]
+    }
+
+
+async def _withdraw_if_unsigned(conn: AsyncConnection, signer_id: int) -> bool:
+    """Withdraw the entry if no contact is left on it; True if it was."""
+    left = (
+        await conn.execute(
+            sa.select(sa.func.count()).where(
+                signatures.c.signer_id == signer_id, signatures.c.withdrawn_at.is_(None)
+            )
+        )
+    ).scalar_one()
+    if left:
+        return False
+    await _set_withdrawn(conn, signer_id)
+    return True
+
+
+async def _set_withdrawn(conn: AsyncConnection, signer_id: int) -> None:
+    await conn.execute(
+        signers.update()
+        .where(signers.c.id == signer_id)
+        .values(status=SignerStatus.WITHDRAWN.value)
+    )
+    # An entry that left the list is no one's duplicate any more.
+    await conn.execute(
+        duplicate_reviews.delete().where(
+            duplicate_reviews.c.status == ReviewStatus.PENDING,
+            sa.or_(
+                duplicate_reviews.c.first_id == signer_id,
+                duplicate_reviews.c.second_id == signer_id,
+            ),
+        )
+    )
+
+
+async def _record(
+    conn: AsyncConnection,
+    row: Any,
+    action: ChangeAction,
+    changes: Sequence[tuple[str | None, Any, Any]],
+    *,
+    by: str,
+    now: datetime,
+    reason: str | None,
+) -> None:
+    """Keep each change in the audit trail (a row with no field for an action alone)."""
+    rows = [
+        {
+            "letter_id": row.letter_id,
+            "signer_id": row.id,
+            "action": action.value,
+            "field": field,
+            "before": _text(before),
+            "after": _text(after),
+            "changed_by": by,
+            "changed_at": now,
+            "reason": reason,
+        }
+        for field, before, after in changes
+    ]
+    await conn.execute(signer_changes.insert(), rows)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
