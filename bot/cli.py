@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from bot.blocks.problems import field_sentences
-from bot.formats import ExportFormat, render
+from bot.formats import ExportFormat, audit_csv, render
 from bot.importing import ImportProblem, ImportRow, read_signons
 from bot.server import configure_logging, serve
 from bot.settings import ConfigurationError, Settings, load_settings
@@ -34,6 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     export.add_argument(
         "--format", choices=[f.value for f in ExportFormat], default=ExportFormat.TEXT.value
     )
+    audit = commands.add_parser("audit", help="print a letter's audit trail of signers as CSV")
+    audit.add_argument("letter", type=int, metavar="LETTER", help="the letter's id")
     importer = commands.add_parser("import", help="import sign-ons from a Google Forms CSV")
     importer.add_argument("letter", type=int, metavar="LETTER", help="the letter's id")
     importer.add_argument("file", type=Path, metavar="FILE.csv")
@@ -47,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(print_export(settings, args.letter, ExportFormat(args.format)))
         if args.command == "import":
             return import_file(settings, args.letter, args.file)
+        if args.command == "audit":
+            return _run(print_audit(settings, args.letter))
         settings.require_slack_credentials()
     except ConfigurationError as problem:
         print(problem.guide(), file=sys.stderr)
@@ -78,6 +82,15 @@ async def print_export(settings: Settings, letter_id: int, export_format: Export
         signers = await store.signatures.signers(letter_id)
         versions = await store.letters.versions(letter_id)
         sys.stdout.write(render(export_format, letter, signers, versions))
+    return 0
+
+
+async def print_audit(settings: Settings, letter_id: int) -> int:
+    """Every change to the letter's entries after they were made, oldest first."""
+    async with Store(settings.database_url) as store:
+        if await store.letters.get(letter_id) is None:
+            return _no_such_letter(letter_id)
+        sys.stdout.write(audit_csv(await store.entries.audit(letter_id)))
     return 0
 
 

@@ -5,14 +5,13 @@ change lands in the audit trail with who made it, when and why."""
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.access import Organizers
 from bot.checks import check_submission
 from bot.dedupe import org_key, prepared, same
+from bot.forms import SignonField
 from bot.live_count import LiveCount
 from bot.models import (
     ChangeAction,
@@ -28,25 +27,18 @@ from bot.problems import (
     Action,
     EntryGone,
     EntryNameTaken,
+    FieldProblem,
+    FormErrors,
+    Issue,
+    LetterGone,
     NotSignedHere,
     SignOnsClosed,
+    Surface,
 )
+from bot.refs import numbered, only_letter_in, split_ref
 from bot.signons import SignOns
 from bot.storage import Store
 from bot.storage.entries import EntryChanged, KeyTaken
-
-# The audit trail's columns, as `undersigned audit LETTER` prints them.
-AUDIT_COLUMNS = (
-    "changed_at",
-    "entry_id",
-    "entry",
-    "action",
-    "field",
-    "before",
-    "after",
-    "changed_by",
-    "reason",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,10 +131,32 @@ class Entries:
 
     # An organizer's tools
 
-    async def listing(self, letter: Letter, *, user: str, text: str = "") -> list[Signer]:
-        """The letter's entries (withdrawn ones too) whose name holds `text`."""
+    async def signers_of(
+        self, text: str, *, user: str, channel: str
+    ) -> tuple[Letter, list[Signer], str]:
+        """`/letter signers [#letter] [name]`: the letter, its entries (withdrawn ones
+        too) whose name holds the search, and the search."""
+        ref = split_ref(text)
+        if ref.number is not None:
+            letter = await numbered(self._store, ref.number, surface=Surface.LETTER)
+        else:
+            letter = await only_letter_in(self._store, channel, status=None, surface=Surface.LETTER)
+        search = ref.rest.strip()
+        return letter, await self.listing(letter.id, user=user, search=search), search
+
+    async def listing(self, letter_id: int, *, user: str, search: str = "") -> list[Signer]:
+        """The letter's entries (withdrawn ones too) whose name holds `search`."""
+        letter = await self._store.letters.get(letter_id)
+        if letter is None:
+            raise LetterGone
         await self._organizers.require_manager(user, letter, Action.MANAGE_SIGNERS)
-        return await self._store.entries.search(letter.id, text=text)
+        return await self._store.entries.search(letter.id, text=search)
+
+    async def letter(self, letter_id: int) -> Letter:
+        letter = await self._store.letters.get(letter_id)
+        if letter is None:
+            raise LetterGone
+        return letter
 
     async def entry(self, entry_id: int, *, user: str) -> tuple[Letter, Signer]:
         """An entry for an organizer of its letter to act on."""
@@ -177,6 +191,8 @@ class Entries:
 
     async def withdraw(self, entry_id: int, *, user: str, now: datetime, reason: str) -> Signer:
         """Withdraw an entry on its signers' behalf, with the reason, after the close too."""
+        if not reason.strip():
+            raise FormErrors({SignonField.REASON: FieldProblem(Issue.MISSING)})
         letter, entry = await self.entry(entry_id, user=user)
         try:
             withdrawn = await self._store.entries.withdraw(
@@ -191,7 +207,9 @@ class Entries:
         """Put a withdrawn entry back in the list."""
         letter, entry = await self.entry(entry_id, user=user)
         try:
-            restored = await self._store.entries.restore(entry.id, by=user, now=now, reason=reason)
+            restored = await self._store.entries.restore(
+                entry.id, by=user, now=now, reason=reason or None
+            )
         except EntryChanged:
             raise EntryGone from None
         except KeyTaken:
@@ -205,28 +223,6 @@ class Entries:
     def _touch(self, letter: Letter) -> None:
         if self._live_count is not None:
             self._live_count.touch(letter.id)
-
-
-def audit_csv(changes: list[SignerChange]) -> str:
-    """The audit trail as CSV, one change a row."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(AUDIT_COLUMNS)
-    for change in changes:
-        writer.writerow(
-            [
-                change.changed_at.isoformat(),
-                change.signer_id,
-                change.signer_name,
-                change.action.value,
-                change.field or "",
-                change.before or "",
-                change.after or "",
-                change.changed_by,
-                change.reason or "",
-            ]
-        )
-    return buffer.getvalue()
 
 
 def _another_organization(entry: Signer, submission: Submission) -> bool:

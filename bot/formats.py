@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.dedupe import person_key
-from bot.models import Letter, LetterVersion, Signer, SignerKind
+from bot.models import Letter, LetterVersion, Signer, SignerChange, SignerKind
 
 
 class ExportFormat(StrEnum):
@@ -34,6 +34,20 @@ CSV_COLUMNS = (
     "contacts",
     "submitted_as",
     "possible_duplicate_of",
+)
+
+
+# The audit trail's columns, as `undersigned audit LETTER` prints them.
+AUDIT_COLUMNS = (
+    "changed_at",
+    "entry_id",
+    "entry",
+    "action",
+    "field",
+    "before",
+    "after",
+    "changed_by",
+    "reason",
 )
 
 
@@ -229,3 +243,26 @@ def _individual_line(signer: Signer) -> str:
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def audit_csv(changes: list[SignerChange]) -> str:
+    """The audit trail as CSV, one change a row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(AUDIT_COLUMNS)
+    for change in changes:
+        writer.writerow(
+            _inert(str(cell))
+            for cell in [
+                change.changed_at.isoformat(),
+                change.signer_id,
+                change.signer_name,
+                change.action.value,
+                change.field or "",
+                change.before or "",
+                change.after or "",
+                change.changed_by,
+                change.reason or "",
+            ]
+        )
+    return buffer.getvalue()

@@ -39,6 +39,7 @@ class SignonField(StrEnum):
     STATE = "state"
     EMAIL = "email"
     PUBLIC = "public"
+    REASON = "reason"  # why an organizer changed an entry
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,3 +35,5 @@ PERSON_MAX = 100
 JOB_TITLE_MAX = 100
 PLACE_MAX = 100
 EMAIL_MAX = 254
+# Why an organizer changed an entry (the audit trail's reason column holds this much).
+REASON_MAX = 500

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.access import Organizers
 from bot.live_count import LiveCount
-from bot.models import Letter, LetterStatus, ReviewDecision, ReviewPair
+from bot.models import ChangeAction, Letter, LetterStatus, ReviewDecision, ReviewPair
 from bot.problems import Action, PairDecided, Surface
 from bot.refs import find_letter
 from bot.storage import Store
@@ -39,8 +39,17 @@ class Reviews:
         await self._organizers.require_manager(user, letter, Action.REVIEW)
         return Review(letter, await self._store.reviews.pending(letter.id))
 
-    async def decide(self, review_id: int, *, merge: bool, user: str, now: datetime) -> Review:
-        """Merge a pair, or keep both for good; the queue as it stands afterwards."""
+    async def decide(
+        self,
+        review_id: int,
+        *,
+        merge: bool,
+        user: str,
+        now: datetime,
+        publish_second: bool = False,
+    ) -> Review:
+        """Merge a pair (publishing the earlier entry's name, or with `publish_second`
+        the later one's), or keep both for good; the queue as it stands afterwards."""
         letter_id = await self._store.reviews.letter_of(review_id)
         letter = await self._store.letters.get(letter_id) if letter_id is not None else None
         if letter is None:
@@ -48,7 +57,20 @@ class Reviews:
         await self._organizers.require_manager(user, letter, Action.REVIEW)
         kept_name = None
         if merge:
+            pair = next(
+                (p for p in await self._store.reviews.pending(letter.id) if p.id == review_id),
+                None,
+            )
             kept = await self._store.reviews.merge(review_id, user_id=user, now=now)
+            if kept is not None and pair is not None and publish_second:
+                kept = await self._store.entries.change(
+                    kept.id,
+                    entry={"name": pair.second.name},
+                    action=ChangeAction.EDITED,
+                    by=user,
+                    now=now,
+                    reason=f"merged with “{pair.second.name}”, whose name is published",
+                )
             decision = ReviewDecision.MERGED if kept else ReviewDecision.ALREADY_DECIDED
             if kept is not None:
                 kept_name = kept.name

@@ -12,7 +12,20 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.letter import SIGN_ON_ACTION
 from bot.blocks.problems import explain
-from bot.blocks.review import KEEP_ACTION, MERGE_ACTION, review_message
+from bot.blocks.review import (
+    KEEP_ACTION,
+    MERGE_ACTION,
+    MERGE_AS_SECOND_ACTION,
+    review_message,
+)
+from bot.blocks.signers import (
+    ENTRY_MENU_ACTION,
+    SIGNERS_PAGE_ACTION,
+    entry_form,
+    read_menu_value,
+    read_page_value,
+    signers_page,
+)
 from bot.blocks.signon_form import build_signon_form
 from bot.blocks.signon_replies import CHANGE_ENTRY_ACTION, withdrawn_text
 from bot.blocks.versions import KEEP_SIGNATURE_ACTION, WITHDRAW_SIGNATURE_ACTION, kept_text
@@ -31,7 +44,11 @@ def register(app: AsyncApp) -> None:
     app.action(SIGN_ON_ACTION)(sign_on_pressed)
     app.action(CHANGE_ENTRY_ACTION)(sign_on_pressed)
     app.action(MERGE_ACTION)(review_decided)
+    app.action(MERGE_AS_SECOND_ACTION)(review_decided)
     app.action(KEEP_ACTION)(review_decided)
+    app.action(ENTRY_MENU_ACTION)(entry_menu_chosen)
+    app.action(SIGNERS_PAGE_ACTION)(signers_paged)
+    app.action(f"{SIGNERS_PAGE_ACTION}_next")(signers_paged)
     app.action(KEEP_SIGNATURE_ACTION)(signature_kept)
     app.action(WITHDRAW_SIGNATURE_ACTION)(signature_withdrawn)
 
@@ -82,7 +99,8 @@ async def review_decided(
     try:
         decided = await reviews.decide(
             int(value),
-            merge=action.get("action_id") == MERGE_ACTION,
+            merge=action.get("action_id") in {MERGE_ACTION, MERGE_AS_SECOND_ACTION},
+            publish_second=action.get("action_id") == MERGE_AS_SECOND_ACTION,
             user=body["user"]["id"],
             now=datetime.now(UTC),
         )
@@ -138,3 +156,53 @@ async def signature_withdrawn(
         await respond(explain(problem), replace_original=False)
         return
     await respond(withdrawn_text(letter, withdrawn, count=count), replace_original=True)
+
+
+async def entry_menu_chosen(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    entries: Entries,
+) -> None:
+    """Edit, Withdraw or Restore, chosen in `/letter signers`: the form for it."""
+    await ack()
+    chosen = read_menu_value(str((action.get("selected_option") or {}).get("value", "")))
+    if chosen is None:
+        await respond(OUT_OF_DATE_SIGNERS, replace_original=False)
+        return
+    what, entry_id = chosen
+    try:
+        _, entry = await entries.entry(entry_id, user=body["user"]["id"])
+        form = entry_form(entry, what)
+        await open_view(client, trigger_id=body["trigger_id"], view=form, what="signer form")
+    except Problem as problem:
+        await respond(explain(problem), replace_original=False)
+
+
+async def signers_paged(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    entries: Entries,
+) -> None:
+    """Previous or Next in `/letter signers`: the page, in place of the one shown."""
+    await ack()
+    page = read_page_value(str(action.get("value", "")))
+    if page is None:
+        await respond(OUT_OF_DATE_SIGNERS, replace_original=False)
+        return
+    letter_id, offset, search = page
+    try:
+        found = await entries.listing(letter_id, user=body["user"]["id"], search=search)
+        letter = await entries.letter(letter_id)
+    except Problem as problem:
+        await respond(explain(problem), replace_original=False)
+        return
+    message = signers_page(letter, found, offset=offset, search=search)
+    await respond(**message, replace_original=True)
+
+
+OUT_OF_DATE_SIGNERS = "That menu is out of date; run `/letter signers` again."

@@ -23,6 +23,7 @@ from bot.blocks.replies import (
     status_report,
 )
 from bot.blocks.review import review_message
+from bot.blocks.signers import signers_page
 from bot.blocks.signon_form import build_signon_form
 from bot.blocks.signon_replies import (
     FORM_DID_NOT_OPEN,
@@ -63,6 +64,7 @@ async def letter_command(
     letters: Letters,
     reviews: Reviews,
     exports: Exports,
+    entries: Entries,
     settings: Settings,
 ) -> None:
     await ack()
@@ -82,6 +84,7 @@ async def letter_command(
             letters=letters,
             reviews=reviews,
             exports=exports,
+            entries=entries,
             settings=settings,
         )
     except Problem as problem:
@@ -184,6 +187,15 @@ async def review(
     await respond(**review_message(found.letter, found.pairs))
 
 
+async def signers(
+    *, command: dict[str, Any], rest: str, respond: AsyncRespond, entries: Entries, **_: Any
+) -> None:
+    letter, found, search = await entries.signers_of(
+        rest, user=command["user_id"], channel=command["channel_id"]
+    )
+    await respond(**signers_page(letter, found, search=search))
+
+
 async def export(
     *, command: dict[str, Any], rest: str, respond: AsyncRespond, exports: Exports, **_: Any
 ) -> None:
@@ -204,6 +216,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "edit": edit,
     "post": post,
     "review": review,
+    "signers": signers,
     "remove": remove,
     "export": export,
     "help": show_help,

@@ -19,6 +19,12 @@ from bot.blocks.letter_form import (
 )
 from bot.blocks.problems import explain, field_errors
 from bot.blocks.replies import edited_report, problem_view, removed_report
+from bot.blocks.signers import (
+    ENTRY_CALLBACK_ID,
+    EntryAction,
+    entry_changed_text,
+    read_entry_form,
+)
 from bot.blocks.signon_form import CALLBACK_ID as SIGNON_CALLBACK_ID
 from bot.blocks.signon_form import CHOOSE_A_LETTER, confirmation_view, read_signon_form
 from bot.blocks.signon_replies import corrected_text, moved_text, recorded_text
@@ -26,7 +32,7 @@ from bot.drafts import Drafts
 from bot.entries import Corrected, Entries
 from bot.forms import Field, SignonField
 from bot.letters import Letters
-from bot.problems import FieldProblem, FormErrors, Issue, LetterGone, Problem
+from bot.problems import EntryGone, FieldProblem, FormErrors, Issue, LetterGone, Problem
 from bot.settings import Settings
 from bot.signons import SignOns
 
@@ -37,6 +43,7 @@ def register(app: AsyncApp) -> None:
     app.view_submission(EDIT_CALLBACK_ID)(edit_form_submitted)
     app.view_submission(REMOVE_CALLBACK_ID)(removal_confirmed)
     app.view_submission(TEXT_UPDATE_CALLBACK_ID)(text_update_submitted)
+    app.view_submission(ENTRY_CALLBACK_ID)(entry_form_submitted)
 
 
 async def letter_form_submitted(
@@ -189,3 +196,34 @@ async def text_update_submitted(
 
 
 _CHOOSE_A_LETTER: dict[str, FieldProblem] = {Field.LETTER: FieldProblem(Issue.MISSING)}
+
+
+async def entry_form_submitted(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], entries: Entries
+) -> None:
+    """An organizer's edit, withdrawal or restoral of an entry, with its reason."""
+    user = body["user"]["id"]
+    values = read_entry_form(view, user=user)
+    now = datetime.now(UTC)
+    title = "Signers"
+    try:
+        if values.entry_id is None:
+            raise EntryGone
+        if values.action == EntryAction.EDIT:
+            entry = await entries.edit(
+                values.entry_id, values.submission, user=user, now=now, reason=values.reason
+            )
+        elif values.action == EntryAction.WITHDRAW:
+            entry = await entries.withdraw(
+                values.entry_id, user=user, now=now, reason=values.reason
+            )
+        else:
+            entry = await entries.restore(values.entry_id, user=user, now=now, reason=values.reason)
+    except FormErrors as problems:
+        await ack(response_action="errors", errors=field_errors(problems, signon=True))
+        return
+    except Problem as problem:
+        await ack(response_action="update", view=problem_view(explain(problem), title=title))
+        return
+    text = entry_changed_text(entry, values.action)
+    await ack(response_action="update", view=problem_view(text, title=title))

@@ -108,6 +108,15 @@ class SlackDriver:
             }
         )
 
+    async def choose(
+        self, action_id: str, value: str, *, user: str, channel: str, text: str = ""
+    ) -> Reply:
+        """An option chosen from an overflow menu in a message (`block_actions`)."""
+        option = {"text": {"type": "plain_text", "text": text or value}, "value": value}
+        return await self.press(
+            action_id, "", user=user, channel=channel, element={"selected_option": option}
+        )
+
     async def press(
         self,
         action_id: str,
@@ -117,11 +126,16 @@ class SlackDriver:
         channel: str,
         message_ts: str = "1.0",
         team: str = HOST_TEAM,
+        element: dict[str, Any] | None = None,
     ) -> Reply:
         """A button press in a message (`block_actions`), with its response_url. `team`
         is the presser's workspace; `team.id` stays the app's own, as Slack sends it
-        from a Slack Connect channel (java-slack-sdk#1041)."""
+        from a Slack Connect channel (java-slack-sdk#1041). With `element`, another
+        kind of element's answer (an overflow menu's option)."""
         n = next(self._ids)
+        pressed: dict[str, Any] = (
+            {"type": "overflow", **element} if element else {"type": "button", "value": value}
+        )
         return await self.interact(
             {
                 "type": "block_actions",
@@ -136,10 +150,9 @@ class SlackDriver:
                 "response_url": self._fake.response_url(f"action-{n}"),
                 "actions": [
                     {
-                        "type": "button",
+                        **pressed,
                         "action_id": action_id,
                         "block_id": "b",
-                        "value": value,
                         "action_ts": f"{1700000000 + n}.0",
                     }
                 ],

@@ -311,6 +311,8 @@ def _signon_sentence(field: str, problem: FieldProblem) -> str:
             return "Type a name with at least one letter."
         case Issue.NOT_AN_EMAIL:
             return "That doesn't look like an email address."
+        case Issue.MISSING if field == SignonField.REASON:
+            return "Say why: it is kept in the letter's audit trail."
         case Issue.MISSING if field == SignonField.PERSON:
             return "Type your name."
         case Issue.MISSING:

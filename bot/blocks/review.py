@@ -18,6 +18,8 @@ from bot.blocks.text import (
 from bot.models import Letter, ReviewDecision, ReviewPair, Signer
 
 MERGE_ACTION = "review_merge"
+# Merge too, publishing the second entry's name on the entry kept.
+MERGE_AS_SECOND_ACTION = "review_merge_second"
 KEEP_ACTION = "review_keep"
 # Two entries share one section of 3,000 characters. Each gets half: its name and the
 # other spellings it came in as, each cut short enough that even escaped five times
@@ -79,6 +81,14 @@ def _pair_blocks(pair: ReviewPair) -> list[Block]:
                     "value": str(pair.id),
                     "text": plain(
                         truncate(f"Merge into “{inert(pair.first.name)}”", BUTTON_TEXT_MAX)
+                    ),
+                },
+                {
+                    "type": "button",
+                    "action_id": MERGE_AS_SECOND_ACTION,
+                    "value": str(pair.id),
+                    "text": plain(
+                        truncate(f"Merge as “{inert(pair.second.name)}”", BUTTON_TEXT_MAX)
                     ),
                 },
                 {

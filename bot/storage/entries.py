@@ -121,7 +121,9 @@ class EntryRecords:
             )
             return (await conn.run_sync(load_signers, signers.c.id == signer_id))[0]
 
-    async def restore(self, signer_id: int, *, by: str, now: datetime, reason: str) -> Signer:
+    async def restore(
+        self, signer_id: int, *, by: str, now: datetime, reason: str | None
+    ) -> Signer:
         """Put a withdrawn entry back in the list, with the contacts it left with."""
         async with self._writing() as conn:
             row = (
