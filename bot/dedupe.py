@@ -63,6 +63,9 @@ NEAR_WORD_MIN_LENGTH = 3
 # leaving out at most this many of the name's significant words.
 ACRONYM_MAX_LENGTH = 10
 ACRONYM_SKIPS_MAX = 1
+# Or the initials of at least this many words, and at most this many letters more.
+ACRONYM_INITIALS_MIN = 3
+ACRONYM_MORE_MAX = 3
 # Whole names compared without spaces: this similar, and at least this long.
 NEAR_WHOLE_NAME = 90.0
 COMPACT_MIN_LENGTH = 10
@@ -262,11 +265,29 @@ def _adds_its_acronym(longer: Prepared, shorter: Prepared) -> bool:
         return False
     return (
         (
-            (longer.joined[: -len(last)] == shorter.joined and _abbreviates(last, shorter.key))
+            (
+                longer.joined[: -len(last)] == shorter.joined
+                and (_abbreviates(last, shorter.key) or _initials_and_more(last, shorter.key))
+            )
             or (longer.joined[len(first) :] == shorter.joined and _abbreviates(first, shorter.key))
         )
         # No place run into a word on the way (the acronym itself is never one).
         and _places(longer) == _places(shorter)
+    )
+
+
+def _initials_and_more(acronym: str, key: str) -> bool:
+    """`acronym` is the initials of the key's significant words (three or more) and a
+    few letters more, as a trailing "(CHIRLA)" is for "Coalition for Humane Immigrant
+    Rights" (of Los Angeles) or "(NIPNLG)" for "National Immigration Project"."""
+    start = initials(key)
+    return (
+        len(start) >= ACRONYM_INITIALS_MIN
+        and acronym.startswith(start)
+        and 0 < len(acronym) - len(start) <= ACRONYM_MORE_MAX
+        and acronym.isalpha()
+        and acronym not in ALL_STATE_CODES
+        and not _place_or_chapter(acronym)
     )
 
 

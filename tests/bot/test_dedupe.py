@@ -130,6 +130,11 @@ def test_spelling_variants_are_the_same_organization(rule: str, a: str, b: str) 
             "Refugee and Immigrant Center for Education and Legal Services",
         ),
         ("acronym in front", "FLIC Florida Immigrant Coalition", "Florida Immigrant Coalition"),
+        (
+            "acronym of more than the name",
+            "Coalition for Humane Immigrant Rights (CHIRLA)",
+            "Coalition for Humane Immigrant Rights",
+        ),
     ],
 )
 def test_keys_apart_only_by_a_space_or_a_kept_acronym_are_the_same(
@@ -158,6 +163,12 @@ def test_keys_apart_only_by_a_space_or_a_kept_acronym_are_the_same(
             "Community Justice Project",
             "Community Justice Project Cooperative",
         ),
+        (
+            "initials and too much more",
+            "Community Justice Project",
+            "Community Justice Project CJPLAXY",
+        ),
+        ("initials of two words and more", "Florida Immigrant", "Florida Immigrant FIX"),
     ],
 )
 def test_near_misses_of_those_rules_are_not_merged(kind: str, a: str, b: str) -> None:
