@@ -17,7 +17,17 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from bot.dedupe import STOPWORDS, Prepared, Verdict, initials, judge, prepared, same
+from bot.dedupe import (
+    ACRONYM_MAX_LENGTH,
+    ACRONYM_SKIPS_MAX,
+    STOPWORDS,
+    Prepared,
+    Verdict,
+    initials,
+    judge,
+    prepared,
+    same,
+)
 
 # Of the entries sharing words with a name, only this many closest by spelling are
 # judged; acronym matches are always judged.
@@ -49,6 +59,11 @@ class SignerIndex:
     _by_word: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     _by_initials: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     _by_deletion: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # A bare acronym ("NAKASEC") and a name it may abbreviate share no word: both are
+    # filed under the acronym's first and last letters (for a name, its initials' first
+    # and last, or next to last when the acronym leaves the last word out).
+    _acronyms: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
+    _by_ends: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
 
     @property
     def newest(self) -> int:
@@ -69,6 +84,12 @@ class SignerIndex:
                     self._by_deletion[variant].add(word)
             self._by_word[word].add(signer_id)
         self._by_initials[initials(key)].add(signer_id)
+        mine = self._prepared[signer_id]
+        if _acronym_like(mine):
+            self._acronyms[(key[0], key[-1])].add(signer_id)
+        else:
+            for ends in _initials_ends(mine):
+                self._by_ends[ends].add(signer_id)
 
     def match(self, key: str) -> Match:
         same = self.same_as(key)
@@ -113,11 +134,30 @@ class SignerIndex:
             choices = {signer_id: self.keys[signer_id] for signer_id in by_words}
             closest = process.extract(key, choices, scorer=fuzz.ratio, limit=CANDIDATES_MAX)
             by_words = {signer_id for _, _, signer_id in closest}
-        by_acronym = set(self._by_word.get(initials(key), ()))
+        by_acronym = self._abbreviation_candidates(prepared(key))
+        by_acronym |= self._by_word.get(initials(key), set())
         by_acronym |= self._by_joined.get(key.replace(" ", ""), set())
         for word in key.split():
             by_acronym |= self._by_initials.get(word, set())
         return by_words | by_acronym
+
+    def _abbreviation_candidates(self, mine: Prepared) -> set[int]:
+        """Entries `mine` may be a bare acronym of, or that may be a bare acronym of it,
+        their letters in the order an acronym takes them."""
+        if _acronym_like(mine):
+            return {
+                signer_id
+                for signer_id in self._by_ends.get((mine.key[0], mine.key[-1]), ())
+                if _spells_initials(mine.key, self._prepared[signer_id].initials)
+            }
+        found: set[int] = set()
+        for ends in _initials_ends(mine):
+            found.update(
+                signer_id
+                for signer_id in self._acronyms.get(ends, ())
+                if _spells_initials(self.keys[signer_id], mine.initials)
+            )
+        return found
 
     def _near_word_hits(self, word: str) -> AbstractSet[int]:
         """Signers with `word`, or with a word one typo away from it (not to be changed:
@@ -137,6 +177,37 @@ def _stems(key: Prepared) -> tuple[str, ...]:
     if len(key.words) < 2:
         return ()
     return key.joined[: -len(key.words[-1])], key.joined[len(key.words[0]) :]
+
+
+def _acronym_like(key: Prepared) -> bool:
+    return len(key.words) == 1 and 2 <= len(key.key) <= ACRONYM_MAX_LENGTH and key.key.isalpha()
+
+
+def _initials_ends(key: Prepared) -> tuple[tuple[str, str], ...]:
+    letters = key.initials
+    if len(letters) < 2:
+        return ()
+    if len(letters) == 2:
+        return ((letters[0], letters[-1]),)
+    return (letters[0], letters[-1]), (letters[0], letters[-2])
+
+
+def _spells_initials(acronym: str, letters: str) -> bool:
+    """The initials (or all but one, never the first) come in `acronym` in order, from
+    its first letter: what an acronym of the name must at least do."""
+    if not letters or acronym[:1] != letters[0]:
+        return False
+    missed = 0
+    position = 1
+    for letter in letters[1:]:
+        found = acronym.find(letter, position)
+        if found < 0:
+            missed += 1
+            if missed > ACRONYM_SKIPS_MAX:
+                return False
+        else:
+            position = found + 1
+    return True
 
 
 def _significant(key: str) -> list[str]:

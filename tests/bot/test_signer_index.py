@@ -59,3 +59,19 @@ def test_a_name_spaced_otherwise_is_found_as_its_entry() -> None:
     assert index.same_as(org_key("UnidosUS")) == org_key("Unidos US")
     assert index.same_as(org_key("SanctuaryDMV")) is None
     assert index.match(org_key("SanctuaryDMV")).possible == (2,)
+
+
+def test_a_bare_acronym_and_the_name_it_abbreviates_find_each_other() -> None:
+    """They share no word: "NAKASEC" finds its name, and a name finds "FLIC" or
+    "RAICES" signed before it; an acronym that can't be the name's finds nothing."""
+    index = index_of(
+        "National Korean American Service & Education Consortium",
+        "FLIC",
+        "RAICES",
+        "Florida Farmworkers Alliance",
+    )
+    assert index.match(org_key("NAKASEC")).possible == (1,)
+    assert index.match(org_key("Florida Immigrant Coalition")).possible == (2,)
+    refugees = "Refugee and Immigrant Center for Education and Legal Services"
+    assert index.match(org_key(refugees)).possible == (3,)
+    assert index.match(org_key("FFX")).possible == ()
