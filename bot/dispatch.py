@@ -39,7 +39,7 @@ from bot.slack_ops import (
 )
 from bot.storage import Store
 from bot.tally import snapshot, tally_letter
-from bot.timing import next_tally_time, plan
+from bot.timing import DUPLICATES_NOTICE_GAP, next_tally_time, plan
 from bot.versions import changes
 
 logger = logging.getLogger(__name__)
@@ -61,6 +61,13 @@ class _Skip:
 
     reason: str
     failed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Later:
+    """Not yet: send it at `at`."""
+
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +156,8 @@ class Dispatcher:
                 await schedule.give_up(delivery, owner=self.owner, error=reason)
             case _Skip(reason=reason):
                 await schedule.mark_skipped(delivery, owner=self.owner, reason=reason)
+            case _Later(at=at):
+                await schedule.defer(delivery, owner=self.owner, at=at)
 
     async def _retry(
         self, delivery: Delivery, now: datetime, *, error: str, wait: timedelta | None
@@ -175,7 +184,7 @@ class Dispatcher:
         )
         await schedule.retry_later(delivery, owner=self.owner, at=now + wait, error=error)
 
-    async def _send(self, delivery: Delivery, now: datetime) -> _Sent | _Skip:
+    async def _send(self, delivery: Delivery, now: datetime) -> _Sent | _Skip | _Later:
         if delivery.kind is JobKind.TALLY:
             return await self._send_tally(delivery.target, now)
         assert delivery.letter_id is not None
@@ -183,7 +192,7 @@ class Dispatcher:
         if letter is None or letter.status is LetterStatus.REMOVED:
             return _Skip("the letter was taken down")
         if delivery.kind is JobKind.DUPLICATES:
-            return await self._tell_duplicates(letter, delivery.target)
+            return await self._tell_duplicates(letter, delivery.target, now)
         if delivery.kind is JobKind.NEW_VERSION:
             return await self._tell_new_version(letter, delivery)
         if delivery.version != letter.schedule_version:
@@ -235,12 +244,18 @@ class Dispatcher:
             )
         return _Sent()
 
-    async def _tell_duplicates(self, letter: Letter, lead: str) -> _Sent | _Skip:
+    async def _tell_duplicates(
+        self, letter: Letter, lead: str, now: datetime
+    ) -> _Sent | _Skip | _Later:
         if not letter.is_open:
             return _Skip("the letter closed; its final list names the pairs")
         pairs = await self._store.reviews.pending(letter.id)
         if not pairs:
             return _Skip("the possible duplicates were reviewed already")
+        # At most one such DM an hour for each lead, whatever the letters they lead.
+        last = await self._store.schedule.last_sent(JobKind.DUPLICATES, target=lead)
+        if last is not None and now < last + DUPLICATES_NOTICE_GAP:
+            return _Later(last + DUPLICATES_NOTICE_GAP)
         await send_duplicates_notice(self._client, user=lead, letter=letter, pairs=pairs)
         return _Sent()
 

@@ -14,7 +14,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
@@ -52,6 +52,7 @@ from bot.refs import numbered
 from bot.signer_index import SignerIndex
 from bot.storage import Store
 from bot.storage.signatures import LetterClosed, Pending
+from bot.timing import DUPLICATES_NOTICE_GAP
 
 # Sign-ons recorded in one transaction at most; a burst beyond this takes several.
 BATCH_MAX = 200
@@ -60,9 +61,6 @@ RECORD_ATTEMPTS = 3
 # How long a channel's open letters are remembered between sign-ons. Safe to reuse:
 # recording re-checks that the letter is still open, in its transaction.
 OPEN_LETTERS_CACHE_SECONDS = 2.0
-# Leads hear of new possible duplicates at most this often for a letter: the first at
-# once, any that follow together.
-DUPLICATES_NOTICE_GAP = timedelta(hours=1)
 
 logger = logging.getLogger(__name__)
 

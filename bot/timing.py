@@ -33,6 +33,10 @@ _UNITS = {"d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minute
 _OFFSET = re.compile(r"(\d{1,4})\s*([dhm])")
 _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
+# Leads hear of new possible duplicates at most this often: the first at once, any
+# that follow together.
+DUPLICATES_NOTICE_GAP = timedelta(hours=1)
+
 
 class TimingError(ValueError):
     """Something typed that isn't a time or schedule we can use; the message says why."""

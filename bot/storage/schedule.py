@@ -253,6 +253,28 @@ class Schedule:
             last_error=error[:200],
         )
 
+    async def defer(self, delivery: Delivery, *, owner: str, at: datetime) -> bool:
+        """Send it at `at` instead: not a failure, nothing counted against it."""
+        return await self._settle(
+            delivery, owner=owner, state=DeliveryState.PENDING, next_attempt_at=at
+        )
+
+    async def last_sent(self, kind: JobKind, *, target: str) -> datetime | None:
+        """When a message of `kind` last went to `target`, if one ever did."""
+        async with self._reading() as conn:
+            sent: datetime | None = (
+                await conn.execute(
+                    sa.select(sa.func.max(deliveries.c.sent_at))
+                    .join(scheduled_jobs, scheduled_jobs.c.id == deliveries.c.job_id)
+                    .where(
+                        scheduled_jobs.c.kind == kind.value,
+                        deliveries.c.target == target,
+                        deliveries.c.state == DeliveryState.SENT,
+                    )
+                )
+            ).scalar()
+            return sent
+
     async def give_up(self, delivery: Delivery, *, owner: str, error: str) -> bool:
         return await self._settle(
             delivery,

@@ -740,3 +740,24 @@ async def test_leads_hear_of_new_possible_duplicates_at_most_once_an_hour(
         await store.reviews.keep_both(pair.id, user_id=LEAD, now=T0 + timedelta(hours=1))
     await dispatcher.run_due(T0 + timedelta(hours=3))
     assert len(dms(fake_slack, LEAD)) == 2
+
+
+async def test_a_lead_of_two_letters_hears_of_possible_duplicates_at_most_once_an_hour(
+    store: Store, client: AsyncWebClient, dispatcher: Dispatcher, fake_slack: FakeSlack
+) -> None:
+    """Pairs on a second letter ten minutes later wait for the hour, then come."""
+    first = await posted(store, client, deadline=T0 + timedelta(days=10))
+    second = await posted(store, client, deadline=T0 + timedelta(days=9), title="Second letter")
+    await sign(store, first, "American Civil Liberties Union", at=T0)
+    await sign(store, first, "ACLU", at=T0)
+    await dispatcher.run_due(T0)
+    assert len(dms(fake_slack, LEAD)) == 1
+    later = T0 + timedelta(minutes=10)
+    await sign(store, second, "Detention Watch Network", at=later)
+    await sign(store, second, "Detention Watch Netwrok", at=later)
+    await dispatcher.run_due(later)
+    await dispatcher.run_due(T0 + timedelta(minutes=59))
+    assert len(dms(fake_slack, LEAD)) == 1
+    await dispatcher.run_due(T0 + timedelta(hours=1))
+    (_, notice) = dms(fake_slack, LEAD)
+    assert "*Second letter*" in all_text(notice) and "Netwrok" in all_text(notice)
