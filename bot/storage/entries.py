@@ -11,10 +11,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.models import ChangeAction, ReviewStatus, Signer, SignerChange, SignerStatus
+from bot.models import ChangeAction, Signer, SignerChange, SignerStatus
 from bot.storage.connect import Connect
-from bot.storage.schema import duplicate_reviews, signatures, signer_changes, signers
-from bot.storage.signatures import load_signers
+from bot.storage.schema import signatures, signer_changes, signers
+from bot.storage.signatures import load_signers, withdraw_unsigned
 
 # The entry's own fields, and its contacts', that a correction or an edit may change.
 ENTRY_FIELDS = ("name", "affiliation", "city", "state", "public")
@@ -89,7 +89,11 @@ class EntryRecords:
                 )
                 .values(withdrawn_at=now)
             )
-            left = await _withdraw_if_unsigned(conn, signer_id)
+            await withdraw_unsigned(conn, [signer_id])
+            status = (
+                await conn.execute(sa.select(signers.c.status).where(signers.c.id == signer_id))
+            ).scalar_one()
+            left = status == SignerStatus.WITHDRAWN
             await _record(
                 conn,
                 row,
@@ -109,7 +113,7 @@ class EntryRecords:
                 .where(signatures.c.signer_id == signer_id, signatures.c.withdrawn_at.is_(None))
                 .values(withdrawn_at=now)
             )
-            await _set_withdrawn(conn, signer_id)
+            await withdraw_unsigned(conn, [signer_id])
             await _record(
                 conn,
                 row,
@@ -233,39 +237,6 @@ def _changed(row: Any, values: Mapping[str, Any], fields: tuple[str, ...]) -> di
         for field in fields
         if field in values and values[field] != row._mapping[field]
     }
-
-
-async def _withdraw_if_unsigned(conn: AsyncConnection, signer_id: int) -> bool:
-    """Withdraw the entry if no contact is left on it; True if it was."""
-    left = (
-        await conn.execute(
-            sa.select(sa.func.count()).where(
-                signatures.c.signer_id == signer_id, signatures.c.withdrawn_at.is_(None)
-            )
-        )
-    ).scalar_one()
-    if left:
-        return False
-    await _set_withdrawn(conn, signer_id)
-    return True
-
-
-async def _set_withdrawn(conn: AsyncConnection, signer_id: int) -> None:
-    await conn.execute(
-        signers.update()
-        .where(signers.c.id == signer_id)
-        .values(status=SignerStatus.WITHDRAWN.value)
-    )
-    # An entry that left the list is no one's duplicate any more.
-    await conn.execute(
-        duplicate_reviews.delete().where(
-            duplicate_reviews.c.status == ReviewStatus.PENDING,
-            sa.or_(
-                duplicate_reviews.c.first_id == signer_id,
-                duplicate_reviews.c.second_id == signer_id,
-            ),
-        )
-    )
 
 
 async def _record(

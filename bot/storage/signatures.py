@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.dedupe import Prepared, prepared, same
 from bot.models import (
@@ -261,32 +262,30 @@ class Signatures:
                 )
                 .values(withdrawn_at=now)
             )
-            still_signed = sa.select(signatures.c.id).where(
-                signatures.c.signer_id == signers.c.id, signatures.c.withdrawn_at.is_(None)
-            )
-            await conn.execute(
-                signers.update()
-                .where(
-                    signers.c.id.in_([signer.id for signer in affected]),
-                    ~sa.exists(still_signed),
-                )
-                .values(status=SignerStatus.WITHDRAWN.value)
-            )
-            # An entry that left the list is no one's duplicate any more.
-            gone = sa.select(signers.c.id).where(
-                signers.c.id.in_([signer.id for signer in affected]),
-                signers.c.status == SignerStatus.WITHDRAWN,
-            )
-            await conn.execute(
-                duplicate_reviews.delete().where(
-                    duplicate_reviews.c.status == ReviewStatus.PENDING,
-                    sa.or_(
-                        duplicate_reviews.c.first_id.in_(gone),
-                        duplicate_reviews.c.second_id.in_(gone),
-                    ),
-                )
-            )
+            await withdraw_unsigned(conn, [signer.id for signer in affected])
             return affected
+
+
+async def withdraw_unsigned(conn: AsyncConnection, ids: list[int]) -> None:
+    """Of these entries, those left with no contact leave the list, and the review
+    queue: an entry that left is no one's duplicate any more."""
+    still_signed = sa.select(signatures.c.id).where(
+        signatures.c.signer_id == signers.c.id, signatures.c.withdrawn_at.is_(None)
+    )
+    await conn.execute(
+        signers.update()
+        .where(signers.c.id.in_(ids), ~sa.exists(still_signed))
+        .values(status=SignerStatus.WITHDRAWN.value)
+    )
+    gone = sa.select(signers.c.id).where(
+        signers.c.id.in_(ids), signers.c.status == SignerStatus.WITHDRAWN
+    )
+    await conn.execute(
+        duplicate_reviews.delete().where(
+            duplicate_reviews.c.status == ReviewStatus.PENDING,
+            sa.or_(duplicate_reviews.c.first_id.in_(gone), duplicate_reviews.c.second_id.in_(gone)),
+        )
+    )
 
 
 def record_batch(
