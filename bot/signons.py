@@ -82,6 +82,8 @@ class SignOns:
         self._store = store
         self._live_count = live_count
         self._schedule_changed = schedule_changed
+        # When each letter's waiting possible-duplicates notice is due, as last seen.
+        self._notices: dict[int, datetime] = {}
         self._indexes: dict[int, SignerIndex] = {}
         self._queues: defaultdict[int, list[_Waiting]] = defaultdict(list)
         self._draining: dict[int, asyncio.Task[None]] = {}
@@ -160,8 +162,11 @@ class SignOns:
     async def _tell_leads(self, letter_id: int, *, now: datetime) -> None:
         """Plan the leads' notice of new possible duplicates (the sign-ons are recorded
         and answered: a failure here is only logged)."""
+        waiting = self._notices.get(letter_id)
+        if waiting is not None and now < waiting:
+            return  # a notice planned from here is still to come, and will tell of these
         try:
-            planned = await self._store.schedule.plan_duplicates_notice(
+            due, planned = await self._store.schedule.plan_duplicates_notice(
                 letter_id, now=now, gap=DUPLICATES_NOTICE_GAP
             )
         except Exception:
@@ -169,6 +174,7 @@ class SignOns:
                 "Could not plan the possible-duplicates notice of letter %d", letter_id
             )
             return
+        self._notices[letter_id] = due
         if planned:
             self._schedule_changed()
 

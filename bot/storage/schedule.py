@@ -84,36 +84,49 @@ class Schedule:
 
     async def plan_duplicates_notice(
         self, letter_id: int, *, now: datetime, gap: timedelta
-    ) -> bool:
+    ) -> tuple[datetime, bool]:
         """Plan telling a letter's leads of new possible duplicates: now, or `gap` after
-        the last notice. One already waiting will tell of these too. True if planned."""
+        the last notice. One already waiting tells of these too. Returns when the notice
+        that will tell of them is due, and whether it was planned just now."""
+        waiting = (
+            sa.select(scheduled_jobs.c.due_at)
+            .where(
+                scheduled_jobs.c.kind == JobKind.DUPLICATES.value,
+                scheduled_jobs.c.letter_id == letter_id,
+                scheduled_jobs.c.state == JobState.PENDING,
+            )
+            .limit(1)
+        )
+        # Most sign-ons that find a possible duplicate find a notice waiting: a read
+        # tells, without taking a writer's turn.
+        async with self._reading() as conn:
+            due: datetime | None = (await conn.execute(waiting)).scalar()
+        if due is not None:
+            return due, False
         async with self._writing() as conn:
             # The letter's row is the replicas' turnstile, as for every plan of it.
             await _locked_letter(conn, letter_id)
-            last = (
+            due = (await conn.execute(waiting)).scalar()
+            if due is not None:
+                return due, False
+            last: datetime | None = (
                 await conn.execute(
-                    sa.select(scheduled_jobs.c.state, scheduled_jobs.c.due_at)
-                    .where(
+                    sa.select(sa.func.max(scheduled_jobs.c.due_at)).where(
                         scheduled_jobs.c.kind == JobKind.DUPLICATES.value,
                         scheduled_jobs.c.letter_id == letter_id,
                     )
-                    .order_by(scheduled_jobs.c.due_at.desc())
-                    .limit(1)
                 )
-            ).first()
-            if last is not None and last.state == JobState.PENDING:
-                return False
-            due_at = now if last is None else max(now, last.due_at + gap)
-            key = f"duplicates:{letter_id}:{due_at.isoformat()}"
-            await _insert_jobs(
-                conn,
-                [
-                    _job_row(
-                        JobKind.DUPLICATES, key=key, due_at=due_at, now=now, letter_id=letter_id
-                    )
-                ],
+            ).scalar()
+            due_at = now if last is None else max(now, last + gap)
+            job = _job_row(
+                JobKind.DUPLICATES,
+                key=f"duplicates:{letter_id}:{due_at.isoformat()}",
+                due_at=due_at,
+                now=now,
+                letter_id=letter_id,
             )
-            return True
+            await _insert_jobs(conn, [job])
+            return due_at, True
 
     async def expand_due(self, now: datetime) -> int:
         """Turn every job due by `now` into deliveries; returns how many jobs it took.
