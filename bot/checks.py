@@ -91,10 +91,14 @@ def check_edit(values: EditFormValues, *, letter: Letter, now: datetime) -> Lett
     errors: Problems = {}
     title = _one_line(values.title, Field.TITLE, TITLE_MAX, errors)
     addressee = _one_line(values.addressee, Field.ADDRESSEE, ADDRESSEE_MAX, errors)
+    # Someone else changed the text or addressee since the form opened: saving what it
+    # showed would undo their change.
+    stale = values.version is not None and values.version != letter.version
+    if stale and addressee != letter.addressee:
+        errors[Field.ADDRESSEE] = FieldProblem(Issue.CHANGED_MEANWHILE)
     body = letter.body
     if values.body is not None and paragraphs(values.body) != editable_text(letter.body):
-        if values.version is not None and values.version != letter.version:
-            # Saving would undo someone else's change of the text.
+        if stale:
             errors[Field.BODY] = FieldProblem(Issue.CHANGED_MEANWHILE)
         body = from_plain(values.body)
         check_body(body, errors)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from time import monotonic
@@ -73,6 +74,7 @@ class _Later:
 @dataclass(frozen=True, slots=True)
 class _Sent:
     snapshot: Any = None
+    marked: bool = False  # recorded as sent already
 
 
 class Dispatcher:
@@ -93,6 +95,8 @@ class Dispatcher:
         self._tally_time = tally_time
         # Who holds a claim: unique per process, so a lapsed claim is told apart.
         self.owner = owner or uuid.uuid4().hex
+        # Each lead's possible-duplicates notices, weighed and sent one at a time.
+        self._telling: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def plan_unscheduled(self, now: datetime) -> None:
         """Schedule open letters that have no plan (stored before reminders existed)."""
@@ -144,13 +148,10 @@ class Dispatcher:
             await self._retry(delivery, now, error=type(error).__name__, wait=None)
             return
         match outcome:
+            case _Sent(marked=True):
+                pass
             case _Sent(snapshot=snapshot):
-                if await schedule.mark_sent(delivery, owner=self.owner, now=now, snapshot=snapshot):
-                    logger.info("%s sent to %s", _what(delivery), delivery.target)
-                else:
-                    logger.warning(
-                        "%s to %s was sent after its claim lapsed", _what(delivery), delivery.target
-                    )
+                await self._mark_sent(delivery, now, snapshot=snapshot)
             case _Skip(reason=reason, failed=True):
                 logger.error("%s to %s: %s", _what(delivery), delivery.target, reason)
                 await schedule.give_up(delivery, owner=self.owner, error=reason)
@@ -158,6 +159,15 @@ class Dispatcher:
                 await schedule.mark_skipped(delivery, owner=self.owner, reason=reason)
             case _Later(at=at):
                 await schedule.defer(delivery, owner=self.owner, at=at)
+
+    async def _mark_sent(self, delivery: Delivery, now: datetime, *, snapshot: Any) -> None:
+        schedule = self._store.schedule
+        if await schedule.mark_sent(delivery, owner=self.owner, now=now, snapshot=snapshot):
+            logger.info("%s sent to %s", _what(delivery), delivery.target)
+        else:
+            logger.warning(
+                "%s to %s was sent after its claim lapsed", _what(delivery), delivery.target
+            )
 
     async def _retry(
         self, delivery: Delivery, now: datetime, *, error: str, wait: timedelta | None
@@ -192,7 +202,7 @@ class Dispatcher:
         if letter is None or letter.status is LetterStatus.REMOVED:
             return _Skip("the letter was taken down")
         if delivery.kind is JobKind.DUPLICATES:
-            return await self._tell_duplicates(letter, delivery.target, now)
+            return await self._tell_duplicates(letter, delivery, now)
         if delivery.kind is JobKind.NEW_VERSION:
             return await self._tell_new_version(letter, delivery)
         if delivery.version != letter.schedule_version:
@@ -245,19 +255,24 @@ class Dispatcher:
         return _Sent()
 
     async def _tell_duplicates(
-        self, letter: Letter, lead: str, now: datetime
+        self, letter: Letter, delivery: Delivery, now: datetime
     ) -> _Sent | _Skip | _Later:
+        lead = delivery.target
         if not letter.is_open:
             return _Skip("the letter closed; its final list names the pairs")
         pairs = await self._store.reviews.pending(letter.id)
         if not pairs:
             return _Skip("the possible duplicates were reviewed already")
-        # At most one such DM an hour for each lead, whatever the letters they lead.
-        last = await self._store.schedule.last_sent(JobKind.DUPLICATES, target=lead)
-        if last is not None and now < last + DUPLICATES_NOTICE_GAP:
-            return _Later(last + DUPLICATES_NOTICE_GAP)
-        await send_duplicates_notice(self._client, user=lead, letter=letter, pairs=pairs)
-        return _Sent()
+        # At most one such DM an hour for each lead, whatever the letters they lead: a
+        # pass sends its claims side by side, so each lead's are taken in turn.
+        async with self._telling[lead]:
+            last = await self._store.schedule.last_sent(JobKind.DUPLICATES, target=lead)
+            if last is not None and now < last + DUPLICATES_NOTICE_GAP:
+                return _Later(last + DUPLICATES_NOTICE_GAP)
+            await send_duplicates_notice(self._client, user=lead, letter=letter, pairs=pairs)
+            # Marked before the next of theirs is weighed.
+            await self._mark_sent(delivery, now, snapshot=None)
+            return _Sent(marked=True)
 
     async def _tell_new_version(self, letter: Letter, delivery: Delivery) -> _Sent | _Skip:
         if delivery.version != letter.version:

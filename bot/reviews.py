@@ -8,10 +8,11 @@ from datetime import datetime
 
 from bot.access import Organizers
 from bot.live_count import LiveCount
-from bot.models import ChangeAction, Letter, LetterStatus, ReviewDecision, ReviewPair
+from bot.models import ChangeAction, Letter, LetterStatus, ReviewDecision, ReviewPair, Signer
 from bot.problems import Action, PairDecided, Surface
 from bot.refs import find_letter
 from bot.storage import Store
+from bot.storage.entries import EntryChanged
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,14 +64,7 @@ class Reviews:
             )
             kept = await self._store.reviews.merge(review_id, user_id=user, now=now)
             if kept is not None and pair is not None and publish_second:
-                kept = await self._store.entries.change(
-                    kept.id,
-                    entry={"name": pair.second.name},
-                    action=ChangeAction.EDITED,
-                    by=user,
-                    now=now,
-                    reason=f"merged with “{pair.second.name}”, whose name is published",
-                )
+                kept = await self._publish_name(kept, pair.second.name, user=user, now=now)
             decision = ReviewDecision.MERGED if kept else ReviewDecision.ALREADY_DECIDED
             if kept is not None:
                 kept_name = kept.name
@@ -81,3 +75,18 @@ class Reviews:
             decision = ReviewDecision.KEPT if decided else ReviewDecision.ALREADY_DECIDED
         pairs = await self._store.reviews.pending(letter.id)
         return Review(letter, pairs, decision, kept_name)
+
+    async def _publish_name(self, kept: Signer, name: str, *, user: str, now: datetime) -> Signer:
+        """The merged entry, published under the other entry's name (unless it left the
+        list meanwhile: then as it is)."""
+        try:
+            return await self._store.entries.change(
+                kept.id,
+                entry={"name": name},
+                action=ChangeAction.EDITED,
+                by=user,
+                now=now,
+                reason=f"merged with “{name}”, whose name is published",
+            )
+        except EntryChanged:
+            return kept

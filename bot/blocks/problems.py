@@ -245,6 +245,10 @@ _LETTER_FORM = {
     (Field.TITLE, Issue.TOO_LONG): "Keep the title to {limit:,} characters.",
     (Field.ADDRESSEE, Issue.MISSING): "Say who the letter is addressed to.",
     (Field.ADDRESSEE, Issue.TOO_LONG): "Keep this to {limit:,} characters.",
+    (
+        Field.ADDRESSEE,
+        Issue.CHANGED_MEANWHILE,
+    ): "Someone changed the letter since you opened this form: cancel, and edit it again.",
     (Field.BODY, Issue.MISSING): "Paste the letter's text.",
     (Field.BODY, Issue.TOO_LONG): "A letter can be up to {limit:,} characters.",
     (

@@ -189,11 +189,14 @@ def _entry_block(entry: Signer) -> Block:
         ", ".join(people[:3])
         or (f"{contacts} contact{'s' if contacts != 1 else ''}" if contacts else "no contact")
     )
-    options = [_option("Edit…", EntryAction.EDIT, entry)]
     if withdrawn:
-        options.append(_option("Restore…", EntryAction.RESTORE, entry))
+        # An entry out of the list is restored before it is edited.
+        options = [_option("Restore…", EntryAction.RESTORE, entry)]
     else:
-        options.append(_option("Withdraw…", EntryAction.WITHDRAW, entry))
+        options = [
+            _option("Edit…", EntryAction.EDIT, entry),
+            _option("Withdraw…", EntryAction.WITHDRAW, entry),
+        ]
     return {
         "type": "section",
         "text": mrkdwn(" · ".join(details)),

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.models import ChangeAction, Signer, SignerChange, SignerStatus
 from bot.storage.connect import Connect
 from bot.storage.schema import signatures, signer_changes, signers
-from bot.storage.signatures import load_signers, withdraw_unsigned
+from bot.storage.signatures import load_signers, take_turn, withdraw_unsigned
 
 # The entry's own fields, and its contacts', that a correction or an edit may change.
 ENTRY_FIELDS = ("name", "affiliation", "city", "state", "public")
@@ -129,6 +129,14 @@ class EntryRecords:
         self, signer_id: int, *, by: str, now: datetime, reason: str | None
     ) -> Signer:
         """Put a withdrawn entry back in the list, with the contacts it left with."""
+        try:
+            return await self._restore(signer_id, by=by, now=now, reason=reason)
+        except sa.exc.IntegrityError:
+            raise KeyTaken from None  # its organization signed again meanwhile
+
+    async def _restore(
+        self, signer_id: int, *, by: str, now: datetime, reason: str | None
+    ) -> Signer:
         async with self._writing() as conn:
             row = (
                 await conn.execute(
@@ -137,6 +145,8 @@ class EntryRecords:
             ).first()
             if row is None or row.status != SignerStatus.WITHDRAWN:
                 raise EntryChanged
+            # In turn with the letter's sign-ons, which may be adding the same key.
+            await take_turn(conn, row.letter_id)
             taken = await conn.execute(
                 sa.select(signers.c.id).where(
                     signers.c.letter_id == row.letter_id,
@@ -183,7 +193,9 @@ class EntryRecords:
             signers.c.status.in_((SignerStatus.ACTIVE, SignerStatus.WITHDRAWN)),
         )
         if text:
-            condition = sa.and_(condition, sa.func.lower(signers.c.name).contains(text.lower()))
+            condition = sa.and_(
+                condition, sa.func.lower(signers.c.name).contains(text.lower(), autoescape=True)
+            )
         async with self._reading() as conn:
             return await conn.run_sync(load_signers, condition)
 
@@ -222,13 +234,15 @@ async def _active(conn: AsyncConnection, signer_id: int) -> Any:
 
 
 async def _contact(conn: AsyncConnection, signer_id: int, user: str | None) -> Any:
-    """`user`'s current contact on the entry, else (with no user) its first one."""
+    """`user`'s current contact on the entry, else (with no user) its first one, as
+    `load_signers` orders them (the one an organizer's form shows)."""
     query = sa.select(signatures).where(
         signatures.c.signer_id == signer_id, signatures.c.withdrawn_at.is_(None)
     )
     if user is not None:
         query = query.where(signatures.c.user_id == user)
-    return (await conn.execute(query.order_by(signatures.c.id).limit(1))).first()
+    ordered = query.order_by(signatures.c.signed_at, signatures.c.id)
+    return (await conn.execute(ordered.limit(1))).first()
 
 
 def _changed(row: Any, values: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from bot.storage.schema import duplicate_reviews, letters, signatures, signers
 
 # PostgreSQL advisory lock space for recording a letter's sign-ons (the key is its id).
 SIGNING_LOCKS = 0x5167
+_SIGNING_TURN = sa.select(sa.func.pg_advisory_xact_lock(SIGNING_LOCKS, sa.bindparam("letter_id")))
 
 
 def _each(name: str) -> sa.BindParameter[Any]:
@@ -329,7 +330,13 @@ def _take_turn(conn: sa.Connection, letter_id: int) -> None:
     each sees every entry committed before it, so the dedupe index (kept in each
     process) misses no possible duplicate another replica just added."""
     if conn.dialect.name == "postgresql":
-        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(SIGNING_LOCKS, letter_id)))
+        conn.execute(_SIGNING_TURN, {"letter_id": letter_id})
+
+
+async def take_turn(conn: AsyncConnection, letter_id: int) -> None:
+    """`_take_turn`, for another change that may make a key of the letter active."""
+    if conn.dialect.name == "postgresql":
+        await conn.execute(_SIGNING_TURN, {"letter_id": letter_id})
 
 
 def _require_open(conn: sa.Connection, letter_id: int, batch: Sequence[Pending]) -> int:

@@ -22,6 +22,7 @@ from typing import Any, Self, TypeVar
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -218,8 +219,12 @@ async def _migrate(conn: AsyncConnection) -> None:
                 # Replicas starting together migrate one at a time; the others then
                 # find the database current.
                 await conn.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK)))
-            await conn.run_sync(_upgrade_to_head)
-            if sqlite and (await conn.exec_driver_sql("PRAGMA foreign_key_check")).first():
+            migrated = await conn.run_sync(_upgrade_to_head)
+            if (
+                sqlite
+                and migrated
+                and (await conn.exec_driver_sql("PRAGMA foreign_key_check")).first()
+            ):
                 raise RuntimeError("migrating left rows whose foreign keys point nowhere")
     finally:
         if sqlite:
@@ -232,8 +237,11 @@ async def _pragma(conn: AsyncConnection, pragma: str) -> None:
     await raw.driver_connection.execute(f"PRAGMA {pragma}")  # type: ignore[union-attr]
 
 
-def _upgrade_to_head(connection: sa.Connection) -> None:
+def _upgrade_to_head(connection: sa.Connection) -> bool:
+    """Run the migrations still to run; True if there were any."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
+    before = MigrationContext.configure(connection).get_current_heads()
     command.upgrade(config, "head")
+    return MigrationContext.configure(connection).get_current_heads() != before

@@ -167,3 +167,34 @@ async def _in_thread(function, argv):  # type: ignore[no-untyped-def]
     import asyncio
 
     return await asyncio.to_thread(function, argv)
+
+
+async def test_an_organizers_edit_changes_the_contact_its_form_showed(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """An entry whose imported contact signed before its Slack one: the form shows the
+    earliest, and the edit lands on that one, not on the other."""
+    from datetime import timedelta
+
+    await signon(slack, fake_slack, "Acme Org", user="UALICE")
+    letter = await store.letters.get(1)
+    assert letter is not None
+    earlier = Submission(
+        kind=SignerKind.ORGANIZATION,
+        name="acme org",
+        person_name="Bob",
+        import_ref="forms:9",
+        signed_at=letter.created_at - timedelta(days=1),
+    )
+    await SignOns(store=store, live_count=None).sign(
+        letter, earlier, now=letter.created_at, closed_ok=True
+    )
+    (entry,) = await store.signatures.signers(1)
+    view = await menu_form(slack, fake_slack, f"edit:{entry.id}")
+    blocks = {b.get("block_id"): b for b in view["blocks"]}
+    assert blocks[SignonField.PERSON]["element"]["initial_value"] == "Bob"
+    answers = as_submitted(view, **{SignonField.TITLE: "Director"})
+    await slack.submit_view(view, answers, user=LEAD)
+    (entry,) = await store.signatures.signers(1)
+    titles = {c.user_id or c.person_name: c.title for c in entry.contacts}
+    assert titles == {"Bob": "Director", "UALICE": None}
