@@ -292,14 +292,15 @@ def _initials_and_more(acronym: str, key: str) -> bool:
 
 
 def _ends_in_acronym_of(this: Prepared, other: Prepared) -> bool:
-    """This key ends in an acronym of the other's whole name, and its other words are
-    the other's: "NIPNLG", "National Immigration Project NIPNLG"."""
+    """This key ends in an acronym of the other's whole name (or of its initials and a
+    few letters more), and its other words are the other's: "NIPNLG", "National
+    Immigration Project NIPNLG", "CHIRLA"."""
     last = this.words[-1]
     return (
         last not in other.word_set
         and last[0] == other.key[0]
         and all(word in other.word_set for word in this.words[:-1])
-        and _abbreviates(last, other.key)
+        and (_abbreviates(last, other.key) or _initials_and_more(last, other.key))
     )
 
 

@@ -18,7 +18,9 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from bot.dedupe import (
+    ACRONYM_INITIALS_MIN,
     ACRONYM_MAX_LENGTH,
+    ACRONYM_MORE_MAX,
     ACRONYM_SKIPS_MAX,
     STOPWORDS,
     Prepared,
@@ -64,6 +66,8 @@ class SignerIndex:
     # and last, or next to last when the acronym leaves the last word out).
     _acronyms: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
     _by_ends: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
+    # And a bare acronym by its starts: "CHIRLA" is the initials of a name and more.
+    _acronym_starts: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
 
     @property
     def newest(self) -> int:
@@ -87,6 +91,8 @@ class SignerIndex:
         mine = self._prepared[signer_id]
         if _acronym_like(mine):
             self._acronyms[(key[0], key[-1])].add(signer_id)
+            for start in _starts(key):
+                self._acronym_starts[start].add(signer_id)
         else:
             for ends in _initials_ends(mine):
                 self._by_ends[ends].add(signer_id)
@@ -145,12 +151,15 @@ class SignerIndex:
         """Entries `mine` may be a bare acronym of, or that may be a bare acronym of it,
         their letters in the order an acronym takes them."""
         if _acronym_like(mine):
-            return {
+            found = {
                 signer_id
                 for signer_id in self._by_ends.get((mine.key[0], mine.key[-1]), ())
                 if _spells_initials(mine.key, self._prepared[signer_id].initials)
             }
-        found: set[int] = set()
+            for start in _starts(mine.key):
+                found |= self._by_initials.get(start, set())
+            return found
+        found = set(self._acronym_starts.get(mine.initials, ()))
         for ends in _initials_ends(mine):
             found.update(
                 signer_id
@@ -181,6 +190,12 @@ def _stems(key: Prepared) -> tuple[str, ...]:
 
 def _acronym_like(key: Prepared) -> bool:
     return len(key.words) == 1 and 2 <= len(key.key) <= ACRONYM_MAX_LENGTH and key.key.isalpha()
+
+
+def _starts(acronym: str) -> list[str]:
+    """The starts an acronym's name's initials may be, a few letters short of it."""
+    shortest = max(ACRONYM_INITIALS_MIN, len(acronym) - ACRONYM_MORE_MAX)
+    return [acronym[:end] for end in range(shortest, len(acronym))]
 
 
 def _initials_ends(key: Prepared) -> tuple[tuple[str, str], ...]:

@@ -234,6 +234,11 @@ def test_different_organizations_with_similar_names_are_never_merged(
         ),
         ("a looser acronym alone", "FLIC", "Florida Immigrant Coalition"),
         (
+            "an acronym of the initials and more, alone",
+            "CHIRLA",
+            "Coalition for Humane Immigrant Rights",
+        ),
+        (
             "an acronym alone leaving a word out",
             "RAICES",
             "Refugee and Immigrant Center for Education and Legal Services",

@@ -75,3 +75,10 @@ def test_a_bare_acronym_and_the_name_it_abbreviates_find_each_other() -> None:
     refugees = "Refugee and Immigrant Center for Education and Legal Services"
     assert index.match(org_key(refugees)).possible == (3,)
     assert index.match(org_key("FFX")).possible == ()
+
+
+def test_a_bare_acronym_of_the_initials_and_more_finds_its_name_both_ways() -> None:
+    """ "CHIRLA" (of Los Angeles) and "Coalition for Humane Immigrant Rights"."""
+    name = "Coalition for Humane Immigrant Rights"
+    assert index_of(name).match(org_key("CHIRLA")).possible == (1,)
+    assert index_of("CHIRLA").match(org_key(name)).possible == (1,)
