@@ -12,7 +12,7 @@ import asyncio
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -268,10 +268,18 @@ class SignOns:
             raise LetterRemoved(letter)
         return letter
 
-    async def withdraw(self, letter: Letter, *, user: str, now: datetime) -> list[Signer]:
+    async def withdraw(
+        self,
+        letter: Letter,
+        *,
+        user: str,
+        now: datetime,
+        only: Collection[int] | None = None,
+    ) -> list[Signer]:
+        """Take back the user's sign-ons to `letter` (for the entries `only`, if given)."""
         if not letter.is_open:
             raise TooLateToWithdraw(letter)
-        withdrawn = await self._store.signatures.withdraw(user, letter.id, now=now)
+        withdrawn = await self._store.signatures.withdraw(user, letter.id, now=now, only=only)
         if not withdrawn:
             raise NothingToWithdraw(letter)
         if self._live_count is not None:

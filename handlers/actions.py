@@ -28,7 +28,12 @@ from bot.blocks.signers import (
 )
 from bot.blocks.signon_form import build_signon_form
 from bot.blocks.signon_replies import CHANGE_ENTRY_ACTION, withdrawn_text
-from bot.blocks.versions import KEEP_SIGNATURE_ACTION, WITHDRAW_SIGNATURE_ACTION, kept_text
+from bot.blocks.versions import (
+    KEEP_SIGNATURE_ACTION,
+    WITHDRAW_SIGNATURE_ACTION,
+    kept_text,
+    read_withdraw_value,
+)
 from bot.entries import Entries
 from bot.problems import NotALetterNumber, Problem, Surface
 from bot.refs import letter_number
@@ -147,10 +152,14 @@ async def signature_withdrawn(
 ) -> None:
     """Withdraw, pressed (and confirmed) in the DM about a new version."""
     await ack()
+    chosen = read_withdraw_value(str(action.get("value", "")))
     try:
-        number = letter_number(str(action.get("value", "")), surface=Surface.BUTTON)
-        letter = await signons.letter(number)
-        withdrawn = await signons.withdraw(letter, user=body["user"]["id"], now=datetime.now(UTC))
+        if chosen is None:
+            raise NotALetterNumber(str(action.get("value", "")), Surface.BUTTON)
+        letter = await signons.letter(chosen[0])
+        withdrawn = await signons.withdraw(
+            letter, user=body["user"]["id"], now=datetime.now(UTC), only=chosen[1]
+        )
         count = await signons.count(letter)
     except Problem as problem:
         await respond(explain(problem), replace_original=False)

@@ -41,7 +41,7 @@ def version_notice(
     blocks = fitted(
         [[_change_block(change)] for change in changes],
         before=[{"type": "section", "text": mrkdwn(intro)}],
-        after=[_choices(letter)],
+        after=[_choices(letter, entries)],
         more=lambda more: {
             "type": "context",
             "elements": [plain(f"…and {more} more changes: the letter's post shows it whole.")],
@@ -58,6 +58,19 @@ def kept_text(letter: Letter, entries: list[Signer], *, version: int) -> str:
     )
 
 
+def withdraw_value(letter_id: int, entry_ids: list[int]) -> str:
+    return f"{letter_id}:{','.join(map(str, entry_ids))}"
+
+
+def read_withdraw_value(value: str) -> tuple[int, list[int]] | None:
+    """The letter and entries a Withdraw button is for."""
+    letter, _, entries = value.partition(":")
+    ids = entries.split(",") if entries else []
+    if not letter.isdigit() or not all(entry.isdigit() for entry in ids) or not ids:
+        return None
+    return int(letter), [int(entry) for entry in ids]
+
+
 def _change_block(change: Change) -> Block:
     if change.kind is ChangeKind.ADDED:
         text = f"*Added:*\n{_quoted(change.after)}"
@@ -72,7 +85,7 @@ def _quoted(paragraph: str) -> str:
     return "> " + escape(truncate(paragraph, PARAGRAPH_SHOWN_MAX))
 
 
-def _choices(letter: Letter) -> Block:
+def _choices(letter: Letter, entries: list[Signer]) -> Block:
     return {
         "type": "actions",
         "elements": [
@@ -88,7 +101,8 @@ def _choices(letter: Letter) -> Block:
                 "action_id": WITHDRAW_SIGNATURE_ACTION,
                 "style": "danger",
                 "text": plain("Withdraw"),
-                "value": str(letter.id),
+                # The entries this DM is about, and no other the person signed since.
+                "value": withdraw_value(letter.id, [entry.id for entry in entries]),
                 "confirm": {
                     "title": plain("Withdraw your sign-on?"),
                     "text": plain(truncate(f"Take back your sign-on to {letter.title}?", 300)),

@@ -247,17 +247,28 @@ class Signatures:
         async with self._reading() as conn:
             return await conn.run_sync(load_signers, _signed_by(user_id, letter_id))
 
-    async def withdraw(self, user_id: str, letter_id: int, *, now: datetime) -> list[Signer]:
-        """Withdraw the user's sign-ons; an entry left with no contact is withdrawn too.
+    async def withdraw(
+        self,
+        user_id: str,
+        letter_id: int,
+        *,
+        now: datetime,
+        only: Collection[int] | None = None,
+    ) -> list[Signer]:
+        """Withdraw the user's sign-ons (for the entries `only`, if given); an entry left
+        with no contact is withdrawn too.
 
         Returns the entries the user had signed. Nothing is deleted.
         """
+        signed = _signed_by(user_id, letter_id)
+        if only is not None:
+            signed = sa.and_(signed, signers.c.id.in_(list(only)))
         async with self._writing() as conn:
-            affected = await conn.run_sync(load_signers, _signed_by(user_id, letter_id))
+            affected = await conn.run_sync(load_signers, signed)
             await conn.execute(
                 signatures.update()
                 .where(
-                    signatures.c.letter_id == letter_id,
+                    signatures.c.signer_id.in_([signer.id for signer in affected]),
                     signatures.c.user_id == user_id,
                     signatures.c.withdrawn_at.is_(None),
                 )

@@ -107,7 +107,11 @@ async def test_a_text_edit_after_sign_ons_is_a_new_version_every_signer_hears_of
     assert "*Changed from:*\n> Act.\n*to:*\n> Act now." in text
     assert "*Added:*\n> We also ask you to meet us." in text
     assert "Dear Secretary" not in text, "an unchanged paragraph is not shown"
-    assert buttons(notice) == {KEEP_SIGNATURE_ACTION: "1:2", WITHDRAW_SIGNATURE_ACTION: "1"}
+    (member_entry,) = await store.signatures.signed_by(MEMBER, 1)
+    assert buttons(notice) == {
+        KEEP_SIGNATURE_ACTION: "1:2",
+        WITHDRAW_SIGNATURE_ACTION: f"1:{member_entry.id}",
+    }
 
     listed = await ask(slack, fake_slack, "list")
     assert "*2* signed an earlier version of the text" in str(listed)
@@ -118,10 +122,13 @@ async def test_a_text_edit_after_sign_ons_is_a_new_version_every_signer_hears_of
     kept = fake_slack.responses[-1]
     assert "You still sign *Protect our communities* (version 2)" in kept["text"]
     assert kept["replace_original"] is True
-    await slack.press(WITHDRAW_SIGNATURE_ACTION, "1", user="UOTHER", channel="DUOTHER")
+    # Withdraw takes back what its DM was about, not a sign-on made since.
+    await signon(slack, fake_slack, "Mijente", user="UOTHER")
+    withdraw = buttons(dms(fake_slack, "UOTHER")[0])[WITHDRAW_SIGNATURE_ACTION]
+    await slack.press(WITHDRAW_SIGNATURE_ACTION, withdraw, user="UOTHER", channel="DUOTHER")
     await fake_slack.wait_for(lambda: "is withdrawn" in fake_slack.responses[-1].get("text", ""))
     entries = {s.name: s for s in await store.signatures.signers(1)}
-    assert set(entries) == {"Make the Road New York"}
+    assert set(entries) == {"Make the Road New York", "Mijente"}
     assert entries["Make the Road New York"].confirmed_version == 2
     assert "signed an earlier version" not in str(await ask(slack, fake_slack, "list"))
 
@@ -140,5 +147,8 @@ async def test_a_text_edit_after_sign_ons_is_a_new_version_every_signer_hears_of
         )
     assert "(version 2) to version 3" in all_text(dms(fake_slack, "ULATE")[0])
     assert "(version 2) to version 3" in all_text(dms(fake_slack, "USECOND")[-1])
-    assert len(dms(fake_slack, "UOTHER")) == 1, "who withdrew isn't asked again"
+    # Who withdrew Detention Watch Network is asked about Mijente alone.
+    await fake_slack.wait_for(lambda: len(dms(fake_slack, "UOTHER")) == 2)
+    about = all_text(dms(fake_slack, "UOTHER")[-1])
+    assert "*Mijente*" in about and "Detention Watch" not in about
     assert fake_slack.rejected == []
