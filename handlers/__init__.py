@@ -8,7 +8,9 @@ from handlers import actions, commands, shortcuts, views
 
 
 def register(app: AsyncApp) -> None:
-    actions.register(app)
+    # Bolt tries each listener in the order registered until one matches: the slash
+    # commands, which a drive's bursts of sign-ons arrive as, come first.
     commands.register(app)
+    actions.register(app)
     shortcuts.register(app)
     views.register(app)
