@@ -52,7 +52,7 @@ from bot.refs import numbered
 from bot.signer_index import SignerIndex
 from bot.storage import Store
 from bot.storage.signatures import LetterClosed, Pending
-from bot.timing import DUPLICATES_NOTICE_GAP
+from bot.timing import DUPLICATES_NOTICE_GAP, DUPLICATES_NOTICE_SETTLE
 
 # Sign-ons recorded in one transaction at most; a burst beyond this takes several.
 BATCH_MAX = 200
@@ -167,7 +167,7 @@ class SignOns:
             return  # a notice planned from here is still to come, and will tell of these
         try:
             due, planned = await self._store.schedule.plan_duplicates_notice(
-                letter_id, now=now, gap=DUPLICATES_NOTICE_GAP
+                letter_id, now=now, gap=DUPLICATES_NOTICE_GAP, settle=DUPLICATES_NOTICE_SETTLE
             )
         except Exception:
             logger.exception(

@@ -36,6 +36,8 @@ _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 # Leads hear of new possible duplicates at most this often: the first at once, any
 # that follow together.
 DUPLICATES_NOTICE_GAP = timedelta(hours=1)
+# And a minute after the first, so a burst's pairs come in one DM.
+DUPLICATES_NOTICE_SETTLE = timedelta(minutes=1)
 
 
 class TimingError(ValueError):

@@ -83,11 +83,12 @@ class Schedule:
             )
 
     async def plan_duplicates_notice(
-        self, letter_id: int, *, now: datetime, gap: timedelta
+        self, letter_id: int, *, now: datetime, gap: timedelta, settle: timedelta
     ) -> tuple[datetime, bool]:
-        """Plan telling a letter's leads of new possible duplicates: now, or `gap` after
-        the last notice. One already waiting tells of these too. Returns when the notice
-        that will tell of them is due, and whether it was planned just now."""
+        """Plan telling a letter's leads of new possible duplicates, `settle` from now
+        and at least `gap` after the last notice. One already waiting tells of these too.
+        Returns when the notice that will tell of them is due, and whether it was
+        planned just now."""
         waiting = (
             sa.select(scheduled_jobs.c.due_at)
             .where(
@@ -117,7 +118,7 @@ class Schedule:
                     )
                 )
             ).scalar()
-            due_at = now if last is None else max(now, last + gap)
+            due_at = now + settle if last is None else max(now + settle, last + gap)
             job = _job_row(
                 JobKind.DUPLICATES,
                 key=f"duplicates:{letter_id}:{due_at.isoformat()}",

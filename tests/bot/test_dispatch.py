@@ -710,13 +710,16 @@ async def test_a_close_with_a_pair_to_review_never_overstates_the_count(
 async def test_leads_hear_of_new_possible_duplicates_at_most_once_an_hour(
     store: Store, client: AsyncWebClient, dispatcher: Dispatcher, fake_slack: FakeSlack
 ) -> None:
-    """The first pair is told at once with Merge and Keep both; pairs in the next hour
-    wait and come together; pairs reviewed before their notice aren't told."""
+    """The first pair is told a minute later (with the rest of its burst), with Merge and
+    Keep both; pairs in the next hour wait and come together; pairs reviewed before their
+    notice aren't told."""
     deadline = T0 + timedelta(days=10)
     letter = await posted(store, client, deadline=deadline, leads=(LEAD, "ULEAD2"))
     await sign(store, letter, "American Civil Liberties Union", at=T0)
     await sign(store, letter, "ACLU", at=T0)
     await dispatcher.run_due(T0)
+    assert dms(fake_slack, LEAD) == []
+    await dispatcher.run_due(T0 + timedelta(minutes=1))
     for lead in (LEAD, "ULEAD2"):
         (notice,) = dms(fake_slack, lead)
         assert "New possible duplicates have signed *Protect our communities*" in all_text(notice)
@@ -727,9 +730,9 @@ async def test_leads_hear_of_new_possible_duplicates_at_most_once_an_hour(
     await sign(store, letter, "Detention Watch Netwrok", at=T0 + timedelta(minutes=10))
     await sign(store, letter, "Mijente", at=T0 + timedelta(minutes=20))
     await sign(store, letter, "Mijente Support Committee", at=T0 + timedelta(minutes=20))
-    await dispatcher.run_due(T0 + timedelta(minutes=59))
+    await dispatcher.run_due(T0 + timedelta(minutes=60))
     assert len(dms(fake_slack, LEAD)) == 1
-    await dispatcher.run_due(T0 + timedelta(hours=1))
+    await dispatcher.run_due(T0 + timedelta(minutes=61))
     second = dms(fake_slack, LEAD)[1]
     assert "*3 possible duplicates*" in all_text(second)
     assert "Detention Watch Netwrok" in all_text(second) and "Mijente Support" in all_text(second)
@@ -750,14 +753,14 @@ async def test_a_lead_of_two_letters_hears_of_possible_duplicates_at_most_once_a
     second = await posted(store, client, deadline=T0 + timedelta(days=9), title="Second letter")
     await sign(store, first, "American Civil Liberties Union", at=T0)
     await sign(store, first, "ACLU", at=T0)
-    await dispatcher.run_due(T0)
+    await dispatcher.run_due(T0 + timedelta(minutes=1))
     assert len(dms(fake_slack, LEAD)) == 1
     later = T0 + timedelta(minutes=10)
     await sign(store, second, "Detention Watch Network", at=later)
     await sign(store, second, "Detention Watch Netwrok", at=later)
-    await dispatcher.run_due(later)
-    await dispatcher.run_due(T0 + timedelta(minutes=59))
+    await dispatcher.run_due(later + timedelta(minutes=1))
+    await dispatcher.run_due(T0 + timedelta(minutes=60))
     assert len(dms(fake_slack, LEAD)) == 1
-    await dispatcher.run_due(T0 + timedelta(hours=1))
+    await dispatcher.run_due(T0 + timedelta(minutes=61))
     (_, notice) = dms(fake_slack, LEAD)
     assert "*Second letter*" in all_text(notice) and "Netwrok" in all_text(notice)
