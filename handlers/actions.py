@@ -19,6 +19,7 @@ from bot.blocks.review import (
     review_message,
 )
 from bot.blocks.signers import (
+    ENTRY_BUTTON_ACTION,
     ENTRY_MENU_ACTION,
     SIGNERS_PAGE_ACTION,
     entry_form,
@@ -52,6 +53,7 @@ def register(app: AsyncApp) -> None:
     app.action(MERGE_AS_SECOND_ACTION)(review_decided)
     app.action(KEEP_ACTION)(review_decided)
     app.action(ENTRY_MENU_ACTION)(entry_menu_chosen)
+    app.action(ENTRY_BUTTON_ACTION)(entry_menu_chosen)
     app.action(SIGNERS_PAGE_ACTION)(signers_paged)
     app.action(f"{SIGNERS_PAGE_ACTION}_next")(signers_paged)
     app.action(KEEP_SIGNATURE_ACTION)(signature_kept)
@@ -175,9 +177,11 @@ async def entry_menu_chosen(
     client: AsyncWebClient,
     entries: Entries,
 ) -> None:
-    """Edit, Withdraw or Restore, chosen in `/letter signers`: the form for it."""
+    """Edit, Withdraw (an entry's menu) or Restore (its button), chosen in
+    `/letter signers`: the form for it."""
     await ack()
-    chosen = read_menu_value(str((action.get("selected_option") or {}).get("value", "")))
+    picked = (action.get("selected_option") or {}).get("value") or action.get("value", "")
+    chosen = read_menu_value(str(picked))
     if chosen is None:
         await respond(OUT_OF_DATE_SIGNERS, replace_original=False)
         return

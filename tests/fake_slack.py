@@ -12,7 +12,9 @@ docs.slack.dev: the method pages, Block Kit and the rate-limits page):
   50 blocks in a message and 100 in a modal, 1 to 3,000 characters in a text object,
   150 in a header, a modal title of 24 (docs, Block Kit reference); a select menu of
   at most 100 options with option text of at most 75 (docs, select menu element and
-  option object).
+  option object); an overflow menu of 2 to 5 options (docs, overflow menu element: "up
+  to five"; its earlier reference page: "Maximum number of options is 5, minimum is
+  2").
 - The blocks of one message may hold at most `MESSAGE_BLOCK_TEXT_MAX` characters of
   text in all, a limit Slack doesn't document: chat.postMessage answers
   `msg_blocks_too_long` (its method page lists the code; slackapi/bolt-js#2509 measured
@@ -70,6 +72,7 @@ MODAL_TITLE_MAX = 24
 MESSAGE_TEXT_MAX = 40_000
 MESSAGE_BLOCK_TEXT_MAX = 11_000
 OPTIONS_MAX = 100
+OVERFLOW_OPTIONS_MIN, OVERFLOW_OPTIONS_MAX = 2, 5
 OPTION_TEXT_MAX = 75
 TIER_3_PER_WINDOW = 50
 RATE_LIMITED = {"chat.update": TIER_3_PER_WINDOW, "conversations.join": TIER_3_PER_WINDOW}
@@ -725,12 +728,17 @@ def _check_text_objects(node: Any, where: str) -> None:
 
 
 def _check_options(node: Any, where: str) -> None:
-    """Select menus hold at most 100 options, each labelled in at most 75 characters."""
+    """Select menus hold at most 100 options, each labelled in at most 75 characters;
+    an overflow menu 2 to 5."""
     if isinstance(node, dict):
         for key in ("options", "option_groups"):
             items = node.get(key)
             if isinstance(items, list) and len(items) > OPTIONS_MAX:
                 raise SlackError("invalid_blocks", f"{where}.{key} over {OPTIONS_MAX} items")
+        if node.get("type") == "overflow":
+            count = len(node.get("options") or [])
+            if not OVERFLOW_OPTIONS_MIN <= count <= OVERFLOW_OPTIONS_MAX:
+                raise SlackError("invalid_blocks", f"{where} overflow with {count} options")
         if "value" in node and isinstance(node.get("text"), dict) and "options" not in node:
             label = node["text"].get("text", "")
             if len(label) > OPTION_TEXT_MAX and node["text"].get("type") == "plain_text":

@@ -132,6 +132,26 @@ async def test_a_menu_of_more_than_100_options_is_refused(client: AsyncWebClient
     )
 
 
+async def test_an_overflow_menu_holds_two_to_five_options(client: AsyncWebClient) -> None:
+    """One option alone, or six, is refused."""
+
+    def section(count: int) -> dict:
+        options = [
+            {"text": {"type": "plain_text", "text": str(n)}, "value": str(n)} for n in range(count)
+        ]
+        return {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": "An entry"},
+            "accessory": {"type": "overflow", "action_id": "menu", "options": options},
+        }
+
+    for count in (1, 6):
+        with pytest.raises(SlackApiError):
+            await client.chat_postMessage(channel="C1", text="x", blocks=[section(count)])
+    for count in (2, 5):
+        await client.chat_postMessage(channel="C1", text="x", blocks=[section(count)])
+
+
 async def test_chat_update_is_held_to_its_rate_tier(fake_slack: FakeSlack) -> None:
     """Tier 3: past 50 calls in the window, chat.update answers 429 with Retry-After."""
     fake_slack.add_channel("C1", bot_member=True)

@@ -35,18 +35,21 @@ and the list to its leads
 `/letter reopen [#letter]` · take sign-ons again
 `/letter extend [#letter] <when>` · move the deadline, such as `/letter extend #3 friday 5pm` \
 or `2026-12-01 17:00`; reopens a closed letter
-`/letter edit [#letter]` · change the deadline, reminders, leads or goal
+`/letter edit [#letter]` · change the title, addressee, text, channels, deadline, reminders, \
+leads or goal; a new text asks those who signed the earlier one whether they still sign
 `/letter post [#letter]` · post in channels where posting failed, such as a private channel \
 I was invited to afterwards
 `/letter remove [#letter]` · take a letter down (after you confirm): its posts become a \
 short notice, its reminders stop; its sign-ons are kept
+`/letter signers [#letter] [name]` · the signers, a page at a time: edit, withdraw (with a \
+reason) or restore an entry
 `/letter review [#letter]` · decide on possible duplicates: merge them, or keep both
 `/letter export [#letter]` · get the alphabetized list of signers, with CSV and JSON files
 `/letter help` · this message
 
 In a channel with one open letter you can leave out the letter number.
 Letter longer than 3,000 characters? Paste it as a message, then choose the message's \
-⋮ menu → *Start a sign-on drive*."""
+⋮ menu → *Start a sign-on drive* (or *Update a letter's text*, for a new version)."""
 
 
 def letter_help(*, unknown: str = "") -> str:

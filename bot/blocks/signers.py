@@ -28,6 +28,7 @@ from bot.limits import (
 from bot.models import Letter, Signer, SignerKind, SignerStatus, Submission
 
 ENTRY_MENU_ACTION = "entry_menu"
+ENTRY_BUTTON_ACTION = "entry_button"
 SIGNERS_PAGE_ACTION = "signers_page"
 ENTRY_CALLBACK_ID = "entry_change"
 PAGE_SIZE = 20
@@ -189,19 +190,26 @@ def _entry_block(entry: Signer) -> Block:
         ", ".join(people[:3])
         or (f"{contacts} contact{'s' if contacts != 1 else ''}" if contacts else "no contact")
     )
+    accessory: dict[str, Any]
     if withdrawn:
-        # An entry out of the list is restored before it is edited.
-        options = [_option("Restore…", EntryAction.RESTORE, entry)]
+        # An entry out of the list is restored before it is edited: one action, a
+        # button (an overflow menu holds two to five options).
+        accessory = {
+            "type": "button",
+            "action_id": ENTRY_BUTTON_ACTION,
+            "text": plain("Restore…"),
+            "value": f"{EntryAction.RESTORE}:{entry.id}",
+        }
     else:
-        options = [
-            _option("Edit…", EntryAction.EDIT, entry),
-            _option("Withdraw…", EntryAction.WITHDRAW, entry),
-        ]
-    return {
-        "type": "section",
-        "text": mrkdwn(" · ".join(details)),
-        "accessory": {"type": "overflow", "action_id": ENTRY_MENU_ACTION, "options": options},
-    }
+        accessory = {
+            "type": "overflow",
+            "action_id": ENTRY_MENU_ACTION,
+            "options": [
+                _option("Edit…", EntryAction.EDIT, entry),
+                _option("Withdraw…", EntryAction.WITHDRAW, entry),
+            ],
+        }
+    return {"type": "section", "text": mrkdwn(" · ".join(details)), "accessory": accessory}
 
 
 def _option(label: str, action: str, entry: Signer) -> dict[str, Any]:

@@ -110,7 +110,14 @@ async def test_an_organizer_edits_withdraws_after_the_close_and_restores_with_th
     listed = await ask(slack, fake_slack, "signers #1")
     assert any("_withdrawn_" in s for s in sections(listed))
 
-    view = await menu_form(slack, fake_slack, f"restore:{spam}")
+    (restore,) = [
+        b["accessory"] for b in listed["blocks"] if b.get("accessory", {}).get("type") == "button"
+    ]
+    assert restore["value"] == f"restore:{spam}"
+    before = len(fake_slack.calls_to("views.open"))
+    await slack.press(restore["action_id"], restore["value"], user=LEAD, channel="CCOALITION")
+    await fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.open")) > before)
+    view = fake_slack.calls_to("views.open")[-1].args["view"]
     reply = await slack.submit_view(view, as_submitted(view), user=LEAD)
     assert "is back in the list" in json.dumps(reply.json()["view"])
     restored = {e.name: e for e in await store.signatures.signers(1)}
