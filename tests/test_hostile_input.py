@@ -117,6 +117,8 @@ async def test_hostile_slash_command_text_gets_private_answers_and_pings_nobody(
             ("/letter", f"export {text}"),
             ("/letter", f"list {text}"),
             ("/letter", f"reopen {text}"),
+            ("/letter", f"signers #1 {text}"),
+            ("/letter", f"remove {text}"),
         ):
             replies.append(await slack.command(command, args, user=ORGANIZER, channel="CCOALITION"))
         if text.strip():
