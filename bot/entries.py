@@ -10,6 +10,7 @@ from datetime import datetime
 
 from bot.access import Organizers
 from bot.checks import check_submission
+from bot.cleaning import one_line
 from bot.dedupe import org_key, prepared, same
 from bot.forms import SignonField
 from bot.live_count import LiveCount
@@ -141,7 +142,7 @@ class Entries:
             letter = await numbered(self._store, ref.number, surface=Surface.LETTER)
         else:
             letter = await only_letter_in(self._store, channel, status=None, surface=Surface.LETTER)
-        search = ref.rest.strip()
+        search = one_line(ref.rest)
         return letter, await self.listing(letter.id, user=user, search=search), search
 
     async def listing(self, letter_id: int, *, user: str, search: str = "") -> list[Signer]:
@@ -150,7 +151,8 @@ class Entries:
         if letter is None:
             raise LetterGone
         await self._organizers.require_manager(user, letter, Action.MANAGE_SIGNERS)
-        return await self._store.entries.search(letter.id, text=search)
+        # Tidied as every stored name is: no control character reaches the query.
+        return await self._store.entries.search(letter.id, text=one_line(search))
 
     async def letter(self, letter_id: int) -> Letter:
         letter = await self._store.letters.get(letter_id)
