@@ -13,6 +13,7 @@ from bot.checks import check_submission
 from bot.cleaning import one_line
 from bot.dedupe import org_key, prepared, same
 from bot.forms import SignonField
+from bot.limits import REASON_MAX
 from bot.live_count import LiveCount
 from bot.models import (
     ChangeAction,
@@ -176,6 +177,7 @@ class Entries:
         close too): the entry stays one entry; nothing is re-deduped."""
         _, entry = await self.entry(entry_id, user=user)
         submission = check_submission(submission)
+        reason = _reason(reason)
         try:
             updated = await self._store.entries.change(
                 entry.id,
@@ -193,7 +195,8 @@ class Entries:
 
     async def withdraw(self, entry_id: int, *, user: str, now: datetime, reason: str) -> Signer:
         """Withdraw an entry on its signers' behalf, with the reason, after the close too."""
-        if not reason.strip():
+        reason = _reason(reason)
+        if not reason:
             raise FormErrors({SignonField.REASON: FieldProblem(Issue.MISSING)})
         letter, entry = await self.entry(entry_id, user=user)
         try:
@@ -207,6 +210,7 @@ class Entries:
 
     async def restore(self, entry_id: int, *, user: str, now: datetime, reason: str) -> Signer:
         """Put a withdrawn entry back in the list."""
+        reason = _reason(reason)
         letter, entry = await self.entry(entry_id, user=user)
         try:
             restored = await self._store.entries.restore(
@@ -225,6 +229,14 @@ class Entries:
     def _touch(self, letter: Letter) -> None:
         if self._live_count is not None:
             self._live_count.touch(letter.id)
+
+
+def _reason(text: str) -> str:
+    """Why an organizer changed an entry, tidied as names are; FormErrors if too long."""
+    reason = one_line(text)
+    if len(reason) > REASON_MAX:
+        raise FormErrors({SignonField.REASON: FieldProblem(Issue.TOO_LONG, limit=REASON_MAX)})
+    return reason
 
 
 def _another_organization(entry: Signer, submission: Submission) -> bool:

@@ -275,6 +275,7 @@ _SIGNON_FORM_NAMES = {
     SignonField.CITY: "the city",
     SignonField.STATE: "the state",
     SignonField.EMAIL: "the email",
+    SignonField.REASON: "the reason",
 }
 
 

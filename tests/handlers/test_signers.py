@@ -103,6 +103,9 @@ async def test_an_organizer_edits_withdraws_after_the_close_and_restores_with_th
     view = await menu_form(slack, fake_slack, f"withdraw:{spam}")
     reply = await slack.submit_view(view, as_submitted(view), user=LEAD)
     assert set(reply.json()["errors"]) == {SignonField.REASON}
+    too_long = as_submitted(view, **{SignonField.REASON: "spam\x00 " * 120})
+    reply = await slack.submit_view(view, too_long, user=LEAD)
+    assert "Keep the reason to 500 characters" in reply.json()["errors"][SignonField.REASON]
     answers = as_submitted(view, **{SignonField.REASON: "Spam, not a member group"})
     reply = await slack.submit_view(view, answers, user=LEAD)
     assert "is withdrawn" in json.dumps(reply.json()["view"])
