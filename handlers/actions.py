@@ -3,7 +3,6 @@ Keep my signature and Withdraw when a signed letter's text changed."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,10 +28,12 @@ from bot.blocks.signers import (
 )
 from bot.blocks.signon_form import build_signon_form
 from bot.blocks.signon_replies import CHANGE_ENTRY_ACTION, withdrawn_text
+from bot.blocks.text import read_id
 from bot.blocks.versions import (
     KEEP_SIGNATURE_ACTION,
     WITHDRAW_SIGNATURE_ACTION,
     kept_text,
+    read_keep_value,
     read_withdraw_value,
 )
 from bot.entries import Entries
@@ -42,7 +43,6 @@ from bot.reviews import Reviews
 from bot.signons import SignOns
 from bot.slack_ops import open_view
 
-_NUMBER = re.compile(r"[0-9]{1,9}")
 OUT_OF_DATE = "That button is out of date; run `/letter review` again."
 
 
@@ -99,13 +99,13 @@ async def review_decided(
 ) -> None:
     """Merge or Keep both, pressed in the review queue."""
     await ack()
-    value = str(action.get("value", ""))
-    if not _NUMBER.fullmatch(value):
+    review_id = read_id(action.get("value"))
+    if review_id is None:
         await respond(OUT_OF_DATE, replace_original=False)
         return
     try:
         decided = await reviews.decide(
-            int(value),
+            review_id,
             merge=action.get("action_id") in {MERGE_ACTION, MERGE_AS_SECOND_ACTION},
             publish_second=action.get("action_id") == MERGE_AS_SECOND_ACTION,
             user=body["user"]["id"],
@@ -120,9 +120,6 @@ async def review_decided(
     await respond(**message, replace_original=True)
 
 
-_VERSION = re.compile(r"([0-9]{1,9}):([0-9]{1,9})")
-
-
 async def signature_kept(
     ack: AsyncAck,
     body: dict[str, Any],
@@ -133,11 +130,11 @@ async def signature_kept(
     """Keep my signature, pressed in the DM about a new version: recorded, and the DM
     says so in place of its buttons."""
     await ack()
-    found = _VERSION.fullmatch(str(action.get("value", "")))
+    found = read_keep_value(str(action.get("value", "")))
     try:
         if found is None:
             raise NotALetterNumber(str(action.get("value", "")), Surface.BUTTON)
-        letter_id, version = int(found.group(1)), int(found.group(2))
+        letter_id, version = found
         letter, kept = await signons.keep(letter_id, version=version, user=body["user"]["id"])
     except Problem as problem:
         await respond(explain(problem), replace_original=False)

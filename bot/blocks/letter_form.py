@@ -21,6 +21,7 @@ from bot.blocks.text import (
     inert,
     mrkdwn,
     plain,
+    read_id,
     truncate,
 )
 from bot.forms import DraftPreview, EditFormValues, Field, LetterFormValues
@@ -274,7 +275,7 @@ def read_text_update_form(view: dict[str, Any]) -> tuple[int | None, int | None]
         "value"
     )
     draft = json.loads(view.get("private_metadata") or "{}").get("draft")
-    letter_id = int(chosen) if isinstance(chosen, str) and chosen.isdigit() else None
+    letter_id = read_id(chosen)
     return letter_id, draft if isinstance(draft, int) else None
 
 

@@ -14,6 +14,7 @@ from bot.blocks.text import (
     fitted,
     mrkdwn,
     plain,
+    read_id,
     truncate,
 )
 from bot.forms import SignonField
@@ -82,9 +83,13 @@ def page_value(letter_id: int, offset: int, search: str) -> str:
 def read_page_value(value: str) -> tuple[int, int, str] | None:
     try:
         found = json.loads(value)
-        return int(found["letter"]), max(0, int(found["offset"])), str(found["search"])
+        letter, offset, search = found["letter"], found["offset"], found["search"]
     except (ValueError, KeyError, TypeError):
         return None
+    letter_id, start = read_id(str(letter)), read_id(str(offset))
+    if letter_id is None or start is None:
+        return None
+    return letter_id, start, str(search)
 
 
 def read_menu_value(value: str) -> tuple[str, int] | None:
@@ -92,7 +97,8 @@ def read_menu_value(value: str) -> tuple[str, int] | None:
     action, _, entry = value.partition(":")
     if action not in {EntryAction.EDIT, EntryAction.WITHDRAW, EntryAction.RESTORE}:
         return None
-    return (action, int(entry)) if entry.isdigit() else None
+    found = read_id(entry)
+    return (action, found) if found is not None else None
 
 
 def entry_form(entry: Signer, action: str) -> dict[str, Any]:

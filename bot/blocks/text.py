@@ -42,6 +42,15 @@ Block = dict[str, Any]
 _CONTROL_SEQUENCE = re.compile(r"<(?=[!@#]|[a-z][a-z0-9+.-]*:)", re.IGNORECASE)
 
 
+# An id in a button's value or a form's metadata: what the database's integers hold.
+_ID = re.compile(r"[0-9]{1,9}")
+
+
+def read_id(text: object) -> int | None:
+    """The id `text` holds, or None for anything else (a stale or garbled value)."""
+    return int(text) if isinstance(text, str) and _ID.fullmatch(text) else None
+
+
 def inert(text: str) -> str:
     """Text a person typed, for a plain_text object.
 

@@ -13,6 +13,7 @@ from bot.blocks.text import (
     joined,
     mrkdwn,
     plain,
+    read_id,
     truncate,
 )
 from bot.models import Letter, Signer
@@ -62,13 +63,21 @@ def withdraw_value(letter_id: int, entry_ids: list[int]) -> str:
     return f"{letter_id}:{','.join(map(str, entry_ids))}"
 
 
+def read_keep_value(value: str) -> tuple[int, int] | None:
+    """The letter and the version a Keep my signature button is for."""
+    letter, _, version = value.partition(":")
+    letter_id, number = read_id(letter), read_id(version)
+    return (letter_id, number) if letter_id is not None and number is not None else None
+
+
 def read_withdraw_value(value: str) -> tuple[int, list[int]] | None:
     """The letter and entries a Withdraw button is for."""
     letter, _, entries = value.partition(":")
-    ids = entries.split(",") if entries else []
-    if not letter.isdigit() or not all(entry.isdigit() for entry in ids) or not ids:
+    read = [read_id(part) for part in [letter, *(entries.split(",") if entries else [])]]
+    ids = [n for n in read if n is not None]
+    if len(ids) < 2 or len(ids) != len(read):
         return None
-    return int(letter), [int(entry) for entry in ids]
+    return ids[0], ids[1:]
 
 
 def _change_block(change: Change) -> Block:
@@ -94,7 +103,7 @@ def _choices(letter: Letter, entries: list[Signer]) -> Block:
                 "action_id": KEEP_SIGNATURE_ACTION,
                 "style": "primary",
                 "text": plain("Keep my signature"),
-                "value": f"{letter.id}:{letter.version}",
+                "value": f"{letter.id}:{letter.version}",  # read by read_keep_value
             },
             {
                 "type": "button",
