@@ -246,18 +246,25 @@ async def mark_moved(
     client: AsyncWebClient, letter: Letter, post: Post, *, budget: CallBudget | None = None
 ) -> None:
     """A copy in a channel the letter left: its message says where the letter is now,
-    and the thread that carried the rest of its text is taken down (best effort: the
-    letter no longer counts this copy as its own)."""
+    the thread that carried the rest of its text is taken down, and the channel gets a
+    note of the move (best effort: the letter no longer counts this copy as its own)."""
     if post.ts is None:
         return
+    for ts in post.parts:
+        await _delete_quietly(client, post.channel_id, ts)
     try:
         if budget is not None:
             await budget.spend()
         await client.chat_update(channel=post.channel_id, ts=post.ts, **moved_notice(letter))
+        await reply_in_thread(
+            client,
+            channel=post.channel_id,
+            thread_ts=post.ts,
+            message=moved_notice(letter),
+            broadcast=True,
+        )
     except (SlackApiError, *UNANSWERED):
         logger.exception("Marking letter %s moved in %s failed", letter.id, post.channel_id)
-    for ts in post.parts:
-        await _delete_quietly(client, post.channel_id, ts)
 
 
 async def _rewrite_parts(

@@ -152,3 +152,28 @@ async def test_a_text_edit_after_sign_ons_is_a_new_version_every_signer_hears_of
     about = all_text(dms(fake_slack, "UOTHER")[-1])
     assert "*Mijente*" in about and "Detention Watch" not in about
     assert fake_slack.rejected == []
+
+
+async def test_channels_changed_in_the_edit_form_post_there_and_note_the_move(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """A channel added gets the letter; a channel taken out gets a note in the channel
+    and its post says where the letter moved; sign-ons there are refused."""
+    fake_slack.add_channel("CNEW", bot_member=True)
+    before = len(fake_slack.calls_to("views.open"))
+    await slack.command("/letter", "edit", user=ORGANIZER, channel="CCOALITION")
+    await fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.open")) > before)
+    view = fake_slack.calls_to("views.open")[-1].args["view"]
+    answers = as_submitted(view, **{Field.CHANNELS: ["CCOALITION", "CNEW"]})
+    await slack.submit_view(view, answers, user=ORGANIZER)
+    await fake_slack.wait_for(lambda: head_messages(fake_slack, "CNEW"))
+    letter = await store.letters.get(1)
+    assert letter is not None and letter.channels == ("CCOALITION", "CNEW")
+    await fake_slack.wait_for(lambda: "moved" in all_text(head_messages(fake_slack, "CSTATES")[0]))
+    (moved,) = head_messages(fake_slack, "CSTATES")
+    assert "takes sign-ons in <#CCOALITION>, <#CNEW>" in all_text(moved)
+    note = [m for m in fake_slack.channel_messages("CSTATES") if m.thread_ts == moved.ts]
+    assert len(note) == 1 and note[0].broadcast
+    refused = await signon(slack, fake_slack, "Mijente", user="UNEW", channel="CSTATES")
+    assert "There's no letter to sign in this channel" in refused
+    assert fake_slack.rejected == []
