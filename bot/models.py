@@ -103,6 +103,7 @@ class ChangeAction(StrEnum):
     WITHDRAWN = "withdrawn"
     RESTORED = "restored"
     MOVED = "moved"  # its signer's sign-on moved to another organization
+    MERGED = "merged"  # into another entry, by an organizer's review
 
 
 @dataclass(frozen=True, slots=True)

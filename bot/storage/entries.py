@@ -72,7 +72,7 @@ class EntryRecords:
                         )
                     audit += [(f, person._mapping[f], v) for f, v in moved.items()]
             if audit:
-                await _record(conn, row, action, audit, by=by, now=now, reason=reason)
+                await record_change(conn, row, action, audit, by=by, now=now, reason=reason)
             return (await conn.run_sync(load_signers, signers.c.id == signer_id))[0]
 
     async def leave(self, signer_id: int, *, user: str, now: datetime, reason: str) -> None:
@@ -94,7 +94,7 @@ class EntryRecords:
                 await conn.execute(sa.select(signers.c.status).where(signers.c.id == signer_id))
             ).scalar_one()
             left = status == SignerStatus.WITHDRAWN
-            await _record(
+            await record_change(
                 conn,
                 row,
                 ChangeAction.MOVED,
@@ -114,7 +114,7 @@ class EntryRecords:
                 .values(withdrawn_at=now)
             )
             await withdraw_unsigned(conn, [signer_id])
-            await _record(
+            await record_change(
                 conn,
                 row,
                 ChangeAction.WITHDRAWN,
@@ -174,7 +174,7 @@ class EntryRecords:
                 .where(signers.c.id == signer_id)
                 .values(status=SignerStatus.ACTIVE.value)
             )
-            await _record(
+            await record_change(
                 conn,
                 row,
                 ChangeAction.RESTORED,
@@ -253,7 +253,7 @@ def _changed(row: Any, values: Mapping[str, Any], fields: tuple[str, ...]) -> di
     }
 
 
-async def _record(
+async def record_change(
     conn: AsyncConnection,
     row: Any,
     action: ChangeAction,
@@ -263,7 +263,7 @@ async def _record(
     now: datetime,
     reason: str | None,
 ) -> None:
-    """Keep each change in the audit trail (a row with no field for an action alone)."""
+    """Keep each change to the entry `row` (a signers row) in the audit trail."""
     rows = [
         {
             "letter_id": row.letter_id,

@@ -10,8 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.models import ReviewPair, ReviewStatus, Signer, SignerStatus
+from bot.models import ChangeAction, ReviewPair, ReviewStatus, Signer, SignerStatus
 from bot.storage.connect import Connect
+from bot.storage.entries import record_change
 from bot.storage.schema import duplicate_reviews, signatures, signers
 from bot.storage.signatures import load_signers
 
@@ -92,6 +93,16 @@ class ReviewRecords:
                 .where(signers.c.id == drop)
                 .values(status=SignerStatus.MERGED, merged_into=keep)
             )
+            dropped, kept = await _rows(conn, drop, keep)
+            await record_change(
+                conn,
+                dropped,
+                ChangeAction.MERGED,
+                [("status", "active", "merged")],
+                by=user_id,
+                now=now,
+                reason=f"merged into “{kept.name}”",
+            )
             await _decide(conn, review_id, ReviewStatus.MERGED, user_id=user_id, now=now)
             await _repoint_reviews(conn, from_id=drop, to_id=keep)
             return (await conn.run_sync(load_signers, signers.c.id == keep))[0]
@@ -103,6 +114,14 @@ class ReviewRecords:
                 return False
             await _decide(conn, review_id, ReviewStatus.KEPT, user_id=user_id, now=now)
             return True
+
+
+async def _rows(conn: AsyncConnection, *signer_ids: int) -> list[Any]:
+    rows = {
+        row.id: row
+        for row in await conn.execute(sa.select(signers).where(signers.c.id.in_(signer_ids)))
+    }
+    return [rows[signer_id] for signer_id in signer_ids]
 
 
 async def _pending_pair(conn: AsyncConnection, review_id: int) -> sa.Row[Any] | None:

@@ -170,6 +170,11 @@ async def test_merge_can_publish_the_second_entrys_name(
     (entry,) = await store.signatures.signers(1)
     assert entry.name == "Coalition for Humane Immigrant Rights (CHIRLA)"
     assert [c.user_id for c in entry.contacts] == ["UFIRST", "U2"]
+    trail = [(c.signer_name, c.action, c.field, c.changed_by) for c in await store.entries.audit(1)]
+    assert trail == [
+        ("Coalition for Humane Immigrant Rights (CHIRLA)", ChangeAction.MERGED, "status", LEAD),
+        ("Coalition for Humane Immigrant Rights (CHIRLA)", ChangeAction.EDITED, "name", LEAD),
+    ]
 
 
 async def _in_thread(function, argv):  # type: ignore[no-untyped-def]

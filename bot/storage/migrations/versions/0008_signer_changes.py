@@ -1,5 +1,6 @@
 """The audit trail of signers: every change to an entry after it was made, by whom,
-when and why (a signer's own correction, an organizer's edit, withdrawal or restoral).
+when and why (a signer's own correction, an organizer's edit, withdrawal, restoral or
+merge).
 
 Revision ID: 0008
 Revises: 0007
@@ -42,7 +43,7 @@ def upgrade() -> None:
         sa.Column("changed_at", UTCDateTime, nullable=False),
         sa.Column("reason", sa.String(500), nullable=True),
         sa.CheckConstraint(
-            "action IN ('corrected', 'edited', 'withdrawn', 'restored', 'moved')",
+            "action IN ('corrected', 'edited', 'withdrawn', 'restored', 'moved', 'merged')",
             name="action_known",
         ),
         sqlite_autoincrement=True,
