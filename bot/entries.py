@@ -108,15 +108,16 @@ class Entries:
             raise NotSignedHere(letter)
         if _another_organization(entry, submission):
             signed = await self._signons.sign(letter, submission, now=now)
-            if signed.recorded.signer.id == entry.id:
-                return Corrected(letter, entry=signed.recorded.signer)
-            # Withdrawn meanwhile, the entry has nothing left to leave.
-            with contextlib.suppress(EntryChanged):
-                await self._store.entries.leave(
-                    entry.id, user=user, now=now, reason=f"signed for {signed.recorded.signer.name}"
-                )
-            self._touch(letter)
-            return Corrected(letter, moved=signed, left=entry)
+            moved_to = signed.recorded.signer
+            if moved_to.id != entry.id:
+                # Withdrawn meanwhile, the entry has nothing left to leave.
+                with contextlib.suppress(EntryChanged):
+                    await self._store.entries.leave(
+                        entry.id, user=user, now=now, reason=f"signed for {moved_to.name}"
+                    )
+                self._touch(letter)
+                return Corrected(letter, moved=signed, left=entry)
+            # Dedupe found it the same organization after all: a correction, then.
         try:
             updated = await self._store.entries.change(
                 entry.id,
