@@ -83,9 +83,16 @@ async def test_close_then_reopen_updates_every_posted_copy(
     )
     for channel in ("CCOALITION", "CSTATES"):
         (head,) = head_messages(fake_slack, channel)
+
+        def notices(channel: str = channel, head_ts: str = head.ts) -> list:
+            return [m for m in fake_slack.channel_messages(channel) if m.thread_ts == head_ts]
+
+        # The lead's files and each channel's final count go out side by side.
+        await fake_slack.wait_for(notices)
+        (head,) = head_messages(fake_slack, channel)
         assert not has_sign_on_button(head)
         assert "sign-ons are closed" in all_text(head)
-        (notice,) = [m for m in fake_slack.channel_messages(channel) if m.thread_ts == head.ts]
+        (notice,) = notices()
         assert "Final count: *0*" in all_text(notice)
     assert {file.channel for file in fake_slack.shared_files} == {f"D{LEAD}"}
 
