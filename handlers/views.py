@@ -17,7 +17,7 @@ from bot.blocks.letter_form import (
     read_remove_confirmation,
     read_text_update_form,
 )
-from bot.blocks.problems import explain, field_errors
+from bot.blocks.problems import explain, field_errors, form_problems
 from bot.blocks.replies import edited_report, problem_view, removed_report
 from bot.blocks.signers import (
     ENTRY_CALLBACK_ID,
@@ -187,6 +187,11 @@ async def text_update_submitted(
     try:
         text = await drafts.kept(draft_id, user=user)
         edited = await letters.update_text(letter_id, body=text, user=user, now=datetime.now(UTC))
+    except FormErrors as problems:
+        # The text is checked against the letter's limits only now.
+        view = problem_view(form_problems(problems), title=title)
+        await ack(response_action="update", view=view)
+        return
     except Problem as problem:
         await ack(response_action="update", view=problem_view(explain(problem), title=title))
         return
