@@ -145,22 +145,21 @@ class Entries:
         else:
             letter = await only_letter_in(self._store, channel, status=None, surface=Surface.LETTER)
         search = one_line(ref.rest)
-        return letter, await self.listing(letter.id, user=user, search=search), search
+        return letter, await self._search(letter, user=user, search=search), search
 
-    async def listing(self, letter_id: int, *, user: str, search: str = "") -> list[Signer]:
-        """The letter's entries (withdrawn ones too) whose name holds `search`."""
+    async def listing(
+        self, letter_id: int, *, user: str, search: str = ""
+    ) -> tuple[Letter, list[Signer]]:
+        """The letter, and its entries (withdrawn ones too) whose name holds `search`."""
         letter = await self._store.letters.get(letter_id)
         if letter is None:
             raise LetterGone
+        return letter, await self._search(letter, user=user, search=search)
+
+    async def _search(self, letter: Letter, *, user: str, search: str) -> list[Signer]:
         await self._organizers.require_manager(user, letter, Action.MANAGE_SIGNERS)
         # Tidied as every stored name is: no control character reaches the query.
         return await self._store.entries.search(letter.id, text=one_line(search))
-
-    async def letter(self, letter_id: int) -> Letter:
-        letter = await self._store.letters.get(letter_id)
-        if letter is None:
-            raise LetterGone
-        return letter
 
     async def entry(self, entry_id: int, *, user: str) -> tuple[Letter, Signer]:
         """An entry for an organizer of its letter to act on."""

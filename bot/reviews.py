@@ -58,12 +58,17 @@ class Reviews:
         await self._organizers.require_manager(user, letter, Action.REVIEW)
         kept_name = None
         if merge:
-            pair = next(
-                (p for p in await self._store.reviews.pending(letter.id) if p.id == review_id),
-                None,
+            # The name to publish, read before the merge folds its entry away.
+            pair = (
+                next(
+                    (p for p in await self._store.reviews.pending(letter.id) if p.id == review_id),
+                    None,
+                )
+                if publish_second
+                else None
             )
             kept = await self._store.reviews.merge(review_id, user_id=user, now=now)
-            if kept is not None and pair is not None and publish_second:
+            if kept is not None and pair is not None:
                 kept = await self._publish_name(kept, pair.second.name, user=user, now=now)
             decision = ReviewDecision.MERGED if kept else ReviewDecision.ALREADY_DECIDED
             if kept is not None:

@@ -206,8 +206,7 @@ async def signers_paged(
         return
     letter_id, offset, search = page
     try:
-        found = await entries.listing(letter_id, user=body["user"]["id"], search=search)
-        letter = await entries.letter(letter_id)
+        letter, found = await entries.listing(letter_id, user=body["user"]["id"], search=search)
     except Problem as problem:
         await respond(explain(problem), replace_original=False)
         return
