@@ -67,7 +67,7 @@ def read_signons(data: bytes, *, zone: ZoneInfo) -> ImportFile:
     Timestamps without a timezone, as Google Forms writes them, are read in `zone`.
     """
     try:
-        return _read(_decode(data), zone)
+        return _read(decode(data), zone)
     except csv.Error as problem:
         raise ImportProblem(f"This isn't a CSV file I can read ({problem}).") from None
 
@@ -78,7 +78,7 @@ def _read(text: str, zone: ZoneInfo) -> ImportFile:
         header = next(reader)
     except StopIteration:
         raise ImportProblem("The file is empty.") from None
-    columns = _columns(header)
+    columns = find_columns(header, HEADERS)
     if "organization" not in columns and "person" not in columns:
         raise ImportProblem(
             "I couldn't find an “Organization Name” (or “Your Name”) column. The columns "
@@ -121,11 +121,12 @@ def _read(text: str, zone: ZoneInfo) -> ImportFile:
     return ImportFile(rows, skipped)
 
 
-def _columns(header: list[str]) -> dict[str, int]:
+def find_columns(header: list[str], headers: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """Each field's column, by the first header that names it (any case or spacing)."""
     found: dict[str, int] = {}
     for index, title in enumerate(header):
         wanted = " ".join(title.strip().casefold().split())
-        for field, names in HEADERS.items():
+        for field, names in headers.items():
             if wanted in names and field not in found:
                 found[field] = index
     return found
@@ -143,7 +144,8 @@ def _timestamp(value: str | None, zone: ZoneInfo) -> datetime | None:
     return None
 
 
-def _decode(data: bytes) -> str:
+def decode(data: bytes) -> str:
+    """A CSV's text, in whichever encoding a spreadsheet saved it."""
     # Excel's "Unicode text" is UTF-16 with a byte-order mark; Google Forms writes UTF-8.
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:

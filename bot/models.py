@@ -288,6 +288,7 @@ class JobKind(StrEnum):
     TALLY = "tally"
     DUPLICATES = "duplicates"  # new possible duplicates, told to a letter's leads
     NEW_VERSION = "new_version"  # a new text, told to those who signed an earlier one
+    CHASE = "chase"  # a DM to each contact of a member organization that hasn't signed
 
     @property
     def label(self) -> str:
@@ -302,6 +303,7 @@ _JOB_LABELS = {
     JobKind.TALLY: "The daily tally",
     JobKind.DUPLICATES: "The notice of new possible duplicates",
     JobKind.NEW_VERSION: "The notice of a new version",
+    JobKind.CHASE: "A reminder to a member that hasn't signed",
 }
 
 
@@ -352,3 +354,48 @@ class Listing:
 
     letters: list[LetterSummary]
     tally_problems: list[DeliveryProblem] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class RosterContact:
+    """How a member organization is reached: a Slack account, an email, or both (an
+    email Slack knows is looked up to its account)."""
+
+    user_id: str | None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RosterMember:
+    """A member organization of the coalition: someone expected to sign."""
+
+    id: int
+    name: str
+    aliases: tuple[str, ...] = ()
+    state: str | None = None
+    kind: str | None = None  # national, state, local …
+    contacts: tuple[RosterContact, ...] = ()
+
+    @property
+    def user_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c.user_id for c in self.contacts if c.user_id))
+
+
+class Standing(StrEnum):
+    """Where a member organization stands with a letter."""
+
+    SIGNED = "signed"
+    POSSIBLY_SIGNED = "possibly_signed"  # a signer's name may be theirs: a person decides
+    WITHDRAWN = "withdrawn"  # signed, then withdrew: counted as not signed
+    NOT_SIGNED = "not_signed"
+
+
+@dataclass(frozen=True, slots=True)
+class MemberStanding:
+    member: RosterMember
+    standing: Standing
+    signed_as: tuple[str, ...] = ()  # the entry (or, when possibly, entries) it matched
+
+    @property
+    def missing(self) -> bool:
+        return self.standing in (Standing.NOT_SIGNED, Standing.WITHDRAWN)

@@ -42,6 +42,22 @@ docs.slack.dev: the method pages, Block Kit and the rate-limits page):
 - Slack Connect: people from another workspace are members of shared channels; the
   bot may DM them and show them ephemeral messages there (docs, "Slack Connect:
   working with channels between organizations").
+- People (`add_user`): `users.info` answers `user_not_found` for an ID it doesn't know
+  or one that isn't a user ID; `users.lookupByEmail` answers `users_not_found` for an
+  address no one has, matching it without regard to case, and for a deactivated person
+  (docs, users.info and users.lookupByEmail; the latter's refusal of deactivated people
+  as quoted in pablovarela/terraform-provider-slack#251). Both give Slack's user object.
+- Home tabs (`views.publish`): the view's type must be `home`, it takes no `submit` or
+  `close`, holds at most 100 blocks and names a user ID; a `hash` that isn't the
+  current view's is `hash_conflict` (docs, views.publish and "Home tab views";
+  slack_sdk's View validator). views.open, views.update and views.push refuse a `home`
+  view (slackapi/node-slack-sdk#925; slackapi/bolt-js#330: only views.publish updates
+  a Home tab).
+- The `file_input` element: only as the element of an input block, only in modals,
+  `filetypes` a list of strings and `max_files` an integer from 1 to 10 (docs, file
+  input element and the block elements table: "Input", "Modals"). A file uploaded
+  through one is a file object in `view.state.values` (slackapi/bolt-js#1995), served
+  like any other private file (`upload_for_input`).
 """
 
 from __future__ import annotations
@@ -53,7 +69,9 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from slack_sdk.errors import SlackObjectFormationError
@@ -63,9 +81,11 @@ from slack_sdk.models.views import View
 TOKEN = "xoxb-fake-token"
 APP_TOKEN = "xapp-fake-app-token"
 BOT_USER = "UBOT"
+HOST_TEAM = "T1"  # the workspace the app is installed in
 
 MESSAGE_BLOCKS_MAX = 50
 MODAL_BLOCKS_MAX = 100
+HOME_BLOCKS_MAX = 100
 TEXT_OBJECT_MAX = 3000
 HEADER_TEXT_MAX = 150
 MODAL_TITLE_MAX = 24
@@ -74,8 +94,39 @@ MESSAGE_BLOCK_TEXT_MAX = 11_000
 OPTIONS_MAX = 100
 OVERFLOW_OPTIONS_MIN, OVERFLOW_OPTIONS_MAX = 2, 5
 OPTION_TEXT_MAX = 75
+FILE_INPUT_FILES_MIN, FILE_INPUT_FILES_MAX = 1, 10
 TIER_3_PER_WINDOW = 50
 RATE_LIMITED = {"chat.update": TIER_3_PER_WINDOW, "conversations.join": TIER_3_PER_WINDOW}
+# The long names Slack gives as a user's `tz_label` ("Pacific Daylight Time" in the
+# users.info example, https://api.slack.com/methods/users.info); other zones keep their
+# abbreviation.
+ZONE_LABELS = {
+    "EST": "Eastern Standard Time",
+    "EDT": "Eastern Daylight Time",
+    "CST": "Central Standard Time",
+    "CDT": "Central Daylight Time",
+    "MST": "Mountain Standard Time",
+    "MDT": "Mountain Daylight Time",
+    "PST": "Pacific Standard Time",
+    "PDT": "Pacific Daylight Time",
+    "AKST": "Alaska Standard Time",
+    "AKDT": "Alaska Daylight Time",
+    "HST": "Hawaii-Aleutian Standard Time",
+    "GMT": "Greenwich Mean Time",
+    "BST": "British Summer Time",
+    "UTC": "Coordinated Universal Time",
+    "CET": "Central European Time",
+    "CEST": "Central European Summer Time",
+}
+MIMETYPES = {
+    "csv": "text/csv",
+    "text": "text/plain",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+}
 SIGN_IN_PAGE = (
     '<!DOCTYPE html><html lang="en-US"><head><title>Sign in | Slack</title></head>'
     "<body><h1>Sign in to your workspace</h1></body></html>"
@@ -151,11 +202,16 @@ class HostedFile:
     filetype: str
     mimetype: str
     visible: bool = True
+    created: int = field(default_factory=lambda: int(time.time()))
+    user: str | None = None  # who uploaded it, where the test says
+    team: str = HOST_TEAM
 
     def described(self, base_url: str) -> dict[str, Any]:
         """The file object Slack puts in messages and files.info answers."""
-        return {
+        described: dict[str, Any] = {
             "id": self.id,
+            "created": self.created,
+            "timestamp": self.created,
             "name": self.name,
             "title": self.name,
             "filetype": self.filetype,
@@ -164,9 +220,18 @@ class HostedFile:
             "size": len(self.content),
             "mode": "hosted",
             "file_access": "visible",
+            "is_external": False,
+            "is_public": False,
             "url_private": f"{base_url}files/{self.id}/{self.name}",
             "url_private_download": f"{base_url}files/{self.id}/download/{self.name}",
         }
+        if self.user is not None:
+            described |= {
+                "user": self.user,
+                "user_team": self.team,
+                "permalink": f"{base_url}files/{self.user}/{self.id}/{self.name}",
+            }
+        return described
 
 
 class FakeSlack:
@@ -183,6 +248,8 @@ class FakeSlack:
         self.files: dict[str, bytes] = {}
         self.hosted: dict[str, HostedFile] = {}
         self.teams: dict[str, str] = {}  # user → their workspace, for people from elsewhere
+        self.users: dict[str, dict[str, Any]] = {}  # user → what add_user was told
+        self.homes: dict[str, dict[str, Any]] = {}  # user → the Home tab last published
         self.shared_files: list[SharedFile] = []
         self._uploads: dict[str, dict[str, Any]] = {}
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
@@ -202,6 +269,9 @@ class FakeSlack:
             "views.open": self._view,
             "views.update": self._view,
             "views.push": self._view,
+            "views.publish": self._publish,
+            "users.info": self._user_info,
+            "users.lookupByEmail": self._lookup_by_email,
             "usergroups.users.list": self._usergroup_users,
             "conversations.open": self._open_dm,
             "files.getUploadURLExternal": self._upload_url,
@@ -297,11 +367,51 @@ class FakeSlack:
         self.hosted[file.id] = file
         return file.described(self.url)
 
+    def upload_for_input(
+        self, name: str, content: bytes, *, filetype: str = "csv", user: str = "UUPLOADER"
+    ) -> dict[str, Any]:
+        """A file `user` uploaded through a modal's file_input; returns its file object as
+        Slack lists it in `view.state.values[block][action]["files"]` (the shape of
+        slackapi/bolt-js#1995, src/types/view/index.ts `UploadedFile`). files.info knows
+        it and the bot's token downloads it, as for any other private file."""
+        file = HostedFile(
+            f"F{next(self._clock)}",
+            name,
+            content,
+            filetype,
+            MIMETYPES.get(filetype, "application/octet-stream"),
+            user=user,
+            team=self.teams.get(user, HOST_TEAM),
+        )
+        self.hosted[file.id] = file
+        return file.described(self.url)
+
     def add_external_user(self, user: str, *, team: str, channels: tuple[str, ...]) -> None:
         """Someone from another workspace, a member of these shared channels."""
         self.teams[user] = team
         for channel in channels:
             self.channels[channel].members.add(user)
+
+    def add_user(
+        self,
+        user_id: str,
+        *,
+        name: str,
+        real_name: str | None = None,
+        tz: str = "America/New_York",
+        email: str | None = None,
+        deleted: bool = False,
+    ) -> None:
+        """Someone users.info and users.lookupByEmail know. Someone added with
+        add_external_user too is described as from their own workspace."""
+        ZoneInfo(tz)  # an unknown zone fails here, not in the middle of a test
+        self.users[user_id] = {
+            "name": name,
+            "real_name": real_name,
+            "tz": tz,
+            "email": email,
+            "deleted": deleted,
+        }
 
     async def push(
         self, kind: str, payload: dict[str, Any], *, within: float = 10.0
@@ -324,6 +434,10 @@ class FakeSlack:
 
     def calls_to(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
+
+    def home_of(self, user: str) -> dict[str, Any] | None:
+        """The view last published to `user`'s Home tab, as views.publish answered it."""
+        return self.homes.get(user)
 
     @property
     def rejected(self) -> list[Call]:
@@ -565,6 +679,68 @@ class FakeSlack:
         check_view(view)
         return {"view": {"id": "V" + self._next_ts().replace(".", ""), **view}}
 
+    def _publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        """views.publish: a user's Home tab (https://api.slack.com/methods/views.publish)."""
+        view = args.get("view")
+        if isinstance(view, str):
+            view = json.loads(view)
+        if not isinstance(view, dict):
+            raise SlackError("invalid_arguments", "view is required")
+        user = str(args.get("user_id", ""))
+        if not user.startswith(("U", "W")):
+            # The method page's "typical error response" names exactly this.
+            raise SlackError("invalid_arguments", "invalid `user_id`")
+        check_home(view)
+        current = self.homes.get(user)
+        if args.get("hash") and current is not None and args["hash"] != current["hash"]:
+            # hash_conflict: "the provided hash doesn't match the current stored value"
+            # (https://api.slack.com/methods/views.publish, errors).
+            raise SlackError("hash_conflict")
+        view_id = current["id"] if current else "V" + self._next_ts().replace(".", "")
+        # The published view as the method page's typical success response shows it.
+        published = {
+            "id": view_id,
+            "team_id": HOST_TEAM,
+            "type": "home",
+            "close": None,
+            "submit": None,
+            "blocks": view.get("blocks", []),
+            "private_metadata": view.get("private_metadata", ""),
+            "callback_id": view.get("callback_id", ""),
+            "state": {"values": {}},
+            "hash": f"{int(time.time())}.{next(self._clock):08d}",
+            "clear_on_close": False,
+            "notify_on_close": False,
+            "root_view_id": view_id,
+            "previous_view_id": None,
+            "app_id": "A1",
+            "external_id": view.get("external_id", ""),
+            "app_installed_team_id": HOST_TEAM,
+            "bot_id": "BBOT",
+        }
+        self.homes[user] = published
+        return {"view": published}
+
+    def _user_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        """users.info: "user_not_found: Value passed for `user` was invalid."
+        (https://api.slack.com/methods/users.info, errors)."""
+        user = str(args.get("user", ""))
+        if not user.startswith(("U", "W")) or user not in self.users:
+            raise SlackError("user_not_found")
+        return {"user": self._user_object(user)}
+
+    def _lookup_by_email(self, args: dict[str, Any]) -> dict[str, Any]:
+        """users.lookupByEmail answers users_not_found, plural, for an address no one in
+        the workspace has (https://api.slack.com/methods/users.lookupByEmail, errors),
+        and for a deactivated person: "If the user has been deactivated, users_not_found
+        will be returned instead of a user object" (the method page, as quoted in
+        pablovarela/terraform-provider-slack#251). Addresses match without regard to case."""
+        email = str(args.get("email", "")).strip().casefold()
+        for user, person in self.users.items():
+            if person["email"] and person["email"].casefold() == email and not person["deleted"]:
+                return {"user": self._user_object(user)}
+        raise SlackError("users_not_found")
+
     def _open_dm(self, args: dict[str, Any]) -> dict[str, Any]:
         users = str(args.get("users", ""))
         if not users.startswith(("U", "W")) or "," in users:
@@ -617,6 +793,37 @@ class FakeSlack:
 
     # Helpers
 
+    def _user_object(self, user: str) -> dict[str, Any]:
+        """Slack's user object (https://api.slack.com/types/user and the users.info
+        example): `tz_offset` is in seconds, for the zone's offset now."""
+        person = self.users[user]
+        now = datetime.now(ZoneInfo(person["tz"]))
+        offset = now.utcoffset()
+        abbreviation = now.tzname() or ""
+        real_name = person["real_name"] or ""
+        profile: dict[str, Any] = {
+            "real_name": real_name,
+            "real_name_normalized": real_name,
+            "display_name": person["name"],
+            "display_name_normalized": person["name"],
+            "team": self.teams.get(user, HOST_TEAM),
+        }
+        if person["email"]:
+            profile["email"] = person["email"]
+        return {
+            "id": user,
+            "team_id": self.teams.get(user, HOST_TEAM),
+            "name": person["name"],
+            "deleted": person["deleted"],
+            "real_name": real_name,
+            "tz": person["tz"],
+            "tz_label": ZONE_LABELS.get(abbreviation, abbreviation),
+            "tz_offset": int(offset.total_seconds()) if offset is not None else 0,
+            "is_bot": False,
+            "is_app_user": False,
+            "profile": profile,
+        }
+
     def _channel(self, channel_id: str) -> Channel:
         channel = self.channels.get(channel_id)
         if channel is None:
@@ -664,7 +871,7 @@ def check_message(args: dict[str, Any], *, too_long: str = "msg_blocks_too_long"
     if text and len(str(text)) > MESSAGE_TEXT_MAX:
         raise SlackError("msg_too_long")
     if blocks is not None:
-        _check_blocks(blocks, limit=MESSAGE_BLOCKS_MAX)
+        _check_blocks(blocks, limit=MESSAGE_BLOCKS_MAX, surface="message")
         total = block_text_length(blocks)
         if total > MESSAGE_BLOCK_TEXT_MAX:
             raise SlackError(too_long, f"{total} characters of text in the blocks")
@@ -681,11 +888,40 @@ def block_text_length(node: Any) -> int:
 
 
 def check_view(view: dict[str, Any]) -> None:
+    """A modal, as views.open, views.update and views.push take it."""
+    if view.get("type") != "modal":
+        # A Home tab goes through views.publish alone: views.open answers a `home` view
+        # with this (slackapi/node-slack-sdk#925), and "the only way to update Home tab
+        # is calling views.publish" (slackapi/bolt-js#330). "Modal view objects are used
+        # within views.open, views.update, views.push"
+        # (https://api.slack.com/reference/surfaces/views).
+        raise SlackError(
+            "invalid_arguments", "must be a valid enum value [json-pointer:/view/type]"
+        )
     title = view.get("title", {}).get("text", "")
     if not 0 < len(title) <= MODAL_TITLE_MAX:
         raise SlackError("invalid_arguments", f"title must be 1 to {MODAL_TITLE_MAX} characters")
+    _check_view_content(view, limit=MODAL_BLOCKS_MAX, surface="modal")
+
+
+def check_home(view: dict[str, Any]) -> None:
+    """A Home tab, as views.publish takes it. Its fields are type, blocks (at most 100),
+    private_metadata, callback_id and external_id
+    (https://docs.slack.dev/reference/views/home-tab-views); it has no submit or close
+    button (slack_sdk's View validator: "home view cannot have submit and close")."""
+    if view.get("type") != "home":
+        raise SlackError(
+            "invalid_arguments", "must be a valid enum value [json-pointer:/view/type]"
+        )
+    for key in ("submit", "close"):
+        if view.get(key) is not None:
+            raise SlackError("invalid_arguments", f"home view cannot have {key}")
+    _check_view_content(view, limit=HOME_BLOCKS_MAX, surface="home")
+
+
+def _check_view_content(view: dict[str, Any], *, limit: int, surface: str) -> None:
     try:
-        _check_blocks(view.get("blocks", []), limit=MODAL_BLOCKS_MAX)
+        _check_blocks(view.get("blocks", []), limit=limit, surface=surface)
     except SlackError as problem:
         # views.* name every problem with a view invalid_arguments (docs, views.open).
         raise SlackError("invalid_arguments", *problem.details, problem.error) from None
@@ -695,12 +931,15 @@ def check_view(view: dict[str, Any]) -> None:
         raise SlackError("invalid_arguments", str(problem)) from None
 
 
-def _check_blocks(blocks: Any, *, limit: int) -> None:
+def _check_blocks(blocks: Any, *, limit: int, surface: str) -> None:
+    """`surface` is where the blocks go: "message", "modal" or "home"."""
     if not isinstance(blocks, list):
         raise SlackError("invalid_blocks_format")
     if len(blocks) > limit:
         raise SlackError("invalid_blocks", f"must be no more than {limit} items")
     for index, block in enumerate(blocks):
+        if isinstance(block, dict):
+            _check_file_inputs(block, f"[{index}]", surface)
         parsed = Block.parse(block)
         if parsed is None:
             raise SlackError("invalid_blocks", f"[{index}] unknown block type")
@@ -712,6 +951,46 @@ def _check_blocks(blocks: Any, *, limit: int) -> None:
             raise SlackError("invalid_blocks", f"[{index}] header text over {HEADER_TEXT_MAX}")
         _check_text_objects(block, f"[{index}]")
         _check_options(block, f"[{index}]")
+
+
+def _check_file_inputs(block: dict[str, Any], where: str, surface: str) -> None:
+    """A file_input is the element of an input block in a modal, and nowhere else: "The
+    file input element must be used inside the input block", with `filetypes` a list of
+    extensions and `max_files` "Minimum of 1, maximum of 10"
+    (https://api.slack.com/reference/block-kit/block-elements#file_input); the block
+    elements table lists it for the Input block and the Modals surface alone
+    (https://api.slack.com/reference/block-kit/block-elements)."""
+    element = block.get("element") if block.get("type") == "input" else None
+    if isinstance(element, dict) and element.get("type") == "file_input":
+        if surface != "modal":
+            raise SlackError("invalid_blocks", f"{where}.element file_input is for modals only")
+        filetypes = element.get("filetypes")
+        if filetypes is not None and not (
+            isinstance(filetypes, list) and all(isinstance(kind, str) for kind in filetypes)
+        ):
+            raise SlackError("invalid_blocks", f"{where}.element.filetypes must be strings")
+        count = element.get("max_files")
+        if count is not None and (
+            type(count) is not int or not FILE_INPUT_FILES_MIN <= count <= FILE_INPUT_FILES_MAX
+        ):
+            raise SlackError(
+                "invalid_blocks",
+                f"{where}.element.max_files must be {FILE_INPUT_FILES_MIN} to "
+                f"{FILE_INPUT_FILES_MAX}",
+            )
+    rest = {key: value for key, value in block.items() if value is not element}
+    if _holds_file_input(rest):
+        raise SlackError("invalid_blocks", f"{where} file_input outside an input block")
+
+
+def _holds_file_input(node: Any) -> bool:
+    if isinstance(node, dict):
+        return node.get("type") == "file_input" or any(
+            _holds_file_input(value) for value in node.values()
+        )
+    if isinstance(node, list):
+        return any(_holds_file_input(value) for value in node)
+    return False
 
 
 def _check_text_objects(node: Any, where: str) -> None:

@@ -1,8 +1,9 @@
 """Plays Slack's side of the conversation: signed requests into the app's HTTP endpoint.
 
-Requests are form-encoded and signed exactly as Slack does it (v0 HMAC-SHA256 over
-`v0:{timestamp}:{body}`), slash commands as fields, interactivity as a `payload=`
-field holding JSON.
+Requests are signed exactly as Slack does it (v0 HMAC-SHA256 over
+`v0:{timestamp}:{body}`): slash commands form-encoded as fields, interactivity as a
+`payload=` field holding JSON, and Events API events as a JSON body
+(https://api.slack.com/apis/events-api).
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from urllib.parse import urlencode
 import aiohttp
 from slack_sdk.signature import SignatureVerifier
 
-from tests.fake_slack import FakeSlack
+from tests.fake_slack import BOT_USER, HOST_TEAM, FakeSlack
 
 SIGNING_SECRET = "test-signing-secret"
-HOST_TEAM = "T1"  # the workspace the app is installed in
+FORM = "application/x-www-form-urlencoded"
 
 
 @dataclass
@@ -53,16 +54,65 @@ class SlackDriver:
         *,
         timestamp: int | None = None,
         signature: str | None = None,
+        content_type: str = FORM,
     ) -> Reply:
         stamp = str(timestamp if timestamp is not None else int(time.time()))
         headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
+            "Content-Type": content_type,
             "X-Slack-Request-Timestamp": stamp,
             "X-Slack-Signature": signature
             or self._verifier.generate_signature(timestamp=stamp, body=body),
         }
         async with self._session.post(self._url, data=body.encode(), headers=headers) as response:
             return Reply(response.status, await response.text())
+
+    async def event(self, event: dict[str, Any], *, team: str = HOST_TEAM) -> Reply:
+        """An Events API event in its `event_callback` wrapper, a JSON body signed as any
+        other request (https://api.slack.com/apis/events-api; the wrapper's fields:
+        https://api.slack.com/types/event). `authorizations` names the one installation
+        the event is visible to, the app's bot user in its own workspace
+        (https://api.slack.com/changelog/2020-09-15-events-api-truncate-authed-users)."""
+        n = next(self._ids)
+        now = int(time.time())
+        envelope = {
+            "token": "legacy-verification-token",
+            "team_id": team,
+            "context_team_id": team,
+            "context_enterprise_id": None,
+            "api_app_id": "A1",
+            "event": event,
+            "type": "event_callback",
+            "event_id": f"Ev{now}{n:06d}",
+            "event_time": now,
+            "authorizations": [
+                {
+                    "enterprise_id": None,
+                    "team_id": HOST_TEAM,
+                    "user_id": BOT_USER,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
+            "is_ext_shared_channel": team != HOST_TEAM,
+            "event_context": f"4-event-context-{n}",
+        }
+        return await self.send(json.dumps(envelope), content_type="application/json")
+
+    async def open_home(self, user: str) -> Reply:
+        """`user` opens the app's Home tab: `app_home_opened`, which carries the tab's
+        current view only once a view has been published to it
+        (https://api.slack.com/events/app_home_opened)."""
+        event: dict[str, Any] = {
+            "type": "app_home_opened",
+            "user": user,
+            "channel": "D" + user,
+            "tab": "home",
+            "event_ts": f"{time.time():.6f}",
+        }
+        home = self._fake.home_of(user)
+        if home is not None:
+            event["view"] = home
+        return await self.event(event)
 
     async def command(self, command: str, text: str = "", *, user: str, channel: str) -> Reply:
         """A slash command, as typed by `user` in `channel`."""
@@ -168,9 +218,11 @@ class SlackDriver:
         user: str,
         team: str = HOST_TEAM,
     ) -> Reply:
-        """Submit a modal the app opened, with `values` as Slack's view.state.values.
-        From another workspace (`team`), the payload names the submitter's workspace
-        everywhere but `view.app_installed_team_id` (bolt-python#734)."""
+        """Submit a modal the app opened, with `values` as Slack's view.state.values,
+        passed as given: a file_input's answer is `{"type": "file_input", "files":
+        [fake.upload_for_input(...)]}` (slackapi/bolt-js#1995). From another workspace
+        (`team`), the payload names the submitter's workspace everywhere but
+        `view.app_installed_team_id` (bolt-python#734)."""
         n = next(self._ids)
         return await self.interact(
             {

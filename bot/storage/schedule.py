@@ -30,10 +30,12 @@ from bot.models import (
     SignerStatus,
 )
 from bot.storage.schema import (
+    chase_optouts,
     deliveries,
     letter_leads,
     letter_posts,
     letters,
+    roster_contacts,
     scheduled_jobs,
     signatures,
     signers,
@@ -452,8 +454,50 @@ async def plan_letter(
         )
         for offset, due in plan.reminders
     ]
+    # With each reminder, the contacts of roster members that haven't signed are chased.
+    rows += [
+        _job_row(
+            JobKind.CHASE,
+            key=f"chase:{letter_id}:{version}:{int(offset.total_seconds())}",
+            due_at=due,
+            now=now,
+            letter_id=letter_id,
+            version=version,
+            offset_seconds=int(offset.total_seconds()),
+        )
+        for offset, due in plan.reminders
+    ]
     rows.append(_close_job(letter_id, version=version, due_at=plan.deadline, now=now))
     await _insert_jobs(conn, rows)
+
+
+async def plan_chase(conn: AsyncConnection, letter_id: int, *, version: int, now: datetime) -> bool:
+    """Chase the contacts of roster members that haven't signed, at once (an
+    organizer's `/letter chase`). False if one asked for just now is still to go out."""
+    waiting = await conn.execute(
+        sa.select(scheduled_jobs.c.id).where(
+            scheduled_jobs.c.kind == JobKind.CHASE.value,
+            scheduled_jobs.c.letter_id == letter_id,
+            scheduled_jobs.c.state == JobState.PENDING,
+            scheduled_jobs.c.due_at <= now,
+        )
+    )
+    if waiting.first() is not None:
+        return False
+    await _insert_jobs(
+        conn,
+        [
+            _job_row(
+                JobKind.CHASE,
+                key=f"chase:{letter_id}:{version}:now:{now.isoformat()}",
+                due_at=now,
+                now=now,
+                letter_id=letter_id,
+                version=version,
+            )
+        ],
+    )
+    return True
 
 
 async def plan_version_notice(
@@ -501,7 +545,9 @@ async def cancel_plan(conn: AsyncConnection, letter_id: int, *, now: datetime) -
         .where(
             scheduled_jobs.c.letter_id == letter_id,
             scheduled_jobs.c.state == JobState.PENDING,
-            scheduled_jobs.c.kind.in_((JobKind.REMINDER.value, JobKind.CLOSE.value)),
+            scheduled_jobs.c.kind.in_(
+                (JobKind.REMINDER.value, JobKind.CHASE.value, JobKind.CLOSE.value)
+            ),
         )
         .values(state=JobState.CANCELLED, finished_at=now)
     )
@@ -551,7 +597,7 @@ async def _cancel_reminders(conn: AsyncConnection, letter_id: int, *, now: datet
         .where(
             scheduled_jobs.c.letter_id == letter_id,
             scheduled_jobs.c.state == JobState.PENDING,
-            scheduled_jobs.c.kind == JobKind.REMINDER.value,
+            scheduled_jobs.c.kind.in_((JobKind.REMINDER.value, JobKind.CHASE.value)),
         )
         .values(state=JobState.CANCELLED, finished_at=now)
     )
@@ -619,8 +665,10 @@ async def _letter_targets(
         return await _signers_of_earlier_versions(conn, letter) if current and is_open else None
     if letter is None or job.version != letter.schedule_version:
         return None
-    if job.kind == JobKind.REMINDER and (not is_open or letter.deadline <= now):
+    if job.kind in (JobKind.REMINDER, JobKind.CHASE) and (not is_open or letter.deadline <= now):
         return None
+    if job.kind == JobKind.CHASE:
+        return await _unsigned_contacts(conn, letter.id)
     channels = list(
         (
             await conn.execute(
@@ -653,6 +701,37 @@ async def _signers_of_earlier_versions(conn: AsyncConnection, letter: Any) -> li
                 )
                 .distinct()
                 .order_by(signatures.c.user_id)
+            )
+        ).scalars()
+    )
+
+
+async def _unsigned_contacts(conn: AsyncConnection, letter_id: int) -> list[str]:
+    """Roster contacts with a Slack account who haven't signed the letter themselves or
+    asked not to be chased about it. Whether their organization signed under another's
+    hand is judged as each is sent, by the dedupe rules."""
+    signed = (
+        sa.select(signatures.c.user_id)
+        .join(signers, signers.c.id == signatures.c.signer_id)
+        .where(
+            signers.c.letter_id == letter_id,
+            signers.c.status == SignerStatus.ACTIVE.value,
+            signatures.c.withdrawn_at.is_(None),
+            signatures.c.user_id.is_not(None),
+        )
+    )
+    opted_out = sa.select(chase_optouts.c.user_id).where(chase_optouts.c.letter_id == letter_id)
+    return list(
+        (
+            await conn.execute(
+                sa.select(roster_contacts.c.user_id)
+                .where(
+                    roster_contacts.c.user_id.is_not(None),
+                    roster_contacts.c.user_id.not_in(signed),
+                    roster_contacts.c.user_id.not_in(opted_out),
+                )
+                .distinct()
+                .order_by(roster_contacts.c.user_id)
             )
         ).scalars()
     )

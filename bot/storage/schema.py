@@ -61,6 +61,9 @@ letters = sa.Table(
     sa.Column("schedule_version", sa.Integer, nullable=False, server_default="0"),
     # The current version of its text (see letter_versions).
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+    # Reminder offsets also shown in the channel, as `reminders` is written; NULL for
+    # the last two.
+    sa.Column("shown_reminders", sa.String(200), nullable=True),
     sa.CheckConstraint(one_of("status", LetterStatus), name="status_known"),
     sa.CheckConstraint("goal IS NULL OR goal > 0", name="goal_positive"),
     sa.CheckConstraint("length(trim(title)) > 0", name="title_present"),
@@ -320,4 +323,74 @@ signer_changes = sa.Table(
     sa.CheckConstraint(one_of("action", ChangeAction), name="action_known"),
     sa.Index("ix_signer_changes_letter_id", "letter_id"),
     sqlite_autoincrement=True,
+)
+
+
+# The coalition's member organizations: who is expected to sign. `key` is the name's
+# dedupe key, so importing the roster again updates a member rather than adding one.
+roster_members = sa.Table(
+    "roster_members",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("key", sa.String(1000), nullable=False),
+    # Other names it goes by, as a JSON list of strings.
+    sa.Column("aliases", sa.Text, nullable=False, server_default="[]"),
+    sa.Column("state", sa.String(100), nullable=True),
+    sa.Column("kind", sa.String(100), nullable=True),  # national, state, local …
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("key"),
+    sqlite_autoincrement=True,
+)
+
+# The people a member organization can be reached through: a Slack account, an email
+# (looked up in Slack when imported), or both.
+roster_contacts = sa.Table(
+    "roster_contacts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "member_id",
+        sa.Integer,
+        sa.ForeignKey("roster_members.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("user_id", sa.String(32), nullable=True),
+    sa.Column("email", sa.String(254), nullable=True),
+    sa.CheckConstraint("user_id IS NOT NULL OR email IS NOT NULL", name="reachable"),
+    sa.Index("ix_roster_contacts_member_id", "member_id"),
+    sqlite_autoincrement=True,
+)
+
+# People who asked not to be chased about a letter.
+chase_optouts = sa.Table(
+    "chase_optouts",
+    metadata,
+    sa.Column(
+        "letter_id",
+        sa.Integer,
+        sa.ForeignKey("letters.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("user_id", sa.String(32), primary_key=True),
+    sa.Column("opted_out_at", UTCDateTime, nullable=False),
+)
+
+# What Slack said of a person (users.info), kept so names and timezones cost no call.
+people = sa.Table(
+    "people",
+    metadata,
+    sa.Column("user_id", sa.String(32), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=True),
+    sa.Column("tz", sa.String(64), nullable=True),
+    sa.Column("email", sa.String(254), nullable=True),
+    sa.Column("fetched_at", UTCDateTime, nullable=False),
+)
+
+# Who has opened the App Home: theirs is kept up to date as what it shows changes.
+home_views = sa.Table(
+    "home_views",
+    metadata,
+    sa.Column("user_id", sa.String(32), primary_key=True),
+    sa.Column("opened_at", UTCDateTime, nullable=False),
 )

@@ -30,6 +30,7 @@ from bot.storage.drafts import DraftRecords
 from bot.storage.entries import EntryRecords
 from bot.storage.letters import LetterRecords
 from bot.storage.reviews import ReviewRecords
+from bot.storage.roster import RosterRecords
 from bot.storage.schedule import Schedule
 from bot.storage.signatures import Signatures
 
@@ -64,6 +65,7 @@ class Store:
         self.reviews = ReviewRecords(writing=self._transaction, reading=self._reading)
         self.entries = EntryRecords(writing=self._transaction, reading=self._reading)
         self.schedule = Schedule(writing=self._transaction, reading=self._reading)
+        self.roster = RosterRecords(writing=self._transaction, reading=self._reading)
 
     async def __aenter__(self) -> Self:
         self._engine = _create_engine(self._url)

@@ -1,0 +1,180 @@
+"""The coalition's roster in the database, and who asked not to be chased about a letter.
+
+A member is filed under its name's dedupe key: importing the roster again updates the
+member (its aliases, state, type and contacts become the file's) and never adds it twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.models import RosterContact, RosterMember
+from bot.roster import MemberRow
+from bot.storage.connect import Connect
+from bot.storage.schema import chase_optouts, roster_contacts, roster_members
+
+
+@dataclass(frozen=True, slots=True)
+class RosterSaved:
+    added: list[str]
+    updated: list[str]
+    unchanged: list[str]
+    kept: int  # members already on the roster that the file did not name
+
+
+class RosterRecords:
+    def __init__(self, *, writing: Connect, reading: Connect) -> None:
+        self._writing = writing
+        self._reading = reading
+
+    async def save(
+        self, rows: Sequence[MemberRow], *, accounts: Mapping[str, str], now: datetime
+    ) -> RosterSaved:
+        """Add or update each member; `accounts` gives the Slack account of each email
+        Slack knows."""
+        added: list[str] = []
+        updated: list[str] = []
+        unchanged: list[str] = []
+        async with self._writing() as conn:
+            existing = {m.key: m for m in await _members(conn)}
+            for row in rows:
+                contacts = _resolved(row.contacts, accounts)
+                before = existing.pop(row.key, None)
+                values = {
+                    "name": row.name,
+                    "aliases": json.dumps(list(row.aliases)),
+                    "state": row.state,
+                    "kind": row.kind,
+                    "updated_at": now,
+                }
+                if before is None:
+                    member_id = (
+                        await conn.execute(
+                            roster_members.insert()
+                            .values(key=row.key, **values)
+                            .returning(roster_members.c.id)
+                        )
+                    ).scalar_one()
+                    added.append(row.name)
+                else:
+                    member_id = before.member.id
+                    old = before.member
+                    if (old.name, old.aliases, old.state, old.kind, set(old.contacts)) == (
+                        row.name,
+                        row.aliases,
+                        row.state,
+                        row.kind,
+                        set(contacts),
+                    ):
+                        unchanged.append(row.name)
+                        continue
+                    await conn.execute(
+                        roster_members.update()
+                        .where(roster_members.c.id == member_id)
+                        .values(**values)
+                    )
+                    await conn.execute(
+                        roster_contacts.delete().where(roster_contacts.c.member_id == member_id)
+                    )
+                    updated.append(row.name)
+                if contacts:
+                    await conn.execute(
+                        roster_contacts.insert(),
+                        [
+                            {"member_id": member_id, "user_id": c.user_id, "email": c.email}
+                            for c in contacts
+                        ],
+                    )
+        return RosterSaved(added, updated, unchanged, kept=len(existing))
+
+    async def members(self) -> list[RosterMember]:
+        """Every member organization, by name."""
+        async with self._reading() as conn:
+            return [stored.member for stored in await _members(conn)]
+
+    async def unresolved_emails(self) -> list[str]:
+        """Contacts' emails that no Slack account was found for (yet)."""
+        async with self._reading() as conn:
+            return list(
+                (
+                    await conn.execute(
+                        sa.select(roster_contacts.c.email)
+                        .where(
+                            roster_contacts.c.user_id.is_(None),
+                            roster_contacts.c.email.is_not(None),
+                        )
+                        .distinct()
+                        .order_by(roster_contacts.c.email)
+                    )
+                ).scalars()
+            )
+
+    async def opt_out(self, letter_id: int, user_id: str, *, now: datetime) -> None:
+        """`user_id` is not to be chased about this letter again."""
+        async with self._writing() as conn:
+            insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+            await conn.execute(
+                insert(chase_optouts)
+                .values(letter_id=letter_id, user_id=user_id, opted_out_at=now)
+                .on_conflict_do_nothing()
+            )
+
+    async def opted_out(self, letter_id: int, user_id: str) -> bool:
+        async with self._reading() as conn:
+            found = await conn.execute(
+                sa.select(chase_optouts.c.user_id).where(
+                    chase_optouts.c.letter_id == letter_id, chase_optouts.c.user_id == user_id
+                )
+            )
+            return found.first() is not None
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    key: str
+    member: RosterMember
+
+
+async def _members(conn: AsyncConnection) -> list[_Stored]:
+    rows = (
+        await conn.execute(sa.select(roster_members).order_by(sa.func.lower(roster_members.c.name)))
+    ).all()
+    contacts: dict[int, list[RosterContact]] = {}
+    for contact in await conn.execute(sa.select(roster_contacts).order_by(roster_contacts.c.id)):
+        contacts.setdefault(contact.member_id, []).append(
+            RosterContact(user_id=contact.user_id, email=contact.email)
+        )
+    return [
+        _Stored(
+            row.key,
+            RosterMember(
+                id=row.id,
+                name=row.name,
+                aliases=tuple(json.loads(row.aliases)),
+                state=row.state,
+                kind=row.kind,
+                contacts=tuple(contacts.get(row.id, ())),
+            ),
+        )
+        for row in rows
+    ]
+
+
+def _resolved(
+    contacts: Sequence[RosterContact], accounts: Mapping[str, str]
+) -> tuple[RosterContact, ...]:
+    """Each contact with the Slack account its email belongs to, where Slack knew it;
+    one contact per account."""
+    found: dict[object, RosterContact] = {}
+    for contact in contacts:
+        user_id = contact.user_id or (accounts.get(contact.email) if contact.email else None)
+        resolved = RosterContact(user_id=user_id, email=contact.email)
+        found.setdefault(user_id or contact.email, resolved)
+    return tuple(found.values())
