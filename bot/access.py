@@ -47,9 +47,9 @@ class Organizers:
             user_id == letter.created_by or user_id in letter.leads or await self.includes(user_id)
         )
 
-    async def require_organizer(self, user_id: str) -> None:
+    async def require_organizer(self, user_id: str, *, roster: bool = False) -> None:
         if not await self.includes(user_id):
-            raise NotOrganizer(user_id)
+            raise NotOrganizer(user_id, roster=roster)
 
     async def require_manager(
         self, user_id: str, letter: Letter, action: Action = Action.MANAGE

@@ -30,7 +30,9 @@ from bot.entries import Entries
 from bot.exports import Exports
 from bot.letters import Letters
 from bot.live_count import LiveCount
+from bot.members import Members
 from bot.pacing import CallBudget
+from bot.people import People
 from bot.reviews import Reviews
 from bot.settings import Settings
 from bot.signons import SignOns
@@ -86,6 +88,8 @@ class Services:
     entries: Entries
     reviews: Reviews
     exports: Exports
+    members: Members
+    people: People
     live_count: LiveCount
 
     async def prepare(self) -> None:
@@ -139,6 +143,10 @@ def build_services(
         entries=Entries(store=store, signons=signons, organizers=organizers, live_count=live_count),
         reviews=Reviews(store=store, organizers=organizers, live_count=live_count),
         exports=Exports(store=store, client=client, organizers=organizers),
+        members=Members(
+            store=store, client=client, organizers=organizers, schedule_changed=schedule_changed
+        ),
+        people=People(store=store, client=client, zone=settings.timezone),
         live_count=live_count,
     )
 
@@ -165,6 +173,8 @@ def build_app(services: Services) -> AsyncApp:
         context["entries"] = services.entries
         context["reviews"] = services.reviews
         context["exports"] = services.exports
+        context["members"] = services.members
+        context["people"] = services.people
         await next()
 
     answer_when_acked(app)

@@ -24,8 +24,11 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.members import letter_standings
 from bot.models import Delivery, JobKind, Letter, LetterStatus
 from bot.pacing import CallBudget
+from bot.people import People
+from bot.roster import signed_from_state
 from bot.slack_ops import (
     is_refused,
     post_deadline_moved,
@@ -38,6 +41,7 @@ from bot.slack_ops import (
     slack_error,
     update_post,
 )
+from bot.slack_people import send_chase
 from bot.storage import Store
 from bot.tally import snapshot, tally_letter
 from bot.timing import DUPLICATES_NOTICE_GAP, next_tally_time, plan
@@ -87,8 +91,10 @@ class Dispatcher:
         tally_time: time,
         owner: str | None = None,
         updates: CallBudget | None = None,
+        people: People | None = None,
     ) -> None:
         self._updates = updates
+        self._people = people
         self._store = store
         self._client = client
         self._zone = zone
@@ -209,6 +215,8 @@ class Dispatcher:
             # Planned for a deadline since moved (a reminder or closing post still being
             # retried when the letter was extended): what's planned now replaces it.
             return _Skip("the deadline moved")
+        if delivery.kind is JobKind.CHASE:
+            return await self._chase(letter, delivery.target, now)
         if delivery.to_person:
             signers = await self._store.signatures.signers(letter.id)
             await send_closing_list(
@@ -296,6 +304,34 @@ class Dispatcher:
             since=since,
             changes=changes(versions[since], versions[letter.version]),
             entries=entries,
+        )
+        return _Sent()
+
+    async def _chase(self, letter: Letter, user: str, now: datetime) -> _Sent | _Skip:
+        """Ask a roster contact to sign for their members that haven't, unless that
+        changed since the chase was planned."""
+        if not letter.is_open or letter.deadline <= now:
+            return _Skip("the letter closed first")
+        if await self._store.roster.opted_out(letter.id, user):
+            return _Skip("they asked not to be reminded about this letter")
+        if await self._store.signatures.signed_by(user, letter.id):
+            return _Skip("they have signed")
+        found = await letter_standings(self._store, letter.id)
+        theirs = [s.member for s in found if s.missing and user in s.member.user_ids]
+        if not theirs:
+            return _Skip("their organization has signed")
+        entries = await self._store.entries.search(letter.id)
+        state = next((member.state for member in theirs if member.state), None)
+        zone = (await self._people.zones([user], now=now))[user] if self._people else self._zone
+        await send_chase(
+            self._client,
+            user=user,
+            letter=letter,
+            members=theirs,
+            count=await self._store.signatures.count(letter.id),
+            from_their_state=signed_from_state(entries, state),
+            now=now,
+            zone=zone,
         )
         return _Sent()
 

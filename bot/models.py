@@ -399,3 +399,13 @@ class MemberStanding:
     @property
     def missing(self) -> bool:
         return self.standing in (Standing.NOT_SIGNED, Standing.WITHDRAWN)
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """What Slack says of someone (users.info): the name to show, and their timezone."""
+
+    user_id: str
+    name: str | None
+    tz: str | None = None
+    email: str | None = None

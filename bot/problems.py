@@ -20,9 +20,10 @@ class Problem(Exception):
 
 @dataclass(eq=False)
 class NotOrganizer(Problem):
-    """Only organizers may start a letter."""
+    """Only organizers may start a letter, or keep the coalition's roster."""
 
     user: str
+    roster: bool = False
 
 
 class Action(StrEnum):
@@ -31,6 +32,7 @@ class Action(StrEnum):
     REVIEW = "review"
     REMOVE = "remove"
     MANAGE_SIGNERS = "manage_signers"
+    CHASE = "chase"
 
 
 @dataclass(eq=False)
@@ -39,6 +41,17 @@ class NotManager(Problem):
 
     letter: Letter
     action: Action = Action.MANAGE
+
+
+class NoRoster(Problem):
+    """The coalition has no roster yet: nobody to find missing or to chase."""
+
+
+@dataclass(eq=False)
+class RosterUnreadable(Problem):
+    """The roster file can't be read as it is; `reason` says what to change."""
+
+    reason: str
 
 
 class EntryGone(Problem):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from bot.cleaning import one_line
 from bot.dedupe import org_key
 from bot.importing import ImportProblem, SkippedRow, decode, find_columns
+from bot.limits import ORGANIZATION_MAX, PLACE_MAX
 from bot.models import (
     MemberStanding,
     RosterContact,
@@ -28,6 +29,7 @@ from bot.models import (
     Standing,
 )
 from bot.signer_index import SignerIndex
+from bot.tally import state_label
 
 HEADERS = {
     "name": ("organization name", "organization", "organisation", "member", "name", "group"),
@@ -49,7 +51,6 @@ _SEPARATORS = re.compile(r"[;,\n]+|\s{2,}")
 _ALIAS_SEPARATORS = re.compile(r"[;|\n]+")
 _SLACK_ID = re.compile(r"^<?@?([UW][A-Z0-9]{2,})(?:\|[^>]*)?>?$")
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
-NAME_MAX = 300
 ALIASES_MAX = 20
 
 
@@ -73,6 +74,42 @@ class MemberRow:
 class RosterFile:
     members: list[MemberRow]
     skipped: list[SkippedRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class RosterSaved:
+    """What storing a roster file changed."""
+
+    added: list[str]
+    updated: list[str]
+    unchanged: list[str]
+    kept: int  # members already on the roster that the file did not name
+
+
+@dataclass(frozen=True, slots=True)
+class RosterImport:
+    saved: RosterSaved
+    skipped: list[SkippedRow]
+    unresolved: list[str]  # emails no Slack account was found for
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """How far a letter has reached the roster."""
+
+    members: int
+    signed: list[MemberStanding]
+    missing: list[MemberStanding]  # not signed, or withdrawn
+    possible: list[MemberStanding]  # may have signed, under a name a person should check
+
+    @classmethod
+    def of(cls, found: Sequence[MemberStanding]) -> Reach:
+        return cls(
+            members=len(found),
+            signed=[s for s in found if s.standing is Standing.SIGNED],
+            missing=[s for s in found if s.missing],
+            possible=[s for s in found if s.standing is Standing.POSSIBLY_SIGNED],
+        )
 
 
 def read_roster(data: bytes) -> RosterFile:
@@ -106,7 +143,7 @@ def _read(text: str) -> RosterFile:
             index = columns.get(field)
             return cells[index].strip() if index is not None and index < len(cells) else ""
 
-        name = one_line(cell("name"))[:NAME_MAX]
+        name = one_line(cell("name"))[:ORGANIZATION_MAX]
         if not org_key(name):
             skipped.append(SkippedRow(number, "it has no organization name"))
             continue
@@ -123,8 +160,8 @@ def _read(text: str) -> RosterFile:
             line=number,
             name=name,
             aliases=_aliases(cell("aliases"), name),
-            state=one_line(cell("state"))[:100] or None,
-            kind=one_line(cell("kind"))[:100] or None,
+            state=one_line(cell("state"))[:PLACE_MAX] or None,
+            kind=one_line(cell("kind"))[:PLACE_MAX] or None,
             contacts=contacts,
         )
         earlier = by_key.get(row.key)
@@ -136,7 +173,7 @@ def _aliases(text: str, name: str) -> tuple[str, ...]:
     own = org_key(name)
     found = {
         org_key(alias): alias
-        for alias in (one_line(part)[:NAME_MAX] for part in _ALIAS_SEPARATORS.split(text))
+        for alias in (one_line(part)[:ORGANIZATION_MAX] for part in _ALIAS_SEPARATORS.split(text))
         if org_key(alias) and org_key(alias) != own
     }
     return tuple(found.values())[:ALIASES_MAX]
@@ -202,6 +239,21 @@ def standings(
         else:
             found.append(MemberStanding(member, Standing.NOT_SIGNED))
     return found
+
+
+def signed_from_state(entries: Sequence[Signer], state: str | None) -> list[str]:
+    """The listed organizations from `state` (however it is written) that have signed."""
+    if not state:
+        return []
+    wanted = state_label(state)
+    return [
+        entry.name
+        for entry in entries
+        if entry.status is SignerStatus.ACTIVE
+        and entry.public
+        and entry.kind is SignerKind.ORGANIZATION
+        and state_label(entry.state) == wanted
+    ]
 
 
 def _names(entries: Iterable[Signer]) -> tuple[str, ...]:

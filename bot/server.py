@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import build_app, build_client, build_services
 from bot.dispatch import Dispatcher
+from bot.people import People
 from bot.pacing import CallBudget
 from bot.scheduler import Scheduler
 from bot.settings import ConfigurationError, Settings
@@ -80,12 +81,14 @@ def build_scheduler(
 ) -> Scheduler:
     """Reminders, closes and tallies. Their client has no retry handlers of its own:
     the dispatcher retries from the database, so a long rate limit holds nothing up."""
+    client = build_client(settings, retries=False)
     dispatcher = Dispatcher(
         store=store,
-        client=build_client(settings, retries=False),
+        client=client,
         zone=settings.timezone,
         tally_time=settings.tally_time,
         updates=updates,
+        people=People(store=store, client=client, zone=settings.timezone),
     )
     return Scheduler(dispatcher, zone=settings.timezone, tally_time=settings.tally_time)
 

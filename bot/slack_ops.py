@@ -124,6 +124,14 @@ async def open_view(
     return opened
 
 
+async def update_view(client: AsyncWebClient, *, view_id: str, view: dict[str, Any]) -> None:
+    """Replace a modal that is open with `view`; if it was closed meanwhile, never mind."""
+    try:
+        await client.views_update(view_id=view_id, view=view)
+    except (SlackApiError, *UNANSWERED) as error:
+        logger.warning("Updating a form failed: %s", slack_error(error))
+
+
 async def publish_letter(
     client: AsyncWebClient, store: Store, letter: Letter, *, count: int, zone: ZoneInfo
 ) -> list[ChannelResult]:

@@ -3,12 +3,19 @@ Keep my signature and Withdraw when a signed letter's text changed."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.blocks.chase import (
+    CHASE_OPT_OUT_ACTION,
+    CHASE_SIGN_ON_ACTION,
+    opted_out_text,
+    read_chase_value,
+)
 from bot.blocks.letter import SIGN_ON_ACTION
 from bot.blocks.problems import explain
 from bot.blocks.review import (
@@ -37,7 +44,8 @@ from bot.blocks.versions import (
     read_withdraw_value,
 )
 from bot.entries import Entries
-from bot.problems import NotALetterNumber, Problem, Surface
+from bot.members import Members
+from bot.problems import LetterGone, NotALetterNumber, Problem, SignOnsClosed, Surface
 from bot.refs import letter_number
 from bot.reviews import Reviews
 from bot.signons import SignOns
@@ -58,6 +66,8 @@ def register(app: AsyncApp) -> None:
     app.action(f"{SIGNERS_PAGE_ACTION}_next")(signers_paged)
     app.action(KEEP_SIGNATURE_ACTION)(signature_kept)
     app.action(WITHDRAW_SIGNATURE_ACTION)(signature_withdrawn)
+    app.action(re.compile(rf"^{CHASE_SIGN_ON_ACTION}_[0-9]+$"))(chase_sign_on_pressed)
+    app.action(CHASE_OPT_OUT_ACTION)(chase_opted_out)
 
 
 async def sign_on_pressed(
@@ -215,3 +225,60 @@ async def signers_paged(
 
 
 OUT_OF_DATE_SIGNERS = "That menu is out of date; run `/letter signers` again."
+
+
+async def chase_sign_on_pressed(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    signons: SignOns,
+    entries: Entries,
+    members: Members,
+) -> None:
+    """Sign on, pressed in a chase: the form, with their organization's name in it (or
+    their entry, if they have signed since)."""
+    await ack()
+    found = read_chase_value(action.get("value"))
+    try:
+        if found is None:
+            raise NotALetterNumber(str(action.get("value", "")), Surface.BUTTON)
+        letter_id, member_id = found
+        letter = await signons.letter(letter_id)
+        if not letter.is_open:
+            raise SignOnsClosed(letter)
+        own = await entries.own(letter, user=body["user"]["id"])
+        member = await members.member(member_id)
+        form = build_signon_form(
+            letters=[letter],
+            channel=None,
+            organization=member.name if member else "",
+            entry=own.signer if own else None,
+            contact=own.contact if own else None,
+        )
+        await open_view(client, trigger_id=body["trigger_id"], view=form, what="sign-on form")
+    except Problem as problem:
+        await respond(explain(problem), replace_original=False)
+
+
+async def chase_opted_out(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    members: Members,
+) -> None:
+    """Don't remind me about this letter: remembered, and the DM says so in place of
+    its buttons."""
+    await ack()
+    letter_id = read_id(action.get("value"))
+    letter = (
+        await members.opt_out(letter_id, user=body["user"]["id"], now=datetime.now(UTC))
+        if letter_id is not None
+        else None
+    )
+    if letter is None:
+        await respond(explain(LetterGone()), replace_original=False)
+        return
+    await respond(opted_out_text(letter), replace_original=True)

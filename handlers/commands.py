@@ -23,6 +23,7 @@ from bot.blocks.replies import (
     status_report,
 )
 from bot.blocks.review import review_message
+from bot.blocks.roster import chase_report, missing_message, roster_form
 from bot.blocks.signers import signers_page
 from bot.blocks.signon_form import build_signon_form
 from bot.blocks.signon_replies import (
@@ -35,6 +36,7 @@ from bot.blocks.signon_replies import (
 from bot.entries import Entries
 from bot.exports import Exports
 from bot.letters import Letters
+from bot.members import Members
 from bot.models import SignerKind, Submission
 from bot.mrkdwn import message_text_to_plain
 from bot.problems import FormDidNotOpen, FormErrors, Problem, Surface
@@ -65,6 +67,7 @@ async def letter_command(
     reviews: Reviews,
     exports: Exports,
     entries: Entries,
+    members: Members,
     settings: Settings,
 ) -> None:
     await ack()
@@ -85,6 +88,7 @@ async def letter_command(
             reviews=reviews,
             exports=exports,
             entries=entries,
+            members=members,
             settings=settings,
         )
     except Problem as problem:
@@ -203,6 +207,32 @@ async def export(
     await respond(export_sent(sent.signers))
 
 
+async def roster(
+    *, command: dict[str, Any], client: AsyncWebClient, members: Members, **_: Any
+) -> None:
+    found, unresolved = await members.roster(user=command["user_id"])
+    form = roster_form(found, unresolved=unresolved)
+    await open_view(client, trigger_id=command["trigger_id"], view=form, what="roster form")
+
+
+async def missing(
+    *, command: dict[str, Any], rest: str, respond: AsyncRespond, members: Members, **_: Any
+) -> None:
+    letter, found = await members.missing(
+        rest, user=command["user_id"], channel=command["channel_id"]
+    )
+    await respond(**missing_message(letter, found))
+
+
+async def chase(
+    *, command: dict[str, Any], rest: str, respond: AsyncRespond, members: Members, **_: Any
+) -> None:
+    letter, found, planned = await members.chase(
+        rest, user=command["user_id"], channel=command["channel_id"], now=datetime.now(UTC)
+    )
+    await respond(chase_report(letter, found, planned=planned))
+
+
 async def show_help(*, respond: AsyncRespond, **_: Any) -> None:
     await respond(letter_help())
 
@@ -219,6 +249,9 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "signers": signers,
     "remove": remove,
     "export": export,
+    "roster": roster,
+    "missing": missing,
+    "chase": chase,
     "help": show_help,
     "": show_help,
 }

@@ -1,4 +1,5 @@
-"""Modal submissions: the new-letter form, the edit form and the sign-on form."""
+"""Modal submissions: the new-letter form, the edit form, the sign-on form, the forms
+that change an entry or take a letter down, and the roster upload."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.letter_form import (
     CALLBACK_ID,
@@ -19,6 +21,13 @@ from bot.blocks.letter_form import (
 )
 from bot.blocks.problems import explain, field_errors, form_problems
 from bot.blocks.replies import edited_report, problem_view, removed_report
+from bot.blocks.roster import (
+    LOADING_ROSTER,
+    ROSTER_CALLBACK_ID,
+    ROSTER_TITLE,
+    read_roster_files,
+    roster_report,
+)
 from bot.blocks.signers import (
     ENTRY_CALLBACK_ID,
     EntryAction,
@@ -32,9 +41,11 @@ from bot.drafts import Drafts
 from bot.entries import Corrected, Entries
 from bot.forms import Field, SignonField
 from bot.letters import Letters
+from bot.members import Members
 from bot.problems import EntryGone, FieldProblem, FormErrors, Issue, LetterGone, Problem
 from bot.settings import Settings
 from bot.signons import SignOns
+from bot.slack_ops import update_view
 
 
 def register(app: AsyncApp) -> None:
@@ -44,6 +55,7 @@ def register(app: AsyncApp) -> None:
     app.view_submission(REMOVE_CALLBACK_ID)(removal_confirmed)
     app.view_submission(TEXT_UPDATE_CALLBACK_ID)(text_update_submitted)
     app.view_submission(ENTRY_CALLBACK_ID)(entry_form_submitted)
+    app.view_submission(ROSTER_CALLBACK_ID)(roster_submitted)
 
 
 async def letter_form_submitted(
@@ -232,3 +244,23 @@ async def entry_form_submitted(
         return
     text = entry_changed_text(entry, values.action)
     await ack(response_action="update", view=problem_view(text, title=title))
+
+
+async def roster_submitted(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: AsyncWebClient,
+    members: Members,
+) -> None:
+    """Reading a roster (and looking its emails up in Slack) can take longer than Slack
+    waits for an answer: the form says so at once, then shows what came of it."""
+    user = body["user"]["id"]
+    files = read_roster_files(view["state"]["values"])
+    await ack(response_action="update", view=problem_view(LOADING_ROSTER, title=ROSTER_TITLE))
+    try:
+        result, total = await members.load(files, user=user, now=datetime.now(UTC))
+        answer = roster_report(result, total=total)
+    except Problem as problem:
+        answer = explain(problem)
+    await update_view(client, view_id=view["id"], view=problem_view(answer, title=ROSTER_TITLE))

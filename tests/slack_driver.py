@@ -57,11 +57,11 @@ class SlackDriver:
         content_type: str = FORM,
     ) -> Reply:
         stamp = str(timestamp if timestamp is not None else int(time.time()))
+        signature = signature or self._verifier.generate_signature(timestamp=stamp, body=body)
         headers = {
             "Content-Type": content_type,
             "X-Slack-Request-Timestamp": stamp,
-            "X-Slack-Signature": signature
-            or self._verifier.generate_signature(timestamp=stamp, body=body),
+            "X-Slack-Signature": signature or "",
         }
         async with self._session.post(self._url, data=body.encode(), headers=headers) as response:
             return Reply(response.status, await response.text())

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qs
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from tests.fake_slack import TOKEN, FakeSlack
+from tests.slack_driver import SIGNING_SECRET, SlackDriver
 
 
 @pytest.fixture
@@ -219,3 +229,281 @@ async def test_an_injected_rate_limit_answers_429_with_retry_after(
     )
     await client.chat_postMessage(channel="C1", text="t")
     assert len(fake_slack.messages) == 1
+
+
+# People
+
+
+async def test_users_info_describes_a_person_and_refuses_an_unknown_one(
+    client: AsyncWebClient, fake_slack: FakeSlack
+) -> None:
+    """users.info gives Slack's user object, its offset worked out for the zone now;
+    an ID no one has, or one that isn't a user's, is user_not_found."""
+    fake_slack.add_user(
+        "U1", name="ada", real_name="Ada Lovelace", tz="America/Chicago", email="ada@x.org"
+    )
+    user = (await client.users_info(user="U1"))["user"]
+    offset = datetime.now(ZoneInfo("America/Chicago")).utcoffset()
+    assert offset is not None
+    assert user["id"] == "U1" and user["team_id"] == "T1" and user["name"] == "ada"
+    assert user["real_name"] == "Ada Lovelace" and user["deleted"] is False
+    assert user["is_bot"] is False and user["tz"] == "America/Chicago"
+    assert user["tz_offset"] == offset.total_seconds()
+    assert user["tz_label"] in {"Central Standard Time", "Central Daylight Time"}
+    assert user["profile"]["email"] == "ada@x.org"
+    assert user["profile"]["display_name"] == "ada"
+    for unknown in ("U404", "C1"):
+        with pytest.raises(SlackApiError) as raised:
+            await client.users_info(user=unknown)
+        assert raised.value.response["error"] == "user_not_found"
+
+
+async def test_someone_from_another_workspace_is_described_as_from_there(
+    client: AsyncWebClient, fake_slack: FakeSlack
+) -> None:
+    fake_slack.add_external_user("UEXT", team="T2", channels=("C1",))
+    fake_slack.add_user("UEXT", name="grace")
+    user = (await client.users_info(user="UEXT"))["user"]
+    assert user["team_id"] == "T2" and "email" not in user["profile"]
+
+
+async def test_lookup_by_email_ignores_case_and_misses_with_users_not_found(
+    client: AsyncWebClient, fake_slack: FakeSlack
+) -> None:
+    """An unknown address, or a deactivated person's, is users_not_found."""
+    fake_slack.add_user("U1", name="ada", email="Ada@Example.org")
+    fake_slack.add_user("U2", name="gone", email="gone@example.org", deleted=True)
+    found = await client.users_lookupByEmail(email="ada@EXAMPLE.org")
+    assert found["user"]["id"] == "U1"
+    for email in ("nobody@example.org", "gone@example.org"):
+        with pytest.raises(SlackApiError) as raised:
+            await client.users_lookupByEmail(email=email)
+        assert raised.value.response["error"] == "users_not_found"
+    assert (await client.users_info(user="U2"))["user"]["deleted"] is True
+
+
+# App Home
+
+
+def home(*blocks: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "home", "blocks": list(blocks) or [section("Welcome")]}
+
+
+async def test_a_home_tab_is_published_and_kept_per_user(
+    client: AsyncWebClient, fake_slack: FakeSlack
+) -> None:
+    first = await client.views_publish(user_id="U1", view=home())
+    assert first["view"]["type"] == "home" and first["view"]["id"].startswith("V")
+    assert fake_slack.home_of("U1") == first["view"]
+    assert fake_slack.home_of("U2") is None
+    again = await client.views_publish(
+        user_id="U1", view=home(section("Again")), hash=first["view"]["hash"]
+    )
+    assert fake_slack.home_of("U1") == again["view"]
+    assert again["view"]["blocks"] == [section("Again")]
+    assert len(fake_slack.calls_to("views.publish")) == 2
+
+
+@pytest.mark.parametrize(
+    ("view", "user", "why"),
+    [
+        (
+            {**home(), "type": "modal", "title": {"type": "plain_text", "text": "x"}},
+            "U1",
+            "a modal",
+        ),
+        (home(), "C1", "a channel, not a user"),
+        ({**home(), "submit": {"type": "plain_text", "text": "Save"}}, "U1", "a submit button"),
+        ({**home(), "close": {"type": "plain_text", "text": "Close"}}, "U1", "a close button"),
+        (home(*[section("x")] * 101), "U1", "101 blocks"),
+        (home(section("x" * 3001)), "U1", "a section over 3,000 characters"),
+    ],
+)
+async def test_a_home_tab_slack_would_refuse_is_refused(
+    client: AsyncWebClient, fake_slack: FakeSlack, view: dict[str, Any], user: str, why: str
+) -> None:
+    with pytest.raises(SlackApiError) as raised:
+        await client.views_publish(user_id=user, view=view)
+    assert raised.value.response["error"] == "invalid_arguments", why
+    assert fake_slack.home_of(user) is None
+
+
+async def test_a_stale_hash_is_a_conflict(client: AsyncWebClient, fake_slack: FakeSlack) -> None:
+    await client.views_publish(user_id="U1", view=home())
+    with pytest.raises(SlackApiError) as raised:
+        await client.views_publish(user_id="U1", view=home(section("Late")), hash="1.2")
+    assert raised.value.response["error"] == "hash_conflict"
+
+
+async def test_a_home_view_is_not_a_modal(client: AsyncWebClient) -> None:
+    """views.open, views.update and views.push take modals only."""
+    with pytest.raises(SlackApiError) as raised:
+        await client.views_open(trigger_id="t", view=home())
+    assert raised.value.response["error"] == "invalid_arguments"
+    with pytest.raises(SlackApiError):
+        await client.views_update(view_id="V1", view=home())
+    with pytest.raises(SlackApiError):
+        await client.views_push(trigger_id="t", view=home())
+
+
+# File input
+
+
+def file_input_block(**element: object) -> dict[str, Any]:
+    return {
+        "type": "input",
+        "block_id": "list",
+        "label": {"type": "plain_text", "text": "Signers"},
+        "element": {"type": "file_input", "action_id": "list", **element},
+    }
+
+
+def modal(*blocks: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Import"},
+        "submit": {"type": "plain_text", "text": "Import"},
+        "blocks": list(blocks),
+    }
+
+
+async def test_a_file_input_in_a_modal_is_accepted(client: AsyncWebClient) -> None:
+    for element in ({}, {"filetypes": ["csv", "xlsx"], "max_files": 1}, {"max_files": 10}):
+        await client.views_open(trigger_id="t", view=modal(file_input_block(**element)))
+
+
+@pytest.mark.parametrize(
+    ("element", "why"),
+    [
+        ({"max_files": 0}, "max_files under 1"),
+        ({"max_files": 11}, "max_files over 10"),
+        ({"max_files": "2"}, "max_files not an integer"),
+        ({"filetypes": "csv"}, "filetypes not a list"),
+        ({"filetypes": [1]}, "filetypes not strings"),
+    ],
+)
+async def test_a_file_input_out_of_its_limits_is_refused(
+    client: AsyncWebClient, element: dict[str, Any], why: str
+) -> None:
+    with pytest.raises(SlackApiError) as raised:
+        await client.views_open(trigger_id="t", view=modal(file_input_block(**element)))
+    assert raised.value.response["error"] == "invalid_arguments", why
+    assert "invalid_blocks" in raised.value.response["response_metadata"]["messages"], why
+
+
+async def test_a_file_input_belongs_in_a_modal_input_block_only(
+    client: AsyncWebClient, fake_slack: FakeSlack
+) -> None:
+    """Not in a message, not in a Home tab, not outside an input block."""
+    with pytest.raises(SlackApiError) as raised:
+        await client.chat_postMessage(channel="C1", text="t", blocks=[file_input_block()])
+    assert raised.value.response["error"] == "invalid_blocks"
+    with pytest.raises(SlackApiError) as raised:
+        await client.views_publish(user_id="U1", view=home(file_input_block()))
+    assert raised.value.response["error"] == "invalid_arguments"
+    loose = {"type": "actions", "elements": [{"type": "file_input", "action_id": "f"}]}
+    with pytest.raises(SlackApiError) as raised:
+        await client.views_open(trigger_id="t", view=modal(section("x"), loose))
+    assert raised.value.response["error"] == "invalid_arguments"
+    assert fake_slack.messages == [] and fake_slack.home_of("U1") is None
+
+
+async def test_a_file_uploaded_through_a_modal_is_known_and_downloadable(
+    client: AsyncWebClient, fake_slack: FakeSlack
+) -> None:
+    """files.info knows it and the bot's token downloads it; without the token, Slack's
+    sign-in page."""
+    uploaded = fake_slack.upload_for_input("signers.csv", b"name\nAda\n", user="U1")
+    for key in ("id", "name", "title", "filetype", "mimetype", "url_private", "size"):
+        assert key in uploaded
+    assert uploaded["filetype"] == "csv" and uploaded["mimetype"] == "text/csv"
+    assert uploaded["user"] == "U1" and uploaded["size"] == len(b"name\nAda\n")
+    info = await client.files_info(file=uploaded["id"])
+    assert info["file"]["url_private_download"] == uploaded["url_private_download"]
+    async with aiohttp.ClientSession() as session:
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        async with session.get(uploaded["url_private_download"], headers=headers) as response:
+            assert await response.read() == b"name\nAda\n"
+        async with session.get(uploaded["url_private_download"]) as response:
+            assert "Sign in" in await response.text()
+
+
+# The driver
+
+
+@pytest.fixture
+async def recorded(fake_slack: FakeSlack) -> AsyncIterator[tuple[SlackDriver, list[Any]]]:
+    """A driver aimed at an endpoint that checks each request's signature and keeps
+    what it received."""
+    received: list[Any] = []
+    verifier = SignatureVerifier(SIGNING_SECRET)
+
+    async def endpoint(request: web.Request) -> web.Response:
+        body = await request.text()
+        if not verifier.is_valid_request(body, dict(request.headers)):
+            return web.Response(status=401)
+        received.append((request.content_type, body))
+        return web.Response(text="")
+
+    app = web.Application()
+    app.router.add_post("/slack/events", endpoint)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    async with aiohttp.ClientSession() as session:
+        yield SlackDriver(session, str(server.make_url("/slack/events")), fake_slack), received
+    await server.close()
+
+
+async def test_an_event_is_a_signed_event_callback(
+    recorded: tuple[SlackDriver, list[Any]],
+) -> None:
+    slack, received = recorded
+    first = await slack.event({"type": "member_joined_channel", "user": "U1", "channel": "C1"})
+    await slack.event({"type": "member_joined_channel", "user": "U2", "channel": "C1"})
+    assert first.status == 200
+    (kind, body), (_, second) = received
+    envelope = json.loads(body)
+    assert kind == "application/json"
+    assert envelope["type"] == "event_callback" and envelope["api_app_id"] == "A1"
+    assert envelope["team_id"] == "T1" and envelope["event"]["user"] == "U1"
+    assert envelope["authorizations"][0]["user_id"] == "UBOT"
+    assert envelope["authorizations"][0]["is_bot"] is True
+    assert isinstance(envelope["event_time"], int)
+    assert envelope["event_id"] != json.loads(second)["event_id"]
+
+
+async def test_a_bad_signature_is_still_refused_by_the_endpoint(
+    recorded: tuple[SlackDriver, list[Any]],
+) -> None:
+    """The recording endpoint does check: a forged signature gets 401."""
+    slack, received = recorded
+    reply = await slack.send("{}", signature="v0=forged", content_type="application/json")
+    assert reply.status == 401 and received == []
+
+
+async def test_opening_home_carries_the_view_once_one_is_published(
+    recorded: tuple[SlackDriver, list[Any]], client: AsyncWebClient, fake_slack: FakeSlack
+) -> None:
+    slack, received = recorded
+    await slack.open_home("U1")
+    published = await client.views_publish(user_id="U1", view=home())
+    await slack.open_home("U1")
+    first, second = (json.loads(body)["event"] for _, body in received)
+    assert first["type"] == "app_home_opened" and first["tab"] == "home"
+    assert first["user"] == "U1" and first["channel"] == "DU1"
+    assert "view" not in first
+    assert second["view"] == published["view"]
+
+
+async def test_a_file_inputs_answer_reaches_the_app_as_given(
+    recorded: tuple[SlackDriver, list[Any]], fake_slack: FakeSlack
+) -> None:
+    slack, received = recorded
+    uploaded = fake_slack.upload_for_input("signers.csv", b"name\n", user="U1")
+    values = {"list": {"list": {"type": "file_input", "files": [uploaded]}}}
+    view = {**modal(file_input_block()), "callback_id": "import"}
+    await slack.submit_view(view, values, user="U1")
+    ((kind, body),) = received
+    payload = json.loads(parse_qs(body)["payload"][0])
+    assert kind == "application/x-www-form-urlencoded"
+    assert payload["view"]["state"]["values"] == values

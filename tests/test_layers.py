@@ -5,7 +5,8 @@ Layers, from the edge inwards:
 - edge: handlers/, and bot's app, server, command line and scheduler: wire it all up;
 - services: what handlers call (letters, sign-ons, reviews, exports, drafts, access,
   the live count, the dispatcher, letter references); they may call Slack and storage;
-- slack: bot.slack_ops, every Web API call, its messages made by the builders;
+- slack: bot.slack_ops and bot.slack_people, every Web API call, its messages made by
+  the builders;
 - builders: bot.blocks, pure Block Kit from plain data;
 - storage: bot.storage, the database;
 - pure: everything else in bot (models, problems, forms, limits, checks, dedupe, …).
@@ -33,6 +34,9 @@ SERVICE_MODULES = {
     "bot.dispatch",
     "bot.refs",
     "bot.entries",
+    "bot.members",
+    "bot.people",
+    "bot.home",
 }
 
 # What each layer may not import.
@@ -51,7 +55,7 @@ def layer(module: str) -> str:
         return "edge"
     if module in SERVICE_MODULES:
         return "services"
-    if module == "bot.slack_ops":
+    if module in {"bot.slack_ops", "bot.slack_people"}:
         return "slack"
     if module.startswith("bot.blocks"):
         return "builders"

@@ -28,6 +28,7 @@ from bot.problems import (
     LetterTooLong,
     NoLetterHere,
     NoReadableFile,
+    NoRoster,
     NoSuchLetter,
     NotALetterNumber,
     NoTextInMessage,
@@ -42,6 +43,7 @@ from bot.problems import (
     PassedOver,
     PostedEverywhere,
     Problem,
+    RosterUnreadable,
     SeveralLetters,
     SignOnsClosed,
     Surface,
@@ -65,9 +67,10 @@ LIST_TEXT_MAX = 1000
 def explain(problem: Problem) -> str:
     """The sentence that tells the person who asked what happened and what to do."""
     match problem:
-        case NotOrganizer(user=user):
+        case NotOrganizer(user=user, roster=roster):
+            what = "keep the coalition's roster" if roster else "start a sign-on letter"
             return (
-                "Only organizers can start a sign-on letter. If you should be one, ask whoever "
+                f"Only organizers can {what}. If you should be one, ask whoever "
                 f"runs Undersigned to add your member ID (`{escape(user)}`) to `ORGANIZERS`."
             )
         case NotManager(letter=letter, action=action):
@@ -77,10 +80,19 @@ def explain(problem: Problem) -> str:
                 Action.REVIEW: "review",
                 Action.REMOVE: "remove",
                 Action.MANAGE_SIGNERS: "manage the signers of",
+                Action.CHASE: "chase the members missing from",
             }[action]
             return f"Only organizers and the leads of letter #{letter.id} can {verb} it."
         case EntryGone():
             return "That entry has changed since: run `/letter signers` again."
+        case NoRoster():
+            return (
+                "The coalition has no roster yet, so I can't tell who is missing. "
+                "`/letter roster` takes one: a CSV with an “Organization” column, and "
+                "“State”, “Type”, “Slack ID” and “Email” columns if you have them."
+            )
+        case RosterUnreadable(reason=reason):
+            return f"I couldn't read that roster: {escape(reason)}"
         case EntryNameTaken(name=name):
             return (
                 f"*{escape(name)}* can't come back: the organization has signed again since, "

@@ -45,6 +45,10 @@ short notice, its reminders stop; its sign-ons are kept
 reason) or restore an entry
 `/letter review [#letter]` · decide on possible duplicates: merge them, or keep both
 `/letter export [#letter]` · get the alphabetized list of signers, with CSV and JSON files
+`/letter missing [#letter]` · the coalition's member organizations that haven't signed
+`/letter chase [#letter]` · DM the contacts of members that haven't signed, now (each \
+reminder does too)
+`/letter roster` · see the coalition's roster of member organizations, or upload it as a CSV
 `/letter help` · this message
 
 In a channel with one open letter you can leave out the letter number.

@@ -16,17 +16,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.models import RosterContact, RosterMember
-from bot.roster import MemberRow
+from bot.roster import MemberRow, RosterSaved
 from bot.storage.connect import Connect
 from bot.storage.schema import chase_optouts, roster_contacts, roster_members
-
-
-@dataclass(frozen=True, slots=True)
-class RosterSaved:
-    added: list[str]
-    updated: list[str]
-    unchanged: list[str]
-    kept: int  # members already on the roster that the file did not name
 
 
 class RosterRecords:

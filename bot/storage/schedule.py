@@ -433,6 +433,13 @@ class Schedule:
             )
             return [(row.id, row.schedule_version) for row in rows]
 
+    async def chase_now(self, letter_id: int, *, now: datetime) -> bool:
+        """Plan a chase of the letter's missing members at once; False if one asked for
+        is still to go out."""
+        async with self._writing() as conn:
+            letter = await _locked_letter(conn, letter_id)
+            return await plan_chase(conn, letter_id, version=letter.schedule_version, now=now)
+
     async def add_plan(self, letter_id: int, version: int, plan: Plan, *, now: datetime) -> None:
         async with self._writing() as conn:
             await plan_letter(conn, letter_id, version=version, plan=plan, now=now)

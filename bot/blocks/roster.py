@@ -1,0 +1,207 @@
+"""The roster in Slack: the form that takes a roster file and shows who is on it, what
+an import did, who hasn't signed a letter, and what a chase will do."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.blocks.text import (
+    escape,
+    joined,
+    mrkdwn,
+    plain,
+    text_sections,
+)
+from bot.models import Letter, MemberStanding, RosterMember, Standing
+from bot.roster import Reach, RosterImport
+
+ROSTER_CALLBACK_ID = "roster_form"
+ROSTER_TITLE = "Coalition roster"
+LOADING_ROSTER = "Reading the roster and looking its contacts up in Slack…"
+ROSTER_FILE_BLOCK = "roster_file"
+ROSTER_FILE_ACTION = "roster_file"
+# The roster's members listed in the form, and in answers, before "and N more".
+MEMBERS_SHOWN = 40
+LIST_TEXT_MAX = 2500
+# How much of one message `/letter missing` gives its list (a message holds 10,000
+# characters in all): the JSON export has every one.
+MISSING_TEXT_MAX = 7000
+POSSIBLE_TEXT_MAX = 1500
+ROSTER_COLUMNS = (
+    "“Organization” (required), and if you have them “Aliases” (separated by ;), "
+    "“State”, “Type” (national, state, local) and the contacts: “Slack ID” and/or "
+    "“Email” (several separated by ; or ,)"
+)
+
+
+def reach_line(reach: Reach) -> str:
+    """'41 of 60 member organizations signed; 19 missing'."""
+    line = f"{len(reach.signed)} of {reach.members} member organizations signed"
+    if reach.missing:
+        line += f"; {len(reach.missing)} missing"
+    if reach.possible:
+        line += f"; {len(reach.possible)} may have signed under another name"
+    return line
+
+
+def missing_message(letter: Letter, found: Sequence[MemberStanding]) -> dict[str, Any]:
+    """`/letter missing`: who on the roster hasn't signed (withdrawn ones marked), and
+    who may have signed under a name a person should check."""
+    reach = Reach.of(found)
+    head = f"*{escape(letter.title)}* (letter #{letter.id}): {reach_line(reach)}."
+    lines = [head]
+    if reach.missing:
+        lines.append("\n*Not signed*")
+        shown = _within([_member_line(s) for s in reach.missing], MISSING_TEXT_MAX)
+        lines += shown
+        if len(shown) < len(reach.missing):
+            more = len(reach.missing) - len(shown)
+            lines.append(f"… and {more} more: the JSON from `/letter export` lists every one.")
+    if reach.possible:
+        lines.append("\n*May have signed under another name* (not chased until you decide)")
+        lines += _within(
+            [
+                f"• {escape(s.member.name)}: signed as “{escape(s.signed_as[0])}”?"
+                for s in reach.possible
+            ],
+            POSSIBLE_TEXT_MAX,
+        )
+        lines.append(
+            "If it is them, add the name to their aliases in the roster; if not, it isn't."
+        )
+    if not reach.missing and not reach.possible:
+        lines.append("Every member organization has signed. :tada:")
+    elif letter.is_open and reach.missing:
+        lines.append(
+            f"\n`/letter chase {letter.id}` DMs their contacts now; each reminder does too."
+        )
+    return {"text": head, "blocks": text_sections("\n".join(lines))}
+
+
+def chase_report(letter: Letter, found: Sequence[MemberStanding], *, planned: bool) -> str:
+    reach = Reach.of(found)
+    if not reach.missing:
+        return f"Every member organization has signed *{escape(letter.title)}*: nobody to chase."
+    if not planned:
+        return (
+            f"A chase for *{escape(letter.title)}* is going out right now; each contact gets "
+            "one DM."
+        )
+    contacts = len({u for s in reach.missing for u in s.member.user_ids})
+    return (
+        f"Chasing {len(reach.missing)} member organizations that haven't signed "
+        f"*{escape(letter.title)}*: a DM to each of their {contacts} Slack contacts who "
+        "hasn't signed or asked not to be reminded."
+    )
+
+
+def roster_form(members: Sequence[RosterMember], *, unresolved: Sequence[str]) -> dict[str, Any]:
+    """A modal with the roster as it stands and Slack's file input for a new CSV."""
+    blocks: list[dict[str, Any]] = []
+    if members:
+        names = joined([_roster_entry(m) for m in members], limit=LIST_TEXT_MAX, most=MEMBERS_SHOWN)
+        blocks.append(
+            {
+                "type": "section",
+                "text": mrkdwn(f"*The roster has {len(members)} member organizations:* {names}"),
+            }
+        )
+        if unresolved:
+            emails = joined([escape(e) for e in unresolved], limit=1000, most=20)
+            blocks.append(
+                {
+                    "type": "context",
+                    "elements": [
+                        mrkdwn(
+                            f"No Slack account found for {emails}: they can't be chased "
+                            "until they join Slack or their Slack ID is in the file."
+                        )
+                    ],
+                }
+            )
+    else:
+        blocks.append(
+            {
+                "type": "section",
+                "text": mrkdwn(
+                    "The coalition has no roster yet. With one, `/letter missing` shows "
+                    "which member organizations haven't signed, and reminders DM them."
+                ),
+            }
+        )
+    blocks.append(
+        {
+            "type": "input",
+            "block_id": ROSTER_FILE_BLOCK,
+            "label": plain("Roster file (CSV)"),
+            "hint": plain(
+                f"Columns found by their headers: {ROSTER_COLUMNS}. Uploading again updates "
+                "members; it never adds one twice."
+            ),
+            "element": {
+                "type": "file_input",
+                "action_id": ROSTER_FILE_ACTION,
+                "filetypes": ["csv"],
+                "max_files": 1,
+            },
+        }
+    )
+    return {
+        "type": "modal",
+        "callback_id": ROSTER_CALLBACK_ID,
+        "title": plain(ROSTER_TITLE),
+        "submit": plain("Upload"),
+        "close": plain("Close"),
+        "blocks": blocks,
+    }
+
+
+def read_roster_files(values: dict[str, Any]) -> list[dict[str, Any]]:
+    """The files a roster form's file input holds."""
+    answer = (values.get(ROSTER_FILE_BLOCK) or {}).get(ROSTER_FILE_ACTION) or {}
+    return [file for file in answer.get("files") or [] if isinstance(file, dict)]
+
+
+def roster_report(result: RosterImport, *, total: int) -> str:
+    saved = result.saved
+    parts = [
+        f"{len(saved.added)} added",
+        f"{len(saved.updated)} updated",
+        f"{len(saved.unchanged)} unchanged",
+    ]
+    lines = [f"Roster loaded: {', '.join(parts)}. It has {total} member organizations."]
+    if saved.kept:
+        lines.append(f"{saved.kept} already on the roster weren't in this file; they stay.")
+    if result.unresolved:
+        emails = joined([escape(e) for e in result.unresolved], limit=800, most=10)
+        lines.append(f"No Slack account found for {emails}: they won't be chased.")
+    lines += [f"Line {row.line} skipped: {escape(row.reason)}." for row in result.skipped[:20]]
+    if len(result.skipped) > 20:
+        lines.append(f"… and {len(result.skipped) - 20} more lines skipped.")
+    return "\n".join(lines)
+
+
+def _within(lines: list[str], limit: int) -> list[str]:
+    """The first of `lines` that fit in `limit` characters."""
+    kept: list[str] = []
+    used = 0
+    for line in lines:
+        used += len(line) + 1
+        if used > limit:
+            break
+        kept.append(line)
+    return kept
+
+
+def _member_line(standing: MemberStanding) -> str:
+    member = standing.member
+    state = f" ({escape(member.state)})" if member.state else ""
+    mark = " · _withdrew_" if standing.standing is Standing.WITHDRAWN else ""
+    reach = "" if member.user_ids else " · _no Slack contact_"
+    return f"• {escape(member.name)}{state}{mark}{reach}"
+
+
+def _roster_entry(member: RosterMember) -> str:
+    state = f" ({escape(member.state)})" if member.state else ""
+    return f"{escape(member.name)}{state}"

@@ -1,0 +1,131 @@
+"""The coalition's roster at work: loading it, who on it has signed a letter, and
+chasing those who haven't.
+
+Chases go out through the schedule, as reminders do: `/letter chase` plans one at once,
+and each reminder brings its own. The dispatcher sends them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.access import Organizers
+from bot.importing import ImportProblem
+from bot.limits import ROSTER_FILE_MAX_BYTES
+from bot.models import Letter, LetterStatus, MemberStanding, RosterMember
+from bot.problems import Action, NoRoster, RosterUnreadable, SignOnsClosed, Surface
+from bot.refs import find_letter
+from bot.roster import RosterImport, read_roster, standings
+from bot.slack_ops import FileUnavailable, describe_file, download_file
+from bot.slack_people import accounts_by_email
+from bot.storage import Store
+
+
+async def load_roster(
+    store: Store, client: AsyncWebClient | None, data: bytes, *, now: datetime
+) -> RosterImport:
+    """Add or update the members a CSV names; emails are looked up in Slack when a
+    client is given (the command line may run without one)."""
+    try:
+        found = read_roster(data)
+    except ImportProblem as problem:
+        raise RosterUnreadable(str(problem)) from None
+    emails = sorted(
+        {c.email for row in found.members for c in row.contacts if c.email and not c.user_id}
+    )
+    accounts = await accounts_by_email(client, emails) if client is not None and emails else {}
+    saved = await store.roster.save(found.members, accounts=accounts, now=now)
+    return RosterImport(saved, found.skipped, [e for e in emails if e not in accounts])
+
+
+async def letter_standings(store: Store, letter_id: int) -> list[MemberStanding]:
+    """Where each roster member stands with the letter; empty without a roster."""
+    members = await store.roster.members()
+    if not members:
+        return []
+    return standings(members, await store.entries.search(letter_id))
+
+
+class Members:
+    """What organizers ask of the roster from Slack."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        client: AsyncWebClient,
+        organizers: Organizers,
+        schedule_changed: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._store = store
+        self._client = client
+        self._organizers = organizers
+        self._schedule_changed = schedule_changed
+
+    async def roster(self, *, user: str) -> tuple[list[RosterMember], list[str]]:
+        """The roster's members, and contacts' emails no Slack account was found for."""
+        await self._organizers.require_organizer(user, roster=True)
+        return await self._store.roster.members(), await self._store.roster.unresolved_emails()
+
+    async def load(
+        self, files: list[dict[str, Any]], *, user: str, now: datetime
+    ) -> tuple[RosterImport, int]:
+        """Load the roster file uploaded through the roster form; returns what changed
+        and how many members the roster now has."""
+        await self._organizers.require_organizer(user, roster=True)
+        if not files:
+            raise RosterUnreadable("no file came with the form. Choose a CSV file and upload.")
+        try:
+            file = await describe_file(self._client, files[0])
+            data = await download_file(self._client, file, max_bytes=ROSTER_FILE_MAX_BYTES)
+        except FileUnavailable as problem:
+            raise RosterUnreadable(f"{problem}.") from None
+        result = await load_roster(self._store, self._client, data, now=now)
+        return result, len(await self._store.roster.members())
+
+    async def missing(
+        self, text: str, *, user: str, channel: str
+    ) -> tuple[Letter, list[MemberStanding]]:
+        """`/letter missing [#n]`: the letter, and where each member stands with it;
+        raises NoRoster without a roster."""
+        letter = await find_letter(
+            self._store, text, channel=channel, status=None, surface=Surface.LETTER
+        )
+        return letter, await self._standings(letter, user=user)
+
+    async def chase(
+        self, text: str, *, user: str, channel: str, now: datetime
+    ) -> tuple[Letter, list[MemberStanding], bool]:
+        """`/letter chase [#n]`: DM, now, the contacts of members that haven't signed.
+        Returns the letter, the standings the chase goes by, and False when a chase
+        asked for moments ago is still going out."""
+        letter = await find_letter(
+            self._store, text, channel=channel, status=LetterStatus.OPEN, surface=Surface.LETTER
+        )
+        found = await self._standings(letter, user=user)
+        if not letter.is_open:
+            raise SignOnsClosed(letter)
+        planned = await self._store.schedule.chase_now(letter.id, now=now)
+        self._schedule_changed()
+        return letter, found, planned
+
+    async def _standings(self, letter: Letter, *, user: str) -> list[MemberStanding]:
+        await self._organizers.require_manager(user, letter, Action.CHASE)
+        found = await letter_standings(self._store, letter.id)
+        if not found:
+            raise NoRoster()
+        return found
+
+    async def opt_out(self, letter_id: int, *, user: str, now: datetime) -> Letter | None:
+        """No more chases about the letter for `user`; None if the letter is gone."""
+        letter = await self._store.letters.get(letter_id)
+        if letter is not None:
+            await self._store.roster.opt_out(letter_id, user, now=now)
+        return letter
+
+    async def member(self, member_id: int) -> RosterMember | None:
+        return next((m for m in await self._store.roster.members() if m.id == member_id), None)

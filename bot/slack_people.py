@@ -1,0 +1,92 @@
+"""Slack Web API calls about people: who someone is (users.info), whose account an
+email is (users.lookupByEmail), their App Home (views.publish), and the DM that chases
+a member organization's contact. Messages and views come from the builders in
+`bot.blocks`; the rest of the bot's calls are in `bot.slack_ops`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks.chase import chase_message
+from bot.models import Letter, Person, RosterMember
+from bot.slack_ops import send_dm, slack_error
+
+logger = logging.getLogger(__name__)
+
+# What users.info and users.lookupByEmail answer for someone Slack doesn't know.
+_UNKNOWN = {"user_not_found", "users_not_found", "user_not_visible"}
+
+
+async def read_person(client: AsyncWebClient, user_id: str) -> Person | None:
+    """Their name and timezone (users.info), or None for an account Slack doesn't know."""
+    try:
+        response = await client.users_info(user=user_id)
+    except SlackApiError as error:
+        if slack_error(error) in _UNKNOWN:
+            return None
+        raise
+    return _person(response["user"])
+
+
+async def accounts_by_email(client: AsyncWebClient, emails: Iterable[str]) -> dict[str, str]:
+    """The Slack account of each email Slack knows (users.lookupByEmail), by email."""
+    found: dict[str, str] = {}
+    for email in emails:
+        try:
+            response = await client.users_lookupByEmail(email=email)
+        except SlackApiError as error:
+            if slack_error(error) in _UNKNOWN:
+                continue
+            raise
+        found[email] = response["user"]["id"]
+    return found
+
+
+async def publish_home(client: AsyncWebClient, *, user: str, view: dict[str, Any]) -> None:
+    await client.views_publish(user_id=user, view=view)
+
+
+async def send_chase(
+    client: AsyncWebClient,
+    *,
+    user: str,
+    letter: Letter,
+    members: list[RosterMember],
+    count: int,
+    from_their_state: list[str],
+    now: datetime,
+    zone: ZoneInfo,
+) -> None:
+    """A member's contact is asked, by DM, to sign for their organization."""
+    message = chase_message(
+        letter=letter,
+        members=members,
+        count=count,
+        from_their_state=from_their_state,
+        now=now,
+        zone=zone,
+    )
+    await send_dm(client, user=user, message=message)
+
+
+def _person(user: dict[str, Any]) -> Person:
+    profile = user.get("profile") or {}
+    name = (
+        profile.get("real_name")
+        or user.get("real_name")
+        or profile.get("display_name")
+        or user.get("name")
+    )
+    return Person(
+        user_id=user["id"],
+        name=str(name)[:200] if name else None,
+        tz=user.get("tz") or None,
+        email=profile.get("email") or None,
+    )

@@ -1,0 +1,88 @@
+"""What Slack said of people (names, timezones), kept so that showing a name or timing
+a tally costs no call; and who has opened the App Home."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.models import Person
+from bot.storage.connect import Connect
+from bot.storage.schema import home_views, people
+
+
+class PeopleRecords:
+    def __init__(self, *, writing: Connect, reading: Connect) -> None:
+        self._writing = writing
+        self._reading = reading
+
+    async def get(self, user_ids: Iterable[str]) -> dict[str, tuple[Person, datetime]]:
+        """Each known person among `user_ids`, with when Slack was last asked."""
+        wanted = sorted(set(user_ids))
+        if not wanted:
+            return {}
+        async with self._reading() as conn:
+            rows = await conn.execute(sa.select(people).where(people.c.user_id.in_(wanted)))
+            return {
+                row.user_id: (Person(row.user_id, row.name, row.tz, row.email), row.fetched_at)
+                for row in rows
+            }
+
+    async def save(self, found: Sequence[Person], *, now: datetime) -> None:
+        if not found:
+            return
+        async with self._writing() as conn:
+            await _upsert(
+                conn,
+                people,
+                [
+                    {
+                        "user_id": p.user_id,
+                        "name": p.name,
+                        "tz": p.tz,
+                        "email": p.email,
+                        "fetched_at": now,
+                    }
+                    for p in found
+                ],
+                key="user_id",
+                columns=("name", "tz", "email", "fetched_at"),
+            )
+
+    async def opened_home(self, user_id: str, *, now: datetime) -> None:
+        async with self._writing() as conn:
+            await _upsert(
+                conn,
+                home_views,
+                [{"user_id": user_id, "opened_at": now}],
+                key="user_id",
+                columns=("opened_at",),
+            )
+
+    async def home_viewers(self, among: Iterable[str] | None = None) -> list[str]:
+        """Who has opened the App Home (of `among`, when given)."""
+        query = sa.select(home_views.c.user_id).order_by(home_views.c.user_id)
+        if among is not None:
+            query = query.where(home_views.c.user_id.in_(sorted(set(among))))
+        async with self._reading() as conn:
+            return list((await conn.execute(query)).scalars())
+
+
+async def _upsert(
+    conn: AsyncConnection,
+    table: sa.Table,
+    rows: list[dict[str, object]],
+    *,
+    key: str,
+    columns: tuple[str, ...],
+) -> None:
+    insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
+    await conn.execute(
+        insert.values(rows).on_conflict_do_update(
+            index_elements=[key], set_={column: insert.excluded[column] for column in columns}
+        )
+    )
