@@ -13,9 +13,12 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
+from bot.app import build_client
 from bot.blocks.problems import field_sentences
 from bot.formats import ExportFormat, audit_csv, render
 from bot.importing import ImportProblem, ImportRow, read_signons
+from bot.members import load_roster
+from bot.problems import RosterUnreadable
 from bot.server import configure_logging, serve
 from bot.settings import ConfigurationError, Settings, load_settings
 from bot.signons import import_rows
@@ -39,6 +42,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     importer = commands.add_parser("import", help="import sign-ons from a Google Forms CSV")
     importer.add_argument("letter", type=int, metavar="LETTER", help="the letter's id")
     importer.add_argument("file", type=Path, metavar="FILE.csv")
+    roster = commands.add_parser("roster", help="the coalition's roster of member organizations")
+    roster_commands = roster.add_subparsers(dest="roster_command", metavar="ACTION", required=True)
+    roster_import = roster_commands.add_parser(
+        "import", help="add or update member organizations from a CSV"
+    )
+    roster_import.add_argument("file", type=Path, metavar="FILE.csv")
     args = parser.parse_args(argv)
 
     try:
@@ -51,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return import_file(settings, args.letter, args.file)
         if args.command == "audit":
             return _run(print_audit(settings, args.letter))
+        if args.command == "roster":
+            return import_roster(settings, args.file)
         settings.require_slack_credentials()
     except ConfigurationError as problem:
         print(problem.guide(), file=sys.stderr)
@@ -126,6 +137,45 @@ async def _import_rows(
         f"contacts), {report.before} imported before; {report.possible} queued as possible "
         f"duplicates; {len(report.problems) + skipped} skipped. The letter now has {count} "
         "signers."
+    )
+    return 0
+
+
+def import_roster(settings: Settings, path: Path) -> int:
+    """Add or update the roster's members from a CSV. Contacts' emails are looked up in
+    Slack when a bot token is configured."""
+    try:
+        data = path.read_bytes()
+    except OSError as problem:
+        print(f"Can't read {path}: {problem.strerror}.", file=sys.stderr)
+        return 2
+    return _run(_import_roster(settings, data, path))
+
+
+async def _import_roster(settings: Settings, data: bytes, path: Path) -> int:
+    client = build_client(settings) if settings.slack_bot_token is not None else None
+    async with Store(settings.database_url) as store:
+        try:
+            result = await load_roster(store, client, data, now=datetime.now(UTC))
+        except RosterUnreadable as problem:
+            print(f"Can't import {path}: {problem.reason}", file=sys.stderr)
+            return 2
+        total = len(await store.roster.members())
+    saved = result.saved
+    for row in result.skipped:
+        print(f"Line {row.line} skipped: {row.reason}.", file=sys.stderr)
+    for email in result.unresolved:
+        print(f"No Slack account found for {email}; it won't be chased.", file=sys.stderr)
+    if not result.looked_up and result.unresolved:
+        print(
+            "Emails weren't looked up in Slack (no SLACK_BOT_TOKEN, or Slack didn't "
+            "answer); importing again looks them up.",
+            file=sys.stderr,
+        )
+    print(
+        f"Roster imported: {len(saved.added)} added, {len(saved.updated)} updated, "
+        f"{len(saved.unchanged)} unchanged; {saved.kept} others kept. The roster has "
+        f"{total} member organizations."
     )
     return 0
 

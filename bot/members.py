@@ -7,10 +7,12 @@ and each reminder brings its own. The dispatcher sends them.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Organizers
@@ -20,9 +22,17 @@ from bot.models import Letter, LetterStatus, MemberStanding, RosterMember
 from bot.problems import Action, NoRoster, RosterUnreadable, SignOnsClosed, Surface
 from bot.refs import find_letter
 from bot.roster import RosterImport, read_roster, standings
-from bot.slack_ops import FileUnavailable, describe_file, download_file
+from bot.slack_ops import (
+    UNANSWERED,
+    FileUnavailable,
+    describe_file,
+    download_file,
+    slack_error,
+)
 from bot.slack_people import accounts_by_email
 from bot.storage import Store
+
+logger = logging.getLogger(__name__)
 
 
 async def load_roster(
@@ -37,9 +47,18 @@ async def load_roster(
     emails = sorted(
         {c.email for row in found.members for c in row.contacts if c.email and not c.user_id}
     )
-    accounts = await accounts_by_email(client, emails) if client is not None and emails else {}
+    accounts: dict[str, str] = {}
+    looked_up = client is not None
+    if client is not None and emails:
+        try:
+            accounts = await accounts_by_email(client, emails)
+        except (SlackApiError, *UNANSWERED) as error:
+            # The roster is worth having without them: importing again looks them up.
+            logger.warning("Looking up roster emails in Slack failed: %s", slack_error(error))
+            looked_up = False
     saved = await store.roster.save(found.members, accounts=accounts, now=now)
-    return RosterImport(saved, found.skipped, [e for e in emails if e not in accounts])
+    unresolved = [e for e in emails if e not in accounts]
+    return RosterImport(saved, found.skipped, unresolved, looked_up=looked_up)
 
 
 async def letter_standings(store: Store, letter_id: int) -> list[MemberStanding]:

@@ -91,6 +91,7 @@ class RosterImport:
     saved: RosterSaved
     skipped: list[SkippedRow]
     unresolved: list[str]  # emails no Slack account was found for
+    looked_up: bool = True  # False when Slack couldn't be asked (no token, no answer)
 
 
 @dataclass(frozen=True, slots=True)

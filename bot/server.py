@@ -16,8 +16,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import build_app, build_client, build_services
 from bot.dispatch import Dispatcher
-from bot.people import People
 from bot.pacing import CallBudget
+from bot.people import People
 from bot.scheduler import Scheduler
 from bot.settings import ConfigurationError, Settings
 from bot.slack_ops import slack_error

@@ -173,7 +173,12 @@ def roster_report(result: RosterImport, *, total: int) -> str:
     lines = [f"Roster loaded: {', '.join(parts)}. It has {total} member organizations."]
     if saved.kept:
         lines.append(f"{saved.kept} already on the roster weren't in this file; they stay.")
-    if result.unresolved:
+    if result.unresolved and not result.looked_up:
+        lines.append(
+            f"Slack didn't answer when I looked up {len(result.unresolved)} contacts' "
+            "emails: upload the file again in a while to look them up."
+        )
+    elif result.unresolved:
         emails = joined([escape(e) for e in result.unresolved], limit=800, most=10)
         lines.append(f"No Slack account found for {emails}: they won't be chased.")
     lines += [f"Line {row.line} skipped: {escape(row.reason)}." for row in result.skipped[:20]]

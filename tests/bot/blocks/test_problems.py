@@ -17,6 +17,10 @@ from tests.bot.blocks.test_letter import make_letter
 LETTER = make_letter("Text", title="<!channel> & co")
 EXAMPLES: list[Problem] = [
     problems.NotOrganizer("U1"),
+    problems.NotOrganizer("U1", roster=True),
+    problems.NotManager(LETTER, problems.Action.CHASE),
+    problems.NoRoster(),
+    problems.RosterUnreadable("The file <!channel> is empty."),
     problems.NotManager(LETTER),
     problems.NotManager(LETTER, problems.Action.EDIT),
     problems.NotLeading(),
