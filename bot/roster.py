@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.cleaning import one_line
-from bot.dedupe import org_key
+from bot.dedupe import org_key, prepared, same
 from bot.importing import ImportProblem, SkippedRow, decode, find_columns
 from bot.limits import ORGANIZATION_MAX, PLACE_MAX
 from bot.models import (
@@ -171,11 +171,12 @@ def _read(text: str) -> RosterFile:
 
 
 def _aliases(text: str, name: str) -> tuple[str, ...]:
-    own = org_key(name)
+    """Other names, leaving out any that is only the name spelled otherwise."""
+    own = prepared(org_key(name))
     found = {
         org_key(alias): alias
         for alias in (one_line(part)[:ORGANIZATION_MAX] for part in _ALIAS_SEPARATORS.split(text))
-        if org_key(alias) and org_key(alias) != own
+        if org_key(alias) and not same(prepared(org_key(alias)), own)
     }
     return tuple(found.values())[:ALIASES_MAX]
 

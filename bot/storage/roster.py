@@ -1,7 +1,8 @@
 """The coalition's roster in the database, and who asked not to be chased about a letter.
 
-A member is filed under its name's dedupe key: importing the roster again updates the
-member (its aliases, state, type and contacts become the file's) and never adds it twice.
+A member is filed under its name's dedupe key: importing the roster again, even with the
+name spelled otherwise, updates the member (its name, aliases, state, type and contacts
+become the file's) and never adds it twice.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.models import RosterContact, RosterMember
 from bot.roster import MemberRow, RosterSaved
+from bot.signer_index import SignerIndex
 from bot.storage.connect import Connect
 from bot.storage.schema import chase_optouts, roster_contacts, roster_members
 
@@ -36,9 +38,14 @@ class RosterRecords:
         unchanged: list[str] = []
         async with self._writing() as conn:
             existing = {m.key: m for m in await _members(conn)}
+            # A member spelled otherwise in this file ("UnidosUS") is the same member.
+            index = SignerIndex()
+            for stored in existing.values():
+                index.add(stored.member.id, stored.key)
             for row in rows:
                 contacts = _resolved(row.contacts, accounts)
-                before = existing.pop(row.key, None)
+                key = index.same_as(row.key) or row.key
+                before = existing.pop(key, None)
                 values = {
                     "name": row.name,
                     "aliases": json.dumps(list(row.aliases)),
@@ -50,7 +57,7 @@ class RosterRecords:
                     member_id = (
                         await conn.execute(
                             roster_members.insert()
-                            .values(key=row.key, **values)
+                            .values(key=key, **values)
                             .returning(roster_members.c.id)
                         )
                     ).scalar_one()
