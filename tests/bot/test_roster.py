@@ -15,11 +15,11 @@ AT = datetime(2026, 11, 30, tzinfo=UTC)
 
 def test_columns_are_found_by_name_and_contacts_read_from_either_column() -> None:
     data = (
-        "Member,State,Type,Slack ID,Contact emails,Notes\n"
-        "Make the Road New York,NY,state,U01AAA; U01BBB,org@mrny.org,call first\n"
-        'CASA,MD,,,"a@casa.org, b@casa.org"\n'
-        '"National Immigration Law Center",,national,"<@U03CCC>",\n'
-    ).encode()
+        b"Member,State,Type,Slack ID,Contact emails,Notes\n"
+        b"Make the Road New York,NY,state,U01AAA; U01BBB,org@mrny.org,call first\n"
+        b'CASA,MD,,,"a@casa.org, b@casa.org"\n'
+        b'"National Immigration Law Center",,national,"<@U03CCC>",\n'
+    )
     found = read_roster(data)
     assert [m.name for m in found.members] == [
         "Make the Road New York",
@@ -40,17 +40,17 @@ def test_columns_are_found_by_name_and_contacts_read_from_either_column() -> Non
 
 def test_a_member_named_twice_is_one_member_with_both_rows_contacts() -> None:
     data = (
-        "Organization,Aliases,Email\n"
-        "Florida Immigrant Coalition,FLIC,one@flic.org\n"
-        '"florida immigrant coalition, inc.",Florida Immigrant Coalition (FLIC),two@flic.org\n'
-    ).encode()
+        b"Organization,Aliases,Email\n"
+        b"Florida Immigrant Coalition,FLIC,one@flic.org\n"
+        b'"florida immigrant coalition, inc.",Florida Immigrant Coalition (FLIC),two@flic.org\n'
+    )
     (member,) = read_roster(data).members
     assert member.aliases == ("FLIC",)
     assert [c.email for c in member.contacts] == ["one@flic.org", "two@flic.org"]
 
 
 def test_rows_without_a_name_or_with_an_unreadable_contact_are_reported() -> None:
-    data = "Organization,Email\n,someone@x.org\nCASA,not an address\n\n".encode()
+    data = b"Organization,Email\n,someone@x.org\nCASA,not an address\n\n"
     found = read_roster(data)
     assert [m.name for m in found.members] == ["CASA"]
     assert [(row.line, row.reason[:20]) for row in found.skipped] == [

@@ -11,21 +11,21 @@ from bot.storage import Store
 AT = datetime(2026, 11, 30, tzinfo=UTC)
 
 FIRST = (
-    "Organization,State,Slack ID,Email\n"
-    "Make the Road New York,NY,U01AAA,\n"
-    "CASA,MD,,lead@casa.org\n"
-    "CHIRLA,CA,U02BBB,\n"
-    "UnidosUS,DC,U04CCC,\n"
-).encode()
+    b"Organization,State,Slack ID,Email\n"
+    b"Make the Road New York,NY,U01AAA,\n"
+    b"CASA,MD,,lead@casa.org\n"
+    b"CHIRLA,CA,U02BBB,\n"
+    b"UnidosUS,DC,U04CCC,\n"
+)
 # The same roster a week later: a contact added, a member spelled otherwise, a new one;
 # one member left out.
 SECOND = (
-    "Organization,State,Slack ID,Email\n"
-    "Make the Road NY,NY,U01AAA,\n"
-    "CASA,MD,U03NEW,lead@casa.org\n"
-    "Unidos US,DC,U04CCC,\n"
-    "Florida Immigrant Coalition,FL,,\n"
-).encode()
+    b"Organization,State,Slack ID,Email\n"
+    b"Make the Road NY,NY,U01AAA,\n"
+    b"CASA,MD,U03NEW,lead@casa.org\n"
+    b"Unidos US,DC,U04CCC,\n"
+    b"Florida Immigrant Coalition,FL,,\n"
+)
 
 
 async def test_importing_again_updates_members_and_never_duplicates_them(store: Store) -> None:
