@@ -122,6 +122,7 @@ def build_services(
     )
     live_count = LiveCount(client=client, store=store, zone=settings.timezone, budget=updates)
     drafts = Drafts(store=store, client=client, organizers=organizers)
+    people = People(store=store, client=client, zone=settings.timezone)
     signons = SignOns(store=store, live_count=live_count, schedule_changed=schedule_changed)
     return Services(
         settings=settings,
@@ -142,11 +143,11 @@ def build_services(
         signons=signons,
         entries=Entries(store=store, signons=signons, organizers=organizers, live_count=live_count),
         reviews=Reviews(store=store, organizers=organizers, live_count=live_count),
-        exports=Exports(store=store, client=client, organizers=organizers),
+        exports=Exports(store=store, client=client, organizers=organizers, people=people),
         members=Members(
             store=store, client=client, organizers=organizers, schedule_changed=schedule_changed
         ),
-        people=People(store=store, client=client, zone=settings.timezone),
+        people=people,
         live_count=live_count,
     )
 

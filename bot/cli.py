@@ -15,9 +15,11 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from bot.app import build_client
 from bot.blocks.problems import field_sentences
+from bot.exports import gather_extras
 from bot.formats import ExportFormat, audit_csv, render
 from bot.importing import ImportProblem, ImportRow, read_signons
 from bot.members import load_roster
+from bot.people import People
 from bot.problems import RosterUnreadable
 from bot.server import configure_logging, serve
 from bot.settings import ConfigurationError, Settings, load_settings
@@ -92,7 +94,10 @@ async def print_export(settings: Settings, letter_id: int, export_format: Export
             return _no_such_letter(letter_id)
         signers = await store.signatures.signers(letter_id)
         versions = await store.letters.versions(letter_id)
-        sys.stdout.write(render(export_format, letter, signers, versions))
+        # Names as last read from Slack: the command line asks Slack nothing.
+        people = People(store=store, client=None, zone=settings.timezone)
+        extras = await gather_extras(store, people, letter, signers, now=datetime.now(UTC))
+        sys.stdout.write(render(export_format, letter, signers, versions, extras=extras))
     return 0
 
 

@@ -24,6 +24,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.exports import gather_extras
 from bot.members import letter_standings
 from bot.models import Delivery, JobKind, Letter, LetterStatus
 from bot.pacing import CallBudget
@@ -94,7 +95,7 @@ class Dispatcher:
         people: People | None = None,
     ) -> None:
         self._updates = updates
-        self._people = people
+        self._people = people or People(store=store, client=client, zone=zone)
         self._store = store
         self._client = client
         self._zone = zone
@@ -225,6 +226,7 @@ class Dispatcher:
                 letter=letter,
                 signers=signers,
                 versions=await self._store.letters.versions(letter.id),
+                extras=await gather_extras(self._store, self._people, letter, signers, now=now),
             )
             return _Sent()
         post = next((p for p in letter.posts if p.channel_id == delivery.target), None)
@@ -322,7 +324,7 @@ class Dispatcher:
             return _Skip("their organization has signed")
         entries = await self._store.entries.search(letter.id)
         state = next((member.state for member in theirs if member.state), None)
-        zone = (await self._people.zones([user], now=now))[user] if self._people else self._zone
+        zone = (await self._people.zones([user], now=now))[user]
         await send_chase(
             self._client,
             user=user,

@@ -1,14 +1,19 @@
-"""Sending an organizer a letter's list: the text to paste, the CSV and the JSON, by DM."""
+"""Sending an organizer a letter's list: the text to paste, the CSV and the JSON, by DM,
+with people named as Slack names them and the roster's members that haven't signed."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Organizers
+from bot.formats import Extras
+from bot.members import letter_standings
 from bot.models import Letter, Signer
+from bot.people import People
 from bot.problems import FilesRefused, Surface
 from bot.refs import find_letter
 from bot.slack_ops import UPLOAD_FAILED, send_export, slack_error
@@ -23,11 +28,25 @@ class Export:
     signers: list[Signer]
 
 
+async def gather_extras(
+    store: Store, people: People, letter: Letter, signers: list[Signer], *, now: datetime
+) -> Extras:
+    """The roster's members that haven't signed `letter`, and the names of the people
+    its exports mention."""
+    not_signed = await letter_standings(store, letter.id)
+    user_ids = [c.user_id for s in signers for c in s.contacts if c.user_id]
+    user_ids += [u for standing in not_signed for u in standing.member.user_ids]
+    return Extras(not_signed=not_signed, names=await people.names(user_ids, now=now))
+
+
 class Exports:
-    def __init__(self, *, store: Store, client: AsyncWebClient, organizers: Organizers) -> None:
+    def __init__(
+        self, *, store: Store, client: AsyncWebClient, organizers: Organizers, people: People
+    ) -> None:
         self._store = store
         self._client = client
         self._organizers = organizers
+        self._people = people
 
     async def send(self, ref: str, *, user: str, channel: str) -> Export:
         """The letter's list, sent to the organizer who asks."""
@@ -43,6 +62,9 @@ class Exports:
                 letter=letter,
                 signers=signers,
                 versions=await self._store.letters.versions(letter.id),
+                extras=await gather_extras(
+                    self._store, self._people, letter, signers, now=datetime.now(UTC)
+                ),
             )
         except UPLOAD_FAILED as error:
             logger.exception("Sending letter %s's export to %s failed", letter.id, user)

@@ -9,12 +9,21 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from bot.dedupe import person_key
-from bot.models import Letter, LetterVersion, Signer, SignerChange, SignerKind
+from bot.models import (
+    Letter,
+    LetterVersion,
+    MemberStanding,
+    Signer,
+    SignerChange,
+    SignerKind,
+    Standing,
+)
 
 
 class ExportFormat(StrEnum):
@@ -36,6 +45,17 @@ CSV_COLUMNS = (
     "possible_duplicate_of",
 )
 
+
+@dataclass(frozen=True, slots=True)
+class Extras:
+    """What an export shows beside the signers: the roster's members that haven't
+    signed, and people's names as Slack has them (by Slack ID)."""
+
+    not_signed: Sequence[MemberStanding] = ()
+    names: Mapping[str, str] = field(default_factory=dict)
+
+
+NO_EXTRAS = Extras()
 
 # The audit trail's columns, as `undersigned audit LETTER` prints them.
 AUDIT_COLUMNS = (
@@ -116,7 +136,7 @@ def as_text(signers: Sequence[Signer]) -> str:
     return "\n\n".join(sections) + "\n" if sections else ""
 
 
-def as_csv(signers: Sequence[Signer]) -> str:
+def as_csv(signers: Sequence[Signer], *, extras: Extras = NO_EXTRAS) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
@@ -131,7 +151,9 @@ def as_csv(signers: Sequence[Signer]) -> str:
                 signer.state or "",
                 "yes" if signer.public else "no",
                 signer.signed_at.isoformat(),
-                "; ".join(_contact_line(contact) for contact in _contact_dicts(signer)),
+                "; ".join(
+                    _contact_line(contact) for contact in _contact_dicts(signer, extras.names)
+                ),
                 "; ".join(signer.submitted_as),
                 "; ".join(signer.possible_duplicate_of),
             ]
@@ -144,7 +166,13 @@ def _inert(cell: str) -> str:
     return "'" + cell if cell.startswith(("=", "+", "-", "@", "\t", "\r")) else cell
 
 
-def as_json(letter: Letter, signers: Sequence[Signer], versions: Sequence[LetterVersion]) -> str:
+def as_json(
+    letter: Letter,
+    signers: Sequence[Signer],
+    versions: Sequence[LetterVersion],
+    *,
+    extras: Extras = NO_EXTRAS,
+) -> str:
     """The interface contract's JSON: active signers only; `count` is their number;
     each signer with the version of the text it signed and the latest it confirmed."""
     ordered = alphabetical(signers)
@@ -175,7 +203,7 @@ def as_json(letter: Letter, signers: Sequence[Signer], versions: Sequence[Letter
                 "state": signer.state,
                 "listed_publicly": signer.public,
                 "signed_at": signer.signed_at.isoformat(),
-                "contacts": _contact_dicts(signer),
+                "contacts": _contact_dicts(signer, extras.names),
                 "submitted_as": list(signer.submitted_as),
                 "possible_duplicate_of": list(signer.possible_duplicate_of),
                 "signed_version": signer.signed_version,
@@ -183,8 +211,25 @@ def as_json(letter: Letter, signers: Sequence[Signer], versions: Sequence[Letter
             }
             for signer in ordered
         ],
-        # The roster's member organizations that haven't signed: none without a roster.
-        "not_signed": [],
+        # The roster's member organizations that haven't signed (withdrawn ones too):
+        # none without a roster.
+        "not_signed": [
+            {
+                "name": standing.member.name,
+                "state": standing.member.state,
+                "contacts": [
+                    {
+                        "name": extras.names.get(contact.user_id) if contact.user_id else None,
+                        "email": contact.email,
+                        "slack_user": contact.user_id,
+                    }
+                    for contact in standing.member.contacts
+                ],
+                "withdrew": standing.standing is Standing.WITHDRAWN,
+            }
+            for standing in extras.not_signed
+            if standing.missing
+        ],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
@@ -194,30 +239,42 @@ def render(
     letter: Letter,
     signers: Sequence[Signer],
     versions: Sequence[LetterVersion],
+    *,
+    extras: Extras = NO_EXTRAS,
 ) -> str:
     if export_format is ExportFormat.TEXT:
         return as_text(signers)
     if export_format is ExportFormat.CSV:
-        return as_csv(signers)
-    return as_json(letter, signers, versions)
+        return as_csv(signers, extras=extras)
+    return as_json(letter, signers, versions, extras=extras)
 
 
 def export_files(
-    letter: Letter, signers: Sequence[Signer], versions: Sequence[LetterVersion]
+    letter: Letter,
+    signers: Sequence[Signer],
+    versions: Sequence[LetterVersion],
+    *,
+    extras: Extras = NO_EXTRAS,
 ) -> list[tuple[str, str, str]]:
     """(file name, title, content) for the list, the CSV and the JSON."""
     stem = f"letter-{letter.id}-signers"
     return [
         (f"{stem}.txt", f"{letter.title}: list of signers", as_text(signers)),
-        (f"{stem}.csv", f"{letter.title}: signers (CSV)", as_csv(signers)),
-        (f"{stem}.json", f"{letter.title}: signers (JSON)", as_json(letter, signers, versions)),
+        (f"{stem}.csv", f"{letter.title}: signers (CSV)", as_csv(signers, extras=extras)),
+        (
+            f"{stem}.json",
+            f"{letter.title}: signers (JSON)",
+            as_json(letter, signers, versions, extras=extras),
+        ),
     ]
 
 
-def _contact_dicts(signer: Signer) -> list[dict[str, Any]]:
+def _contact_dicts(signer: Signer, names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Each contact as the exports give it: the name they gave, or else Slack's."""
     return [
         {
-            "name": contact.person_name,
+            "name": contact.person_name
+            or (names.get(contact.user_id) if contact.user_id else None),
             "title": contact.title,
             "email": contact.email,
             "slack_user": contact.user_id,

@@ -17,7 +17,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.app import build_app, build_client, build_services
 from bot.dispatch import Dispatcher
 from bot.pacing import CallBudget
-from bot.people import People
 from bot.scheduler import Scheduler
 from bot.settings import ConfigurationError, Settings
 from bot.slack_ops import slack_error
@@ -88,7 +87,6 @@ def build_scheduler(
         zone=settings.timezone,
         tally_time=settings.tally_time,
         updates=updates,
-        people=People(store=store, client=client, zone=settings.timezone),
     )
     return Scheduler(dispatcher, zone=settings.timezone, tally_time=settings.tally_time)
 

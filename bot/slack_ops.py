@@ -37,7 +37,7 @@ from bot.blocks.replies import export_message, launch_report
 from bot.blocks.review import review_message
 from bot.blocks.tally import tally_message
 from bot.blocks.versions import version_notice
-from bot.formats import export_files
+from bot.formats import Extras, export_files
 from bot.models import (
     ChannelResult,
     Letter,
@@ -524,13 +524,14 @@ async def send_export(
     letter: Letter,
     signers: list[Signer],
     versions: list[LetterVersion],
+    extras: Extras,
 ) -> None:
     """The list, the CSV and the JSON, by DM to the organizer who asked."""
     await send_files(
         client,
         user=user,
         text=export_message(letter, signers),
-        files=export_files(letter, signers, versions),
+        files=export_files(letter, signers, versions, extras=extras),
     )
 
 
@@ -541,13 +542,14 @@ async def send_closing_list(
     letter: Letter,
     signers: list[Signer],
     versions: list[LetterVersion],
+    extras: Extras,
 ) -> None:
     """The final list, by DM to a lead (or the creator) when sign-ons close."""
     await send_files(
         client,
         user=user,
         text=closing_export_text(letter, signers),
-        files=export_files(letter, signers, versions),
+        files=export_files(letter, signers, versions, extras=extras),
     )
 
 
