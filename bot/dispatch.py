@@ -117,9 +117,8 @@ class Dispatcher:
     async def run_due(self, now: datetime) -> datetime | None:
         """Send everything due at `now`; returns when something next falls due."""
         started = monotonic()
-        tally_at = next_tally_time(now, at=self._tally_time, zone=self._zone)
-        await self._store.schedule.plan_tally(tally_at, now=now)
-        await self._store.schedule.expand_due(now)
+        await self._plan_tallies(now)
+        await self._store.schedule.expand_due(now, zone=self._zone.key)
         while True:
             # A long pass keeps its clock running for the lease, so each claim holds
             # its full time however late in the pass it is taken.
@@ -130,6 +129,18 @@ class Dispatcher:
             if not claimed:
                 return await self._store.schedule.next_wake()
             await asyncio.gather(*(self._deliver(delivery, now) for delivery in claimed))
+
+    async def _plan_tallies(self, now: datetime) -> None:
+        """The next daily tally at TALLY_TIME in TIMEZONE, and in each other timezone a
+        lead lives in (as their Slack gives it)."""
+        recipients = await self._store.schedule.tally_recipients()
+        zones = set((await self._people.zones(recipients, now=now)).values()) - {self._zone}
+        dues: dict[str | None, datetime] = {
+            None: next_tally_time(now, at=self._tally_time, zone=self._zone)
+        }
+        for zone in zones:
+            dues[zone.key] = next_tally_time(now, at=self._tally_time, zone=zone)
+        await self._store.schedule.plan_tallies(dues, now=now)
 
     async def _deliver(self, delivery: Delivery, now: datetime) -> None:
         schedule = self._store.schedule
@@ -364,7 +375,7 @@ class Dispatcher:
         led = [
             letter
             for letter in await self._store.letters.all(status=LetterStatus.OPEN)
-            if user in letter.leads
+            if user in letter.leads or (not letter.leads and user == letter.created_by)
         ]
         if not led:
             return _Skip("no open letters to report")
@@ -373,11 +384,16 @@ class Dispatcher:
         signers = {letter.id: await self._store.signatures.signers(letter.id) for letter in led}
         tallies = [
             tally_letter(
-                letter, signers[letter.id], previous=previous, pending_reviews=reviews[letter.id]
+                letter,
+                signers[letter.id],
+                previous=previous,
+                pending_reviews=reviews[letter.id],
+                standings=await letter_standings(self._store, letter.id),
             )
             for letter in led
         ]
-        await send_tally(self._client, user=user, tallies=tallies, now=now, zone=self._zone)
+        zone = (await self._people.zones([user], now=now))[user]
+        await send_tally(self._client, user=user, tallies=tallies, now=now, zone=zone)
         return _Sent(snapshot(tallies, signers))
 
 

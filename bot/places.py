@@ -111,3 +111,29 @@ PLACE_OR_CHAPTER = US_STATES | STATE_CODES | CITIES | DIRECTIONS | CHAPTER_WORDS
 def is_place_or_chapter(token: str) -> bool:
     """True for a place, a direction, a chapter word, or a number such as a local's."""
     return token in PLACE_OR_CHAPTER or any(character.isdigit() for character in token)
+
+
+_MISSING_NAMES = {
+    "la": "louisiana",
+    "in": "indiana",
+    "or": "oregon",
+    "me": "maine",
+    "hi": "hawaii",
+    "ok": "oklahoma",
+    "oh": "ohio",
+}
+_CODE_OF = {name: code for code, name in (STATE_NAMES | _MISSING_NAMES).items()}
+NO_STATE = "no state given"
+
+
+def state_label(state: str | None) -> str:
+    """'ny', 'NY', 'New York' → 'NY'; other places as typed; none → 'no state given'."""
+    text = " ".join((state or "").split()).strip(".")
+    if not text:
+        return NO_STATE
+    folded = text.casefold()
+    if folded in ALL_STATE_CODES:
+        return folded.upper()
+    if folded in _CODE_OF:
+        return _CODE_OF[folded].upper()
+    return text

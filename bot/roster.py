@@ -28,8 +28,8 @@ from bot.models import (
     SignerStatus,
     Standing,
 )
+from bot.places import state_label
 from bot.signer_index import SignerIndex
-from bot.tally import state_label
 
 HEADERS = {
     "name": ("organization name", "organization", "organisation", "member", "name", "group"),

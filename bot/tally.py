@@ -12,20 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.models import Letter, Signer, SignerKind
-from bot.places import ALL_STATE_CODES, STATE_NAMES
-
-_MISSING_NAMES = {
-    "la": "louisiana",
-    "in": "indiana",
-    "or": "oregon",
-    "me": "maine",
-    "hi": "hawaii",
-    "ok": "oklahoma",
-    "oh": "ohio",
-}
-_CODE_OF = {name: code for code, name in (STATE_NAMES | _MISSING_NAMES).items()}
-NO_STATE = "no state given"
+from bot.models import Letter, MemberStanding, Signer, SignerKind
+from bot.places import state_label
+from bot.roster import Reach
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +28,16 @@ class LetterTally:
     individuals: int
     pending_reviews: int
     unconfirmed: int = 0  # entries on an earlier version of the text, not confirmed since
+    reach: Reach | None = None  # how far it has reached the roster, with one
 
 
 def tally_letter(
-    letter: Letter, signers: Sequence[Signer], *, previous: Any, pending_reviews: int
+    letter: Letter,
+    signers: Sequence[Signer],
+    *,
+    previous: Any,
+    pending_reviews: int,
+    standings: Sequence[MemberStanding] = (),
 ) -> LetterTally:
     """Where `letter` stands, against the `previous` tally's snapshot (None if none)."""
     seen = (previous or {}).get(str(letter.id))
@@ -63,6 +58,7 @@ def tally_letter(
         individuals=len(signers) - organizations,
         pending_reviews=pending_reviews,
         unconfirmed=sum(1 for signer in signers if signer.agreed_version < letter.version),
+        reach=Reach.of(standings) if standings else None,
     )
 
 
@@ -75,16 +71,3 @@ def snapshot(tallies: Sequence[LetterTally], signers: Mapping[int, Sequence[Sign
         }
         for tally in tallies
     }
-
-
-def state_label(state: str | None) -> str:
-    """'ny', 'NY', 'New York' → 'NY'; other places as typed; none → 'no state given'."""
-    text = " ".join((state or "").split()).strip(".")
-    if not text:
-        return NO_STATE
-    folded = text.casefold()
-    if folded in ALL_STATE_CODES:
-        return folded.upper()
-    if folded in _CODE_OF:
-        return _CODE_OF[folded].upper()
-    return text

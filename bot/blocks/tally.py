@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.blocks.roster import reach_line
 from bot.blocks.text import (
     NOTIFICATION_TEXT_MAX,
     Block,
@@ -24,6 +25,8 @@ from bot.timing import time_left
 # Enough names to recognize who came in; past this the number says the rest.
 NAMES_SHOWN = 25
 NAMES_TEXT_MAX = 2000
+MISSING_SHOWN = 25
+MISSING_TEXT_MAX = 1500
 STATES_SHOWN = 8
 STATES_TEXT_MAX = 1000
 
@@ -56,6 +59,8 @@ def _letter_blocks(tally: LetterTally, *, now: datetime, zone: ZoneInfo) -> list
     ]
     if tally.new_signers:
         lines.append(_names(tally.new_signers))
+    if tally.reach is not None:
+        lines.append(_missing(tally))
     details = [
         mrkdwn(f"*{tally.organizations}* organizations · *{tally.individuals}* individuals"),
         mrkdwn("By state: " + _states(tally) if tally.count else "By state: nobody yet"),
@@ -97,6 +102,20 @@ def _names(names: Sequence[str]) -> str:
     """'New: A, B and 12 more': as many names as fit, and how many more there are."""
     shown = joined([escape(name) for name in names], limit=NAMES_TEXT_MAX, most=NAMES_SHOWN)
     return f"New: {shown}"
+
+
+def _missing(tally: LetterTally) -> str:
+    """'41 of 60 member organizations signed; 19 missing: A, B and 17 more'."""
+    assert tally.reach is not None
+    line = f":busts_in_silhouette: {reach_line(tally.reach)}"
+    if not tally.reach.missing:
+        return line
+    names = joined(
+        [escape(s.member.name) for s in tally.reach.missing],
+        limit=MISSING_TEXT_MAX,
+        most=MISSING_SHOWN,
+    )
+    return f"{line}: {names} (`/letter missing {tally.letter.id}`)"
 
 
 def _states(tally: LetterTally) -> str:

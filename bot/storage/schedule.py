@@ -10,7 +10,7 @@ after, so two processes never send the same post.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,6 +35,7 @@ from bot.storage.schema import (
     letter_leads,
     letter_posts,
     letters,
+    people,
     roster_contacts,
     scheduled_jobs,
     signatures,
@@ -54,34 +55,56 @@ class Schedule:
         self._writing = writing
         self._reading = reading
 
-    async def plan_tally(self, due_at: datetime, *, now: datetime) -> None:
-        """Plan the daily tally at `due_at`. A future tally planned for another time (the
-        tally time changed) gives way; a missed one stays, to be sent once."""
-        key = f"tally:{due_at.isoformat()}"
-        planned = sa.select(scheduled_jobs.c.id).where(
-            scheduled_jobs.c.key == key, scheduled_jobs.c.state == JobState.PENDING
-        )
-        if await self._exists(planned):
-            return
+    async def tally_recipients(self) -> list[str]:
+        """Who gets a daily tally: the leads of open letters, and the creators of open
+        letters without leads."""
+        async with self._reading() as conn:
+            return list((await conn.execute(sa.select(_recipients().c.user_id))).scalars())
+
+    async def plan_tallies(self, dues: Mapping[str | None, datetime], *, now: datetime) -> None:
+        """Plan each timezone's next daily tally (None: TIMEZONE's, for everyone whose
+        own Slack doesn't give). A future tally planned for another time (the tally time
+        changed, or nobody is in that timezone any more) gives way; a missed one stays,
+        to be sent once."""
+        wanted = {_tally_key(zone, due): due for zone, due in dues.items()}
+        async with self._reading() as conn:
+            planned = {
+                row.key: row.due_at
+                for row in await conn.execute(
+                    sa.select(scheduled_jobs.c.key, scheduled_jobs.c.due_at).where(
+                        scheduled_jobs.c.kind == JobKind.TALLY.value,
+                        scheduled_jobs.c.state == JobState.PENDING,
+                    )
+                )
+            }
+        stale = [key for key, due in planned.items() if due > now and key not in wanted]
+        if set(wanted) <= set(planned) and not stale:
+            return  # as nearly every pass finds it: nothing to write
         async with self._writing() as conn:
             # Back to a tally time used before: the job set aside then is planned again.
             await conn.execute(
                 scheduled_jobs.update()
-                .where(scheduled_jobs.c.key == key, scheduled_jobs.c.state == JobState.CANCELLED)
+                .where(
+                    scheduled_jobs.c.key.in_(list(wanted)),
+                    scheduled_jobs.c.state == JobState.CANCELLED,
+                )
                 .values(state=JobState.PENDING, finished_at=None)
             )
-            await conn.execute(
-                scheduled_jobs.update()
-                .where(
-                    scheduled_jobs.c.kind == JobKind.TALLY.value,
-                    scheduled_jobs.c.state == JobState.PENDING,
-                    scheduled_jobs.c.due_at > now,
-                    scheduled_jobs.c.key != key,
+            if stale:
+                await conn.execute(
+                    scheduled_jobs.update()
+                    .where(
+                        scheduled_jobs.c.key.in_(stale),
+                        scheduled_jobs.c.state == JobState.PENDING,
+                    )
+                    .values(state=JobState.CANCELLED, finished_at=now)
                 )
-                .values(state=JobState.CANCELLED, finished_at=now)
-            )
             await _insert_jobs(
-                conn, [_job_row(JobKind.TALLY, key=key, due_at=due_at, now=now, letter_id=None)]
+                conn,
+                [
+                    _job_row(JobKind.TALLY, key=key, due_at=due, now=now, letter_id=None)
+                    for key, due in wanted.items()
+                ],
             )
 
     async def plan_duplicates_notice(
@@ -131,12 +154,13 @@ class Schedule:
             await _insert_jobs(conn, [job])
             return due_at, True
 
-    async def expand_due(self, now: datetime) -> int:
+    async def expand_due(self, now: datetime, *, zone: str = "UTC") -> int:
         """Turn every job due by `now` into deliveries; returns how many jobs it took.
 
         A job that no longer matters is skipped instead: a reminder for a letter that has
         closed or whose deadline has passed, anything planned for a deadline since moved,
-        and every missed tally but the latest.
+        and every missed tally but the latest of each timezone. `zone` is TIMEZONE, the
+        timezone of a lead whose own Slack doesn't give one.
         """
         is_due = sa.and_(scheduled_jobs.c.state == JobState.PENDING, scheduled_jobs.c.due_at <= now)
         # Most passes find nothing due; a read costs SQLite's writers nothing.
@@ -150,13 +174,18 @@ class Schedule:
                     .order_by(scheduled_jobs.c.due_at, scheduled_jobs.c.id)
                 )
             ).all()
-            tallies = [job.id for job in due if job.kind == JobKind.TALLY]
+            latest = {_tally_zone(job.key): job.id for job in due if job.kind == JobKind.TALLY}
             taken = 0
             for job in due:
                 if job.kind == JobKind.TALLY:
                     if not await _take(conn, job, now=now):
                         continue
-                    targets = await _tally_targets(conn) if job.id == tallies[-1] else None
+                    tally_zone = _tally_zone(job.key)
+                    targets = (
+                        await _tally_targets(conn, tally_zone or zone, default=zone)
+                        if latest[tally_zone] == job.id
+                        else None
+                    )
                 else:
                     # The letter's row is locked before the job's, as rescheduling does,
                     # so the two never wait on each other.
@@ -766,19 +795,48 @@ async def _close(conn: AsyncConnection, letter_id: int, *, now: datetime) -> Non
     await _cancel_reminders(conn, letter_id, now=now)
 
 
-async def _tally_targets(conn: AsyncConnection) -> list[str]:
-    """Everyone who leads an open letter."""
+def _recipients() -> sa.Subquery:
+    """Who hears of open letters daily: their leads, or without any their creator."""
+    leads = (
+        sa.select(letter_leads.c.user_id)
+        .join(letters, letters.c.id == letter_leads.c.letter_id)
+        .where(letters.c.status == LetterStatus.OPEN.value)
+    )
+    has_leads = sa.exists().where(letter_leads.c.letter_id == letters.c.id)
+    creators = sa.select(letters.c.created_by.label("user_id")).where(
+        letters.c.status == LetterStatus.OPEN.value, ~has_leads
+    )
+    return sa.union(leads, creators).subquery()
+
+
+async def _tally_targets(conn: AsyncConnection, zone: str, *, default: str) -> list[str]:
+    """Everyone who gets a tally and lives in `zone` (by their Slack; `default` for
+    those Slack gives no timezone)."""
+    recipients = _recipients()
+    their_zone = sa.func.coalesce(people.c.tz, default)
     return list(
         (
             await conn.execute(
-                sa.select(letter_leads.c.user_id)
-                .join(letters, letters.c.id == letter_leads.c.letter_id)
-                .where(letters.c.status == LetterStatus.OPEN.value)
+                sa.select(recipients.c.user_id)
+                .outerjoin(people, people.c.user_id == recipients.c.user_id)
+                .where(their_zone == zone)
                 .distinct()
-                .order_by(letter_leads.c.user_id)
+                .order_by(recipients.c.user_id)
             )
         ).scalars()
     )
+
+
+def _tally_key(zone: str | None, due_at: datetime) -> str:
+    """'tally:2026-12-01T14:00:00+00:00' in TIMEZONE, 'tally:Europe/Paris:…' elsewhere."""
+    return f"tally:{due_at.isoformat()}" if zone is None else f"tally:{zone}:{due_at.isoformat()}"
+
+
+def _tally_zone(key: str) -> str | None:
+    """The timezone a tally job's key names; None for TIMEZONE's (dates begin with a
+    digit, timezone names never do)."""
+    rest = key.removeprefix("tally:")
+    return None if rest[:1].isdigit() else rest.split(":", 1)[0]
 
 
 async def _take(conn: AsyncConnection, job: Any, *, now: datetime) -> bool:

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from bot.blocks.tally import tally_message
 from bot.blocks.text import MESSAGE_SIZE_MAX, size
 from bot.models import Signer, SignerKind
-from bot.tally import NO_STATE, snapshot, state_label, tally_letter
+from bot.places import NO_STATE, state_label
+from bot.tally import snapshot, tally_letter
 from tests.bot.blocks.test_letter import make_letter
 from tests.conftest import ZONE
 from tests.fake_slack import MESSAGE_BLOCKS_MAX, check_message
