@@ -75,9 +75,9 @@ async def test_a_letter_without_leads_reports_to_its_creator(
     await dispatcher.run_due(datetime(2026, 12, 1, 14, 0, tzinfo=UTC))
     assert len(tallies(fake_slack, ORGANIZER)) == 1
     await dispatcher.run_due(deadline)
-    # And the final list at the close.
+    # And the final list at the close (no signers: no text list, an empty file Slack
+    # would refuse).
     assert [f.filename for f in fake_slack.shared_files if f.channel == f"D{ORGANIZER}"] == [
-        f"letter-{letter.id}-signers.txt",
         f"letter-{letter.id}-signers.csv",
         f"letter-{letter.id}-signers.json",
     ]
