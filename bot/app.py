@@ -28,6 +28,7 @@ from bot.blocks.problems import SOMETHING_WENT_WRONG
 from bot.drafts import Drafts
 from bot.entries import Entries
 from bot.exports import Exports
+from bot.home import HomeTabs
 from bot.letters import Letters
 from bot.live_count import LiveCount
 from bot.members import Members
@@ -90,6 +91,7 @@ class Services:
     exports: Exports
     members: Members
     people: People
+    home: HomeTabs
     live_count: LiveCount
 
     async def prepare(self) -> None:
@@ -100,7 +102,9 @@ class Services:
         """Finish what is under way (count lines waiting to be updated), for a clean stop;
         past `within` seconds, what is left is dropped and logged."""
         try:
-            await asyncio.wait_for(self.live_count.settle(), within)
+            await asyncio.wait_for(
+                asyncio.gather(self.live_count.settle(), self.home.settle()), within
+            )
         except TimeoutError:
             logger.warning("Stopped before every count line was brought up to date")
 
@@ -120,10 +124,19 @@ def build_services(
     organizers = Organizers(
         users=settings.organizers, group=settings.organizer_group, client=client
     )
-    live_count = LiveCount(client=client, store=store, zone=settings.timezone, budget=updates)
+    home = HomeTabs(store=store, client=client, organizers=organizers, zone=settings.timezone)
+    live_count = LiveCount(
+        client=client, store=store, zone=settings.timezone, budget=updates, also=home.touch
+    )
     drafts = Drafts(store=store, client=client, organizers=organizers)
     people = People(store=store, client=client, zone=settings.timezone)
-    signons = SignOns(store=store, live_count=live_count, schedule_changed=schedule_changed)
+
+    def changed() -> None:
+        # A letter posted, closed, extended or edited: the scheduler and the Homes follow.
+        schedule_changed()
+        home.touch()
+
+    signons = SignOns(store=store, live_count=live_count, schedule_changed=changed)
     return Services(
         settings=settings,
         store=store,
@@ -137,7 +150,7 @@ def build_services(
             drafts=drafts,
             zone=settings.timezone,
             reminders=settings.reminders,
-            schedule_changed=schedule_changed,
+            schedule_changed=changed,
             updates=updates,
         ),
         signons=signons,
@@ -145,9 +158,10 @@ def build_services(
         reviews=Reviews(store=store, organizers=organizers, live_count=live_count),
         exports=Exports(store=store, client=client, organizers=organizers, people=people),
         members=Members(
-            store=store, client=client, organizers=organizers, schedule_changed=schedule_changed
+            store=store, client=client, organizers=organizers, schedule_changed=changed
         ),
         people=people,
+        home=home,
         live_count=live_count,
     )
 
@@ -176,6 +190,7 @@ def build_app(services: Services) -> AsyncApp:
         context["exports"] = services.exports
         context["members"] = services.members
         context["people"] = services.people
+        context["home"] = services.home
         await next()
 
     answer_when_acked(app)

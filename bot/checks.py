@@ -122,6 +122,15 @@ def check_edit(values: EditFormValues, *, letter: Letter, now: datetime) -> Lett
     )
 
 
+def check_new_deadline(epoch: int | None, *, now: datetime) -> datetime:
+    """A deadline picked to extend a letter, or FormErrors to show under the picker."""
+    errors: Problems = {}
+    deadline = _deadline(epoch, errors, now=now)
+    if errors or deadline is None:
+        raise FormErrors(errors)
+    return deadline
+
+
 def check_submission(submission: Submission) -> Submission:
     """Tidy every field of a sign-on, or raise FormErrors naming each one to fix."""
     errors: Problems = {}

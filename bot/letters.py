@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Organizers
-from bot.checks import check_body, check_edit, check_new_letter
+from bot.checks import check_body, check_edit, check_new_deadline, check_new_letter
 from bot.drafts import Drafts
 from bot.forms import EditFormValues, LetterFormValues
 from bot.models import (
@@ -248,6 +248,21 @@ class Letters:
             first = ref.rest.split(" ", 1)[0]
             number = first if ref.number is None and first.isdigit() else None
             raise WhenUnreadable(str(problem), number) from None
+        return await self._extend(letter, deadline, now=now)
+
+    async def extend_to(
+        self, letter_id: int, picked: int | None, *, user: str, now: datetime
+    ) -> tuple[Letter, bool]:
+        """Move the deadline to the time a datetimepicker gave (`picked`, in seconds
+        since the epoch); raises FormErrors for a time that can't be a deadline."""
+        letter = await numbered(self._store, letter_id, surface=Surface.LETTER)
+        await self._organizers.require_manager(user, letter)
+        deadline = check_new_deadline(picked, now=now)
+        return await self._extend(letter, deadline, now=now)
+
+    async def _extend(
+        self, letter: Letter, deadline: datetime, *, now: datetime
+    ) -> tuple[Letter, bool]:
         reopened = not letter.is_open
         letter = await self._store.letters.reschedule(
             letter.id,
@@ -395,6 +410,10 @@ class Letters:
             rewrite_text=rewrite_text,
         )
         return Launch(letter, results)
+
+    async def managed(self, ref: str, *, user: str) -> Letter:
+        """The letter `ref` names, if `user` may manage it."""
+        return await self._managed(ref, user=user, channel="", status=None)
 
     async def _managed(
         self, ref: str, *, user: str, channel: str, status: LetterStatus | None

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
@@ -45,6 +46,7 @@ class LiveCount:
         budget: CallBudget,
         delay: float = COALESCE_SECONDS,
         retry_delays: tuple[float, ...] | None = None,
+        also: Callable[[int], None] | None = None,
     ) -> None:
         self._client = client
         self._store = store
@@ -52,6 +54,8 @@ class LiveCount:
         self._budget = budget
         self._delay = delay
         self._retry_delays = retry_delays
+        # Told of every letter touched: what else shows counts (the App Home) follows.
+        self._also = also
         self._running: dict[int, asyncio.Task[None]] = {}
         self._touched: dict[int, float] = {}
         # Set while settling: pending updates go out now instead of waiting.
@@ -59,6 +63,8 @@ class LiveCount:
 
     def touch(self, letter_id: int) -> None:
         """The letter's count may have changed: update its posts soon."""
+        if self._also is not None:
+            self._also(letter_id)
         self._touched[letter_id] = time.monotonic()
         if letter_id not in self._running:
             self._running[letter_id] = asyncio.create_task(self._keep_current(letter_id))

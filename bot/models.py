@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -409,3 +410,50 @@ class Person:
     name: str | None
     tz: str | None = None
     email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """How far a letter has reached the roster."""
+
+    members: int
+    signed: list[MemberStanding]
+    missing: list[MemberStanding]  # not signed, or withdrawn
+    possible: list[MemberStanding]  # may have signed, under a name a person should check
+
+    @classmethod
+    def of(cls, found: Sequence[MemberStanding]) -> Reach:
+        return cls(
+            members=len(found),
+            signed=[s for s in found if s.standing is Standing.SIGNED],
+            missing=[s for s in found if s.missing],
+            possible=[s for s in found if s.standing is Standing.POSSIBLY_SIGNED],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Drive:
+    """An open letter as its organizer sees it on their Home."""
+
+    letter: Letter
+    count: int
+    reach: Reach | None = None  # with a roster
+    pairs: list[ReviewPair] = field(default_factory=list)
+    problems: list[DeliveryProblem] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class SignedEntry:
+    """An entry someone signed, on a letter still shown to them."""
+
+    letter: Letter
+    entry: Signer
+
+
+@dataclass(frozen=True, slots=True)
+class Home:
+    drives: list[Drive]  # empty for someone who runs none
+    to_sign: list[tuple[Letter, int]]  # open letters they haven't signed, with counts
+    signed: list[SignedEntry]
+    organizer: bool = False
+    notice: str = ""  # what just happened, at the top

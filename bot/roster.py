@@ -94,25 +94,6 @@ class RosterImport:
     looked_up: bool = True  # False when Slack couldn't be asked (no token, no answer)
 
 
-@dataclass(frozen=True, slots=True)
-class Reach:
-    """How far a letter has reached the roster."""
-
-    members: int
-    signed: list[MemberStanding]
-    missing: list[MemberStanding]  # not signed, or withdrawn
-    possible: list[MemberStanding]  # may have signed, under a name a person should check
-
-    @classmethod
-    def of(cls, found: Sequence[MemberStanding]) -> Reach:
-        return cls(
-            members=len(found),
-            signed=[s for s in found if s.standing is Standing.SIGNED],
-            missing=[s for s in found if s.missing],
-            possible=[s for s in found if s.standing is Standing.POSSIBLY_SIGNED],
-        )
-
-
 def read_roster(data: bytes) -> RosterFile:
     """Member organizations from a CSV's bytes; the message of `ImportProblem` says
     what to change when the file can't be read."""

@@ -15,7 +15,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.chase import chase_message
-from bot.models import Letter, Person, RosterMember
+from bot.blocks.home import home_view
+from bot.models import Home, Letter, Person, RosterMember
 from bot.slack_ops import send_dm, slack_error
 
 logger = logging.getLogger(__name__)
@@ -49,8 +50,10 @@ async def accounts_by_email(client: AsyncWebClient, emails: Iterable[str]) -> di
     return found
 
 
-async def publish_home(client: AsyncWebClient, *, user: str, view: dict[str, Any]) -> None:
-    await client.views_publish(user_id=user, view=view)
+async def publish_home(
+    client: AsyncWebClient, *, user: str, home: Home, now: datetime, zone: ZoneInfo
+) -> None:
+    await client.views_publish(user_id=user, view=home_view(home, now=now, zone=zone))
 
 
 async def send_chase(

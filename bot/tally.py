@@ -12,9 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.models import Letter, MemberStanding, Signer, SignerKind
+from bot.models import Letter, MemberStanding, Reach, Signer, SignerKind
 from bot.places import state_label
-from bot.roster import Reach
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers import actions, commands, shortcuts, views
+from handlers import actions, commands, events, shortcuts, views
 
 
 def register(app: AsyncApp) -> None:
@@ -14,3 +14,4 @@ def register(app: AsyncApp) -> None:
     actions.register(app)
     shortcuts.register(app)
     views.register(app)
+    events.register(app)

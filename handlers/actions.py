@@ -16,12 +16,22 @@ from bot.blocks.chase import (
     opted_out_text,
     read_chase_value,
 )
+from bot.blocks.home import (
+    HOME_EXPORT_ACTION,
+    HOME_EXTEND_ACTION,
+    HOME_REVIEW_ACTION,
+    HOME_SIGN_ON_ACTION,
+    HOME_WITHDRAW_ACTION,
+    extend_form,
+)
 from bot.blocks.letter import SIGN_ON_ACTION
 from bot.blocks.problems import explain
+from bot.blocks.replies import export_sent
 from bot.blocks.review import (
     KEEP_ACTION,
     MERGE_ACTION,
     MERGE_AS_SECOND_ACTION,
+    decided_text,
     review_message,
 )
 from bot.blocks.signers import (
@@ -44,12 +54,16 @@ from bot.blocks.versions import (
     read_withdraw_value,
 )
 from bot.entries import Entries
+from bot.exports import Exports
+from bot.home import HomeTabs
+from bot.letters import Letters
 from bot.members import Members
 from bot.problems import LetterGone, NotALetterNumber, Problem, SignOnsClosed, Surface
 from bot.refs import letter_number
 from bot.reviews import Reviews
+from bot.settings import Settings
 from bot.signons import SignOns
-from bot.slack_ops import open_view
+from bot.slack_ops import open_view, send_dm
 
 OUT_OF_DATE = "That button is out of date; run `/letter review` again."
 
@@ -68,6 +82,11 @@ def register(app: AsyncApp) -> None:
     app.action(WITHDRAW_SIGNATURE_ACTION)(signature_withdrawn)
     app.action(re.compile(rf"^{CHASE_SIGN_ON_ACTION}_[0-9]+$"))(chase_sign_on_pressed)
     app.action(CHASE_OPT_OUT_ACTION)(chase_opted_out)
+    app.action(HOME_SIGN_ON_ACTION)(sign_on_pressed)
+    app.action(HOME_WITHDRAW_ACTION)(home_withdraw_pressed)
+    app.action(HOME_EXPORT_ACTION)(home_export_pressed)
+    app.action(HOME_EXTEND_ACTION)(home_extend_pressed)
+    app.action(HOME_REVIEW_ACTION)(home_review_pressed)
 
 
 async def sign_on_pressed(
@@ -78,11 +97,13 @@ async def sign_on_pressed(
     client: AsyncWebClient,
     signons: SignOns,
     entries: Entries,
+    home: HomeTabs,
 ) -> None:
     """Anyone in the channel, from this workspace or another (Slack Connect), gets the
     form (on their entry, to correct it, once they have signed); what went wrong goes
     back through the button's response_url, which reaches them wherever they are.
-    `/signon status`'s Change my sign-on button comes here too."""
+    `/signon status`'s Change my sign-on button and the App Home's Sign on and Edit
+    come here too (what goes wrong there is shown on the Home)."""
     await ack()
     channel = (body.get("channel") or {}).get("id") or ""
     try:
@@ -97,7 +118,7 @@ async def sign_on_pressed(
         )
         await open_view(client, trigger_id=body["trigger_id"], view=form, what="sign-on form")
     except Problem as problem:
-        await respond(explain(problem), replace_original=False)
+        await _answer(body, respond, home, explain(problem))
 
 
 async def review_decided(
@@ -106,12 +127,14 @@ async def review_decided(
     action: dict[str, Any],
     respond: AsyncRespond,
     reviews: Reviews,
+    home: HomeTabs,
 ) -> None:
-    """Merge or Keep both, pressed in the review queue."""
+    """Merge or Keep both, pressed in the review queue (in a message, or on the Home,
+    which is published again with the decision)."""
     await ack()
     review_id = read_id(action.get("value"))
     if review_id is None:
-        await respond(OUT_OF_DATE, replace_original=False)
+        await _answer(body, respond, home, OUT_OF_DATE)
         return
     try:
         decided = await reviews.decide(
@@ -122,11 +145,14 @@ async def review_decided(
             now=datetime.now(UTC),
         )
     except Problem as problem:
-        await respond(explain(problem), replace_original=False)
+        await _answer(body, respond, home, explain(problem))
         return
     message = review_message(
         decided.letter, decided.pairs, decision=decided.decision, kept_name=decided.kept_name
     )
+    if _from_home(body):
+        await _answer(body, respond, home, decided_text(decided.decision, decided.kept_name))
+        return
     await respond(**message, replace_original=True)
 
 
@@ -282,3 +308,95 @@ async def chase_opted_out(
         await respond(explain(LetterGone()), replace_original=False)
         return
     await respond(opted_out_text(letter), replace_original=True)
+
+
+async def home_withdraw_pressed(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    signons: SignOns,
+    home: HomeTabs,
+) -> None:
+    """Withdraw, pressed (and confirmed) on the App Home."""
+    await ack()
+    user = body["user"]["id"]
+    try:
+        letter = await signons.letter(
+            letter_number(str(action.get("value", "")), surface=Surface.BUTTON)
+        )
+        withdrawn = await signons.withdraw(letter, user=user, now=datetime.now(UTC))
+        text = withdrawn_text(letter, withdrawn, count=await signons.count(letter))
+    except Problem as problem:
+        text = explain(problem)
+    await _answer(body, respond, home, text)
+
+
+async def home_export_pressed(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    exports: Exports,
+    home: HomeTabs,
+) -> None:
+    """Export, pressed on the App Home: the files come by DM, as `/letter export`'s do."""
+    await ack()
+    try:
+        sent = await exports.send(str(action.get("value", "")), user=body["user"]["id"], channel="")
+        text = export_sent(sent.signers)
+    except Problem as problem:
+        text = explain(problem)
+    await _answer(body, respond, home, text)
+
+
+async def home_extend_pressed(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    letters: Letters,
+    home: HomeTabs,
+    settings: Settings,
+) -> None:
+    """Extend…, pressed on the App Home: a form for the new deadline."""
+    await ack()
+    try:
+        letter = await letters.managed(str(action.get("value", "")), user=body["user"]["id"])
+        form = extend_form(letter, zone=settings.timezone)
+        await open_view(client, trigger_id=body["trigger_id"], view=form, what="extend form")
+    except Problem as problem:
+        await _answer(body, respond, home, explain(problem))
+
+
+async def home_review_pressed(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    reviews: Reviews,
+    home: HomeTabs,
+) -> None:
+    """Review all, pressed on the App Home: the whole queue by DM."""
+    await ack()
+    user = body["user"]["id"]
+    try:
+        found = await reviews.queue(str(action.get("value", "")), user=user, channel="")
+        await send_dm(client, user=user, message=review_message(found.letter, found.pairs))
+    except Problem as problem:
+        await _answer(body, respond, home, explain(problem))
+
+
+def _from_home(body: dict[str, Any]) -> bool:
+    return (body.get("view") or {}).get("type") == "home"
+
+
+async def _answer(body: dict[str, Any], respond: AsyncRespond, home: HomeTabs, text: str) -> None:
+    """Tell the person who pressed a button: on their Home when it was pressed there
+    (a Home has no response_url), else beside the message."""
+    if _from_home(body):
+        await home.show(body["user"]["id"], now=datetime.now(UTC), notice=text)
+    else:
+        await respond(text, replace_original=False)

@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.blocks.home import EXTEND_CALLBACK_ID, EXTEND_TITLE, read_extend_form
 from bot.blocks.letter_form import (
     CALLBACK_ID,
     EDIT_CALLBACK_ID,
@@ -20,7 +21,7 @@ from bot.blocks.letter_form import (
     read_text_update_form,
 )
 from bot.blocks.problems import explain, field_errors, form_problems
-from bot.blocks.replies import edited_report, problem_view, removed_report
+from bot.blocks.replies import edited_report, extended_report, problem_view, removed_report
 from bot.blocks.roster import (
     LOADING_ROSTER,
     ROSTER_CALLBACK_ID,
@@ -37,6 +38,7 @@ from bot.blocks.signers import (
 from bot.blocks.signon_form import CALLBACK_ID as SIGNON_CALLBACK_ID
 from bot.blocks.signon_form import CHOOSE_A_LETTER, confirmation_view, read_signon_form
 from bot.blocks.signon_replies import corrected_text, moved_text, recorded_text
+from bot.blocks.text import read_id
 from bot.drafts import Drafts
 from bot.entries import Corrected, Entries
 from bot.forms import Field, SignonField
@@ -56,6 +58,7 @@ def register(app: AsyncApp) -> None:
     app.view_submission(TEXT_UPDATE_CALLBACK_ID)(text_update_submitted)
     app.view_submission(ENTRY_CALLBACK_ID)(entry_form_submitted)
     app.view_submission(ROSTER_CALLBACK_ID)(roster_submitted)
+    app.view_submission(EXTEND_CALLBACK_ID)(extend_submitted)
 
 
 async def letter_form_submitted(
@@ -264,3 +267,30 @@ async def roster_submitted(
     except Problem as problem:
         answer = explain(problem)
     await update_view(client, view_id=view["id"], view=problem_view(answer, title=ROSTER_TITLE))
+
+
+async def extend_submitted(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    letters: Letters,
+    settings: Settings,
+) -> None:
+    """The new deadline from the App Home's Extend…: the form says what came of it."""
+    ref, picked = read_extend_form(view)
+    letter_id = read_id(ref)
+    now = datetime.now(UTC)
+    try:
+        if letter_id is None:
+            raise LetterGone()
+        letter, reopened = await letters.extend_to(
+            letter_id, picked, user=body["user"]["id"], now=now
+        )
+    except FormErrors as problems:
+        await ack(response_action="errors", errors=field_errors(problems))
+        return
+    except Problem as problem:
+        await ack(response_action="update", view=problem_view(explain(problem), title=EXTEND_TITLE))
+        return
+    report = extended_report(letter, reopened=reopened, zone=settings.timezone)
+    await ack(response_action="update", view=problem_view(report, title=EXTEND_TITLE))

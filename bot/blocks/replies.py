@@ -146,7 +146,7 @@ def letter_list(listing: Listing, *, zone: ZoneInfo) -> dict[str, Any]:
     daily tallies that didn't go out."""
     summaries = listing.letters
     tallies = [
-        {"type": "context", "elements": [mrkdwn(_problem_line(problem))]}
+        {"type": "context", "elements": [mrkdwn(problem_line(problem))]}
         for problem in listing.tally_problems[:10]
     ]
     if not summaries and not tallies:
@@ -216,7 +216,7 @@ def _list_entry(summary: LetterSummary, zone: ZoneInfo) -> str:
             f":memo: *{summary.unconfirmed}* signed an earlier version of the text and "
             "haven't said they still sign it."
         )
-    lines += [_problem_line(problem) for problem in summary.problems[:PROBLEMS_SHOWN]]
+    lines += [problem_line(problem) for problem in summary.problems[:PROBLEMS_SHOWN]]
     if len(summary.problems) > PROBLEMS_SHOWN:
         lines.append(f"…and {len(summary.problems) - PROBLEMS_SHOWN} more posts like these.")
     return "\n".join(lines)
@@ -225,7 +225,7 @@ def _list_entry(summary: LetterSummary, zone: ZoneInfo) -> str:
 PROBLEMS_SHOWN = 5
 
 
-def _problem_line(problem: DeliveryProblem) -> str:
+def problem_line(problem: DeliveryProblem) -> str:
     what = problem.kind.label
     if problem.kind is JobKind.CLOSE and problem.target.startswith(("U", "W")):
         what = "The final list"

@@ -40,7 +40,7 @@ def review_message(
     """The queue of pairs to decide, after the note on the one just decided, if any;
     with `news`, as a lead is told that new ones have signed."""
     title = escape(letter.title)
-    intro = [_decided(decision, kept_name)] if decision else []
+    intro = [decided_text(decision, kept_name)] if decision else []
     if news:
         intro.append(
             f":mag: New possible duplicates have signed *{title}* (letter #{letter.id}). "
@@ -54,7 +54,7 @@ def review_message(
         "Each counts on its own until you decide."
     )
     blocks = fitted(
-        [_pair_blocks(pair) for pair in pairs],
+        [pair_blocks(pair) for pair in pairs],
         before=[{"type": "section", "text": mrkdwn("\n".join(intro))}],
         more=lambda more: {
             "type": "context",
@@ -64,7 +64,7 @@ def review_message(
     return {"text": f"{len(pairs)} possible duplicates for {title}", "blocks": blocks}
 
 
-def _pair_blocks(pair: ReviewPair) -> list[Block]:
+def pair_blocks(pair: ReviewPair) -> list[Block]:
     return [
         {"type": "divider"},
         {
@@ -114,7 +114,8 @@ def _describe(signer: Signer) -> str:
     return f"• *{name}*{also} · {contacts} contact{'s' if contacts != 1 else ''}"
 
 
-def _decided(decision: ReviewDecision, kept_name: str | None) -> str:
+def decided_text(decision: ReviewDecision | None, kept_name: str | None) -> str:
+    """What became of the pair just decided."""
     if decision is ReviewDecision.MERGED:
         return f"Merged into *{escape(kept_name or '')}*."
     if decision is ReviewDecision.KEPT:

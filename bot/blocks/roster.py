@@ -13,8 +13,8 @@ from bot.blocks.text import (
     plain,
     text_sections,
 )
-from bot.models import Letter, MemberStanding, RosterMember, Standing
-from bot.roster import Reach, RosterImport
+from bot.models import Letter, MemberStanding, Reach, RosterMember, Standing
+from bot.roster import RosterImport
 
 ROSTER_CALLBACK_ID = "roster_form"
 ROSTER_TITLE = "Coalition roster"

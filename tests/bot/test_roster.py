@@ -7,8 +7,16 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.importing import ImportProblem
-from bot.models import RosterContact, RosterMember, Signer, SignerKind, SignerStatus, Standing
-from bot.roster import Reach, read_roster, signed_from_state, standings
+from bot.models import (
+    Reach,
+    RosterContact,
+    RosterMember,
+    Signer,
+    SignerKind,
+    SignerStatus,
+    Standing,
+)
+from bot.roster import read_roster, signed_from_state, standings
 
 AT = datetime(2026, 11, 30, tzinfo=UTC)
 

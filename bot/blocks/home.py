@@ -1,0 +1,187 @@
+"""The App Home: for organizers, the drives they run (count, goal, deadline, missing
+members, possible duplicates to decide, posts that failed) with Export, Extend and
+Review; for everyone, the letters open to them with Sign on, and what they signed with
+Edit and Withdraw."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.blocks.replies import problem_line
+from bot.blocks.review import pair_blocks
+from bot.blocks.roster import reach_line
+from bot.blocks.signon_replies import CHANGE_ENTRY_ACTION
+from bot.blocks.text import (
+    Block,
+    escape,
+    mrkdwn,
+    plain,
+    slack_date,
+    truncate,
+)
+from bot.forms import Field
+from bot.models import Drive, Home, Letter, SignedEntry
+from bot.timing import time_left
+
+HOME_SIGN_ON_ACTION = "home_sign_on"
+HOME_WITHDRAW_ACTION = "home_withdraw"
+HOME_EXPORT_ACTION = "home_export"
+HOME_EXTEND_ACTION = "home_extend"
+HOME_REVIEW_ACTION = "home_review"
+EXTEND_CALLBACK_ID = "home_extend_form"
+EXTEND_TITLE = "Extend a letter"
+# A Home tab holds 100 blocks (Block Kit reference, "Blocks": home tabs).
+HOME_BLOCKS_MAX = 100
+# Pairs shown under each drive; Review sends the whole queue.
+PAIRS_SHOWN = 2
+NOTICE_MAX = 2000
+TITLE_SHOWN_MAX = 140
+
+
+def home_view(home: Home, *, now: datetime, zone: ZoneInfo) -> dict[str, Any]:
+    groups: list[list[Block]] = []
+    if home.notice:
+        groups.append([_section(truncate(home.notice, NOTICE_MAX))])
+    if home.drives or home.organizer:
+        groups.append([{"type": "header", "text": plain("Your drives")}])
+        if not home.drives:
+            groups.append([_context("No open letters. `/letter new` starts one.")])
+        groups += [_drive(drive, now=now, zone=zone) for drive in home.drives]
+    groups.append([{"type": "header", "text": plain("Letters to sign")}])
+    if not home.to_sign:
+        groups.append([_context("No open letter is waiting for your signature.")])
+    groups += [_to_sign(letter, count, now=now, zone=zone) for letter, count in home.to_sign]
+    if home.signed:
+        groups.append([{"type": "header", "text": plain("What you signed")}])
+        groups += [_signed(item) for item in home.signed]
+    return {"type": "home", "blocks": _within(groups)}
+
+
+def extend_form(letter: Letter, *, zone: ZoneInfo) -> dict[str, Any]:
+    """A modal asking for a letter's new deadline (Slack's datetimepicker)."""
+    return {
+        "type": "modal",
+        "callback_id": EXTEND_CALLBACK_ID,
+        "private_metadata": str(letter.id),
+        "title": plain(EXTEND_TITLE),
+        "submit": plain("Extend"),
+        "close": plain("Cancel"),
+        "blocks": [
+            _section(
+                f"*{escape(_title(letter))}* closes {slack_date(letter.deadline, zone=zone)}."
+            ),
+            {
+                "type": "input",
+                "block_id": Field.DEADLINE,
+                "label": plain("New deadline"),
+                "element": {
+                    "type": "datetimepicker",
+                    "action_id": Field.DEADLINE,
+                    "initial_date_time": int(letter.deadline.timestamp()),
+                },
+            },
+        ],
+    }
+
+
+def read_extend_form(view: dict[str, Any]) -> tuple[str, int | None]:
+    """The letter id (as metadata holds it) and the new deadline's timestamp, if any."""
+    answer = view["state"]["values"].get(Field.DEADLINE, {}).get(Field.DEADLINE, {})
+    picked = answer.get("selected_date_time")
+    return str(view.get("private_metadata", "")), picked if isinstance(picked, int) else None
+
+
+def _drive(drive: Drive, *, now: datetime, zone: ZoneInfo) -> list[Block]:
+    letter = drive.letter
+    goal = f" of a goal of {letter.goal}" if letter.goal else ""
+    lines = [
+        f"*#{letter.id} · {escape(_title(letter))}*",
+        f"*{drive.count}* signed{goal} · closes {slack_date(letter.deadline, zone=zone)} "
+        f"(in {time_left(letter.deadline, now=now)})",
+    ]
+    if drive.reach is not None:
+        lines.append(f":busts_in_silhouette: {reach_line(drive.reach)}")
+    lines += [problem_line(problem) for problem in drive.problems[:3]]
+    buttons = [
+        _button("Export", HOME_EXPORT_ACTION, letter.id),
+        _button("Extend…", HOME_EXTEND_ACTION, letter.id),
+    ]
+    if drive.pairs:
+        buttons.append(_button(f"Review all {len(drive.pairs)}", HOME_REVIEW_ACTION, letter.id))
+    blocks: list[Block] = [
+        {"type": "divider"},
+        _section("\n".join(lines)),
+        {"type": "actions", "elements": buttons},
+    ]
+    for pair in drive.pairs[:PAIRS_SHOWN]:
+        blocks += pair_blocks(pair)[1:]  # without its divider
+    return blocks
+
+
+def _to_sign(letter: Letter, count: int, *, now: datetime, zone: ZoneInfo) -> list[Block]:
+    return [
+        {
+            "type": "section",
+            "text": mrkdwn(
+                f"*{escape(_title(letter))}*\n{count} signed · closes "
+                f"{slack_date(letter.deadline, zone=zone)} "
+                f"(in {time_left(letter.deadline, now=now)})"
+            ),
+            "accessory": {**_button("Sign on", HOME_SIGN_ON_ACTION, letter.id), "style": "primary"},
+        }
+    ]
+
+
+def _signed(item: SignedEntry) -> list[Block]:
+    letter, entry = item.letter, item.entry
+    state = "" if letter.is_open else " · sign-ons closed"
+    text = _section(f"*{escape(_title(letter))}*\nSigned for *{escape(entry.name)}*{state}")
+    if not letter.is_open:
+        return [text]
+    withdraw = {
+        **_button("Withdraw", HOME_WITHDRAW_ACTION, letter.id),
+        "style": "danger",
+        "confirm": {
+            "title": plain("Withdraw?"),
+            "text": plain(
+                truncate(f"Take your signature off “{letter.title}”?", TITLE_SHOWN_MAX + 40)
+            ),
+            "confirm": plain("Withdraw"),
+            "deny": plain("Keep it"),
+        },
+    }
+    return [text, {"type": "actions", "elements": [_edit(letter), withdraw]}]
+
+
+def _edit(letter: Letter) -> dict[str, Any]:
+    return _button("Edit", CHANGE_ENTRY_ACTION, letter.id)
+
+
+def _button(text: str, action_id: str, letter_id: int) -> dict[str, Any]:
+    return {"type": "button", "action_id": action_id, "text": plain(text), "value": str(letter_id)}
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": mrkdwn(text)}
+
+
+def _context(text: str) -> Block:
+    return {"type": "context", "elements": [mrkdwn(text)]}
+
+
+def _title(letter: Letter) -> str:
+    return truncate(letter.title, TITLE_SHOWN_MAX)
+
+
+def _within(groups: list[list[Block]]) -> list[Block]:
+    """As many whole groups as a Home tab holds, with a note when some didn't fit."""
+    kept: list[Block] = []
+    for n, group in enumerate(groups):
+        if len(kept) + len(group) > HOME_BLOCKS_MAX - 1:
+            left = len(groups) - n
+            kept.append(_context(f"…and {left} more; `/letter list` shows every letter."))
+            break
+        kept += group
+    return kept

@@ -1,0 +1,127 @@
+"""The App Home, kept current: published when someone opens it, and published again
+for everyone who has opened it when what it shows changes (a sign-on, a decision, a
+letter posted, closed or extended). Changes in a burst come together: a refresh waits
+`delay` seconds for the burst to pass, and every publish spends from a budget held
+under views.publish's rate tier (Tier 4).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.access import Organizers
+from bot.members import letter_standings
+from bot.models import Drive, Home, LetterStatus, Reach, SignedEntry
+from bot.pacing import TIER_4_CALLS, CallBudget
+from bot.slack_ops import UNANSWERED, slack_error
+from bot.slack_people import publish_home
+from bot.storage import Store
+
+logger = logging.getLogger(__name__)
+
+# A refresh waits this long after a change, so a burst of sign-ons is one refresh.
+REFRESH_SECONDS = 2.0
+
+
+class HomeTabs:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        client: AsyncWebClient,
+        organizers: Organizers,
+        zone: ZoneInfo,
+        delay: float = REFRESH_SECONDS,
+    ) -> None:
+        self._store = store
+        self._client = client
+        self._organizers = organizers
+        self._zone = zone
+        self._delay = delay
+        self._budget = CallBudget(calls=TIER_4_CALLS)
+        self._changed = False
+        self._refreshing: asyncio.Task[None] | None = None
+
+    async def opened(self, user: str, *, now: datetime) -> None:
+        """`user` opened the Home tab: theirs is published, and kept current from now on."""
+        await self._store.people.opened_home(user, now=now)
+        await self.show(user, now=now)
+
+    async def show(self, user: str, *, now: datetime, notice: str = "") -> None:
+        """Publish `user`'s Home as it stands, with `notice` at the top."""
+        await self._budget.spend()
+        home = await self._home(user, notice=notice)
+        try:
+            await publish_home(self._client, user=user, home=home, now=now, zone=self._zone)
+        except (SlackApiError, *UNANSWERED) as error:
+            logger.warning("Publishing %s's Home failed: %s", user, slack_error(error))
+
+    def touch(self, letter_id: int | None = None) -> None:
+        """Something the Home shows changed (about `letter_id`, when one letter's):
+        refresh every Home soon."""
+        self._changed = True
+        if self._refreshing is None:
+            self._refreshing = asyncio.create_task(self._refresh())
+
+    async def settle(self) -> None:
+        """Let a refresh under way finish, for a clean stop."""
+        if self._refreshing is not None:
+            await self._refreshing
+
+    async def _refresh(self) -> None:
+        try:
+            while self._changed:
+                await asyncio.sleep(self._delay)
+                self._changed = False
+                for user in await self._store.people.home_viewers():
+                    await self.show(user, now=datetime.now(UTC))
+        except Exception:
+            logger.exception("Refreshing the App Home failed")
+        finally:
+            self._refreshing = None
+
+    async def _home(self, user: str, *, notice: str) -> Home:
+        store = self._store
+        organizer = await self._organizers.includes(user)
+        letters = await store.letters.all(status=LetterStatus.OPEN)
+        ids = [letter.id for letter in letters]
+        counts = await store.signatures.counts(ids)
+        managed = [
+            letter
+            for letter in letters
+            if organizer or user == letter.created_by or user in letter.leads
+        ]
+        problems = await store.schedule.problems([letter.id for letter in managed])
+        drives = []
+        for letter in managed:
+            standings = await letter_standings(store, letter.id)
+            drives.append(
+                Drive(
+                    letter=letter,
+                    count=counts[letter.id],
+                    reach=Reach.of(standings) if standings else None,
+                    pairs=await store.reviews.pending(letter.id),
+                    problems=problems.get(letter.id, []),
+                )
+            )
+        to_sign = []
+        signed = []
+        for letter in letters:
+            entries = await store.signatures.signed_by(user, letter.id)
+            if entries:
+                signed += [SignedEntry(letter, entry) for entry in entries]
+            else:
+                to_sign.append((letter, counts[letter.id]))
+        return Home(
+            drives=drives,
+            to_sign=to_sign,
+            signed=signed,
+            organizer=organizer or bool(managed),
+            notice=notice,
+        )

@@ -1,0 +1,22 @@
+"""Events: someone opening the app's Home tab."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.home import HomeTabs
+
+
+def register(app: AsyncApp) -> None:
+    app.event("app_home_opened")(home_opened)
+
+
+async def home_opened(event: dict[str, Any], home: HomeTabs) -> None:
+    """The Home tab is published each time it is opened (the Messages tab opens the DM,
+    which needs nothing)."""
+    if event.get("tab", "home") != "home" or not event.get("user"):
+        return
+    await home.opened(str(event["user"]), now=datetime.now(UTC))
