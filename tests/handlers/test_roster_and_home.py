@@ -1,0 +1,189 @@
+"""The roster from Slack (`/letter roster` with Slack's file input), who is missing
+(`/letter missing`), chasing them (`/letter chase`, the DM's Sign on and Don't remind
+me), and the App Home for an organizer and for a member."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.blocks.chase import CHASE_OPT_OUT_ACTION, CHASE_SIGN_ON_ACTION
+from bot.blocks.home import HOME_EXPORT_ACTION, HOME_WITHDRAW_ACTION
+from bot.blocks.review import MERGE_ACTION
+from bot.blocks.roster import ROSTER_FILE_ACTION, ROSTER_FILE_BLOCK
+from bot.forms import SignonField
+from bot.storage import Store
+from tests.conftest import LEAD, MEMBER, ORGANIZER
+from tests.fake_slack import FakeSlack, Message
+from tests.helpers import ask, coalition, post_letter, signon
+from tests.slack_driver import SlackDriver
+
+ROSTER = (
+    b"Organization,State,Type,Slack ID,Email\n"
+    b"Make the Road New York,NY,state,UMRNY,\n"
+    b"CASA,MD,state,,casa@example.org\n"
+    b"CHIRLA,CA,state,UCHIRLA,\n"
+    b"Texas Civil Rights Project,TX,state,,nobody@example.org\n"
+)
+
+
+@pytest.fixture(autouse=True)
+async def letter_in_coalition(slack: SlackDriver, fake_slack: FakeSlack) -> None:
+    coalition(fake_slack)
+    fake_slack.add_user("UCASA", name="cas", real_name="Cas Casa", email="casa@example.org")
+    await post_letter(slack, fake_slack, leads=[LEAD])
+
+
+async def upload_roster(slack: SlackDriver, fake: FakeSlack, data: bytes = ROSTER) -> str:
+    """/letter roster, then the file through the form's file input; the form's answer."""
+    before = len(fake.calls_to("views.open"))
+    await slack.command("/letter", "roster", user=ORGANIZER, channel="CCOALITION")
+    await fake.wait_for(lambda: len(fake.calls_to("views.open")) > before)
+    form = fake.calls_to("views.open")[-1].args["view"]
+    updates = len(fake.calls_to("views.update"))
+    file = fake.upload_for_input("roster.csv", data)
+    values = {ROSTER_FILE_BLOCK: {ROSTER_FILE_ACTION: {"type": "file_input", "files": [file]}}}
+    reply = await slack.submit_view(form, values, user=ORGANIZER)
+    assert reply.status == 200 and reply.json()["response_action"] == "update"
+    await fake.wait_for(lambda: len(fake.calls_to("views.update")) > updates)
+    view = fake.calls_to("views.update")[-1].args["view"]
+    return " ".join(b["text"]["text"] for b in view["blocks"] if "text" in b)
+
+
+def chases(fake: FakeSlack, user: str) -> list[Message]:
+    return [m for m in fake.messages if m.channel == user and CHASE_OPT_OUT_ACTION in str(m.blocks)]
+
+
+def texts(view: dict[str, Any] | None) -> str:
+    return str(view)
+
+
+async def test_the_roster_is_uploaded_in_slack_and_importing_it_again_adds_nothing(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    answer = await upload_roster(slack, fake_slack)
+    assert "Roster loaded: 4 added, 0 updated, 0 unchanged. It has 4 member" in answer
+    assert "No Slack account found for nobody@example.org" in answer
+    members = {m.name: m for m in await store.roster.members()}
+    assert members["CASA"].user_ids == ("UCASA",)  # found with users.lookupByEmail
+    answer = await upload_roster(slack, fake_slack)
+    assert "0 added, 0 updated, 4 unchanged" in answer
+    # The form shows who is on it; someone not an organizer can't open it.
+    await slack.command("/letter", "roster", user=ORGANIZER, channel="CCOALITION")
+    await fake_slack.wait_for(
+        lambda: "4 member organizations" in str(fake_slack.calls_to("views.open")[-1].args)
+    )
+    refused = await ask(slack, fake_slack, "roster", user=MEMBER)
+    assert "Only organizers can keep the coalition's roster" in refused["text"]
+    assert not fake_slack.rejected
+
+
+async def test_a_file_that_is_not_a_roster_is_explained_in_the_form(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    answer = await upload_roster(slack, fake_slack, b"Email,Phone\nx@y.org,555\n")
+    assert "I couldn't read that roster" in answer and "Organization" in answer
+    assert await store.roster.members() == []
+
+
+async def test_missing_lists_who_has_not_signed_and_chase_dms_their_contacts_once(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    no_roster = await ask(slack, fake_slack, "missing")
+    assert "no roster yet" in no_roster["text"]
+    await upload_roster(slack, fake_slack)
+    await signon(slack, fake_slack, "Make the Road NY", user="USOMEONE")
+    await signon(slack, fake_slack, "CASA", user="UCASA")
+    await signon(slack, fake_slack, "withdraw", user="UCASA")
+
+    missing = await ask(slack, fake_slack, "missing")
+    text = str(missing["blocks"])
+    assert "1 of 4 member organizations signed; 3 missing" in missing["text"]
+    assert "• CASA (MD) · _withdrew_" in text and "• CHIRLA (CA)" in text
+    assert "• Texas Civil Rights Project (TX) · _no Slack contact_" in text
+    assert "Make the Road" not in text.split("Not signed")[1]
+
+    refused = await ask(slack, fake_slack, "chase", user=MEMBER)
+    assert "Only organizers and the leads of letter #1 can chase" in refused["text"]
+    answer = await ask(slack, fake_slack, "chase", user=LEAD)
+    assert "Chasing 3 member organizations" in answer["text"]
+    await fake_slack.wait_for(lambda: chases(fake_slack, "UCHIRLA") and chases(fake_slack, "UCASA"))
+    assert chases(fake_slack, "UMRNY") == []
+
+    # Sign on, from the chase: the form, with their organization in it.
+    (dm,) = chases(fake_slack, "UCHIRLA")
+    sign_on = next(
+        e
+        for b in dm.blocks
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"].startswith(CHASE_SIGN_ON_ACTION)
+    )
+    opened = len(fake_slack.calls_to("views.open"))
+    await slack.press(sign_on["action_id"], sign_on["value"], user="UCHIRLA", channel="DUCHIRLA")
+    await fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.open")) > opened)
+    form = fake_slack.calls_to("views.open")[-1].args["view"]
+    organization = next(b for b in form["blocks"] if b.get("block_id") == SignonField.ORGANIZATION)
+    assert organization["element"]["initial_value"] == "CHIRLA"
+
+    # Don't remind me: the DM says so in place of its buttons, and the next chase skips them.
+    before = len(fake_slack.responses)
+    await slack.press(CHASE_OPT_OUT_ACTION, "1", user="UCASA", channel="DUCASA")
+    await fake_slack.wait_for(lambda: len(fake_slack.responses) > before)
+    assert fake_slack.responses[-1]["replace_original"] is True
+    assert "no more reminders" in fake_slack.responses[-1]["text"]
+    await ask(slack, fake_slack, "chase", user=LEAD)
+    await fake_slack.wait_for(lambda: len(chases(fake_slack, "UCHIRLA")) == 2)
+    assert len(chases(fake_slack, "UCASA")) == 1
+    assert not fake_slack.rejected
+
+
+async def home_of(slack: SlackDriver, fake: FakeSlack, user: str) -> dict[str, Any]:
+    before = len(fake.calls_to("views.publish"))
+    reply = await slack.open_home(user)
+    assert reply.status == 200
+    await fake.wait_for(lambda: len(fake.calls_to("views.publish")) > before)
+    home = fake.home_of(user)
+    assert home is not None
+    return home
+
+
+async def test_a_members_home_shows_letters_to_sign_and_follows_their_sign_on(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    home = await home_of(slack, fake_slack, MEMBER)
+    assert "Letters to sign" in texts(home) and "Protect our communities" in texts(home)
+    assert "What you signed" not in texts(home)
+    published = len(fake_slack.calls_to("views.publish"))
+    await signon(slack, fake_slack, "Florida Immigrant Coalition")
+    await fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.publish")) > published)
+    await fake_slack.wait_for(lambda: "What you signed" in texts(fake_slack.home_of(MEMBER)))
+    home = fake_slack.home_of(MEMBER)
+    assert "Signed for *Florida Immigrant Coalition*" in texts(home)
+
+    await slack.press_in_home(HOME_WITHDRAW_ACTION, "1", user=MEMBER)
+    await fake_slack.wait_for(lambda: "withdrawn" in texts(fake_slack.home_of(MEMBER)).lower())
+    assert not fake_slack.rejected
+
+
+async def test_an_organizers_home_shows_their_drives_and_decides_a_pair(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    await upload_roster(slack, fake_slack)
+    await signon(slack, fake_slack, "Coalition for Humane Immigrant Rights", user="U1")
+    await signon(slack, fake_slack, "CHIRLA", user="U2")
+    home = await home_of(slack, fake_slack, LEAD)
+    shown = texts(home)
+    assert "Your drives" in shown and "*2* signed" in shown
+    assert "1 of 4 member organizations signed; 3 missing" in shown
+    assert HOME_EXPORT_ACTION in shown and MERGE_ACTION in shown
+
+    await slack.press_in_home(MERGE_ACTION, "1", user=LEAD)
+    await fake_slack.wait_for(lambda: "Merged into" in texts(fake_slack.home_of(LEAD)))
+    assert "*1* signed" in texts(fake_slack.home_of(LEAD))
+
+    before = len(fake_slack.shared_files)
+    await slack.press_in_home(HOME_EXPORT_ACTION, "1", user=LEAD)
+    await fake_slack.wait_for(lambda: len(fake_slack.shared_files) > before)
+    assert not fake_slack.rejected
