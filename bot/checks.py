@@ -29,7 +29,7 @@ from bot.limits import (
 )
 from bot.models import Letter, LetterEdit, NewLetter, SignerKind, Submission
 from bot.problems import FieldProblem, FormErrors, Issue
-from bot.timing import TimingError, parse_offsets
+from bot.timing import TimingError, parse_reminders
 
 _CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{1,30}")
 _USER_ID = re.compile(r"[UW][A-Z0-9]{1,30}")
@@ -51,7 +51,7 @@ def check_new_letter(
     channels = _channels(values.channels, errors)
     leads = _leads(values.leads, errors)
     goal = _goal(values.goal, errors)
-    reminders = _reminders(values.reminders, errors)
+    reminders, shown = _reminders(values.reminders, errors)
     if errors:
         raise FormErrors(errors)
     assert deadline is not None
@@ -65,6 +65,7 @@ def check_new_letter(
         goal=goal,
         created_by=created_by,
         reminders=reminders,
+        shown_reminders=shown,
     )
 
 
@@ -106,7 +107,7 @@ def check_edit(values: EditFormValues, *, letter: Letter, now: datetime) -> Lett
     deadline = _deadline(values.deadline, errors, now=now, current=letter.deadline)
     leads = _leads(values.leads, errors)
     goal = _goal(values.goal, errors)
-    reminders = _reminders(values.reminders, errors)
+    reminders, shown = _reminders(values.reminders, errors)
     if errors:
         raise FormErrors(errors)
     assert deadline is not None
@@ -117,6 +118,7 @@ def check_edit(values: EditFormValues, *, letter: Letter, now: datetime) -> Lett
         channels=channels,
         deadline=deadline,
         reminders=reminders,
+        shown_reminders=shown,
         leads=leads,
         goal=goal,
     )
@@ -229,9 +231,11 @@ def _goal(text: str | None, errors: Problems) -> int | None:
     return goal
 
 
-def _reminders(text: str, errors: Problems) -> tuple[timedelta, ...]:
+def _reminders(
+    text: str, errors: Problems
+) -> tuple[tuple[timedelta, ...], tuple[timedelta, ...] | None]:
     try:
-        return parse_offsets(text)
+        return parse_reminders(text)
     except TimingError as problem:
         errors[Field.REMINDERS] = FieldProblem(Issue.UNREADABLE, detail=str(problem))
-        return ()
+        return (), None

@@ -45,7 +45,7 @@ from bot.slack_ops import (
 from bot.slack_people import send_chase
 from bot.storage import Store
 from bot.tally import snapshot, tally_letter
-from bot.timing import DUPLICATES_NOTICE_GAP, next_tally_time, plan
+from bot.timing import DUPLICATES_NOTICE_GAP, next_tally_time, plan, shown_in_channel
 from bot.versions import changes
 
 logger = logging.getLogger(__name__)
@@ -356,9 +356,7 @@ class Dispatcher:
                 return _Skip("it could not be sent before the letter closed", failed=True)
             return _Skip("the letter closed first")
         count = await self._store.signatures.count(letter.id)
-        last = delivery.offset is not None and delivery.offset == min(
-            letter.reminders, default=None
-        )
+        shown = delivery.offset in shown_in_channel(letter.reminders, letter.shown_reminders)
         await post_reminder(
             self._client,
             channel=delivery.target,
@@ -367,7 +365,7 @@ class Dispatcher:
             count=count,
             now=now,
             zone=self._zone,
-            broadcast=last,
+            broadcast=shown,
         )
         return _Sent()
 

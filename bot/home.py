@@ -8,6 +8,7 @@ under views.publish's rate tier (Tier 4).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -70,9 +71,12 @@ class HomeTabs:
             self._refreshing = asyncio.create_task(self._refresh())
 
     async def settle(self) -> None:
-        """Let a refresh under way finish, for a clean stop."""
+        """For a clean stop: a refresh still waiting is dropped (each Home is published
+        afresh when next opened)."""
         if self._refreshing is not None:
-            await self._refreshing
+            self._refreshing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._refreshing
 
     async def _refresh(self) -> None:
         try:

@@ -53,7 +53,7 @@ from bot.problems import (
 from bot.refs import find_letter, numbered, only_letter_in, split_ref
 from bot.slack_ops import mark_moved, publish_letter, refresh_posts, report_launch
 from bot.storage import Store
-from bot.timing import TimingError, format_offsets, parse_deadline, plan
+from bot.timing import TimingError, format_reminders, parse_deadline, plan
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +108,7 @@ class Letters:
         coalition works) and reminders (the REMINDERS setting)."""
         day = (now.astimezone(self._zone) + timedelta(days=7)).date()
         deadline = datetime.combine(day, time(17, 0), tzinfo=self._zone)
-        return deadline, format_offsets(self._reminders)
+        return deadline, format_reminders(self._reminders, None)
 
     async def prepare(self, values: LetterFormValues, *, user: str, now: datetime) -> NewLetter:
         """Check a submitted letter form; raises FormErrors to show against its fields."""

@@ -64,6 +64,7 @@ class NewLetter:
     goal: int | None
     created_by: str
     reminders: tuple[timedelta, ...] = ()  # before the deadline, furthest first
+    shown_reminders: tuple[timedelta, ...] | None = None  # in the channel too; None: last two
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,7 @@ class Letter:
     leads: tuple[str, ...]
     reminders: tuple[timedelta, ...] = ()
     schedule_version: int = 0  # bumped whenever the deadline or reminders change
+    shown_reminders: tuple[timedelta, ...] | None = None  # in the channel too; None: last two
     version: int = 1  # of its text: one more for each edit of the text or addressee
 
     @property
@@ -134,6 +136,7 @@ class LetterEdit:
     reminders: tuple[timedelta, ...]
     leads: tuple[str, ...]
     goal: int | None
+    shown_reminders: tuple[timedelta, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,6 +69,40 @@ def parse_offsets(text: str) -> tuple[timedelta, ...]:
     return tuple(sorted(offsets, reverse=True))
 
 
+# Reminders shown in the channel too (not only in the thread) when a letter names none:
+# the last ones, which fall when people still can and must act.
+SHOWN_BY_DEFAULT = 2
+_SHOWN_MARK = "!"
+
+
+def parse_reminders(text: str) -> tuple[tuple[timedelta, ...], tuple[timedelta, ...] | None]:
+    """'7d,3d,1d!,3h!' → the offsets (as `parse_offsets`), and those marked with ! to
+    show in the channel too; None when none is marked (the last two are)."""
+    parts = [piece.strip() for piece in text.split(",") if piece.strip()]
+    marked = [part.rstrip(_SHOWN_MARK).strip() for part in parts if part.endswith(_SHOWN_MARK)]
+    offsets = parse_offsets(",".join(part.rstrip(_SHOWN_MARK) for part in parts))
+    if not marked:
+        return offsets, None
+    return offsets, parse_offsets(",".join(marked))
+
+
+def shown_in_channel(
+    offsets: tuple[timedelta, ...], shown: tuple[timedelta, ...] | None
+) -> frozenset[timedelta]:
+    """The reminders that show in the channel as well as in the thread."""
+    if shown is not None:
+        return frozenset(shown) & frozenset(offsets)
+    return frozenset(sorted(offsets)[:SHOWN_BY_DEFAULT])
+
+
+def format_reminders(offsets: tuple[timedelta, ...], shown: tuple[timedelta, ...] | None) -> str:
+    """The notation `parse_reminders` reads, each reminder shown in the channel marked."""
+    channel = shown_in_channel(offsets, shown)
+    return ",".join(
+        format_offset(offset) + (_SHOWN_MARK if offset in channel else "") for offset in offsets
+    )
+
+
 def format_offsets(offsets: Iterable[timedelta]) -> str:
     """The notation `parse_offsets` reads, in its largest whole units: (7 days, 3 h) → '7d,3h'."""
     return ",".join(format_offset(offset) for offset in offsets)

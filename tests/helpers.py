@@ -10,7 +10,7 @@ from bot.blocks.text import escape
 from bot.forms import EditFormValues, Field
 from bot.letter_text import editable_text, to_plain
 from bot.models import Letter, LetterEdit
-from bot.timing import format_offsets
+from bot.timing import format_reminders
 from tests.conftest import LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack, Message
 from tests.slack_driver import SlackDriver
@@ -216,6 +216,7 @@ def as_edit(letter: Letter, **changes: Any) -> LetterEdit:
         "reminders": letter.reminders,
         "leads": letter.leads,
         "goal": letter.goal,
+        "shown_reminders": letter.shown_reminders,
     }
     return LetterEdit(**{**fields, **changes})
 
@@ -225,7 +226,7 @@ def edit_values(letter: Letter, **answers: Any) -> EditFormValues:
     fields: dict[str, Any] = {
         "letter_id": letter.id,
         "deadline": int(letter.deadline.timestamp()),
-        "reminders": format_offsets(letter.reminders),
+        "reminders": format_reminders(letter.reminders, letter.shown_reminders),
         "leads": letter.leads,
         "goal": str(letter.goal) if letter.goal else None,
         "title": letter.title,

@@ -35,7 +35,7 @@ from bot.limits import (
     TITLE_MAX,
 )
 from bot.models import Letter, LetterSummary
-from bot.timing import format_offsets
+from bot.timing import format_reminders
 
 CALLBACK_ID = "letter_form"
 EDIT_CALLBACK_ID = "letter_edit"
@@ -117,7 +117,7 @@ def build_edit_form(*, letter: Letter) -> dict[str, Any]:
             ),
             _body_to_edit(letter),
             _deadline_input(letter.deadline),
-            _reminders_input(format_offsets(letter.reminders)),
+            _reminders_input(format_reminders(letter.reminders, letter.shown_reminders)),
             _channels_input(letter.channels),
             _leads_input(letter.leads),
             _goal_input(letter.goal),
@@ -344,7 +344,7 @@ def _reminders_input(initial: str) -> dict[str, Any]:
         "type": "plain_text_input",
         "action_id": Field.REMINDERS,
         "max_length": REMINDERS_INPUT_MAX,
-        "placeholder": plain("7d,3d,1d,3h"),
+        "placeholder": plain("7d,3d,1d!,3h!"),
     }
     if initial:
         element["initial_value"] = initial
@@ -355,8 +355,9 @@ def _reminders_input(initial: str) -> dict[str, Any]:
         "label": plain("Reminders before the deadline"),
         "hint": plain(
             "Durations in d, h or m, separated by commas: 7d,3d,1d,3h posts a reminder in the "
-            "letter's thread a week, three days, a day and three hours before. Leave it empty "
-            "for none."
+            "letter's thread a week, three days, a day and three hours before, and DMs the "
+            "roster's members that haven't signed. A ! shows that one in the channel too (with "
+            "none marked, the last two are). Leave it empty for none."
         ),
         "element": element,
     }

@@ -52,6 +52,7 @@ class LetterRecords:
                         created_by=new.created_by,
                         created_at=now,
                         reminders=_offsets_column(new.reminders),
+                        shown_reminders=_shown_column(new.shown_reminders),
                         schedule_version=0,
                     )
                     .returning(letters.c.id)
@@ -259,6 +260,7 @@ class LetterRecords:
                     body=edit.body,
                     goal=edit.goal,
                     version=version,
+                    shown_reminders=_shown_column(edit.shown_reminders),
                 )
             )
             await conn.execute(letter_leads.delete().where(letter_leads.c.letter_id == letter_id))
@@ -361,11 +363,12 @@ def load_letters(
                 for channel, ts in posts[row.id]
             ),
             leads=tuple(user for (user,) in leads[row.id]),
-            reminders=tuple(
-                timedelta(seconds=int(seconds)) for seconds in row.reminders.split(",") if seconds
-            ),
+            reminders=_offsets(row.reminders),
             schedule_version=row.schedule_version,
             version=row.version,
+            shown_reminders=_offsets(row.shown_reminders)
+            if row.shown_reminders is not None
+            else None,
         )
         for row in rows
     ]
@@ -373,3 +376,12 @@ def load_letters(
 
 def _offsets_column(offsets: tuple[timedelta, ...]) -> str:
     return ",".join(str(int(offset.total_seconds())) for offset in offsets)
+
+
+def _shown_column(offsets: tuple[timedelta, ...] | None) -> str | None:
+    """NULL for "the last two", as letters from before the setting have it."""
+    return _offsets_column(offsets) if offsets is not None else None
+
+
+def _offsets(column: str) -> tuple[timedelta, ...]:
+    return tuple(timedelta(seconds=int(seconds)) for seconds in column.split(",") if seconds)

@@ -26,7 +26,7 @@ from bot.settings import Settings
 from bot.signons import SignOns
 from bot.slack_ops import publish_letter
 from bot.storage import Store
-from bot.timing import parse_offsets, plan
+from bot.timing import parse_offsets, parse_reminders, plan
 from tests.conftest import LEAD, ORGANIZER, ZONE
 from tests.fake_slack import FakeSlack, Message
 from tests.helpers import (
@@ -131,12 +131,40 @@ def date_token(moment: datetime) -> str:
     return f"<!date^{int(moment.timestamp())}^"
 
 
+async def test_the_reminders_marked_are_the_ones_shown_in_the_channel(
+    store: Store, client: AsyncWebClient, dispatcher: Dispatcher, fake_slack: FakeSlack
+) -> None:
+    """With 7d!,3d,1d (say), the week-ahead reminder is shown in the channel and the
+    others stay in the thread."""
+    deadline = T0 + timedelta(days=10)
+    offsets, shown = parse_reminders("7d!,3d,1d")
+    new = NewLetter(
+        title="Marked",
+        addressee="Secretary Doe",
+        body="Act.",
+        deadline=deadline,
+        channels=("CCOALITION",),
+        leads=(LEAD,),
+        goal=None,
+        created_by=ORGANIZER,
+        reminders=offsets,
+        shown_reminders=shown,
+    )
+    letter = await store.letters.create(
+        new, plan=plan(deadline, offsets, zone=ZONE, now=T0), now=T0
+    )
+    await publish_letter(client, store, letter, count=0, zone=ZONE)
+    for offset in offsets:
+        await dispatcher.run_due(deadline - offset)
+    assert [m.broadcast for m in reminders_in(fake_slack, "CCOALITION")] == [True, False, False]
+
+
 async def test_the_default_schedule_posts_four_reminders_in_every_channel(
     store: Store, client: AsyncWebClient, dispatcher: Dispatcher, fake_slack: FakeSlack
 ) -> None:
     """7 days, 3 days, 1 day and 3 hours before: each a thread reply in each channel, at
-    its time, with the time left, the count and a Sign on button; only the last is
-    broadcast to the channel."""
+    its time, with the time left, the count and a Sign on button; the last two (1 day
+    and 3 hours) are shown in the channel too."""
     deadline = T0 + timedelta(days=10)
     letter = await posted(store, client, deadline=deadline)
     await sign(store, letter, "Mijente", at=T0)
@@ -153,7 +181,7 @@ async def test_the_default_schedule_posts_four_reminders_in_every_channel(
             assert "*1* signed so far" in all_text(latest)
             assert date_token(deadline) in all_text(latest)
             assert has_sign_on_button(latest)
-            assert latest.broadcast is (offset == DEFAULT[-1])
+            assert latest.broadcast is (offset in DEFAULT[-2:])
     for channel in CHANNELS:
         assert len(reminders_in(fake_slack, channel)) == 4
     assert fake_slack.rejected == []

@@ -54,14 +54,16 @@ def edit_values(
 async def test_the_letter_form_offers_the_default_reminders_and_keeps_a_custom_schedule(
     slack: SlackDriver, fake_slack: FakeSlack, store: Store
 ) -> None:
-    """The form shows REMINDERS filled in; what the organizer types there is the letter's."""
-    await post_letter(slack, fake_slack, reminders="2d, 90m")
+    """The form shows REMINDERS filled in, the last two marked as shown in the channel;
+    what the organizer types there is the letter's, marks included."""
+    await post_letter(slack, fake_slack, reminders="2d!, 90m")
     view = fake_slack.calls_to("views.open")[0].args["view"]
     (block,) = [b for b in view["blocks"] if b.get("block_id") == Field.REMINDERS]
-    assert block["element"]["initial_value"] == "7d,3d,1d,3h"
+    assert block["element"]["initial_value"] == "7d,3d,1d!,3h!"
     letter = await store.letters.get(1)
     assert letter is not None
     assert letter.reminders == parse_offsets("2d,90m")
+    assert letter.shown_reminders == parse_offsets("2d")
 
 
 async def test_a_reminder_schedule_that_makes_no_sense_is_shown_against_its_field(
@@ -143,7 +145,7 @@ async def test_the_edit_form_changes_deadline_reminders_leads_and_goal(
     assert blocks[Field.DEADLINE]["element"]["initial_date_time"] == int(
         letter.deadline.timestamp()
     )
-    assert blocks[Field.REMINDERS]["element"]["initial_value"] == "7d,3d,1d,3h"
+    assert blocks[Field.REMINDERS]["element"]["initial_value"] == "7d,3d,1d!,3h!"
     assert blocks[Field.LEADS]["element"]["initial_users"] == [LEAD]
 
     new_deadline = int((datetime.now(UTC) + timedelta(days=20)).timestamp())
