@@ -62,10 +62,14 @@ class _WithoutTokenFallbackWarning(logging.Filter):
 logging.getLogger("slack_bolt.AsyncApp").addFilter(_WithoutTokenFallbackWarning())
 
 
-def build_client(settings: Settings, *, retries: bool = True) -> AsyncWebClient:
+def build_client(
+    settings: Settings, *, retries: bool = True, token_only: bool = False
+) -> AsyncWebClient:
     """A Web API client on SLACK_API_URL. Without `retries` a failure surfaces at once,
-    for callers that retry on their own schedule (the dispatcher)."""
-    settings.require_slack_credentials()
+    for callers that retry on their own schedule (the dispatcher). With `token_only`,
+    for the command line, the bot token is all it needs."""
+    if not token_only or settings.slack_bot_token is None:
+        settings.require_slack_credentials()
     assert settings.slack_bot_token is not None
     return AsyncWebClient(
         token=settings.slack_bot_token.get_secret_value(),

@@ -158,7 +158,9 @@ def import_roster(settings: Settings, path: Path) -> int:
 
 
 async def _import_roster(settings: Settings, data: bytes, path: Path) -> int:
-    client = build_client(settings) if settings.slack_bot_token is not None else None
+    client = (
+        build_client(settings, token_only=True) if settings.slack_bot_token is not None else None
+    )
     async with Store(settings.database_url) as store:
         try:
             result = await load_roster(store, client, data, now=datetime.now(UTC))

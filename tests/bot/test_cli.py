@@ -13,6 +13,7 @@ from bot.cli import main
 from bot.models import NewLetter, Plan
 from bot.storage import Store
 from tests.conftest import FIXTURES
+from tests.fake_slack import TOKEN, FakeSlack
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 
@@ -117,3 +118,57 @@ def test_import_problems_are_explained(
     assert main(["export", "9"]) == 2
     errors = capsys.readouterr().err
     assert "Can't read" in errors and "Organization Name" in errors and "no letter 9" in errors
+
+
+async def test_the_roster_is_imported_and_imported_again_without_duplicates(
+    database: str,
+    fake_slack: FakeSlack,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Emails are looked up in Slack when a bot token is set; a second import of the
+    same file adds nothing; the JSON export then lists who hasn't signed. (The command
+    runs its own event loop: in a thread, so the fake Slack's keeps answering.)"""
+    fake_slack.add_user("UCASA", name="casa", real_name="Cas Casa", email="lead@casa.org")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("SLACK_API_URL", fake_slack.api_url)
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "Organization,State,Slack ID,Email\n"
+        "CASA,MD,,lead@casa.org\n"
+        "CHIRLA,CA,U02BBB,\n"
+        ",NY,U03,\n"
+        "Make the Road New York,NY,,nobody@mrny.org\n",
+        encoding="utf-8",
+    )
+    assert await asyncio.to_thread(main, ["roster", "import", str(roster)]) == 0
+    out, err = capsys.readouterr()
+    assert "Roster imported: 3 added, 0 updated, 0 unchanged" in out
+    assert "Line 4 skipped: it has no organization name." in err
+    assert "No Slack account found for nobody@mrny.org" in err
+    assert await asyncio.to_thread(main, ["roster", "import", str(roster)]) == 0
+    assert "0 added, 0 updated, 3 unchanged" in capsys.readouterr().out
+
+    await asyncio.to_thread(asyncio.run, _two_letters(database))
+    assert await asyncio.to_thread(main, ["export", "2", "--format", "json"]) == 0
+    not_signed = json.loads(capsys.readouterr().out)["not_signed"]
+    assert [(m["name"], m["state"]) for m in not_signed] == [
+        ("CASA", "MD"),
+        ("CHIRLA", "CA"),
+        ("Make the Road New York", "NY"),
+    ]
+    assert not_signed[0]["contacts"] == [
+        {"name": None, "email": "lead@casa.org", "slack_user": "UCASA"}
+    ]
+
+
+def test_an_unreadable_roster_is_explained(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("Email\nx@y.org\n", encoding="utf-8")
+    assert main(["roster", "import", str(roster)]) == 2
+    assert "I couldn't find an “Organization”" in capsys.readouterr().err
+    assert main(["roster", "import", str(tmp_path / "missing.csv")]) == 2
+    assert "Can't read" in capsys.readouterr().err
