@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -21,13 +22,15 @@ from bot.members import letter_standings
 from bot.models import Drive, Home, LetterStatus, Reach, SignedEntry
 from bot.pacing import TIER_4_CALLS, CallBudget
 from bot.slack_ops import UNANSWERED, slack_error
-from bot.slack_people import publish_home
+from bot.slack_people import channel_members, publish_home
 from bot.storage import Store
 
 logger = logging.getLogger(__name__)
 
 # A refresh waits this long after a change, so a burst of sign-ons is one refresh.
 REFRESH_SECONDS = 2.0
+# Who is in a letter's channels is read again after this long.
+MEMBERS_CACHE_SECONDS = 300.0
 
 
 class HomeTabs:
@@ -48,6 +51,8 @@ class HomeTabs:
         self._budget = CallBudget(calls=TIER_4_CALLS)
         self._changed = False
         self._refreshing: asyncio.Task[None] | None = None
+        # Each letter channel's members, as last read: who a letter is open to.
+        self._members: dict[str, tuple[float, frozenset[str]]] = {}
 
     async def opened(self, user: str, *, now: datetime) -> None:
         """`user` opened the Home tab: theirs is published, and kept current from now on."""
@@ -90,6 +95,22 @@ class HomeTabs:
         finally:
             self._refreshing = None
 
+    async def _open_to(self, user: str, channels: tuple[str, ...]) -> bool:
+        """Whether `user` is in one of a letter's channels: a letter in a channel
+        someone isn't in (a private one, say) isn't theirs to see."""
+        for channel in channels:
+            seen = self._members.get(channel)
+            if seen is None or time.monotonic() - seen[0] > MEMBERS_CACHE_SECONDS:
+                try:
+                    seen = (time.monotonic(), await channel_members(self._client, channel))
+                except (SlackApiError, *UNANSWERED) as error:
+                    logger.warning("Reading %s's members failed: %s", channel, slack_error(error))
+                    continue
+                self._members[channel] = seen
+            if user in seen[1]:
+                return True
+        return False
+
     async def _home(self, user: str, *, notice: str) -> Home:
         store = self._store
         organizer = await self._organizers.includes(user)
@@ -120,7 +141,7 @@ class HomeTabs:
             entries = await store.signatures.signed_by(user, letter.id)
             if entries:
                 signed += [SignedEntry(letter, entry) for entry in entries]
-            else:
+            elif await self._open_to(user, letter.channels):
                 to_sign.append((letter, counts[letter.id]))
         return Home(
             drives=drives,

@@ -21,6 +21,8 @@ from bot.slack_ops import send_dm, slack_error
 
 logger = logging.getLogger(__name__)
 
+# conversations.members' largest page.
+MEMBERS_PAGE = 1000
 # What users.info and users.lookupByEmail answer for someone Slack doesn't know.
 _UNKNOWN = {"user_not_found", "users_not_found", "user_not_visible"}
 
@@ -48,6 +50,20 @@ async def accounts_by_email(client: AsyncWebClient, emails: Iterable[str]) -> di
             raise
         found[email] = response["user"]["id"]
     return found
+
+
+async def channel_members(client: AsyncWebClient, channel: str) -> frozenset[str]:
+    """Everyone in `channel` (conversations.members, every page of it)."""
+    members: set[str] = set()
+    cursor = None
+    while True:
+        response = await client.conversations_members(
+            channel=channel, limit=MEMBERS_PAGE, **({"cursor": cursor} if cursor else {})
+        )
+        members.update(response.get("members") or ())
+        cursor = (response.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return frozenset(members)
 
 
 async def publish_home(

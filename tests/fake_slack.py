@@ -274,6 +274,7 @@ class FakeSlack:
             "users.lookupByEmail": self._lookup_by_email,
             "usergroups.users.list": self._usergroup_users,
             "conversations.open": self._open_dm,
+            "conversations.members": self._members,
             "files.getUploadURLExternal": self._upload_url,
             "files.completeUploadExternal": self._complete_upload,
             "files.info": self._file_info,
@@ -314,6 +315,11 @@ class FakeSlack:
         self.channels[channel_id] = Channel(
             channel_id, private=private, members={BOT_USER} if bot_member else set()
         )
+
+    def join(self, user: str, *channels: str) -> None:
+        """`user` is a member of these channels (of every channel, when none is named)."""
+        for channel in channels or tuple(self.channels):
+            self.channels[channel].members.add(user)
 
     def invite_bot(self, channel_id: str) -> None:
         self.channels[channel_id].members.add(BOT_USER)
@@ -740,6 +746,26 @@ class FakeSlack:
             if person["email"] and person["email"].casefold() == email and not person["deleted"]:
                 return {"user": self._user_object(user)}
         raise SlackError("users_not_found")
+
+    def _members(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A channel's members, a page at a time (https://api.slack.com/methods/
+        conversations.members: `limit` up to 1000, `cursor` from
+        response_metadata.next_cursor, empty on the last page). A private channel the
+        bot isn't in is channel_not_found."""
+        channel = self._channel(str(args.get("channel", "")))
+        if channel.private and BOT_USER not in channel.members:
+            raise SlackError("channel_not_found")
+        limit = int(args.get("limit") or 100)
+        if not 1 <= limit <= 1000:
+            raise SlackError("invalid_limit")
+        members = sorted(channel.members)
+        start = int(args.get("cursor") or 0)
+        page = members[start : start + limit]
+        following = start + limit if start + limit < len(members) else None
+        return {
+            "members": page,
+            "response_metadata": {"next_cursor": str(following) if following else ""},
+        }
 
     def _open_dm(self, args: dict[str, Any]) -> dict[str, Any]:
         users = str(args.get("users", ""))

@@ -507,3 +507,21 @@ async def test_a_file_inputs_answer_reaches_the_app_as_given(
     payload = json.loads(parse_qs(body)["payload"][0])
     assert kind == "application/x-www-form-urlencoded"
     assert payload["view"]["state"]["values"] == values
+
+
+async def test_conversations_members_pages_and_hides_private_channels_the_bot_is_not_in(
+    client: AsyncWebClient, fake_slack: FakeSlack
+) -> None:
+    fake_slack.add_channel("CPUBLIC", bot_member=True)
+    fake_slack.add_channel("GSECRET", private=True)
+    fake_slack.join("U1", "CPUBLIC", "GSECRET")
+    fake_slack.join("U2", "CPUBLIC")
+    first = await client.conversations_members(channel="CPUBLIC", limit=2)
+    assert first["members"] == ["U1", "U2"] and first["response_metadata"]["next_cursor"]
+    last = await client.conversations_members(
+        channel="CPUBLIC", limit=2, cursor=first["response_metadata"]["next_cursor"]
+    )
+    assert last["members"] == ["UBOT"] and last["response_metadata"]["next_cursor"] == ""
+    with pytest.raises(SlackApiError) as raised:
+        await client.conversations_members(channel="GSECRET")
+    assert raised.value.response["error"] == "channel_not_found"

@@ -20,6 +20,7 @@ SCOPES = {
     "chat_postMessage": "chat:write",
     "chat_update": "chat:write",
     "conversations_join": "channels:join",
+    "conversations_members": "channels:read",  # and groups:read, for private channels
     "conversations_open": "im:write",
     "files_info": "files:read",
     "files_upload_v2": "files:write",

@@ -31,6 +31,7 @@ ROSTER = (
 @pytest.fixture(autouse=True)
 async def letter_in_coalition(slack: SlackDriver, fake_slack: FakeSlack) -> None:
     coalition(fake_slack)
+    fake_slack.join(MEMBER, "CCOALITION")
     fake_slack.add_user("UCASA", name="cas", real_name="Cas Casa", email="casa@example.org")
     await post_letter(slack, fake_slack, leads=[LEAD])
 
@@ -152,6 +153,8 @@ async def home_of(slack: SlackDriver, fake: FakeSlack, user: str) -> dict[str, A
 async def test_a_members_home_shows_letters_to_sign_and_follows_their_sign_on(
     slack: SlackDriver, fake_slack: FakeSlack
 ) -> None:
+    outsider = await home_of(slack, fake_slack, "UOUTSIDER")
+    assert "Protect our communities" not in texts(outsider)  # not in its channels
     home = await home_of(slack, fake_slack, MEMBER)
     assert "Letters to sign" in texts(home) and "Protect our communities" in texts(home)
     assert "What you signed" not in texts(home)
