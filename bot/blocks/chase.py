@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.blocks.text import (
     BUTTON_TEXT_MAX,
+    NOTIFICATION_TEXT_MAX,
     escape,
     inert,
     joined,
@@ -27,6 +28,11 @@ CHASE_OPT_OUT_ACTION = "chase_opt_out"
 # Names of others from the state shown before "and N more".
 STATE_NAMES_SHOWN = 10
 STATE_NAMES_TEXT_MAX = 1500
+# The member organizations named in one chase, and those given a Sign on button (an
+# actions block also holds Don't remind me).
+MEMBERS_NAMED = 5
+MEMBER_NAMES_TEXT_MAX = 1500
+MEMBERS_WITH_BUTTONS = 4
 
 
 def chase_message(
@@ -42,12 +48,19 @@ def chase_message(
     `from_their_state` the listed signers from their state; the deadline shows in the
     reader's own timezone (`zone`, theirs, in the fallback)."""
     title = escape(letter.title)
-    names = _and([f"*{escape(m.name)}*" for m in members])
+    names = joined(
+        [f"*{escape(m.name)}*" for m in members], limit=MEMBER_NAMES_TEXT_MAX, most=MEMBERS_NAMED
+    )
     left = time_left(letter.deadline, now=now)
-    lines = [
-        f":wave: {names} {'has' if len(members) == 1 else 'have'} not signed *{title}* yet. "
-        f"Sign-ons close {slack_date(letter.deadline, zone=zone)} ({left} left).",
-        f"It has *{count}* signers so far.",
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "section",
+            "text": mrkdwn(
+                f":wave: {names} {'has' if len(members) == 1 else 'have'} not signed *{title}* "
+                f"yet. Sign-ons close {slack_date(letter.deadline, zone=zone)} ({left} left)."
+            ),
+        },
+        {"type": "context", "elements": [mrkdwn(f"It has *{count}* signers so far.")]},
     ]
     state = next((m.state for m in members if m.state), None)
     if state and from_their_state:
@@ -56,7 +69,12 @@ def chase_message(
             limit=STATE_NAMES_TEXT_MAX,
             most=STATE_NAMES_SHOWN,
         )
-        lines.append(f"Signed from {escape(state)}: {shown}.")
+        blocks.append(
+            {
+                "type": "section",
+                "text": mrkdwn(f"Signed from {escape(truncate(state, 100))}: {shown}."),
+            }
+        )
     buttons: list[dict[str, Any]] = [
         {
             "type": "button",
@@ -65,7 +83,7 @@ def chase_message(
             "style": "primary",
             "value": f"{letter.id}:{member.id}",
         }
-        for member in members[:4]
+        for member in members[:MEMBERS_WITH_BUTTONS]
     ]
     buttons.append(
         {
@@ -75,14 +93,9 @@ def chase_message(
             "value": str(letter.id),
         }
     )
-    fallback = f"{', '.join(m.name for m in members)}: please sign {letter.title} ({left} left)."
-    return {
-        "text": escape(fallback),
-        "blocks": [
-            {"type": "section", "text": mrkdwn("\n".join(lines))},
-            {"type": "actions", "elements": buttons},
-        ],
-    }
+    blocks.append({"type": "actions", "elements": buttons})
+    fallback = f"Please sign {letter.title} for {members[0].name} ({left} left)."
+    return {"text": escape(truncate(fallback, NOTIFICATION_TEXT_MAX)), "blocks": blocks}
 
 
 def opted_out_text(letter: Letter) -> str:
@@ -98,9 +111,3 @@ def read_chase_value(value: object) -> tuple[int, int] | None:
         return None
     letter, member = map(read_id, value.split(":"))
     return (letter, member) if letter is not None and member is not None else None
-
-
-def _and(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"

@@ -16,6 +16,7 @@ from bot.blocks.signon_replies import CHANGE_ENTRY_ACTION
 from bot.blocks.text import (
     Block,
     escape,
+    inert,
     mrkdwn,
     plain,
     slack_date,
@@ -146,7 +147,7 @@ def _signed(item: SignedEntry) -> list[Block]:
         "confirm": {
             "title": plain("Withdraw?"),
             "text": plain(
-                truncate(f"Take your signature off “{letter.title}”?", TITLE_SHOWN_MAX + 40)
+                truncate(inert(f"Take your signature off “{letter.title}”?"), TITLE_SHOWN_MAX + 40)
             ),
             "confirm": plain("Withdraw"),
             "deny": plain("Keep it"),
