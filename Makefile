@@ -43,6 +43,7 @@ postgres: $(VENV)/.dev-installed
 ## two replicas on PostgreSQL against one on SQLite
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.dedupe_cost
+	$(BIN)/python -m bench.chase_cost
 	$(BIN)/python -m bench.signon_throughput
 	$(MAKE) postgres
 	BENCH_POSTGRES='$(TEST_POSTGRES)' $(BIN)/python -m bench.replicas

@@ -26,7 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.exports import gather_extras
 from bot.members import letter_standings
-from bot.models import Delivery, JobKind, Letter, LetterStatus
+from bot.models import Delivery, JobKind, Letter, LetterStatus, MemberStanding
 from bot.pacing import CallBudget
 from bot.people import People
 from bot.roster import signed_from_state
@@ -104,6 +104,10 @@ class Dispatcher:
         self.owner = owner or uuid.uuid4().hex
         # Each lead's possible-duplicates notices, weighed and sent one at a time.
         self._telling: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # Where each letter's roster members stand, worked out once a pass for all its
+        # chases and tallies (a thousand members against as many entries take half a
+        # second); a member that signs meanwhile is seen by the next pass.
+        self._standings: dict[int, asyncio.Future[list[MemberStanding]]] = {}
 
     async def plan_unscheduled(self, now: datetime) -> None:
         """Schedule open letters that have no plan (stored before reminders existed)."""
@@ -117,6 +121,7 @@ class Dispatcher:
     async def run_due(self, now: datetime) -> datetime | None:
         """Send everything due at `now`; returns when something next falls due."""
         started = monotonic()
+        self._standings = {}
         await self._plan_tallies(now)
         await self._store.schedule.expand_due(now, zone=self._zone.key)
         while True:
@@ -329,7 +334,7 @@ class Dispatcher:
             return _Skip("they asked not to be reminded about this letter")
         if await self._store.signatures.signed_by(user, letter.id):
             return _Skip("they have signed")
-        found = await letter_standings(self._store, letter.id)
+        found = await self._standings_of(letter.id)
         theirs = [s.member for s in found if s.missing and user in s.member.user_ids]
         if not theirs:
             return _Skip("their organization has signed")
@@ -347,6 +352,18 @@ class Dispatcher:
             zone=zone,
         )
         return _Sent()
+
+    async def _standings_of(self, letter_id: int) -> list[MemberStanding]:
+        """Where the letter's roster members stand, shared by the sends of one pass."""
+        working = self._standings.get(letter_id)
+        if working is None:
+            working = asyncio.ensure_future(letter_standings(self._store, letter_id))
+            self._standings[letter_id] = working
+        try:
+            return await asyncio.shield(working)
+        except Exception:
+            self._standings.pop(letter_id, None)
+            raise
 
     async def _remind(
         self, letter: Letter, delivery: Delivery, *, ts: str, now: datetime
@@ -386,7 +403,7 @@ class Dispatcher:
                 signers[letter.id],
                 previous=previous,
                 pending_reviews=reviews[letter.id],
-                standings=await letter_standings(self._store, letter.id),
+                standings=await self._standings_of(letter.id),
             )
             for letter in led
         ]
