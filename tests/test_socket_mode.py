@@ -43,6 +43,38 @@ async def test_a_command_arriving_over_the_socket_is_acked_and_answered(
     assert fake_slack.calls_to("apps.connections.open")[0].ok
 
 
+async def test_the_home_tab_opened_over_the_socket_is_published(
+    settings: Settings, store: Store, fake_slack: FakeSlack
+) -> None:
+    """app_home_opened arrives as an events_api envelope; the Home is published."""
+    socket_settings = settings.model_copy(
+        update={"slack_app_token": SecretStr(APP_TOKEN), "slack_signing_secret": None}
+    )
+    stop = asyncio.Event()
+    services = build_services(socket_settings, store)
+    running = asyncio.create_task(serve_socket_mode(build_app(services), APP_TOKEN, until=stop))
+    try:
+        await fake_slack.wait_for(lambda: fake_slack.sockets)
+        event = {"type": "app_home_opened", "user": MEMBER, "channel": "D1", "tab": "home"}
+        await fake_slack.push(
+            "events_api",
+            {
+                "type": "event_callback",
+                "team_id": "T1",
+                "api_app_id": "A1",
+                "event": {**event, "event_ts": "1700000000.000100"},
+                "event_id": "Ev1",
+                "event_time": 1700000000,
+            },
+        )
+        await fake_slack.wait_for(lambda: fake_slack.home_of(MEMBER))
+        assert "Letters to sign" in str(fake_slack.home_of(MEMBER))
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 10)
+        await services.settle()
+
+
 @pytest.mark.parametrize(
     ("bot_token", "app_token", "variable"),
     [
