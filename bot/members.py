@@ -19,8 +19,15 @@ from bot.access import Organizers
 from bot.importing import ImportProblem
 from bot.limits import ROSTER_FILE_MAX_BYTES
 from bot.models import Letter, LetterStatus, MemberStanding, RosterMember
-from bot.problems import Action, NoRoster, RosterUnreadable, SignOnsClosed, Surface
-from bot.refs import find_letter
+from bot.problems import (
+    Action,
+    EntryGone,
+    NoRoster,
+    RosterUnreadable,
+    SignOnsClosed,
+    Surface,
+)
+from bot.refs import find_letter, numbered
 from bot.roster import RosterImport, read_roster, standings
 from bot.slack_ops import (
     UNANSWERED,
@@ -66,7 +73,8 @@ async def letter_standings(store: Store, letter_id: int) -> list[MemberStanding]
     members = await store.roster.members()
     if not members:
         return []
-    return standings(members, await store.entries.search(letter_id))
+    entries = await store.entries.search(letter_id)
+    return standings(members, entries, decided=await store.roster.decisions(letter_id))
 
 
 class Members:
@@ -131,6 +139,20 @@ class Members:
         planned = await self._store.schedule.chase_now(letter.id, now=now)
         self._schedule_changed()
         return letter, found, planned
+
+    async def decide(
+        self, letter_id: int, member_id: int, entry_id: int, *, same: bool, user: str, now: datetime
+    ) -> tuple[Letter, list[MemberStanding]]:
+        """An organizer's answer to "is this member that entry?"; returns the letter and
+        where its members stand now."""
+        letter = await numbered(self._store, letter_id, surface=Surface.BUTTON)
+        await self._organizers.require_manager(user, letter, Action.CHASE)
+        entry = await self._store.entries.get(entry_id)
+        member = await self.member(member_id)
+        if entry is None or entry.letter_id != letter.id or member is None:
+            raise EntryGone()
+        await self._store.roster.decide(letter.id, member_id, entry_id, same=same, by=user, now=now)
+        return letter, await self._standings(letter, user=user)
 
     async def _standings(self, letter: Letter, *, user: str) -> list[MemberStanding]:
         await self._organizers.require_manager(user, letter, Action.CHASE)

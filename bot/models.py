@@ -399,6 +399,7 @@ class MemberStanding:
     member: RosterMember
     standing: Standing
     signed_as: tuple[str, ...] = ()  # the entry (or, when possibly, entries) it matched
+    entry_ids: tuple[int, ...] = ()  # those entries' ids, in the same order
 
     @property
     def missing(self) -> bool:

@@ -212,13 +212,13 @@ def standings(
         signed = [e for e in active.same(keys) if decided.get((member.id, e.id), True)]
         signed += [e for e in active.possible(keys) if decided.get((member.id, e.id)) is True]
         if signed:
-            found.append(MemberStanding(member, Standing.SIGNED, _names(signed)))
+            found.append(MemberStanding(member, Standing.SIGNED, *_named(signed)))
             continue
         possible = [e for e in active.possible(keys) if (member.id, e.id) not in decided]
         if possible:
-            found.append(MemberStanding(member, Standing.POSSIBLY_SIGNED, _names(possible)))
+            found.append(MemberStanding(member, Standing.POSSIBLY_SIGNED, *_named(possible)))
         elif gone := withdrawn.same(keys):
-            found.append(MemberStanding(member, Standing.WITHDRAWN, _names(gone)))
+            found.append(MemberStanding(member, Standing.WITHDRAWN, *_named(gone)))
         else:
             found.append(MemberStanding(member, Standing.NOT_SIGNED))
     return found
@@ -239,8 +239,10 @@ def signed_from_state(entries: Sequence[Signer], state: str | None) -> list[str]
     ]
 
 
-def _names(entries: Iterable[Signer]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(entry.name for entry in entries))
+def _named(entries: Iterable[Signer]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The entries' names and ids, each entry once."""
+    unique = list({entry.id: entry for entry in entries}.values())
+    return tuple(entry.name for entry in unique), tuple(entry.id for entry in unique)
 
 
 class _Spellings:

@@ -1,5 +1,6 @@
 """Buttons: Sign on under a posted letter; Merge and Keep both in the review queue;
-Keep my signature and Withdraw when a signed letter's text changed."""
+Keep my signature and Withdraw when a signed letter's text changed; a chase's Sign on
+and Don't remind me; It's them / Not them under `/letter missing`; the App Home's."""
 
 from __future__ import annotations
 
@@ -33,6 +34,12 @@ from bot.blocks.review import (
     MERGE_AS_SECOND_ACTION,
     decided_text,
     review_message,
+)
+from bot.blocks.roster import (
+    OTHER_MEMBER_ACTION,
+    SAME_MEMBER_ACTION,
+    missing_message,
+    read_match_value,
 )
 from bot.blocks.signers import (
     ENTRY_BUTTON_ACTION,
@@ -82,6 +89,8 @@ def register(app: AsyncApp) -> None:
     app.action(WITHDRAW_SIGNATURE_ACTION)(signature_withdrawn)
     app.action(re.compile(rf"^{CHASE_SIGN_ON_ACTION}_[0-9]+$"))(chase_sign_on_pressed)
     app.action(CHASE_OPT_OUT_ACTION)(chase_opted_out)
+    app.action(SAME_MEMBER_ACTION)(member_match_decided)
+    app.action(OTHER_MEMBER_ACTION)(member_match_decided)
     app.action(HOME_SIGN_ON_ACTION)(sign_on_pressed)
     app.action(HOME_WITHDRAW_ACTION)(home_withdraw_pressed)
     app.action(HOME_EXPORT_ACTION)(home_export_pressed)
@@ -308,6 +317,35 @@ async def chase_opted_out(
         await respond(explain(LetterGone()), replace_original=False)
         return
     await respond(opted_out_text(letter), replace_original=True)
+
+
+async def member_match_decided(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    members: Members,
+) -> None:
+    """It's them / Not them, pressed under `/letter missing`: the answer is kept, and the
+    list is shown again as it now stands."""
+    await ack()
+    found = read_match_value(action.get("value"))
+    try:
+        if found is None:
+            raise NotALetterNumber(str(action.get("value", "")), Surface.BUTTON)
+        letter_id, member_id, entry_id = found
+        letter, standings = await members.decide(
+            letter_id,
+            member_id,
+            entry_id,
+            same=action.get("action_id") == SAME_MEMBER_ACTION,
+            user=body["user"]["id"],
+            now=datetime.now(UTC),
+        )
+    except Problem as problem:
+        await respond(explain(problem), replace_original=False)
+        return
+    await respond(**missing_message(letter, standings), replace_original=True)
 
 
 async def home_withdraw_pressed(

@@ -11,7 +11,9 @@ from bot.blocks.text import (
     joined,
     mrkdwn,
     plain,
+    read_id,
     text_sections,
+    truncate,
 )
 from bot.models import Letter, MemberStanding, Reach, RosterMember, Standing
 from bot.roster import RosterImport
@@ -26,8 +28,12 @@ MEMBERS_SHOWN = 40
 LIST_TEXT_MAX = 2500
 # How much of one message `/letter missing` gives its list (a message holds 10,000
 # characters in all): the JSON export has every one.
-MISSING_TEXT_MAX = 7000
-POSSIBLE_TEXT_MAX = 1500
+MISSING_TEXT_MAX = 5000
+# Members that may have signed, each with It's them / Not them; the rest after these.
+POSSIBLE_SHOWN = 5
+NAME_SHOWN_MAX = 150
+SAME_MEMBER_ACTION = "roster_match_same"
+OTHER_MEMBER_ACTION = "roster_match_other"
 ROSTER_COLUMNS = (
     "“Organization” (required), and if you have them “Aliases” (separated by ;), "
     "“State”, “Type” (national, state, local) and the contacts: “Slack ID” and/or "
@@ -47,7 +53,8 @@ def reach_line(reach: Reach) -> str:
 
 def missing_message(letter: Letter, found: Sequence[MemberStanding]) -> dict[str, Any]:
     """`/letter missing`: who on the roster hasn't signed (withdrawn ones marked), and
-    who may have signed under a name a person should check."""
+    who may have signed under a name a person should judge, with **It's them** and
+    **Not them**."""
     reach = Reach.of(found)
     head = f"*{escape(letter.title)}* (letter #{letter.id}): {reach_line(reach)}."
     lines = [head]
@@ -58,25 +65,71 @@ def missing_message(letter: Letter, found: Sequence[MemberStanding]) -> dict[str
         if len(shown) < len(reach.missing):
             more = len(reach.missing) - len(shown)
             lines.append(f"… and {more} more: the JSON from `/letter export` lists every one.")
-    if reach.possible:
-        lines.append("\n*May have signed under another name* (not chased until you decide)")
-        lines += _within(
-            [
-                f"• {escape(s.member.name)}: signed as “{escape(s.signed_as[0])}”?"
-                for s in reach.possible
-            ],
-            POSSIBLE_TEXT_MAX,
-        )
-        lines.append(
-            "If it is them, add the name to their aliases in the roster; if not, it isn't."
-        )
     if not reach.missing and not reach.possible:
         lines.append("Every member organization has signed. :tada:")
     elif letter.is_open and reach.missing:
         lines.append(
             f"\n`/letter chase {letter.id}` DMs their contacts now; each reminder does too."
         )
-    return {"text": head, "blocks": text_sections("\n".join(lines))}
+    blocks = text_sections("\n".join(lines))
+    if reach.possible:
+        blocks.append(
+            {
+                "type": "section",
+                "text": mrkdwn(
+                    "*May have signed under another name.* Until you say, they count as "
+                    "signed neither way and aren't chased."
+                ),
+            }
+        )
+        for standing in reach.possible[:POSSIBLE_SHOWN]:
+            blocks += _possible_blocks(letter, standing)
+        if len(reach.possible) > POSSIBLE_SHOWN:
+            more = len(reach.possible) - POSSIBLE_SHOWN
+            blocks.append(
+                {"type": "context", "elements": [mrkdwn(f"…and {more} more after these.")]}
+            )
+    return {"text": head, "blocks": blocks}
+
+
+def read_match_value(value: object) -> tuple[int, int, int] | None:
+    """(letter id, member id, entry id) from It's them / Not them, or None if garbled."""
+    if not isinstance(value, str) or value.count(":") != 2:
+        return None
+    letter, member, entry = map(read_id, value.split(":"))
+    if letter is None or member is None or entry is None:
+        return None
+    return letter, member, entry
+
+
+def _possible_blocks(letter: Letter, standing: MemberStanding) -> list[dict[str, Any]]:
+    member = truncate(standing.member.name, NAME_SHOWN_MAX)
+    entry = truncate(standing.signed_as[0], NAME_SHOWN_MAX)
+    value = f"{letter.id}:{standing.member.id}:{standing.entry_ids[0]}"
+    return [
+        {
+            "type": "section",
+            "text": mrkdwn(f"• Is *{escape(member)}* the entry “{escape(entry)}”?"),
+        },
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": SAME_MEMBER_ACTION,
+                    "style": "primary",
+                    "text": plain("It's them"),
+                    "value": value,
+                },
+                {
+                    "type": "button",
+                    "action_id": OTHER_MEMBER_ACTION,
+                    "text": plain("Not them"),
+                    "value": value,
+                },
+            ],
+        },
+    ]
 
 
 def chase_report(letter: Letter, found: Sequence[MemberStanding], *, planned: bool) -> str:

@@ -20,7 +20,7 @@ from bot.models import RosterContact, RosterMember
 from bot.roster import MemberRow, RosterSaved
 from bot.signer_index import SignerIndex
 from bot.storage.connect import Connect
-from bot.storage.schema import chase_optouts, roster_contacts, roster_members
+from bot.storage.schema import chase_optouts, roster_contacts, roster_matches, roster_members
 
 
 class RosterRecords:
@@ -114,6 +114,44 @@ class RosterRecords:
                     )
                 ).scalars()
             )
+
+    async def decide(
+        self,
+        letter_id: int,
+        member_id: int,
+        signer_id: int,
+        *,
+        same: bool,
+        by: str,
+        now: datetime,
+    ) -> None:
+        """Record an organizer's answer: the member is (or isn't) that entry."""
+        async with self._writing() as conn:
+            insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+            statement = insert(roster_matches).values(
+                letter_id=letter_id,
+                member_id=member_id,
+                signer_id=signer_id,
+                same=same,
+                decided_by=by,
+                decided_at=now,
+            )
+            await conn.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["letter_id", "member_id", "signer_id"],
+                    set_={"same": same, "decided_by": by, "decided_at": now},
+                )
+            )
+
+    async def decisions(self, letter_id: int) -> dict[tuple[int, int], bool]:
+        """Organizers' answers for a letter, by (member id, entry id)."""
+        async with self._reading() as conn:
+            rows = await conn.execute(
+                sa.select(
+                    roster_matches.c.member_id, roster_matches.c.signer_id, roster_matches.c.same
+                ).where(roster_matches.c.letter_id == letter_id)
+            )
+            return {(row.member_id, row.signer_id): row.same for row in rows}
 
     async def opt_out(self, letter_id: int, user_id: str, *, now: datetime) -> None:
         """`user_id` is not to be chased about this letter again."""

@@ -362,6 +362,34 @@ roster_contacts = sa.Table(
     sqlite_autoincrement=True,
 )
 
+# An organizer's answer to "is this member that entry?", for a match only a person can
+# judge: the member signed (same) or not.
+roster_matches = sa.Table(
+    "roster_matches",
+    metadata,
+    sa.Column(
+        "letter_id",
+        sa.Integer,
+        sa.ForeignKey("letters.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "member_id",
+        sa.Integer,
+        sa.ForeignKey("roster_members.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "signer_id",
+        sa.Integer,
+        sa.ForeignKey("signers.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("same", sa.Boolean, nullable=False),
+    sa.Column("decided_by", sa.String(32), nullable=False),
+    sa.Column("decided_at", UTCDateTime, nullable=False),
+)
+
 # People who asked not to be chased about a letter.
 chase_optouts = sa.Table(
     "chase_optouts",

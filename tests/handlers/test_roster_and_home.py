@@ -11,7 +11,12 @@ import pytest
 from bot.blocks.chase import CHASE_OPT_OUT_ACTION, CHASE_SIGN_ON_ACTION
 from bot.blocks.home import HOME_EXPORT_ACTION, HOME_WITHDRAW_ACTION
 from bot.blocks.review import MERGE_ACTION
-from bot.blocks.roster import ROSTER_FILE_ACTION, ROSTER_FILE_BLOCK
+from bot.blocks.roster import (
+    OTHER_MEMBER_ACTION,
+    ROSTER_FILE_ACTION,
+    ROSTER_FILE_BLOCK,
+    SAME_MEMBER_ACTION,
+)
 from bot.forms import SignonField
 from bot.storage import Store
 from tests.conftest import LEAD, MEMBER, ORGANIZER
@@ -189,4 +194,37 @@ async def test_an_organizers_home_shows_their_drives_and_decides_a_pair(
     before = len(fake_slack.shared_files)
     await slack.press_in_home(HOME_EXPORT_ACTION, "1", user=LEAD)
     await fake_slack.wait_for(lambda: len(fake_slack.shared_files) > before)
+    assert not fake_slack.rejected
+
+
+async def test_a_match_only_a_person_can_judge_is_decided_under_missing(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """ "FLIC" may be the Florida Immigrant Coalition: asked, not assumed; the answer is
+    kept, and the member is then signed (or missing, and chased)."""
+    roster = b"Organization,Slack ID\nFlorida Immigrant Coalition,UFLIC\nCASA,UCASA\n"
+    await upload_roster(slack, fake_slack, roster)
+    await signon(slack, fake_slack, "FLIC", user="USOMEONE")
+    missing = await ask(slack, fake_slack, "missing")
+    assert "0 of 2 member organizations signed; 1 missing; 1 may have signed" in missing["text"]
+    buttons = [e for b in missing["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert [b["action_id"] for b in buttons] == [SAME_MEMBER_ACTION, OTHER_MEMBER_ACTION]
+
+    before = len(fake_slack.responses)
+    await slack.press(SAME_MEMBER_ACTION, buttons[0]["value"], user=LEAD, channel="CCOALITION")
+    await fake_slack.wait_for(lambda: len(fake_slack.responses) > before)
+    answer = fake_slack.responses[-1]
+    assert answer["replace_original"] is True
+    assert "1 of 2 member organizations signed; 1 missing" in answer["text"]
+    assert "may have signed" not in answer["text"]
+    # A chase now goes to CASA's contact alone.
+    await ask(slack, fake_slack, "chase", user=LEAD)
+    await fake_slack.wait_for(lambda: chases(fake_slack, "UCASA"))
+    assert chases(fake_slack, "UFLIC") == []
+
+    # Someone who doesn't manage the letter can't answer.
+    refused = len(fake_slack.responses)
+    await slack.press(OTHER_MEMBER_ACTION, buttons[0]["value"], user=MEMBER, channel="CCOALITION")
+    await fake_slack.wait_for(lambda: len(fake_slack.responses) > refused)
+    assert "Only organizers and the leads" in fake_slack.responses[-1]["text"]
     assert not fake_slack.rejected

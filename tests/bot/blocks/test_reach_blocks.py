@@ -43,13 +43,17 @@ def members(n: int) -> list[RosterMember]:
 def test_a_long_list_of_missing_members_fits_one_message_and_says_how_many_more() -> None:
     letter = make_letter("Act.")
     found = [MemberStanding(m, Standing.NOT_SIGNED) for m in members(500)]
-    found.append(MemberStanding(members(1)[0], Standing.POSSIBLY_SIGNED, (HOSTILE,)))
+    found += [
+        MemberStanding(member, Standing.POSSIBLY_SIGNED, (HOSTILE,), (member.id + 900,))
+        for member in members(8)
+    ]
     message = missing_message(letter, found)
     check_message(message)
     text = str(message)
     assert "<!channel>" not in text and "<https://evil" not in text
-    assert "0 of 501 member organizations signed; 500 missing" in text
+    assert "0 of 508 member organizations signed; 500 missing; 8 may have" in text
     assert "more: the JSON from `/letter export` lists every one." in text
+    assert text.count("It's them") == 5 and "…and 3 more after these." in text
 
 
 def test_the_chase_dm_fits_and_pings_nobody() -> None:

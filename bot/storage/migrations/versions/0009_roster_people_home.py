@@ -1,5 +1,6 @@
-"""The coalition's roster (member organizations and their contacts), chases of the
-members that haven't signed (scheduled job kind 'chase') and their opt-outs, which
+"""The coalition's roster (member organizations and their contacts), organizers'
+answers to "is this member that entry?", chases of the members that haven't signed
+(scheduled job kind 'chase') and their opt-outs, which
 reminders are shown in the channel too, people's names and timezones read from Slack,
 and who has opened the App Home.
 
@@ -56,6 +57,30 @@ def upgrade() -> None:
     )
     op.create_index("ix_roster_contacts_member_id", "roster_contacts", ["member_id"])
     op.create_table(
+        "roster_matches",
+        sa.Column(
+            "letter_id",
+            sa.Integer,
+            sa.ForeignKey("letters.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column(
+            "member_id",
+            sa.Integer,
+            sa.ForeignKey("roster_members.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column(
+            "signer_id",
+            sa.Integer,
+            sa.ForeignKey("signers.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("same", sa.Boolean, nullable=False),
+        sa.Column("decided_by", sa.String(32), nullable=False),
+        sa.Column("decided_at", UTCDateTime, nullable=False),
+    )
+    op.create_table(
         "chase_optouts",
         sa.Column(
             "letter_id",
@@ -97,7 +122,14 @@ def downgrade() -> None:
     _replace_kinds(KINDS_BEFORE)
     with op.batch_alter_table("letters") as batch:
         batch.drop_column("shown_reminders")
-    for table in ("home_views", "people", "chase_optouts", "roster_contacts", "roster_members"):
+    for table in (
+        "home_views",
+        "people",
+        "chase_optouts",
+        "roster_matches",
+        "roster_contacts",
+        "roster_members",
+    ):
         op.drop_table(table)
 
 
