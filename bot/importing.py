@@ -11,6 +11,7 @@ import codecs
 import csv
 import hashlib
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -73,11 +74,7 @@ def read_signons(data: bytes, *, zone: ZoneInfo) -> ImportFile:
 
 
 def _read(text: str, zone: ZoneInfo) -> ImportFile:
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ImportProblem("The file is empty.") from None
+    header, reader = read_header(text)
     columns = find_columns(header, HEADERS)
     if "organization" not in columns and "person" not in columns:
         raise ImportProblem(
@@ -119,6 +116,15 @@ def _read(text: str, zone: ZoneInfo) -> ImportFile:
         )
         rows.append(ImportRow(number, submission))
     return ImportFile(rows, skipped)
+
+
+def read_header(text: str) -> tuple[list[str], Iterator[list[str]]]:
+    """A CSV's header row, and a reader of the rows after it."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        return next(reader), reader
+    except StopIteration:
+        raise ImportProblem("The file is empty.") from None
 
 
 def find_columns(header: list[str], headers: dict[str, tuple[str, ...]]) -> dict[str, int]:

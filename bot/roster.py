@@ -10,14 +10,13 @@ should look; anything else, not signed.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.cleaning import one_line
 from bot.dedupe import org_key, prepared, same
-from bot.importing import ImportProblem, SkippedRow, decode, find_columns
+from bot.importing import ImportProblem, SkippedRow, decode, find_columns, read_header
 from bot.limits import ORGANIZATION_MAX, PLACE_MAX
 from bot.models import (
     MemberStanding,
@@ -104,11 +103,7 @@ def read_roster(data: bytes) -> RosterFile:
 
 
 def _read(text: str) -> RosterFile:
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ImportProblem("The file is empty.") from None
+    header, reader = read_header(text)
     columns = find_columns(header, HEADERS)
     if "name" not in columns:
         raise ImportProblem(

@@ -1,4 +1,5 @@
-"""What every area of the store shares: how it gets a connection, and row grouping."""
+"""What every area of the store shares: how it gets a connection, the INSERT that can
+skip or update a row already there, and row grouping."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 T = TypeVar("T")
@@ -27,3 +29,9 @@ def grouped(
     for key, *rest in conn.execute(query, parameters).all():
         groups[key].append(rest)
     return groups
+
+
+def insert_into(conn: AsyncConnection, table: sa.Table) -> Any:
+    """An INSERT with `on_conflict_do_nothing` / `on_conflict_do_update`, in the
+    connection's own dialect (SQLite's and PostgreSQL's spell them alike)."""
+    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)

@@ -7,11 +7,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.models import Person
-from bot.storage.connect import Connect
+from bot.storage.connect import Connect, insert_into
 from bot.storage.schema import home_views, people
 
 
@@ -80,7 +79,7 @@ async def _upsert(
     key: str,
     columns: tuple[str, ...],
 ) -> None:
-    insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
+    insert = insert_into(conn, table)
     await conn.execute(
         insert.values(rows).on_conflict_do_update(
             index_elements=[key], set_={column: insert.excluded[column] for column in columns}

@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.models import RosterContact, RosterMember
 from bot.roster import MemberRow, RosterSaved
 from bot.signer_index import SignerIndex
-from bot.storage.connect import Connect
+from bot.storage.connect import Connect, insert_into
 from bot.storage.schema import chase_optouts, roster_contacts, roster_matches, roster_members
 
 
@@ -127,8 +126,7 @@ class RosterRecords:
     ) -> None:
         """Record an organizer's answer: the member is (or isn't) that entry."""
         async with self._writing() as conn:
-            insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-            statement = insert(roster_matches).values(
+            statement = insert_into(conn, roster_matches).values(
                 letter_id=letter_id,
                 member_id=member_id,
                 signer_id=signer_id,
@@ -156,9 +154,8 @@ class RosterRecords:
     async def opt_out(self, letter_id: int, user_id: str, *, now: datetime) -> None:
         """`user_id` is not to be chased about this letter again."""
         async with self._writing() as conn:
-            insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
             await conn.execute(
-                insert(chase_optouts)
+                insert_into(conn, chase_optouts)
                 .values(letter_id=letter_id, user_id=user_id, opted_out_at=now)
                 .on_conflict_do_nothing()
             )

@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.models import (
@@ -29,6 +28,7 @@ from bot.models import (
     Plan,
     SignerStatus,
 )
+from bot.storage.connect import insert_into
 from bot.storage.schema import (
     chase_optouts,
     deliveries,
@@ -478,30 +478,20 @@ async def plan_letter(
     conn: AsyncConnection, letter_id: int, *, version: int, plan: Plan, now: datetime
 ) -> None:
     """Plan a letter's reminders and its close, for the deadline of `version`."""
+    # With each reminder, the contacts of roster members that haven't signed are chased.
     rows = [
         _job_row(
-            JobKind.REMINDER,
-            key=f"reminder:{letter_id}:{version}:{int(offset.total_seconds())}",
+            kind,
+            key=f"{kind.value}:{letter_id}:{version}:{seconds}",
             due_at=due,
             now=now,
             letter_id=letter_id,
             version=version,
-            offset_seconds=int(offset.total_seconds()),
+            offset_seconds=seconds,
         )
+        for kind in (JobKind.REMINDER, JobKind.CHASE)
         for offset, due in plan.reminders
-    ]
-    # With each reminder, the contacts of roster members that haven't signed are chased.
-    rows += [
-        _job_row(
-            JobKind.CHASE,
-            key=f"chase:{letter_id}:{version}:{int(offset.total_seconds())}",
-            due_at=due,
-            now=now,
-            letter_id=letter_id,
-            version=version,
-            offset_seconds=int(offset.total_seconds()),
-        )
-        for offset, due in plan.reminders
+        for seconds in (int(offset.total_seconds()),)
     ]
     rows.append(_close_job(letter_id, version=version, due_at=plan.deadline, now=now))
     await _insert_jobs(conn, rows)
@@ -675,9 +665,10 @@ def _job_row(
 
 async def _insert_jobs(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
     """Insert jobs, leaving alone any whose key is already planned."""
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     await conn.execute(
-        insert(scheduled_jobs).values(rows).on_conflict_do_nothing(index_elements=["key"])
+        insert_into(conn, scheduled_jobs)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["key"])
     )
 
 
