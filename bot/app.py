@@ -107,7 +107,8 @@ class Services:
         past `within` seconds, what is left is dropped and logged."""
         try:
             await asyncio.wait_for(
-                asyncio.gather(self.live_count.settle(), self.home.settle()), within
+                asyncio.gather(self.live_count.settle(), self.home.settle(), self.people.settle()),
+                within,
             )
         except TimeoutError:
             logger.warning("Stopped before every count line was brought up to date")
@@ -140,7 +141,9 @@ def build_services(
         schedule_changed()
         home.touch()
 
-    signons = SignOns(store=store, live_count=live_count, schedule_changed=changed)
+    signons = SignOns(
+        store=store, live_count=live_count, schedule_changed=changed, learn=people.learn
+    )
     return Services(
         settings=settings,
         store=store,

@@ -78,10 +78,13 @@ class SignOns:
         store: Store,
         live_count: LiveCount | None,
         schedule_changed: Callable[[], None] = lambda: None,
+        learn: Callable[[list[str]], None] = lambda _: None,
     ) -> None:
         self._store = store
         self._live_count = live_count
         self._schedule_changed = schedule_changed
+        # Told who signed: their names are read from Slack in the background.
+        self._learn = learn
         # When each letter's waiting possible-duplicates notice is due, as last seen.
         self._notices: dict[int, datetime] = {}
         self._indexes: dict[int, SignerIndex] = {}
@@ -153,6 +156,7 @@ class SignOns:
             return
         for waiting, outcome in zip(batch, recorded, strict=True):
             _answer(waiting, Signed(outcome, count))
+        self._learn([w.pending.submission.user_id for w in batch if w.pending.submission.user_id])
         changed = any(r.outcome in {Outcome.NEW, Outcome.SAME} for r in recorded)
         if changed and self._live_count is not None:
             self._live_count.touch(letter_id)

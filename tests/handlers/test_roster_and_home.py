@@ -228,3 +228,18 @@ async def test_a_match_only_a_person_can_judge_is_decided_under_missing(
     await fake_slack.wait_for(lambda: len(fake_slack.responses) > refused)
     assert "Only organizers and the leads" in fake_slack.responses[-1]["text"]
     assert not fake_slack.rejected
+
+
+async def test_exports_name_people_as_slack_does(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """A quick `/signon` gives no name; the export shows the signer's name in Slack,
+    read in the background after they signed."""
+    fake_slack.add_user("USAM", name="sam", real_name="Sam Signer")
+    await signon(slack, fake_slack, "Some Organization", user="USAM")
+    await fake_slack.wait_for(lambda: fake_slack.calls_to("users.info"))
+    before = len(fake_slack.shared_files)
+    await ask(slack, fake_slack, "export", user=LEAD)
+    await fake_slack.wait_for(lambda: len(fake_slack.shared_files) >= before + 3)
+    csv_file = next(f for f in fake_slack.shared_files[before:] if f.filename.endswith(".csv"))
+    assert "Sam Signer" in csv_file.content.decode()
