@@ -51,6 +51,7 @@ class HomeTabs:
         self._budget = CallBudget(calls=TIER_4_CALLS)
         self._changed = False
         self._refreshing: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
         # Each letter channel's members, as last read: who a letter is open to.
         self._members: dict[str, tuple[float, frozenset[str]]] = {}
 
@@ -72,23 +73,25 @@ class HomeTabs:
         """Something the Home shows changed (about `letter_id`, when one letter's):
         refresh every Home soon."""
         self._changed = True
-        if self._refreshing is None:
+        if self._refreshing is None and not self._stopping.is_set():
             self._refreshing = asyncio.create_task(self._refresh())
 
     async def settle(self) -> None:
-        """For a clean stop: a refresh still waiting is dropped (each Home is published
-        afresh when next opened)."""
+        """For a clean stop: a refresh still waiting is dropped, one under way stops after
+        the Home it is publishing (each is published afresh when next opened)."""
+        self._stopping.set()
         if self._refreshing is not None:
-            self._refreshing.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._refreshing
+            await self._refreshing
 
     async def _refresh(self) -> None:
         try:
             while self._changed:
-                await asyncio.sleep(self._delay)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), self._delay)
                 self._changed = False
                 for user in await self._store.people.home_viewers():
+                    if self._stopping.is_set():
+                        return
                     await self.show(user, now=datetime.now(UTC))
         except Exception:
             logger.exception("Refreshing the App Home failed")

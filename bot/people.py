@@ -11,7 +11,6 @@ again for a few minutes.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Iterable
@@ -50,19 +49,22 @@ class People:
         self._failed: dict[str, float] = {}
         self._to_learn: set[str] = set()
         self._learning: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def learn(self, user_ids: Iterable[str]) -> None:
         """Read these people from Slack in the background, unless already known."""
         self._to_learn.update(user for user in user_ids if user)
-        if self._to_learn and self._client is not None and self._learning is None:
+        if self._client is None or self._stopping or self._learning is not None:
+            return
+        if self._to_learn:
             self._learning = asyncio.create_task(self._learn())
 
     async def settle(self) -> None:
-        """For a clean stop: whoever is still to be learned is asked when next needed."""
+        """For a clean stop, after the few being asked about now: whoever is still to be
+        learned is asked when next needed."""
+        self._stopping = True
         if self._learning is not None:
-            self._learning.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._learning
+            await self._learning
 
     async def known(self, user_ids: Iterable[str], *, now: datetime) -> dict[str, Person]:
         """What is known of each of `user_ids`, asking Slack for those not seen lately."""
@@ -81,7 +83,7 @@ class People:
 
     async def _learn(self) -> None:
         try:
-            while self._to_learn:
+            while self._to_learn and not self._stopping:
                 batch = sorted(self._to_learn)[:LOOKUPS_AT_ONCE]
                 self._to_learn.difference_update(batch)
                 now = datetime.now(UTC)
