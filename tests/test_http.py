@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import aiohttp
@@ -62,3 +63,11 @@ async def test_the_health_check_reports_the_database(server: TestServer) -> None
     ):
         assert response.status == 200
         assert await response.json() == {"ok": True}
+
+
+async def test_the_event_subscriptions_url_check_is_answered(slack: SlackDriver) -> None:
+    """Slack checks an HTTP-mode app's event URL with a `url_verification` challenge
+    (https://api.slack.com/events/url_verification) before it sends app_home_opened."""
+    body = json.dumps({"token": "legacy", "challenge": "c0ffee", "type": "url_verification"})
+    reply = await slack.send(body, content_type="application/json")
+    assert reply.status == 200 and "c0ffee" in reply.body
