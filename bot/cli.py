@@ -18,6 +18,7 @@ from bot.blocks.problems import field_sentences
 from bot.exports import gather_extras
 from bot.formats import ExportFormat, audit_csv, render
 from bot.importing import ImportProblem, ImportRow, read_signons
+from bot.lists import ListFormat, ListStyle
 from bot.members import load_roster
 from bot.people import People
 from bot.problems import RosterUnreadable
@@ -39,6 +40,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     export.add_argument(
         "--format", choices=[f.value for f in ExportFormat], default=ExportFormat.TEXT.value
     )
+    export.add_argument(
+        "--list-format",
+        choices=[f.value for f in ListFormat],
+        default=ListFormat.NAMES.value,
+        help="how the text list lays out each signer (default: names)",
+    )
+    export.add_argument(
+        "--individuals-with-organizations",
+        action="store_true",
+        help="list individuals among the organizations, not apart",
+    )
+    export.add_argument(
+        "--closing", help="the word the list goes under (default: the letter's own, or Sincerely,)"
+    )
     audit = commands.add_parser("audit", help="print a letter's audit trail of signers as CSV")
     audit.add_argument("letter", type=int, metavar="LETTER", help="the letter's id")
     importer = commands.add_parser("import", help="import sign-ons from a Google Forms CSV")
@@ -57,7 +72,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "letters":
             return _run(print_letters(settings))
         if args.command == "export":
-            return _run(print_export(settings, args.letter, ExportFormat(args.format)))
+            style = ListStyle(
+                format=ListFormat(args.list_format),
+                individuals_apart=not args.individuals_with_organizations,
+                closing=args.closing,
+            )
+            return _run(print_export(settings, args.letter, ExportFormat(args.format), style))
         if args.command == "import":
             return import_file(settings, args.letter, args.file)
         if args.command == "audit":
@@ -87,7 +107,9 @@ async def print_letters(settings: Settings) -> int:
     return 0
 
 
-async def print_export(settings: Settings, letter_id: int, export_format: ExportFormat) -> int:
+async def print_export(
+    settings: Settings, letter_id: int, export_format: ExportFormat, style: ListStyle
+) -> int:
     async with Store(settings.database_url) as store:
         letter = await store.letters.get(letter_id)
         if letter is None:
@@ -97,7 +119,9 @@ async def print_export(settings: Settings, letter_id: int, export_format: Export
         # Names as last read from Slack: the command line asks Slack nothing.
         people = People(store=store, client=None, zone=settings.timezone)
         extras = await gather_extras(store, people, letter, signers, now=datetime.now(UTC))
-        sys.stdout.write(render(export_format, letter, signers, versions, extras=extras))
+        sys.stdout.write(
+            render(export_format, letter, signers, versions, extras=extras, style=style)
+        )
     return 0
 
 

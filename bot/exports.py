@@ -33,10 +33,10 @@ async def gather_extras(
 ) -> Extras:
     """The roster's members that haven't signed `letter`, and the names of the people
     its exports mention."""
-    not_signed = await letter_standings(store, letter.id)
+    standings = await letter_standings(store, letter.id)
     user_ids = [c.user_id for s in signers for c in s.contacts if c.user_id]
-    user_ids += [u for standing in not_signed for u in standing.member.user_ids]
-    return Extras(not_signed=not_signed, names=await people.names(user_ids, now=now))
+    user_ids += [u for standing in standings if standing.missing for u in standing.member.user_ids]
+    return Extras(standings=standings, names=await people.names(user_ids, now=now))
 
 
 class Exports:

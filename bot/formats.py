@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from bot.dedupe import person_key
+from bot.lists import (
+    DEFAULT_STYLE,
+    ListStyle,
+    alphabetical,
+    closing_word,
+    sections,
+    states_of,
+)
+from bot.lists import as_text as sections_text
 from bot.models import (
     Letter,
     LetterVersion,
@@ -29,6 +37,7 @@ from bot.models import (
 class ExportFormat(StrEnum):
     TEXT = "text"
     CSV = "csv"
+    CONTACTS_CSV = "contacts-csv"  # one row per contact, for mail merges
     JSON = "json"
 
 
@@ -48,14 +57,39 @@ CSV_COLUMNS = (
 
 @dataclass(frozen=True, slots=True)
 class Extras:
-    """What an export shows beside the signers: the roster's members that haven't
-    signed, and people's names as Slack has them (by Slack ID)."""
+    """What an export shows beside the signers: where the roster's members stand (those
+    that haven't signed are listed; those that have give their entry a type), and
+    people's names as Slack has them (by Slack ID)."""
 
-    not_signed: Sequence[MemberStanding] = ()
+    standings: Sequence[MemberStanding] = ()
     names: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def types(self) -> dict[int, str]:
+        """Each entry's type (national, state, local …), from its roster member."""
+        return {
+            entry_id: standing.member.kind
+            for standing in self.standings
+            if standing.standing is Standing.SIGNED and standing.member.kind
+            for entry_id in standing.entry_ids
+        }
 
 
 NO_EXTRAS = Extras()
+
+# The per-contact CSV's columns: one row per person who signed.
+CONTACT_COLUMNS = (
+    "contact_name",
+    "contact_title",
+    "email",
+    "slack_user",
+    "signed_for",
+    "kind",
+    "city",
+    "state",
+    "listed_publicly",
+    "signed_at",
+)
 
 # The audit trail's columns, as `undersigned audit LETTER` prints them.
 AUDIT_COLUMNS = (
@@ -71,26 +105,18 @@ AUDIT_COLUMNS = (
 )
 
 
-def alphabetical(signers: Sequence[Signer]) -> list[Signer]:
-    def order(signer: Signer) -> tuple[str, int]:
-        words = person_key(signer.name).split()
-        if len(words) > 1 and words[0] == "the":
-            words = words[1:]
-        return " ".join(words), signer.id
-
-    return sorted(signers, key=order)
-
-
 def headline(signers: Sequence[Signer]) -> str:
     """The sentence for the press release, with what may still make it smaller."""
     return f"{makeup(signers)}{caveat(signers)}."
 
 
 def makeup(signers: Sequence[Signer]) -> str:
-    """ "Signed by 148 organizations and 2 individuals"."""
+    """ "Signed by 148 organizations from 31 states and 2 individuals"."""
     organizations = sum(1 for signer in signers if signer.kind is SignerKind.ORGANIZATION)
     individuals = len(signers) - organizations
-    parts = [_plural(organizations, "organization")]
+    states = states_of(signers)
+    where = f" from {_plural(states, 'state')}" if states else ""
+    parts = [_plural(organizations, "organization") + where]
     if individuals:
         parts.append(_plural(individuals, "individual"))
     return f"Signed by {' and '.join(parts)}"
@@ -118,22 +144,14 @@ def pending_pairs(signers: Sequence[Signer]) -> list[tuple[str, str]]:
     return pairs
 
 
-def as_text(signers: Sequence[Signer]) -> str:
-    """The public list, ready to paste under "Sincerely,": one signer a line."""
-    listed = [signer for signer in alphabetical(signers) if signer.public]
-    organizations = [s.name for s in listed if s.kind is SignerKind.ORGANIZATION]
-    individuals = [_individual_line(s) for s in listed if s.kind is SignerKind.INDIVIDUAL]
-    sections = []
-    if organizations:
-        sections.append("\n".join(organizations))
-    if individuals:
-        sections.append(
-            "Individuals (affiliations for identification purposes only)\n" + "\n".join(individuals)
-        )
-    unlisted = len(signers) - len(listed)
-    if unlisted:
-        sections.append(f"…and {_plural(unlisted, 'signer')} who asked not to be listed.")
-    return "\n\n".join(sections) + "\n" if sections else ""
+def as_text(
+    signers: Sequence[Signer],
+    style: ListStyle = DEFAULT_STYLE,
+    *,
+    types: Mapping[int, str] | None = None,
+) -> str:
+    """The public list, ready to paste under the letter's closing word."""
+    return sections_text(sections(signers, style, types=types))
 
 
 def as_csv(signers: Sequence[Signer], *, extras: Extras = NO_EXTRAS) -> str:
@@ -158,6 +176,32 @@ def as_csv(signers: Sequence[Signer], *, extras: Extras = NO_EXTRAS) -> str:
                 "; ".join(signer.possible_duplicate_of),
             ]
         )
+    return buffer.getvalue()
+
+
+def as_contacts_csv(signers: Sequence[Signer], *, extras: Extras = NO_EXTRAS) -> str:
+    """One row per contact of each entry, for a mail merge: who, how to reach them, and
+    the entry they signed for."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CONTACT_COLUMNS)
+    for signer in alphabetical(signers):
+        for contact in _contact_dicts(signer, extras.names):
+            writer.writerow(
+                _inert(str(cell or ""))
+                for cell in [
+                    contact["name"],
+                    contact["title"],
+                    contact["email"],
+                    contact["slack_user"],
+                    signer.name,
+                    signer.kind.value,
+                    signer.city,
+                    signer.state,
+                    "yes" if signer.public else "no",
+                    contact["signed_at"],
+                ]
+            )
     return buffer.getvalue()
 
 
@@ -227,7 +271,7 @@ def as_json(
                 ],
                 "withdrew": standing.standing is Standing.WITHDRAWN,
             }
-            for standing in extras.not_signed
+            for standing in extras.standings
             if standing.missing
         ],
     }
@@ -241,12 +285,27 @@ def render(
     versions: Sequence[LetterVersion],
     *,
     extras: Extras = NO_EXTRAS,
+    style: ListStyle = DEFAULT_STYLE,
 ) -> str:
     if export_format is ExportFormat.TEXT:
-        return as_text(signers)
+        return pasteable(letter, signers, extras=extras, style=style)
     if export_format is ExportFormat.CSV:
         return as_csv(signers, extras=extras)
+    if export_format is ExportFormat.CONTACTS_CSV:
+        return as_contacts_csv(signers, extras=extras)
     return as_json(letter, signers, versions, extras=extras)
+
+
+def pasteable(
+    letter: Letter,
+    signers: Sequence[Signer],
+    *,
+    extras: Extras = NO_EXTRAS,
+    style: ListStyle = DEFAULT_STYLE,
+) -> str:
+    """The list in `style`, under the letter's closing word, ready to paste."""
+    listed = as_text(signers, style, types=extras.types)
+    return f"{closing_word(letter.body, style)}\n\n{listed}" if listed else ""
 
 
 def export_files(
@@ -255,12 +314,20 @@ def export_files(
     versions: Sequence[LetterVersion],
     *,
     extras: Extras = NO_EXTRAS,
+    style: ListStyle = DEFAULT_STYLE,
 ) -> list[tuple[str, str, str]]:
-    """(file name, title, content) for the list, the CSV and the JSON."""
+    """(file name, title, content) for the list, the CSVs and the JSON."""
     stem = f"letter-{letter.id}-signers"
+    listed = pasteable(letter, signers, extras=extras, style=style)
     return [
-        (f"{stem}.txt", f"{letter.title}: list of signers", as_text(signers)),
+        (f"{stem}.txt", f"{letter.title}: list of signers", listed),
         (f"{stem}.csv", f"{letter.title}: signers (CSV)", as_csv(signers, extras=extras)),
+        (
+            f"letter-{letter.id}-contacts.csv",
+            f"{letter.title}: a row per contact (CSV)",
+            # Nobody to write to: no file (Slack refuses an empty one anyway).
+            as_contacts_csv(signers, extras=extras) if any(s.contacts for s in signers) else "",
+        ),
         (
             f"{stem}.json",
             f"{letter.title}: signers (JSON)",
@@ -291,11 +358,6 @@ def _contact_line(contact: dict[str, Any]) -> str:
     )
     details = [part for part in (who, contact["title"], contact["email"]) if part]
     return ", ".join(details)
-
-
-def _individual_line(signer: Signer) -> str:
-    title = signer.contacts[0].title if signer.contacts else None
-    return ", ".join(part for part in (signer.name, title, signer.affiliation) if part)
 
 
 def _plural(count: int, noun: str) -> str:

@@ -122,7 +122,8 @@ _MISSING_NAMES = {
     "ok": "oklahoma",
     "oh": "ohio",
 }
-_CODE_OF = {name: code for code, name in (STATE_NAMES | _MISSING_NAMES).items()}
+_NAME_OF = STATE_NAMES | _MISSING_NAMES
+_CODE_OF = {name: code for code, name in _NAME_OF.items()}
 NO_STATE = "no state given"
 
 
@@ -137,3 +138,9 @@ def state_label(state: str | None) -> str:
     if folded in _CODE_OF:
         return _CODE_OF[folded].upper()
     return text
+
+
+def state_name(label: str) -> str | None:
+    """'NY' → 'New York'; None for what isn't a state's code."""
+    name = _NAME_OF.get(label.casefold())
+    return name.title() if name else None

@@ -84,7 +84,7 @@ def closing_export_text(letter: Letter, signers: list[Signer]) -> str:
     review: each counts twice until someone decides."""
     text = (
         f"Sign-ons for *{escape(letter.title)}* (letter #{letter.id}) have closed. "
-        f"{headline(signers)} {attachments_note(signers)}"
+        f"{headline(signers)} {attachments_note(letter, signers)}"
     )
     pairs = pending_pairs(signers)
     if not pairs:

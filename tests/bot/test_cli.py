@@ -101,10 +101,22 @@ def test_export_prints_text_csv_and_json(database: str, capsys: pytest.CaptureFi
     capsys.readouterr()
     assert main(["export", "2"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[:2] == ["Adelante Alabama Worker Center", "Advancement Project, National Office"]
-    assert "The Advocates for Human Rights" in lines[2:5]
+    assert lines[:4] == [
+        "Sincerely,",
+        "",
+        "Adelante Alabama Worker Center",
+        "Advancement Project, National Office",
+    ]
+    assert "The Advocates for Human Rights" in lines[4:7]
     assert main(["export", "2", "--format", "csv"]) == 0
     assert capsys.readouterr().out.startswith("name,kind,affiliation,city,state")
+    assert main(["export", "2", "--format", "contacts-csv"]) == 0
+    contacts = capsys.readouterr().out.splitlines()
+    assert contacts[0].startswith("contact_name,contact_title,email,slack_user,signed_for")
+    assert len(contacts) == 1 + 102  # a row per contact: one each here
+    assert main(["export", "2", "--list-format", "by-state", "--closing", "Signed,"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:3] == ["Signed,", "", "No state given"]
 
 
 def test_import_problems_are_explained(

@@ -252,8 +252,15 @@ async def test_at_the_deadline_the_letter_closes_and_the_leads_get_the_list(
     stem = f"letter-{letter.id}-signers"
     for lead in (LEAD, "ULEAD2"):
         files = {f.filename: f for f in fake_slack.shared_files if f.channel == f"D{lead}"}
-        assert sorted(files) == [f"{stem}.csv", f"{stem}.json", f"{stem}.txt"]
+        assert sorted(files) == [
+            f"letter-{letter.id}-contacts.csv",
+            f"{stem}.csv",
+            f"{stem}.json",
+            f"{stem}.txt",
+        ]
         assert files[f"{stem}.txt"].content.decode().splitlines() == [
+            "Sincerely,",
+            "",
             "Detention Watch Network",
             "Make the Road New York",
         ]
@@ -264,7 +271,7 @@ async def test_at_the_deadline_the_letter_closes_and_the_leads_get_the_list(
             closed, Submission(kind=SignerKind.ORGANIZATION, name="Late Org"), now=deadline
         )
     await dispatcher.run_due(deadline + timedelta(hours=1))
-    assert len(fake_slack.shared_files) == 6, "each lead got the list once"
+    assert len(fake_slack.shared_files) == 8, "each lead got the files once"
 
 
 async def test_posts_missed_while_the_bot_was_down_go_out_once_if_they_still_matter(

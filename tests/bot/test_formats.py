@@ -8,7 +8,7 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from bot.formats import alphabetical, as_csv, as_json, as_text, headline
+from bot.formats import Extras, alphabetical, as_contacts_csv, as_csv, as_json, as_text, headline
 from bot.models import Contact, Letter, LetterStatus, LetterVersion, Post, Signer, SignerKind
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
@@ -157,3 +157,28 @@ def test_the_headline_counts_each_pair_waiting_for_review_once() -> None:
     assert headline([first, second]).endswith(", with 1 possible duplicate still to review.")
     decided = [replace(s, possible_duplicate_of=()) for s in (first, second)]
     assert headline(decided) == "Signed by 2 organizations."
+
+
+def test_the_contacts_csv_has_a_row_per_contact_for_a_mail_merge() -> None:
+    """Every contact of every entry, unlisted ones too, named as Slack names them when
+    they gave no name; nothing a spreadsheet would run as a formula."""
+    two = entry(
+        8,
+        '=HYPERLINK("http://x","y")',
+        contacts=(
+            Contact(None, None, None, "U7", "x", NOW),
+            Contact("Bo", "Organizer", "bo@example.org", None, "x", NOW),
+        ),
+    )
+    rows = list(
+        csv.DictReader(
+            io.StringIO(as_contacts_csv([*SIGNERS, two], extras=Extras(names={"U7": "Sam Signer"})))
+        )
+    )
+    assert len(rows) == len(SIGNERS) + 2
+    assert [r["contact_name"] for r in rows if r["signed_for"].startswith("'=")] == [
+        "Sam Signer",
+        "Bo",
+    ]
+    quiet = next(r for r in rows if r["signed_for"] == "Quiet Coalition")
+    assert quiet["listed_publicly"] == "no" and quiet["email"] == "ana@example.org"

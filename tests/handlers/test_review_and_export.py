@@ -122,9 +122,16 @@ async def test_export_sends_the_organizer_the_list_csv_and_json(
         in fake_slack.responses[-1]["text"]
     )
     files = {f.filename: f for f in fake_slack.shared_files}
-    assert set(files) == {"letter-1-signers.txt", "letter-1-signers.csv", "letter-1-signers.json"}
+    assert set(files) == {
+        "letter-1-signers.txt",
+        "letter-1-signers.csv",
+        "letter-1-contacts.csv",
+        "letter-1-signers.json",
+    }
     assert {f.channel for f in files.values()} == {"DUORGANIZER"}
     assert files["letter-1-signers.txt"].content.decode().splitlines() == [
+        "Sincerely,",
+        "",
         "The Advocates for Human Rights",
         "CHIRLA",
         "Coalition for Humane Immigrant Rights (CHIRLA)",
