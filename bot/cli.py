@@ -54,6 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     export.add_argument(
         "--closing", help="the word the list goes under (default: the letter's own, or Sincerely,)"
     )
+    export.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write to FILE, not standard output"
+    )
     audit = commands.add_parser("audit", help="print a letter's audit trail of signers as CSV")
     audit.add_argument("letter", type=int, metavar="LETTER", help="the letter's id")
     importer = commands.add_parser("import", help="import sign-ons from a Google Forms CSV")
@@ -77,7 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 individuals_apart=not args.individuals_with_organizations,
                 closing=args.closing,
             )
-            return _run(print_export(settings, args.letter, ExportFormat(args.format), style))
+            return _run(
+                print_export(settings, args.letter, ExportFormat(args.format), style, args.output)
+            )
         if args.command == "import":
             return import_file(settings, args.letter, args.file)
         if args.command == "audit":
@@ -108,7 +113,11 @@ async def print_letters(settings: Settings) -> int:
 
 
 async def print_export(
-    settings: Settings, letter_id: int, export_format: ExportFormat, style: ListStyle
+    settings: Settings,
+    letter_id: int,
+    export_format: ExportFormat,
+    style: ListStyle,
+    output: Path | None = None,
 ) -> int:
     async with Store(settings.database_url) as store:
         letter = await store.letters.get(letter_id)
@@ -119,9 +128,23 @@ async def print_export(
         # Names as last read from Slack: the command line asks Slack nothing.
         people = People(store=store, client=None, zone=settings.timezone)
         extras = await gather_extras(store, people, letter, signers, now=datetime.now(UTC))
-        sys.stdout.write(
-            render(export_format, letter, signers, versions, extras=extras, style=style)
-        )
+        rendered = render(export_format, letter, signers, versions, extras=extras, style=style)
+    return await asyncio.to_thread(_write, rendered, output)
+
+
+def _write(rendered: str | bytes, output: Path | None) -> int:
+    """An export to standard output, or to `output`."""
+    data = rendered.encode() if isinstance(rendered, str) else rendered
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return 0
+    try:
+        output.write_bytes(data)
+    except OSError as problem:
+        print(f"Can't write {output}: {problem.strerror}.", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from bot.letter_document import letter_docx
 from bot.lists import (
     DEFAULT_STYLE,
     ListStyle,
@@ -39,6 +40,7 @@ class ExportFormat(StrEnum):
     CSV = "csv"
     CONTACTS_CSV = "contacts-csv"  # one row per contact, for mail merges
     JSON = "json"
+    DOCX = "docx"  # the letter with its signers, ready to send
 
 
 CSV_COLUMNS = (
@@ -286,7 +288,9 @@ def render(
     *,
     extras: Extras = NO_EXTRAS,
     style: ListStyle = DEFAULT_STYLE,
-) -> str:
+) -> str | bytes:
+    if export_format is ExportFormat.DOCX:
+        return document(letter, signers, extras=extras, style=style)
     if export_format is ExportFormat.TEXT:
         return pasteable(letter, signers, extras=extras, style=style)
     if export_format is ExportFormat.CSV:
@@ -294,6 +298,18 @@ def render(
     if export_format is ExportFormat.CONTACTS_CSV:
         return as_contacts_csv(signers, extras=extras)
     return as_json(letter, signers, versions, extras=extras)
+
+
+def document(
+    letter: Letter,
+    signers: Sequence[Signer],
+    *,
+    extras: Extras = NO_EXTRAS,
+    style: ListStyle = DEFAULT_STYLE,
+) -> bytes:
+    """The letter as a Word document, its signers listed in `style`."""
+    listed = sections(signers, style, types=extras.types)
+    return letter_docx(letter, closing=closing_word(letter.body, style), listed=listed)
 
 
 def pasteable(
@@ -315,12 +331,18 @@ def export_files(
     *,
     extras: Extras = NO_EXTRAS,
     style: ListStyle = DEFAULT_STYLE,
-) -> list[tuple[str, str, str]]:
-    """(file name, title, content) for the list, the CSVs and the JSON."""
+) -> list[tuple[str, str, str | bytes]]:
+    """(file name, title, content) for the list, the document, the CSVs and the JSON."""
     stem = f"letter-{letter.id}-signers"
     listed = pasteable(letter, signers, extras=extras, style=style)
     return [
         (f"{stem}.txt", f"{letter.title}: list of signers", listed),
+        (
+            f"letter-{letter.id}.docx",
+            f"{letter.title} (Word, with its signers)",
+            # With nobody listed yet, no document (as no list).
+            document(letter, signers, extras=extras, style=style) if listed else b"",
+        ),
         (f"{stem}.csv", f"{letter.title}: signers (CSV)", as_csv(signers, extras=extras)),
         (
             f"letter-{letter.id}-contacts.csv",

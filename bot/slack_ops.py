@@ -359,7 +359,7 @@ async def send_dm(client: AsyncWebClient, *, user: str, message: dict[str, Any])
 
 
 async def send_files(
-    client: AsyncWebClient, *, user: str, text: str, files: list[tuple[str, str, str]]
+    client: AsyncWebClient, *, user: str, text: str, files: list[tuple[str, str, str | bytes]]
 ) -> None:
     """DM `user` a message with files, given as (file name, title, content). Slack
     refuses an empty file (`missing_argument`), so one is never sent."""

@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import docx
 import pytest
 
 from bot.cli import main
@@ -184,3 +185,19 @@ def test_an_unreadable_roster_is_explained(
     assert "I couldn't find an “Organization”" in capsys.readouterr().err
     assert main(["roster", "import", str(tmp_path / "missing.csv")]) == 2
     assert "Can't read" in capsys.readouterr().err
+
+
+def test_the_letter_is_written_as_a_word_document(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--format docx -o FILE`: the document opens again with python-docx."""
+    asyncio.run(_two_letters(database))
+    main(["import", "2", str(FIXTURES / "google-forms-signons-2021-enforcement-reform.csv")])
+    capsys.readouterr()
+    out = tmp_path / "letter.docx"
+    assert main(["export", "2", "--format", "docx", "-o", str(out)]) == 0
+    text = [p.text for p in docx.Document(str(out)).paragraphs]
+    assert text[0] == "First" and "Sincerely," in text
+    assert text[text.index("Sincerely,") + 1] == "Adelante Alabama Worker Center"
+    assert main(["export", "2", "--format", "docx", "-o", str(tmp_path / "no" / "x.docx")]) == 2
+    assert "Can't write" in capsys.readouterr().err

@@ -257,6 +257,7 @@ async def test_at_the_deadline_the_letter_closes_and_the_leads_get_the_list(
             f"{stem}.csv",
             f"{stem}.json",
             f"{stem}.txt",
+            f"letter-{letter.id}.docx",
         ]
         assert files[f"{stem}.txt"].content.decode().splitlines() == [
             "Sincerely,",
@@ -271,7 +272,7 @@ async def test_at_the_deadline_the_letter_closes_and_the_leads_get_the_list(
             closed, Submission(kind=SignerKind.ORGANIZATION, name="Late Org"), now=deadline
         )
     await dispatcher.run_due(deadline + timedelta(hours=1))
-    assert len(fake_slack.shared_files) == 8, "each lead got the files once"
+    assert len(fake_slack.shared_files) == 10, "each lead got the files once"
 
 
 async def test_posts_missed_while_the_bot_was_down_go_out_once_if_they_still_matter(
