@@ -44,6 +44,7 @@ postgres: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.dedupe_cost
 	$(BIN)/python -m bench.chase_cost
+	$(BIN)/python -m bench.chart_cost
 	$(BIN)/python -m bench.signon_throughput
 	$(MAKE) postgres
 	BENCH_POSTGRES='$(TEST_POSTGRES)' $(BIN)/python -m bench.replicas

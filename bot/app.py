@@ -163,7 +163,13 @@ def build_services(
         signons=signons,
         entries=Entries(store=store, signons=signons, organizers=organizers, live_count=live_count),
         reviews=Reviews(store=store, organizers=organizers, live_count=live_count),
-        exports=Exports(store=store, client=client, organizers=organizers, people=people),
+        exports=Exports(
+            store=store,
+            client=client,
+            organizers=organizers,
+            people=people,
+            zone=settings.timezone,
+        ),
         members=Members(
             store=store, client=client, organizers=organizers, schedule_changed=changed
         ),

@@ -24,7 +24,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.exports import gather_extras
+from bot.exports import chart_of, gather_extras
 from bot.members import letter_standings
 from bot.models import Delivery, JobKind, Letter, LetterStatus, MemberStanding
 from bot.pacing import CallBudget
@@ -243,6 +243,7 @@ class Dispatcher:
                 signers=signers,
                 versions=await self._store.letters.versions(letter.id),
                 extras=await gather_extras(self._store, self._people, letter, signers, now=now),
+                chart=await chart_of(letter, signers, now=now, zone=self._zone),
             )
             return _Sent()
         post = next((p for p in letter.posts if p.channel_id == delivery.target), None)
@@ -408,7 +409,15 @@ class Dispatcher:
             for letter in led
         ]
         zone = (await self._people.zones([user], now=now))[user]
-        await send_tally(self._client, user=user, tallies=tallies, now=now, zone=zone)
+        charts = [await chart_of(letter, signers[letter.id], now=now, zone=zone) for letter in led]
+        await send_tally(
+            self._client,
+            user=user,
+            tallies=tallies,
+            now=now,
+            zone=zone,
+            charts=[chart for chart in charts if chart is not None],
+        )
         return _Sent(snapshot(tallies, signers))
 
 

@@ -3,21 +3,25 @@ with people named as Slack names them and the roster's members that haven't sign
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Organizers
+from bot.chart import drive_chart
 from bot.formats import Extras
 from bot.members import letter_standings
-from bot.models import Letter, Signer
+from bot.models import Attachment, Letter, Signer
 from bot.people import People
 from bot.problems import FilesRefused, Surface
 from bot.refs import find_letter
 from bot.slack_ops import UPLOAD_FAILED, send_export, slack_error
 from bot.storage import Store
+from bot.timing import reminder_time
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +43,35 @@ async def gather_extras(
     return Extras(standings=standings, names=await people.names(user_ids, now=now))
 
 
+async def chart_of(
+    letter: Letter, signers: list[Signer], *, now: datetime, zone: ZoneInfo
+) -> Attachment | None:
+    """The drive's chart, drawn in a worker thread (a tenth of a second or more of CPU
+    that would otherwise hold up every request); none before anyone has signed."""
+    if not signers:
+        return None
+    reminders = [reminder_time(letter.deadline, offset, zone=zone) for offset in letter.reminders]
+    return await asyncio.to_thread(
+        drive_chart,
+        letter,
+        [signer.signed_at for signer in signers],
+        reminders=reminders,
+        now=now,
+        zone=zone,
+    )
+
+
 class Exports:
     def __init__(
-        self, *, store: Store, client: AsyncWebClient, organizers: Organizers, people: People
+        self,
+        *,
+        store: Store,
+        client: AsyncWebClient,
+        organizers: Organizers,
+        people: People,
+        zone: ZoneInfo,
     ) -> None:
+        self._zone = zone
         self._store = store
         self._client = client
         self._organizers = organizers
@@ -55,6 +84,7 @@ class Exports:
         )
         await self._organizers.require_manager(user, letter)
         signers = await self._store.signatures.signers(letter.id)
+        now = datetime.now(UTC)
         try:
             await send_export(
                 self._client,
@@ -62,9 +92,8 @@ class Exports:
                 letter=letter,
                 signers=signers,
                 versions=await self._store.letters.versions(letter.id),
-                extras=await gather_extras(
-                    self._store, self._people, letter, signers, now=datetime.now(UTC)
-                ),
+                extras=await gather_extras(self._store, self._people, letter, signers, now=now),
+                chart=await chart_of(letter, signers, now=now, zone=self._zone),
             )
         except UPLOAD_FAILED as error:
             logger.exception("Sending letter %s's export to %s failed", letter.id, user)

@@ -25,6 +25,7 @@ from bot.lists import (
 )
 from bot.lists import as_text as sections_text
 from bot.models import (
+    Attachment,
     Letter,
     LetterVersion,
     MemberStanding,
@@ -331,26 +332,27 @@ def export_files(
     *,
     extras: Extras = NO_EXTRAS,
     style: ListStyle = DEFAULT_STYLE,
-) -> list[tuple[str, str, str | bytes]]:
-    """(file name, title, content) for the list, the document, the CSVs and the JSON."""
+) -> list[Attachment]:
+    """The list, the document, the CSVs and the JSON. One with nothing in it (no list
+    or document before anyone is listed, no contacts CSV without contacts) is empty:
+    Slack refuses an empty file, so it isn't sent."""
     stem = f"letter-{letter.id}-signers"
     listed = pasteable(letter, signers, extras=extras, style=style)
+    has_contacts = any(s.contacts for s in signers)
     return [
-        (f"{stem}.txt", f"{letter.title}: list of signers", listed),
-        (
+        Attachment(f"{stem}.txt", f"{letter.title}: list of signers", listed),
+        Attachment(
             f"letter-{letter.id}.docx",
             f"{letter.title} (Word, with its signers)",
-            # With nobody listed yet, no document (as no list).
             document(letter, signers, extras=extras, style=style) if listed else b"",
         ),
-        (f"{stem}.csv", f"{letter.title}: signers (CSV)", as_csv(signers, extras=extras)),
-        (
+        Attachment(f"{stem}.csv", f"{letter.title}: signers (CSV)", as_csv(signers, extras=extras)),
+        Attachment(
             f"letter-{letter.id}-contacts.csv",
             f"{letter.title}: a row per contact (CSV)",
-            # Nobody to write to: no file (Slack refuses an empty one anyway).
-            as_contacts_csv(signers, extras=extras) if any(s.contacts for s in signers) else "",
+            as_contacts_csv(signers, extras=extras) if has_contacts else "",
         ),
-        (
+        Attachment(
             f"{stem}.json",
             f"{letter.title}: signers (JSON)",
             as_json(letter, signers, versions, extras=extras),

@@ -461,3 +461,14 @@ class Home:
     signed: list[SignedEntry]
     organizer: bool = False
     notice: str = ""  # what just happened, at the top
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a message: an export, the document, a chart (an image has alt
+    text, for screen readers)."""
+
+    name: str
+    title: str
+    content: str | bytes
+    alt_text: str | None = None

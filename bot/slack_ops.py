@@ -39,6 +39,7 @@ from bot.blocks.tally import tally_message
 from bot.blocks.versions import version_notice
 from bot.formats import Extras, export_files
 from bot.models import (
+    Attachment,
     ChannelResult,
     Letter,
     LetterStatus,
@@ -54,6 +55,8 @@ from bot.tally import LetterTally
 from bot.versions import Change
 
 logger = logging.getLogger(__name__)
+
+CHARTS_TEXT = "Sign-ons over time, with the goal, the reminders and the deadline."
 
 # A letter's links are for reading; a preview of each would bury the thread.
 _NO_PREVIEWS = {"unfurl_links": False, "unfurl_media": False}
@@ -359,14 +362,19 @@ async def send_dm(client: AsyncWebClient, *, user: str, message: dict[str, Any])
 
 
 async def send_files(
-    client: AsyncWebClient, *, user: str, text: str, files: list[tuple[str, str, str | bytes]]
+    client: AsyncWebClient, *, user: str, text: str, files: list[Attachment]
 ) -> None:
-    """DM `user` a message with files, given as (file name, title, content). Slack
-    refuses an empty file (`missing_argument`), so one is never sent."""
+    """DM `user` a message with files. Slack refuses an empty file (`missing_argument`),
+    so one is never sent; an image goes with its alt text."""
     uploads = [
-        {"filename": name, "title": title, "content": content}
-        for name, title, content in files
-        if content
+        {
+            "filename": file.name,
+            "title": file.title,
+            "content": file.content,
+            **({"alt_txt": file.alt_text} if file.alt_text else {}),
+        }
+        for file in files
+        if file.content
     ]
     if not uploads:
         await send_dm(client, user=user, message={"text": text})
@@ -525,13 +533,15 @@ async def send_export(
     signers: list[Signer],
     versions: list[LetterVersion],
     extras: Extras,
+    chart: Attachment | None = None,
 ) -> None:
-    """The list, the CSV and the JSON, by DM to the organizer who asked."""
+    """The list, the document, the CSVs, the JSON and the chart, by DM to the organizer
+    who asked."""
     await send_files(
         client,
         user=user,
         text=export_message(letter, signers),
-        files=export_files(letter, signers, versions, extras=extras),
+        files=[*export_files(letter, signers, versions, extras=extras), *_maybe(chart)],
     )
 
 
@@ -543,14 +553,20 @@ async def send_closing_list(
     signers: list[Signer],
     versions: list[LetterVersion],
     extras: Extras,
+    chart: Attachment | None = None,
 ) -> None:
-    """The final list, by DM to a lead (or the creator) when sign-ons close."""
+    """The final list (with the files and the drive's chart), by DM to a lead (or the
+    creator) when sign-ons close."""
     await send_files(
         client,
         user=user,
         text=closing_export_text(letter, signers),
-        files=export_files(letter, signers, versions, extras=extras),
+        files=[*export_files(letter, signers, versions, extras=extras), *_maybe(chart)],
     )
+
+
+def _maybe(chart: Attachment | None) -> list[Attachment]:
+    return [chart] if chart is not None else []
 
 
 async def send_duplicates_notice(
@@ -623,5 +639,9 @@ async def send_tally(
     tallies: list[LetterTally],
     now: datetime,
     zone: ZoneInfo,
+    charts: list[Attachment] | None = None,
 ) -> None:
+    """The daily tally, then each letter's chart of sign-ons over time."""
     await send_dm(client, user=user, message=tally_message(tallies, now=now, zone=zone))
+    if charts:
+        await send_files(client, user=user, text=CHARTS_TEXT, files=charts)

@@ -94,6 +94,7 @@ MESSAGE_BLOCK_TEXT_MAX = 11_000
 OPTIONS_MAX = 100
 OVERFLOW_OPTIONS_MIN, OVERFLOW_OPTIONS_MAX = 2, 5
 OPTION_TEXT_MAX = 75
+ALT_TEXT_MAX = 1000
 FILE_INPUT_FILES_MIN, FILE_INPUT_FILES_MAX = 1, 10
 TIER_3_PER_WINDOW = 50
 RATE_LIMITED = {"chat.update": TIER_3_PER_WINDOW, "conversations.join": TIER_3_PER_WINDOW}
@@ -172,6 +173,7 @@ class SharedFile:
     title: str
     content: bytes
     comment: str
+    alt_text: str = ""
 
 
 @dataclass
@@ -778,8 +780,17 @@ class FakeSlack:
             raise SlackError("invalid_arguments", "filename and length are required")
         if int(args["length"]) == 0:
             raise SlackError("missing_argument", "length must be greater than 0")
+        alt_text = str(args.get("alt_txt") or "")
+        if len(alt_text) > ALT_TEXT_MAX:
+            # files.getUploadURLExternal: "Description for the image is longer than the
+            # limit of 1000 characters" (https://api.slack.com/methods/files.getUploadURLExternal).
+            raise SlackError("alt_txt_too_large")
         file_id = f"F{next(self._clock)}"
-        self._uploads[file_id] = {"filename": args["filename"], "length": int(args["length"])}
+        self._uploads[file_id] = {
+            "filename": args["filename"],
+            "length": int(args["length"]),
+            "alt_text": alt_text,
+        }
         return {"upload_url": f"{self.url}upload/{file_id}", "file_id": file_id}
 
     def _complete_upload(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -800,6 +811,7 @@ class FakeSlack:
                     title=file.get("title") or upload["filename"],
                     content=upload["content"],
                     comment=str(args.get("initial_comment") or ""),
+                    alt_text=upload["alt_text"],
                 )
             )
             shared.append({"id": file["id"], "title": file.get("title")})

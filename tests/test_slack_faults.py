@@ -107,7 +107,7 @@ async def test_an_export_slack_will_not_take_is_explained(
     assert "/letter export 1" in answer["text"]
     answer = await ask(slack, fake_slack, "export 1", channel="CORGANIZING")
     assert "I've sent you the list" in answer["text"]
-    assert len(fake_slack.shared_files) == 5
+    assert len(fake_slack.shared_files) == 6
 
 
 async def test_an_upload_of_the_files_bytes_that_fails_is_explained(

@@ -254,6 +254,7 @@ async def test_at_the_deadline_the_letter_closes_and_the_leads_get_the_list(
         files = {f.filename: f for f in fake_slack.shared_files if f.channel == f"D{lead}"}
         assert sorted(files) == [
             f"letter-{letter.id}-contacts.csv",
+            f"letter-{letter.id}-sign-ons.png",
             f"{stem}.csv",
             f"{stem}.json",
             f"{stem}.txt",
@@ -272,7 +273,7 @@ async def test_at_the_deadline_the_letter_closes_and_the_leads_get_the_list(
             closed, Submission(kind=SignerKind.ORGANIZATION, name="Late Org"), now=deadline
         )
     await dispatcher.run_due(deadline + timedelta(hours=1))
-    assert len(fake_slack.shared_files) == 10, "each lead got the files once"
+    assert len(fake_slack.shared_files) == 12, "each lead got the files once"
 
 
 async def test_posts_missed_while_the_bot_was_down_go_out_once_if_they_still_matter(

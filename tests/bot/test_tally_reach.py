@@ -100,3 +100,7 @@ async def test_the_tally_names_the_roster_members_still_missing(
         "2 of 4 member organizations signed; 2 missing: CHIRLA, Make the Road New York "
         f"(`/letter missing {letter.id}`)"
     ) in text
+    # With it, the letter's chart, its alt text stating the count.
+    (chart,) = [f for f in fake_slack.shared_files if f.channel == f"D{LEAD}"]
+    assert chart.filename == f"letter-{letter.id}-sign-ons.png"
+    assert chart.content.startswith(b"\x89PNG") and "3 signed" in chart.alt_text

@@ -128,6 +128,7 @@ async def test_export_sends_the_organizer_the_list_csv_and_json(
         "letter-1-contacts.csv",
         "letter-1-signers.json",
         "letter-1.docx",
+        "letter-1-sign-ons.png",
     }
     assert {f.channel for f in files.values()} == {"DUORGANIZER"}
     assert files["letter-1-signers.txt"].content.decode().splitlines() == [
