@@ -29,6 +29,7 @@ from bot.drafts import Drafts
 from bot.entries import Entries
 from bot.exports import Exports
 from bot.home import HomeTabs
+from bot.imports import Imports
 from bot.letters import Letters
 from bot.live_count import LiveCount
 from bot.members import Members
@@ -94,6 +95,7 @@ class Services:
     reviews: Reviews
     exports: Exports
     members: Members
+    imports: Imports
     people: People
     home: HomeTabs
     live_count: LiveCount
@@ -173,6 +175,13 @@ def build_services(
         members=Members(
             store=store, client=client, organizers=organizers, schedule_changed=changed
         ),
+        imports=Imports(
+            store=store,
+            client=client,
+            organizers=organizers,
+            zone=settings.timezone,
+            live_count=live_count,
+        ),
         people=people,
         home=home,
         live_count=live_count,
@@ -202,6 +211,7 @@ def build_app(services: Services) -> AsyncApp:
         context["reviews"] = services.reviews
         context["exports"] = services.exports
         context["members"] = services.members
+        context["imports"] = services.imports
         context["people"] = services.people
         context["home"] = services.home
         await next()

@@ -40,7 +40,9 @@ def drive_chart(
     start to now (or its deadline, once past), with the goal, reminders and deadline."""
     times = sorted(signed_at)
     start = min([letter.created_at, *times])
-    end = max(min(now, letter.deadline), start)
+    # To now (or the deadline, once past), and to the last sign-on if one came later
+    # (an import can carry a time of its own).
+    end = max(min(now, letter.deadline), *times[-1:], start)
     figure = Figure(figsize=SIZE_INCHES, dpi=DPI)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()

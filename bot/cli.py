@@ -25,6 +25,7 @@ from bot.problems import RosterUnreadable
 from bot.server import configure_logging, serve
 from bot.settings import ConfigurationError, Settings, load_settings
 from bot.signons import import_rows
+from bot.slack_ops import refresh_posts
 from bot.storage import Store
 
 
@@ -181,6 +182,7 @@ async def _import_rows(
             return _no_such_letter(letter_id)
         report = await import_rows(store, letter, rows, now=datetime.now(UTC))
         count = await store.signatures.count(letter_id)
+        refreshed = await _refresh_counts(settings, store, letter_id, count=count)
     for line, problems in report.problems:
         reasons = " ".join(field_sentences(problems, signon=True))
         print(f"Line {line} skipped: {reasons}", file=sys.stderr)
@@ -190,7 +192,28 @@ async def _import_rows(
         f"duplicates; {len(report.problems) + skipped} skipped. The letter now has {count} "
         "signers."
     )
+    if refreshed:
+        print(refreshed)
     return 0
+
+
+async def _refresh_counts(settings: Settings, store: Store, letter_id: int, *, count: int) -> str:
+    """Bring the letter's posted count lines up to date, when a bot token is set; what
+    became of it, in a sentence (empty when there was nothing to do)."""
+    letter = await store.letters.get(letter_id)
+    if letter is None or not any(post.ts for post in letter.posts):
+        return ""
+    if settings.slack_bot_token is None:
+        return "Set SLACK_BOT_TOKEN to update the count shown under the letter's posts too."
+    client = build_client(settings, token_only=True)
+    results = await refresh_posts(client, store, letter, count=count, zone=settings.timezone)
+    failed = [result for result in results if not result.ok]
+    updated = f"The count shown under the letter is updated in {len(results) - len(failed)} "
+    updated += "channel" if len(results) - len(failed) == 1 else "channels"
+    if failed:
+        where = ", ".join(f"{r.channel_id} ({r.error})" for r in failed)
+        return f"{updated}; not in {where}: the bot brings it up to date with the next sign-on."
+    return f"{updated}."
 
 
 def import_roster(settings: Settings, path: Path) -> int:

@@ -12,11 +12,12 @@ import csv
 import hashlib
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.models import SignerKind, Submission
+from bot.problems import FormErrors
 
 # Header → field, for the headers Google Forms and people commonly use.
 HEADERS = {
@@ -60,6 +61,17 @@ class SkippedRow:
 class ImportFile:
     rows: list[ImportRow]
     skipped: list[SkippedRow]
+
+
+@dataclass
+class ImportReport:
+    """What became of each row of an imported file."""
+
+    new: int = 0
+    same: int = 0
+    before: int = 0
+    possible: int = 0
+    problems: list[tuple[int, FormErrors]] = field(default_factory=list)
 
 
 def read_signons(data: bytes, *, zone: ZoneInfo) -> ImportFile:
@@ -132,9 +144,9 @@ def find_columns(header: list[str], headers: dict[str, tuple[str, ...]]) -> dict
     found: dict[str, int] = {}
     for index, title in enumerate(header):
         wanted = " ".join(title.strip().casefold().split())
-        for field, names in headers.items():
-            if wanted in names and field not in found:
-                found[field] = index
+        for name, titles in headers.items():
+            if wanted in titles and name not in found:
+                found[name] = index
     return found
 
 

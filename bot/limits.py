@@ -28,8 +28,8 @@ DEADLINE_MAX_AHEAD = timedelta(days=366)
 # picture in it; a PDF longer than this many pages is a report, not a letter.
 FILE_MAX_BYTES = 10_000_000
 PDF_PAGES_MAX = 200
-# A roster file: thousands of member organizations fit in far less.
-ROSTER_FILE_MAX_BYTES = 5_000_000
+# A roster, or sign-ons to import: thousands of rows fit in far less.
+CSV_FILE_MAX_BYTES = 5_000_000
 
 # A sign-on
 ORGANIZATION_MAX = 200

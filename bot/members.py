@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Organizers
 from bot.importing import ImportProblem
-from bot.limits import ROSTER_FILE_MAX_BYTES
+from bot.limits import CSV_FILE_MAX_BYTES
 from bot.models import Letter, LetterStatus, MemberStanding, RosterMember
 from bot.problems import (
     Action,
@@ -108,7 +108,7 @@ class Members:
             raise RosterUnreadable("no file came with the form. Choose a CSV file and upload.")
         try:
             file = await describe_file(self._client, files[0])
-            data = await download_file(self._client, file, max_bytes=ROSTER_FILE_MAX_BYTES)
+            data = await download_file(self._client, file, max_bytes=CSV_FILE_MAX_BYTES)
         except FileUnavailable as problem:
             raise RosterUnreadable(f"{problem}.") from None
         result = await load_roster(self._store, self._client, data, now=now)

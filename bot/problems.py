@@ -54,6 +54,13 @@ class RosterUnreadable(Problem):
     reason: str
 
 
+@dataclass(eq=False)
+class SignOnsUnreadable(Problem):
+    """A file of sign-ons to import can't be read as it is; `reason` says why."""
+
+    reason: str
+
+
 class EntryGone(Problem):
     """The entry a button or form was for is gone from the list, or back in it."""
 

@@ -13,14 +13,14 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
 from bot.checks import check_submission, name_field
 from bot.dedupe import individual_key, org_key
-from bot.importing import ImportRow
+from bot.importing import ImportReport, ImportRow
 from bot.live_count import LiveCount
 from bot.models import (
     Letter,
@@ -304,17 +304,6 @@ class SignOns:
 
     async def count(self, letter: Letter) -> int:
         return await self._store.signatures.count(letter.id)
-
-
-@dataclass
-class ImportReport:
-    """What became of each row of an imported file."""
-
-    new: int = 0
-    same: int = 0
-    before: int = 0
-    possible: int = 0
-    problems: list[tuple[int, FormErrors]] = field(default_factory=list)
 
 
 async def import_rows(

@@ -11,6 +11,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Organizers
+from bot.blocks.imports import import_form
 from bot.blocks.letter_form import build_edit_form, build_letter_form, build_remove_confirmation
 from bot.blocks.problems import explain, form_problems
 from bot.blocks.replies import (
@@ -35,6 +36,7 @@ from bot.blocks.signon_replies import (
 )
 from bot.entries import Entries
 from bot.exports import Exports
+from bot.imports import Imports
 from bot.letters import Letters
 from bot.members import Members
 from bot.models import SignerKind, Submission
@@ -68,6 +70,7 @@ async def letter_command(
     exports: Exports,
     entries: Entries,
     members: Members,
+    imports: Imports,
     settings: Settings,
 ) -> None:
     await ack()
@@ -89,6 +92,7 @@ async def letter_command(
             exports=exports,
             entries=entries,
             members=members,
+            imports=imports,
             settings=settings,
         )
     except Problem as problem:
@@ -233,6 +237,14 @@ async def chase(
     await respond(chase_report(letter, found, planned=planned))
 
 
+async def import_signons(
+    *, command: dict[str, Any], rest: str, client: AsyncWebClient, imports: Imports, **_: Any
+) -> None:
+    letter = await imports.letter_for(rest, user=command["user_id"], channel=command["channel_id"])
+    form = import_form(letter)
+    await open_view(client, trigger_id=command["trigger_id"], view=form, what="import form")
+
+
 async def show_help(*, respond: AsyncRespond, **_: Any) -> None:
     await respond(letter_help())
 
@@ -252,6 +264,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "roster": roster,
     "missing": missing,
     "chase": chase,
+    "import": import_signons,
     "help": show_help,
     "": show_help,
 }

@@ -10,6 +10,13 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.home import EXTEND_CALLBACK_ID, EXTEND_TITLE, read_extend_form
+from bot.blocks.imports import (
+    IMPORT_CALLBACK_ID,
+    IMPORT_TITLE,
+    IMPORTING,
+    import_report,
+    read_import_form,
+)
 from bot.blocks.letter_form import (
     CALLBACK_ID,
     EDIT_CALLBACK_ID,
@@ -42,6 +49,7 @@ from bot.blocks.text import read_id
 from bot.drafts import Drafts
 from bot.entries import Corrected, Entries
 from bot.forms import Field, SignonField
+from bot.imports import Imports
 from bot.letters import Letters
 from bot.members import Members
 from bot.problems import EntryGone, FieldProblem, FormErrors, Issue, LetterGone, Problem
@@ -59,6 +67,7 @@ def register(app: AsyncApp) -> None:
     app.view_submission(ENTRY_CALLBACK_ID)(entry_form_submitted)
     app.view_submission(ROSTER_CALLBACK_ID)(roster_submitted)
     app.view_submission(EXTEND_CALLBACK_ID)(extend_submitted)
+    app.view_submission(IMPORT_CALLBACK_ID)(import_submitted)
 
 
 async def letter_form_submitted(
@@ -267,6 +276,27 @@ async def roster_submitted(
     except Problem as problem:
         answer = explain(problem)
     await update_view(client, view_id=view["id"], view=problem_view(answer, title=ROSTER_TITLE))
+
+
+async def import_submitted(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: AsyncWebClient,
+    imports: Imports,
+) -> None:
+    """A file of sign-ons through the import form: the form says at once that it is
+    importing (a big file outlasts the three seconds Slack waits), then what came of it."""
+    letter_id, files = read_import_form(view)
+    await ack(response_action="update", view=problem_view(IMPORTING, title=IMPORT_TITLE))
+    try:
+        letter, report, skipped, count = await imports.load(
+            letter_id, files, user=body["user"]["id"], now=datetime.now(UTC)
+        )
+        answer = import_report(letter, report, skipped=skipped, count=count)
+    except Problem as problem:
+        answer = explain(problem)
+    await update_view(client, view_id=view["id"], view=problem_view(answer, title=IMPORT_TITLE))
 
 
 async def extend_submitted(

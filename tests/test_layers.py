@@ -35,6 +35,7 @@ SERVICE_MODULES = {
     "bot.refs",
     "bot.entries",
     "bot.members",
+    "bot.imports",
     "bot.people",
     "bot.home",
 }

@@ -46,6 +46,7 @@ from bot.problems import (
     RosterUnreadable,
     SeveralLetters,
     SignOnsClosed,
+    SignOnsUnreadable,
     Surface,
     TooLateToWithdraw,
     WhenMissing,
@@ -93,6 +94,8 @@ def explain(problem: Problem) -> str:
             )
         case RosterUnreadable(reason=reason):
             return f"I couldn't read that roster: {escape(reason)}"
+        case SignOnsUnreadable(reason=reason):
+            return f"I couldn't import that file: {escape(reason)}"
         case EntryNameTaken(name=name):
             return (
                 f"*{escape(name)}* can't come back: the organization has signed again since, "

@@ -50,6 +50,8 @@ reason) or restore an entry
 `/letter chase [#letter]` · DM the contacts of members that haven't signed, now (each \
 reminder does too)
 `/letter roster` · see the coalition's roster of member organizations, or upload it as a CSV
+`/letter import [#letter]` · import sign-ons collected elsewhere (a Google Forms CSV) \
+through the same dedupe
 `/letter help` · this message
 
 In a channel with one open letter you can leave out the letter number.

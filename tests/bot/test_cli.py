@@ -9,11 +9,13 @@ from pathlib import Path
 
 import docx
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cli import main
 from bot.models import NewLetter, Plan
+from bot.slack_ops import publish_letter
 from bot.storage import Store
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, ZONE
 from tests.fake_slack import TOKEN, FakeSlack
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
@@ -201,3 +203,37 @@ def test_the_letter_is_written_as_a_word_document(
     assert text[text.index("Sincerely,") + 1] == "Adelante Alabama Worker Center"
     assert main(["export", "2", "--format", "docx", "-o", str(tmp_path / "no" / "x.docx")]) == 2
     assert "Can't write" in capsys.readouterr().err
+
+
+async def test_an_import_brings_the_posted_count_up_to_date(
+    database: str,
+    fake_slack: FakeSlack,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """With a bot token, the count line under each posted copy follows the import."""
+    fake_slack.add_channel("C1", bot_member=True)
+    client = AsyncWebClient(token=TOKEN, base_url=fake_slack.api_url)
+    async with Store(database) as store:
+        deadline = NOW + timedelta(days=30)
+        new = NewLetter(
+            title="Posted",
+            addressee="To",
+            body="Text",
+            deadline=deadline,
+            channels=("C1",),
+            leads=(),
+            goal=None,
+            created_by="U1",
+        )
+        letter = await store.letters.create(
+            new, plan=Plan(deadline=deadline, reminders=()), now=NOW
+        )
+        await publish_letter(client, store, letter, count=0, zone=ZONE)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("SLACK_API_URL", fake_slack.api_url)
+    path = str(FIXTURES / "google-forms-signons-2021-enforcement-reform.csv")
+    assert await asyncio.to_thread(main, ["import", str(letter.id), path]) == 0
+    assert "The count shown under the letter is updated in 1 channel." in capsys.readouterr().out
+    (update,) = fake_slack.calls_to("chat.update")
+    assert "*102* signed" in str(update.args["blocks"])

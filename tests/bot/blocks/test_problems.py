@@ -21,6 +21,7 @@ EXAMPLES: list[Problem] = [
     problems.NotManager(LETTER, problems.Action.CHASE),
     problems.NoRoster(),
     problems.RosterUnreadable("The file <!channel> is empty."),
+    problems.SignOnsUnreadable("The file <!channel> is empty."),
     problems.NotManager(LETTER),
     problems.NotManager(LETTER, problems.Action.EDIT),
     problems.NotLeading(),
