@@ -14,11 +14,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.access import Organizers
 from bot.chart import drive_chart
 from bot.formats import Extras
+from bot.lists import DEFAULT_STYLE, ListStyle
 from bot.members import letter_standings
 from bot.models import Attachment, Letter, Signer
 from bot.people import People
-from bot.problems import FilesRefused, Surface
-from bot.refs import find_letter
+from bot.problems import FilesRefused, LetterGone, Surface
+from bot.refs import find_letter, numbered
 from bot.slack_ops import UPLOAD_FAILED, send_export, slack_error
 from bot.storage import Store
 from bot.timing import reminder_time
@@ -77,11 +78,21 @@ class Exports:
         self._organizers = organizers
         self._people = people
 
-    async def send(self, ref: str, *, user: str, channel: str) -> Export:
-        """The letter's list, sent to the organizer who asks."""
+    async def letter_for(self, ref: str, *, user: str, channel: str) -> tuple[Letter, int]:
+        """`/letter export [#n]`: the letter, if `user` manages it, and its count."""
         letter = await find_letter(
             self._store, ref, channel=channel, status=None, surface=Surface.LETTER
         )
+        await self._organizers.require_manager(user, letter)
+        return letter, await self._store.signatures.count(letter.id)
+
+    async def send(
+        self, letter_id: int | None, *, user: str, style: ListStyle = DEFAULT_STYLE
+    ) -> Export:
+        """The letter's list in `style`, with its files, sent to the organizer who asks."""
+        if letter_id is None:
+            raise LetterGone()
+        letter = await numbered(self._store, letter_id, surface=Surface.BUTTON)
         await self._organizers.require_manager(user, letter)
         signers = await self._store.signatures.signers(letter.id)
         now = datetime.now(UTC)
@@ -94,6 +105,7 @@ class Exports:
                 versions=await self._store.letters.versions(letter.id),
                 extras=await gather_extras(self._store, self._people, letter, signers, now=now),
                 chart=await chart_of(letter, signers, now=now, zone=self._zone),
+                style=style,
             )
         except UPLOAD_FAILED as error:
             logger.exception("Sending letter %s's export to %s failed", letter.id, user)

@@ -38,6 +38,7 @@ from bot.blocks.review import review_message
 from bot.blocks.tally import tally_message
 from bot.blocks.versions import version_notice
 from bot.formats import Extras, export_files
+from bot.lists import DEFAULT_STYLE, ListStyle, closing_word
 from bot.models import (
     Attachment,
     ChannelResult,
@@ -534,14 +535,16 @@ async def send_export(
     versions: list[LetterVersion],
     extras: Extras,
     chart: Attachment | None = None,
+    style: ListStyle = DEFAULT_STYLE,
 ) -> None:
     """The list, the document, the CSVs, the JSON and the chart, by DM to the organizer
     who asked."""
+    files = export_files(letter, signers, versions, extras=extras, style=style)
     await send_files(
         client,
         user=user,
-        text=export_message(letter, signers),
-        files=[*export_files(letter, signers, versions, extras=extras), *_maybe(chart)],
+        text=export_message(letter, signers, closing=closing_word(letter.body, style)),
+        files=[*files, *_maybe(chart)],
     )
 
 

@@ -381,7 +381,7 @@ async def home_export_pressed(
     """Export, pressed on the App Home: the files come by DM, as `/letter export`'s do."""
     await ack()
     try:
-        sent = await exports.send(str(action.get("value", "")), user=body["user"]["id"], channel="")
+        sent = await exports.send(read_id(action.get("value")), user=body["user"]["id"])
         text = export_sent(sent.signers)
     except Problem as problem:
         text = explain(problem)

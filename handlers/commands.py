@@ -11,12 +11,12 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Organizers
+from bot.blocks.export_form import export_form
 from bot.blocks.imports import import_form
 from bot.blocks.letter_form import build_edit_form, build_letter_form, build_remove_confirmation
 from bot.blocks.problems import explain, form_problems
 from bot.blocks.replies import (
     closed_report,
-    export_sent,
     extended_report,
     launch_report,
     letter_help,
@@ -205,10 +205,14 @@ async def signers(
 
 
 async def export(
-    *, command: dict[str, Any], rest: str, respond: AsyncRespond, exports: Exports, **_: Any
+    *, command: dict[str, Any], rest: str, client: AsyncWebClient, exports: Exports, **_: Any
 ) -> None:
-    sent = await exports.send(rest, user=command["user_id"], channel=command["channel_id"])
-    await respond(export_sent(sent.signers))
+    """The export form: the list's layout and the word it goes under."""
+    letter, count = await exports.letter_for(
+        rest, user=command["user_id"], channel=command["channel_id"]
+    )
+    form = export_form(letter, count=count)
+    await open_view(client, trigger_id=command["trigger_id"], view=form, what="export form")
 
 
 async def roster(

@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.blocks.export_form import EXPORT_CALLBACK_ID, EXPORT_TITLE, SENDING, read_export_form
 from bot.blocks.home import EXTEND_CALLBACK_ID, EXTEND_TITLE, read_extend_form
 from bot.blocks.imports import (
     IMPORT_CALLBACK_ID,
@@ -28,7 +29,13 @@ from bot.blocks.letter_form import (
     read_text_update_form,
 )
 from bot.blocks.problems import explain, field_errors, form_problems
-from bot.blocks.replies import edited_report, extended_report, problem_view, removed_report
+from bot.blocks.replies import (
+    edited_report,
+    export_sent,
+    extended_report,
+    problem_view,
+    removed_report,
+)
 from bot.blocks.roster import (
     LOADING_ROSTER,
     ROSTER_CALLBACK_ID,
@@ -48,6 +55,7 @@ from bot.blocks.signon_replies import corrected_text, moved_text, recorded_text
 from bot.blocks.text import read_id
 from bot.drafts import Drafts
 from bot.entries import Corrected, Entries
+from bot.exports import Exports
 from bot.forms import Field, SignonField
 from bot.imports import Imports
 from bot.letters import Letters
@@ -68,6 +76,7 @@ def register(app: AsyncApp) -> None:
     app.view_submission(ROSTER_CALLBACK_ID)(roster_submitted)
     app.view_submission(EXTEND_CALLBACK_ID)(extend_submitted)
     app.view_submission(IMPORT_CALLBACK_ID)(import_submitted)
+    app.view_submission(EXPORT_CALLBACK_ID)(export_submitted)
 
 
 async def letter_form_submitted(
@@ -297,6 +306,25 @@ async def import_submitted(
     except Problem as problem:
         answer = explain(problem)
     await update_view(client, view_id=view["id"], view=problem_view(answer, title=IMPORT_TITLE))
+
+
+async def export_submitted(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: AsyncWebClient,
+    exports: Exports,
+) -> None:
+    """The export form, submitted: the form says at once that the files are being made
+    (a document and a chart outlast the three seconds Slack waits), then what was sent."""
+    letter_id, style = read_export_form(view)
+    await ack(response_action="update", view=problem_view(SENDING, title=EXPORT_TITLE))
+    try:
+        sent = await exports.send(letter_id, user=body["user"]["id"], style=style)
+        answer = export_sent(sent.signers)
+    except Problem as problem:
+        answer = explain(problem)
+    await update_view(client, view_id=view["id"], view=problem_view(answer, title=EXPORT_TITLE))
 
 
 async def extend_submitted(

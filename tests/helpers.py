@@ -187,6 +187,35 @@ async def ask(
     return fake.responses[-1]
 
 
+async def export_with_form(
+    slack: SlackDriver,
+    fake: FakeSlack,
+    text: str = "",
+    *,
+    user: str = ORGANIZER,
+    channel: str = "CCOALITION",
+    **changes: Any,
+) -> str:
+    """/letter export `text`, then the export form as it opened (or with `changes`, by
+    block id); what the form says once the files are sent, or why not. An answer that
+    comes instead of the form (a refusal) is returned as it is."""
+    opened, answered = len(fake.calls_to("views.open")), len(fake.responses)
+    reply = await slack.command("/letter", f"export {text}".strip(), user=user, channel=channel)
+    assert reply.status == 200
+    await fake.wait_for(
+        lambda: len(fake.calls_to("views.open")) > opened or len(fake.responses) > answered
+    )
+    if len(fake.responses) > answered:
+        return str(fake.responses[-1]["text"])
+    form = fake.calls_to("views.open")[-1].args["view"]
+    updated = len(fake.calls_to("views.update"))
+    submitted = await slack.submit_view(form, as_submitted(form, **changes), user=user)
+    assert submitted.status == 200 and submitted.json()["response_action"] == "update"
+    await fake.wait_for(lambda: len(fake.calls_to("views.update")) > updated, within=30)
+    view = fake.calls_to("views.update")[-1].args["view"]
+    return " ".join(b["text"]["text"] for b in view["blocks"] if "text" in b)
+
+
 async def signon(
     slack: SlackDriver,
     fake: FakeSlack,
@@ -248,6 +277,7 @@ _ANSWERS = {
     "multi_conversations_select": ("initial_conversations", "selected_conversations"),
     "radio_buttons": ("initial_option", "selected_option"),
     "static_select": ("initial_option", "selected_option"),
+    "checkboxes": ("initial_options", "selected_options"),
 }
 
 

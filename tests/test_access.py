@@ -15,7 +15,7 @@ from bot.settings import Settings
 from bot.storage import Store
 from tests.conftest import MEMBER, ORGANIZER
 from tests.fake_slack import TOKEN, FakeSlack
-from tests.helpers import ask, coalition, form_values, post_letter, signon
+from tests.helpers import ask, coalition, export_with_form, form_values, post_letter, signon
 from tests.slack_driver import SIGNING_SECRET, SlackDriver, command_fields
 
 
@@ -119,7 +119,7 @@ async def test_tokens_never_reach_the_log(
     signing secret in any record; settings print them masked."""
     caplog.set_level(logging.DEBUG)
     await signon(slack, fake_slack, "Mijente")
-    await ask(slack, fake_slack, "export", user=ORGANIZER)
+    await export_with_form(slack, fake_slack, user=ORGANIZER)
     fake_slack.fail("chat.postMessage", status=500, retry_after=None, times=3)
     await ask(slack, fake_slack, "post 1", user=ORGANIZER)
     logged = "\n".join(

@@ -12,7 +12,7 @@ from bot import app as app_module
 from bot.storage import Store
 from tests.conftest import MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack
-from tests.helpers import ask, coalition, head_messages, post_letter, signon
+from tests.helpers import ask, coalition, export_with_form, head_messages, post_letter, signon
 from tests.slack_driver import SlackDriver
 
 CHANNELS = ("CCOALITION", "CSTATES")
@@ -102,11 +102,11 @@ async def test_an_export_slack_will_not_take_is_explained(
     await post_letter(slack, fake_slack, channels=("CCOALITION",))
     await signon(slack, fake_slack, "Mijente")
     fake_slack.fail("files.getUploadURLExternal", status=500, retry_after=None, times=3)
-    answer = await ask(slack, fake_slack, "export 1", channel="CORGANIZING")
-    assert "Slack didn't take the files just now" in answer["text"]
-    assert "/letter export 1" in answer["text"]
-    answer = await ask(slack, fake_slack, "export 1", channel="CORGANIZING")
-    assert "I've sent you the list" in answer["text"]
+    answer = await export_with_form(slack, fake_slack, "1", channel="CORGANIZING")
+    assert "Slack didn't take the files just now" in answer
+    assert "/letter export 1" in answer
+    answer = await export_with_form(slack, fake_slack, "1", channel="CORGANIZING")
+    assert "I've sent you the list" in answer
     assert len(fake_slack.shared_files) == 6
 
 
@@ -118,9 +118,9 @@ async def test_an_upload_of_the_files_bytes_that_fails_is_explained(
     await post_letter(slack, fake_slack, channels=("CCOALITION",))
     await signon(slack, fake_slack, "Mijente")
     fake_slack.fail("upload", status=500, retry_after=None, times=3)
-    answer = await ask(slack, fake_slack, "export 1", channel="CORGANIZING")
-    assert "try `/letter export 1` again" in answer["text"].lower()
-    assert "Something went wrong" not in answer["text"]
+    answer = await export_with_form(slack, fake_slack, "1", channel="CORGANIZING")
+    assert "try `/letter export 1` again" in answer.lower()
+    assert "Something went wrong" not in answer
     assert fake_slack.shared_files == []
 
 

@@ -14,6 +14,7 @@ from bot.blocks.letter import sign_on_actions
 from bot.blocks.replies import attachments_note
 from bot.blocks.text import escape, joined, mrkdwn, slack_date
 from bot.formats import caveat, headline, makeup, pending_pairs
+from bot.lists import closing_word
 from bot.models import Letter, Signer
 from bot.timing import time_left
 
@@ -84,7 +85,7 @@ def closing_export_text(letter: Letter, signers: list[Signer]) -> str:
     review: each counts twice until someone decides."""
     text = (
         f"Sign-ons for *{escape(letter.title)}* (letter #{letter.id}) have closed. "
-        f"{headline(signers)} {attachments_note(letter, signers)}"
+        f"{headline(signers)} {attachments_note(signers, closing=closing_word(letter.body))}"
     )
     pairs = pending_pairs(signers)
     if not pairs:

@@ -15,7 +15,6 @@ from bot.blocks.text import (
     text_sections,
 )
 from bot.formats import headline
-from bot.lists import closing_word
 from bot.models import (
     ChannelResult,
     DeliveryProblem,
@@ -162,10 +161,10 @@ def letter_list(listing: Listing, *, zone: ZoneInfo) -> dict[str, Any]:
     return {"text": f"{len(summaries)} letters", "blocks": blocks}
 
 
-def export_message(letter: Letter, signers: Sequence[Signer]) -> str:
+def export_message(letter: Letter, signers: Sequence[Signer], *, closing: str) -> str:
     return (
         f"*{escape(letter.title)}* (letter #{letter.id}): {headline(signers)} "
-        f"{attachments_note(letter, signers)}"
+        f"{attachments_note(signers, closing=closing)}"
     )
 
 
@@ -176,14 +175,14 @@ def export_sent(signers: Sequence[Signer]) -> str:
     return f"{headline(signers)} I've sent you the list and files in a direct message."
 
 
-def attachments_note(letter: Letter, signers: Sequence[Signer]) -> str:
+def attachments_note(signers: Sequence[Signer], *, closing: str) -> str:
     """What the files sent with an export hold (an empty list is never sent)."""
     if not signers:
         return "Nobody has signed, so there's no list to paste yet; the CSV and JSON are attached."
     return (
-        f"Attached: the alphabetized list under “{escape(closing_word(letter.body))}”, every "
-        "entry with its contacts and spellings as CSV and JSON, and a CSV with a row per "
-        "contact for a mail merge."
+        f"Attached: the alphabetized list under “{escape(closing)}”, the letter with it as a "
+        "Word document, every entry with its contacts and spellings as CSV and JSON, a CSV "
+        "with a row per contact for a mail merge, and a chart of sign-ons over time."
     )
 
 

@@ -14,6 +14,7 @@ from tests.helpers import (
     all_text,
     ask,
     coalition,
+    export_with_form,
     has_sign_on_button,
     head_messages,
     post_letter,
@@ -52,8 +53,8 @@ async def test_exporting_a_letter_nobody_signed_sends_no_empty_file(
 ) -> None:
     """Slack refuses an empty upload: with no signers there is no list file, the CSV and
     JSON still come, and the organizer is told why the list is missing."""
-    answer = await ask(slack, fake_slack, "export 1")
-    assert "Signed by 0 organizations. I've sent you the CSV and JSON" in answer["text"]
+    answer = await export_with_form(slack, fake_slack, "1")
+    assert "Signed by 0 organizations. I've sent you the CSV and JSON" in answer
     assert sorted(file.filename for file in fake_slack.shared_files) == [
         "letter-1-signers.csv",
         "letter-1-signers.json",

@@ -12,7 +12,7 @@ from bot.blocks.review import KEEP_ACTION, MERGE_ACTION
 from bot.storage import Store
 from tests.conftest import LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack
-from tests.helpers import coalition, post_letter, signon
+from tests.helpers import coalition, export_with_form, post_letter, signon
 from tests.slack_driver import SlackDriver
 
 
@@ -114,13 +114,8 @@ async def test_export_sends_the_organizer_the_list_csv_and_json(
 ) -> None:
     """/letter export DMs three files: the alphabetized list, the CSV and the contract's
     JSON; its headline says a pair still waits for review."""
-    before = len(fake_slack.responses)
-    await slack.command("/letter", "export", user=ORGANIZER, channel="CCOALITION")
-    await fake_slack.wait_for(lambda: len(fake_slack.responses) > before)
-    assert (
-        "Signed by 3 organizations, with 1 possible duplicate still to review."
-        in fake_slack.responses[-1]["text"]
-    )
+    answer = await export_with_form(slack, fake_slack)
+    assert "Signed by 3 organizations, with 1 possible duplicate still to review." in answer
     files = {f.filename: f for f in fake_slack.shared_files}
     assert set(files) == {
         "letter-1-signers.txt",

@@ -21,7 +21,7 @@ from bot.forms import SignonField
 from bot.storage import Store
 from tests.conftest import LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack, Message
-from tests.helpers import ask, coalition, post_letter, signon
+from tests.helpers import ask, coalition, export_with_form, post_letter, signon
 from tests.slack_driver import SlackDriver
 
 ROSTER = (
@@ -239,7 +239,7 @@ async def test_exports_name_people_as_slack_does(
     await signon(slack, fake_slack, "Some Organization", user="USAM")
     await fake_slack.wait_for(lambda: fake_slack.calls_to("users.info"))
     before = len(fake_slack.shared_files)
-    await ask(slack, fake_slack, "export", user=LEAD)
+    await export_with_form(slack, fake_slack, user=LEAD)
     await fake_slack.wait_for(lambda: len(fake_slack.shared_files) >= before + 3)
     csv_file = next(f for f in fake_slack.shared_files[before:] if f.filename.endswith(".csv"))
     assert "Sam Signer" in csv_file.content.decode()
