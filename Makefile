@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint typecheck unit unit-postgres postgres bench lock clean
+.PHONY: run test demo lint typecheck unit unit-postgres postgres bench lock clean
 
 # The server the PostgreSQL pass of the tests creates its databases on.
 TEST_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/test
@@ -16,6 +16,11 @@ run: $(VENV)/.app-installed
 ## (the two passes side by side, each one's output shown whole when it ends)
 test: $(VENV)/.dev-installed postgres lint typecheck
 	$(MAKE) --no-print-directory -j2 --output-sync=target unit unit-postgres
+
+## demo: set up, then play a whole drive against the bundled Slack stand-in (about a
+## minute at most) and print what a lead receives; files go to demo-output/
+demo: $(VENV)/.dev-installed
+	$(BIN)/python -m demo demo-output
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -96,13 +96,18 @@ def _alt_text(
 ) -> str:
     count = len(times)
     goal = f" of a goal of {letter.goal}" if letter.goal else ""
-    closes = "closed" if now >= letter.deadline else "close"
+    if now >= letter.deadline:
+        when = f"sign-ons closed {_day(letter.deadline, zone)}"
+    elif not letter.is_open:
+        when = "sign-ons are closed"
+    else:
+        when = f"sign-ons close {_day(letter.deadline, zone)}"
     first = f", the first on {_day(times[0], zone)}" if times else ""
     sent = sum(1 for r in reminders if r <= now)
     text = (
         f"Chart of sign-ons over time for “{_short(letter.title, 200)}”: {count} "
         f"signed{goal} as of {_day(now, zone)}{first}. {sent} of {len(reminders)} "
-        f"reminders sent; sign-ons {closes} {_day(letter.deadline, zone)}."
+        f"reminders sent; {when}."
     )
     return _short(text, ALT_TEXT_MAX)
 

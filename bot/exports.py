@@ -51,7 +51,12 @@ async def chart_of(
     that would otherwise hold up every request); none before anyone has signed."""
     if not signers:
         return None
-    reminders = [reminder_time(letter.deadline, offset, zone=zone) for offset in letter.reminders]
+    reminders = [
+        moment
+        for offset in letter.reminders
+        # Those past before the letter was posted were never planned.
+        if (moment := reminder_time(letter.deadline, offset, zone=zone)) > letter.created_at
+    ]
     return await asyncio.to_thread(
         drive_chart,
         letter,

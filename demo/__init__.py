@@ -1,0 +1,1 @@
+"""`make demo`: a whole drive against the bundled Slack stand-in, in about a minute."""

@@ -1,0 +1,223 @@
+"""A whole drive, played against the bundled Slack stand-in (`tests/fake_slack.py`) and
+the bot as it runs (`python -m bot`, HTTP mode, on the embedded SQLite default):
+
+- the 2021 fixture letter (16.7k characters) is posted into two channels from a pasted
+  message ("Start a sign-on drive");
+- the fixture's 102 organizations sign, with `/signon Name` and through the form, many
+  of them two or three times by different people, with the spellings people type: case,
+  punctuation, "Inc.", a trailing acronym, an acronym alone;
+- an organizer decides the possible duplicates, and closes the letter.
+
+Then it prints what a lead receives (the headline, the pairs that went to review, the
+list) and where the files and the chart were written. Exits 1 if the count isn't 102.
+
+`python -m demo [OUTPUT_FOLDER]` (default `demo-output`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import aiohttp
+
+from bot.blocks.letter import SIGN_ON_ACTION
+from bot.blocks.review import MERGE_ACTION
+from bot.dedupe import initials, org_key
+from bot.forms import SignonField
+from bot.importing import read_signons
+from bot.mrkdwn import escape
+from tests.bot_process import BotProcess, bot_environment
+from tests.fake_slack import FakeSlack
+from tests.helpers import as_submitted, coalition, form_values, latest_view, told
+from tests.slack_driver import SlackDriver
+
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+LETTER = FIXTURES / "letters" / "2021-enforcement-reform-100-days.txt"
+SIGN_ONS = FIXTURES / "google-forms-signons-2021-enforcement-reform.csv"
+ORGANIZER, LEAD = "UORGANIZER", "ULEAD"
+CHANNELS = ("CCOALITION", "CSTATES")
+ZONE = ZoneInfo("America/New_York")
+EXPECTED = 102
+
+
+def spellings(name: str, n: int) -> list[str]:
+    """How two or three people of one organization type its name: as written, then in
+    their own way (case, punctuation, "Inc.", its acronym after it, or alone)."""
+    acronym = initials(org_key(name)).upper()
+    others = [
+        name.upper(),
+        name.lower(),
+        f"{name}, Inc.",
+        re.sub(r"[.,]", "", name),
+        f"{name} ({acronym})" if len(acronym) >= 3 else name.upper(),
+    ]
+    found = [name, others[n % len(others)]]
+    if n % 3 == 0:
+        found.append(others[(n + 2) % len(others)])
+    if n % 17 == 0 and len(acronym) >= 4:
+        found.append(acronym)  # an acronym alone: only a person can tell
+    return found
+
+
+async def play(output: Path) -> int:
+    started = time.monotonic()
+    fake = FakeSlack()
+    await fake.start()
+    coalition(fake)
+    names = list(
+        dict.fromkeys(
+            r.submission.name for r in read_signons(SIGN_ONS.read_bytes(), zone=ZONE).rows
+        )
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        tally = (datetime.now(ZONE) + timedelta(hours=12)).strftime("%H:%M")
+        bot = BotProcess(
+            workdir=Path(folder),
+            env=bot_environment(
+                api_url=fake.api_url,
+                database_url=f"sqlite+aiosqlite:///{Path(folder) / 'undersigned.db'}",
+                ORGANIZERS=ORGANIZER,
+                TIMEZONE=ZONE.key,
+                TALLY_TIME=tally,
+            ),
+        )
+        bot.start()
+        try:
+            await bot.wait_healthy(bot.port)
+            async with aiohttp.ClientSession() as session:
+                slack = SlackDriver(session, bot.events_url, fake)
+                return await _drive(slack, fake, names, output, started)
+        finally:
+            bot.stop()
+            await fake.stop()
+
+
+async def _drive(
+    slack: SlackDriver, fake: FakeSlack, names: list[str], output: Path, started: float
+) -> int:
+    say("Posting the 2021 letter (16.7k characters) from a pasted message into two channels…")
+    updated = len(fake.calls_to("views.update"))
+    await slack.message_shortcut(
+        "start_drive",
+        {"text": escape(LETTER.read_text(encoding="utf-8"))},
+        user=ORGANIZER,
+        channel="CORGANIZING",
+    )
+    await fake.wait_for(lambda: len(fake.calls_to("views.update")) > updated)
+    told_before = len(fake.ephemeral_to(ORGANIZER))
+    values = form_values(
+        title="100 days of enforcement reform", channels=list(CHANNELS), leads=[LEAD]
+    )
+    await slack.submit_view(latest_view(fake), values, user=ORGANIZER)
+    await told(fake, ORGANIZER, since=told_before)
+
+    say(f"{len(names)} organizations signing, many two or three times, as people type them…")
+    sent = 0
+    for n, name in enumerate(names):
+        for k, spelling in enumerate(spellings(name, n)):
+            user, channel = f"U{n:03d}{k}", CHANNELS[(n + k) % 2]
+            if k == 1 and n % 4 == 0:
+                await _through_the_form(slack, fake, spelling, user=user, channel=channel)
+            else:
+                await slack.command("/signon", spelling, user=user, channel=channel)
+            sent += 1
+
+    before = len(fake.responses)
+    await slack.command("/letter", "review", user=LEAD, channel="CCOALITION")
+    await fake.wait_for(lambda: len(fake.responses) > before)
+    queue = fake.responses[-1]
+    pairs = [
+        e["value"]
+        for b in queue.get("blocks", [])
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == MERGE_ACTION
+    ]
+    described = [b["text"]["text"] for b in queue.get("blocks", []) if b["type"] == "section"][1:]
+    say(f"{len(pairs)} pairs went to review; the lead merges each:")
+    for pair in described:
+        print("   " + pair.replace("\n", "\n   ").replace("*", ""))
+    for review in pairs:
+        await _merge(slack, fake, review)
+
+    say("Closing the letter…")
+    await slack.command("/letter", "close", user=LEAD, channel="CCOALITION")
+    await fake.wait_for(lambda: any(f.channel == f"D{LEAD}" for f in fake.shared_files), within=30)
+    await fake.wait_for(
+        lambda: len([f for f in fake.shared_files if f.channel == f"D{LEAD}"]) >= 6, within=30
+    )
+    received = [f for f in fake.shared_files if f.channel == f"D{LEAD}"]
+    await asyncio.to_thread(_save, output, {f.filename: f.content for f in received})
+
+    comment = received[0].comment
+    headline = re.search(r"Signed by [^.]*\.", comment)
+    listing = next(f for f in received if f.filename.endswith("-signers.txt")).content.decode()
+    count = len([line for line in listing.splitlines()[2:] if line.strip()])
+    print()
+    say(f"What the lead received, {time.monotonic() - started:.0f} seconds after the start:")
+    print(f"   {headline.group(0) if headline else comment}  ({sent} sign-ons sent)")
+    print("   The list:")
+    for line in listing.splitlines()[:8]:
+        print(f"     {line}")
+    print(f"     … {count - 6} more")
+    print(f"   Files, in {output}/:")
+    for file in received:
+        print(f"     {file.filename}" + (f"  (alt text: {file.alt_text})" if file.alt_text else ""))
+    if (
+        count != EXPECTED
+        or not headline
+        or f"Signed by {EXPECTED} organizations" not in headline.group(0)
+    ):
+        say(f"Expected {EXPECTED} organizations; the list has {count}.")
+        return 1
+    return 0
+
+
+async def _merge(slack: SlackDriver, fake: FakeSlack, review: str) -> None:
+    answered = len(fake.responses)
+    await slack.press(MERGE_ACTION, review, user=LEAD, channel="CCOALITION")
+    await fake.wait_for(lambda: len(fake.responses) > answered)
+
+
+async def _through_the_form(
+    slack: SlackDriver, fake: FakeSlack, name: str, *, user: str, channel: str
+) -> None:
+    """Sign on with the button and the form, as a person who gives their details."""
+    opened = len(fake.calls_to("views.open"))
+    await slack.press(SIGN_ON_ACTION, "1", user=user, channel=channel)
+    await fake.wait_for(lambda: len(fake.calls_to("views.open")) > opened)
+    form = fake.calls_to("views.open")[-1].args["view"]
+    answers = {
+        SignonField.ORGANIZATION: name,
+        SignonField.PERSON: f"Signer {user}",
+        SignonField.TITLE: "Director",
+        SignonField.CITY: "Chicago",
+        SignonField.STATE: "IL",
+    }
+    await slack.submit_view(form, as_submitted(form, **answers), user=user)
+
+
+def _save(output: Path, files: dict[str, bytes]) -> None:
+    output.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        (output / name).write_bytes(content)
+
+
+def say(text: str) -> None:
+    print(f"• {text}", flush=True)
+
+
+def main() -> int:
+    output = Path(sys.argv[1] if len(sys.argv) > 1 else "demo-output")
+    return asyncio.run(play(output))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
