@@ -18,8 +18,8 @@ from bot.blocks.problems import field_sentences
 from bot.exports import gather_extras
 from bot.formats import ExportFormat, audit_csv, render
 from bot.importing import ImportProblem, ImportRow, read_signons
-from bot.lists import ListFormat, ListStyle
 from bot.members import load_roster
+from bot.models import ListFormat, ListStyle
 from bot.people import People
 from bot.problems import RosterUnreadable
 from bot.server import configure_logging, serve

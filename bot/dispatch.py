@@ -244,6 +244,7 @@ class Dispatcher:
                 versions=await self._store.letters.versions(letter.id),
                 extras=await gather_extras(self._store, self._people, letter, signers, now=now),
                 chart=await chart_of(letter, signers, now=now, zone=self._zone),
+                style=letter.list_style,
             )
             return _Sent()
         post = next((p for p in letter.posts if p.channel_id == delivery.target), None)

@@ -14,9 +14,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.access import Organizers
 from bot.chart import drive_chart
 from bot.formats import Extras
-from bot.lists import DEFAULT_STYLE, ListStyle
 from bot.members import letter_standings
-from bot.models import Attachment, Letter, Signer
+from bot.models import Attachment, Letter, ListStyle, Signer
 from bot.people import People
 from bot.problems import FilesRefused, LetterGone, Surface
 from bot.refs import find_letter, numbered
@@ -92,13 +91,18 @@ class Exports:
         return letter, await self._store.signatures.count(letter.id)
 
     async def send(
-        self, letter_id: int | None, *, user: str, style: ListStyle = DEFAULT_STYLE
+        self, letter_id: int | None, *, user: str, style: ListStyle | None = None
     ) -> Export:
-        """The letter's list in `style`, with its files, sent to the organizer who asks."""
+        """The letter's list in `style` (kept for the close), or as last exported, with
+        its files, sent to the organizer who asks."""
         if letter_id is None:
             raise LetterGone()
         letter = await numbered(self._store, letter_id, surface=Surface.BUTTON)
         await self._organizers.require_manager(user, letter)
+        if style is None:
+            style = letter.list_style
+        elif style != letter.list_style:
+            await self._store.letters.keep_list_style(letter.id, style)
         signers = await self._store.signatures.signers(letter.id)
         now = datetime.now(UTC)
         try:

@@ -15,19 +15,14 @@ from enum import StrEnum
 from typing import Any
 
 from bot.letter_document import letter_docx
-from bot.lists import (
-    DEFAULT_STYLE,
-    ListStyle,
-    alphabetical,
-    closing_word,
-    sections,
-    states_of,
-)
+from bot.lists import alphabetical, closing_word, sections, states_of
 from bot.lists import as_text as sections_text
 from bot.models import (
+    DEFAULT_STYLE,
     Attachment,
     Letter,
     LetterVersion,
+    ListStyle,
     MemberStanding,
     Signer,
     SignerChange,

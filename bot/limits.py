@@ -39,3 +39,5 @@ PLACE_MAX = 100
 EMAIL_MAX = 254
 # Why an organizer changed an entry (the audit trail's reason column holds this much).
 REASON_MAX = 500
+# The word a signer list goes under ("Respectfully submitted,").
+CLOSING_MAX = 60

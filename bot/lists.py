@@ -13,32 +13,10 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 from bot.dedupe import person_key
-from bot.models import Signer, SignerKind
+from bot.models import DEFAULT_STYLE, ListFormat, ListStyle, Signer, SignerKind
 from bot.places import ALL_STATE_CODES, NO_STATE, state_label, state_name
-
-
-class ListFormat(StrEnum):
-    NAMES = "names"
-    CITY_STATE = "city-state"
-    STATE = "state"
-    BY_STATE = "by-state"
-    BY_TYPE = "by-type"
-
-    @property
-    def label(self) -> str:
-        return _FORMAT_LABELS[self]
-
-
-_FORMAT_LABELS = {
-    ListFormat.NAMES: "Names only",
-    ListFormat.CITY_STATE: "Name, City, ST",
-    ListFormat.STATE: "Name (ST)",
-    ListFormat.BY_STATE: "Grouped by state",
-    ListFormat.BY_TYPE: "National, state and local groups",
-}
 
 DEFAULT_CLOSING = "Sincerely,"
 INDIVIDUALS_HEADING = "Individuals (affiliations for identification purposes only)"
@@ -54,19 +32,9 @@ _TYPE_ORDER = ("national", "regional", "state", "local")
 
 
 @dataclass(frozen=True, slots=True)
-class ListStyle:
-    format: ListFormat = ListFormat.NAMES
-    individuals_apart: bool = True
-    closing: str | None = None  # None: the letter's own, else "Sincerely,"
-
-
-@dataclass(frozen=True, slots=True)
 class Section:
     heading: str | None
     lines: tuple[str, ...]
-
-
-DEFAULT_STYLE = ListStyle()
 
 
 def closing_word(body: str, style: ListStyle = DEFAULT_STYLE) -> str:

@@ -67,6 +67,37 @@ class NewLetter:
     shown_reminders: tuple[timedelta, ...] | None = None  # in the channel too; None: last two
 
 
+class ListFormat(StrEnum):
+    NAMES = "names"
+    CITY_STATE = "city-state"
+    STATE = "state"
+    BY_STATE = "by-state"
+    BY_TYPE = "by-type"
+
+    @property
+    def label(self) -> str:
+        return _FORMAT_LABELS[self]
+
+
+_FORMAT_LABELS = {
+    ListFormat.NAMES: "Names only",
+    ListFormat.CITY_STATE: "Name, City, ST",
+    ListFormat.STATE: "Name (ST)",
+    ListFormat.BY_STATE: "Grouped by state",
+    ListFormat.BY_TYPE: "National, state and local groups",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ListStyle:
+    format: ListFormat = ListFormat.NAMES
+    individuals_apart: bool = True
+    closing: str | None = None  # None: the letter's own, else "Sincerely,"
+
+
+DEFAULT_STYLE = ListStyle()
+
+
 @dataclass(frozen=True, slots=True)
 class Letter:
     id: int
@@ -83,6 +114,7 @@ class Letter:
     reminders: tuple[timedelta, ...] = ()
     schedule_version: int = 0  # bumped whenever the deadline or reminders change
     shown_reminders: tuple[timedelta, ...] | None = None  # in the channel too; None: last two
+    list_style: ListStyle = DEFAULT_STYLE  # as its list was last exported, for the close
     version: int = 1  # of its text: one more for each edit of the text or addressee
 
     @property

@@ -38,13 +38,15 @@ from bot.blocks.review import review_message
 from bot.blocks.tally import tally_message
 from bot.blocks.versions import version_notice
 from bot.formats import Extras, export_files
-from bot.lists import DEFAULT_STYLE, ListStyle, closing_word
+from bot.lists import closing_word
 from bot.models import (
+    DEFAULT_STYLE,
     Attachment,
     ChannelResult,
     Letter,
     LetterStatus,
     LetterVersion,
+    ListStyle,
     Post,
     ReviewPair,
     Signer,
@@ -557,14 +559,16 @@ async def send_closing_list(
     versions: list[LetterVersion],
     extras: Extras,
     chart: Attachment | None = None,
+    style: ListStyle = DEFAULT_STYLE,
 ) -> None:
-    """The final list (with the files and the drive's chart), by DM to a lead (or the
-    creator) when sign-ons close."""
+    """The final list in `style` (with the files and the drive's chart), by DM to a lead
+    (or the creator) when sign-ons close."""
+    files = export_files(letter, signers, versions, extras=extras, style=style)
     await send_files(
         client,
         user=user,
-        text=closing_export_text(letter, signers),
-        files=[*export_files(letter, signers, versions, extras=extras), *_maybe(chart)],
+        text=closing_export_text(letter, signers, closing=closing_word(letter.body, style)),
+        files=[*files, *_maybe(chart)],
     )
 
 

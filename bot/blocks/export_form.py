@@ -7,8 +7,9 @@ from typing import Any
 
 from bot.blocks.text import escape, mrkdwn, plain, read_id
 from bot.cleaning import one_line
-from bot.lists import ListFormat, ListStyle, closing_word
-from bot.models import Letter
+from bot.limits import CLOSING_MAX
+from bot.lists import closing_word
+from bot.models import Letter, ListFormat, ListStyle
 
 EXPORT_CALLBACK_ID = "export_form"
 EXPORT_TITLE = "Export the signers"
@@ -17,11 +18,11 @@ FORMAT_BLOCK = "list_format"
 APART_BLOCK = "individuals_apart"
 APART_VALUE = "apart"
 CLOSING_BLOCK = "closing"
-CLOSING_MAX = 60
 
 
 def export_form(letter: Letter, *, count: int) -> dict[str, Any]:
-    """A modal for the export's layout, starting from the letter's own closing word."""
+    """A modal for the export's layout, as the letter's list was last exported (at first:
+    names only, individuals apart, under the letter's own closing word)."""
     apart = {"text": plain("List individuals apart, after the organizations"), "value": APART_VALUE}
     return {
         "type": "modal",
@@ -47,7 +48,7 @@ def export_form(letter: Letter, *, count: int) -> dict[str, Any]:
                     "type": "static_select",
                     "action_id": FORMAT_BLOCK,
                     "options": [_option(f) for f in ListFormat],
-                    "initial_option": _option(ListFormat.NAMES),
+                    "initial_option": _option(letter.list_style.format),
                 },
             },
             {
@@ -59,7 +60,7 @@ def export_form(letter: Letter, *, count: int) -> dict[str, Any]:
                     "type": "checkboxes",
                     "action_id": APART_BLOCK,
                     "options": [apart],
-                    "initial_options": [apart],
+                    **({"initial_options": [apart]} if letter.list_style.individuals_apart else {}),
                 },
             },
             {
@@ -70,7 +71,7 @@ def export_form(letter: Letter, *, count: int) -> dict[str, Any]:
                 "element": {
                     "type": "plain_text_input",
                     "action_id": CLOSING_BLOCK,
-                    "initial_value": closing_word(letter.body),
+                    "initial_value": closing_word(letter.body, letter.list_style),
                     "max_length": CLOSING_MAX,
                 },
             },

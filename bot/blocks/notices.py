@@ -14,7 +14,6 @@ from bot.blocks.letter import sign_on_actions
 from bot.blocks.replies import attachments_note
 from bot.blocks.text import escape, joined, mrkdwn, slack_date
 from bot.formats import caveat, headline, makeup, pending_pairs
-from bot.lists import closing_word
 from bot.models import Letter, Signer
 from bot.timing import time_left
 
@@ -80,12 +79,12 @@ def deadline_moved_message(*, letter: Letter, count: int, zone: ZoneInfo) -> dic
     }
 
 
-def closing_export_text(letter: Letter, signers: list[Signer]) -> str:
+def closing_export_text(letter: Letter, signers: list[Signer], *, closing: str) -> str:
     """The DM that carries the final list to each lead, naming the pairs still to
     review: each counts twice until someone decides."""
     text = (
         f"Sign-ons for *{escape(letter.title)}* (letter #{letter.id}) have closed. "
-        f"{headline(signers)} {attachments_note(signers, closing=closing_word(letter.body))}"
+        f"{headline(signers)} {attachments_note(signers, closing=closing)}"
     )
     pairs = pending_pairs(signers)
     if not pairs:

@@ -4,12 +4,25 @@ one transaction)."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.models import Letter, LetterEdit, LetterStatus, LetterVersion, NewLetter, Plan, Post
+from bot.limits import CLOSING_MAX
+from bot.models import (
+    DEFAULT_STYLE,
+    Letter,
+    LetterEdit,
+    LetterStatus,
+    LetterVersion,
+    ListFormat,
+    ListStyle,
+    NewLetter,
+    Plan,
+    Post,
+)
 from bot.storage.connect import Connect, grouped
 from bot.storage.schedule import (
     cancel_everything,
@@ -273,6 +286,20 @@ class LetterRecords:
             await _move(conn, letter_id, before, edit.channels)
             return (await conn.run_sync(load_letters, letters.c.id == letter_id))[0], left
 
+    async def keep_list_style(self, letter_id: int, style: ListStyle) -> None:
+        """Remember how the letter's list was exported: the close sends it so."""
+        value = {
+            "format": style.format.value,
+            "individuals_apart": style.individuals_apart,
+            "closing": style.closing,
+        }
+        async with self._writing() as conn:
+            await conn.execute(
+                letters.update()
+                .where(letters.c.id == letter_id)
+                .values(list_style=json.dumps(value))
+            )
+
     async def versions(self, letter_id: int) -> list[LetterVersion]:
         """Every text the letter has had, first to latest."""
         async with self._reading() as conn:
@@ -369,6 +396,7 @@ def load_letters(
             shown_reminders=_offsets(row.shown_reminders)
             if row.shown_reminders is not None
             else None,
+            list_style=_list_style(row.list_style),
         )
         for row in rows
     ]
@@ -381,6 +409,22 @@ def _offsets_column(offsets: tuple[timedelta, ...]) -> str:
 def _shown_column(offsets: tuple[timedelta, ...] | None) -> str | None:
     """NULL for "the last two", as letters from before the setting have it."""
     return _offsets_column(offsets) if offsets is not None else None
+
+
+def _list_style(column: str | None) -> ListStyle:
+    """A stored list style; the default for none, or for one this version can't read."""
+    if not column:
+        return DEFAULT_STYLE
+    try:
+        value = json.loads(column)
+        closing = value.get("closing")
+        return ListStyle(
+            format=ListFormat(value.get("format", ListFormat.NAMES.value)),
+            individuals_apart=bool(value.get("individuals_apart", True)),
+            closing=str(closing)[:CLOSING_MAX] if closing else None,
+        )
+    except (ValueError, TypeError, AttributeError):
+        return DEFAULT_STYLE
 
 
 def _offsets(column: str) -> tuple[timedelta, ...]:

@@ -64,6 +64,8 @@ letters = sa.Table(
     # Reminder offsets also shown in the channel, as `reminders` is written; NULL for
     # the last two.
     sa.Column("shown_reminders", sa.String(200), nullable=True),
+    # How its list was last exported, as JSON (see `ListStyle`); NULL for the default.
+    sa.Column("list_style", sa.String(300), nullable=True),
     sa.CheckConstraint(one_of("status", LetterStatus), name="status_known"),
     sa.CheckConstraint("goal IS NULL OR goal > 0", name="goal_positive"),
     sa.CheckConstraint("length(trim(title)) > 0", name="title_present"),

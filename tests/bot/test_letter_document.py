@@ -11,7 +11,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE
 
 from bot.formats import document
 from bot.letter_text import from_plain, from_slack, to_plain
-from bot.lists import ListFormat, ListStyle, sections
+from bot.lists import sections
+from bot.models import ListFormat, ListStyle
 from tests.bot.blocks.test_letter import make_letter
 from tests.bot.test_lists import SIGNERS
 from tests.conftest import FIXTURES

@@ -8,8 +8,8 @@ import pytest
 
 from bot.formats import headline
 from bot.importing import read_signons
-from bot.lists import ListFormat, ListStyle, alphabetical, as_text, closing_word, sections
-from bot.models import Contact, Signer, SignerKind
+from bot.lists import alphabetical, as_text, closing_word, sections
+from bot.models import Contact, ListFormat, ListStyle, Signer, SignerKind
 from tests.bot.test_formats import NOW, entry
 from tests.conftest import FIXTURES
 

@@ -14,7 +14,7 @@ from bot.signons import SignOns
 from bot.storage import Store
 from tests.conftest import LEAD
 from tests.fake_slack import FakeSlack
-from tests.helpers import coalition, export_with_form, post_letter
+from tests.helpers import ask, coalition, export_with_form, post_letter
 from tests.slack_driver import SlackDriver
 
 
@@ -90,3 +90,39 @@ async def test_individuals_with_the_organizations_under_another_closing(
         "CASA",
         "Make the Road New York",
     ]
+
+
+async def test_the_close_sends_the_leads_the_list_as_it_was_last_exported(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """An organizer's choice in the export form is the letter's: the form opens on it
+    next time, and the close sends the leads the list, the document and the rest so."""
+    await export_with_form(
+        slack,
+        fake_slack,
+        **{FORMAT_BLOCK: {"text": {"type": "plain_text", "text": "Name (ST)"}, "value": "state"}},
+    )
+    letter = await store.letters.get(1)
+    assert letter is not None and letter.list_style.format.value == "state"
+    sent = len(fake_slack.shared_files)
+    await ask(slack, fake_slack, "close")
+    await fake_slack.wait_for(
+        lambda: any(f.channel == f"D{LEAD}" for f in fake_slack.shared_files[sent:]), within=20
+    )
+    await fake_slack.wait_for(
+        lambda: len([f for f in fake_slack.shared_files[sent:] if f.channel == f"D{LEAD}"]) == 6
+    )
+    closing = {f.filename: f for f in fake_slack.shared_files[sent:] if f.channel == f"D{LEAD}"}
+    assert closing["letter-1-signers.txt"].content.decode().splitlines()[2:4] == [
+        "CASA (MD)",
+        "Make the Road New York (NY)",
+    ]
+    assert "the alphabetized list under “Signed,”" in closing["letter-1-signers.txt"].comment
+    assert set(closing) == {
+        "letter-1-signers.txt",
+        "letter-1.docx",
+        "letter-1-signers.csv",
+        "letter-1-contacts.csv",
+        "letter-1-signers.json",
+        "letter-1-sign-ons.png",
+    }
