@@ -3,6 +3,7 @@ that change an entry or take a letter down, and the roster upload."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -276,15 +277,13 @@ async def roster_submitted(
 ) -> None:
     """Reading a roster (and looking its emails up in Slack) can take longer than Slack
     waits for an answer: the form says so at once, then shows what came of it."""
-    user = body["user"]["id"]
     files = read_roster_files(view["state"]["values"])
-    await ack(response_action="update", view=problem_view(LOADING_ROSTER, title=ROSTER_TITLE))
-    try:
-        result, total = await members.load(files, user=user, now=datetime.now(UTC))
-        answer = roster_report(result, total=total)
-    except Problem as problem:
-        answer = explain(problem)
-    await update_view(client, view_id=view["id"], view=problem_view(answer, title=ROSTER_TITLE))
+
+    async def load() -> str:
+        result, total = await members.load(files, user=body["user"]["id"], now=datetime.now(UTC))
+        return roster_report(result, total=total)
+
+    await _answer_in_place(ack, client, view, title=ROSTER_TITLE, working=LOADING_ROSTER, work=load)
 
 
 async def import_submitted(
@@ -297,15 +296,14 @@ async def import_submitted(
     """A file of sign-ons through the import form: the form says at once that it is
     importing (a big file outlasts the three seconds Slack waits), then what came of it."""
     letter_id, files = read_import_form(view)
-    await ack(response_action="update", view=problem_view(IMPORTING, title=IMPORT_TITLE))
-    try:
+
+    async def load() -> str:
         letter, report, skipped, count = await imports.load(
             letter_id, files, user=body["user"]["id"], now=datetime.now(UTC)
         )
-        answer = import_report(letter, report, skipped=skipped, count=count)
-    except Problem as problem:
-        answer = explain(problem)
-    await update_view(client, view_id=view["id"], view=problem_view(answer, title=IMPORT_TITLE))
+        return import_report(letter, report, skipped=skipped, count=count)
+
+    await _answer_in_place(ack, client, view, title=IMPORT_TITLE, working=IMPORTING, work=load)
 
 
 async def export_submitted(
@@ -318,13 +316,31 @@ async def export_submitted(
     """The export form, submitted: the form says at once that the files are being made
     (a document and a chart outlast the three seconds Slack waits), then what was sent."""
     letter_id, style = read_export_form(view)
-    await ack(response_action="update", view=problem_view(SENDING, title=EXPORT_TITLE))
-    try:
+
+    async def send() -> str:
         sent = await exports.send(letter_id, user=body["user"]["id"], style=style)
-        answer = export_sent(sent.signers)
+        return export_sent(sent.signers)
+
+    await _answer_in_place(ack, client, view, title=EXPORT_TITLE, working=SENDING, work=send)
+
+
+async def _answer_in_place(
+    ack: AsyncAck,
+    client: AsyncWebClient,
+    view: dict[str, Any],
+    *,
+    title: str,
+    working: str,
+    work: Callable[[], Awaitable[str]],
+) -> None:
+    """For work that may outlast the three seconds Slack waits for a form's answer: the
+    form says `working` at once, then what came of it (or why not) in its place."""
+    await ack(response_action="update", view=problem_view(working, title=title))
+    try:
+        answer = await work()
     except Problem as problem:
         answer = explain(problem)
-    await update_view(client, view_id=view["id"], view=problem_view(answer, title=EXPORT_TITLE))
+    await update_view(client, view_id=view["id"], view=problem_view(answer, title=title))
 
 
 async def extend_submitted(
