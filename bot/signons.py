@@ -123,6 +123,13 @@ class SignOns:
             self._draining[letter.id] = asyncio.create_task(self._drain(letter.id))
         return await waiting.result
 
+    async def settle(self) -> None:
+        """Wait until the sign-ons under way are recorded and what follows them is done
+        (a signer's answer comes first; planning the leads' notice of a possible
+        duplicate comes after it)."""
+        while self._draining:
+            await asyncio.gather(*self._draining.values(), return_exceptions=True)
+
     async def _drain(self, letter_id: int) -> None:
         queue = self._queues[letter_id]
         try:

@@ -110,7 +110,10 @@ async def sign(
     submission = Submission(
         kind=SignerKind.ORGANIZATION, name=name, state=state, user_id=f"U{abs(hash(name))}"
     )
-    await SignOns(store=store, live_count=None).sign(letter, submission, now=at)
+    signons = SignOns(store=store, live_count=None)
+    await signons.sign(letter, submission, now=at)
+    # The signer's answer comes first; the leads' notice of a pair is planned after it.
+    await signons.settle()
 
 
 def replies(fake: FakeSlack, channel: str) -> list[Message]:
