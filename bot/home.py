@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Organizers
 from bot.members import letter_standings
-from bot.models import Drive, Home, LetterStatus, Reach, SignedEntry
+from bot.models import Drive, Home, Letter, LetterStatus, Reach, SignedEntry
 from bot.pacing import TIER_4_CALLS, CallBudget
 from bot.slack_ops import UNANSWERED, slack_error
 from bot.slack_people import channel_members, publish_home
@@ -60,10 +60,13 @@ class HomeTabs:
         await self._store.people.opened_home(user, now=now)
         await self.show(user, now=now)
 
-    async def show(self, user: str, *, now: datetime, notice: str = "") -> None:
-        """Publish `user`'s Home as it stands, with `notice` at the top."""
+    async def show(
+        self, user: str, *, now: datetime, notice: str = "", seen: _Seen | None = None
+    ) -> None:
+        """Publish `user`'s Home as it stands, with `notice` at the top; `seen` shares
+        what every Home shows alike among the Homes of one refresh."""
         await self._budget.spend()
-        home = await self._home(user, notice=notice)
+        home = await self._home(user, notice=notice, seen=seen or _Seen(self._store))
         try:
             await publish_home(self._client, user=user, home=home, now=now, zone=self._zone)
         except (SlackApiError, *UNANSWERED) as error:
@@ -89,10 +92,11 @@ class HomeTabs:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), self._delay)
                 self._changed = False
+                seen = _Seen(self._store)
                 for user in await self._store.people.home_viewers():
                     if self._stopping.is_set():
                         return
-                    await self.show(user, now=datetime.now(UTC))
+                    await self.show(user, now=datetime.now(UTC), seen=seen)
         except Exception:
             logger.exception("Refreshing the App Home failed")
         finally:
@@ -114,34 +118,19 @@ class HomeTabs:
                 return True
         return False
 
-    async def _home(self, user: str, *, notice: str) -> Home:
-        store = self._store
+    async def _home(self, user: str, *, notice: str, seen: _Seen) -> Home:
         organizer = await self._organizers.includes(user)
-        letters = await store.letters.all(status=LetterStatus.OPEN)
-        ids = [letter.id for letter in letters]
-        counts = await store.signatures.counts(ids)
+        letters, counts = await seen.open_letters()
         managed = [
             letter
             for letter in letters
             if organizer or user == letter.created_by or user in letter.leads
         ]
-        problems = await store.schedule.problems([letter.id for letter in managed])
-        drives = []
-        for letter in managed:
-            standings = await letter_standings(store, letter.id)
-            drives.append(
-                Drive(
-                    letter=letter,
-                    count=counts[letter.id],
-                    reach=Reach.of(standings) if standings else None,
-                    pairs=await store.reviews.pending(letter.id),
-                    problems=problems.get(letter.id, []),
-                )
-            )
+        drives = [await seen.drive(letter, counts[letter.id]) for letter in managed]
         to_sign = []
         signed = []
         for letter in letters:
-            entries = await store.signatures.signed_by(user, letter.id)
+            entries = await self._store.signatures.signed_by(user, letter.id)
             if entries:
                 signed += [SignedEntry(letter, entry) for entry in entries]
             elif await self._open_to(user, letter.channels):
@@ -153,3 +142,34 @@ class HomeTabs:
             organizer=organizer or bool(managed),
             notice=notice,
         )
+
+
+class _Seen:
+    """What every Home shows alike (the open letters, their counts, each drive as its
+    organizers see it), read once for all the Homes of one refresh: where a roster's
+    members stand takes a noticeable moment for a large coalition."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._letters: tuple[list[Letter], dict[int, int]] | None = None
+        self._drives: dict[int, Drive] = {}
+
+    async def open_letters(self) -> tuple[list[Letter], dict[int, int]]:
+        if self._letters is None:
+            letters = await self._store.letters.all(status=LetterStatus.OPEN)
+            counts = await self._store.signatures.counts([letter.id for letter in letters])
+            self._letters = (letters, counts)
+        return self._letters
+
+    async def drive(self, letter: Letter, count: int) -> Drive:
+        if letter.id not in self._drives:
+            standings = await letter_standings(self._store, letter.id)
+            problems = await self._store.schedule.problems([letter.id])
+            self._drives[letter.id] = Drive(
+                letter=letter,
+                count=count,
+                reach=Reach.of(standings) if standings else None,
+                pairs=await self._store.reviews.pending(letter.id),
+                problems=problems.get(letter.id, []),
+            )
+        return self._drives[letter.id]

@@ -119,13 +119,11 @@ def _grouped(
         ]
     if list_format is ListFormat.BY_TYPE:
         by_type: defaultdict[str, list[Signer]] = defaultdict(list)
+        named: dict[str, str] = {}  # each type as the roster first spells it
         for signer in signers:
             kind = types.get(signer.id, "").strip()
             by_type[kind.casefold()].append(signer)
-        named = {kind: kind for kind in by_type}
-        for signer in signers:
-            kind = types.get(signer.id, "").strip()
-            named[kind.casefold()] = kind
+            named.setdefault(kind.casefold(), kind)
         order = sorted(by_type, key=_type_order)
         return [
             Section(

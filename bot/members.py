@@ -169,4 +169,4 @@ class Members:
         return letter
 
     async def member(self, member_id: int) -> RosterMember | None:
-        return next((m for m in await self._store.roster.members() if m.id == member_id), None)
+        return await self._store.roster.member(member_id)

@@ -60,11 +60,14 @@ def missing_message(letter: Letter, found: Sequence[MemberStanding]) -> dict[str
     lines = [head]
     if reach.missing:
         lines.append("\n*Not signed*")
-        shown = _within([_member_line(s) for s in reach.missing], MISSING_TEXT_MAX)
-        lines += shown
-        if len(shown) < len(reach.missing):
-            more = len(reach.missing) - len(shown)
-            lines.append(f"… and {more} more: the JSON from `/letter export` lists every one.")
+        lines.append(
+            joined(
+                [_member_line(s) for s in reach.missing],
+                limit=MISSING_TEXT_MAX,
+                separator="\n",
+                more=lambda n: f"\n… and {n} more: the JSON from `/letter export` lists every one.",
+            )
+        )
     if not reach.missing and not reach.possible:
         lines.append("Every member organization has signed. :tada:")
     elif letter.is_open and reach.missing:
@@ -238,18 +241,6 @@ def roster_report(result: RosterImport, *, total: int) -> str:
     if len(result.skipped) > 20:
         lines.append(f"… and {len(result.skipped) - 20} more lines skipped.")
     return "\n".join(lines)
-
-
-def _within(lines: list[str], limit: int) -> list[str]:
-    """The first of `lines` that fit in `limit` characters."""
-    kept: list[str] = []
-    used = 0
-    for line in lines:
-        used += len(line) + 1
-        if used > limit:
-            break
-        kept.append(line)
-    return kept
 
 
 def _member_line(standing: MemberStanding) -> str:

@@ -97,6 +97,11 @@ class RosterRecords:
         async with self._reading() as conn:
             return [stored.member for stored in await _members(conn)]
 
+    async def member(self, member_id: int) -> RosterMember | None:
+        async with self._reading() as conn:
+            found = await _members(conn, member_id)
+        return found[0].member if found else None
+
     async def unresolved_emails(self) -> list[str]:
         """Contacts' emails that no Slack account was found for (yet)."""
         async with self._reading() as conn:
@@ -176,12 +181,16 @@ class _Stored:
     member: RosterMember
 
 
-async def _members(conn: AsyncConnection) -> list[_Stored]:
-    rows = (
-        await conn.execute(sa.select(roster_members).order_by(sa.func.lower(roster_members.c.name)))
-    ).all()
+async def _members(conn: AsyncConnection, member_id: int | None = None) -> list[_Stored]:
+    """Every member (or the one `member_id`), by name, with its contacts."""
+    members = sa.select(roster_members).order_by(sa.func.lower(roster_members.c.name))
+    contacts_query = sa.select(roster_contacts).order_by(roster_contacts.c.id)
+    if member_id is not None:
+        members = members.where(roster_members.c.id == member_id)
+        contacts_query = contacts_query.where(roster_contacts.c.member_id == member_id)
+    rows = (await conn.execute(members)).all()
     contacts: dict[int, list[RosterContact]] = {}
-    for contact in await conn.execute(sa.select(roster_contacts).order_by(roster_contacts.c.id)):
+    for contact in await conn.execute(contacts_query):
         contacts.setdefault(contact.member_id, []).append(
             RosterContact(user_id=contact.user_id, email=contact.email)
         )

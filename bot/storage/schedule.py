@@ -510,18 +510,8 @@ async def plan_chase(conn: AsyncConnection, letter_id: int, *, version: int, now
     )
     if waiting.first() is not None:
         return False
-    await _insert_jobs(
-        conn,
-        [
-            _job_row(
-                JobKind.CHASE,
-                key=f"chase:{letter_id}:{version}:now:{now.isoformat()}",
-                due_at=now,
-                now=now,
-                letter_id=letter_id,
-                version=version,
-            )
-        ],
+    await _plan_now(
+        conn, JobKind.CHASE, f"{letter_id}:{version}:now:{now.isoformat()}", letter_id, version, now
     )
     return True
 
@@ -530,38 +520,14 @@ async def plan_version_notice(
     conn: AsyncConnection, letter_id: int, *, version: int, now: datetime
 ) -> None:
     """Tell, at once, those who signed an earlier text that version `version` replaced it."""
-    await _insert_jobs(
-        conn,
-        [
-            _job_row(
-                JobKind.NEW_VERSION,
-                key=f"new_version:{letter_id}:{version}",
-                due_at=now,
-                now=now,
-                letter_id=letter_id,
-                version=version,
-            )
-        ],
-    )
+    await _plan_now(conn, JobKind.NEW_VERSION, f"{letter_id}:{version}", letter_id, version, now)
 
 
 async def plan_announcement(
     conn: AsyncConnection, letter_id: int, *, version: int, now: datetime
 ) -> None:
     """Tell the letter's channels, at once, that its deadline moved."""
-    await _insert_jobs(
-        conn,
-        [
-            _job_row(
-                JobKind.DEADLINE_MOVED,
-                key=f"deadline_moved:{letter_id}:{version}",
-                due_at=now,
-                now=now,
-                letter_id=letter_id,
-                version=version,
-            )
-        ],
-    )
+    await _plan_now(conn, JobKind.DEADLINE_MOVED, f"{letter_id}:{version}", letter_id, version, now)
 
 
 async def cancel_plan(conn: AsyncConnection, letter_id: int, *, now: datetime) -> None:
@@ -627,6 +593,21 @@ async def _cancel_reminders(conn: AsyncConnection, letter_id: int, *, now: datet
         )
         .values(state=JobState.CANCELLED, finished_at=now)
     )
+
+
+async def _plan_now(
+    conn: AsyncConnection,
+    kind: JobKind,
+    key: str,
+    letter_id: int,
+    version: int,
+    now: datetime,
+) -> None:
+    """A job of the letter's due at once, keyed `kind:key` (planning it twice adds one)."""
+    job = _job_row(
+        kind, key=f"{kind.value}:{key}", due_at=now, now=now, letter_id=letter_id, version=version
+    )
+    await _insert_jobs(conn, [job])
 
 
 def _close_job(letter_id: int, *, version: int, due_at: datetime, now: datetime) -> dict[str, Any]:
