@@ -8,6 +8,7 @@ in: about 50 calls a minute, with short bursts allowed). A `CallBudget` lets at 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
 
@@ -28,14 +29,23 @@ class CallBudget:
         self._made: deque[float] = deque()
         self._turn = asyncio.Lock()
 
-    async def spend(self) -> None:
-        """Wait until one more call fits in the window, and count it."""
+    async def spend(self, *, unless: asyncio.Event | None = None) -> bool:
+        """Wait until one more call fits in the window, and count it. With `unless`, stop
+        waiting once it is set (a process stopping): then nothing is counted, and the
+        answer is False."""
         async with self._turn:  # first come, first served
             while True:
                 now = time.monotonic()
                 while self._made and self._made[0] <= now - self._window:
                     self._made.popleft()
+                if unless is not None and unless.is_set():
+                    return False
                 if len(self._made) < self._calls:
                     self._made.append(now)
-                    return
-                await asyncio.sleep(self._made[0] + self._window - now)
+                    return True
+                wait = self._made[0] + self._window - now
+                if unless is None:
+                    await asyncio.sleep(wait)
+                else:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(unless.wait(), wait)

@@ -49,12 +49,12 @@ class People:
         self._failed: dict[str, float] = {}
         self._to_learn: set[str] = set()
         self._learning: asyncio.Task[None] | None = None
-        self._stopping = False
+        self._stopping = asyncio.Event()
 
     def learn(self, user_ids: Iterable[str]) -> None:
         """Read these people from Slack in the background, unless already known."""
         self._to_learn.update(user for user in user_ids if user)
-        if self._client is None or self._stopping or self._learning is not None:
+        if self._client is None or self._stopping.is_set() or self._learning is not None:
             return
         if self._to_learn:
             self._learning = asyncio.create_task(self._learn())
@@ -62,7 +62,7 @@ class People:
     async def settle(self) -> None:
         """For a clean stop, after the few being asked about now: whoever is still to be
         learned is asked when next needed."""
-        self._stopping = True
+        self._stopping.set()
         if self._learning is not None:
             await self._learning
 
@@ -83,7 +83,7 @@ class People:
 
     async def _learn(self) -> None:
         try:
-            while self._to_learn and not self._stopping:
+            while self._to_learn and not self._stopping.is_set():
                 batch = sorted(self._to_learn)[:LOOKUPS_AT_ONCE]
                 self._to_learn.difference_update(batch)
                 now = datetime.now(UTC)
@@ -139,7 +139,8 @@ class People:
         dropped, so the person's tally keeps TIMEZONE."""
         assert self._client is not None
         async with self._asking:
-            await self._budget.spend()
+            if not await self._budget.spend(unless=self._stopping):
+                return None  # stopping: asked about when next needed
             try:
                 person = await read_person(self._client, user) or Person(user, None)
             except (SlackApiError, *UNANSWERED) as error:

@@ -3,6 +3,8 @@ PostgreSQL pass), the app behind HTTP, and the bot as a process of its own."""
 
 from __future__ import annotations
 
+import asyncio
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -71,11 +73,28 @@ def postgres_database() -> Iterator[str | None]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once for the session, copied for each test: migrating
+    costs a tenth of a second, copying a few milliseconds."""
+    path = tmp_path_factory.mktemp("template") / "undersigned.db"
+
+    async def migrate() -> None:
+        async with Store(f"sqlite+aiosqlite:///{path}"):
+            pass
+
+    asyncio.run(migrate())
+    return path
+
+
 @pytest.fixture
-async def database_url(tmp_path: Path, postgres_database: str | None) -> AsyncIterator[str]:
+async def database_url(
+    tmp_path: Path, postgres_database: str | None, migrated_sqlite: Path
+) -> AsyncIterator[str]:
     """An empty, migrated database: a SQLite file, or in the PostgreSQL pass the
     session's database with every table emptied and every id sequence restarted."""
     if postgres_database is None:
+        shutil.copyfile(migrated_sqlite, tmp_path / "undersigned.db")
         yield f"sqlite+aiosqlite:///{tmp_path / 'undersigned.db'}"
         return
     await emptied(postgres_database)
