@@ -24,6 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 import handlers
 from bot.access import Organizers
 from bot.acks import answer_when_acked
+from bot.audience import Audience
 from bot.blocks.problems import SOMETHING_WENT_WRONG
 from bot.drafts import Drafts
 from bot.entries import Entries
@@ -131,7 +132,14 @@ def build_services(
     organizers = Organizers(
         users=settings.organizers, group=settings.organizer_group, client=client
     )
-    home = HomeTabs(store=store, client=client, organizers=organizers, zone=settings.timezone)
+    audience = Audience(store=store, client=client, organizers=organizers)
+    home = HomeTabs(
+        store=store,
+        client=client,
+        organizers=organizers,
+        audience=audience,
+        zone=settings.timezone,
+    )
     live_count = LiveCount(
         client=client, store=store, zone=settings.timezone, budget=updates, also=home.touch
     )
@@ -144,7 +152,12 @@ def build_services(
         home.touch()
 
     signons = SignOns(
-        store=store, live_count=live_count, schedule_changed=changed, learn=people.learn
+        store=store,
+        live_count=live_count,
+        audience=audience,
+        organizers=organizers,
+        schedule_changed=changed,
+        learn=people.learn,
     )
     return Services(
         settings=settings,
@@ -173,7 +186,11 @@ def build_services(
             zone=settings.timezone,
         ),
         members=Members(
-            store=store, client=client, organizers=organizers, schedule_changed=changed
+            store=store,
+            client=client,
+            organizers=organizers,
+            audience=audience,
+            schedule_changed=changed,
         ),
         imports=Imports(
             store=store,

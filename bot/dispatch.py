@@ -308,14 +308,17 @@ class Dispatcher:
         if not letter.is_open:
             return _Skip("the letter closed")
         user = delivery.target
-        entries = [
-            entry
-            for entry in await self._store.signatures.signed_by(user, letter.id)
-            if entry.agreed_version < letter.version
-        ]
+        # Each contact speaks for themselves: theirs is the version they agreed to.
+        signed = await self._store.signatures.signed_by(user, letter.id)
+        agreed = {
+            entry.id: contact.agreed_version
+            for entry in signed
+            if (contact := entry.contact_of(user)) is not None
+        }
+        entries = [e for e in signed if agreed.get(e.id, letter.version) < letter.version]
         if not entries:
             return _Skip("they have kept their signature or withdrawn since")
-        since = min(entry.agreed_version for entry in entries)
+        since = min(agreed[entry.id] for entry in entries)
         versions = {v.version: v for v in await self._store.letters.versions(letter.id)}
         await send_version_notice(
             self._client,

@@ -17,8 +17,9 @@ from bot.limits import REASON_MAX
 from bot.live_count import LiveCount
 from bot.models import (
     ChangeAction,
-    Contact,
     Letter,
+    Outcome,
+    OwnEntry,
     Signed,
     Signer,
     SignerChange,
@@ -44,22 +45,16 @@ from bot.storage.entries import EntryChanged, KeyTaken
 
 
 @dataclass(frozen=True, slots=True)
-class OwnEntry:
-    """An entry as one of its signers sees it: the entry, and their own contact."""
-
-    signer: Signer
-    contact: Contact | None
-
-
-@dataclass(frozen=True, slots=True)
 class Corrected:
-    """What a signer's correction did: their entry as it is now, or, when they named
-    another organization, the sign-on it became (and the entry they left)."""
+    """What a signer's correction did: their entry as it is now (`keeper`: with its
+    details theirs to keep), or, when they named another organization, the sign-on it
+    became (and the entry they left)."""
 
     letter: Letter
     entry: Signer | None = None
     moved: Signed | None = None
     left: Signer | None = None
+    keeper: bool = False
 
 
 class Entries:
@@ -84,14 +79,16 @@ class Entries:
         if not entries:
             return None
         entry = entries[-1]
-        contact = next((c for c in reversed(entry.contacts) if c.user_id == user), None)
-        return OwnEntry(entry, contact)
+        keeper = await self._signons.keeps(entry, user=user, letter=letter)
+        return OwnEntry(entry, entry.contact_of(user), keeper=keeper)
 
     async def correct(
         self, letter: Letter, entry_id: int, submission: Submission, *, now: datetime
     ) -> Corrected:
-        """Apply a signer's corrections to their entry. Another organization's name is a
-        sign-on for it, through dedupe, and the old entry is left; raises FormErrors."""
+        """Apply a signer's corrections to their entry: to its details if they keep
+        them (its maker, an organizer or a lead), else to their own contact alone.
+        Another organization's name is a sign-on for it, through dedupe, and the old
+        entry is left; raises FormErrors."""
         user = submission.user_id
         if not letter.is_open:
             raise SignOnsClosed(letter)
@@ -106,14 +103,16 @@ class Entries:
         )
         if entry is None or user is None:
             raise NotSignedHere(letter)
+        keeper = await self._signons.keeps(entry, user=user, letter=letter)
         if _another_organization(entry, submission):
-            signed = await self._signons.sign(letter, submission, now=now)
-            moved_to = signed.recorded.signer
-            if moved_to.id != entry.id:
+            signed = await self._signons.sign(letter, submission, now=now, leaving=entry.id)
+            held = signed.recorded.outcome is Outcome.HELD
+            if held or signed.recorded.entry.id != entry.id:
+                moved_to = submission.name if held else signed.recorded.entry.name
                 # Withdrawn meanwhile, the entry has nothing left to leave.
                 with contextlib.suppress(EntryChanged):
                     await self._store.entries.leave(
-                        entry.id, user=user, now=now, reason=f"signed for {moved_to.name}"
+                        entry.id, user=user, now=now, reason=f"signed for {moved_to}"
                     )
                 self._touch(letter)
                 return Corrected(letter, moved=signed, left=entry)
@@ -121,7 +120,7 @@ class Entries:
         try:
             updated = await self._store.entries.change(
                 entry.id,
-                entry=_entry_fields(submission),
+                entry=_entry_fields(submission) if keeper else {},
                 contact=_contact_fields(submission),
                 contact_of=user,
                 action=ChangeAction.CORRECTED,
@@ -130,7 +129,7 @@ class Entries:
             )
         except EntryChanged:
             raise NotSignedHere(letter) from None
-        return Corrected(letter, entry=updated)
+        return Corrected(letter, entry=updated, keeper=keeper)
 
     # An organizer's tools
 

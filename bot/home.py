@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -18,19 +17,18 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Organizers
+from bot.audience import Audience
 from bot.members import letter_standings
 from bot.models import Drive, Home, Letter, LetterStatus, Reach, SignedEntry
 from bot.pacing import TIER_4_CALLS, CallBudget
 from bot.slack_ops import UNANSWERED, slack_error
-from bot.slack_people import channel_members, publish_home
+from bot.slack_people import publish_home
 from bot.storage import Store
 
 logger = logging.getLogger(__name__)
 
 # A refresh waits this long after a change, so a burst of sign-ons is one refresh.
 REFRESH_SECONDS = 2.0
-# Who is in a letter's channels is read again after this long.
-MEMBERS_CACHE_SECONDS = 300.0
 
 
 class HomeTabs:
@@ -40,20 +38,20 @@ class HomeTabs:
         store: Store,
         client: AsyncWebClient,
         organizers: Organizers,
+        audience: Audience,
         zone: ZoneInfo,
         delay: float = REFRESH_SECONDS,
     ) -> None:
         self._store = store
         self._client = client
         self._organizers = organizers
+        self._audience = audience
         self._zone = zone
         self._delay = delay
         self._budget = CallBudget(calls=TIER_4_CALLS)
         self._changed = False
         self._refreshing: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
-        # Each letter channel's members, as last read: who a letter is open to.
-        self._members: dict[str, tuple[float, frozenset[str]]] = {}
 
     async def opened(self, user: str, *, now: datetime) -> None:
         """`user` opened the Home tab: theirs is published, and kept current from now on."""
@@ -102,22 +100,6 @@ class HomeTabs:
         finally:
             self._refreshing = None
 
-    async def _open_to(self, user: str, channels: tuple[str, ...]) -> bool:
-        """Whether `user` is in one of a letter's channels: a letter in a channel
-        someone isn't in (a private one, say) isn't theirs to see."""
-        for channel in channels:
-            seen = self._members.get(channel)
-            if seen is None or time.monotonic() - seen[0] > MEMBERS_CACHE_SECONDS:
-                try:
-                    seen = (time.monotonic(), await channel_members(self._client, channel))
-                except (SlackApiError, *UNANSWERED) as error:
-                    logger.warning("Reading %s's members failed: %s", channel, slack_error(error))
-                    continue
-                self._members[channel] = seen
-            if user in seen[1]:
-                return True
-        return False
-
     async def _home(self, user: str, *, notice: str, seen: _Seen) -> Home:
         organizer = await self._organizers.includes(user)
         letters, counts = await seen.open_letters()
@@ -132,8 +114,10 @@ class HomeTabs:
         for letter in letters:
             entries = await self._store.signatures.signed_by(user, letter.id)
             if entries:
-                signed += [SignedEntry(letter, entry) for entry in entries]
-            elif await self._open_to(user, letter.channels):
+                signed += [
+                    SignedEntry(letter, entry, entry.name_seen_by(user)) for entry in entries
+                ]
+            elif await self._audience.in_channels(user, letter.channels):
                 to_sign.append((letter, counts[letter.id]))
         return Home(
             drives=drives,

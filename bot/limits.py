@@ -37,6 +37,9 @@ PERSON_MAX = 100
 JOB_TITLE_MAX = 100
 PLACE_MAX = 100
 EMAIL_MAX = 254
+# One person signs for a few organizations at most (their own, a coalition they staff,
+# a chapter): past this many on one letter, the next new one waits for an organizer.
+ORGANIZATIONS_PER_PERSON = 3
 # Why an organizer changed an entry (the audit trail's reason column holds this much).
 REASON_MAX = 500
 # The word a signer list goes under ("Respectfully submitted,").

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Organizers
+from bot.audience import Audience
 from bot.importing import ImportProblem
 from bot.limits import CSV_FILE_MAX_BYTES
 from bot.models import Letter, LetterStatus, MemberStanding, RosterMember
@@ -23,6 +24,7 @@ from bot.problems import (
     Action,
     EntryGone,
     NoRoster,
+    NotTheirMember,
     RosterUnreadable,
     SignOnsClosed,
     Surface,
@@ -86,11 +88,13 @@ class Members:
         store: Store,
         client: AsyncWebClient,
         organizers: Organizers,
+        audience: Audience,
         schedule_changed: Callable[[], None] = lambda: None,
     ) -> None:
         self._store = store
         self._client = client
         self._organizers = organizers
+        self._audience = audience
         self._schedule_changed = schedule_changed
 
     async def roster(self, *, user: str) -> tuple[list[RosterMember], list[str]]:
@@ -148,7 +152,7 @@ class Members:
         letter = await numbered(self._store, letter_id, surface=Surface.BUTTON)
         await self._organizers.require_manager(user, letter, Action.CHASE)
         entry = await self._store.entries.get(entry_id)
-        member = await self.member(member_id)
+        member = await self._store.roster.member(member_id)
         if entry is None or entry.letter_id != letter.id or member is None:
             raise EntryGone()
         await self._store.roster.decide(letter.id, member_id, entry_id, same=same, by=user, now=now)
@@ -162,11 +166,17 @@ class Members:
         return found
 
     async def opt_out(self, letter_id: int, *, user: str, now: datetime) -> Letter | None:
-        """No more chases about the letter for `user`; None if the letter is gone."""
+        """No more chases about the letter for `user`; None if the letter is gone (or,
+        to someone it isn't open to, never was)."""
         letter = await self._store.letters.get(letter_id)
-        if letter is not None:
-            await self._store.roster.opt_out(letter_id, user, now=now)
+        if letter is None or not await self._audience.sees(user, letter):
+            return None
+        await self._store.roster.opt_out(letter_id, user, now=now)
         return letter
 
-    async def member(self, member_id: int) -> RosterMember | None:
-        return await self._store.roster.member(member_id)
+    async def contact_of(self, member_id: int, *, user: str) -> RosterMember:
+        """The member a chase's Sign on button names, if `user` is one of its contacts."""
+        member = await self._store.roster.member(member_id)
+        if member is None or user not in member.user_ids:
+            raise NotTheirMember()
+        return member

@@ -231,6 +231,13 @@ class Contact:
     submitted_as: str
     signed_at: datetime
     team_id: str | None = None  # the Slack workspace they signed from
+    signed_version: int = 1  # the letter's version when they signed
+    confirmed_version: int | None = None  # the latest they said they still sign
+
+    @property
+    def agreed_version(self) -> int:
+        """The latest version of the letter this contact has signed or confirmed."""
+        return max(self.signed_version, self.confirmed_version or 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,13 +258,45 @@ class Signer:
     submitted_as: tuple[str, ...] = ()
     possible_duplicate_of: tuple[str, ...] = ()
     signed_version: int = 1  # the letter's version when the entry was made
-    confirmed_version: int | None = None  # the latest its signers said they still sign
+    confirmed_version: int | None = None  # the highest any of its contacts confirmed
     status: SignerStatus = SignerStatus.ACTIVE
+    made_by: str | None = None  # the Slack account whose sign-on made it
 
     @property
     def agreed_version(self) -> int:
         """The latest version of the letter this entry has signed or confirmed."""
         return max(self.signed_version, self.confirmed_version or 0)
+
+    def contact_of(self, user: str) -> Contact | None:
+        """`user`'s own contact for this entry (their latest), if they are one."""
+        return next((c for c in reversed(self.contacts) if c.user_id == user), None)
+
+    def name_seen_by(self, user: str) -> str:
+        """The entry's name as `user` may see it. An organization that asked not to be
+        listed is named to a contact who didn't make it only as they typed it: who else
+        signed it, and how, is for its maker and the organizers."""
+        own = self.contact_of(user)
+        hidden = not self.public and self.kind is SignerKind.ORGANIZATION
+        if hidden and user != self.made_by and own is not None:
+            return own.submitted_as
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class OwnEntry:
+    """An entry as one of its contacts sees it: the entry, their own contact, and
+    whether they keep its details (its maker, or the letter's organizers and leads).
+    Anyone else who signed it changes only their own name, title and email."""
+
+    signer: Signer
+    contact: Contact | None
+    keeper: bool
+
+    @property
+    def name(self) -> str:
+        """The entry's name as this contact may see it."""
+        user = self.contact.user_id if self.contact else None
+        return self.signer.name_seen_by(user) if user else self.signer.name
 
 
 class Outcome(StrEnum):
@@ -265,16 +304,77 @@ class Outcome(StrEnum):
     SAME = "same"  # an organization that had signed: kept as another contact
     ALREADY = "already"  # this person had already signed for this entry
     IMPORTED_BEFORE = "imported_before"  # this imported row was imported before
+    HELD = "held"  # past the organizations one person signs for: waits for an organizer
+
+
+class HoldStatus(StrEnum):
+    """An organizer's word on someone who signs for many organizations on one letter."""
+
+    PENDING = "pending"  # not yet given: their sign-ons past the limit wait
+    APPROVED = "approved"  # they speak for that many: all their sign-ons count
+    WITHDRAWN = "withdrawn"  # every sign-on of theirs was taken back; later ones wait
+
+
+class HeldStatus(StrEnum):
+    HELD = "held"  # waiting for an organizer
+    COUNTED = "counted"  # approved, and recorded like any sign-on
+    WITHDRAWN = "withdrawn"
+
+
+@dataclass(frozen=True, slots=True)
+class HeldSignOn:
+    """A sign-on kept as submitted, waiting for an organizer before it counts."""
+
+    id: int
+    submission: Submission
+    submitted_at: datetime
+
+    @property
+    def name(self) -> str:
+        return self.submission.name
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """Someone whose organizations on a letter went past the few one person usually
+    speaks for: those their sign-ons count for, and those waiting for an organizer."""
+
+    id: int
+    letter_id: int
+    user_id: str
+    status: HoldStatus
+    counted: tuple[str, ...]
+    waiting: tuple[HeldSignOn, ...]
+
+    @property
+    def person_name(self) -> str | None:
+        """The name they signed with, as they last gave it."""
+        return next(
+            (h.submission.person_name for h in reversed(self.waiting) if h.submission.person_name),
+            None,
+        )
+
+    @property
+    def organizations(self) -> int:
+        return len(self.counted) + len(self.waiting)
 
 
 @dataclass(frozen=True, slots=True)
 class Recorded:
-    """What became of a submission."""
+    """What became of a submission: its entry, or (held) the sign-on kept waiting."""
 
     outcome: Outcome
-    signer: Signer
+    signer: Signer | None
     possible_duplicates: tuple[str, ...] = ()  # the listed ones, by name
     possible_unlisted: int = 0  # how many more asked not to be listed
+    held: HeldSignOn | None = None
+
+    @property
+    def entry(self) -> Signer:
+        """The entry it counts for; only a held sign-on has none yet."""
+        if self.signer is None:
+            raise ValueError("a held sign-on has no entry yet")
+        return self.signer
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,12 +387,18 @@ class Signed:
 
 @dataclass(frozen=True, slots=True)
 class StatusReport:
-    """What a person has signed of a letter, and the letter's count."""
+    """What a person has signed of a letter, what of theirs waits for an organizer,
+    and the letter's count."""
 
     letter: Letter
     user: str
     signed: list[Signer]
     count: int
+    held: list[HeldSignOn] = field(default_factory=list)
+    keeps: frozenset[int] = frozenset()  # the entries whose details they keep
+
+    def name_of(self, entry: Signer) -> str:
+        return entry.name_seen_by(self.user)
 
 
 class ReviewDecision(StrEnum):
@@ -480,10 +586,12 @@ class Drive:
 
 @dataclass(frozen=True, slots=True)
 class SignedEntry:
-    """An entry someone signed, on a letter still shown to them."""
+    """An entry someone signed, on a letter still shown to them, by the name they may
+    see it under."""
 
     letter: Letter
     entry: Signer
+    name: str
 
 
 @dataclass(frozen=True, slots=True)

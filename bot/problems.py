@@ -43,6 +43,10 @@ class NotManager(Problem):
     action: Action = Action.MANAGE
 
 
+class NotTheirMember(Problem):
+    """A chase's Sign on button pressed by someone who isn't a contact of its member."""
+
+
 class NoRoster(Problem):
     """The coalition has no roster yet: nobody to find missing or to chase."""
 
@@ -205,6 +209,14 @@ class NothingToKeep(Problem):
     """Keep my signature, pressed by someone no longer signed."""
 
     letter: Letter
+
+
+@dataclass(eq=False)
+class VersionOutdated(Problem):
+    """Keep my signature, pressed for a version that isn't the letter's current one."""
+
+    letter: Letter
+    version: int
 
 
 @dataclass(eq=False)

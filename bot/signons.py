@@ -18,6 +18,8 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from bot.access import Organizers
+from bot.audience import Audience
 from bot.checks import check_submission, name_field
 from bot.dedupe import individual_key, org_key
 from bot.importing import ImportReport, ImportRow
@@ -36,10 +38,12 @@ from bot.models import (
 from bot.problems import (
     FieldProblem,
     FormErrors,
+    GroupUnknown,
     Issue,
     LetterGone,
     LetterRemoved,
     NoLetterHere,
+    NoSuchLetter,
     NothingToKeep,
     NothingToWithdraw,
     Problem,
@@ -47,8 +51,8 @@ from bot.problems import (
     SignOnsClosed,
     Surface,
     TooLateToWithdraw,
+    VersionOutdated,
 )
-from bot.refs import numbered
 from bot.signer_index import SignerIndex
 from bot.storage import Store
 from bot.storage.signatures import LetterClosed, Pending
@@ -72,16 +76,24 @@ class _Waiting:
 
 
 class SignOns:
+    """`audience` says who may see a letter asked for by number; without one (the
+    command line, run by whoever runs the bot) every letter is seen. `organizers` says
+    who is trusted to sign for many organizations; without one, nobody is."""
+
     def __init__(
         self,
         *,
         store: Store,
         live_count: LiveCount | None,
+        audience: Audience | None = None,
+        organizers: Organizers | None = None,
         schedule_changed: Callable[[], None] = lambda: None,
         learn: Callable[[list[str]], None] = lambda _: None,
     ) -> None:
         self._store = store
         self._live_count = live_count
+        self._audience = audience
+        self._organizers = organizers
         self._schedule_changed = schedule_changed
         # Told who signed: their names are read from Slack in the background.
         self._learn = learn
@@ -104,9 +116,18 @@ class SignOns:
                 await self._open_letters_in(channel)
 
     async def sign(
-        self, letter: Letter, submission: Submission, *, now: datetime, closed_ok: bool = False
+        self,
+        letter: Letter,
+        submission: Submission,
+        *,
+        now: datetime,
+        closed_ok: bool = False,
+        leaving: int | None = None,
+        approved: bool = False,
     ) -> Signed:
-        """Record a submission for `letter` through dedupe; raises for bad input."""
+        """Record a submission for `letter` through dedupe; raises for bad input. The
+        signer may be leaving entry `leaving` for this one (it doesn't count against
+        them); an `approved` sign-on was held, and an organizer let it through."""
         if not letter.is_open and not closed_ok:
             raise SignOnsClosed(letter)
         submission = check_submission(submission)
@@ -116,12 +137,25 @@ class SignOns:
             key = individual_key(submission)
         if not key:
             raise FormErrors({name_field(submission): FieldProblem(Issue.NO_LETTERS)})
-        pending = Pending(submission, key, now, closed_ok=closed_ok)
+        trusted = approved or await self._trusted(submission.user_id, letter)
+        pending = Pending(
+            submission, key, now, closed_ok=closed_ok, trusted=trusted, leaving=leaving
+        )
         waiting = _Waiting(pending, asyncio.get_running_loop().create_future())
         self._queues[letter.id].append(waiting)
         if letter.id not in self._draining:
             self._draining[letter.id] = asyncio.create_task(self._drain(letter.id))
         return await waiting.result
+
+    async def _trusted(self, user: str | None, letter: Letter) -> bool:
+        """Whether `user` manages the letter, and may sign for as many organizations as
+        they like (a coalition's staff sign for its members)."""
+        if user is None or self._organizers is None:
+            return False
+        try:
+            return await self._organizers.may_manage(user, letter)
+        except GroupUnknown:
+            return False
 
     async def settle(self) -> None:
         """Wait until the sign-ons under way are recorded and what follows them is done
@@ -164,15 +198,18 @@ class SignOns:
         for waiting, outcome in zip(batch, recorded, strict=True):
             _answer(waiting, Signed(outcome, count))
         self._learn([w.pending.submission.user_id for w in batch if w.pending.submission.user_id])
-        changed = any(r.outcome in {Outcome.NEW, Outcome.SAME} for r in recorded)
+        changed = any(r.outcome in {Outcome.NEW, Outcome.SAME, Outcome.HELD} for r in recorded)
         if changed and self._live_count is not None:
             self._live_count.touch(letter_id)
-        if any(r.possible_duplicates or r.possible_unlisted for r in recorded):
+        if any(
+            r.possible_duplicates or r.possible_unlisted or r.outcome is Outcome.HELD
+            for r in recorded
+        ):
             await self._tell_leads(letter_id, now=batch[-1].pending.now)
 
     async def _tell_leads(self, letter_id: int, *, now: datetime) -> None:
-        """Plan the leads' notice of new possible duplicates (the sign-ons are recorded
-        and answered: a failure here is only logged)."""
+        """Plan the leads' notice of what is new to review: possible duplicates, sign-ons
+        held (the sign-ons are recorded and answered: a failure here is only logged)."""
         waiting = self._notices.get(letter_id)
         if waiting is not None and now < waiting:
             return  # a notice planned from here is still to come, and will tell of these
@@ -252,32 +289,49 @@ class SignOns:
         return open_letters
 
     async def letters_for(
-        self, number: int | None, *, channel: str, surface: Surface
+        self, number: int | None, *, user: str, channel: str, surface: Surface
     ) -> list[Letter]:
-        """Letter `number` if given (open), else the open letters in `channel`."""
+        """Letter `number` if given (open, and open to `user`), else the open letters in
+        `channel`."""
         if number is None:
             return await self.letters_to_sign(channel)
-        letter = await numbered(self._store, number, surface=surface)
+        letter = await self._numbered(number, user=user, channel=channel, surface=surface)
         if not letter.is_open:
             raise SignOnsClosed(letter)
         return [letter]
 
-    async def one_letter(self, number: int | None, *, channel: str) -> Letter:
+    async def one_letter(self, number: int | None, *, user: str, channel: str) -> Letter:
         """For withdraw and status: letter `number`, or the only open one in `channel`."""
         if number is not None:
-            return await numbered(self._store, number, surface=Surface.SIGNON)
+            return await self._numbered(number, user=user, channel=channel, surface=Surface.SIGNON)
         letters = await self.letters_to_sign(channel)
         if len(letters) > 1:
             raise SeveralLetters(letters, LetterStatus.OPEN)
         return letters[0]
 
-    async def letter(self, letter_id: int) -> Letter:
+    async def letter(self, letter_id: int, *, user: str, channel: str | None = None) -> Letter:
+        """The letter a button or form is for, if it is open to `user`: to anyone else
+        it is gone, as a letter that never existed is."""
         letter = await self._store.letters.get(letter_id)
-        if letter is None:
+        if letter is None or not await self._sees(user, letter, channel=channel):
             raise LetterGone
         if letter.status is LetterStatus.REMOVED:
             raise LetterRemoved(letter)
         return letter
+
+    async def _numbered(
+        self, number: int, *, user: str, channel: str | None, surface: Surface
+    ) -> Letter:
+        """Letter `number`, if it is open to `user`; to anyone else it doesn't exist."""
+        letter = await self._store.letters.get(number)
+        if letter is None or not await self._sees(user, letter, channel=channel):
+            raise NoSuchLetter(number, surface)
+        if letter.status is LetterStatus.REMOVED:
+            raise LetterRemoved(letter)
+        return letter
+
+    async def _sees(self, user: str, letter: Letter, *, channel: str | None) -> bool:
+        return self._audience is None or await self._audience.sees(user, letter, channel=channel)
 
     async def withdraw(
         self,
@@ -286,28 +340,52 @@ class SignOns:
         user: str,
         now: datetime,
         only: Collection[int] | None = None,
-    ) -> list[Signer]:
-        """Take back the user's sign-ons to `letter` (for the entries `only`, if given)."""
+    ) -> list[str]:
+        """Take back the user's sign-ons to `letter` (for the entries `only`, if given;
+        else what of theirs waits for an organizer too); the names withdrawn, as the
+        user may see them."""
         if not letter.is_open:
             raise TooLateToWithdraw(letter)
         withdrawn = await self._store.signatures.withdraw(user, letter.id, now=now, only=only)
-        if not withdrawn:
+        held = (
+            await self._store.holds.withdraw_own(user, letter.id, now=now) if only is None else []
+        )
+        if not withdrawn and not held:
             raise NothingToWithdraw(letter)
         if self._live_count is not None:
             self._live_count.touch(letter.id)
-        return withdrawn
+        return [entry.name_seen_by(user) for entry in withdrawn] + [h.name for h in held]
 
-    async def keep(self, letter_id: int, *, version: int, user: str) -> tuple[Letter, list[Signer]]:
-        """The user still signs `version` of the letter (the one they were shown)."""
-        letter = await self.letter(letter_id)
+    async def keep(self, letter_id: int, *, version: int, user: str) -> tuple[Letter, list[str]]:
+        """The user still signs `version` of the letter, the one they were shown: only
+        the letter's current version can be kept. Returns the names they keep it for."""
+        letter = await self.letter(letter_id, user=user)
+        if version != letter.version:
+            raise VersionOutdated(letter, version)
         kept = await self._store.signatures.confirm(user, letter.id, version=version)
         if not kept:
             raise NothingToKeep(letter)
-        return letter, kept
+        return letter, [entry.name_seen_by(user) for entry in kept]
 
     async def status(self, letter: Letter, *, user: str) -> StatusReport:
         signed = await self._store.signatures.signed_by(user, letter.id)
-        return StatusReport(letter, user, signed, await self._store.signatures.count(letter.id))
+        keeps = set()
+        for entry in signed:
+            if await self.keeps(entry, user=user, letter=letter):
+                keeps.add(entry.id)
+        return StatusReport(
+            letter,
+            user,
+            signed,
+            await self._store.signatures.count(letter.id),
+            held=await self._store.holds.held_by(user, letter.id),
+            keeps=frozenset(keeps),
+        )
+
+    async def keeps(self, entry: Signer, *, user: str, letter: Letter) -> bool:
+        """Whether `user` keeps the entry's details: its maker, or the letter's
+        organizers and leads. Anyone else who signed it changes only their own contact."""
+        return entry.made_by == user or await self._trusted(user, letter)
 
     async def count(self, letter: Letter) -> int:
         return await self._store.signatures.count(letter.id)

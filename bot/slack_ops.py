@@ -593,7 +593,7 @@ async def send_version_notice(
     entries: list[Signer],
 ) -> None:
     """What changed since the version `user` signed, with Keep my signature and Withdraw."""
-    message = version_notice(letter, since=since, changes=changes, entries=entries)
+    message = version_notice(letter, since=since, changes=changes, entries=entries, user=user)
     await send_dm(client, user=user, message=message)
 
 

@@ -21,8 +21,9 @@ from bot.slack_ops import send_dm, slack_error
 
 logger = logging.getLogger(__name__)
 
-# conversations.members' largest page.
-MEMBERS_PAGE = 1000
+# conversations.members' page: "a limit value under 1000. We recommend no more than
+# 200 results at a time" (https://api.slack.com/methods/conversations.members).
+MEMBERS_PAGE = 200
 # What users.info and users.lookupByEmail answer for someone Slack doesn't know.
 _UNKNOWN = {"user_not_found", "users_not_found", "user_not_visible"}
 

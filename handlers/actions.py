@@ -116,15 +116,13 @@ async def sign_on_pressed(
     await ack()
     channel = (body.get("channel") or {}).get("id") or ""
     try:
+        user = body["user"]["id"]
         number = letter_number(str(action.get("value", "")), surface=Surface.BUTTON)
-        (letter,) = await signons.letters_for(number, channel=channel, surface=Surface.BUTTON)
-        own = await entries.own(letter, user=body["user"]["id"])
-        form = build_signon_form(
-            letters=[letter],
-            channel=channel,
-            entry=own.signer if own else None,
-            contact=own.contact if own else None,
+        (letter,) = await signons.letters_for(
+            number, user=user, channel=channel, surface=Surface.BUTTON
         )
+        own = await entries.own(letter, user=user)
+        form = build_signon_form(letters=[letter], channel=channel, own=own)
         await open_view(client, trigger_id=body["trigger_id"], view=form, what="sign-on form")
     except Problem as problem:
         await _answer(body, respond, home, explain(problem))
@@ -200,10 +198,9 @@ async def signature_withdrawn(
     try:
         if chosen is None:
             raise NotALetterNumber(str(action.get("value", "")), Surface.BUTTON)
-        letter = await signons.letter(chosen[0])
-        withdrawn = await signons.withdraw(
-            letter, user=body["user"]["id"], now=datetime.now(UTC), only=chosen[1]
-        )
+        user = body["user"]["id"]
+        letter = await signons.letter(chosen[0], user=user)
+        withdrawn = await signons.withdraw(letter, user=user, now=datetime.now(UTC), only=chosen[1])
         count = await signons.count(letter)
     except Problem as problem:
         await respond(explain(problem), replace_original=False)
@@ -280,18 +277,14 @@ async def chase_sign_on_pressed(
         if found is None:
             raise NotALetterNumber(str(action.get("value", "")), Surface.BUTTON)
         letter_id, member_id = found
-        letter = await signons.letter(letter_id)
+        user = body["user"]["id"]
+        letter = await signons.letter(letter_id, user=user)
         if not letter.is_open:
             raise SignOnsClosed(letter)
-        own = await entries.own(letter, user=body["user"]["id"])
-        member = await members.member(member_id)
-        form = build_signon_form(
-            letters=[letter],
-            channel=None,
-            organization=member.name if member else "",
-            entry=own.signer if own else None,
-            contact=own.contact if own else None,
-        )
+        # The button names one of the presser's own members, or it isn't theirs.
+        member = await members.contact_of(member_id, user=user)
+        own = await entries.own(letter, user=user)
+        form = build_signon_form(letters=[letter], channel=None, organization=member.name, own=own)
         await open_view(client, trigger_id=body["trigger_id"], view=form, what="sign-on form")
     except Problem as problem:
         await respond(explain(problem), replace_original=False)
@@ -361,7 +354,7 @@ async def home_withdraw_pressed(
     user = body["user"]["id"]
     try:
         letter = await signons.letter(
-            letter_number(str(action.get("value", "")), surface=Surface.BUTTON)
+            letter_number(str(action.get("value", "")), surface=Surface.BUTTON), user=user
         )
         withdrawn = await signons.withdraw(letter, user=user, now=datetime.now(UTC))
         text = withdrawn_text(letter, withdrawn, count=await signons.count(letter))

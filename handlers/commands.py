@@ -320,13 +320,15 @@ async def _signon(
             return SIGNON_HELP
         if word.lower() in {"status", "withdraw"}:
             number = only_number(rest, surface=Surface.SIGNON)
-            letter = await signons.one_letter(number, channel=channel)
+            letter = await signons.one_letter(number, user=user, channel=channel)
             if word.lower() == "status":
                 return status_message(await signons.status(letter, user=user))
             withdrawn = await signons.withdraw(letter, user=user, now=now)
             return withdrawn_text(letter, withdrawn, count=await signons.count(letter))
         ref = split_ref(text)
-        letters = await signons.letters_for(ref.number, channel=channel, surface=Surface.SIGNON)
+        letters = await signons.letters_for(
+            ref.number, user=user, channel=channel, surface=Surface.SIGNON
+        )
         if ref.rest and len(letters) == 1:
             submission = Submission(
                 kind=SignerKind.ORGANIZATION,
@@ -336,14 +338,16 @@ async def _signon(
             )
             signed = await signons.sign(letters[0], submission, now=now)
             return recorded_text(
-                signed.recorded, letter=letters[0], count=signed.count, zone=settings.timezone
+                signed.recorded,
+                letter=letters[0],
+                count=signed.count,
+                zone=settings.timezone,
+                user=user,
             )
         own = await entries.own(letters[0], user=user) if len(letters) == 1 else None
         if own is not None and not ref.rest:
             # Signed already: the form opens on their entry, to correct it.
-            form = build_signon_form(
-                letters=letters, channel=channel, entry=own.signer, contact=own.contact
-            )
+            form = build_signon_form(letters=letters, channel=channel, own=own)
         else:
             form = build_signon_form(letters=letters, channel=channel, organization=ref.rest)
         await open_view(client, trigger_id=command["trigger_id"], view=form, what="sign-on form")

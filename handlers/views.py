@@ -120,7 +120,7 @@ async def signon_form_submitted(
         await ack(response_action="errors", errors={SignonField.LETTER: CHOOSE_A_LETTER})
         return
     try:
-        letter = await signons.letter(values.letter_id)
+        letter = await signons.letter(values.letter_id, user=user["id"], channel=values.channel)
         if values.entry_id is not None:
             corrected = await entries.correct(
                 letter, values.entry_id, values.submission, now=datetime.now(UTC)
@@ -137,7 +137,9 @@ async def signon_form_submitted(
     except Problem as problem:
         await ack(response_action="update", view=confirmation_view(explain(problem)))
         return
-    text = recorded_text(signed.recorded, letter=letter, count=signed.count, zone=settings.timezone)
+    text = recorded_text(
+        signed.recorded, letter=letter, count=signed.count, zone=settings.timezone, user=user["id"]
+    )
     await ack(response_action="update", view=confirmation_view(text))
 
 
@@ -150,9 +152,10 @@ def _corrected_text(corrected: Corrected, user: str, settings: Settings) -> str:
             letter=letter,
             count=corrected.moved.count,
             zone=settings.timezone,
+            user=user,
         )
     assert corrected.entry is not None
-    return corrected_text(letter, corrected.entry, user=user)
+    return corrected_text(letter, corrected.entry, user=user, keeper=corrected.keeper)
 
 
 async def edit_form_submitted(

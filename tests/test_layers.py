@@ -38,6 +38,7 @@ SERVICE_MODULES = {
     "bot.imports",
     "bot.people",
     "bot.home",
+    "bot.audience",
 }
 
 # What each layer may not import.

@@ -136,9 +136,9 @@ def _to_sign(letter: Letter, count: int, *, now: datetime, zone: ZoneInfo) -> li
 
 
 def _signed(item: SignedEntry) -> list[Block]:
-    letter, entry = item.letter, item.entry
+    letter = item.letter
     state = "" if letter.is_open else " · sign-ons closed"
-    text = _section(f"*{escape(_title(letter))}*\nSigned for *{escape(entry.name)}*{state}")
+    text = _section(f"*{escape(_title(letter))}*\nSigned for *{escape(item.name)}*{state}")
     if not letter.is_open:
         return [text]
     withdraw = {

@@ -39,6 +39,7 @@ from bot.problems import (
     NotManager,
     NotOrganizer,
     NotSignedHere,
+    NotTheirMember,
     PairDecided,
     PassedOver,
     PostedEverywhere,
@@ -49,6 +50,7 @@ from bot.problems import (
     SignOnsUnreadable,
     Surface,
     TooLateToWithdraw,
+    VersionOutdated,
     WhenMissing,
     WhenUnreadable,
 )
@@ -84,6 +86,11 @@ def explain(problem: Problem) -> str:
                 Action.CHASE: "chase the members missing from",
             }[action]
             return f"Only organizers and the leads of letter #{letter.id} can {verb} it."
+        case NotTheirMember():
+            return (
+                "That button is for the contacts of another member organization. *Sign on* "
+                "under the letter signs it for yours."
+            )
         case EntryGone():
             return "That entry has changed since: run `/letter signers` again."
         case NoRoster():
@@ -192,6 +199,12 @@ def explain(problem: Problem) -> str:
             return (
                 f"You're no longer signed to *{escape(letter.title)}*, so there's no signature "
                 "to keep. *Sign on* under the letter signs it again."
+            )
+        case VersionOutdated(letter=letter):
+            return (
+                f"That message isn't about the current text of *{escape(letter.title)}* "
+                f"(version {letter.version}): it changed again since. The newest message "
+                "about it asks whether you still sign."
             )
         case NothingToWithdraw(letter=letter):
             return f"You haven't signed *{escape(letter.title)}*, so there's nothing to withdraw."

@@ -22,7 +22,7 @@ from bot.blocks.text import (
 )
 from bot.forms import SignonField, SignonFormValues
 from bot.limits import JOB_TITLE_MAX, ORGANIZATION_MAX, PERSON_MAX, PLACE_MAX
-from bot.models import Contact, Letter, Signer, SignerKind, Submission
+from bot.models import Contact, Letter, OwnEntry, Signer, SignerKind, Submission
 
 CALLBACK_ID = "signon_form"
 CHOOSE_A_LETTER = "Choose the letter to sign."
@@ -33,12 +33,16 @@ def build_signon_form(
     letters: list[Letter],
     channel: str | None,
     organization: str = "",
-    entry: Signer | None = None,
-    contact: Contact | None = None,
+    own: OwnEntry | None = None,
 ) -> dict[str, Any]:
     """The form for signing one of `letters` (a choice is offered when there are several);
-    with `entry`, the one letter's entry its signer made, to correct (`contact` theirs)."""
+    with `own`, the one letter's entry the person signed, to correct: all of it if they
+    keep its details, else their own name, title and email."""
     only = letters[0] if len(letters) == 1 else None
+    if own is not None and only is not None and not own.keeper:
+        return _contact_form(only, channel=channel, own=own)
+    entry = own.signer if own is not None else None
+    contact = own.contact if own is not None else None
     blocks: list[dict[str, Any]] = []
     if entry is not None and only is not None:
         blocks.append(
@@ -82,14 +86,7 @@ def build_signon_form(
         _text_input(SignonField.TITLE, "Your title", JOB_TITLE_MAX, optional=True),
         _text_input(SignonField.CITY, "City", PLACE_MAX, optional=True),
         _text_input(SignonField.STATE, "State", PLACE_MAX, optional=True),
-        {
-            "type": "input",
-            "block_id": SignonField.EMAIL,
-            "optional": True,
-            "label": plain("Email"),
-            "hint": plain("Only organizers see it, to reach you about this letter."),
-            "element": {"type": "email_text_input", "action_id": SignonField.EMAIL},
-        },
+        _email_input(),
         {
             "type": "input",
             "block_id": SignonField.PUBLIC,
@@ -114,6 +111,76 @@ def build_signon_form(
         "submit": plain("Save changes" if entry else "Sign"),
         "close": plain("Cancel"),
         "blocks": blocks,
+    }
+
+
+def _contact_form(letter: Letter, *, channel: str | None, own: OwnEntry) -> dict[str, Any]:
+    """For someone who joined an entry another person made: their own name, title and
+    email, and the organization as they may see it (another one signs for that one
+    instead). The entry's place and listing are its maker's and the organizers' to keep,
+    and aren't shown."""
+    entry, contact = own.signer, own.contact
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "section",
+            "text": mrkdwn(
+                f"*{_title(letter)}*\nYou signed it for *{escape(own.name)}*, which someone "
+                "else signed first. Its place and listing are kept by them and the "
+                "organizers; here you change your own name, title and email. Naming another "
+                "organization signs for it instead."
+            ),
+        }
+    ]
+    if entry.kind is SignerKind.ORGANIZATION:
+        blocks.append(
+            _text_input(
+                SignonField.ORGANIZATION, "Organization", ORGANIZATION_MAX, initial=own.name
+            )
+        )
+    blocks += [
+        _text_input(SignonField.PERSON, "Your name", PERSON_MAX),
+        _text_input(SignonField.TITLE, "Your title", JOB_TITLE_MAX, optional=True),
+        _email_input(),
+    ]
+    person = (contact.person_name if contact else None) or (
+        entry.name if entry.kind is SignerKind.INDIVIDUAL else None
+    )
+    _initial(blocks, SignonField.PERSON, person)
+    _initial(blocks, SignonField.TITLE, contact.title if contact else None)
+    _initial(blocks, SignonField.EMAIL, contact.email if contact else None)
+    metadata = {
+        "channel": channel,
+        "letter": letter.id,
+        "entry": entry.id,
+        "kind": entry.kind.value,
+        "affiliation": entry.affiliation if entry.kind is SignerKind.INDIVIDUAL else None,
+    }
+    return {
+        "type": "modal",
+        "callback_id": CALLBACK_ID,
+        "private_metadata": json.dumps(metadata),
+        "title": plain("Your sign-on"),
+        "submit": plain("Save changes"),
+        "close": plain("Cancel"),
+        "blocks": blocks,
+    }
+
+
+def _initial(blocks: list[dict[str, Any]], field: str, value: str | None) -> None:
+    for block in blocks:
+        if block.get("block_id") == field and value:
+            element = block["element"]
+            element["initial_value"] = value[: element.get("max_length", 320)]
+
+
+def _email_input() -> dict[str, Any]:
+    return {
+        "type": "input",
+        "block_id": SignonField.EMAIL,
+        "optional": True,
+        "label": plain("Email"),
+        "hint": plain("Only organizers see it, to reach you about this letter."),
+        "element": {"type": "email_text_input", "action_id": SignonField.EMAIL},
     }
 
 
@@ -152,12 +219,17 @@ def read_signon_form(
 
     metadata = json.loads(view.get("private_metadata") or "{}")
     chosen = (answer(SignonField.LETTER).get("selected_option") or {}).get("value")
+    # A contact's own form keeps the entry's kind (and an individual's affiliation).
     kind_value = (answer(SignonField.KIND).get("selected_option") or {}).get("value")
+    kind_value = kind_value or metadata.get("kind")
     kind = SignerKind(kind_value) if kind_value in set(SignerKind) else SignerKind.ORGANIZATION
     public = (answer(SignonField.PUBLIC).get("selected_option") or {}).get("value", "yes") == "yes"
     organization = answer(SignonField.ORGANIZATION).get("value")
     person = answer(SignonField.PERSON).get("value")
     individual = kind is SignerKind.INDIVIDUAL
+    if individual and SignonField.ORGANIZATION not in values:
+        affiliation = metadata.get("affiliation")
+        organization = affiliation if isinstance(affiliation, str) else None
     submission = Submission(
         kind=kind,
         name=(person if individual else organization) or "",

@@ -6,6 +6,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.blocks.text import escape, joined, plain, slack_date, text_sections
+from bot.limits import ORGANIZATIONS_PER_PERSON
 from bot.models import Contact, Letter, Outcome, Recorded, Signer, SignerKind, StatusReport
 
 CHANGE_ENTRY_ACTION = "change_entry"
@@ -26,18 +27,28 @@ place; once you've signed, it opens on your entry, to correct it
 Add a letter number (such as `#3`) when the channel has more than one open letter."""
 
 
-def recorded_text(recorded: Recorded, *, letter: Letter, count: int, zone: ZoneInfo) -> str:
-    signer = recorded.signer
+def recorded_text(
+    recorded: Recorded, *, letter: Letter, count: int, zone: ZoneInfo, user: str
+) -> str:
+    """What `user` is told of their sign-on."""
     title = escape(letter.title)
     total = so_far(count)
+    if recorded.outcome is Outcome.HELD:
+        assert recorded.held is not None
+        return (
+            f"You've signed *{title}* for more than {ORGANIZATIONS_PER_PERSON} "
+            f"organizations, so *{escape(recorded.held.name)}* waits for an organizer to "
+            f"check it before it counts. I've kept it as you gave it. {total}"
+        )
+    signer = recorded.entry
     if recorded.outcome is Outcome.SAME:
         if not signer.public:
-            # The organization asked not to be listed: who signed it, and when, is
-            # for its contacts and the organizers to know.
+            # The organization asked not to be listed: its name as listed, who signed
+            # it, and when, are for its maker and the organizers to know.
             return (
-                f"*{escape(signer.name)}* had already signed *{title}* (counted but not "
-                f"listed). I've added you as another contact for it; it still counts "
-                f"once. {total}"
+                f"*{escape(signer.name_seen_by(user))}* had already signed *{title}* "
+                "(counted but not listed). I've added you as another contact for it; it "
+                f"still counts once. {total}"
             )
         first = signer.contacts[0]
         by = f" by <@{first.user_id}>" if first.user_id else ""
@@ -48,9 +59,9 @@ def recorded_text(recorded: Recorded, *, letter: Letter, count: int, zone: ZoneI
             f"it still counts once. {total}"
         )
     if recorded.outcome is Outcome.ALREADY:
-        name = escape(signer.name)
+        name = escape(signer.name_seen_by(user))
         return f"You had already signed *{title}* for *{name}*; nothing changed. {total}"
-    mine = signer.contacts[-1] if signer.contacts else None
+    mine = signer.contact_of(user) or (signer.contacts[-1] if signer.contacts else None)
     lines = [f"You signed *{title}*. This is what I recorded:", entry_summary(signer, mine), total]
     if recorded.possible_duplicates or recorded.possible_unlisted:
         lines.append(
@@ -70,8 +81,18 @@ def _possible_names(recorded: Recorded) -> str:
     return joined(names, limit=POSSIBLE_DUPLICATES_TEXT_MAX)
 
 
-def entry_summary(signer: Signer, contact: Contact | None) -> str:
-    """One line a signer can check: name, kind, place, listing, and their own contact."""
+def entry_summary(
+    signer: Signer, contact: Contact | None, *, keeper: bool = True, name: str | None = None
+) -> str:
+    """One line a signer can check: name, kind, place, listing, and their own contact.
+    Someone who doesn't keep the entry's details (`keeper`) sees only its name as they
+    may (`name`) and their own contact."""
+    if not keeper:
+        shown = [f"*{escape(name or signer.name)}*"]
+        if contact and contact.person_name:
+            shown.append(_signed_by(contact))
+        shown.append("you're one of its contacts")
+        return "> " + " · ".join(shown)
     if signer.kind is SignerKind.INDIVIDUAL:
         what = "an individual"
         if signer.affiliation:
@@ -83,51 +104,61 @@ def entry_summary(signer: Signer, contact: Contact | None) -> str:
     if place:
         details.append(place)
     if contact and contact.person_name and signer.kind is SignerKind.ORGANIZATION:
-        details.append(
-            "signed by "
-            + escape(contact.person_name)
-            + (f", {escape(contact.title)}" if contact.title else "")
-        )
+        details.append(_signed_by(contact))
     details.append("listed publicly" if signer.public else "counted but not listed")
     return "> " + " · ".join(details)
 
 
-def withdrawn_text(letter: Letter, withdrawn: list[Signer], *, count: int) -> str:
-    names = ", ".join(f"*{escape(signer.name)}*" for signer in withdrawn)
-    return f"Your sign-on to *{escape(letter.title)}* for {names} is withdrawn. {so_far(count)}"
+def _signed_by(contact: Contact) -> str:
+    assert contact.person_name is not None
+    title = f", {escape(contact.title)}" if contact.title else ""
+    return f"signed by {escape(contact.person_name)}{title}"
+
+
+def withdrawn_text(letter: Letter, names: list[str], *, count: int) -> str:
+    """`names` are the entries withdrawn, as the person who withdrew may see them."""
+    shown = joined([f"*{escape(name)}*" for name in names], limit=POSSIBLE_DUPLICATES_TEXT_MAX)
+    return f"Your sign-on to *{escape(letter.title)}* for {shown} is withdrawn. {so_far(count)}"
 
 
 def status_text(status: StatusReport) -> str:
     title = escape(status.letter.title)
-    if not status.signed:
+    if not status.signed and not status.held:
         return f"You haven't signed *{title}*. {so_far(status.count)}"
     lines = [f"For *{title}* I have:"]
-    lines += [entry_summary(signer, _own(signer, status.user)) for signer in status.signed]
+    lines += [
+        entry_summary(
+            signer,
+            signer.contact_of(status.user),
+            keeper=signer.id in status.keeps,
+            name=status.name_of(signer),
+        )
+        for signer in status.signed
+    ]
+    lines += [
+        f"> *{escape(held.name)}* · waiting for an organizer to check it before it counts"
+        for held in status.held
+    ]
     lines.append(f"{so_far(status.count)} `/signon withdraw` takes yours back.")
     return "\n".join(lines)
 
 
-def _own(signer: Signer, user: str) -> Contact | None:
-    """The person's own contact for an entry others may have signed too."""
-    return next((c for c in reversed(signer.contacts) if c.user_id == user), None)
-
-
-def corrected_text(letter: Letter, entry: Signer, *, user: str) -> str:
-    """A signer's correction, saved: their entry as it now stands."""
-    return (
-        f"Saved. For *{escape(letter.title)}* I now have:\n"
-        f"{entry_summary(entry, _own(entry, user))}"
+def corrected_text(letter: Letter, entry: Signer, *, user: str, keeper: bool) -> str:
+    """A signer's correction, saved: their entry as it now stands, as they may see it."""
+    summary = entry_summary(
+        entry, entry.contact_of(user), keeper=keeper, name=entry.name_seen_by(user)
     )
+    return f"Saved. For *{escape(letter.title)}* I now have:\n{summary}"
 
 
 def moved_text(
-    recorded: Recorded, *, left: Signer, letter: Letter, count: int, zone: ZoneInfo
+    recorded: Recorded, *, left: Signer, letter: Letter, count: int, zone: ZoneInfo, user: str
 ) -> str:
     """A correction that named another organization: the sign-on it became, and the
     entry left behind."""
     return (
-        f"{recorded_text(recorded, letter=letter, count=count, zone=zone)}\n"
-        f"You're no longer signed for *{escape(left.name)}*."
+        f"{recorded_text(recorded, letter=letter, count=count, zone=zone, user=user)}\n"
+        f"You're no longer signed for *{escape(left.name_seen_by(user))}*."
     )
 
 

@@ -27,11 +27,14 @@ NAMES_TEXT_MAX = 500
 
 
 def version_notice(
-    letter: Letter, *, since: int, changes: list[Change], entries: list[Signer]
+    letter: Letter, *, since: int, changes: list[Change], entries: list[Signer], user: str
 ) -> dict[str, Any]:
-    """The DM to a signer of version `since`, now that `letter.version` replaced it."""
+    """The DM to `user`, a signer of version `since`, now that `letter.version`
+    replaced it (the entries named as they may see them)."""
     title = escape(letter.title)
-    names = joined([f"*{escape(entry.name)}*" for entry in entries], limit=NAMES_TEXT_MAX)
+    names = joined(
+        [f"*{escape(entry.name_seen_by(user))}*" for entry in entries], limit=NAMES_TEXT_MAX
+    )
     intro = (
         f":memo: *{title}* (letter #{letter.id}) changed after you signed it for {names}. "
         f"You're still signed. Here is what changed from the version you signed "
@@ -51,11 +54,12 @@ def version_notice(
     return {"text": f"{title} changed after you signed it", "blocks": blocks}
 
 
-def kept_text(letter: Letter, entries: list[Signer], *, version: int) -> str:
-    names = joined([f"*{escape(entry.name)}*" for entry in entries], limit=NAMES_TEXT_MAX)
+def kept_text(letter: Letter, names: list[str], *, version: int) -> str:
+    """`names` are the entries kept, as the person who kept them may see them."""
+    shown = joined([f"*{escape(name)}*" for name in names], limit=NAMES_TEXT_MAX)
     return (
         f":white_check_mark: You still sign *{escape(letter.title)}* (version {version}) "
-        f"for {names}. Thank you."
+        f"for {shown}. Thank you."
     )
 
 

@@ -31,7 +31,7 @@ def grouped(
     return groups
 
 
-def insert_into(conn: AsyncConnection, table: sa.Table) -> Any:
+def insert_into(conn: AsyncConnection | sa.Connection, table: sa.Table) -> Any:
     """An INSERT with `on_conflict_do_nothing` / `on_conflict_do_update`, in the
     connection's own dialect (SQLite's and PostgreSQL's spell them alike)."""
     return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)

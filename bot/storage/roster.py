@@ -102,6 +102,14 @@ class RosterRecords:
             found = await _members(conn, member_id)
         return found[0].member if found else None
 
+    async def has_contact(self, user_id: str) -> bool:
+        """Whether `user_id` is a contact of a member organization."""
+        async with self._reading() as conn:
+            found = await conn.execute(
+                sa.select(roster_contacts.c.id).where(roster_contacts.c.user_id == user_id).limit(1)
+            )
+            return found.first() is not None
+
     async def unresolved_emails(self) -> list[str]:
         """Contacts' emails that no Slack account was found for (yet)."""
         async with self._reading() as conn:

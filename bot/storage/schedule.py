@@ -692,8 +692,9 @@ async def _letter_targets(
 
 
 async def _signers_of_earlier_versions(conn: AsyncConnection, letter: Any) -> list[str]:
-    """The Slack accounts still signed for an entry that hasn't agreed to the letter's
-    current version: each is asked once, whatever the number of their entries."""
+    """The Slack accounts still signed for an entry who haven't themselves agreed to
+    the letter's current version: each is asked once, whatever the number of their
+    entries."""
     return list(
         (
             await conn.execute(
@@ -702,8 +703,8 @@ async def _signers_of_earlier_versions(conn: AsyncConnection, letter: Any) -> li
                 .where(
                     signers.c.letter_id == letter.id,
                     signers.c.status == SignerStatus.ACTIVE.value,
-                    signers.c.signed_version < letter.version,
-                    sa.func.coalesce(signers.c.confirmed_version, 0) < letter.version,
+                    signatures.c.signed_version < letter.version,
+                    sa.func.coalesce(signatures.c.confirmed_version, 0) < letter.version,
                     signatures.c.withdrawn_at.is_(None),
                     signatures.c.user_id.is_not(None),
                 )

@@ -14,6 +14,8 @@ from bot.limits import ADDRESSEE_MAX, TITLE_MAX
 from bot.models import (
     ChangeAction,
     DeliveryState,
+    HeldStatus,
+    HoldStatus,
     JobKind,
     JobState,
     LetterStatus,
@@ -160,6 +162,9 @@ signers = sa.Table(
     # have said they still sign (by Keep my signature, or by signing it anew).
     sa.Column("signed_version", sa.Integer, nullable=False, server_default="1"),
     sa.Column("confirmed_version", sa.Integer, nullable=True),
+    # The Slack account whose sign-on made the entry: it keeps the entry's details
+    # (with the letter's organizers and leads). None for an imported entry.
+    sa.Column("made_by", sa.String(32), nullable=True),
     sa.CheckConstraint(one_of("kind", SignerKind), name="kind_known"),
     sa.CheckConstraint(one_of("status", SignerStatus), name="status_known"),
     sa.CheckConstraint("(status = 'merged') = (merged_into IS NOT NULL)", name="merged_has_target"),
@@ -200,6 +205,10 @@ signatures = sa.Table(
     sa.Column("import_ref", sa.String(64), nullable=True),
     sa.Column("signed_at", UTCDateTime, nullable=False),
     sa.Column("withdrawn_at", UTCDateTime, nullable=True),
+    # The letter's version when this contact signed, and the latest they said they
+    # still sign (Keep my signature): each contact speaks for themselves.
+    sa.Column("signed_version", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("confirmed_version", sa.Integer, nullable=True),
     sa.Index("ix_signatures_letter_id_user_id", "letter_id", "user_id"),
     sa.Index("ix_signatures_signer_id", "signer_id"),
     # Importing the same file twice adds nothing.
@@ -423,4 +432,40 @@ home_views = sa.Table(
     metadata,
     sa.Column("user_id", sa.String(32), primary_key=True),
     sa.Column("opened_at", UTCDateTime, nullable=False),
+)
+
+# Someone who signed one letter for more organizations than one person usually speaks
+# for: the sign-ons past that wait for an organizer, who approves them (they count, as
+# do the person's later ones) or withdraws every sign-on of theirs on the letter.
+holds = sa.Table(
+    "holds",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "letter_id", sa.Integer, sa.ForeignKey("letters.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("user_id", sa.String(32), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("decided_by", sa.String(32), nullable=True),
+    sa.Column("decided_at", UTCDateTime, nullable=True),
+    sa.CheckConstraint(one_of("status", HoldStatus), name="status_known"),
+    sa.UniqueConstraint("letter_id", "user_id"),
+    sqlite_autoincrement=True,
+)
+
+# A sign-on held for an organizer, kept as submitted (JSON) until it is counted or
+# withdrawn: nothing submitted is lost, nothing held is counted.
+held_signons = sa.Table(
+    "held_signons",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("hold_id", sa.Integer, sa.ForeignKey("holds.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("submission", sa.Text, nullable=False),
+    sa.Column("submitted_at", UTCDateTime, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("settled_at", UTCDateTime, nullable=True),
+    sa.CheckConstraint(one_of("status", HeldStatus), name="status_known"),
+    sa.Index("ix_held_signons_hold_id", "hold_id"),
+    sqlite_autoincrement=True,
 )

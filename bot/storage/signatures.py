@@ -14,6 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.dedupe import Prepared, prepared, same
 from bot.models import (
     Contact,
+    HeldSignOn,
+    HeldStatus,
+    HoldStatus,
     LetterStatus,
     Outcome,
     Recorded,
@@ -24,8 +27,16 @@ from bot.models import (
     Submission,
 )
 from bot.outcomes import Arrival, Decisions, Entry, Identity, Known, decide
-from bot.storage.connect import Connect, RunWriting, grouped
-from bot.storage.schema import duplicate_reviews, letters, signatures, signers
+from bot.storage.connect import Connect, RunWriting, grouped, insert_into
+from bot.storage.schema import (
+    duplicate_reviews,
+    held_signons,
+    holds,
+    letters,
+    signatures,
+    signers,
+)
+from bot.storage.submissions import submission_json
 
 # PostgreSQL advisory lock space for recording a letter's sign-ons (the key is its id).
 SIGNING_LOCKS = 0x5167
@@ -72,6 +83,33 @@ _CONTACTS_AMONG = sa.select(signatures.c.signer_id, signatures.c.user_id).where(
     signatures.c.user_id.in_(_each("users")),
     signatures.c.withdrawn_at.is_(None),
 )
+# The organizations each of these people counts for on the letter, and what of
+# theirs waits for an organizer (with the organizer's word on them so far).
+_ORGANIZATIONS_OF = (
+    sa.select(signatures.c.user_id, signatures.c.signer_id)
+    .join(signers, signers.c.id == signatures.c.signer_id)
+    .where(
+        signatures.c.letter_id == sa.bindparam("letter_id"),
+        signatures.c.user_id.in_(_each("users")),
+        signatures.c.withdrawn_at.is_(None),
+        signers.c.status == SignerStatus.ACTIVE,
+        signers.c.kind == SignerKind.ORGANIZATION,
+    )
+    .distinct()
+)
+_HOLDS_OF = (
+    sa.select(holds.c.user_id, holds.c.status, sa.func.count(held_signons.c.id))
+    .select_from(holds)
+    .outerjoin(
+        held_signons,
+        sa.and_(held_signons.c.hold_id == holds.c.id, held_signons.c.status == HeldStatus.HELD),
+    )
+    .where(holds.c.letter_id == sa.bindparam("letter_id"), holds.c.user_id.in_(_each("users")))
+    .group_by(holds.c.user_id, holds.c.status)
+)
+_HOLD_ID = sa.select(holds.c.id).where(
+    holds.c.letter_id == sa.bindparam("letter_id"), holds.c.user_id == sa.bindparam("user_id")
+)
 _INSERT_SIGNERS = signers.insert().returning(signers.c.id, sort_by_parameter_order=True)
 _CONFIRM_JOINED = (
     signers.update()
@@ -98,6 +136,8 @@ _CONTACTS = (
         signatures.c.submitted_as,
         signatures.c.signed_at,
         signatures.c.team_id,
+        signatures.c.signed_version,
+        signatures.c.confirmed_version,
     )
     .where(signatures.c.signer_id.in_(_each("ids")), signatures.c.withdrawn_at.is_(None))
     .order_by(signatures.c.signed_at, signatures.c.id)
@@ -131,6 +171,8 @@ class Pending:
     key: str
     now: datetime
     closed_ok: bool = False  # imports may add to a closed letter
+    trusted: bool = False  # by an organizer or lead of the letter: never held
+    leaving: int | None = None  # the entry its signer is leaving for this one
 
     @property
     def arrival(self) -> Arrival:
@@ -138,6 +180,8 @@ class Pending:
             (self.submission.kind.value, self.key),
             self.submission.user_id,
             self.submission.import_ref,
+            organization=self.submission.kind is SignerKind.ORGANIZATION,
+            trusted=self.trusted,
         )
 
 
@@ -221,8 +265,20 @@ class Signatures:
             return counts
 
     async def confirm(self, user_id: str, letter_id: int, *, version: int) -> list[Signer]:
-        """The user still signs `version` of the letter for each entry they signed."""
+        """The user still signs `version` of the letter for each entry they signed: their
+        own contact says so, and each entry keeps the highest any contact confirmed."""
         async with self._writing() as conn:
+            await conn.execute(
+                signatures.update()
+                .where(
+                    signatures.c.letter_id == letter_id,
+                    signatures.c.user_id == user_id,
+                    signatures.c.withdrawn_at.is_(None),
+                    sa.func.coalesce(signatures.c.confirmed_version, 0) < version,
+                    signatures.c.signed_version < version,
+                )
+                .values(confirmed_version=version)
+            )
             await conn.execute(
                 signers.update()
                 .where(
@@ -241,6 +297,20 @@ class Signatures:
                 load_signers,
                 sa.and_(signers.c.letter_id == letter_id, signers.c.status == SignerStatus.ACTIVE),
             )
+
+    async def has_signed(self, user_id: str, letter_id: int) -> bool:
+        """Whether `user_id` ever signed the letter (withdrawn since, or held, too)."""
+        signed = sa.select(signatures.c.id).where(
+            signatures.c.letter_id == letter_id, signatures.c.user_id == user_id
+        )
+        held = (
+            sa.select(held_signons.c.id)
+            .join(holds, holds.c.id == held_signons.c.hold_id)
+            .where(holds.c.letter_id == letter_id, holds.c.user_id == user_id)
+        )
+        async with self._reading() as conn:
+            found = await conn.execute(sa.select(sa.or_(sa.exists(signed), sa.exists(held))))
+            return bool(found.scalar())
 
     async def signed_by(self, user_id: str, letter_id: int) -> list[Signer]:
         """The active entries `user_id` is a contact of."""
@@ -311,6 +381,7 @@ def record_batch(
     batch = _under_signed_keys(index, batch)
     known = _known(conn, letter_id, batch)
     decisions = decide([pending.arrival for pending in batch], known)
+    held = _hold(conn, letter_id, batch, decisions)
     makers = {
         decision.entry: pending
         for decision, pending in zip(decisions.each, batch, strict=True)
@@ -324,7 +395,7 @@ def record_batch(
         return entry if isinstance(entry, int) else made[entry]
 
     reviews = _possible_duplicates(index, decisions.new_entries, made)
-    _insert_contacts(conn, letter_id, batch, decisions, entry_id)
+    _insert_contacts(conn, letter_id, batch, decisions, entry_id, version)
     if version > 1:
         # Joining an entry made before the text changed is signing the text as it is.
         joined = [entry_id(d.entry) for d in decisions.each if d.outcome is Outcome.SAME]
@@ -332,7 +403,7 @@ def record_batch(
             conn.execute(_CONFIRM_JOINED, {"ids": joined, "version": version})
     possible = _queue_reviews(conn, letter_id, reviews)
     count = _active_count(conn, letter_id)
-    recorded = _recorded(conn, letter_id, decisions, makers, entry_id, possible, version)
+    recorded = _recorded(conn, letter_id, decisions, makers, entry_id, possible, version, held)
     return recorded, count
 
 
@@ -405,7 +476,69 @@ def _known(conn: sa.Connection, letter_id: int, batch: Sequence[Pending]) -> Kno
                 _CONTACTS_AMONG, {"ids": list(entries.values()), "users": list(users)}
             )
         )
-    return Known(entries, imported, contacts)
+    organizations, words = _organizations(conn, letter_id, batch)
+    return Known(entries, imported, contacts, organizations, words)
+
+
+def _organizations(
+    conn: sa.Connection, letter_id: int, batch: Sequence[Pending]
+) -> tuple[dict[str, int], dict[str, HoldStatus]]:
+    """For each person who could be held: how many of the letter's organizations they
+    count for or wait for (not the one a correction leaves), and an organizer's word
+    on them, if any."""
+    users = {
+        p.submission.user_id
+        for p in batch
+        if p.submission.user_id and p.arrival.organization and not p.trusted
+    }
+    if not users:
+        return {}, {}
+    params = {"letter_id": letter_id, "users": list(users)}
+    leaving = {(p.submission.user_id, p.leaving) for p in batch if p.leaving is not None}
+    counts: dict[str, int] = dict.fromkeys(users, 0)
+    for user_id, signer_id in conn.execute(_ORGANIZATIONS_OF, params):
+        if (user_id, signer_id) not in leaving:
+            counts[user_id] += 1
+    words: dict[str, HoldStatus] = {}
+    for user_id, status, waiting in conn.execute(_HOLDS_OF, params):
+        counts[user_id] += waiting
+        words[user_id] = HoldStatus(status)
+    return counts, words
+
+
+def _hold(
+    conn: sa.Connection, letter_id: int, batch: Sequence[Pending], decisions: Decisions
+) -> dict[int, HeldSignOn]:
+    """Keep the held sign-ons, each under its person's hold (made on their first);
+    what was kept, by position in the batch."""
+    kept: dict[int, HeldSignOn] = {}
+    for n, (decision, pending) in enumerate(zip(decisions.each, batch, strict=True)):
+        if decision.outcome is not Outcome.HELD:
+            continue
+        user = pending.submission.user_id
+        conn.execute(
+            insert_into(conn, holds)
+            .values(
+                letter_id=letter_id,
+                user_id=user,
+                status=HoldStatus.PENDING.value,
+                created_at=pending.now,
+            )
+            .on_conflict_do_nothing(index_elements=["letter_id", "user_id"])
+        )
+        hold_id = conn.execute(_HOLD_ID, {"letter_id": letter_id, "user_id": user}).scalar_one()
+        held_id = conn.execute(
+            held_signons.insert()
+            .values(
+                hold_id=hold_id,
+                submission=submission_json(pending.submission),
+                submitted_at=pending.now,
+                status=HeldStatus.HELD.value,
+            )
+            .returning(held_signons.c.id)
+        ).scalar_one()
+        kept[n] = HeldSignOn(held_id, pending.submission, pending.now)
+    return kept
 
 
 def _possible_duplicates(
@@ -428,9 +561,10 @@ def _insert_contacts(
     batch: Sequence[Pending],
     decisions: Decisions,
     entry_id: Any,
+    version: int,
 ) -> None:
     rows = [
-        _contact_row(entry_id(decision.entry), letter_id, pending)
+        _contact_row(entry_id(decision.entry), letter_id, pending, version)
         for decision, pending in zip(decisions.each, batch, strict=True)
         if decision.adds_contact
     ]
@@ -451,18 +585,26 @@ def _recorded(
     entry_id: Any,
     possible: dict[int, list[tuple[str, bool]]],
     version: int,
+    held: dict[int, HeldSignOn],
 ) -> list[Recorded]:
-    """Each sign-on's outcome with its entry: entries made just now are known in full;
-    only earlier ones are read back."""
+    """Each sign-on's outcome with its entry (or, held, the sign-on kept): entries made
+    just now are known in full; only earlier ones are read back."""
     loaded = {
         entry_id(identity): _new_signer(entry_id(identity), letter_id, pending, version)
         for identity, pending in makers.items()
     }
-    earlier = {entry_id(decision.entry) for decision in decisions.each} - loaded.keys()
+    earlier = {
+        entry_id(decision.entry)
+        for decision in decisions.each
+        if decision.outcome is not Outcome.HELD
+    } - loaded.keys()
     if earlier:
         loaded.update((signer.id, signer) for signer in signers_with_ids(conn, earlier))
     outcomes = []
-    for decision in decisions.each:
+    for n, decision in enumerate(decisions.each):
+        if decision.outcome is Outcome.HELD:
+            outcomes.append(Recorded(Outcome.HELD, None, held=held[n]))
+            continue
         signer_id = entry_id(decision.entry)
         others = possible.get(signer_id, []) if decision.outcome is Outcome.NEW else []
         outcomes.append(
@@ -519,6 +661,7 @@ def _insert_signers(
                 "signed_at": p.submission.signed_at or p.now,
                 "signed_version": version,
                 "confirmed_version": None,
+                "made_by": p.submission.user_id,
             }
             for p in entries
         ],
@@ -532,7 +675,7 @@ def _insert_signers(
 def _new_signer(signer_id: int, letter_id: int, pending: Pending, version: int) -> Signer:
     """The entry a pending sign-on has just created, as load_signers would read it."""
     submission = pending.submission
-    row = _contact_row(signer_id, letter_id, pending)
+    row = _contact_row(signer_id, letter_id, pending, version)
     return Signer(
         id=signer_id,
         letter_id=letter_id,
@@ -553,13 +696,15 @@ def _new_signer(signer_id: int, letter_id: int, pending: Pending, version: int) 
                 submitted_as=row["submitted_as"],
                 signed_at=row["signed_at"],
                 team_id=row["team_id"],
+                signed_version=version,
             ),
         ),
         submitted_as=(row["submitted_as"],),
+        made_by=submission.user_id,
     )
 
 
-def _contact_row(signer_id: int, letter_id: int, pending: Pending) -> dict[str, Any]:
+def _contact_row(signer_id: int, letter_id: int, pending: Pending, version: int) -> dict[str, Any]:
     submission = pending.submission
     individual = submission.kind is SignerKind.INDIVIDUAL
     return {
@@ -576,6 +721,8 @@ def _contact_row(signer_id: int, letter_id: int, pending: Pending) -> dict[str, 
         "import_ref": submission.import_ref,
         "signed_at": submission.signed_at or pending.now,
         "withdrawn_at": None,
+        "signed_version": version,
+        "confirmed_version": None,
     }
 
 
@@ -664,6 +811,7 @@ def _with_contacts(conn: sa.Connection, rows: Sequence[sa.Row[Any]]) -> list[Sig
             signed_version=row.signed_version,
             confirmed_version=row.confirmed_version,
             status=SignerStatus(row.status),
+            made_by=row.made_by,
         )
         for row in rows
     ]

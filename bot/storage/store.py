@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from bot.storage.drafts import DraftRecords
 from bot.storage.entries import EntryRecords
+from bot.storage.held import HoldRecords
 from bot.storage.letters import LetterRecords
 from bot.storage.people import PeopleRecords
 from bot.storage.reviews import ReviewRecords
@@ -68,6 +69,7 @@ class Store:
         self.schedule = Schedule(writing=self._transaction, reading=self._reading)
         self.roster = RosterRecords(writing=self._transaction, reading=self._reading)
         self.people = PeopleRecords(writing=self._transaction, reading=self._reading)
+        self.holds = HoldRecords(writing=self._transaction, reading=self._reading)
 
     async def __aenter__(self) -> Self:
         self._engine = _create_engine(self._url)

@@ -226,7 +226,8 @@ async def test_an_unlisted_organization_keeps_who_signed_it_and_when_private(
         user="UFIRST",
     )
     answer = await signon(slack, fake_slack, "sanctuary dmv", user="USECOND")
-    assert "*Sanctuary DMV* had already signed *Protect our communities*" in answer
+    # Named as they typed it: not even its listed spelling is theirs to see.
+    assert "*sanctuary dmv* had already signed *Protect our communities*" in answer
     assert "counted but not listed" in answer and "another contact" in answer
     assert "UFIRST" not in answer and "Ana" not in answer and "<!date^" not in answer
     assert "“" not in answer  # nor the spelling the first signer used
@@ -236,7 +237,7 @@ async def test_an_unlisted_organization_keeps_who_signed_it_and_when_private(
     assert "Sanctuary DMV*" not in near
 
     status = await signon(slack, fake_slack, "status", user="USECOND")
-    assert "Ana Ruiz" not in status
+    assert "Ana Ruiz" not in status and "Sanctuary DMV" not in status
     listed = {signer.name: signer for signer in await store.signatures.signers(1)}
     assert [c.user_id for c in listed["Sanctuary DMV"].contacts] == ["UFIRST", "USECOND"]
 

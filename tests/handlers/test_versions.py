@@ -130,6 +130,8 @@ async def test_a_text_edit_after_sign_ons_is_a_new_version_every_signer_hears_of
     entries = {s.name: s for s in await store.signatures.signers(1)}
     assert set(entries) == {"Make the Road New York", "Mijente"}
     assert entries["Make the Road New York"].confirmed_version == 2
+    contacts = {c.user_id: c for c in entries["Make the Road New York"].contacts}
+    assert (contacts[MEMBER].confirmed_version, contacts["USECOND"].confirmed_version) == (2, None)
     assert "signed an earlier version" not in str(await ask(slack, fake_slack, "list"))
 
     # A long text from a message: version 3, each copy's thread grows to carry it.
@@ -146,7 +148,10 @@ async def test_a_text_edit_after_sign_ons_is_a_new_version_every_signer_hears_of
             lambda user=user: len(dms(fake_slack, user)) == 1 + (user != "ULATE")
         )
     assert "(version 2) to version 3" in all_text(dms(fake_slack, "ULATE")[0])
-    assert "(version 2) to version 3" in all_text(dms(fake_slack, "USECOND")[-1])
+    # Keep my signature was MEMBER's word, not the other contact's: USECOND is asked
+    # from the version they signed.
+    assert "(version 2) to version 3" in all_text(dms(fake_slack, MEMBER)[-1])
+    assert "(version 1) to version 3" in all_text(dms(fake_slack, "USECOND")[-1])
     # Who withdrew Detention Watch Network is asked about Mijente alone.
     await fake_slack.wait_for(lambda: len(dms(fake_slack, "UOTHER")) == 2)
     about = all_text(dms(fake_slack, "UOTHER")[-1])

@@ -35,7 +35,7 @@ def test_many_possible_duplicates_fit_the_sign_on_confirmation() -> None:
     """A new entry that may duplicate a hundred others names as many as fit."""
     signer = entry(1, "Coalition " + HOSTILE)
     recorded = Recorded(Outcome.NEW, signer, tuple(f"Coalition {n} {HOSTILE}" for n in range(100)))
-    text = recorded_text(recorded, letter=make_letter("Text"), count=101, zone=ZONE)
+    text = recorded_text(recorded, letter=make_letter("Text"), count=101, zone=ZONE, user="U1")
     view = confirmation_view(text)
     check_view(view)
     assert "and " in text and " more" in text

@@ -20,6 +20,8 @@ EXAMPLES: list[Problem] = [
     problems.NotOrganizer("U1", roster=True),
     problems.NotManager(LETTER, problems.Action.CHASE),
     problems.NoRoster(),
+    problems.NotTheirMember(),
+    problems.VersionOutdated(LETTER, 5),
     problems.RosterUnreadable("The file <!channel> is empty."),
     problems.SignOnsUnreadable("The file <!channel> is empty."),
     problems.NotManager(LETTER),

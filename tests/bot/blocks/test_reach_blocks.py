@@ -92,7 +92,7 @@ def test_a_busy_home_holds_at_most_a_home_tab_of_blocks() -> None:
     home = Home(
         drives=[Drive(each, count=10, reach=reach, pairs=[pair] * 4) for each in letters],
         to_sign=[(each, 10) for each in letters],
-        signed=[SignedEntry(each, entry(3, HOSTILE)) for each in letters],
+        signed=[SignedEntry(each, entry(3, HOSTILE), HOSTILE) for each in letters],
         organizer=True,
         notice="Done: withdrawn.",
     )
