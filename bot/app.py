@@ -177,7 +177,7 @@ def build_services(
         ),
         signons=signons,
         entries=Entries(store=store, signons=signons, organizers=organizers, live_count=live_count),
-        reviews=Reviews(store=store, organizers=organizers, live_count=live_count),
+        reviews=Reviews(store=store, organizers=organizers, signons=signons, live_count=live_count),
         exports=Exports(
             store=store,
             client=client,

@@ -289,15 +289,18 @@ class Dispatcher:
         if not letter.is_open:
             return _Skip("the letter closed; its final list names the pairs")
         pairs = await self._store.reviews.pending(letter.id)
-        if not pairs:
-            return _Skip("the possible duplicates were reviewed already")
+        holds = await self._store.holds.waiting(letter.id)
+        if not pairs and not holds:
+            return _Skip("what was new to review was reviewed already")
         # At most one such DM an hour for each lead, whatever the letters they lead: a
         # pass sends its claims side by side, so each lead's are taken in turn.
         async with self._telling[lead]:
             last = await self._store.schedule.last_sent(JobKind.DUPLICATES, target=lead)
             if last is not None and now < last + DUPLICATES_NOTICE_GAP:
                 return _Later(last + DUPLICATES_NOTICE_GAP)
-            await send_duplicates_notice(self._client, user=lead, letter=letter, pairs=pairs)
+            await send_duplicates_notice(
+                self._client, user=lead, letter=letter, pairs=pairs, holds=holds
+            )
             # Marked before the next of theirs is weighed.
             await self._mark_sent(delivery, now, snapshot=None)
             return _Sent(marked=True)

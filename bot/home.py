@@ -155,5 +155,6 @@ class _Seen:
                 reach=Reach.of(standings) if standings else None,
                 pairs=await self._store.reviews.pending(letter.id),
                 problems=problems.get(letter.id, []),
+                holds=await self._store.holds.waiting(letter.id),
             )
         return self._drives[letter.id]

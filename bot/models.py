@@ -404,6 +404,8 @@ class StatusReport:
 class ReviewDecision(StrEnum):
     MERGED = "merged"
     KEPT = "kept"  # both kept, for good
+    APPROVED = "approved"  # a held person's sign-ons count
+    WITHDRAWN_ALL = "withdrawn_all"  # every sign-on of a held person taken back
     ALREADY_DECIDED = "already_decided"  # or one of the pair has withdrawn
 
 
@@ -582,6 +584,7 @@ class Drive:
     reach: Reach | None = None  # with a roster
     pairs: list[ReviewPair] = field(default_factory=list)
     problems: list[DeliveryProblem] = field(default_factory=list)
+    holds: list[Hold] = field(default_factory=list)  # held sign-ons to decide
 
 
 @dataclass(frozen=True, slots=True)

@@ -228,6 +228,10 @@ class PairDecided(Problem):
     """The pair of possible duplicates is no longer waiting for review."""
 
 
+class HoldDecided(Problem):
+    """The held sign-ons a button was for are no longer waiting (or never were)."""
+
+
 # Letters from messages and files
 
 

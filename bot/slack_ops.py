@@ -43,6 +43,7 @@ from bot.models import (
     DEFAULT_STYLE,
     Attachment,
     ChannelResult,
+    Hold,
     Letter,
     LetterStatus,
     LetterVersion,
@@ -577,10 +578,17 @@ def _maybe(chart: Attachment | None) -> list[Attachment]:
 
 
 async def send_duplicates_notice(
-    client: AsyncWebClient, *, user: str, letter: Letter, pairs: list[ReviewPair]
+    client: AsyncWebClient,
+    *,
+    user: str,
+    letter: Letter,
+    pairs: list[ReviewPair],
+    holds: list[Hold],
 ) -> None:
-    """The pairs waiting for review, with Merge and Keep both, by DM to a lead."""
-    await send_dm(client, user=user, message=review_message(letter, pairs, news=True))
+    """What waits for review (pairs with Merge and Keep both, held sign-ons with
+    Approve and Withdraw all), by DM to a lead."""
+    message = review_message(letter, pairs, holds=holds, news=True)
+    await send_dm(client, user=user, message=message)
 
 
 async def send_version_notice(

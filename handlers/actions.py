@@ -29,10 +29,14 @@ from bot.blocks.letter import SIGN_ON_ACTION
 from bot.blocks.problems import explain
 from bot.blocks.replies import export_sent
 from bot.blocks.review import (
+    APPROVE_HOLD_ACTION,
     KEEP_ACTION,
     MERGE_ACTION,
     MERGE_AS_SECOND_ACTION,
+    MERGE_LISTED_ACTION,
+    WITHDRAW_HOLD_ACTION,
     decided_text,
+    read_listed_merge,
     review_message,
 )
 from bot.blocks.roster import (
@@ -65,7 +69,14 @@ from bot.exports import Exports
 from bot.home import HomeTabs
 from bot.letters import Letters
 from bot.members import Members
-from bot.problems import LetterGone, NotALetterNumber, Problem, SignOnsClosed, Surface
+from bot.problems import (
+    LetterGone,
+    NotALetterNumber,
+    PairDecided,
+    Problem,
+    SignOnsClosed,
+    Surface,
+)
 from bot.refs import letter_number
 from bot.reviews import Reviews
 from bot.settings import Settings
@@ -81,6 +92,9 @@ def register(app: AsyncApp) -> None:
     app.action(MERGE_ACTION)(review_decided)
     app.action(MERGE_AS_SECOND_ACTION)(review_decided)
     app.action(KEEP_ACTION)(review_decided)
+    app.action(MERGE_LISTED_ACTION)(review_decided)
+    app.action(APPROVE_HOLD_ACTION)(review_decided)
+    app.action(WITHDRAW_HOLD_ACTION)(review_decided)
     app.action(ENTRY_MENU_ACTION)(entry_menu_chosen)
     app.action(ENTRY_BUTTON_ACTION)(entry_menu_chosen)
     app.action(SIGNERS_PAGE_ACTION)(signers_paged)
@@ -136,30 +150,49 @@ async def review_decided(
     reviews: Reviews,
     home: HomeTabs,
 ) -> None:
-    """Merge or Keep both, pressed in the review queue (in a message, or on the Home,
-    which is published again with the decision)."""
+    """An item of the review queue decided: Merge (as either name, or listed, from the
+    menu), Keep both, Approve or Withdraw all; pressed in a message, or on the Home,
+    which is published again with the decision."""
     await ack()
-    review_id = read_id(action.get("value"))
-    if review_id is None:
-        await _answer(body, respond, home, OUT_OF_DATE)
-        return
+    action_id = action.get("action_id")
+    value = (action.get("selected_option") or {}).get("value") or action.get("value")
+    user, now = body["user"]["id"], datetime.now(UTC)
     try:
-        decided = await reviews.decide(
-            review_id,
-            merge=action.get("action_id") in {MERGE_ACTION, MERGE_AS_SECOND_ACTION},
-            publish_second=action.get("action_id") == MERGE_AS_SECOND_ACTION,
-            user=body["user"]["id"],
-            now=datetime.now(UTC),
-        )
+        if action_id == MERGE_LISTED_ACTION:
+            listed = read_listed_merge(value)
+            if listed is None:
+                raise PairDecided
+            decided = await reviews.decide(
+                listed[0], merge=True, publish_second=listed[1], listed=True, user=user, now=now
+            )
+        elif (item := read_id(value)) is None:
+            await _answer(body, respond, home, OUT_OF_DATE)
+            return
+        elif action_id == APPROVE_HOLD_ACTION:
+            decided = await reviews.approve(item, user=user, now=now)
+        elif action_id == WITHDRAW_HOLD_ACTION:
+            decided = await reviews.withdraw_all(item, user=user, now=now)
+        else:
+            decided = await reviews.decide(
+                item,
+                merge=action_id in {MERGE_ACTION, MERGE_AS_SECOND_ACTION},
+                publish_second=action_id == MERGE_AS_SECOND_ACTION,
+                user=user,
+                now=now,
+            )
     except Problem as problem:
         await _answer(body, respond, home, explain(problem))
         return
-    message = review_message(
-        decided.letter, decided.pairs, decision=decided.decision, kept_name=decided.kept_name
-    )
     if _from_home(body):
         await _answer(body, respond, home, decided_text(decided.decision, decided.kept_name))
         return
+    message = review_message(
+        decided.letter,
+        decided.pairs,
+        holds=decided.holds,
+        decision=decided.decision,
+        kept_name=decided.kept_name,
+    )
     await respond(**message, replace_original=True)
 
 
@@ -415,7 +448,8 @@ async def home_review_pressed(
     user = body["user"]["id"]
     try:
         found = await reviews.queue(str(action.get("value", "")), user=user, channel="")
-        await send_dm(client, user=user, message=review_message(found.letter, found.pairs))
+        message = review_message(found.letter, found.pairs, holds=found.holds)
+        await send_dm(client, user=user, message=message)
     except Problem as problem:
         await _answer(body, respond, home, explain(problem))
 

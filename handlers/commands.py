@@ -192,7 +192,7 @@ async def review(
     *, command: dict[str, Any], rest: str, respond: AsyncRespond, reviews: Reviews, **_: Any
 ) -> None:
     found = await reviews.queue(rest, user=command["user_id"], channel=command["channel_id"])
-    await respond(**review_message(found.letter, found.pairs))
+    await respond(**review_message(found.letter, found.pairs, holds=found.holds))
 
 
 async def signers(

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.blocks.replies import problem_line
-from bot.blocks.review import pair_blocks
+from bot.blocks.review import hold_blocks, pair_blocks
 from bot.blocks.roster import reach_line
 from bot.blocks.signon_replies import CHANGE_ENTRY_ACTION
 from bot.blocks.text import (
@@ -109,15 +109,17 @@ def _drive(drive: Drive, *, now: datetime, zone: ZoneInfo) -> list[Block]:
         _button("Export", HOME_EXPORT_ACTION, letter.id),
         _button("Extend…", HOME_EXTEND_ACTION, letter.id),
     ]
-    if drive.pairs:
-        buttons.append(_button(f"Review all {len(drive.pairs)}", HOME_REVIEW_ACTION, letter.id))
+    waiting = len(drive.pairs) + len(drive.holds)
+    if waiting:
+        buttons.append(_button(f"Review all {waiting}", HOME_REVIEW_ACTION, letter.id))
     blocks: list[Block] = [
         {"type": "divider"},
         _section("\n".join(lines)),
         {"type": "actions", "elements": buttons},
     ]
-    for pair in drive.pairs[:PAIRS_SHOWN]:
-        blocks += pair_blocks(pair)[1:]  # without its divider
+    items = [pair_blocks(pair) for pair in drive.pairs] + [hold_blocks(h) for h in drive.holds]
+    for item in items[:PAIRS_SHOWN]:
+        blocks += item[1:]  # without its divider
     return blocks
 
 

@@ -22,6 +22,7 @@ from bot.problems import (
     FormDidNotOpen,
     FormErrors,
     GroupUnknown,
+    HoldDecided,
     Issue,
     LetterGone,
     LetterRemoved,
@@ -210,6 +211,8 @@ def explain(problem: Problem) -> str:
             return f"You haven't signed *{escape(letter.title)}*, so there's nothing to withdraw."
         case PairDecided():
             return "That pair is no longer waiting for review."
+        case HoldDecided():
+            return "Those sign-ons are no longer waiting for review."
         case NoTextInMessage():
             return "That message has no text to use as a letter."
         case LetterTooLong(length=length):

@@ -67,11 +67,14 @@ class ReviewRecords:
                 )
             ).scalar_one_or_none()
 
-    async def merge(self, review_id: int, *, user_id: str, now: datetime) -> Signer | None:
+    async def merge(
+        self, review_id: int, *, user_id: str, now: datetime, listed: bool | None = None
+    ) -> Signer | None:
         """Fold the later entry of a pending pair into the earlier one.
 
         Contacts and spellings move to the kept entry; the other is kept as `merged`.
-        None if the pair was already decided.
+        The kept entry is listed only if both were, unless `listed` says otherwise (an
+        organizer's choice in the merge itself). None if the pair was already decided.
         """
         async with self._writing() as conn:
             pair = await _pending_pair(conn, review_id)
@@ -94,6 +97,21 @@ class ReviewRecords:
                 .values(status=SignerStatus.MERGED, merged_into=keep)
             )
             dropped, kept = await _rows(conn, drop, keep)
+            public = listed if listed is not None else bool(dropped.public and kept.public)
+            if public != kept.public:
+                await conn.execute(
+                    signers.update().where(signers.c.id == keep).values(public=public)
+                )
+                why = "merged; listed as chosen in the merge" if listed is not None else None
+                await record_change(
+                    conn,
+                    kept,
+                    ChangeAction.MERGED,
+                    [("public", kept.public, public)],
+                    by=user_id,
+                    now=now,
+                    reason=why or f"merged with “{dropped.name}”, which asked not to be listed",
+                )
             await record_change(
                 conn,
                 dropped,

@@ -762,7 +762,7 @@ async def test_leads_hear_of_new_possible_duplicates_at_most_once_an_hour(
     await dispatcher.run_due(T0 + timedelta(minutes=1))
     for lead in (LEAD, "ULEAD2"):
         (notice,) = dms(fake_slack, lead)
-        assert "New possible duplicates have signed *Protect our communities*" in all_text(notice)
+        assert "New sign-ons to review on *Protect our communities*" in all_text(notice)
         buttons = [e["text"]["text"] for b in notice.blocks for e in b.get("elements", [])]
         assert "Keep both" in buttons
 

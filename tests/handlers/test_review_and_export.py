@@ -8,11 +8,16 @@ import json
 
 import pytest
 
-from bot.blocks.review import KEEP_ACTION, MERGE_ACTION
+from bot.blocks.review import (
+    KEEP_ACTION,
+    MERGE_ACTION,
+    MERGE_AS_SECOND_ACTION,
+    MERGE_LISTED_ACTION,
+)
 from bot.storage import Store
 from tests.conftest import LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack
-from tests.helpers import coalition, export_with_form, post_letter, signon
+from tests.helpers import as_submitted, coalition, export_with_form, post_letter, signon
 from tests.slack_driver import SlackDriver
 
 
@@ -80,7 +85,7 @@ async def test_keep_both_is_remembered(
     await signon(slack, fake_slack, "chirla", user="UFOURTH")  # a contact of the same entry
     assert await store.reviews.pending(1) == []
     assert len(await store.signatures.signers(1)) == 3
-    assert "No possible duplicates are waiting" in (await review(slack, fake_slack))["text"]
+    assert "Nothing is waiting for review" in (await review(slack, fake_slack))["text"]
 
 
 async def test_review_buttons_check_who_presses_them(
@@ -105,7 +110,7 @@ async def test_a_pair_decided_twice_is_decided_once(
     queue = await review(slack, fake_slack)
     await press(slack, fake_slack, MERGE_ACTION, buttons(queue)[MERGE_ACTION])
     again = await press(slack, fake_slack, KEEP_ACTION, buttons(queue)[KEEP_ACTION])
-    assert "That pair was already decided" in again["text"]
+    assert "That was already decided" in again["text"]
     assert len(await store.signatures.signers(1)) == 2
 
 
@@ -210,3 +215,45 @@ async def test_every_spelling_survives_a_merge_of_one_persons_two_sign_ons(
     (merged,) = [s for s in await store.signatures.signers(1) if s.name.startswith("Coalition")]
     assert [c.user_id for c in merged.contacts] == ["UFIRST", "USECOND"]
     assert merged.submitted_as == ("Coalition for Humane Immigrant Rights (CHIRLA)", "CHIRLA")
+
+
+async def test_a_merge_keeps_the_entry_unlisted_if_either_side_asked(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """The review shows each side's listing; where one asked not to be listed, Merge
+    keeps the entry unlisted, and the menu's "listed" merge lists it."""
+    for name, user in (("Sanctuary DMV", "UQUIET"), ("Florida Immigrant Coalition", "UHUSH")):
+        opened = len(fake_slack.calls_to("views.open"))
+        await slack.command("/signon", "", user=user, channel="CCOALITION")
+        await fake_slack.wait_for(
+            lambda opened=opened: len(fake_slack.calls_to("views.open")) > opened
+        )
+        form = fake_slack.calls_to("views.open")[-1].args["view"]
+        answers = as_submitted(form, organization=name, person="Ana", public={"value": "no"})
+        await slack.submit_view(form, answers, user=user)
+    await signon(slack, fake_slack, "SanctuaryDMV", user="ULOUD")
+    await signon(slack, fake_slack, "FLIC", user="UFLIC")
+    queue = await review(slack, fake_slack)
+    shown = json.dumps(queue, ensure_ascii=False)
+    assert "*asked not to be listed*" in shown and "stays unlisted" in shown
+    menus = [
+        element
+        for block in queue["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element.get("action_id") == MERGE_LISTED_ACTION
+    ]
+    assert len(menus) == 2, "only the pairs whose listing differs have the menu"
+    pairs = {p.first.name: p for p in await store.reviews.pending(1)}
+    await press(slack, fake_slack, MERGE_AS_SECOND_ACTION, str(pairs["Sanctuary DMV"].id))
+    before = len(fake_slack.responses)
+    listed = f"first:{pairs['Florida Immigrant Coalition'].id}"
+    await slack.choose(MERGE_LISTED_ACTION, listed, user=ORGANIZER, channel="CCOALITION")
+    await fake_slack.wait_for(lambda: len(fake_slack.responses) > before)
+    kept = {s.name: s for s in await store.signatures.signers(1)}
+    assert kept["SanctuaryDMV"].public is False
+    assert kept["Florida Immigrant Coalition"].public is True
+    trail = [c for c in await store.entries.audit(1) if c.field == "public"]
+    assert [(c.signer_name, c.before, c.after) for c in trail] == [
+        ("Florida Immigrant Coalition", "no", "yes")
+    ]

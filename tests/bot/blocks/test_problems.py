@@ -21,6 +21,7 @@ EXAMPLES: list[Problem] = [
     problems.NotManager(LETTER, problems.Action.CHASE),
     problems.NoRoster(),
     problems.NotTheirMember(),
+    problems.HoldDecided(),
     problems.VersionOutdated(LETTER, 5),
     problems.RosterUnreadable("The file <!channel> is empty."),
     problems.SignOnsUnreadable("The file <!channel> is empty."),
