@@ -410,14 +410,18 @@ class Dispatcher:
             for letter in led
         ]
         zone = (await self._people.zones([user], now=now))[user]
-        charts = [await chart_of(letter, signers[letter.id], now=now, zone=zone) for letter in led]
+        charts = {
+            letter.id: await chart_of(letter, signers[letter.id], now=now, zone=zone)
+            for letter in led
+        }
         await send_tally(
             self._client,
             user=user,
             tallies=tallies,
             now=now,
             zone=zone,
-            charts=[chart for chart in charts if chart is not None],
+            charts=[image for chart in charts.values() for image in chart.files],
+            charts_failed={letter_id for letter_id, chart in charts.items() if chart.failed},
         )
         return _Sent(snapshot(tallies, signers))
 

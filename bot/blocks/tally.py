@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.blocks.replies import CHART_FAILED
 from bot.blocks.roster import reach_line
 from bot.blocks.text import (
     NOTIFICATION_TEXT_MAX,
@@ -32,10 +33,21 @@ STATES_TEXT_MAX = 1000
 
 
 def tally_message(
-    tallies: Sequence[LetterTally], *, now: datetime, zone: ZoneInfo
+    tallies: Sequence[LetterTally],
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    charts_failed: Collection[int] = (),
 ) -> dict[str, Any]:
+    """The tally of each letter; `charts_failed` names the letters whose chart couldn't
+    be drawn, for the lead to know why it didn't follow."""
     groups = [
-        [*([{"type": "divider"}] if n else []), *_letter_blocks(tally, now=now, zone=zone)]
+        [
+            *([{"type": "divider"}] if n else []),
+            *_letter_blocks(
+                tally, now=now, zone=zone, chart_failed=tally.letter.id in charts_failed
+            ),
+        ]
         for n, tally in enumerate(tallies)
     ]
     blocks = fitted(
@@ -50,7 +62,9 @@ def tally_message(
     return {"text": truncate(f"Daily tally. {summary}", NOTIFICATION_TEXT_MAX), "blocks": blocks}
 
 
-def _letter_blocks(tally: LetterTally, *, now: datetime, zone: ZoneInfo) -> list[Block]:
+def _letter_blocks(
+    tally: LetterTally, *, now: datetime, zone: ZoneInfo, chart_failed: bool
+) -> list[Block]:
     letter = tally.letter
     goal = f" of a goal of {letter.goal}" if letter.goal else ""
     lines = [
@@ -83,6 +97,8 @@ def _letter_blocks(tally: LetterTally, *, now: datetime, zone: ZoneInfo) -> list
                 "haven't said they still sign it"
             )
         )
+    if chart_failed:
+        details.append(mrkdwn(CHART_FAILED))
     return [
         {"type": "section", "text": mrkdwn("\n".join(lines))},
         {"type": "context", "elements": details},
