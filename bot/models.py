@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 
 class LetterStatus(StrEnum):
@@ -356,6 +357,9 @@ class Delivery:
     version: int | None  # the letter's schedule version its job was planned for
     since: datetime  # when it became due
     attempts: int
+    # A daily tally whose text went out on an earlier attempt: the snapshot that text
+    # reported (its charts are what is left to send).
+    snapshot: Any = None
 
     @property
     def to_person(self) -> bool:

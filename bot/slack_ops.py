@@ -640,12 +640,15 @@ async def send_tally(
     tallies: list[LetterTally],
     now: datetime,
     zone: ZoneInfo,
-    charts: list[Attachment] | None = None,
     charts_failed: Collection[int] = (),
 ) -> None:
-    """The daily tally, then each letter's chart of sign-ons over time (the tally tells
-    of those in `charts_failed`, which couldn't be drawn)."""
+    """The daily tally's text, telling of the letters in `charts_failed`, whose chart
+    couldn't be drawn; the charts follow by `send_tally_charts`."""
     message = tally_message(tallies, now=now, zone=zone, charts_failed=charts_failed)
     await send_dm(client, user=user, message=message)
+
+
+async def send_tally_charts(client: AsyncWebClient, *, user: str, charts: list[Attachment]) -> None:
+    """Each letter's chart of sign-ons over time, after the daily tally's text."""
     if charts:
         await send_files(client, user=user, text=CHARTS_TEXT, files=charts)
