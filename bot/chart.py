@@ -66,10 +66,14 @@ def drive_chart(
         ConciseDateFormatter(locator, tz=zone)  # type: ignore[no-untyped-call]
     )
     axes.set_ylim(bottom=0, top=max(len(times), letter.goal or 0, 1) * 1.1)
-    axes.set_ylabel("Signers")
-    axes.set_title(_short(letter.title, 80), loc="left", fontsize=11)
+    # Every text drawn as written: a title with two `$` in it ("$15 by 2027, not $12")
+    # is otherwise read as mathtext, misdrawn or refused.
+    axes.set_ylabel("Signers", parse_math=False)
+    axes.set_title(_short(letter.title, 80), loc="left", fontsize=11, parse_math=False)
     axes.grid(axis="y", alpha=0.3)
-    axes.legend(loc="upper left", fontsize=8, frameon=False)
+    legend = axes.legend(loc="upper left", fontsize=8, frameon=False)
+    for label in legend.get_texts():
+        label.set_parse_math(False)
     figure.tight_layout()
     out = io.BytesIO()
     figure.savefig(out, format="png")

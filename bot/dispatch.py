@@ -5,7 +5,9 @@ tally, turns due jobs into deliveries, then claims and sends deliveries, recordi
 outcome. Failures that may pass (rate limits, Slack's 5xx, the network) are retried
 with backoff, honouring Retry-After; failures that won't (a channel the bot was removed
 from) are recorded at once. Either way the failure is logged and organizers see it in
-`/letter list`; nothing is dropped without a trace.
+`/letter list`; nothing is dropped without a trace. A daily tally is its text, then its
+charts: once Slack has taken the text, that is recorded on the delivery, so a retry
+never sends the lead the text again.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import asyncio
 import logging
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from time import monotonic
@@ -26,11 +29,20 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.exports import chart_of, gather_extras
 from bot.members import letter_standings
-from bot.models import Delivery, JobKind, Letter, LetterStatus, MemberStanding
+from bot.models import (
+    Attachment,
+    Chart,
+    Delivery,
+    JobKind,
+    Letter,
+    LetterStatus,
+    MemberStanding,
+)
 from bot.pacing import CallBudget
 from bot.people import People
 from bot.roster import signed_from_state
 from bot.slack_ops import (
+    UPLOAD_FAILED,
     is_refused,
     post_deadline_moved,
     post_final_count,
@@ -38,6 +50,7 @@ from bot.slack_ops import (
     send_closing_list,
     send_duplicates_notice,
     send_tally,
+    send_tally_charts,
     send_version_notice,
     slack_error,
     update_post,
@@ -219,7 +232,7 @@ class Dispatcher:
 
     async def _send(self, delivery: Delivery, now: datetime) -> _Sent | _Skip | _Later:
         if delivery.kind is JobKind.TALLY:
-            return await self._send_tally(delivery.target, now)
+            return await self._send_tally(delivery, now)
         assert delivery.letter_id is not None
         letter = await self._store.letters.get(delivery.letter_id)
         if letter is None or letter.status is LetterStatus.REMOVED:
@@ -394,7 +407,15 @@ class Dispatcher:
         )
         return _Sent()
 
-    async def _send_tally(self, user: str, now: datetime) -> _Sent | _Skip:
+    async def _send_tally(self, delivery: Delivery, now: datetime) -> _Sent | _Skip:
+        """The tally's text, recorded as sent with what it reported, then the charts of
+        its letters: a retry after Slack took the text sends only the charts."""
+        user = delivery.target
+        zone = (await self._people.zones([user], now=now))[user]
+        if delivery.snapshot is not None:
+            drawn = await self._charts_of(map(int, delivery.snapshot), now=now, zone=zone)
+            await self._send_tally_charts(delivery, now, charts=_images(drawn))
+            return _Sent(delivery.snapshot)
         led = [
             letter
             for letter in await self._store.letters.all(status=LetterStatus.OPEN)
@@ -415,17 +436,53 @@ class Dispatcher:
             )
             for letter in led
         ]
-        zone = (await self._people.zones([user], now=now))[user]
-        charts = [await chart_of(letter, signers[letter.id], now=now, zone=zone) for letter in led]
+        charts = {
+            letter.id: await chart_of(letter, signers[letter.id], now=now, zone=zone)
+            for letter in led
+        }
         await send_tally(
             self._client,
             user=user,
             tallies=tallies,
             now=now,
             zone=zone,
-            charts=[chart for chart in charts if chart is not None],
+            charts_failed={letter_id for letter_id, chart in charts.items() if chart.failed},
         )
-        return _Sent(snapshot(tallies, signers))
+        sent = snapshot(tallies, signers)
+        schedule = self._store.schedule
+        if not await schedule.mark_text_sent(delivery, owner=self.owner, now=now, snapshot=sent):
+            logger.warning("The daily tally to %s was sent after its claim lapsed", user)
+        await self._send_tally_charts(delivery, now, charts=_images(charts.values()))
+        return _Sent(sent)
+
+    async def _charts_of(
+        self, letter_ids: Iterable[int], *, now: datetime, zone: ZoneInfo
+    ) -> list[Chart]:
+        """The charts of the letters a tally reported, drawn again for a retry."""
+        charts = []
+        for letter_id in letter_ids:
+            letter = await self._store.letters.get(letter_id)
+            if letter is not None and letter.status is not LetterStatus.REMOVED:
+                signers = await self._store.signatures.signers(letter_id)
+                charts.append(await chart_of(letter, signers, now=now, zone=zone))
+        return charts
+
+    async def _send_tally_charts(
+        self, delivery: Delivery, now: datetime, *, charts: list[Attachment]
+    ) -> None:
+        """The charts, after the tally's text. Failures that may pass are retried;
+        once they won't (Slack refuses the files, or a day has gone by), the tally
+        counts as sent without them: the text, which the lead has, is what matters."""
+        try:
+            await send_tally_charts(self._client, user=delivery.target, charts=charts)
+        except UPLOAD_FAILED as error:
+            if not is_refused(slack_error(error)) and now - delivery.since < GIVE_UP_AFTER:
+                raise
+            logger.exception("The daily tally went to %s without its charts", delivery.target)
+
+
+def _images(charts: Iterable[Chart]) -> list[Attachment]:
+    return [image for chart in charts for image in chart.files]
 
 
 def _retry_after(error: SlackApiError) -> timedelta | None:

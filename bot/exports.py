@@ -15,7 +15,7 @@ from bot.access import Organizers
 from bot.chart import drive_chart
 from bot.formats import Extras
 from bot.members import letter_standings
-from bot.models import Attachment, Letter, ListStyle, Signer
+from bot.models import Chart, Letter, ListStyle, Signer
 from bot.people import People
 from bot.problems import FilesRefused, LetterGone, Surface
 from bot.refs import find_letter, numbered
@@ -45,25 +45,32 @@ async def gather_extras(
 
 async def chart_of(
     letter: Letter, signers: list[Signer], *, now: datetime, zone: ZoneInfo
-) -> Attachment | None:
+) -> Chart:
     """The drive's chart, drawn in a worker thread (a tenth of a second or more of CPU
-    that would otherwise hold up every request); none before anyone has signed."""
+    that would otherwise hold up every request); none before anyone has signed. A chart
+    that can't be drawn never holds up the files it goes with: it is logged, and the
+    answer says it failed, for the message to tell."""
     if not signers:
-        return None
+        return Chart()
     reminders = [
         moment
         for offset in letter.reminders
         # Those past before the letter was posted were never planned.
         if (moment := reminder_time(letter.deadline, offset, zone=zone)) > letter.created_at
     ]
-    return await asyncio.to_thread(
-        drive_chart,
-        letter,
-        [signer.signed_at for signer in signers],
-        reminders=reminders,
-        now=now,
-        zone=zone,
-    )
+    try:
+        image = await asyncio.to_thread(
+            drive_chart,
+            letter,
+            [signer.signed_at for signer in signers],
+            reminders=reminders,
+            now=now,
+            zone=zone,
+        )
+    except Exception:
+        logger.exception("Drawing letter %s's chart failed", letter.id)
+        return Chart(failed=True)
+    return Chart(image)
 
 
 class Exports:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 
 class LetterStatus(StrEnum):
@@ -464,6 +465,9 @@ class Delivery:
     version: int | None  # the letter's schedule version its job was planned for
     since: datetime  # when it became due
     attempts: int
+    # A daily tally whose text went out on an earlier attempt: the snapshot that text
+    # reported (its charts are what is left to send).
+    snapshot: Any = None
 
     @property
     def to_person(self) -> bool:
@@ -615,3 +619,17 @@ class Attachment:
     title: str
     content: str | bytes
     alt_text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A drive's chart for the message it goes with: its image, or none, before anyone
+    has signed or because it couldn't be drawn (`failed`: the message says so, and the
+    files go without it)."""
+
+    image: Attachment | None = None
+    failed: bool = False
+
+    @property
+    def files(self) -> list[Attachment]:
+        return [self.image] if self.image is not None else []

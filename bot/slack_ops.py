@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import codecs
 import logging
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -43,6 +44,7 @@ from bot.models import (
     DEFAULT_STYLE,
     Attachment,
     ChannelResult,
+    Chart,
     Hold,
     Letter,
     LetterStatus,
@@ -537,18 +539,16 @@ async def send_export(
     signers: list[Signer],
     versions: list[LetterVersion],
     extras: Extras,
-    chart: Attachment | None = None,
+    chart: Chart,
     style: ListStyle = DEFAULT_STYLE,
 ) -> None:
     """The list, the document, the CSVs, the JSON and the chart, by DM to the organizer
     who asked."""
     files = export_files(letter, signers, versions, extras=extras, style=style)
-    await send_files(
-        client,
-        user=user,
-        text=export_message(letter, signers, closing=closing_word(letter.body, style)),
-        files=[*files, *_maybe(chart)],
+    text = export_message(
+        letter, signers, closing=closing_word(letter.body, style), chart_failed=chart.failed
     )
+    await send_files(client, user=user, text=text, files=[*files, *chart.files])
 
 
 async def send_closing_list(
@@ -559,22 +559,16 @@ async def send_closing_list(
     signers: list[Signer],
     versions: list[LetterVersion],
     extras: Extras,
-    chart: Attachment | None = None,
+    chart: Chart,
     style: ListStyle = DEFAULT_STYLE,
 ) -> None:
     """The final list in `style` (with the files and the drive's chart), by DM to a lead
     (or the creator) when sign-ons close."""
     files = export_files(letter, signers, versions, extras=extras, style=style)
-    await send_files(
-        client,
-        user=user,
-        text=closing_export_text(letter, signers, closing=closing_word(letter.body, style)),
-        files=[*files, *_maybe(chart)],
+    text = closing_export_text(
+        letter, signers, closing=closing_word(letter.body, style), chart_failed=chart.failed
     )
-
-
-def _maybe(chart: Attachment | None) -> list[Attachment]:
-    return [chart] if chart is not None else []
+    await send_files(client, user=user, text=text, files=[*files, *chart.files])
 
 
 async def send_duplicates_notice(
@@ -654,9 +648,15 @@ async def send_tally(
     tallies: list[LetterTally],
     now: datetime,
     zone: ZoneInfo,
-    charts: list[Attachment] | None = None,
+    charts_failed: Collection[int] = (),
 ) -> None:
-    """The daily tally, then each letter's chart of sign-ons over time."""
-    await send_dm(client, user=user, message=tally_message(tallies, now=now, zone=zone))
+    """The daily tally's text, telling of the letters in `charts_failed`, whose chart
+    couldn't be drawn; the charts follow by `send_tally_charts`."""
+    message = tally_message(tallies, now=now, zone=zone, charts_failed=charts_failed)
+    await send_dm(client, user=user, message=message)
+
+
+async def send_tally_charts(client: AsyncWebClient, *, user: str, charts: list[Attachment]) -> None:
+    """Each letter's chart of sign-ons over time, after the daily tally's text."""
     if charts:
         await send_files(client, user=user, text=CHARTS_TEXT, files=charts)

@@ -79,12 +79,15 @@ def deadline_moved_message(*, letter: Letter, count: int, zone: ZoneInfo) -> dic
     }
 
 
-def closing_export_text(letter: Letter, signers: list[Signer], *, closing: str) -> str:
+def closing_export_text(
+    letter: Letter, signers: list[Signer], *, closing: str, chart_failed: bool = False
+) -> str:
     """The DM that carries the final list to each lead, naming the pairs still to
     review: each counts twice until someone decides."""
+    note = attachments_note(signers, closing=closing, chart_failed=chart_failed)
     text = (
         f"Sign-ons for *{escape(letter.title)}* (letter #{letter.id}) have closed. "
-        f"{headline(signers)} {attachments_note(signers, closing=closing)}"
+        f"{headline(signers)} {note}"
     )
     pairs = pending_pairs(signers)
     if not pairs:

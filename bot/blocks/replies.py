@@ -27,6 +27,9 @@ from bot.models import (
 )
 from bot.timing import format_offsets
 
+# Said wherever the drive's chart should have come with a message and didn't.
+CHART_FAILED = "The chart of sign-ons over time couldn't be drawn this time."
+
 LETTER_HELP = """*Running a sign-on letter with Undersigned*
 `/letter new` · write a letter and post it in coalition channels
 `/letter list` · open letters; `/letter list all` includes closed ones
@@ -161,10 +164,12 @@ def letter_list(listing: Listing, *, zone: ZoneInfo) -> dict[str, Any]:
     return {"text": f"{len(summaries)} letters", "blocks": blocks}
 
 
-def export_message(letter: Letter, signers: Sequence[Signer], *, closing: str) -> str:
+def export_message(
+    letter: Letter, signers: Sequence[Signer], *, closing: str, chart_failed: bool = False
+) -> str:
     return (
         f"*{escape(letter.title)}* (letter #{letter.id}): {headline(signers)} "
-        f"{attachments_note(signers, closing=closing)}"
+        f"{attachments_note(signers, closing=closing, chart_failed=chart_failed)}"
     )
 
 
@@ -175,15 +180,19 @@ def export_sent(signers: Sequence[Signer]) -> str:
     return f"{headline(signers)} I've sent you the list and files in a direct message."
 
 
-def attachments_note(signers: Sequence[Signer], *, closing: str) -> str:
-    """What the files sent with an export hold (an empty list is never sent)."""
+def attachments_note(signers: Sequence[Signer], *, closing: str, chart_failed: bool = False) -> str:
+    """What the files sent with an export hold (an empty list is never sent), and that
+    the chart isn't among them when it couldn't be drawn."""
     if not signers:
         return "Nobody has signed, so there's no list to paste yet; the CSV and JSON are attached."
-    return (
+    files = (
         f"Attached: the alphabetized list under “{escape(closing)}”, the letter with it as a "
-        "Word document, every entry with its contacts and spellings as CSV and JSON, a CSV "
-        "with a row per contact for a mail merge, and a chart of sign-ons over time."
+        "Word document, every entry with its contacts and spellings as CSV and JSON"
     )
+    contacts = "a CSV with a row per contact for a mail merge"
+    if chart_failed:
+        return f"{files}, and {contacts}. {CHART_FAILED}"
+    return f"{files}, {contacts}, and a chart of sign-ons over time."
 
 
 def problem_view(message: str, *, title: str = "New sign-on letter") -> dict[str, Any]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.blocks.replies import CHART_FAILED
 from bot.blocks.roster import reach_line
 from bot.blocks.text import (
     NOTIFICATION_TEXT_MAX,
@@ -22,7 +23,9 @@ from bot.blocks.text import (
 from bot.tally import LetterTally
 from bot.timing import time_left
 
-# Enough names to recognize who came in; past this the number says the rest.
+# Enough names to recognize who came in; past this the number says the rest. Each list
+# is a section of its own, its names counted escaped, so with the words around it it
+# stays within a section's 3,000 characters however long the names.
 NAMES_SHOWN = 25
 NAMES_TEXT_MAX = 2000
 MISSING_SHOWN = 25
@@ -32,10 +35,21 @@ STATES_TEXT_MAX = 1000
 
 
 def tally_message(
-    tallies: Sequence[LetterTally], *, now: datetime, zone: ZoneInfo
+    tallies: Sequence[LetterTally],
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    charts_failed: Collection[int] = (),
 ) -> dict[str, Any]:
+    """The tally of each letter; `charts_failed` names the letters whose chart couldn't
+    be drawn, for the lead to know why it didn't follow."""
     groups = [
-        [*([{"type": "divider"}] if n else []), *_letter_blocks(tally, now=now, zone=zone)]
+        [
+            *([{"type": "divider"}] if n else []),
+            *_letter_blocks(
+                tally, now=now, zone=zone, chart_failed=tally.letter.id in charts_failed
+            ),
+        ]
         for n, tally in enumerate(tallies)
     ]
     blocks = fitted(
@@ -50,17 +64,22 @@ def tally_message(
     return {"text": truncate(f"Daily tally. {summary}", NOTIFICATION_TEXT_MAX), "blocks": blocks}
 
 
-def _letter_blocks(tally: LetterTally, *, now: datetime, zone: ZoneInfo) -> list[Block]:
+def _letter_blocks(
+    tally: LetterTally, *, now: datetime, zone: ZoneInfo, chart_failed: bool
+) -> list[Block]:
+    """The letter's head, who came in, who on the roster is missing (each a section of
+    its own, so no one of them outgrows its text object), then the details."""
     letter = tally.letter
     goal = f" of a goal of {letter.goal}" if letter.goal else ""
-    lines = [
+    head = [
         f"*#{letter.id} · {escape(letter.title)}*",
         f"*{tally.count}* signed{goal} · {_change(tally)}",
     ]
+    sections = ["\n".join(head)]
     if tally.new_signers:
-        lines.append(_names(tally.new_signers))
+        sections.append(_names(tally.new_signers))
     if tally.reach is not None:
-        lines.append(_missing(tally))
+        sections.append(_missing(tally))
     details = [
         mrkdwn(f"*{tally.organizations}* organizations · *{tally.individuals}* individuals"),
         mrkdwn("By state: " + _states(tally) if tally.count else "By state: nobody yet"),
@@ -83,8 +102,10 @@ def _letter_blocks(tally: LetterTally, *, now: datetime, zone: ZoneInfo) -> list
                 "haven't said they still sign it"
             )
         )
+    if chart_failed:
+        details.append(mrkdwn(CHART_FAILED))
     return [
-        {"type": "section", "text": mrkdwn("\n".join(lines))},
+        *({"type": "section", "text": mrkdwn(text)} for text in sections),
         {"type": "context", "elements": details},
     ]
 

@@ -243,6 +243,7 @@ class Schedule:
                     scheduled_jobs.c.version,
                     deliveries.c.created_at,
                     deliveries.c.attempts,
+                    deliveries.c.snapshot,
                 )
                 .join(scheduled_jobs, scheduled_jobs.c.id == deliveries.c.job_id)
                 .where(deliveries.c.id.in_(ids))
@@ -260,6 +261,7 @@ class Schedule:
                     version=row.version,
                     since=row.created_at,
                     attempts=row.attempts,
+                    snapshot=json.loads(row.snapshot) if row.snapshot else None,
                 )
                 for row in rows
             ]
@@ -271,14 +273,31 @@ class Schedule:
     async def mark_sent(
         self, delivery: Delivery, *, owner: str, now: datetime, snapshot: Any = None
     ) -> bool:
-        """Record that the delivery went out; False if `owner` no longer held it."""
+        """Record that the delivery went out; False if `owner` no longer held it. A
+        tally whose text went out on an earlier attempt keeps that time as its own."""
         return await self._settle(
             delivery,
             owner=owner,
             state=DeliveryState.SENT,
-            sent_at=now,
+            sent_at=sa.func.coalesce(
+                deliveries.c.sent_at, sa.literal(now, deliveries.c.sent_at.type)
+            ),
             snapshot=json.dumps(snapshot) if snapshot is not None else None,
         )
+
+    async def mark_text_sent(
+        self, delivery: Delivery, *, owner: str, now: datetime, snapshot: Any
+    ) -> bool:
+        """Record that a daily tally's text went out, reporting `snapshot`, while its
+        charts are still to go: a retry sends only those, and the next tally compares
+        against what the lead received. False if `owner` no longer held the claim."""
+        async with self._writing() as conn:
+            result = await conn.execute(
+                deliveries.update()
+                .where(_held(delivery, owner=owner))
+                .values(sent_at=now, snapshot=json.dumps(snapshot))
+            )
+            return result.rowcount == 1
 
     async def mark_skipped(self, delivery: Delivery, *, owner: str, reason: str) -> bool:
         """Nothing to send any more (the letter closed, a lead has no open letters)."""
@@ -335,11 +354,7 @@ class Schedule:
         async with self._writing() as conn:
             result = await conn.execute(
                 deliveries.update()
-                .where(
-                    deliveries.c.id == delivery.id,
-                    deliveries.c.state == DeliveryState.SENDING,
-                    deliveries.c.claimed_by == owner,
-                )
+                .where(_held(delivery, owner=owner))
                 .values(state=state, claimed_until=None, **values)
             )
             return result.rowcount == 1
@@ -374,7 +389,8 @@ class Schedule:
         return min(found) if found else None
 
     async def last_tally(self, user: str) -> Any:
-        """The snapshot the last tally sent to `user` reported, or None before the first."""
+        """The snapshot the last tally `user` received reported, or None before the
+        first: a tally counts once its text went out, its charts sent or not."""
         async with self._reading() as conn:
             snapshot = (
                 await conn.execute(
@@ -383,7 +399,7 @@ class Schedule:
                     .where(
                         scheduled_jobs.c.kind == JobKind.TALLY.value,
                         deliveries.c.target == user,
-                        deliveries.c.state == DeliveryState.SENT,
+                        deliveries.c.snapshot.is_not(None),
                     )
                     .order_by(deliveries.c.sent_at.desc(), deliveries.c.id.desc())
                     .limit(1)
@@ -810,6 +826,15 @@ def _tally_zone(key: str) -> str | None:
     digit, timezone names never do)."""
     rest = key.removeprefix("tally:")
     return None if rest[:1].isdigit() else rest.split(":", 1)[0]
+
+
+def _held(delivery: Delivery, *, owner: str) -> sa.ColumnElement[bool]:
+    """The delivery, while `owner` still holds its claim."""
+    return sa.and_(
+        deliveries.c.id == delivery.id,
+        deliveries.c.state == DeliveryState.SENDING,
+        deliveries.c.claimed_by == owner,
+    )
 
 
 async def _take(conn: AsyncConnection, job: Any, *, now: datetime) -> bool:

@@ -7,6 +7,7 @@ import io
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from PIL import Image
 
 from bot.chart import ALT_TEXT_MAX, drive_chart
@@ -33,3 +34,22 @@ def test_a_long_title_keeps_the_alt_text_within_slacks_limit() -> None:
     chart = drive_chart(letter, [], reminders=[], now=letter.created_at, zone=ZONE)
     assert len(chart.alt_text) <= ALT_TEXT_MAX and "0 signed" in chart.alt_text
     assert Image.open(io.BytesIO(chart.content)).format == "PNG"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Raise the wage to $15 by 2027 — not $12",
+        "$15 an hour by 2027: #RaiseTheWage, not $12",
+        r"Cut the $\frac budget$ in half",
+    ],
+)
+def test_a_title_with_dollar_signs_is_drawn_as_written(title: str) -> None:
+    """Two `$` in a title are not read as mathtext, which would refuse some of them."""
+    letter = make_letter("Act.", title=title, goal=20)
+    times = [letter.created_at + timedelta(hours=n) for n in range(3)]
+    reminders = [letter.deadline - timedelta(days=1)]
+    now = letter.created_at + timedelta(days=1)
+    chart = drive_chart(letter, times, reminders=reminders, now=now, zone=ZONE)
+    assert Image.open(io.BytesIO(chart.content)).format == "PNG"
+    assert title in chart.alt_text and chart.title == f"{title}: sign-ons over time"

@@ -10,6 +10,7 @@ import asyncio
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time, timedelta
+from typing import NoReturn
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
@@ -17,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.access import Organizers
 from bot.app import build_client
 from bot.blocks.problems import explain
+from bot.blocks.replies import CHART_FAILED
 from bot.dispatch import Dispatcher
 from bot.drafts import Drafts
 from bot.letters import Letters
@@ -28,7 +30,7 @@ from bot.slack_ops import publish_letter
 from bot.storage import Store
 from bot.timing import parse_offsets, parse_reminders, plan
 from tests.conftest import LEAD, ORGANIZER, ZONE
-from tests.fake_slack import FakeSlack, Message
+from tests.fake_slack import FakeSlack, Message, SharedFile
 from tests.helpers import (
     all_text,
     as_edit,
@@ -132,6 +134,15 @@ def dms(fake: FakeSlack, user: str) -> list[Message]:
 
 def date_token(moment: datetime) -> str:
     return f"<!date^{int(moment.timestamp())}^"
+
+
+def files_to(fake: FakeSlack, user: str) -> dict[str, SharedFile]:
+    """The files `user` was sent by DM, by name (the last of each name)."""
+    return {f.filename: f for f in fake.shared_files if f.channel == f"D{user}"}
+
+
+def cannot_draw(*args: object, **kwargs: object) -> NoReturn:
+    raise RuntimeError("no fonts")
 
 
 async def test_the_reminders_marked_are_the_ones_shown_in_the_channel(
@@ -277,6 +288,66 @@ async def test_at_the_deadline_the_letter_closes_and_the_leads_get_the_list(
         )
     await dispatcher.run_due(deadline + timedelta(hours=1))
     assert len(fake_slack.shared_files) == 12, "each lead got the files once"
+
+
+async def test_a_title_with_dollar_signs_comes_with_its_chart_in_the_tally_and_the_list(
+    store: Store, client: AsyncWebClient, dispatcher: Dispatcher, fake_slack: FakeSlack
+) -> None:
+    """The chart draws such a title as written (mathtext refuses this one), so neither
+    the daily tally nor the closing list is held up by it."""
+    title = "$15 an hour by 2027: #RaiseTheWage, not $12"
+    deadline = T0 + timedelta(days=2)
+    letter = await posted(store, client, deadline=deadline, reminders=(), title=title)
+    await sign(store, letter, "Mijente", at=T0)
+    await dispatcher.run_due(T0)
+    await dispatcher.run_due(datetime(2026, 12, 1, 14, 0, tzinfo=UTC))
+    (tally,) = dms(fake_slack, LEAD)
+    assert f"#{letter.id} · {title}" in all_text(tally)
+    assert CHART_FAILED not in all_text(tally)
+    charts = [f for f in fake_slack.shared_files if f.filename.endswith(".png")]
+    assert [f.title for f in charts] == [f"{title}: sign-ons over time"]
+    await dispatcher.run_due(deadline)
+    files = files_to(fake_slack, LEAD)
+    assert f"letter-{letter.id}-sign-ons.png" in files
+    assert CHART_FAILED not in files[f"letter-{letter.id}-signers.txt"].comment
+    assert len([f for f in fake_slack.shared_files if f.filename.endswith(".png")]) == 2
+
+
+async def test_a_chart_that_cant_be_drawn_is_left_out_and_the_message_says_so(
+    store: Store,
+    client: AsyncWebClient,
+    dispatcher: Dispatcher,
+    fake_slack: FakeSlack,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The tally and the closing list go out on time without the chart, each saying it
+    couldn't be drawn; the failure is logged, and nothing is sent twice."""
+    monkeypatch.setattr("bot.exports.drive_chart", cannot_draw)
+    deadline = T0 + timedelta(days=2)
+    letter = await posted(store, client, deadline=deadline, reminders=())
+    await sign(store, letter, "Mijente", at=T0)
+    await dispatcher.run_due(T0)
+    await dispatcher.run_due(datetime(2026, 12, 1, 14, 0, tzinfo=UTC))
+    (tally,) = dms(fake_slack, LEAD)
+    assert CHART_FAILED in all_text(tally)
+    assert fake_slack.shared_files == []
+
+    await dispatcher.run_due(deadline)
+    stem = f"letter-{letter.id}-signers"
+    files = files_to(fake_slack, LEAD)
+    assert sorted(files) == [
+        f"letter-{letter.id}-contacts.csv",
+        f"{stem}.csv",
+        f"{stem}.json",
+        f"{stem}.txt",
+        f"letter-{letter.id}.docx",
+    ]
+    comment = files[f"{stem}.txt"].comment
+    assert comment.endswith(f"a CSV with a row per contact for a mail merge. {CHART_FAILED}")
+    assert f"Drawing letter {letter.id}'s chart failed" in caplog.text
+    await dispatcher.run_due(deadline + timedelta(hours=1))
+    assert len(fake_slack.shared_files) == 5 and len(dms(fake_slack, LEAD)) == 1
 
 
 async def test_posts_missed_while_the_bot_was_down_go_out_once_if_they_still_matter(

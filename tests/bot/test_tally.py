@@ -3,11 +3,13 @@ and Slack's limits with many letters and long lists of names."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from bot.blocks.tally import tally_message
-from bot.blocks.text import MESSAGE_SIZE_MAX, size
-from bot.models import Signer, SignerKind
+from bot.blocks.text import MESSAGE_SIZE_MAX, SECTION_TEXT_MAX, size
+from bot.limits import TITLE_MAX
+from bot.models import MemberStanding, RosterMember, Signer, SignerKind, Standing
 from bot.places import NO_STATE, state_label
 from bot.tally import snapshot, tally_letter
 from tests.bot.blocks.test_letter import make_letter
@@ -68,6 +70,35 @@ def test_a_tally_of_many_letters_and_names_stays_within_slack_limits() -> None:
     assert "<!channel>" not in text and "&lt;!channel&gt;" in text
     assert "and 990 more" in text  # as many names as fit, then how many more
     assert "`/letter list` shows them all" in text
+
+
+def test_a_tally_of_long_names_full_of_ampersands_fits_slacks_sections() -> None:
+    """25 new signers and 25 missing members, each a 55-character name full of `&` (five
+    characters each once escaped), under a 150-character title: every section within
+    3,000 characters, the names shown as far as they fit and the rest counted."""
+
+    def name(kind: str, n: int) -> str:
+        return (f"{kind} {n:02d} " + "& " * 30)[:55]
+
+    title = ("Stop the raids & " * 9)[:TITLE_MAX]
+    letter = make_letter("Text", title=title)
+    signers = [signer(n, name("Org", n)) for n in range(1, 26)]
+    standings = [
+        MemberStanding(RosterMember(id=n, name=name("Member", n)), Standing.NOT_SIGNED)
+        for n in range(1, 26)
+    ]
+    assert {len(name(kind, n)) for kind in ("Org", "Member") for n in range(1, 26)} == {55}
+    tally = tally_letter(letter, signers, previous=None, pending_reviews=0, standings=standings)
+    message = tally_message([tally], now=NOW, zone=ZONE)
+    check_message(message)  # Slack refuses a section over 3,000 characters: invalid_blocks
+    head, new, missing = [b["text"]["text"] for b in message["blocks"] if b["type"] == "section"]
+    assert all(len(text) <= SECTION_TEXT_MAX for text in (head, new, missing))
+    assert head.startswith(f"*#7 · {title.replace('&', '&amp;')}*\n*25* signed")
+    assert new.startswith("New: Org 01 &amp; &amp;") and re.search(r" and 1\d more$", new)
+    assert missing.startswith(
+        ":busts_in_silhouette: 0 of 25 member organizations signed; 25 missing: Member 01 &amp;"
+    )
+    assert re.search(r" and 1\d more \(`/letter missing 7`\)$", missing)
 
 
 def test_a_by_state_line_of_long_escaped_names_fits_its_text_object() -> None:

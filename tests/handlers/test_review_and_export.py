@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import NoReturn
 
 import pytest
 
+from bot.blocks.replies import CHART_FAILED
 from bot.blocks.review import (
     KEEP_ACTION,
     MERGE_ACTION,
@@ -146,6 +148,28 @@ async def test_export_sends_the_organizer_the_list_csv_and_json(
     chirla = next(s for s in document["signers"] if s["name"] == "CHIRLA")
     assert chirla["possible_duplicate_of"] == ["Coalition for Humane Immigrant Rights (CHIRLA)"]
     assert chirla["contacts"][0]["slack_user"] == "USECOND"
+
+
+async def test_an_export_whose_chart_cant_be_drawn_sends_the_files_and_says_so(
+    slack: SlackDriver, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list and the other files arrive without the chart, and the DM says why."""
+
+    def cannot_draw(*args: object, **kwargs: object) -> NoReturn:
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr("bot.exports.drive_chart", cannot_draw)
+    answer = await export_with_form(slack, fake_slack)
+    assert "I've sent you the list and files in a direct message." in answer
+    files = {f.filename: f for f in fake_slack.shared_files}
+    assert set(files) == {
+        "letter-1-signers.txt",
+        "letter-1-signers.csv",
+        "letter-1-contacts.csv",
+        "letter-1-signers.json",
+        "letter-1.docx",
+    }
+    assert files["letter-1-signers.txt"].comment.endswith(CHART_FAILED)
 
 
 async def test_export_is_for_organizers_only(slack: SlackDriver, fake_slack: FakeSlack) -> None:
