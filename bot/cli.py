@@ -128,7 +128,10 @@ async def print_export(
         versions = await store.letters.versions(letter_id)
         # Names as last read from Slack: the command line asks Slack nothing.
         people = People(store=store, client=None, zone=settings.timezone)
-        extras = await gather_extras(store, people, letter, signers, now=datetime.now(UTC))
+        # Whoever runs the server sees everything the database holds.
+        extras = await gather_extras(
+            store, people, letter, signers, now=datetime.now(UTC), roster_contacts=True
+        )
         rendered = render(export_format, letter, signers, versions, extras=extras, style=style)
     return await asyncio.to_thread(_write, rendered, output)
 

@@ -27,6 +27,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.access import Organizers
 from bot.exports import chart_of, gather_extras
 from bot.members import letter_standings
 from bot.models import (
@@ -40,6 +41,7 @@ from bot.models import (
 )
 from bot.pacing import CallBudget
 from bot.people import People
+from bot.problems import GroupUnknown
 from bot.roster import signed_from_state
 from bot.slack_ops import (
     UPLOAD_FAILED,
@@ -58,7 +60,13 @@ from bot.slack_ops import (
 from bot.slack_people import send_chase
 from bot.storage import Store
 from bot.tally import snapshot, tally_letter
-from bot.timing import DUPLICATES_NOTICE_GAP, next_tally_time, plan, shown_in_channel
+from bot.timing import (
+    CHASE_GAP,
+    DUPLICATES_NOTICE_GAP,
+    next_tally_time,
+    plan,
+    shown_in_channel,
+)
 from bot.versions import changes
 
 logger = logging.getLogger(__name__)
@@ -106,7 +114,11 @@ class Dispatcher:
         owner: str | None = None,
         updates: CallBudget | None = None,
         people: People | None = None,
+        organizers: Organizers | None = None,
     ) -> None:
+        # Who is an organizer: they alone see the roster's contacts in the lists the
+        # close sends (without it, nobody is taken for one).
+        self._organizers = organizers
         self._updates = updates
         self._people = people or People(store=store, client=client, zone=zone)
         self._store = store
@@ -115,12 +127,22 @@ class Dispatcher:
         self._tally_time = tally_time
         # Who holds a claim: unique per process, so a lapsed claim is told apart.
         self.owner = owner or uuid.uuid4().hex
-        # Each lead's possible-duplicates notices, weighed and sent one at a time.
+        # Each lead's possible-duplicates notices, and each contact's chases, weighed and
+        # sent one at a time.
         self._telling: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._chasing: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         # Where each letter's roster members stand, worked out once a pass for all its
         # chases and tallies (a thousand members against as many entries take half a
         # second); a member that signs meanwhile is seen by the next pass.
         self._standings: dict[int, asyncio.Future[list[MemberStanding]]] = {}
+
+    async def _is_organizer(self, user: str) -> bool:
+        if self._organizers is None:
+            return False
+        try:
+            return await self._organizers.includes(user)
+        except GroupUnknown:
+            return False
 
     async def plan_unscheduled(self, now: datetime) -> None:
         """Schedule open letters that have no plan (stored before reminders existed)."""
@@ -246,7 +268,7 @@ class Dispatcher:
             # retried when the letter was extended): what's planned now replaces it.
             return _Skip("the deadline moved")
         if delivery.kind is JobKind.CHASE:
-            return await self._chase(letter, delivery.target, now)
+            return await self._chase(letter, delivery, now)
         if delivery.to_person:
             signers = await self._store.signatures.signers(letter.id)
             await send_closing_list(
@@ -255,7 +277,14 @@ class Dispatcher:
                 letter=letter,
                 signers=signers,
                 versions=await self._store.letters.versions(letter.id),
-                extras=await gather_extras(self._store, self._people, letter, signers, now=now),
+                extras=await gather_extras(
+                    self._store,
+                    self._people,
+                    letter,
+                    signers,
+                    now=now,
+                    roster_contacts=await self._is_organizer(delivery.target),
+                ),
                 chart=await chart_of(letter, signers, now=now, zone=self._zone),
                 style=letter.list_style,
             )
@@ -346,13 +375,28 @@ class Dispatcher:
         )
         return _Sent()
 
-    async def _chase(self, letter: Letter, user: str, now: datetime) -> _Sent | _Skip:
+    async def _chase(self, letter: Letter, delivery: Delivery, now: datetime) -> _Sent | _Skip:
         """Ask a roster contact to sign for their members that haven't, unless that
-        changed since the chase was planned."""
+        changed since the chase was planned, or they were chased lately."""
+        user = delivery.target
         if not letter.is_open or letter.deadline <= now:
             return _Skip("the letter closed first")
         if await self._store.roster.opted_out(letter.id, user):
             return _Skip("they asked not to be reminded about this letter")
+        # At most one chase a contact per letter in any CHASE_GAP, whatever planned it:
+        # a pass sends its claims side by side, so each contact's are taken in turn.
+        async with self._chasing[user]:
+            chased = await self._store.schedule.chased_since(letter.id, since=now - CHASE_GAP)
+            if user in chased:
+                return _Skip("they were chased about this letter less than 20 hours ago")
+            outcome = await self._send_chase(letter, user, now)
+            if isinstance(outcome, _Sent):
+                await self._mark_sent(delivery, now, snapshot=None)
+                return _Sent(marked=True)
+            return outcome
+
+    async def _send_chase(self, letter: Letter, user: str, now: datetime) -> _Sent | _Skip:
+        """The chase DM, unless the contact or their organization has signed since."""
         if await self._store.signatures.signed_by(user, letter.id):
             return _Skip("they have signed")
         found = await self._standings_of(letter.id)

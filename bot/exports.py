@@ -33,14 +33,23 @@ class Export:
 
 
 async def gather_extras(
-    store: Store, people: People, letter: Letter, signers: list[Signer], *, now: datetime
+    store: Store,
+    people: People,
+    letter: Letter,
+    signers: list[Signer],
+    *,
+    now: datetime,
+    roster_contacts: bool,
 ) -> Extras:
     """The roster's members that haven't signed `letter`, and the names of the people
-    its exports mention."""
+    its exports mention. The roster's contacts (their names, emails and Slack IDs) are
+    in it only with `roster_contacts`: for organizers, not for a letter's leads."""
     standings = await letter_standings(store, letter.id)
     user_ids = [c.user_id for s in signers for c in s.contacts if c.user_id]
-    user_ids += [u for standing in standings if standing.missing for u in standing.member.user_ids]
-    return Extras(standings=standings, names=await people.names(user_ids, now=now))
+    if roster_contacts:
+        user_ids += [u for s in standings if s.missing for u in s.member.user_ids]
+    names = await people.names(user_ids, now=now)
+    return Extras(standings=standings, names=names, roster_contacts=roster_contacts)
 
 
 async def chart_of(
@@ -119,7 +128,14 @@ class Exports:
                 letter=letter,
                 signers=signers,
                 versions=await self._store.letters.versions(letter.id),
-                extras=await gather_extras(self._store, self._people, letter, signers, now=now),
+                extras=await gather_extras(
+                    self._store,
+                    self._people,
+                    letter,
+                    signers,
+                    now=now,
+                    roster_contacts=await self._organizers.includes(user),
+                ),
                 chart=await chart_of(letter, signers, now=now, zone=self._zone),
                 style=style,
             )

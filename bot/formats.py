@@ -61,6 +61,9 @@ class Extras:
 
     standings: Sequence[MemberStanding] = ()
     names: Mapping[str, str] = field(default_factory=dict)
+    # Whether the roster's contacts are shown (to organizers) or only whether a member
+    # has any (to a letter's leads).
+    roster_contacts: bool = True
 
     @property
     def types(self) -> dict[int, str]:
@@ -266,7 +269,9 @@ def as_json(
                         "slack_user": contact.user_id,
                     }
                     for contact in standing.member.contacts
+                    if extras.roster_contacts
                 ],
+                "has_contact": bool(standing.member.contacts),
                 "withdrew": standing.standing is Standing.WITHDRAWN,
             }
             for standing in extras.standings

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -40,8 +41,21 @@ from bot.slack_ops import (
 )
 from bot.slack_people import accounts_by_email
 from bot.storage import Store
+from bot.timing import CHASE_GAP
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Chase:
+    """A chase asked for: the letter, where its members stand, False when one asked
+    for moments ago is still going out, and when each contact chased lately can be
+    chased again."""
+
+    letter: Letter
+    standings: list[MemberStanding]
+    planned: bool
+    again: dict[str, datetime]
 
 
 async def load_roster(
@@ -128,12 +142,9 @@ class Members:
         )
         return letter, await self._standings(letter, user=user)
 
-    async def chase(
-        self, text: str, *, user: str, channel: str, now: datetime
-    ) -> tuple[Letter, list[MemberStanding], bool]:
-        """`/letter chase [#n]`: DM, now, the contacts of members that haven't signed.
-        Returns the letter, the standings the chase goes by, and False when a chase
-        asked for moments ago is still going out."""
+    async def chase(self, text: str, *, user: str, channel: str, now: datetime) -> Chase:
+        """`/letter chase [#n]`: DM, now, the contacts of members that haven't signed,
+        except those chased about the letter less than CHASE_GAP ago."""
         letter = await find_letter(
             self._store, text, channel=channel, status=LetterStatus.OPEN, surface=Surface.LETTER
         )
@@ -142,7 +153,9 @@ class Members:
             raise SignOnsClosed(letter)
         planned = await self._store.schedule.chase_now(letter.id, now=now)
         self._schedule_changed()
-        return letter, found, planned
+        recent = await self._store.schedule.chased_since(letter.id, since=now - CHASE_GAP)
+        again = {contact: at + CHASE_GAP for contact, at in recent.items()}
+        return Chase(letter, found, planned=planned, again=again)
 
     async def decide(
         self, letter_id: int, member_id: int, entry_id: int, *, same: bool, user: str, now: datetime

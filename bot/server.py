@@ -14,6 +14,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.access import Organizers
 from bot.app import build_app, build_client, build_services
 from bot.dispatch import Dispatcher
 from bot.pacing import CallBudget
@@ -87,6 +88,9 @@ def build_scheduler(
         zone=settings.timezone,
         tally_time=settings.tally_time,
         updates=updates,
+        organizers=Organizers(
+            users=settings.organizers, group=settings.organizer_group, client=client
+        ),
     )
     return Scheduler(dispatcher, zone=settings.timezone, tally_time=settings.tally_time)
 

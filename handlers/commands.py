@@ -233,12 +233,25 @@ async def missing(
 
 
 async def chase(
-    *, command: dict[str, Any], rest: str, respond: AsyncRespond, members: Members, **_: Any
+    *,
+    command: dict[str, Any],
+    rest: str,
+    respond: AsyncRespond,
+    members: Members,
+    settings: Settings,
+    **_: Any,
 ) -> None:
-    letter, found, planned = await members.chase(
+    found = await members.chase(
         rest, user=command["user_id"], channel=command["channel_id"], now=datetime.now(UTC)
     )
-    await respond(chase_report(letter, found, planned=planned))
+    report = chase_report(
+        found.letter,
+        found.standings,
+        planned=found.planned,
+        again=found.again,
+        zone=settings.timezone,
+    )
+    await respond(report)
 
 
 async def import_signons(

@@ -66,10 +66,10 @@ def review_message(
         return {"text": "\n".join(intro)}
     waiting = []
     if pairs:
-        waiting.append(_plural(len(pairs), "possible duplicate") + " (each counts on its own)")
+        waiting.append(f"*{_plural(len(pairs), 'possible duplicate')}* (each counts on its own)")
     if holds:
         waiting.append(
-            _plural(len(holds), "person") + " whose sign-ons wait for you (not counted yet)"
+            f"*{_plural(len(holds), 'person')}* whose sign-ons wait for you (not counted yet)"
         )
     intro.append(f"*{title}*: {' and '.join(waiting)}.")
     blocks = fitted(

@@ -3,8 +3,10 @@ an import did, who hasn't signed a letter, and what a chase will do."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.blocks.text import (
     escape,
@@ -12,11 +14,13 @@ from bot.blocks.text import (
     mrkdwn,
     plain,
     read_id,
+    slack_date,
     text_sections,
     truncate,
 )
 from bot.models import Letter, MemberStanding, Reach, RosterMember, Standing
 from bot.roster import RosterImport
+from bot.timing import CHASE_GAP
 
 ROSTER_CALLBACK_ID = "roster_form"
 ROSTER_TITLE = "Coalition roster"
@@ -135,21 +139,48 @@ def _possible_blocks(letter: Letter, standing: MemberStanding) -> list[dict[str,
     ]
 
 
-def chase_report(letter: Letter, found: Sequence[MemberStanding], *, planned: bool) -> str:
+def chase_report(
+    letter: Letter,
+    found: Sequence[MemberStanding],
+    *,
+    planned: bool,
+    again: Mapping[str, datetime],
+    zone: ZoneInfo,
+) -> str:
+    """What `/letter chase` will do: whom it DMs now, and when those chased lately
+    (`again`: when each can be chased again) can be."""
     reach = Reach.of(found)
+    title = escape(letter.title)
     if not reach.missing:
-        return f"Every member organization has signed *{escape(letter.title)}*: nobody to chase."
+        return f"Every member organization has signed *{title}*: nobody to chase."
     if not planned:
-        return (
-            f"A chase for *{escape(letter.title)}* is going out right now; each contact gets "
-            "one DM."
+        return f"A chase for *{title}* is going out right now; each contact gets one DM."
+    contacts = {u for s in reach.missing for u in s.member.user_ids}
+    waiting = sorted(at for contact, at in again.items() if contact in contacts)
+    now = len(contacts) - len(waiting)
+    lines = [
+        f"Chasing {_count(len(reach.missing), 'member organization')} that haven't signed "
+        f"*{title}*: a DM now to each of {_count(now, 'Slack contact')} who hasn't signed or "
+        "asked not to be reminded."
+    ]
+    if waiting:
+        first = [at for at in waiting if at == waiting[0]]
+        when = slack_date(waiting[0], zone=zone)
+        lines.append(
+            f"{_count(len(waiting), 'contact')} heard from us about it less than "
+            f"{CHASE_GAP.total_seconds() / 3600:.0f} hours ago, so not now: the next chase "
+            f"can reach {len(first)} of them from {when}"
+            + (
+                f", and all of them from {slack_date(waiting[-1], zone=zone)}."
+                if len(first) < len(waiting)
+                else "."
+            )
         )
-    contacts = len({u for s in reach.missing for u in s.member.user_ids})
-    return (
-        f"Chasing {len(reach.missing)} member organizations that haven't signed "
-        f"*{escape(letter.title)}*: a DM to each of their {contacts} Slack contacts who "
-        "hasn't signed or asked not to be reminded."
-    )
+    return "\n".join(lines)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def roster_form(members: Sequence[RosterMember], *, unresolved: Sequence[str]) -> dict[str, Any]:

@@ -339,6 +339,22 @@ class Schedule:
             ).scalar()
             return sent
 
+    async def chased_since(self, letter_id: int, *, since: datetime) -> dict[str, datetime]:
+        """When each contact chased about the letter after `since` was last chased."""
+        async with self._reading() as conn:
+            rows = await conn.execute(
+                sa.select(deliveries.c.target, sa.func.max(deliveries.c.sent_at))
+                .join(scheduled_jobs, scheduled_jobs.c.id == deliveries.c.job_id)
+                .where(
+                    scheduled_jobs.c.kind == JobKind.CHASE.value,
+                    deliveries.c.letter_id == letter_id,
+                    deliveries.c.state == DeliveryState.SENT,
+                    deliveries.c.sent_at > since,
+                )
+                .group_by(deliveries.c.target)
+            )
+            return {target: sent_at for target, sent_at in rows}
+
     async def give_up(self, delivery: Delivery, *, owner: str, error: str) -> bool:
         return await self._settle(
             delivery,

@@ -177,3 +177,23 @@ async def test_closing_the_letter_drops_the_chases_still_planned(
             )
         ).scalar()
     assert pending == 0
+
+
+async def test_a_contact_is_chased_about_a_letter_at_most_once_in_twenty_hours(
+    store: Store, client: AsyncWebClient, fake_slack: FakeSlack, letter: Letter
+) -> None:
+    """Whatever sends it, a lead's chase or a reminder's, a second chase within 20
+    hours of the last skips the contact; after 20 hours it goes out again."""
+    now = T0 + timedelta(hours=2)
+    await store.schedule.chase_now(letter.id, now=now)
+    await store.schedule.chase_now(letter.id, now=now + timedelta(seconds=1))
+    await dispatcher_for(store, client).run_due(now + timedelta(seconds=1))
+    assert chased(fake_slack) == {"UMRNY1": 1, "UMRNY2": 1, "UNILC": 1}
+    later = now + timedelta(hours=19)
+    await store.schedule.chase_now(letter.id, now=later)
+    await dispatcher_for(store, client).run_due(later)
+    # The 7-day reminder's chase, 23 hours after the first: it goes out.
+    await dispatcher_for(store, client).run_due(T0 + timedelta(days=1, minutes=1))
+    assert chased(fake_slack) == {"UMRNY1": 2, "UMRNY2": 2, "UNILC": 2}
+    recent = await store.schedule.chased_since(letter.id, since=now + timedelta(hours=20))
+    assert set(recent) == {"UMRNY1", "UMRNY2", "UNILC"}

@@ -4,9 +4,12 @@ me), and the App Home for an organizer and for a member."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from bot.blocks.chase import CHASE_OPT_OUT_ACTION, CHASE_SIGN_ON_ACTION
 from bot.blocks.home import HOME_EXPORT_ACTION, HOME_WITHDRAW_ACTION
@@ -19,6 +22,7 @@ from bot.blocks.roster import (
 )
 from bot.forms import SignonField
 from bot.storage import Store
+from bot.storage.schema import deliveries, scheduled_jobs
 from tests.conftest import LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack, Message
 from tests.helpers import ask, coalition, export_with_form, post_letter, signon
@@ -139,10 +143,38 @@ async def test_missing_lists_who_has_not_signed_and_chase_dms_their_contacts_onc
     await fake_slack.wait_for(lambda: len(fake_slack.responses) > before)
     assert fake_slack.responses[-1]["replace_original"] is True
     assert "no more reminders" in fake_slack.responses[-1]["text"]
-    await ask(slack, fake_slack, "chase", user=LEAD)
-    await fake_slack.wait_for(lambda: len(chases(fake_slack, "UCHIRLA")) == 2)
-    assert len(chases(fake_slack, "UCASA")) == 1
+    # A chase moments later reaches nobody: each contact hears at most one a day.
+    again = await ask(slack, fake_slack, "chase", user=LEAD)
+    assert "a DM now to each of 0 Slack contacts" in again["text"]
+    assert "2 contacts heard from us about it less than 20 hours ago" in again["text"]
+    assert "the next chase can reach 2 of them from <!date^" in again["text"]
+    await settled(store)
+    assert len(chases(fake_slack, "UCHIRLA")) == 1 and len(chases(fake_slack, "UCASA")) == 1
     assert not fake_slack.rejected
+
+
+async def settled(store: Store) -> None:
+    """Wait until every planned job has gone out and every delivery is done with."""
+    for _ in range(500):
+        async with store.engine.connect() as conn:
+            busy = await conn.execute(
+                sa.select(sa.func.count()).select_from(
+                    sa.union_all(
+                        sa.select(scheduled_jobs.c.id).where(
+                            scheduled_jobs.c.state == "pending",
+                            scheduled_jobs.c.kind == "chase",
+                            scheduled_jobs.c.due_at <= sa.func.current_timestamp(),
+                        ),
+                        sa.select(deliveries.c.id).where(
+                            deliveries.c.state.in_(("pending", "sending"))
+                        ),
+                    ).subquery()
+                )
+            )
+            if busy.scalar() == 0:
+                return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the schedule never settled")
 
 
 async def home_of(slack: SlackDriver, fake: FakeSlack, user: str) -> dict[str, Any]:
@@ -243,3 +275,26 @@ async def test_exports_name_people_as_slack_does(
     await fake_slack.wait_for(lambda: len(fake_slack.shared_files) >= before + 3)
     csv_file = next(f for f in fake_slack.shared_files[before:] if f.filename.endswith(".csv"))
     assert "Sam Signer" in csv_file.content.decode()
+
+
+async def test_roster_contacts_reach_organizers_only(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """A lead's export says which members are missing and whether each has a contact;
+    their emails and Slack IDs go to organizers alone."""
+    await upload_roster(slack, fake_slack)
+
+    async def not_signed(user: str) -> list[dict[str, Any]]:
+        fake_slack.shared_files.clear()
+        await export_with_form(slack, fake_slack, "#1", user=user)
+        (export,) = [f for f in fake_slack.shared_files if f.filename.endswith(".json")]
+        found: list[dict[str, Any]] = json.loads(export.content)["not_signed"]
+        return found
+
+    led = await not_signed(LEAD)
+    assert {m["name"]: m["has_contact"] for m in led}["CASA"] is True
+    assert all(m["contacts"] == [] for m in led)
+    assert "casa@example.org" not in json.dumps(led) and "UMRNY" not in json.dumps(led)
+    organized = {m["name"]: m for m in await not_signed(ORGANIZER)}
+    assert organized["CASA"]["contacts"][0]["email"] == "casa@example.org"
+    assert organized["Make the Road New York"]["contacts"][0]["slack_user"] == "UMRNY"
