@@ -15,13 +15,16 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from bot.app import build_client
 from bot.blocks.problems import field_sentences
+from bot.blocks.roster import SLACK_CONNECT_ADVICE
 from bot.exports import gather_extras
 from bot.formats import ExportFormat, audit_csv, render
 from bot.importing import ImportProblem, ImportRow, read_signons
-from bot.members import load_roster
+from bot.members import load_roster, look_up_emails
 from bot.models import ListFormat, ListStyle
+from bot.pacing import TIER_3_CALLS, CallBudget
 from bot.people import People
 from bot.problems import RosterUnreadable
+from bot.roster import EmailLookup
 from bot.server import configure_logging, serve
 from bot.settings import ConfigurationError, Settings, load_settings
 from bot.signons import import_rows
@@ -231,33 +234,57 @@ def import_roster(settings: Settings, path: Path) -> int:
 
 
 async def _import_roster(settings: Settings, data: bytes, path: Path) -> int:
-    client = (
-        build_client(settings, token_only=True) if settings.slack_bot_token is not None else None
-    )
     async with Store(settings.database_url) as store:
         try:
-            result = await load_roster(store, client, data, now=datetime.now(UTC))
+            result = await load_roster(store, data, now=datetime.now(UTC))
         except RosterUnreadable as problem:
             print(f"Can't import {path}: {problem.reason}", file=sys.stderr)
             return 2
         total = len(await store.roster.members())
-    saved = result.saved
-    for row in result.skipped:
-        print(f"Line {row.line} skipped: {row.reason}.", file=sys.stderr)
-    for email in result.unresolved:
-        print(f"No Slack account found for {email}; it won't be chased.", file=sys.stderr)
-    if not result.looked_up and result.unresolved:
+        saved = result.saved
+        for row in result.skipped:
+            print(f"Line {row.line} skipped: {row.reason}.", file=sys.stderr)
         print(
-            "Emails weren't looked up in Slack (no SLACK_BOT_TOKEN, or Slack didn't "
-            "answer); importing again looks them up.",
+            f"Roster imported: {len(saved.added)} added, {len(saved.updated)} updated, "
+            f"{len(saved.unchanged)} unchanged; {saved.kept} others kept. The roster has "
+            f"{total} member organizations."
+        )
+        if not result.to_look_up:
+            return 0
+        if settings.slack_bot_token is None:
+            print(
+                f"{len(result.to_look_up)} contacts' emails weren't looked up in Slack (no "
+                "SLACK_BOT_TOKEN); importing again with it set looks them up.",
+                file=sys.stderr,
+            )
+            return 0
+        lookup = await _look_up(settings, store, result.to_look_up)
+    for email in lookup.unknown:
+        print(f"No Slack account found for {email}; it won't be chased.", file=sys.stderr)
+    if lookup.unknown:
+        print(f"{SLACK_CONNECT_ADVICE}.", file=sys.stderr)
+    if lookup.not_asked:
+        print(
+            f"Slack stopped answering before {len(lookup.not_asked)} emails were looked up; "
+            "importing again looks them up.",
             file=sys.stderr,
         )
-    print(
-        f"Roster imported: {len(saved.added)} added, {len(saved.updated)} updated, "
-        f"{len(saved.unchanged)} unchanged; {saved.kept} others kept. The roster has "
-        f"{total} member organizations."
-    )
+    print(f"Found {len(lookup.found)} of {len(result.to_look_up)} contacts in Slack by email.")
     return 0
+
+
+async def _look_up(settings: Settings, store: Store, emails: list[str]) -> EmailLookup:
+    """Look the emails up within users.lookupByEmail's rate tier, saying how far it got
+    (a few hundred take minutes)."""
+    print(f"Looking up {len(emails)} contacts' emails in Slack…", file=sys.stderr)
+
+    async def progress(done: int, of: int) -> None:
+        if done % TIER_3_CALLS == 0 and done < of:
+            print(f"  {done} of {of} looked up", file=sys.stderr)
+
+    client = build_client(settings, token_only=True)
+    budget = CallBudget(calls=TIER_3_CALLS)
+    return await look_up_emails(store, client, emails, budget=budget, progress=progress)
 
 
 def _no_such_letter(letter_id: int) -> int:

@@ -8,7 +8,7 @@ and each reminder brings its own. The dispatcher sends them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,6 +21,7 @@ from bot.audience import Audience
 from bot.importing import ImportProblem
 from bot.limits import CSV_FILE_MAX_BYTES
 from bot.models import Letter, LetterStatus, MemberStanding, RosterMember
+from bot.pacing import TIER_3_CALLS, CallBudget
 from bot.problems import (
     Action,
     EntryGone,
@@ -31,7 +32,7 @@ from bot.problems import (
     Surface,
 )
 from bot.refs import find_letter, numbered
-from bot.roster import RosterImport, read_roster, standings
+from bot.roster import EmailLookup, RosterImport, read_roster, standings
 from bot.slack_ops import (
     UNANSWERED,
     FileUnavailable,
@@ -39,7 +40,7 @@ from bot.slack_ops import (
     download_file,
     slack_error,
 )
-from bot.slack_people import accounts_by_email
+from bot.slack_people import account_by_email
 from bot.storage import Store
 from bot.timing import CHASE_GAP
 
@@ -58,11 +59,9 @@ class Chase:
     again: dict[str, datetime]
 
 
-async def load_roster(
-    store: Store, client: AsyncWebClient | None, data: bytes, *, now: datetime
-) -> RosterImport:
-    """Add or update the members a CSV names; emails are looked up in Slack when a
-    client is given (the command line may run without one)."""
+async def load_roster(store: Store, data: bytes, *, now: datetime) -> RosterImport:
+    """Add or update the members a CSV names, at once: a contact's email whose Slack
+    account was found before keeps it; the others are for `look_up_emails`."""
     try:
         found = read_roster(data)
     except ImportProblem as problem:
@@ -70,18 +69,48 @@ async def load_roster(
     emails = sorted(
         {c.email for row in found.members for c in row.contacts if c.email and not c.user_id}
     )
-    accounts: dict[str, str] = {}
-    looked_up = client is not None
-    if client is not None and emails:
+    known = await store.roster.known_accounts(emails)
+    saved = await store.roster.save(found.members, accounts=known, now=now)
+    return RosterImport(saved, found.skipped, [e for e in emails if e not in known])
+
+
+Progress = Callable[[int, int], Awaitable[None]]
+
+
+async def look_up_emails(
+    store: Store,
+    client: AsyncWebClient,
+    emails: Sequence[str],
+    *,
+    budget: CallBudget,
+    progress: Progress | None = None,
+) -> EmailLookup:
+    """Find the Slack account of each email (users.lookupByEmail, within its rate tier
+    by `budget`), keeping each one found at once: if Slack stops answering, what was
+    found stays, and the rest are left for the next import. `progress(done, of)` hears
+    after each."""
+    found: dict[str, str] = {}
+    unknown: list[str] = []
+    for done, email in enumerate(emails):
+        await budget.spend()
         try:
-            accounts = await accounts_by_email(client, emails)
+            user = await account_by_email(client, email)
         except (SlackApiError, *UNANSWERED) as error:
-            # The roster is worth having without them: importing again looks them up.
-            logger.warning("Looking up roster emails in Slack failed: %s", slack_error(error))
-            looked_up = False
-    saved = await store.roster.save(found.members, accounts=accounts, now=now)
-    unresolved = [e for e in emails if e not in accounts]
-    return RosterImport(saved, found.skipped, unresolved, looked_up=looked_up)
+            logger.warning(
+                "Looking up roster emails in Slack stopped after %d of %d: %s",
+                done,
+                len(emails),
+                slack_error(error),
+            )
+            return EmailLookup(found, unknown, list(emails[done:]))
+        if user is None:
+            unknown.append(email)
+        else:
+            found[email] = user
+            await store.roster.resolve(email, user)
+        if progress is not None:
+            await progress(done + 1, len(emails))
+    return EmailLookup(found, unknown)
 
 
 async def letter_standings(store: Store, letter_id: int) -> list[MemberStanding]:
@@ -110,6 +139,8 @@ class Members:
         self._organizers = organizers
         self._audience = audience
         self._schedule_changed = schedule_changed
+        # users.lookupByEmail is Tier 3: every lookup this process makes spends from here.
+        self._lookups = CallBudget(calls=TIER_3_CALLS)
 
     async def roster(self, *, user: str) -> tuple[list[RosterMember], list[str]]:
         """The roster's members, and contacts' emails no Slack account was found for."""
@@ -120,7 +151,7 @@ class Members:
         self, files: list[dict[str, Any]], *, user: str, now: datetime
     ) -> tuple[RosterImport, int]:
         """Load the roster file uploaded through the roster form; returns what changed
-        and how many members the roster now has."""
+        (with the emails still to look up) and how many members the roster now has."""
         await self._organizers.require_organizer(user, roster=True)
         if not files:
             raise RosterUnreadable("no file came with the form. Choose a CSV file and upload.")
@@ -129,8 +160,15 @@ class Members:
             data = await download_file(self._client, file, max_bytes=CSV_FILE_MAX_BYTES)
         except FileUnavailable as problem:
             raise RosterUnreadable(f"{problem}.") from None
-        result = await load_roster(self._store, self._client, data, now=now)
+        result = await load_roster(self._store, data, now=now)
         return result, len(await self._store.roster.members())
+
+    async def look_up(self, emails: Sequence[str], *, progress: Progress) -> EmailLookup:
+        """Find the Slack accounts of the roster's new emails, paced within the tier
+        (a few hundred take minutes); progress is told as it goes."""
+        return await look_up_emails(
+            self._store, self._client, emails, budget=self._lookups, progress=progress
+        )
 
     async def missing(
         self, text: str, *, user: str, channel: str

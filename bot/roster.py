@@ -89,8 +89,18 @@ class RosterSaved:
 class RosterImport:
     saved: RosterSaved
     skipped: list[SkippedRow]
-    unresolved: list[str]  # emails no Slack account was found for
-    looked_up: bool = True  # False when Slack couldn't be asked (no token, no answer)
+    to_look_up: list[str]  # contacts' emails no Slack account is known for yet
+
+
+@dataclass(frozen=True, slots=True)
+class EmailLookup:
+    """What Slack said of the emails looked up: the accounts found, the emails nobody
+    in the workspace has, and those it couldn't be asked about (it stopped answering,
+    or there was no token to ask with)."""
+
+    found: dict[str, str] = field(default_factory=dict)
+    unknown: list[str] = field(default_factory=list)
+    not_asked: list[str] = field(default_factory=list)
 
 
 def read_roster(data: bytes) -> RosterFile:

@@ -6,7 +6,6 @@ a member organization's contact. Messages and views come from the builders in
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,18 +38,17 @@ async def read_person(client: AsyncWebClient, user_id: str) -> Person | None:
     return _person(response["user"])
 
 
-async def accounts_by_email(client: AsyncWebClient, emails: Iterable[str]) -> dict[str, str]:
-    """The Slack account of each email Slack knows (users.lookupByEmail), by email."""
-    found: dict[str, str] = {}
-    for email in emails:
-        try:
-            response = await client.users_lookupByEmail(email=email)
-        except SlackApiError as error:
-            if slack_error(error) in _UNKNOWN:
-                continue
-            raise
-        found[email] = response["user"]["id"]
-    return found
+async def account_by_email(client: AsyncWebClient, email: str) -> str | None:
+    """The Slack account an email belongs to (users.lookupByEmail), or None when
+    nobody in this workspace has it: the method finds only the workspace's own people,
+    never someone from another organization in a Slack Connect channel."""
+    try:
+        response = await client.users_lookupByEmail(email=email)
+    except SlackApiError as error:
+        if slack_error(error) in _UNKNOWN:
+            return None
+        raise
+    return str(response["user"]["id"])
 
 
 async def channel_members(client: AsyncWebClient, channel: str) -> frozenset[str]:

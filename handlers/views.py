@@ -3,6 +3,7 @@ that change an entry or take a letter down, and the roster upload."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -62,9 +63,13 @@ from bot.imports import Imports
 from bot.letters import Letters
 from bot.members import Members
 from bot.problems import EntryGone, FieldProblem, FormErrors, Issue, LetterGone, Problem
+from bot.roster import RosterImport
 from bot.settings import Settings
 from bot.signons import SignOns
-from bot.slack_ops import update_view
+from bot.slack_ops import tell_privately, update_view
+
+# While a roster's emails are looked up, the form shows how far it has got this often.
+PROGRESS_SECONDS = 5.0
 
 
 def register(app: AsyncApp) -> None:
@@ -278,15 +283,37 @@ async def roster_submitted(
     client: AsyncWebClient,
     members: Members,
 ) -> None:
-    """Reading a roster (and looking its emails up in Slack) can take longer than Slack
-    waits for an answer: the form says so at once, then shows what came of it."""
+    """Reading a roster takes longer than Slack waits for an answer, and looking its new
+    emails up in Slack (within the method's rate tier) can take minutes: the form says
+    so at once, shows the roster loaded and the lookups' progress, and the whole report
+    comes by DM once they are done (the form may have been closed by then)."""
     files = read_roster_files(view["state"]["values"])
+    user = body["user"]["id"]
+    loaded: list[tuple[RosterImport, int]] = []
 
     async def load() -> str:
-        result, total = await members.load(files, user=body["user"]["id"], now=datetime.now(UTC))
+        result, total = await members.load(files, user=user, now=datetime.now(UTC))
+        loaded.append((result, total))
         return roster_report(result, total=total)
 
     await _answer_in_place(ack, client, view, title=ROSTER_TITLE, working=LOADING_ROSTER, work=load)
+    if not loaded or not loaded[0][0].to_look_up:
+        return
+    result, total = loaded[0]
+    shown = [time.monotonic()]
+
+    async def progress(done: int, of: int) -> None:
+        if done < of and time.monotonic() - shown[0] >= PROGRESS_SECONDS:
+            shown[0] = time.monotonic()
+            report = roster_report(result, total=total, looked_up=done)
+            await update_view(
+                client, view_id=view["id"], view=problem_view(report, title=ROSTER_TITLE)
+            )
+
+    lookup = await members.look_up(result.to_look_up, progress=progress)
+    report = roster_report(result, total=total, lookup=lookup)
+    await update_view(client, view_id=view["id"], view=problem_view(report, title=ROSTER_TITLE))
+    await tell_privately(client, user=user, channel=None, text=report)
 
 
 async def import_submitted(

@@ -37,8 +37,10 @@ docs.slack.dev: the method pages, Block Kit and the rate-limits page):
   openabdev/openab#793, vercel/eve#1437).
 - `files.info` answers `file_not_found` for a file it doesn't know (docs, files.info).
 - Rate tiers (docs, rate limits: "Tier 3: 50+ per minute" per method per workspace):
-  chat.update and conversations.join answer 429 with Retry-After past 50 calls in any
-  `rate_window` seconds (60, as Slack; tests may shorten the window, never the count).
+  chat.update, conversations.join, users.lookupByEmail, conversations.open and
+  chat.delete (Tier 3 on each method's page) answer 429 with Retry-After past 50 calls
+  in any `rate_window` seconds (60, as Slack; tests may shorten the window, never the
+  count).
 - Slack Connect: people from another workspace are members of shared channels; the
   bot may DM them and show them ephemeral messages there (docs, "Slack Connect:
   working with channels between organizations").
@@ -97,7 +99,16 @@ OPTION_TEXT_MAX = 75
 ALT_TEXT_MAX = 1000
 FILE_INPUT_FILES_MIN, FILE_INPUT_FILES_MAX = 1, 10
 TIER_3_PER_WINDOW = 50
-RATE_LIMITED = {"chat.update": TIER_3_PER_WINDOW, "conversations.join": TIER_3_PER_WINDOW}
+RATE_LIMITED = dict.fromkeys(
+    (
+        "chat.update",
+        "conversations.join",
+        "users.lookupByEmail",
+        "conversations.open",
+        "chat.delete",
+    ),
+    TIER_3_PER_WINDOW,
+)
 # The long names Slack gives as a user's `tz_label` ("Pacific Daylight Time" in the
 # users.info example, https://api.slack.com/methods/users.info); other zones keep their
 # abbreviation.

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from handlers.commands import SUBCOMMANDS
+
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = (ROOT / "manifest.yml").read_text(encoding="utf-8")
 
@@ -56,3 +58,11 @@ def test_the_home_and_messages_tabs_and_the_home_event_are_on() -> None:
     assert "home_tab_enabled: true" in MANIFEST
     assert "messages_tab_enabled: true" in MANIFEST
     assert re.search(r"bot_events:\s+- app_home_opened", MANIFEST)
+
+
+def test_the_letter_commands_usage_hint_lists_every_subcommand() -> None:
+    """Slack shows the usage hint as people type `/letter`: each subcommand is in it."""
+    hint = re.search(r"command: /letter\n(?:.*\n)*?\s+usage_hint: (.*)", MANIFEST)
+    assert hint is not None
+    listed = {word.strip() for word in hint.group(1).split("|")}
+    assert set(SUBCOMMANDS) - {""} <= listed

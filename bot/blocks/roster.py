@@ -19,7 +19,7 @@ from bot.blocks.text import (
     truncate,
 )
 from bot.models import Letter, MemberStanding, Reach, RosterMember, Standing
-from bot.roster import RosterImport
+from bot.roster import EmailLookup, RosterImport
 from bot.timing import CHASE_GAP
 
 ROSTER_CALLBACK_ID = "roster_form"
@@ -202,7 +202,7 @@ def roster_form(members: Sequence[RosterMember], *, unresolved: Sequence[str]) -
                     "elements": [
                         mrkdwn(
                             f"No Slack account found for {emails}: they can't be chased "
-                            "until they join Slack or their Slack ID is in the file."
+                            f"until one is. {SLACK_CONNECT_ADVICE}."
                         )
                     ],
                 }
@@ -250,7 +250,25 @@ def read_roster_files(values: dict[str, Any]) -> list[dict[str, Any]]:
     return [file for file in answer.get("files") or [] if isinstance(file, dict)]
 
 
-def roster_report(result: RosterImport, *, total: int) -> str:
+# Said wherever emails Slack doesn't know are listed: lookups by email find only the
+# workspace's own people (https://api.slack.com/methods/users.lookupByEmail: "An email
+# address belonging to a user in the workspace").
+SLACK_CONNECT_ADVICE = (
+    "Slack finds only this workspace's own people by email: for someone who reaches the "
+    "coalition through Slack Connect (from their own organization's Slack), put their "
+    "Slack member ID in the file instead"
+)
+
+
+def roster_report(
+    result: RosterImport,
+    *,
+    total: int,
+    lookup: EmailLookup | None = None,
+    looked_up: int = 0,
+) -> str:
+    """What loading a roster did; while its new emails are looked up in Slack, how far
+    that has got (`looked_up` of them), and once done (`lookup`), what Slack said."""
     saved = result.saved
     parts = [
         f"{len(saved.added)} added",
@@ -260,14 +278,27 @@ def roster_report(result: RosterImport, *, total: int) -> str:
     lines = [f"Roster loaded: {', '.join(parts)}. It has {total} member organizations."]
     if saved.kept:
         lines.append(f"{saved.kept} already on the roster weren't in this file; they stay.")
-    if result.unresolved and not result.looked_up:
+    waiting = len(result.to_look_up)
+    if waiting and lookup is None:
         lines.append(
-            f"Slack didn't answer when I looked up {len(result.unresolved)} contacts' "
-            "emails: upload the file again in a while to look them up."
+            f"Looking up {waiting} contacts' emails in Slack, as fast as its rate limit "
+            f"allows: {looked_up} of {waiting} so far. You can close this; the report comes "
+            "by DM when it's done."
         )
-    elif result.unresolved:
-        emails = joined([escape(e) for e in result.unresolved], limit=800, most=10)
-        lines.append(f"No Slack account found for {emails}: they won't be chased.")
+    elif lookup is not None:
+        if lookup.found:
+            lines.append(f"Found {len(lookup.found)} contacts in Slack by their email.")
+        if lookup.unknown:
+            emails = joined([escape(e) for e in lookup.unknown], limit=800, most=10)
+            lines.append(
+                f"No Slack account found for {emails}, so they won't be chased. "
+                f"{SLACK_CONNECT_ADVICE}."
+            )
+        if lookup.not_asked:
+            lines.append(
+                f"Slack stopped answering before I could look up {len(lookup.not_asked)} "
+                "contacts' emails: upload the file again in a while to look them up."
+            )
     lines += [f"Line {row.line} skipped: {escape(row.reason)}." for row in result.skipped[:20]]
     if len(result.skipped) > 20:
         lines.append(f"… and {len(result.skipped) - 20} more lines skipped.")

@@ -24,7 +24,10 @@ SIGNON_HELP = """*Signing a letter with Undersigned*
 place; once you've signed, it opens on your entry, to correct it
 `/signon status` · see what is recorded for you, and change it
 `/signon withdraw` · take back your sign-on
-Add a letter number (such as `#3`) when the channel has more than one open letter."""
+Add a letter number (such as `#3`) when the channel has more than one open letter.
+From another organization's Slack (a Slack Connect channel), or as a guest, slash \
+commands may not reach me: press *Sign on* under the letter instead; it does all of \
+the above."""
 
 
 def recorded_text(

@@ -102,6 +102,28 @@ class RosterRecords:
             found = await _members(conn, member_id)
         return found[0].member if found else None
 
+    async def known_accounts(self, emails: Sequence[str]) -> dict[str, str]:
+        """The Slack account already found for each of these contacts' emails."""
+        async with self._reading() as conn:
+            rows = await conn.execute(
+                sa.select(roster_contacts.c.email, roster_contacts.c.user_id)
+                .where(
+                    roster_contacts.c.email.in_(list(emails)),
+                    roster_contacts.c.user_id.is_not(None),
+                )
+                .distinct()
+            )
+            return {email: user_id for email, user_id in rows}
+
+    async def resolve(self, email: str, user_id: str) -> None:
+        """The contacts given by `email` are Slack account `user_id`."""
+        async with self._writing() as conn:
+            await conn.execute(
+                roster_contacts.update()
+                .where(roster_contacts.c.email == email, roster_contacts.c.user_id.is_(None))
+                .values(user_id=user_id)
+            )
+
     async def has_contact(self, user_id: str) -> bool:
         """Whether `user_id` is a contact of a member organization."""
         async with self._reading() as conn:

@@ -14,7 +14,14 @@ from bot.storage import Store
 from tests.conftest import ORGANIZER
 from tests.fake_slack import FakeSlack
 from tests.handlers.test_signon import form_answers
-from tests.helpers import coalition, has_sign_on_button, head_messages, latest_view, post_letter
+from tests.helpers import (
+    coalition,
+    has_sign_on_button,
+    head_messages,
+    latest_view,
+    post_letter,
+    signon,
+)
 from tests.slack_driver import HOST_TEAM, SlackDriver
 
 PARTNER = "UPARTNER"  # someone from another organization's workspace
@@ -78,3 +85,11 @@ async def test_someone_from_another_workspace_pressing_sign_on_too_late_is_told_
     assert "are closed" in answer["text"]
     assert answer.get("response_type", "ephemeral") == "ephemeral"
     assert answer.get("replace_original") is False
+
+
+async def test_signon_help_sends_guests_and_other_workspaces_to_the_button(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """Slash commands don't reach the app from another workspace: help says so."""
+    answer = await signon(slack, fake_slack, "help")
+    assert "Slack Connect" in answer and "guest" in answer and "*Sign on*" in answer
