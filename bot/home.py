@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import UTC, datetime
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
@@ -29,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 # A refresh waits this long after a change, so a burst of sign-ons is one refresh.
 REFRESH_SECONDS = 2.0
+# What a button on the Home did stays at its top this long, through every refresh.
+NOTICE_KEPT = timedelta(minutes=1)
 
 
 class HomeTabs:
@@ -52,23 +55,59 @@ class HomeTabs:
         self._changed = False
         self._refreshing: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
+        # One publish of each person's Home at a time, naming the view it replaces.
+        self._publishing: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._hashes: dict[str, str | None] = {}
 
-    async def opened(self, user: str, *, now: datetime) -> None:
-        """`user` opened the Home tab: theirs is published, and kept current from now on."""
+    async def opened(self, user: str, *, now: datetime, hash: str | None = None) -> None:
+        """`user` opened the Home tab (showing the view of `hash`, if one was published):
+        theirs is published, and kept current from now on."""
         await self._store.people.opened_home(user, now=now)
-        await self.show(user, now=now)
+        await self.show(user, now=now, hash=hash)
 
     async def show(
-        self, user: str, *, now: datetime, notice: str = "", seen: _Seen | None = None
+        self,
+        user: str,
+        *,
+        now: datetime,
+        notice: str = "",
+        seen: _Seen | None = None,
+        hash: str | None = None,
     ) -> None:
-        """Publish `user`'s Home as it stands, with `notice` at the top; `seen` shares
-        what every Home shows alike among the Homes of one refresh."""
-        await self._budget.spend()
-        home = await self._home(user, notice=notice, seen=seen or _Seen(self._store))
-        try:
-            await publish_home(self._client, user=user, home=home, now=now, zone=self._zone)
-        except (SlackApiError, *UNANSWERED) as error:
-            logger.warning("Publishing %s's Home failed: %s", user, slack_error(error))
+        """Publish `user`'s Home as it stands, with `notice` at the top for a minute
+        (every refresh in that minute keeps it); `seen` shares what every Home shows
+        alike among the Homes of one refresh; `hash` is the view the person has, when
+        their request says. Each publish names the view it replaces, so a Home built
+        from older data never overwrites a newer one: when another was published since,
+        this one is built afresh from what is stored now."""
+        if notice:
+            until = now + NOTICE_KEPT
+            await self._store.people.keep_notice(user, notice, now=now, until=until)
+        async with self._publishing[user]:
+            if hash and user not in self._hashes:
+                self._hashes[user] = hash
+            for attempt in range(2):
+                await self._budget.spend()
+                shown = await self._store.people.notice(user, now=now)
+                home = await self._home(user, notice=shown, seen=seen or _Seen(self._store))
+                try:
+                    self._hashes[user] = await publish_home(
+                        self._client,
+                        user=user,
+                        home=home,
+                        now=now,
+                        zone=self._zone,
+                        hash=self._hashes.get(user),
+                    )
+                    return
+                except (SlackApiError, *UNANSWERED) as error:
+                    code = slack_error(error)
+                    self._hashes.pop(user, None)
+                    if code == "hash_conflict" and attempt == 0:
+                        seen = None  # read everything again: the newer Home may show more
+                        continue
+                    logger.warning("Publishing %s's Home failed: %s", user, code)
+                    return
 
     def touch(self, letter_id: int | None = None) -> None:
         """Something the Home shows changed (about `letter_id`, when one letter's):

@@ -66,9 +66,22 @@ async def channel_members(client: AsyncWebClient, channel: str) -> frozenset[str
 
 
 async def publish_home(
-    client: AsyncWebClient, *, user: str, home: Home, now: datetime, zone: ZoneInfo
-) -> None:
-    await client.views_publish(user_id=user, view=home_view(home, now=now, zone=zone))
+    client: AsyncWebClient,
+    *,
+    user: str,
+    home: Home,
+    now: datetime,
+    zone: ZoneInfo,
+    hash: str | None = None,
+) -> str | None:
+    """Publish `user`'s Home; with the `hash` of the view it replaces, Slack refuses
+    (`hash_conflict`) when another was published since. Returns the new view's hash."""
+    view = home_view(home, now=now, zone=zone)
+    response = await client.views_publish(
+        user_id=user, view=view, **({"hash": hash} if hash else {})
+    )
+    published = response.get("view") or {}
+    return str(published["hash"]) if published.get("hash") else None
 
 
 async def send_chase(

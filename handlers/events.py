@@ -19,4 +19,5 @@ async def home_opened(event: dict[str, Any], home: HomeTabs) -> None:
     which needs nothing)."""
     if event.get("tab", "home") != "home" or not event.get("user"):
         return
-    await home.opened(str(event["user"]), now=datetime.now(UTC))
+    shown = (event.get("view") or {}).get("hash")
+    await home.opened(str(event["user"]), now=datetime.now(UTC), hash=shown)

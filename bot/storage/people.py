@@ -62,6 +62,30 @@ class PeopleRecords:
                 columns=("opened_at",),
             )
 
+    async def keep_notice(
+        self, user_id: str, notice: str, *, now: datetime, until: datetime
+    ) -> None:
+        """Show `notice` at the top of `user_id`'s Home until `until` (a button pressed
+        there: they have it open)."""
+        async with self._writing() as conn:
+            await _upsert(
+                conn,
+                home_views,
+                [{"user_id": user_id, "opened_at": now, "notice": notice, "notice_until": until}],
+                key="user_id",
+                columns=("notice", "notice_until"),
+            )
+
+    async def notice(self, user_id: str, *, now: datetime) -> str:
+        """The notice still to show at the top of `user_id`'s Home, if any."""
+        async with self._reading() as conn:
+            found = await conn.execute(
+                sa.select(home_views.c.notice).where(
+                    home_views.c.user_id == user_id, home_views.c.notice_until > now
+                )
+            )
+            return found.scalar() or ""
+
     async def home_viewers(self, among: Iterable[str] | None = None) -> list[str]:
         """Who has opened the App Home (of `among`, when given)."""
         query = sa.select(home_views.c.user_id).order_by(home_views.c.user_id)

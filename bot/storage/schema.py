@@ -432,6 +432,10 @@ home_views = sa.Table(
     metadata,
     sa.Column("user_id", sa.String(32), primary_key=True),
     sa.Column("opened_at", UTCDateTime, nullable=False),
+    # What just happened after a button on their Home ("Withdrawn…"), shown at its top
+    # until `notice_until` by every process that publishes it.
+    sa.Column("notice", sa.Text, nullable=True),
+    sa.Column("notice_until", UTCDateTime, nullable=True),
 )
 
 # Someone who signed one letter for more organizations than one person usually speaks

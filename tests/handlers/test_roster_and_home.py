@@ -215,8 +215,37 @@ async def test_a_members_home_shows_letters_to_sign_and_follows_their_sign_on(
     assert "Signed for *Florida Immigrant Coalition*" in texts(home)
 
     await slack.press_in_home(HOME_WITHDRAW_ACTION, "1", user=MEMBER)
-    await fake_slack.wait_for(lambda: "withdrawn" in texts(fake_slack.home_of(MEMBER)).lower())
+    await fake_slack.wait_for(lambda: "is withdrawn" in texts(fake_slack.home_of(MEMBER)))
+    # The refresh the withdrawal brings a moment later keeps what it said at the top.
+    shown = len(fake_slack.calls_to("views.publish"))
+    await fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.publish")) > shown)
+    assert "is withdrawn" in texts(fake_slack.home_of(MEMBER))
+    assert "What you signed" not in texts(fake_slack.home_of(MEMBER))
+    # Each publish after the first names the view it replaces.
+    publishes = [c for c in fake_slack.calls_to("views.publish") if c.args["user_id"] == MEMBER]
+    assert all(c.args.get("hash") for c in publishes[1:])
     assert not fake_slack.rejected
+
+
+async def test_a_home_published_meanwhile_is_never_overwritten_by_an_older_one(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """Another publish (another replica's) since ours: Slack refuses ours with
+    hash_conflict, and the Home is built afresh from what is stored and published."""
+    await home_of(slack, fake_slack, MEMBER)
+    current = fake_slack.home_of(MEMBER)
+    assert current is not None
+    newer = {
+        "type": "home",
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "x"}}],
+    }
+    fake_slack.homes[MEMBER] = {**current, "hash": "newer-hash", "blocks": newer["blocks"]}
+    await signon(slack, fake_slack, "Florida Immigrant Coalition")
+    await fake_slack.wait_for(
+        lambda: "Signed for *Florida Immigrant Coalition*" in texts(fake_slack.home_of(MEMBER))
+    )
+    codes = [c.error for c in fake_slack.calls_to("views.publish")]
+    assert "hash_conflict" in codes and codes[-1] is None
 
 
 async def test_an_organizers_home_shows_their_drives_and_decides_a_pair(

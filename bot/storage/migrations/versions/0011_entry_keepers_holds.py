@@ -1,6 +1,7 @@
 """Who keeps an entry's details (the person who made it), the version each contact
-signed and confirmed, and sign-ons held for an organizer: a person's organizations past
-the few one person usually speaks for wait to be approved.
+signed and confirmed, sign-ons held for an organizer (a person's organizations past
+the few one person usually speaks for wait to be approved), and the notice at the top
+of someone's App Home.
 
 Revision ID: 0011
 Revises: 0010
@@ -76,9 +77,15 @@ def upgrade() -> None:
         sqlite_autoincrement=True,
     )
     op.create_index("ix_held_signons_hold_id", "held_signons", ["hold_id"])
+    with op.batch_alter_table("home_views") as batch:
+        batch.add_column(sa.Column("notice", sa.Text, nullable=True))
+        batch.add_column(sa.Column("notice_until", UTCDateTime, nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("home_views") as batch:
+        batch.drop_column("notice_until")
+        batch.drop_column("notice")
     op.drop_index("ix_held_signons_hold_id", "held_signons")
     op.drop_table("held_signons")
     op.drop_table("holds")
