@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
+import os
 import sys
 from collections.abc import Coroutine, Sequence
 from datetime import UTC, datetime
@@ -148,10 +150,18 @@ def _write(rendered: str | bytes, output: Path | None) -> int:
         sys.stdout.buffer.flush()
         return 0
     try:
-        output.write_bytes(data)
+        # Signers' emails are in it: readable by its owner only, and never written
+        # through a symbolic link someone else may have left at that path.
+        descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
     except OSError as problem:
-        print(f"Can't write {output}: {problem.strerror}.", file=sys.stderr)
+        if problem.errno == errno.ELOOP:
+            print(f"Won't write {output}: it is a symbolic link.", file=sys.stderr)
+        else:
+            print(f"Can't write {output}: {problem.strerror}.", file=sys.stderr)
         return 2
+    with os.fdopen(descriptor, "wb") as file:
+        os.fchmod(descriptor, 0o600)  # a file there before keeps its mode otherwise
+        file.write(data)
     return 0
 
 

@@ -37,6 +37,7 @@ class ExportFormat(StrEnum):
     CONTACTS_CSV = "contacts-csv"  # one row per contact, for mail merges
     JSON = "json"
     DOCX = "docx"  # the letter with its signers, ready to send
+    HEADLINE = "headline"  # the sentence for the press release
 
 
 CSV_COLUMNS = (
@@ -239,6 +240,7 @@ def as_json(
             ],
         },
         "count": len(ordered),
+        "headline": headline(ordered),
         "signers": [
             {
                 "name": signer.name,
@@ -298,6 +300,8 @@ def render(
         return as_csv(signers, extras=extras)
     if export_format is ExportFormat.CONTACTS_CSV:
         return as_contacts_csv(signers, extras=extras)
+    if export_format is ExportFormat.HEADLINE:
+        return headline(signers) + "\n"
     return as_json(letter, signers, versions, extras=extras)
 
 
@@ -371,6 +375,9 @@ def _contact_dicts(signer: Signer, names: Mapping[str, str]) -> list[dict[str, A
             "slack_user": contact.user_id,
             "slack_team": contact.team_id,
             "signed_at": contact.signed_at.isoformat(),
+            # Each contact's own: the entry's is the highest any of them confirmed.
+            "signed_version": contact.signed_version,
+            "confirmed_version": contact.confirmed_version,
         }
         for contact in signer.contacts
     ]

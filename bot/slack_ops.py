@@ -485,9 +485,9 @@ async def _download(client: AsyncWebClient, url: str, *, max_bytes: int) -> tupl
     try:
         async with aiohttp.ClientSession(timeout=timeout) as session:
             for _ in range(_REDIRECTS_MAX):
-                if not _is_slack_host(url, client.base_url):
+                if not is_slack_host(url, client.base_url):
                     logger.warning("Not sending the token to %s", urlsplit(url).netloc)
-                    raise FileUnavailable("it is stored outside Slack")
+                    raise FileUnavailable("Slack didn't offer it from its own servers over https")
                 async with session.get(url, headers=headers, allow_redirects=False) as response:
                     if response.status in {301, 302, 303, 307, 308}:
                         url = urljoin(url, response.headers.get("Location", ""))
@@ -506,14 +506,17 @@ async def _download(client: AsyncWebClient, url: str, *, max_bytes: int) -> tupl
     raise FileUnavailable("Slack kept redirecting the download")
 
 
-def _is_slack_host(url: str, api_url: str) -> bool:
-    """Only Slack's own hosts (or the configured API host) ever see the bot token."""
-    host = urlsplit(url).hostname or ""
-    return (
-        host == urlsplit(api_url).hostname
-        or host in {"slack.com", "slack-gov.com"}
-        or host.endswith((".slack.com", ".slack-gov.com"))
+def is_slack_host(url: str, api_url: str) -> bool:
+    """Only Slack's own hosts, over https, ever see the bot token; or the configured
+    API host as it is configured (GovSlack, or a stand-in on this machine)."""
+    found, api = urlsplit(url), urlsplit(api_url)
+    if (found.scheme, found.hostname, found.port) == (api.scheme, api.hostname, api.port):
+        return True
+    host = found.hostname or ""
+    slack = host in {"slack.com", "slack-gov.com"} or host.endswith(
+        (".slack.com", ".slack-gov.com")
     )
+    return found.scheme == "https" and slack
 
 
 # What the bot says on its own

@@ -55,6 +55,19 @@ docs.slack.dev: the method pages, Block Kit and the rate-limits page):
   slack_sdk's View validator). views.open, views.update and views.push refuse a `home`
   view (slackapi/node-slack-sdk#925; slackapi/bolt-js#330: only views.publish updates
   a Home tab).
+- Triggers (`trigger()`, which the driver puts in every payload that carries one):
+  "Triggers expire in three seconds" and "may only be used once" (docs, "Handling user
+  interaction", triggers); views.open and views.push answer `expired_trigger_id`,
+  `exchanged_trigger_id` or `invalid_trigger_id` (their method pages' error tables).
+- A response_url takes at most 5 posts: "up to 5 times within 30 minutes"
+  (docs, "Handling user interaction", message responses). What Slack answers past
+  that isn't documented; the fake answers 404 `used_url`.
+- A view over 250 KB: `view_too_large` ("greater than 250kb", on the pages of
+  views.open, views.update, views.push and views.publish).
+- chat.postEphemeral to someone who isn't a member of the channel:
+  `user_not_in_channel` ("Intended recipient is not in the specified channel", its
+  method page). Someone who types a slash command in a channel is in it (the driver
+  makes them a member, as Slack only lets members type there).
 - The `file_input` element: only as the element of an input block, only in modals,
   `filetypes` a list of strings and `max_files` an integer from 1 to 10 (docs, file
   input element and the block elements table: "Input", "Modals"). A file uploaded
@@ -97,6 +110,9 @@ OPTIONS_MAX = 100
 OVERFLOW_OPTIONS_MIN, OVERFLOW_OPTIONS_MAX = 2, 5
 OPTION_TEXT_MAX = 75
 ALT_TEXT_MAX = 1000
+VIEW_BYTES_MAX = 250_000
+TRIGGER_SECONDS = 3.0
+RESPONSE_URL_POSTS_MAX = 5
 FILE_INPUT_FILES_MIN, FILE_INPUT_FILES_MAX = 1, 10
 TIER_3_PER_WINDOW = 50
 RATE_LIMITED = dict.fromkeys(
@@ -267,6 +283,9 @@ class FakeSlack:
         self._uploads: dict[str, dict[str, Any]] = {}
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
         self._clock = itertools.count(1)
+        self._triggers: dict[str, float] = {}  # trigger id → when issued (monotonic)
+        self._exchanged: set[str] = set()
+        self._response_posts: defaultdict[str, int] = defaultdict(int)
         self._runner: web.AppRunner | None = None
         self.sockets: list[web.WebSocketResponse] = []  # Socket Mode connections
         self._acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
@@ -359,6 +378,14 @@ class FakeSlack:
 
     def response_url(self, key: str) -> str:
         return f"{self.url}response/{key}"
+
+    def trigger(self) -> str:
+        """A trigger_id, as Slack puts in a slash command's or an interaction's
+        payload: good for one views.open or views.push, within three seconds."""
+        n = next(self._clock)
+        trigger = f"{n}.{int(time.time())}.{n:08x}"
+        self._triggers[trigger] = time.monotonic()
+        return trigger
 
     def add_message(self, channel: str, text: str) -> str:
         """A message already in `channel` (posted earlier, say); returns its ts."""
@@ -472,6 +499,11 @@ class FakeSlack:
                 "msg_blocks_too_long",
                 "missing_argument",
                 "unknown_method",
+                "view_too_large",
+                "invalid_trigger_id",
+                "exchanged_trigger_id",
+                "expired_trigger_id",
+                "used_url",
             }
         ]
 
@@ -572,6 +604,11 @@ class FakeSlack:
         except SlackError as problem:
             self.calls.append(Call("response_url", body, problem.error, problem.details))
             return web.Response(status=400, text=problem.error)
+        key = request.match_info["key"]
+        if self._response_posts[key] >= RESPONSE_URL_POSTS_MAX:
+            self.calls.append(Call("response_url", body, "used_url"))
+            return web.Response(status=404, text="used_url")
+        self._response_posts[key] += 1
         self.calls.append(Call("response_url", body))
         self.responses.append(body)
         self.response_arrivals[request.match_info["key"]] = time.perf_counter()
@@ -650,7 +687,7 @@ class FakeSlack:
         check_message(args, too_long="msg_too_long")
         self._require_member(channel)
         user = str(args.get("user", ""))
-        if user in self.teams and user not in self.channels[channel].members:
+        if user not in self.channels[channel].members:
             raise SlackError("user_not_in_channel")
         message = Message(
             channel=channel,
@@ -696,7 +733,20 @@ class FakeSlack:
         if "trigger_id" not in args and "view_id" not in args:
             raise SlackError("invalid_arguments", "trigger_id or view_id is required")
         check_view(view)
+        if "trigger_id" in args:
+            self._exchange(str(args["trigger_id"]))
         return {"view": {"id": "V" + self._next_ts().replace(".", ""), **view}}
+
+    def _exchange(self, trigger: str) -> None:
+        """Use a trigger up, as views.open and views.push do."""
+        if trigger in self._exchanged:
+            raise SlackError("exchanged_trigger_id")
+        issued = self._triggers.pop(trigger, None)
+        if issued is None:
+            raise SlackError("invalid_trigger_id")
+        self._exchanged.add(trigger)
+        if time.monotonic() - issued > TRIGGER_SECONDS:
+            raise SlackError("expired_trigger_id")
 
     def _publish(self, args: dict[str, Any]) -> dict[str, Any]:
         """views.publish: a user's Home tab (https://api.slack.com/methods/views.publish)."""
@@ -936,8 +986,14 @@ def block_text_length(node: Any) -> int:
     return 0
 
 
+def _check_size(view: dict[str, Any]) -> None:
+    if len(json.dumps(view, ensure_ascii=False).encode()) > VIEW_BYTES_MAX:
+        raise SlackError("view_too_large")
+
+
 def check_view(view: dict[str, Any]) -> None:
     """A modal, as views.open, views.update and views.push take it."""
+    _check_size(view)
     if view.get("type") != "modal":
         # A Home tab goes through views.publish alone: views.open answers a `home` view
         # with this (slackapi/node-slack-sdk#925), and "the only way to update Home tab
@@ -962,6 +1018,7 @@ def check_home(view: dict[str, Any]) -> None:
         raise SlackError(
             "invalid_arguments", "must be a valid enum value [json-pointer:/view/type]"
         )
+    _check_size(view)
     for key in ("submit", "close"):
         if view.get(key) is not None:
             raise SlackError("invalid_arguments", f"home view cannot have {key}")

@@ -126,7 +126,9 @@ class SlackDriver:
         """A slash command whose response_url ends in `response_key`."""
         fields = command_fields(self._fake, command, text, user=user, channel=channel, n=0)
         fields["response_url"] = self._fake.response_url(response_key)
-        fields["trigger_id"] = f"trigger-{response_key}"
+        # Only a member of a channel can type there (a DM has no members to add to).
+        if channel in self._fake.channels:
+            self._fake.join(user, channel)
         return await self.send(urlencode(fields))
 
     async def interact(self, payload: dict[str, Any]) -> Reply:
@@ -140,7 +142,7 @@ class SlackDriver:
             {
                 "type": "message_action",
                 "callback_id": callback_id,
-                "trigger_id": f"trigger-{n}",
+                "trigger_id": self._fake.trigger(),
                 "team": {"id": HOST_TEAM, "domain": "coalition"},
                 "user": {"id": user, "name": user.lower(), "team_id": HOST_TEAM},
                 "channel": {"id": channel, "name": channel.lower()},
@@ -193,7 +195,7 @@ class SlackDriver:
                 "user": {"id": user, "name": user.lower(), "team_id": team},
                 "api_app_id": "A1",
                 "token": "legacy-verification-token",
-                "trigger_id": f"trigger-{n}",
+                "trigger_id": self._fake.trigger(),
                 "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
                 "channel": {"id": channel, "name": channel.lower()},
                 "message": {"type": "message", "ts": message_ts, "text": "", "blocks": []},
@@ -223,7 +225,7 @@ class SlackDriver:
                 "user": {"id": user, "name": user.lower(), "team_id": HOST_TEAM},
                 "api_app_id": "A1",
                 "token": "legacy-verification-token",
-                "trigger_id": f"trigger-{n}",
+                "trigger_id": self._fake.trigger(),
                 "container": {"type": "view", "view_id": home.get("id", f"VHOME{n}")},
                 "view": {"id": f"VHOME{n}", "team_id": HOST_TEAM, "state": {"values": {}}, **home},
                 "actions": [
@@ -260,7 +262,7 @@ class SlackDriver:
                 "user": {"id": user, "name": user.lower(), "team_id": team},
                 "api_app_id": "A1",
                 "token": "legacy-verification-token",
-                "trigger_id": f"trigger-{n}",
+                "trigger_id": self._fake.trigger(),
                 "is_enterprise_install": False,
                 "view": {
                     "id": view.get("id", f"V{n}"),
@@ -298,5 +300,5 @@ def command_fields(
         "api_app_id": "A1",
         "is_enterprise_install": "false",
         "response_url": fake.response_url(f"command-{n}"),
-        "trigger_id": f"trigger-{n}",
+        "trigger_id": fake.trigger(),
     }

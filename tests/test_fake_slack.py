@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -18,7 +19,8 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests.fake_slack import TOKEN, FakeSlack
+from tests import fake_slack as fake_slack_module
+from tests.fake_slack import TIER_3_PER_WINDOW, TOKEN, FakeSlack
 from tests.slack_driver import SIGNING_SECRET, SlackDriver
 
 
@@ -120,7 +122,9 @@ async def test_a_download_the_token_may_not_make_gets_the_sign_in_page(
             assert await response.read() == b"Dear all"
 
 
-async def test_a_menu_of_more_than_100_options_is_refused(client: AsyncWebClient) -> None:
+async def test_a_menu_of_more_than_100_options_is_refused(
+    client: AsyncWebClient, fake_slack: FakeSlack
+) -> None:
     """A static select holds at most 100 options."""
     options = [
         {"text": {"type": "plain_text", "text": str(n)}, "value": str(n)} for n in range(101)
@@ -133,12 +137,13 @@ async def test_a_menu_of_more_than_100_options_is_refused(client: AsyncWebClient
     title = {"type": "plain_text", "text": "Sign on"}
     with pytest.raises(SlackApiError) as raised:
         await client.views_open(
-            trigger_id="t", view={"type": "modal", "title": title, "blocks": [menu]}
+            trigger_id=fake_slack.trigger(),
+            view={"type": "modal", "title": title, "blocks": [menu]},
         )
     assert raised.value.response["error"] == "invalid_arguments"
     menu["element"]["options"] = options[:100]
     await client.views_open(
-        trigger_id="t", view={"type": "modal", "title": title, "blocks": [menu]}
+        trigger_id=fake_slack.trigger(), view={"type": "modal", "title": title, "blocks": [menu]}
     )
 
 
@@ -177,17 +182,20 @@ async def test_chat_update_is_held_to_its_rate_tier(fake_slack: FakeSlack) -> No
     await client.chat_update(channel="C1", ts=posted["ts"], text="after the window")
 
 
-async def test_modals_over_the_limits_are_rejected(client: AsyncWebClient) -> None:
+async def test_modals_over_the_limits_are_rejected(
+    client: AsyncWebClient, fake_slack: FakeSlack
+) -> None:
     """A modal title over 24 characters, or 101 blocks, is refused."""
     title = {"type": "plain_text", "text": "x" * 25}
     with pytest.raises(SlackApiError):
         await client.views_open(
-            trigger_id="t", view={"type": "modal", "title": title, "blocks": []}
+            trigger_id=fake_slack.trigger(), view={"type": "modal", "title": title, "blocks": []}
         )
     title = {"type": "plain_text", "text": "ok"}
     with pytest.raises(SlackApiError):
         await client.views_open(
-            trigger_id="t", view={"type": "modal", "title": title, "blocks": [section("x")] * 101}
+            trigger_id=fake_slack.trigger(),
+            view={"type": "modal", "title": title, "blocks": [section("x")] * 101},
         )
 
 
@@ -335,15 +343,15 @@ async def test_a_stale_hash_is_a_conflict(client: AsyncWebClient, fake_slack: Fa
     assert raised.value.response["error"] == "hash_conflict"
 
 
-async def test_a_home_view_is_not_a_modal(client: AsyncWebClient) -> None:
+async def test_a_home_view_is_not_a_modal(client: AsyncWebClient, fake_slack: FakeSlack) -> None:
     """views.open, views.update and views.push take modals only."""
     with pytest.raises(SlackApiError) as raised:
-        await client.views_open(trigger_id="t", view=home())
+        await client.views_open(trigger_id=fake_slack.trigger(), view=home())
     assert raised.value.response["error"] == "invalid_arguments"
     with pytest.raises(SlackApiError):
         await client.views_update(view_id="V1", view=home())
     with pytest.raises(SlackApiError):
-        await client.views_push(trigger_id="t", view=home())
+        await client.views_push(trigger_id=fake_slack.trigger(), view=home())
 
 
 # File input
@@ -367,9 +375,13 @@ def modal(*blocks: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def test_a_file_input_in_a_modal_is_accepted(client: AsyncWebClient) -> None:
+async def test_a_file_input_in_a_modal_is_accepted(
+    client: AsyncWebClient, fake_slack: FakeSlack
+) -> None:
     for element in ({}, {"filetypes": ["csv", "xlsx"], "max_files": 1}, {"max_files": 10}):
-        await client.views_open(trigger_id="t", view=modal(file_input_block(**element)))
+        await client.views_open(
+            trigger_id=fake_slack.trigger(), view=modal(file_input_block(**element))
+        )
 
 
 @pytest.mark.parametrize(
@@ -383,10 +395,12 @@ async def test_a_file_input_in_a_modal_is_accepted(client: AsyncWebClient) -> No
     ],
 )
 async def test_a_file_input_out_of_its_limits_is_refused(
-    client: AsyncWebClient, element: dict[str, Any], why: str
+    client: AsyncWebClient, element: dict[str, Any], why: str, fake_slack: FakeSlack
 ) -> None:
     with pytest.raises(SlackApiError) as raised:
-        await client.views_open(trigger_id="t", view=modal(file_input_block(**element)))
+        await client.views_open(
+            trigger_id=fake_slack.trigger(), view=modal(file_input_block(**element))
+        )
     assert raised.value.response["error"] == "invalid_arguments", why
     assert "invalid_blocks" in raised.value.response["response_metadata"]["messages"], why
 
@@ -403,7 +417,7 @@ async def test_a_file_input_belongs_in_a_modal_input_block_only(
     assert raised.value.response["error"] == "invalid_arguments"
     loose = {"type": "actions", "elements": [{"type": "file_input", "action_id": "f"}]}
     with pytest.raises(SlackApiError) as raised:
-        await client.views_open(trigger_id="t", view=modal(section("x"), loose))
+        await client.views_open(trigger_id=fake_slack.trigger(), view=modal(section("x"), loose))
     assert raised.value.response["error"] == "invalid_arguments"
     assert fake_slack.messages == [] and fake_slack.home_of("U1") is None
 
@@ -525,3 +539,69 @@ async def test_conversations_members_pages_and_hides_private_channels_the_bot_is
     with pytest.raises(SlackApiError) as raised:
         await client.conversations_members(channel="GSECRET")
     assert raised.value.response["error"] == "channel_not_found"
+
+
+# Triggers, response_urls, view sizes, ephemeral messages, Tier 3 methods
+
+
+async def test_a_trigger_opens_one_view_within_three_seconds(
+    client: AsyncWebClient, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Used twice, made up, or used late, a trigger is refused with Slack's codes."""
+    view = {"type": "modal", "title": {"type": "plain_text", "text": "t"}, "blocks": [section("x")]}
+    trigger = fake_slack.trigger()
+    await client.views_open(trigger_id=trigger, view=view)
+    for bad, code in ((trigger, "exchanged_trigger_id"), ("1.2.x", "invalid_trigger_id")):
+        with pytest.raises(SlackApiError) as raised:
+            await client.views_open(trigger_id=bad, view=view)
+        assert raised.value.response["error"] == code
+    late = fake_slack.trigger()
+    monkeypatch.setattr(fake_slack_module, "TRIGGER_SECONDS", -1.0)
+    with pytest.raises(SlackApiError) as raised:
+        await client.views_push(trigger_id=late, view=view)
+    assert raised.value.response["error"] == "expired_trigger_id"
+
+
+async def test_a_response_url_takes_five_posts(fake_slack: FakeSlack) -> None:
+    url = fake_slack.response_url("r1")
+    async with aiohttp.ClientSession() as session:
+        for n in range(6):
+            async with session.post(url, json={"text": f"answer {n}"}) as response:
+                assert response.status == (200 if n < 5 else 404), n
+    assert len(fake_slack.responses) == 5
+
+
+async def test_a_view_over_250_kb_is_refused(client: AsyncWebClient) -> None:
+    blocks = [section("x" * 2900)] * 95
+    with pytest.raises(SlackApiError) as raised:
+        await client.views_publish(user_id="U1", view=home(*blocks))
+    assert raised.value.response["error"] == "view_too_large"
+
+
+async def test_an_ephemeral_message_goes_only_to_a_member_of_the_channel(
+    client: AsyncWebClient, fake_slack: FakeSlack
+) -> None:
+    with pytest.raises(SlackApiError) as raised:
+        await client.chat_postEphemeral(channel="C1", user="UNOTHERE", text="hi")
+    assert raised.value.response["error"] == "user_not_in_channel"
+    fake_slack.join("UHERE", "C1")
+    await client.chat_postEphemeral(channel="C1", user="UHERE", text="hi")
+
+
+@pytest.mark.parametrize("method", ["users.lookupByEmail", "conversations.open", "chat.delete"])
+async def test_tier_3_methods_answer_429_past_fifty_a_window(
+    fake_slack: FakeSlack, method: str
+) -> None:
+    fake_slack.rate_window = 30.0
+    client = AsyncWebClient(token=TOKEN, base_url=fake_slack.api_url, retry_handlers=[])
+    args = {
+        "users.lookupByEmail": {"email": "nobody@example.org"},
+        "conversations.open": {"users": "U1"},
+        "chat.delete": {"channel": "C1", "ts": "1.0"},
+    }[method]
+    for _ in range(TIER_3_PER_WINDOW):
+        with contextlib.suppress(SlackApiError):
+            await client.api_call(method, params=args)
+    with pytest.raises(SlackApiError) as raised:
+        await client.api_call(method, params=args)
+    assert raised.value.response.status_code == 429

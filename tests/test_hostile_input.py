@@ -18,11 +18,21 @@ from typing import Any
 import pytest
 
 from bot.app import build_client
+from bot.blocks.chase import CHASE_OPT_OUT_ACTION, CHASE_SIGN_ON_ACTION
 from bot.blocks.letter import SIGN_ON_ACTION
-from bot.blocks.review import KEEP_ACTION, MERGE_ACTION
+from bot.blocks.review import (
+    APPROVE_HOLD_ACTION,
+    KEEP_ACTION,
+    MERGE_ACTION,
+    MERGE_LISTED_ACTION,
+    WITHDRAW_HOLD_ACTION,
+)
+from bot.blocks.versions import KEEP_SIGNATURE_ACTION, WITHDRAW_SIGNATURE_ACTION
 from bot.dispatch import Dispatcher
 from bot.forms import SignonField
 from bot.importing import ImportProblem, read_signons
+from bot.models import RosterContact
+from bot.roster import MemberRow
 from bot.settings import Settings
 from bot.signons import import_rows
 from bot.storage import Store
@@ -267,11 +277,53 @@ async def test_buttons_pressed_with_crafted_values_get_a_private_answer(
 ) -> None:
     """A Sign on or review button whose value isn't one the bot sent is refused politely."""
     caplog.set_level(logging.ERROR)
+    actions = (
+        SIGN_ON_ACTION,
+        MERGE_ACTION,
+        KEEP_ACTION,
+        APPROVE_HOLD_ACTION,
+        WITHDRAW_HOLD_ACTION,
+        KEEP_SIGNATURE_ACTION,
+        WITHDRAW_SIGNATURE_ACTION,
+        f"{CHASE_SIGN_ON_ACTION}_1",
+        CHASE_OPT_OUT_ACTION,
+    )
+    crafted = ("", "abc", "-1", "\u00b2", "9" * 40, "<!channel>", "1; DROP TABLE letters")
+    crafted += ("1:", ":1", "1:2:3", "1:99", "first:1", "second:<!channel>", "1:-1")
     replies = [
         await slack.press(action, value, user=MEMBER, channel="CCOALITION")
-        for action in (SIGN_ON_ACTION, MERGE_ACTION, KEEP_ACTION)
-        for value in ("", "abc", "-1", "\u00b2", "9" * 40, "<!channel>", "1; DROP TABLE letters")
+        for action in actions
+        for value in crafted
+    ]
+    replies += [
+        await slack.choose(MERGE_LISTED_ACTION, value, user=ORGANIZER, channel="CCOALITION")
+        for value in crafted
     ]
     await fake_slack.wait_for(lambda: len(fake_slack.responses) >= len(replies))
     assert_no_failures(replies, caplog)
     assert_nothing_active(fake_slack, replies)
+
+
+async def test_crafted_values_confirm_nothing_and_open_nobody_elses_member(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """Keep my signature for a version the letter doesn't have (yet) confirms nothing;
+    a chase's Sign on naming a member the presser isn't a contact of opens no form
+    with that member's name in it."""
+    await slack.command("/signon", "Mijente", user=MEMBER, channel="CCOALITION")
+    before = len(fake_slack.responses)
+    await slack.press(KEEP_SIGNATURE_ACTION, "1:7", user=MEMBER, channel=f"D{MEMBER}")
+    await fake_slack.wait_for(lambda: len(fake_slack.responses) > before)
+    assert "isn't about the current text" in fake_slack.responses[-1]["text"]
+    (entry,) = await store.signatures.signers(1)
+    assert entry.confirmed_version is None and entry.contacts[0].confirmed_version is None
+    member = MemberRow(line=2, name="Secret Ally Org", contacts=(RosterContact("UALLY"),))
+    await store.roster.save([member], accounts={}, now=datetime.now(UTC))
+    (saved,) = await store.roster.members()
+    opened, before = len(fake_slack.calls_to("views.open")), len(fake_slack.responses)
+    action = f"{CHASE_SIGN_ON_ACTION}_{saved.id}"
+    await slack.press(action, f"1:{saved.id}", user=MEMBER, channel=f"D{MEMBER}")
+    await fake_slack.wait_for(lambda: len(fake_slack.responses) > before)
+    assert "another member organization" in fake_slack.responses[-1]["text"]
+    assert "Secret Ally" not in str(fake_slack.responses[-1])
+    assert len(fake_slack.calls_to("views.open")) == opened

@@ -120,6 +120,30 @@ def test_export_prints_text_csv_and_json(database: str, capsys: pytest.CaptureFi
     assert main(["export", "2", "--list-format", "by-state", "--closing", "Signed,"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[:3] == ["Signed,", "", "No state given"]
+    assert main(["export", "2", "--format", "headline"]) == 0
+    headline = capsys.readouterr().out
+    assert headline == "Signed by 102 organizations.\n"
+    assert main(["export", "2", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["headline"] == headline.strip()
+
+
+def test_an_export_to_a_file_is_its_owners_alone_and_never_follows_a_link(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`-o FILE` writes a file only its owner can read, also over a file that was
+    readable by all; a symbolic link at that path is refused, its target untouched."""
+    asyncio.run(_two_letters(database))
+    out = tmp_path / "signers.csv"
+    out.write_text("old")
+    out.chmod(0o644)
+    assert main(["export", "2", "--format", "csv", "-o", str(out)]) == 0
+    assert out.stat().st_mode & 0o777 == 0o600 and out.read_text().startswith("name,")
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep me")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    assert main(["export", "2", "--format", "csv", "-o", str(link)]) == 2
+    assert "symbolic link" in capsys.readouterr().err and target.read_text() == "keep me"
 
 
 def test_import_problems_are_explained(

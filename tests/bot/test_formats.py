@@ -104,7 +104,8 @@ def test_csv_and_json_carry_every_field_and_every_entry() -> None:
     letter = replace(letter, version=2)
     signed_earlier = replace(SIGNERS[0], signed_version=1, confirmed_version=2)
     document = json.loads(as_json(letter, [signed_earlier, *SIGNERS[1:]], versions))
-    assert set(document) == {"letter", "count", "signers", "not_signed"}
+    assert set(document) == {"letter", "count", "headline", "signers", "not_signed"}
+    assert document["headline"] == headline(SIGNERS)
     assert document["count"] == 7 and document["not_signed"] == []
     assert set(document["letter"]) == {
         "id",
