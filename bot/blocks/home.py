@@ -5,6 +5,7 @@ Edit and Withdraw."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,8 +34,10 @@ HOME_EXTEND_ACTION = "home_extend"
 HOME_REVIEW_ACTION = "home_review"
 EXTEND_CALLBACK_ID = "home_extend_form"
 EXTEND_TITLE = "Extend a letter"
-# A Home tab holds 100 blocks (Block Kit reference, "Blocks": home tabs).
+# A Home tab holds 100 blocks (Block Kit reference, "Blocks": home tabs), in a view of
+# at most 250 KB (views.publish: view_too_large); a margin for the view's own fields.
 HOME_BLOCKS_MAX = 100
+HOME_BYTES_MAX = 240_000
 # Pairs shown under each drive; Review sends the whole queue.
 PAIRS_SHOWN = 2
 NOTICE_MAX = 2000
@@ -179,12 +182,16 @@ def _title(letter: Letter) -> str:
 
 
 def _within(groups: list[list[Block]]) -> list[Block]:
-    """As many whole groups as a Home tab holds, with a note when some didn't fit."""
+    """As many whole groups as a Home tab holds, in blocks and in bytes, with a note
+    when some didn't fit."""
     kept: list[Block] = []
+    used = 0
     for n, group in enumerate(groups):
-        if len(kept) + len(group) > HOME_BLOCKS_MAX - 1:
+        cost = len(json.dumps(group, ensure_ascii=False).encode())
+        if len(kept) + len(group) > HOME_BLOCKS_MAX - 1 or used + cost > HOME_BYTES_MAX:
             left = len(groups) - n
             kept.append(_context(f"…and {left} more; `/letter list` shows every letter."))
             break
         kept += group
+        used += cost
     return kept
