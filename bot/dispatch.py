@@ -469,6 +469,7 @@ class Dispatcher:
             return _Skip("no open letters to report")
         previous = await self._store.schedule.last_tally(user)
         reviews = await self._store.reviews.counts([letter.id for letter in led])
+        held = await self._store.holds.counts([letter.id for letter in led])
         signers = {letter.id: await self._store.signatures.signers(letter.id) for letter in led}
         tallies = [
             tally_letter(
@@ -477,6 +478,7 @@ class Dispatcher:
                 previous=previous,
                 pending_reviews=reviews[letter.id],
                 standings=await self._standings_of(letter.id),
+                held=held[letter.id],
             )
             for letter in led
         ]

@@ -28,6 +28,7 @@ class LetterTally:
     pending_reviews: int
     unconfirmed: int = 0  # entries on an earlier version of the text, not confirmed since
     reach: Reach | None = None  # how far it has reached the roster, with one
+    held: int = 0  # people whose sign-ons past a few organizations wait for an organizer
 
 
 def tally_letter(
@@ -37,6 +38,7 @@ def tally_letter(
     previous: Any,
     pending_reviews: int,
     standings: Sequence[MemberStanding] = (),
+    held: int = 0,
 ) -> LetterTally:
     """Where `letter` stands, against the `previous` tally's snapshot (None if none)."""
     seen = (previous or {}).get(str(letter.id))
@@ -58,6 +60,7 @@ def tally_letter(
         pending_reviews=pending_reviews,
         unconfirmed=sum(1 for signer in signers if signer.agreed_version < letter.version),
         reach=Reach.of(standings) if standings else None,
+        held=held,
     )
 
 

@@ -95,6 +95,14 @@ def _letter_blocks(
                 f"`/letter review {letter.id}`"
             )
         )
+    if tally.held:
+        people = "person's sign-ons wait" if tally.held == 1 else "people's sign-ons wait"
+        details.append(
+            mrkdwn(
+                f":raised_hand: *{tally.held}* {people} for your approval, not counted: "
+                f"`/letter review {letter.id}`"
+            )
+        )
     if tally.unconfirmed:
         details.append(
             mrkdwn(

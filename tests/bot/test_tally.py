@@ -135,3 +135,11 @@ def test_the_tally_counts_signers_of_an_earlier_version_who_havent_confirmed() -
     message = tally_message([tally], now=NOW, zone=ZONE)
     assert "*2* signed an earlier version of the text" in str(message)
     check_message(message)
+
+
+def test_held_sign_ons_are_named_to_the_lead_as_waiting_and_uncounted() -> None:
+    letter = make_letter("Text")
+    tally = tally_letter(letter, [signer(1, "CASA")], previous=None, pending_reviews=0, held=2)
+    text = str(tally_message([tally], now=NOW, zone=ZONE)["blocks"])
+    assert "*2* people's sign-ons wait for your approval, not counted" in text
+    assert f"`/letter review {letter.id}`" in text
