@@ -812,14 +812,14 @@ class FakeSlack:
 
     def _members(self, args: dict[str, Any]) -> dict[str, Any]:
         """A channel's members, a page at a time (https://api.slack.com/methods/
-        conversations.members: `limit` up to 1000, `cursor` from
-        response_metadata.next_cursor, empty on the last page). A private channel the
-        bot isn't in is channel_not_found."""
+        conversations.members: "specify a limit value under 1000", else invalid_limit;
+        `cursor` from response_metadata.next_cursor, empty on the last page). A private
+        channel the bot isn't in is channel_not_found."""
         channel = self._channel(str(args.get("channel", "")))
         if channel.private and BOT_USER not in channel.members:
             raise SlackError("channel_not_found")
         limit = int(args.get("limit") or 100)
-        if not 1 <= limit <= 1000:
+        if not 1 <= limit < 1000:
             raise SlackError("invalid_limit")
         members = sorted(channel.members)
         start = int(args.get("cursor") or 0)

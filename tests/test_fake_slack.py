@@ -539,6 +539,9 @@ async def test_conversations_members_pages_and_hides_private_channels_the_bot_is
     with pytest.raises(SlackApiError) as raised:
         await client.conversations_members(channel="GSECRET")
     assert raised.value.response["error"] == "channel_not_found"
+    with pytest.raises(SlackApiError) as raised:
+        await client.conversations_members(channel="CPUBLIC", limit=1000)
+    assert raised.value.response["error"] == "invalid_limit"
 
 
 # Triggers, response_urls, view sizes, ephemeral messages, Tier 3 methods
