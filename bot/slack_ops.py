@@ -487,7 +487,7 @@ async def _download(client: AsyncWebClient, url: str, *, max_bytes: int) -> tupl
             for _ in range(_REDIRECTS_MAX):
                 if not is_slack_host(url, client.base_url):
                     logger.warning("Not sending the token to %s", urlsplit(url).netloc)
-                    raise FileUnavailable("Slack didn't offer it from its own servers over https")
+                    raise FileUnavailable("it isn't offered from Slack's own servers over https")
                 async with session.get(url, headers=headers, allow_redirects=False) as response:
                     if response.status in {301, 302, 303, 307, 308}:
                         url = urljoin(url, response.headers.get("Location", ""))
