@@ -63,7 +63,6 @@ from bot.imports import Imports
 from bot.letters import Letters
 from bot.members import Members
 from bot.problems import EntryGone, FieldProblem, FormErrors, Issue, LetterGone, Problem
-from bot.roster import RosterImport
 from bot.settings import Settings
 from bot.signons import SignOns
 from bot.slack_ops import tell_privately, update_view
@@ -289,30 +288,30 @@ async def roster_submitted(
     comes by DM once they are done (the form may have been closed by then)."""
     files = read_roster_files(view["state"]["values"])
     user = body["user"]["id"]
-    loaded: list[tuple[RosterImport, int]] = []
 
-    async def load() -> str:
+    async def show(text: str) -> None:
+        await update_view(client, view_id=view["id"], view=problem_view(text, title=ROSTER_TITLE))
+
+    await ack(response_action="update", view=problem_view(LOADING_ROSTER, title=ROSTER_TITLE))
+    try:
         result, total = await members.load(files, user=user, now=datetime.now(UTC))
-        loaded.append((result, total))
-        return roster_report(result, total=total)
-
-    await _answer_in_place(ack, client, view, title=ROSTER_TITLE, working=LOADING_ROSTER, work=load)
-    if not loaded or not loaded[0][0].to_look_up:
+    except Problem as problem:
+        await show(explain(problem))
         return
-    result, total = loaded[0]
-    shown = [time.monotonic()]
+    await show(roster_report(result, total=total))
+    if not result.to_look_up:
+        return
+    shown = time.monotonic()
 
     async def progress(done: int, of: int) -> None:
-        if done < of and time.monotonic() - shown[0] >= PROGRESS_SECONDS:
-            shown[0] = time.monotonic()
-            report = roster_report(result, total=total, looked_up=done)
-            await update_view(
-                client, view_id=view["id"], view=problem_view(report, title=ROSTER_TITLE)
-            )
+        nonlocal shown
+        if done < of and time.monotonic() - shown >= PROGRESS_SECONDS:
+            shown = time.monotonic()
+            await show(roster_report(result, total=total, looked_up=done))
 
     lookup = await members.look_up(result.to_look_up, progress=progress)
     report = roster_report(result, total=total, lookup=lookup)
-    await update_view(client, view_id=view["id"], view=problem_view(report, title=ROSTER_TITLE))
+    await show(report)
     await tell_privately(client, user=user, channel=None, text=report)
 
 
