@@ -25,9 +25,10 @@ from docx.table import Table
 from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from lxml import etree
 
 from bot.letter_text import emphasized, from_plain, link
-from bot.limits import FILE_MAX_BYTES, PDF_PAGES_MAX
+from bot.limits import DOCX_PARTS_MAX, DOCX_UNPACKED_MAX, FILE_MAX_BYTES, PDF_PAGES_MAX
 from bot.mrkdwn import escape
 
 logger = logging.getLogger(__name__)
@@ -107,10 +108,40 @@ def decode_text(data: bytes) -> str:
 
 
 def _docx_letter(data: bytes) -> str:
+    _check_unpacked(data)
     try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as problem:
+        return _word_markup(docx.Document(io.BytesIO(data)))
+    except Unreadable:
+        raise
+    except MemoryError:
+        raise
+    except etree.XMLSyntaxError as problem:
+        logger.info("A Word file's XML is damaged: %s", problem)
+        raise Unreadable(
+            "it is damaged inside (Word can often still open it: save it again as .docx)"
+        ) from None
+    except Exception as problem:
+        # A package python-docx doesn't expect can fail anywhere inside it, with any error.
+        logger.info("Could not read a Word file: %r", problem)
         raise Unreadable(f"it isn't a Word document I can open ({problem})") from None
+
+
+def _check_unpacked(data: bytes) -> None:
+    """Refuse a Word file that unpacks to more than a letter could, from the sizes its
+    zip directory states, before anything is inflated (zipfile never inflates a part
+    past its stated size, so the statement holds)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            parts = package.infolist()
+    except zipfile.BadZipFile as problem:
+        raise Unreadable(f"it isn't a Word document I can open ({problem})") from None
+    if len(parts) > DOCX_PARTS_MAX:
+        raise Unreadable(f"it is made of more than {DOCX_PARTS_MAX:,} parts")
+    if sum(part.file_size for part in parts) > DOCX_UNPACKED_MAX:
+        raise Unreadable(f"it unpacks to more than {DOCX_UNPACKED_MAX // 1_000_000} MB")
+
+
+def _word_markup(document: DocxDocument) -> str:
     formats = _numbering_formats(document)
     numbers: defaultdict[tuple[str, int], int] = defaultdict(int)
     blocks: list[tuple[str, bool]] = []  # (markup, is a list item)

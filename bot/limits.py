@@ -28,6 +28,13 @@ DEADLINE_MAX_AHEAD = timedelta(days=366)
 # picture in it; a PDF longer than this many pages is a report, not a letter.
 FILE_MAX_BYTES = 10_000_000
 PDF_PAGES_MAX = 200
+# A Word file is a zip of XML parts and pictures. Pictures and fonts barely shrink when
+# zipped, so they unpack to about the file's size; a letter's own XML is a few MB at
+# most (150,000 characters with every word formatted). Twice the file's cap holds both.
+# Past it a file is a zip bomb: 20 MB of XML alone takes about 450 MB once parsed.
+DOCX_UNPACKED_MAX = 20_000_000
+# A letter in Word is 10 to 20 parts, a few hundred with every picture apart.
+DOCX_PARTS_MAX = 1_000
 # A roster, or sign-ons to import: thousands of rows fit in far less.
 CSV_FILE_MAX_BYTES = 5_000_000
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import docx
 import pytest
@@ -15,8 +16,14 @@ from bot.documents import (
     kind_of,
     read_letter,
 )
+from bot.limits import DOCX_PARTS_MAX
 from bot.slack_ops import is_sign_in_page
-from tests.documents import docx_letter, pdf_letter
+from tests.documents import (
+    damaged_docx,
+    docx_letter,
+    inflating_docx,
+    pdf_letter,
+)
 from tests.fake_slack import SIGN_IN_PAGE
 
 
@@ -154,3 +161,35 @@ def test_a_year_alone_on_a_line_is_kept_and_short_lines_stay_lines() -> None:
     """Only page numbers are dropped; with no line long enough to have wrapped, every
     line keeps its own."""
     assert _reflow(["Signed\nMijente\nCASA\n2024\n- 3 -\n"]) == "Signed\nMijente\nCASA\n2024"
+
+
+def test_a_word_zip_bomb_is_refused_before_anything_is_unpacked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A 40 KB Word file whose XML unpacks to 25 MB (half a GB once parsed) is refused
+    from the sizes its zip directory states: nothing is inflated or parsed."""
+    bomb = inflating_docx(25)
+    assert len(bomb) < 100_000
+
+    def must_not_open(*args: object) -> None:
+        raise AssertionError("the file was opened")
+
+    monkeypatch.setattr(docx, "Document", must_not_open)
+    with pytest.raises(Unreadable, match="it unpacks to more than 20 MB"):
+        read_letter(Kind.DOCX, bomb)
+
+
+def test_a_word_file_of_too_many_parts_is_refused() -> None:
+    """A zip of thousands of empty parts is no letter, whatever else it holds."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        for n in range(DOCX_PARTS_MAX + 1):
+            package.writestr(f"word/media/image{n}.png", b"")
+    with pytest.raises(Unreadable, match="made of more than 1,000 parts"):
+        read_letter(Kind.DOCX, buffer.getvalue())
+
+
+def test_a_word_file_with_damaged_xml_says_so() -> None:
+    """XML that isn't well-formed inside the file is named as damage, in plain words."""
+    with pytest.raises(Unreadable, match="it is damaged inside"):
+        read_letter(Kind.DOCX, damaged_docx())
