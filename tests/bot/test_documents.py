@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 
 import docx
 import pytest
@@ -21,6 +22,7 @@ from bot.slack_ops import is_sign_in_page
 from tests.documents import (
     damaged_docx,
     docx_letter,
+    docx_with_body,
     inflating_docx,
     pdf_letter,
 )
@@ -193,3 +195,49 @@ def test_a_word_file_with_damaged_xml_says_so() -> None:
     """XML that isn't well-formed inside the file is named as damage, in plain words."""
     with pytest.raises(Unreadable, match="it is damaged inside"):
         read_letter(Kind.DOCX, damaged_docx())
+
+
+def test_a_cell_merged_down_rows_is_read_once_where_it_starts() -> None:
+    """A name cell spanning two rows is read in its first row; a cell that says it
+    continues one above where there is none is read as nothing, not a failure."""
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).merge(table.cell(1, 0)).text = "Mijente"
+    table.cell(0, 1).text = "Phoenix, AZ"
+    table.cell(1, 1).text = "Tucson, AZ"
+    table.cell(2, 0).text = "CASA"
+    table.cell(2, 1).text = "Baltimore, MD"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert read_letter(Kind.DOCX, buffer.getvalue()) == (
+        "Mijente\n\nPhoenix, AZ\n\nTucson, AZ\n\nCASA\n\nBaltimore, MD"
+    )
+    orphan = (
+        b"<w:tbl><w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>"
+        b"<w:tc><w:p><w:r><w:t>UWD</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+    )
+    assert read_letter(Kind.DOCX, docx_with_body(orphan)) == "UWD"
+
+
+def test_list_levels_stay_within_words_nine() -> None:
+    """A level of 9,999,999 (Word has levels 0 to 8) indents as the deepest, instead of
+    by forty million spaces; a style with no name is a paragraph like any other."""
+    body = (
+        b'<w:p><w:pPr><w:pStyle w:val="ListBullet"/><w:numPr><w:ilvl w:val="9999999"/>'
+        b'<w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>Deep</w:t></w:r></w:p>'
+        b'<w:p><w:pPr><w:pStyle w:val="Nameless"/></w:pPr><w:r><w:t>Plain</w:t></w:r></w:p>'
+    )
+    data = docx_with_body(body)
+    nameless = b'<w:style w:type="paragraph" w:styleId="Nameless"/></w:styles>'
+    data = _with_part(data, "word/styles.xml", lambda xml: xml.replace(b"</w:styles>", nameless))
+    assert read_letter(Kind.DOCX, data) == " " * 32 + "◦ Deep\n\nPlain"
+
+
+def _with_part(data: bytes, name: str, change: Callable[[bytes], bytes]) -> bytes:
+    """A copy of the zip `data` with its part `name` changed."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            part = source.read(info)
+            target.writestr(info, change(part) if info.filename == name else part)
+    return out.getvalue()
