@@ -3,7 +3,8 @@
 Pure functions, bytes in, the letter's markup out (see `bot.letter_text`). Word files
 keep their paragraphs, bold, italics, links and lists; a PDF gives its text, with the
 lines a page wrapped joined back into paragraphs. Anything else, or a file with no text
-in it, is refused with a reason a person can act on.
+in it, is refused with a reason a person can act on; so is a file that unpacks to, or
+holds, more than any letter (see `bot.limits`), as soon as that shows.
 """
 
 from __future__ import annotations
@@ -29,7 +30,15 @@ from docx.text.run import Run
 from lxml import etree
 
 from bot.letter_text import emphasized, from_plain, link
-from bot.limits import DOCX_PARTS_MAX, DOCX_UNPACKED_MAX, FILE_MAX_BYTES, PDF_PAGES_MAX
+from bot.limits import (
+    BODY_MAX,
+    DOCX_PARAGRAPHS_MAX,
+    DOCX_PARTS_MAX,
+    DOCX_UNPACKED_MAX,
+    FILE_MAX_BYTES,
+    FILE_TEXT_MAX,
+    PDF_PAGES_MAX,
+)
 from bot.mrkdwn import escape
 
 logger = logging.getLogger(__name__)
@@ -84,11 +93,17 @@ def read_letter(kind: Kind, data: bytes) -> str:
         markup = _pdf_letter(data)
     else:
         markup = from_plain(decode_text(data))
+    if len(markup) > FILE_TEXT_MAX:
+        raise _too_long()
     if not markup.strip():
         raise Unreadable(
             "it has no text in it (a scanned letter is a picture of text, which I can't read)"
         )
     return markup
+
+
+def _too_long() -> Unreadable:
+    return Unreadable(f"it holds more text than a letter can ({BODY_MAX:,} characters at most)")
 
 
 def decode_text(data: bytes) -> str:
@@ -149,13 +164,19 @@ def _word_markup(document: DocxDocument) -> str:
     formats = _numbering_formats(document)
     numbers: dict[str, dict[int, int]] = {}  # each list's count at each level
     blocks: list[tuple[str, bool]] = []  # (markup, is a list item)
-    for paragraph in _paragraphs(document):
+    length = 0  # of the markup so far
+    for count, paragraph in enumerate(_paragraphs(document), 1):
+        if count > DOCX_PARAGRAPHS_MAX:
+            raise Unreadable(f"it has more than {DOCX_PARAGRAPHS_MAX:,} paragraphs")
         text = _inline(paragraph).strip()
         if not text:
             continue
         element = paragraph._element
         marker = _list_marker(element, styles.of(element), formats, numbers)
         blocks.append((marker + text, bool(marker)))
+        length += len(marker) + len(text) + 2
+        if length > FILE_TEXT_MAX:
+            raise _too_long()
     lines = []
     for n, (text, listed) in enumerate(blocks):
         if n:
@@ -372,8 +393,16 @@ def _pdf_letter(data: bytes) -> str:
             raise Unreadable("it is a password-protected PDF")
         if len(reader.pages) > PDF_PAGES_MAX:
             raise Unreadable(f"it has more than {PDF_PAGES_MAX} pages")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages: list[str] = []
+        length = 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            length += len(pages[-1])
+            if length > FILE_TEXT_MAX:
+                raise _too_long()
     except Unreadable:
+        raise
+    except MemoryError:
         raise
     except Exception as problem:
         # A damaged PDF can fail anywhere inside pypdf, with any error.

@@ -35,6 +35,14 @@ PDF_PAGES_MAX = 200
 DOCX_UNPACKED_MAX = 20_000_000
 # A letter in Word is 10 to 20 parts, a few hundred with every picture apart.
 DOCX_PARTS_MAX = 1_000
+# A Word file's paragraphs, counted as they are read, empty ones too: each with text in
+# it adds at least two characters to a letter (one, and a line break), so no letter
+# within BODY_MAX has more than half as many. Past this a file is refused unread.
+DOCX_PARAGRAPHS_MAX = BODY_MAX // 2
+# Reading a file stops once it has given this much text (as markup; for a PDF, its raw
+# text): a draft longer than BODY_MARKUP_MAX is refused as too long anyway. A PDF's
+# layout adds spaces, line ends and page numbers, far fewer than a letter's own words.
+FILE_TEXT_MAX = BODY_MARKUP_MAX
 # A roster, or sign-ons to import: thousands of rows fit in far less.
 CSV_FILE_MAX_BYTES = 5_000_000
 

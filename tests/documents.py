@@ -61,6 +61,16 @@ def pdf_letter(text: str) -> bytes:
     return bytes(pdf.output())
 
 
+def pdf_pages(pages: list[str]) -> bytes:
+    """Each of `pages` typeset on a page of its own."""
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    for text in pages:
+        pdf.add_page()
+        pdf.multi_cell(0, 5, text.strip(), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
 # Hostile files: small to send, costly to read the naive way. Built in memory.
 
 WORD_BODY = (

@@ -7,8 +7,10 @@ import zipfile
 from collections.abc import Callable
 
 import docx
+import pypdf
 import pytest
 
+import bot.documents
 from bot.documents import (
     Kind,
     Unreadable,
@@ -17,7 +19,7 @@ from bot.documents import (
     kind_of,
     read_letter,
 )
-from bot.limits import DOCX_PARTS_MAX
+from bot.limits import DOCX_PARAGRAPHS_MAX, DOCX_PARTS_MAX, FILE_TEXT_MAX
 from bot.slack_ops import is_sign_in_page
 from tests.documents import (
     damaged_docx,
@@ -25,6 +27,7 @@ from tests.documents import (
     docx_with_body,
     inflating_docx,
     pdf_letter,
+    pdf_pages,
 )
 from tests.fake_slack import SIGN_IN_PAGE
 
@@ -241,3 +244,56 @@ def _with_part(data: bytes, name: str, change: Callable[[bytes], bytes]) -> byte
             part = source.read(info)
             target.writestr(info, change(part) if info.filename == name else part)
     return out.getvalue()
+
+
+def test_a_word_file_of_more_paragraphs_than_a_letter_has_is_refused() -> None:
+    """75,001 paragraphs, even empty ones, are more than a letter of 150,000 characters
+    can have."""
+    data = docx_with_body(b"<w:p/>" * (DOCX_PARAGRAPHS_MAX + 1))
+    with pytest.raises(Unreadable, match="it has more than 75,000 paragraphs"):
+        read_letter(Kind.DOCX, data)
+
+
+def test_reading_a_word_file_stops_once_it_holds_more_than_a_letter_can(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past 300,000 characters of markup the rest of the file is left unread."""
+    read: list[object] = []
+    inline = bot.documents._inline
+
+    def counted(paragraph: object) -> str:
+        read.append(paragraph)
+        return inline(paragraph)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bot.documents, "_inline", counted)
+    # 999 characters and a paragraph break: the 300th paragraph goes past 300,000.
+    paragraph = b"<w:p><w:r><w:t>%s</w:t></w:r></w:p>" % (b"We urge you to act. " * 50)
+    with pytest.raises(Unreadable, match=r"more text than a letter can \(150,000 characters"):
+        read_letter(Kind.DOCX, docx_with_body(paragraph * 1_000))
+    assert len(read) == FILE_TEXT_MAX // 1_001 + 1
+
+
+def test_reading_a_pdf_stops_at_the_page_past_the_most_text_a_letter_has(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pages after the one that took the text past the limit are never read."""
+    monkeypatch.setattr(bot.documents, "FILE_TEXT_MAX", 1_500)
+    extracted: list[object] = []
+    extract = pypdf.PageObject.extract_text
+
+    def counted(page: pypdf.PageObject, *args: object, **kwargs: object) -> str:
+        extracted.append(page)
+        return extract(page, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pypdf.PageObject, "extract_text", counted)
+    page = "We urge you to act on the partnerships described in our report. " * 16
+    with pytest.raises(Unreadable, match="more text than a letter can"):
+        read_letter(Kind.PDF, pdf_pages([page] * 4))
+    assert len(extracted) == 2
+
+
+def test_a_text_file_longer_than_any_letter_is_refused() -> None:
+    """Beyond 300,000 characters a text file is no letter (a shorter one that is still
+    too long is measured and told its length when the form opens)."""
+    with pytest.raises(Unreadable, match="more text than a letter can"):
+        read_letter(Kind.TEXT, b"a" * (FILE_TEXT_MAX + 1))
