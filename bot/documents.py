@@ -134,6 +134,8 @@ def _docx_letter(data: bytes) -> str:
     except MemoryError:
         raise
     except etree.XMLSyntaxError as problem:
+        if problem.code == etree.ErrorTypes.ERR_NO_MEMORY:  # libxml2's way of saying so
+            raise MemoryError from None
         logger.info("A Word file's XML is damaged: %s", problem)
         raise Unreadable(
             "it is damaged inside (Word can often still open it: save it again as .docx)"

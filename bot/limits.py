@@ -43,6 +43,22 @@ DOCX_PARAGRAPHS_MAX = BODY_MAX // 2
 # text): a draft longer than BODY_MARKUP_MAX is refused as too long anyway. A PDF's
 # layout adds spaces, line ends and page numbers, far fewer than a letter's own words.
 FILE_TEXT_MAX = BODY_MARKUP_MAX
+# A letter file is read in a process of its own (bot.document_process), held to these.
+# Memory is its address space: Python with lxml, python-docx and pypdf loaded takes 52
+# MB; reading the largest letters (a 150,000-character Word file with lists, links and a
+# table; a 200-page PDF) peaks at 55 to 70 MB, a 10 MB file adds twice its size. 512 MB
+# is four times the most a letter needs, and less than a zip bomb's XML takes parsed.
+READ_MEMORY_BYTES = 512 * 2**20
+# CPU: the largest letters read in under half a second, and starting Python and its
+# libraries takes 0.2 s; ten times that is patience enough for a slow PDF.
+READ_CPU_SECONDS = 5
+# Wall-clock: CPU time and some, for a busy machine; it leaves a couple of seconds of
+# the 10 an organizer should wait at most for the form to say what became of the file.
+READ_WALL_SECONDS = 8.0
+# Files read at the same time, each by its own process; more wait their turn. Two keep
+# the memory they may take to a gigabyte and leave the bot a core on a small machine.
+READS_AT_ONCE = 2
+
 # A roster, or sign-ons to import: thousands of rows fit in far less.
 CSV_FILE_MAX_BYTES = 5_000_000
 

@@ -11,7 +11,7 @@ import pytest
 from bot.cleaning import paragraphs
 from bot.storage import Store
 from tests.conftest import FIXTURES, ORGANIZER
-from tests.documents import docx_letter, pdf_letter
+from tests.documents import damaged_docx, docx_letter, pdf_letter
 from tests.fake_slack import FakeSlack
 from tests.helpers import (
     all_text,
@@ -151,6 +151,22 @@ async def test_a_file_the_bot_cannot_read_is_named_not_replaced(
     else:
         assert view["close"]["text"] == "OK" and "submit" not in view
         assert "Word (.docx), PDF and text" in shown
+    assert await store.letters.all() == []
+
+
+async def test_a_damaged_word_file_is_named_in_the_form(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """XML that isn't well-formed inside a .docx: the form stops saying "Reading…" and
+    says what is wrong with the file, and what to do."""
+    file = fake_slack.share_file(
+        "Letter to DHS.docx", damaged_docx(), filetype="docx", mimetype=DOCX_TYPE
+    )
+    view = await shortcut(slack, fake_slack, {"text": "Draft attached", "files": [file]})
+    shown = json.dumps(view, ensure_ascii=False)
+    assert "I couldn't read *Letter to DHS.docx*: it is damaged inside" in shown
+    assert "save it again as .docx" in shown and "Reading" not in shown
+    assert "submit" not in view
     assert await store.letters.all() == []
 
 
