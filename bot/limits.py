@@ -45,12 +45,13 @@ DOCX_PARAGRAPHS_MAX = BODY_MAX // 2
 FILE_TEXT_MAX = BODY_MARKUP_MAX
 # A letter file is read in a process of its own (bot.document_process), held to these.
 # Memory is its address space: Python with lxml, python-docx and pypdf loaded takes 52
-# MB; reading the largest letters (a 150,000-character Word file with lists, links and a
-# table; a 200-page PDF) peaks at 55 to 70 MB, a 10 MB file adds twice its size. 512 MB
-# is four times the most a letter needs, and less than a zip bomb's XML takes parsed.
+# MB; reading the largest letters (150,000 characters of Word with lists, links and a
+# table; a 200-page PDF) peaks at 55 to 70 MB, a 10 MB Word file with a picture at 95 MB.
+# 512 MB is five times the most a letter needs.
 READ_MEMORY_BYTES = 512 * 2**20
-# CPU: the largest letters read in under half a second, and starting Python and its
-# libraries takes 0.2 s; ten times that is patience enough for a slow PDF.
+# CPU: starting Python and its libraries takes 0.2 s, and 50,000 short paragraphs of Word
+# read in a second (the most a letter may have, 75,000, in about a second and a half).
+# Five seconds is patience enough for a slow PDF, and ends a hostile file in good time.
 READ_CPU_SECONDS = 5
 # Wall-clock: CPU time and some, for a busy machine; it leaves a couple of seconds of
 # the 10 an organizer should wait at most for the form to say what became of the file.
