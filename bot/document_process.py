@@ -1,12 +1,10 @@
-"""Reading a letter file in a process of its own, so that a hostile file costs that
-process, never the bot: `python -m bot.document_process KIND MEMORY CPU` reads the
-file's bytes on stdin and writes, as JSON on stdout, the letter's markup or why it
-can't be read (`bot.documents.read_letter` does the reading).
+"""Reading a letter file in a process of its own (`bot.document_reader`), so that a
+hostile file costs that process, never the bot.
 
-Before it reads a byte of the file the child limits itself: its address space (memory),
-its CPU time, no core dump. The bot waits for it without blocking its event loop and
-kills it when its wall-clock time runs out. Whatever goes wrong becomes `Unreadable`,
-with a reason in plain words.
+The reader limits its own memory, CPU time and priority before it reads the file; the
+bot sends it the file's bytes, waits for its answer without blocking its event loop,
+and kills it when its wall-clock time runs out. However the reader ends, the answer is
+the letter's markup or `Unreadable` with a reason in plain words.
 """
 
 from __future__ import annotations
@@ -15,17 +13,22 @@ import asyncio
 import json
 import logging
 import os
-import resource
 import signal
 import sys
 from dataclasses import dataclass
 
-from bot.documents import Kind, Unreadable, read_letter
-from bot.limits import FILE_TEXT_MAX, READ_CPU_SECONDS, READ_MEMORY_BYTES, READ_WALL_SECONDS
+from bot.documents import Kind, Unreadable
+from bot.limits import (
+    FILE_TEXT_MAX,
+    READ_CPU_SECONDS,
+    READ_MEMORY_BYTES,
+    READ_NICENESS,
+    READ_WALL_SECONDS,
+)
 
 logger = logging.getLogger(__name__)
 
-MODULE = "bot.document_process"
+READER = "bot.document_reader"
 TOO_SLOW = "it took too long to read"
 TOO_BIG = "it needs more memory than a letter should"
 FAILED = "something went wrong on my side while reading it"
@@ -42,6 +45,7 @@ class ReadLimits:
     memory_bytes: int = READ_MEMORY_BYTES
     cpu_seconds: int = READ_CPU_SECONDS
     wall_seconds: float = READ_WALL_SECONDS
+    niceness: int = READ_NICENESS
 
 
 async def read_letter_apart(kind: Kind, data: bytes, *, limits: ReadLimits = ReadLimits()) -> str:
@@ -50,10 +54,11 @@ async def read_letter_apart(kind: Kind, data: bytes, *, limits: ReadLimits = Rea
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        MODULE,
+        READER,
         kind.value,
         str(limits.memory_bytes),
         str(limits.cpu_seconds),
+        str(limits.niceness),
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         env=_environment(),
@@ -109,6 +114,8 @@ def answer(returncode: int, output: bytes) -> str:
             return markup
         if isinstance(reply.get("unreadable"), str):
             raise Unreadable(reply["unreadable"])
+        if reply.get("out_of") == "memory":
+            raise Unreadable(TOO_BIG)
     logger.warning("The document reader's answer was garbled: %r", output[:200])
     raise Unreadable(FAILED)
 
@@ -119,24 +126,3 @@ def _environment() -> dict[str, str]:
         for name, value in os.environ.items()
         if name in _PASSED_ON or name.startswith("PYTHON")
     }
-
-
-def main(kind: Kind, memory_bytes: int, cpu_seconds: int) -> None:
-    """The child: limit this process, read the file on stdin, answer on stdout."""
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    # At the soft limit the kernel sends SIGXCPU, which ends the process; a second later,
-    # SIGKILL.
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    data = sys.stdin.buffer.read()
-    try:
-        reply = {"markup": read_letter(kind, data)}
-    except Unreadable as problem:
-        reply = {"unreadable": str(problem)}
-    except MemoryError:
-        reply = {"unreadable": TOO_BIG}
-    sys.stdout.write(json.dumps(reply))
-
-
-if __name__ == "__main__":
-    main(Kind(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))

@@ -94,6 +94,7 @@ async def test_a_reader_out_of_memory_says_so() -> None:
         (0, b"[]", FAILED),
         (0, b"", FAILED),
         (0, b'{"unreadable": "it is a password-protected PDF"}', "it is a password-protected PDF"),
+        (0, b'{"out_of": "memory"}', TOO_BIG),
     ],
 )
 def test_however_a_reader_ends_the_answer_is_plain(
