@@ -71,6 +71,7 @@ class Round:
     started: float  # when the load began (perf_counter)
     window: tuple[float, float]  # when the files came, when the last was answered
     answers: dict[str, float]  # seconds to each file's answer
+    reasons: dict[str, str]  # what each answer said was wrong with the file
     rss_growth: float  # MB
 
 
@@ -161,9 +162,9 @@ async def _round(
         if files:
             async with aiohttp.ClientSession() as session:
                 slack = SlackDriver(session, process.events_url, fake)
-                answers = await _send_files(slack, fake, files)
+                answers, reasons = await _send_files(slack, fake, files)
         else:
-            answers = {}
+            answers, reasons = {}, {}
             await asyncio.sleep(max(length - UPLOAD_AFTER, 0))
         answered = time.perf_counter()
         done.set()
@@ -173,13 +174,14 @@ async def _round(
         process.stop()
     if len(burst.latencies) == len(texts):
         raise RuntimeError(f"{SIGN_ONS:,} sign-ons ran out before the files were answered")
-    return Round(burst, started, (came, answered), answers, (peak - before) / 2**20)
+    return Round(burst, started, (came, answered), answers, reasons, (peak - before) / 2**20)
 
 
 async def _send_files(
     slack: SlackDriver, fake: FakeSlack, files: dict[str, tuple[str, bytes]]
-) -> dict[str, float]:
-    """Run the shortcut on a message per file, all at once; seconds to each answer."""
+) -> tuple[dict[str, float], dict[str, str]]:
+    """Run the shortcut on a message per file, all at once; seconds to each answer, and
+    the reason each answer gave."""
     since = len(fake.calls)
     sent: dict[str, float] = {}
 
@@ -194,14 +196,20 @@ async def _send_files(
 
     await asyncio.gather(*(shortcut(name, *file) for name, file in files.items()))
     answered = await _answers(fake, list(files), since=since)
-    return {name: answered[name] - sent[name] for name in files}
+    return (
+        {name: answered[name][0] - sent[name] for name in files},
+        {name: answered[name][1] for name in files},
+    )
 
 
-async def _answers(fake: FakeSlack, names: list[str], *, since: int) -> dict[str, float]:
-    """When the form said "I couldn't read …" of each of `names` (perf_counter), from the
-    `views.update` calls past the first `since`, each looked at once."""
-    waiting = {f"I couldn't read *{name}*": name for name in names}
-    answered: dict[str, float] = {}
+async def _answers(
+    fake: FakeSlack, names: list[str], *, since: int
+) -> dict[str, tuple[float, str]]:
+    """When the form said "I couldn't read …" of each of `names` (perf_counter), and the
+    reason it gave, from the `views.update` calls past the first `since`, each looked at
+    once."""
+    waiting = {f"I couldn't read *{name}*: ": name for name in names}
+    answered: dict[str, tuple[float, str]] = {}
     deadline = time.perf_counter() + 60
     while waiting:
         if time.perf_counter() > deadline:
@@ -211,7 +219,8 @@ async def _answers(fake: FakeSlack, names: list[str], *, since: int) -> dict[str
             if call.method == "views.update":
                 shown = json.dumps(call.args.get("view"), ensure_ascii=False)
                 for said in [said for said in waiting if said in shown]:
-                    answered[waiting.pop(said)] = time.perf_counter()
+                    reason = shown.split(said, 1)[1].split(". ", 1)[0]
+                    answered[waiting.pop(said)] = (time.perf_counter(), reason)
         await asyncio.sleep(0.01)
     return answered
 
@@ -247,12 +256,13 @@ def _report(
         f"\n{len(hostile)} rounds with the four files, {len(baseline)} without, "
         f"`/signon` load {args.concurrency} at a time throughout:\n"
     )
-    print("| file | size | slowest answer |")
-    print("| --- | ---: | ---: |")
+    print('| file | size | "I couldn\'t read it: …" | slowest answer |')
+    print("| --- | ---: | --- | ---: |")
     slowest = {}
     for name, (_, data) in files.items():
         slowest[name] = max(r.answers[name] for r in hostile)
-        print(f"| {name} | {len(data) / 1000:,.1f} KB | {slowest[name]:.2f} s |")
+        reasons = " / ".join(sorted({r.reasons[name] for r in hostile}))
+        print(f"| {name} | {len(data) / 1000:,.1f} KB | {reasons} | {slowest[name]:.2f} s |")
     # Each baseline round over the stretch each hostile round spent reading.
     base_p99 = statistics.median(_window_p99(b, h) for b in baseline for h in hostile)
     file_p99 = statistics.median(_window_p99(h, h) for h in hostile)

@@ -54,8 +54,8 @@ READ_MEMORY_BYTES = 512 * 2**20
 # Five seconds is patience enough for a slow PDF, and ends a hostile file in good time.
 READ_CPU_SECONDS = 5
 # The reader runs at a lower priority than the bot, so it takes the CPU that sign-ons
-# leave: under a burst of them a hostile PDF raised their p99 1.4 times at the bot's own
-# priority, not at all at this one (bench/documents.py).
+# leave: under a burst of them, hostile files raised their p99 1.4 times at the bot's own
+# priority, about 1.1 times at this one (bench/documents.py).
 READ_NICENESS = 10
 # Wall-clock: at that priority, a busy machine stretches the reader's CPU time two to
 # five times, and a large letter (half a second of CPU) still reads in two or three. Six
