@@ -51,18 +51,22 @@ class ReadLimits:
 async def read_letter_apart(kind: Kind, data: bytes, *, limits: ReadLimits = ReadLimits()) -> str:
     """The letter's markup from a file's bytes, read by a child process held to `limits`;
     raises Unreadable."""
-    child = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        READER,
-        kind.value,
-        str(limits.memory_bytes),
-        str(limits.cpu_seconds),
-        str(limits.niceness),
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        env=_environment(),
-    )
+    try:
+        child = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            READER,
+            kind.value,
+            str(limits.memory_bytes),
+            str(limits.cpu_seconds),
+            str(limits.niceness),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            env=_environment(),
+        )
+    except OSError:  # out of processes, or of memory to start one
+        logger.exception("Could not start the document reader")
+        raise Unreadable(FAILED) from None
     try:
         async with asyncio.timeout(limits.wall_seconds):
             output = await _exchange(child, data)

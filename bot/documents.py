@@ -153,7 +153,11 @@ def _check_unpacked(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             parts = package.infolist()
-    except zipfile.BadZipFile as problem:
+    except MemoryError:
+        raise
+    except Exception as problem:
+        # Not a zip, or a damaged one: zipfile fails in several ways (a part's name that
+        # isn't the UTF-8 it claims is a UnicodeDecodeError).
         raise Unreadable(f"it isn't a Word document I can open ({problem})") from None
     if len(parts) > DOCX_PARTS_MAX:
         raise Unreadable(f"it is made of more than {DOCX_PARTS_MAX:,} parts")

@@ -87,6 +87,20 @@ async def test_a_reader_out_of_memory_says_so() -> None:
     assert str(raised.value) == TOO_BIG == "it needs more memory than a letter should"
 
 
+async def test_a_reader_that_cannot_start_is_a_failure_on_my_side(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Out of processes or memory to start one: the file isn't blamed."""
+
+    async def cannot_start(*args: object, **kwargs: object) -> None:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(asyncio, "create_subprocess_exec", cannot_start)
+    with pytest.raises(Unreadable) as raised:
+        await read_letter_apart(Kind.TEXT, b"Dear all")
+    assert str(raised.value) == FAILED == "something went wrong on my side while reading it"
+
+
 @pytest.mark.parametrize(
     ("returncode", "output", "reason"),
     [

@@ -119,10 +119,19 @@ def test_a_pdf_letter_reads_back_its_words() -> None:
     )
 
 
+def _zip_named(name: bytes) -> bytes:
+    """A zip of one part whose name, flagged as UTF-8, is the bytes `name`."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("é.xml", b"")  # a name beyond ASCII sets the UTF-8 flag
+    return buffer.getvalue().replace("é".encode(), name)
+
+
 @pytest.mark.parametrize(
     ("kind", "data", "why"),
     [
         (Kind.DOCX, b"not a zip", "isn't a Word document"),
+        (Kind.DOCX, _zip_named(b"\xff\xfe.xml"), "isn't a Word document"),
         (Kind.PDF, b"%PDF-1.4 broken", "isn't a PDF"),
         (Kind.TEXT, b"  \n\t ", "has no text"),
         (Kind.PDF, pdf_letter(" "), "has no text"),
