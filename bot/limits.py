@@ -37,13 +37,14 @@ DOCX_UNPACKED_MAX = 20_000_000
 DOCX_PARTS_MAX = 1_000
 # A Word file's paragraphs, counted as they are read, empty ones too: each with text in
 # it adds at least two characters to a letter (one, and a line break), so no letter
-# within BODY_MAX has more than half as many. Past this a file is refused unread.
+# within BODY_MAX has more than half as many. Past this a file is refused, the rest unread.
 DOCX_PARAGRAPHS_MAX = BODY_MAX // 2
 # Reading a file stops once it has given this much text (as markup; for a PDF, its raw
 # text): a draft longer than BODY_MARKUP_MAX is refused as too long anyway. A PDF's
 # layout adds spaces, line ends and page numbers, far fewer than a letter's own words.
 FILE_TEXT_MAX = BODY_MARKUP_MAX
-# A letter file is read in a process of its own (bot.document_process), held to these.
+# A letter file is read in a process of its own (bot.document_reader, started by
+# bot.document_process), held to these.
 # Memory is its address space: Python with lxml, python-docx and pypdf loaded takes 52
 # MB; reading the largest letters (150,000 characters of Word with lists, links and a
 # table; a 200-page PDF) peaks at 55 to 70 MB, a 10 MB Word file with a picture at 95 MB.
