@@ -45,12 +45,13 @@ postgres: $(VENV)/.dev-installed
 	@$(BIN)/python -m tests.postgres '$(TEST_POSTGRES)'
 
 ## bench: dedupe cost at 1k/10k/100k signers; sign-on throughput against a no-op app;
-## two replicas on PostgreSQL against one on SQLite
+## hostile letter files under sign-on load; two replicas on PostgreSQL against one on SQLite
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.dedupe_cost
 	$(BIN)/python -m bench.chase_cost
 	$(BIN)/python -m bench.chart_cost
 	$(BIN)/python -m bench.signon_throughput
+	$(BIN)/python -m bench.documents
 	$(MAKE) postgres
 	BENCH_POSTGRES='$(TEST_POSTGRES)' $(BIN)/python -m bench.replicas
 

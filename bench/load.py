@@ -16,7 +16,7 @@ import random
 import statistics
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
@@ -38,6 +38,7 @@ class Burst:
     rate: float  # sign-ons per second
     latencies: list[float]  # seconds, one per sign-on
     followups: int = 0  # confirmations that came on the response_url, not in the ack
+    sent: list[float] = field(default_factory=list)  # when each was sent (perf_counter)
 
 
 @dataclass(frozen=True)
@@ -78,12 +79,14 @@ async def sign_on_burst(
     concurrency: int,
     tag: str,
     confirmations: bool = True,
+    until: asyncio.Event | None = None,
 ) -> Burst:
     """Send one /signon per text, `concurrency` at a time, spread over `urls` in turn
-    (as a load balancer would). Without `confirmations` (an app that only acks, or a
-    warm-up) latency ends at the ack."""
+    (as a load balancer would), or until `until` is set. Without `confirmations` (an app
+    that only acks, or a warm-up) latency ends at the ack."""
     requests = _signed(fake, texts, tag)
     latencies: list[float] = []
+    sent_at: list[float] = []
     followups = 0
     limit = aiohttp.TCPConnector(limit=concurrency * len(urls))
     async with aiohttp.ClientSession(connector=limit) as session:
@@ -93,6 +96,8 @@ async def sign_on_burst(
         async def worker() -> None:
             nonlocal followups
             for n, request in queue:
+                if until is not None and until.is_set():
+                    return
                 sent = time.perf_counter()
                 url = urls[n % len(urls)]
                 async with session.post(url, data=request.body, headers=request.headers) as reply:
@@ -105,10 +110,11 @@ async def sign_on_burst(
                     latencies.append(fake.response_arrivals[request.key] - sent)
                 else:
                     latencies.append(time.perf_counter() - sent)
+                sent_at.append(sent)
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
-    return Burst(len(texts) / elapsed, latencies, followups)
+    return Burst(len(latencies) / elapsed, latencies, followups, sent_at)
 
 
 def _signed(fake: FakeSlack, texts: Sequence[str], tag: str) -> list[_Request]:

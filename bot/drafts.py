@@ -3,6 +3,7 @@ else the message's own text) and kept for the form, or typed into the form itsel
 
 A file the bot reads (.docx, PDF, .txt, .md) is the letter; a file it can't read is
 named to the organizer, never passed over in silence for whatever the message says.
+Files are read in a process apart (`bot.document_process`), a few at a time.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Organizers
-from bot.documents import Unreadable, kind_of, read_letter
+from bot.document_process import read_letter_apart
+from bot.documents import Unreadable, kind_of
 from bot.forms import DraftPreview, LetterFormValues
 from bot.letter_text import from_plain, from_slack, to_plain
-from bot.limits import BODY_MARKUP_MAX, BODY_MAX, FILE_MAX_BYTES
+from bot.limits import BODY_MARKUP_MAX, BODY_MAX, FILE_MAX_BYTES, READS_AT_ONCE
 from bot.problems import (
     DraftGone,
     FileUnreadable,
@@ -35,6 +37,7 @@ class Drafts:
         self._store = store
         self._client = client
         self._organizers = organizers
+        self._reading = asyncio.Semaphore(READS_AT_ONCE)
 
     async def from_message(
         self, message: dict[str, Any], *, user: str, channel: str, now: datetime
@@ -104,7 +107,8 @@ class Drafts:
             # A file of a kind the bot reads is the letter: if it can't be had, say so.
             try:
                 data = await download_file(self._client, file, max_bytes=FILE_MAX_BYTES)
-                markup = await asyncio.to_thread(read_letter, kind, data)
+                async with self._reading:
+                    markup = await read_letter_apart(kind, data)
             except FileUnavailable as problem:
                 raise FileUnreadable(
                     _name(file), problem.reason, retry=not problem.invite, invite=problem.invite

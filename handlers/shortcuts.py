@@ -3,6 +3,8 @@ make such a message a letter's new text."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,15 +13,19 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Organizers
 from bot.blocks.letter_form import build_letter_form, build_text_update_form, reading_view
-from bot.blocks.problems import explain
+from bot.blocks.problems import SOMETHING_WENT_WRONG, explain
 from bot.blocks.replies import problem_view
 from bot.drafts import Drafts
 from bot.letters import Letters
 from bot.problems import Problem
 from bot.slack_ops import open_view
 
+logger = logging.getLogger(__name__)
+
 START_DRIVE_CALLBACK = "start_drive"
 UPDATE_TEXT_CALLBACK = "update_letter_text"
+NEW_LETTER_TITLE = "New sign-on letter"
+UPDATE_TEXT_TITLE = "Update a letter's text"
 
 
 def register(app: AsyncApp) -> None:
@@ -49,19 +55,18 @@ async def start_drive(
         return
     now = datetime.now(UTC)
     channel = shortcut["channel"]["id"]
-    try:
+
+    async def form() -> dict[str, Any]:
         draft = await drafts.from_message(shortcut["message"], user=user, channel=channel, now=now)
-    except Problem as problem:
-        view = problem_view(explain(problem))
-    else:
         deadline, reminders = letters.form_defaults(now)
-        view = build_letter_form(
+        return build_letter_form(
             origin_channel=channel,
             draft=draft,
             initial_deadline=deadline,
             initial_reminders=reminders,
         )
-    await client.views_update(view_id=opened["view"]["id"], view=view)
+
+    await _in_place_of_reading(client, opened, form, title=NEW_LETTER_TITLE)
 
 
 async def update_text(
@@ -81,21 +86,43 @@ async def update_text(
         opened = await open_view(
             client,
             trigger_id=shortcut["trigger_id"],
-            view=reading_view("Update a letter's text"),
+            view=reading_view(UPDATE_TEXT_TITLE),
             what="letter form",
         )
     except Problem as problem:
         await respond(explain(problem))
         return
     channel = shortcut["channel"]["id"]
-    try:
+
+    async def form() -> dict[str, Any]:
         draft = await drafts.text_from_message(
             shortcut["message"], user=user, channel=channel, now=datetime.now(UTC)
         )
-    except Problem as problem:
-        view = problem_view(explain(problem), title="Update a letter's text")
-    else:
         here = [letter.id for letter in editable if channel in letter.channels]
         chosen = here[0] if len(here) == 1 else editable[0].id if len(editable) == 1 else None
-        view = build_text_update_form(draft=draft, letters=editable, chosen=chosen)
-    await client.views_update(view_id=opened["view"]["id"], view=view)
+        return build_text_update_form(draft=draft, letters=editable, chosen=chosen)
+
+    await _in_place_of_reading(client, opened, form, title=UPDATE_TEXT_TITLE)
+
+
+async def _in_place_of_reading(
+    client: AsyncWebClient,
+    opened: dict[str, Any],
+    form: Callable[[], Awaitable[dict[str, Any]]],
+    *,
+    title: str,
+) -> None:
+    """Show the form where "Reading the letter…" is, or what kept it from opening; never
+    leave the organizer looking at "Reading…"."""
+    view_id = opened["view"]["id"]
+    try:
+        try:
+            view = await form()
+        except Problem as problem:
+            view = problem_view(explain(problem), title=title)
+        await client.views_update(view_id=view_id, view=view)
+    except Exception:
+        logger.exception("Could not show the %s form after reading the message", title)
+        await client.views_update(
+            view_id=view_id, view=problem_view(SOMETHING_WENT_WRONG, title=title)
+        )

@@ -4,14 +4,17 @@ document, a PDF, and the files the bot can't read, which it names instead of gue
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import pytest
 
+from bot.blocks.problems import SOMETHING_WENT_WRONG
 from bot.cleaning import paragraphs
+from bot.drafts import Drafts
 from bot.storage import Store
 from tests.conftest import FIXTURES, ORGANIZER
-from tests.documents import docx_letter, pdf_letter
+from tests.documents import damaged_docx, docx_letter, pdf_letter
 from tests.fake_slack import FakeSlack
 from tests.helpers import (
     all_text,
@@ -19,6 +22,7 @@ from tests.helpers import (
     form_values,
     head_messages,
     latest_view,
+    post_letter,
     posted_letter_markup,
     posted_letter_text,
     told,
@@ -152,6 +156,53 @@ async def test_a_file_the_bot_cannot_read_is_named_not_replaced(
         assert view["close"]["text"] == "OK" and "submit" not in view
         assert "Word (.docx), PDF and text" in shown
     assert await store.letters.all() == []
+
+
+async def test_a_damaged_word_file_is_named_in_the_form(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """XML that isn't well-formed inside a .docx: the form stops saying "Reading…" and
+    says what is wrong with the file, and what to do."""
+    file = fake_slack.share_file(
+        "Letter to DHS.docx", damaged_docx(), filetype="docx", mimetype=DOCX_TYPE
+    )
+    view = await shortcut(slack, fake_slack, {"text": "Draft attached", "files": [file]})
+    shown = json.dumps(view, ensure_ascii=False)
+    assert "I couldn't read *Letter to DHS.docx*: it is damaged inside" in shown
+    assert "save it again as .docx" in shown and "Reading" not in shown
+    assert "submit" not in view
+    assert await store.letters.all() == []
+
+
+@pytest.mark.parametrize(
+    ("callback", "title"),
+    [("start_drive", "New sign-on letter"), ("update_letter_text", "Update a letter's text")],
+)
+async def test_a_failure_while_reading_is_told_in_the_form_not_left_reading(
+    slack: SlackDriver,
+    fake_slack: FakeSlack,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    callback: str,
+    title: str,
+) -> None:
+    """Whatever fails once "Reading the letter…" shows, the form says that something went
+    wrong and to try again, and the failure is logged with its traceback."""
+    await post_letter(slack, fake_slack, channels=("CSTATES",))
+
+    async def fails(self: Drafts, message: dict[str, Any]) -> None:
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(Drafts, "_letter_in", fails)
+    updated = len(fake_slack.calls_to("views.update"))
+    await slack.message_shortcut(callback, {"text": "Dear all"}, user=ORGANIZER, channel="CSTATES")
+    await fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.update")) > updated)
+    view = latest_view(fake_slack)
+    assert view["title"]["text"] == title and "submit" not in view
+    assert SOMETHING_WENT_WRONG in json.dumps(view)
+    (logged,) = [r for r in caplog.records if r.name == "handlers.shortcuts"]
+    assert logged.levelno == logging.ERROR and logged.exc_info is not None
+    assert "the disk is full" in str(logged.exc_info[1])
 
 
 async def test_a_file_the_token_may_not_download_asks_for_an_invite(
