@@ -19,7 +19,7 @@ from docx.text.paragraph import Paragraph
 from bot.letter_text import to_plain
 from bot.lists import Section
 from bot.models import Letter
-from bot.mrkdwn import ANGLE_TOKEN, EMPHASIS, unescape
+from bot.mrkdwn import ANGLE_TOKEN, emphases, unescape
 
 LIST_FONT_SIZE = Pt(10)
 
@@ -77,17 +77,16 @@ def _add_markup(paragraph: Paragraph, text: str) -> None:
 
 def _add_emphasized(paragraph: Paragraph, text: str) -> None:
     at = 0
-    for found in EMPHASIS.finditer(text):
-        if found.start() > at:
-            paragraph.add_run(unescape(text[at : found.start()]))
-        run = paragraph.add_run(unescape(found.group(0)[1:-1]))
-        marker = found.group(1)
+    for start, end, marker in emphases(text):
+        if start > at:
+            paragraph.add_run(unescape(text[at:start]))
+        run = paragraph.add_run(unescape(text[start + 1 : end - 1]))
         run.bold = marker == "*"
         run.italic = marker == "_"
         run.font.strike = marker == "~"
         if marker == "`":
             run.font.name = "Courier New"
-        at = found.end()
+        at = end
     if at < len(text):
         paragraph.add_run(unescape(text[at:]))
 

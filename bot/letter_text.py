@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from bot.cleaning import one_line, paragraphs
 from bot.limits import BODY_INPUT_MAX
-from bot.mrkdwn import ANGLE_TOKEN, EMPHASIS, LINK_MAX, escape, shown_as, unescape
+from bot.mrkdwn import ANGLE_TOKEN, LINK_MAX, emphases, escape, shown_as, unescape
 
 _LINK_SCHEMES = ("http", "https", "mailto")
 # A host name as a reader would spot one in a label ("bank.example", "https://x.org/a",
@@ -107,7 +107,7 @@ def editable_text(markup: str) -> str | None:
 
 def has_formatting(markup: str) -> bool:
     """True when the text holds links or emphasis that only mrkdwn can show."""
-    return bool(ANGLE_TOKEN.search(markup) or EMPHASIS.search(markup))
+    return bool(ANGLE_TOKEN.search(markup)) or next(emphases(markup), None) is not None
 
 
 def _reescape(text: str) -> str:

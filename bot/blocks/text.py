@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.mrkdwn import ATOMIC, EMPHASIS
+from bot.mrkdwn import ATOMIC, emphases
 from bot.mrkdwn import escape as escape
 from bot.mrkdwn import joined as joined
 
@@ -156,7 +156,7 @@ def _whole_spans(text: str, limit: int) -> list[tuple[int, int]]:
     """Where a cut must not fall, as sorted, non-overlapping (start, end) spans."""
     spans = sorted(
         [match.span() for match in ATOMIC.finditer(text)]
-        + [m.span() for m in EMPHASIS.finditer(text) if m.end() - m.start() <= limit // 2]
+        + [(e.start, e.end) for e in emphases(text) if e.end - e.start <= limit // 2]
     )
     merged: list[tuple[int, int]] = []
     for start, end in spans:
