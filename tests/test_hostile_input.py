@@ -27,6 +27,7 @@ from bot.blocks.review import (
     MERGE_LISTED_ACTION,
     WITHDRAW_HOLD_ACTION,
 )
+from bot.blocks.signon_replies import CHANGE_ENTRY_ACTION
 from bot.blocks.versions import KEEP_SIGNATURE_ACTION, WITHDRAW_SIGNATURE_ACTION
 from bot.dispatch import Dispatcher
 from bot.forms import SignonField
@@ -39,7 +40,7 @@ from bot.storage import Store
 from bot.timing import next_tally_time
 from tests.conftest import LEAD, MEMBER, ORGANIZER, ZONE
 from tests.fake_slack import FakeSlack
-from tests.helpers import coalition, form_values, post_letter
+from tests.helpers import as_submitted, coalition, form_values, post_letter
 from tests.slack_driver import Reply, SlackDriver
 
 HOSTILE = [
@@ -327,3 +328,38 @@ async def test_crafted_values_confirm_nothing_and_open_nobody_elses_member(
     assert "another member organization" in fake_slack.responses[-1]["text"]
     assert "Secret Ally" not in str(fake_slack.responses[-1])
     assert len(fake_slack.calls_to("views.open")) == opened
+
+
+async def test_a_joiners_own_form_takes_hostile_answers_without_touching_the_entry(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Someone who joined an entry answers their own form with the corpus: each answer is
+    refused or stored tidied on their contact alone, nothing pings, and the entry's
+    name and listing stay its maker's."""
+    caplog.set_level(logging.ERROR)
+    await slack.command("/signon", "Mijente", user="UMAKER", channel="CCOALITION")
+    await slack.command("/signon", "mijente", user="UJOINER", channel="CCOALITION")
+    opened = len(fake_slack.calls_to("views.open"))
+    await slack.press(CHANGE_ENTRY_ACTION, "1", user="UJOINER", channel="CCOALITION")
+    await fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.open")) > opened)
+    form = fake_slack.calls_to("views.open")[-1].args["view"]
+    replies = [
+        await slack.submit_view(
+            form,
+            as_submitted(
+                form,
+                **{
+                    SignonField.ORGANIZATION: "Mijente",
+                    SignonField.PERSON: text,
+                    SignonField.TITLE: text,
+                },
+            ),
+            user="UJOINER",
+        )
+        for text in HOSTILE
+    ]
+    assert_no_failures(replies, caplog)
+    assert_nothing_active(fake_slack, replies)
+    (entry,) = await store.signatures.signers(1)
+    assert (entry.name, entry.public, entry.made_by) == ("Mijente", True, "UMAKER")
+    assert all(len(c.person_name or "") <= 100 for c in entry.contacts)
