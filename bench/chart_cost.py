@@ -15,8 +15,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.chart import drive_chart
-from bot.models import Letter, LetterStatus, Post
+from bot.rules.letters import Letter, LetterStatus, Post
+from bot.texts.chart import drive_chart
 
 ROUNDS = 7
 SIGNERS = 1_000

@@ -18,12 +18,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench.names import synthetic_names
-from bot.members import letter_standings
-from bot.models import NewLetter, SignerKind, Submission
-from bot.roster import MemberRow, read_roster
-from bot.signons import SignOns
+from bot.rules.letters import NewLetter
+from bot.rules.roster import MemberRow
+from bot.rules.signers import SignerKind, Submission
+from bot.rules.timing import plan
+from bot.services.roster import letter_standings
+from bot.services.signons import SignOns
 from bot.storage import Store
-from bot.timing import plan
+from bot.texts.roster import read_roster
 
 MEMBERS = 1_000
 ENTRIES = 1_000

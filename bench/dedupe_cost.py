@@ -16,8 +16,8 @@ from functools import partial
 from rapidfuzz import fuzz, process
 
 from bench.names import synthetic_names, variants
-from bot.dedupe import Verdict, compare, org_key
-from bot.signer_index import SignerIndex
+from bot.rules.dedupe import Verdict, compare, org_key
+from bot.rules.signer_index import SignerIndex
 
 QUERIES = 2_000
 

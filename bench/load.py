@@ -25,7 +25,8 @@ import aiohttp
 from slack_sdk.signature import SignatureVerifier
 
 from bench.names import synthetic_names, variants
-from bot.models import NewLetter, Plan
+from bot.rules.letters import NewLetter
+from bot.rules.schedule import Plan
 from bot.storage import Store
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SIGNING_SECRET, command_fields

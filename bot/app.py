@@ -22,24 +22,24 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 import handlers
-from bot.access import Organizers
 from bot.acks import answer_when_acked
-from bot.audience import Audience
-from bot.blocks.problems import SOMETHING_WENT_WRONG
-from bot.drafts import Drafts
-from bot.entries import Entries
-from bot.exports import Exports
-from bot.home import HomeTabs
-from bot.imports import Imports
-from bot.letters import Letters
-from bot.live_count import LiveCount
-from bot.members import Members
-from bot.pacing import CallBudget
-from bot.people import People
-from bot.reviews import Reviews
+from bot.services.access import Organizers
+from bot.services.audience import Audience
+from bot.services.drafts import Drafts
+from bot.services.entries import Entries
+from bot.services.exports import Exports
+from bot.services.home import HomeTabs
+from bot.services.imports import Imports
+from bot.services.letters import Letters
+from bot.services.live_count import LiveCount
+from bot.services.people import People
+from bot.services.reviews import Reviews
+from bot.services.roster import Members
+from bot.services.signons import SignOns
 from bot.settings import Settings
-from bot.signons import SignOns
-from bot.slack_ops import tell_privately
+from bot.slack.blocks.problems import SOMETHING_WENT_WRONG
+from bot.slack.messages import tell_privately
+from bot.slack.pacing import CallBudget
 from bot.storage import Store
 
 logger = logging.getLogger(__name__)

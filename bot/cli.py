@@ -16,22 +16,22 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from bot.app import build_client
-from bot.blocks.problems import field_sentences
-from bot.blocks.roster import SLACK_CONNECT_ADVICE
-from bot.exports import gather_extras
-from bot.formats import ExportFormat, audit_csv, render
-from bot.importing import ImportProblem, ImportRow, read_signons
-from bot.members import load_roster, look_up_emails
-from bot.models import ListFormat, ListStyle
-from bot.pacing import TIER_3_CALLS, CallBudget
-from bot.people import People
-from bot.problems import RosterUnreadable
-from bot.roster import EmailLookup
+from bot.rules.letters import ListFormat, ListStyle
+from bot.rules.problems import RosterUnreadable
+from bot.rules.roster import EmailLookup
 from bot.server import configure_logging, serve
+from bot.services.exports import gather_extras
+from bot.services.people import People
+from bot.services.roster import load_roster, look_up_emails
+from bot.services.signons import import_rows
 from bot.settings import ConfigurationError, Settings, load_settings
-from bot.signons import import_rows
-from bot.slack_ops import refresh_posts
+from bot.slack.blocks.problems import field_sentences
+from bot.slack.blocks.roster import SLACK_CONNECT_ADVICE
+from bot.slack.letters import refresh_posts
+from bot.slack.pacing import TIER_3_CALLS, CallBudget
 from bot.storage import Store
+from bot.texts.exports import ExportFormat, audit_csv, render
+from bot.texts.imports import ImportProblem, ImportRow, read_signons
 
 
 def main(argv: Sequence[str] | None = None) -> int:

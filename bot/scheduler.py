@@ -20,7 +20,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.dispatch import Dispatcher
+from bot.services.dispatch import Dispatcher
 
 logger = logging.getLogger(__name__)
 

@@ -14,13 +14,13 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.access import Organizers
 from bot.app import build_app, build_client, build_services
-from bot.dispatch import Dispatcher
-from bot.pacing import CallBudget
 from bot.scheduler import Scheduler
+from bot.services.access import Organizers
+from bot.services.dispatch import Dispatcher
 from bot.settings import ConfigurationError, Settings
-from bot.slack_ops import slack_error
+from bot.slack.errors import slack_error
+from bot.slack.pacing import CallBudget
 from bot.storage import Store
 
 logger = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.timing import DEFAULT_REMINDERS, TimingError, parse_clock, parse_offsets
+from bot.rules.timing import DEFAULT_REMINDERS, TimingError, parse_clock, parse_offsets
 
 SLACK_APPS_PAGE = "https://api.slack.com/apps"
 

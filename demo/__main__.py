@@ -27,12 +27,12 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 
-from bot.blocks.letter import SIGN_ON_ACTION
-from bot.blocks.review import MERGE_ACTION
-from bot.dedupe import initials, org_key
-from bot.forms import SignonField
-from bot.importing import read_signons
-from bot.mrkdwn import escape
+from bot.rules.dedupe import initials, org_key
+from bot.rules.forms import SignonField
+from bot.rules.mrkdwn import escape
+from bot.slack.blocks.letter import SIGN_ON_ACTION
+from bot.slack.blocks.review import MERGE_ACTION
+from bot.texts.imports import read_signons
 from tests.bot_process import BotProcess, bot_environment
 from tests.fake_slack import FakeSlack
 from tests.helpers import as_submitted, coalition, form_values, latest_view, told

@@ -11,13 +11,30 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.chase import (
+from bot.rules.problems import (
+    LetterGone,
+    NotALetterNumber,
+    PairDecided,
+    Problem,
+    SignOnsClosed,
+    Surface,
+)
+from bot.services.entries import Entries
+from bot.services.exports import Exports
+from bot.services.home import HomeTabs
+from bot.services.letters import Letters
+from bot.services.refs import letter_number
+from bot.services.reviews import Reviews
+from bot.services.roster import Members
+from bot.services.signons import SignOns
+from bot.settings import Settings
+from bot.slack.blocks.chase import (
     CHASE_OPT_OUT_ACTION,
     CHASE_SIGN_ON_ACTION,
     opted_out_text,
     read_chase_value,
 )
-from bot.blocks.home import (
+from bot.slack.blocks.home import (
     HOME_EXPORT_ACTION,
     HOME_EXTEND_ACTION,
     HOME_REVIEW_ACTION,
@@ -25,10 +42,10 @@ from bot.blocks.home import (
     HOME_WITHDRAW_ACTION,
     extend_form,
 )
-from bot.blocks.letter import SIGN_ON_ACTION
-from bot.blocks.problems import explain
-from bot.blocks.replies import export_sent
-from bot.blocks.review import (
+from bot.slack.blocks.letter import SIGN_ON_ACTION
+from bot.slack.blocks.problems import explain
+from bot.slack.blocks.replies import export_sent
+from bot.slack.blocks.review import (
     APPROVE_HOLD_ACTION,
     KEEP_ACTION,
     MERGE_ACTION,
@@ -39,13 +56,13 @@ from bot.blocks.review import (
     read_listed_merge,
     review_message,
 )
-from bot.blocks.roster import (
+from bot.slack.blocks.roster import (
     OTHER_MEMBER_ACTION,
     SAME_MEMBER_ACTION,
     missing_message,
     read_match_value,
 )
-from bot.blocks.signers import (
+from bot.slack.blocks.signers import (
     ENTRY_BUTTON_ACTION,
     ENTRY_MENU_ACTION,
     SIGNERS_PAGE_ACTION,
@@ -54,34 +71,18 @@ from bot.blocks.signers import (
     read_page_value,
     signers_page,
 )
-from bot.blocks.signon_form import build_signon_form
-from bot.blocks.signon_replies import CHANGE_ENTRY_ACTION, withdrawn_text
-from bot.blocks.text import read_id
-from bot.blocks.versions import (
+from bot.slack.blocks.signon_form import build_signon_form
+from bot.slack.blocks.signon_replies import CHANGE_ENTRY_ACTION, withdrawn_text
+from bot.slack.blocks.text import read_id
+from bot.slack.blocks.versions import (
     KEEP_SIGNATURE_ACTION,
     WITHDRAW_SIGNATURE_ACTION,
     kept_text,
     read_keep_value,
     read_withdraw_value,
 )
-from bot.entries import Entries
-from bot.exports import Exports
-from bot.home import HomeTabs
-from bot.letters import Letters
-from bot.members import Members
-from bot.problems import (
-    LetterGone,
-    NotALetterNumber,
-    PairDecided,
-    Problem,
-    SignOnsClosed,
-    Surface,
-)
-from bot.refs import letter_number
-from bot.reviews import Reviews
-from bot.settings import Settings
-from bot.signons import SignOns
-from bot.slack_ops import open_view, send_dm
+from bot.slack.messages import send_dm
+from bot.slack.views import open_view
 
 OUT_OF_DATE = "That button is out of date; run `/letter review` again."
 

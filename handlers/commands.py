@@ -10,12 +10,28 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.access import Organizers
-from bot.blocks.export_form import export_form
-from bot.blocks.imports import import_form
-from bot.blocks.letter_form import build_edit_form, build_letter_form, build_remove_confirmation
-from bot.blocks.problems import explain, form_problems
-from bot.blocks.replies import (
+from bot.rules.mrkdwn import message_text_to_plain
+from bot.rules.problems import FormDidNotOpen, FormErrors, Problem, Surface
+from bot.rules.signers import SignerKind, Submission
+from bot.services.access import Organizers
+from bot.services.entries import Entries
+from bot.services.exports import Exports
+from bot.services.imports import Imports
+from bot.services.letters import Letters
+from bot.services.refs import only_number, split_ref
+from bot.services.reviews import Reviews
+from bot.services.roster import Members
+from bot.services.signons import SignOns
+from bot.settings import Settings
+from bot.slack.blocks.export_form import export_form
+from bot.slack.blocks.imports import import_form
+from bot.slack.blocks.letter_form import (
+    build_edit_form,
+    build_letter_form,
+    build_remove_confirmation,
+)
+from bot.slack.blocks.problems import explain, form_problems
+from bot.slack.blocks.replies import (
     closed_report,
     extended_report,
     launch_report,
@@ -23,30 +39,18 @@ from bot.blocks.replies import (
     letter_list,
     status_report,
 )
-from bot.blocks.review import review_message
-from bot.blocks.roster import chase_report, missing_message, roster_form
-from bot.blocks.signers import signers_page
-from bot.blocks.signon_form import build_signon_form
-from bot.blocks.signon_replies import (
+from bot.slack.blocks.review import review_message
+from bot.slack.blocks.roster import chase_report, missing_message, roster_form
+from bot.slack.blocks.signers import signers_page
+from bot.slack.blocks.signon_form import build_signon_form
+from bot.slack.blocks.signon_replies import (
     FORM_DID_NOT_OPEN,
     SIGNON_HELP,
     recorded_text,
     status_message,
     withdrawn_text,
 )
-from bot.entries import Entries
-from bot.exports import Exports
-from bot.imports import Imports
-from bot.letters import Letters
-from bot.members import Members
-from bot.models import SignerKind, Submission
-from bot.mrkdwn import message_text_to_plain
-from bot.problems import FormDidNotOpen, FormErrors, Problem, Surface
-from bot.refs import only_number, split_ref
-from bot.reviews import Reviews
-from bot.settings import Settings
-from bot.signons import SignOns
-from bot.slack_ops import open_view
+from bot.slack.views import open_view
 
 Subcommand = Callable[..., Awaitable[None]]
 

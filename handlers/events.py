@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.home import HomeTabs
+from bot.services.home import HomeTabs
 
 
 def register(app: AsyncApp) -> None:

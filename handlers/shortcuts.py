@@ -11,14 +11,14 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.access import Organizers
-from bot.blocks.letter_form import build_letter_form, build_text_update_form, reading_view
-from bot.blocks.problems import SOMETHING_WENT_WRONG, explain
-from bot.blocks.replies import problem_view
-from bot.drafts import Drafts
-from bot.letters import Letters
-from bot.problems import Problem
-from bot.slack_ops import open_view
+from bot.rules.problems import Problem
+from bot.services.access import Organizers
+from bot.services.drafts import Drafts
+from bot.services.letters import Letters
+from bot.slack.blocks.letter_form import build_letter_form, build_text_update_form, reading_view
+from bot.slack.blocks.problems import SOMETHING_WENT_WRONG, explain
+from bot.slack.blocks.replies import problem_view
+from bot.slack.views import open_view
 
 logger = logging.getLogger(__name__)
 

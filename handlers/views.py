@@ -11,16 +11,26 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.export_form import EXPORT_CALLBACK_ID, EXPORT_TITLE, SENDING, read_export_form
-from bot.blocks.home import EXTEND_CALLBACK_ID, EXTEND_TITLE, read_extend_form
-from bot.blocks.imports import (
+from bot.rules.forms import Field, SignonField
+from bot.rules.problems import EntryGone, FieldProblem, FormErrors, Issue, LetterGone, Problem
+from bot.services.drafts import Drafts
+from bot.services.entries import Corrected, Entries
+from bot.services.exports import Exports
+from bot.services.imports import Imports
+from bot.services.letters import Letters
+from bot.services.roster import Members
+from bot.services.signons import SignOns
+from bot.settings import Settings
+from bot.slack.blocks.export_form import EXPORT_CALLBACK_ID, EXPORT_TITLE, SENDING, read_export_form
+from bot.slack.blocks.home import EXTEND_CALLBACK_ID, EXTEND_TITLE, read_extend_form
+from bot.slack.blocks.imports import (
     IMPORT_CALLBACK_ID,
     IMPORT_TITLE,
     IMPORTING,
     import_report,
     read_import_form,
 )
-from bot.blocks.letter_form import (
+from bot.slack.blocks.letter_form import (
     CALLBACK_ID,
     EDIT_CALLBACK_ID,
     REMOVE_CALLBACK_ID,
@@ -30,42 +40,33 @@ from bot.blocks.letter_form import (
     read_remove_confirmation,
     read_text_update_form,
 )
-from bot.blocks.problems import explain, field_errors, form_problems
-from bot.blocks.replies import (
+from bot.slack.blocks.problems import explain, field_errors, form_problems
+from bot.slack.blocks.replies import (
     edited_report,
     export_sent,
     extended_report,
     problem_view,
     removed_report,
 )
-from bot.blocks.roster import (
+from bot.slack.blocks.roster import (
     LOADING_ROSTER,
     ROSTER_CALLBACK_ID,
     ROSTER_TITLE,
     read_roster_files,
     roster_report,
 )
-from bot.blocks.signers import (
+from bot.slack.blocks.signers import (
     ENTRY_CALLBACK_ID,
     EntryAction,
     entry_changed_text,
     read_entry_form,
 )
-from bot.blocks.signon_form import CALLBACK_ID as SIGNON_CALLBACK_ID
-from bot.blocks.signon_form import CHOOSE_A_LETTER, confirmation_view, read_signon_form
-from bot.blocks.signon_replies import corrected_text, moved_text, recorded_text
-from bot.blocks.text import read_id
-from bot.drafts import Drafts
-from bot.entries import Corrected, Entries
-from bot.exports import Exports
-from bot.forms import Field, SignonField
-from bot.imports import Imports
-from bot.letters import Letters
-from bot.members import Members
-from bot.problems import EntryGone, FieldProblem, FormErrors, Issue, LetterGone, Problem
-from bot.settings import Settings
-from bot.signons import SignOns
-from bot.slack_ops import tell_privately, update_view
+from bot.slack.blocks.signon_form import CALLBACK_ID as SIGNON_CALLBACK_ID
+from bot.slack.blocks.signon_form import CHOOSE_A_LETTER, confirmation_view, read_signon_form
+from bot.slack.blocks.signon_replies import corrected_text, moved_text, recorded_text
+from bot.slack.blocks.text import read_id
+from bot.slack.messages import tell_privately
+from bot.slack.views import update_view
 
 # While a roster's emails are looked up, the form shows how far it has got this often.
 PROGRESS_SECONDS = 5.0

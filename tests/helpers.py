@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.blocks.letter import SIGN_ON_ACTION, TEXT_BLOCK_PREFIX
-from bot.blocks.text import escape
-from bot.forms import EditFormValues, Field
-from bot.letter_text import editable_text, to_plain
-from bot.models import Letter, LetterEdit
-from bot.timing import format_reminders
+from bot.rules.forms import EditFormValues, Field
+from bot.rules.letter_text import editable_text, to_plain
+from bot.rules.letters import Letter, LetterEdit
+from bot.rules.timing import format_reminders
+from bot.slack.blocks.letter import SIGN_ON_ACTION, TEXT_BLOCK_PREFIX
+from bot.slack.blocks.text import escape
 from tests.conftest import LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack, Message
 from tests.slack_driver import SlackDriver

@@ -8,10 +8,11 @@ import json
 
 import pytest
 
-from bot.blocks.signers import ENTRY_MENU_ACTION
-from bot.blocks.versions import KEEP_SIGNATURE_ACTION
-from bot.forms import Field, SignonField
-from bot.models import ChangeAction, LetterStatus
+from bot.rules.forms import Field, SignonField
+from bot.rules.letters import LetterStatus
+from bot.rules.signers import ChangeAction
+from bot.slack.blocks.signers import ENTRY_MENU_ACTION
+from bot.slack.blocks.versions import KEEP_SIGNATURE_ACTION
 from bot.storage import Store
 from tests.conftest import LEAD, ORGANIZER
 from tests.fake_slack import FakeSlack, Message

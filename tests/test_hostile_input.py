@@ -18,26 +18,25 @@ from typing import Any
 import pytest
 
 from bot.app import build_client
-from bot.blocks.chase import CHASE_OPT_OUT_ACTION, CHASE_SIGN_ON_ACTION
-from bot.blocks.letter import SIGN_ON_ACTION
-from bot.blocks.review import (
+from bot.rules.forms import SignonField
+from bot.rules.roster import MemberRow, RosterContact
+from bot.rules.timing import next_tally_time
+from bot.services.dispatch import Dispatcher
+from bot.services.signons import import_rows
+from bot.settings import Settings
+from bot.slack.blocks.chase import CHASE_OPT_OUT_ACTION, CHASE_SIGN_ON_ACTION
+from bot.slack.blocks.letter import SIGN_ON_ACTION
+from bot.slack.blocks.review import (
     APPROVE_HOLD_ACTION,
     KEEP_ACTION,
     MERGE_ACTION,
     MERGE_LISTED_ACTION,
     WITHDRAW_HOLD_ACTION,
 )
-from bot.blocks.signon_replies import CHANGE_ENTRY_ACTION
-from bot.blocks.versions import KEEP_SIGNATURE_ACTION, WITHDRAW_SIGNATURE_ACTION
-from bot.dispatch import Dispatcher
-from bot.forms import SignonField
-from bot.importing import ImportProblem, read_signons
-from bot.models import RosterContact
-from bot.roster import MemberRow
-from bot.settings import Settings
-from bot.signons import import_rows
+from bot.slack.blocks.signon_replies import CHANGE_ENTRY_ACTION
+from bot.slack.blocks.versions import KEEP_SIGNATURE_ACTION, WITHDRAW_SIGNATURE_ACTION
 from bot.storage import Store
-from bot.timing import next_tally_time
+from bot.texts.imports import ImportProblem, read_signons
 from tests.conftest import LEAD, MEMBER, ORGANIZER, ZONE
 from tests.fake_slack import FakeSlack
 from tests.helpers import as_submitted, coalition, form_values, post_letter

@@ -1,15 +1,15 @@
-"""Imports go one way. Builders take plain data; the domain and storage never reach for
-Block Kit; Slack calls live in one place; handlers and the app don't import each other.
+"""Imports go one way, and a module's folder says its layer: the rule is read from the
+folder names, not from a list of modules kept by hand.
 
-Layers, from the edge inwards:
-- edge: handlers/, and bot's app, server, command line and scheduler: wire it all up;
-- services: what handlers call (letters, sign-ons, reviews, exports, drafts, access,
-  the live count, the dispatcher, letter references); they may call Slack and storage;
-- slack: bot.slack_ops and bot.slack_people, every Web API call, its messages made by
-  the builders;
-- builders: bot.blocks, pure Block Kit from plain data;
-- storage: bot.storage, the database;
-- pure: everything else in bot (models, problems, forms, limits, checks, dedupe, …).
+From the edge inwards (each may import its own layer and those below it as listed):
+- edge: handlers/, and the entry points directly in bot/ (the app, the server, the
+  command line, the scheduler, the settings): they wire it all up;
+- services: bot/services/, what a drive does;
+- slack: bot/slack/, every Web API call, its messages made by the builders;
+- builders: bot/slack/blocks/, pure Block Kit from plain data;
+- storage: bot/storage/, the database;
+- texts: bot/texts/, files and lists in and out;
+- rules: bot/rules/, the domain itself, pure.
 """
 
 from __future__ import annotations
@@ -22,48 +22,38 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-EDGE_MODULES = {"bot.app", "bot.acks", "bot.server", "bot.cli", "bot.__main__", "bot.scheduler"}
-SERVICE_MODULES = {
-    "bot.letters",
-    "bot.signons",
-    "bot.reviews",
-    "bot.exports",
-    "bot.drafts",
-    "bot.access",
-    "bot.live_count",
-    "bot.dispatch",
-    "bot.refs",
-    "bot.entries",
-    "bot.members",
-    "bot.imports",
-    "bot.people",
-    "bot.home",
-    "bot.audience",
+# What each layer may import, its own included.
+MAY_IMPORT = {
+    "edge": {"edge", "services", "slack", "builders", "storage", "texts", "rules"},
+    "services": {"services", "slack", "storage", "texts", "rules"},
+    "slack": {"slack", "builders", "storage", "texts", "rules"},
+    "builders": {"builders", "texts", "rules"},
+    "storage": {"storage", "rules"},
+    "texts": {"texts", "rules"},
+    "rules": {"rules"},
 }
-
-# What each layer may not import.
-FORBIDDEN = {
-    "pure": {"edge", "services", "slack", "builders", "storage"},
-    "storage": {"edge", "services", "slack", "builders"},
-    "builders": {"edge", "services", "slack", "storage"},
-    "slack": {"edge", "services"},
-    "services": {"edge", "builders"},
-    "edge": set(),
+# The folders of bot/ that are layers, and the layer each is.
+FOLDERS = {
+    "services": "services",
+    "slack": "slack",
+    "storage": "storage",
+    "texts": "texts",
+    "rules": "rules",
 }
+# What sits directly in bot/: the entry points, found without looking further.
+ENTRY_POINTS = {"bot", "bot.__main__", "bot.app", "bot.server", "bot.cli", "bot.scheduler"}
+ENTRY_POINTS |= {"bot.settings", "bot.acks"}
 
 
 def layer(module: str) -> str:
-    if module == "handlers" or module.startswith("handlers.") or module in EDGE_MODULES:
+    parts = module.split(".")
+    if parts[0] == "handlers" or module in ENTRY_POINTS:
         return "edge"
-    if module in SERVICE_MODULES:
-        return "services"
-    if module in {"bot.slack_ops", "bot.slack_people"}:
-        return "slack"
-    if module.startswith("bot.blocks"):
+    if parts[:3] == ["bot", "slack", "blocks"]:
         return "builders"
-    if module.startswith("bot.storage"):
-        return "storage"
-    return "pure"
+    if len(parts) > 1 and parts[1] in FOLDERS:
+        return FOLDERS[parts[1]]
+    raise ValueError(f"{module} is in no layer's folder")
 
 
 def imports(source: str) -> Iterator[str]:
@@ -82,12 +72,16 @@ def violations(module: str, source: str) -> list[str]:
     """Each forbidden import in `source`, as 'module → imported (why)'."""
     found = []
     for imported in imports(source):
+        if imported in {"bot", "bot.services", "bot.slack", "bot.texts", "bot.rules"}:
+            found.append(f"{module} → {imported} (import a module, not a package)")
+            continue
         mine, theirs = layer(module), layer(imported)
-        if theirs in FORBIDDEN[mine]:
+        if theirs not in MAY_IMPORT[mine]:
             found.append(f"{module} → {imported} ({mine} may not import {theirs})")
         both_edge = mine == "edge" and theirs == "edge"
         across = module.startswith("handlers") != imported.startswith("handlers")
-        if both_edge and across and "bot.app" not in (module, imported):
+        # The app imports the handlers to register them, and everyone reads the settings.
+        if both_edge and across and not {"bot.app", "bot.settings"} & {module, imported}:
             found.append(f"{module} → {imported} (handlers and bot's edge import each other)")
         if module.startswith("handlers") and imported == "bot.app":
             found.append(f"{module} → {imported} (bot.app imports handlers: a cycle)")
@@ -104,6 +98,18 @@ def project_modules() -> Iterator[tuple[str, Path]]:
             yield ".".join(parts), path
 
 
+def test_every_module_of_bot_is_an_entry_point_or_in_a_layers_folder() -> None:
+    """`ls bot/` shows the layers: nothing else sits beside the entry points."""
+    folders = {path.name for path in (ROOT / "bot").iterdir() if (path / "__init__.py").exists()}
+    assert folders == set(FOLDERS)
+    loose = [
+        path.name
+        for path in (ROOT / "bot").glob("*.py")
+        if f"bot.{path.stem}" not in ENTRY_POINTS and path.stem != "__init__"
+    ]
+    assert loose == []
+
+
 def test_no_module_imports_across_its_layer() -> None:
     """Every import in bot/ and handlers/ follows the layers."""
     found = [
@@ -117,13 +123,18 @@ def test_no_module_imports_across_its_layer() -> None:
 @pytest.mark.parametrize(
     ("module", "source"),
     [
-        ("bot.letters", "from bot.blocks.replies import launch_report"),
-        ("bot.storage.letters", "import bot.blocks.text"),
-        ("bot.blocks.letter_form", "from bot.storage.schema import TITLE_MAX"),
-        ("bot.blocks.signon_form", "from bot.signons import SignOns"),
-        ("bot.models", "from bot.slack_ops import send_dm"),
+        ("bot.services.letters", "from bot.slack.blocks.replies import launch_report"),
+        ("bot.storage.letters", "import bot.slack.blocks.text"),
+        ("bot.slack.blocks.letter_form", "from bot.storage.schema import letters"),
+        ("bot.slack.blocks.signon_form", "from bot.services.signons import SignOns"),
+        ("bot.rules.signers", "from bot.slack.messages import send_dm"),
+        ("bot.rules.checks", "from bot.texts.lists import sections"),
+        ("bot.texts.exports", "from bot.storage.signatures import load_signers"),
+        ("bot.storage.roster", "from bot.texts.roster import read_roster"),
+        ("bot.slack.letters", "from bot.services.letters import Letters"),
         ("handlers.views", "from bot.app import build_app"),
         ("bot.server", "from handlers.commands import SUBCOMMANDS"),
+        ("bot.services.home", "from bot import rules"),
     ],
 )
 def test_the_check_catches_each_kind_of_forbidden_import(module: str, source: str) -> None:

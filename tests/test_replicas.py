@@ -15,8 +15,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot.rules.timing import plan
 from bot.storage import Store
-from bot.timing import plan
 from tests.bot_process import BotProcess, free_port
 from tests.conftest import LEAD, ZONE
 from tests.fake_slack import FakeSlack

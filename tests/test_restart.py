@@ -19,8 +19,8 @@ from datetime import UTC, datetime, timedelta
 import aiohttp
 import pytest
 
+from bot.rules.timing import plan
 from bot.storage import Store
-from bot.timing import plan
 from tests.bot_process import BotProcess
 from tests.conftest import LEAD, ZONE
 from tests.fake_slack import FakeSlack

@@ -86,7 +86,7 @@ async def test_the_count_line_catches_up_after_slack_refuses_an_update(
 ) -> None:
     """chat.update refused past its retries (a proxy's HTML 504): the live count tries
     again a little later."""
-    monkeypatch.setattr("bot.live_count.RETRY_DELAYS", (0.5, 0.5))
+    monkeypatch.setattr("bot.services.live_count.RETRY_DELAYS", (0.5, 0.5))
     await post_letter(slack, fake_slack, channels=("CCOALITION",))
     fake_slack.fail("chat.update", status=504, retry_after=None, times=3, html=True)
     await signon(slack, fake_slack, "Mijente")

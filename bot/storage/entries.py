@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.models import ChangeAction, Signer, SignerChange, SignerStatus
+from bot.rules.signers import ChangeAction, Signer, SignerChange, SignerStatus
 from bot.storage.connect import Connect
 from bot.storage.schema import signatures, signer_changes, signers
 from bot.storage.signatures import load_signers, take_turn, withdraw_unsigned

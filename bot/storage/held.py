@@ -12,11 +12,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.models import (
+from bot.rules.reviews import Hold
+from bot.rules.signers import (
     ChangeAction,
     HeldSignOn,
     HeldStatus,
-    Hold,
     HoldStatus,
     Signer,
     SignerKind,

@@ -10,8 +10,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.limits import CLOSING_MAX
-from bot.models import (
+from bot.rules.letters import (
     DEFAULT_STYLE,
     Letter,
     LetterEdit,
@@ -20,9 +19,10 @@ from bot.models import (
     ListFormat,
     ListStyle,
     NewLetter,
-    Plan,
     Post,
 )
+from bot.rules.limits import CLOSING_MAX
+from bot.rules.schedule import Plan
 from bot.storage.connect import Connect, grouped
 from bot.storage.schedule import (
     cancel_everything,

@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.models import Person
+from bot.rules.people import Person
 from bot.storage.connect import Connect, insert_into
 from bot.storage.schema import home_views, people
 

@@ -10,7 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.models import ChangeAction, ReviewPair, ReviewStatus, Signer, SignerStatus
+from bot.rules.reviews import ReviewPair, ReviewStatus
+from bot.rules.signers import ChangeAction, Signer, SignerStatus
 from bot.storage.connect import Connect
 from bot.storage.entries import record_change
 from bot.storage.schema import duplicate_reviews, signatures, signers

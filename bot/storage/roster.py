@@ -15,9 +15,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.models import RosterContact, RosterMember
-from bot.roster import MemberRow, RosterSaved
-from bot.signer_index import SignerIndex
+from bot.rules.roster import MemberRow, RosterContact, RosterMember, RosterSaved
+from bot.rules.signer_index import SignerIndex
 from bot.storage.connect import Connect, insert_into
 from bot.storage.schema import chase_optouts, roster_contacts, roster_matches, roster_members
 

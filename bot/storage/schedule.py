@@ -18,16 +18,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.models import (
-    Delivery,
-    DeliveryProblem,
-    DeliveryState,
-    JobKind,
-    JobState,
-    LetterStatus,
-    Plan,
-    SignerStatus,
-)
+from bot.rules.letters import LetterStatus
+from bot.rules.schedule import Delivery, DeliveryProblem, DeliveryState, JobKind, JobState, Plan
+from bot.rules.signers import SignerStatus
 from bot.storage.connect import insert_into
 from bot.storage.schema import (
     chase_optouts,

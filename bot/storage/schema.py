@@ -10,19 +10,11 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 
-from bot.limits import ADDRESSEE_MAX, TITLE_MAX
-from bot.models import (
-    ChangeAction,
-    DeliveryState,
-    HeldStatus,
-    HoldStatus,
-    JobKind,
-    JobState,
-    LetterStatus,
-    ReviewStatus,
-    SignerKind,
-    SignerStatus,
-)
+from bot.rules.letters import LetterStatus
+from bot.rules.limits import ADDRESSEE_MAX, TITLE_MAX
+from bot.rules.reviews import ReviewStatus
+from bot.rules.schedule import DeliveryState, JobKind, JobState
+from bot.rules.signers import ChangeAction, HeldStatus, HoldStatus, SignerKind, SignerStatus
 from bot.storage.types import UTCDateTime
 
 metadata = sa.MetaData(

@@ -11,22 +11,22 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.dedupe import Prepared, prepared, same
-from bot.models import (
+from bot.rules.dedupe import Prepared, prepared, same
+from bot.rules.letters import LetterStatus
+from bot.rules.outcomes import Arrival, Decisions, Entry, Identity, Known, decide
+from bot.rules.reviews import ReviewStatus
+from bot.rules.signers import (
     Contact,
     HeldSignOn,
     HeldStatus,
     HoldStatus,
-    LetterStatus,
     Outcome,
     Recorded,
-    ReviewStatus,
     Signer,
     SignerKind,
     SignerStatus,
     Submission,
 )
-from bot.outcomes import Arrival, Decisions, Entry, Identity, Known, decide
 from bot.storage.connect import Connect, RunWriting, grouped, insert_into
 from bot.storage.schema import (
     duplicate_reviews,
@@ -190,7 +190,7 @@ class LetterClosed(Exception):
 
 
 class DuplicateIndex(Protocol):
-    """What recording needs from the dedupe index (bot.signer_index.SignerIndex)."""
+    """What recording needs from the dedupe index (bot.rules.signer_index.SignerIndex)."""
 
     @property
     def newest(self) -> int: ...
@@ -374,7 +374,7 @@ def record_batch(
     conn: sa.Connection, letter_id: int, batch: Sequence[Pending], index: DuplicateIndex
 ) -> tuple[list[Recorded], int]:
     """The body of `Signatures.record`, in one transaction: a few queries, whatever the
-    batch size. What becomes of each sign-on is `bot.outcomes.decide`'s to say."""
+    batch size. What becomes of each sign-on is `bot.rules.outcomes.decide`'s to say."""
     _take_turn(conn, letter_id)
     version = _require_open(conn, letter_id, batch)
     _catch_up(conn, letter_id, index)

@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import access
-from bot.access import Organizers
 from bot.app import build_client
-from bot.problems import GroupUnknown
+from bot.rules.problems import GroupUnknown
+from bot.services import access
+from bot.services.access import Organizers
 from bot.settings import Settings
 from tests.conftest import MEMBER
 from tests.fake_slack import FakeSlack

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
-from bot.chart import ALT_TEXT_MAX, drive_chart
+from bot.texts.chart import ALT_TEXT_MAX, drive_chart
 from tests.bot.blocks.test_letter import make_letter
 
 ZONE = ZoneInfo("America/New_York")

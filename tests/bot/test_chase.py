@@ -13,15 +13,17 @@ import sqlalchemy as sa
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import build_client
-from bot.blocks.chase import CHASE_OPT_OUT_ACTION, CHASE_SIGN_ON_ACTION
-from bot.dispatch import Dispatcher
-from bot.models import JobKind, Letter, SignerKind, Submission
-from bot.people import People
-from bot.roster import read_roster
+from bot.rules.letters import Letter
+from bot.rules.schedule import JobKind
+from bot.rules.signers import SignerKind, Submission
+from bot.services.dispatch import Dispatcher
+from bot.services.people import People
+from bot.services.signons import SignOns
 from bot.settings import Settings
-from bot.signons import SignOns
+from bot.slack.blocks.chase import CHASE_OPT_OUT_ACTION, CHASE_SIGN_ON_ACTION
 from bot.storage import Store
 from bot.storage.schema import scheduled_jobs
+from bot.texts.roster import read_roster
 from tests.bot.test_dispatch import DEFAULT, T0, TALLY_AT, dms, posted, reminders_in
 from tests.conftest import ZONE
 from tests.fake_slack import FakeSlack

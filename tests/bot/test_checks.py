@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.checks import check_new_letter, check_submission
-from bot.cleaning import paragraphs
-from bot.forms import Field, LetterFormValues, SignonField
-from bot.letter_text import from_plain
-from bot.models import SignerKind, Submission
-from bot.problems import FormErrors
+from bot.rules.checks import check_new_letter, check_submission
+from bot.rules.cleaning import paragraphs
+from bot.rules.forms import Field, LetterFormValues, SignonField
+from bot.rules.letter_text import from_plain
+from bot.rules.problems import FormErrors
+from bot.rules.signers import SignerKind, Submission
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 

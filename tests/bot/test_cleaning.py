@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.cleaning import one_line, paragraphs
+from bot.rules.cleaning import one_line, paragraphs
 
 
 def test_a_name_loses_control_characters_and_extra_spaces() -> None:

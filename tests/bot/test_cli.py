@@ -12,8 +12,9 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cli import main
-from bot.models import NewLetter, Plan
-from bot.slack_ops import publish_letter
+from bot.rules.letters import NewLetter
+from bot.rules.schedule import Plan
+from bot.slack.letters import publish_letter
 from bot.storage import Store
 from tests.conftest import FIXTURES, ZONE
 from tests.fake_slack import TOKEN, FakeSlack

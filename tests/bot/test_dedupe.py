@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from bot.dedupe import STOPWORDS, Verdict, compare, initials, org_key, person_key
-from bot.places import is_place_or_chapter
+from bot.rules.dedupe import STOPWORDS, Verdict, compare, initials, org_key, person_key
+from bot.rules.places import is_place_or_chapter
 from tests.conftest import FIXTURES
 
 

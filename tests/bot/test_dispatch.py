@@ -15,20 +15,22 @@ from typing import NoReturn
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.access import Organizers
 from bot.app import build_client
-from bot.blocks.problems import explain
-from bot.blocks.replies import CHART_FAILED
-from bot.dispatch import Dispatcher
-from bot.drafts import Drafts
-from bot.letters import Letters
-from bot.models import JobKind, Letter, LetterStatus, NewLetter, SignerKind, Submission
-from bot.problems import Problem, SignOnsClosed
+from bot.rules.letters import Letter, LetterStatus, NewLetter
+from bot.rules.problems import Problem, SignOnsClosed
+from bot.rules.schedule import JobKind
+from bot.rules.signers import SignerKind, Submission
+from bot.rules.timing import parse_offsets, parse_reminders, plan
+from bot.services.access import Organizers
+from bot.services.dispatch import Dispatcher
+from bot.services.drafts import Drafts
+from bot.services.letters import Letters
+from bot.services.signons import SignOns
 from bot.settings import Settings
-from bot.signons import SignOns
-from bot.slack_ops import publish_letter
+from bot.slack.blocks.problems import explain
+from bot.slack.blocks.replies import CHART_FAILED
+from bot.slack.letters import publish_letter
 from bot.storage import Store
-from bot.timing import parse_offsets, parse_reminders, plan
 from tests.conftest import LEAD, ORGANIZER, ZONE
 from tests.fake_slack import FakeSlack, Message, SharedFile
 from tests.helpers import (
@@ -323,7 +325,7 @@ async def test_a_chart_that_cant_be_drawn_is_left_out_and_the_message_says_so(
 ) -> None:
     """The tally and the closing list go out on time without the chart, each saying it
     couldn't be drawn; the failure is logged, and nothing is sent twice."""
-    monkeypatch.setattr("bot.exports.drive_chart", cannot_draw)
+    monkeypatch.setattr("bot.services.exports.drive_chart", cannot_draw)
     deadline = T0 + timedelta(days=2)
     letter = await posted(store, client, deadline=deadline, reminders=())
     await sign(store, letter, "Mijente", at=T0)

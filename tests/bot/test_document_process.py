@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.document_process import (
+from bot.rules.limits import READ_WALL_SECONDS
+from bot.services.documents import (
     FAILED,
     TOO_BIG,
     TOO_SLOW,
@@ -17,8 +18,7 @@ from bot.document_process import (
     answer,
     read_letter_apart,
 )
-from bot.documents import Kind, Unreadable, read_letter
-from bot.limits import READ_WALL_SECONDS
+from bot.texts.documents import Kind, Unreadable, read_letter
 from tests.documents import (
     damaged_docx,
     docx_letter,

@@ -10,8 +10,10 @@ import docx
 import pypdf
 import pytest
 
-import bot.documents
-from bot.documents import (
+import bot.texts.documents
+from bot.rules.limits import DOCX_PARAGRAPHS_MAX, DOCX_PARTS_MAX, FILE_TEXT_MAX
+from bot.slack.files import is_sign_in_page
+from bot.texts.documents import (
     Kind,
     Unreadable,
     _reflow,
@@ -19,8 +21,6 @@ from bot.documents import (
     kind_of,
     read_letter,
 )
-from bot.limits import DOCX_PARAGRAPHS_MAX, DOCX_PARTS_MAX, FILE_TEXT_MAX
-from bot.slack_ops import is_sign_in_page
 from tests.documents import (
     damaged_docx,
     docx_letter,
@@ -268,13 +268,13 @@ def test_reading_a_word_file_stops_once_it_holds_more_than_a_letter_can(
 ) -> None:
     """Past 300,000 characters of markup the rest of the file is left unread."""
     read: list[object] = []
-    inline = bot.documents._inline
+    inline = bot.texts.documents._inline
 
     def counted(paragraph: object) -> str:
         read.append(paragraph)
         return inline(paragraph)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(bot.documents, "_inline", counted)
+    monkeypatch.setattr(bot.texts.documents, "_inline", counted)
     # 999 characters and a paragraph break: the 300th paragraph goes past 300,000.
     paragraph = b"<w:p><w:r><w:t>%s</w:t></w:r></w:p>" % (b"We urge you to act. " * 50)
     with pytest.raises(Unreadable, match=r"more text than a letter can \(150,000 characters"):
@@ -286,7 +286,7 @@ def test_reading_a_pdf_stops_at_the_page_past_the_most_text_a_letter_has(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The pages after the one that took the text past the limit are never read."""
-    monkeypatch.setattr(bot.documents, "FILE_TEXT_MAX", 1_500)
+    monkeypatch.setattr(bot.texts.documents, "FILE_TEXT_MAX", 1_500)
     extracted: list[object] = []
     extract = pypdf.PageObject.extract_text
 

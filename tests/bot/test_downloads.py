@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.slack_ops import is_slack_host
+from bot.slack.files import is_slack_host
 
 API = "https://slack.com/api/"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import re
 
-from bot.mrkdwn import Emphasis, emphases
+from bot.rules.mrkdwn import Emphasis, emphases
 
 # What the one pass must agree with, run for run.
 PATTERN = re.compile(r"(?<![\w*_~`])([*_~`])(?=\S)[^\n]*?(?<=\S)\1(?![\w*_~`])")

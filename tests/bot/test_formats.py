@@ -8,8 +8,17 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from bot.formats import Extras, alphabetical, as_contacts_csv, as_csv, as_json, as_text, headline
-from bot.models import Contact, Letter, LetterStatus, LetterVersion, Post, Signer, SignerKind
+from bot.rules.letters import Letter, LetterStatus, LetterVersion, Post
+from bot.rules.signers import Contact, Signer, SignerKind
+from bot.texts.exports import (
+    Extras,
+    alphabetical,
+    as_contacts_csv,
+    as_csv,
+    as_json,
+    as_text,
+    headline,
+)
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.importing import ImportProblem, read_signons
-from bot.models import SignerKind
+from bot.rules.signers import SignerKind
+from bot.texts.imports import ImportProblem, read_signons
 from tests.conftest import FIXTURES, ZONE
 
 

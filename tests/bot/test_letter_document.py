@@ -9,10 +9,10 @@ from dataclasses import replace
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE
 
-from bot.formats import document
-from bot.letter_text import from_plain, from_slack, to_plain
-from bot.lists import sections
-from bot.models import ListFormat, ListStyle
+from bot.rules.letter_text import from_plain, from_slack, to_plain
+from bot.rules.letters import ListFormat, ListStyle
+from bot.texts.exports import document
+from bot.texts.lists import sections
 from tests.bot.blocks.test_letter import make_letter
 from tests.bot.test_lists import SIGNERS
 from tests.conftest import FIXTURES

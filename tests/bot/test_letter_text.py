@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.letter_text import emphasized, from_plain, from_slack, has_formatting, link, to_plain
+from bot.rules.letter_text import emphasized, from_plain, from_slack, has_formatting, link, to_plain
 
 
 def test_typed_text_is_escaped_and_kept_as_written() -> None:

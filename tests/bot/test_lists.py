@@ -6,10 +6,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.formats import headline
-from bot.importing import read_signons
-from bot.lists import alphabetical, as_text, closing_word, sections
-from bot.models import Contact, ListFormat, ListStyle, Signer, SignerKind
+from bot.rules.letters import ListFormat, ListStyle
+from bot.rules.signers import Contact, Signer, SignerKind
+from bot.texts.exports import headline
+from bot.texts.imports import read_signons
+from bot.texts.lists import alphabetical, as_text, closing_word, sections
 from tests.bot.test_formats import NOW, entry
 from tests.conftest import FIXTURES
 

@@ -9,14 +9,14 @@ from datetime import UTC, datetime, timedelta
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import build_client
-from bot.blocks.text import plain
-from bot.live_count import LiveCount
-from bot.models import NewLetter
-from bot.pacing import CallBudget
+from bot.rules.letters import NewLetter
+from bot.rules.timing import plan
+from bot.services.live_count import LiveCount
 from bot.settings import Settings
-from bot.slack_ops import publish_letter
+from bot.slack.blocks.text import plain
+from bot.slack.letters import publish_letter
+from bot.slack.pacing import CallBudget
 from bot.storage import Store
-from bot.timing import plan
 from tests.conftest import ORGANIZER, ZONE
 from tests.fake_slack import FakeSlack
 from tests.helpers import all_text, coalition, has_sign_on_button, head_messages, posted_letter_text

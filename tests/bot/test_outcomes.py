@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.models import Outcome
-from bot.outcomes import Arrival, Decision, Known, decide
+from bot.rules.outcomes import Arrival, Decision, Known, decide
+from bot.rules.signers import Outcome
 
 ORG = "organization"
 NOTHING = Known(entries={}, imported={}, contacts=frozenset())

@@ -10,8 +10,8 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import build_client
-from bot.models import Person
-from bot.people import LOOKUPS_WAITED_FOR, People
+from bot.rules.people import Person
+from bot.services.people import LOOKUPS_WAITED_FOR, People
 from bot.settings import Settings
 from bot.storage import Store
 from tests.conftest import ZONE

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.problems import NotALetterNumber, Surface
-from bot.refs import Reference, only_number, split_ref
+from bot.rules.problems import NotALetterNumber, Surface
+from bot.services.refs import Reference, only_number, split_ref
 
 
 @pytest.mark.parametrize(

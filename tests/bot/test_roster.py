@@ -6,17 +6,17 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.importing import ImportProblem
-from bot.models import (
+from bot.rules.roster import (
     Reach,
     RosterContact,
     RosterMember,
-    Signer,
-    SignerKind,
-    SignerStatus,
     Standing,
+    signed_from_state,
+    standings,
 )
-from bot.roster import read_roster, signed_from_state, standings
+from bot.rules.signers import Signer, SignerKind, SignerStatus
+from bot.texts.imports import ImportProblem
+from bot.texts.roster import read_roster
 
 AT = datetime(2026, 11, 30, tzinfo=UTC)
 

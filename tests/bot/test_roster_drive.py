@@ -13,16 +13,17 @@ from datetime import UTC, datetime, time, timedelta
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import build_client
-from bot.blocks.chase import CHASE_OPT_OUT_ACTION
-from bot.dispatch import Dispatcher
-from bot.importing import read_signons
-from bot.models import Letter, NewLetter, SignerKind, Submission
-from bot.roster import read_roster
+from bot.rules.letters import Letter, NewLetter
+from bot.rules.signers import SignerKind, Submission
+from bot.rules.timing import parse_offsets, plan
+from bot.services.dispatch import Dispatcher
+from bot.services.signons import SignOns
 from bot.settings import Settings
-from bot.signons import SignOns
-from bot.slack_ops import publish_letter
+from bot.slack.blocks.chase import CHASE_OPT_OUT_ACTION
+from bot.slack.letters import publish_letter
 from bot.storage import Store
-from bot.timing import parse_offsets, plan
+from bot.texts.imports import read_signons
+from bot.texts.roster import read_roster
 from tests.conftest import FIXTURES, LEAD, ORGANIZER, ZONE
 from tests.fake_slack import FakeSlack
 from tests.helpers import all_text, coalition

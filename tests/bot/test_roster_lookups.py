@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.app import build_client
-from bot.members import load_roster, look_up_emails
-from bot.pacing import CallBudget
+from bot.services.roster import load_roster, look_up_emails
 from bot.settings import Settings
+from bot.slack.pacing import CallBudget
 from bot.storage import Store
 from tests.fake_slack import TIER_3_PER_WINDOW, FakeSlack
 

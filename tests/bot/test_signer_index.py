@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.dedupe import org_key
-from bot.signer_index import Match, SignerIndex
+from bot.rules.dedupe import org_key
+from bot.rules.signer_index import Match, SignerIndex
 
 
 def index_of(*names: str) -> SignerIndex:

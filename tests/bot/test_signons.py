@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.models import Plan, SignerKind, Submission
+from bot.rules.schedule import Plan
+from bot.rules.signers import SignerKind, Submission
 
 
 def organization(**changes: object) -> Submission:
@@ -16,9 +17,9 @@ async def test_a_sign_on_racing_the_close_is_refused_and_not_recorded(store) -> 
     """The letter closes between the lookup and the write: nothing is recorded."""
     from datetime import UTC, datetime, timedelta
 
-    from bot.models import NewLetter
-    from bot.problems import SignOnsClosed
-    from bot.signons import SignOns
+    from bot.rules.letters import NewLetter
+    from bot.rules.problems import SignOnsClosed
+    from bot.services.signons import SignOns
 
     now = datetime.now(UTC)
     letter = await store.letters.create(
@@ -36,8 +37,9 @@ async def test_two_people_of_one_name_at_different_organizations_are_two_signers
     """Individuals match on name and affiliation together."""
     from datetime import UTC, datetime, timedelta
 
-    from bot.models import NewLetter, Outcome
-    from bot.signons import SignOns
+    from bot.rules.letters import NewLetter
+    from bot.rules.signers import Outcome
+    from bot.services.signons import SignOns
 
     now = datetime.now(UTC)
     letter = await store.letters.create(
@@ -64,8 +66,8 @@ async def test_same_named_people_without_an_affiliation_are_told_apart(store) ->
     """Two Slack users named Maria García, no affiliation: two signers."""
     from datetime import UTC, datetime, timedelta
 
-    from bot.models import NewLetter
-    from bot.signons import SignOns
+    from bot.rules.letters import NewLetter
+    from bot.services.signons import SignOns
 
     now = datetime.now(UTC)
     letter = await store.letters.create(
@@ -88,8 +90,8 @@ async def test_a_caller_that_stops_waiting_strands_no_one(store) -> None:
     import asyncio
     from datetime import UTC, datetime, timedelta
 
-    from bot.models import NewLetter
-    from bot.signons import SignOns
+    from bot.rules.letters import NewLetter
+    from bot.services.signons import SignOns
 
     now = datetime.now(UTC)
     letter = await store.letters.create(
@@ -117,8 +119,8 @@ async def test_two_replicas_signing_at_once_count_once_and_queue_possible_duplic
     import asyncio
     from datetime import UTC, datetime, timedelta
 
-    from bot.models import NewLetter
-    from bot.signons import SignOns
+    from bot.rules.letters import NewLetter
+    from bot.services.signons import SignOns
     from bot.storage import Store
 
     now = datetime.now(UTC)
@@ -164,8 +166,9 @@ async def test_prepared_the_first_sign_on_finds_its_letter_without_reading(store
     a closed letter is left alone."""
     from datetime import UTC, datetime, timedelta
 
-    from bot.models import NewLetter, Outcome
-    from bot.signons import SignOns
+    from bot.rules.letters import NewLetter
+    from bot.rules.signers import Outcome
+    from bot.services.signons import SignOns
 
     now = datetime.now(UTC)
     deadline = now + timedelta(days=1)
@@ -206,8 +209,9 @@ async def test_the_three_kinds_dedupe_used_to_miss(store) -> None:
     import asyncio
     from datetime import UTC, datetime, timedelta
 
-    from bot.models import NewLetter, Outcome
-    from bot.signons import SignOns
+    from bot.rules.letters import NewLetter
+    from bot.rules.signers import Outcome
+    from bot.services.signons import SignOns
 
     now = datetime.now(UTC)
     letter = await store.letters.create(

@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from bot.blocks.tally import tally_message
-from bot.blocks.text import MESSAGE_SIZE_MAX, SECTION_TEXT_MAX, size
-from bot.limits import TITLE_MAX
-from bot.models import MemberStanding, RosterMember, Signer, SignerKind, Standing
-from bot.places import NO_STATE, state_label
-from bot.tally import snapshot, tally_letter
+from bot.rules.limits import TITLE_MAX
+from bot.rules.places import NO_STATE, state_label
+from bot.rules.roster import MemberStanding, RosterMember, Standing
+from bot.rules.signers import Signer, SignerKind
+from bot.rules.tally import snapshot, tally_letter
+from bot.slack.blocks.tally import tally_message
+from bot.slack.blocks.text import MESSAGE_SIZE_MAX, SECTION_TEXT_MAX, size
 from tests.bot.blocks.test_letter import make_letter
 from tests.conftest import ZONE
 from tests.fake_slack import MESSAGE_BLOCKS_MAX, check_message

@@ -9,7 +9,7 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import build_client
-from bot.dispatch import Dispatcher
+from bot.services.dispatch import Dispatcher
 from bot.settings import Settings
 from bot.storage import Store
 from tests.bot.test_dispatch import T0, TALLY_AT, dms, posted, sign

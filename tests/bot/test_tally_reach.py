@@ -9,12 +9,12 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import build_client
-from bot.dispatch import Dispatcher
-from bot.models import SignerKind, Submission
-from bot.roster import read_roster
+from bot.rules.signers import SignerKind, Submission
+from bot.services.dispatch import Dispatcher
+from bot.services.signons import SignOns
 from bot.settings import Settings
-from bot.signons import SignOns
 from bot.storage import Store
+from bot.texts.roster import read_roster
 from tests.bot.test_dispatch import T0, TALLY_AT, dms, posted
 from tests.conftest import LEAD, ORGANIZER, ZONE
 from tests.fake_slack import FakeSlack

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from bot.timing import (
+from bot.rules.timing import (
     TimingError,
     format_offsets,
     next_tally_time,

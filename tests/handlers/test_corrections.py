@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from bot.blocks.letter import SIGN_ON_ACTION
-from bot.blocks.signon_replies import CHANGE_ENTRY_ACTION
-from bot.forms import SignonField
-from bot.models import ChangeAction
+from bot.rules.forms import SignonField
+from bot.rules.signers import ChangeAction
+from bot.slack.blocks.letter import SIGN_ON_ACTION
+from bot.slack.blocks.signon_replies import CHANGE_ENTRY_ACTION
 from bot.storage import Store
 from tests.conftest import MEMBER
 from tests.fake_slack import FakeSlack

@@ -12,7 +12,8 @@ import asyncio
 
 import pytest
 
-from bot import live_count, pacing
+from bot.services import live_count
+from bot.slack import pacing
 from tests.fake_slack import FakeSlack
 from tests.helpers import all_text, coalition, head_messages, post_letter
 from tests.slack_driver import SlackDriver

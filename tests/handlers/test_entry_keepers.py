@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot.blocks.signon_replies import CHANGE_ENTRY_ACTION
-from bot.forms import SignonField
-from bot.models import Signer
+from bot.rules.forms import SignonField
+from bot.rules.signers import Signer
+from bot.slack.blocks.signon_replies import CHANGE_ENTRY_ACTION
 from bot.storage import Store
 from tests.conftest import LEAD
 from tests.fake_slack import FakeSlack

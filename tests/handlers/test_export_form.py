@@ -8,9 +8,9 @@ import io
 import docx
 import pytest
 
-from bot.blocks.export_form import APART_BLOCK, CLOSING_BLOCK, FORMAT_BLOCK
-from bot.models import SignerKind, Submission
-from bot.signons import SignOns
+from bot.rules.signers import SignerKind, Submission
+from bot.services.signons import SignOns
+from bot.slack.blocks.export_form import APART_BLOCK, CLOSING_BLOCK, FORMAT_BLOCK
 from bot.storage import Store
 from tests.conftest import LEAD
 from tests.fake_slack import FakeSlack

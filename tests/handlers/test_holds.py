@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.blocks.review import APPROVE_HOLD_ACTION, WITHDRAW_HOLD_ACTION
-from bot.importing import read_signons
-from bot.models import ChangeAction
-from bot.signons import import_rows
+from bot.rules.signers import ChangeAction
+from bot.services.signons import import_rows
+from bot.slack.blocks.review import APPROVE_HOLD_ACTION, WITHDRAW_HOLD_ACTION
 from bot.storage import Store
+from bot.texts.imports import read_signons
 from tests.conftest import LEAD, ORGANIZER, ZONE
 from tests.fake_slack import FakeSlack
 from tests.helpers import ask, coalition, post_letter, signon

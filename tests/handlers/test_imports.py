@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.blocks.imports import IMPORT_FILE_ACTION, IMPORT_FILE_BLOCK
+from bot.slack.blocks.imports import IMPORT_FILE_ACTION, IMPORT_FILE_BLOCK
 from bot.storage import Store
 from tests.conftest import FIXTURES, LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack

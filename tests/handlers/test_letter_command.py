@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot.models import LetterStatus
+from bot.rules.letters import LetterStatus
 from bot.storage import Store
 from tests.conftest import LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from bot.blocks.problems import SOMETHING_WENT_WRONG
-from bot.cleaning import paragraphs
-from bot.drafts import Drafts
+from bot.rules.cleaning import paragraphs
+from bot.services.drafts import Drafts
+from bot.slack.blocks.problems import SOMETHING_WENT_WRONG
 from bot.storage import Store
 from tests.conftest import FIXTURES, ORGANIZER
 from tests.documents import damaged_docx, docx_letter, pdf_letter

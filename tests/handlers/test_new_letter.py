@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from bot.blocks.text import escape
-from bot.cleaning import paragraphs
-from bot.forms import Field
+from bot.rules.cleaning import paragraphs
+from bot.rules.forms import Field
+from bot.slack.blocks.text import escape
 from bot.storage import Store
 from tests.conftest import FIXTURES, LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack, block_text_length

@@ -8,13 +8,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.blocks.chase import CHASE_OPT_OUT_ACTION, CHASE_SIGN_ON_ACTION
-from bot.blocks.home import HOME_SIGN_ON_ACTION, HOME_WITHDRAW_ACTION
-from bot.blocks.letter import SIGN_ON_ACTION
-from bot.blocks.signon_replies import CHANGE_ENTRY_ACTION
-from bot.blocks.versions import KEEP_SIGNATURE_ACTION, WITHDRAW_SIGNATURE_ACTION
-from bot.models import RosterContact
-from bot.roster import MemberRow
+from bot.rules.roster import MemberRow, RosterContact
+from bot.slack.blocks.chase import CHASE_OPT_OUT_ACTION, CHASE_SIGN_ON_ACTION
+from bot.slack.blocks.home import HOME_SIGN_ON_ACTION, HOME_WITHDRAW_ACTION
+from bot.slack.blocks.letter import SIGN_ON_ACTION
+from bot.slack.blocks.signon_replies import CHANGE_ENTRY_ACTION
+from bot.slack.blocks.versions import KEEP_SIGNATURE_ACTION, WITHDRAW_SIGNATURE_ACTION
 from bot.storage import Store
 from tests.fake_slack import FakeSlack
 from tests.helpers import coalition, post_letter, signon

@@ -9,8 +9,8 @@ from typing import NoReturn
 
 import pytest
 
-from bot.blocks.replies import CHART_FAILED
-from bot.blocks.review import (
+from bot.slack.blocks.replies import CHART_FAILED
+from bot.slack.blocks.review import (
     KEEP_ACTION,
     MERGE_ACTION,
     MERGE_AS_SECOND_ACTION,
@@ -158,7 +158,7 @@ async def test_an_export_whose_chart_cant_be_drawn_sends_the_files_and_says_so(
     def cannot_draw(*args: object, **kwargs: object) -> NoReturn:
         raise RuntimeError("no fonts")
 
-    monkeypatch.setattr("bot.exports.drive_chart", cannot_draw)
+    monkeypatch.setattr("bot.services.exports.drive_chart", cannot_draw)
     answer = await export_with_form(slack, fake_slack)
     assert "I've sent you the list and files in a direct message." in answer
     files = {f.filename: f for f in fake_slack.shared_files}

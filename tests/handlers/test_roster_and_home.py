@@ -11,16 +11,16 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from bot.blocks.chase import CHASE_OPT_OUT_ACTION, CHASE_SIGN_ON_ACTION
-from bot.blocks.home import HOME_EXPORT_ACTION, HOME_WITHDRAW_ACTION
-from bot.blocks.review import MERGE_ACTION
-from bot.blocks.roster import (
+from bot.rules.forms import SignonField
+from bot.slack.blocks.chase import CHASE_OPT_OUT_ACTION, CHASE_SIGN_ON_ACTION
+from bot.slack.blocks.home import HOME_EXPORT_ACTION, HOME_WITHDRAW_ACTION
+from bot.slack.blocks.review import MERGE_ACTION
+from bot.slack.blocks.roster import (
     OTHER_MEMBER_ACTION,
     ROSTER_FILE_ACTION,
     ROSTER_FILE_BLOCK,
     SAME_MEMBER_ACTION,
 )
-from bot.forms import SignonField
 from bot.storage import Store
 from bot.storage.schema import deliveries, scheduled_jobs
 from tests.conftest import LEAD, MEMBER, ORGANIZER

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from bot.blocks.letter_form import EDIT_CALLBACK_ID
-from bot.forms import Field
+from bot.rules.forms import Field
+from bot.rules.timing import parse_offsets
+from bot.slack.blocks.letter_form import EDIT_CALLBACK_ID
 from bot.storage import Store
-from bot.timing import parse_offsets
 from tests.conftest import LEAD, MEMBER, ORGANIZER, ZONE
 from tests.fake_slack import FakeSlack
 from tests.helpers import (

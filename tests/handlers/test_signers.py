@@ -10,13 +10,13 @@ import json
 
 import pytest
 
-from bot.blocks.review import MERGE_AS_SECOND_ACTION
-from bot.blocks.signers import ENTRY_MENU_ACTION, SIGNERS_PAGE_ACTION
-from bot.formats import audit_csv
-from bot.forms import SignonField
-from bot.models import ChangeAction, SignerKind, Submission
-from bot.signons import SignOns
+from bot.rules.forms import SignonField
+from bot.rules.signers import ChangeAction, SignerKind, Submission
+from bot.services.signons import SignOns
+from bot.slack.blocks.review import MERGE_AS_SECOND_ACTION
+from bot.slack.blocks.signers import ENTRY_MENU_ACTION, SIGNERS_PAGE_ACTION
 from bot.storage import Store
+from bot.texts.exports import audit_csv
 from tests.conftest import LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack
 from tests.helpers import as_submitted, ask, coalition, post_letter, signon

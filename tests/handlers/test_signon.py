@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from bot.blocks.letter import SIGN_ON_ACTION
-from bot.forms import SignonField
-from bot.models import SignerKind
+from bot.rules.forms import SignonField
+from bot.rules.signers import SignerKind
+from bot.slack.blocks.letter import SIGN_ON_ACTION
 from bot.storage import Store
 from tests.conftest import MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack

@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from bot.blocks.letter import SIGN_ON_ACTION
-from bot.formats import as_json
+from bot.slack.blocks.letter import SIGN_ON_ACTION
 from bot.storage import Store
+from bot.texts.exports import as_json
 from tests.conftest import ORGANIZER
 from tests.fake_slack import FakeSlack
 from tests.handlers.test_signon import form_answers

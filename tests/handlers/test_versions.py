@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.blocks.versions import KEEP_SIGNATURE_ACTION, WITHDRAW_SIGNATURE_ACTION
-from bot.forms import Field
+from bot.rules.forms import Field
+from bot.slack.blocks.versions import KEEP_SIGNATURE_ACTION, WITHDRAW_SIGNATURE_ACTION
 from bot.storage import Store
 from tests.conftest import LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack, Message

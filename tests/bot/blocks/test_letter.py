@@ -8,15 +8,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from slack_sdk.models.blocks import Block
 
-from bot.blocks.letter import (
+from bot.rules.cleaning import paragraphs
+from bot.rules.letters import Letter, LetterStatus, Post
+from bot.slack.blocks.letter import (
     COUNT_BLOCK,
     SIGN_ON_ACTION,
     TEXT_BLOCK_PREFIX,
     build_letter_messages,
 )
-from bot.blocks.text import MESSAGE_SIZE_MAX, size, split_text
-from bot.cleaning import paragraphs
-from bot.models import Letter, LetterStatus, Post
+from bot.slack.blocks.text import MESSAGE_SIZE_MAX, size, split_text
 from tests.conftest import FIXTURES, ZONE
 from tests.fake_slack import block_text_length
 from tests.helpers import letter_text_of

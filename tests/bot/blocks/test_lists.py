@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.blocks.review import review_message
-from bot.blocks.signon_form import build_signon_form, confirmation_view
-from bot.blocks.signon_replies import recorded_text
-from bot.blocks.text import joined
-from bot.models import Outcome, Recorded, ReviewPair
+from bot.rules.reviews import ReviewPair
+from bot.rules.signers import Outcome, Recorded
+from bot.slack.blocks.review import review_message
+from bot.slack.blocks.signon_form import build_signon_form, confirmation_view
+from bot.slack.blocks.signon_replies import recorded_text
+from bot.slack.blocks.text import joined
 from tests.bot.blocks.test_letter import make_letter
 from tests.bot.test_formats import entry
 from tests.conftest import ZONE

@@ -7,11 +7,11 @@ import inspect
 
 import pytest
 
-from bot import problems
-from bot.blocks.problems import explain, field_errors, form_problems
-from bot.forms import Field, SignonField
-from bot.models import LetterStatus
-from bot.problems import FieldProblem, FormErrors, Issue, PassedOver, Problem, Surface
+from bot.rules import problems
+from bot.rules.forms import Field, SignonField
+from bot.rules.letters import LetterStatus
+from bot.rules.problems import FieldProblem, FormErrors, Issue, PassedOver, Problem, Surface
+from bot.slack.blocks.problems import explain, field_errors, form_problems
 from tests.bot.blocks.test_letter import make_letter
 
 LETTER = make_letter("Text", title="<!channel> & co")
@@ -75,7 +75,7 @@ def test_each_problem_is_said_in_words_that_ping_nobody(problem: Problem) -> Non
 
 
 def test_no_problem_is_left_without_words() -> None:
-    """A problem added to bot.problems without words here fails this test."""
+    """A problem added to bot.rules.problems without words here fails this test."""
     defined = {
         cls
         for _, cls in inspect.getmembers(problems, inspect.isclass)

@@ -6,20 +6,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from bot.blocks.chase import chase_message
-from bot.blocks.home import HOME_BLOCKS_MAX, home_view
-from bot.blocks.roster import missing_message, roster_form
-from bot.models import (
-    Drive,
-    Home,
-    MemberStanding,
-    Reach,
-    ReviewPair,
-    RosterContact,
-    RosterMember,
-    SignedEntry,
-    Standing,
-)
+from bot.rules.home import Drive, Home, SignedEntry
+from bot.rules.reviews import ReviewPair
+from bot.rules.roster import MemberStanding, Reach, RosterContact, RosterMember, Standing
+from bot.slack.blocks.chase import chase_message
+from bot.slack.blocks.home import HOME_BLOCKS_MAX, home_view
+from bot.slack.blocks.roster import missing_message, roster_form
 from tests.bot.blocks.test_letter import make_letter
 from tests.bot.test_formats import entry
 from tests.conftest import ZONE

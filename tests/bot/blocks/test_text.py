@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.blocks.text import escape, slack_date
-from bot.mrkdwn import message_text_to_plain
+from bot.rules.mrkdwn import message_text_to_plain
+from bot.slack.blocks.text import escape, slack_date
 
 
 def test_escape_neutralizes_mentions_links_and_entities() -> None:

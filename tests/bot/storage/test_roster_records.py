@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.models import RosterContact
-from bot.roster import read_roster
+from bot.rules.roster import RosterContact
 from bot.storage import Store
+from bot.texts.roster import read_roster
 
 AT = datetime(2026, 11, 30, tzinfo=UTC)
 

@@ -12,7 +12,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from bot.limits import (
+from bot.rules.letters import LetterStatus, NewLetter
+from bot.rules.limits import (
     ADDRESSEE_MAX,
     EMAIL_MAX,
     JOB_TITLE_MAX,
@@ -21,7 +22,7 @@ from bot.limits import (
     PLACE_MAX,
     TITLE_MAX,
 )
-from bot.models import LetterStatus, NewLetter, Plan
+from bot.rules.schedule import Plan
 from bot.storage import Store
 from bot.storage.schema import letters, metadata, signatures, signers
 from tests.postgres import postgres_server

@@ -1,0 +1,1 @@
+"""The domain itself, pure: its objects, rules and limits; no I/O."""

@@ -1,0 +1,30 @@
+"""Files the bot sends: exports, the document, the chart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a message: an export, the document, a chart (an image has alt
+    text, for screen readers)."""
+
+    name: str
+    title: str
+    content: str | bytes
+    alt_text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A drive's chart for the message it goes with: its image, or none, before anyone
+    has signed or because it couldn't be drawn (`failed`: the message says so, and the
+    files go without it)."""
+
+    image: Attachment | None = None
+    failed: bool = False
+
+    @property
+    def files(self) -> list[Attachment]:
+        return [self.image] if self.image is not None else []

@@ -1,0 +1,160 @@
+"""A letter and its drive: what an organizer posts, edits and closes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.rules.schedule import DeliveryProblem
+
+
+class LetterStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    REMOVED = "removed"  # taken down by an organizer: kept, but out of sight
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One channel a letter goes to: `ts` is its message in the channel (None until
+    posted), `parts` the thread replies that carry the rest of a long letter."""
+
+    channel_id: str
+    ts: str | None = None
+    parts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NewLetter:
+    """A letter as an organizer submitted it, checked but not yet stored."""
+
+    title: str
+    addressee: str
+    body: str
+    deadline: datetime
+    channels: tuple[str, ...]
+    leads: tuple[str, ...]
+    goal: int | None
+    created_by: str
+    reminders: tuple[timedelta, ...] = ()  # before the deadline, furthest first
+    shown_reminders: tuple[timedelta, ...] | None = None  # in the channel too; None: last two
+
+
+class ListFormat(StrEnum):
+    NAMES = "names"
+    CITY_STATE = "city-state"
+    STATE = "state"
+    BY_STATE = "by-state"
+    BY_TYPE = "by-type"
+
+    @property
+    def label(self) -> str:
+        return _FORMAT_LABELS[self]
+
+
+_FORMAT_LABELS = {
+    ListFormat.NAMES: "Names only",
+    ListFormat.CITY_STATE: "Name, City, ST",
+    ListFormat.STATE: "Name (ST)",
+    ListFormat.BY_STATE: "Grouped by state",
+    ListFormat.BY_TYPE: "National, state and local groups",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ListStyle:
+    format: ListFormat = ListFormat.NAMES
+    individuals_apart: bool = True
+    closing: str | None = None  # None: the letter's own, else "Sincerely,"
+
+
+DEFAULT_STYLE = ListStyle()
+
+
+@dataclass(frozen=True, slots=True)
+class Letter:
+    id: int
+    title: str
+    addressee: str
+    body: str
+    deadline: datetime
+    goal: int | None
+    status: LetterStatus
+    created_by: str
+    created_at: datetime
+    posts: tuple[Post, ...]
+    leads: tuple[str, ...]
+    reminders: tuple[timedelta, ...] = ()
+    schedule_version: int = 0  # bumped whenever the deadline or reminders change
+    shown_reminders: tuple[timedelta, ...] | None = None  # in the channel too; None: last two
+    list_style: ListStyle = DEFAULT_STYLE  # as its list was last exported, for the close
+    version: int = 1  # of its text: one more for each edit of the text or addressee
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        return tuple(post.channel_id for post in self.posts)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is LetterStatus.OPEN
+
+    @property
+    def unposted_channels(self) -> tuple[str, ...]:
+        return tuple(post.channel_id for post in self.posts if post.ts is None)
+
+
+@dataclass(frozen=True, slots=True)
+class LetterEdit:
+    """A letter as an organizer changed it, checked: every field, changed or not."""
+
+    title: str
+    addressee: str
+    body: str
+    channels: tuple[str, ...]
+    deadline: datetime
+    reminders: tuple[timedelta, ...]
+    leads: tuple[str, ...]
+    goal: int | None
+    shown_reminders: tuple[timedelta, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LetterVersion:
+    """One text a letter has had, kept in full."""
+
+    version: int
+    addressee: str
+    body: str
+    edited_at: datetime
+    edited_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelResult:
+    """How posting or updating a letter went in one channel; `error` is Slack's code."""
+
+    channel_id: str
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True, slots=True)
+class LetterSummary:
+    """A letter as `/letter list` shows it: its count, and posts that haven't gone out."""
+
+    letter: Letter
+    count: int
+    problems: list[DeliveryProblem] = field(default_factory=list)
+    unconfirmed: int = 0  # entries on an earlier version of its text, not confirmed since
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What `/letter list` shows: the letters, and daily tallies that haven't gone out."""
+
+    letters: list[LetterSummary]
+    tally_problems: list[DeliveryProblem] = field(default_factory=list)

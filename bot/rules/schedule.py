@@ -1,0 +1,91 @@
+"""What the bot sends on its own at a set time: jobs, and the deliveries they become."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+
+class JobState(StrEnum):
+    PENDING = "pending"
+    DONE = "done"  # turned into deliveries
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by a process until its lease ends
+    SENT = "sent"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What to schedule for one deadline: the reminders still ahead, then the close."""
+
+    deadline: datetime
+    reminders: tuple[tuple[timedelta, datetime], ...]  # (offset, when), soonest last
+
+
+class JobKind(StrEnum):
+    REMINDER = "reminder"
+    CLOSE = "close"
+    DEADLINE_MOVED = "deadline_moved"
+    TALLY = "tally"
+    DUPLICATES = "duplicates"  # new possible duplicates, told to a letter's leads
+    NEW_VERSION = "new_version"  # a new text, told to those who signed an earlier one
+    CHASE = "chase"  # a DM to each contact of a member organization that hasn't signed
+
+    @property
+    def label(self) -> str:
+        """What its messages are, to name them in a sentence: "A reminder"."""
+        return _JOB_LABELS[self]
+
+
+_JOB_LABELS = {
+    JobKind.REMINDER: "A reminder",
+    JobKind.CLOSE: "The closing post",
+    JobKind.DEADLINE_MOVED: "The new-deadline announcement",
+    JobKind.TALLY: "The daily tally",
+    JobKind.DUPLICATES: "The notice of new possible duplicates",
+    JobKind.NEW_VERSION: "The notice of a new version",
+    JobKind.CHASE: "A reminder to a member that hasn't signed",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One message a scheduled job sends: in a letter's thread in `target` (a channel),
+    or by DM to `target` (a person). Claimed by this process until it is marked."""
+
+    id: int
+    kind: JobKind
+    letter_id: int | None
+    target: str
+    offset: timedelta | None
+    version: int | None  # the letter's schedule version its job was planned for
+    since: datetime  # when it became due
+    attempts: int
+    # A daily tally whose text went out on an earlier attempt: the snapshot that text
+    # reported (its charts are what is left to send).
+    snapshot: Any = None
+
+    @property
+    def to_person(self) -> bool:
+        return self.target.startswith(("U", "W"))
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryProblem:
+    """A scheduled post that has not gone out: still retrying, or given up."""
+
+    letter_id: int | None  # None for a daily tally
+    kind: JobKind
+    target: str
+    error: str
+    attempts: int
+    gave_up: bool

@@ -1,0 +1,1 @@
+"""What a drive does: the actions handlers and the scheduler call."""

@@ -1,0 +1,536 @@
+"""Sends what the schedule says is due: reminders, the close, announcements, tallies.
+
+`Dispatcher.run_due(now)` is the one job the scheduler runs. It plans the next daily
+tally, turns due jobs into deliveries, then claims and sends deliveries, recording each
+outcome. Failures that may pass (rate limits, Slack's 5xx, the network) are retried
+with backoff, honouring Retry-After; failures that won't (a channel the bot was removed
+from) are recorded at once. Either way the failure is logged and organizers see it in
+`/letter list`; nothing is dropped without a trace. A daily tally is its text, then its
+charts: once Slack has taken the text, that is recorded on the delivery, so a retry
+never sends the lead the text again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from time import monotonic
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.rules.files import Attachment, Chart
+from bot.rules.letters import Letter, LetterStatus
+from bot.rules.problems import GroupUnknown
+from bot.rules.roster import MemberStanding, signed_from_state
+from bot.rules.schedule import Delivery, JobKind
+from bot.rules.tally import snapshot, tally_letter
+from bot.rules.timing import (
+    CHASE_GAP,
+    DUPLICATES_NOTICE_GAP,
+    next_tally_time,
+    plan,
+    shown_in_channel,
+)
+from bot.rules.versions import changes
+from bot.services.access import Organizers
+from bot.services.exports import chart_of, gather_extras
+from bot.services.people import People
+from bot.services.roster import letter_standings
+from bot.slack.errors import UPLOAD_FAILED, is_refused, slack_error
+from bot.slack.exports import send_closing_list
+from bot.slack.letters import update_post
+from bot.slack.notices import (
+    post_deadline_moved,
+    post_final_count,
+    post_reminder,
+    send_duplicates_notice,
+    send_version_notice,
+)
+from bot.slack.pacing import CallBudget
+from bot.slack.roster import send_chase
+from bot.slack.tally import send_tally, send_tally_charts
+from bot.storage import Store
+
+logger = logging.getLogger(__name__)
+
+# How long a claim holds before another process may take the delivery over: far longer
+# than any one send, so only a process that died lets it lapse.
+LEASE = timedelta(minutes=5)
+# Backoff between attempts when Slack gives no Retry-After: 5 s, 10 s, 20 s … 10 min.
+RETRY_FIRST = timedelta(seconds=5)
+RETRY_MAX = timedelta(minutes=10)
+# A post still failing this long after it fell due is given up on (and shown).
+GIVE_UP_AFTER = timedelta(hours=24)
+
+
+@dataclass(frozen=True, slots=True)
+class _Skip:
+    """Nothing to send any more; the reason is kept on the delivery. `failed` when the
+    post had been failing until it no longer mattered: that is shown, not just skipped."""
+
+    reason: str
+    failed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Later:
+    """Not yet: send it at `at`."""
+
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    snapshot: Any = None
+    marked: bool = False  # recorded as sent already
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        client: AsyncWebClient,
+        zone: ZoneInfo,
+        tally_time: time,
+        owner: str | None = None,
+        updates: CallBudget | None = None,
+        people: People | None = None,
+        organizers: Organizers | None = None,
+    ) -> None:
+        # Who is an organizer: they alone see the roster's contacts in the lists the
+        # close sends (without it, nobody is taken for one).
+        self._organizers = organizers
+        self._updates = updates
+        self._people = people or People(store=store, client=client, zone=zone)
+        self._store = store
+        self._client = client
+        self._zone = zone
+        self._tally_time = tally_time
+        # Who holds a claim: unique per process, so a lapsed claim is told apart.
+        self.owner = owner or uuid.uuid4().hex
+        # Each lead's possible-duplicates notices, and each contact's chases, weighed and
+        # sent one at a time.
+        self._telling: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._chasing: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # Where each letter's roster members stand, worked out once a pass for all its
+        # chases and tallies (a thousand members against as many entries take half a
+        # second); a member that signs meanwhile is seen by the next pass.
+        self._standings: dict[int, asyncio.Future[list[MemberStanding]]] = {}
+
+    async def _is_organizer(self, user: str) -> bool:
+        if self._organizers is None:
+            return False
+        try:
+            return await self._organizers.includes(user)
+        except GroupUnknown:
+            return False
+
+    async def plan_unscheduled(self, now: datetime) -> None:
+        """Schedule open letters that have no plan (stored before reminders existed)."""
+        for letter_id, version in await self._store.schedule.unscheduled_letters():
+            letter = await self._store.letters.get(letter_id)
+            if letter is None:
+                continue
+            letter_plan = plan(letter.deadline, letter.reminders, zone=self._zone, now=now)
+            await self._store.schedule.add_plan(letter_id, version, letter_plan, now=now)
+
+    async def run_due(self, now: datetime) -> datetime | None:
+        """Send everything due at `now`; returns when something next falls due."""
+        started = monotonic()
+        self._standings = {}
+        await self._plan_tallies(now)
+        await self._store.schedule.expand_due(now, zone=self._zone.key)
+        while True:
+            # A long pass keeps its clock running for the lease, so each claim holds
+            # its full time however late in the pass it is taken.
+            elapsed = timedelta(seconds=monotonic() - started)
+            claimed = await self._store.schedule.claim(
+                now, owner=self.owner, until=now + elapsed + LEASE
+            )
+            if not claimed:
+                return await self._store.schedule.next_wake()
+            await asyncio.gather(*(self._deliver(delivery, now) for delivery in claimed))
+
+    async def _plan_tallies(self, now: datetime) -> None:
+        """The next daily tally at TALLY_TIME in TIMEZONE, and in each other timezone a
+        lead lives in (as their Slack gives it)."""
+        recipients = await self._store.schedule.tally_recipients()
+        zones = set((await self._people.zones(recipients, now=now)).values()) - {self._zone}
+        dues: dict[str | None, datetime] = {
+            None: next_tally_time(now, at=self._tally_time, zone=self._zone)
+        }
+        for zone in zones:
+            dues[zone.key] = next_tally_time(now, at=self._tally_time, zone=zone)
+        await self._store.schedule.plan_tallies(dues, now=now)
+
+    async def _deliver(self, delivery: Delivery, now: datetime) -> None:
+        schedule = self._store.schedule
+        try:
+            outcome = await self._send(delivery, now)
+        except SlackApiError as error:
+            code = slack_error(error)
+            if is_refused(code):
+                # Slack refused it for what it is (a channel the bot left, an empty
+                # file …): sending it again would be refused again.
+                logger.exception("%s could not be sent to %s", _what(delivery), delivery.target)
+                await schedule.give_up(delivery, owner=self.owner, error=code)
+                return
+            status = error.response.status_code
+            problem = code if status == 200 else f"{code} (HTTP {status})"
+            await self._retry(delivery, now, error=problem, wait=_retry_after(error))
+            return
+        except (aiohttp.ClientError, TimeoutError) as error:
+            await self._retry(delivery, now, error=type(error).__name__, wait=None)
+            return
+        except Exception as error:
+            logger.exception("Sending %s to %s failed", _what(delivery), delivery.target)
+            await self._retry(delivery, now, error=type(error).__name__, wait=None)
+            return
+        match outcome:
+            case _Sent(marked=True):
+                pass
+            case _Sent(snapshot=snapshot):
+                await self._mark_sent(delivery, now, snapshot=snapshot)
+            case _Skip(reason=reason, failed=True):
+                logger.error("%s to %s: %s", _what(delivery), delivery.target, reason)
+                await schedule.give_up(delivery, owner=self.owner, error=reason)
+            case _Skip(reason=reason):
+                await schedule.mark_skipped(delivery, owner=self.owner, reason=reason)
+            case _Later(at=at):
+                await schedule.defer(delivery, owner=self.owner, at=at)
+
+    async def _mark_sent(self, delivery: Delivery, now: datetime, *, snapshot: Any) -> None:
+        schedule = self._store.schedule
+        if await schedule.mark_sent(delivery, owner=self.owner, now=now, snapshot=snapshot):
+            logger.info("%s sent to %s", _what(delivery), delivery.target)
+        else:
+            logger.warning(
+                "%s to %s was sent after its claim lapsed", _what(delivery), delivery.target
+            )
+
+    async def _retry(
+        self, delivery: Delivery, now: datetime, *, error: str, wait: timedelta | None
+    ) -> None:
+        schedule = self._store.schedule
+        if now - delivery.since >= GIVE_UP_AFTER:
+            logger.error(
+                "Giving up on %s to %s after %d attempts: %s",
+                _what(delivery),
+                delivery.target,
+                delivery.attempts + 1,
+                error,
+            )
+            await schedule.give_up(delivery, owner=self.owner, error=error)
+            return
+        wait = wait or min(RETRY_FIRST * 2**delivery.attempts, RETRY_MAX)
+        logger.warning(
+            "%s to %s failed (%s); attempt %d, retrying in %ds",
+            _what(delivery),
+            delivery.target,
+            error,
+            delivery.attempts + 1,
+            wait.total_seconds(),
+        )
+        await schedule.retry_later(delivery, owner=self.owner, at=now + wait, error=error)
+
+    async def _send(self, delivery: Delivery, now: datetime) -> _Sent | _Skip | _Later:
+        if delivery.kind is JobKind.TALLY:
+            return await self._send_tally(delivery, now)
+        assert delivery.letter_id is not None
+        letter = await self._store.letters.get(delivery.letter_id)
+        if letter is None or letter.status is LetterStatus.REMOVED:
+            return _Skip("the letter was taken down")
+        if delivery.kind is JobKind.DUPLICATES:
+            return await self._tell_duplicates(letter, delivery, now)
+        if delivery.kind is JobKind.NEW_VERSION:
+            return await self._tell_new_version(letter, delivery)
+        if delivery.version != letter.schedule_version:
+            # Planned for a deadline since moved (a reminder or closing post still being
+            # retried when the letter was extended): what's planned now replaces it.
+            return _Skip("the deadline moved")
+        if delivery.kind is JobKind.CHASE:
+            return await self._chase(letter, delivery, now)
+        if delivery.to_person:
+            signers = await self._store.signatures.signers(letter.id)
+            await send_closing_list(
+                self._client,
+                user=delivery.target,
+                letter=letter,
+                signers=signers,
+                versions=await self._store.letters.versions(letter.id),
+                extras=await gather_extras(
+                    self._store,
+                    self._people,
+                    letter,
+                    signers,
+                    now=now,
+                    roster_contacts=await self._is_organizer(delivery.target),
+                ),
+                chart=await chart_of(letter, signers, now=now, zone=self._zone),
+                style=letter.list_style,
+            )
+            return _Sent()
+        post = next((p for p in letter.posts if p.channel_id == delivery.target), None)
+        if post is None or post.ts is None:
+            return _Skip("the letter is not posted in this channel")
+        ts = post.ts
+        if delivery.kind is JobKind.REMINDER:
+            return await self._remind(letter, delivery, ts=ts, now=now)
+        count = await self._store.signatures.count(letter.id)
+        await update_post(
+            self._client,
+            self._store,
+            letter,
+            post,
+            count=count,
+            zone=self._zone,
+            budget=self._updates,
+        )
+        if delivery.kind is JobKind.CLOSE:
+            await post_final_count(
+                self._client,
+                channel=delivery.target,
+                thread_ts=ts,
+                letter=letter,
+                signers=await self._store.signatures.signers(letter.id),
+            )
+        else:
+            await post_deadline_moved(
+                self._client,
+                channel=delivery.target,
+                thread_ts=ts,
+                letter=letter,
+                count=count,
+                zone=self._zone,
+            )
+        return _Sent()
+
+    async def _tell_duplicates(
+        self, letter: Letter, delivery: Delivery, now: datetime
+    ) -> _Sent | _Skip | _Later:
+        lead = delivery.target
+        if not letter.is_open:
+            return _Skip("the letter closed; its final list names the pairs")
+        pairs = await self._store.reviews.pending(letter.id)
+        holds = await self._store.holds.waiting(letter.id)
+        if not pairs and not holds:
+            return _Skip("what was new to review was reviewed already")
+        # At most one such DM an hour for each lead, whatever the letters they lead: a
+        # pass sends its claims side by side, so each lead's are taken in turn.
+        async with self._telling[lead]:
+            last = await self._store.schedule.last_sent(JobKind.DUPLICATES, target=lead)
+            if last is not None and now < last + DUPLICATES_NOTICE_GAP:
+                return _Later(last + DUPLICATES_NOTICE_GAP)
+            await send_duplicates_notice(
+                self._client, user=lead, letter=letter, pairs=pairs, holds=holds
+            )
+            # Marked before the next of theirs is weighed.
+            await self._mark_sent(delivery, now, snapshot=None)
+            return _Sent(marked=True)
+
+    async def _tell_new_version(self, letter: Letter, delivery: Delivery) -> _Sent | _Skip:
+        if delivery.version != letter.version:
+            return _Skip("a later version followed; its notice tells of both")
+        if not letter.is_open:
+            return _Skip("the letter closed")
+        user = delivery.target
+        # Each contact speaks for themselves: theirs is the version they agreed to.
+        signed = await self._store.signatures.signed_by(user, letter.id)
+        agreed = {
+            entry.id: contact.agreed_version
+            for entry in signed
+            if (contact := entry.contact_of(user)) is not None
+        }
+        entries = [e for e in signed if agreed.get(e.id, letter.version) < letter.version]
+        if not entries:
+            return _Skip("they have kept their signature or withdrawn since")
+        since = min(agreed[entry.id] for entry in entries)
+        versions = {v.version: v for v in await self._store.letters.versions(letter.id)}
+        await send_version_notice(
+            self._client,
+            user=user,
+            letter=letter,
+            since=since,
+            changes=changes(versions[since], versions[letter.version]),
+            entries=entries,
+        )
+        return _Sent()
+
+    async def _chase(self, letter: Letter, delivery: Delivery, now: datetime) -> _Sent | _Skip:
+        """Ask a roster contact to sign for their members that haven't, unless that
+        changed since the chase was planned, or they were chased lately."""
+        user = delivery.target
+        if not letter.is_open or letter.deadline <= now:
+            return _Skip("the letter closed first")
+        if await self._store.roster.opted_out(letter.id, user):
+            return _Skip("they asked not to be reminded about this letter")
+        # At most one chase a contact per letter in any CHASE_GAP, whatever planned it:
+        # a pass sends its claims side by side, so each contact's are taken in turn.
+        async with self._chasing[user]:
+            chased = await self._store.schedule.chased_since(letter.id, since=now - CHASE_GAP)
+            if user in chased:
+                return _Skip("they were chased about this letter less than 20 hours ago")
+            outcome = await self._send_chase(letter, user, now)
+            if isinstance(outcome, _Sent):
+                await self._mark_sent(delivery, now, snapshot=None)
+                return _Sent(marked=True)
+            return outcome
+
+    async def _send_chase(self, letter: Letter, user: str, now: datetime) -> _Sent | _Skip:
+        """The chase DM, unless the contact or their organization has signed since."""
+        if await self._store.signatures.signed_by(user, letter.id):
+            return _Skip("they have signed")
+        found = await self._standings_of(letter.id)
+        theirs = [s.member for s in found if s.missing and user in s.member.user_ids]
+        if not theirs:
+            return _Skip("their organization has signed")
+        entries = await self._store.entries.search(letter.id)
+        state = next((member.state for member in theirs if member.state), None)
+        zone = (await self._people.zones([user], now=now))[user]
+        await send_chase(
+            self._client,
+            user=user,
+            letter=letter,
+            members=theirs,
+            count=await self._store.signatures.count(letter.id),
+            from_their_state=signed_from_state(entries, state),
+            now=now,
+            zone=zone,
+        )
+        return _Sent()
+
+    async def _standings_of(self, letter_id: int) -> list[MemberStanding]:
+        """Where the letter's roster members stand, shared by the sends of one pass."""
+        working = self._standings.get(letter_id)
+        if working is None:
+            working = asyncio.ensure_future(letter_standings(self._store, letter_id))
+            self._standings[letter_id] = working
+        try:
+            return await asyncio.shield(working)
+        except Exception:
+            self._standings.pop(letter_id, None)
+            raise
+
+    async def _remind(
+        self, letter: Letter, delivery: Delivery, *, ts: str, now: datetime
+    ) -> _Sent | _Skip:
+        if letter.status is not LetterStatus.OPEN or letter.deadline <= now:
+            if delivery.attempts:
+                return _Skip("it could not be sent before the letter closed", failed=True)
+            return _Skip("the letter closed first")
+        count = await self._store.signatures.count(letter.id)
+        shown = delivery.offset in shown_in_channel(letter.reminders, letter.shown_reminders)
+        await post_reminder(
+            self._client,
+            channel=delivery.target,
+            thread_ts=ts,
+            letter=letter,
+            count=count,
+            now=now,
+            zone=self._zone,
+            broadcast=shown,
+        )
+        return _Sent()
+
+    async def _send_tally(self, delivery: Delivery, now: datetime) -> _Sent | _Skip:
+        """The tally's text, recorded as sent with what it reported, then the charts of
+        its letters: a retry after Slack took the text sends only the charts."""
+        user = delivery.target
+        zone = (await self._people.zones([user], now=now))[user]
+        if delivery.snapshot is not None:
+            drawn = await self._charts_of(map(int, delivery.snapshot), now=now, zone=zone)
+            await self._send_tally_charts(delivery, now, charts=_images(drawn))
+            return _Sent(delivery.snapshot)
+        led = [
+            letter
+            for letter in await self._store.letters.all(status=LetterStatus.OPEN)
+            if user in letter.leads or (not letter.leads and user == letter.created_by)
+        ]
+        if not led:
+            return _Skip("no open letters to report")
+        previous = await self._store.schedule.last_tally(user)
+        reviews = await self._store.reviews.counts([letter.id for letter in led])
+        held = await self._store.holds.counts([letter.id for letter in led])
+        signers = {letter.id: await self._store.signatures.signers(letter.id) for letter in led}
+        tallies = [
+            tally_letter(
+                letter,
+                signers[letter.id],
+                previous=previous,
+                pending_reviews=reviews[letter.id],
+                standings=await self._standings_of(letter.id),
+                held=held[letter.id],
+            )
+            for letter in led
+        ]
+        charts = {
+            letter.id: await chart_of(letter, signers[letter.id], now=now, zone=zone)
+            for letter in led
+        }
+        await send_tally(
+            self._client,
+            user=user,
+            tallies=tallies,
+            now=now,
+            zone=zone,
+            charts_failed={letter_id for letter_id, chart in charts.items() if chart.failed},
+        )
+        sent = snapshot(tallies, signers)
+        schedule = self._store.schedule
+        if not await schedule.mark_text_sent(delivery, owner=self.owner, now=now, snapshot=sent):
+            logger.warning("The daily tally to %s was sent after its claim lapsed", user)
+        await self._send_tally_charts(delivery, now, charts=_images(charts.values()))
+        return _Sent(sent)
+
+    async def _charts_of(
+        self, letter_ids: Iterable[int], *, now: datetime, zone: ZoneInfo
+    ) -> list[Chart]:
+        """The charts of the letters a tally reported, drawn again for a retry."""
+        charts = []
+        for letter_id in letter_ids:
+            letter = await self._store.letters.get(letter_id)
+            if letter is not None and letter.status is not LetterStatus.REMOVED:
+                signers = await self._store.signatures.signers(letter_id)
+                charts.append(await chart_of(letter, signers, now=now, zone=zone))
+        return charts
+
+    async def _send_tally_charts(
+        self, delivery: Delivery, now: datetime, *, charts: list[Attachment]
+    ) -> None:
+        """The charts, after the tally's text. Failures that may pass are retried;
+        once they won't (Slack refuses the files, or a day has gone by), the tally
+        counts as sent without them: the text, which the lead has, is what matters."""
+        try:
+            await send_tally_charts(self._client, user=delivery.target, charts=charts)
+        except UPLOAD_FAILED as error:
+            if not is_refused(slack_error(error)) and now - delivery.since < GIVE_UP_AFTER:
+                raise
+            logger.exception("The daily tally went to %s without its charts", delivery.target)
+
+
+def _images(charts: Iterable[Chart]) -> list[Attachment]:
+    return [image for chart in charts for image in chart.files]
+
+
+def _retry_after(error: SlackApiError) -> timedelta | None:
+    headers = getattr(error.response, "headers", None) or {}
+    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+    try:
+        return timedelta(seconds=max(1, int(value))) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _what(delivery: Delivery) -> str:
+    letter = f" for letter {delivery.letter_id}" if delivery.letter_id is not None else ""
+    return delivery.kind.label + letter

@@ -1,0 +1,148 @@
+"""Sending an organizer a letter's list: the text to paste, the CSV and the JSON, by DM,
+with people named as Slack names them and the roster's members that haven't signed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.rules.files import Chart
+from bot.rules.letters import Letter, ListStyle
+from bot.rules.problems import FilesRefused, LetterGone, Surface
+from bot.rules.signers import Signer
+from bot.rules.timing import reminder_time
+from bot.services.access import Organizers
+from bot.services.people import People
+from bot.services.refs import find_letter, numbered
+from bot.services.roster import letter_standings
+from bot.slack.errors import UPLOAD_FAILED, slack_error
+from bot.slack.exports import send_export
+from bot.storage import Store
+from bot.texts.chart import drive_chart
+from bot.texts.exports import Extras
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    letter: Letter
+    signers: list[Signer]
+
+
+async def gather_extras(
+    store: Store,
+    people: People,
+    letter: Letter,
+    signers: list[Signer],
+    *,
+    now: datetime,
+    roster_contacts: bool,
+) -> Extras:
+    """The roster's members that haven't signed `letter`, and the names of the people
+    its exports mention. The roster's contacts (their names, emails and Slack IDs) are
+    in it only with `roster_contacts`: for organizers, not for a letter's leads."""
+    standings = await letter_standings(store, letter.id)
+    user_ids = [c.user_id for s in signers for c in s.contacts if c.user_id]
+    if roster_contacts:
+        user_ids += [u for s in standings if s.missing for u in s.member.user_ids]
+    names = await people.names(user_ids, now=now)
+    return Extras(standings=standings, names=names, roster_contacts=roster_contacts)
+
+
+async def chart_of(
+    letter: Letter, signers: list[Signer], *, now: datetime, zone: ZoneInfo
+) -> Chart:
+    """The drive's chart, drawn in a worker thread (a tenth of a second or more of CPU
+    that would otherwise hold up every request); none before anyone has signed. A chart
+    that can't be drawn never holds up the files it goes with: it is logged, and the
+    answer says it failed, for the message to tell."""
+    if not signers:
+        return Chart()
+    reminders = [
+        moment
+        for offset in letter.reminders
+        # Those past before the letter was posted were never planned.
+        if (moment := reminder_time(letter.deadline, offset, zone=zone)) > letter.created_at
+    ]
+    try:
+        image = await asyncio.to_thread(
+            drive_chart,
+            letter,
+            [signer.signed_at for signer in signers],
+            reminders=reminders,
+            now=now,
+            zone=zone,
+        )
+    except Exception:
+        logger.exception("Drawing letter %s's chart failed", letter.id)
+        return Chart(failed=True)
+    return Chart(image)
+
+
+class Exports:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        client: AsyncWebClient,
+        organizers: Organizers,
+        people: People,
+        zone: ZoneInfo,
+    ) -> None:
+        self._zone = zone
+        self._store = store
+        self._client = client
+        self._organizers = organizers
+        self._people = people
+
+    async def letter_for(self, ref: str, *, user: str, channel: str) -> tuple[Letter, int]:
+        """`/letter export [#n]`: the letter, if `user` manages it, and its count."""
+        letter = await find_letter(
+            self._store, ref, channel=channel, status=None, surface=Surface.LETTER
+        )
+        await self._organizers.require_manager(user, letter)
+        return letter, await self._store.signatures.count(letter.id)
+
+    async def send(
+        self, letter_id: int | None, *, user: str, style: ListStyle | None = None
+    ) -> Export:
+        """The letter's list in `style` (kept for the close), or as last exported, with
+        its files, sent to the organizer who asks."""
+        if letter_id is None:
+            raise LetterGone()
+        letter = await numbered(self._store, letter_id, surface=Surface.BUTTON)
+        await self._organizers.require_manager(user, letter)
+        if style is None:
+            style = letter.list_style
+        elif style != letter.list_style:
+            await self._store.letters.keep_list_style(letter.id, style)
+        signers = await self._store.signatures.signers(letter.id)
+        now = datetime.now(UTC)
+        try:
+            await send_export(
+                self._client,
+                user=user,
+                letter=letter,
+                signers=signers,
+                versions=await self._store.letters.versions(letter.id),
+                extras=await gather_extras(
+                    self._store,
+                    self._people,
+                    letter,
+                    signers,
+                    now=now,
+                    roster_contacts=await self._organizers.includes(user),
+                ),
+                chart=await chart_of(letter, signers, now=now, zone=self._zone),
+                style=style,
+            )
+        except UPLOAD_FAILED as error:
+            logger.exception("Sending letter %s's export to %s failed", letter.id, user)
+            raise FilesRefused(letter, slack_error(error)) from None
+        return Export(letter, signers)

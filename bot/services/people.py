@@ -1,0 +1,160 @@
+"""People's names and timezones, as Slack has them, read once and kept.
+
+Exports show people by name, not by Slack ID; each lead's tally comes at the tally time
+in their own timezone. `users.info` is asked only for someone not seen before or not
+asked for a day, within its rate tier: whoever signs is learned in the background, so
+the names an export needs are nearly always known already. If Slack can't answer, what
+was kept is used (or, for someone never seen, their ID), and they aren't asked about
+again for a few minutes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.rules.people import Person
+from bot.rules.timing import PEOPLE_STALE_AFTER
+from bot.slack.errors import UNANSWERED, slack_error
+from bot.slack.pacing import TIER_4_CALLS, CallBudget
+from bot.slack.people import read_person
+from bot.storage import Store
+
+logger = logging.getLogger(__name__)
+
+# users.info is Tier 4 (100+ a minute): a few at a time, within the tier's budget.
+LOOKUPS_AT_ONCE = 4
+# At most this many are asked while someone waits (an export, a tally); the rest are
+# learned in the background and shown by ID meanwhile.
+LOOKUPS_WAITED_FOR = 40
+# Someone Slack couldn't be asked about is asked again no sooner than this.
+RETRY_SECONDS = 300.0
+
+
+class People:
+    def __init__(self, *, store: Store, client: AsyncWebClient | None, zone: ZoneInfo) -> None:
+        self._store = store
+        self._client = client
+        self._zone = zone
+        self._asking = asyncio.Semaphore(LOOKUPS_AT_ONCE)
+        self._budget = CallBudget(calls=TIER_4_CALLS)
+        self._failed: dict[str, float] = {}
+        self._to_learn: set[str] = set()
+        self._learning: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+
+    def learn(self, user_ids: Iterable[str]) -> None:
+        """Read these people from Slack in the background, unless already known."""
+        self._to_learn.update(user for user in user_ids if user)
+        if self._client is None or self._stopping.is_set() or self._learning is not None:
+            return
+        if self._to_learn:
+            self._learning = asyncio.create_task(self._learn())
+
+    async def settle(self) -> None:
+        """For a clean stop, after the few being asked about now: whoever is still to be
+        learned is asked when next needed."""
+        self._stopping.set()
+        if self._learning is not None:
+            await self._learning
+
+    async def known(self, user_ids: Iterable[str], *, now: datetime) -> dict[str, Person]:
+        """What is known of each of `user_ids`, asking Slack for those not seen lately."""
+        wanted = {user for user in user_ids if user}
+        kept = await self._store.people.get(wanted)
+        stale = sorted(
+            user for user in wanted if user not in kept or now - kept[user][1] >= PEOPLE_STALE_AFTER
+        )
+        found = {user: person for user, (person, _) in kept.items()}
+        stale = [user for user in stale if not self._failed_lately(user)]
+        if stale and self._client is not None:
+            asked, later = stale[:LOOKUPS_WAITED_FOR], stale[LOOKUPS_WAITED_FOR:]
+            found.update(await self._ask_all(asked, now=now))
+            self.learn(later)
+        return found
+
+    async def _learn(self) -> None:
+        try:
+            while self._to_learn and not self._stopping.is_set():
+                batch = sorted(self._to_learn)[:LOOKUPS_AT_ONCE]
+                self._to_learn.difference_update(batch)
+                now = datetime.now(UTC)
+                kept = await self._store.people.get(batch)
+                stale = [
+                    user
+                    for user in batch
+                    if (user not in kept or now - kept[user][1] >= PEOPLE_STALE_AFTER)
+                    and not self._failed_lately(user)
+                ]
+                await self._ask_all(stale, now=now)
+        except Exception:
+            logger.exception("Reading people's names from Slack failed")
+        finally:
+            self._learning = None
+
+    async def _ask_all(self, users: list[str], *, now: datetime) -> dict[str, Person]:
+        """Ask Slack about each of `users` and keep what it says."""
+        fresh = [
+            person
+            for person in await asyncio.gather(*(self._ask(user) for user in users))
+            if person is not None
+        ]
+        await self._store.people.save(fresh, now=now)
+        return {person.user_id: person for person in fresh}
+
+    def _failed_lately(self, user: str) -> bool:
+        failed = self._failed.get(user)
+        return failed is not None and time.monotonic() - failed < RETRY_SECONDS
+
+    async def names(self, user_ids: Iterable[str], *, now: datetime) -> dict[str, str]:
+        """The name to show for each of `user_ids` that has one."""
+        return {
+            user: person.name
+            for user, person in (await self.known(user_ids, now=now)).items()
+            if person.name
+        }
+
+    async def zones(self, user_ids: Iterable[str], *, now: datetime) -> dict[str, ZoneInfo]:
+        """Each person's timezone; the coalition's (TIMEZONE) for anyone Slack gives none."""
+        wanted = list(user_ids)
+        known = await self.known(wanted, now=now)
+        return {user: self.zone_of(known.get(user)) for user in wanted}
+
+    def zone_of(self, person: Person | None) -> ZoneInfo:
+        if person is None or not person.tz or not _known_zone(person.tz):
+            return self._zone
+        return ZoneInfo(person.tz)
+
+    async def _ask(self, user: str) -> Person | None:
+        """users.info for one person; someone Slack doesn't know is kept as nameless, so
+        they aren't asked about again for a day. A timezone Python doesn't know is
+        dropped, so the person's tally keeps TIMEZONE."""
+        assert self._client is not None
+        async with self._asking:
+            if not await self._budget.spend(unless=self._stopping):
+                return None  # stopping: asked about when next needed
+            try:
+                person = await read_person(self._client, user) or Person(user, None)
+            except (SlackApiError, *UNANSWERED) as error:
+                logger.warning("Couldn't read %s's name from Slack: %s", user, slack_error(error))
+                self._failed[user] = time.monotonic()
+                return None
+        if person.tz and not _known_zone(person.tz):
+            person = replace(person, tz=None)
+        return person
+
+
+def _known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

@@ -1,0 +1,1 @@
+"""Every Slack Web API call the bot makes, and the Block Kit it sends."""

@@ -1,0 +1,114 @@
+"""The DM that chases a member organization's contact: the letter, when it closes, who
+from their state has signed, a Sign on button for their organization, and a way to ask
+for no more of these."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.rules.letters import Letter
+from bot.rules.roster import RosterMember
+from bot.rules.timing import time_left
+from bot.slack.blocks.text import (
+    BUTTON_TEXT_MAX,
+    NOTIFICATION_TEXT_MAX,
+    escape,
+    inert,
+    joined,
+    mrkdwn,
+    plain,
+    read_id,
+    slack_date,
+    truncate,
+)
+
+CHASE_SIGN_ON_ACTION = "chase_sign_on"
+CHASE_OPT_OUT_ACTION = "chase_opt_out"
+# Names of others from the state shown before "and N more".
+STATE_NAMES_SHOWN = 10
+STATE_NAMES_TEXT_MAX = 1500
+# The member organizations named in one chase, and those given a Sign on button (an
+# actions block also holds Don't remind me).
+MEMBERS_NAMED = 5
+MEMBER_NAMES_TEXT_MAX = 1500
+MEMBERS_WITH_BUTTONS = 4
+
+
+def chase_message(
+    *,
+    letter: Letter,
+    members: list[RosterMember],
+    count: int,
+    from_their_state: list[str],
+    now: datetime,
+    zone: ZoneInfo,
+) -> dict[str, Any]:
+    """`members` are the organizations this contact speaks for that haven't signed;
+    `from_their_state` the listed signers from their state; the deadline shows in the
+    reader's own timezone (`zone`, theirs, in the fallback)."""
+    title = escape(letter.title)
+    names = joined(
+        [f"*{escape(m.name)}*" for m in members], limit=MEMBER_NAMES_TEXT_MAX, most=MEMBERS_NAMED
+    )
+    left = time_left(letter.deadline, now=now)
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "section",
+            "text": mrkdwn(
+                f":wave: {names} {'has' if len(members) == 1 else 'have'} not signed *{title}* "
+                f"yet. Sign-ons close {slack_date(letter.deadline, zone=zone)} ({left} left)."
+            ),
+        },
+        {"type": "context", "elements": [mrkdwn(f"It has *{count}* signers so far.")]},
+    ]
+    state = next((m.state for m in members if m.state), None)
+    if state and from_their_state:
+        shown = joined(
+            [escape(name) for name in from_their_state],
+            limit=STATE_NAMES_TEXT_MAX,
+            most=STATE_NAMES_SHOWN,
+        )
+        blocks.append(
+            {
+                "type": "section",
+                "text": mrkdwn(f"Signed from {escape(truncate(state, 100))}: {shown}."),
+            }
+        )
+    buttons: list[dict[str, Any]] = [
+        {
+            "type": "button",
+            "action_id": f"{CHASE_SIGN_ON_ACTION}_{member.id}",
+            "text": plain(truncate(inert(f"Sign on for {member.name}"), BUTTON_TEXT_MAX)),
+            "style": "primary",
+            "value": f"{letter.id}:{member.id}",
+        }
+        for member in members[:MEMBERS_WITH_BUTTONS]
+    ]
+    buttons.append(
+        {
+            "type": "button",
+            "action_id": CHASE_OPT_OUT_ACTION,
+            "text": plain("Don't remind me about this letter"),
+            "value": str(letter.id),
+        }
+    )
+    blocks.append({"type": "actions", "elements": buttons})
+    fallback = f"Please sign {letter.title} for {members[0].name} ({left} left)."
+    return {"text": escape(truncate(fallback, NOTIFICATION_TEXT_MAX)), "blocks": blocks}
+
+
+def opted_out_text(letter: Letter) -> str:
+    return (
+        f"Done: no more reminders about *{escape(letter.title)}*. The letter's Sign on "
+        "button still works if you change your mind."
+    )
+
+
+def read_chase_value(value: object) -> tuple[int, int] | None:
+    """(letter id, member id) from a chase's Sign on button, or None if garbled."""
+    if not isinstance(value, str) or value.count(":") != 1:
+        return None
+    letter, member = map(read_id, value.split(":"))
+    return (letter, member) if letter is not None and member is not None else None

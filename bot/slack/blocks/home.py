@@ -1,0 +1,198 @@
+"""The App Home: for organizers, the drives they run (count, goal, deadline, missing
+members, possible duplicates to decide, posts that failed) with Export, Extend and
+Review; for everyone, the letters open to them with Sign on, and what they signed with
+Edit and Withdraw."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.rules.forms import Field
+from bot.rules.home import Drive, Home, SignedEntry
+from bot.rules.letters import Letter
+from bot.rules.timing import time_left
+from bot.slack.blocks.replies import problem_line
+from bot.slack.blocks.review import hold_blocks, pair_blocks
+from bot.slack.blocks.roster import reach_line
+from bot.slack.blocks.signon_replies import CHANGE_ENTRY_ACTION
+from bot.slack.blocks.text import (
+    Block,
+    escape,
+    inert,
+    mrkdwn,
+    plain,
+    slack_date,
+    truncate,
+)
+
+HOME_SIGN_ON_ACTION = "home_sign_on"
+HOME_WITHDRAW_ACTION = "home_withdraw"
+HOME_EXPORT_ACTION = "home_export"
+HOME_EXTEND_ACTION = "home_extend"
+HOME_REVIEW_ACTION = "home_review"
+EXTEND_CALLBACK_ID = "home_extend_form"
+EXTEND_TITLE = "Extend a letter"
+# A Home tab holds 100 blocks (Block Kit reference, "Blocks": home tabs), in a view of
+# at most 250 KB (views.publish: view_too_large); a margin for the view's own fields.
+HOME_BLOCKS_MAX = 100
+HOME_BYTES_MAX = 240_000
+# Pairs shown under each drive; Review sends the whole queue.
+PAIRS_SHOWN = 2
+NOTICE_MAX = 2000
+TITLE_SHOWN_MAX = 140
+
+
+def home_view(home: Home, *, now: datetime, zone: ZoneInfo) -> dict[str, Any]:
+    groups: list[list[Block]] = []
+    if home.notice:
+        groups.append([_section(truncate(home.notice, NOTICE_MAX))])
+    if home.drives or home.organizer:
+        groups.append([{"type": "header", "text": plain("Your drives")}])
+        if not home.drives:
+            groups.append([_context("No open letters. `/letter new` starts one.")])
+        groups += [_drive(drive, now=now, zone=zone) for drive in home.drives]
+    groups.append([{"type": "header", "text": plain("Letters to sign")}])
+    if not home.to_sign:
+        groups.append([_context("No open letter is waiting for your signature.")])
+    groups += [_to_sign(letter, count, now=now, zone=zone) for letter, count in home.to_sign]
+    if home.signed:
+        groups.append([{"type": "header", "text": plain("What you signed")}])
+        groups += [_signed(item) for item in home.signed]
+    return {"type": "home", "blocks": _within(groups)}
+
+
+def extend_form(letter: Letter, *, zone: ZoneInfo) -> dict[str, Any]:
+    """A modal asking for a letter's new deadline (Slack's datetimepicker)."""
+    return {
+        "type": "modal",
+        "callback_id": EXTEND_CALLBACK_ID,
+        "private_metadata": str(letter.id),
+        "title": plain(EXTEND_TITLE),
+        "submit": plain("Extend"),
+        "close": plain("Cancel"),
+        "blocks": [
+            _section(
+                f"*{escape(_title(letter))}* closes {slack_date(letter.deadline, zone=zone)}."
+            ),
+            {
+                "type": "input",
+                "block_id": Field.DEADLINE,
+                "label": plain("New deadline"),
+                "element": {
+                    "type": "datetimepicker",
+                    "action_id": Field.DEADLINE,
+                    "initial_date_time": int(letter.deadline.timestamp()),
+                },
+            },
+        ],
+    }
+
+
+def read_extend_form(view: dict[str, Any]) -> tuple[str, int | None]:
+    """The letter id (as metadata holds it) and the new deadline's timestamp, if any."""
+    answer = view["state"]["values"].get(Field.DEADLINE, {}).get(Field.DEADLINE, {})
+    picked = answer.get("selected_date_time")
+    return str(view.get("private_metadata", "")), picked if isinstance(picked, int) else None
+
+
+def _drive(drive: Drive, *, now: datetime, zone: ZoneInfo) -> list[Block]:
+    letter = drive.letter
+    goal = f" of a goal of {letter.goal}" if letter.goal else ""
+    lines = [
+        f"*#{letter.id} · {escape(_title(letter))}*",
+        f"*{drive.count}* signed{goal} · closes {slack_date(letter.deadline, zone=zone)} "
+        f"(in {time_left(letter.deadline, now=now)})",
+    ]
+    if drive.reach is not None:
+        lines.append(f":busts_in_silhouette: {reach_line(drive.reach)}")
+    lines += [problem_line(problem) for problem in drive.problems[:3]]
+    buttons = [
+        _button("Export", HOME_EXPORT_ACTION, letter.id),
+        _button("Extend…", HOME_EXTEND_ACTION, letter.id),
+    ]
+    waiting = len(drive.pairs) + len(drive.holds)
+    if waiting:
+        buttons.append(_button(f"Review all {waiting}", HOME_REVIEW_ACTION, letter.id))
+    blocks: list[Block] = [
+        {"type": "divider"},
+        _section("\n".join(lines)),
+        {"type": "actions", "elements": buttons},
+    ]
+    items = [pair_blocks(pair) for pair in drive.pairs] + [hold_blocks(h) for h in drive.holds]
+    for item in items[:PAIRS_SHOWN]:
+        blocks += item[1:]  # without its divider
+    return blocks
+
+
+def _to_sign(letter: Letter, count: int, *, now: datetime, zone: ZoneInfo) -> list[Block]:
+    return [
+        {
+            "type": "section",
+            "text": mrkdwn(
+                f"*{escape(_title(letter))}*\n{count} signed · closes "
+                f"{slack_date(letter.deadline, zone=zone)} "
+                f"(in {time_left(letter.deadline, now=now)})"
+            ),
+            "accessory": {**_button("Sign on", HOME_SIGN_ON_ACTION, letter.id), "style": "primary"},
+        }
+    ]
+
+
+def _signed(item: SignedEntry) -> list[Block]:
+    letter = item.letter
+    state = "" if letter.is_open else " · sign-ons closed"
+    text = _section(f"*{escape(_title(letter))}*\nSigned for *{escape(item.name)}*{state}")
+    if not letter.is_open:
+        return [text]
+    withdraw = {
+        **_button("Withdraw", HOME_WITHDRAW_ACTION, letter.id),
+        "style": "danger",
+        "confirm": {
+            "title": plain("Withdraw?"),
+            "text": plain(
+                truncate(inert(f"Take your signature off “{letter.title}”?"), TITLE_SHOWN_MAX + 40)
+            ),
+            "confirm": plain("Withdraw"),
+            "deny": plain("Keep it"),
+        },
+    }
+    return [text, {"type": "actions", "elements": [_edit(letter), withdraw]}]
+
+
+def _edit(letter: Letter) -> dict[str, Any]:
+    return _button("Edit", CHANGE_ENTRY_ACTION, letter.id)
+
+
+def _button(text: str, action_id: str, letter_id: int) -> dict[str, Any]:
+    return {"type": "button", "action_id": action_id, "text": plain(text), "value": str(letter_id)}
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": mrkdwn(text)}
+
+
+def _context(text: str) -> Block:
+    return {"type": "context", "elements": [mrkdwn(text)]}
+
+
+def _title(letter: Letter) -> str:
+    return truncate(letter.title, TITLE_SHOWN_MAX)
+
+
+def _within(groups: list[list[Block]]) -> list[Block]:
+    """As many whole groups as a Home tab holds, in blocks and in bytes, with a note
+    when some didn't fit."""
+    kept: list[Block] = []
+    used = 0
+    for n, group in enumerate(groups):
+        cost = len(json.dumps(group, ensure_ascii=False).encode())
+        if len(kept) + len(group) > HOME_BLOCKS_MAX - 1 or used + cost > HOME_BYTES_MAX:
+            left = len(groups) - n
+            kept.append(_context(f"…and {left} more; `/letter list` shows every letter."))
+            break
+        kept += group
+        used += cost
+    return kept

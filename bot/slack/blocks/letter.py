@@ -1,0 +1,174 @@
+"""The posted letter: a light message in the channel, the rest of its text in the thread.
+
+The channel message holds the header, addressee, deadline, the letter's opening, the
+**Sign on** button and the count line; it is what count updates rewrite, so it stays
+small. The rest of the text follows in thread replies, in order, cut on paragraph
+boundaries. Joining the text blocks of every message gives back the letter exactly, and
+no message exceeds Slack's limits (50 blocks, 3,000 characters a section, and
+`MESSAGE_SIZE_MAX` in all).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.rules.letter_text import has_formatting
+from bot.rules.letters import Letter, LetterStatus
+from bot.rules.mrkdwn import unescape
+from bot.slack.blocks.text import (
+    HEADER_TEXT_MAX,
+    MESSAGE_BLOCKS_MAX,
+    MESSAGE_SIZE_MAX,
+    SECTION_TEXT_MAX,
+    Block,
+    escape,
+    inert,
+    mrkdwn,
+    plain,
+    size,
+    slack_date,
+    split_text,
+    truncate,
+)
+
+SIGN_ON_ACTION = "signon_open"
+COUNT_BLOCK = "letter_count"
+TEXT_BLOCK_PREFIX = "letter_text_"
+# How much of a longer letter the channel message shows before the thread takes over:
+# enough to see what the letter asks.
+OPENING_MAX = 1_500
+
+
+def build_letter_messages(*, letter: Letter, count: int, zone: ZoneInfo) -> list[dict[str, Any]]:
+    """Payloads for chat.postMessage: the channel message, then its thread replies."""
+    return [build_letter_head(letter=letter, count=count, zone=zone), *build_letter_parts(letter)]
+
+
+def build_letter_head(*, letter: Letter, count: int, zone: ZoneInfo) -> dict[str, Any]:
+    """The message in the channel: everything but the text past the opening; for a
+    letter taken down, a short notice in its place."""
+    if letter.status is LetterStatus.REMOVED:
+        return _removed_notice(letter)
+    opening, rest = _opening(letter.body)
+    continues = (
+        [{"type": "context", "elements": [mrkdwn("The letter continues in the thread. :thread:")]}]
+        if rest
+        else []
+    )
+    blocks = [
+        {"type": "header", "text": plain(truncate(inert(letter.title), HEADER_TEXT_MAX))},
+        {"type": "section", "text": plain(f"To: {inert(letter.addressee)}")},
+        {"type": "context", "elements": [mrkdwn(_deadline_line(letter, zone))]},
+        {"type": "divider"},
+        *(_text_block(piece, n) for n, piece in enumerate(split_text(opening))),
+        *continues,
+        {"type": "divider"},
+        *([sign_on_actions(letter)] if letter.is_open else []),
+        count_block(letter=letter, count=count),
+    ]
+    return {"text": f"Sign-on letter: {escape(letter.title)}", "blocks": blocks}
+
+
+def build_letter_parts(letter: Letter) -> list[dict[str, Any]]:
+    """The thread replies that carry the rest of a long letter, in order (none for a
+    letter taken down)."""
+    if letter.status is LetterStatus.REMOVED:
+        return []
+    opening, rest = _opening(letter.body)
+    first = len(split_text(opening))
+    sections = [_text_block(piece, n) for n, piece in enumerate(split_text(rest), start=first)]
+    groups: list[list[Block]] = []
+    for section in sections:
+        if (
+            not groups
+            or len(groups[-1]) == MESSAGE_BLOCKS_MAX
+            or size([*groups[-1], section]) > MESSAGE_SIZE_MAX
+        ):
+            groups.append([])
+        groups[-1].append(section)
+    title = escape(letter.title)
+    total = len(groups) + 1
+    return [
+        {"text": f"{title} (continued, part {part} of {total})", "blocks": blocks}
+        for part, blocks in enumerate(groups, start=2)
+    ]
+
+
+def count_block(*, letter: Letter, count: int) -> dict[str, Any]:
+    signed = f"*{count}* signed"
+    goal = f" of a goal of {letter.goal}" if letter.goal else ""
+    state = "so far" if letter.is_open else "· sign-ons are closed"
+    return {
+        "type": "context",
+        "block_id": COUNT_BLOCK,
+        "elements": [mrkdwn(f"{signed}{goal} {state}")],
+    }
+
+
+def sign_on_actions(letter: Letter) -> dict[str, Any]:
+    return {
+        "type": "actions",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": SIGN_ON_ACTION,
+                "text": plain("Sign on"),
+                "style": "primary",
+                "value": str(letter.id),
+            }
+        ],
+    }
+
+
+def moved_notice(letter: Letter) -> dict[str, Any]:
+    """In place of a copy in a channel the letter left: where it is now."""
+    title = escape(letter.title)
+    where = ", ".join(f"<#{channel}>" for channel in letter.channels)
+    return {
+        "text": f"The sign-on letter {title} moved to {where}.",
+        "blocks": [
+            {
+                "type": "section",
+                "text": mrkdwn(
+                    f":arrow_right: The sign-on letter *{title}* moved: it takes sign-ons in "
+                    f"{where}."
+                ),
+            }
+        ],
+    }
+
+
+def _removed_notice(letter: Letter) -> dict[str, Any]:
+    title = escape(letter.title)
+    return {
+        "text": f"The sign-on letter {title} was taken down.",
+        "blocks": [
+            {
+                "type": "section",
+                "text": mrkdwn(
+                    f":no_entry_sign: The sign-on letter *{title}* was taken down by its "
+                    "organizers. It no longer takes sign-ons."
+                ),
+            }
+        ],
+    }
+
+
+def _opening(body: str) -> tuple[str, str]:
+    """The text shown in the channel, and the rest, which goes in the thread."""
+    if len(body) <= SECTION_TEXT_MAX:
+        return body, ""
+    opening = split_text(body, OPENING_MAX)[0]
+    return opening, body[len(opening) :]
+
+
+def _text_block(piece: str, n: int) -> Block:
+    """A piece of the letter: mrkdwn where it has links or emphasis to show, else
+    plain_text, which shows every character exactly as written."""
+    text = mrkdwn(piece) if has_formatting(piece) else plain(inert(unescape(piece)))
+    return {"type": "section", "block_id": f"{TEXT_BLOCK_PREFIX}{n}", "text": text}
+
+
+def _deadline_line(letter: Letter, zone: ZoneInfo) -> str:
+    return f"*Sign by* {slack_date(letter.deadline, zone=zone)}  ·  letter #{letter.id}"

@@ -1,0 +1,231 @@
+"""The review queue: pairs of entries that may be one organization, with Merge / Keep
+both; and people whose sign-ons past a few organizations wait, with Approve / Withdraw
+all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.rules.letters import Letter
+from bot.rules.reviews import Hold, ReviewDecision, ReviewPair
+from bot.rules.signers import Signer
+from bot.slack.blocks.text import (
+    BUTTON_TEXT_MAX,
+    OPTION_TEXT_MAX,
+    Block,
+    escape,
+    fitted,
+    inert,
+    joined,
+    mrkdwn,
+    plain,
+    read_id,
+    truncate,
+)
+
+MERGE_ACTION = "review_merge"
+# Merge too, publishing the second entry's name on the entry kept.
+MERGE_AS_SECOND_ACTION = "review_merge_second"
+KEEP_ACTION = "review_keep"
+# Where the two sides differ in listing, a merge keeps the entry unlisted; this menu
+# merges and lists it, under either name.
+MERGE_LISTED_ACTION = "review_merge_listed"
+APPROVE_HOLD_ACTION = "hold_approve"
+WITHDRAW_HOLD_ACTION = "hold_withdraw_all"
+# The organizations a held person's item names, before "and N more".
+HELD_NAMES_TEXT_MAX = 1000
+# Two entries share one section of 3,000 characters. Each gets half: its name and the
+# other spellings it came in as, each cut short enough that even escaped five times
+# over (a name of ampersands) they fit.
+NAME_SHOWN_MAX = 120
+SPELLING_SHOWN_MAX = 80
+SPELLINGS_TEXT_MAX = 800
+
+
+def review_message(
+    letter: Letter,
+    pairs: list[ReviewPair],
+    *,
+    holds: list[Hold] | None = None,
+    decision: ReviewDecision | None = None,
+    kept_name: str | None = None,
+    news: bool = False,
+) -> dict[str, Any]:
+    """The queue to decide (pairs of possible duplicates, then people whose sign-ons
+    wait), after the note on the item just decided, if any; with `news`, as a lead is
+    told that new items came in."""
+    holds = holds or []
+    title = escape(letter.title)
+    intro = [decided_text(decision, kept_name)] if decision else []
+    if news:
+        intro.append(
+            f":mag: New sign-ons to review on *{title}* (letter #{letter.id}). Until you "
+            "decide, possible duplicates may make every count people quote too high, and "
+            "held sign-ons aren't counted."
+        )
+    if not pairs and not holds:
+        intro.append(f"Nothing is waiting for review on *{title}*.")
+        return {"text": "\n".join(intro)}
+    waiting = []
+    if pairs:
+        waiting.append(f"*{_plural(len(pairs), 'possible duplicate')}* (each counts on its own)")
+    if holds:
+        waiting.append(
+            f"*{_plural(len(holds), 'person')}* whose sign-ons wait for you (not counted yet)"
+        )
+    intro.append(f"*{title}*: {' and '.join(waiting)}.")
+    blocks = fitted(
+        [pair_blocks(pair) for pair in pairs] + [hold_blocks(hold) for hold in holds],
+        before=[{"type": "section", "text": mrkdwn("\n".join(intro))}],
+        more=lambda more: {
+            "type": "context",
+            "elements": [plain(f"…and {more} more after these.")],
+        },
+    )
+    return {"text": f"Sign-ons to review on {title}", "blocks": blocks}
+
+
+def pair_blocks(pair: ReviewPair) -> list[Block]:
+    """A pair with its buttons. Where one side asked not to be listed, the merge keeps
+    the entry unlisted, and says so; a menu merges and lists it instead."""
+    differ = pair.first.public != pair.second.public
+    lines = [_describe(pair.first), _describe(pair.second)]
+    if differ:
+        lines.append("_Merged, it stays unlisted, as one of them asked._")
+    actions: list[Block] = [
+        {
+            "type": "button",
+            "action_id": MERGE_ACTION,
+            "style": "primary",
+            "value": str(pair.id),
+            "text": plain(truncate(f"Merge into “{inert(pair.first.name)}”", BUTTON_TEXT_MAX)),
+        },
+        {
+            "type": "button",
+            "action_id": MERGE_AS_SECOND_ACTION,
+            "value": str(pair.id),
+            "text": plain(truncate(f"Merge as “{inert(pair.second.name)}”", BUTTON_TEXT_MAX)),
+        },
+        {
+            "type": "button",
+            "action_id": KEEP_ACTION,
+            "value": str(pair.id),
+            "text": plain("Keep both"),
+        },
+    ]
+    if differ:
+        actions.append(
+            {
+                "type": "overflow",
+                "action_id": MERGE_LISTED_ACTION,
+                "options": [
+                    _option(f"Merge into “{inert(pair.first.name)}”, listed", f"first:{pair.id}"),
+                    _option(f"Merge as “{inert(pair.second.name)}”, listed", f"second:{pair.id}"),
+                ],
+            }
+        )
+    return [
+        {"type": "divider"},
+        {"type": "section", "text": mrkdwn("\n".join(lines))},
+        {"type": "actions", "elements": actions},
+    ]
+
+
+def read_listed_merge(value: object) -> tuple[int, bool] | None:
+    """(pair id, whether the second entry's name is published) from the menu that
+    merges and lists, or None if garbled."""
+    if not isinstance(value, str):
+        return None
+    side, _, pair = value.partition(":")
+    pair_id = read_id(pair)
+    if side not in {"first", "second"} or pair_id is None:
+        return None
+    return pair_id, side == "second"
+
+
+def hold_blocks(hold: Hold) -> list[Block]:
+    """Someone who signed for more organizations than one person usually speaks for:
+    what counts, what waits, and Approve / Withdraw all."""
+    who = f"<@{hold.user_id}>"
+    if hold.person_name:
+        who = f"*{escape(truncate(hold.person_name, NAME_SHOWN_MAX))}* ({who})"
+    counted = joined(
+        [f"“{escape(truncate(name, SPELLING_SHOWN_MAX))}”" for name in hold.counted],
+        limit=HELD_NAMES_TEXT_MAX,
+    )
+    waiting = joined(
+        [f"“{escape(truncate(held.name, SPELLING_SHOWN_MAX))}”" for held in hold.waiting],
+        limit=HELD_NAMES_TEXT_MAX,
+    )
+    lines = [f"• {who} signed for *{_plural(hold.organizations, 'organization')}*."]
+    if counted:
+        lines.append(f"Counted: {counted}.")
+    lines.append(f"Waiting for you, not counted: {waiting}.")
+    return [
+        {"type": "divider"},
+        {"type": "section", "text": mrkdwn("\n".join(lines))},
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": APPROVE_HOLD_ACTION,
+                    "style": "primary",
+                    "value": str(hold.id),
+                    "text": plain("Approve"),
+                },
+                {
+                    "type": "button",
+                    "action_id": WITHDRAW_HOLD_ACTION,
+                    "style": "danger",
+                    "value": str(hold.id),
+                    "text": plain("Withdraw all"),
+                    "confirm": {
+                        "title": plain("Withdraw all?"),
+                        "text": plain(
+                            "Every sign-on of theirs on this letter is taken back, counted "
+                            "or waiting. It is kept in the audit trail."
+                        ),
+                        "confirm": plain("Withdraw all"),
+                        "deny": plain("Cancel"),
+                    },
+                },
+            ],
+        },
+    ]
+
+
+def _option(text: str, value: str) -> Block:
+    return {"text": plain(truncate(text, OPTION_TEXT_MAX)), "value": value}
+
+
+def _plural(count: int, noun: str) -> str:
+    if count == 1:
+        return f"1 {noun}"
+    return f"{count} {'people' if noun == 'person' else noun + 's'}"
+
+
+def _describe(signer: Signer) -> str:
+    spellings = [
+        f"“{escape(truncate(spelling, SPELLING_SHOWN_MAX))}”"
+        for spelling in signer.submitted_as
+        if spelling != signer.name
+    ]
+    also = f" (also {joined(spellings, limit=SPELLINGS_TEXT_MAX)})" if spellings else ""
+    contacts = len(signer.contacts)
+    name = escape(truncate(signer.name, NAME_SHOWN_MAX))
+    listed = "listed" if signer.public else "*asked not to be listed*"
+    return f"• *{name}*{also} · {contacts} contact{'s' if contacts != 1 else ''} · {listed}"
+
+
+def decided_text(decision: ReviewDecision | None, kept_name: str | None) -> str:
+    """What became of the item just decided."""
+    if decision is ReviewDecision.MERGED:
+        return f"Merged into *{escape(kept_name or '')}*."
+    if decision is ReviewDecision.KEPT:
+        return "Kept both; that pair won't be suggested again."
+    if decision is ReviewDecision.APPROVED:
+        return "Approved: their sign-ons count, and so will any they make on this letter."
+    if decision is ReviewDecision.WITHDRAWN_ALL:
+        return "Withdrawn: every sign-on of theirs on this letter is taken back."
+    return "That was already decided, or has been withdrawn since."

@@ -1,0 +1,319 @@
+"""The roster in Slack: the form that takes a roster file and shows who is on it, what
+an import did, who hasn't signed a letter, and what a chase will do."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.rules.letters import Letter
+from bot.rules.roster import EmailLookup, MemberStanding, Reach, RosterMember, Standing
+from bot.rules.timing import CHASE_GAP
+from bot.slack.blocks.text import (
+    escape,
+    joined,
+    mrkdwn,
+    plain,
+    read_id,
+    slack_date,
+    text_sections,
+    truncate,
+)
+from bot.texts.roster import RosterImport
+
+ROSTER_CALLBACK_ID = "roster_form"
+ROSTER_TITLE = "Coalition roster"
+LOADING_ROSTER = "Reading the roster and looking its contacts up in Slack…"
+ROSTER_FILE_BLOCK = "roster_file"
+ROSTER_FILE_ACTION = "roster_file"
+# The roster's members listed in the form, and in answers, before "and N more".
+MEMBERS_SHOWN = 40
+LIST_TEXT_MAX = 2500
+# How much of one message `/letter missing` gives its list (a message holds 10,000
+# characters in all): the JSON export has every one.
+MISSING_TEXT_MAX = 5000
+# Members that may have signed, each with It's them / Not them; the rest after these.
+POSSIBLE_SHOWN = 5
+NAME_SHOWN_MAX = 150
+SAME_MEMBER_ACTION = "roster_match_same"
+OTHER_MEMBER_ACTION = "roster_match_other"
+ROSTER_COLUMNS = (
+    "“Organization” (required), and if you have them “Aliases” (separated by ;), "
+    "“State”, “Type” (national, state, local) and the contacts: “Slack ID” and/or "
+    "“Email” (several separated by ; or ,)"
+)
+
+
+def reach_line(reach: Reach) -> str:
+    """'41 of 60 member organizations signed; 19 missing'."""
+    line = f"{len(reach.signed)} of {reach.members} member organizations signed"
+    if reach.missing:
+        line += f"; {len(reach.missing)} missing"
+    if reach.possible:
+        line += f"; {len(reach.possible)} may have signed under another name"
+    return line
+
+
+def missing_message(letter: Letter, found: Sequence[MemberStanding]) -> dict[str, Any]:
+    """`/letter missing`: who on the roster hasn't signed (withdrawn ones marked), and
+    who may have signed under a name a person should judge, with **It's them** and
+    **Not them**."""
+    reach = Reach.of(found)
+    head = f"*{escape(letter.title)}* (letter #{letter.id}): {reach_line(reach)}."
+    lines = [head]
+    if reach.missing:
+        lines.append("\n*Not signed*")
+        lines.append(
+            joined(
+                [_member_line(s) for s in reach.missing],
+                limit=MISSING_TEXT_MAX,
+                separator="\n",
+                more=lambda n: f"\n… and {n} more: the JSON from `/letter export` lists every one.",
+            )
+        )
+    if not reach.missing and not reach.possible:
+        lines.append("Every member organization has signed. :tada:")
+    elif letter.is_open and reach.missing:
+        lines.append(
+            f"\n`/letter chase {letter.id}` DMs their contacts now; each reminder does too."
+        )
+    blocks = text_sections("\n".join(lines))
+    if reach.possible:
+        blocks.append(
+            {
+                "type": "section",
+                "text": mrkdwn(
+                    "*May have signed under another name.* Until you say, they count as "
+                    "signed neither way and aren't chased."
+                ),
+            }
+        )
+        for standing in reach.possible[:POSSIBLE_SHOWN]:
+            blocks += _possible_blocks(letter, standing)
+        if len(reach.possible) > POSSIBLE_SHOWN:
+            more = len(reach.possible) - POSSIBLE_SHOWN
+            blocks.append(
+                {"type": "context", "elements": [mrkdwn(f"…and {more} more after these.")]}
+            )
+    return {"text": head, "blocks": blocks}
+
+
+def read_match_value(value: object) -> tuple[int, int, int] | None:
+    """(letter id, member id, entry id) from It's them / Not them, or None if garbled."""
+    if not isinstance(value, str) or value.count(":") != 2:
+        return None
+    letter, member, entry = map(read_id, value.split(":"))
+    if letter is None or member is None or entry is None:
+        return None
+    return letter, member, entry
+
+
+def _possible_blocks(letter: Letter, standing: MemberStanding) -> list[dict[str, Any]]:
+    member = truncate(standing.member.name, NAME_SHOWN_MAX)
+    entry = truncate(standing.signed_as[0], NAME_SHOWN_MAX)
+    value = f"{letter.id}:{standing.member.id}:{standing.entry_ids[0]}"
+    return [
+        {
+            "type": "section",
+            "text": mrkdwn(f"• Is *{escape(member)}* the entry “{escape(entry)}”?"),
+        },
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": SAME_MEMBER_ACTION,
+                    "style": "primary",
+                    "text": plain("It's them"),
+                    "value": value,
+                },
+                {
+                    "type": "button",
+                    "action_id": OTHER_MEMBER_ACTION,
+                    "text": plain("Not them"),
+                    "value": value,
+                },
+            ],
+        },
+    ]
+
+
+def chase_report(
+    letter: Letter,
+    found: Sequence[MemberStanding],
+    *,
+    planned: bool,
+    again: Mapping[str, datetime],
+    zone: ZoneInfo,
+) -> str:
+    """What `/letter chase` will do: whom it DMs now, and when those chased lately
+    (`again`: when each can be chased again) can be."""
+    reach = Reach.of(found)
+    title = escape(letter.title)
+    if not reach.missing:
+        return f"Every member organization has signed *{title}*: nobody to chase."
+    if not planned:
+        return f"A chase for *{title}* is going out right now; each contact gets one DM."
+    contacts = {u for s in reach.missing for u in s.member.user_ids}
+    waiting = sorted(at for contact, at in again.items() if contact in contacts)
+    now = len(contacts) - len(waiting)
+    lines = [
+        f"Chasing {_count(len(reach.missing), 'member organization')} that haven't signed "
+        f"*{title}*: a DM now to each of {_count(now, 'Slack contact')} who hasn't signed or "
+        "asked not to be reminded."
+    ]
+    if waiting:
+        first = [at for at in waiting if at == waiting[0]]
+        when = slack_date(waiting[0], zone=zone)
+        lines.append(
+            f"{_count(len(waiting), 'contact')} heard from us about it less than "
+            f"{CHASE_GAP.total_seconds() / 3600:.0f} hours ago, so not now: the next chase "
+            f"can reach {len(first)} of them from {when}"
+            + (
+                f", and all of them from {slack_date(waiting[-1], zone=zone)}."
+                if len(first) < len(waiting)
+                else "."
+            )
+        )
+    return "\n".join(lines)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def roster_form(members: Sequence[RosterMember], *, unresolved: Sequence[str]) -> dict[str, Any]:
+    """A modal with the roster as it stands and Slack's file input for a new CSV."""
+    blocks: list[dict[str, Any]] = []
+    if members:
+        names = joined([_roster_entry(m) for m in members], limit=LIST_TEXT_MAX, most=MEMBERS_SHOWN)
+        blocks.append(
+            {
+                "type": "section",
+                "text": mrkdwn(f"*The roster has {len(members)} member organizations:* {names}"),
+            }
+        )
+        if unresolved:
+            emails = joined([escape(e) for e in unresolved], limit=1000, most=20)
+            blocks.append(
+                {
+                    "type": "context",
+                    "elements": [
+                        mrkdwn(
+                            f"No Slack account found for {emails}: they can't be chased "
+                            f"until one is. {SLACK_CONNECT_ADVICE}."
+                        )
+                    ],
+                }
+            )
+    else:
+        blocks.append(
+            {
+                "type": "section",
+                "text": mrkdwn(
+                    "The coalition has no roster yet. With one, `/letter missing` shows "
+                    "which member organizations haven't signed, and reminders DM them."
+                ),
+            }
+        )
+    blocks.append(
+        {
+            "type": "input",
+            "block_id": ROSTER_FILE_BLOCK,
+            "label": plain("Roster file (CSV)"),
+            "hint": plain(
+                f"Columns found by their headers: {ROSTER_COLUMNS}. Uploading again updates "
+                "members; it never adds one twice."
+            ),
+            "element": {
+                "type": "file_input",
+                "action_id": ROSTER_FILE_ACTION,
+                "filetypes": ["csv"],
+                "max_files": 1,
+            },
+        }
+    )
+    return {
+        "type": "modal",
+        "callback_id": ROSTER_CALLBACK_ID,
+        "title": plain(ROSTER_TITLE),
+        "submit": plain("Upload"),
+        "close": plain("Close"),
+        "blocks": blocks,
+    }
+
+
+def read_roster_files(values: dict[str, Any]) -> list[dict[str, Any]]:
+    """The files a roster form's file input holds."""
+    answer = (values.get(ROSTER_FILE_BLOCK) or {}).get(ROSTER_FILE_ACTION) or {}
+    return [file for file in answer.get("files") or [] if isinstance(file, dict)]
+
+
+# Said wherever emails Slack doesn't know are listed: lookups by email find only the
+# workspace's own people (https://api.slack.com/methods/users.lookupByEmail: "An email
+# address belonging to a user in the workspace").
+SLACK_CONNECT_ADVICE = (
+    "Slack finds only this workspace's own people by email: for someone who reaches the "
+    "coalition through Slack Connect (from their own organization's Slack), put their "
+    "Slack member ID in the file instead"
+)
+
+
+def roster_report(
+    result: RosterImport,
+    *,
+    total: int,
+    lookup: EmailLookup | None = None,
+    looked_up: int = 0,
+) -> str:
+    """What loading a roster did; while its new emails are looked up in Slack, how far
+    that has got (`looked_up` of them), and once done (`lookup`), what Slack said."""
+    saved = result.saved
+    parts = [
+        f"{len(saved.added)} added",
+        f"{len(saved.updated)} updated",
+        f"{len(saved.unchanged)} unchanged",
+    ]
+    lines = [f"Roster loaded: {', '.join(parts)}. It has {total} member organizations."]
+    if saved.kept:
+        lines.append(f"{saved.kept} already on the roster weren't in this file; they stay.")
+    waiting = len(result.to_look_up)
+    if waiting and lookup is None:
+        lines.append(
+            f"Looking up {waiting} contacts' emails in Slack, as fast as its rate limit "
+            f"allows: {looked_up} of {waiting} so far. You can close this; the report comes "
+            "by DM when it's done."
+        )
+    elif lookup is not None:
+        if lookup.found:
+            lines.append(f"Found {len(lookup.found)} contacts in Slack by their email.")
+        if lookup.unknown:
+            emails = joined([escape(e) for e in lookup.unknown], limit=800, most=10)
+            lines.append(
+                f"No Slack account found for {emails}, so they won't be chased. "
+                f"{SLACK_CONNECT_ADVICE}."
+            )
+        if lookup.not_asked:
+            lines.append(
+                f"Slack stopped answering before I could look up {len(lookup.not_asked)} "
+                "contacts' emails: upload the file again in a while to look them up."
+            )
+    lines += [f"Line {row.line} skipped: {escape(row.reason)}." for row in result.skipped[:20]]
+    if len(result.skipped) > 20:
+        lines.append(f"… and {len(result.skipped) - 20} more lines skipped.")
+    return "\n".join(lines)
+
+
+def _member_line(standing: MemberStanding) -> str:
+    member = standing.member
+    state = f" ({escape(member.state)})" if member.state else ""
+    mark = " · _withdrew_" if standing.standing is Standing.WITHDRAWN else ""
+    reach = "" if member.user_ids else " · _no Slack contact_"
+    return f"• {escape(member.name)}{state}{mark}{reach}"
+
+
+def _roster_entry(member: RosterMember) -> str:
+    state = f" ({escape(member.state)})" if member.state else ""
+    return f"{escape(member.name)}{state}"

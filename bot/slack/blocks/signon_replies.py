@@ -1,0 +1,194 @@
+"""What a signer is told: exactly what was recorded, and where the count stands."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.rules.letters import Letter
+from bot.rules.limits import ORGANIZATIONS_PER_PERSON
+from bot.rules.signers import Contact, Outcome, Recorded, Signer, SignerKind, StatusReport
+from bot.slack.blocks.text import escape, joined, plain, slack_date, text_sections
+
+CHANGE_ENTRY_ACTION = "change_entry"
+# The names a new entry may duplicate, as many as fit a line a signer will read.
+POSSIBLE_DUPLICATES_TEXT_MAX = 1000
+
+FORM_DID_NOT_OPEN = (
+    "Slack didn't open the sign-on form just now. Try `/signon` again in a moment, or sign "
+    "at once with `/signon Your Organization Name`."
+)
+
+SIGNON_HELP = """*Signing a letter with Undersigned*
+`/signon Organization Name` · sign the letter in this channel for your organization
+`/signon` · open the form: sign as an organization or an individual, add your title and \
+place; once you've signed, it opens on your entry, to correct it
+`/signon status` · see what is recorded for you, and change it
+`/signon withdraw` · take back your sign-on
+Add a letter number (such as `#3`) when the channel has more than one open letter.
+From another organization's Slack (a Slack Connect channel), or as a guest, slash \
+commands may not reach me: press *Sign on* under the letter instead; it does all of \
+the above."""
+
+
+def recorded_text(
+    recorded: Recorded, *, letter: Letter, count: int, zone: ZoneInfo, user: str
+) -> str:
+    """What `user` is told of their sign-on."""
+    title = escape(letter.title)
+    total = so_far(count)
+    if recorded.outcome is Outcome.HELD:
+        assert recorded.held is not None
+        return (
+            f"You've signed *{title}* for more than {ORGANIZATIONS_PER_PERSON} "
+            f"organizations, so *{escape(recorded.held.name)}* waits for an organizer to "
+            f"check it before it counts. I've kept it as you gave it. {total}"
+        )
+    signer = recorded.entry
+    if recorded.outcome is Outcome.SAME:
+        if not signer.public:
+            # The organization asked not to be listed: its name as listed, who signed
+            # it, and when, are for its maker and the organizers to know.
+            return (
+                f"*{escape(signer.name_seen_by(user))}* had already signed *{title}* "
+                "(counted but not listed). I've added you as another contact for it; it "
+                f"still counts once. {total}"
+            )
+        first = signer.contacts[0]
+        by = f" by <@{first.user_id}>" if first.user_id else ""
+        return (
+            f"*{escape(signer.name)}* had already signed *{title}*{by} on "
+            f"{slack_date(first.signed_at, zone=zone, token='{date_long_pretty}')}, as "
+            f"“{escape(first.submitted_as)}”. I've added you as another contact for it; "
+            f"it still counts once. {total}"
+        )
+    if recorded.outcome is Outcome.ALREADY:
+        name = escape(signer.name_seen_by(user))
+        return f"You had already signed *{title}* for *{name}*; nothing changed. {total}"
+    mine = signer.contact_of(user) or (signer.contacts[-1] if signer.contacts else None)
+    lines = [f"You signed *{title}*. This is what I recorded:", entry_summary(signer, mine), total]
+    if recorded.possible_duplicates or recorded.possible_unlisted:
+        lines.append(
+            f"It may be the same as {_possible_names(recorded)}, which signed already; an "
+            "organizer will check. Until then it counts on its own."
+        )
+    return "\n".join(lines)
+
+
+def _possible_names(recorded: Recorded) -> str:
+    """The listed possible duplicates by name; the others only counted."""
+    names = [f"*{escape(name)}*" for name in recorded.possible_duplicates]
+    if recorded.possible_unlisted == 1:
+        names.append("an organization that asked not to be listed")
+    elif recorded.possible_unlisted:
+        names.append(f"{recorded.possible_unlisted} organizations that asked not to be listed")
+    return joined(names, limit=POSSIBLE_DUPLICATES_TEXT_MAX)
+
+
+def entry_summary(
+    signer: Signer, contact: Contact | None, *, keeper: bool = True, name: str | None = None
+) -> str:
+    """One line a signer can check: name, kind, place, listing, and their own contact.
+    Someone who doesn't keep the entry's details (`keeper`) sees only its name as they
+    may (`name`) and their own contact."""
+    if not keeper:
+        shown = [f"*{escape(name or signer.name)}*"]
+        if contact and contact.person_name:
+            shown.append(_signed_by(contact))
+        shown.append("you're one of its contacts")
+        return "> " + " · ".join(shown)
+    if signer.kind is SignerKind.INDIVIDUAL:
+        what = "an individual"
+        if signer.affiliation:
+            what += f", {escape(signer.affiliation)} (for identification purposes only)"
+    else:
+        what = "an organization"
+    place = ", ".join(escape(part) for part in (signer.city, signer.state) if part)
+    details = [f"*{escape(signer.name)}*, {what}"]
+    if place:
+        details.append(place)
+    if contact and contact.person_name and signer.kind is SignerKind.ORGANIZATION:
+        details.append(_signed_by(contact))
+    details.append("listed publicly" if signer.public else "counted but not listed")
+    return "> " + " · ".join(details)
+
+
+def _signed_by(contact: Contact) -> str:
+    assert contact.person_name is not None
+    title = f", {escape(contact.title)}" if contact.title else ""
+    return f"signed by {escape(contact.person_name)}{title}"
+
+
+def withdrawn_text(letter: Letter, names: list[str], *, count: int) -> str:
+    """`names` are the entries withdrawn, as the person who withdrew may see them."""
+    shown = joined([f"*{escape(name)}*" for name in names], limit=POSSIBLE_DUPLICATES_TEXT_MAX)
+    return f"Your sign-on to *{escape(letter.title)}* for {shown} is withdrawn. {so_far(count)}"
+
+
+def status_text(status: StatusReport) -> str:
+    title = escape(status.letter.title)
+    if not status.signed and not status.held:
+        return f"You haven't signed *{title}*. {so_far(status.count)}"
+    lines = [f"For *{title}* I have:"]
+    lines += [
+        entry_summary(
+            signer,
+            signer.contact_of(status.user),
+            keeper=signer.id in status.keeps,
+            name=status.name_of(signer),
+        )
+        for signer in status.signed
+    ]
+    lines += [
+        f"> *{escape(held.name)}* · waiting for an organizer to check it before it counts"
+        for held in status.held
+    ]
+    lines.append(f"{so_far(status.count)} `/signon withdraw` takes yours back.")
+    return "\n".join(lines)
+
+
+def corrected_text(letter: Letter, entry: Signer, *, user: str, keeper: bool) -> str:
+    """A signer's correction, saved: their entry as it now stands, as they may see it."""
+    summary = entry_summary(
+        entry, entry.contact_of(user), keeper=keeper, name=entry.name_seen_by(user)
+    )
+    return f"Saved. For *{escape(letter.title)}* I now have:\n{summary}"
+
+
+def moved_text(
+    recorded: Recorded, *, left: Signer, letter: Letter, count: int, zone: ZoneInfo, user: str
+) -> str:
+    """A correction that named another organization: the sign-on it became, and the
+    entry left behind."""
+    return (
+        f"{recorded_text(recorded, letter=letter, count=count, zone=zone, user=user)}\n"
+        f"You're no longer signed for *{escape(left.name_seen_by(user))}*."
+    )
+
+
+def status_message(status: StatusReport) -> dict[str, Any]:
+    """`/signon status`: what is recorded, with a button to change it."""
+    text = status_text(status)
+    if not status.signed:
+        return {"text": text}
+    return {
+        "text": text,
+        "blocks": [
+            *text_sections(text),
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": CHANGE_ENTRY_ACTION,
+                        "text": plain("Change my sign-on"),
+                        "value": str(status.letter.id),
+                    }
+                ],
+            },
+        ],
+    }
+
+
+def so_far(count: int) -> str:
+    return f"Signers so far: *{count}*."

@@ -1,0 +1,30 @@
+"""Publishing someone's App Home."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.rules.home import Home
+from bot.slack.blocks.home import home_view
+
+
+async def publish_home(
+    client: AsyncWebClient,
+    *,
+    user: str,
+    home: Home,
+    now: datetime,
+    zone: ZoneInfo,
+    hash: str | None = None,
+) -> str | None:
+    """Publish `user`'s Home; with the `hash` of the view it replaces, Slack refuses
+    (`hash_conflict`) when another was published since. Returns the new view's hash."""
+    view = home_view(home, now=now, zone=zone)
+    response = await client.views_publish(
+        user_id=user, view=view, **({"hash": hash} if hash else {})
+    )
+    published = response.get("view") or {}
+    return str(published["hash"]) if published.get("hash") else None

@@ -1,0 +1,36 @@
+"""The DM that chases a member organization's contact."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.rules.letters import Letter
+from bot.rules.roster import RosterMember
+from bot.slack.blocks.chase import chase_message
+from bot.slack.messages import send_dm
+
+
+async def send_chase(
+    client: AsyncWebClient,
+    *,
+    user: str,
+    letter: Letter,
+    members: list[RosterMember],
+    count: int,
+    from_their_state: list[str],
+    now: datetime,
+    zone: ZoneInfo,
+) -> None:
+    """A member's contact is asked, by DM, to sign for their organization."""
+    message = chase_message(
+        letter=letter,
+        members=members,
+        count=count,
+        from_their_state=from_their_state,
+        now=now,
+        zone=zone,
+    )
+    await send_dm(client, user=user, message=message)

@@ -1,0 +1,37 @@
+"""The daily tally DM, then each letter's chart."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.rules.files import Attachment
+from bot.rules.tally import LetterTally
+from bot.slack.blocks.tally import tally_message
+from bot.slack.messages import send_dm, send_files
+
+CHARTS_TEXT = "Sign-ons over time, with the goal, the reminders and the deadline."
+
+
+async def send_tally(
+    client: AsyncWebClient,
+    *,
+    user: str,
+    tallies: list[LetterTally],
+    now: datetime,
+    zone: ZoneInfo,
+    charts_failed: Collection[int] = (),
+) -> None:
+    """The daily tally's text, telling of the letters in `charts_failed`, whose chart
+    couldn't be drawn; the charts follow by `send_tally_charts`."""
+    message = tally_message(tallies, now=now, zone=zone, charts_failed=charts_failed)
+    await send_dm(client, user=user, message=message)
+
+
+async def send_tally_charts(client: AsyncWebClient, *, user: str, charts: list[Attachment]) -> None:
+    """Each letter's chart of sign-ons over time, after the daily tally's text."""
+    if charts:
+        await send_files(client, user=user, text=CHARTS_TEXT, files=charts)

@@ -1,0 +1,1 @@
+"""Files and lists in and out: reading letters and CSVs, writing exports."""

@@ -1,0 +1,410 @@
+"""The final list, in the forms people need: text to paste, CSV, and the contract's JSON.
+
+Pure functions: a letter and its active signers in, text out. Entries are sorted the way
+a reader expects an alphabetized list: ignoring case, accents and a leading "The".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from bot.rules.files import Attachment
+from bot.rules.letters import DEFAULT_STYLE, Letter, LetterVersion, ListStyle
+from bot.rules.roster import MemberStanding, Standing
+from bot.rules.signers import Signer, SignerChange, SignerKind
+from bot.texts.lists import alphabetical, closing_word, sections, states_of
+from bot.texts.lists import as_text as sections_text
+from bot.texts.word import letter_docx
+
+
+class ExportFormat(StrEnum):
+    TEXT = "text"
+    CSV = "csv"
+    CONTACTS_CSV = "contacts-csv"  # one row per contact, for mail merges
+    JSON = "json"
+    DOCX = "docx"  # the letter with its signers, ready to send
+    HEADLINE = "headline"  # the sentence for the press release
+
+
+CSV_COLUMNS = (
+    "name",
+    "kind",
+    "affiliation",
+    "city",
+    "state",
+    "listed_publicly",
+    "signed_at",
+    "contacts",
+    "submitted_as",
+    "possible_duplicate_of",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Extras:
+    """What an export shows beside the signers: where the roster's members stand (those
+    that haven't signed are listed; those that have give their entry a type), and
+    people's names as Slack has them (by Slack ID)."""
+
+    standings: Sequence[MemberStanding] = ()
+    names: Mapping[str, str] = field(default_factory=dict)
+    # Whether the roster's contacts are shown (to organizers) or only whether a member
+    # has any (to a letter's leads).
+    roster_contacts: bool = True
+
+    @property
+    def types(self) -> dict[int, str]:
+        """Each entry's type (national, state, local …), from its roster member."""
+        return {
+            entry_id: standing.member.kind
+            for standing in self.standings
+            if standing.standing is Standing.SIGNED and standing.member.kind
+            for entry_id in standing.entry_ids
+        }
+
+
+NO_EXTRAS = Extras()
+
+# The per-contact CSV's columns: one row per person who signed.
+CONTACT_COLUMNS = (
+    "contact_name",
+    "contact_title",
+    "email",
+    "slack_user",
+    "signed_for",
+    "kind",
+    "city",
+    "state",
+    "listed_publicly",
+    "signed_at",
+)
+
+# The audit trail's columns, as `undersigned audit LETTER` prints them.
+AUDIT_COLUMNS = (
+    "changed_at",
+    "entry_id",
+    "entry",
+    "action",
+    "field",
+    "before",
+    "after",
+    "changed_by",
+    "reason",
+)
+
+
+def headline(signers: Sequence[Signer]) -> str:
+    """The sentence for the press release, with what may still make it smaller."""
+    return f"{makeup(signers)}{caveat(signers)}."
+
+
+def makeup(signers: Sequence[Signer]) -> str:
+    """ "Signed by 148 organizations from 31 states and 2 individuals"."""
+    organizations = sum(1 for signer in signers if signer.kind is SignerKind.ORGANIZATION)
+    individuals = len(signers) - organizations
+    states = states_of(signers)
+    where = f" from {_plural(states, 'state')}" if states else ""
+    parts = [_plural(organizations, "organization") + where]
+    if individuals:
+        parts.append(_plural(individuals, "individual"))
+    return f"Signed by {' and '.join(parts)}"
+
+
+def caveat(signers: Sequence[Signer]) -> str:
+    """ ", with 2 possible duplicates still to review" while pairs wait: a count quoted
+    before they are decided may be too high, and nothing merges them on its own."""
+    waiting = len(pending_pairs(signers))
+    return f", with {_plural(waiting, 'possible duplicate')} still to review" if waiting else ""
+
+
+def pending_pairs(signers: Sequence[Signer]) -> list[tuple[str, str]]:
+    """The pairs of these entries waiting for review, by name (each pair once: both of
+    its entries are active, so each lists the other)."""
+    pairs = []
+    seen: set[tuple[str, str]] = set()
+    for signer in signers:
+        for other in signer.possible_duplicate_of:
+            if (other, signer.name) in seen:
+                seen.remove((other, signer.name))
+            else:
+                seen.add((signer.name, other))
+                pairs.append((signer.name, other))
+    return pairs
+
+
+def as_text(
+    signers: Sequence[Signer],
+    style: ListStyle = DEFAULT_STYLE,
+    *,
+    types: Mapping[int, str] | None = None,
+) -> str:
+    """The public list, ready to paste under the letter's closing word."""
+    return sections_text(sections(signers, style, types=types))
+
+
+def as_csv(signers: Sequence[Signer], *, extras: Extras = NO_EXTRAS) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for signer in alphabetical(signers):
+        writer.writerow(
+            _inert(cell)
+            for cell in [
+                signer.name,
+                signer.kind.value,
+                signer.affiliation or "",
+                signer.city or "",
+                signer.state or "",
+                "yes" if signer.public else "no",
+                signer.signed_at.isoformat(),
+                "; ".join(
+                    _contact_line(contact) for contact in _contact_dicts(signer, extras.names)
+                ),
+                "; ".join(signer.submitted_as),
+                "; ".join(signer.possible_duplicate_of),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def as_contacts_csv(signers: Sequence[Signer], *, extras: Extras = NO_EXTRAS) -> str:
+    """One row per contact of each entry, for a mail merge: who, how to reach them, and
+    the entry they signed for."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CONTACT_COLUMNS)
+    for signer in alphabetical(signers):
+        for contact in _contact_dicts(signer, extras.names):
+            writer.writerow(
+                _inert(str(cell or ""))
+                for cell in [
+                    contact["name"],
+                    contact["title"],
+                    contact["email"],
+                    contact["slack_user"],
+                    signer.name,
+                    signer.kind.value,
+                    signer.city,
+                    signer.state,
+                    "yes" if signer.public else "no",
+                    contact["signed_at"],
+                ]
+            )
+    return buffer.getvalue()
+
+
+def _inert(cell: str) -> str:
+    """A cell a spreadsheet shows as text: a sign-on named "=HYPERLINK(…)" is not a formula."""
+    return "'" + cell if cell.startswith(("=", "+", "-", "@", "\t", "\r")) else cell
+
+
+def as_json(
+    letter: Letter,
+    signers: Sequence[Signer],
+    versions: Sequence[LetterVersion],
+    *,
+    extras: Extras = NO_EXTRAS,
+) -> str:
+    """The interface contract's JSON: active signers only; `count` is their number;
+    each signer with the version of the text it signed and the latest it confirmed."""
+    ordered = alphabetical(signers)
+    document = {
+        "letter": {
+            "id": letter.id,
+            "title": letter.title,
+            "deadline": letter.deadline.isoformat(),
+            "status": letter.status.value,
+            "channels": list(letter.channels),
+            "version": letter.version,
+            "versions": [
+                {
+                    "version": version.version,
+                    "edited_at": version.edited_at.isoformat(),
+                    "edited_by": version.edited_by,
+                }
+                for version in versions
+            ],
+        },
+        "count": len(ordered),
+        "headline": headline(ordered),
+        "signers": [
+            {
+                "name": signer.name,
+                "kind": signer.kind.value,
+                "affiliation": signer.affiliation,
+                "city": signer.city,
+                "state": signer.state,
+                "listed_publicly": signer.public,
+                "signed_at": signer.signed_at.isoformat(),
+                "contacts": _contact_dicts(signer, extras.names),
+                "submitted_as": list(signer.submitted_as),
+                "possible_duplicate_of": list(signer.possible_duplicate_of),
+                "signed_version": signer.signed_version,
+                "confirmed_version": signer.confirmed_version,
+            }
+            for signer in ordered
+        ],
+        # The roster's member organizations that haven't signed (withdrawn ones too):
+        # none without a roster.
+        "not_signed": [
+            {
+                "name": standing.member.name,
+                "state": standing.member.state,
+                "contacts": [
+                    {
+                        "name": extras.names.get(contact.user_id) if contact.user_id else None,
+                        "email": contact.email,
+                        "slack_user": contact.user_id,
+                    }
+                    for contact in standing.member.contacts
+                    if extras.roster_contacts
+                ],
+                "has_contact": bool(standing.member.contacts),
+                "withdrew": standing.standing is Standing.WITHDRAWN,
+            }
+            for standing in extras.standings
+            if standing.missing
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def render(
+    export_format: ExportFormat,
+    letter: Letter,
+    signers: Sequence[Signer],
+    versions: Sequence[LetterVersion],
+    *,
+    extras: Extras = NO_EXTRAS,
+    style: ListStyle = DEFAULT_STYLE,
+) -> str | bytes:
+    if export_format is ExportFormat.DOCX:
+        return document(letter, signers, extras=extras, style=style)
+    if export_format is ExportFormat.TEXT:
+        return pasteable(letter, signers, extras=extras, style=style)
+    if export_format is ExportFormat.CSV:
+        return as_csv(signers, extras=extras)
+    if export_format is ExportFormat.CONTACTS_CSV:
+        return as_contacts_csv(signers, extras=extras)
+    if export_format is ExportFormat.HEADLINE:
+        return headline(signers) + "\n"
+    return as_json(letter, signers, versions, extras=extras)
+
+
+def document(
+    letter: Letter,
+    signers: Sequence[Signer],
+    *,
+    extras: Extras = NO_EXTRAS,
+    style: ListStyle = DEFAULT_STYLE,
+) -> bytes:
+    """The letter as a Word document, its signers listed in `style`."""
+    listed = sections(signers, style, types=extras.types)
+    return letter_docx(letter, closing=closing_word(letter.body, style), listed=listed)
+
+
+def pasteable(
+    letter: Letter,
+    signers: Sequence[Signer],
+    *,
+    extras: Extras = NO_EXTRAS,
+    style: ListStyle = DEFAULT_STYLE,
+) -> str:
+    """The list in `style`, under the letter's closing word, ready to paste."""
+    listed = as_text(signers, style, types=extras.types)
+    return f"{closing_word(letter.body, style)}\n\n{listed}" if listed else ""
+
+
+def export_files(
+    letter: Letter,
+    signers: Sequence[Signer],
+    versions: Sequence[LetterVersion],
+    *,
+    extras: Extras = NO_EXTRAS,
+    style: ListStyle = DEFAULT_STYLE,
+) -> list[Attachment]:
+    """The list, the document, the CSVs and the JSON. One with nothing in it (no list
+    or document before anyone is listed, no contacts CSV without contacts) is empty:
+    Slack refuses an empty file, so it isn't sent."""
+    stem = f"letter-{letter.id}-signers"
+    listed = pasteable(letter, signers, extras=extras, style=style)
+    has_contacts = any(s.contacts for s in signers)
+    return [
+        Attachment(f"{stem}.txt", f"{letter.title}: list of signers", listed),
+        Attachment(
+            f"letter-{letter.id}.docx",
+            f"{letter.title} (Word, with its signers)",
+            document(letter, signers, extras=extras, style=style) if listed else b"",
+        ),
+        Attachment(f"{stem}.csv", f"{letter.title}: signers (CSV)", as_csv(signers, extras=extras)),
+        Attachment(
+            f"letter-{letter.id}-contacts.csv",
+            f"{letter.title}: a row per contact (CSV)",
+            as_contacts_csv(signers, extras=extras) if has_contacts else "",
+        ),
+        Attachment(
+            f"{stem}.json",
+            f"{letter.title}: signers (JSON)",
+            as_json(letter, signers, versions, extras=extras),
+        ),
+    ]
+
+
+def _contact_dicts(signer: Signer, names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Each contact as the exports give it: the name they gave, or else Slack's."""
+    return [
+        {
+            "name": contact.person_name
+            or (names.get(contact.user_id) if contact.user_id else None),
+            "title": contact.title,
+            "email": contact.email,
+            "slack_user": contact.user_id,
+            "slack_team": contact.team_id,
+            "signed_at": contact.signed_at.isoformat(),
+            # Each contact's own: the entry's is the highest any of them confirmed.
+            "signed_version": contact.signed_version,
+            "confirmed_version": contact.confirmed_version,
+        }
+        for contact in signer.contacts
+    ]
+
+
+def _contact_line(contact: dict[str, Any]) -> str:
+    who = contact["name"] or (
+        f"Slack user {contact['slack_user']}" if contact["slack_user"] else ""
+    )
+    details = [part for part in (who, contact["title"], contact["email"]) if part]
+    return ", ".join(details)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def audit_csv(changes: list[SignerChange]) -> str:
+    """The audit trail as CSV, one change a row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(AUDIT_COLUMNS)
+    for change in changes:
+        writer.writerow(
+            _inert(str(cell))
+            for cell in [
+                change.changed_at.isoformat(),
+                change.signer_id,
+                change.signer_name,
+                change.action.value,
+                change.field or "",
+                change.before or "",
+                change.after or "",
+                change.changed_by,
+                change.reason or "",
+            ]
+        )
+    return buffer.getvalue()
