@@ -137,44 +137,44 @@ class Dispatcher:
 
     async def plan_unscheduled(self, now: datetime) -> None:
         """Schedule open letters that have no plan (stored before reminders existed)."""
-        for letter_id, version in await self._store.schedule.unscheduled_letters():
+        for letter_id, version in await self._store.planning.unscheduled_letters():
             letter = await self._store.letters.get(letter_id)
             if letter is None:
                 continue
             letter_plan = plan(letter.deadline, letter.reminders, zone=self._zone, now=now)
-            await self._store.schedule.add_plan(letter_id, version, letter_plan, now=now)
+            await self._store.planning.add_plan(letter_id, version, letter_plan, now=now)
 
     async def run_due(self, now: datetime) -> datetime | None:
         """Send everything due at `now`; returns when something next falls due."""
         started = monotonic()
         self._standings = {}
         await self._plan_tallies(now)
-        await self._store.schedule.expand_due(now, zone=self._zone.key)
+        await self._store.deliveries.expand_due(now, zone=self._zone.key)
         while True:
             # A long pass keeps its clock running for the lease, so each claim holds
             # its full time however late in the pass it is taken.
             elapsed = timedelta(seconds=monotonic() - started)
-            claimed = await self._store.schedule.claim(
+            claimed = await self._store.deliveries.claim(
                 now, owner=self.owner, until=now + elapsed + LEASE
             )
             if not claimed:
-                return await self._store.schedule.next_wake()
+                return await self._store.deliveries.next_wake()
             await asyncio.gather(*(self._deliver(delivery, now) for delivery in claimed))
 
     async def _plan_tallies(self, now: datetime) -> None:
         """The next daily tally at TALLY_TIME in TIMEZONE, and in each other timezone a
         lead lives in (as their Slack gives it)."""
-        recipients = await self._store.schedule.tally_recipients()
+        recipients = await self._store.planning.tally_recipients()
         zones = set((await self._people.zones(recipients, now=now)).values()) - {self._zone}
         dues: dict[str | None, datetime] = {
             None: next_tally_time(now, at=self._tally_time, zone=self._zone)
         }
         for zone in zones:
             dues[zone.key] = next_tally_time(now, at=self._tally_time, zone=zone)
-        await self._store.schedule.plan_tallies(dues, now=now)
+        await self._store.planning.plan_tallies(dues, now=now)
 
     async def _deliver(self, delivery: Delivery, now: datetime) -> None:
-        schedule = self._store.schedule
+        queue = self._store.deliveries
         try:
             outcome = await self._send(delivery, now)
         except SlackApiError as error:
@@ -183,7 +183,7 @@ class Dispatcher:
                 # Slack refused it for what it is (a channel the bot left, an empty
                 # file …): sending it again would be refused again.
                 logger.exception("%s could not be sent to %s", _what(delivery), delivery.target)
-                await schedule.give_up(delivery, owner=self.owner, error=code)
+                await queue.give_up(delivery, owner=self.owner, error=code)
                 return
             status = error.response.status_code
             problem = code if status == 200 else f"{code} (HTTP {status})"
@@ -203,15 +203,15 @@ class Dispatcher:
                 await self._mark_sent(delivery, now, snapshot=snapshot)
             case _Skip(reason=reason, failed=True):
                 logger.error("%s to %s: %s", _what(delivery), delivery.target, reason)
-                await schedule.give_up(delivery, owner=self.owner, error=reason)
+                await queue.give_up(delivery, owner=self.owner, error=reason)
             case _Skip(reason=reason):
-                await schedule.mark_skipped(delivery, owner=self.owner, reason=reason)
+                await queue.mark_skipped(delivery, owner=self.owner, reason=reason)
             case _Later(at=at):
-                await schedule.defer(delivery, owner=self.owner, at=at)
+                await queue.defer(delivery, owner=self.owner, at=at)
 
     async def _mark_sent(self, delivery: Delivery, now: datetime, *, snapshot: Any) -> None:
-        schedule = self._store.schedule
-        if await schedule.mark_sent(delivery, owner=self.owner, now=now, snapshot=snapshot):
+        queue = self._store.deliveries
+        if await queue.mark_sent(delivery, owner=self.owner, now=now, snapshot=snapshot):
             logger.info("%s sent to %s", _what(delivery), delivery.target)
         else:
             logger.warning(
@@ -221,7 +221,7 @@ class Dispatcher:
     async def _retry(
         self, delivery: Delivery, now: datetime, *, error: str, wait: timedelta | None
     ) -> None:
-        schedule = self._store.schedule
+        queue = self._store.deliveries
         if now - delivery.since >= GIVE_UP_AFTER:
             logger.error(
                 "Giving up on %s to %s after %d attempts: %s",
@@ -230,7 +230,7 @@ class Dispatcher:
                 delivery.attempts + 1,
                 error,
             )
-            await schedule.give_up(delivery, owner=self.owner, error=error)
+            await queue.give_up(delivery, owner=self.owner, error=error)
             return
         wait = wait or min(RETRY_FIRST * 2**delivery.attempts, RETRY_MAX)
         logger.warning(
@@ -241,7 +241,7 @@ class Dispatcher:
             delivery.attempts + 1,
             wait.total_seconds(),
         )
-        await schedule.retry_later(delivery, owner=self.owner, at=now + wait, error=error)
+        await queue.retry_later(delivery, owner=self.owner, at=now + wait, error=error)
 
     async def _send(self, delivery: Delivery, now: datetime) -> _Sent | _Skip | _Later:
         if delivery.kind is JobKind.TALLY:
@@ -328,7 +328,7 @@ class Dispatcher:
         # At most one such DM an hour for each lead, whatever the letters they lead: a
         # pass sends its claims side by side, so each lead's are taken in turn.
         async with self._telling[lead]:
-            last = await self._store.schedule.last_sent(JobKind.DUPLICATES, target=lead)
+            last = await self._store.history.last_sent(JobKind.DUPLICATES, target=lead)
             if last is not None and now < last + DUPLICATES_NOTICE_GAP:
                 return _Later(last + DUPLICATES_NOTICE_GAP)
             await send_duplicates_notice(
@@ -377,7 +377,7 @@ class Dispatcher:
         # At most one chase a contact per letter in any CHASE_GAP, whatever planned it:
         # a pass sends its claims side by side, so each contact's are taken in turn.
         async with self._chasing[user]:
-            chased = await self._store.schedule.chased_since(letter.id, since=now - CHASE_GAP)
+            chased = await self._store.history.chased_since(letter.id, since=now - CHASE_GAP)
             if user in chased:
                 return _Skip("they were chased about this letter less than 20 hours ago")
             outcome = await self._send_chase(letter, user, now)
@@ -458,7 +458,7 @@ class Dispatcher:
         ]
         if not led:
             return _Skip("no open letters to report")
-        previous = await self._store.schedule.last_tally(user)
+        previous = await self._store.history.last_tally(user)
         reviews = await self._store.reviews.counts([letter.id for letter in led])
         held = await self._store.holds.counts([letter.id for letter in led])
         signers = {letter.id: await self._store.signatures.signers(letter.id) for letter in led}
@@ -486,8 +486,8 @@ class Dispatcher:
             charts_failed={letter_id for letter_id, chart in charts.items() if chart.failed},
         )
         sent = snapshot(tallies, signers)
-        schedule = self._store.schedule
-        if not await schedule.mark_text_sent(delivery, owner=self.owner, now=now, snapshot=sent):
+        queue = self._store.deliveries
+        if not await queue.mark_text_sent(delivery, owner=self.owner, now=now, snapshot=sent):
             logger.warning("The daily tally to %s was sent after its claim lapsed", user)
         await self._send_tally_charts(delivery, now, charts=_images(charts.values()))
         return _Sent(sent)

@@ -189,7 +189,7 @@ class _Seen:
     async def drive(self, letter: Letter, count: int) -> Drive:
         if letter.id not in self._drives:
             standings = await letter_standings(self._store, letter.id)
-            problems = await self._store.schedule.problems([letter.id])
+            problems = await self._store.history.problems([letter.id])
             self._drives[letter.id] = Drive(
                 letter=letter,
                 count=count,

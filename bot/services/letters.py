@@ -152,7 +152,7 @@ class Letters:
             letters = own
             if not letters:
                 raise NotLeading
-        troubled = await self._store.schedule.letters_with_problems()
+        troubled = await self._store.history.letters_with_problems()
         shown = [
             letter
             for letter in letters
@@ -163,7 +163,7 @@ class Letters:
         ids = [letter.id for letter in shown]
         counts = await self._store.signatures.counts(ids)
         unconfirmed = await self._store.signatures.unconfirmed(ids)
-        problems = await self._store.schedule.problems(ids)
+        problems = await self._store.history.problems(ids)
         return Listing(
             letters=[
                 LetterSummary(
@@ -174,7 +174,7 @@ class Letters:
                 )
                 for letter in shown
             ],
-            tally_problems=await self._store.schedule.tally_problems() if organizer else [],
+            tally_problems=await self._store.history.tally_problems() if organizer else [],
         )
 
     async def close(self, ref: str, *, user: str, channel: str, now: datetime) -> LetterSummary:

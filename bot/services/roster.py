@@ -185,9 +185,9 @@ class Members:
         found = await self._standings(letter, user=user)
         if not letter.is_open:
             raise SignOnsClosed(letter)
-        planned = await self._store.schedule.chase_now(letter.id, now=now)
+        planned = await self._store.planning.chase_now(letter.id, now=now)
         self._schedule_changed()
-        recent = await self._store.schedule.chased_since(letter.id, since=now - CHASE_GAP)
+        recent = await self._store.history.chased_since(letter.id, since=now - CHASE_GAP)
         again = {contact: at + CHASE_GAP for contact, at in recent.items()}
         return Chase(letter, found, planned=planned, again=again)
 

@@ -213,7 +213,7 @@ class SignOns:
         if waiting is not None and now < waiting:
             return  # a notice planned from here is still to come, and will tell of these
         try:
-            due, planned = await self._store.schedule.plan_duplicates_notice(
+            due, planned = await self._store.planning.plan_duplicates_notice(
                 letter_id, now=now, gap=DUPLICATES_NOTICE_GAP, settle=DUPLICATES_NOTICE_SETTLE
             )
         except Exception:

@@ -24,7 +24,7 @@ from bot.rules.letters import (
 from bot.rules.limits import CLOSING_MAX
 from bot.rules.schedule import Plan
 from bot.storage.connect import Connect, grouped
-from bot.storage.schedule import (
+from bot.storage.planning import (
     cancel_everything,
     cancel_plan,
     close_at_once,

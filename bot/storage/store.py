@@ -2,9 +2,9 @@
 
 One `Store` per process, used as `async with Store(url) as store:`; entering it
 connects and applies migrations. Its parts hold the queries, named for what the bot
-needs: `letters`, `drafts`, `signatures`, `reviews` and `schedule`. Queries are
-SQLAlchemy Core, so the same code runs on SQLite (the default, nothing to install) and
-PostgreSQL.
+needs (`letters`, `signatures`, `entries`, `reviews`, `planning`, `deliveries`, …).
+Queries are SQLAlchemy Core, so the same code runs on SQLite (the default, nothing to
+install) and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -26,14 +26,16 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from bot.storage.deliveries import Deliveries
 from bot.storage.drafts import DraftRecords
 from bot.storage.entries import EntryRecords
 from bot.storage.held import HoldRecords
+from bot.storage.history import History
 from bot.storage.letters import LetterRecords
 from bot.storage.people import PeopleRecords
+from bot.storage.planning import Planning
 from bot.storage.reviews import ReviewRecords
 from bot.storage.roster import RosterRecords
-from bot.storage.schedule import Schedule
 from bot.storage.signatures import Signatures
 
 logger = logging.getLogger(__name__)
@@ -66,7 +68,9 @@ class Store:
         )
         self.reviews = ReviewRecords(writing=self._transaction, reading=self._reading)
         self.entries = EntryRecords(writing=self._transaction, reading=self._reading)
-        self.schedule = Schedule(writing=self._transaction, reading=self._reading)
+        self.planning = Planning(writing=self._transaction, reading=self._reading)
+        self.deliveries = Deliveries(writing=self._transaction, reading=self._reading)
+        self.history = History(writing=self._transaction, reading=self._reading)
         self.roster = RosterRecords(writing=self._transaction, reading=self._reading)
         self.people = PeopleRecords(writing=self._transaction, reading=self._reading)
         self.holds = HoldRecords(writing=self._transaction, reading=self._reading)

@@ -136,7 +136,7 @@ async def test_a_contact_whose_member_signs_after_the_chase_was_planned_is_not_s
 ) -> None:
     """The chase is weighed again as it is sent: a sign-on between the two counts."""
     due = T0 + timedelta(days=1, minutes=1)
-    await store.schedule.expand_due(due)
+    await store.deliveries.expand_due(due)
     await sign(store, letter, "Make the Road NY", user="UOTHER5", state="NY")
     await dispatcher_for(store, client).run_due(due)
     assert chased(fake_slack) == {"UNILC": 1}
@@ -155,13 +155,13 @@ async def test_a_chase_asked_for_goes_out_at_once_and_not_twice(
     store: Store, client: AsyncWebClient, fake_slack: FakeSlack, letter: Letter
 ) -> None:
     now = T0 + timedelta(hours=2)
-    assert await store.schedule.chase_now(letter.id, now=now)
-    assert not await store.schedule.chase_now(letter.id, now=now)  # still to go out
+    assert await store.planning.chase_now(letter.id, now=now)
+    assert not await store.planning.chase_now(letter.id, now=now)  # still to go out
     await dispatcher_for(store, client).run_due(now)
     assert chased(fake_slack) == {"UMRNY1": 1, "UMRNY2": 1, "UNILC": 1}
     assert not reminders_in(fake_slack, "CCOALITION")
     # Once it has gone out, another may be asked for.
-    assert await store.schedule.chase_now(letter.id, now=now + timedelta(minutes=5))
+    assert await store.planning.chase_now(letter.id, now=now + timedelta(minutes=5))
 
 
 async def test_closing_the_letter_drops_the_chases_still_planned(
@@ -187,15 +187,15 @@ async def test_a_contact_is_chased_about_a_letter_at_most_once_in_twenty_hours(
     """Whatever sends it, a lead's chase or a reminder's, a second chase within 20
     hours of the last skips the contact; after 20 hours it goes out again."""
     now = T0 + timedelta(hours=2)
-    await store.schedule.chase_now(letter.id, now=now)
-    await store.schedule.chase_now(letter.id, now=now + timedelta(seconds=1))
+    await store.planning.chase_now(letter.id, now=now)
+    await store.planning.chase_now(letter.id, now=now + timedelta(seconds=1))
     await dispatcher_for(store, client).run_due(now + timedelta(seconds=1))
     assert chased(fake_slack) == {"UMRNY1": 1, "UMRNY2": 1, "UNILC": 1}
     later = now + timedelta(hours=19)
-    await store.schedule.chase_now(letter.id, now=later)
+    await store.planning.chase_now(letter.id, now=later)
     await dispatcher_for(store, client).run_due(later)
     # The 7-day reminder's chase, 23 hours after the first: it goes out.
     await dispatcher_for(store, client).run_due(T0 + timedelta(days=1, minutes=1))
     assert chased(fake_slack) == {"UMRNY1": 2, "UMRNY2": 2, "UNILC": 2}
-    recent = await store.schedule.chased_since(letter.id, since=now + timedelta(hours=20))
+    recent = await store.history.chased_since(letter.id, since=now + timedelta(hours=20))
     assert set(recent) == {"UMRNY1", "UMRNY2", "UNILC"}

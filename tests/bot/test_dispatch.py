@@ -669,7 +669,7 @@ async def test_a_channel_the_bot_was_removed_from_fails_at_once_and_others_go_ou
     fake_slack.channels["CSTATES"].members.clear()
     await dispatcher.run_due(deadline - timedelta(days=7))
     assert len(reminders_in(fake_slack, "CCOALITION")) == 1
-    problems = await store.schedule.problems([letter.id])
+    problems = await store.history.problems([letter.id])
     [(problem)] = problems[letter.id]
     assert (problem.target, problem.error, problem.gave_up) == ("CSTATES", "not_in_channel", True)
 
@@ -684,7 +684,7 @@ async def test_a_refusal_no_retry_can_fix_is_recorded_at_once_not_retried_for_a_
     await sign(store, letter, "Mijente", at=T0)
     fake_slack.fail("files.getUploadURLExternal", status=200, error="missing_argument")
     await dispatcher.run_due(deadline)
-    problems = (await store.schedule.problems([letter.id]))[letter.id]
+    problems = (await store.history.problems([letter.id]))[letter.id]
     assert [(p.target, p.error, p.gave_up, p.attempts) for p in problems] == [
         (LEAD, "missing_argument", True, 1)
     ]
@@ -700,8 +700,8 @@ async def test_a_claim_left_by_a_process_that_died_is_taken_over(
     deadline = T0 + timedelta(days=10)
     await posted(store, client, deadline=deadline, reminders=parse_offsets("7d"))
     due = deadline - timedelta(days=7)
-    await store.schedule.expand_due(due)
-    claimed = await store.schedule.claim(due, owner="dead", until=due + timedelta(minutes=5))
+    await store.deliveries.expand_due(due)
+    claimed = await store.deliveries.claim(due, owner="dead", until=due + timedelta(minutes=5))
     assert len(claimed) == 2
     await dispatcher.run_due(due + timedelta(minutes=4))
     assert reminders_in(fake_slack, "CCOALITION") == []

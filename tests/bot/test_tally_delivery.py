@@ -63,7 +63,7 @@ async def test_a_chart_slack_fails_to_take_is_retried_alone(
     assert "*1* signed · the first tally for this letter" in text
     assert charts(fake_slack, LEAD) == [f"letter-{letter.id}-sign-ons.png"]
     assert len(fake_slack.calls_to("files.completeUploadExternal")) == 3
-    assert await store.schedule.tally_problems() == []
+    assert await store.history.tally_problems() == []
 
 
 async def test_a_chart_slack_refuses_leaves_the_tally_sent(
@@ -83,7 +83,7 @@ async def test_a_chart_slack_refuses_leaves_the_tally_sent(
     await dispatcher.run_due(TOMORROW_9 + timedelta(hours=1))
     assert len(tallies(fake_slack, LEAD)) == 1 and charts(fake_slack, LEAD) == []
     assert len(fake_slack.calls_to("files.getUploadURLExternal")) == 1
-    assert await store.schedule.tally_problems() == []
+    assert await store.history.tally_problems() == []
     assert f"The daily tally went to {LEAD} without its charts" in caplog.text
 
     await sign(store, letter, "CHIRLA", at=TOMORROW_9 + timedelta(hours=2))
@@ -113,5 +113,5 @@ async def test_the_next_tally_compares_against_a_text_whose_chart_is_still_retry
     assert "*2* signed · *+1* since the last tally" in second
     assert "New: CHIRLA" in second and "Mijente" not in second
     # The first gave up on its chart and counts as sent; the second retries its own.
-    assert await store.schedule.tally_problems() == []
+    assert await store.history.tally_problems() == []
     assert charts(fake_slack, LEAD) == []
