@@ -89,3 +89,29 @@ class DeliveryProblem:
     error: str
     attempts: int
     gave_up: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """What became of a delivery's send: nothing to send any more; the reason is kept on
+    the delivery. `failed` when the post had been failing until it no longer mattered:
+    that is shown, not just skipped."""
+
+    reason: str
+    failed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Later:
+    """Not yet: send it at `at`."""
+
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """Sent; `snapshot` is what a tally reported, `marked` when it is recorded as sent
+    already."""
+
+    snapshot: Any = None
+    marked: bool = False

@@ -38,6 +38,8 @@ _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 DUPLICATES_NOTICE_GAP = timedelta(hours=1)
 # And a minute after the first, so a burst's pairs come in one DM.
 DUPLICATES_NOTICE_SETTLE = timedelta(minutes=1)
+# A scheduled post still failing this long after it fell due is given up on (and shown).
+GIVE_UP_AFTER = timedelta(hours=24)
 # A roster contact hears a chase about one letter at most this often, whatever sends it
 # (a reminder, a lead's `/letter chase`): a daily nudge, and never a barrage.
 CHASE_GAP = timedelta(hours=20)

@@ -16,8 +16,6 @@ import asyncio
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from time import monotonic
 from typing import Any
@@ -27,16 +25,14 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.rules.files import Attachment, Chart
 from bot.rules.letters import Letter, LetterStatus
 from bot.rules.problems import GroupUnknown
 from bot.rules.roster import MemberStanding, signed_from_state
-from bot.rules.schedule import Delivery, JobKind
-from bot.rules.tally import snapshot, tally_letter
+from bot.rules.schedule import Delivery, JobKind, Later, Sent, Skipped
 from bot.rules.timing import (
     CHASE_GAP,
     DUPLICATES_NOTICE_GAP,
-    next_tally_time,
+    GIVE_UP_AFTER,
     plan,
     shown_in_channel,
 )
@@ -45,7 +41,8 @@ from bot.services.access import Organizers
 from bot.services.exports import chart_of, gather_extras
 from bot.services.people import People
 from bot.services.roster import letter_standings
-from bot.slack.errors import UPLOAD_FAILED, is_refused, slack_error
+from bot.services.tally import Tallies
+from bot.slack.errors import is_refused, slack_error
 from bot.slack.exports import send_closing_list
 from bot.slack.letters import update_post
 from bot.slack.notices import (
@@ -57,7 +54,6 @@ from bot.slack.notices import (
 )
 from bot.slack.pacing import CallBudget
 from bot.slack.roster import send_chase
-from bot.slack.tally import send_tally, send_tally_charts
 from bot.storage import Store
 
 logger = logging.getLogger(__name__)
@@ -68,30 +64,6 @@ LEASE = timedelta(minutes=5)
 # Backoff between attempts when Slack gives no Retry-After: 5 s, 10 s, 20 s … 10 min.
 RETRY_FIRST = timedelta(seconds=5)
 RETRY_MAX = timedelta(minutes=10)
-# A post still failing this long after it fell due is given up on (and shown).
-GIVE_UP_AFTER = timedelta(hours=24)
-
-
-@dataclass(frozen=True, slots=True)
-class _Skip:
-    """Nothing to send any more; the reason is kept on the delivery. `failed` when the
-    post had been failing until it no longer mattered: that is shown, not just skipped."""
-
-    reason: str
-    failed: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class _Later:
-    """Not yet: send it at `at`."""
-
-    at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class _Sent:
-    snapshot: Any = None
-    marked: bool = False  # recorded as sent already
 
 
 class Dispatcher:
@@ -126,6 +98,9 @@ class Dispatcher:
         # chases and tallies (a thousand members against as many entries take half a
         # second); a member that signs meanwhile is seen by the next pass.
         self._standings: dict[int, asyncio.Future[list[MemberStanding]]] = {}
+        self._tallies = Tallies(
+            store=store, client=client, people=self._people, zone=zone, tally_time=tally_time
+        )
 
     async def _is_organizer(self, user: str) -> bool:
         if self._organizers is None:
@@ -148,7 +123,7 @@ class Dispatcher:
         """Send everything due at `now`; returns when something next falls due."""
         started = monotonic()
         self._standings = {}
-        await self._plan_tallies(now)
+        await self._tallies.plan(now)
         await self._store.deliveries.expand_due(now, zone=self._zone.key)
         while True:
             # A long pass keeps its clock running for the lease, so each claim holds
@@ -160,18 +135,6 @@ class Dispatcher:
             if not claimed:
                 return await self._store.deliveries.next_wake()
             await asyncio.gather(*(self._deliver(delivery, now) for delivery in claimed))
-
-    async def _plan_tallies(self, now: datetime) -> None:
-        """The next daily tally at TALLY_TIME in TIMEZONE, and in each other timezone a
-        lead lives in (as their Slack gives it)."""
-        recipients = await self._store.planning.tally_recipients()
-        zones = set((await self._people.zones(recipients, now=now)).values()) - {self._zone}
-        dues: dict[str | None, datetime] = {
-            None: next_tally_time(now, at=self._tally_time, zone=self._zone)
-        }
-        for zone in zones:
-            dues[zone.key] = next_tally_time(now, at=self._tally_time, zone=zone)
-        await self._store.planning.plan_tallies(dues, now=now)
 
     async def _deliver(self, delivery: Delivery, now: datetime) -> None:
         queue = self._store.deliveries
@@ -197,16 +160,16 @@ class Dispatcher:
             await self._retry(delivery, now, error=type(error).__name__, wait=None)
             return
         match outcome:
-            case _Sent(marked=True):
+            case Sent(marked=True):
                 pass
-            case _Sent(snapshot=snapshot):
+            case Sent(snapshot=snapshot):
                 await self._mark_sent(delivery, now, snapshot=snapshot)
-            case _Skip(reason=reason, failed=True):
+            case Skipped(reason=reason, failed=True):
                 logger.error("%s to %s: %s", _what(delivery), delivery.target, reason)
                 await queue.give_up(delivery, owner=self.owner, error=reason)
-            case _Skip(reason=reason):
+            case Skipped(reason=reason):
                 await queue.mark_skipped(delivery, owner=self.owner, reason=reason)
-            case _Later(at=at):
+            case Later(at=at):
                 await queue.defer(delivery, owner=self.owner, at=at)
 
     async def _mark_sent(self, delivery: Delivery, now: datetime, *, snapshot: Any) -> None:
@@ -243,13 +206,15 @@ class Dispatcher:
         )
         await queue.retry_later(delivery, owner=self.owner, at=now + wait, error=error)
 
-    async def _send(self, delivery: Delivery, now: datetime) -> _Sent | _Skip | _Later:
+    async def _send(self, delivery: Delivery, now: datetime) -> Sent | Skipped | Later:
         if delivery.kind is JobKind.TALLY:
-            return await self._send_tally(delivery, now)
+            return await self._tallies.send(
+                delivery, now, owner=self.owner, standings=self._standings_of
+            )
         assert delivery.letter_id is not None
         letter = await self._store.letters.get(delivery.letter_id)
         if letter is None or letter.status is LetterStatus.REMOVED:
-            return _Skip("the letter was taken down")
+            return Skipped("the letter was taken down")
         if delivery.kind is JobKind.DUPLICATES:
             return await self._tell_duplicates(letter, delivery, now)
         if delivery.kind is JobKind.NEW_VERSION:
@@ -257,7 +222,7 @@ class Dispatcher:
         if delivery.version != letter.schedule_version:
             # Planned for a deadline since moved (a reminder or closing post still being
             # retried when the letter was extended): what's planned now replaces it.
-            return _Skip("the deadline moved")
+            return Skipped("the deadline moved")
         if delivery.kind is JobKind.CHASE:
             return await self._chase(letter, delivery, now)
         if delivery.to_person:
@@ -279,10 +244,10 @@ class Dispatcher:
                 chart=await chart_of(letter, signers, now=now, zone=self._zone),
                 style=letter.list_style,
             )
-            return _Sent()
+            return Sent()
         post = next((p for p in letter.posts if p.channel_id == delivery.target), None)
         if post is None or post.ts is None:
-            return _Skip("the letter is not posted in this channel")
+            return Skipped("the letter is not posted in this channel")
         ts = post.ts
         if delivery.kind is JobKind.REMINDER:
             return await self._remind(letter, delivery, ts=ts, now=now)
@@ -313,36 +278,36 @@ class Dispatcher:
                 count=count,
                 zone=self._zone,
             )
-        return _Sent()
+        return Sent()
 
     async def _tell_duplicates(
         self, letter: Letter, delivery: Delivery, now: datetime
-    ) -> _Sent | _Skip | _Later:
+    ) -> Sent | Skipped | Later:
         lead = delivery.target
         if not letter.is_open:
-            return _Skip("the letter closed; its final list names the pairs")
+            return Skipped("the letter closed; its final list names the pairs")
         pairs = await self._store.reviews.pending(letter.id)
         holds = await self._store.holds.waiting(letter.id)
         if not pairs and not holds:
-            return _Skip("what was new to review was reviewed already")
+            return Skipped("what was new to review was reviewed already")
         # At most one such DM an hour for each lead, whatever the letters they lead: a
         # pass sends its claims side by side, so each lead's are taken in turn.
         async with self._telling[lead]:
             last = await self._store.history.last_sent(JobKind.DUPLICATES, target=lead)
             if last is not None and now < last + DUPLICATES_NOTICE_GAP:
-                return _Later(last + DUPLICATES_NOTICE_GAP)
+                return Later(last + DUPLICATES_NOTICE_GAP)
             await send_duplicates_notice(
                 self._client, user=lead, letter=letter, pairs=pairs, holds=holds
             )
             # Marked before the next of theirs is weighed.
             await self._mark_sent(delivery, now, snapshot=None)
-            return _Sent(marked=True)
+            return Sent(marked=True)
 
-    async def _tell_new_version(self, letter: Letter, delivery: Delivery) -> _Sent | _Skip:
+    async def _tell_new_version(self, letter: Letter, delivery: Delivery) -> Sent | Skipped:
         if delivery.version != letter.version:
-            return _Skip("a later version followed; its notice tells of both")
+            return Skipped("a later version followed; its notice tells of both")
         if not letter.is_open:
-            return _Skip("the letter closed")
+            return Skipped("the letter closed")
         user = delivery.target
         # Each contact speaks for themselves: theirs is the version they agreed to.
         signed = await self._store.signatures.signed_by(user, letter.id)
@@ -353,7 +318,7 @@ class Dispatcher:
         }
         entries = [e for e in signed if agreed.get(e.id, letter.version) < letter.version]
         if not entries:
-            return _Skip("they have kept their signature or withdrawn since")
+            return Skipped("they have kept their signature or withdrawn since")
         since = min(agreed[entry.id] for entry in entries)
         versions = {v.version: v for v in await self._store.letters.versions(letter.id)}
         await send_version_notice(
@@ -364,36 +329,36 @@ class Dispatcher:
             changes=changes(versions[since], versions[letter.version]),
             entries=entries,
         )
-        return _Sent()
+        return Sent()
 
-    async def _chase(self, letter: Letter, delivery: Delivery, now: datetime) -> _Sent | _Skip:
+    async def _chase(self, letter: Letter, delivery: Delivery, now: datetime) -> Sent | Skipped:
         """Ask a roster contact to sign for their members that haven't, unless that
         changed since the chase was planned, or they were chased lately."""
         user = delivery.target
         if not letter.is_open or letter.deadline <= now:
-            return _Skip("the letter closed first")
+            return Skipped("the letter closed first")
         if await self._store.roster.opted_out(letter.id, user):
-            return _Skip("they asked not to be reminded about this letter")
+            return Skipped("they asked not to be reminded about this letter")
         # At most one chase a contact per letter in any CHASE_GAP, whatever planned it:
         # a pass sends its claims side by side, so each contact's are taken in turn.
         async with self._chasing[user]:
             chased = await self._store.history.chased_since(letter.id, since=now - CHASE_GAP)
             if user in chased:
-                return _Skip("they were chased about this letter less than 20 hours ago")
+                return Skipped("they were chased about this letter less than 20 hours ago")
             outcome = await self._send_chase(letter, user, now)
-            if isinstance(outcome, _Sent):
+            if isinstance(outcome, Sent):
                 await self._mark_sent(delivery, now, snapshot=None)
-                return _Sent(marked=True)
+                return Sent(marked=True)
             return outcome
 
-    async def _send_chase(self, letter: Letter, user: str, now: datetime) -> _Sent | _Skip:
+    async def _send_chase(self, letter: Letter, user: str, now: datetime) -> Sent | Skipped:
         """The chase DM, unless the contact or their organization has signed since."""
         if await self._store.signatures.signed_by(user, letter.id):
-            return _Skip("they have signed")
+            return Skipped("they have signed")
         found = await self._standings_of(letter.id)
         theirs = [s.member for s in found if s.missing and user in s.member.user_ids]
         if not theirs:
-            return _Skip("their organization has signed")
+            return Skipped("their organization has signed")
         entries = await self._store.entries.search(letter.id)
         state = next((member.state for member in theirs if member.state), None)
         zone = (await self._people.zones([user], now=now))[user]
@@ -407,7 +372,7 @@ class Dispatcher:
             now=now,
             zone=zone,
         )
-        return _Sent()
+        return Sent()
 
     async def _standings_of(self, letter_id: int) -> list[MemberStanding]:
         """Where the letter's roster members stand, shared by the sends of one pass."""
@@ -423,11 +388,11 @@ class Dispatcher:
 
     async def _remind(
         self, letter: Letter, delivery: Delivery, *, ts: str, now: datetime
-    ) -> _Sent | _Skip:
+    ) -> Sent | Skipped:
         if letter.status is not LetterStatus.OPEN or letter.deadline <= now:
             if delivery.attempts:
-                return _Skip("it could not be sent before the letter closed", failed=True)
-            return _Skip("the letter closed first")
+                return Skipped("it could not be sent before the letter closed", failed=True)
+            return Skipped("the letter closed first")
         count = await self._store.signatures.count(letter.id)
         shown = delivery.offset in shown_in_channel(letter.reminders, letter.shown_reminders)
         await post_reminder(
@@ -440,86 +405,7 @@ class Dispatcher:
             zone=self._zone,
             broadcast=shown,
         )
-        return _Sent()
-
-    async def _send_tally(self, delivery: Delivery, now: datetime) -> _Sent | _Skip:
-        """The tally's text, recorded as sent with what it reported, then the charts of
-        its letters: a retry after Slack took the text sends only the charts."""
-        user = delivery.target
-        zone = (await self._people.zones([user], now=now))[user]
-        if delivery.snapshot is not None:
-            drawn = await self._charts_of(map(int, delivery.snapshot), now=now, zone=zone)
-            await self._send_tally_charts(delivery, now, charts=_images(drawn))
-            return _Sent(delivery.snapshot)
-        led = [
-            letter
-            for letter in await self._store.letters.all(status=LetterStatus.OPEN)
-            if user in letter.leads or (not letter.leads and user == letter.created_by)
-        ]
-        if not led:
-            return _Skip("no open letters to report")
-        previous = await self._store.history.last_tally(user)
-        reviews = await self._store.reviews.counts([letter.id for letter in led])
-        held = await self._store.holds.counts([letter.id for letter in led])
-        signers = {letter.id: await self._store.signatures.signers(letter.id) for letter in led}
-        tallies = [
-            tally_letter(
-                letter,
-                signers[letter.id],
-                previous=previous,
-                pending_reviews=reviews[letter.id],
-                standings=await self._standings_of(letter.id),
-                held=held[letter.id],
-            )
-            for letter in led
-        ]
-        charts = {
-            letter.id: await chart_of(letter, signers[letter.id], now=now, zone=zone)
-            for letter in led
-        }
-        await send_tally(
-            self._client,
-            user=user,
-            tallies=tallies,
-            now=now,
-            zone=zone,
-            charts_failed={letter_id for letter_id, chart in charts.items() if chart.failed},
-        )
-        sent = snapshot(tallies, signers)
-        queue = self._store.deliveries
-        if not await queue.mark_text_sent(delivery, owner=self.owner, now=now, snapshot=sent):
-            logger.warning("The daily tally to %s was sent after its claim lapsed", user)
-        await self._send_tally_charts(delivery, now, charts=_images(charts.values()))
-        return _Sent(sent)
-
-    async def _charts_of(
-        self, letter_ids: Iterable[int], *, now: datetime, zone: ZoneInfo
-    ) -> list[Chart]:
-        """The charts of the letters a tally reported, drawn again for a retry."""
-        charts = []
-        for letter_id in letter_ids:
-            letter = await self._store.letters.get(letter_id)
-            if letter is not None and letter.status is not LetterStatus.REMOVED:
-                signers = await self._store.signatures.signers(letter_id)
-                charts.append(await chart_of(letter, signers, now=now, zone=zone))
-        return charts
-
-    async def _send_tally_charts(
-        self, delivery: Delivery, now: datetime, *, charts: list[Attachment]
-    ) -> None:
-        """The charts, after the tally's text. Failures that may pass are retried;
-        once they won't (Slack refuses the files, or a day has gone by), the tally
-        counts as sent without them: the text, which the lead has, is what matters."""
-        try:
-            await send_tally_charts(self._client, user=delivery.target, charts=charts)
-        except UPLOAD_FAILED as error:
-            if not is_refused(slack_error(error)) and now - delivery.since < GIVE_UP_AFTER:
-                raise
-            logger.exception("The daily tally went to %s without its charts", delivery.target)
-
-
-def _images(charts: Iterable[Chart]) -> list[Attachment]:
-    return [image for chart in charts for image in chart.files]
+        return Sent()
 
 
 def _retry_after(error: SlackApiError) -> timedelta | None:
