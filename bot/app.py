@@ -23,6 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 import handlers
 from bot.acks import answer_when_acked
+from bot.rules.problems import Problem
 from bot.services.access import Organizers
 from bot.services.audience import Audience
 from bot.services.drafts import Drafts
@@ -41,6 +42,7 @@ from bot.slack.blocks.problems import SOMETHING_WENT_WRONG
 from bot.slack.messages import tell_privately
 from bot.slack.pacing import CallBudget
 from bot.storage import Store
+from handlers.answers import tell_problem
 
 logger = logging.getLogger(__name__)
 
@@ -241,11 +243,19 @@ def build_app(services: Services) -> AsyncApp:
 
 
 async def apologize(
-    error: Exception, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+    error: Exception,
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    context: AsyncBoltContext,
 ) -> None:
-    """Whatever went wrong, the person who asked hears that it did."""
-    logger.error("Handling a Slack request failed", exc_info=error)
+    """Whatever went wrong, the person who asked hears of it: a `Problem` a listener
+    raised after acking, in its own words; anything else as a fault on our side."""
     try:
+        if isinstance(error, Problem):
+            await tell_problem(error, body, respond, context.get("home"))
+            return
+        logger.error("Handling a Slack request failed", exc_info=error)
         if body.get("response_url") or body.get("response_urls"):
             await respond(SOMETHING_WENT_WRONG)
             return
@@ -253,7 +263,7 @@ async def apologize(
         if user:
             await tell_privately(client, user=user, channel=None, text=SOMETHING_WENT_WRONG)
     except Exception:
-        logger.exception("Could not tell the user that their request failed")
+        logger.exception("Could not tell the user what happened to their request")
 
 
 def retry_handlers() -> list[AsyncRetryHandler]:

@@ -1,17 +1,19 @@
-"""Slack surfaces: each module parses one kind of payload, acks, calls bot/, answers."""
+"""Slack listeners, one module per feature: each parses its payloads, acks, calls the
+services in bot/, and answers with the builders. `answers` is what they share;
+`letter_command` routes `/letter` to each feature's subcommands."""
 
 from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers import actions, commands, events, shortcuts, views
+from handlers import exports, home, imports, letters, reviews, roster, signers, signons
+from handlers.letter_command import letter_command
 
 
 def register(app: AsyncApp) -> None:
     # Bolt tries each listener in the order registered until one matches: the slash
     # commands, which a drive's bursts of sign-ons arrive as, come first.
-    commands.register(app)
-    actions.register(app)
-    shortcuts.register(app)
-    views.register(app)
-    events.register(app)
+    app.command("/letter")(letter_command)
+    app.command("/signon")(signons.signon_command)
+    for feature in (signons, letters, reviews, signers, roster, exports, imports, home):
+        feature.register(app)

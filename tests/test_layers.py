@@ -132,8 +132,8 @@ def test_no_module_imports_across_its_layer() -> None:
         ("bot.texts.exports", "from bot.storage.signatures import load_signers"),
         ("bot.storage.roster", "from bot.texts.roster import read_roster"),
         ("bot.slack.letters", "from bot.services.letters import Letters"),
-        ("handlers.views", "from bot.app import build_app"),
-        ("bot.server", "from handlers.commands import SUBCOMMANDS"),
+        ("handlers.signons", "from bot.app import build_app"),
+        ("bot.server", "from handlers.letter_command import SUBCOMMANDS"),
         ("bot.services.home", "from bot import rules"),
     ],
 )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from handlers.commands import SUBCOMMANDS
+from handlers.letter_command import SUBCOMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = (ROOT / "manifest.yml").read_text(encoding="utf-8")

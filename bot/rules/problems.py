@@ -118,6 +118,10 @@ class NoSuchLetter(Problem):
     surface: Surface
 
 
+class OutOfDate(Problem):
+    """A button or menu whose value isn't one the bot sent (stale, or garbled)."""
+
+
 class LetterGone(Problem):
     """The letter a form or button was for no longer exists."""
 

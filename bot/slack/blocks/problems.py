@@ -40,6 +40,7 @@ from bot.rules.problems import (
     NotOrganizer,
     NotSignedHere,
     NotTheirMember,
+    OutOfDate,
     PairDecided,
     PassedOver,
     PostedEverywhere,
@@ -135,6 +136,11 @@ def explain(problem: Problem) -> str:
             return f"There's no letter #{number}. `/letter list` shows them."
         case NoSuchLetter(number=number):
             return f"There's no letter #{number}."
+        case OutOfDate():
+            return (
+                "That button is out of date: run the command that showed it again, or press "
+                "*Sign on* under the letter."
+            )
         case LetterGone():
             return "That letter no longer exists."
         case NoLetterHere(surface=Surface.LETTER, status=status):

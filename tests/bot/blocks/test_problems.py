@@ -22,6 +22,7 @@ EXAMPLES: list[Problem] = [
     problems.NoRoster(),
     problems.NotTheirMember(),
     problems.HoldDecided(),
+    problems.OutOfDate(),
     problems.VersionOutdated(LETTER, 5),
     problems.RosterUnreadable("The file <!channel> is empty."),
     problems.SignOnsUnreadable("The file <!channel> is empty."),

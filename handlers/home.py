@@ -1,4 +1,5 @@
-"""Events: someone opening the app's Home tab."""
+"""The App Home, published when someone opens it (its buttons are with the features they
+act for: Sign on and Withdraw with signing on, Export with exports …)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,85 @@
+"""What every listener shares.
+
+A listener acks first, then does its work; a `Problem` it raises is the person's to
+hear, in its own words, and is told by `tell_problem` (the app's error handler): beside
+the message they pressed a button in, in their slash command's answer, or on their App
+Home when they pressed it there (a Home has no response_url). Forms answer in their
+ack, so they handle their own. A button's value is read once, by `read`: one the bot
+didn't send is out of date, never an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.rules.problems import OutOfDate, Problem
+from bot.services.home import HomeTabs
+from bot.slack.blocks.problems import explain
+from bot.slack.blocks.replies import problem_view
+from bot.slack.views import update_view
+
+T = TypeVar("T")
+
+# A `/letter` subcommand: it takes what it needs of the command's arguments by name.
+Subcommand = Callable[..., Awaitable[None]]
+
+
+def value_of(action: dict[str, Any]) -> str:
+    """What a pressed button, or the option chosen from a menu, carries."""
+    chosen = (action.get("selected_option") or {}).get("value")
+    return str(chosen if chosen is not None else action.get("value") or "")
+
+
+def read(action: dict[str, Any], reader: Callable[[str], T | None]) -> T:
+    """The action's value as `reader` reads it; out of date if it can't."""
+    found = reader(value_of(action))
+    if found is None:
+        raise OutOfDate
+    return found
+
+
+def from_home(body: dict[str, Any]) -> bool:
+    return (body.get("view") or {}).get("type") == "home"
+
+
+async def tell(body: dict[str, Any], respond: AsyncRespond, home: HomeTabs, text: str) -> None:
+    """Tell the person who pressed a button: on their Home when it was pressed there,
+    else beside the message."""
+    if from_home(body):
+        await home.show(body["user"]["id"], now=datetime.now(UTC), notice=text)
+    else:
+        await respond(text, replace_original=False)
+
+
+async def tell_problem(
+    problem: Problem, body: dict[str, Any], respond: AsyncRespond, home: HomeTabs | None
+) -> None:
+    """A listener's problem, in its own words, to whoever asked."""
+    if home is not None and from_home(body):
+        await tell(body, respond, home, explain(problem))
+    else:
+        await respond(explain(problem), replace_original=False)
+
+
+async def answer_in_place(
+    ack: AsyncAck,
+    client: AsyncWebClient,
+    view: dict[str, Any],
+    *,
+    title: str,
+    working: str,
+    work: Callable[[], Awaitable[str]],
+) -> None:
+    """For work that may outlast the three seconds Slack waits for a form's answer: the
+    form says `working` at once, then what came of it (or why not) in its place."""
+    await ack(response_action="update", view=problem_view(working, title=title))
+    try:
+        answer = await work()
+    except Problem as problem:
+        answer = explain(problem)
+    await update_view(client, view_id=view["id"], view=problem_view(answer, title=title))

@@ -1,0 +1,74 @@
+"""Taking the list away: `/letter export`, its form, and the Home's Export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.services.exports import Exports
+from bot.services.home import HomeTabs
+from bot.slack.blocks.export_form import (
+    EXPORT_CALLBACK_ID,
+    EXPORT_TITLE,
+    SENDING,
+    export_form,
+    read_export_form,
+)
+from bot.slack.blocks.home import HOME_EXPORT_ACTION
+from bot.slack.blocks.replies import export_sent
+from bot.slack.blocks.text import read_id
+from bot.slack.views import open_view
+from handlers.answers import Subcommand, answer_in_place, read, tell
+
+
+def register(app: AsyncApp) -> None:
+    app.action(HOME_EXPORT_ACTION)(home_export_pressed)
+    app.view_submission(EXPORT_CALLBACK_ID)(export_submitted)
+
+
+async def export(
+    *, command: dict[str, Any], rest: str, client: AsyncWebClient, exports: Exports, **_: Any
+) -> None:
+    """The export form: the list's layout and the word it goes under."""
+    letter, count = await exports.letter_for(
+        rest, user=command["user_id"], channel=command["channel_id"]
+    )
+    form = export_form(letter, count=count)
+    await open_view(client, trigger_id=command["trigger_id"], view=form, what="export form")
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {"export": export}
+
+
+async def export_submitted(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: AsyncWebClient,
+    exports: Exports,
+) -> None:
+    """The export form, submitted: the form says at once that the files are being made
+    (a document and a chart outlast the three seconds Slack waits), then what was sent."""
+    letter_id, style = read_export_form(view)
+
+    async def send() -> str:
+        sent = await exports.send(letter_id, user=body["user"]["id"], style=style)
+        return export_sent(sent.signers)
+
+    await answer_in_place(ack, client, view, title=EXPORT_TITLE, working=SENDING, work=send)
+
+
+async def home_export_pressed(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    exports: Exports,
+    home: HomeTabs,
+) -> None:
+    """Export, pressed on the App Home: the files come by DM, as `/letter export`'s do."""
+    await ack()
+    sent = await exports.send(read(action, read_id), user=body["user"]["id"])
+    await tell(body, respond, home, export_sent(sent.signers))

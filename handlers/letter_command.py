@@ -1,0 +1,68 @@
+"""`/letter` and its subcommands: each feature's are in its own module; this reads the
+subcommand and runs it. A problem it raises is answered by the app's error handler."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.rules.mrkdwn import message_text_to_plain
+from bot.services.access import Organizers
+from bot.services.entries import Entries
+from bot.services.exports import Exports
+from bot.services.imports import Imports
+from bot.services.letters import Letters
+from bot.services.reviews import Reviews
+from bot.services.roster import Members
+from bot.settings import Settings
+from bot.slack.blocks.replies import letter_help
+from handlers import exports, imports, letters, reviews, roster, signers
+from handlers.answers import Subcommand
+
+SUBCOMMANDS: dict[str, Subcommand] = {
+    **letters.SUBCOMMANDS,
+    **reviews.SUBCOMMANDS,
+    **signers.SUBCOMMANDS,
+    **exports.SUBCOMMANDS,
+    **imports.SUBCOMMANDS,
+    **roster.SUBCOMMANDS,
+}
+
+
+async def letter_command(
+    ack: AsyncAck,
+    command: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    organizers: Organizers,
+    letters: Letters,
+    reviews: Reviews,
+    exports: Exports,
+    entries: Entries,
+    members: Members,
+    imports: Imports,
+    settings: Settings,
+) -> None:
+    await ack()
+    # Slack sends command text encoded (&amp;, &lt;, <@U123|name>): read it as typed.
+    name, _, rest = message_text_to_plain(command.get("text") or "").strip().partition(" ")
+    subcommand = SUBCOMMANDS.get(name.lower())
+    if subcommand is None:
+        await respond(letter_help(unknown=name))
+        return
+    await subcommand(
+        command=command,
+        rest=rest.strip(),
+        respond=respond,
+        client=client,
+        organizers=organizers,
+        letters=letters,
+        reviews=reviews,
+        exports=exports,
+        entries=entries,
+        members=members,
+        imports=imports,
+        settings=settings,
+    )

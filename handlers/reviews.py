@@ -1,0 +1,115 @@
+"""The review queue: `/letter review`, each item's decision (Merge, Merge as, Merge
+listed, Keep both; Approve, Withdraw all) in a message or on the Home, and the Home's
+Review all."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.services.home import HomeTabs
+from bot.services.reviews import Review, Reviews
+from bot.slack.blocks.home import HOME_REVIEW_ACTION
+from bot.slack.blocks.review import (
+    APPROVE_HOLD_ACTION,
+    KEEP_ACTION,
+    MERGE_ACTION,
+    MERGE_AS_SECOND_ACTION,
+    MERGE_LISTED_ACTION,
+    WITHDRAW_HOLD_ACTION,
+    decided_text,
+    read_listed_merge,
+    review_message,
+)
+from bot.slack.blocks.text import read_id
+from bot.slack.messages import send_dm
+from handlers.answers import Subcommand, from_home, read, tell, value_of
+
+DECISIONS = (
+    MERGE_ACTION,
+    MERGE_AS_SECOND_ACTION,
+    MERGE_LISTED_ACTION,
+    KEEP_ACTION,
+    APPROVE_HOLD_ACTION,
+    WITHDRAW_HOLD_ACTION,
+)
+
+
+def register(app: AsyncApp) -> None:
+    for decision in DECISIONS:
+        app.action(decision)(review_decided)
+    app.action(HOME_REVIEW_ACTION)(home_review_pressed)
+
+
+async def review(
+    *, command: dict[str, Any], rest: str, respond: AsyncRespond, reviews: Reviews, **_: Any
+) -> None:
+    found = await reviews.queue(rest, user=command["user_id"], channel=command["channel_id"])
+    await respond(**review_message(found.letter, found.pairs, holds=found.holds))
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {"review": review}
+
+
+async def review_decided(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    reviews: Reviews,
+    home: HomeTabs,
+) -> None:
+    """An item of the review queue decided; the queue as it now stands replaces the
+    message (on the Home, which is published again, the decision is said at its top)."""
+    await ack()
+    decided = await _decide(action, reviews, user=body["user"]["id"])
+    if from_home(body):
+        await tell(body, respond, home, decided_text(decided.decision, decided.kept_name))
+        return
+    message = review_message(
+        decided.letter,
+        decided.pairs,
+        holds=decided.holds,
+        decision=decided.decision,
+        kept_name=decided.kept_name,
+    )
+    await respond(**message, replace_original=True)
+
+
+async def _decide(action: dict[str, Any], reviews: Reviews, *, user: str) -> Review:
+    action_id, now = action.get("action_id"), datetime.now(UTC)
+    if action_id == MERGE_LISTED_ACTION:
+        pair, second = read(action, read_listed_merge)
+        return await reviews.decide(
+            pair, merge=True, publish_second=second, listed=True, user=user, now=now
+        )
+    item = read(action, read_id)
+    if action_id == APPROVE_HOLD_ACTION:
+        return await reviews.approve(item, user=user, now=now)
+    if action_id == WITHDRAW_HOLD_ACTION:
+        return await reviews.withdraw_all(item, user=user, now=now)
+    return await reviews.decide(
+        item,
+        merge=action_id in {MERGE_ACTION, MERGE_AS_SECOND_ACTION},
+        publish_second=action_id == MERGE_AS_SECOND_ACTION,
+        user=user,
+        now=now,
+    )
+
+
+async def home_review_pressed(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: AsyncWebClient,
+    reviews: Reviews,
+) -> None:
+    """Review all, pressed on the App Home: the whole queue by DM."""
+    await ack()
+    user = body["user"]["id"]
+    found = await reviews.queue(value_of(action), user=user, channel="")
+    message = review_message(found.letter, found.pairs, holds=found.holds)
+    await send_dm(client, user=user, message=message)

@@ -1,0 +1,113 @@
+"""A letter's entries, for its organizers: `/letter signers`, a page's Previous and
+Next, each entry's Edit…, Withdraw… and Restore…, and the form each opens."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.rules.problems import EntryGone, FormErrors, Problem
+from bot.services.entries import Entries
+from bot.slack.blocks.problems import explain, field_errors
+from bot.slack.blocks.replies import problem_view
+from bot.slack.blocks.signers import (
+    ENTRY_BUTTON_ACTION,
+    ENTRY_CALLBACK_ID,
+    ENTRY_MENU_ACTION,
+    SIGNERS_PAGE_ACTION,
+    EntryAction,
+    entry_changed_text,
+    entry_form,
+    read_entry_form,
+    read_menu_value,
+    read_page_value,
+    signers_page,
+)
+from bot.slack.views import open_view
+from handlers.answers import Subcommand, read
+
+TITLE = "Signers"
+
+
+def register(app: AsyncApp) -> None:
+    app.action(ENTRY_MENU_ACTION)(entry_menu_chosen)
+    app.action(ENTRY_BUTTON_ACTION)(entry_menu_chosen)
+    app.action(SIGNERS_PAGE_ACTION)(signers_paged)
+    app.action(f"{SIGNERS_PAGE_ACTION}_next")(signers_paged)
+    app.view_submission(ENTRY_CALLBACK_ID)(entry_form_submitted)
+
+
+async def signers(
+    *, command: dict[str, Any], rest: str, respond: AsyncRespond, entries: Entries, **_: Any
+) -> None:
+    letter, found, search = await entries.signers_of(
+        rest, user=command["user_id"], channel=command["channel_id"]
+    )
+    await respond(**signers_page(letter, found, search=search))
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {"signers": signers}
+
+
+async def entry_menu_chosen(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: AsyncWebClient,
+    entries: Entries,
+) -> None:
+    """Edit, Withdraw (an entry's menu) or Restore (its button), chosen in
+    `/letter signers`: the form for it."""
+    await ack()
+    what, entry_id = read(action, read_menu_value)
+    _, entry = await entries.entry(entry_id, user=body["user"]["id"])
+    form = entry_form(entry, what)
+    await open_view(client, trigger_id=body["trigger_id"], view=form, what="signer form")
+
+
+async def signers_paged(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    entries: Entries,
+) -> None:
+    """Previous or Next in `/letter signers`: the page, in place of the one shown."""
+    await ack()
+    letter_id, offset, search = read(action, read_page_value)
+    letter, found = await entries.listing(letter_id, user=body["user"]["id"], search=search)
+    message = signers_page(letter, found, offset=offset, search=search)
+    await respond(**message, replace_original=True)
+
+
+async def entry_form_submitted(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], entries: Entries
+) -> None:
+    """An organizer's edit, withdrawal or restoral of an entry, with its reason."""
+    user = body["user"]["id"]
+    values = read_entry_form(view, user=user)
+    now = datetime.now(UTC)
+    try:
+        if values.entry_id is None:
+            raise EntryGone
+        if values.action == EntryAction.EDIT:
+            entry = await entries.edit(
+                values.entry_id, values.submission, user=user, now=now, reason=values.reason
+            )
+        elif values.action == EntryAction.WITHDRAW:
+            entry = await entries.withdraw(
+                values.entry_id, user=user, now=now, reason=values.reason
+            )
+        else:
+            entry = await entries.restore(values.entry_id, user=user, now=now, reason=values.reason)
+    except FormErrors as problems:
+        await ack(response_action="errors", errors=field_errors(problems, signon=True))
+        return
+    except Problem as problem:
+        await ack(response_action="update", view=problem_view(explain(problem), title=TITLE))
+        return
+    text = entry_changed_text(entry, values.action)
+    await ack(response_action="update", view=problem_view(text, title=TITLE))
