@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from bench.names import synthetic_names
 from bot.rules.letters import NewLetter
 from bot.rules.roster import MemberRow
-from bot.rules.signers import SignerKind, Submission
+from bot.rules.signons import SignerKind, Submission
 from bot.rules.timing import plan
 from bot.services.roster import letter_standings
 from bot.services.signons import SignOns

@@ -30,8 +30,8 @@ import aiohttp
 from bot.rules.dedupe import initials, org_key
 from bot.rules.forms import SignonField
 from bot.rules.mrkdwn import escape
-from bot.slack.blocks.letter import SIGN_ON_ACTION
-from bot.slack.blocks.review import MERGE_ACTION
+from bot.slack.blocks.letters import SIGN_ON_ACTION
+from bot.slack.blocks.reviews import MERGE_ACTION
 from bot.texts.imports import read_signons
 from tests.bot_process import BotProcess, bot_environment
 from tests.fake_slack import FakeSlack

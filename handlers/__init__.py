@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers import exports, home, imports, letters, reviews, roster, signers, signons
+from handlers import entries, exports, home, imports, letters, reviews, roster, signons
 from handlers.letter_command import letter_command
 
 
@@ -15,5 +15,5 @@ def register(app: AsyncApp) -> None:
     # commands, which a drive's bursts of sign-ons arrive as, come first.
     app.command("/letter")(letter_command)
     app.command("/signon")(signons.signon_command)
-    for feature in (signons, letters, reviews, signers, roster, exports, imports, home):
+    for feature in (signons, letters, reviews, entries, roster, exports, imports, home):
         feature.register(app)

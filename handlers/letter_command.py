@@ -18,16 +18,21 @@ from bot.services.reviews import Reviews
 from bot.services.roster import Members
 from bot.settings import Settings
 from bot.slack.blocks.replies import letter_help
-from handlers import exports, imports, letters, reviews, roster, signers
 from handlers.answers import Subcommand
+from handlers.entries import SUBCOMMANDS as ENTRY_SUBCOMMANDS
+from handlers.exports import SUBCOMMANDS as EXPORT_SUBCOMMANDS
+from handlers.imports import SUBCOMMANDS as IMPORT_SUBCOMMANDS
+from handlers.letters import SUBCOMMANDS as LETTER_SUBCOMMANDS
+from handlers.reviews import SUBCOMMANDS as REVIEW_SUBCOMMANDS
+from handlers.roster import SUBCOMMANDS as ROSTER_SUBCOMMANDS
 
 SUBCOMMANDS: dict[str, Subcommand] = {
-    **letters.SUBCOMMANDS,
-    **reviews.SUBCOMMANDS,
-    **signers.SUBCOMMANDS,
-    **exports.SUBCOMMANDS,
-    **imports.SUBCOMMANDS,
-    **roster.SUBCOMMANDS,
+    **LETTER_SUBCOMMANDS,
+    **REVIEW_SUBCOMMANDS,
+    **ENTRY_SUBCOMMANDS,
+    **EXPORT_SUBCOMMANDS,
+    **IMPORT_SUBCOMMANDS,
+    **ROSTER_SUBCOMMANDS,
 }
 
 

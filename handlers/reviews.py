@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.services.home import HomeTabs
 from bot.services.reviews import Review, Reviews
 from bot.slack.blocks.home import HOME_REVIEW_ACTION
-from bot.slack.blocks.review import (
+from bot.slack.blocks.reviews import (
     APPROVE_HOLD_ACTION,
     KEEP_ACTION,
     MERGE_ACTION,

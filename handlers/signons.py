@@ -14,14 +14,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.rules.forms import SignonField
 from bot.rules.mrkdwn import message_text_to_plain
 from bot.rules.problems import FormDidNotOpen, FormErrors, Problem, Surface
-from bot.rules.signers import SignerKind, Submission
+from bot.rules.signons import SignerKind, Submission
 from bot.services.entries import Corrected, Entries
 from bot.services.home import HomeTabs
 from bot.services.refs import letter_number, only_number, split_ref
 from bot.services.signons import SignOns
 from bot.settings import Settings
 from bot.slack.blocks.home import HOME_SIGN_ON_ACTION, HOME_WITHDRAW_ACTION
-from bot.slack.blocks.letter import SIGN_ON_ACTION
+from bot.slack.blocks.letters import SIGN_ON_ACTION
 from bot.slack.blocks.problems import explain, field_errors, form_problems
 from bot.slack.blocks.signon_form import CALLBACK_ID as SIGNON_CALLBACK_ID
 from bot.slack.blocks.signon_form import (

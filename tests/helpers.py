@@ -9,7 +9,7 @@ from bot.rules.forms import EditFormValues, Field
 from bot.rules.letter_text import editable_text, to_plain
 from bot.rules.letters import Letter, LetterEdit
 from bot.rules.timing import format_reminders
-from bot.slack.blocks.letter import SIGN_ON_ACTION, TEXT_BLOCK_PREFIX
+from bot.slack.blocks.letters import SIGN_ON_ACTION, TEXT_BLOCK_PREFIX
 from bot.slack.blocks.text import escape
 from tests.conftest import LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack, Message

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pytest
 
 from bot.settings import Settings
-from bot.slack.blocks.review import KEEP_ACTION, MERGE_ACTION
+from bot.slack.blocks.reviews import KEEP_ACTION, MERGE_ACTION
 from bot.storage import Store
 from tests.conftest import MEMBER, ORGANIZER
 from tests.fake_slack import TOKEN, FakeSlack

@@ -10,8 +10,8 @@ import pytest
 
 from bot.rules.forms import Field, SignonField
 from bot.rules.letters import LetterStatus
-from bot.rules.signers import ChangeAction
-from bot.slack.blocks.signers import ENTRY_MENU_ACTION
+from bot.rules.signons import ChangeAction
+from bot.slack.blocks.entries import ENTRY_MENU_ACTION
 from bot.slack.blocks.versions import KEEP_SIGNATURE_ACTION
 from bot.storage import Store
 from tests.conftest import LEAD, ORGANIZER

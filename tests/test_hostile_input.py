@@ -25,8 +25,8 @@ from bot.services.dispatch import Dispatcher
 from bot.services.signons import import_rows
 from bot.settings import Settings
 from bot.slack.blocks.chase import CHASE_OPT_OUT_ACTION, CHASE_SIGN_ON_ACTION
-from bot.slack.blocks.letter import SIGN_ON_ACTION
-from bot.slack.blocks.review import (
+from bot.slack.blocks.letters import SIGN_ON_ACTION
+from bot.slack.blocks.reviews import (
     APPROVE_HOLD_ACTION,
     KEEP_ACTION,
     MERGE_ACTION,

@@ -29,7 +29,7 @@ from bot.rules.limits import (
     TITLE_MAX,
 )
 from bot.rules.problems import FieldProblem, FormErrors, Issue
-from bot.rules.signers import SignerKind, Submission
+from bot.rules.signons import SignerKind, Submission
 from bot.rules.timing import TimingError, parse_reminders
 
 _CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{1,30}")

@@ -21,7 +21,7 @@ from functools import cache, lru_cache
 from rapidfuzz import fuzz
 
 from bot.rules.places import ALL_STATE_CODES, STATE_NAMES, is_place_or_chapter
-from bot.rules.signers import Submission
+from bot.rules.signons import Submission
 
 
 class Verdict(StrEnum):

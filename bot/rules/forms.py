@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.rules.problems import PassedOver
-from bot.rules.signers import Submission
+from bot.rules.signons import Submission
 
 
 class Field(StrEnum):

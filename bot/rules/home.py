@@ -8,7 +8,7 @@ from bot.rules.letters import Letter
 from bot.rules.reviews import Hold, ReviewPair
 from bot.rules.roster import Reach
 from bot.rules.schedule import DeliveryProblem
-from bot.rules.signers import Signer
+from bot.rules.signons import Signer
 
 
 @dataclass(frozen=True, slots=True)

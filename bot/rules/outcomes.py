@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.rules.limits import ORGANIZATIONS_PER_PERSON
-from bot.rules.signers import HoldStatus, Outcome
+from bot.rules.signons import HoldStatus, Outcome
 
 Identity = tuple[str, str]  # (kind, dedupe key)
 Entry = int | Identity  # an entry the letter has (its id), or a new one (its identity)

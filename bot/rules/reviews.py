@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.rules.signers import HeldSignOn, HoldStatus, Signer
+from bot.rules.signons import HeldSignOn, HoldStatus, Signer
 
 
 class ReviewStatus(StrEnum):

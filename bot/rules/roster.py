@@ -13,7 +13,7 @@ from enum import StrEnum
 from bot.rules.dedupe import org_key
 from bot.rules.places import state_label
 from bot.rules.signer_index import SignerIndex
-from bot.rules.signers import Signer, SignerKind, SignerStatus
+from bot.rules.signons import Signer, SignerKind, SignerStatus
 
 
 @dataclass(frozen=True, slots=True)

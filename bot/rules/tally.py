@@ -15,7 +15,7 @@ from typing import Any
 from bot.rules.letters import Letter
 from bot.rules.places import state_label
 from bot.rules.roster import MemberStanding, Reach
-from bot.rules.signers import Signer, SignerKind
+from bot.rules.signons import Signer, SignerKind
 
 
 @dataclass(frozen=True, slots=True)

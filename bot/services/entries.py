@@ -26,7 +26,7 @@ from bot.rules.problems import (
     SignOnsClosed,
     Surface,
 )
-from bot.rules.signers import (
+from bot.rules.signons import (
     ChangeAction,
     Outcome,
     OwnEntry,

@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.rules.files import Chart
 from bot.rules.letters import Letter, ListStyle
 from bot.rules.problems import FilesRefused, LetterGone, Surface
-from bot.rules.signers import Signer
+from bot.rules.signons import Signer
 from bot.rules.timing import reminder_time
 from bot.services.access import Organizers
 from bot.services.people import People

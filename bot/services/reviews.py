@@ -11,7 +11,7 @@ from datetime import datetime
 from bot.rules.letters import Letter, LetterStatus
 from bot.rules.problems import Action, FormErrors, HoldDecided, PairDecided, Surface
 from bot.rules.reviews import Hold, ReviewDecision, ReviewPair
-from bot.rules.signers import ChangeAction, Signer
+from bot.rules.signons import ChangeAction, Signer
 from bot.services.access import Organizers
 from bot.services.live_count import LiveCount
 from bot.services.refs import find_letter

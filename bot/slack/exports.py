@@ -11,7 +11,7 @@ from bot.rules.letters import (
     LetterVersion,
     ListStyle,
 )
-from bot.rules.signers import Signer
+from bot.rules.signons import Signer
 from bot.slack.blocks.notices import (
     closing_export_text,
 )

@@ -17,7 +17,7 @@ from bot.rules.letters import (
     LetterStatus,
     Post,
 )
-from bot.slack.blocks.letter import (
+from bot.slack.blocks.letters import (
     build_letter_head,
     build_letter_messages,
     build_letter_parts,

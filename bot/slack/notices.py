@@ -12,14 +12,14 @@ from bot.rules.letters import (
     Letter,
 )
 from bot.rules.reviews import Hold, ReviewPair
-from bot.rules.signers import Signer
+from bot.rules.signons import Signer
 from bot.rules.versions import Change
 from bot.slack.blocks.notices import (
     deadline_moved_message,
     final_count_message,
     reminder_message,
 )
-from bot.slack.blocks.review import review_message
+from bot.slack.blocks.reviews import review_message
 from bot.slack.blocks.versions import version_notice
 from bot.slack.messages import reply_in_thread, send_dm
 

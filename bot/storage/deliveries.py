@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.rules.letters import LetterStatus
 from bot.rules.schedule import Delivery, DeliveryState, JobKind, JobState
-from bot.rules.signers import SignerStatus
+from bot.rules.signons import SignerStatus
 from bot.storage.planning import (
     cancel_reminders,
     locked_letter,

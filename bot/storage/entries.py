@@ -11,10 +11,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.rules.signers import ChangeAction, Signer, SignerChange, SignerStatus
+from bot.rules.signons import ChangeAction, Signer, SignerChange, SignerStatus
 from bot.storage.connect import Connect
 from bot.storage.schema import signatures, signer_changes, signers
-from bot.storage.signatures import load_signers, take_turn, withdraw_unsigned
+from bot.storage.signons import load_signers, take_turn, withdraw_unsigned
 
 # The entry's own fields, and its contacts', that a correction or an edit may change.
 ENTRY_FIELDS = ("name", "affiliation", "city", "state", "public")

@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.rules.reviews import ReviewPair, ReviewStatus
-from bot.rules.signers import ChangeAction, Signer, SignerStatus
+from bot.rules.signons import ChangeAction, Signer, SignerStatus
 from bot.storage.connect import Connect
 from bot.storage.entries import record_change
 from bot.storage.schema import duplicate_reviews, signatures, signers
-from bot.storage.signatures import load_signers
+from bot.storage.signons import load_signers
 
 
 class ReviewRecords:

@@ -14,7 +14,7 @@ from bot.rules.letters import LetterStatus
 from bot.rules.limits import ADDRESSEE_MAX, TITLE_MAX
 from bot.rules.reviews import ReviewStatus
 from bot.rules.schedule import DeliveryState, JobKind, JobState
-from bot.rules.signers import ChangeAction, HeldStatus, HoldStatus, SignerKind, SignerStatus
+from bot.rules.signons import ChangeAction, HeldStatus, HoldStatus, SignerKind, SignerStatus
 from bot.storage.types import UTCDateTime
 
 metadata = sa.MetaData(

@@ -29,14 +29,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from bot.storage.deliveries import Deliveries
 from bot.storage.drafts import DraftRecords
 from bot.storage.entries import EntryRecords
-from bot.storage.held import HoldRecords
 from bot.storage.history import History
+from bot.storage.holds import HoldRecords
 from bot.storage.letters import LetterRecords
 from bot.storage.people import PeopleRecords
 from bot.storage.planning import Planning
 from bot.storage.reviews import ReviewRecords
 from bot.storage.roster import RosterRecords
-from bot.storage.signatures import Signatures
+from bot.storage.signons import Signatures
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.rules.signers import SignerKind, Submission
+from bot.rules.signons import SignerKind, Submission
 
 # A held sign-on is kept as the person submitted it: these fields, as JSON.
 _SUBMISSION_FIELDS = (

@@ -17,7 +17,7 @@ from typing import Any
 from bot.rules.files import Attachment
 from bot.rules.letters import DEFAULT_STYLE, Letter, LetterVersion, ListStyle
 from bot.rules.roster import MemberStanding, Standing
-from bot.rules.signers import Signer, SignerChange, SignerKind
+from bot.rules.signons import Signer, SignerChange, SignerKind
 from bot.texts.lists import alphabetical, closing_word, sections, states_of
 from bot.texts.lists import as_text as sections_text
 from bot.texts.word import letter_docx

@@ -17,7 +17,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.rules.problems import FormErrors
-from bot.rules.signers import SignerKind, Submission
+from bot.rules.signons import SignerKind, Submission
 
 # Header → field, for the headers Google Forms and people commonly use.
 HEADERS = {

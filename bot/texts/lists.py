@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from bot.rules.dedupe import person_key
 from bot.rules.letters import DEFAULT_STYLE, ListFormat, ListStyle
 from bot.rules.places import ALL_STATE_CODES, NO_STATE, state_label, state_name
-from bot.rules.signers import Signer, SignerKind
+from bot.rules.signons import Signer, SignerKind
 
 DEFAULT_CLOSING = "Sincerely,"
 INDIVIDUALS_HEADING = "Individuals (affiliations for identification purposes only)"

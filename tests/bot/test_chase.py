@@ -15,7 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.app import build_client
 from bot.rules.letters import Letter
 from bot.rules.schedule import JobKind
-from bot.rules.signers import SignerKind, Submission
+from bot.rules.signons import SignerKind, Submission
 from bot.services.dispatch import Dispatcher
 from bot.services.people import People
 from bot.services.signons import SignOns

@@ -11,7 +11,7 @@ from bot.rules.cleaning import paragraphs
 from bot.rules.forms import Field, LetterFormValues, SignonField
 from bot.rules.letter_text import from_plain
 from bot.rules.problems import FormErrors
-from bot.rules.signers import SignerKind, Submission
+from bot.rules.signons import SignerKind, Submission
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 

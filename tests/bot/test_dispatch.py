@@ -19,7 +19,7 @@ from bot.app import build_client
 from bot.rules.letters import Letter, LetterStatus, NewLetter
 from bot.rules.problems import Problem, SignOnsClosed
 from bot.rules.schedule import JobKind
-from bot.rules.signers import SignerKind, Submission
+from bot.rules.signons import SignerKind, Submission
 from bot.rules.timing import parse_offsets, parse_reminders, plan
 from bot.services.access import Organizers
 from bot.services.dispatch import Dispatcher

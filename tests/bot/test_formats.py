@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.rules.letters import Letter, LetterStatus, LetterVersion, Post
-from bot.rules.signers import Contact, Signer, SignerKind
+from bot.rules.signons import Contact, Signer, SignerKind
 from bot.texts.exports import (
     Extras,
     alphabetical,

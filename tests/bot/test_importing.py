@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.rules.signers import SignerKind
+from bot.rules.signons import SignerKind
 from bot.texts.imports import ImportProblem, read_signons
 from tests.conftest import FIXTURES, ZONE
 

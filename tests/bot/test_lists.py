@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.rules.letters import ListFormat, ListStyle
-from bot.rules.signers import Contact, Signer, SignerKind
+from bot.rules.signons import Contact, Signer, SignerKind
 from bot.texts.exports import headline
 from bot.texts.imports import read_signons
 from bot.texts.lists import alphabetical, as_text, closing_word, sections

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.rules.outcomes import Arrival, Decision, Known, decide
-from bot.rules.signers import Outcome
+from bot.rules.signons import Outcome
 
 ORG = "organization"
 NOTHING = Known(entries={}, imported={}, contacts=frozenset())

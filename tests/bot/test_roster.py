@@ -14,7 +14,7 @@ from bot.rules.roster import (
     signed_from_state,
     standings,
 )
-from bot.rules.signers import Signer, SignerKind, SignerStatus
+from bot.rules.signons import Signer, SignerKind, SignerStatus
 from bot.texts.imports import ImportProblem
 from bot.texts.roster import read_roster
 

@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import build_client
 from bot.rules.letters import Letter, NewLetter
-from bot.rules.signers import SignerKind, Submission
+from bot.rules.signons import SignerKind, Submission
 from bot.rules.timing import parse_offsets, plan
 from bot.services.dispatch import Dispatcher
 from bot.services.signons import SignOns

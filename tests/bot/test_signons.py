@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.rules.schedule import Plan
-from bot.rules.signers import SignerKind, Submission
+from bot.rules.signons import SignerKind, Submission
 
 
 def organization(**changes: object) -> Submission:
@@ -38,7 +38,7 @@ async def test_two_people_of_one_name_at_different_organizations_are_two_signers
     from datetime import UTC, datetime, timedelta
 
     from bot.rules.letters import NewLetter
-    from bot.rules.signers import Outcome
+    from bot.rules.signons import Outcome
     from bot.services.signons import SignOns
 
     now = datetime.now(UTC)
@@ -167,7 +167,7 @@ async def test_prepared_the_first_sign_on_finds_its_letter_without_reading(store
     from datetime import UTC, datetime, timedelta
 
     from bot.rules.letters import NewLetter
-    from bot.rules.signers import Outcome
+    from bot.rules.signons import Outcome
     from bot.services.signons import SignOns
 
     now = datetime.now(UTC)
@@ -210,7 +210,7 @@ async def test_the_three_kinds_dedupe_used_to_miss(store) -> None:
     from datetime import UTC, datetime, timedelta
 
     from bot.rules.letters import NewLetter
-    from bot.rules.signers import Outcome
+    from bot.rules.signons import Outcome
     from bot.services.signons import SignOns
 
     now = datetime.now(UTC)

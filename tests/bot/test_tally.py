@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from bot.rules.limits import TITLE_MAX
 from bot.rules.places import NO_STATE, state_label
 from bot.rules.roster import MemberStanding, RosterMember, Standing
-from bot.rules.signers import Signer, SignerKind
+from bot.rules.signons import Signer, SignerKind
 from bot.rules.tally import snapshot, tally_letter
 from bot.slack.blocks.tally import tally_message
 from bot.slack.blocks.text import MESSAGE_SIZE_MAX, SECTION_TEXT_MAX, size

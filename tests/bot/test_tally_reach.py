@@ -9,7 +9,7 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import build_client
-from bot.rules.signers import SignerKind, Submission
+from bot.rules.signons import SignerKind, Submission
 from bot.services.dispatch import Dispatcher
 from bot.services.signons import SignOns
 from bot.settings import Settings

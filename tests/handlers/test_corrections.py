@@ -8,8 +8,8 @@ import json
 import pytest
 
 from bot.rules.forms import SignonField
-from bot.rules.signers import ChangeAction
-from bot.slack.blocks.letter import SIGN_ON_ACTION
+from bot.rules.signons import ChangeAction
+from bot.slack.blocks.letters import SIGN_ON_ACTION
 from bot.slack.blocks.signon_replies import CHANGE_ENTRY_ACTION
 from bot.storage import Store
 from tests.conftest import MEMBER

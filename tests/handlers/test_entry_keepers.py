@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.rules.forms import SignonField
-from bot.rules.signers import Signer
+from bot.rules.signons import Signer
 from bot.slack.blocks.signon_replies import CHANGE_ENTRY_ACTION
 from bot.storage import Store
 from tests.conftest import LEAD

@@ -8,7 +8,7 @@ import io
 import docx
 import pytest
 
-from bot.rules.signers import SignerKind, Submission
+from bot.rules.signons import SignerKind, Submission
 from bot.services.signons import SignOns
 from bot.slack.blocks.export_form import APART_BLOCK, CLOSING_BLOCK, FORMAT_BLOCK
 from bot.storage import Store

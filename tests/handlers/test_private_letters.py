@@ -11,7 +11,7 @@ import pytest
 from bot.rules.roster import MemberRow, RosterContact
 from bot.slack.blocks.chase import CHASE_OPT_OUT_ACTION, CHASE_SIGN_ON_ACTION
 from bot.slack.blocks.home import HOME_SIGN_ON_ACTION, HOME_WITHDRAW_ACTION
-from bot.slack.blocks.letter import SIGN_ON_ACTION
+from bot.slack.blocks.letters import SIGN_ON_ACTION
 from bot.slack.blocks.signon_replies import CHANGE_ENTRY_ACTION
 from bot.slack.blocks.versions import KEEP_SIGNATURE_ACTION, WITHDRAW_SIGNATURE_ACTION
 from bot.storage import Store

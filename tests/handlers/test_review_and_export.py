@@ -10,7 +10,7 @@ from typing import NoReturn
 import pytest
 
 from bot.slack.blocks.replies import CHART_FAILED
-from bot.slack.blocks.review import (
+from bot.slack.blocks.reviews import (
     KEEP_ACTION,
     MERGE_ACTION,
     MERGE_AS_SECOND_ACTION,

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from bot.rules.forms import SignonField
 from bot.slack.blocks.chase import CHASE_OPT_OUT_ACTION, CHASE_SIGN_ON_ACTION
 from bot.slack.blocks.home import HOME_EXPORT_ACTION, HOME_WITHDRAW_ACTION
-from bot.slack.blocks.review import MERGE_ACTION
+from bot.slack.blocks.reviews import MERGE_ACTION
 from bot.slack.blocks.roster import (
     OTHER_MEMBER_ACTION,
     ROSTER_FILE_ACTION,

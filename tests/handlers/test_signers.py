@@ -11,10 +11,10 @@ import json
 import pytest
 
 from bot.rules.forms import SignonField
-from bot.rules.signers import ChangeAction, SignerKind, Submission
+from bot.rules.signons import ChangeAction, SignerKind, Submission
 from bot.services.signons import SignOns
-from bot.slack.blocks.review import MERGE_AS_SECOND_ACTION
-from bot.slack.blocks.signers import ENTRY_MENU_ACTION, SIGNERS_PAGE_ACTION
+from bot.slack.blocks.entries import ENTRY_MENU_ACTION, SIGNERS_PAGE_ACTION
+from bot.slack.blocks.reviews import MERGE_AS_SECOND_ACTION
 from bot.storage import Store
 from bot.texts.exports import audit_csv
 from tests.conftest import LEAD, MEMBER, ORGANIZER

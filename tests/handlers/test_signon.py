@@ -8,8 +8,8 @@ import json
 import pytest
 
 from bot.rules.forms import SignonField
-from bot.rules.signers import SignerKind
-from bot.slack.blocks.letter import SIGN_ON_ACTION
+from bot.rules.signons import SignerKind
+from bot.slack.blocks.letters import SIGN_ON_ACTION
 from bot.storage import Store
 from tests.conftest import MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack

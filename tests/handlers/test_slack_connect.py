@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from bot.slack.blocks.letter import SIGN_ON_ACTION
+from bot.slack.blocks.letters import SIGN_ON_ACTION
 from bot.storage import Store
 from bot.texts.exports import as_json
 from tests.conftest import ORGANIZER

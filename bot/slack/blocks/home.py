@@ -15,7 +15,7 @@ from bot.rules.home import Drive, Home, SignedEntry
 from bot.rules.letters import Letter
 from bot.rules.timing import time_left
 from bot.slack.blocks.replies import problem_line
-from bot.slack.blocks.review import hold_blocks, pair_blocks
+from bot.slack.blocks.reviews import hold_blocks, pair_blocks
 from bot.slack.blocks.roster import reach_line
 from bot.slack.blocks.signon_replies import CHANGE_ENTRY_ACTION
 from bot.slack.blocks.text import (

@@ -11,9 +11,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.rules.letters import Letter
-from bot.rules.signers import Signer
+from bot.rules.signons import Signer
 from bot.rules.timing import time_left
-from bot.slack.blocks.letter import sign_on_actions
+from bot.slack.blocks.letters import sign_on_actions
 from bot.slack.blocks.replies import attachments_note
 from bot.slack.blocks.text import escape, joined, mrkdwn, slack_date
 from bot.texts.exports import caveat, headline, makeup, pending_pairs

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.rules.letters import ChannelResult, Letter, LetterStatus, LetterSummary, Listing
 from bot.rules.schedule import DeliveryProblem, JobKind
-from bot.rules.signers import Signer
+from bot.rules.signons import Signer
 from bot.rules.timing import format_offsets
 from bot.slack.blocks.text import (
     escape,

@@ -13,7 +13,7 @@ from typing import Any
 from bot.rules.forms import SignonField, SignonFormValues
 from bot.rules.letters import Letter
 from bot.rules.limits import JOB_TITLE_MAX, ORGANIZATION_MAX, PERSON_MAX, PLACE_MAX
-from bot.rules.signers import Contact, OwnEntry, Signer, SignerKind, Submission
+from bot.rules.signons import Contact, OwnEntry, Signer, SignerKind, Submission
 from bot.slack.blocks.text import (
     OPTION_TEXT_MAX,
     OPTIONS_MAX,

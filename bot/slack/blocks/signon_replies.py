@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.rules.letters import Letter
 from bot.rules.limits import ORGANIZATIONS_PER_PERSON
-from bot.rules.signers import Contact, Outcome, Recorded, Signer, SignerKind, StatusReport
+from bot.rules.signons import Contact, Outcome, Recorded, Signer, SignerKind, StatusReport
 from bot.slack.blocks.text import escape, joined, plain, slack_date, text_sections
 
 CHANGE_ENTRY_ACTION = "change_entry"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.rules.letters import Letter
-from bot.rules.signers import Signer
+from bot.rules.signons import Signer
 from bot.rules.versions import Change, ChangeKind
 from bot.slack.blocks.text import (
     SECTION_TEXT_MAX,

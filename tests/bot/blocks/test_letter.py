@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.rules.cleaning import paragraphs
 from bot.rules.letters import Letter, LetterStatus, Post
-from bot.slack.blocks.letter import (
+from bot.slack.blocks.letters import (
     COUNT_BLOCK,
     SIGN_ON_ACTION,
     TEXT_BLOCK_PREFIX,

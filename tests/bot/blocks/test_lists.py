@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.rules.reviews import ReviewPair
-from bot.rules.signers import Outcome, Recorded
-from bot.slack.blocks.review import review_message
+from bot.rules.signons import Outcome, Recorded
+from bot.slack.blocks.reviews import review_message
 from bot.slack.blocks.signon_form import build_signon_form, confirmation_view
 from bot.slack.blocks.signon_replies import recorded_text
 from bot.slack.blocks.text import joined

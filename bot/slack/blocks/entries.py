@@ -17,7 +17,7 @@ from bot.rules.limits import (
     PLACE_MAX,
     REASON_MAX,
 )
-from bot.rules.signers import Signer, SignerKind, SignerStatus, Submission
+from bot.rules.signons import Signer, SignerKind, SignerStatus, Submission
 from bot.slack.blocks.text import (
     MODAL_TITLE_MAX,
     Block,

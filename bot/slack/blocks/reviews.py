@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.rules.letters import Letter
 from bot.rules.reviews import Hold, ReviewDecision, ReviewPair
-from bot.rules.signers import Signer
+from bot.rules.signons import Signer
 from bot.slack.blocks.text import (
     BUTTON_TEXT_MAX,
     OPTION_TEXT_MAX,

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.rules.reviews import Hold
-from bot.rules.signers import (
+from bot.rules.signons import (
     ChangeAction,
     HeldSignOn,
     HeldStatus,
@@ -25,7 +25,7 @@ from bot.rules.signers import (
 from bot.storage.connect import Connect
 from bot.storage.entries import record_change
 from bot.storage.schema import held_signons, holds, signatures, signers
-from bot.storage.signatures import load_signers, withdraw_unsigned
+from bot.storage.signons import load_signers, withdraw_unsigned
 from bot.storage.submissions import submission_from_json
 
 

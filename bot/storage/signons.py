@@ -15,7 +15,7 @@ from bot.rules.dedupe import Prepared, prepared, same
 from bot.rules.letters import LetterStatus
 from bot.rules.outcomes import Arrival, Decisions, Entry, Identity, Known, decide
 from bot.rules.reviews import ReviewStatus
-from bot.rules.signers import (
+from bot.rules.signons import (
     Contact,
     HeldSignOn,
     HeldStatus,

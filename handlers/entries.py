@@ -11,9 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rules.problems import EntryGone, FormErrors, Problem
 from bot.services.entries import Entries
-from bot.slack.blocks.problems import explain, field_errors
-from bot.slack.blocks.replies import problem_view
-from bot.slack.blocks.signers import (
+from bot.slack.blocks.entries import (
     ENTRY_BUTTON_ACTION,
     ENTRY_CALLBACK_ID,
     ENTRY_MENU_ACTION,
@@ -26,6 +24,8 @@ from bot.slack.blocks.signers import (
     read_page_value,
     signers_page,
 )
+from bot.slack.blocks.problems import explain, field_errors
+from bot.slack.blocks.replies import problem_view
 from bot.slack.views import open_view
 from handlers.answers import Subcommand, read
 
