@@ -26,7 +26,9 @@ from bot.acks import answer_when_acked
 from bot.rules.problems import Problem
 from bot.services.access import Organizers
 from bot.services.audience import Audience
+from bot.services.deadlines import Deadlines
 from bot.services.drafts import Drafts
+from bot.services.edits import Edits
 from bot.services.entries import Entries
 from bot.services.exports import Exports
 from bot.services.home import HomeTabs
@@ -93,6 +95,8 @@ class Services:
     organizers: Organizers
     drafts: Drafts
     letters: Letters
+    deadlines: Deadlines
+    edits: Edits
     signons: SignOns
     entries: Entries
     reviews: Reviews
@@ -177,6 +181,12 @@ def build_services(
             schedule_changed=changed,
             updates=updates,
         ),
+        deadlines=Deadlines(
+            store=store, organizers=organizers, zone=settings.timezone, schedule_changed=changed
+        ),
+        edits=Edits(
+            store=store, organizers=organizers, zone=settings.timezone, schedule_changed=changed
+        ),
         signons=signons,
         entries=Entries(store=store, signons=signons, organizers=organizers, live_count=live_count),
         reviews=Reviews(store=store, organizers=organizers, signons=signons, live_count=live_count),
@@ -225,6 +235,8 @@ def build_app(services: Services) -> AsyncApp:
         context["organizers"] = services.organizers
         context["drafts"] = services.drafts
         context["letters"] = services.letters
+        context["deadlines"] = services.deadlines
+        context["edits"] = services.edits
         context["signons"] = services.signons
         context["entries"] = services.entries
         context["reviews"] = services.reviews

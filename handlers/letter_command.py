@@ -10,6 +10,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rules.mrkdwn import message_text_to_plain
 from bot.services.access import Organizers
+from bot.services.deadlines import Deadlines
+from bot.services.edits import Edits
 from bot.services.entries import Entries
 from bot.services.exports import Exports
 from bot.services.imports import Imports
@@ -43,6 +45,8 @@ async def letter_command(
     client: AsyncWebClient,
     organizers: Organizers,
     letters: Letters,
+    deadlines: Deadlines,
+    edits: Edits,
     reviews: Reviews,
     exports: Exports,
     entries: Entries,
@@ -64,6 +68,8 @@ async def letter_command(
         client=client,
         organizers=organizers,
         letters=letters,
+        deadlines=deadlines,
+        edits=edits,
         reviews=reviews,
         exports=exports,
         entries=entries,

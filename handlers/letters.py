@@ -15,7 +15,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.rules.forms import Field
 from bot.rules.problems import FieldProblem, FormErrors, Issue, LetterGone, Problem
 from bot.services.access import Organizers
+from bot.services.deadlines import Deadlines
 from bot.services.drafts import Drafts
+from bot.services.edits import Edits
 from bot.services.letters import Letters
 from bot.settings import Settings
 from bot.slack.blocks.home import (
@@ -111,20 +113,27 @@ async def list_letters(
 
 
 async def close(
-    *, command: dict[str, Any], rest: str, respond: AsyncRespond, letters: Letters, **_: Any
+    *, command: dict[str, Any], rest: str, respond: AsyncRespond, deadlines: Deadlines, **_: Any
 ) -> None:
-    closed = await letters.close(
+    closed = await deadlines.close(
         rest, user=command["user_id"], channel=command["channel_id"], now=datetime.now(UTC)
     )
     await respond(closed_report(closed.letter, closed.count, user=command["user_id"]))
 
 
 async def reopen(
-    *, command: dict[str, Any], rest: str, respond: AsyncRespond, letters: Letters, **_: Any
+    *,
+    command: dict[str, Any],
+    rest: str,
+    respond: AsyncRespond,
+    deadlines: Deadlines,
+    letters: Letters,
+    **_: Any,
 ) -> None:
-    done = await letters.reopen(
+    letter = await deadlines.reopen(
         rest, user=command["user_id"], channel=command["channel_id"], now=datetime.now(UTC)
     )
+    done = await letters.refresh(letter)
     await respond(status_report(done.letter, done.results))
 
 
@@ -133,20 +142,20 @@ async def extend(
     command: dict[str, Any],
     rest: str,
     respond: AsyncRespond,
-    letters: Letters,
+    deadlines: Deadlines,
     settings: Settings,
     **_: Any,
 ) -> None:
-    letter, reopened = await letters.extend(
+    letter, reopened = await deadlines.extend(
         rest, user=command["user_id"], channel=command["channel_id"], now=datetime.now(UTC)
     )
     await respond(extended_report(letter, reopened=reopened, zone=settings.timezone))
 
 
 async def edit(
-    *, command: dict[str, Any], rest: str, client: AsyncWebClient, letters: Letters, **_: Any
+    *, command: dict[str, Any], rest: str, client: AsyncWebClient, edits: Edits, **_: Any
 ) -> None:
-    letter = await letters.editable(rest, user=command["user_id"], channel=command["channel_id"])
+    letter = await edits.editable(rest, user=command["user_id"], channel=command["channel_id"])
     form = build_edit_form(letter=letter)
     await open_view(client, trigger_id=command["trigger_id"], view=form, what="edit form")
 
@@ -209,12 +218,17 @@ async def letter_form_submitted(
 
 
 async def edit_form_submitted(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], letters: Letters, settings: Settings
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    edits: Edits,
+    letters: Letters,
+    settings: Settings,
 ) -> None:
     """Save the changes and show what the letter's schedule is now; then update its posts
     (after answering, which Slack wants within three seconds)."""
     try:
-        edited = await letters.edit(
+        edited = await edits.edit(
             read_edit_form(view), user=body["user"]["id"], now=datetime.now(UTC)
         )
     except FormErrors as problems:
@@ -255,6 +269,7 @@ async def text_update_submitted(
     body: dict[str, Any],
     view: dict[str, Any],
     drafts: Drafts,
+    edits: Edits,
     letters: Letters,
     settings: Settings,
 ) -> None:
@@ -268,7 +283,7 @@ async def text_update_submitted(
         return
     try:
         text = await drafts.kept(draft_id, user=user)
-        edited = await letters.update_text(letter_id, body=text, user=user, now=datetime.now(UTC))
+        edited = await edits.update_text(letter_id, body=text, user=user, now=datetime.now(UTC))
     except FormErrors as problems:
         # The text is checked against the letter's limits only now.
         view = problem_view(form_problems(problems), title=UPDATE_TEXT_TITLE)
@@ -287,7 +302,7 @@ async def extend_submitted(
     ack: AsyncAck,
     body: dict[str, Any],
     view: dict[str, Any],
-    letters: Letters,
+    deadlines: Deadlines,
     settings: Settings,
 ) -> None:
     """The new deadline from the App Home's Extend…: the form says what came of it."""
@@ -297,7 +312,7 @@ async def extend_submitted(
     try:
         if letter_id is None:
             raise LetterGone()
-        letter, reopened = await letters.extend_to(
+        letter, reopened = await deadlines.extend_to(
             letter_id, picked, user=body["user"]["id"], now=now
         )
     except FormErrors as problems:
@@ -366,13 +381,13 @@ async def update_text(
     shortcut: dict[str, Any],
     client: AsyncWebClient,
     drafts: Drafts,
-    letters: Letters,
+    edits: Edits,
 ) -> None:
     """Read the message as a letter's new text, then ask which letter it is for (the
     letter of the message's channel, when it has one, chosen already)."""
     await ack()
     user = shortcut["user"]["id"]
-    editable = await letters.editable_letters(user)
+    editable = await edits.editable_letters(user)
     opened = await open_view(
         client,
         trigger_id=shortcut["trigger_id"],

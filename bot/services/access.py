@@ -52,6 +52,19 @@ class Organizers:
         if not await self.includes(user_id):
             raise NotOrganizer(user_id, roster=roster)
 
+    async def manageable(self, user_id: str, letters: list[Letter]) -> tuple[list[Letter], bool]:
+        """Of `letters`, those `user_id` may manage (every one for an organizer, else
+        their own), and whether they are an organizer. While Slack hasn't said who is in
+        the organizer group, a lead still has their own letters."""
+        own = [letter for letter in letters if user_id in (letter.created_by, *letter.leads)]
+        try:
+            organizer = await self.includes(user_id)
+        except GroupUnknown:
+            if not own:
+                raise
+            organizer = False
+        return (letters if organizer else own), organizer
+
     async def require_manager(
         self, user_id: str, letter: Letter, action: Action = Action.MANAGE
     ) -> None:

@@ -21,6 +21,7 @@ from bot.rules.problems import (
     SeveralLetters,
     Surface,
 )
+from bot.services.access import Organizers
 from bot.storage import Store
 
 _HASH_NUMBER = re.compile(r"#([0-9]{1,9})")
@@ -83,6 +84,21 @@ async def find_letter(
     if number is not None:
         return await numbered(store, number, surface=surface)
     return await only_letter_in(store, channel, status=status, surface=surface)
+
+
+async def managed_letter(
+    store: Store,
+    organizers: Organizers,
+    text: str,
+    *,
+    user: str,
+    channel: str,
+    status: LetterStatus | None,
+) -> Letter:
+    """The letter `text` (or the channel) names, if `user` may manage it."""
+    letter = await find_letter(store, text, channel=channel, status=status, surface=Surface.LETTER)
+    await organizers.require_manager(user, letter)
+    return letter
 
 
 async def only_letter_in(

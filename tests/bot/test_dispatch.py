@@ -22,8 +22,10 @@ from bot.rules.schedule import JobKind
 from bot.rules.signons import SignerKind, Submission
 from bot.rules.timing import parse_offsets, parse_reminders, plan
 from bot.services.access import Organizers
+from bot.services.deadlines import Deadlines
 from bot.services.dispatch import Dispatcher
 from bot.services.drafts import Drafts
+from bot.services.edits import Edits
 from bot.services.letters import Letters
 from bot.services.signons import SignOns
 from bot.settings import Settings
@@ -65,8 +67,24 @@ def coalition_channels(fake_slack: FakeSlack) -> None:
 
 
 @pytest.fixture
-async def letters(store: Store, client: AsyncWebClient) -> AsyncIterator[Letters]:
-    organizers = Organizers(users=frozenset({ORGANIZER}), group=None, client=client)
+def organizers(client: AsyncWebClient) -> Organizers:
+    return Organizers(users=frozenset({ORGANIZER}), group=None, client=client)
+
+
+@pytest.fixture
+def deadlines(store: Store, organizers: Organizers) -> Deadlines:
+    return Deadlines(store=store, organizers=organizers, zone=ZONE)
+
+
+@pytest.fixture
+def edits(store: Store, organizers: Organizers) -> Edits:
+    return Edits(store=store, organizers=organizers, zone=ZONE)
+
+
+@pytest.fixture
+async def letters(
+    store: Store, client: AsyncWebClient, organizers: Organizers
+) -> AsyncIterator[Letters]:
     yield Letters(
         store=store,
         client=client,
@@ -380,7 +398,7 @@ async def test_extending_reschedules_reminders_and_announces_the_new_deadline(
     store: Store,
     client: AsyncWebClient,
     dispatcher: Dispatcher,
-    letters: Letters,
+    deadlines: Deadlines,
     fake_slack: FakeSlack,
 ) -> None:
     """Moving the deadline drops the old reminders, plans new ones, tells the thread and
@@ -388,7 +406,7 @@ async def test_extending_reschedules_reminders_and_announces_the_new_deadline(
     deadline = T0 + timedelta(days=4)
     letter = await posted(store, client, deadline=deadline)
     now = T0 + timedelta(days=1)
-    extended, reopened = await letters.extend(
+    extended, reopened = await deadlines.extend(
         f"#{letter.id} 2026-12-11 17:00", user=ORGANIZER, channel="CORGANIZING", now=now
     )
     new_deadline = datetime(2026, 12, 11, 22, 0, tzinfo=UTC)
@@ -413,7 +431,7 @@ async def test_extending_a_closed_letter_reopens_it(
     store: Store,
     client: AsyncWebClient,
     dispatcher: Dispatcher,
-    letters: Letters,
+    deadlines: Deadlines,
     fake_slack: FakeSlack,
 ) -> None:
     """After the deadline, `extend` opens sign-ons again with a new close planned."""
@@ -421,7 +439,7 @@ async def test_extending_a_closed_letter_reopens_it(
     letter = await posted(store, client, deadline=deadline)
     await dispatcher.run_due(deadline)
     now = deadline + timedelta(hours=1)
-    extended, reopened = await letters.extend(
+    extended, reopened = await deadlines.extend(
         "friday 5pm", user=LEAD, channel="CCOALITION", now=now
     )
     assert reopened and extended.is_open
@@ -445,32 +463,32 @@ async def test_extending_a_closed_letter_reopens_it(
     ],
 )
 async def test_extend_refuses_a_time_it_cannot_use(
-    store: Store, client: AsyncWebClient, letters: Letters, when: str, problem: str
+    store: Store, client: AsyncWebClient, deadlines: Deadlines, when: str, problem: str
 ) -> None:
     """A past, unreadable or missing time is explained, and the deadline stays."""
     deadline = T0 + timedelta(days=4)
     letter = await posted(store, client, deadline=deadline)
     with pytest.raises(Problem) as raised:
-        await letters.extend(f"#{letter.id} {when}", user=ORGANIZER, channel="C1", now=T0)
+        await deadlines.extend(f"#{letter.id} {when}", user=ORGANIZER, channel="C1", now=T0)
     assert problem in explain(raised.value)
     found = await store.letters.get(letter.id)
     assert found is not None and found.deadline == deadline
 
 
 async def test_before_a_time_only_a_hash_number_names_a_letter(
-    store: Store, client: AsyncWebClient, letters: Letters
+    store: Store, client: AsyncWebClient, deadlines: Deadlines
 ) -> None:
     """'10 december 5pm' is a date in the channel's letter, not letter #10; '3 friday 5pm'
     reads as no Friday at all, and the answer says how to name letter 3."""
     deadline = T0 + timedelta(days=4)
     letter = await posted(store, client, deadline=deadline)
-    extended, _ = await letters.extend(
+    extended, _ = await deadlines.extend(
         "10 december 5pm", user=ORGANIZER, channel="CCOALITION", now=T0
     )
     assert extended.id == letter.id
     assert extended.deadline == datetime(2026, 12, 10, 22, 0, tzinfo=UTC)
     with pytest.raises(Problem) as raised:
-        await letters.extend("3 friday 5pm", user=ORGANIZER, channel="CCOALITION", now=T0)
+        await deadlines.extend("3 friday 5pm", user=ORGANIZER, channel="CCOALITION", now=T0)
     assert re.search(r"isn't the day you named.*write `#3`", explain(raised.value))
 
 
@@ -728,7 +746,7 @@ async def test_closing_posts_still_retrying_are_dropped_when_the_letter_is_exten
     store: Store,
     client: AsyncWebClient,
     dispatcher: Dispatcher,
-    letters: Letters,
+    deadlines: Deadlines,
     fake_slack: FakeSlack,
 ) -> None:
     """A final count Slack hasn't taken yet never appears under a letter that is open
@@ -738,7 +756,7 @@ async def test_closing_posts_still_retrying_are_dropped_when_the_letter_is_exten
     fake_slack.fail("chat.postMessage", status=503, retry_after=None, times=2)
     await dispatcher.run_due(deadline)
     now = deadline + timedelta(minutes=1)
-    await letters.extend(f"#{letter.id} friday 5pm", user=ORGANIZER, channel="C1", now=now)
+    await deadlines.extend(f"#{letter.id} friday 5pm", user=ORGANIZER, channel="C1", now=now)
     await dispatcher.run_due(now + timedelta(minutes=10))
     for channel in CHANNELS:
         texts = [all_text(m) for m in replies(fake_slack, channel)]
@@ -752,7 +770,7 @@ async def test_editing_the_schedule_replaces_the_pending_reminders(
     store: Store,
     client: AsyncWebClient,
     dispatcher: Dispatcher,
-    letters: Letters,
+    edits: Edits,
     fake_slack: FakeSlack,
 ) -> None:
     """The edit form's new deadline and reminders take the place of the old plan: the old
@@ -763,7 +781,7 @@ async def test_editing_the_schedule_replaces_the_pending_reminders(
     values = edit_values(
         letter, deadline=int(new_deadline.timestamp()), reminders="2d, 6h", goal="80"
     )
-    edited = (await letters.edit(values, user=LEAD, now=T0)).letter
+    edited = (await edits.edit(values, user=LEAD, now=T0)).letter
     assert edited.reminders == parse_offsets("2d,6h") and edited.goal == 80
     for offset in DEFAULT:
         await dispatcher.run_due(deadline - offset)
