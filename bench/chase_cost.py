@@ -96,7 +96,7 @@ async def _seed(store: Store) -> int:
     signing = names[: ENTRIES // 2] + names[MEMBERS : MEMBERS + ENTRIES // 2]
     for n, name in enumerate(signing):
         submission = Submission(kind=SignerKind.ORGANIZATION, name=name, user_id=f"US{n:05d}")
-        await signons.sign(letter, submission, now=now)
+        await signons.sign(None, letter, submission, now=now)
     return letter.id
 
 

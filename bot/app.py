@@ -39,8 +39,10 @@ from bot.services.people import People
 from bot.services.reviews import Reviews
 from bot.services.roster import Members
 from bot.services.signons import SignOns
+from bot.services.workspace import Workspace, Workspaces
 from bot.settings import Settings
 from bot.slack.blocks.problems import SOMETHING_WENT_WRONG
+from bot.slack.gateway import SlackApi
 from bot.slack.messages import tell_privately
 from bot.slack.pacing import CallBudget
 from bot.storage import Store
@@ -85,14 +87,27 @@ def build_client(
     )
 
 
+def installed_workspace(settings: Settings, client: SlackApi) -> Workspace:
+    """The workspace SLACK_BOT_TOKEN is for, with its ORGANIZERS (and ORGANIZER_GROUP)
+    and TIMEZONE, reached through `client`."""
+    return Workspace(
+        slack=client,
+        organizers=Organizers(
+            users=settings.organizers, group=settings.organizer_group, client=client
+        ),
+        zone=settings.timezone,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Services:
-    """What handlers reach through Bolt's context, built once per process."""
+    """What handlers reach through Bolt's context, built once per process; each request's
+    workspace is looked up in `workspaces`."""
 
     settings: Settings
     store: Store
     client: AsyncWebClient
-    organizers: Organizers
+    workspaces: Workspaces
     drafts: Drafts
     letters: Letters
     deadlines: Deadlines
@@ -130,38 +145,27 @@ def build_services(
     schedule_changed: Callable[[], None] = lambda: None,
     updates: CallBudget | None = None,
 ) -> Services:
-    """The bot's services on one Web API client. `schedule_changed` is called when a
-    letter's schedule changes; every chat.update spends from `updates`, the process's
-    budget for that method."""
+    """The bot's services, acting for the workspace the bot is installed in through one
+    Web API client. `schedule_changed` is called when a letter's schedule changes; every
+    chat.update spends from `updates`, the process's budget for that method."""
     updates = updates or CallBudget()
     client = build_client(settings)
-    organizers = Organizers(
-        users=settings.organizers, group=settings.organizer_group, client=client
-    )
-    audience = Audience(store=store, client=client, organizers=organizers)
-    home = HomeTabs(
-        store=store,
-        client=client,
-        organizers=organizers,
-        audience=audience,
-        zone=settings.timezone,
-    )
-    live_count = LiveCount(
-        client=client, store=store, zone=settings.timezone, budget=updates, also=home.touch
-    )
-    drafts = Drafts(store=store, client=client, organizers=organizers)
-    people = People(store=store, client=client, zone=settings.timezone)
+    workspaces = Workspaces(installed_workspace(settings, client))
+    audience = Audience(store)
+    home = HomeTabs(store=store, workspaces=workspaces, audience=audience)
+    live_count = LiveCount(workspaces=workspaces, store=store, budget=updates, also=home.touch)
+    people = People(store=store, workspaces=workspaces)
 
     def changed() -> None:
         # A letter posted, closed, extended or edited: the scheduler and the Homes follow.
         schedule_changed()
         home.touch()
 
+    drafts = Drafts(store=store)
     signons = SignOns(
         store=store,
         live_count=live_count,
         audience=audience,
-        organizers=organizers,
         schedule_changed=changed,
         learn=people.learn,
     )
@@ -169,48 +173,23 @@ def build_services(
         settings=settings,
         store=store,
         client=client,
-        organizers=organizers,
+        workspaces=workspaces,
         drafts=drafts,
         letters=Letters(
             store=store,
-            client=client,
-            organizers=organizers,
             drafts=drafts,
-            zone=settings.timezone,
             reminders=settings.reminders,
             schedule_changed=changed,
             updates=updates,
         ),
-        deadlines=Deadlines(
-            store=store, organizers=organizers, zone=settings.timezone, schedule_changed=changed
-        ),
-        edits=Edits(
-            store=store, organizers=organizers, zone=settings.timezone, schedule_changed=changed
-        ),
+        deadlines=Deadlines(store=store, schedule_changed=changed),
+        edits=Edits(store=store, schedule_changed=changed),
         signons=signons,
-        entries=Entries(store=store, signons=signons, organizers=organizers, live_count=live_count),
-        reviews=Reviews(store=store, organizers=organizers, signons=signons, live_count=live_count),
-        exports=Exports(
-            store=store,
-            client=client,
-            organizers=organizers,
-            people=people,
-            zone=settings.timezone,
-        ),
-        members=Members(
-            store=store,
-            client=client,
-            organizers=organizers,
-            audience=audience,
-            schedule_changed=changed,
-        ),
-        imports=Imports(
-            store=store,
-            client=client,
-            organizers=organizers,
-            zone=settings.timezone,
-            live_count=live_count,
-        ),
+        entries=Entries(store=store, signons=signons, live_count=live_count),
+        reviews=Reviews(store=store, signons=signons, live_count=live_count),
+        exports=Exports(store=store, people=people),
+        members=Members(store=store, audience=audience, schedule_changed=changed),
+        imports=Imports(store=store, live_count=live_count),
         people=people,
         home=home,
         live_count=live_count,
@@ -231,8 +210,7 @@ def build_app(services: Services) -> AsyncApp:
     async def provide_services(
         context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
     ) -> None:
-        context["settings"] = services.settings
-        context["organizers"] = services.organizers
+        context["workspace"] = services.workspaces.find(context.team_id)
         context["drafts"] = services.drafts
         context["letters"] = services.letters
         context["deadlines"] = services.deadlines
@@ -265,7 +243,7 @@ async def apologize(
     raised after acking, in its own words; anything else as a fault on our side."""
     try:
         if isinstance(error, Problem):
-            await tell_problem(error, body, respond, context.get("home"))
+            await tell_problem(error, body, respond, context.get("workspace"), context.get("home"))
             return
         logger.error("Handling a Slack request failed", exc_info=error)
         if body.get("response_url") or body.get("response_urls"):

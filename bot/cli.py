@@ -21,9 +21,9 @@ from bot.rules.problems import RosterUnreadable
 from bot.rules.roster import EmailLookup
 from bot.server import configure_logging, serve
 from bot.services.exports import gather_extras
+from bot.services.imports import import_rows
 from bot.services.people import People
 from bot.services.roster import load_roster, look_up_emails
-from bot.services.signons import import_rows
 from bot.settings import ConfigurationError, Settings, load_settings
 from bot.slack.blocks.problems import field_sentences
 from bot.slack.blocks.roster import SLACK_CONNECT_ADVICE
@@ -132,7 +132,7 @@ async def print_export(
         signers = await store.signatures.signers(letter_id)
         versions = await store.letters.versions(letter_id)
         # Names as last read from Slack: the command line asks Slack nothing.
-        people = People(store=store, client=None, zone=settings.timezone)
+        people = People(store=store, workspaces=None)
         # Whoever runs the server sees everything the database holds.
         extras = await gather_extras(
             store, people, letter, signers, now=datetime.now(UTC), roster_contacts=True

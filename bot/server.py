@@ -14,10 +14,10 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import build_app, build_client, build_services
+from bot.app import build_app, build_client, build_services, installed_workspace
 from bot.scheduler import Scheduler
-from bot.services.access import Organizers
 from bot.services.dispatch import Dispatcher
+from bot.services.workspace import Workspaces
 from bot.settings import ConfigurationError, Settings
 from bot.slack.errors import slack_error
 from bot.slack.pacing import CallBudget
@@ -81,16 +81,9 @@ def build_scheduler(
 ) -> Scheduler:
     """Reminders, closes and tallies. Their client has no retry handlers of its own:
     the dispatcher retries from the database, so a long rate limit holds nothing up."""
-    client = build_client(settings, retries=False)
+    workspaces = Workspaces(installed_workspace(settings, build_client(settings, retries=False)))
     dispatcher = Dispatcher(
-        store=store,
-        client=client,
-        zone=settings.timezone,
-        tally_time=settings.tally_time,
-        updates=updates,
-        organizers=Organizers(
-            users=settings.organizers, group=settings.organizer_group, client=client
-        ),
+        store=store, workspaces=workspaces, tally_time=settings.tally_time, updates=updates
     )
     return Scheduler(dispatcher, zone=settings.timezone, tally_time=settings.tally_time)
 

@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rules.problems import OutOfDate, Problem
 from bot.services.home import HomeTabs
+from bot.services.workspace import Workspace
 from bot.slack.blocks.problems import explain
 from bot.slack.blocks.replies import problem_view
 from bot.slack.views import update_view
@@ -47,28 +47,34 @@ def from_home(body: dict[str, Any]) -> bool:
     return (body.get("view") or {}).get("type") == "home"
 
 
-async def tell(body: dict[str, Any], respond: AsyncRespond, home: HomeTabs, text: str) -> None:
+async def tell(
+    workspace: Workspace, body: dict[str, Any], respond: AsyncRespond, home: HomeTabs, text: str
+) -> None:
     """Tell the person who pressed a button: on their Home when it was pressed there,
     else beside the message."""
     if from_home(body):
-        await home.show(body["user"]["id"], now=datetime.now(UTC), notice=text)
+        await home.show(workspace, body["user"]["id"], now=datetime.now(UTC), notice=text)
     else:
         await respond(text, replace_original=False)
 
 
 async def tell_problem(
-    problem: Problem, body: dict[str, Any], respond: AsyncRespond, home: HomeTabs | None
+    problem: Problem,
+    body: dict[str, Any],
+    respond: AsyncRespond,
+    workspace: Workspace | None,
+    home: HomeTabs | None,
 ) -> None:
     """A listener's problem, in its own words, to whoever asked."""
-    if home is not None and from_home(body):
-        await tell(body, respond, home, explain(problem))
+    if workspace is not None and home is not None and from_home(body):
+        await tell(workspace, body, respond, home, explain(problem))
     else:
         await respond(explain(problem), replace_original=False)
 
 
 async def answer_in_place(
     ack: AsyncAck,
-    client: AsyncWebClient,
+    workspace: Workspace,
     view: dict[str, Any],
     *,
     title: str,
@@ -82,4 +88,4 @@ async def answer_in_place(
         answer = await work()
     except Problem as problem:
         answer = explain(problem)
-    await update_view(client, view_id=view["id"], view=problem_view(answer, title=title))
+    await update_view(workspace.slack, view_id=view["id"], view=problem_view(answer, title=title))

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rules.problems import EntryGone, FormErrors, Problem
 from bot.services.entries import Entries
+from bot.services.workspace import Workspace
 from bot.slack.blocks.entries import (
     ENTRY_BUTTON_ACTION,
     ENTRY_CALLBACK_ID,
@@ -41,10 +41,16 @@ def register(app: AsyncApp) -> None:
 
 
 async def signers(
-    *, command: dict[str, Any], rest: str, respond: AsyncRespond, entries: Entries, **_: Any
+    *,
+    command: dict[str, Any],
+    rest: str,
+    respond: AsyncRespond,
+    entries: Entries,
+    workspace: Workspace,
+    **_: Any,
 ) -> None:
     letter, found, search = await entries.signers_of(
-        rest, user=command["user_id"], channel=command["channel_id"]
+        workspace, rest, user=command["user_id"], channel=command["channel_id"]
     )
     await respond(**signers_page(letter, found, search=search))
 
@@ -56,16 +62,16 @@ async def entry_menu_chosen(
     ack: AsyncAck,
     body: dict[str, Any],
     action: dict[str, Any],
-    client: AsyncWebClient,
+    workspace: Workspace,
     entries: Entries,
 ) -> None:
     """Edit, Withdraw (an entry's menu) or Restore (its button), chosen in
     `/letter signers`: the form for it."""
     await ack()
     what, entry_id = read(action, read_menu_value)
-    _, entry = await entries.entry(entry_id, user=body["user"]["id"])
+    _, entry = await entries.entry(workspace, entry_id, user=body["user"]["id"])
     form = entry_form(entry, what)
-    await open_view(client, trigger_id=body["trigger_id"], view=form, what="signer form")
+    await open_view(workspace.slack, trigger_id=body["trigger_id"], view=form, what="signer form")
 
 
 async def signers_paged(
@@ -74,17 +80,24 @@ async def signers_paged(
     action: dict[str, Any],
     respond: AsyncRespond,
     entries: Entries,
+    workspace: Workspace,
 ) -> None:
     """Previous or Next in `/letter signers`: the page, in place of the one shown."""
     await ack()
     letter_id, offset, search = read(action, read_page_value)
-    letter, found = await entries.listing(letter_id, user=body["user"]["id"], search=search)
+    letter, found = await entries.listing(
+        workspace, letter_id, user=body["user"]["id"], search=search
+    )
     message = signers_page(letter, found, offset=offset, search=search)
     await respond(**message, replace_original=True)
 
 
 async def entry_form_submitted(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], entries: Entries
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    entries: Entries,
+    workspace: Workspace,
 ) -> None:
     """An organizer's edit, withdrawal or restoral of an entry, with its reason."""
     user = body["user"]["id"]
@@ -95,14 +108,21 @@ async def entry_form_submitted(
             raise EntryGone
         if values.action == EntryAction.EDIT:
             entry = await entries.edit(
-                values.entry_id, values.submission, user=user, now=now, reason=values.reason
+                workspace,
+                values.entry_id,
+                values.submission,
+                user=user,
+                now=now,
+                reason=values.reason,
             )
         elif values.action == EntryAction.WITHDRAW:
             entry = await entries.withdraw(
-                values.entry_id, user=user, now=now, reason=values.reason
+                workspace, values.entry_id, user=user, now=now, reason=values.reason
             )
         else:
-            entry = await entries.restore(values.entry_id, user=user, now=now, reason=values.reason)
+            entry = await entries.restore(
+                workspace, values.entry_id, user=user, now=now, reason=values.reason
+            )
     except FormErrors as problems:
         await ack(response_action="errors", errors=field_errors(problems, signon=True))
         return

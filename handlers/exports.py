@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services.exports import Exports
 from bot.services.home import HomeTabs
+from bot.services.workspace import Workspace
 from bot.slack.blocks.export_form import (
     EXPORT_CALLBACK_ID,
     EXPORT_TITLE,
@@ -29,14 +29,16 @@ def register(app: AsyncApp) -> None:
 
 
 async def export(
-    *, command: dict[str, Any], rest: str, client: AsyncWebClient, exports: Exports, **_: Any
+    *, command: dict[str, Any], rest: str, workspace: Workspace, exports: Exports, **_: Any
 ) -> None:
     """The export form: the list's layout and the word it goes under."""
     letter, count = await exports.letter_for(
-        rest, user=command["user_id"], channel=command["channel_id"]
+        workspace, rest, user=command["user_id"], channel=command["channel_id"]
     )
     form = export_form(letter, count=count)
-    await open_view(client, trigger_id=command["trigger_id"], view=form, what="export form")
+    await open_view(
+        workspace.slack, trigger_id=command["trigger_id"], view=form, what="export form"
+    )
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {"export": export}
@@ -46,7 +48,7 @@ async def export_submitted(
     ack: AsyncAck,
     body: dict[str, Any],
     view: dict[str, Any],
-    client: AsyncWebClient,
+    workspace: Workspace,
     exports: Exports,
 ) -> None:
     """The export form, submitted: the form says at once that the files are being made
@@ -54,10 +56,10 @@ async def export_submitted(
     letter_id, style = read_export_form(view)
 
     async def send() -> str:
-        sent = await exports.send(letter_id, user=body["user"]["id"], style=style)
+        sent = await exports.send(workspace, letter_id, user=body["user"]["id"], style=style)
         return export_sent(sent.signers)
 
-    await answer_in_place(ack, client, view, title=EXPORT_TITLE, working=SENDING, work=send)
+    await answer_in_place(ack, workspace, view, title=EXPORT_TITLE, working=SENDING, work=send)
 
 
 async def home_export_pressed(
@@ -67,8 +69,9 @@ async def home_export_pressed(
     respond: AsyncRespond,
     exports: Exports,
     home: HomeTabs,
+    workspace: Workspace,
 ) -> None:
     """Export, pressed on the App Home: the files come by DM, as `/letter export`'s do."""
     await ack()
-    sent = await exports.send(read(action, read_id), user=body["user"]["id"])
-    await tell(body, respond, home, export_sent(sent.signers))
+    sent = await exports.send(workspace, read(action, read_id), user=body["user"]["id"])
+    await tell(workspace, body, respond, home, export_sent(sent.signers))

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services.imports import Imports
+from bot.services.workspace import Workspace
 from bot.slack.blocks.imports import (
     IMPORT_CALLBACK_ID,
     IMPORT_TITLE,
@@ -26,11 +26,15 @@ def register(app: AsyncApp) -> None:
 
 
 async def import_signons(
-    *, command: dict[str, Any], rest: str, client: AsyncWebClient, imports: Imports, **_: Any
+    *, command: dict[str, Any], rest: str, workspace: Workspace, imports: Imports, **_: Any
 ) -> None:
-    letter = await imports.letter_for(rest, user=command["user_id"], channel=command["channel_id"])
+    letter = await imports.letter_for(
+        workspace, rest, user=command["user_id"], channel=command["channel_id"]
+    )
     form = import_form(letter)
-    await open_view(client, trigger_id=command["trigger_id"], view=form, what="import form")
+    await open_view(
+        workspace.slack, trigger_id=command["trigger_id"], view=form, what="import form"
+    )
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {"import": import_signons}
@@ -40,7 +44,7 @@ async def import_submitted(
     ack: AsyncAck,
     body: dict[str, Any],
     view: dict[str, Any],
-    client: AsyncWebClient,
+    workspace: Workspace,
     imports: Imports,
 ) -> None:
     """A file of sign-ons through the import form: the form says at once that it is
@@ -49,8 +53,8 @@ async def import_submitted(
 
     async def load() -> str:
         letter, report, skipped, count = await imports.load(
-            letter_id, files, user=body["user"]["id"], now=datetime.now(UTC)
+            workspace, letter_id, files, user=body["user"]["id"], now=datetime.now(UTC)
         )
         return import_report(letter, report, skipped=skipped, count=count)
 
-    await answer_in_place(ack, client, view, title=IMPORT_TITLE, working=IMPORTING, work=load)
+    await answer_in_place(ack, workspace, view, title=IMPORT_TITLE, working=IMPORTING, work=load)

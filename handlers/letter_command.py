@@ -6,10 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rules.mrkdwn import message_text_to_plain
-from bot.services.access import Organizers
 from bot.services.deadlines import Deadlines
 from bot.services.edits import Edits
 from bot.services.entries import Entries
@@ -18,7 +16,7 @@ from bot.services.imports import Imports
 from bot.services.letters import Letters
 from bot.services.reviews import Reviews
 from bot.services.roster import Members
-from bot.settings import Settings
+from bot.services.workspace import Workspace
 from bot.slack.blocks.replies import letter_help
 from handlers.answers import Subcommand
 from handlers.entries import SUBCOMMANDS as ENTRY_SUBCOMMANDS
@@ -42,8 +40,7 @@ async def letter_command(
     ack: AsyncAck,
     command: dict[str, Any],
     respond: AsyncRespond,
-    client: AsyncWebClient,
-    organizers: Organizers,
+    workspace: Workspace,
     letters: Letters,
     deadlines: Deadlines,
     edits: Edits,
@@ -52,7 +49,6 @@ async def letter_command(
     entries: Entries,
     members: Members,
     imports: Imports,
-    settings: Settings,
 ) -> None:
     await ack()
     # Slack sends command text encoded (&amp;, &lt;, <@U123|name>): read it as typed.
@@ -65,8 +61,7 @@ async def letter_command(
         command=command,
         rest=rest.strip(),
         respond=respond,
-        client=client,
-        organizers=organizers,
+        workspace=workspace,
         letters=letters,
         deadlines=deadlines,
         edits=edits,
@@ -75,5 +70,4 @@ async def letter_command(
         entries=entries,
         members=members,
         imports=imports,
-        settings=settings,
     )

@@ -10,16 +10,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rules.forms import Field
 from bot.rules.problems import FieldProblem, FormErrors, Issue, LetterGone, Problem
-from bot.services.access import Organizers
 from bot.services.deadlines import Deadlines
 from bot.services.drafts import Drafts
 from bot.services.edits import Edits
 from bot.services.letters import Letters
-from bot.settings import Settings
+from bot.services.workspace import Workspace
 from bot.slack.blocks.home import (
     EXTEND_CALLBACK_ID,
     EXTEND_TITLE,
@@ -83,20 +81,21 @@ def register(app: AsyncApp) -> None:
 async def new(
     *,
     command: dict[str, Any],
-    client: AsyncWebClient,
-    organizers: Organizers,
+    workspace: Workspace,
     letters: Letters,
     **_: Any,
 ) -> None:
-    await organizers.require_organizer(command["user_id"])
-    deadline, reminders = letters.form_defaults(datetime.now(UTC))
+    await workspace.organizers.require_organizer(command["user_id"])
+    deadline, reminders = letters.form_defaults(workspace, datetime.now(UTC))
     form = build_letter_form(
         origin_channel=command.get("channel_id"),
         draft=None,
         initial_deadline=deadline,
         initial_reminders=reminders,
     )
-    await open_view(client, trigger_id=command["trigger_id"], view=form, what="letter form")
+    await open_view(
+        workspace.slack, trigger_id=command["trigger_id"], view=form, what="letter form"
+    )
 
 
 async def list_letters(
@@ -105,18 +104,30 @@ async def list_letters(
     rest: str,
     respond: AsyncRespond,
     letters: Letters,
-    settings: Settings,
+    workspace: Workspace,
     **_: Any,
 ) -> None:
-    found = await letters.listing(command["user_id"], include_closed=rest.lower() == "all")
-    await respond(**letter_list(found, zone=settings.timezone))
+    found = await letters.listing(
+        workspace, command["user_id"], include_closed=rest.lower() == "all"
+    )
+    await respond(**letter_list(found, zone=workspace.zone))
 
 
 async def close(
-    *, command: dict[str, Any], rest: str, respond: AsyncRespond, deadlines: Deadlines, **_: Any
+    *,
+    command: dict[str, Any],
+    rest: str,
+    respond: AsyncRespond,
+    deadlines: Deadlines,
+    workspace: Workspace,
+    **_: Any,
 ) -> None:
     closed = await deadlines.close(
-        rest, user=command["user_id"], channel=command["channel_id"], now=datetime.now(UTC)
+        workspace,
+        rest,
+        user=command["user_id"],
+        channel=command["channel_id"],
+        now=datetime.now(UTC),
     )
     await respond(closed_report(closed.letter, closed.count, user=command["user_id"]))
 
@@ -128,12 +139,17 @@ async def reopen(
     respond: AsyncRespond,
     deadlines: Deadlines,
     letters: Letters,
+    workspace: Workspace,
     **_: Any,
 ) -> None:
     letter = await deadlines.reopen(
-        rest, user=command["user_id"], channel=command["channel_id"], now=datetime.now(UTC)
+        workspace,
+        rest,
+        user=command["user_id"],
+        channel=command["channel_id"],
+        now=datetime.now(UTC),
     )
-    done = await letters.refresh(letter)
+    done = await letters.refresh(workspace, letter)
     await respond(status_report(done.letter, done.results))
 
 
@@ -143,36 +159,54 @@ async def extend(
     rest: str,
     respond: AsyncRespond,
     deadlines: Deadlines,
-    settings: Settings,
+    workspace: Workspace,
     **_: Any,
 ) -> None:
     letter, reopened = await deadlines.extend(
-        rest, user=command["user_id"], channel=command["channel_id"], now=datetime.now(UTC)
+        workspace,
+        rest,
+        user=command["user_id"],
+        channel=command["channel_id"],
+        now=datetime.now(UTC),
     )
-    await respond(extended_report(letter, reopened=reopened, zone=settings.timezone))
+    await respond(extended_report(letter, reopened=reopened, zone=workspace.zone))
 
 
 async def edit(
-    *, command: dict[str, Any], rest: str, client: AsyncWebClient, edits: Edits, **_: Any
+    *, command: dict[str, Any], rest: str, workspace: Workspace, edits: Edits, **_: Any
 ) -> None:
-    letter = await edits.editable(rest, user=command["user_id"], channel=command["channel_id"])
+    letter = await edits.editable(
+        workspace, rest, user=command["user_id"], channel=command["channel_id"]
+    )
     form = build_edit_form(letter=letter)
-    await open_view(client, trigger_id=command["trigger_id"], view=form, what="edit form")
+    await open_view(workspace.slack, trigger_id=command["trigger_id"], view=form, what="edit form")
 
 
 async def remove(
-    *, command: dict[str, Any], rest: str, client: AsyncWebClient, letters: Letters, **_: Any
+    *, command: dict[str, Any], rest: str, workspace: Workspace, letters: Letters, **_: Any
 ) -> None:
     """Ask first: taking a letter down can't be undone from Slack."""
-    found = await letters.removable(rest, user=command["user_id"], channel=command["channel_id"])
+    found = await letters.removable(
+        workspace, rest, user=command["user_id"], channel=command["channel_id"]
+    )
     form = build_remove_confirmation(found)
-    await open_view(client, trigger_id=command["trigger_id"], view=form, what="confirmation")
+    await open_view(
+        workspace.slack, trigger_id=command["trigger_id"], view=form, what="confirmation"
+    )
 
 
 async def post(
-    *, command: dict[str, Any], rest: str, respond: AsyncRespond, letters: Letters, **_: Any
+    *,
+    command: dict[str, Any],
+    rest: str,
+    respond: AsyncRespond,
+    letters: Letters,
+    workspace: Workspace,
+    **_: Any,
 ) -> None:
-    done = await letters.post_missing(rest, user=command["user_id"], channel=command["channel_id"])
+    done = await letters.post_missing(
+        workspace, rest, user=command["user_id"], channel=command["channel_id"]
+    )
     await respond(launch_report(done.letter, done.results))
 
 
@@ -198,13 +232,17 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 
 
 async def letter_form_submitted(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], letters: Letters
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    letters: Letters,
+    workspace: Workspace,
 ) -> None:
     user = body["user"]["id"]
     values = read_letter_form(view)
     now = datetime.now(UTC)
     try:
-        new = await letters.prepare(values, user=user, now=now)
+        new = await letters.prepare(workspace, values, user=user, now=now)
     except FormErrors as problems:
         await ack(response_action="errors", errors=field_errors(problems))
         return
@@ -213,7 +251,7 @@ async def letter_form_submitted(
         return
     await ack()
     await letters.launch(
-        new, draft_id=values.draft_id, now=now, origin_channel=values.origin_channel
+        workspace, new, draft_id=values.draft_id, now=now, origin_channel=values.origin_channel
     )
 
 
@@ -223,13 +261,13 @@ async def edit_form_submitted(
     view: dict[str, Any],
     edits: Edits,
     letters: Letters,
-    settings: Settings,
+    workspace: Workspace,
 ) -> None:
     """Save the changes and show what the letter's schedule is now; then update its posts
     (after answering, which Slack wants within three seconds)."""
     try:
         edited = await edits.edit(
-            read_edit_form(view), user=body["user"]["id"], now=datetime.now(UTC)
+            workspace, read_edit_form(view), user=body["user"]["id"], now=datetime.now(UTC)
         )
     except FormErrors as problems:
         await ack(response_action="errors", errors=field_errors(problems))
@@ -241,27 +279,33 @@ async def edit_form_submitted(
         return
     report = edited_report(
         edited.letter,
-        zone=settings.timezone,
+        zone=workspace.zone,
         new_version=edited.letter.version != edited.before.version,
     )
     await ack(response_action="update", view=problem_view(report, title="Edit letter"))
-    await letters.refresh(edited, report_to=body["user"]["id"])
+    await letters.refresh(workspace, edited, report_to=body["user"]["id"])
 
 
 async def removal_confirmed(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], letters: Letters
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    letters: Letters,
+    workspace: Workspace,
 ) -> None:
     """Take the letter down and say so; then replace its posts with the notice."""
     letter_id = read_remove_confirmation(view)
     try:
         if letter_id is None:
             raise LetterGone
-        letter = await letters.remove(letter_id, user=body["user"]["id"], now=datetime.now(UTC))
+        letter = await letters.remove(
+            workspace, letter_id, user=body["user"]["id"], now=datetime.now(UTC)
+        )
     except Problem as problem:
         await ack(response_action="update", view=problem_view(explain(problem), title="Remove"))
         return
     await ack(response_action="update", view=problem_view(removed_report(letter), title="Remove"))
-    await letters.refresh(letter)
+    await letters.refresh(workspace, letter)
 
 
 async def text_update_submitted(
@@ -271,7 +315,7 @@ async def text_update_submitted(
     drafts: Drafts,
     edits: Edits,
     letters: Letters,
-    settings: Settings,
+    workspace: Workspace,
 ) -> None:
     """The message's text becomes the chosen letter's new version; then its posts are
     rewritten."""
@@ -283,7 +327,9 @@ async def text_update_submitted(
         return
     try:
         text = await drafts.kept(draft_id, user=user)
-        edited = await edits.update_text(letter_id, body=text, user=user, now=datetime.now(UTC))
+        edited = await edits.update_text(
+            workspace, letter_id, body=text, user=user, now=datetime.now(UTC)
+        )
     except FormErrors as problems:
         # The text is checked against the letter's limits only now.
         view = problem_view(form_problems(problems), title=UPDATE_TEXT_TITLE)
@@ -293,9 +339,9 @@ async def text_update_submitted(
         view = problem_view(explain(problem), title=UPDATE_TEXT_TITLE)
         await ack(response_action="update", view=view)
         return
-    report = edited_report(edited.letter, zone=settings.timezone, new_version=True)
+    report = edited_report(edited.letter, zone=workspace.zone, new_version=True)
     await ack(response_action="update", view=problem_view(report, title=UPDATE_TEXT_TITLE))
-    await letters.refresh(edited, report_to=user)
+    await letters.refresh(workspace, edited, report_to=user)
 
 
 async def extend_submitted(
@@ -303,7 +349,7 @@ async def extend_submitted(
     body: dict[str, Any],
     view: dict[str, Any],
     deadlines: Deadlines,
-    settings: Settings,
+    workspace: Workspace,
 ) -> None:
     """The new deadline from the App Home's Extend…: the form says what came of it."""
     ref, picked = read_extend_form(view)
@@ -313,7 +359,7 @@ async def extend_submitted(
         if letter_id is None:
             raise LetterGone()
         letter, reopened = await deadlines.extend_to(
-            letter_id, picked, user=body["user"]["id"], now=now
+            workspace, letter_id, picked, user=body["user"]["id"], now=now
         )
     except FormErrors as problems:
         await ack(response_action="errors", errors=field_errors(problems))
@@ -321,7 +367,7 @@ async def extend_submitted(
     except Problem as problem:
         await ack(response_action="update", view=problem_view(explain(problem), title=EXTEND_TITLE))
         return
-    report = extended_report(letter, reopened=reopened, zone=settings.timezone)
+    report = extended_report(letter, reopened=reopened, zone=workspace.zone)
     await ack(response_action="update", view=problem_view(report, title=EXTEND_TITLE))
 
 
@@ -332,22 +378,20 @@ async def home_extend_pressed(
     ack: AsyncAck,
     body: dict[str, Any],
     action: dict[str, Any],
-    client: AsyncWebClient,
+    workspace: Workspace,
     letters: Letters,
-    settings: Settings,
 ) -> None:
     """Extend…, pressed on the App Home: a form for the new deadline."""
     await ack()
-    letter = await letters.managed(str(read(action, read_id)), user=body["user"]["id"])
-    form = extend_form(letter, zone=settings.timezone)
-    await open_view(client, trigger_id=body["trigger_id"], view=form, what="extend form")
+    letter = await letters.managed(workspace, str(read(action, read_id)), user=body["user"]["id"])
+    form = extend_form(letter, zone=workspace.zone)
+    await open_view(workspace.slack, trigger_id=body["trigger_id"], view=form, what="extend form")
 
 
 async def start_drive(
     ack: AsyncAck,
     shortcut: dict[str, Any],
-    client: AsyncWebClient,
-    organizers: Organizers,
+    workspace: Workspace,
     drafts: Drafts,
     letters: Letters,
 ) -> None:
@@ -356,16 +400,18 @@ async def start_drive(
     longer)."""
     await ack()
     user = shortcut["user"]["id"]
-    await organizers.require_organizer(user)
+    await workspace.organizers.require_organizer(user)
     opened = await open_view(
-        client, trigger_id=shortcut["trigger_id"], view=reading_view(), what="letter form"
+        workspace.slack, trigger_id=shortcut["trigger_id"], view=reading_view(), what="letter form"
     )
     channel = shortcut["channel"]["id"]
 
     async def form() -> dict[str, Any]:
         now = datetime.now(UTC)
-        draft = await drafts.from_message(shortcut["message"], user=user, channel=channel, now=now)
-        deadline, reminders = letters.form_defaults(now)
+        draft = await drafts.from_message(
+            workspace, shortcut["message"], user=user, channel=channel, now=now
+        )
+        deadline, reminders = letters.form_defaults(workspace, now)
         return build_letter_form(
             origin_channel=channel,
             draft=draft,
@@ -373,13 +419,13 @@ async def start_drive(
             initial_reminders=reminders,
         )
 
-    await _in_place_of_reading(client, opened, form, title=NEW_LETTER_TITLE)
+    await _in_place_of_reading(workspace, opened, form, title=NEW_LETTER_TITLE)
 
 
 async def update_text(
     ack: AsyncAck,
     shortcut: dict[str, Any],
-    client: AsyncWebClient,
+    workspace: Workspace,
     drafts: Drafts,
     edits: Edits,
 ) -> None:
@@ -387,9 +433,9 @@ async def update_text(
     letter of the message's channel, when it has one, chosen already)."""
     await ack()
     user = shortcut["user"]["id"]
-    editable = await edits.editable_letters(user)
+    editable = await edits.editable_letters(workspace, user)
     opened = await open_view(
-        client,
+        workspace.slack,
         trigger_id=shortcut["trigger_id"],
         view=reading_view(UPDATE_TEXT_TITLE),
         what="letter form",
@@ -398,17 +444,17 @@ async def update_text(
 
     async def form() -> dict[str, Any]:
         draft = await drafts.text_from_message(
-            shortcut["message"], user=user, channel=channel, now=datetime.now(UTC)
+            workspace, shortcut["message"], user=user, channel=channel, now=datetime.now(UTC)
         )
         here = [letter.id for letter in editable if channel in letter.channels]
         chosen = here[0] if len(here) == 1 else editable[0].id if len(editable) == 1 else None
         return build_text_update_form(draft=draft, letters=editable, chosen=chosen)
 
-    await _in_place_of_reading(client, opened, form, title=UPDATE_TEXT_TITLE)
+    await _in_place_of_reading(workspace, opened, form, title=UPDATE_TEXT_TITLE)
 
 
 async def _in_place_of_reading(
-    client: AsyncWebClient,
+    workspace: Workspace,
     opened: dict[str, Any],
     form: Callable[[], Awaitable[dict[str, Any]]],
     *,
@@ -422,9 +468,9 @@ async def _in_place_of_reading(
             view = await form()
         except Problem as problem:
             view = problem_view(explain(problem), title=title)
-        await client.views_update(view_id=view_id, view=view)
+        await workspace.slack.views_update(view_id=view_id, view=view)
     except Exception:
         logger.exception("Could not show the %s form after reading the message", title)
-        await client.views_update(
+        await workspace.slack.views_update(
             view_id=view_id, view=problem_view(SOMETHING_WENT_WRONG, title=title)
         )

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services.home import HomeTabs
 from bot.services.reviews import Review, Reviews
+from bot.services.workspace import Workspace
 from bot.slack.blocks.home import HOME_REVIEW_ACTION
 from bot.slack.blocks.reviews import (
     APPROVE_HOLD_ACTION,
@@ -45,9 +45,17 @@ def register(app: AsyncApp) -> None:
 
 
 async def review(
-    *, command: dict[str, Any], rest: str, respond: AsyncRespond, reviews: Reviews, **_: Any
+    *,
+    command: dict[str, Any],
+    rest: str,
+    respond: AsyncRespond,
+    reviews: Reviews,
+    workspace: Workspace,
+    **_: Any,
 ) -> None:
-    found = await reviews.queue(rest, user=command["user_id"], channel=command["channel_id"])
+    found = await reviews.queue(
+        workspace, rest, user=command["user_id"], channel=command["channel_id"]
+    )
     await respond(**review_message(found.letter, found.pairs, holds=found.holds))
 
 
@@ -59,15 +67,18 @@ async def review_decided(
     body: dict[str, Any],
     action: dict[str, Any],
     respond: AsyncRespond,
+    workspace: Workspace,
     reviews: Reviews,
     home: HomeTabs,
 ) -> None:
     """An item of the review queue decided; the queue as it now stands replaces the
     message (on the Home, which is published again, the decision is said at its top)."""
     await ack()
-    decided = await _decide(action, reviews, user=body["user"]["id"])
+    decided = await _decide(workspace, action, reviews, user=body["user"]["id"])
     if from_home(body):
-        await tell(body, respond, home, decided_text(decided.decision, decided.kept_name))
+        await tell(
+            workspace, body, respond, home, decided_text(decided.decision, decided.kept_name)
+        )
         return
     message = review_message(
         decided.letter,
@@ -79,19 +90,22 @@ async def review_decided(
     await respond(**message, replace_original=True)
 
 
-async def _decide(action: dict[str, Any], reviews: Reviews, *, user: str) -> Review:
+async def _decide(
+    workspace: Workspace, action: dict[str, Any], reviews: Reviews, *, user: str
+) -> Review:
     action_id, now = action.get("action_id"), datetime.now(UTC)
     if action_id == MERGE_LISTED_ACTION:
         pair, second = read(action, read_listed_merge)
         return await reviews.decide(
-            pair, merge=True, publish_second=second, listed=True, user=user, now=now
+            workspace, pair, merge=True, publish_second=second, listed=True, user=user, now=now
         )
     item = read(action, read_id)
     if action_id == APPROVE_HOLD_ACTION:
-        return await reviews.approve(item, user=user, now=now)
+        return await reviews.approve(workspace, item, user=user, now=now)
     if action_id == WITHDRAW_HOLD_ACTION:
-        return await reviews.withdraw_all(item, user=user, now=now)
+        return await reviews.withdraw_all(workspace, item, user=user, now=now)
     return await reviews.decide(
+        workspace,
         item,
         merge=action_id in {MERGE_ACTION, MERGE_AS_SECOND_ACTION},
         publish_second=action_id == MERGE_AS_SECOND_ACTION,
@@ -104,12 +118,12 @@ async def home_review_pressed(
     ack: AsyncAck,
     body: dict[str, Any],
     action: dict[str, Any],
-    client: AsyncWebClient,
+    workspace: Workspace,
     reviews: Reviews,
 ) -> None:
     """Review all, pressed on the App Home: the whole queue by DM."""
     await ack()
     user = body["user"]["id"]
-    found = await reviews.queue(value_of(action), user=user, channel="")
+    found = await reviews.queue(workspace, value_of(action), user=user, channel="")
     message = review_message(found.letter, found.pairs, holds=found.holds)
-    await send_dm(client, user=user, message=message)
+    await send_dm(workspace.slack, user=user, message=message)

@@ -9,13 +9,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rules.problems import LetterGone, Problem, SignOnsClosed
 from bot.services.entries import Entries
 from bot.services.roster import Members
 from bot.services.signons import SignOns
-from bot.settings import Settings
+from bot.services.workspace import Workspace
 from bot.slack.blocks.chase import (
     CHASE_OPT_OUT_ACTION,
     CHASE_SIGN_ON_ACTION,
@@ -56,18 +55,26 @@ def register(app: AsyncApp) -> None:
 
 
 async def roster(
-    *, command: dict[str, Any], client: AsyncWebClient, members: Members, **_: Any
+    *, command: dict[str, Any], workspace: Workspace, members: Members, **_: Any
 ) -> None:
-    found, unresolved = await members.roster(user=command["user_id"])
+    found, unresolved = await members.roster(workspace, user=command["user_id"])
     form = roster_form(found, unresolved=unresolved)
-    await open_view(client, trigger_id=command["trigger_id"], view=form, what="roster form")
+    await open_view(
+        workspace.slack, trigger_id=command["trigger_id"], view=form, what="roster form"
+    )
 
 
 async def missing(
-    *, command: dict[str, Any], rest: str, respond: AsyncRespond, members: Members, **_: Any
+    *,
+    command: dict[str, Any],
+    rest: str,
+    respond: AsyncRespond,
+    members: Members,
+    workspace: Workspace,
+    **_: Any,
 ) -> None:
     letter, found = await members.missing(
-        rest, user=command["user_id"], channel=command["channel_id"]
+        workspace, rest, user=command["user_id"], channel=command["channel_id"]
     )
     await respond(**missing_message(letter, found))
 
@@ -78,18 +85,22 @@ async def chase(
     rest: str,
     respond: AsyncRespond,
     members: Members,
-    settings: Settings,
+    workspace: Workspace,
     **_: Any,
 ) -> None:
     found = await members.chase(
-        rest, user=command["user_id"], channel=command["channel_id"], now=datetime.now(UTC)
+        workspace,
+        rest,
+        user=command["user_id"],
+        channel=command["channel_id"],
+        now=datetime.now(UTC),
     )
     report = chase_report(
         found.letter,
         found.standings,
         planned=found.planned,
         again=found.again,
-        zone=settings.timezone,
+        zone=workspace.zone,
     )
     await respond(report)
 
@@ -101,7 +112,7 @@ async def chase_sign_on_pressed(
     ack: AsyncAck,
     body: dict[str, Any],
     action: dict[str, Any],
-    client: AsyncWebClient,
+    workspace: Workspace,
     signons: SignOns,
     entries: Entries,
     members: Members,
@@ -111,14 +122,14 @@ async def chase_sign_on_pressed(
     await ack()
     letter_id, member_id = read(action, read_chase_value)
     user = body["user"]["id"]
-    letter = await signons.letter(letter_id, user=user)
+    letter = await signons.letter(workspace, letter_id, user=user)
     if not letter.is_open:
         raise SignOnsClosed(letter)
     # The button names one of the presser's own members, or it isn't theirs.
     member = await members.contact_of(member_id, user=user)
-    own = await entries.own(letter, user=user)
+    own = await entries.own(workspace, letter, user=user)
     form = build_signon_form(letters=[letter], channel=None, organization=member.name, own=own)
-    await open_view(client, trigger_id=body["trigger_id"], view=form, what="sign-on form")
+    await open_view(workspace.slack, trigger_id=body["trigger_id"], view=form, what="sign-on form")
 
 
 async def chase_opted_out(
@@ -127,12 +138,15 @@ async def chase_opted_out(
     action: dict[str, Any],
     respond: AsyncRespond,
     members: Members,
+    workspace: Workspace,
 ) -> None:
     """Don't remind me about this letter: remembered, and the DM says so in place of
     its buttons."""
     await ack()
     letter_id = read(action, read_id)
-    letter = await members.opt_out(letter_id, user=body["user"]["id"], now=datetime.now(UTC))
+    letter = await members.opt_out(
+        workspace, letter_id, user=body["user"]["id"], now=datetime.now(UTC)
+    )
     if letter is None:
         raise LetterGone
     await respond(opted_out_text(letter), replace_original=True)
@@ -144,12 +158,14 @@ async def member_match_decided(
     action: dict[str, Any],
     respond: AsyncRespond,
     members: Members,
+    workspace: Workspace,
 ) -> None:
     """It's them / Not them, pressed under `/letter missing`: the answer is kept, and the
     list is shown again as it now stands."""
     await ack()
     letter_id, member_id, entry_id = read(action, read_match_value)
     letter, standings = await members.decide(
+        workspace,
         letter_id,
         member_id,
         entry_id,
@@ -164,7 +180,7 @@ async def roster_submitted(
     ack: AsyncAck,
     body: dict[str, Any],
     view: dict[str, Any],
-    client: AsyncWebClient,
+    workspace: Workspace,
     members: Members,
 ) -> None:
     """Reading a roster takes longer than Slack waits for an answer, and looking its new
@@ -175,11 +191,13 @@ async def roster_submitted(
     user = body["user"]["id"]
 
     async def show(text: str) -> None:
-        await update_view(client, view_id=view["id"], view=problem_view(text, title=ROSTER_TITLE))
+        await update_view(
+            workspace.slack, view_id=view["id"], view=problem_view(text, title=ROSTER_TITLE)
+        )
 
     await ack(response_action="update", view=problem_view(LOADING_ROSTER, title=ROSTER_TITLE))
     try:
-        result, total = await members.load(files, user=user, now=datetime.now(UTC))
+        result, total = await members.load(workspace, files, user=user, now=datetime.now(UTC))
     except Problem as problem:
         await show(explain(problem))
         return
@@ -194,7 +212,7 @@ async def roster_submitted(
             shown = time.monotonic()
             await show(roster_report(result, total=total, looked_up=done))
 
-    lookup = await members.look_up(result.to_look_up, progress=progress)
+    lookup = await members.look_up(workspace, result.to_look_up, progress=progress)
     report = roster_report(result, total=total, lookup=lookup)
     await show(report)
-    await tell_privately(client, user=user, channel=None, text=report)
+    await tell_privately(workspace.slack, user=user, channel=None, text=report)

@@ -7,9 +7,9 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rules.forms import SignonField
 from bot.rules.mrkdwn import message_text_to_plain
@@ -19,7 +19,7 @@ from bot.services.entries import Corrected, Entries
 from bot.services.home import HomeTabs
 from bot.services.refs import letter_number, only_number, split_ref
 from bot.services.signons import SignOns
-from bot.settings import Settings
+from bot.services.workspace import Workspace
 from bot.slack.blocks.home import HOME_SIGN_ON_ACTION, HOME_WITHDRAW_ACTION
 from bot.slack.blocks.letters import SIGN_ON_ACTION
 from bot.slack.blocks.problems import explain, field_errors, form_problems
@@ -67,13 +67,12 @@ async def signon_command(
     ack: AsyncAck,
     command: dict[str, Any],
     respond: AsyncRespond,
-    client: AsyncWebClient,
+    workspace: Workspace,
     signons: SignOns,
     entries: Entries,
-    settings: Settings,
 ) -> None:
     """Answer in the ack itself when the answer is ready in time (it nearly always is)."""
-    work = asyncio.ensure_future(_signon(command, client, signons, entries, settings))
+    work = asyncio.ensure_future(_signon(command, workspace, signons, entries))
     try:
         answer = await asyncio.wait_for(asyncio.shield(work), ACK_BUDGET_SECONDS)
     except TimeoutError:
@@ -94,10 +93,9 @@ def _message(answer: str | dict[str, Any]) -> dict[str, Any]:
 
 async def _signon(
     command: dict[str, Any],
-    client: AsyncWebClient,
+    workspace: Workspace,
     signons: SignOns,
     entries: Entries,
-    settings: Settings,
 ) -> str | dict[str, Any] | None:
     """The answer to a /signon, or None when it opened the sign-on form instead. It goes
     in the ack, so problems are answered here, not by the app's error handler."""
@@ -110,14 +108,14 @@ async def _signon(
             return SIGNON_HELP
         if word.lower() in {"status", "withdraw"}:
             number = only_number(rest, surface=Surface.SIGNON)
-            letter = await signons.one_letter(number, user=user, channel=channel)
+            letter = await signons.one_letter(workspace, number, user=user, channel=channel)
             if word.lower() == "status":
-                return status_message(await signons.status(letter, user=user))
+                return status_message(await signons.status(workspace, letter, user=user))
             withdrawn = await signons.withdraw(letter, user=user, now=now)
             return withdrawn_text(letter, withdrawn, count=await signons.count(letter))
         ref = split_ref(text)
         letters = await signons.letters_for(
-            ref.number, user=user, channel=channel, surface=Surface.SIGNON
+            workspace, ref.number, user=user, channel=channel, surface=Surface.SIGNON
         )
         if ref.rest and len(letters) == 1:
             submission = Submission(
@@ -126,21 +124,23 @@ async def _signon(
                 user_id=user,
                 team_id=command.get("team_id"),
             )
-            signed = await signons.sign(letters[0], submission, now=now)
+            signed = await signons.sign(workspace, letters[0], submission, now=now)
             return recorded_text(
                 signed.recorded,
                 letter=letters[0],
                 count=signed.count,
-                zone=settings.timezone,
+                zone=workspace.zone,
                 user=user,
             )
-        own = await entries.own(letters[0], user=user) if len(letters) == 1 else None
+        own = await entries.own(workspace, letters[0], user=user) if len(letters) == 1 else None
         if own is not None and not ref.rest:
             # Signed already: the form opens on their entry, to correct it.
             form = build_signon_form(letters=letters, channel=channel, own=own)
         else:
             form = build_signon_form(letters=letters, channel=channel, organization=ref.rest)
-        await open_view(client, trigger_id=command["trigger_id"], view=form, what="sign-on form")
+        await open_view(
+            workspace.slack, trigger_id=command["trigger_id"], view=form, what="sign-on form"
+        )
     except FormDidNotOpen:
         return FORM_DID_NOT_OPEN
     except Problem as problem:
@@ -154,7 +154,7 @@ async def sign_on_pressed(
     ack: AsyncAck,
     body: dict[str, Any],
     action: dict[str, Any],
-    client: AsyncWebClient,
+    workspace: Workspace,
     signons: SignOns,
     entries: Entries,
 ) -> None:
@@ -165,11 +165,11 @@ async def sign_on_pressed(
     user, channel = body["user"]["id"], (body.get("channel") or {}).get("id") or ""
     number = letter_number(value_of(action), surface=Surface.BUTTON)
     (letter,) = await signons.letters_for(
-        number, user=user, channel=channel, surface=Surface.BUTTON
+        workspace, number, user=user, channel=channel, surface=Surface.BUTTON
     )
-    own = await entries.own(letter, user=user)
+    own = await entries.own(workspace, letter, user=user)
     form = build_signon_form(letters=[letter], channel=channel, own=own)
-    await open_view(client, trigger_id=body["trigger_id"], view=form, what="sign-on form")
+    await open_view(workspace.slack, trigger_id=body["trigger_id"], view=form, what="sign-on form")
 
 
 async def signature_kept(
@@ -178,12 +178,15 @@ async def signature_kept(
     action: dict[str, Any],
     respond: AsyncRespond,
     signons: SignOns,
+    workspace: Workspace,
 ) -> None:
     """Keep my signature, pressed in the DM about a new version: recorded, and the DM
     says so in place of its buttons."""
     await ack()
     letter_id, version = read(action, read_keep_value)
-    letter, kept = await signons.keep(letter_id, version=version, user=body["user"]["id"])
+    letter, kept = await signons.keep(
+        workspace, letter_id, version=version, user=body["user"]["id"]
+    )
     await respond(kept_text(letter, kept, version=version), replace_original=True)
 
 
@@ -193,13 +196,14 @@ async def signature_withdrawn(
     action: dict[str, Any],
     respond: AsyncRespond,
     signons: SignOns,
+    workspace: Workspace,
 ) -> None:
     """Withdraw, pressed (and confirmed) in the DM about a new version: the entries that
     DM was about, and no other."""
     await ack()
     letter_id, entry_ids = read(action, read_withdraw_value)
     user = body["user"]["id"]
-    letter = await signons.letter(letter_id, user=user)
+    letter = await signons.letter(workspace, letter_id, user=user)
     withdrawn = await signons.withdraw(letter, user=user, now=datetime.now(UTC), only=entry_ids)
     count = await signons.count(letter)
     await respond(withdrawn_text(letter, withdrawn, count=count), replace_original=True)
@@ -212,16 +216,17 @@ async def home_withdraw_pressed(
     respond: AsyncRespond,
     signons: SignOns,
     home: HomeTabs,
+    workspace: Workspace,
 ) -> None:
     """Withdraw, pressed (and confirmed) on the App Home."""
     await ack()
     user = body["user"]["id"]
     letter = await signons.letter(
-        letter_number(value_of(action), surface=Surface.BUTTON), user=user
+        workspace, letter_number(value_of(action), surface=Surface.BUTTON), user=user
     )
     withdrawn = await signons.withdraw(letter, user=user, now=datetime.now(UTC))
     text = withdrawn_text(letter, withdrawn, count=await signons.count(letter))
-    await tell(body, respond, home, text)
+    await tell(workspace, body, respond, home, text)
 
 
 async def signon_form_submitted(
@@ -230,7 +235,7 @@ async def signon_form_submitted(
     view: dict[str, Any],
     signons: SignOns,
     entries: Entries,
-    settings: Settings,
+    workspace: Workspace,
 ) -> None:
     """Record the sign-on before answering, so the form can show exactly what was recorded.
     In a Slack Connect channel the signer may be from another workspace: their own
@@ -241,17 +246,19 @@ async def signon_form_submitted(
         await ack(response_action="errors", errors={SignonField.LETTER: CHOOSE_A_LETTER})
         return
     try:
-        letter = await signons.letter(values.letter_id, user=user["id"], channel=values.channel)
+        letter = await signons.letter(
+            workspace, values.letter_id, user=user["id"], channel=values.channel
+        )
         if values.entry_id is not None:
             corrected = await entries.correct(
-                letter, values.entry_id, values.submission, now=datetime.now(UTC)
+                workspace, letter, values.entry_id, values.submission, now=datetime.now(UTC)
             )
             await ack(
                 response_action="update",
-                view=confirmation_view(_corrected_text(corrected, user["id"], settings)),
+                view=confirmation_view(_corrected_text(corrected, user["id"], workspace.zone)),
             )
             return
-        signed = await signons.sign(letter, values.submission, now=datetime.now(UTC))
+        signed = await signons.sign(workspace, letter, values.submission, now=datetime.now(UTC))
     except FormErrors as problems:
         await ack(response_action="errors", errors=field_errors(problems, signon=True))
         return
@@ -259,12 +266,12 @@ async def signon_form_submitted(
         await ack(response_action="update", view=confirmation_view(explain(problem)))
         return
     text = recorded_text(
-        signed.recorded, letter=letter, count=signed.count, zone=settings.timezone, user=user["id"]
+        signed.recorded, letter=letter, count=signed.count, zone=workspace.zone, user=user["id"]
     )
     await ack(response_action="update", view=confirmation_view(text))
 
 
-def _corrected_text(corrected: Corrected, user: str, settings: Settings) -> str:
+def _corrected_text(corrected: Corrected, user: str, zone: ZoneInfo) -> str:
     letter = corrected.letter
     if corrected.moved is not None and corrected.left is not None:
         return moved_text(
@@ -272,7 +279,7 @@ def _corrected_text(corrected: Corrected, user: str, settings: Settings) -> str:
             left=corrected.left,
             letter=letter,
             count=corrected.moved.count,
-            zone=settings.timezone,
+            zone=zone,
             user=user,
         )
     assert corrected.entry is not None

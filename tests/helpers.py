@@ -9,11 +9,28 @@ from bot.rules.forms import EditFormValues, Field
 from bot.rules.letter_text import editable_text, to_plain
 from bot.rules.letters import Letter, LetterEdit
 from bot.rules.timing import format_reminders
+from bot.services.access import Organizers
+from bot.services.workspace import Workspace, Workspaces
 from bot.slack.blocks.letters import SIGN_ON_ACTION, TEXT_BLOCK_PREFIX
 from bot.slack.blocks.text import escape
-from tests.conftest import LEAD, MEMBER, ORGANIZER
+from bot.slack.gateway import SlackApi
+from tests.conftest import LEAD, MEMBER, ORGANIZER, ZONE
 from tests.fake_slack import FakeSlack, Message
 from tests.slack_driver import SlackDriver
+
+
+def workspace_for(slack: SlackApi, *, organizers: frozenset[str] = frozenset()) -> Workspace:
+    """The workspace a test's services act for: `slack` (usually the fake's client), with
+    `organizers` as its ORGANIZERS (nobody, unless given) and the tests' timezone."""
+    return Workspace(
+        slack=slack,
+        organizers=Organizers(users=organizers, group=None, client=slack),
+        zone=ZONE,
+    )
+
+
+def workspaces_for(slack: SlackApi, *, organizers: frozenset[str] = frozenset()) -> Workspaces:
+    return Workspaces(workspace_for(slack, organizers=organizers))
 
 
 def in_days(days: float) -> int:

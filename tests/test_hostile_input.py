@@ -22,7 +22,7 @@ from bot.rules.forms import SignonField
 from bot.rules.roster import MemberRow, RosterContact
 from bot.rules.timing import next_tally_time
 from bot.services.dispatch import Dispatcher
-from bot.services.signons import import_rows
+from bot.services.imports import import_rows
 from bot.settings import Settings
 from bot.slack.blocks.chase import CHASE_OPT_OUT_ACTION, CHASE_SIGN_ON_ACTION
 from bot.slack.blocks.letters import SIGN_ON_ACTION
@@ -39,7 +39,7 @@ from bot.storage import Store
 from bot.texts.imports import ImportProblem, read_signons
 from tests.conftest import LEAD, MEMBER, ORGANIZER, ZONE
 from tests.fake_slack import FakeSlack
-from tests.helpers import as_submitted, coalition, form_values, post_letter
+from tests.helpers import as_submitted, coalition, form_values, post_letter, workspaces_for
 from tests.slack_driver import Reply, SlackDriver
 
 HOSTILE = [
@@ -259,8 +259,7 @@ async def test_scheduled_posts_repeating_hostile_names_ping_nobody(
     ]
     dispatcher = Dispatcher(
         store=store,
-        client=build_client(settings, retries=False),
-        zone=ZONE,
+        workspaces=workspaces_for(build_client(settings, retries=False)),
         tally_time=settings.tally_time,
     )
     now = datetime.now(UTC)

@@ -7,12 +7,11 @@ import asyncio
 import logging
 import time
 
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.rules.letters import Letter
 from bot.rules.problems import Action, GroupUnknown, NotManager, NotOrganizer
 from bot.slack.access import usergroup_members
 from bot.slack.errors import UNANSWERED
+from bot.slack.gateway import SlackApi
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +27,7 @@ GROUP_RETRY_SECONDS = 10.0
 
 
 class Organizers:
-    def __init__(self, *, users: frozenset[str], group: str | None, client: AsyncWebClient) -> None:
+    def __init__(self, *, users: frozenset[str], group: str | None, client: SlackApi) -> None:
         self._users = users
         self._group = group
         self._client = client

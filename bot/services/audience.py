@@ -13,11 +13,10 @@ import logging
 import time
 
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rules.letters import Letter
 from bot.rules.problems import GroupUnknown
-from bot.services.access import Organizers
+from bot.services.workspace import Workspace
 from bot.slack.errors import UNANSWERED, slack_error
 from bot.slack.people import channel_members
 from bot.storage import Store
@@ -29,20 +28,20 @@ MEMBERS_CACHE_SECONDS = 300.0
 
 
 class Audience:
-    def __init__(self, *, store: Store, client: AsyncWebClient, organizers: Organizers) -> None:
+    def __init__(self, store: Store) -> None:
         self._store = store
-        self._client = client
-        self._organizers = organizers
         # Each letter channel's members, as last read.
         self._members: dict[str, tuple[float, frozenset[str]]] = {}
 
-    async def sees(self, user: str, letter: Letter, *, channel: str | None = None) -> bool:
+    async def sees(
+        self, workspace: Workspace, user: str, letter: Letter, *, channel: str | None = None
+    ) -> bool:
         """Whether `letter` is open to `user`, asking from `channel` (a slash command's
         or a button's: someone there is in it). The cheapest answers are tried first."""
         if channel is not None and channel in letter.channels:
             return True
         try:
-            if await self._organizers.may_manage(user, letter):
+            if await workspace.organizers.may_manage(user, letter):
                 return True
         except GroupUnknown:
             pass  # the group can't be read now: the other answers may still say yes
@@ -50,15 +49,15 @@ class Audience:
             return True
         if await self._store.roster.has_contact(user):
             return True
-        return await self.in_channels(user, letter.channels)
+        return await self.in_channels(workspace, user, letter.channels)
 
-    async def in_channels(self, user: str, channels: tuple[str, ...]) -> bool:
+    async def in_channels(self, workspace: Workspace, user: str, channels: tuple[str, ...]) -> bool:
         """Whether `user` is in one of `channels`, as Slack last said."""
         for channel in channels:
             seen = self._members.get(channel)
             if seen is None or time.monotonic() - seen[0] > MEMBERS_CACHE_SECONDS:
                 try:
-                    seen = (time.monotonic(), await channel_members(self._client, channel))
+                    seen = (time.monotonic(), await channel_members(workspace.slack, channel))
                 except (SlackApiError, *UNANSWERED) as error:
                     logger.warning("Reading %s's members failed: %s", channel, slack_error(error))
                     continue

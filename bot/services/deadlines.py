@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from bot.rules.checks import check_new_deadline
 from bot.rules.letters import Letter, LetterStatus, LetterSummary
@@ -22,8 +21,8 @@ from bot.rules.problems import (
     WhenUnreadable,
 )
 from bot.rules.timing import TimingError, parse_deadline, plan
-from bot.services.access import Organizers
 from bot.services.refs import managed_letter, numbered, only_letter_in, split_ref
+from bot.services.workspace import Workspace
 from bot.storage import Store
 
 
@@ -32,19 +31,22 @@ class Deadlines:
         self,
         *,
         store: Store,
-        organizers: Organizers,
-        zone: ZoneInfo,
         schedule_changed: Callable[[], None] = lambda: None,
     ) -> None:
         self._store = store
-        self._organizers = organizers
-        self._zone = zone
         self._schedule_changed = schedule_changed
 
-    async def close(self, ref: str, *, user: str, channel: str, now: datetime) -> LetterSummary:
+    async def close(
+        self, workspace: Workspace, ref: str, *, user: str, channel: str, now: datetime
+    ) -> LetterSummary:
         """Close sign-ons now; the final count and the leads' list follow as at a deadline."""
         letter = await managed_letter(
-            self._store, self._organizers, ref, user=user, channel=channel, status=LetterStatus.OPEN
+            self._store,
+            workspace.organizers,
+            ref,
+            user=user,
+            channel=channel,
+            status=LetterStatus.OPEN,
         )
         if not letter.is_open:
             raise AlreadyClosed(letter)
@@ -52,11 +54,13 @@ class Deadlines:
         self._schedule_changed()
         return LetterSummary(letter, await self._store.signatures.count(letter.id))
 
-    async def reopen(self, ref: str, *, user: str, channel: str, now: datetime) -> Letter:
+    async def reopen(
+        self, workspace: Workspace, ref: str, *, user: str, channel: str, now: datetime
+    ) -> Letter:
         """Open a letter closed early again, until the deadline it had."""
         letter = await managed_letter(
             self._store,
-            self._organizers,
+            workspace.organizers,
             ref,
             user=user,
             channel=channel,
@@ -69,7 +73,7 @@ class Deadlines:
         letter = await self._store.letters.reschedule(
             letter.id,
             reminders=letter.reminders,
-            plan=plan(letter.deadline, letter.reminders, zone=self._zone, now=now),
+            plan=plan(letter.deadline, letter.reminders, zone=workspace.zone, now=now),
             now=now,
             announce=False,
         )
@@ -77,7 +81,7 @@ class Deadlines:
         return letter
 
     async def extend(
-        self, text: str, *, user: str, channel: str, now: datetime
+        self, workspace: Workspace, text: str, *, user: str, channel: str, now: datetime
     ) -> tuple[Letter, bool]:
         """Move the deadline to the time in `text` ("[#letter] friday 5pm"); a closed
         letter opens again. Returns the letter and whether it had been closed."""
@@ -91,35 +95,35 @@ class Deadlines:
             letter = await only_letter_in(
                 self._store, channel, status=status, surface=Surface.LETTER
             )
-        await self._organizers.require_manager(user, letter)
+        await workspace.organizers.require_manager(user, letter)
         if not ref.rest:
             raise WhenMissing(letter)
         try:
-            deadline = parse_deadline(ref.rest, now=now, zone=self._zone)
+            deadline = parse_deadline(ref.rest, now=now, zone=workspace.zone)
         except TimingError as problem:
             first = ref.rest.split(" ", 1)[0]
             number = first if ref.number is None and first.isdigit() else None
             raise WhenUnreadable(str(problem), number) from None
-        return await self._extend(letter, deadline, now=now)
+        return await self._extend(workspace, letter, deadline, now=now)
 
     async def extend_to(
-        self, letter_id: int, picked: int | None, *, user: str, now: datetime
+        self, workspace: Workspace, letter_id: int, picked: int | None, *, user: str, now: datetime
     ) -> tuple[Letter, bool]:
         """Move the deadline to the time a datetimepicker gave (`picked`, in seconds
         since the epoch); raises FormErrors for a time that can't be a deadline."""
         letter = await numbered(self._store, letter_id, surface=Surface.LETTER)
-        await self._organizers.require_manager(user, letter)
+        await workspace.organizers.require_manager(user, letter)
         deadline = check_new_deadline(picked, now=now)
-        return await self._extend(letter, deadline, now=now)
+        return await self._extend(workspace, letter, deadline, now=now)
 
     async def _extend(
-        self, letter: Letter, deadline: datetime, *, now: datetime
+        self, workspace: Workspace, letter: Letter, deadline: datetime, *, now: datetime
     ) -> tuple[Letter, bool]:
         reopened = not letter.is_open
         letter = await self._store.letters.reschedule(
             letter.id,
             reminders=letter.reminders,
-            plan=plan(deadline, letter.reminders, zone=self._zone, now=now),
+            plan=plan(deadline, letter.reminders, zone=workspace.zone, now=now),
             now=now,
             announce=True,
         )

@@ -19,11 +19,9 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 from time import monotonic
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rules.letters import Letter, LetterStatus
 from bot.rules.problems import GroupUnknown
@@ -37,11 +35,11 @@ from bot.rules.timing import (
     shown_in_channel,
 )
 from bot.rules.versions import changes
-from bot.services.access import Organizers
 from bot.services.exports import chart_of, gather_extras
 from bot.services.people import People
 from bot.services.roster import letter_standings
 from bot.services.tally import Tallies
+from bot.services.workspace import Workspace, Workspaces
 from bot.slack.errors import is_refused, slack_error
 from bot.slack.exports import send_closing_list
 from bot.slack.letters import update_post
@@ -71,22 +69,16 @@ class Dispatcher:
         self,
         *,
         store: Store,
-        client: AsyncWebClient,
-        zone: ZoneInfo,
+        workspaces: Workspaces,
         tally_time: time,
         owner: str | None = None,
         updates: CallBudget | None = None,
         people: People | None = None,
-        organizers: Organizers | None = None,
     ) -> None:
-        # Who is an organizer: they alone see the roster's contacts in the lists the
-        # close sends (without it, nobody is taken for one).
-        self._organizers = organizers
+        self._workspaces = workspaces
         self._updates = updates
-        self._people = people or People(store=store, client=client, zone=zone)
+        self._people = people or People(store=store, workspaces=workspaces)
         self._store = store
-        self._client = client
-        self._zone = zone
         self._tally_time = tally_time
         # Who holds a claim: unique per process, so a lapsed claim is told apart.
         self.owner = owner or uuid.uuid4().hex
@@ -98,33 +90,31 @@ class Dispatcher:
         # chases and tallies (a thousand members against as many entries take half a
         # second); a member that signs meanwhile is seen by the next pass.
         self._standings: dict[int, asyncio.Future[list[MemberStanding]]] = {}
-        self._tallies = Tallies(
-            store=store, client=client, people=self._people, zone=zone, tally_time=tally_time
-        )
+        self._tallies = Tallies(store=store, people=self._people, tally_time=tally_time)
 
-    async def _is_organizer(self, user: str) -> bool:
-        if self._organizers is None:
-            return False
+    async def _is_organizer(self, workspace: Workspace, user: str) -> bool:
         try:
-            return await self._organizers.includes(user)
+            return await workspace.organizers.includes(user)
         except GroupUnknown:
             return False
 
     async def plan_unscheduled(self, now: datetime) -> None:
         """Schedule open letters that have no plan (stored before reminders existed)."""
+        workspace = self._workspaces.find()
         for letter_id, version in await self._store.planning.unscheduled_letters():
             letter = await self._store.letters.get(letter_id)
             if letter is None:
                 continue
-            letter_plan = plan(letter.deadline, letter.reminders, zone=self._zone, now=now)
+            letter_plan = plan(letter.deadline, letter.reminders, zone=workspace.zone, now=now)
             await self._store.planning.add_plan(letter_id, version, letter_plan, now=now)
 
     async def run_due(self, now: datetime) -> datetime | None:
         """Send everything due at `now`; returns when something next falls due."""
+        workspace = self._workspaces.find()  # the workspace this pass acts for
         started = monotonic()
         self._standings = {}
-        await self._tallies.plan(now)
-        await self._store.deliveries.expand_due(now, zone=self._zone.key)
+        await self._tallies.plan(workspace, now)
+        await self._store.deliveries.expand_due(now, zone=workspace.zone.key)
         while True:
             # A long pass keeps its clock running for the lease, so each claim holds
             # its full time however late in the pass it is taken.
@@ -134,12 +124,12 @@ class Dispatcher:
             )
             if not claimed:
                 return await self._store.deliveries.next_wake()
-            await asyncio.gather(*(self._deliver(delivery, now) for delivery in claimed))
+            await asyncio.gather(*(self._deliver(workspace, delivery, now) for delivery in claimed))
 
-    async def _deliver(self, delivery: Delivery, now: datetime) -> None:
+    async def _deliver(self, workspace: Workspace, delivery: Delivery, now: datetime) -> None:
         queue = self._store.deliveries
         try:
-            outcome = await self._send(delivery, now)
+            outcome = await self._send(workspace, delivery, now)
         except SlackApiError as error:
             code = slack_error(error)
             if is_refused(code):
@@ -206,29 +196,31 @@ class Dispatcher:
         )
         await queue.retry_later(delivery, owner=self.owner, at=now + wait, error=error)
 
-    async def _send(self, delivery: Delivery, now: datetime) -> Sent | Skipped | Later:
+    async def _send(
+        self, workspace: Workspace, delivery: Delivery, now: datetime
+    ) -> Sent | Skipped | Later:
         if delivery.kind is JobKind.TALLY:
             return await self._tallies.send(
-                delivery, now, owner=self.owner, standings=self._standings_of
+                workspace, delivery, now, owner=self.owner, standings=self._standings_of
             )
         assert delivery.letter_id is not None
         letter = await self._store.letters.get(delivery.letter_id)
         if letter is None or letter.status is LetterStatus.REMOVED:
             return Skipped("the letter was taken down")
         if delivery.kind is JobKind.DUPLICATES:
-            return await self._tell_duplicates(letter, delivery, now)
+            return await self._tell_duplicates(workspace, letter, delivery, now)
         if delivery.kind is JobKind.NEW_VERSION:
-            return await self._tell_new_version(letter, delivery)
+            return await self._tell_new_version(workspace, letter, delivery)
         if delivery.version != letter.schedule_version:
             # Planned for a deadline since moved (a reminder or closing post still being
             # retried when the letter was extended): what's planned now replaces it.
             return Skipped("the deadline moved")
         if delivery.kind is JobKind.CHASE:
-            return await self._chase(letter, delivery, now)
+            return await self._chase(workspace, letter, delivery, now)
         if delivery.to_person:
             signers = await self._store.signatures.signers(letter.id)
             await send_closing_list(
-                self._client,
+                workspace.slack,
                 user=delivery.target,
                 letter=letter,
                 signers=signers,
@@ -239,9 +231,9 @@ class Dispatcher:
                     letter,
                     signers,
                     now=now,
-                    roster_contacts=await self._is_organizer(delivery.target),
+                    roster_contacts=await self._is_organizer(workspace, delivery.target),
                 ),
-                chart=await chart_of(letter, signers, now=now, zone=self._zone),
+                chart=await chart_of(letter, signers, now=now, zone=workspace.zone),
                 style=letter.list_style,
             )
             return Sent()
@@ -250,20 +242,20 @@ class Dispatcher:
             return Skipped("the letter is not posted in this channel")
         ts = post.ts
         if delivery.kind is JobKind.REMINDER:
-            return await self._remind(letter, delivery, ts=ts, now=now)
+            return await self._remind(workspace, letter, delivery, ts=ts, now=now)
         count = await self._store.signatures.count(letter.id)
         await update_post(
-            self._client,
+            workspace.slack,
             self._store,
             letter,
             post,
             count=count,
-            zone=self._zone,
+            zone=workspace.zone,
             budget=self._updates,
         )
         if delivery.kind is JobKind.CLOSE:
             await post_final_count(
-                self._client,
+                workspace.slack,
                 channel=delivery.target,
                 thread_ts=ts,
                 letter=letter,
@@ -271,17 +263,17 @@ class Dispatcher:
             )
         else:
             await post_deadline_moved(
-                self._client,
+                workspace.slack,
                 channel=delivery.target,
                 thread_ts=ts,
                 letter=letter,
                 count=count,
-                zone=self._zone,
+                zone=workspace.zone,
             )
         return Sent()
 
     async def _tell_duplicates(
-        self, letter: Letter, delivery: Delivery, now: datetime
+        self, workspace: Workspace, letter: Letter, delivery: Delivery, now: datetime
     ) -> Sent | Skipped | Later:
         lead = delivery.target
         if not letter.is_open:
@@ -297,13 +289,15 @@ class Dispatcher:
             if last is not None and now < last + DUPLICATES_NOTICE_GAP:
                 return Later(last + DUPLICATES_NOTICE_GAP)
             await send_duplicates_notice(
-                self._client, user=lead, letter=letter, pairs=pairs, holds=holds
+                workspace.slack, user=lead, letter=letter, pairs=pairs, holds=holds
             )
             # Marked before the next of theirs is weighed.
             await self._mark_sent(delivery, now, snapshot=None)
             return Sent(marked=True)
 
-    async def _tell_new_version(self, letter: Letter, delivery: Delivery) -> Sent | Skipped:
+    async def _tell_new_version(
+        self, workspace: Workspace, letter: Letter, delivery: Delivery
+    ) -> Sent | Skipped:
         if delivery.version != letter.version:
             return Skipped("a later version followed; its notice tells of both")
         if not letter.is_open:
@@ -322,7 +316,7 @@ class Dispatcher:
         since = min(agreed[entry.id] for entry in entries)
         versions = {v.version: v for v in await self._store.letters.versions(letter.id)}
         await send_version_notice(
-            self._client,
+            workspace.slack,
             user=user,
             letter=letter,
             since=since,
@@ -331,7 +325,9 @@ class Dispatcher:
         )
         return Sent()
 
-    async def _chase(self, letter: Letter, delivery: Delivery, now: datetime) -> Sent | Skipped:
+    async def _chase(
+        self, workspace: Workspace, letter: Letter, delivery: Delivery, now: datetime
+    ) -> Sent | Skipped:
         """Ask a roster contact to sign for their members that haven't, unless that
         changed since the chase was planned, or they were chased lately."""
         user = delivery.target
@@ -345,13 +341,15 @@ class Dispatcher:
             chased = await self._store.history.chased_since(letter.id, since=now - CHASE_GAP)
             if user in chased:
                 return Skipped("they were chased about this letter less than 20 hours ago")
-            outcome = await self._send_chase(letter, user, now)
+            outcome = await self._send_chase(workspace, letter, user, now)
             if isinstance(outcome, Sent):
                 await self._mark_sent(delivery, now, snapshot=None)
                 return Sent(marked=True)
             return outcome
 
-    async def _send_chase(self, letter: Letter, user: str, now: datetime) -> Sent | Skipped:
+    async def _send_chase(
+        self, workspace: Workspace, letter: Letter, user: str, now: datetime
+    ) -> Sent | Skipped:
         """The chase DM, unless the contact or their organization has signed since."""
         if await self._store.signatures.signed_by(user, letter.id):
             return Skipped("they have signed")
@@ -361,9 +359,9 @@ class Dispatcher:
             return Skipped("their organization has signed")
         entries = await self._store.entries.search(letter.id)
         state = next((member.state for member in theirs if member.state), None)
-        zone = (await self._people.zones([user], now=now))[user]
+        zone = (await self._people.zones([user], now=now, default=workspace.zone))[user]
         await send_chase(
-            self._client,
+            workspace.slack,
             user=user,
             letter=letter,
             members=theirs,
@@ -387,7 +385,7 @@ class Dispatcher:
             raise
 
     async def _remind(
-        self, letter: Letter, delivery: Delivery, *, ts: str, now: datetime
+        self, workspace: Workspace, letter: Letter, delivery: Delivery, *, ts: str, now: datetime
     ) -> Sent | Skipped:
         if letter.status is not LetterStatus.OPEN or letter.deadline <= now:
             if delivery.attempts:
@@ -396,13 +394,13 @@ class Dispatcher:
         count = await self._store.signatures.count(letter.id)
         shown = delivery.offset in shown_in_channel(letter.reminders, letter.shown_reminders)
         await post_reminder(
-            self._client,
+            workspace.slack,
             channel=delivery.target,
             thread_ts=ts,
             letter=letter,
             count=count,
             now=now,
-            zone=self._zone,
+            zone=workspace.zone,
             broadcast=shown,
         )
         return Sent()

@@ -12,8 +12,6 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.rules.forms import DraftPreview, LetterFormValues
 from bot.rules.letter_text import from_plain, from_slack, to_plain
 from bot.rules.limits import BODY_MARKUP_MAX, BODY_MAX, FILE_MAX_BYTES, READS_AT_ONCE
@@ -25,33 +23,43 @@ from bot.rules.problems import (
     NoTextInMessage,
     PassedOver,
 )
-from bot.services.access import Organizers
 from bot.services.documents import read_letter_apart
+from bot.services.workspace import Workspace
 from bot.slack.files import FileUnavailable, describe_file, download_file
 from bot.storage import Store
 from bot.texts.documents import Unreadable, kind_of
 
 
 class Drafts:
-    def __init__(self, *, store: Store, client: AsyncWebClient, organizers: Organizers) -> None:
+    def __init__(self, *, store: Store) -> None:
         self._store = store
-        self._client = client
-        self._organizers = organizers
         self._reading = asyncio.Semaphore(READS_AT_ONCE)
 
     async def from_message(
-        self, message: dict[str, Any], *, user: str, channel: str, now: datetime
+        self,
+        workspace: Workspace,
+        message: dict[str, Any],
+        *,
+        user: str,
+        channel: str,
+        now: datetime,
     ) -> DraftPreview:
         """Keep the letter in `message` (its attached file, else its text) for the form."""
-        await self._organizers.require_organizer(user)
-        return await self.text_from_message(message, user=user, channel=channel, now=now)
+        await workspace.organizers.require_organizer(user)
+        return await self.text_from_message(workspace, message, user=user, channel=channel, now=now)
 
     async def text_from_message(
-        self, message: dict[str, Any], *, user: str, channel: str, now: datetime
+        self,
+        workspace: Workspace,
+        message: dict[str, Any],
+        *,
+        user: str,
+        channel: str,
+        now: datetime,
     ) -> DraftPreview:
         """Keep the text in `message` as `from_message` does, for any letter's manager:
         who may use it for which letter is checked when they do."""
-        markup, file_name, passed_over = await self._letter_in(message)
+        markup, file_name, passed_over = await self._letter_in(workspace, message)
         shown = to_plain(markup).strip()
         if not shown:
             raise NoTextInMessage
@@ -86,7 +94,7 @@ class Drafts:
         return body
 
     async def _letter_in(
-        self, message: dict[str, Any]
+        self, workspace: Workspace, message: dict[str, Any]
     ) -> tuple[str, str | None, tuple[PassedOver, ...]]:
         """The letter's markup, the file it came from, and files passed over."""
         passed_over: list[PassedOver] = []
@@ -94,7 +102,7 @@ class Drafts:
             if not isinstance(shared, dict):
                 continue
             try:
-                file = await describe_file(self._client, shared)
+                file = await describe_file(workspace.slack, shared)
             except FileUnavailable as problem:
                 passed_over.append(PassedOver(_name(shared), problem.reason, problem.invite))
                 continue
@@ -106,7 +114,7 @@ class Drafts:
                 continue
             # A file of a kind the bot reads is the letter: if it can't be had, say so.
             try:
-                data = await download_file(self._client, file, max_bytes=FILE_MAX_BYTES)
+                data = await download_file(workspace.slack, file, max_bytes=FILE_MAX_BYTES)
                 async with self._reading:
                     markup = await read_letter_apart(kind, data)
             except FileUnavailable as problem:

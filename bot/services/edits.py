@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from bot.rules.checks import check_body, check_edit
 from bot.rules.forms import EditFormValues
@@ -27,8 +26,8 @@ from bot.rules.problems import (
     NothingToEdit,
 )
 from bot.rules.timing import plan
-from bot.services.access import Organizers
 from bot.services.refs import managed_letter
+from bot.services.workspace import Workspace
 from bot.storage import Store
 
 
@@ -51,39 +50,42 @@ class Edits:
         self,
         *,
         store: Store,
-        organizers: Organizers,
-        zone: ZoneInfo,
         schedule_changed: Callable[[], None] = lambda: None,
     ) -> None:
         self._store = store
-        self._organizers = organizers
-        self._zone = zone
         self._schedule_changed = schedule_changed
 
-    async def editable(self, ref: str, *, user: str, channel: str) -> Letter:
+    async def editable(self, workspace: Workspace, ref: str, *, user: str, channel: str) -> Letter:
         """The open letter `ref` names, for the edit form."""
         letter = await managed_letter(
-            self._store, self._organizers, ref, user=user, channel=channel, status=LetterStatus.OPEN
+            self._store,
+            workspace.organizers,
+            ref,
+            user=user,
+            channel=channel,
+            status=LetterStatus.OPEN,
         )
         if not letter.is_open:
             raise ClosedForEditing(letter)
         return letter
 
-    async def edit(self, values: EditFormValues, *, user: str, now: datetime) -> Edited:
+    async def edit(
+        self, workspace: Workspace, values: EditFormValues, *, user: str, now: datetime
+    ) -> Edited:
         """Apply the edit form: a new text or addressee makes a new version (its earlier
         signers are asked whether they still sign); a new deadline or reminders
         reschedule the letter (a new deadline is announced); the rest changes in place.
         Raises FormErrors. The posted copies are the caller's to `refresh`, after
         answering the form in time."""
-        letter = await self._editable_by_id(values.letter_id, user=user)
+        letter = await self._editable_by_id(workspace, values.letter_id, user=user)
         edit = check_edit(values, letter=letter, now=now)
-        return await self._apply(letter, edit, user=user, now=now)
+        return await self._apply(workspace, letter, edit, user=user, now=now)
 
     async def update_text(
-        self, letter_id: int | None, *, body: str, user: str, now: datetime
+        self, workspace: Workspace, letter_id: int | None, *, body: str, user: str, now: datetime
     ) -> Edited:
         """A new text for an open letter, from a message ("Update a letter's text")."""
-        letter = await self._editable_by_id(letter_id, user=user)
+        letter = await self._editable_by_id(workspace, letter_id, user=user)
         errors: dict[str, FieldProblem] = {}
         check_body(body, errors)
         if errors:
@@ -98,28 +100,32 @@ class Edits:
             leads=letter.leads,
             goal=letter.goal,
         )
-        return await self._apply(letter, edit, user=user, now=now)
+        return await self._apply(workspace, letter, edit, user=user, now=now)
 
-    async def editable_letters(self, user: str) -> list[Letter]:
+    async def editable_letters(self, workspace: Workspace, user: str) -> list[Letter]:
         """The open letters `user` may edit: every one for organizers, else their own."""
         letters = await self._store.letters.all(status=LetterStatus.OPEN)
-        shown, _ = await self._organizers.manageable(user, letters)
+        shown, _ = await workspace.organizers.manageable(user, letters)
         if not shown:
             raise NothingToEdit
         return shown
 
-    async def _editable_by_id(self, letter_id: int | None, *, user: str) -> Letter:
+    async def _editable_by_id(
+        self, workspace: Workspace, letter_id: int | None, *, user: str
+    ) -> Letter:
         letter = await self._store.letters.get(letter_id) if letter_id is not None else None
         if letter is None:
             raise LetterGone
-        await self._organizers.require_manager(user, letter, Action.EDIT)
+        await workspace.organizers.require_manager(user, letter, Action.EDIT)
         if letter.status is LetterStatus.REMOVED:
             raise LetterRemoved(letter)
         if not letter.is_open:
             raise ClosedForEditing(letter, while_editing=True)
         return letter
 
-    async def _apply(self, letter: Letter, edit: LetterEdit, *, user: str, now: datetime) -> Edited:
+    async def _apply(
+        self, workspace: Workspace, letter: Letter, edit: LetterEdit, *, user: str, now: datetime
+    ) -> Edited:
         before = letter
         letter, left = await self._store.letters.edit(letter.id, edit, user=user, now=now)
         if letter.version != before.version:
@@ -128,7 +134,7 @@ class Edits:
             letter = await self._store.letters.reschedule(
                 letter.id,
                 reminders=edit.reminders,
-                plan=plan(edit.deadline, edit.reminders, zone=self._zone, now=now),
+                plan=plan(edit.deadline, edit.reminders, zone=workspace.zone, now=now),
                 now=now,
                 announce=edit.deadline != letter.deadline,
             )

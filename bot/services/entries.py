@@ -36,10 +36,10 @@ from bot.rules.signons import (
     SignerKind,
     Submission,
 )
-from bot.services.access import Organizers
 from bot.services.live_count import LiveCount
 from bot.services.refs import numbered, only_letter_in, split_ref
 from bot.services.signons import SignOns
+from bot.services.workspace import Workspace
 from bot.storage import Store
 from bot.storage.entries import EntryChanged, KeyTaken
 
@@ -63,27 +63,31 @@ class Entries:
         *,
         store: Store,
         signons: SignOns,
-        organizers: Organizers,
         live_count: LiveCount | None = None,
     ) -> None:
         self._store = store
         self._signons = signons
-        self._organizers = organizers
         self._live_count = live_count
 
     # A signer's own entry
 
-    async def own(self, letter: Letter, *, user: str) -> OwnEntry | None:
+    async def own(self, workspace: Workspace, letter: Letter, *, user: str) -> OwnEntry | None:
         """The entry `user` signed `letter` for (their latest), if they did."""
         entries = await self._store.signatures.signed_by(user, letter.id)
         if not entries:
             return None
         entry = entries[-1]
-        keeper = await self._signons.keeps(entry, user=user, letter=letter)
+        keeper = await self._signons.keeps(workspace, entry, user=user, letter=letter)
         return OwnEntry(entry, entry.contact_of(user), keeper=keeper)
 
     async def correct(
-        self, letter: Letter, entry_id: int, submission: Submission, *, now: datetime
+        self,
+        workspace: Workspace,
+        letter: Letter,
+        entry_id: int,
+        submission: Submission,
+        *,
+        now: datetime,
     ) -> Corrected:
         """Apply a signer's corrections to their entry: to its details if they keep
         them (its maker, an organizer or a lead), else to their own contact alone.
@@ -103,9 +107,11 @@ class Entries:
         )
         if entry is None or user is None:
             raise NotSignedHere(letter)
-        keeper = await self._signons.keeps(entry, user=user, letter=letter)
+        keeper = await self._signons.keeps(workspace, entry, user=user, letter=letter)
         if _another_organization(entry, submission):
-            signed = await self._signons.sign(letter, submission, now=now, leaving=entry.id)
+            signed = await self._signons.sign(
+                workspace, letter, submission, now=now, leaving=entry.id
+            )
             held = signed.recorded.outcome is Outcome.HELD
             if held or signed.recorded.entry.id != entry.id:
                 moved_to = submission.name if held else signed.recorded.entry.name
@@ -134,7 +140,7 @@ class Entries:
     # An organizer's tools
 
     async def signers_of(
-        self, text: str, *, user: str, channel: str
+        self, workspace: Workspace, text: str, *, user: str, channel: str
     ) -> tuple[Letter, list[Signer], str]:
         """`/letter signers [#letter] [name]`: the letter, its entries (withdrawn ones
         too) whose name holds the search, and the search."""
@@ -144,37 +150,48 @@ class Entries:
         else:
             letter = await only_letter_in(self._store, channel, status=None, surface=Surface.LETTER)
         search = one_line(ref.rest)
-        return letter, await self._search(letter, user=user, search=search), search
+        return letter, await self._search(workspace, letter, user=user, search=search), search
 
     async def listing(
-        self, letter_id: int, *, user: str, search: str = ""
+        self, workspace: Workspace, letter_id: int, *, user: str, search: str = ""
     ) -> tuple[Letter, list[Signer]]:
         """The letter, and its entries (withdrawn ones too) whose name holds `search`."""
         letter = await self._store.letters.get(letter_id)
         if letter is None:
             raise LetterGone
-        return letter, await self._search(letter, user=user, search=search)
+        return letter, await self._search(workspace, letter, user=user, search=search)
 
-    async def _search(self, letter: Letter, *, user: str, search: str) -> list[Signer]:
-        await self._organizers.require_manager(user, letter, Action.MANAGE_SIGNERS)
+    async def _search(
+        self, workspace: Workspace, letter: Letter, *, user: str, search: str
+    ) -> list[Signer]:
+        await workspace.organizers.require_manager(user, letter, Action.MANAGE_SIGNERS)
         # Tidied as every stored name is: no control character reaches the query.
         return await self._store.entries.search(letter.id, text=one_line(search))
 
-    async def entry(self, entry_id: int, *, user: str) -> tuple[Letter, Signer]:
+    async def entry(
+        self, workspace: Workspace, entry_id: int, *, user: str
+    ) -> tuple[Letter, Signer]:
         """An entry for an organizer of its letter to act on."""
         entry = await self._store.entries.get(entry_id)
         letter = await self._store.letters.get(entry.letter_id) if entry else None
         if entry is None or letter is None:
             raise EntryGone
-        await self._organizers.require_manager(user, letter, Action.MANAGE_SIGNERS)
+        await workspace.organizers.require_manager(user, letter, Action.MANAGE_SIGNERS)
         return letter, entry
 
     async def edit(
-        self, entry_id: int, submission: Submission, *, user: str, now: datetime, reason: str
+        self,
+        workspace: Workspace,
+        entry_id: int,
+        submission: Submission,
+        *,
+        user: str,
+        now: datetime,
+        reason: str,
     ) -> Signer:
         """An organizer's edit of any field, the published name included (after the
         close too): the entry stays one entry; nothing is re-deduped."""
-        _, entry = await self.entry(entry_id, user=user)
+        _, entry = await self.entry(workspace, entry_id, user=user)
         submission = check_submission(submission)
         reason = _reason(reason)
         try:
@@ -192,12 +209,14 @@ class Entries:
             raise EntryGone from None
         return updated
 
-    async def withdraw(self, entry_id: int, *, user: str, now: datetime, reason: str) -> Signer:
+    async def withdraw(
+        self, workspace: Workspace, entry_id: int, *, user: str, now: datetime, reason: str
+    ) -> Signer:
         """Withdraw an entry on its signers' behalf, with the reason, after the close too."""
         reason = _reason(reason)
         if not reason:
             raise FormErrors({SignonField.REASON: FieldProblem(Issue.MISSING)})
-        letter, entry = await self.entry(entry_id, user=user)
+        letter, entry = await self.entry(workspace, entry_id, user=user)
         try:
             withdrawn = await self._store.entries.withdraw(
                 entry.id, by=user, now=now, reason=reason
@@ -207,10 +226,12 @@ class Entries:
         self._touch(letter)
         return withdrawn
 
-    async def restore(self, entry_id: int, *, user: str, now: datetime, reason: str) -> Signer:
+    async def restore(
+        self, workspace: Workspace, entry_id: int, *, user: str, now: datetime, reason: str
+    ) -> Signer:
         """Put a withdrawn entry back in the list."""
         reason = _reason(reason)
-        letter, entry = await self.entry(entry_id, user=user)
+        letter, entry = await self.entry(workspace, entry_id, user=user)
         try:
             restored = await self._store.entries.restore(
                 entry.id, by=user, now=now, reason=reason or None

@@ -9,17 +9,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.rules.files import Chart
 from bot.rules.letters import Letter, ListStyle
 from bot.rules.problems import FilesRefused, LetterGone, Surface
 from bot.rules.signons import Signer
 from bot.rules.timing import reminder_time
-from bot.services.access import Organizers
 from bot.services.people import People
 from bot.services.refs import find_letter, numbered
 from bot.services.roster import letter_standings
+from bot.services.workspace import Workspace
 from bot.slack.errors import UPLOAD_FAILED, slack_error
 from bot.slack.exports import send_export
 from bot.storage import Store
@@ -90,34 +88,35 @@ class Exports:
         self,
         *,
         store: Store,
-        client: AsyncWebClient,
-        organizers: Organizers,
         people: People,
-        zone: ZoneInfo,
     ) -> None:
-        self._zone = zone
         self._store = store
-        self._client = client
-        self._organizers = organizers
         self._people = people
 
-    async def letter_for(self, ref: str, *, user: str, channel: str) -> tuple[Letter, int]:
+    async def letter_for(
+        self, workspace: Workspace, ref: str, *, user: str, channel: str
+    ) -> tuple[Letter, int]:
         """`/letter export [#n]`: the letter, if `user` manages it, and its count."""
         letter = await find_letter(
             self._store, ref, channel=channel, status=None, surface=Surface.LETTER
         )
-        await self._organizers.require_manager(user, letter)
+        await workspace.organizers.require_manager(user, letter)
         return letter, await self._store.signatures.count(letter.id)
 
     async def send(
-        self, letter_id: int | None, *, user: str, style: ListStyle | None = None
+        self,
+        workspace: Workspace,
+        letter_id: int | None,
+        *,
+        user: str,
+        style: ListStyle | None = None,
     ) -> Export:
         """The letter's list in `style` (kept for the close), or as last exported, with
         its files, sent to the organizer who asks."""
         if letter_id is None:
             raise LetterGone()
         letter = await numbered(self._store, letter_id, surface=Surface.BUTTON)
-        await self._organizers.require_manager(user, letter)
+        await workspace.organizers.require_manager(user, letter)
         if style is None:
             style = letter.list_style
         elif style != letter.list_style:
@@ -126,7 +125,7 @@ class Exports:
         now = datetime.now(UTC)
         try:
             await send_export(
-                self._client,
+                workspace.slack,
                 user=user,
                 letter=letter,
                 signers=signers,
@@ -137,9 +136,9 @@ class Exports:
                     letter,
                     signers,
                     now=now,
-                    roster_contacts=await self._organizers.includes(user),
+                    roster_contacts=await workspace.organizers.includes(user),
                 ),
-                chart=await chart_of(letter, signers, now=now, zone=self._zone),
+                chart=await chart_of(letter, signers, now=now, zone=workspace.zone),
                 style=style,
             )
         except UPLOAD_FAILED as error:

@@ -12,17 +12,15 @@ import contextlib
 import logging
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rules.home import Drive, Home, SignedEntry
 from bot.rules.letters import Letter, LetterStatus
 from bot.rules.roster import Reach
-from bot.services.access import Organizers
 from bot.services.audience import Audience
 from bot.services.roster import letter_standings
+from bot.services.workspace import Workspace, Workspaces
 from bot.slack.errors import UNANSWERED, slack_error
 from bot.slack.home import publish_home
 from bot.slack.pacing import TIER_4_CALLS, CallBudget
@@ -41,17 +39,13 @@ class HomeTabs:
         self,
         *,
         store: Store,
-        client: AsyncWebClient,
-        organizers: Organizers,
+        workspaces: Workspaces,
         audience: Audience,
-        zone: ZoneInfo,
         delay: float = REFRESH_SECONDS,
     ) -> None:
         self._store = store
-        self._client = client
-        self._organizers = organizers
+        self._workspaces = workspaces
         self._audience = audience
-        self._zone = zone
         self._delay = delay
         self._budget = CallBudget(calls=TIER_4_CALLS)
         self._changed = False
@@ -61,14 +55,17 @@ class HomeTabs:
         self._publishing: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._hashes: dict[str, str | None] = {}
 
-    async def opened(self, user: str, *, now: datetime, hash: str | None = None) -> None:
+    async def opened(
+        self, workspace: Workspace, user: str, *, now: datetime, hash: str | None = None
+    ) -> None:
         """`user` opened the Home tab (showing the view of `hash`, if one was published):
         theirs is published, and kept current from now on."""
         await self._store.people.opened_home(user, now=now)
-        await self.show(user, now=now, hash=hash)
+        await self.show(workspace, user, now=now, hash=hash)
 
     async def show(
         self,
+        workspace: Workspace,
         user: str,
         *,
         now: datetime,
@@ -91,14 +88,16 @@ class HomeTabs:
             for attempt in range(2):
                 await self._budget.spend()
                 shown = await self._store.people.notice(user, now=now)
-                home = await self._home(user, notice=shown, seen=seen or _Seen(self._store))
+                home = await self._home(
+                    workspace, user, notice=shown, seen=seen or _Seen(self._store)
+                )
                 try:
                     self._hashes[user] = await publish_home(
-                        self._client,
+                        workspace.slack,
                         user=user,
                         home=home,
                         now=now,
-                        zone=self._zone,
+                        zone=workspace.zone,
                         hash=self._hashes.get(user),
                     )
                     return
@@ -132,17 +131,18 @@ class HomeTabs:
                     await asyncio.wait_for(self._stopping.wait(), self._delay)
                 self._changed = False
                 seen = _Seen(self._store)
+                workspace = self._workspaces.find()
                 for user in await self._store.people.home_viewers():
                     if self._stopping.is_set():
                         return
-                    await self.show(user, now=datetime.now(UTC), seen=seen)
+                    await self.show(workspace, user, now=datetime.now(UTC), seen=seen)
         except Exception:
             logger.exception("Refreshing the App Home failed")
         finally:
             self._refreshing = None
 
-    async def _home(self, user: str, *, notice: str, seen: _Seen) -> Home:
-        organizer = await self._organizers.includes(user)
+    async def _home(self, workspace: Workspace, user: str, *, notice: str, seen: _Seen) -> Home:
+        organizer = await workspace.organizers.includes(user)
         letters, counts = await seen.open_letters()
         managed = [
             letter
@@ -158,7 +158,7 @@ class HomeTabs:
                 signed += [
                     SignedEntry(letter, entry, entry.name_seen_by(user)) for entry in entries
                 ]
-            elif await self._audience.in_channels(user, letter.channels):
+            elif await self._audience.in_channels(workspace, user, letter.channels):
                 to_sign.append((letter, counts[letter.id]))
         return Home(
             drives=drives,

@@ -15,9 +15,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
-
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rules.checks import check_new_letter
 from bot.rules.forms import LetterFormValues
@@ -38,10 +35,10 @@ from bot.rules.problems import (
     Surface,
 )
 from bot.rules.timing import format_reminders, plan
-from bot.services.access import Organizers
 from bot.services.drafts import Drafts
 from bot.services.edits import Edited
 from bot.services.refs import find_letter, managed_letter
+from bot.services.workspace import Workspace
 from bot.slack.letters import mark_moved, publish_letter, refresh_posts, report_launch
 from bot.slack.pacing import CallBudget
 from bot.storage import Store
@@ -60,19 +57,13 @@ class Letters:
         self,
         *,
         store: Store,
-        client: AsyncWebClient,
-        organizers: Organizers,
         drafts: Drafts,
-        zone: ZoneInfo,
         reminders: tuple[timedelta, ...],
         schedule_changed: Callable[[], None] = lambda: None,
         updates: CallBudget | None = None,
     ) -> None:
         self._store = store
-        self._client = client
-        self._organizers = organizers
         self._drafts = drafts
-        self._zone = zone
         self._reminders = reminders
         self._schedule_changed = schedule_changed
         self._updates = updates
@@ -80,29 +71,37 @@ class Letters:
 
     # Starting a letter
 
-    def form_defaults(self, now: datetime) -> tuple[datetime, str]:
+    def form_defaults(self, workspace: Workspace, now: datetime) -> tuple[datetime, str]:
         """The new-letter form's deadline (a week from today at 5 p.m., where the
         coalition works) and reminders (the REMINDERS setting)."""
-        day = (now.astimezone(self._zone) + timedelta(days=7)).date()
-        deadline = datetime.combine(day, time(17, 0), tzinfo=self._zone)
+        day = (now.astimezone(workspace.zone) + timedelta(days=7)).date()
+        deadline = datetime.combine(day, time(17, 0), tzinfo=workspace.zone)
         return deadline, format_reminders(self._reminders, None)
 
-    async def prepare(self, values: LetterFormValues, *, user: str, now: datetime) -> NewLetter:
+    async def prepare(
+        self, workspace: Workspace, values: LetterFormValues, *, user: str, now: datetime
+    ) -> NewLetter:
         """Check a submitted letter form; raises FormErrors to show against its fields."""
-        await self._organizers.require_organizer(user)
+        await workspace.organizers.require_organizer(user)
         body = await self._drafts.body(values, user=user)
         return check_new_letter(values, body=body, created_by=user, now=now)
 
     async def launch(
-        self, new: NewLetter, *, draft_id: int | None, now: datetime, origin_channel: str | None
+        self,
+        workspace: Workspace,
+        new: NewLetter,
+        *,
+        draft_id: int | None,
+        now: datetime,
+        origin_channel: str | None,
     ) -> Launch:
         """Store and post a checked letter, then tell its organizer how posting went."""
-        letter_plan = plan(new.deadline, new.reminders, zone=self._zone, now=now)
+        letter_plan = plan(new.deadline, new.reminders, zone=workspace.zone, now=now)
         letter = await self._store.letters.create(new, plan=letter_plan, now=now, draft_id=draft_id)
         self._schedule_changed()
-        launched = await self._publish(letter)
+        launched = await self._publish(workspace, letter)
         await report_launch(
-            self._client,
+            workspace.slack,
             user=new.created_by,
             channel=origin_channel,
             letter=launched.letter,
@@ -112,11 +111,11 @@ class Letters:
 
     # Managing letters
 
-    async def listing(self, user: str, *, include_closed: bool) -> Listing:
+    async def listing(self, workspace: Workspace, user: str, *, include_closed: bool) -> Listing:
         """The letters `user` may manage (all for organizers, else their own), with counts
         and any scheduled posts that haven't gone out. A closed letter whose closing posts
         didn't all go out is listed too; organizers also see tallies that didn't."""
-        letters, organizer = await self._organizers.manageable(
+        letters, organizer = await workspace.organizers.manageable(
             user, await self._store.letters.all()
         )
         if not letters:
@@ -146,15 +145,19 @@ class Letters:
             tally_problems=await self._store.history.tally_problems() if organizer else [],
         )
 
-    async def removable(self, ref: str, *, user: str, channel: str) -> LetterSummary:
+    async def removable(
+        self, workspace: Workspace, ref: str, *, user: str, channel: str
+    ) -> LetterSummary:
         """The letter `ref` names, for the confirmation before taking it down."""
         letter = await find_letter(
             self._store, ref, channel=channel, status=None, surface=Surface.LETTER
         )
-        await self._organizers.require_manager(user, letter, Action.REMOVE)
+        await workspace.organizers.require_manager(user, letter, Action.REMOVE)
         return LetterSummary(letter, await self._store.signatures.count(letter.id))
 
-    async def remove(self, letter_id: int, *, user: str, now: datetime) -> Letter:
+    async def remove(
+        self, workspace: Workspace, letter_id: int, *, user: str, now: datetime
+    ) -> Letter:
         """Take a letter down (confirmed): nothing more is sent for it, sign-ons stop,
         and it leaves the lists; its signers stay. Its posts are the caller's to
         `refresh` into a short notice, after answering the dialog in time."""
@@ -163,73 +166,84 @@ class Letters:
             raise LetterGone
         if letter.status is LetterStatus.REMOVED:
             raise LetterRemoved(letter)
-        await self._organizers.require_manager(user, letter, Action.REMOVE)
+        await workspace.organizers.require_manager(user, letter, Action.REMOVE)
         letter = await self._store.letters.remove(letter.id, now=now)
         self._schedule_changed()
         return letter
 
-    async def refresh(self, edited: Edited | Letter, *, report_to: str | None = None) -> Launch:
+    async def refresh(
+        self, workspace: Workspace, edited: Edited | Letter, *, report_to: str | None = None
+    ) -> Launch:
         """Bring every posted copy up to date with a letter just changed (after an edit,
         once the form is answered): the text rewritten in place where it changed, the
         letter posted in channels it was added to (`report_to` hears how that went), and
         its posts in channels it left marked as moved."""
         if isinstance(edited, Letter):
-            return await self._refreshed(edited)
+            return await self._refreshed(workspace, edited)
         letter = edited.letter
         for post in edited.left:
-            await mark_moved(self._client, letter, post, budget=self._updates)
+            await mark_moved(workspace.slack, letter, post, budget=self._updates)
         if letter.unposted_channels:
-            posted = await self._publish(letter)
+            posted = await self._publish(workspace, letter)
             letter = posted.letter
             if report_to is not None:
                 await report_launch(
-                    self._client,
+                    workspace.slack,
                     user=report_to,
                     channel=None,
                     letter=letter,
                     results=posted.results,
                 )
-        return await self._refreshed(letter, rewrite_text=edited.text_changed)
+        return await self._refreshed(workspace, letter, rewrite_text=edited.text_changed)
 
-    async def post_missing(self, ref: str, *, user: str, channel: str) -> Launch:
+    async def post_missing(
+        self, workspace: Workspace, ref: str, *, user: str, channel: str
+    ) -> Launch:
         """Post the letter in the channels where posting failed before."""
         letter = await managed_letter(
-            self._store, self._organizers, ref, user=user, channel=channel, status=LetterStatus.OPEN
+            self._store,
+            workspace.organizers,
+            ref,
+            user=user,
+            channel=channel,
+            status=LetterStatus.OPEN,
         )
         if not letter.unposted_channels:
             raise PostedEverywhere(letter)
-        return await self._publish(letter)
+        return await self._publish(workspace, letter)
 
-    async def _publish(self, letter: Letter) -> Launch:
+    async def _publish(self, workspace: Workspace, letter: Letter) -> Launch:
         # One posting run per letter at a time, so two can't both post in a channel.
         async with self._publishing[letter.id]:
             letter = await self._reloaded(letter)
             results = await publish_letter(
-                self._client,
+                workspace.slack,
                 self._store,
                 letter,
                 count=await self._store.signatures.count(letter.id),
-                zone=self._zone,
+                zone=workspace.zone,
             )
             return Launch(await self._reloaded(letter), results)
 
-    async def _refreshed(self, letter: Letter, *, rewrite_text: bool = False) -> Launch:
+    async def _refreshed(
+        self, workspace: Workspace, letter: Letter, *, rewrite_text: bool = False
+    ) -> Launch:
         """Bring every posted copy up to date with the letter as stored."""
         results = await refresh_posts(
-            self._client,
+            workspace.slack,
             self._store,
             letter,
             count=await self._store.signatures.count(letter.id),
-            zone=self._zone,
+            zone=workspace.zone,
             budget=self._updates,
             rewrite_text=rewrite_text,
         )
         return Launch(letter, results)
 
-    async def managed(self, ref: str, *, user: str) -> Letter:
+    async def managed(self, workspace: Workspace, ref: str, *, user: str) -> Letter:
         """The letter `ref` names, if `user` may manage it."""
         return await managed_letter(
-            self._store, self._organizers, ref, user=user, channel="", status=None
+            self._store, workspace.organizers, ref, user=user, channel="", status=None
         )
 
     async def _reloaded(self, letter: Letter) -> Letter:

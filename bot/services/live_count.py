@@ -16,11 +16,10 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.services.workspace import Workspaces
 from bot.slack.errors import UNANSWERED, is_transient, slack_error
 from bot.slack.letters import update_post
 from bot.slack.pacing import CallBudget
@@ -41,17 +40,15 @@ class LiveCount:
     def __init__(
         self,
         *,
-        client: AsyncWebClient,
+        workspaces: Workspaces,
         store: Store,
-        zone: ZoneInfo,
         budget: CallBudget,
         delay: float = COALESCE_SECONDS,
         retry_delays: tuple[float, ...] | None = None,
         also: Callable[[int], None] | None = None,
     ) -> None:
-        self._client = client
+        self._workspaces = workspaces
         self._store = store
-        self._zone = zone
         self._budget = budget
         self._delay = delay
         self._retry_delays = retry_delays
@@ -133,9 +130,10 @@ class LiveCount:
             if letter is None or post is None or post.ts is None:
                 continue
             count = await self._store.signatures.count(letter_id)
+            workspace = self._workspaces.find()
             try:
                 await update_post(
-                    self._client, self._store, letter, post, count=count, zone=self._zone
+                    workspace.slack, self._store, letter, post, count=count, zone=workspace.zone
                 )
             except (SlackApiError, *UNANSWERED) as error:
                 logger.exception("Updating letter %s in %s failed", letter_id, channel)

@@ -19,10 +19,10 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rules.people import Person
 from bot.rules.timing import PEOPLE_STALE_AFTER
+from bot.services.workspace import Workspaces
 from bot.slack.errors import UNANSWERED, slack_error
 from bot.slack.pacing import TIER_4_CALLS, CallBudget
 from bot.slack.people import read_person
@@ -40,10 +40,9 @@ RETRY_SECONDS = 300.0
 
 
 class People:
-    def __init__(self, *, store: Store, client: AsyncWebClient | None, zone: ZoneInfo) -> None:
+    def __init__(self, *, store: Store, workspaces: Workspaces | None) -> None:
         self._store = store
-        self._client = client
-        self._zone = zone
+        self._workspaces = workspaces
         self._asking = asyncio.Semaphore(LOOKUPS_AT_ONCE)
         self._budget = CallBudget(calls=TIER_4_CALLS)
         self._failed: dict[str, float] = {}
@@ -54,7 +53,7 @@ class People:
     def learn(self, user_ids: Iterable[str]) -> None:
         """Read these people from Slack in the background, unless already known."""
         self._to_learn.update(user for user in user_ids if user)
-        if self._client is None or self._stopping.is_set() or self._learning is not None:
+        if self._workspaces is None or self._stopping.is_set() or self._learning is not None:
             return
         if self._to_learn:
             self._learning = asyncio.create_task(self._learn())
@@ -75,7 +74,7 @@ class People:
         )
         found = {user: person for user, (person, _) in kept.items()}
         stale = [user for user in stale if not self._failed_lately(user)]
-        if stale and self._client is not None:
+        if stale and self._workspaces is not None:
             asked, later = stale[:LOOKUPS_WAITED_FOR], stale[LOOKUPS_WAITED_FOR:]
             found.update(await self._ask_all(asked, now=now))
             self.learn(later)
@@ -122,27 +121,27 @@ class People:
             if person.name
         }
 
-    async def zones(self, user_ids: Iterable[str], *, now: datetime) -> dict[str, ZoneInfo]:
-        """Each person's timezone; the coalition's (TIMEZONE) for anyone Slack gives none."""
+    async def zones(
+        self, user_ids: Iterable[str], *, now: datetime, default: ZoneInfo
+    ) -> dict[str, ZoneInfo]:
+        """Each person's timezone; `default` (the coalition's) for anyone Slack gives none,
+        or one Python doesn't know."""
         wanted = list(user_ids)
         known = await self.known(wanted, now=now)
-        return {user: self.zone_of(known.get(user)) for user in wanted}
-
-    def zone_of(self, person: Person | None) -> ZoneInfo:
-        if person is None or not person.tz or not _known_zone(person.tz):
-            return self._zone
-        return ZoneInfo(person.tz)
+        return {user: _zone_of(known.get(user), default) for user in wanted}
 
     async def _ask(self, user: str) -> Person | None:
         """users.info for one person; someone Slack doesn't know is kept as nameless, so
         they aren't asked about again for a day. A timezone Python doesn't know is
         dropped, so the person's tally keeps TIMEZONE."""
-        assert self._client is not None
+        assert self._workspaces is not None
         async with self._asking:
             if not await self._budget.spend(unless=self._stopping):
                 return None  # stopping: asked about when next needed
             try:
-                person = await read_person(self._client, user) or Person(user, None)
+                person = await read_person(self._workspaces.find().slack, user) or Person(
+                    user, None
+                )
             except (SlackApiError, *UNANSWERED) as error:
                 logger.warning("Couldn't read %s's name from Slack: %s", user, slack_error(error))
                 self._failed[user] = time.monotonic()
@@ -158,3 +157,9 @@ def _known_zone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+def _zone_of(person: Person | None, default: ZoneInfo) -> ZoneInfo:
+    if person is None or not person.tz or not _known_zone(person.tz):
+        return default
+    return ZoneInfo(person.tz)

@@ -12,10 +12,10 @@ from bot.rules.letters import Letter, LetterStatus
 from bot.rules.problems import Action, FormErrors, HoldDecided, PairDecided, Surface
 from bot.rules.reviews import Hold, ReviewDecision, ReviewPair
 from bot.rules.signons import ChangeAction, Signer
-from bot.services.access import Organizers
 from bot.services.live_count import LiveCount
 from bot.services.refs import find_letter
 from bot.services.signons import SignOns
+from bot.services.workspace import Workspace
 from bot.storage import Store
 from bot.storage.entries import EntryChanged
 
@@ -38,20 +38,18 @@ class Reviews:
         self,
         *,
         store: Store,
-        organizers: Organizers,
         signons: SignOns,
         live_count: LiveCount | None = None,
     ) -> None:
         self._store = store
-        self._organizers = organizers
         self._signons = signons
         self._live_count = live_count
 
-    async def queue(self, ref: str, *, user: str, channel: str) -> Review:
+    async def queue(self, workspace: Workspace, ref: str, *, user: str, channel: str) -> Review:
         letter = await find_letter(
             self._store, ref, channel=channel, status=LetterStatus.OPEN, surface=Surface.LETTER
         )
-        await self._organizers.require_manager(user, letter, Action.REVIEW)
+        await workspace.organizers.require_manager(user, letter, Action.REVIEW)
         return await self._review(letter)
 
     async def _review(
@@ -67,6 +65,7 @@ class Reviews:
 
     async def decide(
         self,
+        workspace: Workspace,
         review_id: int,
         *,
         merge: bool,
@@ -83,7 +82,7 @@ class Reviews:
         letter = await self._store.letters.get(letter_id) if letter_id is not None else None
         if letter is None:
             raise PairDecided
-        await self._organizers.require_manager(user, letter, Action.REVIEW)
+        await workspace.organizers.require_manager(user, letter, Action.REVIEW)
         kept_name = None
         if merge:
             # The name to publish, read before the merge folds its entry away.
@@ -108,18 +107,22 @@ class Reviews:
             decision = ReviewDecision.KEPT if decided else ReviewDecision.ALREADY_DECIDED
         return await self._review(letter, decision, kept_name)
 
-    async def approve(self, hold_id: int, *, user: str, now: datetime) -> Review:
+    async def approve(
+        self, workspace: Workspace, hold_id: int, *, user: str, now: datetime
+    ) -> Review:
         """The held person speaks for that many organizations: what of theirs waited is
         recorded like any sign-on (through dedupe, at the time they signed), and what
         they sign on the letter from now on counts at once."""
-        letter = await self._held_letter(hold_id, user=user)
+        letter = await self._held_letter(workspace, hold_id, user=user)
         hold = await self._store.holds.approve(hold_id, by=user, now=now)
         if hold is None or not hold.waiting:
             return await self._review(letter, ReviewDecision.ALREADY_DECIDED)
         for held in hold.waiting:
             submission = replace(held.submission, signed_at=held.submitted_at)
             try:
-                await self._signons.sign(letter, submission, now=now, closed_ok=True, approved=True)
+                await self._signons.sign(
+                    workspace, letter, submission, now=now, closed_ok=True, approved=True
+                )
             except FormErrors:
                 # It was checked when it came in; the rules can only have tightened.
                 logger.exception("A held sign-on on letter %d no longer passes", letter.id)
@@ -127,10 +130,12 @@ class Reviews:
             await self._store.holds.counted(held.id, now=now)
         return await self._review(letter, ReviewDecision.APPROVED)
 
-    async def withdraw_all(self, hold_id: int, *, user: str, now: datetime) -> Review:
+    async def withdraw_all(
+        self, workspace: Workspace, hold_id: int, *, user: str, now: datetime
+    ) -> Review:
         """Take back every sign-on of the held person on the letter, counted or waiting;
         each change is kept in the audit trail."""
-        letter = await self._held_letter(hold_id, user=user)
+        letter = await self._held_letter(workspace, hold_id, user=user)
         hold = await self._store.holds.get(hold_id)
         if hold is None:
             raise HoldDecided
@@ -142,13 +147,13 @@ class Reviews:
             self._live_count.touch(letter.id)
         return await self._review(letter, ReviewDecision.WITHDRAWN_ALL)
 
-    async def _held_letter(self, hold_id: int, *, user: str) -> Letter:
+    async def _held_letter(self, workspace: Workspace, hold_id: int, *, user: str) -> Letter:
         """The letter of a hold, for an organizer of it to decide."""
         hold = await self._store.holds.get(hold_id)
         letter = await self._store.letters.get(hold.letter_id) if hold is not None else None
         if letter is None or letter.status is LetterStatus.REMOVED:
             raise HoldDecided
-        await self._organizers.require_manager(user, letter, Action.REVIEW)
+        await workspace.organizers.require_manager(user, letter, Action.REVIEW)
         return letter
 
     async def _publish_name(self, kept: Signer, name: str, *, user: str, now: datetime) -> Signer:

@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rules.letters import Letter, LetterStatus
 from bot.rules.limits import CSV_FILE_MAX_BYTES
@@ -29,11 +28,12 @@ from bot.rules.problems import (
 )
 from bot.rules.roster import EmailLookup, MemberStanding, RosterMember, standings
 from bot.rules.timing import CHASE_GAP
-from bot.services.access import Organizers
 from bot.services.audience import Audience
 from bot.services.refs import find_letter, numbered
+from bot.services.workspace import Workspace
 from bot.slack.errors import UNANSWERED, slack_error
 from bot.slack.files import FileUnavailable, describe_file, download_file
+from bot.slack.gateway import SlackApi
 from bot.slack.pacing import TIER_3_CALLS, CallBudget
 from bot.slack.people import account_by_email
 from bot.storage import Store
@@ -75,7 +75,7 @@ Progress = Callable[[int, int], Awaitable[None]]
 
 async def look_up_emails(
     store: Store,
-    client: AsyncWebClient,
+    client: SlackApi,
     emails: Sequence[str],
     *,
     budget: CallBudget,
@@ -125,64 +125,66 @@ class Members:
         self,
         *,
         store: Store,
-        client: AsyncWebClient,
-        organizers: Organizers,
         audience: Audience,
         schedule_changed: Callable[[], None] = lambda: None,
     ) -> None:
         self._store = store
-        self._client = client
-        self._organizers = organizers
         self._audience = audience
         self._schedule_changed = schedule_changed
         # users.lookupByEmail is Tier 3: every lookup this process makes spends from here.
         self._lookups = CallBudget(calls=TIER_3_CALLS)
 
-    async def roster(self, *, user: str) -> tuple[list[RosterMember], list[str]]:
+    async def roster(
+        self, workspace: Workspace, *, user: str
+    ) -> tuple[list[RosterMember], list[str]]:
         """The roster's members, and contacts' emails no Slack account was found for."""
-        await self._organizers.require_organizer(user, roster=True)
+        await workspace.organizers.require_organizer(user, roster=True)
         return await self._store.roster.members(), await self._store.roster.unresolved_emails()
 
     async def load(
-        self, files: list[dict[str, Any]], *, user: str, now: datetime
+        self, workspace: Workspace, files: list[dict[str, Any]], *, user: str, now: datetime
     ) -> tuple[RosterImport, int]:
         """Load the roster file uploaded through the roster form; returns what changed
         (with the emails still to look up) and how many members the roster now has."""
-        await self._organizers.require_organizer(user, roster=True)
+        await workspace.organizers.require_organizer(user, roster=True)
         if not files:
             raise RosterUnreadable("no file came with the form. Choose a CSV file and upload.")
         try:
-            file = await describe_file(self._client, files[0])
-            data = await download_file(self._client, file, max_bytes=CSV_FILE_MAX_BYTES)
+            file = await describe_file(workspace.slack, files[0])
+            data = await download_file(workspace.slack, file, max_bytes=CSV_FILE_MAX_BYTES)
         except FileUnavailable as problem:
             raise RosterUnreadable(f"{problem}.") from None
         result = await load_roster(self._store, data, now=now)
         return result, len(await self._store.roster.members())
 
-    async def look_up(self, emails: Sequence[str], *, progress: Progress) -> EmailLookup:
+    async def look_up(
+        self, workspace: Workspace, emails: Sequence[str], *, progress: Progress
+    ) -> EmailLookup:
         """Find the Slack accounts of the roster's new emails, paced within the tier
         (a few hundred take minutes); progress is told as it goes."""
         return await look_up_emails(
-            self._store, self._client, emails, budget=self._lookups, progress=progress
+            self._store, workspace.slack, emails, budget=self._lookups, progress=progress
         )
 
     async def missing(
-        self, text: str, *, user: str, channel: str
+        self, workspace: Workspace, text: str, *, user: str, channel: str
     ) -> tuple[Letter, list[MemberStanding]]:
         """`/letter missing [#n]`: the letter, and where each member stands with it;
         raises NoRoster without a roster."""
         letter = await find_letter(
             self._store, text, channel=channel, status=None, surface=Surface.LETTER
         )
-        return letter, await self._standings(letter, user=user)
+        return letter, await self._standings(workspace, letter, user=user)
 
-    async def chase(self, text: str, *, user: str, channel: str, now: datetime) -> Chase:
+    async def chase(
+        self, workspace: Workspace, text: str, *, user: str, channel: str, now: datetime
+    ) -> Chase:
         """`/letter chase [#n]`: DM, now, the contacts of members that haven't signed,
         except those chased about the letter less than CHASE_GAP ago."""
         letter = await find_letter(
             self._store, text, channel=channel, status=LetterStatus.OPEN, surface=Surface.LETTER
         )
-        found = await self._standings(letter, user=user)
+        found = await self._standings(workspace, letter, user=user)
         if not letter.is_open:
             raise SignOnsClosed(letter)
         planned = await self._store.planning.chase_now(letter.id, now=now)
@@ -192,31 +194,43 @@ class Members:
         return Chase(letter, found, planned=planned, again=again)
 
     async def decide(
-        self, letter_id: int, member_id: int, entry_id: int, *, same: bool, user: str, now: datetime
+        self,
+        workspace: Workspace,
+        letter_id: int,
+        member_id: int,
+        entry_id: int,
+        *,
+        same: bool,
+        user: str,
+        now: datetime,
     ) -> tuple[Letter, list[MemberStanding]]:
         """An organizer's answer to "is this member that entry?"; returns the letter and
         where its members stand now."""
         letter = await numbered(self._store, letter_id, surface=Surface.BUTTON)
-        await self._organizers.require_manager(user, letter, Action.CHASE)
+        await workspace.organizers.require_manager(user, letter, Action.CHASE)
         entry = await self._store.entries.get(entry_id)
         member = await self._store.roster.member(member_id)
         if entry is None or entry.letter_id != letter.id or member is None:
             raise EntryGone()
         await self._store.roster.decide(letter.id, member_id, entry_id, same=same, by=user, now=now)
-        return letter, await self._standings(letter, user=user)
+        return letter, await self._standings(workspace, letter, user=user)
 
-    async def _standings(self, letter: Letter, *, user: str) -> list[MemberStanding]:
-        await self._organizers.require_manager(user, letter, Action.CHASE)
+    async def _standings(
+        self, workspace: Workspace, letter: Letter, *, user: str
+    ) -> list[MemberStanding]:
+        await workspace.organizers.require_manager(user, letter, Action.CHASE)
         found = await letter_standings(self._store, letter.id)
         if not found:
             raise NoRoster()
         return found
 
-    async def opt_out(self, letter_id: int, *, user: str, now: datetime) -> Letter | None:
+    async def opt_out(
+        self, workspace: Workspace, letter_id: int, *, user: str, now: datetime
+    ) -> Letter | None:
         """No more chases about the letter for `user`; None if the letter is gone (or,
         to someone it isn't open to, never was)."""
         letter = await self._store.letters.get(letter_id)
-        if letter is None or not await self._audience.sees(user, letter):
+        if letter is None or not await self._audience.sees(workspace, user, letter):
             return None
         await self._store.roster.opt_out(letter_id, user, now=now)
         return letter

@@ -50,12 +50,11 @@ from bot.rules.signons import (
     Submission,
 )
 from bot.rules.timing import DUPLICATES_NOTICE_GAP, DUPLICATES_NOTICE_SETTLE
-from bot.services.access import Organizers
 from bot.services.audience import Audience
 from bot.services.live_count import LiveCount
+from bot.services.workspace import Workspace
 from bot.storage import Store
 from bot.storage.signons import LetterClosed, Pending
-from bot.texts.imports import ImportReport, ImportRow
 
 # Sign-ons recorded in one transaction at most; a burst beyond this takes several.
 BATCH_MAX = 200
@@ -76,8 +75,8 @@ class _Waiting:
 
 class SignOns:
     """`audience` says who may see a letter asked for by number; without one (the
-    command line, run by whoever runs the bot) every letter is seen. `organizers` says
-    who is trusted to sign for many organizations; without one, nobody is."""
+    command line, run by whoever runs the bot) every letter is seen. A sign-on made for
+    no workspace (an imported row) is trusted to sign for no more than one organization."""
 
     def __init__(
         self,
@@ -85,14 +84,12 @@ class SignOns:
         store: Store,
         live_count: LiveCount | None,
         audience: Audience | None = None,
-        organizers: Organizers | None = None,
         schedule_changed: Callable[[], None] = lambda: None,
         learn: Callable[[list[str]], None] = lambda _: None,
     ) -> None:
         self._store = store
         self._live_count = live_count
         self._audience = audience
-        self._organizers = organizers
         self._schedule_changed = schedule_changed
         # Told who signed: their names are read from Slack in the background.
         self._learn = learn
@@ -116,6 +113,7 @@ class SignOns:
 
     async def sign(
         self,
+        workspace: Workspace | None,
         letter: Letter,
         submission: Submission,
         *,
@@ -136,7 +134,7 @@ class SignOns:
             key = individual_key(submission)
         if not key:
             raise FormErrors({name_field(submission): FieldProblem(Issue.NO_LETTERS)})
-        trusted = approved or await self._trusted(submission.user_id, letter)
+        trusted = approved or await self._trusted(workspace, submission.user_id, letter)
         pending = Pending(
             submission, key, now, closed_ok=closed_ok, trusted=trusted, leaving=leaving
         )
@@ -146,13 +144,13 @@ class SignOns:
             self._draining[letter.id] = asyncio.create_task(self._drain(letter.id))
         return await waiting.result
 
-    async def _trusted(self, user: str | None, letter: Letter) -> bool:
+    async def _trusted(self, workspace: Workspace | None, user: str | None, letter: Letter) -> bool:
         """Whether `user` manages the letter, and may sign for as many organizations as
         they like (a coalition's staff sign for its members)."""
-        if user is None or self._organizers is None:
+        if user is None or workspace is None:
             return False
         try:
-            return await self._organizers.may_manage(user, letter)
+            return await workspace.organizers.may_manage(user, letter)
         except GroupUnknown:
             return False
 
@@ -288,49 +286,61 @@ class SignOns:
         return open_letters
 
     async def letters_for(
-        self, number: int | None, *, user: str, channel: str, surface: Surface
+        self, workspace: Workspace, number: int | None, *, user: str, channel: str, surface: Surface
     ) -> list[Letter]:
         """Letter `number` if given (open, and open to `user`), else the open letters in
         `channel`."""
         if number is None:
             return await self.letters_to_sign(channel)
-        letter = await self._numbered(number, user=user, channel=channel, surface=surface)
+        letter = await self._numbered(
+            workspace, number, user=user, channel=channel, surface=surface
+        )
         if not letter.is_open:
             raise SignOnsClosed(letter)
         return [letter]
 
-    async def one_letter(self, number: int | None, *, user: str, channel: str) -> Letter:
+    async def one_letter(
+        self, workspace: Workspace, number: int | None, *, user: str, channel: str
+    ) -> Letter:
         """For withdraw and status: letter `number`, or the only open one in `channel`."""
         if number is not None:
-            return await self._numbered(number, user=user, channel=channel, surface=Surface.SIGNON)
+            return await self._numbered(
+                workspace, number, user=user, channel=channel, surface=Surface.SIGNON
+            )
         letters = await self.letters_to_sign(channel)
         if len(letters) > 1:
             raise SeveralLetters(letters, LetterStatus.OPEN)
         return letters[0]
 
-    async def letter(self, letter_id: int, *, user: str, channel: str | None = None) -> Letter:
+    async def letter(
+        self, workspace: Workspace, letter_id: int, *, user: str, channel: str | None = None
+    ) -> Letter:
         """The letter a button or form is for, if it is open to `user`: to anyone else
         it is gone, as a letter that never existed is."""
         letter = await self._store.letters.get(letter_id)
-        if letter is None or not await self._sees(user, letter, channel=channel):
+        if letter is None or not await self._sees(workspace, user, letter, channel=channel):
             raise LetterGone
         if letter.status is LetterStatus.REMOVED:
             raise LetterRemoved(letter)
         return letter
 
     async def _numbered(
-        self, number: int, *, user: str, channel: str | None, surface: Surface
+        self, workspace: Workspace, number: int, *, user: str, channel: str | None, surface: Surface
     ) -> Letter:
         """Letter `number`, if it is open to `user`; to anyone else it doesn't exist."""
         letter = await self._store.letters.get(number)
-        if letter is None or not await self._sees(user, letter, channel=channel):
+        if letter is None or not await self._sees(workspace, user, letter, channel=channel):
             raise NoSuchLetter(number, surface)
         if letter.status is LetterStatus.REMOVED:
             raise LetterRemoved(letter)
         return letter
 
-    async def _sees(self, user: str, letter: Letter, *, channel: str | None) -> bool:
-        return self._audience is None or await self._audience.sees(user, letter, channel=channel)
+    async def _sees(
+        self, workspace: Workspace, user: str, letter: Letter, *, channel: str | None
+    ) -> bool:
+        return self._audience is None or await self._audience.sees(
+            workspace, user, letter, channel=channel
+        )
 
     async def withdraw(
         self,
@@ -355,10 +365,12 @@ class SignOns:
             self._live_count.touch(letter.id)
         return [entry.name_seen_by(user) for entry in withdrawn] + [h.name for h in held]
 
-    async def keep(self, letter_id: int, *, version: int, user: str) -> tuple[Letter, list[str]]:
+    async def keep(
+        self, workspace: Workspace, letter_id: int, *, version: int, user: str
+    ) -> tuple[Letter, list[str]]:
         """The user still signs `version` of the letter, the one they were shown: only
         the letter's current version can be kept. Returns the names they keep it for."""
-        letter = await self.letter(letter_id, user=user)
+        letter = await self.letter(workspace, letter_id, user=user)
         if version != letter.version:
             raise VersionOutdated(letter, version)
         kept = await self._store.signatures.confirm(user, letter.id, version=version)
@@ -366,11 +378,11 @@ class SignOns:
             raise NothingToKeep(letter)
         return letter, [entry.name_seen_by(user) for entry in kept]
 
-    async def status(self, letter: Letter, *, user: str) -> StatusReport:
+    async def status(self, workspace: Workspace, letter: Letter, *, user: str) -> StatusReport:
         signed = await self._store.signatures.signed_by(user, letter.id)
         keeps = set()
         for entry in signed:
-            if await self.keeps(entry, user=user, letter=letter):
+            if await self.keeps(workspace, entry, user=user, letter=letter):
                 keeps.add(entry.id)
         return StatusReport(
             letter,
@@ -381,41 +393,15 @@ class SignOns:
             keeps=frozenset(keeps),
         )
 
-    async def keeps(self, entry: Signer, *, user: str, letter: Letter) -> bool:
+    async def keeps(
+        self, workspace: Workspace | None, entry: Signer, *, user: str, letter: Letter
+    ) -> bool:
         """Whether `user` keeps the entry's details: its maker, or the letter's
         organizers and leads. Anyone else who signed it changes only their own contact."""
-        return entry.made_by == user or await self._trusted(user, letter)
+        return entry.made_by == user or await self._trusted(workspace, user, letter)
 
     async def count(self, letter: Letter) -> int:
         return await self._store.signatures.count(letter.id)
-
-
-async def import_rows(
-    store: Store, letter: Letter, rows: list[ImportRow], *, now: datetime
-) -> ImportReport:
-    """Sign each row on through the same checks and dedupe as Slack, closed letter or not."""
-    signons = SignOns(store=store, live_count=None)
-    report = ImportReport()
-    # Signed together, the rows are recorded in a few transactions, in file order.
-    results = await asyncio.gather(
-        *(signons.sign(letter, row.submission, now=now, closed_ok=True) for row in rows),
-        return_exceptions=True,
-    )
-    for row, result in zip(rows, results, strict=True):
-        if isinstance(result, FormErrors):
-            report.problems.append((row.line, result))
-            continue
-        if isinstance(result, BaseException):
-            raise result
-        recorded = result.recorded
-        if recorded.outcome is Outcome.NEW:
-            report.new += 1
-            report.possible += bool(recorded.possible_duplicates or recorded.possible_unlisted)
-        elif recorded.outcome is Outcome.IMPORTED_BEFORE:
-            report.before += 1
-        else:
-            report.same += 1
-    return report
 
 
 def _answer(waiting: _Waiting, outcome: Signed | BaseException) -> None:

@@ -10,8 +10,6 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.rules.files import Attachment, Chart
 from bot.rules.letters import LetterStatus
 from bot.rules.roster import MemberStanding
@@ -20,6 +18,7 @@ from bot.rules.tally import snapshot, tally_letter
 from bot.rules.timing import GIVE_UP_AFTER, next_tally_time
 from bot.services.exports import chart_of
 from bot.services.people import People
+from bot.services.workspace import Workspace
 from bot.slack.errors import UPLOAD_FAILED, is_refused, slack_error
 from bot.slack.tally import send_tally, send_tally_charts
 from bot.storage import Store
@@ -35,39 +34,43 @@ class Tallies:
         self,
         *,
         store: Store,
-        client: AsyncWebClient,
         people: People,
-        zone: ZoneInfo,
         tally_time: time,
     ) -> None:
         self._store = store
-        self._client = client
         self._people = people
-        self._zone = zone
         self._tally_time = tally_time
 
-    async def plan(self, now: datetime) -> None:
+    async def plan(self, workspace: Workspace, now: datetime) -> None:
         """The next daily tally at TALLY_TIME in TIMEZONE, and in each other timezone a
         lead lives in (as their Slack gives it)."""
         recipients = await self._store.planning.tally_recipients()
-        zones = set((await self._people.zones(recipients, now=now)).values()) - {self._zone}
+        zones = set(
+            (await self._people.zones(recipients, now=now, default=workspace.zone)).values()
+        ) - {workspace.zone}
         dues: dict[str | None, datetime] = {
-            None: next_tally_time(now, at=self._tally_time, zone=self._zone)
+            None: next_tally_time(now, at=self._tally_time, zone=workspace.zone)
         }
         for zone in zones:
             dues[zone.key] = next_tally_time(now, at=self._tally_time, zone=zone)
         await self._store.planning.plan_tallies(dues, now=now)
 
     async def send(
-        self, delivery: Delivery, now: datetime, *, owner: str, standings: Standings
+        self,
+        workspace: Workspace,
+        delivery: Delivery,
+        now: datetime,
+        *,
+        owner: str,
+        standings: Standings,
     ) -> Sent | Skipped:
         """The tally's text, recorded as sent with what it reported, then the charts of
         its letters: a retry after Slack took the text sends only the charts."""
         user = delivery.target
-        zone = (await self._people.zones([user], now=now))[user]
+        zone = (await self._people.zones([user], now=now, default=workspace.zone))[user]
         if delivery.snapshot is not None:
             drawn = await self._charts_of(map(int, delivery.snapshot), now=now, zone=zone)
-            await self._send_tally_charts(delivery, now, charts=_images(drawn))
+            await self._send_tally_charts(workspace, delivery, now, charts=_images(drawn))
             return Sent(delivery.snapshot)
         led = [
             letter
@@ -96,7 +99,7 @@ class Tallies:
             for letter in led
         }
         await send_tally(
-            self._client,
+            workspace.slack,
             user=user,
             tallies=tallies,
             now=now,
@@ -107,7 +110,7 @@ class Tallies:
         queue = self._store.deliveries
         if not await queue.mark_text_sent(delivery, owner=owner, now=now, snapshot=sent):
             logger.warning("The daily tally to %s was sent after its claim lapsed", user)
-        await self._send_tally_charts(delivery, now, charts=_images(charts.values()))
+        await self._send_tally_charts(workspace, delivery, now, charts=_images(charts.values()))
         return Sent(sent)
 
     async def _charts_of(
@@ -123,13 +126,13 @@ class Tallies:
         return charts
 
     async def _send_tally_charts(
-        self, delivery: Delivery, now: datetime, *, charts: list[Attachment]
+        self, workspace: Workspace, delivery: Delivery, now: datetime, *, charts: list[Attachment]
     ) -> None:
         """The charts, after the tally's text. Failures that may pass are retried;
         once they won't (Slack refuses the files, or a day has gone by), the tally
         counts as sent without them: the text, which the lead has, is what matters."""
         try:
-            await send_tally_charts(self._client, user=delivery.target, charts=charts)
+            await send_tally_charts(workspace.slack, user=delivery.target, charts=charts)
         except UPLOAD_FAILED as error:
             if not is_refused(slack_error(error)) and now - delivery.since < GIVE_UP_AFTER:
                 raise

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from slack_sdk.web.async_client import AsyncWebClient
+from bot.slack.gateway import SlackApi
 
 
-async def usergroup_members(client: AsyncWebClient, group: str) -> frozenset[str]:
+async def usergroup_members(client: SlackApi, group: str) -> frozenset[str]:
     response = await client.usergroups_users_list(usergroup=group)
     return frozenset(response.get("users") or ())

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.rules.files import Chart
 from bot.rules.letters import (
     DEFAULT_STYLE,
@@ -16,13 +14,14 @@ from bot.slack.blocks.notices import (
     closing_export_text,
 )
 from bot.slack.blocks.replies import export_message
+from bot.slack.gateway import SlackApi
 from bot.slack.messages import send_files
 from bot.texts.exports import Extras, export_files
 from bot.texts.lists import closing_word
 
 
 async def send_export(
-    client: AsyncWebClient,
+    client: SlackApi,
     *,
     user: str,
     letter: Letter,
@@ -42,7 +41,7 @@ async def send_export(
 
 
 async def send_closing_list(
-    client: AsyncWebClient,
+    client: SlackApi,
     *,
     user: str,
     letter: Letter,

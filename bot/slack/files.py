@@ -9,9 +9,9 @@ from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.errors import UNANSWERED, slack_error
+from bot.slack.gateway import SlackApi
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ _GONE_ACCESS = {"access_denied", "file_not_found"}
 _REDIRECTS_MAX = 5
 
 
-async def describe_file(client: AsyncWebClient, file: dict[str, Any]) -> dict[str, Any]:
+async def describe_file(client: SlackApi, file: dict[str, Any]) -> dict[str, Any]:
     """A file shared in a message, described in full: a file in a Slack Connect channel
     arrives as a stub that files.info fills in."""
     if file.get("mode") in _GONE_MODES or file.get("file_access") in _GONE_ACCESS:
@@ -54,7 +54,7 @@ async def describe_file(client: AsyncWebClient, file: dict[str, Any]) -> dict[st
     return described
 
 
-async def download_file(client: AsyncWebClient, file: dict[str, Any], *, max_bytes: int) -> bytes:
+async def download_file(client: SlackApi, file: dict[str, Any], *, max_bytes: int) -> bytes:
     """A described file's bytes. Slack answers a download the token may not make with
     its sign-in page and status 200, so what comes back is checked."""
     if int(file.get("size") or 0) > max_bytes:
@@ -81,7 +81,7 @@ def _download_url(file: dict[str, Any]) -> str:
     return str(file.get("url_private_download") or file.get("url_private") or "")
 
 
-async def _download(client: AsyncWebClient, url: str, *, max_bytes: int) -> tuple[bytes, str]:
+async def _download(client: SlackApi, url: str, *, max_bytes: int) -> tuple[bytes, str]:
     """GET a private file with the bot token, following redirects only within Slack, so
     the token never travels to another host."""
     headers = {"Authorization": f"Bearer {client.token}"}

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.rules.home import Home
 from bot.slack.blocks.home import home_view
+from bot.slack.gateway import SlackApi
 
 
 async def publish_home(
-    client: AsyncWebClient,
+    client: SlackApi,
     *,
     user: str,
     home: Home,

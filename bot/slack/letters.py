@@ -8,7 +8,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.rules.letters import (
@@ -25,6 +24,7 @@ from bot.slack.blocks.letters import (
 )
 from bot.slack.blocks.replies import launch_report
 from bot.slack.errors import UNANSWERED, slack_error
+from bot.slack.gateway import SlackApi
 from bot.slack.messages import reply_in_thread, tell_privately
 from bot.slack.pacing import CallBudget
 from bot.storage import Store
@@ -37,7 +37,7 @@ _NO_PREVIEWS = {"unfurl_links": False, "unfurl_media": False}
 
 
 async def publish_letter(
-    client: AsyncWebClient, store: Store, letter: Letter, *, count: int, zone: ZoneInfo
+    client: SlackApi, store: Store, letter: Letter, *, count: int, zone: ZoneInfo
 ) -> list[ChannelResult]:
     """Post the letter in each channel it has not been posted in yet: the channel
     message, then the rest of its text in the thread."""
@@ -72,7 +72,7 @@ async def publish_letter(
 
 
 async def _post_joining(
-    client: AsyncWebClient, channel: str, message: dict[str, Any]
+    client: SlackApi, channel: str, message: dict[str, Any]
 ) -> AsyncSlackResponse:
     """Post in `channel`, joining it first if Slack says the bot isn't in it.
 
@@ -90,7 +90,7 @@ async def _post_joining(
 
 
 async def refresh_posts(
-    client: AsyncWebClient,
+    client: SlackApi,
     store: Store,
     letter: Letter,
     *,
@@ -123,7 +123,7 @@ async def refresh_posts(
 
 
 async def update_post(
-    client: AsyncWebClient,
+    client: SlackApi,
     store: Store,
     letter: Letter,
     post: Post,
@@ -155,7 +155,7 @@ async def update_post(
 
 
 async def mark_moved(
-    client: AsyncWebClient, letter: Letter, post: Post, *, budget: CallBudget | None = None
+    client: SlackApi, letter: Letter, post: Post, *, budget: CallBudget | None = None
 ) -> None:
     """A copy in a channel the letter left: its message says where the letter is now,
     the thread that carried the rest of its text is taken down, and the channel gets a
@@ -180,7 +180,7 @@ async def mark_moved(
 
 
 async def _rewrite_parts(
-    client: AsyncWebClient,
+    client: SlackApi,
     store: Store,
     letter: Letter,
     post: Post,
@@ -219,7 +219,7 @@ async def _rewrite_parts(
 
 
 async def _add_parts(
-    client: AsyncWebClient,
+    client: SlackApi,
     store: Store,
     letter: Letter,
     channel: str,
@@ -244,7 +244,7 @@ async def _add_parts(
             await _delete_quietly(client, channel, message_ts)
 
 
-async def _delete_quietly(client: AsyncWebClient, channel: str, ts: str) -> None:
+async def _delete_quietly(client: SlackApi, channel: str, ts: str) -> None:
     try:
         await client.chat_delete(channel=channel, ts=ts)
     except (SlackApiError, *UNANSWERED):
@@ -252,7 +252,7 @@ async def _delete_quietly(client: AsyncWebClient, channel: str, ts: str) -> None
 
 
 async def report_launch(
-    client: AsyncWebClient,
+    client: SlackApi,
     *,
     user: str,
     channel: str | None,

@@ -6,16 +6,16 @@ import logging
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rules.files import Attachment
 from bot.slack.errors import UNANSWERED
+from bot.slack.gateway import SlackApi
 
 logger = logging.getLogger(__name__)
 
 
 async def reply_in_thread(
-    client: AsyncWebClient,
+    client: SlackApi,
     *,
     channel: str,
     thread_ts: str,
@@ -28,13 +28,11 @@ async def reply_in_thread(
     )
 
 
-async def send_dm(client: AsyncWebClient, *, user: str, message: dict[str, Any]) -> None:
+async def send_dm(client: SlackApi, *, user: str, message: dict[str, Any]) -> None:
     await client.chat_postMessage(channel=user, **message)
 
 
-async def send_files(
-    client: AsyncWebClient, *, user: str, text: str, files: list[Attachment]
-) -> None:
+async def send_files(client: SlackApi, *, user: str, text: str, files: list[Attachment]) -> None:
     """DM `user` a message with files. Slack refuses an empty file (`missing_argument`),
     so one is never sent; an image goes with its alt text."""
     uploads = [
@@ -56,9 +54,7 @@ async def send_files(
     )
 
 
-async def tell_privately(
-    client: AsyncWebClient, *, user: str, channel: str | None, text: str
-) -> None:
+async def tell_privately(client: SlackApi, *, user: str, channel: str | None, text: str) -> None:
     """Show `user` a message only they can see: in `channel` if possible, else by DM."""
     if channel is not None:
         try:

@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.rules.letters import (
     Letter,
 )
@@ -21,11 +19,12 @@ from bot.slack.blocks.notices import (
 )
 from bot.slack.blocks.reviews import review_message
 from bot.slack.blocks.versions import version_notice
+from bot.slack.gateway import SlackApi
 from bot.slack.messages import reply_in_thread, send_dm
 
 
 async def send_duplicates_notice(
-    client: AsyncWebClient,
+    client: SlackApi,
     *,
     user: str,
     letter: Letter,
@@ -39,7 +38,7 @@ async def send_duplicates_notice(
 
 
 async def send_version_notice(
-    client: AsyncWebClient,
+    client: SlackApi,
     *,
     user: str,
     letter: Letter,
@@ -53,7 +52,7 @@ async def send_version_notice(
 
 
 async def post_reminder(
-    client: AsyncWebClient,
+    client: SlackApi,
     *,
     channel: str,
     thread_ts: str,
@@ -70,7 +69,7 @@ async def post_reminder(
 
 
 async def post_final_count(
-    client: AsyncWebClient,
+    client: SlackApi,
     *,
     channel: str,
     thread_ts: str,
@@ -82,7 +81,7 @@ async def post_final_count(
 
 
 async def post_deadline_moved(
-    client: AsyncWebClient,
+    client: SlackApi,
     *,
     channel: str,
     thread_ts: str,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rules.people import Person
 from bot.slack.errors import slack_error
+from bot.slack.gateway import SlackApi
 
 # conversations.members' page: "a limit value under 1000. We recommend no more than
 # 200 results at a time" (https://api.slack.com/methods/conversations.members).
@@ -19,7 +19,7 @@ MEMBERS_PAGE = 200
 _UNKNOWN = {"user_not_found", "users_not_found", "user_not_visible"}
 
 
-async def read_person(client: AsyncWebClient, user_id: str) -> Person | None:
+async def read_person(client: SlackApi, user_id: str) -> Person | None:
     """Their name and timezone (users.info), or None for an account Slack doesn't know."""
     try:
         response = await client.users_info(user=user_id)
@@ -30,7 +30,7 @@ async def read_person(client: AsyncWebClient, user_id: str) -> Person | None:
     return _person(response["user"])
 
 
-async def account_by_email(client: AsyncWebClient, email: str) -> str | None:
+async def account_by_email(client: SlackApi, email: str) -> str | None:
     """The Slack account an email belongs to (users.lookupByEmail), or None when
     nobody in this workspace has it: the method finds only the workspace's own people,
     never someone from another organization in a Slack Connect channel."""
@@ -43,7 +43,7 @@ async def account_by_email(client: AsyncWebClient, email: str) -> str | None:
     return str(response["user"]["id"])
 
 
-async def channel_members(client: AsyncWebClient, channel: str) -> frozenset[str]:
+async def channel_members(client: SlackApi, channel: str) -> frozenset[str]:
     """Everyone in `channel` (conversations.members, every page of it)."""
     members: set[str] = set()
     cursor = None

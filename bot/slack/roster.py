@@ -5,16 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.rules.letters import Letter
 from bot.rules.roster import RosterMember
 from bot.slack.blocks.chase import chase_message
+from bot.slack.gateway import SlackApi
 from bot.slack.messages import send_dm
 
 
 async def send_chase(
-    client: AsyncWebClient,
+    client: SlackApi,
     *,
     user: str,
     letter: Letter,

@@ -6,18 +6,17 @@ from collections.abc import Collection
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.rules.files import Attachment
 from bot.rules.tally import LetterTally
 from bot.slack.blocks.tally import tally_message
+from bot.slack.gateway import SlackApi
 from bot.slack.messages import send_dm, send_files
 
 CHARTS_TEXT = "Sign-ons over time, with the goal, the reminders and the deadline."
 
 
 async def send_tally(
-    client: AsyncWebClient,
+    client: SlackApi,
     *,
     user: str,
     tallies: list[LetterTally],
@@ -31,7 +30,7 @@ async def send_tally(
     await send_dm(client, user=user, message=message)
 
 
-async def send_tally_charts(client: AsyncWebClient, *, user: str, charts: list[Attachment]) -> None:
+async def send_tally_charts(client: SlackApi, *, user: str, charts: list[Attachment]) -> None:
     """Each letter's chart of sign-ons over time, after the daily tally's text."""
     if charts:
         await send_files(client, user=user, text=CHARTS_TEXT, files=charts)

@@ -6,16 +6,16 @@ import logging
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rules.problems import FormDidNotOpen
 from bot.slack.errors import UNANSWERED, slack_error
+from bot.slack.gateway import SlackApi
 
 logger = logging.getLogger(__name__)
 
 
 async def open_view(
-    client: AsyncWebClient, *, trigger_id: str, view: dict[str, Any], what: str
+    client: SlackApi, *, trigger_id: str, view: dict[str, Any], what: str
 ) -> dict[str, Any]:
     """Open a modal; if Slack won't, FormDidNotOpen (which says to try again)."""
     try:
@@ -27,7 +27,7 @@ async def open_view(
     return opened
 
 
-async def update_view(client: AsyncWebClient, *, view_id: str, view: dict[str, Any]) -> None:
+async def update_view(client: SlackApi, *, view_id: str, view: dict[str, Any]) -> None:
     """Replace a modal that is open with `view`; if it was closed meanwhile, never mind."""
     try:
         await client.views_update(view_id=view_id, view=view)

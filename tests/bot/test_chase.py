@@ -25,9 +25,8 @@ from bot.storage import Store
 from bot.storage.schema import scheduled_jobs
 from bot.texts.roster import read_roster
 from tests.bot.test_dispatch import DEFAULT, T0, TALLY_AT, dms, posted, reminders_in
-from tests.conftest import ZONE
 from tests.fake_slack import FakeSlack
-from tests.helpers import coalition
+from tests.helpers import coalition, workspaces_for
 
 ROSTER = (
     b"Organization,State,Slack ID,Email\n"
@@ -55,10 +54,9 @@ def coalition_channels(fake_slack: FakeSlack) -> None:
 def dispatcher_for(store: Store, client: AsyncWebClient) -> Dispatcher:
     return Dispatcher(
         store=store,
-        client=client,
-        zone=ZONE,
+        workspaces=workspaces_for(client),
         tally_time=TALLY_AT,
-        people=People(store=store, client=client, zone=ZONE),
+        people=People(store=store, workspaces=workspaces_for(client)),
     )
 
 
@@ -66,7 +64,7 @@ async def sign(store: Store, letter: Letter, name: str, *, user: str, state: str
     submission = Submission(
         kind=SignerKind.ORGANIZATION, name=name, state=state or None, user_id=user
     )
-    await SignOns(store=store, live_count=None).sign(letter, submission, now=T0)
+    await SignOns(store=store, live_count=None).sign(None, letter, submission, now=T0)
 
 
 def chased(fake: FakeSlack) -> dict[str, int]:

@@ -21,13 +21,13 @@ from bot.rules.problems import Problem, SignOnsClosed
 from bot.rules.schedule import JobKind
 from bot.rules.signons import SignerKind, Submission
 from bot.rules.timing import parse_offsets, parse_reminders, plan
-from bot.services.access import Organizers
 from bot.services.deadlines import Deadlines
 from bot.services.dispatch import Dispatcher
 from bot.services.drafts import Drafts
 from bot.services.edits import Edits
 from bot.services.letters import Letters
 from bot.services.signons import SignOns
+from bot.services.workspace import Workspace
 from bot.settings import Settings
 from bot.slack.blocks.problems import explain
 from bot.slack.blocks.replies import CHART_FAILED
@@ -42,6 +42,8 @@ from tests.helpers import (
     edit_values,
     has_sign_on_button,
     head_messages,
+    workspace_for,
+    workspaces_for,
 )
 
 # Monday 30 November 2026, 10:00 in New York.
@@ -58,7 +60,7 @@ def client(settings: Settings) -> AsyncWebClient:
 
 @pytest.fixture
 def dispatcher(store: Store, client: AsyncWebClient) -> Dispatcher:
-    return Dispatcher(store=store, client=client, zone=ZONE, tally_time=TALLY_AT)
+    return Dispatcher(store=store, workspaces=workspaces_for(client), tally_time=TALLY_AT)
 
 
 @pytest.fixture(autouse=True)
@@ -67,32 +69,24 @@ def coalition_channels(fake_slack: FakeSlack) -> None:
 
 
 @pytest.fixture
-def organizers(client: AsyncWebClient) -> Organizers:
-    return Organizers(users=frozenset({ORGANIZER}), group=None, client=client)
+def workspace(client: AsyncWebClient) -> Workspace:
+    """Where the letters are managed from: ORGANIZER organizes there."""
+    return workspace_for(client, organizers=frozenset({ORGANIZER}))
 
 
 @pytest.fixture
-def deadlines(store: Store, organizers: Organizers) -> Deadlines:
-    return Deadlines(store=store, organizers=organizers, zone=ZONE)
+def deadlines(store: Store) -> Deadlines:
+    return Deadlines(store=store)
 
 
 @pytest.fixture
-def edits(store: Store, organizers: Organizers) -> Edits:
-    return Edits(store=store, organizers=organizers, zone=ZONE)
+def edits(store: Store) -> Edits:
+    return Edits(store=store)
 
 
 @pytest.fixture
-async def letters(
-    store: Store, client: AsyncWebClient, organizers: Organizers
-) -> AsyncIterator[Letters]:
-    yield Letters(
-        store=store,
-        client=client,
-        organizers=organizers,
-        drafts=Drafts(store=store, client=client, organizers=organizers),
-        zone=ZONE,
-        reminders=DEFAULT,
-    )
+async def letters(store: Store) -> AsyncIterator[Letters]:
+    yield Letters(store=store, drafts=Drafts(store=store), reminders=DEFAULT)
 
 
 async def posted(
@@ -133,7 +127,7 @@ async def sign(
         kind=SignerKind.ORGANIZATION, name=name, state=state, user_id=f"U{abs(hash(name))}"
     )
     signons = SignOns(store=store, live_count=None)
-    await signons.sign(letter, submission, now=at)
+    await signons.sign(None, letter, submission, now=at)
     # The signer's answer comes first; the leads' notice of a pair is planned after it.
     await signons.settle()
 
@@ -256,7 +250,7 @@ async def test_running_again_at_the_same_time_sends_nothing_twice(
     """A post is claimed and marked: a second pass, or a second process, finds it sent."""
     deadline = T0 + timedelta(days=10)
     await posted(store, client, deadline=deadline)
-    other = Dispatcher(store=store, client=client, zone=ZONE, tally_time=TALLY_AT)
+    other = Dispatcher(store=store, workspaces=workspaces_for(client), tally_time=TALLY_AT)
     due = deadline - timedelta(days=7)
     await dispatcher.run_due(due)
     await other.run_due(due)
@@ -304,7 +298,7 @@ async def test_at_the_deadline_the_letter_closes_and_the_leads_get_the_list(
         assert "have closed. Signed by 2 organizations." in files[f"{stem}.txt"].comment
     with pytest.raises(SignOnsClosed):
         await SignOns(store=store, live_count=None).sign(
-            closed, Submission(kind=SignerKind.ORGANIZATION, name="Late Org"), now=deadline
+            None, closed, Submission(kind=SignerKind.ORGANIZATION, name="Late Org"), now=deadline
         )
     await dispatcher.run_due(deadline + timedelta(hours=1))
     assert len(fake_slack.shared_files) == 12, "each lead got the files once"
@@ -400,6 +394,7 @@ async def test_extending_reschedules_reminders_and_announces_the_new_deadline(
     dispatcher: Dispatcher,
     deadlines: Deadlines,
     fake_slack: FakeSlack,
+    workspace: Workspace,
 ) -> None:
     """Moving the deadline drops the old reminders, plans new ones, tells the thread and
     shows the new deadline on the post."""
@@ -407,7 +402,7 @@ async def test_extending_reschedules_reminders_and_announces_the_new_deadline(
     letter = await posted(store, client, deadline=deadline)
     now = T0 + timedelta(days=1)
     extended, reopened = await deadlines.extend(
-        f"#{letter.id} 2026-12-11 17:00", user=ORGANIZER, channel="CORGANIZING", now=now
+        workspace, f"#{letter.id} 2026-12-11 17:00", user=ORGANIZER, channel="CORGANIZING", now=now
     )
     new_deadline = datetime(2026, 12, 11, 22, 0, tzinfo=UTC)
     assert extended.deadline == new_deadline and not reopened
@@ -433,6 +428,7 @@ async def test_extending_a_closed_letter_reopens_it(
     dispatcher: Dispatcher,
     deadlines: Deadlines,
     fake_slack: FakeSlack,
+    workspace: Workspace,
 ) -> None:
     """After the deadline, `extend` opens sign-ons again with a new close planned."""
     deadline = T0 + timedelta(days=1)
@@ -440,7 +436,7 @@ async def test_extending_a_closed_letter_reopens_it(
     await dispatcher.run_due(deadline)
     now = deadline + timedelta(hours=1)
     extended, reopened = await deadlines.extend(
-        "friday 5pm", user=LEAD, channel="CCOALITION", now=now
+        workspace, "friday 5pm", user=LEAD, channel="CCOALITION", now=now
     )
     assert reopened and extended.is_open
     assert extended.deadline == datetime(2026, 12, 4, 22, 0, tzinfo=UTC)
@@ -463,32 +459,41 @@ async def test_extending_a_closed_letter_reopens_it(
     ],
 )
 async def test_extend_refuses_a_time_it_cannot_use(
-    store: Store, client: AsyncWebClient, deadlines: Deadlines, when: str, problem: str
+    store: Store,
+    client: AsyncWebClient,
+    deadlines: Deadlines,
+    when: str,
+    problem: str,
+    workspace: Workspace,
 ) -> None:
     """A past, unreadable or missing time is explained, and the deadline stays."""
     deadline = T0 + timedelta(days=4)
     letter = await posted(store, client, deadline=deadline)
     with pytest.raises(Problem) as raised:
-        await deadlines.extend(f"#{letter.id} {when}", user=ORGANIZER, channel="C1", now=T0)
+        await deadlines.extend(
+            workspace, f"#{letter.id} {when}", user=ORGANIZER, channel="C1", now=T0
+        )
     assert problem in explain(raised.value)
     found = await store.letters.get(letter.id)
     assert found is not None and found.deadline == deadline
 
 
 async def test_before_a_time_only_a_hash_number_names_a_letter(
-    store: Store, client: AsyncWebClient, deadlines: Deadlines
+    store: Store, client: AsyncWebClient, deadlines: Deadlines, workspace: Workspace
 ) -> None:
     """'10 december 5pm' is a date in the channel's letter, not letter #10; '3 friday 5pm'
     reads as no Friday at all, and the answer says how to name letter 3."""
     deadline = T0 + timedelta(days=4)
     letter = await posted(store, client, deadline=deadline)
     extended, _ = await deadlines.extend(
-        "10 december 5pm", user=ORGANIZER, channel="CCOALITION", now=T0
+        workspace, "10 december 5pm", user=ORGANIZER, channel="CCOALITION", now=T0
     )
     assert extended.id == letter.id
     assert extended.deadline == datetime(2026, 12, 10, 22, 0, tzinfo=UTC)
     with pytest.raises(Problem) as raised:
-        await deadlines.extend("3 friday 5pm", user=ORGANIZER, channel="CCOALITION", now=T0)
+        await deadlines.extend(
+            workspace, "3 friday 5pm", user=ORGANIZER, channel="CCOALITION", now=T0
+        )
     assert re.search(r"isn't the day you named.*write `#3`", explain(raised.value))
 
 
@@ -570,7 +575,7 @@ async def test_two_processes_at_the_tally_time_send_each_lead_one_tally(
     )
     async with Store(database_url) as other_store:
         replicas = [
-            Dispatcher(store=each, client=client, zone=ZONE, tally_time=TALLY_AT)
+            Dispatcher(store=each, workspaces=workspaces_for(client), tally_time=TALLY_AT)
             for each in (store, other_store)
         ]
         for replica in replicas:
@@ -660,6 +665,7 @@ async def test_a_post_that_keeps_failing_shows_in_letter_list(
     dispatcher: Dispatcher,
     letters: Letters,
     fake_slack: FakeSlack,
+    workspace: Workspace,
 ) -> None:
     """Still retrying after three tries, then given up after a day: organizers see both."""
     deadline = T0 + timedelta(days=10)
@@ -669,12 +675,12 @@ async def test_a_post_that_keeps_failing_shows_in_letter_list(
     moment = due
     for _ in range(3):
         moment = await dispatcher.run_due(moment) or moment
-    (summary,) = (await letters.listing(ORGANIZER, include_closed=False)).letters
+    (summary,) = (await letters.listing(workspace, ORGANIZER, include_closed=False)).letters
     assert {(p.kind, p.gave_up, p.attempts) for p in summary.problems} == {
         (JobKind.REMINDER, False, 3)
     }
     await dispatcher.run_due(due + timedelta(days=1, minutes=1))
-    (summary,) = (await letters.listing(ORGANIZER, include_closed=False)).letters
+    (summary,) = (await letters.listing(workspace, ORGANIZER, include_closed=False)).letters
     assert [p.gave_up for p in summary.problems] == [True, True]
 
 
@@ -733,7 +739,7 @@ async def test_changing_the_tally_time_moves_the_next_tally(
     """A restart with a new TALLY_TIME replaces the planned tally instead of adding one."""
     await posted(store, client, deadline=T0 + timedelta(days=10))
     await dispatcher.run_due(T0)  # 10:00, tomorrow's 9:00 tally planned
-    later = Dispatcher(store=store, client=client, zone=ZONE, tally_time=time(11, 30))
+    later = Dispatcher(store=store, workspaces=workspaces_for(client), tally_time=time(11, 30))
     await later.run_due(T0 + timedelta(minutes=1))
     await later.run_due(datetime(2026, 11, 30, 16, 29, tzinfo=UTC))
     assert dms(fake_slack, LEAD) == []
@@ -748,6 +754,7 @@ async def test_closing_posts_still_retrying_are_dropped_when_the_letter_is_exten
     dispatcher: Dispatcher,
     deadlines: Deadlines,
     fake_slack: FakeSlack,
+    workspace: Workspace,
 ) -> None:
     """A final count Slack hasn't taken yet never appears under a letter that is open
     again; the announcement of the new deadline does."""
@@ -756,7 +763,9 @@ async def test_closing_posts_still_retrying_are_dropped_when_the_letter_is_exten
     fake_slack.fail("chat.postMessage", status=503, retry_after=None, times=2)
     await dispatcher.run_due(deadline)
     now = deadline + timedelta(minutes=1)
-    await deadlines.extend(f"#{letter.id} friday 5pm", user=ORGANIZER, channel="C1", now=now)
+    await deadlines.extend(
+        workspace, f"#{letter.id} friday 5pm", user=ORGANIZER, channel="C1", now=now
+    )
     await dispatcher.run_due(now + timedelta(minutes=10))
     for channel in CHANNELS:
         texts = [all_text(m) for m in replies(fake_slack, channel)]
@@ -772,6 +781,7 @@ async def test_editing_the_schedule_replaces_the_pending_reminders(
     dispatcher: Dispatcher,
     edits: Edits,
     fake_slack: FakeSlack,
+    workspace: Workspace,
 ) -> None:
     """The edit form's new deadline and reminders take the place of the old plan: the old
     reminder times pass in silence, the new ones are kept, the move is announced once."""
@@ -781,7 +791,7 @@ async def test_editing_the_schedule_replaces_the_pending_reminders(
     values = edit_values(
         letter, deadline=int(new_deadline.timestamp()), reminders="2d, 6h", goal="80"
     )
-    edited = (await edits.edit(values, user=LEAD, now=T0)).letter
+    edited = (await edits.edit(workspace, values, user=LEAD, now=T0)).letter
     assert edited.reminders == parse_offsets("2d,6h") and edited.goal == 80
     for offset in DEFAULT:
         await dispatcher.run_due(deadline - offset)
@@ -800,16 +810,17 @@ async def test_a_tally_slack_refuses_is_shown_to_organizers(
     dispatcher: Dispatcher,
     letters: Letters,
     fake_slack: FakeSlack,
+    workspace: Workspace,
 ) -> None:
     """A lead Slack won't DM (deactivated, say) is named in `/letter list`."""
     await posted(store, client, deadline=T0 + timedelta(days=10))
     await dispatcher.run_due(T0)
     fake_slack.fail("chat.postMessage", status=200, error="user_disabled")
     await dispatcher.run_due(datetime(2026, 12, 1, 14, 0, tzinfo=UTC))
-    listing = await letters.listing(ORGANIZER, include_closed=False)
+    listing = await letters.listing(workspace, ORGANIZER, include_closed=False)
     [(problem)] = listing.tally_problems
     assert (problem.target, problem.error, problem.gave_up) == (LEAD, "user_disabled", True)
-    assert (await letters.listing(LEAD, include_closed=False)).tally_problems == []
+    assert (await letters.listing(workspace, LEAD, include_closed=False)).tally_problems == []
 
 
 async def test_a_close_with_a_pair_to_review_never_overstates_the_count(

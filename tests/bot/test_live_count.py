@@ -19,7 +19,14 @@ from bot.slack.pacing import CallBudget
 from bot.storage import Store
 from tests.conftest import ORGANIZER, ZONE
 from tests.fake_slack import FakeSlack
-from tests.helpers import all_text, coalition, has_sign_on_button, head_messages, posted_letter_text
+from tests.helpers import (
+    all_text,
+    coalition,
+    has_sign_on_button,
+    head_messages,
+    posted_letter_text,
+    workspaces_for,
+)
 
 NOW = datetime.now(UTC)
 
@@ -52,9 +59,8 @@ async def test_a_copy_updated_while_the_letter_closes_shows_it_closed(
     assert letter is not None
     await publish_letter(client, store, letter, count=0, zone=ZONE)
     live = LiveCount(
-        client=client,
+        workspaces=workspaces_for(client),
         store=store,
-        zone=ZONE,
         budget=CallBudget(calls=1, window=1.0),
         delay=0.01,
     )
@@ -85,7 +91,9 @@ async def test_a_copy_posted_whole_in_the_channel_gets_its_thread_before_it_is_s
     posted = await client.chat_postMessage(channel="C1", text="letter", blocks=old_layout)
     await store.letters.record_post(letter_id, "C1", str(posted["ts"]))
 
-    live = LiveCount(client=client, store=store, zone=ZONE, budget=CallBudget(), delay=0.01)
+    live = LiveCount(
+        workspaces=workspaces_for(client), store=store, budget=CallBudget(), delay=0.01
+    )
     live.touch(letter_id)
     await live.settle()
     (head,) = head_messages(fake_slack, "C1")
@@ -110,7 +118,9 @@ async def test_a_clean_stop_sends_the_count_a_burst_was_waiting_for(
     letter = await store.letters.get(letter_id)
     assert letter is not None
     await publish_letter(client, store, letter, count=0, zone=ZONE)
-    live = LiveCount(client=client, store=store, zone=ZONE, budget=CallBudget(), delay=60.0)
+    live = LiveCount(
+        workspaces=workspaces_for(client), store=store, budget=CallBudget(), delay=60.0
+    )
     live.touch(letter_id)
     await asyncio.wait_for(live.settle(), 5)
     assert len(fake_slack.calls_to("chat.update")) == 1

@@ -16,6 +16,7 @@ from bot.settings import Settings
 from bot.storage import Store
 from tests.conftest import ZONE
 from tests.fake_slack import FakeSlack
+from tests.helpers import workspaces_for
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
@@ -23,7 +24,7 @@ NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 @pytest.fixture
 def people(store: Store, settings: Settings) -> People:
     client: AsyncWebClient = build_client(settings, retries=False)
-    return People(store=store, client=client, zone=ZONE)
+    return People(store=store, workspaces=workspaces_for(client))
 
 
 async def test_a_person_is_read_once_and_again_after_a_day(
@@ -31,7 +32,7 @@ async def test_a_person_is_read_once_and_again_after_a_day(
 ) -> None:
     fake_slack.add_user("U1", name="ada", real_name="Ada Lovelace", tz="Europe/London")
     assert await people.names(["U1", "UNOBODY"], now=NOW) == {"U1": "Ada Lovelace"}
-    zones = await people.zones(["U1", "UNOBODY"], now=NOW + timedelta(hours=1))
+    zones = await people.zones(["U1", "UNOBODY"], now=NOW + timedelta(hours=1), default=ZONE)
     assert zones == {"U1": ZoneInfo("Europe/London"), "UNOBODY": ZONE}
     assert len(fake_slack.calls_to("users.info")) == 2  # each once, the unknown one too
     fake_slack.add_user("U1", name="ada", real_name="Ada King", tz="Europe/London")
@@ -53,7 +54,7 @@ async def test_a_timezone_python_does_not_know_leaves_the_coalitions(
     people: People, store: Store
 ) -> None:
     await store.people.save([Person("U1", "Ada", tz="Mars/Olympus_Mons")], now=NOW)
-    assert await people.zones(["U1"], now=NOW) == {"U1": ZONE}
+    assert await people.zones(["U1"], now=NOW, default=ZONE) == {"U1": ZONE}
 
 
 async def test_past_what_is_waited_for_the_rest_are_learned_in_the_background(

@@ -26,7 +26,7 @@ from bot.texts.imports import read_signons
 from bot.texts.roster import read_roster
 from tests.conftest import FIXTURES, LEAD, ORGANIZER, ZONE
 from tests.fake_slack import FakeSlack
-from tests.helpers import all_text, coalition
+from tests.helpers import all_text, coalition, workspaces_for
 
 # Monday 30 November 2026, 10:00 in New York; the tally at 9:00.
 T0 = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
@@ -60,7 +60,7 @@ def spelled(name: str, n: int) -> str:
 
 async def sign(signons: SignOns, letter: Letter, name: str, *, user: str, at: datetime) -> None:
     submission = Submission(kind=SignerKind.ORGANIZATION, name=name, user_id=user)
-    await signons.sign(letter, submission, now=at)
+    await signons.sign(None, letter, submission, now=at)
 
 
 def chases(fake: FakeSlack) -> Counter[str]:
@@ -94,7 +94,7 @@ async def test_a_drive_against_a_roster_of_60(
     )
     await publish_letter(client, store, letter, count=0, zone=ZONE)
     signons = SignOns(store=store, live_count=None)
-    dispatcher = Dispatcher(store=store, client=client, zone=ZONE, tally_time=time(9, 0))
+    dispatcher = Dispatcher(store=store, workspaces=workspaces_for(client), tally_time=time(9, 0))
 
     # Monday: 25 sign, half of them by one of their own contacts, the rest by someone
     # not on the roster; each under a spelling of its own.
@@ -111,7 +111,7 @@ async def test_a_drive_against_a_roster_of_60(
     assert chases(fake_slack) == Counter(expected)
     # Again, and from a second process: nothing more.
     await dispatcher.run_due(first + timedelta(minutes=1))
-    await Dispatcher(store=store, client=client, zone=ZONE, tally_time=time(9, 0)).run_due(
+    await Dispatcher(store=store, workspaces=workspaces_for(client), tally_time=time(9, 0)).run_due(
         first + timedelta(minutes=2)
     )
     assert chases(fake_slack) == Counter(expected)

@@ -29,7 +29,7 @@ async def test_a_sign_on_racing_the_close_is_refused_and_not_recorded(store) -> 
     )
     await store.letters.close_now(letter.id, now=now)  # `letter` still says open
     with pytest.raises(SignOnsClosed):
-        await SignOns(store=store, live_count=None).sign(letter, organization(), now=now)
+        await SignOns(store=store, live_count=None).sign(None, letter, organization(), now=now)
     assert await store.signatures.signers(letter.id) == []
 
 
@@ -54,9 +54,9 @@ async def test_two_people_of_one_name_at_different_organizations_are_two_signers
             kind=SignerKind.INDIVIDUAL, name="John Smith", affiliation=affiliation, user_id=user
         )
 
-    await signons.sign(letter, person("U1", "State University"), now=now)
-    other = await signons.sign(letter, person("U2", "City College"), now=now)
-    again = await signons.sign(letter, person("U3", "state university"), now=now)
+    await signons.sign(None, letter, person("U1", "State University"), now=now)
+    other = await signons.sign(None, letter, person("U2", "City College"), now=now)
+    again = await signons.sign(None, letter, person("U3", "state university"), now=now)
     assert other.recorded.outcome is Outcome.NEW
     assert again.recorded.outcome is Outcome.SAME
     assert len(await store.signatures.signers(letter.id)) == 2
@@ -78,6 +78,7 @@ async def test_same_named_people_without_an_affiliation_are_told_apart(store) ->
     signons = SignOns(store=store, live_count=None)
     for user in ("U1", "U2"):
         await signons.sign(
+            None,
             letter,
             Submission(kind=SignerKind.INDIVIDUAL, name="Maria García", user_id=user),
             now=now,
@@ -101,7 +102,7 @@ async def test_a_caller_that_stops_waiting_strands_no_one(store) -> None:
     )
     signons = SignOns(store=store, live_count=None)
     tasks = [
-        asyncio.ensure_future(signons.sign(letter, organization(name=f"Org {n}"), now=now))
+        asyncio.ensure_future(signons.sign(None, letter, organization(name=f"Org {n}"), now=now))
         for n in range(5)
     ]
     await asyncio.sleep(0)
@@ -141,7 +142,7 @@ async def test_two_replicas_signing_at_once_count_once_and_queue_possible_duplic
         ]
         await asyncio.gather(
             *(
-                replica.sign(letter, organization(name=name, user_id=f"U{side}{n}"), now=now)
+                replica.sign(None, letter, organization(name=name, user_id=f"U{side}{n}"), now=now)
                 for n, pair in enumerate(pairs)
                 for side, (replica, name) in enumerate(zip(replicas, pair, strict=True))
             )
@@ -149,7 +150,7 @@ async def test_two_replicas_signing_at_once_count_once_and_queue_possible_duplic
         reviews = await first.reviews.pending(letter.id)
         await asyncio.gather(
             *(
-                replica.sign(letter, organization(name="Mijente", user_id=f"UM{n}"), now=now)
+                replica.sign(None, letter, organization(name="Mijente", user_id=f"UM{n}"), now=now)
                 for n, replica in enumerate(replicas * 4)
             )
         )
@@ -183,7 +184,7 @@ async def test_prepared_the_first_sign_on_finds_its_letter_without_reading(store
         now=now,
     )
     await store.letters.close_now(closed.id, now=now)
-    await SignOns(store=store, live_count=None).sign(letter, organization(), now=now)
+    await SignOns(store=store, live_count=None).sign(None, letter, organization(), now=now)
 
     restarted = SignOns(store=store, live_count=None)
     await restarted.prepare()
@@ -198,7 +199,7 @@ async def test_prepared_the_first_sign_on_finds_its_letter_without_reading(store
     for channel in ("C1", "C2"):
         assert [found.id for found in await restarted.letters_to_sign(channel)] == [letter.id]
     assert reads == []
-    signed = await restarted.sign(letter, organization(name="MIJENTE"), now=now)
+    signed = await restarted.sign(None, letter, organization(name="MIJENTE"), now=now)
     assert signed.recorded.outcome is Outcome.SAME
 
 
@@ -222,7 +223,7 @@ async def test_the_three_kinds_dedupe_used_to_miss(store) -> None:
     signons = SignOns(store=store, live_count=None)
 
     async def sign(name: str, user: str) -> object:
-        return await signons.sign(letter, organization(name=name, user_id=user), now=now)
+        return await signons.sign(None, letter, organization(name=name, user_id=user), now=now)
 
     await sign("National Council of La Raza (NCLR)", "U1")
     await sign("NCLR", "U2")

@@ -13,9 +13,9 @@ from bot.services.dispatch import Dispatcher
 from bot.settings import Settings
 from bot.storage import Store
 from tests.bot.test_dispatch import T0, TALLY_AT, dms, posted, sign
-from tests.conftest import LEAD, ZONE
+from tests.conftest import LEAD
 from tests.fake_slack import FakeSlack
-from tests.helpers import all_text, coalition
+from tests.helpers import all_text, coalition, workspaces_for
 
 TOMORROW_9 = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)  # 9:00 in New York
 
@@ -32,7 +32,7 @@ def coalition_channels(fake_slack: FakeSlack) -> None:
 
 @pytest.fixture
 def dispatcher(store: Store, client: AsyncWebClient) -> Dispatcher:
-    return Dispatcher(store=store, client=client, zone=ZONE, tally_time=TALLY_AT)
+    return Dispatcher(store=store, workspaces=workspaces_for(client), tally_time=TALLY_AT)
 
 
 def tallies(fake: FakeSlack, user: str) -> list[str]:

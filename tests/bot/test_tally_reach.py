@@ -16,9 +16,9 @@ from bot.settings import Settings
 from bot.storage import Store
 from bot.texts.roster import read_roster
 from tests.bot.test_dispatch import T0, TALLY_AT, dms, posted
-from tests.conftest import LEAD, ORGANIZER, ZONE
+from tests.conftest import LEAD, ORGANIZER
 from tests.fake_slack import FakeSlack
-from tests.helpers import all_text, coalition
+from tests.helpers import all_text, coalition, workspaces_for
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def coalition_channels(fake_slack: FakeSlack) -> None:
 
 @pytest.fixture
 def dispatcher(store: Store, client: AsyncWebClient) -> Dispatcher:
-    return Dispatcher(store=store, client=client, zone=ZONE, tally_time=TALLY_AT)
+    return Dispatcher(store=store, workspaces=workspaces_for(client), tally_time=TALLY_AT)
 
 
 def tallies(fake: FakeSlack, user: str) -> list[str]:
@@ -92,7 +92,7 @@ async def test_the_tally_names_the_roster_members_still_missing(
     signons = SignOns(store=store, live_count=None)
     for name in ("CASA Inc", "Unidos US", "Somebody Else"):
         submission = Submission(kind=SignerKind.ORGANIZATION, name=name, user_id="U1")
-        await signons.sign(letter, submission, now=T0)
+        await signons.sign(None, letter, submission, now=T0)
     await dispatcher.run_due(T0)
     await dispatcher.run_due(datetime(2026, 12, 1, 14, 0, tzinfo=UTC))
     (text,) = tallies(fake_slack, LEAD)

@@ -38,7 +38,7 @@ async def letter_with_signers(slack: SlackDriver, fake_slack: FakeSlack, store: 
             state=state,
             affiliation="State University" if kind is SignerKind.INDIVIDUAL else None,
         )
-        await signons.sign(letter, submission, now=letter.created_at)
+        await signons.sign(None, letter, submission, now=letter.created_at)
 
 
 def files(fake: FakeSlack) -> dict[str, bytes]:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.rules.signons import ChangeAction
-from bot.services.signons import import_rows
+from bot.services.imports import import_rows
 from bot.slack.blocks.reviews import APPROVE_HOLD_ACTION, WITHDRAW_HOLD_ACTION
 from bot.storage import Store
 from bot.texts.imports import read_signons

@@ -11,6 +11,7 @@ import pytest
 
 from bot.rules.cleaning import paragraphs
 from bot.services.drafts import Drafts
+from bot.services.workspace import Workspace
 from bot.slack.blocks.problems import SOMETHING_WENT_WRONG
 from bot.storage import Store
 from tests.conftest import FIXTURES, ORGANIZER
@@ -190,7 +191,7 @@ async def test_a_failure_while_reading_is_told_in_the_form_not_left_reading(
     wrong and to try again, and the failure is logged with its traceback."""
     await post_letter(slack, fake_slack, channels=("CSTATES",))
 
-    async def fails(self: Drafts, message: dict[str, Any]) -> None:
+    async def fails(self: Drafts, workspace: Workspace, message: dict[str, Any]) -> None:
         raise RuntimeError("the disk is full")
 
     monkeypatch.setattr(Drafts, "_letter_in", fails)

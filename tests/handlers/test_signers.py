@@ -51,7 +51,7 @@ async def test_signers_are_listed_a_page_at_a_time_and_found_by_name(
     signons = SignOns(store=store, live_count=None)
     for n in range(25):
         submission = Submission(kind=SignerKind.ORGANIZATION, name=f"Coalition Number {n:02d}")
-        await signons.sign(letter, submission, now=letter.created_at)
+        await signons.sign(None, letter, submission, now=letter.created_at)
     first = await ask(slack, fake_slack, "signers")
     assert "*25 entries*" in sections(first)[0] and len(sections(first)) == 21
     (next_button,) = [e for b in first["blocks"] if b["type"] == "actions" for e in b["elements"]]
@@ -86,7 +86,7 @@ async def test_an_organizer_edits_withdraws_after_the_close_and_restores_with_th
     imported = Submission(
         kind=SignerKind.ORGANIZATION, name="make the road ny", import_ref="forms:2", email="a@b.org"
     )
-    await SignOns(store=store, live_count=None).sign(letter, imported, now=letter.created_at)
+    await SignOns(store=store, live_count=None).sign(None, letter, imported, now=letter.created_at)
     await signon(slack, fake_slack, "Totally Real Org Buy Now", user=MEMBER)
     entries = {e.name: e for e in await store.signatures.signers(1)}
 
@@ -202,7 +202,7 @@ async def test_an_organizers_edit_changes_the_contact_its_form_showed(
         signed_at=letter.created_at - timedelta(days=1),
     )
     await SignOns(store=store, live_count=None).sign(
-        letter, earlier, now=letter.created_at, closed_ok=True
+        None, letter, earlier, now=letter.created_at, closed_ok=True
     )
     (entry,) = await store.signatures.signers(1)
     view = await menu_form(slack, fake_slack, f"edit:{entry.id}")
