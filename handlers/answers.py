@@ -3,9 +3,10 @@
 A listener acks first, then does its work; a `Problem` it raises is the person's to
 hear, in its own words, and is told by `tell_problem` (the app's error handler): beside
 the message they pressed a button in, in their slash command's answer, or on their App
-Home when they pressed it there (a Home has no response_url). Forms answer in their
-ack, so they handle their own. A button's value is read once, by `read`: one the bot
-didn't send is out of date, never an error.
+Home when they pressed it there (a Home has no response_url). A form is answered in
+its ack, so its work runs through `checked`, which answers its problems there. A
+button's value is read once, by `read`: one the bot didn't send is out of date, never
+an error.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from typing import Any, TypeVar
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 
-from bot.rules.problems import OutOfDate, Problem
+from bot.rules.problems import FormErrors, OutOfDate, Problem
 from bot.services.home import HomeTabs
 from bot.services.workspace import Workspace
-from bot.slack.blocks.problems import explain
+from bot.slack.blocks.problems import explain, field_errors, form_problems
 from bot.slack.blocks.replies import problem_view
 from bot.slack.views import update_view
 
@@ -27,6 +28,8 @@ T = TypeVar("T")
 
 # A `/letter` subcommand: it takes what it needs of the command's arguments by name.
 Subcommand = Callable[..., Awaitable[None]]
+# How a form shows a message in its own place: the text becomes the view.
+Shown = Callable[[str], dict[str, Any]]
 
 
 def value_of(action: dict[str, Any]) -> str:
@@ -70,6 +73,30 @@ async def tell_problem(
         await tell(workspace, body, respond, home, explain(problem))
     else:
         await respond(explain(problem), replace_original=False)
+
+
+async def checked(
+    ack: AsyncAck,
+    work: Callable[[], Awaitable[T]],
+    *,
+    shown: Shown,
+    signon: bool = False,
+    whole_form: bool = False,
+) -> T | None:
+    """A submitted form's `work`, or None when it raised a problem, which the ack has
+    then answered: problems with fields beside those fields (the sign-on form's, with
+    `signon`), or listed in the form's place with `whole_form`; any other problem in the
+    form's place, as `shown` shows it."""
+    try:
+        return await work()
+    except FormErrors as problems:
+        if whole_form:
+            await ack(response_action="update", view=shown(form_problems(problems)))
+        else:
+            await ack(response_action="errors", errors=field_errors(problems, signon=signon))
+    except Problem as problem:
+        await ack(response_action="update", view=shown(explain(problem)))
+    return None
 
 
 async def answer_in_place(

@@ -8,7 +8,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
-from bot.rules.problems import EntryGone, FormErrors, Problem
+from bot.rules.problems import EntryGone
+from bot.rules.signons import Signer
 from bot.services.entries import Entries
 from bot.services.workspace import Workspace
 from bot.slack.blocks.entries import (
@@ -24,10 +25,9 @@ from bot.slack.blocks.entries import (
     read_page_value,
     signers_page,
 )
-from bot.slack.blocks.problems import explain, field_errors
 from bot.slack.blocks.replies import problem_view
 from bot.slack.views import open_view
-from handlers.answers import Subcommand, read
+from handlers.answers import Subcommand, checked, read
 
 TITLE = "Signers"
 
@@ -103,11 +103,12 @@ async def entry_form_submitted(
     user = body["user"]["id"]
     values = read_entry_form(view, user=user)
     now = datetime.now(UTC)
-    try:
+
+    async def change() -> Signer:
         if values.entry_id is None:
             raise EntryGone
         if values.action == EntryAction.EDIT:
-            entry = await entries.edit(
+            return await entries.edit(
                 workspace,
                 values.entry_id,
                 values.submission,
@@ -115,19 +116,18 @@ async def entry_form_submitted(
                 now=now,
                 reason=values.reason,
             )
-        elif values.action == EntryAction.WITHDRAW:
-            entry = await entries.withdraw(
+        if values.action == EntryAction.WITHDRAW:
+            return await entries.withdraw(
                 workspace, values.entry_id, user=user, now=now, reason=values.reason
             )
-        else:
-            entry = await entries.restore(
-                workspace, values.entry_id, user=user, now=now, reason=values.reason
-            )
-    except FormErrors as problems:
-        await ack(response_action="errors", errors=field_errors(problems, signon=True))
-        return
-    except Problem as problem:
-        await ack(response_action="update", view=problem_view(explain(problem), title=TITLE))
+        return await entries.restore(
+            workspace, values.entry_id, user=user, now=now, reason=values.reason
+        )
+
+    entry = await checked(
+        ack, change, shown=lambda text: problem_view(text, title=TITLE), signon=True
+    )
+    if entry is None:
         return
     text = entry_changed_text(entry, values.action)
     await ack(response_action="update", view=problem_view(text, title=TITLE))

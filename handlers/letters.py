@@ -12,10 +12,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.rules.forms import Field
+from bot.rules.letters import Letter
 from bot.rules.problems import FieldProblem, FormErrors, Issue, LetterGone, Problem
 from bot.services.deadlines import Deadlines
 from bot.services.drafts import Drafts
-from bot.services.edits import Edits
+from bot.services.edits import Edited, Edits
 from bot.services.letters import Letters
 from bot.services.workspace import Workspace
 from bot.slack.blocks.home import (
@@ -40,7 +41,7 @@ from bot.slack.blocks.letter_form import (
     read_text_update_form,
     reading_view,
 )
-from bot.slack.blocks.problems import SOMETHING_WENT_WRONG, explain, field_errors, form_problems
+from bot.slack.blocks.problems import SOMETHING_WENT_WRONG, explain, field_errors
 from bot.slack.blocks.replies import (
     closed_report,
     edited_report,
@@ -54,12 +55,14 @@ from bot.slack.blocks.replies import (
 )
 from bot.slack.blocks.text import read_id
 from bot.slack.views import open_view
-from handlers.answers import Subcommand, read
+from handlers.answers import Subcommand, checked, read
 
 START_DRIVE_CALLBACK = "start_drive"
 UPDATE_TEXT_CALLBACK = "update_letter_text"
 NEW_LETTER_TITLE = "New sign-on letter"
 UPDATE_TEXT_TITLE = "Update a letter's text"
+EDIT_TITLE = "Edit letter"
+REMOVE_TITLE = "Remove"
 
 logger = logging.getLogger(__name__)
 
@@ -241,13 +244,10 @@ async def letter_form_submitted(
     user = body["user"]["id"]
     values = read_letter_form(view)
     now = datetime.now(UTC)
-    try:
-        new = await letters.prepare(workspace, values, user=user, now=now)
-    except FormErrors as problems:
-        await ack(response_action="errors", errors=field_errors(problems))
-        return
-    except Problem as problem:
-        await ack(response_action="update", view=problem_view(explain(problem)))
+    new = await checked(
+        ack, lambda: letters.prepare(workspace, values, user=user, now=now), shown=problem_view
+    )
+    if new is None:
         return
     await ack()
     await letters.launch(
@@ -265,24 +265,21 @@ async def edit_form_submitted(
 ) -> None:
     """Save the changes and show what the letter's schedule is now; then update its posts
     (after answering, which Slack wants within three seconds)."""
-    try:
-        edited = await edits.edit(
+    edited = await checked(
+        ack,
+        lambda: edits.edit(
             workspace, read_edit_form(view), user=body["user"]["id"], now=datetime.now(UTC)
-        )
-    except FormErrors as problems:
-        await ack(response_action="errors", errors=field_errors(problems))
-        return
-    except Problem as problem:
-        await ack(
-            response_action="update", view=problem_view(explain(problem), title="Edit letter")
-        )
+        ),
+        shown=lambda text: problem_view(text, title=EDIT_TITLE),
+    )
+    if edited is None:
         return
     report = edited_report(
         edited.letter,
         zone=workspace.zone,
         new_version=edited.letter.version != edited.before.version,
     )
-    await ack(response_action="update", view=problem_view(report, title="Edit letter"))
+    await ack(response_action="update", view=problem_view(report, title=EDIT_TITLE))
     await letters.refresh(workspace, edited, report_to=body["user"]["id"])
 
 
@@ -295,16 +292,19 @@ async def removal_confirmed(
 ) -> None:
     """Take the letter down and say so; then replace its posts with the notice."""
     letter_id = read_remove_confirmation(view)
-    try:
+
+    async def remove() -> Letter:
         if letter_id is None:
             raise LetterGone
-        letter = await letters.remove(
+        return await letters.remove(
             workspace, letter_id, user=body["user"]["id"], now=datetime.now(UTC)
         )
-    except Problem as problem:
-        await ack(response_action="update", view=problem_view(explain(problem), title="Remove"))
+
+    letter = await checked(ack, remove, shown=lambda text: problem_view(text, title=REMOVE_TITLE))
+    if letter is None:
         return
-    await ack(response_action="update", view=problem_view(removed_report(letter), title="Remove"))
+    view = problem_view(removed_report(letter), title=REMOVE_TITLE)
+    await ack(response_action="update", view=view)
     await letters.refresh(workspace, letter)
 
 
@@ -325,19 +325,22 @@ async def text_update_submitted(
         problems = FormErrors({Field.LETTER: FieldProblem(Issue.MISSING)})
         await ack(response_action="errors", errors=field_errors(problems))
         return
-    try:
+
+    async def update() -> Edited:
         text = await drafts.kept(draft_id, user=user)
-        edited = await edits.update_text(
+        return await edits.update_text(
             workspace, letter_id, body=text, user=user, now=datetime.now(UTC)
         )
-    except FormErrors as problems:
-        # The text is checked against the letter's limits only now.
-        view = problem_view(form_problems(problems), title=UPDATE_TEXT_TITLE)
-        await ack(response_action="update", view=view)
-        return
-    except Problem as problem:
-        view = problem_view(explain(problem), title=UPDATE_TEXT_TITLE)
-        await ack(response_action="update", view=view)
+
+    # The text is checked against the letter's limits only now: its problems are the
+    # form's as a whole, which has no field for the text.
+    edited = await checked(
+        ack,
+        update,
+        shown=lambda text: problem_view(text, title=UPDATE_TEXT_TITLE),
+        whole_form=True,
+    )
+    if edited is None:
         return
     report = edited_report(edited.letter, zone=workspace.zone, new_version=True)
     await ack(response_action="update", view=problem_view(report, title=UPDATE_TEXT_TITLE))
@@ -355,18 +358,18 @@ async def extend_submitted(
     ref, picked = read_extend_form(view)
     letter_id = read_id(ref)
     now = datetime.now(UTC)
-    try:
+
+    async def extend() -> tuple[Letter, bool]:
         if letter_id is None:
             raise LetterGone()
-        letter, reopened = await deadlines.extend_to(
+        return await deadlines.extend_to(
             workspace, letter_id, picked, user=body["user"]["id"], now=now
         )
-    except FormErrors as problems:
-        await ack(response_action="errors", errors=field_errors(problems))
+
+    extended = await checked(ack, extend, shown=lambda text: problem_view(text, title=EXTEND_TITLE))
+    if extended is None:
         return
-    except Problem as problem:
-        await ack(response_action="update", view=problem_view(explain(problem), title=EXTEND_TITLE))
-        return
+    letter, reopened = extended
     report = extended_report(letter, reopened=reopened, zone=workspace.zone)
     await ack(response_action="update", view=problem_view(report, title=EXTEND_TITLE))
 

@@ -22,7 +22,7 @@ from bot.services.signons import SignOns
 from bot.services.workspace import Workspace
 from bot.slack.blocks.home import HOME_SIGN_ON_ACTION, HOME_WITHDRAW_ACTION
 from bot.slack.blocks.letters import SIGN_ON_ACTION
-from bot.slack.blocks.problems import explain, field_errors, form_problems
+from bot.slack.blocks.problems import explain, form_problems
 from bot.slack.blocks.signon_form import CALLBACK_ID as SIGNON_CALLBACK_ID
 from bot.slack.blocks.signon_form import (
     CHOOSE_A_LETTER,
@@ -48,7 +48,7 @@ from bot.slack.blocks.versions import (
     read_withdraw_value,
 )
 from bot.slack.views import open_view
-from handlers.answers import read, tell, value_of
+from handlers.answers import checked, read, tell, value_of
 
 # Slack waits three seconds for an ack; past this, the answer follows separately.
 ACK_BUDGET_SECONDS = 2.0
@@ -245,30 +245,24 @@ async def signon_form_submitted(
     if values.letter_id is None:
         await ack(response_action="errors", errors={SignonField.LETTER: CHOOSE_A_LETTER})
         return
-    try:
-        letter = await signons.letter(
-            workspace, values.letter_id, user=user["id"], channel=values.channel
-        )
-        if values.entry_id is not None:
+    letter_id, entry_id = values.letter_id, values.entry_id
+
+    async def record() -> str:
+        letter = await signons.letter(workspace, letter_id, user=user["id"], channel=values.channel)
+        now = datetime.now(UTC)
+        if entry_id is not None:
             corrected = await entries.correct(
-                workspace, letter, values.entry_id, values.submission, now=datetime.now(UTC)
+                workspace, letter, entry_id, values.submission, now=now
             )
-            await ack(
-                response_action="update",
-                view=confirmation_view(_corrected_text(corrected, user["id"], workspace.zone)),
-            )
-            return
-        signed = await signons.sign(workspace, letter, values.submission, now=datetime.now(UTC))
-    except FormErrors as problems:
-        await ack(response_action="errors", errors=field_errors(problems, signon=True))
-        return
-    except Problem as problem:
-        await ack(response_action="update", view=confirmation_view(explain(problem)))
-        return
-    text = recorded_text(
-        signed.recorded, letter=letter, count=signed.count, zone=workspace.zone, user=user["id"]
-    )
-    await ack(response_action="update", view=confirmation_view(text))
+            return _corrected_text(corrected, user["id"], workspace.zone)
+        signed = await signons.sign(workspace, letter, values.submission, now=now)
+        return recorded_text(
+            signed.recorded, letter=letter, count=signed.count, zone=workspace.zone, user=user["id"]
+        )
+
+    text = await checked(ack, record, shown=confirmation_view, signon=True)
+    if text is not None:
+        await ack(response_action="update", view=confirmation_view(text))
 
 
 def _corrected_text(corrected: Corrected, user: str, zone: ZoneInfo) -> str:
