@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test demo lint typecheck unit unit-postgres postgres bench lock clean
+.PHONY: run test demo lint typecheck pre-commit unit unit-postgres postgres bench lock clean
 
 # The server the PostgreSQL pass of the tests creates its databases on.
 TEST_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/test
@@ -28,6 +28,10 @@ lint: $(VENV)/.dev-installed
 
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
+
+## pre-commit: have git run lint and typecheck (.pre-commit-config.yaml) before each commit
+pre-commit: $(VENV)/.dev-installed
+	$(BIN)/pre-commit install
 
 unit: $(VENV)/.dev-installed
 	$(BIN)/pytest
