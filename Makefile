@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test demo lint typecheck unit unit-postgres postgres bench lock clean
+.PHONY: run test demo lint typecheck pre-commit unit unit-postgres postgres bench lock clean
 
 # The server the PostgreSQL pass of the tests creates its databases on.
 TEST_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/test
@@ -28,6 +28,10 @@ lint: $(VENV)/.dev-installed
 
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
+
+## pre-commit: have git run lint and typecheck (.pre-commit-config.yaml) before each commit
+pre-commit: $(VENV)/.dev-installed
+	$(BIN)/pre-commit install
 
 unit: $(VENV)/.dev-installed
 	$(BIN)/pytest
@@ -55,11 +59,14 @@ bench: $(VENV)/.dev-installed
 	$(MAKE) postgres
 	BENCH_POSTGRES='$(TEST_POSTGRES)' $(BIN)/python -m bench.replicas
 
-## lock: re-pin requirements/*.lock from pyproject.toml (needs network)
+## lock: re-pin requirements/*.lock, with hashes, from pyproject.toml (needs network); the
+## locked versions stay unless pyproject.toml rules them out or UPGRADE says otherwise:
+## make lock UPGRADE=--upgrade, or UPGRADE='--upgrade-package slack-sdk'
+UPGRADE ?=
+LOCK    := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes $(UPGRADE)
 lock: $(VENV)/.dev-installed
-	$(BIN)/pip install --quiet uv
-	$(BIN)/uv pip compile --quiet --universal --python-version 3.11 pyproject.toml -o requirements/app.lock
-	$(BIN)/uv pip compile --quiet --universal --python-version 3.11 --extra dev pyproject.toml -o requirements/dev.lock
+	$(LOCK) pyproject.toml -o requirements/app.lock
+	$(LOCK) --extra dev pyproject.toml -o requirements/dev.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
@@ -70,12 +77,14 @@ $(VENV)/.python-checked:
 	$(PYTHON) -m venv $(VENV)
 	touch $@
 
+# Every locked package is checked against its hash; the project itself is installed on its
+# own, as an editable local directory has no hash to check.
 $(VENV)/.app-installed: $(VENV)/.python-checked requirements/app.lock pyproject.toml
-	$(BIN)/pip install --quiet -r requirements/app.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements/app.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.python-checked requirements/dev.lock pyproject.toml
-	$(BIN)/pip install --quiet -r requirements/dev.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.app-installed
