@@ -6,8 +6,22 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers import entries, exports, home, imports, letters, reviews, roster, signons
+from handlers import (
+    deadlines,
+    edits,
+    entries,
+    exports,
+    home,
+    imports,
+    letters,
+    reviews,
+    roster,
+    signons,
+)
 from handlers.letter_command import letter_command
+
+# Each feature's listeners (and, for the `/letter` subcommands, `letter_command`).
+FEATURES = (signons, letters, deadlines, edits, reviews, entries, roster, exports, imports, home)
 
 
 def register(app: AsyncApp) -> None:
@@ -15,5 +29,5 @@ def register(app: AsyncApp) -> None:
     # commands, which a drive's bursts of sign-ons arrive as, come first.
     app.command("/letter")(letter_command)
     app.command("/signon")(signons.signon_command)
-    for feature in (signons, letters, reviews, entries, roster, exports, imports, home):
+    for feature in FEATURES:
         feature.register(app)

@@ -11,6 +11,7 @@ an error.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -20,11 +21,18 @@ from slack_bolt.async_app import AsyncAck, AsyncRespond
 from bot.rules.problems import FormErrors, OutOfDate, Problem
 from bot.services.home import HomeTabs
 from bot.services.workspace import Workspace
-from bot.slack.blocks.problems import explain, field_errors, form_problems
+from bot.slack.blocks.problems import (
+    SOMETHING_WENT_WRONG,
+    explain,
+    field_errors,
+    form_problems,
+)
 from bot.slack.blocks.replies import problem_view
 from bot.slack.views import update_view
 
 T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
 
 # A `/letter` subcommand: it takes what it needs of the command's arguments by name.
 Subcommand = Callable[..., Awaitable[None]]
@@ -116,3 +124,26 @@ async def answer_in_place(
     except Problem as problem:
         answer = explain(problem)
     await update_view(workspace.slack, view_id=view["id"], view=problem_view(answer, title=title))
+
+
+async def in_place_of_reading(
+    workspace: Workspace,
+    opened: dict[str, Any],
+    form: Callable[[], Awaitable[dict[str, Any]]],
+    *,
+    title: str,
+) -> None:
+    """Show the form where "Reading the letter…" is, or what kept it from opening; never
+    leave the organizer looking at "Reading…"."""
+    view_id = opened["view"]["id"]
+    try:
+        try:
+            view = await form()
+        except Problem as problem:
+            view = problem_view(explain(problem), title=title)
+        await workspace.slack.views_update(view_id=view_id, view=view)
+    except Exception:
+        logger.exception("Could not show the %s form after reading the message", title)
+        await workspace.slack.views_update(
+            view_id=view_id, view=problem_view(SOMETHING_WENT_WRONG, title=title)
+        )

@@ -19,6 +19,8 @@ from bot.services.roster import Members
 from bot.services.workspace import Workspace
 from bot.slack.blocks.replies import letter_help
 from handlers.answers import Subcommand
+from handlers.deadlines import SUBCOMMANDS as DEADLINE_SUBCOMMANDS
+from handlers.edits import SUBCOMMANDS as EDIT_SUBCOMMANDS
 from handlers.entries import SUBCOMMANDS as ENTRY_SUBCOMMANDS
 from handlers.exports import SUBCOMMANDS as EXPORT_SUBCOMMANDS
 from handlers.imports import SUBCOMMANDS as IMPORT_SUBCOMMANDS
@@ -28,6 +30,8 @@ from handlers.roster import SUBCOMMANDS as ROSTER_SUBCOMMANDS
 
 SUBCOMMANDS: dict[str, Subcommand] = {
     **LETTER_SUBCOMMANDS,
+    **DEADLINE_SUBCOMMANDS,
+    **EDIT_SUBCOMMANDS,
     **REVIEW_SUBCOMMANDS,
     **ENTRY_SUBCOMMANDS,
     **EXPORT_SUBCOMMANDS,

@@ -140,3 +140,44 @@ def test_no_module_imports_across_its_layer() -> None:
 def test_the_check_catches_each_kind_of_forbidden_import(module: str, source: str) -> None:
     """The drift this check exists for is caught, one example of each kind."""
     assert violations(module, source)
+
+
+# The README's picture names a layer by its folder; blocks/ is the builders'.
+PICTURED = {
+    "bot/services/": "services",
+    "bot/slack/": "slack",
+    "blocks/": "builders",
+    "bot/storage/": "storage",
+    "bot/texts/": "texts",
+    "bot/rules/": "rules",
+}
+
+
+def pictured_rule(readme: str) -> dict[str, set[str]]:
+    """What each layer may import, as the README's picture of the layers says: its lines
+    read `└─ folder/  what it is for  may import a, b` (or `imports nothing of ours`)."""
+    picture = readme.split("## Project layout", 1)[1].split("```", 2)[1]
+    rule = {}
+    for line in picture.splitlines():
+        folder = line.strip(" └─").split(" ", 1)[0]
+        if folder not in PICTURED:
+            continue
+        _, _, allowed = line.partition("may import ")
+        names = {name.strip() for name in allowed.split(",") if name.strip()}
+        rule[PICTURED[folder]] = {"builders" if name == "blocks" else name for name in names}
+    return rule
+
+
+def test_the_readme_pictures_the_layers_as_this_test_holds_them() -> None:
+    """The README's picture and `MAY_IMPORT` say the same, layer by layer."""
+    pictured = pictured_rule((ROOT / "README.md").read_text(encoding="utf-8"))
+    held = {layer: allowed - {layer} for layer, allowed in MAY_IMPORT.items() if layer != "edge"}
+    assert pictured == held
+
+
+def test_a_picture_that_drifts_from_the_rule_is_caught() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    drifted = readme.replace("may import rules\n", "may import storage, rules\n", 1)
+    assert pictured_rule(drifted) != pictured_rule(readme)
+    held = {layer: allowed - {layer} for layer, allowed in MAY_IMPORT.items() if layer != "edge"}
+    assert pictured_rule(drifted) != held

@@ -201,7 +201,7 @@ async def test_a_failure_while_reading_is_told_in_the_form_not_left_reading(
     view = latest_view(fake_slack)
     assert view["title"]["text"] == title and "submit" not in view
     assert SOMETHING_WENT_WRONG in json.dumps(view)
-    (logged,) = [r for r in caplog.records if r.name == "handlers.letters"]
+    (logged,) = [r for r in caplog.records if r.name == "handlers.answers"]
     assert logged.levelno == logging.ERROR and logged.exc_info is not None
     assert "the disk is full" in str(logged.exc_info[1])
 

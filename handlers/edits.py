@@ -1,0 +1,153 @@
+"""Changing an open letter: `/letter edit` and its form, and the message shortcut that
+makes a message (or its attached file) a letter's new text."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.rules.forms import Field
+from bot.rules.problems import FieldProblem, FormErrors, Issue
+from bot.services.drafts import Drafts
+from bot.services.edits import Edited, Edits
+from bot.services.letters import Letters
+from bot.services.workspace import Workspace
+from bot.slack.blocks.letter_form import (
+    EDIT_CALLBACK_ID,
+    TEXT_UPDATE_CALLBACK_ID,
+    build_edit_form,
+    build_text_update_form,
+    read_edit_form,
+    read_text_update_form,
+    reading_view,
+)
+from bot.slack.blocks.problems import field_errors
+from bot.slack.blocks.replies import (
+    edited_report,
+    problem_view,
+)
+from bot.slack.views import open_view
+from handlers.answers import Subcommand, checked, in_place_of_reading
+
+UPDATE_TEXT_CALLBACK = "update_letter_text"
+UPDATE_TEXT_TITLE = "Update a letter's text"
+EDIT_TITLE = "Edit letter"
+
+
+def register(app: AsyncApp) -> None:
+    app.message_shortcut(UPDATE_TEXT_CALLBACK)(update_text)
+    app.view_submission(EDIT_CALLBACK_ID)(edit_form_submitted)
+    app.view_submission(TEXT_UPDATE_CALLBACK_ID)(text_update_submitted)
+
+
+async def edit(
+    *, command: dict[str, Any], rest: str, workspace: Workspace, edits: Edits, **_: Any
+) -> None:
+    letter = await edits.editable(
+        workspace, rest, user=command["user_id"], channel=command["channel_id"]
+    )
+    form = build_edit_form(letter=letter)
+    await open_view(workspace.slack, trigger_id=command["trigger_id"], view=form, what="edit form")
+
+
+async def edit_form_submitted(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    edits: Edits,
+    letters: Letters,
+    workspace: Workspace,
+) -> None:
+    """Save the changes and show what the letter's schedule is now; then update its posts
+    (after answering, which Slack wants within three seconds)."""
+    edited = await checked(
+        ack,
+        lambda: edits.edit(
+            workspace, read_edit_form(view), user=body["user"]["id"], now=datetime.now(UTC)
+        ),
+        shown=lambda text: problem_view(text, title=EDIT_TITLE),
+    )
+    if edited is None:
+        return
+    report = edited_report(
+        edited.letter,
+        zone=workspace.zone,
+        new_version=edited.letter.version != edited.before.version,
+    )
+    await ack(response_action="update", view=problem_view(report, title=EDIT_TITLE))
+    await letters.refresh(workspace, edited, report_to=body["user"]["id"])
+
+
+async def text_update_submitted(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    drafts: Drafts,
+    edits: Edits,
+    letters: Letters,
+    workspace: Workspace,
+) -> None:
+    """The message's text becomes the chosen letter's new version; then its posts are
+    rewritten."""
+    user = body["user"]["id"]
+    letter_id, draft_id = read_text_update_form(view)
+    if letter_id is None:
+        problems = FormErrors({Field.LETTER: FieldProblem(Issue.MISSING)})
+        await ack(response_action="errors", errors=field_errors(problems))
+        return
+
+    async def update() -> Edited:
+        text = await drafts.kept(draft_id, user=user)
+        return await edits.update_text(
+            workspace, letter_id, body=text, user=user, now=datetime.now(UTC)
+        )
+
+    # The text is checked against the letter's limits only now: its problems are the
+    # form's as a whole, which has no field for the text.
+    edited = await checked(
+        ack,
+        update,
+        shown=lambda text: problem_view(text, title=UPDATE_TEXT_TITLE),
+        whole_form=True,
+    )
+    if edited is None:
+        return
+    report = edited_report(edited.letter, zone=workspace.zone, new_version=True)
+    await ack(response_action="update", view=problem_view(report, title=UPDATE_TEXT_TITLE))
+    await letters.refresh(workspace, edited, report_to=user)
+
+
+async def update_text(
+    ack: AsyncAck,
+    shortcut: dict[str, Any],
+    workspace: Workspace,
+    drafts: Drafts,
+    edits: Edits,
+) -> None:
+    """Read the message as a letter's new text, then ask which letter it is for (the
+    letter of the message's channel, when it has one, chosen already)."""
+    await ack()
+    user = shortcut["user"]["id"]
+    editable = await edits.editable_letters(workspace, user)
+    opened = await open_view(
+        workspace.slack,
+        trigger_id=shortcut["trigger_id"],
+        view=reading_view(UPDATE_TEXT_TITLE),
+        what="letter form",
+    )
+    channel = shortcut["channel"]["id"]
+
+    async def form() -> dict[str, Any]:
+        draft = await drafts.text_from_message(
+            workspace, shortcut["message"], user=user, channel=channel, now=datetime.now(UTC)
+        )
+        here = [letter.id for letter in editable if channel in letter.channels]
+        chosen = here[0] if len(here) == 1 else editable[0].id if len(editable) == 1 else None
+        return build_text_update_form(draft=draft, letters=editable, chosen=chosen)
+
+    await in_place_of_reading(workspace, opened, form, title=UPDATE_TEXT_TITLE)
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {"edit": edit}
