@@ -14,15 +14,15 @@ from bot.services.drafts import Drafts
 from bot.services.edits import Edited, Edits
 from bot.services.letters import Letters
 from bot.services.workspace import Workspace
-from bot.slack.blocks.letter_form import (
+from bot.slack.blocks.edits import (
     EDIT_CALLBACK_ID,
     TEXT_UPDATE_CALLBACK_ID,
     build_edit_form,
     build_text_update_form,
     read_edit_form,
     read_text_update_form,
-    reading_view,
 )
+from bot.slack.blocks.letter_form import reading_view
 from bot.slack.blocks.problems import field_errors
 from bot.slack.blocks.replies import (
     edited_report,

@@ -9,7 +9,7 @@ import pytest
 
 from bot.rules.forms import Field
 from bot.rules.timing import parse_offsets
-from bot.slack.blocks.letter_form import EDIT_CALLBACK_ID
+from bot.slack.blocks.edits import EDIT_CALLBACK_ID
 from bot.storage import Store
 from tests.conftest import LEAD, MEMBER, ORGANIZER, ZONE
 from tests.fake_slack import FakeSlack

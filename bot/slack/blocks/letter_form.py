@@ -11,9 +11,8 @@ import json
 from datetime import datetime
 from typing import Any
 
-from bot.rules.forms import DraftPreview, EditFormValues, Field, LetterFormValues
-from bot.rules.letter_text import editable_text
-from bot.rules.letters import Letter, LetterSummary
+from bot.rules.forms import DraftPreview, Field, LetterFormValues
+from bot.rules.letters import LetterSummary
 from bot.rules.limits import (
     ADDRESSEE_MAX,
     BODY_INPUT_MAX,
@@ -22,25 +21,18 @@ from bot.rules.limits import (
     REMINDERS_INPUT_MAX,
     TITLE_MAX,
 )
-from bot.rules.timing import format_reminders
 from bot.slack.blocks.problems import passed_over_warning
 from bot.slack.blocks.text import (
     HEADER_TEXT_MAX,
     MODAL_TITLE_MAX,
-    OPTION_TEXT_MAX,
-    OPTIONS_MAX,
     escape,
-    inert,
     mrkdwn,
     plain,
-    read_id,
     truncate,
 )
 
 CALLBACK_ID = "letter_form"
-EDIT_CALLBACK_ID = "letter_edit"
 REMOVE_CALLBACK_ID = "letter_remove"
-TEXT_UPDATE_CALLBACK_ID = "letter_text_update"
 
 
 def build_letter_form(
@@ -68,16 +60,16 @@ def build_letter_form(
         "submit": plain("Post letter"),
         "close": plain("Cancel"),
         "blocks": [
-            _text_input(Field.TITLE, "Title", TITLE_MAX, placeholder="Protect our communities"),
-            _text_input(
+            text_input(Field.TITLE, "Title", TITLE_MAX, placeholder="Protect our communities"),
+            text_input(
                 Field.ADDRESSEE,
                 "Addressed to",
                 ADDRESSEE_MAX,
                 placeholder="The Honorable …, Secretary of Homeland Security",
             ),
-            _body_preview(draft) if draft else _body_input(),
-            _deadline_input(initial_deadline),
-            _reminders_input(initial_reminders),
+            body_preview(draft) if draft else body_input(),
+            deadline_input(initial_deadline),
+            reminders_input(initial_reminders),
             {
                 "type": "input",
                 "block_id": Field.CHANNELS,
@@ -85,75 +77,18 @@ def build_letter_form(
                 "hint": plain("I join public channels myself; invite me to private ones first."),
                 "element": channels,
             },
-            _leads_input(()),
-            _goal_input(None),
+            leads_input(()),
+            goal_input(None),
         ],
     }
 
 
-def build_edit_form(*, letter: Letter) -> dict[str, Any]:
-    """Everything about an open letter, to change: its title, addressee and text (when
-    the form can hold the text), channels, schedule, leads and goal."""
-    return {
-        "type": "modal",
-        "callback_id": EDIT_CALLBACK_ID,
-        "private_metadata": json.dumps({"letter": letter.id, "version": letter.version}),
-        "title": plain(f"Edit letter #{letter.id}"[:MODAL_TITLE_MAX]),
-        "submit": plain("Save"),
-        "close": plain("Cancel"),
-        "blocks": [
-            _initial(
-                _text_input(Field.TITLE, "Title", TITLE_MAX, placeholder="Protect our communities"),
-                letter.title,
-            ),
-            _initial(
-                _text_input(
-                    Field.ADDRESSEE,
-                    "Addressed to",
-                    ADDRESSEE_MAX,
-                    placeholder="The Honorable …, Secretary of Homeland Security",
-                ),
-                letter.addressee,
-            ),
-            _body_to_edit(letter),
-            _deadline_input(letter.deadline),
-            _reminders_input(format_reminders(letter.reminders, letter.shown_reminders)),
-            _channels_input(letter.channels),
-            _leads_input(letter.leads),
-            _goal_input(letter.goal),
-        ],
-    }
-
-
-def _initial(block: dict[str, Any], value: str) -> dict[str, Any]:
+def initial(block: dict[str, Any], value: str) -> dict[str, Any]:
     block["element"]["initial_value"] = value
     return block
 
 
-def _body_to_edit(letter: Letter) -> dict[str, Any]:
-    """The text, as the form shows it, when the form can give it back unchanged; else
-    where to change it."""
-    shown = editable_text(letter.body)
-    if shown is None:
-        return {
-            "type": "context",
-            "elements": [
-                mrkdwn(
-                    "*Letter text* has links or formatting, or is longer than this form "
-                    "holds. To change it, post the new text as a message (or attach it), "
-                    "then use the message's ⋮ menu → *Update a letter's text*."
-                )
-            ],
-        }
-    block = _body_input()
-    block["hint"] = plain(
-        "Changing the text makes a new version: those who signed the earlier one are "
-        "asked whether they still sign."
-    )
-    return _initial(block, shown)
-
-
-def _channels_input(initial: tuple[str, ...]) -> dict[str, Any]:
+def channels_input(initial: tuple[str, ...]) -> dict[str, Any]:
     return {
         "type": "input",
         "block_id": Field.CHANNELS,
@@ -207,78 +142,6 @@ def read_remove_confirmation(view: dict[str, Any]) -> int | None:
     return letter_id if isinstance(letter_id, int) else None
 
 
-def read_edit_form(view: dict[str, Any]) -> EditFormValues:
-    values = view["state"]["values"]
-    metadata = json.loads(view.get("private_metadata") or "{}")
-    deadline = _answer(values, Field.DEADLINE).get("selected_date_time")
-    letter_id, version = metadata.get("letter"), metadata.get("version")
-    return EditFormValues(
-        letter_id=letter_id if isinstance(letter_id, int) else None,
-        deadline=_epoch(deadline),
-        reminders=_answer(values, Field.REMINDERS).get("value") or "",
-        leads=tuple(_answer(values, Field.LEADS).get("selected_users") or ()),
-        goal=_answer(values, Field.GOAL).get("value"),
-        title=_answer(values, Field.TITLE).get("value") or "",
-        addressee=_answer(values, Field.ADDRESSEE).get("value") or "",
-        body=_answer(values, Field.BODY).get("value") or "" if Field.BODY in values else None,
-        channels=tuple(_answer(values, Field.CHANNELS).get("selected_conversations") or ()),
-        version=version if isinstance(version, int) else None,
-    )
-
-
-def build_text_update_form(
-    *, draft: DraftPreview, letters: list[Letter], chosen: int | None
-) -> dict[str, Any]:
-    """Which letter the message's text is the new version of."""
-    options = [
-        {
-            "text": plain(truncate(f"#{letter.id} {inert(letter.title)}", OPTION_TEXT_MAX)),
-            "value": str(letter.id),
-        }
-        for letter in letters[:OPTIONS_MAX]
-    ]
-    element: dict[str, Any] = {
-        "type": "static_select",
-        "action_id": Field.LETTER,
-        "placeholder": plain("Choose a letter"),
-        "options": options,
-    }
-    initial = next((o for o in options if o["value"] == str(chosen)), None)
-    if initial is not None:
-        element["initial_option"] = initial
-    return {
-        "type": "modal",
-        "callback_id": TEXT_UPDATE_CALLBACK_ID,
-        "private_metadata": json.dumps({"draft": draft.id}),
-        "title": plain("Update a letter's text"),
-        "submit": plain("Update"),
-        "close": plain("Cancel"),
-        "blocks": [
-            _body_preview(draft),
-            {
-                "type": "input",
-                "block_id": Field.LETTER,
-                "label": plain("New text of"),
-                "hint": plain(
-                    "Its posts show the new text at once; those who signed the earlier one "
-                    "are asked whether they still sign."
-                ),
-                "element": element,
-            },
-        ],
-    }
-
-
-def read_text_update_form(view: dict[str, Any]) -> tuple[int | None, int | None]:
-    """The letter chosen, and the draft holding its new text."""
-    chosen = (_answer(view["state"]["values"], Field.LETTER).get("selected_option") or {}).get(
-        "value"
-    )
-    draft = json.loads(view.get("private_metadata") or "{}").get("draft")
-    letter_id = read_id(chosen)
-    return letter_id, draft if isinstance(draft, int) else None
-
-
 def reading_view(title: str = "New sign-on letter") -> dict[str, Any]:
     """Shown at once while the letter is read from its message."""
     return {
@@ -303,7 +166,7 @@ def read_letter_form(view: dict[str, Any]) -> LetterFormValues:
         title=answer(Field.TITLE).get("value") or "",
         addressee=answer(Field.ADDRESSEE).get("value") or "",
         body=answer(Field.BODY).get("value") if Field.BODY in values else None,
-        deadline=_epoch(deadline),
+        deadline=epoch(deadline),
         channels=tuple(answer(Field.CHANNELS).get("selected_conversations") or ()),
         leads=tuple(answer(Field.LEADS).get("selected_users") or ()),
         goal=answer(Field.GOAL).get("value"),
@@ -312,7 +175,7 @@ def read_letter_form(view: dict[str, Any]) -> LetterFormValues:
     )
 
 
-def _epoch(value: Any) -> int | None:
+def epoch(value: Any) -> int | None:
     """The datetimepicker's answer: seconds since the epoch, or None if there is none."""
     try:
         return int(value) if value is not None else None
@@ -320,12 +183,12 @@ def _epoch(value: Any) -> int | None:
         return None
 
 
-def _answer(values: dict[str, Any], field: Field) -> dict[str, Any]:
+def answer(values: dict[str, Any], field: Field) -> dict[str, Any]:
     answer: dict[str, Any] = values.get(field, {}).get(field, {})
     return answer
 
 
-def _deadline_input(initial: datetime) -> dict[str, Any]:
+def deadline_input(initial: datetime) -> dict[str, Any]:
     return {
         "type": "input",
         "block_id": Field.DEADLINE,
@@ -339,7 +202,7 @@ def _deadline_input(initial: datetime) -> dict[str, Any]:
     }
 
 
-def _reminders_input(initial: str) -> dict[str, Any]:
+def reminders_input(initial: str) -> dict[str, Any]:
     element: dict[str, Any] = {
         "type": "plain_text_input",
         "action_id": Field.REMINDERS,
@@ -363,7 +226,7 @@ def _reminders_input(initial: str) -> dict[str, Any]:
     }
 
 
-def _leads_input(initial: tuple[str, ...]) -> dict[str, Any]:
+def leads_input(initial: tuple[str, ...]) -> dict[str, Any]:
     element: dict[str, Any] = {
         "type": "multi_users_select",
         "action_id": Field.LEADS,
@@ -383,7 +246,7 @@ def _leads_input(initial: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
-def _goal_input(initial: int | None) -> dict[str, Any]:
+def goal_input(initial: int | None) -> dict[str, Any]:
     element: dict[str, Any] = {
         "type": "number_input",
         "action_id": Field.GOAL,
@@ -402,7 +265,7 @@ def _goal_input(initial: int | None) -> dict[str, Any]:
     }
 
 
-def _text_input(field: Field, label: str, max_length: int, *, placeholder: str) -> dict[str, Any]:
+def text_input(field: Field, label: str, max_length: int, *, placeholder: str) -> dict[str, Any]:
     return {
         "type": "input",
         "block_id": field,
@@ -417,7 +280,7 @@ def _text_input(field: Field, label: str, max_length: int, *, placeholder: str) 
     }
 
 
-def _body_input() -> dict[str, Any]:
+def body_input() -> dict[str, Any]:
     return {
         "type": "input",
         "block_id": Field.BODY,
@@ -435,7 +298,7 @@ def _body_input() -> dict[str, Any]:
     }
 
 
-def _body_preview(draft: DraftPreview) -> dict[str, Any]:
+def body_preview(draft: DraftPreview) -> dict[str, Any]:
     opening = escape(truncate(" ".join(draft.opening.split()), 200))
     source = f"*{escape(draft.file_name)}*" if draft.file_name else "the message"
     lines = [
