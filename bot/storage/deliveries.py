@@ -16,24 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.rules.letters import LetterStatus
 from bot.rules.schedule import Delivery, DeliveryState, JobKind, JobState
-from bot.rules.signons import SignerStatus
 from bot.storage.planning import (
     cancel_reminders,
     locked_letter,
-    tally_recipients_query,
     zone_of_tally,
 )
+from bot.storage.recipients import letter_targets, tally_targets
 from bot.storage.schema import (
-    chase_optouts,
     deliveries,
-    letter_leads,
-    letter_posts,
     letters,
-    people,
-    roster_contacts,
     scheduled_jobs,
-    signatures,
-    signers,
 )
 
 Connect = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
@@ -74,7 +66,7 @@ class Deliveries:
                         continue
                     tally_zone = zone_of_tally(job.key)
                     targets = (
-                        await _tally_targets(conn, tally_zone or zone, default=zone)
+                        await tally_targets(conn, tally_zone or zone, default=zone)
                         if latest[tally_zone] == job.id
                         else None
                     )
@@ -84,7 +76,7 @@ class Deliveries:
                     letter = await locked_letter(conn, job.letter_id)
                     if not await _take(conn, job, now=now):
                         continue
-                    targets = await _letter_targets(conn, job, letter, now=now)
+                    targets = await letter_targets(conn, job, letter, now=now)
                     if targets is not None and job.kind == JobKind.CLOSE:
                         await _close(conn, job.letter_id, now=now)
                 await _deliver_to(conn, job, targets, now=now)
@@ -265,131 +257,12 @@ class Deliveries:
         return min(found) if found else None
 
 
-async def _letter_targets(
-    conn: AsyncConnection, job: Any, letter: Any, *, now: datetime
-) -> list[str] | None:
-    """Who a letter's due job goes to, or None when it no longer matters."""
-    is_open = letter is not None and letter.status == LetterStatus.OPEN.value
-    if job.kind == JobKind.DUPLICATES:
-        # Once closed, the final list tells the leads what is still to review.
-        return await _leads_or_creator(conn, letter) if is_open else None
-    if job.kind == JobKind.NEW_VERSION:
-        # A later edit's notice tells of this one's change too.
-        current = letter is not None and job.version == letter.version
-        return await _signers_of_earlier_versions(conn, letter) if current and is_open else None
-    if letter is None or job.version != letter.schedule_version:
-        return None
-    if job.kind in (JobKind.REMINDER, JobKind.CHASE) and (not is_open or letter.deadline <= now):
-        return None
-    if job.kind == JobKind.CHASE:
-        return await _unsigned_contacts(conn, letter.id)
-    channels = list(
-        (
-            await conn.execute(
-                sa.select(letter_posts.c.channel_id)
-                .where(letter_posts.c.letter_id == job.letter_id, letter_posts.c.ts.is_not(None))
-                .order_by(letter_posts.c.position)
-            )
-        ).scalars()
-    )
-    if job.kind != JobKind.CLOSE:
-        return channels
-    return channels + await _leads_or_creator(conn, letter)
-
-
-async def _signers_of_earlier_versions(conn: AsyncConnection, letter: Any) -> list[str]:
-    """The Slack accounts still signed for an entry who haven't themselves agreed to
-    the letter's current version: each is asked once, whatever the number of their
-    entries."""
-    return list(
-        (
-            await conn.execute(
-                sa.select(signatures.c.user_id)
-                .join(signers, signers.c.id == signatures.c.signer_id)
-                .where(
-                    signers.c.letter_id == letter.id,
-                    signers.c.status == SignerStatus.ACTIVE.value,
-                    signatures.c.signed_version < letter.version,
-                    sa.func.coalesce(signatures.c.confirmed_version, 0) < letter.version,
-                    signatures.c.withdrawn_at.is_(None),
-                    signatures.c.user_id.is_not(None),
-                )
-                .distinct()
-                .order_by(signatures.c.user_id)
-            )
-        ).scalars()
-    )
-
-
-async def _unsigned_contacts(conn: AsyncConnection, letter_id: int) -> list[str]:
-    """Roster contacts with a Slack account who haven't signed the letter themselves or
-    asked not to be chased about it. Whether their organization signed under another's
-    hand is judged as each is sent, by the dedupe rules."""
-    signed = (
-        sa.select(signatures.c.user_id)
-        .join(signers, signers.c.id == signatures.c.signer_id)
-        .where(
-            signers.c.letter_id == letter_id,
-            signers.c.status == SignerStatus.ACTIVE.value,
-            signatures.c.withdrawn_at.is_(None),
-            signatures.c.user_id.is_not(None),
-        )
-    )
-    opted_out = sa.select(chase_optouts.c.user_id).where(chase_optouts.c.letter_id == letter_id)
-    return list(
-        (
-            await conn.execute(
-                sa.select(roster_contacts.c.user_id)
-                .where(
-                    roster_contacts.c.user_id.is_not(None),
-                    roster_contacts.c.user_id.not_in(signed),
-                    roster_contacts.c.user_id.not_in(opted_out),
-                )
-                .distinct()
-                .order_by(roster_contacts.c.user_id)
-            )
-        ).scalars()
-    )
-
-
-async def _leads_or_creator(conn: AsyncConnection, letter: Any) -> list[str]:
-    """Who hears of a letter's results: its leads, or without any its creator."""
-    leads = list(
-        (
-            await conn.execute(
-                sa.select(letter_leads.c.user_id)
-                .where(letter_leads.c.letter_id == letter.id)
-                .order_by(letter_leads.c.user_id)
-            )
-        ).scalars()
-    )
-    return leads or [letter.created_by]
-
-
 async def _close(conn: AsyncConnection, letter_id: int, *, now: datetime) -> None:
     """The deadline has come: no more sign-ons, and no reminders after it."""
     await conn.execute(
         letters.update().where(letters.c.id == letter_id).values(status=LetterStatus.CLOSED)
     )
     await cancel_reminders(conn, letter_id, now=now)
-
-
-async def _tally_targets(conn: AsyncConnection, zone: str, *, default: str) -> list[str]:
-    """Everyone who gets a tally and lives in `zone` (by their Slack; `default` for
-    those Slack gives no timezone)."""
-    recipients = tally_recipients_query()
-    their_zone = sa.func.coalesce(people.c.tz, default)
-    return list(
-        (
-            await conn.execute(
-                sa.select(recipients.c.user_id)
-                .outerjoin(people, people.c.user_id == recipients.c.user_id)
-                .where(their_zone == zone)
-                .distinct()
-                .order_by(recipients.c.user_id)
-            )
-        ).scalars()
-    )
 
 
 def _held(delivery: Delivery, *, owner: str) -> sa.ColumnElement[bool]:
