@@ -40,6 +40,11 @@ RETRY_SECONDS = 300.0
 
 
 class People:
+    """What Slack says of people (name, timezone), kept a day. People are learned in the
+    background, after the request that named them, so they are read in the workspace
+    `workspaces` finds for no request; without `workspaces` (the command line) nobody
+    is asked, and what is kept is all there is."""
+
     def __init__(self, *, store: Store, workspaces: Workspaces | None) -> None:
         self._store = store
         self._workspaces = workspaces
