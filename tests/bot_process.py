@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import aiohttp
@@ -76,6 +77,14 @@ class BotProcess:
     @property
     def events_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/slack/events"
+
+    async def started(self) -> float:
+        """Start, and wait until the health check answers; returns how many seconds that
+        took, which tests that kill and restart the bot space their schedules by."""
+        began = time.monotonic()
+        self.start()
+        await self.wait_healthy(self.port)
+        return time.monotonic() - began
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handlers, no last writes."""

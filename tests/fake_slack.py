@@ -40,7 +40,7 @@ docs.slack.dev: the method pages, Block Kit and the rate-limits page):
   chat.update, conversations.join, users.lookupByEmail, conversations.open and
   chat.delete (Tier 3 on each method's page) answer 429 with Retry-After past 50 calls
   in any `rate_window` seconds (60, as Slack; tests may shorten the window, never the
-  count).
+  count, or move the fake's `clock` on instead of waiting the window out).
 - Slack Connect: people from another workspace are members of shared channels; the
   bot may DM them and show them ephemeral messages there (docs, "Slack Connect:
   working with channels between organizations").
@@ -161,6 +161,20 @@ SIGN_IN_PAGE = (
 )
 
 
+class Clock:
+    """The fake's sense of elapsed time (rate windows, trigger expiry): monotonic seconds
+    that pass as they do, and that a test may move on instead of waiting."""
+
+    def __init__(self) -> None:
+        self._ahead = 0.0
+
+    def __call__(self) -> float:
+        return time.monotonic() + self._ahead
+
+    def advance(self, seconds: float) -> None:
+        self._ahead += seconds
+
+
 class SlackError(Exception):
     """An `ok: false` answer, as Slack gives with HTTP 200."""
 
@@ -267,6 +281,7 @@ class FakeSlack:
     def __init__(self, *, log_calls: bool = False, rate_window: float = 60.0) -> None:
         self._log_calls = log_calls
         self.rate_window = rate_window
+        self.clock = Clock()
         self._recent: defaultdict[str, deque[float]] = defaultdict(deque)
         self.calls: list[Call] = []
         self.channels: dict[str, Channel] = {}
@@ -282,8 +297,8 @@ class FakeSlack:
         self.shared_files: list[SharedFile] = []
         self._uploads: dict[str, dict[str, Any]] = {}
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
-        self._clock = itertools.count(1)
-        self._triggers: dict[str, float] = {}  # trigger id → when issued (monotonic)
+        self._serial = itertools.count(1)
+        self._triggers: dict[str, float] = {}  # trigger id → when issued, on `clock`
         self._exchanged: set[str] = set()
         self._response_posts: defaultdict[str, int] = defaultdict(int)
         self._runner: web.AppRunner | None = None
@@ -382,9 +397,9 @@ class FakeSlack:
     def trigger(self) -> str:
         """A trigger_id, as Slack puts in a slash command's or an interaction's
         payload: good for one views.open or views.push, within three seconds."""
-        n = next(self._clock)
+        n = next(self._serial)
         trigger = f"{n}.{int(time.time())}.{n:08x}"
-        self._triggers[trigger] = time.monotonic()
+        self._triggers[trigger] = self.clock()
         return trigger
 
     def add_message(self, channel: str, text: str) -> str:
@@ -408,7 +423,7 @@ class FakeSlack:
     ) -> dict[str, Any]:
         """A file shared in a message; returns its file object as the message carries it."""
         file = HostedFile(
-            f"F{next(self._clock)}", name, content, filetype, mimetype, visible=visible
+            f"F{next(self._serial)}", name, content, filetype, mimetype, visible=visible
         )
         self.hosted[file.id] = file
         return file.described(self.url)
@@ -421,7 +436,7 @@ class FakeSlack:
         slackapi/bolt-js#1995, src/types/view/index.ts `UploadedFile`). files.info knows
         it and the bot's token downloads it, as for any other private file."""
         file = HostedFile(
-            f"F{next(self._clock)}",
+            f"F{next(self._serial)}",
             name,
             content,
             filetype,
@@ -463,7 +478,7 @@ class FakeSlack:
         self, kind: str, payload: dict[str, Any], *, within: float = 10.0
     ) -> dict[str, Any]:
         """Send a Socket Mode envelope to the connected app and return its ack."""
-        envelope_id = f"envelope-{next(self._clock)}"
+        envelope_id = f"envelope-{next(self._serial)}"
         acked = asyncio.get_running_loop().create_future()
         self._acks[envelope_id] = acked
         await self.sockets[-1].send_json(
@@ -583,7 +598,7 @@ class FakeSlack:
         allowed = RATE_LIMITED.get(method)
         if allowed is None:
             return None
-        now = time.monotonic()
+        now = self.clock()
         recent = self._recent[method]
         while recent and recent[0] <= now - self.rate_window:
             recent.popleft()
@@ -745,7 +760,7 @@ class FakeSlack:
         if issued is None:
             raise SlackError("invalid_trigger_id")
         self._exchanged.add(trigger)
-        if time.monotonic() - issued > TRIGGER_SECONDS:
+        if self.clock() - issued > TRIGGER_SECONDS:
             raise SlackError("expired_trigger_id")
 
     def _publish(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -777,7 +792,7 @@ class FakeSlack:
             "private_metadata": view.get("private_metadata", ""),
             "callback_id": view.get("callback_id", ""),
             "state": {"values": {}},
-            "hash": f"{int(time.time())}.{next(self._clock):08d}",
+            "hash": f"{int(time.time())}.{next(self._serial):08d}",
             "clear_on_close": False,
             "notify_on_close": False,
             "root_view_id": view_id,
@@ -846,7 +861,7 @@ class FakeSlack:
             # files.getUploadURLExternal: "Description for the image is longer than the
             # limit of 1000 characters" (https://api.slack.com/methods/files.getUploadURLExternal).
             raise SlackError("alt_txt_too_large")
-        file_id = f"F{next(self._clock)}"
+        file_id = f"F{next(self._serial)}"
         self._uploads[file_id] = {
             "filename": args["filename"],
             "length": int(args["length"]),
@@ -938,7 +953,7 @@ class FakeSlack:
             raise SlackError("is_archived")
 
     def _next_ts(self) -> str:
-        return f"{1_700_000_000 + next(self._clock)}.000100"
+        return f"{1_700_000_000 + next(self._serial)}.000100"
 
 
 def _headline(args: dict[str, Any]) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator
@@ -19,7 +18,6 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests import fake_slack as fake_slack_module
 from tests.fake_slack import TIER_3_PER_WINDOW, TOKEN, FakeSlack
 from tests.slack_driver import SIGNING_SECRET, SlackDriver
 
@@ -170,7 +168,6 @@ async def test_an_overflow_menu_holds_two_to_five_options(client: AsyncWebClient
 async def test_chat_update_is_held_to_its_rate_tier(fake_slack: FakeSlack) -> None:
     """Tier 3: past 50 calls in the window, chat.update answers 429 with Retry-After."""
     fake_slack.add_channel("C1", bot_member=True)
-    fake_slack.rate_window = 2.0
     client = AsyncWebClient(token=TOKEN, base_url=fake_slack.api_url, retry_handlers=[])
     posted = await client.chat_postMessage(channel="C1", text="t")
     for n in range(50):
@@ -178,7 +175,7 @@ async def test_chat_update_is_held_to_its_rate_tier(fake_slack: FakeSlack) -> No
     with pytest.raises(SlackApiError) as raised:
         await client.chat_update(channel="C1", ts=posted["ts"], text="one too many")
     assert raised.value.response.status_code == 429
-    await asyncio.sleep(2.0)
+    fake_slack.clock.advance(fake_slack.rate_window)
     await client.chat_update(channel="C1", ts=posted["ts"], text="after the window")
 
 
@@ -548,7 +545,7 @@ async def test_conversations_members_pages_and_hides_private_channels_the_bot_is
 
 
 async def test_a_trigger_opens_one_view_within_three_seconds(
-    client: AsyncWebClient, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+    client: AsyncWebClient, fake_slack: FakeSlack
 ) -> None:
     """Used twice, made up, or used late, a trigger is refused with Slack's codes."""
     view = {"type": "modal", "title": {"type": "plain_text", "text": "t"}, "blocks": [section("x")]}
@@ -559,7 +556,7 @@ async def test_a_trigger_opens_one_view_within_three_seconds(
             await client.views_open(trigger_id=bad, view=view)
         assert raised.value.response["error"] == code
     late = fake_slack.trigger()
-    monkeypatch.setattr(fake_slack_module, "TRIGGER_SECONDS", -1.0)
+    fake_slack.clock.advance(3.01)
     with pytest.raises(SlackApiError) as raised:
         await client.views_push(trigger_id=late, view=view)
     assert raised.value.response["error"] == "expired_trigger_id"

@@ -61,17 +61,21 @@ async def test_two_replicas_count_once_and_post_once_when_one_is_killed(
     leads' list exactly once."""
     coalition(fake_slack, "CORGANIZING", *CHANNELS)
     first, second = replicas
-    first.start()
-    await first.wait_healthy(first.port)
+    startup = timedelta(seconds=max(1.0, await first.started()))
     async with aiohttp.ClientSession() as session:
         slack = SlackDriver(session, first.events_url, fake_slack)
         await post_letter(slack, fake_slack, channels=CHANNELS)
     first.kill()
 
-    # Reminders seconds apart, planned while both are down.
-    deadline = datetime.now(UTC) + timedelta(seconds=28)
-    offsets = (timedelta(seconds=22), timedelta(seconds=14), timedelta(seconds=4))
+    # Reminders seconds apart, planned while both are down and spaced by how long a
+    # start took here: the first falls due once both are up (two starting at once take
+    # about twice as long as one), the second well after the burst of sign-ons and the
+    # first reminder, when the first replica is killed, and the third and the close soon
+    # after it.
     now = datetime.now(UTC)
+    due = [now + 3 * startup, now + 5 * startup, now + 5.5 * startup]
+    deadline = now + 6 * startup
+    offsets = tuple(deadline - moment for moment in due)
     async with Store(bot_env["DATABASE_URL"]) as store:
         await store.letters.reschedule(
             1,
@@ -84,6 +88,7 @@ async def test_two_replicas_count_once_and_post_once_when_one_is_killed(
         replica.start()
     for replica in replicas:
         await replica.wait_healthy(replica.port)
+    assert datetime.now(UTC) < due[0], "both replicas are up before the first reminder"
 
     async with aiohttp.ClientSession() as session:
         drivers = [SlackDriver(session, r.events_url, fake_slack) for r in replicas]
@@ -105,9 +110,16 @@ async def test_two_replicas_count_once_and_post_once_when_one_is_killed(
                 for side, driver in zip("AB", drivers, strict=True)
             )
         )
-    # The first replica goes down before the second reminder; the other carries on.
-    await asyncio.sleep(max(0.0, (deadline - offsets[1] - datetime.now(UTC)).total_seconds() - 3))
+    # The first replica goes down once the first reminder is out, before the second;
+    # the other carries on.
+    await fake_slack.wait_for(
+        lambda: all(
+            any(t.startswith("Reminder:") for t in thread(fake_slack, c)) for c in CHANNELS
+        ),
+        within=(due[0] - datetime.now(UTC)).total_seconds() + 10,
+    )
     first.kill()
+    assert datetime.now(UTC) < due[1], "the first replica is killed before the second reminder"
     await asyncio.sleep(max(0.0, (deadline - datetime.now(UTC)).total_seconds()))
     await fake_slack.wait_for(
         lambda: (

@@ -3,9 +3,10 @@ still goes out, and exactly once.
 
 This is the durability promise end to end. A letter is posted through signed requests;
 then, with the bot stopped, its deadline is moved to seconds away with reminders a few
-seconds apart (finer than the letter form's minutes allow). The bot starts, sends the
-first reminder, is killed before the second is due, and starts again after it: the
-missed reminder goes out once on start, the last one on time, then the close.
+seconds apart (finer than the letter form's minutes allow), spaced by how long the bot
+took to start on this machine. The bot starts, sends the first reminder, is killed
+before the second is due, and starts again after it: the missed reminder goes out once
+on start, the last one on time, then the close.
 
 On PostgreSQL, tests/test_replicas.py kills a process the same way, so these run in the
 SQLite pass only.
@@ -30,9 +31,6 @@ from tests.slack_driver import SlackDriver
 pytestmark = pytest.mark.sqlite_pass
 
 CHANNELS = ("CCOALITION", "CSTATES")
-# Reminders this long before the deadline; the deadline this long after the bot starts.
-OFFSETS = (timedelta(seconds=18), timedelta(seconds=11), timedelta(seconds=4))
-RUNWAY = timedelta(seconds=24)
 
 
 def reminders(fake: FakeSlack, channel: str) -> list[str]:
@@ -53,15 +51,17 @@ def finals(fake: FakeSlack, channel: str) -> list[str]:
     ]
 
 
-async def post_then_stop(bot: BotProcess, fake: FakeSlack, *, port: int) -> None:
-    """Start the bot, post letter #1 through signed requests, then kill the bot."""
+async def post_then_stop(bot: BotProcess, fake: FakeSlack, *, port: int) -> timedelta:
+    """Start the bot, post letter #1 through signed requests, then kill the bot. Returns
+    the time a start takes here (at least a second): half again as much is the room the
+    schedule leaves for one."""
     coalition(fake, "CORGANIZING", *CHANNELS)
-    bot.start()
-    await bot.wait_healthy(port)
+    startup = await bot.started()
     async with aiohttp.ClientSession() as session:
         slack = SlackDriver(session, f"http://127.0.0.1:{port}/slack/events", fake)
         await post_letter(slack, fake, channels=CHANNELS)
     bot.kill()
+    return timedelta(seconds=max(1.0, startup))
 
 
 async def reschedule(
@@ -89,11 +89,18 @@ async def test_a_bot_killed_before_a_reminder_sends_it_once_on_restart_and_the_r
     """SIGKILL between two reminders, restart after the second was due: three reminders
     and one final count per channel, and one copy of the list for the lead."""
     port = int(bot_env["PORT"])
-    await post_then_stop(bot, fake_slack, port=port)
-    # The bot is down: give the letter a deadline seconds away, reminders between.
-    deadline = datetime.now(UTC) + RUNWAY
-    due = [deadline - offset for offset in OFFSETS]
-    await reschedule(bot_env["DATABASE_URL"], deadline=deadline, offsets=OFFSETS)
+    startup = await post_then_stop(bot, fake_slack, port=port)
+    # The bot is down: give the letter a deadline seconds away, reminders between. The
+    # first falls due once the bot is up; the second a start's time later, ample to see
+    # the first and kill the bot; the third once the bot, restarted a second after the
+    # second was due, is up again.
+    first = datetime.now(UTC) + 1.5 * startup
+    second = first + startup
+    third = second + timedelta(seconds=1) + 1.5 * startup
+    deadline = third + startup / 2
+    due = [first, second, third]
+    offsets = tuple(deadline - moment for moment in due)
+    await reschedule(bot_env["DATABASE_URL"], deadline=deadline, offsets=offsets)
 
     bot.start()
     first_sent = (due[0] - datetime.now(UTC)).total_seconds() + 10
@@ -129,7 +136,9 @@ async def test_a_reminder_caught_in_a_rate_limit_storm_goes_out_once_when_it_end
     """Slack answers 429 with Retry-After to every chat.postMessage for a while; the
     reminder waits it out and is posted once in each channel."""
     await post_then_stop(bot, fake_slack, port=int(bot_env["PORT"]))
-    deadline = datetime.now(UTC) + timedelta(seconds=30)
+    # The reminder is due by the time the bot is up, so its first pass sends it into the
+    # storm; the close comes long after the test.
+    deadline = datetime.now(UTC) + timedelta(seconds=27)
     await reschedule(bot_env["DATABASE_URL"], deadline=deadline, offsets=(timedelta(seconds=26),))
     fake_slack.fail("chat.postMessage", status=429, retry_after=1, times=8)
     bot.start()

@@ -31,6 +31,23 @@ from tests.helpers import (
 NOW = datetime.now(UTC)
 
 
+class OneTurnAtATime(CallBudget):
+    """A budget of one call, whose next turn comes when the test gives it: the wait for
+    a turn, without waiting out a window."""
+
+    def __init__(self) -> None:
+        super().__init__(calls=1)
+        self.next_turn = asyncio.Event()
+        self._spent = 0
+
+    async def spend(self, *, unless: asyncio.Event | None = None) -> bool:
+        if self._spent:
+            await self.next_turn.wait()
+            self.next_turn.clear()
+        self._spent += 1
+        return True
+
+
 async def new_letter(store: Store, body: str, channels: tuple[str, ...]) -> int:
     deadline = NOW + timedelta(days=7)
     new = NewLetter(
@@ -58,15 +75,12 @@ async def test_a_copy_updated_while_the_letter_closes_shows_it_closed(
     letter = await store.letters.get(letter_id)
     assert letter is not None
     await publish_letter(client, store, letter, count=0, zone=ZONE)
-    live = LiveCount(
-        workspaces=workspaces_for(client),
-        store=store,
-        budget=CallBudget(calls=1, window=1.0),
-        delay=0.01,
-    )
+    budget = OneTurnAtATime()
+    live = LiveCount(workspaces=workspaces_for(client), store=store, budget=budget, delay=0.01)
     live.touch(letter_id)
     await fake_slack.wait_for(lambda: fake_slack.calls_to("chat.update"))
     await store.letters.close_now(letter_id, now=datetime.now(UTC))
+    budget.next_turn.set()
     await live.settle()
     (first, second) = fake_slack.calls_to("chat.update")
     assert first.args["channel"] == "C1" and second.args["channel"] == "C2"
