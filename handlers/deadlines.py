@@ -72,7 +72,7 @@ async def reopen(
         channel=command["channel_id"],
         now=datetime.now(UTC),
     )
-    done = await letters.refresh(workspace, letter)
+    done = (await letters.refresh(workspace, letter)).posts
     await respond(status_report(done.letter, done.results))
 
 

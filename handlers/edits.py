@@ -28,6 +28,7 @@ from bot.slack.blocks.replies import (
     edited_report,
     problem_view,
 )
+from bot.slack.letters import report_launch
 from bot.slack.views import open_view
 from handlers.answers import Subcommand, checked, in_place_of_reading
 
@@ -77,7 +78,7 @@ async def edit_form_submitted(
         new_version=edited.letter.version != edited.before.version,
     )
     await ack(response_action="update", view=problem_view(report, title=EDIT_TITLE))
-    await letters.refresh(workspace, edited, report_to=body["user"]["id"])
+    await _refresh(workspace, letters, edited, user=body["user"]["id"])
 
 
 async def text_update_submitted(
@@ -116,7 +117,7 @@ async def text_update_submitted(
         return
     report = edited_report(edited.letter, zone=workspace.zone, new_version=True)
     await ack(response_action="update", view=problem_view(report, title=UPDATE_TEXT_TITLE))
-    await letters.refresh(workspace, edited, report_to=user)
+    await _refresh(workspace, letters, edited, user=user)
 
 
 async def update_text(
@@ -151,3 +152,17 @@ async def update_text(
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {"edit": edit}
+
+
+async def _refresh(workspace: Workspace, letters: Letters, edited: Edited, *, user: str) -> None:
+    """After the form is answered: the letter's posts follow the edit, and the organizer
+    who made it hears how posting went in any channel it was added to."""
+    refreshed = await letters.refresh(workspace, edited)
+    if refreshed.added is not None:
+        await report_launch(
+            workspace.slack,
+            user=user,
+            channel=None,
+            letter=refreshed.added.letter,
+            results=refreshed.added.results,
+        )

@@ -31,6 +31,7 @@ from bot.slack.blocks.replies import (
     problem_view,
     removed_report,
 )
+from bot.slack.letters import report_launch
 from bot.slack.views import open_view
 from handlers.answers import Subcommand, checked, in_place_of_reading
 
@@ -146,8 +147,13 @@ async def letter_form_submitted(
     if new is None:
         return
     await ack()
-    await letters.launch(
-        workspace, new, draft_id=values.draft_id, now=now, origin_channel=values.origin_channel
+    launched = await letters.launch(workspace, new, draft_id=values.draft_id, now=now)
+    await report_launch(
+        workspace.slack,
+        user=user,
+        channel=values.origin_channel,
+        letter=launched.letter,
+        results=launched.results,
     )
 
 

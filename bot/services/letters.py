@@ -39,7 +39,7 @@ from bot.services.drafts import Drafts
 from bot.services.edits import Edited
 from bot.services.refs import find_letter, managed_letter
 from bot.services.workspace import Workspace
-from bot.slack.letters import mark_moved, publish_letter, refresh_posts, report_launch
+from bot.slack.letters import mark_moved, publish_letter, refresh_posts
 from bot.slack.pacing import CallBudget
 from bot.storage import Store
 
@@ -50,6 +50,15 @@ class Launch:
 
     letter: Letter
     results: list[ChannelResult]
+
+
+@dataclass(frozen=True, slots=True)
+class Refreshed:
+    """A changed letter's posts brought up to date (`posts`), and how posting went in the
+    channels it was added to (`added`; None when it was added to none)."""
+
+    posts: Launch
+    added: Launch | None = None
 
 
 class Letters:
@@ -93,21 +102,12 @@ class Letters:
         *,
         draft_id: int | None,
         now: datetime,
-        origin_channel: str | None,
     ) -> Launch:
-        """Store and post a checked letter, then tell its organizer how posting went."""
+        """Store and post a checked letter; returns how posting went in each channel."""
         letter_plan = plan(new.deadline, new.reminders, zone=workspace.zone, now=now)
         letter = await self._store.letters.create(new, plan=letter_plan, now=now, draft_id=draft_id)
         self._schedule_changed()
-        launched = await self._publish(workspace, letter)
-        await report_launch(
-            workspace.slack,
-            user=new.created_by,
-            channel=origin_channel,
-            letter=launched.letter,
-            results=launched.results,
-        )
-        return launched
+        return await self._publish(workspace, letter)
 
     # Managing letters
 
@@ -171,30 +171,22 @@ class Letters:
         self._schedule_changed()
         return letter
 
-    async def refresh(
-        self, workspace: Workspace, edited: Edited | Letter, *, report_to: str | None = None
-    ) -> Launch:
+    async def refresh(self, workspace: Workspace, edited: Edited | Letter) -> Refreshed:
         """Bring every posted copy up to date with a letter just changed (after an edit,
         once the form is answered): the text rewritten in place where it changed, the
-        letter posted in channels it was added to (`report_to` hears how that went), and
-        its posts in channels it left marked as moved."""
+        letter posted in channels it was added to, and its posts in channels it left
+        marked as moved."""
         if isinstance(edited, Letter):
-            return await self._refreshed(workspace, edited)
+            return Refreshed(await self._refreshed(workspace, edited))
         letter = edited.letter
         for post in edited.left:
             await mark_moved(workspace.slack, letter, post, budget=self._updates)
+        added = None
         if letter.unposted_channels:
-            posted = await self._publish(workspace, letter)
-            letter = posted.letter
-            if report_to is not None:
-                await report_launch(
-                    workspace.slack,
-                    user=report_to,
-                    channel=None,
-                    letter=letter,
-                    results=posted.results,
-                )
-        return await self._refreshed(workspace, letter, rewrite_text=edited.text_changed)
+            added = await self._publish(workspace, letter)
+            letter = added.letter
+        posts = await self._refreshed(workspace, letter, rewrite_text=edited.text_changed)
+        return Refreshed(posts, added=added)
 
     async def post_missing(
         self, workspace: Workspace, ref: str, *, user: str, channel: str
