@@ -19,6 +19,7 @@ from bot.slack.blocks.export_form import (
 from bot.slack.blocks.home import HOME_EXPORT_ACTION
 from bot.slack.blocks.replies import export_sent
 from bot.slack.blocks.text import read_id
+from bot.slack.exports import send_export
 from bot.slack.views import open_view
 from handlers.answers import Subcommand, answer_in_place, read, tell
 
@@ -56,8 +57,10 @@ async def export_submitted(
     letter_id, style = read_export_form(view)
 
     async def send() -> str:
-        sent = await exports.send(workspace, letter_id, user=body["user"]["id"], style=style)
-        return export_sent(sent.signers)
+        user = body["user"]["id"]
+        export = await exports.export(workspace, letter_id, user=user, style=style)
+        await send_export(workspace.slack, user=user, export=export)
+        return export_sent(export.signers)
 
     await answer_in_place(ack, workspace, view, title=EXPORT_TITLE, working=SENDING, work=send)
 
@@ -73,5 +76,7 @@ async def home_export_pressed(
 ) -> None:
     """Export, pressed on the App Home: the files come by DM, as `/letter export`'s do."""
     await ack()
-    sent = await exports.send(workspace, read(action, read_id), user=body["user"]["id"])
-    await tell(workspace, body, respond, home, export_sent(sent.signers))
+    user = body["user"]["id"]
+    export = await exports.export(workspace, read(action, read_id), user=user)
+    await send_export(workspace.slack, user=user, export=export)
+    await tell(workspace, body, respond, home, export_sent(export.signers))

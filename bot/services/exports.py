@@ -1,36 +1,28 @@
-"""Sending an organizer a letter's list: the text to paste, the CSV and the JSON, by DM,
-with people named as Slack names them and the roster's members that haven't signed."""
+"""A letter's list for an organizer: what its text to paste, its CSV and JSON, its
+document and its chart are made of, with people named as Slack names them and the
+roster's members that haven't signed. The Slack side sends it."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.rules.files import Chart
 from bot.rules.letters import Letter, ListStyle
-from bot.rules.problems import FilesRefused, LetterGone, Surface
+from bot.rules.problems import LetterGone, Surface
 from bot.rules.signons import Signer
 from bot.rules.timing import reminder_time
 from bot.services.people import People
 from bot.services.refs import find_letter, numbered
 from bot.services.roster import letter_standings
 from bot.services.workspace import Workspace
-from bot.slack.errors import UPLOAD_FAILED, slack_error
-from bot.slack.exports import send_export
 from bot.storage import Store
 from bot.texts.chart import drive_chart
-from bot.texts.exports import Extras
+from bot.texts.exports import Export, Extras
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Export:
-    letter: Letter
-    signers: list[Signer]
 
 
 async def gather_extras(
@@ -103,7 +95,7 @@ class Exports:
         await workspace.organizers.require_manager(user, letter)
         return letter, await self._store.signatures.count(letter.id)
 
-    async def send(
+    async def export(
         self,
         workspace: Workspace,
         letter_id: int | None,
@@ -112,7 +104,7 @@ class Exports:
         style: ListStyle | None = None,
     ) -> Export:
         """The letter's list in `style` (kept for the close), or as last exported, with
-        its files, sent to the organizer who asks."""
+        what its files are made of, for the organizer who asks."""
         if letter_id is None:
             raise LetterGone()
         letter = await numbered(self._store, letter_id, surface=Surface.BUTTON)
@@ -123,25 +115,18 @@ class Exports:
             await self._store.letters.keep_list_style(letter.id, style)
         signers = await self._store.signatures.signers(letter.id)
         now = datetime.now(UTC)
-        try:
-            await send_export(
-                workspace.slack,
-                user=user,
-                letter=letter,
-                signers=signers,
-                versions=await self._store.letters.versions(letter.id),
-                extras=await gather_extras(
-                    self._store,
-                    self._people,
-                    letter,
-                    signers,
-                    now=now,
-                    roster_contacts=await workspace.organizers.includes(user),
-                ),
-                chart=await chart_of(letter, signers, now=now, zone=workspace.zone),
-                style=style,
-            )
-        except UPLOAD_FAILED as error:
-            logger.exception("Sending letter %s's export to %s failed", letter.id, user)
-            raise FilesRefused(letter, slack_error(error)) from None
-        return Export(letter, signers)
+        return Export(
+            letter,
+            signers,
+            versions=await self._store.letters.versions(letter.id),
+            extras=await gather_extras(
+                self._store,
+                self._people,
+                letter,
+                signers,
+                now=now,
+                roster_contacts=await workspace.organizers.includes(user),
+            ),
+            chart=await chart_of(letter, signers, now=now, zone=workspace.zone),
+            style=style,
+        )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from bot.rules.files import Attachment
+from bot.rules.files import Attachment, Chart
 from bot.rules.letters import DEFAULT_STYLE, Letter, LetterVersion, ListStyle
 from bot.rules.roster import MemberStanding, Standing
 from bot.rules.signons import Signer, SignerChange, SignerKind
@@ -67,6 +67,18 @@ class Extras:
             if standing.standing is Standing.SIGNED and standing.member.kind
             for entry_id in standing.entry_ids
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """A letter's list as an organizer asks for it, with what its files are made of."""
+
+    letter: Letter
+    signers: list[Signer]
+    versions: list[LetterVersion]
+    extras: Extras
+    chart: Chart
+    style: ListStyle = DEFAULT_STYLE
 
 
 NO_EXTRAS = Extras()
