@@ -1,8 +1,11 @@
-"""Files the bot sends: exports, the document, the chart."""
+"""Files: those the bot sends (exports, the document, the chart), and why one it is
+given holds no letter it can read."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from bot.rules.limits import BODY_MAX
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,3 +31,12 @@ class Chart:
     @property
     def files(self) -> list[Attachment]:
         return [self.image] if self.image is not None else []
+
+
+class Unreadable(Exception):
+    """The file holds no letter the bot can read; the message says why (plain words)."""
+
+
+def too_long() -> Unreadable:
+    """Why a file holding more than any letter is refused."""
+    return Unreadable(f"it holds more text than a letter can ({BODY_MAX:,} characters at most)")

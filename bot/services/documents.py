@@ -17,6 +17,7 @@ import signal
 import sys
 from dataclasses import dataclass
 
+from bot.rules.files import Unreadable
 from bot.rules.limits import (
     FILE_TEXT_MAX,
     READ_CPU_SECONDS,
@@ -24,7 +25,7 @@ from bot.rules.limits import (
     READ_NICENESS,
     READ_WALL_SECONDS,
 )
-from bot.texts.documents import Kind, Unreadable
+from bot.texts.documents import Kind
 
 logger = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
+from bot.rules.files import Unreadable
 from bot.rules.forms import DraftPreview, LetterFormValues
 from bot.rules.letter_text import from_plain, from_slack, to_plain
 from bot.rules.limits import BODY_MARKUP_MAX, BODY_MAX, FILE_MAX_BYTES, READS_AT_ONCE
@@ -27,7 +28,7 @@ from bot.services.documents import read_letter_apart
 from bot.services.workspace import Workspace
 from bot.slack.files import FileUnavailable, describe_file, download_file
 from bot.storage import Store
-from bot.texts.documents import Unreadable, kind_of
+from bot.texts.documents import kind_of
 
 
 class Drafts:

@@ -26,7 +26,8 @@ def main(kind: str, memory_bytes: int, cpu_seconds: int, niceness: int) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     # Imported here, so that loading them counts against the limits, at the low priority.
-    from bot.texts.documents import Kind, Unreadable, read_letter
+    from bot.rules.files import Unreadable
+    from bot.texts.documents import Kind, read_letter
 
     data = sys.stdin.buffer.read()
     try:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.rules.files import Unreadable
 from bot.rules.limits import READ_WALL_SECONDS
 from bot.services.documents import (
     FAILED,
@@ -18,7 +19,7 @@ from bot.services.documents import (
     answer,
     read_letter_apart,
 )
-from bot.texts.documents import Kind, Unreadable, read_letter
+from bot.texts.documents import Kind, read_letter
 from tests.documents import (
     damaged_docx,
     docx_letter,

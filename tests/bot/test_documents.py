@@ -11,6 +11,7 @@ import pypdf
 import pytest
 
 import bot.texts.documents
+import bot.texts.docx_letter
 from bot.rules.limits import DOCX_PARAGRAPHS_MAX, DOCX_PARTS_MAX, FILE_TEXT_MAX
 from bot.slack.files import is_sign_in_page
 from bot.texts.documents import (
@@ -268,13 +269,13 @@ def test_reading_a_word_file_stops_once_it_holds_more_than_a_letter_can(
 ) -> None:
     """Past 300,000 characters of markup the rest of the file is left unread."""
     read: list[object] = []
-    inline = bot.texts.documents._inline
+    inline = bot.texts.docx_letter._inline
 
     def counted(paragraph: object) -> str:
         read.append(paragraph)
         return inline(paragraph)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(bot.texts.documents, "_inline", counted)
+    monkeypatch.setattr(bot.texts.docx_letter, "_inline", counted)
     # 999 characters and a paragraph break: the 300th paragraph goes past 300,000.
     paragraph = b"<w:p><w:r><w:t>%s</w:t></w:r></w:p>" % (b"We urge you to act. " * 50)
     with pytest.raises(Unreadable, match=r"more text than a letter can \(150,000 characters"):
