@@ -173,6 +173,15 @@ signers = sa.Table(
     ),
     # A letter's entries by key, merged ones too (recording a batch looks them up).
     sa.Index("ix_signers_key_letter_id", "key", "letter_id"),
+    # A letter's active entries of a kind in id order: the organizations added since
+    # the dedupe index last looked are read from here.
+    sa.Index(
+        "ix_signers_kind_letter_id",
+        "kind",
+        "letter_id",
+        sqlite_where=sa.text("status = 'active'"),
+        postgresql_where=sa.text("status = 'active'"),
+    ),
     sqlite_autoincrement=True,
 )
 

@@ -48,6 +48,10 @@ def _each(name: str) -> sa.BindParameter[Any]:
     return sa.bindparam(name, expanding=True)
 
 
+# `status = 'active'` written into the SQL rather than bound: the partial indexes on a
+# letter's active entries serve only a condition that states their own.
+_IS_ACTIVE = signers.c.status == sa.literal_column(f"'{SignerStatus.ACTIVE.value}'")
+
 # The statements of recording a batch, built once with named parameters: building a
 # statement anew for each batch costs more than SQLite takes to run it.
 _STATUS = (
@@ -61,7 +65,7 @@ _ADDED_SINCE = (
         signers.c.letter_id == sa.bindparam("letter_id"),
         signers.c.id > sa.bindparam("newest"),
         signers.c.kind == SignerKind.ORGANIZATION,
-        signers.c.status == SignerStatus.ACTIVE,
+        _IS_ACTIVE,
     )
     .order_by(signers.c.id)
 )
@@ -122,7 +126,7 @@ _ACTIVE_NAMES = sa.select(signers.c.id, signers.c.name, signers.c.public).where(
     signers.c.status == SignerStatus.ACTIVE,
 )
 _ACTIVE_COUNT = sa.select(sa.func.count()).where(
-    signers.c.letter_id == sa.bindparam("letter_id"), signers.c.status == SignerStatus.ACTIVE
+    signers.c.letter_id == sa.bindparam("letter_id"), _IS_ACTIVE
 )
 # What `load_signers` reads about the entries it found.
 _SIGNERS_WITH_IDS = sa.select(signers).where(signers.c.id.in_(_each("ids"))).order_by(signers.c.id)
@@ -238,7 +242,7 @@ class Signatures:
         async with self._reading() as conn:
             rows = await conn.execute(
                 sa.select(signers.c.letter_id, sa.func.count())
-                .where(signers.c.letter_id.in_(letter_ids), signers.c.status == SignerStatus.ACTIVE)
+                .where(signers.c.letter_id.in_(letter_ids), _IS_ACTIVE)
                 .group_by(signers.c.letter_id)
             )
             counts = dict.fromkeys(letter_ids, 0)
