@@ -185,6 +185,10 @@ signers = sa.Table(
     sqlite_autoincrement=True,
 )
 
+# An active entry, written as the partial indexes above write it: a query that binds
+# the status instead leaves SQLite unable to tell that they hold every row it wants.
+SIGNER_ACTIVE = signers.c.status == sa.literal_column(f"'{SignerStatus.ACTIVE.value}'")
+
 # Each sign-on: the person who submitted it, and the spelling they used.
 signatures = sa.Table(
     "signatures",
