@@ -124,15 +124,13 @@ class Prepared:
         "maybe_acronyms",
         "significant",
         "unique",
-        "word_set",
         "words",
     )
 
     def __init__(self, key: str) -> None:
         self.key = key
         self.words = tuple(key.split())
-        self.word_set = frozenset(self.words)
-        self.unique = len(self.word_set) == len(self.words)
+        self.unique = len(set(self.words)) == len(self.words)
         self.significant = tuple(word for word in self.words if word not in STOPWORDS)
         # One letter per significant word: an acronym of a run of them is found in it.
         self.initials = "".join(word[0] for word in self.significant)
@@ -177,13 +175,13 @@ def judge(a: Prepared, b: Prepared) -> Verdict:
     if (words_a != a.words or words_b != b.words) and Counter(words_a) == Counter(words_b):
         # One name is the other's acronym: "ACLU" for "American Civil Liberties Union".
         return Verdict.POSSIBLE
-    # Nothing expanded and each word once (as nearly always): set lookups will do.
+    # Nothing expanded and each word once (as nearly always): lookups will do.
     if not expanded and a.unique:
-        only_a = [word for word in a.words if word not in b.word_set]
+        only_a = [word for word in a.words if word not in b.words]
     else:
         only_a = _only(Counter(words_a), Counter(words_b))
     if not expanded and b.unique:
-        only_b = [word for word in b.words if word not in a.word_set]
+        only_b = [word for word in b.words if word not in a.words]
     else:
         only_b = _only(Counter(words_b), Counter(words_a))
     if _same_state_written_two_ways(only_a, only_b):
@@ -297,9 +295,9 @@ def _ends_in_acronym_of(this: Prepared, other: Prepared) -> bool:
     Immigration Project NIPNLG", "CHIRLA"."""
     last = this.words[-1]
     return (
-        last not in other.word_set
+        last not in other.words
         and last[0] == other.key[0]
-        and all(word in other.word_set for word in this.words[:-1])
+        and all(word in other.words for word in this.words[:-1])
         and (_abbreviates(last, other.key) or _initials_and_more(last, other.key))
     )
 
@@ -347,14 +345,12 @@ def _expand_acronyms(this: Prepared, other: Prepared) -> tuple[str, ...]:
     """This key's words, with a word that is the acronym of a run of the other's
     significant words replaced by those words: "splc action fund" against "southern
     poverty law center action fund". `this.words` itself when nothing is replaced."""
-    if not any(
-        word not in other.word_set and word in other.initials for word in this.maybe_acronyms
-    ):
+    if not any(word not in other.words and word in other.initials for word in this.maybe_acronyms):
         return this.words
     expanded: list[str] = []
     for word in this.words:
         start = -1
-        if word not in other.word_set and len(word) >= 2 and word.isalpha():
+        if word not in other.words and len(word) >= 2 and word.isalpha():
             start = other.initials.find(word)
         if start < 0:
             expanded.append(word)
