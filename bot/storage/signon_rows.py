@@ -30,10 +30,11 @@ _HOLD_ID = sa.select(holds.c.id).where(
     holds.c.letter_id == sa.bindparam("letter_id"), holds.c.user_id == sa.bindparam("user_id")
 )
 _INSERT_SIGNERS = signers.insert().returning(signers.c.id, sort_by_parameter_order=True)
+# The candidates are the letter's own (its dedupe index's), so they are read by id
+# alone: with the letter's id as well, SQLite reads every active entry of the letter
+# through the partial unique index to find the dozen wanted.
 _ACTIVE_NAMES = sa.select(signers.c.id, signers.c.name, signers.c.public).where(
-    signers.c.id.in_(each("ids")),
-    signers.c.letter_id == sa.bindparam("letter_id"),
-    signers.c.status == SignerStatus.ACTIVE,
+    signers.c.id.in_(each("ids")), signers.c.status == SignerStatus.ACTIVE
 )
 
 
@@ -187,9 +188,7 @@ def queue_reviews(
         return {}
     names = {
         signer_id: (name, public)
-        for signer_id, name, public in conn.execute(
-            _ACTIVE_NAMES, {"ids": list(candidates), "letter_id": letter_id}
-        )
+        for signer_id, name, public in conn.execute(_ACTIVE_NAMES, {"ids": list(candidates)})
     }
     pairs = {
         (min(signer_id, other), max(signer_id, other))
