@@ -49,12 +49,14 @@ postgres: $(VENV)/.dev-installed
 	@$(BIN)/python -m tests.postgres '$(TEST_POSTGRES)'
 
 ## bench: dedupe cost at 1k/10k/100k signers; sign-on throughput against a no-op app;
-## hostile letter files under sign-on load; two replicas on PostgreSQL against one on SQLite
+## a letter growing to 9,000 signers against the same app; hostile letter files under
+## sign-on load; two replicas on PostgreSQL against one on SQLite
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.dedupe_cost
 	$(BIN)/python -m bench.chase_cost
 	$(BIN)/python -m bench.chart_cost
 	$(BIN)/python -m bench.signon_throughput
+	$(BIN)/python -m bench.growing_drive
 	$(BIN)/python -m bench.documents
 	$(MAKE) postgres
 	BENCH_POSTGRES='$(TEST_POSTGRES)' $(BIN)/python -m bench.replicas

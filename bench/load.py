@@ -15,7 +15,8 @@ import os
 import random
 import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,10 +29,12 @@ from bench.names import synthetic_names, variants
 from bot.rules.letters import NewLetter
 from bot.rules.schedule import Plan
 from bot.storage import Store
+from tests.bot_process import BotProcess
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SIGNING_SECRET, command_fields
 
 CONFIRMED = ("You signed", "had already signed", "another contact")
+WARM_UP = 40  # `/signon help` requests before an app is measured: no database work
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,28 @@ async def open_letter(fake: FakeSlack, database: str) -> None:
         await store.letters.record_post(letter.id, "CBENCH", posted)
 
 
+@asynccontextmanager
+async def serving(
+    fake: FakeSlack, *, workdir: Path, env: dict[str, str], module: str, concurrency: int
+) -> AsyncIterator[BotProcess]:
+    """`python -m module` in its own process, healthy and warmed up; stopped after."""
+    process = BotProcess(workdir=workdir, env=env, module=module)
+    process.start()
+    try:
+        await process.wait_healthy(process.port)
+        await sign_on_burst(
+            fake,
+            [process.events_url],
+            ["help"] * WARM_UP,
+            concurrency=concurrency,
+            tag=f"{workdir.name}-warm",
+            confirmations=False,
+        )
+        yield process
+    finally:
+        process.stop()
+
+
 def sign_on_texts(count: int, seed: int) -> list[str]:
     """`count` organization names, every fourth a variant of one sent before it."""
     rng = random.Random(seed)
@@ -81,11 +106,13 @@ async def sign_on_burst(
     tag: str,
     confirmations: bool = True,
     until: asyncio.Event | None = None,
+    first_user: int = 0,
 ) -> Burst:
     """Send one /signon per text, `concurrency` at a time, spread over `urls` in turn
     (as a load balancer would), or until `until` is set. Without `confirmations` (an app
-    that only acks, or a warm-up) latency ends at the ack."""
-    requests = _signed(fake, texts, tag)
+    that only acks, or a warm-up) latency ends at the ack. The n-th text is sent by
+    user number `first_user + n`."""
+    requests = _signed(fake, texts, tag, first_user)
     latencies: list[float] = []
     sent_at: list[float] = []
     followups = 0
@@ -118,13 +145,15 @@ async def sign_on_burst(
     return Burst(len(latencies) / elapsed, latencies, followups, sent_at)
 
 
-def _signed(fake: FakeSlack, texts: Sequence[str], tag: str) -> list[_Request]:
+def _signed(fake: FakeSlack, texts: Sequence[str], tag: str, first_user: int) -> list[_Request]:
     verifier = SignatureVerifier(SIGNING_SECRET)
     stamp = str(int(time.time()))
     requests = []
     for n, text in enumerate(texts):
         key = f"command-{tag}-{n}"
-        fields = command_fields(fake, "/signon", text, user=f"U{n:05d}", channel="CBENCH", n=n)
+        fields = command_fields(
+            fake, "/signon", text, user=f"U{first_user + n:05d}", channel="CBENCH", n=n
+        )
         fields["response_url"] = fake.response_url(key)
         fields["trigger_id"] = f"trigger-{key}"
         body = urlencode(fields)

@@ -23,8 +23,16 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.load import Burst, cpu_seconds, open_letter, p99, sign_on_burst, sign_on_texts
-from tests.bot_process import BotProcess, bot_environment
+from bench.load import (
+    Burst,
+    cpu_seconds,
+    open_letter,
+    p99,
+    serving,
+    sign_on_burst,
+    sign_on_texts,
+)
+from tests.bot_process import bot_environment
 from tests.fake_slack import FakeSlack
 
 NOOP = "no-op Bolt app"
@@ -34,7 +42,6 @@ NOOP = "no-op Bolt app"
 NOOP_AT_ACK = "no-op Bolt app, answered at the ack"
 UNDERSIGNED = "Undersigned"
 APPS = (NOOP, NOOP_AT_ACK, UNDERSIGNED)
-WARM_UP = 40  # `/signon help` requests before each measured burst: no database work
 # What `make bench` holds Undersigned to, against the baseline of the same run.
 TARGET_RATE = 0.6
 TARGET_P99 = 2.0
@@ -80,33 +87,20 @@ async def _round(
         env["ANSWER_AT_ACK"] = "1"
     if name == UNDERSIGNED:
         await open_letter(fake, database)
-    process = BotProcess(
-        workdir=workdir, env=env, module="bot" if name == UNDERSIGNED else "bench.noop_app"
-    )
-    process.start()
-    try:
-        await process.wait_healthy(process.port)
-        urls = [process.events_url]
-        await sign_on_burst(
-            fake,
-            urls,
-            ["help"] * WARM_UP,
-            concurrency=concurrency,
-            tag=f"{tag}-warm",
-            confirmations=False,
-        )
+    module = "bot" if name == UNDERSIGNED else "bench.noop_app"
+    async with serving(
+        fake, workdir=workdir, env=env, module=module, concurrency=concurrency
+    ) as process:
         cpu_before = cpu_seconds(process.pid)
         burst = await sign_on_burst(
             fake,
-            urls,
+            [process.events_url],
             texts,
             concurrency=concurrency,
             tag=tag,
             confirmations=name == UNDERSIGNED,
         )
         cpu_ms = (cpu_seconds(process.pid) - cpu_before) / len(texts) * 1000
-    finally:
-        process.stop()
     return Round(burst, cpu_ms)
 
 

@@ -113,30 +113,30 @@ def initials(key: str) -> str:
 
 class Prepared:
     """A key split into what comparing it needs of it alone, worked out once: a name
-    is compared with a dozen others each time it is signed."""
+    is compared with a dozen others each time it is signed. Its parts are tuples of
+    strings, which the garbage collector stops tracking: a letter's dedupe index holds
+    one of these per signer for as long as the process runs."""
 
     __slots__ = (
-        "counter",
         "initials",
         "joined",
         "key",
         "maybe_acronyms",
         "significant",
         "unique",
-        "word_set",
         "words",
     )
 
     def __init__(self, key: str) -> None:
         self.key = key
-        self.words = key.split()
-        self.counter = Counter(self.words)
-        self.word_set = frozenset(self.words)
-        self.unique = len(self.word_set) == len(self.words)
-        self.significant = [word for word in self.words if word not in STOPWORDS]
+        self.words = tuple(key.split())
+        self.unique = len(set(self.words)) == len(self.words)
+        self.significant = tuple(word for word in self.words if word not in STOPWORDS)
         # One letter per significant word: an acronym of a run of them is found in it.
         self.initials = "".join(word[0] for word in self.significant)
-        self.maybe_acronyms = [word for word in self.words if len(word) >= 2 and word.isalpha()]
+        self.maybe_acronyms = tuple(
+            word for word in self.words if len(word) >= 2 and word.isalpha()
+        )
         self.joined = key.replace(" ", "")
 
 
@@ -172,20 +172,18 @@ def judge(a: Prepared, b: Prepared) -> Verdict:
         return Verdict.POSSIBLE
     words_a, words_b = _expand_acronyms(a, b), _expand_acronyms(b, a)
     expanded = words_a is not a.words or words_b is not b.words
-    counter_a = a.counter if words_a is a.words else Counter(words_a)
-    counter_b = b.counter if words_b is b.words else Counter(words_b)
-    if (words_a != a.words or words_b != b.words) and counter_a == counter_b:
+    if (words_a != a.words or words_b != b.words) and Counter(words_a) == Counter(words_b):
         # One name is the other's acronym: "ACLU" for "American Civil Liberties Union".
         return Verdict.POSSIBLE
-    # Nothing expanded and each word once (as nearly always): set lookups will do.
+    # Nothing expanded and each word once (as nearly always): lookups will do.
     if not expanded and a.unique:
-        only_a = [word for word in a.words if word not in b.word_set]
+        only_a = [word for word in a.words if word not in b.words]
     else:
-        only_a = _only(counter_a, counter_b)
+        only_a = _only(Counter(words_a), Counter(words_b))
     if not expanded and b.unique:
-        only_b = [word for word in b.words if word not in a.word_set]
+        only_b = [word for word in b.words if word not in a.words]
     else:
-        only_b = _only(counter_b, counter_a)
+        only_b = _only(Counter(words_b), Counter(words_a))
     if _same_state_written_two_ways(only_a, only_b):
         # "NY Immigration Coalition" / "New York …": likely one; "Mi Familia Vota" /
         # "Michigan …" is not. Only a person can tell.
@@ -297,9 +295,9 @@ def _ends_in_acronym_of(this: Prepared, other: Prepared) -> bool:
     Immigration Project NIPNLG", "CHIRLA"."""
     last = this.words[-1]
     return (
-        last not in other.word_set
+        last not in other.words
         and last[0] == other.key[0]
-        and all(word in other.word_set for word in this.words[:-1])
+        and all(word in other.words for word in this.words[:-1])
         and (_abbreviates(last, other.key) or _initials_and_more(last, other.key))
     )
 
@@ -343,24 +341,22 @@ def _abbreviates(acronym: str, key: str) -> bool:
     return spelled(0, 0, ACRONYM_SKIPS_MAX)
 
 
-def _expand_acronyms(this: Prepared, other: Prepared) -> list[str]:
+def _expand_acronyms(this: Prepared, other: Prepared) -> tuple[str, ...]:
     """This key's words, with a word that is the acronym of a run of the other's
     significant words replaced by those words: "splc action fund" against "southern
     poverty law center action fund". `this.words` itself when nothing is replaced."""
-    if not any(
-        word not in other.word_set and word in other.initials for word in this.maybe_acronyms
-    ):
+    if not any(word not in other.words and word in other.initials for word in this.maybe_acronyms):
         return this.words
     expanded: list[str] = []
     for word in this.words:
         start = -1
-        if word not in other.word_set and len(word) >= 2 and word.isalpha():
+        if word not in other.words and len(word) >= 2 and word.isalpha():
             start = other.initials.find(word)
         if start < 0:
             expanded.append(word)
         else:
             expanded.extend(other.significant[start : start + len(word)])
-    return [word for word in expanded if word not in STOPWORDS]
+    return tuple(word for word in expanded if word not in STOPWORDS)
 
 
 def _only(mine: Counter[str], theirs: Counter[str]) -> list[str]:

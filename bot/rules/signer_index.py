@@ -11,9 +11,11 @@ key prepared once.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Hashable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -34,9 +36,15 @@ from bot.rules.dedupe import (
 # Of the entries sharing words with a name, only this many closest by spelling are
 # judged; acronym matches are always judged.
 CANDIDATES_MAX = 15
+# A word more entries than this share is common: of its entries, only those that
+# share the name's other words too are weighed (a fresh name's own words, a new
+# chapter number or place, find no one, and leave it only common words).
+COMMON = 4 * CANDIDATES_MAX
 # Words shorter than this are not looked up with a typo allowance.
 TYPO_MIN_LENGTH = 4
 _NO_ONE: frozenset[int] = frozenset()
+K = TypeVar("K", bound=Hashable)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,50 +57,58 @@ class Match:
 
 @dataclass
 class SignerIndex:
-    """The organization keys of one letter's signers, by signer id."""
+    """The organization keys of one letter's signers, by signer id.
+
+    The index lives as long as the process, and grows by a signer at a time. What only
+    a few signers share is filed in tuples of ids, which the garbage collector stops
+    tracking (a set per signer would have each full collection walk them all, pausing
+    every request); what many share is filed in sets, few of them.
+    """
 
     keys: dict[int, str] = field(default_factory=dict)
+    _newest: int = 0
     _prepared: dict[int, Prepared] = field(default_factory=dict)
     _by_key: dict[str, int] = field(default_factory=dict)
     # Keys without spaces, and without spaces or their first or last word: a name run
     # together, or with its acronym added, is found in one lookup.
-    _by_joined: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    _by_stem: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    _by_joined: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    _by_stem: dict[str, tuple[int, ...]] = field(default_factory=dict)
     _by_word: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    _by_initials: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    _by_deletion: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    _by_initials: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    _by_deletion: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # A bare acronym ("NAKASEC") and a name it may abbreviate share no word: both are
     # filed under the acronym's first and last letters (for a name, its initials' first
     # and last, or next to last when the acronym leaves the last word out).
-    _acronyms: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
+    _acronyms: dict[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)
     _by_ends: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
     # And a bare acronym by its starts: "CHIRLA" is the initials of a name and more.
-    _acronym_starts: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    _acronym_starts: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def newest(self) -> int:
-        return max(self.keys, default=0)
+        """The highest signer id the index has seen (0 if none)."""
+        return self._newest
 
     def add(self, signer_id: int, key: str) -> None:
         if signer_id in self.keys:
             return
         self.keys[signer_id] = key
-        self._prepared[signer_id] = prepared(key)
+        self._newest = max(self._newest, signer_id)
+        mine = self._prepared[signer_id] = prepared(key)
         self._by_key.setdefault(key, signer_id)
-        self._by_joined[self._prepared[signer_id].joined].add(signer_id)
-        for stem in _stems(self._prepared[signer_id]):
-            self._by_stem[stem].add(signer_id)
+        _file(self._by_joined, mine.joined, signer_id)
+        for stem in _stems(mine):
+            _file(self._by_stem, stem, signer_id)
         for word in _significant(key):
             if word not in self._by_word:
                 for variant in _deletions(word):
-                    self._by_deletion[variant].add(word)
+                    _file(self._by_deletion, variant, word)
             self._by_word[word].add(signer_id)
-        self._by_initials[initials(key)].add(signer_id)
-        mine = self._prepared[signer_id]
+        _file(self._by_initials, initials(key), signer_id)
         if _acronym_like(mine):
-            self._acronyms[(key[0], key[-1])].add(signer_id)
+            _file(self._acronyms, (key[0], key[-1]), signer_id)
             for start in _starts(key):
-                self._acronym_starts[start].add(signer_id)
+                _file(self._acronym_starts, start, signer_id)
         else:
             for ends in _initials_ends(mine):
                 self._by_ends[ends].add(signer_id)
@@ -110,9 +126,9 @@ class SignerIndex:
         if key in self._by_key:
             return key
         mine = prepared(key)
-        found = self._by_joined.get(mine.joined, _NO_ONE) | self._by_stem.get(mine.joined, _NO_ONE)
+        found = {*self._by_joined.get(mine.joined, ()), *self._by_stem.get(mine.joined, ())}
         for stem in _stems(mine):
-            found |= self._by_joined.get(stem, _NO_ONE)
+            found.update(self._by_joined.get(stem, ()))
         for signer_id in sorted(found):
             if same(mine, self._prepared[signer_id]):
                 return self.keys[signer_id]
@@ -134,17 +150,19 @@ class SignerIndex:
         # The two rarest words, and every word few entries share: an entry that is a
         # subset of the name ("CHIRLA" in "CHIRLA Coalition for …") shares only those.
         for rank, signers in enumerate(hits):
-            if rank < 2 or len(signers) <= CANDIDATES_MAX:
+            if len(signers) <= CANDIDATES_MAX or (rank < 2 and len(signers) <= COMMON):
                 by_words |= signers
+            elif rank < 2:
+                by_words |= _sharing_most(signers, hits[:rank] + hits[rank + 1 :])
         if len(by_words) > CANDIDATES_MAX:
             choices = {signer_id: self.keys[signer_id] for signer_id in by_words}
             closest = process.extract(key, choices, scorer=fuzz.ratio, limit=CANDIDATES_MAX)
             by_words = {signer_id for _, _, signer_id in closest}
         by_acronym = self._abbreviation_candidates(prepared(key))
-        by_acronym |= self._by_word.get(initials(key), set())
-        by_acronym |= self._by_joined.get(key.replace(" ", ""), set())
+        by_acronym |= self._by_word.get(initials(key), _NO_ONE)
+        by_acronym.update(self._by_joined.get(key.replace(" ", ""), ()))
         for word in key.split():
-            by_acronym |= self._by_initials.get(word, set())
+            by_acronym.update(self._by_initials.get(word, ()))
         return by_words | by_acronym
 
     def _abbreviation_candidates(self, mine: Prepared) -> set[int]:
@@ -157,7 +175,7 @@ class SignerIndex:
                 if _spells_initials(mine.key, self._prepared[signer_id].initials)
             }
             for start in _starts(mine.key):
-                found |= self._by_initials.get(start, set())
+                found.update(self._by_initials.get(start, ()))
             return found
         found = set(self._acronym_starts.get(mine.initials, ()))
         for ends in _initials_ends(mine):
@@ -230,6 +248,25 @@ def _significant(key: str) -> list[str]:
 
 
 @lru_cache(maxsize=50_000)
-def _deletions(word: str) -> frozenset[str]:
-    """The word and every way of dropping one letter: equal for words a typo apart."""
-    return frozenset({word} | {word[:i] + word[i + 1 :] for i in range(len(word))})
+def _deletions(word: str) -> tuple[str, ...]:
+    """The word and every way of dropping one letter, each once: words a typo apart
+    share one."""
+    return tuple(dict.fromkeys([word, *(word[:i] + word[i + 1 :] for i in range(len(word)))]))
+
+
+def _file(bucket: dict[K, tuple[T, ...]], key: K, item: T) -> None:
+    bucket[key] = (*bucket.get(key, ()), item)
+
+
+def _sharing_most(common: AbstractSet[int], others: list[AbstractSet[int]]) -> AbstractSet[int]:
+    """Of the entries sharing a common word, those that share as many of the name's
+    other words (`others`, rarest first) as some entries do: the names closest to it
+    by their words, in a few set intersections however large the drive."""
+    narrowed = common
+    for signers in others:
+        if len(narrowed) <= COMMON:
+            break
+        both = narrowed & signers
+        if both:
+            narrowed = both
+    return narrowed

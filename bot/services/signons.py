@@ -54,7 +54,7 @@ from bot.services.audience import Audience
 from bot.services.live_count import LiveCount
 from bot.services.workspace import Workspace
 from bot.storage import Store
-from bot.storage.signons import LetterClosed, Pending
+from bot.storage.signon_pending import LetterClosed, Pending
 
 # Sign-ons recorded in one transaction at most; a burst beyond this takes several.
 BATCH_MAX = 200

@@ -31,6 +31,11 @@ def grouped(
     return groups
 
 
+def each(name: str) -> sa.BindParameter[Any]:
+    """A parameter taking a list, for `IN`."""
+    return sa.bindparam(name, expanding=True)
+
+
 def insert_into(conn: AsyncConnection | sa.Connection, table: sa.Table) -> Any:
     """An INSERT with `on_conflict_do_nothing` / `on_conflict_do_update`, in the
     connection's own dialect (SQLite's and PostgreSQL's spell them alike)."""

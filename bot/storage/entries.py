@@ -14,7 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.rules.signons import ChangeAction, Signer, SignerChange, SignerStatus
 from bot.storage.connect import Connect
 from bot.storage.schema import signatures, signer_changes, signers
-from bot.storage.signons import load_signers, take_turn, withdraw_unsigned
+from bot.storage.signer_lists import load_signers
+from bot.storage.signon_batches import take_turn
+from bot.storage.signons import withdraw_unsigned
 
 # The entry's own fields, and its contacts', that a correction or an edit may change.
 ENTRY_FIELDS = ("name", "affiliation", "city", "state", "public")

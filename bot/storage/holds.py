@@ -25,7 +25,8 @@ from bot.rules.signons import (
 from bot.storage.connect import Connect
 from bot.storage.entries import record_change
 from bot.storage.schema import held_signons, holds, signatures, signers
-from bot.storage.signons import load_signers, withdraw_unsigned
+from bot.storage.signer_lists import load_signers
+from bot.storage.signons import withdraw_unsigned
 from bot.storage.submissions import submission_from_json
 
 

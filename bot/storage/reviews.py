@@ -15,7 +15,7 @@ from bot.rules.signons import ChangeAction, Signer, SignerStatus
 from bot.storage.connect import Connect
 from bot.storage.entries import record_change
 from bot.storage.schema import duplicate_reviews, signatures, signers
-from bot.storage.signons import load_signers
+from bot.storage.signer_lists import load_signers
 
 
 class ReviewRecords:

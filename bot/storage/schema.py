@@ -173,8 +173,21 @@ signers = sa.Table(
     ),
     # A letter's entries by key, merged ones too (recording a batch looks them up).
     sa.Index("ix_signers_key_letter_id", "key", "letter_id"),
+    # A letter's active entries of a kind in id order: the organizations added since
+    # the dedupe index last looked are read from here.
+    sa.Index(
+        "ix_signers_kind_letter_id",
+        "kind",
+        "letter_id",
+        sqlite_where=sa.text("status = 'active'"),
+        postgresql_where=sa.text("status = 'active'"),
+    ),
     sqlite_autoincrement=True,
 )
+
+# An active entry, written as the partial indexes above write it: a query that binds
+# the status instead leaves SQLite unable to tell that they hold every row it wants.
+SIGNER_ACTIVE = signers.c.status == sa.literal_column(f"'{SignerStatus.ACTIVE.value}'")
 
 # Each sign-on: the person who submitted it, and the spelling they used.
 signatures = sa.Table(

@@ -1,0 +1,200 @@
+"""Recording a batch of sign-ons in one transaction, in order: the letter's turn and
+status, the dedupe index brought up to date, what becomes of each sign-on (as
+`bot.rules.outcomes.decide` says), the rows written, and the count right after."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.rules.dedupe import Prepared, prepared, same
+from bot.rules.letters import LetterStatus
+from bot.rules.outcomes import Decisions, Entry, Identity, decide
+from bot.rules.signons import HeldSignOn, Outcome, Recorded, SignerKind
+from bot.storage.connect import each
+from bot.storage.schema import SIGNER_ACTIVE, letters, signers
+from bot.storage.signer_lists import signers_with_ids
+from bot.storage.signon_lookups import read_known
+from bot.storage.signon_pending import DuplicateIndex, LetterClosed, Pending
+from bot.storage.signon_rows import hold, insert_contacts, insert_signers, new_signer, queue_reviews
+
+# PostgreSQL advisory lock space for recording a letter's sign-ons (the key is its id).
+SIGNING_LOCKS = 0x5167
+_SIGNING_TURN = sa.select(sa.func.pg_advisory_xact_lock(SIGNING_LOCKS, sa.bindparam("letter_id")))
+
+# The statements of recording a batch, built once with named parameters: building a
+# statement anew for each batch costs more than SQLite takes to run it.
+_STATUS = (
+    sa.select(letters.c.status, letters.c.version)
+    .where(letters.c.id == sa.bindparam("letter_id"))
+    .with_for_update(read=True)
+)
+_ADDED_SINCE = (
+    sa.select(signers.c.id, signers.c.key)
+    .where(
+        signers.c.letter_id == sa.bindparam("letter_id"),
+        signers.c.id > sa.bindparam("newest"),
+        signers.c.kind == SignerKind.ORGANIZATION,
+        SIGNER_ACTIVE,
+    )
+    .order_by(signers.c.id)
+)
+_CONFIRM_JOINED = (
+    signers.update()
+    .where(signers.c.id.in_(each("ids")), signers.c.signed_version < sa.bindparam("version"))
+    .values(confirmed_version=sa.bindparam("version"))
+)
+_ACTIVE_COUNT = sa.select(sa.func.count()).where(
+    signers.c.letter_id == sa.bindparam("letter_id"), SIGNER_ACTIVE
+)
+
+
+def record_batch(
+    conn: sa.Connection, letter_id: int, batch: Sequence[Pending], index: DuplicateIndex
+) -> tuple[list[Recorded], int]:
+    """The body of `Signatures.record`, in one transaction: a few queries, whatever the
+    batch size. What becomes of each sign-on is `bot.rules.outcomes.decide`'s to say."""
+    _take_turn(conn, letter_id)
+    version = _require_open(conn, letter_id, batch)
+    catch_up(conn, letter_id, index)
+    batch = _under_signed_keys(index, batch)
+    known = read_known(conn, letter_id, batch)
+    decisions = decide([pending.arrival for pending in batch], known)
+    held = hold(conn, letter_id, batch, decisions)
+    makers = {
+        decision.entry: pending
+        for decision, pending in zip(decisions.each, batch, strict=True)
+        if decision.outcome is Outcome.NEW
+    }
+    made = insert_signers(
+        conn, letter_id, [makers[identity] for identity in decisions.new_entries], version
+    )
+
+    def entry_id(entry: Entry) -> int:
+        return entry if isinstance(entry, int) else made[entry]
+
+    reviews = _possible_duplicates(index, decisions.new_entries, made)
+    insert_contacts(conn, letter_id, batch, decisions, entry_id, version)
+    if version > 1:
+        # Joining an entry made before the text changed is signing the text as it is.
+        joined = [entry_id(d.entry) for d in decisions.each if d.outcome is Outcome.SAME]
+        if joined:
+            conn.execute(_CONFIRM_JOINED, {"ids": joined, "version": version})
+    possible = queue_reviews(conn, letter_id, reviews)
+    count = _active_count(conn, letter_id)
+    recorded = _recorded(conn, letter_id, decisions, makers, entry_id, possible, version, held)
+    return recorded, count
+
+
+def _take_turn(conn: sa.Connection, letter_id: int) -> None:
+    """One batch per letter at a time across replicas, as SQLite's single writer gives:
+    each sees every entry committed before it, so the dedupe index (kept in each
+    process) misses no possible duplicate another replica just added."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(_SIGNING_TURN, {"letter_id": letter_id})
+
+
+async def take_turn(conn: AsyncConnection, letter_id: int) -> None:
+    """`_take_turn`, for another change that may make a key of the letter active."""
+    if conn.dialect.name == "postgresql":
+        await conn.execute(_SIGNING_TURN, {"letter_id": letter_id})
+
+
+def _require_open(conn: sa.Connection, letter_id: int, batch: Sequence[Pending]) -> int:
+    """The letter's version, which these sign-ons sign; raises if it has closed."""
+    # FOR SHARE on PostgreSQL: a close (or an edit) can't commit between this and our insert.
+    status, version = conn.execute(_STATUS, {"letter_id": letter_id}).one()
+    if status != LetterStatus.OPEN and not all(pending.closed_ok for pending in batch):
+        raise LetterClosed(letter_id)
+    return int(version)
+
+
+def catch_up(conn: sa.Connection, letter_id: int, index: DuplicateIndex) -> None:
+    """The index learns the organizations added since it last looked (by any process)."""
+    rows = conn.execute(_ADDED_SINCE, {"letter_id": letter_id, "newest": index.newest})
+    for signer_id, key in rows:
+        index.add(signer_id, key)
+
+
+def _under_signed_keys(index: DuplicateIndex, batch: Sequence[Pending]) -> list[Pending]:
+    """Each organization under the key it already signed as, in the letter or earlier in
+    the batch: "UnidosUS" joins the "Unidos US" entry rather than making a second."""
+    firsts: list[Prepared] = []
+    under: list[Pending] = []
+    for pending in batch:
+        if pending.submission.kind is not SignerKind.ORGANIZATION:
+            under.append(pending)
+            continue
+        key = index.same_as(pending.key)
+        if key is None:
+            mine = prepared(pending.key)
+            key = next((first.key for first in firsts if same(mine, first)), None)
+            if key is None:
+                firsts.append(mine)
+                key = pending.key
+        under.append(pending if key == pending.key else replace(pending, key=key))
+    return under
+
+
+def _possible_duplicates(
+    index: DuplicateIndex, new_entries: list[Identity], made: dict[Identity, int]
+) -> dict[int, tuple[int, ...]]:
+    """Each new organization's possible duplicates, as the index judges them; the index
+    then learns the organization, so later ones in the batch are judged against it."""
+    reviews: dict[int, tuple[int, ...]] = {}
+    for identity in new_entries:
+        kind, key = identity
+        if kind == SignerKind.ORGANIZATION:
+            reviews[made[identity]] = index.possible(key)
+            index.add(made[identity], key)
+    return reviews
+
+
+def _active_count(conn: sa.Connection, letter_id: int) -> int:
+    count: int = conn.execute(_ACTIVE_COUNT, {"letter_id": letter_id}).scalar_one()
+    return count
+
+
+def _recorded(
+    conn: sa.Connection,
+    letter_id: int,
+    decisions: Decisions,
+    makers: dict[Entry, Pending],
+    entry_id: Any,
+    possible: dict[int, list[tuple[str, bool]]],
+    version: int,
+    held: dict[int, HeldSignOn],
+) -> list[Recorded]:
+    """Each sign-on's outcome with its entry (or, held, the sign-on kept): entries made
+    just now are known in full; only earlier ones are read back."""
+    loaded = {
+        entry_id(identity): new_signer(entry_id(identity), letter_id, pending, version)
+        for identity, pending in makers.items()
+    }
+    earlier = {
+        entry_id(decision.entry)
+        for decision in decisions.each
+        if decision.outcome is not Outcome.HELD
+    } - loaded.keys()
+    if earlier:
+        loaded.update((signer.id, signer) for signer in signers_with_ids(conn, earlier))
+    outcomes = []
+    for n, decision in enumerate(decisions.each):
+        if decision.outcome is Outcome.HELD:
+            outcomes.append(Recorded(Outcome.HELD, None, held=held[n]))
+            continue
+        signer_id = entry_id(decision.entry)
+        others = possible.get(signer_id, []) if decision.outcome is Outcome.NEW else []
+        outcomes.append(
+            Recorded(
+                decision.outcome,
+                loaded[signer_id],
+                tuple(name for name, public in others if public),
+                possible_unlisted=sum(not public for _, public in others),
+            )
+        )
+    return outcomes
