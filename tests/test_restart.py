@@ -92,13 +92,13 @@ async def test_a_bot_killed_before_a_reminder_sends_it_once_on_restart_and_the_r
     startup = await post_then_stop(bot, fake_slack, port=port)
     # The bot is down: give the letter a deadline seconds away, reminders between, spaced
     # in starts (a busy machine may take two or three times the one measured): the first
-    # falls due about when the bot is up, the second in ample time to see the first and
-    # kill the bot; the bot starts again a second after the second was due, and the
-    # deadline leaves room for a slow start.
-    first = datetime.now(UTC) + startup
+    # is due by the time the bot is up, the second leaves ample time to see the first
+    # and kill the bot; the bot starts again a second after the second was due, and the
+    # third and the deadline leave room for a slow start.
+    first = datetime.now(UTC) + timedelta(seconds=1)
     second = first + 2 * startup
     third = second + timedelta(seconds=1) + 2 * startup
-    deadline = third + startup
+    deadline = third + startup / 2
     due = [first, second, third]
     offsets = tuple(deadline - moment for moment in due)
     await reschedule(bot_env["DATABASE_URL"], deadline=deadline, offsets=offsets)
