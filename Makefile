@@ -81,8 +81,9 @@ $(VENV)/.python-checked:
 # uv installs the locked packages in a few seconds where pip takes most of a minute; pip
 # installs uv itself, from its own lock. Every locked package is checked against its
 # hash; the project itself is installed on its own, as an editable local directory has
-# no hash to check.
-INSTALL := $(BIN)/uv pip install --quiet --python $(BIN)/python
+# no hash to check. Packages are compiled to bytecode as pip does, once, rather than by
+# each process that first imports them.
+INSTALL := $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python
 
 $(VENV)/.uv-installed: $(VENV)/.python-checked requirements/uv.lock
 	$(BIN)/pip install --quiet --require-hashes -r requirements/uv.lock
