@@ -69,6 +69,7 @@ LOCK    := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --gen
 lock: $(VENV)/.dev-installed
 	$(LOCK) pyproject.toml -o requirements/app.lock
 	$(LOCK) --extra dev pyproject.toml -o requirements/dev.lock
+	echo uv | $(LOCK) - -o requirements/uv.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
@@ -79,14 +80,23 @@ $(VENV)/.python-checked:
 	$(PYTHON) -m venv $(VENV)
 	touch $@
 
-# Every locked package is checked against its hash; the project itself is installed on its
-# own, as an editable local directory has no hash to check.
-$(VENV)/.app-installed: $(VENV)/.python-checked requirements/app.lock pyproject.toml
-	$(BIN)/pip install --quiet --require-hashes -r requirements/app.lock
-	$(BIN)/pip install --quiet --no-deps -e .
+# uv installs the locked packages in a few seconds where pip takes most of a minute; pip
+# installs uv itself, from its own lock. Every locked package is checked against its
+# hash; the project itself is installed on its own, as an editable local directory has
+# no hash to check. Packages are compiled to bytecode as pip does, once, rather than by
+# each process that first imports them.
+INSTALL := $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python
+
+$(VENV)/.uv-installed: $(VENV)/.python-checked requirements/uv.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements/uv.lock
 	touch $@
 
-$(VENV)/.dev-installed: $(VENV)/.python-checked requirements/dev.lock pyproject.toml
-	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
-	$(BIN)/pip install --quiet --no-deps -e .
+$(VENV)/.app-installed: $(VENV)/.uv-installed requirements/app.lock pyproject.toml
+	$(INSTALL) --require-hashes -r requirements/app.lock
+	$(INSTALL) --no-deps -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.uv-installed requirements/dev.lock pyproject.toml
+	$(INSTALL) --require-hashes -r requirements/dev.lock
+	$(INSTALL) --no-deps -e .
 	touch $@ $(VENV)/.app-installed

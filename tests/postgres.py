@@ -78,13 +78,21 @@ def session_database(server: str) -> Iterator[str]:
 
 
 async def emptied(url: str) -> None:
-    """Every table of `url` emptied, its ids starting again from 1, its schema kept."""
-    tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+    """Every table of `url` emptied, its ids starting again from 1, its schema kept.
+
+    DELETE rather than TRUNCATE: on a test's few rows it takes milliseconds, where
+    TRUNCATE of every table took 0.15 s before each test of the pass."""
     connection = await asyncpg.connect(
         make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     )
     try:
-        await connection.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        sequences = await connection.fetch(
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()"
+        )
+        statements = [f'DELETE FROM "{table.name}"' for table in reversed(metadata.sorted_tables)]
+        statements += [f'ALTER SEQUENCE "{row["sequencename"]}" RESTART' for row in sequences]
+        async with connection.transaction():
+            await connection.execute(";\n".join(statements))
     finally:
         await connection.close()
 
