@@ -35,7 +35,7 @@ from bot.rules.timing import (
     shown_in_channel,
 )
 from bot.rules.versions import changes
-from bot.services.exports import chart_of, gather_extras
+from bot.services.exports import export_of
 from bot.services.people import People
 from bot.services.roster import letter_standings
 from bot.services.tally import Tallies
@@ -218,24 +218,16 @@ class Dispatcher:
         if delivery.kind is JobKind.CHASE:
             return await self._chase(workspace, letter, delivery, now)
         if delivery.to_person:
-            signers = await self._store.signatures.signers(letter.id)
-            await send_closing_list(
-                workspace.slack,
-                user=delivery.target,
-                letter=letter,
-                signers=signers,
-                versions=await self._store.letters.versions(letter.id),
-                extras=await gather_extras(
-                    self._store,
-                    self._people,
-                    letter,
-                    signers,
-                    now=now,
-                    roster_contacts=await self._is_organizer(workspace, delivery.target),
-                ),
-                chart=await chart_of(letter, signers, now=now, zone=workspace.zone),
+            export = await export_of(
+                self._store,
+                self._people,
+                letter,
+                now=now,
+                zone=workspace.zone,
+                roster_contacts=await self._is_organizer(workspace, delivery.target),
                 style=letter.list_style,
             )
+            await send_closing_list(workspace.slack, user=delivery.target, export=export)
             return Sent()
         post = next((p for p in letter.posts if p.channel_id == delivery.target), None)
         if post is None or post.ts is None:

@@ -25,6 +25,32 @@ from bot.texts.exports import Export, Extras
 logger = logging.getLogger(__name__)
 
 
+async def export_of(
+    store: Store,
+    people: People,
+    letter: Letter,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    roster_contacts: bool,
+    style: ListStyle,
+) -> Export:
+    """What a letter's list and its files are made of, as they stand at `now`: for an
+    organizer who asks, and for the leads when it closes (the roster's contacts in it
+    only with `roster_contacts`)."""
+    signers = await store.signatures.signers(letter.id)
+    return Export(
+        letter,
+        signers,
+        versions=await store.letters.versions(letter.id),
+        extras=await gather_extras(
+            store, people, letter, signers, now=now, roster_contacts=roster_contacts
+        ),
+        chart=await chart_of(letter, signers, now=now, zone=zone),
+        style=style,
+    )
+
+
 async def gather_extras(
     store: Store,
     people: People,
@@ -113,20 +139,12 @@ class Exports:
             style = letter.list_style
         elif style != letter.list_style:
             await self._store.letters.keep_list_style(letter.id, style)
-        signers = await self._store.signatures.signers(letter.id)
-        now = datetime.now(UTC)
-        return Export(
+        return await export_of(
+            self._store,
+            self._people,
             letter,
-            signers,
-            versions=await self._store.letters.versions(letter.id),
-            extras=await gather_extras(
-                self._store,
-                self._people,
-                letter,
-                signers,
-                now=now,
-                roster_contacts=await workspace.organizers.includes(user),
-            ),
-            chart=await chart_of(letter, signers, now=now, zone=workspace.zone),
+            now=datetime.now(UTC),
+            zone=workspace.zone,
+            roster_contacts=await workspace.organizers.includes(user),
             style=style,
         )
