@@ -12,10 +12,11 @@ TEST_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/test
 run: $(VENV)/.app-installed
 	$(BIN)/undersigned
 
-## test: set up, lint and type-check, then run the test suite on SQLite and on PostgreSQL
-## (the two passes side by side, each one's output shown whole when it ends)
-test: $(VENV)/.dev-installed postgres lint typecheck
-	$(MAKE) --no-print-directory -j2 --output-sync=target unit unit-postgres
+## test: set up and lint, then type-check and run the test suite on SQLite and on
+## PostgreSQL, all three side by side (each one's output shown whole when it ends): the
+## passes spend most of their time waiting, so the type check costs them little
+test: $(VENV)/.dev-installed postgres lint
+	$(MAKE) --no-print-directory -j3 --output-sync=target typecheck unit unit-postgres
 
 ## demo: set up, then play a whole drive against the bundled Slack stand-in (about a
 ## minute at most) and print what a lead receives; files go to demo-output/

@@ -85,13 +85,15 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVarTuple
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
+
+Ts = TypeVarTuple("Ts")
 
 TOKEN = "xoxb-fake-token"
 APP_TOKEN = "xapp-fake-app-token"
@@ -529,10 +531,13 @@ class FakeSlack:
     def ephemeral_to(self, user: str) -> list[Message]:
         return [m for m in self.messages if m.user == user or (m.channel == user)]
 
-    async def wait_for(self, condition: Callable[[], object], *, within: float = 10.0) -> None:
-        """Wait until `condition()` holds; the app finishes its work after acking."""
+    async def wait_for(
+        self, condition: Callable[[*Ts], object], *args: *Ts, within: float = 10.0
+    ) -> None:
+        """Wait until `condition(*args)` holds; the app finishes its work after acking.
+        (Values a loop changes go in `args`, so each wait sees its own.)"""
         deadline = asyncio.get_running_loop().time() + within
-        while not condition():
+        while not condition(*args):
             if asyncio.get_running_loop().time() > deadline:
                 raise AssertionError("timed out waiting for the app; calls: " + self._summary())
             await asyncio.sleep(0.02)

@@ -62,8 +62,7 @@ async def test_a_drive_that_changes_keeps_every_count_right(
     for user, name in SIGN_ONS:
         await signon(slack, fake_slack, name, user=user)
     await edit_text(slack, fake_slack, "Dear Secretary,\n\nPlease act this month.")
-    for user, _ in SIGN_ONS:
-        await fake_slack.wait_for(lambda user=user: len(dms(fake_slack, user)) == 1)
+    await fake_slack.wait_for(lambda: all(len(dms(fake_slack, user)) == 1 for user, _ in SIGN_ONS))
     for user, name in LATER_SIGN_ONS:
         await signon(slack, fake_slack, name, user=user)
 
@@ -126,14 +125,16 @@ async def test_a_drive_that_changes_keeps_every_count_right(
             )
         ),
     }
-    for channel in CHANNELS:
-        await fake_slack.wait_for(
-            lambda channel=channel: any(
+    await fake_slack.wait_for(
+        lambda: all(
+            any(
                 "Final count: *7*, with 2 possible duplicates still to review."
                 in json.dumps(m.blocks)
                 for m in fake_slack.channel_messages(channel)
             )
+            for channel in CHANNELS
         )
+    )
     await fake_slack.wait_for(lambda: any(f.channel == f"D{LEAD}" for f in fake_slack.shared_files))
     comment = next(f.comment for f in fake_slack.shared_files if f.channel == f"D{LEAD}")
     assert "Still to review: " in comment and "*NCLR*" in comment

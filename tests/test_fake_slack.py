@@ -28,7 +28,7 @@ def client(fake_slack: FakeSlack) -> AsyncWebClient:
     return AsyncWebClient(token=TOKEN, base_url=fake_slack.api_url, retry_handlers=[])
 
 
-def section(text: str) -> dict:
+def section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "plain_text", "text": text}}
 
 
@@ -43,7 +43,7 @@ def section(text: str) -> dict:
     ],
 )
 async def test_messages_over_block_kit_limits_are_rejected(
-    client: AsyncWebClient, fake_slack: FakeSlack, blocks: list, why: str
+    client: AsyncWebClient, fake_slack: FakeSlack, blocks: list[dict[str, Any]], why: str
 ) -> None:
     """chat.postMessage answers invalid_blocks, as Slack does."""
     with pytest.raises(SlackApiError) as raised:
@@ -127,7 +127,7 @@ async def test_a_menu_of_more_than_100_options_is_refused(
     options = [
         {"text": {"type": "plain_text", "text": str(n)}, "value": str(n)} for n in range(101)
     ]
-    menu = {
+    menu: dict[str, Any] = {
         "type": "input",
         "label": {"type": "plain_text", "text": "Letter"},
         "element": {"type": "static_select", "action_id": "letter", "options": options},
@@ -148,7 +148,7 @@ async def test_a_menu_of_more_than_100_options_is_refused(
 async def test_an_overflow_menu_holds_two_to_five_options(client: AsyncWebClient) -> None:
     """One option alone, or six, is refused."""
 
-    def section(count: int) -> dict:
+    def section(count: int) -> dict[str, Any]:
         options = [
             {"text": {"type": "plain_text", "text": str(n)}, "value": str(n)} for n in range(count)
         ]

@@ -287,7 +287,15 @@ async def test_buttons_pressed_with_crafted_values_get_a_private_answer(
         f"{CHASE_SIGN_ON_ACTION}_1",
         CHASE_OPT_OUT_ACTION,
     )
-    crafted = ("", "abc", "-1", "\u00b2", "9" * 40, "<!channel>", "1; DROP TABLE letters")
+    crafted: tuple[str, ...] = (
+        "",
+        "abc",
+        "-1",
+        "\u00b2",
+        "9" * 40,
+        "<!channel>",
+        "1; DROP TABLE letters",
+    )
     crafted += ("1:", ":1", "1:2:3", "1:99", "first:1", "second:<!channel>", "1:-1")
     replies = [
         await slack.press(action, value, user=MEMBER, channel="CCOALITION")

@@ -10,10 +10,21 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
+from bot.rules.files import Attachment
 from bot.texts.chart import ALT_TEXT_MAX, drive_chart
 from tests.bot.blocks.test_letter import make_letter
 
 ZONE = ZoneInfo("America/New_York")
+
+
+def image_of(chart: Attachment) -> Image.Image:
+    assert isinstance(chart.content, bytes)
+    return Image.open(io.BytesIO(chart.content))
+
+
+def alt_text_of(chart: Attachment) -> str:
+    assert chart.alt_text is not None
+    return chart.alt_text
 
 
 def test_the_chart_is_a_png_whose_alt_text_carries_the_count() -> None:
@@ -22,18 +33,18 @@ def test_the_chart_is_a_png_whose_alt_text_carries_the_count() -> None:
     reminders = [letter.deadline - timedelta(days=d) for d in (7, 3, 1)]
     now = letter.created_at + timedelta(days=8)
     chart = drive_chart(letter, times, reminders=reminders, now=now, zone=ZONE)
-    image = Image.open(io.BytesIO(chart.content))
+    image = image_of(chart)
     assert image.format == "PNG" and image.size == (800, 400)
     assert chart.name == "letter-7-sign-ons.png"
-    assert "152 signed of a goal of 200 as of Nov 30, 2026" in chart.alt_text
-    assert "2 of 3 reminders sent; sign-ons close Dec 2, 2026." in chart.alt_text
+    assert "152 signed of a goal of 200 as of Nov 30, 2026" in alt_text_of(chart)
+    assert "2 of 3 reminders sent; sign-ons close Dec 2, 2026." in alt_text_of(chart)
 
 
 def test_a_long_title_keeps_the_alt_text_within_slacks_limit() -> None:
     letter = make_letter("Act.", title="A very long title " * 20)
     chart = drive_chart(letter, [], reminders=[], now=letter.created_at, zone=ZONE)
-    assert len(chart.alt_text) <= ALT_TEXT_MAX and "0 signed" in chart.alt_text
-    assert Image.open(io.BytesIO(chart.content)).format == "PNG"
+    assert len(alt_text_of(chart)) <= ALT_TEXT_MAX and "0 signed" in alt_text_of(chart)
+    assert image_of(chart).format == "PNG"
 
 
 @pytest.mark.parametrize(
@@ -51,5 +62,5 @@ def test_a_title_with_dollar_signs_is_drawn_as_written(title: str) -> None:
     reminders = [letter.deadline - timedelta(days=1)]
     now = letter.created_at + timedelta(days=1)
     chart = drive_chart(letter, times, reminders=reminders, now=now, zone=ZONE)
-    assert Image.open(io.BytesIO(chart.content)).format == "PNG"
-    assert title in chart.alt_text and chart.title == f"{title}: sign-ons over time"
+    assert image_of(chart).format == "PNG"
+    assert title in alt_text_of(chart) and chart.title == f"{title}: sign-ons over time"

@@ -62,7 +62,9 @@ def test_a_good_form_becomes_a_new_letter_with_tidy_fields() -> None:
         ({"goal": "lots"}, "Text", Field.GOAL),
     ],
 )
-def test_each_mistake_is_reported_against_its_field(changes: dict, body: str, field: Field) -> None:
+def test_each_mistake_is_reported_against_its_field(
+    changes: dict[str, object], body: str, field: Field
+) -> None:
     """A bad answer raises FormErrors naming exactly the field to fix."""
     with pytest.raises(FormErrors) as raised:
         check_new_letter(values(**changes), body=body, created_by="UORG", now=NOW)
@@ -100,7 +102,7 @@ def test_quotes_and_stray_whitespace_typed_around_a_name_are_dropped() -> None:
         ({"city": "c" * 101}, SignonField.CITY),
     ],
 )
-def test_each_problem_names_its_field(changes: dict, field: str) -> None:
+def test_each_problem_names_its_field(changes: dict[str, object], field: str) -> None:
     """Too long, empty or malformed: refused before anything is stored."""
     with pytest.raises(FormErrors) as raised:
         check_submission(organization(**changes))

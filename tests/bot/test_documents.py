@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable
+from typing import Any
 
 import docx
 import pypdf
@@ -12,11 +13,11 @@ import pytest
 
 import bot.texts.documents
 import bot.texts.docx_letter
+from bot.rules.files import Unreadable
 from bot.rules.limits import DOCX_PARAGRAPHS_MAX, DOCX_PARTS_MAX, FILE_TEXT_MAX
 from bot.slack.files import is_sign_in_page
 from bot.texts.documents import (
     Kind,
-    Unreadable,
     _reflow,
     decode_text,
     kind_of,
@@ -49,7 +50,7 @@ from tests.fake_slack import SIGN_IN_PAGE
     ],
 )
 def test_letter_files_are_known_by_slacks_filetype_mimetype_or_name(
-    file: dict, kind: Kind | None
+    file: dict[str, Any], kind: Kind | None
 ) -> None:
     """Word, PDF and text files are read; pictures, web pages and Pages files aren't."""
     assert kind_of(file) == kind

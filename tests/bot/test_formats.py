@@ -7,24 +7,25 @@ import io
 import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from bot.rules.letters import Letter, LetterStatus, LetterVersion, Post
 from bot.rules.signons import Contact, Signer, SignerKind
 from bot.texts.exports import (
     Extras,
-    alphabetical,
     as_contacts_csv,
     as_csv,
     as_json,
     as_text,
     headline,
 )
+from bot.texts.lists import alphabetical
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 
 
 def entry(signer_id: int, name: str, **changes: object) -> Signer:
-    fields: dict = dict(
+    fields: dict[str, Any] = dict(
         id=signer_id,
         letter_id=1,
         kind=SignerKind.ORGANIZATION,

@@ -6,14 +6,15 @@ from __future__ import annotations
 import pytest
 
 from bot.rules.schedule import Plan
-from bot.rules.signons import SignerKind, Submission
+from bot.rules.signons import Signed, SignerKind, Submission
+from bot.storage import Store
 
 
 def organization(**changes: object) -> Submission:
     return Submission(kind=SignerKind.ORGANIZATION, **{"name": "Mijente", **changes})  # type: ignore[arg-type]
 
 
-async def test_a_sign_on_racing_the_close_is_refused_and_not_recorded(store) -> None:
+async def test_a_sign_on_racing_the_close_is_refused_and_not_recorded(store: Store) -> None:
     """The letter closes between the lookup and the write: nothing is recorded."""
     from datetime import UTC, datetime, timedelta
 
@@ -33,7 +34,9 @@ async def test_a_sign_on_racing_the_close_is_refused_and_not_recorded(store) -> 
     assert await store.signatures.signers(letter.id) == []
 
 
-async def test_two_people_of_one_name_at_different_organizations_are_two_signers(store) -> None:
+async def test_two_people_of_one_name_at_different_organizations_are_two_signers(
+    store: Store,
+) -> None:
     """Individuals match on name and affiliation together."""
     from datetime import UTC, datetime, timedelta
 
@@ -62,7 +65,7 @@ async def test_two_people_of_one_name_at_different_organizations_are_two_signers
     assert len(await store.signatures.signers(letter.id)) == 2
 
 
-async def test_same_named_people_without_an_affiliation_are_told_apart(store) -> None:
+async def test_same_named_people_without_an_affiliation_are_told_apart(store: Store) -> None:
     """Two Slack users named Maria García, no affiliation: two signers."""
     from datetime import UTC, datetime, timedelta
 
@@ -86,7 +89,7 @@ async def test_same_named_people_without_an_affiliation_are_told_apart(store) ->
     assert len(await store.signatures.signers(letter.id)) == 2
 
 
-async def test_a_caller_that_stops_waiting_strands_no_one(store) -> None:
+async def test_a_caller_that_stops_waiting_strands_no_one(store: Store) -> None:
     """A cancelled sign-on in a batch doesn't keep the others from their answers."""
     import asyncio
     from datetime import UTC, datetime, timedelta
@@ -162,12 +165,14 @@ async def test_two_replicas_signing_at_once_count_once_and_queue_possible_duplic
     assert queued == {frozenset(pair) for pair in pairs}
 
 
-async def test_prepared_the_first_sign_on_finds_its_letter_without_reading(store) -> None:
+async def test_prepared_the_first_sign_on_finds_its_letter_without_reading(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """After a start, `prepare` has read the open letters of each channel they're in;
     a closed letter is left alone."""
     from datetime import UTC, datetime, timedelta
 
-    from bot.rules.letters import NewLetter
+    from bot.rules.letters import Letter, LetterStatus, NewLetter
     from bot.rules.signons import Outcome
     from bot.services.signons import SignOns
 
@@ -191,11 +196,11 @@ async def test_prepared_the_first_sign_on_finds_its_letter_without_reading(store
     reads: list[str] = []
     in_channel = store.letters.in_channel
 
-    async def counted(channel: str, **kwargs: object) -> object:
+    async def counted(channel: str, *, status: LetterStatus | None = None) -> list[Letter]:
         reads.append(channel)
-        return await in_channel(channel, **kwargs)
+        return await in_channel(channel, status=status)
 
-    store.letters.in_channel = counted
+    monkeypatch.setattr(store.letters, "in_channel", counted)
     for channel in ("C1", "C2"):
         assert [found.id for found in await restarted.letters_to_sign(channel)] == [letter.id]
     assert reads == []
@@ -203,7 +208,7 @@ async def test_prepared_the_first_sign_on_finds_its_letter_without_reading(store
     assert signed.recorded.outcome is Outcome.SAME
 
 
-async def test_the_three_kinds_dedupe_used_to_miss(store) -> None:
+async def test_the_three_kinds_dedupe_used_to_miss(store: Store) -> None:
     """A full name after "Name (ACR)" and a bare "ACR" joins the parenthesized entry;
     a space dropped joins its entry, in the letter or earlier in the same batch; a long
     name whose acronym is another entry's is queued for review."""
@@ -222,7 +227,7 @@ async def test_the_three_kinds_dedupe_used_to_miss(store) -> None:
     )
     signons = SignOns(store=store, live_count=None)
 
-    async def sign(name: str, user: str) -> object:
+    async def sign(name: str, user: str) -> Signed:
         return await signons.sign(None, letter, organization(name=name, user_id=user), now=now)
 
     await sign("National Council of La Raza (NCLR)", "U1")
@@ -237,11 +242,9 @@ async def test_the_three_kinds_dedupe_used_to_miss(store) -> None:
     long_name = await sign("National Immigration Project of the National Lawyers Guild", "U9")
 
     assert full.recorded.outcome is Outcome.SAME
-    assert full.recorded.signer.name == "National Council of La Raza (NCLR)"
+    assert full.recorded.entry.name == "National Council of La Raza (NCLR)"
     assert spaced.recorded.outcome is Outcome.SAME
-    assert [signed.recorded.signer.id for signed in together] == [
-        together[0].recorded.signer.id
-    ] * 2
+    assert [signed.recorded.entry.id for signed in together] == [together[0].recorded.entry.id] * 2
     assert long_name.recorded.outcome is Outcome.NEW
     assert long_name.recorded.possible_duplicates == ("National Immigration Project (NIPNLG)",)
     names = sorted(signer.name for signer in await store.signatures.signers(letter.id))

@@ -4,6 +4,7 @@ organization moves the sign-on; each change is confirmed privately and audited."
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -24,9 +25,9 @@ async def letter_in_coalition(slack: SlackDriver, fake_slack: FakeSlack) -> None
     await post_letter(slack, fake_slack)
 
 
-async def opened_form(fake: FakeSlack, before: int) -> dict:
+async def opened_form(fake: FakeSlack, before: int) -> dict[str, Any]:
     await fake.wait_for(lambda: len(fake.calls_to("views.open")) > before)
-    view: dict = fake.calls_to("views.open")[-1].args["view"]
+    view: dict[str, Any] = fake.calls_to("views.open")[-1].args["view"]
     return view
 
 

@@ -4,6 +4,7 @@ text list and the Word document, individuals apart or not."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import docx
 import pytest
@@ -16,6 +17,11 @@ from tests.conftest import LEAD
 from tests.fake_slack import FakeSlack
 from tests.helpers import ask, coalition, export_with_form, post_letter
 from tests.slack_driver import SlackDriver
+
+# The export form's list format answered "Name (ST)".
+BY_STATE: dict[str, Any] = {
+    FORMAT_BLOCK: {"text": {"type": "plain_text", "text": "Name (ST)"}, "value": "state"}
+}
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +58,7 @@ async def test_the_form_offers_the_letters_closing_and_the_list_follows_the_choi
     answer = await export_with_form(
         slack,
         fake_slack,
-        **{FORMAT_BLOCK: {"text": {"type": "plain_text", "text": "Name (ST)"}, "value": "state"}},
+        **BY_STATE,
     )
     form = fake_slack.calls_to("views.open")[opened].args["view"]
     (closing,) = [b for b in form["blocks"] if b.get("block_id") == CLOSING_BLOCK]
@@ -81,7 +87,8 @@ async def test_the_form_offers_the_letters_closing_and_the_list_follows_the_choi
 async def test_individuals_with_the_organizations_under_another_closing(
     slack: SlackDriver, fake_slack: FakeSlack
 ) -> None:
-    await export_with_form(slack, fake_slack, **{APART_BLOCK: [], CLOSING_BLOCK: "In solidarity,"})
+    apart: dict[str, Any] = {APART_BLOCK: [], CLOSING_BLOCK: "In solidarity,"}
+    await export_with_form(slack, fake_slack, **apart)
     text = files(fake_slack)["letter-1-signers.txt"].decode().splitlines()
     assert text == [
         "In solidarity,",
@@ -100,7 +107,7 @@ async def test_the_close_sends_the_leads_the_list_as_it_was_last_exported(
     await export_with_form(
         slack,
         fake_slack,
-        **{FORMAT_BLOCK: {"text": {"type": "plain_text", "text": "Name (ST)"}, "value": "state"}},
+        **BY_STATE,
     )
     letter = await store.letters.get(1)
     assert letter is not None and letter.list_style.format.value == "state"

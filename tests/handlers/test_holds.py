@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -26,9 +27,9 @@ async def letter_posted(slack: SlackDriver, fake_slack: FakeSlack) -> None:
     await post_letter(slack, fake_slack, channels=("CCOALITION",))
 
 
-def button(message: dict, action: str) -> str:
+def button(message: dict[str, Any], action: str) -> str:
     return next(
-        element["value"]
+        str(element["value"])
         for block in message.get("blocks", [])
         if block["type"] == "actions"
         for element in block["elements"]
@@ -36,7 +37,7 @@ def button(message: dict, action: str) -> str:
     )
 
 
-async def press(slack: SlackDriver, fake: FakeSlack, action: str, value: str) -> dict:
+async def press(slack: SlackDriver, fake: FakeSlack, action: str, value: str) -> dict[str, Any]:
     before = len(fake.responses)
     await slack.press(action, value, user=ORGANIZER, channel="CCOALITION")
     await fake.wait_for(lambda: len(fake.responses) > before)

@@ -48,8 +48,9 @@ async def test_the_fixture_export_imported_from_slack_gives_102_signers_once(
     answer = await import_file(slack, fake_slack, EXPORT, user=LEAD)
     assert "*102* new signers" in answer and "The letter now has *102* signers" in answer
     assert await store.signatures.count(1) == 102
-    for channel in ("CCOALITION", "CSTATES"):
-        await fake_slack.wait_for(lambda c=channel: "*102* signed" in count_line(fake_slack, c))
+    await fake_slack.wait_for(
+        lambda: all("*102* signed" in count_line(fake_slack, c) for c in ("CCOALITION", "CSTATES"))
+    )
     again = await import_file(slack, fake_slack, EXPORT, user=ORGANIZER)
     assert "*0* new signers" in again and "*102* imported before" in again
     assert await store.signatures.count(1) == 102

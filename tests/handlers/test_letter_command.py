@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from bot.rules.letters import LetterStatus
+from bot.rules.letters import Letter, LetterStatus
 from bot.storage import Store
 from tests.conftest import LEAD, MEMBER, ORGANIZER
-from tests.fake_slack import FakeSlack
+from tests.fake_slack import FakeSlack, Message
 from tests.helpers import (
     all_text,
     ask,
@@ -22,6 +22,13 @@ from tests.helpers import (
     start_letter,
 )
 from tests.slack_driver import SlackDriver
+
+
+async def stored(store: Store) -> Letter:
+    """Letter #1 as the database holds it."""
+    letter = await store.letters.get(1)
+    assert letter is not None
+    return letter
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +80,7 @@ async def test_close_then_reopen_updates_every_posted_copy(
     an empty file); reopening brings the button back."""
     answer = await ask(slack, fake_slack, "close")
     assert "closed to sign-ons" in answer["text"]
-    assert (await store.letters.get(1)).status is LetterStatus.CLOSED
+    assert (await stored(store)).status is LetterStatus.CLOSED
     await fake_slack.wait_for(lambda: len(fake_slack.shared_files) == 2)
     assert [file.filename for file in fake_slack.shared_files] == [
         "letter-1-signers.csv",
@@ -85,7 +92,7 @@ async def test_close_then_reopen_updates_every_posted_copy(
     for channel in ("CCOALITION", "CSTATES"):
         (head,) = head_messages(fake_slack, channel)
 
-        def notices(channel: str = channel, head_ts: str = head.ts) -> list:
+        def notices(channel: str = channel, head_ts: str = head.ts) -> list[Message]:
             return [m for m in fake_slack.channel_messages(channel) if m.thread_ts == head_ts]
 
         # The lead's files and each channel's final count go out side by side.
@@ -99,7 +106,7 @@ async def test_close_then_reopen_updates_every_posted_copy(
 
     answer = await ask(slack, fake_slack, "reopen #1", channel="CORGANIZING")
     assert "open for sign-ons again" in answer["text"]
-    assert (await store.letters.get(1)).status is LetterStatus.OPEN
+    assert (await stored(store)).status is LetterStatus.OPEN
     for channel in ("CCOALITION", "CSTATES"):
         (head,) = head_messages(fake_slack, channel)
         assert has_sign_on_button(head)
@@ -123,11 +130,11 @@ async def test_a_lead_may_close_their_letter_and_a_member_may_not(
     """Management is for organizers and the letter's leads; others are told privately."""
     refused = await ask(slack, fake_slack, "close", user=MEMBER)
     assert "Only organizers and the leads of letter #1" in refused["text"]
-    assert (await store.letters.get(1)).status is LetterStatus.OPEN
+    assert (await stored(store)).status is LetterStatus.OPEN
     assert "can list letters" in (await ask(slack, fake_slack, "list", user=MEMBER))["text"]
 
     assert "closed to sign-ons" in (await ask(slack, fake_slack, "close", user=LEAD))["text"]
-    assert (await store.letters.get(1)).status is LetterStatus.CLOSED
+    assert (await stored(store)).status is LetterStatus.CLOSED
 
 
 @pytest.mark.usefixtures("letter_in_two_channels")
@@ -188,7 +195,7 @@ async def test_remove_asks_first_then_takes_the_letter_down_everywhere(
     body = "\n\n".join(f"Paragraph {n}. " + "We ask you to act. " * 40 for n in range(12))
     await post_letter(slack, fake_slack, body=body)
     await signon(slack, fake_slack, "Make the Road New York")
-    assert (await store.letters.get(1)).posts[0].parts, "a long letter has a thread"
+    assert (await stored(store)).posts[0].parts, "a long letter has a thread"
 
     refused = await ask(slack, fake_slack, "remove", user=MEMBER)
     assert "Only organizers and the leads of letter #1 can remove it." in refused["text"]
@@ -197,26 +204,29 @@ async def test_remove_asks_first_then_takes_the_letter_down_everywhere(
     await fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.open")) > opened)
     view = fake_slack.calls_to("views.open")[-1].args["view"]
     assert "Take down *Protect our communities*?" in json.dumps(view)
-    assert (await store.letters.get(1)).status is LetterStatus.OPEN, "nothing before confirming"
+    assert (await stored(store)).status is LetterStatus.OPEN, "nothing before confirming"
 
     reply = await slack.submit_view(view, {}, user=LEAD)
     assert "is taken down" in json.dumps(reply.json())
-    assert (await store.letters.get(1)).status is LetterStatus.REMOVED
-    for channel in ("CCOALITION", "CSTATES"):
-        await fake_slack.wait_for(
-            lambda channel=channel: "taken down" in all_text(head_messages(fake_slack, channel)[0])
+    assert (await stored(store)).status is LetterStatus.REMOVED
+    await fake_slack.wait_for(
+        lambda: all(
+            "taken down" in all_text(head_messages(fake_slack, c)[0])
+            for c in ("CCOALITION", "CSTATES")
         )
+    )
+    for channel in ("CCOALITION", "CSTATES"):
         (head,) = head_messages(fake_slack, channel)
         assert not has_sign_on_button(head) and "Paragraph" not in all_text(head)
         assert [m for m in fake_slack.channel_messages(channel) if m.thread_ts == head.ts] == []
-    assert all(not post.parts for post in (await store.letters.get(1)).posts)
+    assert all(not post.parts for post in (await stored(store)).posts)
     assert len(await store.signatures.signers(1)) == 1
 
     assert "There are no letters to show" in (await ask(slack, fake_slack, "list"))["text"]
     listed = await ask(slack, fake_slack, "list all")
     assert "_taken down_" in json.dumps(listed)
-    refused = await signon(slack, fake_slack, "Mijente")
-    assert "was taken down" in refused or "There's no letter to sign" in refused
+    refused_sign_on = await signon(slack, fake_slack, "Mijente")
+    assert "was taken down" in refused_sign_on or "There's no letter to sign" in refused_sign_on
     assert "was taken down" in (await ask(slack, fake_slack, "extend #1 friday"))["text"]
     async with store.engine.connect() as conn:
         pending = (

@@ -48,13 +48,13 @@ async def answers_for(slack: SlackDriver, fake: FakeSlack, number: int) -> list[
     ):
         before = len(fake.responses)
         await slack.press(action, value, user=OUTSIDER, channel=f"D{OUTSIDER}")
-        await fake.wait_for(lambda before=before: len(fake.responses) > before)
+        await fake.wait_for(lambda before: len(fake.responses) > before, before)
         heard.append(str(fake.responses[-1]["text"]))
     for action in (HOME_SIGN_ON_ACTION, HOME_WITHDRAW_ACTION):
         published = len(fake.calls_to("views.publish"))
         await slack.press_in_home(action, f"{number}", user=OUTSIDER)
         await fake.wait_for(
-            lambda published=published: len(fake.calls_to("views.publish")) > published
+            lambda published: len(fake.calls_to("views.publish")) > published, published
         )
         heard.append(str(fake.calls_to("views.publish")[-1].args["view"]["blocks"]))
     return [re.sub(rf"#?\b{number}\b", "N", text) for text in heard]
@@ -87,8 +87,8 @@ async def test_the_letter_is_open_to_its_channel_the_roster_and_its_signers(
     status = await signon(slack, fake_slack, "status #1", user="UINSIDER", channel="CPUBLIC")
     assert "*Mijente*" in status
     contact = RosterContact(user_id="UCONTACT")
-    member = MemberRow(line=2, name="Make the Road New York", contacts=(contact,))
-    await store.roster.save([member], accounts={}, now=datetime.now(UTC))
+    row = MemberRow(line=2, name="Make the Road New York", contacts=(contact,))
+    await store.roster.save([row], accounts={}, now=datetime.now(UTC))
     (member,) = await store.roster.members()
     opened = len(fake_slack.calls_to("views.open"))
     await slack.press(

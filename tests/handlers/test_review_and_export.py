@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 
@@ -32,14 +32,14 @@ async def letter_with_a_possible_duplicate(slack: SlackDriver, fake_slack: FakeS
     await signon(slack, fake_slack, "The Advocates for Human Rights", user="UTHIRD")
 
 
-async def review(slack: SlackDriver, fake: FakeSlack, *, user: str = ORGANIZER) -> dict:
+async def review(slack: SlackDriver, fake: FakeSlack, *, user: str = ORGANIZER) -> dict[str, Any]:
     before = len(fake.responses)
     await slack.command("/letter", "review", user=user, channel="CCOALITION")
     await fake.wait_for(lambda: len(fake.responses) > before)
     return fake.responses[-1]
 
 
-def buttons(message: dict) -> dict[str, str]:
+def buttons(message: dict[str, Any]) -> dict[str, str]:
     return {
         element["action_id"]: element["value"]
         for block in message.get("blocks", [])
@@ -50,7 +50,7 @@ def buttons(message: dict) -> dict[str, str]:
 
 async def press(
     slack: SlackDriver, fake: FakeSlack, action: str, value: str, *, user: str = ORGANIZER
-) -> dict:
+) -> dict[str, Any]:
     before = len(fake.responses)
     await slack.press(action, value, user=user, channel="CCOALITION")
     await fake.wait_for(lambda: len(fake.responses) > before)
@@ -250,7 +250,7 @@ async def test_a_merge_keeps_the_entry_unlisted_if_either_side_asked(
         opened = len(fake_slack.calls_to("views.open"))
         await slack.command("/signon", "", user=user, channel="CCOALITION")
         await fake_slack.wait_for(
-            lambda opened=opened: len(fake_slack.calls_to("views.open")) > opened
+            lambda opened: len(fake_slack.calls_to("views.open")) > opened, opened
         )
         form = fake_slack.calls_to("views.open")[-1].args["view"]
         answers = as_submitted(form, organization=name, person="Ana", public={"value": "no"})

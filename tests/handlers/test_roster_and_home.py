@@ -211,8 +211,7 @@ async def test_a_members_home_shows_letters_to_sign_and_follows_their_sign_on(
     await signon(slack, fake_slack, "Florida Immigrant Coalition")
     await fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.publish")) > published)
     await fake_slack.wait_for(lambda: "What you signed" in texts(fake_slack.home_of(MEMBER)))
-    home = fake_slack.home_of(MEMBER)
-    assert "Signed for *Florida Immigrant Coalition*" in texts(home)
+    assert "Signed for *Florida Immigrant Coalition*" in texts(fake_slack.home_of(MEMBER))
 
     await slack.press_in_home(HOME_WITHDRAW_ACTION, "1", user=MEMBER)
     await fake_slack.wait_for(lambda: "is withdrawn" in texts(fake_slack.home_of(MEMBER)))

@@ -4,6 +4,7 @@ through signed requests into the app with the scheduler running on the real cloc
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 import pytest
 
@@ -35,17 +36,24 @@ def thread_replies(fake: FakeSlack, channel: str) -> list[str]:
     return [all_text(m) for m in fake.channel_messages(channel) if m.thread_ts == head.ts]
 
 
-async def open_edit_form(slack: SlackDriver, fake: FakeSlack, text: str, *, user: str) -> dict:
+async def open_edit_form(
+    slack: SlackDriver, fake: FakeSlack, text: str, *, user: str
+) -> dict[str, Any]:
     before = len(fake.calls_to("views.open"))
     await slack.command("/letter", text, user=user, channel="CCOALITION")
     await fake.wait_for(lambda: len(fake.calls_to("views.open")) > before)
-    view: dict = fake.calls_to("views.open")[-1].args["view"]
+    view: dict[str, Any] = fake.calls_to("views.open")[-1].args["view"]
     return view
 
 
 def edit_values(
-    view: dict, *, deadline: int, reminders: str, leads: list[str], goal: str | None = None
-) -> dict[str, dict]:
+    view: dict[str, Any],
+    *,
+    deadline: int,
+    reminders: str,
+    leads: list[str],
+    goal: str | None = None,
+) -> dict[str, dict[str, Any]]:
     """The edit form submitted with these schedule answers, the rest as it opened."""
     changes = {Field.DEADLINE: deadline, Field.REMINDERS: reminders, Field.LEADS: leads}
     return as_submitted(view, **changes, **({Field.GOAL: goal} if goal else {}))
@@ -94,8 +102,10 @@ async def test_extend_moves_the_deadline_and_announces_it_in_every_thread(
     new_deadline = datetime.combine(day, time(17, 0), tzinfo=ZONE).astimezone(UTC)
     letter = await store.letters.get(1)
     assert letter is not None and letter.deadline == new_deadline
+    await fake_slack.wait_for(
+        lambda: all(thread_replies(fake_slack, c) for c in ("CCOALITION", "CSTATES"))
+    )
     for channel in ("CCOALITION", "CSTATES"):
-        await fake_slack.wait_for(lambda c=channel: thread_replies(fake_slack, c))
         (announcement,) = thread_replies(fake_slack, channel)
         assert f"<!date^{int(new_deadline.timestamp())}^" in announcement
         (head,) = head_messages(fake_slack, channel)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -29,15 +31,17 @@ async def letter_in_coalition(slack: SlackDriver, fake_slack: FakeSlack) -> None
     await post_letter(slack, fake_slack)
 
 
-async def menu_form(slack: SlackDriver, fake: FakeSlack, value: str, *, user: str = LEAD) -> dict:
+async def menu_form(
+    slack: SlackDriver, fake: FakeSlack, value: str, *, user: str = LEAD
+) -> dict[str, Any]:
     before = len(fake.calls_to("views.open"))
     await slack.choose(ENTRY_MENU_ACTION, value, user=user, channel="CCOALITION")
     await fake.wait_for(lambda: len(fake.calls_to("views.open")) > before)
-    view: dict = fake.calls_to("views.open")[-1].args["view"]
+    view: dict[str, Any] = fake.calls_to("views.open")[-1].args["view"]
     return view
 
 
-def sections(message: dict) -> list[str]:
+def sections(message: dict[str, Any]) -> list[str]:
     return [b["text"]["text"] for b in message.get("blocks", []) if b["type"] == "section"]
 
 
@@ -177,7 +181,7 @@ async def test_merge_can_publish_the_second_entrys_name(
     ]
 
 
-async def _in_thread(function, argv):  # type: ignore[no-untyped-def]
+async def _in_thread(function: Callable[[list[str]], int], argv: list[str]) -> int:
     """Run the command line (which runs its own event loop) off this test's loop."""
     import asyncio
 

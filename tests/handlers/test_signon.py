@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import pytest
 
@@ -31,11 +32,11 @@ async def letter_in_coalition(slack: SlackDriver, fake_slack: FakeSlack) -> None
     await post_letter(slack, fake_slack)
 
 
-def form_answers(**answers: str) -> dict:
+def form_answers(**answers: str) -> dict[str, Any]:
     """view.state.values for the sign-on form."""
     kind = answers.pop("kind", SignerKind.ORGANIZATION.value)
     public = answers.pop("public", "yes")
-    values: dict = {
+    values: dict[str, Any] = {
         SignonField.KIND: {
             SignonField.KIND: {"type": "radio_buttons", "selected_option": {"value": kind}}
         },

@@ -12,7 +12,7 @@ from bot.slack.blocks.letters import SIGN_ON_ACTION
 from bot.storage import Store
 from bot.texts.exports import as_json
 from tests.conftest import ORGANIZER
-from tests.fake_slack import FakeSlack
+from tests.fake_slack import HOST_TEAM, FakeSlack
 from tests.handlers.test_signon import form_answers
 from tests.helpers import (
     coalition,
@@ -22,7 +22,7 @@ from tests.helpers import (
     post_letter,
     signon,
 )
-from tests.slack_driver import HOST_TEAM, SlackDriver
+from tests.slack_driver import SlackDriver
 
 PARTNER = "UPARTNER"  # someone from another organization's workspace
 PARTNER_TEAM = "T2PARTNERS"

@@ -3,6 +3,8 @@ one DM to each earlier signer with what changed, and their Keep / Withdraw."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.rules.forms import Field
@@ -71,7 +73,7 @@ async def edit_text(slack: SlackDriver, fake: FakeSlack, body: str) -> None:
     assert reply.json()["response_action"] == "update"
 
 
-async def update_by_shortcut(slack: SlackDriver, fake: FakeSlack, text: str) -> dict:
+async def update_by_shortcut(slack: SlackDriver, fake: FakeSlack, text: str) -> dict[str, Any]:
     """Run "Update a letter's text" on a message holding `text` in the letter's channel
     (which chooses the letter) and submit; the view that answers."""
     updated = len(fake.calls_to("views.update"))
@@ -81,7 +83,7 @@ async def update_by_shortcut(slack: SlackDriver, fake: FakeSlack, text: str) -> 
     await fake.wait_for(lambda: len(fake.calls_to("views.update")) > updated)
     view = latest_view(fake)
     reply = await slack.submit_view(view, as_submitted(view), user=LEAD)
-    answer: dict = reply.json()
+    answer: dict[str, Any] = reply.json()
     return answer
 
 
@@ -96,10 +98,10 @@ async def test_a_text_edit_after_sign_ons_is_a_new_version_every_signer_hears_of
     await edit_text(slack, fake_slack, short)
     letter = await store.letters.get(1)
     assert letter is not None and letter.version == 2
-    for channel in CHANNELS:
-        await fake_slack.wait_for(lambda channel=channel: posted_text(fake_slack, channel) == short)
-    for user in (MEMBER, "USECOND", "UOTHER"):
-        await fake_slack.wait_for(lambda user=user: dms(fake_slack, user))
+    await fake_slack.wait_for(lambda: all(posted_text(fake_slack, c) == short for c in CHANNELS))
+    await fake_slack.wait_for(
+        lambda: all(dms(fake_slack, user) for user in (MEMBER, "USECOND", "UOTHER"))
+    )
     notice = dms(fake_slack, MEMBER)[0]
     text = all_text(notice)
     assert "*Protect our communities* (letter #1) changed after you signed it" in text
@@ -138,15 +140,16 @@ async def test_a_text_edit_after_sign_ons_is_a_new_version_every_signer_hears_of
     await signon(slack, fake_slack, "Mijente", user="ULATE")
     answer = await update_by_shortcut(slack, fake_slack, BODY)
     assert "Its text is now version 3" in str(answer["view"])
-    for channel in CHANNELS:
-        await fake_slack.wait_for(lambda channel=channel: posted_text(fake_slack, channel) == BODY)
+    await fake_slack.wait_for(lambda: all(posted_text(fake_slack, c) == BODY for c in CHANNELS))
     letter = await store.letters.get(1)
     assert letter is not None and all(post.parts for post in letter.posts)
     assert [v.body for v in await store.letters.versions(1)][1:] == [short, BODY]
-    for user in (MEMBER, "USECOND", "ULATE"):
-        await fake_slack.wait_for(
-            lambda user=user: len(dms(fake_slack, user)) == 1 + (user != "ULATE")
+    await fake_slack.wait_for(
+        lambda: all(
+            len(dms(fake_slack, user)) == 1 + (user != "ULATE")
+            for user in (MEMBER, "USECOND", "ULATE")
         )
+    )
     assert "(version 2) to version 3" in all_text(dms(fake_slack, "ULATE")[0])
     # Keep my signature was MEMBER's word, not the other contact's: USECOND is asked
     # from the version they signed.

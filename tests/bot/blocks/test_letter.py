@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 from slack_sdk.models.blocks import Block
@@ -24,25 +25,31 @@ from tests.helpers import letter_text_of
 FIXTURE_LETTERS = sorted((FIXTURES / "letters").glob("*.txt"))
 
 
-def make_letter(body: str, **changes: object) -> Letter:
+def make_letter(
+    body: str,
+    *,
+    id: int = 7,
+    title: str = "Protect our communities",
+    goal: int | None = None,
+    status: LetterStatus = LetterStatus.OPEN,
+) -> Letter:
     now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
-    letter = Letter(
-        id=7,
-        title="Protect our communities",
+    return Letter(
+        id=id,
+        title=title,
         addressee="The Honorable Jane Doe",
         body=body,
         deadline=now + timedelta(days=10),
-        goal=None,
-        status=LetterStatus.OPEN,
+        goal=goal,
+        status=status,
         created_by="UORGANIZER",
         created_at=now,
         posts=(Post("C1"),),
         leads=(),
     )
-    return replace(letter, **changes)
 
 
-def body_texts(messages: list[dict]) -> list[str]:
+def body_texts(messages: list[dict[str, Any]]) -> list[str]:
     return [
         block["text"]["text"]
         for message in messages
@@ -52,7 +59,7 @@ def body_texts(messages: list[dict]) -> list[str]:
 
 
 @pytest.mark.parametrize("path", FIXTURE_LETTERS, ids=lambda path: path.stem)
-def test_split_pieces_join_back_to_the_letter_and_end_at_paragraphs(path) -> None:
+def test_split_pieces_join_back_to_the_letter_and_end_at_paragraphs(path: Path) -> None:
     """Every fixture letter splits into ≤3,000-character pieces cut after a blank line."""
     text = paragraphs(path.read_text())
     pieces = split_text(text)
@@ -115,7 +122,9 @@ def test_a_150000_character_letter_goes_in_a_light_message_and_its_thread() -> N
         assert size(message["blocks"]) <= MESSAGE_SIZE_MAX
         assert block_text_length(message["blocks"]) <= 10_000
         for block in message["blocks"]:
-            Block.parse(block).validate_json()
+            parsed = Block.parse(block)
+            assert parsed is not None
+            parsed.validate_json()
     for message in messages[1:-1]:
         assert body_texts([message])[-1].endswith("\n\n")
     assert messages[1]["text"].startswith("Protect our communities (continued, part 2 of")
