@@ -3,6 +3,7 @@ through signed requests into the app with the scheduler running on the real cloc
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -205,7 +206,7 @@ async def test_the_edit_form_points_at_each_field_to_fix(
 
 
 async def test_a_post_slack_refuses_shows_in_letter_list(
-    slack: SlackDriver, fake_slack: FakeSlack
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
 ) -> None:
     """The bot was removed from a channel before the close: organizers see what didn't go
     out, and where."""
@@ -214,6 +215,11 @@ async def test_a_post_slack_refuses_shows_in_letter_list(
     await ask(slack, fake_slack, "close 1")
     await fake_slack.wait_for(lambda: fake_slack.shared_files)
     await fake_slack.wait_for(lambda: any(c.error == "not_in_channel" for c in fake_slack.calls))
+    # Slack's refusal is recorded just after Slack gives it: list once it is.
+    for _ in range(500):
+        if await store.history.letters_with_problems():
+            break
+        await asyncio.sleep(0.02)
     answer = await ask(slack, fake_slack, "list")  # closed, but listed: a post is missing
     text = answer["blocks"][0]["text"]["text"]
     assert "The closing post for <#CSTATES> couldn't be sent (Slack said `not_in_channel`)" in text
