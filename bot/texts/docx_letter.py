@@ -10,11 +10,13 @@ import logging
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import docx
 from docx.document import Document as DocxDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
+from docx.parts.numbering import NumberingPart
 from docx.table import Table
 from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
@@ -192,9 +194,12 @@ def _numbering_formats(document: DocxDocument) -> dict[tuple[str, int], str]:
     """How each list numbers each level ("bullet", "decimal" …), from the numbering part
     (python-docx reads it but offers no API for it)."""
     try:
-        numbering = document.part.numbering_part.element
-    except (KeyError, NotImplementedError):
+        # Looked up by its relationship: python-docx's `numbering_part` would try to make
+        # one for a document that has none, which it can't do.
+        part = document.part.part_related_by(RT.NUMBERING)
+    except KeyError:
         return {}
+    numbering = cast(NumberingPart, part).element
     levels: dict[str, dict[int, str]] = {}  # each abstract list's format at each level
     for node in numbering.findall("w:abstractNum", _NS):
         formats = levels.setdefault(_value(node, "abstractNumId"), {})
