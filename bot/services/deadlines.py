@@ -41,12 +41,7 @@ class Deadlines:
     ) -> LetterSummary:
         """Close sign-ons now; the final count and the leads' list follow as at a deadline."""
         letter = await managed_letter(
-            self._store,
-            workspace.organizers,
-            ref,
-            user=user,
-            channel=channel,
-            status=LetterStatus.OPEN,
+            self._store, workspace, ref, user=user, channel=channel, status=LetterStatus.OPEN
         )
         if not letter.is_open:
             raise AlreadyClosed(letter)
@@ -59,12 +54,7 @@ class Deadlines:
     ) -> Letter:
         """Open a letter closed early again, until the deadline it had."""
         letter = await managed_letter(
-            self._store,
-            workspace.organizers,
-            ref,
-            user=user,
-            channel=channel,
-            status=LetterStatus.CLOSED,
+            self._store, workspace, ref, user=user, channel=channel, status=LetterStatus.CLOSED
         )
         if letter.is_open:
             raise AlreadyOpen(letter)

@@ -58,12 +58,7 @@ class Edits:
     async def editable(self, workspace: Workspace, ref: str, *, user: str, channel: str) -> Letter:
         """The open letter `ref` names, for the edit form."""
         letter = await managed_letter(
-            self._store,
-            workspace.organizers,
-            ref,
-            user=user,
-            channel=channel,
-            status=LetterStatus.OPEN,
+            self._store, workspace, ref, user=user, channel=channel, status=LetterStatus.OPEN
         )
         if not letter.is_open:
             raise ClosedForEditing(letter)

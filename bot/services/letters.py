@@ -193,12 +193,7 @@ class Letters:
     ) -> Launch:
         """Post the letter in the channels where posting failed before."""
         letter = await managed_letter(
-            self._store,
-            workspace.organizers,
-            ref,
-            user=user,
-            channel=channel,
-            status=LetterStatus.OPEN,
+            self._store, workspace, ref, user=user, channel=channel, status=LetterStatus.OPEN
         )
         if not letter.unposted_channels:
             raise PostedEverywhere(letter)
@@ -234,9 +229,7 @@ class Letters:
 
     async def managed(self, workspace: Workspace, ref: str, *, user: str) -> Letter:
         """The letter `ref` names, if `user` may manage it."""
-        return await managed_letter(
-            self._store, workspace.organizers, ref, user=user, channel="", status=None
-        )
+        return await managed_letter(self._store, workspace, ref, user=user, channel="", status=None)
 
     async def _reloaded(self, letter: Letter) -> Letter:
         return await self._store.letters.get(letter.id) or letter

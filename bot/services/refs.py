@@ -21,7 +21,7 @@ from bot.rules.problems import (
     SeveralLetters,
     Surface,
 )
-from bot.services.access import Organizers
+from bot.services.workspace import Workspace
 from bot.storage import Store
 
 _HASH_NUMBER = re.compile(r"#([0-9]{1,9})")
@@ -88,7 +88,7 @@ async def find_letter(
 
 async def managed_letter(
     store: Store,
-    organizers: Organizers,
+    workspace: Workspace,
     text: str,
     *,
     user: str,
@@ -97,7 +97,7 @@ async def managed_letter(
 ) -> Letter:
     """The letter `text` (or the channel) names, if `user` may manage it."""
     letter = await find_letter(store, text, channel=channel, status=status, surface=Surface.LETTER)
-    await organizers.require_manager(user, letter)
+    await workspace.organizers.require_manager(user, letter)
     return letter
 
 
