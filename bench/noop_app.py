@@ -15,13 +15,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.acks import answer_when_acked
-from bot.server import (
-    EVENTS_PATH,
-    HEALTH_PATH,
-    MAX_REQUEST_BYTES,
-    configure_logging,
-    serve_web_app,
-)
+from bot.logs import configure_logging
+from bot.server import EVENTS_PATH, HEALTH_PATH, MAX_REQUEST_BYTES, serve_web_app
 
 
 async def main() -> None:

@@ -25,7 +25,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 
-class _SignalledAck(AsyncAck):
+class SignalledAck(AsyncAck):
     """An `ack()` whose response, once set, resolves `given`: set by calling it, or by
     Bolt's runner when the listener fails before acking (its error response)."""
 
@@ -73,7 +73,7 @@ def answer_when_acked(app: AsyncApp) -> None:
         acked_before = "ack" in context and context.ack.response is not None
         if runner.process_before_response or response is not None or acked_before:
             return await bolt()
-        ack = _SignalledAck()
+        ack = SignalledAck()
         context["ack"] = ack
         answering = asyncio.ensure_future(bolt())
         try:

@@ -36,6 +36,7 @@ from bot.services.imports import Imports
 from bot.services.letters import Letters
 from bot.services.live_count import LiveCount
 from bot.services.people import People
+from bot.services.recording import Recording
 from bot.services.reviews import Reviews
 from bot.services.roster import Members
 from bot.services.signons import SignOns
@@ -144,10 +145,12 @@ def build_services(
     *,
     schedule_changed: Callable[[], None] = lambda: None,
     updates: CallBudget | None = None,
+    recording: Recording | None = None,
 ) -> Services:
     """The bot's services, acting for the workspace the bot is installed in through one
     Web API client. `schedule_changed` is called when a letter's schedule changes; every
-    chat.update spends from `updates`, the process's budget for that method."""
+    chat.update spends from `updates`, the process's budget for that method. Sign-ons
+    are written by `recording`, by default in this process."""
     updates = updates or CallBudget()
     client = build_client(settings)
     workspaces = Workspaces(installed_workspace(settings, client))
@@ -168,6 +171,7 @@ def build_services(
         audience=audience,
         schedule_changed=changed,
         learn=people.learn,
+        recording=recording,
     )
     return Services(
         settings=settings,

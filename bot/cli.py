@@ -16,10 +16,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from bot.app import build_client
+from bot.logs import configure_logging
 from bot.rules.letters import ListFormat, ListStyle
 from bot.rules.problems import RosterUnreadable
 from bot.rules.roster import EmailLookup
-from bot.server import configure_logging, serve
+from bot.server import serve
 from bot.services.exports import gather_extras
 from bot.services.imports import import_rows
 from bot.services.people import People

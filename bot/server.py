@@ -14,11 +14,13 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import build_app, build_client, build_services, installed_workspace
+from bot.app import Services, build_app, build_client, build_services, installed_workspace
+from bot.recorder import RecorderProcess
 from bot.scheduler import Scheduler
 from bot.services.dispatch import Dispatcher
 from bot.services.workspace import Workspaces
 from bot.settings import ConfigurationError, Settings
+from bot.signon_route import SignonRoute
 from bot.slack.errors import slack_error
 from bot.slack.pacing import CallBudget
 from bot.storage import Store
@@ -33,17 +35,6 @@ HEALTH_PATH = "/healthz"
 MAX_REQUEST_BYTES = 2 * 1024 * 1024
 
 
-def configure_logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # APScheduler only rings the dispatcher's alarm; its every ring is not news. A line
-    # per request (each sign-on, each health check) would drown what is; Bolt logs the
-    # requests that fail, and a load balancer keeps access logs.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
-
-
 async def serve(settings: Settings) -> None:
     """Run until SIGTERM (as process managers stop us) or Ctrl-C, then shut down cleanly."""
     stop = asyncio.Event()
@@ -54,7 +45,14 @@ async def serve(settings: Settings) -> None:
         # One budget for every chat.update this process makes: Slack's limit is per app.
         updates = CallBudget()
         scheduler = build_scheduler(settings, store, updates=updates)
-        services = build_services(settings, store, schedule_changed=scheduler.poke, updates=updates)
+        recorder = RecorderProcess(settings.database_url)
+        services = build_services(
+            settings,
+            store,
+            schedule_changed=scheduler.poke,
+            updates=updates,
+            recording=recorder,
+        )
         app = build_app(services)
         app_token = settings.slack_app_token
         await verify_credentials(
@@ -68,11 +66,12 @@ async def serve(settings: Settings) -> None:
                     app, settings.slack_app_token.get_secret_value(), until=stop
                 )
             else:
-                await serve_http(app, store, port=settings.port, until=stop)
+                await serve_http(app, services, port=settings.port, until=stop)
         finally:
             await scheduler.stop()
             # Count lines waiting for a burst to settle are brought up to date.
             await services.settle()
+            await recorder.close()
     logger.info("Stopped")
 
 
@@ -122,24 +121,32 @@ async def verify_credentials(client: AsyncWebClient, *, app_token: str | None) -
             ) from None
 
 
-def build_web_app(app: AsyncApp, store: Store) -> web.Application:
-    """Bolt's endpoint at /slack/events, plus /healthz for load balancers.
+def build_web_app(app: AsyncApp, services: Services) -> web.Application:
+    """Bolt's endpoint at /slack/events (a /signon taken ahead of Bolt's dispatch, by
+    `bot.signon_route`), plus /healthz for load balancers.
 
     A request body over MAX_REQUEST_BYTES is refused (413) before it reaches Bolt.
     """
     web_app = web.Application(client_max_size=MAX_REQUEST_BYTES)
-    web_app.router.add_post(EVENTS_PATH, app.server(path=EVENTS_PATH).handle_post_requests)
+    secret = services.settings.slack_signing_secret
+    assert secret is not None, "HTTP mode needs the signing secret"
+    events = SignonRoute(
+        services,
+        signing_secret=secret.get_secret_value(),
+        bolt=app.server(path=EVENTS_PATH).handle_post_requests,
+    )
+    web_app.router.add_post(EVENTS_PATH, events.handle)
 
     async def healthz(_: web.Request) -> web.Response:
-        healthy = await store.ping()
+        healthy = await services.store.ping()
         return web.json_response({"ok": healthy}, status=200 if healthy else 503)
 
     web_app.router.add_get(HEALTH_PATH, healthz)
     return web_app
 
 
-async def serve_http(app: AsyncApp, store: Store, *, port: int, until: asyncio.Event) -> None:
-    await serve_web_app(build_web_app(app, store), port=port, until=until)
+async def serve_http(app: AsyncApp, services: Services, *, port: int, until: asyncio.Event) -> None:
+    await serve_web_app(build_web_app(app, services), port=port, until=until)
 
 
 async def serve_web_app(web_app: web.Application, *, port: int, until: asyncio.Event) -> None:

@@ -148,7 +148,7 @@ async def server(
     settings: Settings, store: Store, scheduler: Scheduler
 ) -> AsyncIterator[TestServer]:
     services = build_services(settings, store, schedule_changed=scheduler.poke)
-    server = TestServer(build_web_app(build_app(services), store), host="127.0.0.1")
+    server = TestServer(build_web_app(build_app(services), services), host="127.0.0.1")
     await server.start_server()
     yield server
     await server.close()

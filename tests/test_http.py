@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 import time
+from urllib.parse import urlencode
 
 import aiohttp
+import pytest
 from aiohttp.test_utils import TestServer
 
 from bot.server import HEALTH_PATH
+from bot.services.signons import SignOns
+from bot.slack.blocks.problems import SOMETHING_WENT_WRONG
 from bot.storage import Store
-from tests.conftest import ORGANIZER
+from tests.conftest import MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack
-from tests.slack_driver import SlackDriver
+from tests.helpers import coalition, post_letter, signon
+from tests.slack_driver import SlackDriver, command_fields
 
 
 async def test_a_request_with_a_bad_signature_is_refused(
@@ -71,3 +76,38 @@ async def test_the_event_subscriptions_url_check_is_answered(slack: SlackDriver)
     body = json.dumps({"token": "legacy", "challenge": "c0ffee", "type": "url_verification"})
     reply = await slack.send(body, content_type="application/json")
     assert reply.status == 200 and "c0ffee" in reply.body
+
+
+async def test_a_forged_signon_is_refused_and_nothing_is_recorded(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """/signon is answered ahead of Bolt's dispatch, but only once its signature holds:
+    a forged one gets Bolt's 401, and signs for no one."""
+    coalition(fake_slack)
+    await post_letter(slack, fake_slack)
+    fields = command_fields(
+        fake_slack, "/signon", "Mijente", user=MEMBER, channel="CCOALITION", n=1
+    )
+    fields["response_url"] = fake_slack.response_url("forged-signon")
+    reply = await slack.send(urlencode(fields), signature="v0=" + "0" * 64)
+    assert reply.status == 401
+    assert await store.signatures.signers(1) == []
+    # Signed as Slack signs, the same sign-on is recorded.
+    assert "You signed" in await signon(slack, fake_slack, "Mijente")
+    assert [s.name for s in await store.signatures.signers(1)] == ["Mijente"]
+
+
+async def test_a_signon_that_fails_before_its_answer_is_apologised_for(
+    slack: SlackDriver, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fault on our side, as Bolt handles one: the person hears something went wrong
+    (on the response_url), and Slack gets a 500."""
+
+    async def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(SignOns, "letters_for", broken)
+    reply = await slack.command("/signon", "Mijente", user=MEMBER, channel="CCOALITION")
+    assert reply.status == 500
+    await fake_slack.wait_for(lambda: fake_slack.responses)
+    assert fake_slack.responses[-1]["text"] == SOMETHING_WENT_WRONG

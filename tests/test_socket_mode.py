@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pydantic import SecretStr
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import build_app, build_services
+from bot.rules.letters import NewLetter
+from bot.rules.schedule import Plan
 from bot.server import serve_socket_mode, verify_credentials
 from bot.settings import ConfigurationError, Settings
 from bot.storage import Store
@@ -41,6 +44,39 @@ async def test_a_command_arriving_over_the_socket_is_acked_and_answered(
         stop.set()
         await asyncio.wait_for(running, 10)
     assert fake_slack.calls_to("apps.connections.open")[0].ok
+
+
+async def test_a_signon_over_the_socket_is_recorded_and_answered_in_its_ack(
+    settings: Settings, store: Store, fake_slack: FakeSlack
+) -> None:
+    """Over HTTP a /signon is taken ahead of Bolt's dispatch; over the socket Bolt runs
+    the same listener, and the answer comes back in the envelope's ack."""
+    now = datetime.now(UTC)
+    deadline = now + timedelta(days=1)
+    letter = await store.letters.create(
+        NewLetter("Title", "To", "Text", deadline, ("C1",), (), None, "U0"),
+        plan=Plan(deadline, ()),
+        now=now,
+    )
+    await store.letters.record_post(letter.id, "C1", fake_slack.add_message("C1", "letter"))
+    socket_settings = settings.model_copy(
+        update={"slack_app_token": SecretStr(APP_TOKEN), "slack_signing_secret": None}
+    )
+    stop = asyncio.Event()
+    services = build_services(socket_settings, store)
+    running = asyncio.create_task(serve_socket_mode(build_app(services), APP_TOKEN, until=stop))
+    try:
+        await fake_slack.wait_for(lambda: fake_slack.sockets)
+        ack = await fake_slack.push(
+            "slash_commands",
+            command_fields(fake_slack, "/signon", "Mijente", user=MEMBER, channel="C1", n=1),
+        )
+        assert "You signed" in str(ack["payload"])
+        assert [s.name for s in await store.signatures.signers(letter.id)] == ["Mijente"]
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 10)
+        await services.settle()
 
 
 async def test_the_home_tab_opened_over_the_socket_is_published(

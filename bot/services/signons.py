@@ -16,8 +16,6 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
-
 from bot.rules.checks import check_submission, name_field
 from bot.rules.dedupe import individual_key, org_key
 from bot.rules.letters import Letter, LetterStatus
@@ -39,10 +37,8 @@ from bot.rules.problems import (
     TooLateToWithdraw,
     VersionOutdated,
 )
-from bot.rules.signer_index import SignerIndex
 from bot.rules.signons import (
     Outcome,
-    Recorded,
     Signed,
     Signer,
     SignerKind,
@@ -52,14 +48,13 @@ from bot.rules.signons import (
 from bot.rules.timing import DUPLICATES_NOTICE_GAP, DUPLICATES_NOTICE_SETTLE
 from bot.services.audience import Audience
 from bot.services.live_count import LiveCount
+from bot.services.recording import Recorder, Recording
 from bot.services.workspace import Workspace
 from bot.storage import Store
 from bot.storage.signon_pending import LetterClosed, Pending
 
 # Sign-ons recorded in one transaction at most; a burst beyond this takes several.
 BATCH_MAX = 200
-# Attempts at a batch that collides with another process's new entry.
-RECORD_ATTEMPTS = 3
 # How long a channel's open letters are remembered between sign-ons. Safe to reuse:
 # recording re-checks that the letter is still open, in its transaction.
 OPEN_LETTERS_CACHE_SECONDS = 2.0
@@ -76,7 +71,8 @@ class _Waiting:
 class SignOns:
     """`audience` says who may see a letter asked for by number; without one (the
     command line, run by whoever runs the bot) every letter is seen. A sign-on made for
-    no workspace (an imported row) is trusted to sign for no more than one organization."""
+    no workspace (an imported row) is trusted to sign for no more than one organization.
+    Batches are written by `recording`, by default in this process."""
 
     def __init__(
         self,
@@ -86,8 +82,10 @@ class SignOns:
         audience: Audience | None = None,
         schedule_changed: Callable[[], None] = lambda: None,
         learn: Callable[[list[str]], None] = lambda _: None,
+        recording: Recording | None = None,
     ) -> None:
         self._store = store
+        self._recording = recording or Recorder(store)
         self._live_count = live_count
         self._audience = audience
         self._schedule_changed = schedule_changed
@@ -95,7 +93,6 @@ class SignOns:
         self._learn = learn
         # When each letter's waiting possible-duplicates notice is due, as last seen.
         self._notices: dict[int, datetime] = {}
-        self._indexes: dict[int, SignerIndex] = {}
         self._queues: defaultdict[int, list[_Waiting]] = defaultdict(list)
         self._draining: dict[int, asyncio.Task[None]] = {}
         self._open_in_channel: dict[str, tuple[float, list[Letter]]] = {}
@@ -103,11 +100,11 @@ class SignOns:
 
     async def prepare(self) -> None:
         """Read, before the first request, what the first sign-ons would otherwise wait
-        for: each open letter's signers into its dedupe index (ten thousand names take
-        a noticeable moment) and the open letters of each channel they are posted in. A
-        letter's announcement brings a burst; after a restart it finds them ready."""
+        for: each open letter's dedupe index, and the open letters of each channel they
+        are posted in. A letter's announcement brings a burst; after a restart it finds
+        them ready."""
+        await self._recording.prepare()
         for letter in await self._store.letters.all(status=LetterStatus.OPEN):
-            await self._store.signatures.catch_up(letter.id, self._index(letter.id))
             for channel in letter.channels:
                 await self._open_letters_in(channel)
 
@@ -179,7 +176,7 @@ class SignOns:
     async def _settle(self, letter_id: int, batch: list[_Waiting]) -> None:
         """Record a batch and answer each sign-on in it."""
         try:
-            recorded, count = await self._record(letter_id, [w.pending for w in batch])
+            recorded, count = await self._recording.record(letter_id, [w.pending for w in batch])
         except LetterClosed:
             await self._refuse_closed(letter_id, batch)
             return
@@ -223,9 +220,6 @@ class SignOns:
         if planned:
             self._schedule_changed()
 
-    def _index(self, letter_id: int) -> SignerIndex:
-        return self._indexes.setdefault(letter_id, SignerIndex())
-
     async def _refuse_closed(self, letter_id: int, batch: list[_Waiting]) -> None:
         """The letter closed while these waited: nothing was recorded; say so."""
         self._open_in_channel.clear()
@@ -239,23 +233,6 @@ class SignOns:
             problem = SignOnsClosed(letter)
         for waiting in batch:
             _answer(waiting, problem)
-
-    async def _record(self, letter_id: int, batch: list[Pending]) -> tuple[list[Recorded], int]:
-        for attempt in range(RECORD_ATTEMPTS):
-            index = self._index(letter_id)
-            try:
-                return await self._store.signatures.record(letter_id, batch, index=index)
-            except IntegrityError:
-                # Another process added one of these organizations first (PostgreSQL runs
-                # such transactions side by side). The index saw rows that were rolled
-                # back, so it starts afresh; the next attempt finds their entries.
-                del self._indexes[letter_id]
-                if attempt == RECORD_ATTEMPTS - 1:
-                    raise
-            except BaseException:
-                self._indexes.pop(letter_id, None)
-                raise
-        raise AssertionError("unreachable")
 
     async def letters_to_sign(self, channel: str) -> list[Letter]:
         """The open letters in `channel`; a closed one there is why there are none."""

@@ -10,14 +10,15 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.rules.people import Person
-from bot.storage.connect import Connect, insert_into
+from bot.storage.connect import Connect, RunWriting, insert_into
 from bot.storage.schema import home_views, people
 
 
 class PeopleRecords:
-    def __init__(self, *, writing: Connect, reading: Connect) -> None:
+    def __init__(self, *, writing: Connect, reading: Connect, run_writing: RunWriting) -> None:
         self._writing = writing
         self._reading = reading
+        self._run_writing = run_writing
 
     async def get(self, user_ids: Iterable[str]) -> dict[str, tuple[Person, datetime]]:
         """Each known person among `user_ids`, with when Slack was last asked."""
@@ -32,25 +33,16 @@ class PeopleRecords:
             }
 
     async def save(self, found: Sequence[Person], *, now: datetime) -> None:
+        """Keep what Slack said. People are learned as they sign, in the thick of a
+        burst: the save runs in one hand-off, so SQLite's write lock is held only as
+        long as the statement takes, not while the event loop gets round to it."""
         if not found:
             return
-        async with self._writing() as conn:
-            await _upsert(
-                conn,
-                people,
-                [
-                    {
-                        "user_id": p.user_id,
-                        "name": p.name,
-                        "tz": p.tz,
-                        "email": p.email,
-                        "fetched_at": now,
-                    }
-                    for p in found
-                ],
-                key="user_id",
-                columns=("name", "tz", "email", "fetched_at"),
-            )
+        rows: list[dict[str, object]] = [
+            {"user_id": p.user_id, "name": p.name, "tz": p.tz, "email": p.email, "fetched_at": now}
+            for p in found
+        ]
+        await self._run_writing(_save_people, rows)
 
     async def opened_home(self, user_id: str, *, now: datetime) -> None:
         async with self._writing() as conn:
@@ -95,6 +87,14 @@ class PeopleRecords:
             return list((await conn.execute(query)).scalars())
 
 
+def _save_people(conn: sa.Connection, rows: list[dict[str, object]]) -> None:
+    conn.execute(
+        _upsert_statement(
+            conn, people, rows, key="user_id", columns=("name", "tz", "email", "fetched_at")
+        )
+    )
+
+
 async def _upsert(
     conn: AsyncConnection,
     table: sa.Table,
@@ -103,9 +103,20 @@ async def _upsert(
     key: str,
     columns: tuple[str, ...],
 ) -> None:
+    await conn.execute(_upsert_statement(conn, table, rows, key=key, columns=columns))
+
+
+def _upsert_statement(
+    conn: AsyncConnection | sa.Connection,
+    table: sa.Table,
+    rows: list[dict[str, object]],
+    *,
+    key: str,
+    columns: tuple[str, ...],
+) -> sa.Executable:
+    """Insert `rows`, or update `columns` of those whose `key` is there already."""
     insert = insert_into(conn, table)
-    await conn.execute(
-        insert.values(rows).on_conflict_do_update(
-            index_elements=[key], set_={column: insert.excluded[column] for column in columns}
-        )
+    statement: sa.Executable = insert.values(rows).on_conflict_do_update(
+        index_elements=[key], set_={column: insert.excluded[column] for column in columns}
     )
+    return statement
