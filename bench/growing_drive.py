@@ -4,7 +4,8 @@ for a new organization, against a Bolt app whose `/signon` only acks.
 `python -m bench.growing_drive [--signers 9000] [--step 1500] [--concurrency 20]`
 
 Undersigned runs as `python -m bot` in HTTP mode on a new SQLite file (WAL,
-synchronous=FULL), one process for the whole drive; the no-op app
+synchronous=FULL), started once for the whole drive (with the sign-on recorder it
+starts, whose CPU is counted with it); the no-op app
 (`python -m bench.noop_app`) is served the same way and measured in the same run, before
 and after the drive, with as many sign-ons as a step. Every sign-on is a distinct Slack
 user signing for a distinct organization, with names shaped like a real coalition's
@@ -125,7 +126,7 @@ def _report(steps: list[Step], noop: list[Step], args: argparse.Namespace) -> bo
     base_p99 = statistics.mean(p99(n.burst.latencies) for n in noop)
     print(
         f"\nOne letter growing to {steps[-1].signers:,} signers, each sign-on a new person "
-        f"and organization, {args.concurrency} at a time, in one bot process; the no-op "
+        f"and organization, {args.concurrency} at a time, in one run of the bot; the no-op "
         f"app measured before and after it ({len(noop[0].burst.latencies):,} each), "
         f"their mean the baseline:\n"
     )

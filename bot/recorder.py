@@ -119,6 +119,7 @@ class RecorderProcess:
             ) from None
         if ready != READY:
             process.kill()
+            await process.wait()
             raise RecorderStopped(f"the sign-on recorder said {ready!r}, not {READY!r}")
         self._listening = asyncio.create_task(self._listen(process))
         return process

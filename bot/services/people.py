@@ -11,6 +11,7 @@ again for a few minutes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Iterable
@@ -24,7 +25,7 @@ from bot.rules.people import Person
 from bot.rules.timing import PEOPLE_STALE_AFTER
 from bot.services.workspace import Workspaces
 from bot.slack.errors import UNANSWERED, slack_error
-from bot.slack.pacing import TIER_4_CALLS, CallBudget
+from bot.slack.pacing import TIER_4_CALLS, TIER_WINDOW_SECONDS, CallBudget
 from bot.slack.people import read_person
 from bot.storage import Store
 
@@ -37,6 +38,10 @@ LOOKUPS_AT_ONCE = 4
 LOOKUPS_WAITED_FOR = 40
 # Someone Slack couldn't be asked about is asked again no sooner than this.
 RETRY_SECONDS = 300.0
+# In the background, a few are asked about at a time at the tier's steady pace, not in
+# its burst: a letter's announcement brings its signers all at once, and looking up
+# the first ninety together would take turns from recording their sign-ons.
+LEARNING_PAUSE_SECONDS = LOOKUPS_AT_ONCE * TIER_WINDOW_SECONDS / TIER_4_CALLS
 
 
 class People:
@@ -99,6 +104,9 @@ class People:
                     and not self._failed_lately(user)
                 ]
                 await self._ask_all(stale, now=now)
+                if stale and self._to_learn:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._stopping.wait(), LEARNING_PAUSE_SECONDS)
         except Exception:
             logger.exception("Reading people's names from Slack failed")
         finally:

@@ -12,10 +12,11 @@ import contextlib
 import time
 from collections import deque
 
-# Slack's Tier 3, chat.update's: about 50 calls a minute per workspace. The bot keeps to
-# 45, a margin for the calls of a process that is just starting or stopping.
+# Slack's rate tiers count calls a minute. Tier 3, chat.update's: about 50 a minute per
+# workspace. The bot keeps to 45, a margin for the calls of a process that is just
+# starting or stopping.
+TIER_WINDOW_SECONDS = 60.0
 TIER_3_CALLS = 45
-TIER_3_WINDOW_SECONDS = 60.0
 # Tier 4 (views.publish, users.info): about 100 a minute; the same margin.
 TIER_4_CALLS = 90
 
@@ -25,7 +26,7 @@ class CallBudget:
 
     def __init__(self, *, calls: int | None = None, window: float | None = None) -> None:
         self._calls = TIER_3_CALLS if calls is None else calls
-        self._window = TIER_3_WINDOW_SECONDS if window is None else window
+        self._window = TIER_WINDOW_SECONDS if window is None else window
         self._made: deque[float] = deque()
         self._turn = asyncio.Lock()
 

@@ -163,3 +163,28 @@ async def test_the_recorder_stops_when_the_bot_is_killed(bot: BotProcess) -> Non
             return
         await asyncio.sleep(0.05)
     raise AssertionError("the recorder outlived the bot")
+
+
+async def test_a_batch_whose_recorder_dies_is_recorded_one_by_one_by_the_next(
+    store: Store, recorder: RecorderProcess
+) -> None:
+    """Several sign-ons waiting on a recorder that dies are not lost: each is tried
+    again by a new recorder, and counted once."""
+    letter = await open_letter(store)
+    signons = SignOns(store=store, live_count=None, recording=recorder)
+    before = children()
+    await signons.prepare()
+    (pid,) = children() - before
+    os.kill(pid, signal.SIGSTOP)
+    # Sent together, they go to the stopped recorder as one batch.
+    together = [
+        asyncio.ensure_future(signons.sign(None, letter, organization(*each), now=NOW))
+        for each in BURST[:3]
+    ]
+    await asyncio.sleep(0.2)
+    os.kill(pid, signal.SIGKILL)
+    signed = await asyncio.gather(*together)
+    assert [s.recorded.outcome.value for s in signed] == ["new", "same", "same"]
+    assert [s.name for s in await store.signatures.signers(letter.id)] == ["Unidos US"]
+    assert children() - before, "a new recorder"
+    assert pid not in children()

@@ -25,7 +25,7 @@ WINDOW = 1.5
 @pytest.fixture
 def scaled_minute(fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch) -> None:
     fake_slack.rate_window = WINDOW
-    monkeypatch.setattr(pacing, "TIER_3_WINDOW_SECONDS", WINDOW)
+    monkeypatch.setattr(pacing, "TIER_WINDOW_SECONDS", WINDOW)
     monkeypatch.setattr(live_count, "COALESCE_MAX_SECONDS", 10.0 * WINDOW / 60.0)
 
 
