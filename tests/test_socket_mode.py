@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,19 +22,29 @@ from tests.fake_slack import APP_TOKEN, TOKEN, FakeSlack
 from tests.slack_driver import command_fields
 
 
-async def test_a_command_arriving_over_the_socket_is_acked_and_answered(
-    settings: Settings, store: Store, fake_slack: FakeSlack
-) -> None:
-    """The bot opens a connection, acks the envelope and answers on the response_url."""
+@asynccontextmanager
+async def over_the_socket(settings: Settings, store: Store, fake: FakeSlack) -> AsyncIterator[None]:
+    """The bot in Socket Mode, connected to the fake Slack; stopped cleanly after."""
     socket_settings = settings.model_copy(
         update={"slack_app_token": SecretStr(APP_TOKEN), "slack_signing_secret": None}
     )
     stop = asyncio.Event()
-    running = asyncio.create_task(
-        serve_socket_mode(build_app(build_services(socket_settings, store)), APP_TOKEN, until=stop)
-    )
+    services = build_services(socket_settings, store)
+    running = asyncio.create_task(serve_socket_mode(build_app(services), APP_TOKEN, until=stop))
     try:
-        await fake_slack.wait_for(lambda: fake_slack.sockets)
+        await fake.wait_for(lambda: fake.sockets)
+        yield
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 10)
+        await services.settle()
+
+
+async def test_a_command_arriving_over_the_socket_is_acked_and_answered(
+    settings: Settings, store: Store, fake_slack: FakeSlack
+) -> None:
+    """The bot opens a connection, acks the envelope and answers on the response_url."""
+    async with over_the_socket(settings, store, fake_slack):
         ack = await fake_slack.push(
             "slash_commands",
             command_fields(fake_slack, "/letter", "help", user=MEMBER, channel="C1", n=1),
@@ -40,9 +52,6 @@ async def test_a_command_arriving_over_the_socket_is_acked_and_answered(
         assert ack["envelope_id"].startswith("envelope-")
         await fake_slack.wait_for(lambda: fake_slack.responses)
         assert "`/letter new`" in fake_slack.responses[-1]["text"]
-    finally:
-        stop.set()
-        await asyncio.wait_for(running, 10)
     assert fake_slack.calls_to("apps.connections.open")[0].ok
 
 
@@ -59,38 +68,20 @@ async def test_a_signon_over_the_socket_is_recorded_and_answered_in_its_ack(
         now=now,
     )
     await store.letters.record_post(letter.id, "C1", fake_slack.add_message("C1", "letter"))
-    socket_settings = settings.model_copy(
-        update={"slack_app_token": SecretStr(APP_TOKEN), "slack_signing_secret": None}
-    )
-    stop = asyncio.Event()
-    services = build_services(socket_settings, store)
-    running = asyncio.create_task(serve_socket_mode(build_app(services), APP_TOKEN, until=stop))
-    try:
-        await fake_slack.wait_for(lambda: fake_slack.sockets)
+    async with over_the_socket(settings, store, fake_slack):
         ack = await fake_slack.push(
             "slash_commands",
             command_fields(fake_slack, "/signon", "Mijente", user=MEMBER, channel="C1", n=1),
         )
-        assert "You signed" in str(ack["payload"])
-        assert [s.name for s in await store.signatures.signers(letter.id)] == ["Mijente"]
-    finally:
-        stop.set()
-        await asyncio.wait_for(running, 10)
-        await services.settle()
+    assert "You signed" in str(ack["payload"])
+    assert [s.name for s in await store.signatures.signers(letter.id)] == ["Mijente"]
 
 
 async def test_the_home_tab_opened_over_the_socket_is_published(
     settings: Settings, store: Store, fake_slack: FakeSlack
 ) -> None:
     """app_home_opened arrives as an events_api envelope; the Home is published."""
-    socket_settings = settings.model_copy(
-        update={"slack_app_token": SecretStr(APP_TOKEN), "slack_signing_secret": None}
-    )
-    stop = asyncio.Event()
-    services = build_services(socket_settings, store)
-    running = asyncio.create_task(serve_socket_mode(build_app(services), APP_TOKEN, until=stop))
-    try:
-        await fake_slack.wait_for(lambda: fake_slack.sockets)
+    async with over_the_socket(settings, store, fake_slack):
         event = {"type": "app_home_opened", "user": MEMBER, "channel": "D1", "tab": "home"}
         await fake_slack.push(
             "events_api",
@@ -105,10 +96,6 @@ async def test_the_home_tab_opened_over_the_socket_is_published(
         )
         await fake_slack.wait_for(lambda: fake_slack.home_of(MEMBER))
         assert "Letters to sign" in str(fake_slack.home_of(MEMBER))
-    finally:
-        stop.set()
-        await asyncio.wait_for(running, 10)
-        await services.settle()
 
 
 @pytest.mark.parametrize(

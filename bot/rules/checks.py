@@ -139,7 +139,9 @@ def check_submission(submission: Submission) -> Submission:
     errors: Problems = {}
 
     def field(value: str | None, where: SignonField, limit: int) -> str | None:
-        folded = one_line(value or "")
+        if not value:
+            return None  # most of a /signon's fields: nothing to tidy
+        folded = one_line(value)
         # `/signon "Mijente"`: the quotes are the typist's, not the name's.
         tidy = _SURROUNDING_QUOTES.sub(r"\1", folded).strip() or None
         if tidy is not None and len(tidy) > limit:
