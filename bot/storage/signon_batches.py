@@ -4,6 +4,7 @@ status, the dedupe index brought up to date, what becomes of each sign-on (as
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -19,7 +20,7 @@ from bot.storage.connect import each
 from bot.storage.schema import SIGNER_ACTIVE, letters, signers
 from bot.storage.signer_lists import signers_with_ids
 from bot.storage.signon_lookups import read_known
-from bot.storage.signon_pending import DuplicateIndex, LetterClosed, Pending
+from bot.storage.signon_pending import DuplicateIndex, KnownCount, LetterClosed, Pending
 from bot.storage.signon_rows import hold, insert_contacts, insert_signers, new_signer, queue_reviews
 
 # PostgreSQL advisory lock space for recording a letter's sign-ons (the key is its id).
@@ -51,10 +52,18 @@ _CONFIRM_JOINED = (
 _ACTIVE_COUNT = sa.select(sa.func.count()).where(
     signers.c.letter_id == sa.bindparam("letter_id"), SIGNER_ACTIVE
 )
+# Each SQLite connection that records batches, told apart for as long as it lives
+# (kept in its pool record's `info`, which lasts as long as the connection).
+_CONNECTION_TOKEN = "undersigned_connection"
+_connection_tokens = itertools.count(1)
 
 
 def record_batch(
-    conn: sa.Connection, letter_id: int, batch: Sequence[Pending], index: DuplicateIndex
+    conn: sa.Connection,
+    letter_id: int,
+    batch: Sequence[Pending],
+    index: DuplicateIndex,
+    counted: KnownCount,
 ) -> tuple[list[Recorded], int]:
     """The body of `Signatures.record`, in one transaction: a few queries, whatever the
     batch size. What becomes of each sign-on is `bot.rules.outcomes.decide`'s to say."""
@@ -85,7 +94,7 @@ def record_batch(
         if joined:
             conn.execute(_CONFIRM_JOINED, {"ids": joined, "version": version})
     possible = queue_reviews(conn, letter_id, reviews)
-    count = _active_count(conn, letter_id)
+    count = _count(conn, letter_id, counted, added=len(made))
     recorded = _recorded(conn, letter_id, decisions, makers, entry_id, possible, version, held)
     return recorded, count
 
@@ -154,9 +163,30 @@ def _possible_duplicates(
     return reviews
 
 
-def _active_count(conn: sa.Connection, letter_id: int) -> int:
-    count: int = conn.execute(_ACTIVE_COUNT, {"letter_id": letter_id}).scalar_one()
+def _count(conn: sa.Connection, letter_id: int, counted: KnownCount, *, added: int) -> int:
+    """The letter's active entries once this batch is in: what the last batch left plus
+    the `added` entries, when nobody else has written since (a batch only ever adds
+    active entries); else counted, which takes longer the more there are."""
+    seen = _writes_seen(conn)
+    if seen is not None and counted.count is not None and counted.seen == seen:
+        count = counted.count + added
+    else:
+        count = conn.execute(_ACTIVE_COUNT, {"letter_id": letter_id}).scalar_one()
+    counted.count, counted.seen = count, seen
     return count
+
+
+def _writes_seen(conn: sa.Connection) -> tuple[int, int] | None:
+    """On SQLite, which connection this is and its `data_version`, which changes when
+    another connection commits (https://sqlite.org/pragma.html#pragma_data_version);
+    read inside a writing transaction, nobody else can commit until it ends. None on
+    PostgreSQL, where each batch counts."""
+    if conn.dialect.name != "sqlite":
+        return None
+    connection = conn.connection
+    token: int = connection.info.setdefault(_CONNECTION_TOKEN, next(_connection_tokens))
+    (version,) = conn.exec_driver_sql("PRAGMA data_version").one()
+    return token, int(version)
 
 
 def _recorded(

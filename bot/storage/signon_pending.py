@@ -33,6 +33,18 @@ class Pending:
         )
 
 
+@dataclass(slots=True)
+class KnownCount:
+    """A letter's count of active entries as this process's last batch left it, and when
+    that was (`seen`: on SQLite, the connection that wrote it and that connection's
+    `data_version`, which only other connections' commits change). While nobody else has
+    written since, the next batch adds its new entries to it instead of counting the
+    letter's entries again. Dropped, with the index, when a batch fails."""
+
+    count: int | None = None
+    seen: tuple[int, int] | None = None
+
+
 class LetterClosed(Exception):
     """The letter closed before these sign-ons could be recorded; nothing was."""
 

@@ -24,7 +24,7 @@ from bot.storage.schema import (
 )
 from bot.storage.signer_lists import load_signers
 from bot.storage.signon_batches import catch_up, record_batch
-from bot.storage.signon_pending import DuplicateIndex, Pending
+from bot.storage.signon_pending import DuplicateIndex, KnownCount, Pending
 
 
 class Signatures:
@@ -34,7 +34,12 @@ class Signatures:
         self._run_writing = run_writing
 
     async def record(
-        self, letter_id: int, batch: Sequence[Pending], *, index: DuplicateIndex
+        self,
+        letter_id: int,
+        batch: Sequence[Pending],
+        *,
+        index: DuplicateIndex,
+        known: KnownCount | None = None,
     ) -> tuple[list[Recorded], int]:
         """Record sign-ons in one transaction, in order; returns each outcome and the count.
 
@@ -42,10 +47,11 @@ class Signatures:
         entry is made, and pairs with `index`'s possible duplicates queued for review.
         The unique index on active keys backs this, so two processes signing the same
         organization at once make one entry (the loser's transaction fails and is
-        retried by the caller, finding the entry).
+        retried by the caller, finding the entry). The count starts from `known`, what
+        the caller's last batch for the letter left, when nobody has written since.
         """
         recorded: tuple[list[Recorded], int] = await self._run_writing(
-            record_batch, letter_id, batch, index
+            record_batch, letter_id, batch, index, known or KnownCount()
         )
         return recorded
 
