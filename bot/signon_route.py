@@ -2,7 +2,7 @@
 
 A letter's announcement brings its sign-ons in a burst, nearly all of them `/signon`.
 Bolt's dispatch of one (its request object, the middleware chain, matching a listener,
-the listener runner) costs the web process 0.1–0.2 ms, against about 0.3 ms for all the
+the listener runner) costs the web process 0.1 to 0.2 ms, against about 0.3 ms for all the
 rest it does for a sign-on (`make bench`). So a /signon sent over HTTP is handed
 straight to the listener Bolt would run, `handlers.signons.signon_command`, with what
 Bolt would give it: the parsed command (Bolt's `parse_body`), the workspace the app's
