@@ -211,6 +211,8 @@ def _sendable(error: Exception) -> Exception:
 
 def main() -> None:
     configure_logging()
+    # The bot brought the schema up to date as it started; that it is, is not news.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     # Ctrl-C in a terminal and a process manager's SIGTERM reach the whole group: the
     # bot decides when the recorder stops, by closing its stdin.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
