@@ -54,7 +54,10 @@ class SignonRoute:
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         body = await request.text()  # kept by aiohttp: Bolt reads it again
-        command = parse_body(body, request.content_type) if request.content_type == FORM else {}
+        # Events (JSON) and interactivity (a form holding a JSON `payload`, Bolt's own
+        # test) are never a /signon: they go to Bolt unparsed, not decoded twice.
+        is_command = request.content_type == FORM and "payload" not in body
+        command = parse_body(body, FORM) if is_command else {}
         if command.get("command") != SIGNON or not self._verifier.is_valid(
             body=body,
             timestamp=request.headers.get("X-Slack-Request-Timestamp", ""),
