@@ -39,6 +39,7 @@ class NewLetter:
     created_by: str
     reminders: tuple[timedelta, ...] = ()  # before the deadline, furthest first
     shown_reminders: tuple[timedelta, ...] | None = None  # in the channel too; None: last two
+    web_signons: bool = True  # people may sign on its public page (when the bot can)
 
 
 class ListFormat(StrEnum):
@@ -90,6 +91,10 @@ class Letter:
     shown_reminders: tuple[timedelta, ...] | None = None  # in the channel too; None: last two
     list_style: ListStyle = DEFAULT_STYLE  # as its list was last exported, for the close
     version: int = 1  # of its text: one more for each edit of the text or addressee
+    # Its public page is PUBLIC_URL/l/<public_token>, if `web_signons` and the bot has
+    # PUBLIC_URL and SMTP_URL (`bot.services.public_links`).
+    public_token: str = ""
+    web_signons: bool = True
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -117,6 +122,7 @@ class LetterEdit:
     leads: tuple[str, ...]
     goal: int | None
     shown_reminders: tuple[timedelta, ...] | None = None
+    web_signons: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,7 @@ class JobKind(StrEnum):
     DUPLICATES = "duplicates"  # new possible duplicates, told to a letter's leads
     NEW_VERSION = "new_version"  # a new text, told to those who signed an earlier one
     CHASE = "chase"  # a DM to each contact of a member organization that hasn't signed
+    MAIL = "mail"  # the email that asks a web signer to confirm their sign-on
 
     @property
     def label(self) -> str:
@@ -54,6 +55,7 @@ _JOB_LABELS = {
     JobKind.DUPLICATES: "The notice of new possible duplicates",
     JobKind.NEW_VERSION: "The notice of a new version",
     JobKind.CHASE: "A reminder to a member that hasn't signed",
+    JobKind.MAIL: "The email asking a web signer to confirm",
 }
 
 
@@ -76,6 +78,7 @@ class Delivery:
 
     @property
     def to_person(self) -> bool:
+        """A Slack user (a web sign-on's email is addressed `web:<its id>`)."""
         return self.target.startswith(("U", "W"))
 
 

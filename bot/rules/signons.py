@@ -47,9 +47,30 @@ class SignerKind(StrEnum):
     INDIVIDUAL = "individual"
 
 
+class ContactSource(StrEnum):
+    """Where a sign-on came from."""
+
+    SLACK = "slack"
+    WEB = "web"  # the letter's public page, confirmed by email
+    IMPORT = "import"  # a row of a file collected elsewhere
+
+
+# A web signer's account, where a Slack signer's user ID would be: "web:" and a keyed
+# hash of their email address, so the rules that know a signer by their account (one
+# contact per person, the few organizations one person signs for, what they may
+# correct or withdraw) hold for them too. Never a Slack user ID: Slack IDs have no colon.
+WEB_ACCOUNT_PREFIX = "web:"
+
+
+def is_slack_user(account: str | None) -> bool:
+    """Whether a signer's account is a Slack user, to be named, asked or messaged there."""
+    return account is not None and not account.startswith(WEB_ACCOUNT_PREFIX)
+
+
 @dataclass(frozen=True, slots=True)
 class Submission:
-    """One sign-on as submitted: from Slack (`user_id`) or an imported row (`import_ref`).
+    """One sign-on as submitted: from Slack (`user_id`), from the public page (`user_id`
+    is the web signer's account) or an imported row (`import_ref`).
 
     For an organization `name` is the organization; for an individual it is the person,
     and `affiliation` the organization named for identification only.
@@ -68,6 +89,13 @@ class Submission:
     team_id: str | None = None  # the signer's Slack workspace
     import_ref: str | None = None
     signed_at: datetime | None = None  # when it was signed elsewhere, for imports
+    may_contact: bool | None = None  # the coalition may write about the letter (web only)
+
+    @property
+    def source(self) -> ContactSource:
+        if self.import_ref is not None or self.user_id is None:
+            return ContactSource.IMPORT
+        return ContactSource.SLACK if is_slack_user(self.user_id) else ContactSource.WEB
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +109,13 @@ class Contact:
     team_id: str | None = None  # the Slack workspace they signed from
     signed_version: int = 1  # the letter's version when they signed
     confirmed_version: int | None = None  # the latest they said they still sign
+    source: ContactSource = ContactSource.SLACK
+    may_contact: bool | None = None  # asked on the public page only
+
+    @property
+    def slack_user(self) -> str | None:
+        """Their Slack account, if they signed in Slack."""
+        return self.user_id if is_slack_user(self.user_id) else None
 
     @property
     def agreed_version(self) -> int:

@@ -27,6 +27,7 @@ from bot.storage.schema import (
     letters,
     scheduled_jobs,
 )
+from bot.storage.web_signons import expire_pending
 
 Connect = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
 
@@ -263,6 +264,7 @@ async def _close(conn: AsyncConnection, letter_id: int, *, now: datetime) -> Non
         letters.update().where(letters.c.id == letter_id).values(status=LetterStatus.CLOSED)
     )
     await cancel_reminders(conn, letter_id, now=now)
+    await expire_pending(conn, letter_id)
 
 
 def _held(delivery: Delivery, *, owner: str) -> sa.ColumnElement[bool]:

@@ -5,6 +5,7 @@ one transaction)."""
 from __future__ import annotations
 
 import json
+import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -40,6 +41,10 @@ from bot.storage.schema import (
     letter_versions,
     letters,
 )
+from bot.storage.web_signons import expire_pending
+
+# A public page's token: 128 random bits, as 22 URL-safe characters.
+PUBLIC_TOKEN_BYTES = 16
 
 
 class LetterRecords:
@@ -67,6 +72,8 @@ class LetterRecords:
                         reminders=_offsets_column(new.reminders),
                         shown_reminders=_shown_column(new.shown_reminders),
                         schedule_version=0,
+                        public_token=secrets.token_urlsafe(PUBLIC_TOKEN_BYTES),
+                        web_signons=new.web_signons,
                     )
                     .returning(letters.c.id)
                 )
@@ -226,6 +233,12 @@ class LetterRecords:
                 await plan_announcement(conn, letter_id, version=version, now=now)
             return (await conn.run_sync(load_letters, letters.c.id == letter_id))[0]
 
+    async def by_token(self, token: str) -> Letter | None:
+        """The letter whose public page is at `token`."""
+        async with self._reading() as conn:
+            found = await conn.run_sync(load_letters, letters.c.public_token == token)
+            return found[0] if found else None
+
     async def close_now(self, letter_id: int, *, now: datetime) -> Letter:
         """Close the letter to sign-ons at once; its closing posts follow as scheduled."""
         async with self._writing() as conn:
@@ -238,6 +251,7 @@ class LetterRecords:
                 )
             ).scalar_one()
             await close_at_once(conn, letter_id, version=version, now=now)
+            await expire_pending(conn, letter_id)
             return (await conn.run_sync(load_letters, letters.c.id == letter_id))[0]
 
     async def edit(
@@ -274,6 +288,7 @@ class LetterRecords:
                     goal=edit.goal,
                     version=version,
                     shown_reminders=_shown_column(edit.shown_reminders),
+                    web_signons=edit.web_signons,
                 )
             )
             await conn.execute(letter_leads.delete().where(letter_leads.c.letter_id == letter_id))
@@ -397,6 +412,8 @@ def load_letters(
             if row.shown_reminders is not None
             else None,
             list_style=_list_style(row.list_style),
+            public_token=row.public_token,
+            web_signons=row.web_signons,
         )
         for row in rows
     ]

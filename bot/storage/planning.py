@@ -371,3 +371,10 @@ def zone_of_tally(key: str) -> str | None:
     digit, timezone names never do)."""
     rest = key.removeprefix("tally:")
     return None if rest[:1].isdigit() else rest.split(":", 1)[0]
+
+
+async def plan_confirmation_mail(
+    conn: AsyncConnection, letter_id: int, web_signon_id: int, *, now: datetime
+) -> None:
+    """Send, at once, the email asking web sign-on `web_signon_id` to confirm."""
+    await _plan_now(conn, JobKind.MAIL, str(web_signon_id), letter_id, 0, now)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.rules.letters import LetterStatus
 from bot.rules.schedule import JobKind
-from bot.rules.signons import SignerStatus
+from bot.rules.signons import ContactSource, SignerStatus
 from bot.storage.planning import (
     tally_recipients_query,
 )
@@ -27,6 +27,11 @@ from bot.storage.schema import (
 )
 
 
+def mail_target(web_signon_id: int) -> str:
+    """The delivery target of the email that asks a web sign-on to confirm."""
+    return f"mail:{web_signon_id}"
+
+
 async def letter_targets(
     conn: AsyncConnection, job: Any, letter: Any, *, now: datetime
 ) -> list[str] | None:
@@ -35,6 +40,9 @@ async def letter_targets(
     if job.kind == JobKind.DUPLICATES:
         # Once closed, the final list tells the leads what is still to review.
         return await _leads_or_creator(conn, letter) if is_open else None
+    if job.kind == JobKind.MAIL:
+        # A sign-on waiting for its email; once the letter closes it can't be confirmed.
+        return [mail_target(int(job.key.removeprefix("mail:")))] if is_open else None
     if job.kind == JobKind.NEW_VERSION:
         # A later edit's notice tells of this one's change too.
         current = letter is not None and job.version == letter.version
@@ -74,7 +82,7 @@ async def _signers_of_earlier_versions(conn: AsyncConnection, letter: Any) -> li
                     signatures.c.signed_version < letter.version,
                     sa.func.coalesce(signatures.c.confirmed_version, 0) < letter.version,
                     signatures.c.withdrawn_at.is_(None),
-                    signatures.c.user_id.is_not(None),
+                    signatures.c.source == ContactSource.SLACK.value,
                 )
                 .distinct()
                 .order_by(signatures.c.user_id)

@@ -14,7 +14,15 @@ from bot.rules.letters import LetterStatus
 from bot.rules.limits import ADDRESSEE_MAX, TITLE_MAX
 from bot.rules.reviews import ReviewStatus
 from bot.rules.schedule import DeliveryState, JobKind, JobState
-from bot.rules.signons import ChangeAction, HeldStatus, HoldStatus, SignerKind, SignerStatus
+from bot.rules.signons import (
+    ChangeAction,
+    ContactSource,
+    HeldStatus,
+    HoldStatus,
+    SignerKind,
+    SignerStatus,
+)
+from bot.rules.web_signons import WebSignOnStatus
 from bot.storage.types import UTCDateTime
 
 metadata = sa.MetaData(
@@ -60,6 +68,12 @@ letters = sa.Table(
     sa.Column("shown_reminders", sa.String(200), nullable=True),
     # How its list was last exported, as JSON (see `ListStyle`); NULL for the default.
     sa.Column("list_style", sa.String(300), nullable=True),
+    # Its public page's address is PUBLIC_URL/l/<public_token>: unguessable, so a
+    # letter's page is found only through the link the coalition shares.
+    sa.Column("public_token", sa.String(32), nullable=False),
+    # Whether its organizer lets people sign on the public page (when the bot can).
+    sa.Column("web_signons", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.UniqueConstraint("public_token"),
     sa.CheckConstraint(one_of("status", LetterStatus), name="status_known"),
     sa.CheckConstraint("goal IS NULL OR goal > 0", name="goal_positive"),
     sa.CheckConstraint("length(trim(title)) > 0", name="title_present"),
@@ -214,6 +228,11 @@ signatures = sa.Table(
     # still sign (Keep my signature): each contact speaks for themselves.
     sa.Column("signed_version", sa.Integer, nullable=False, server_default="1"),
     sa.Column("confirmed_version", sa.Integer, nullable=True),
+    # Slack, the public page, or an imported file (`ContactSource`).
+    sa.Column("source", sa.String(8), nullable=False, server_default="slack"),
+    # Whether the coalition may write to them about the letter: asked on the public page.
+    sa.Column("may_contact", sa.Boolean, nullable=True),
+    sa.CheckConstraint(one_of("source", ContactSource), name="source_known"),
     sa.Index("ix_signatures_letter_id_user_id", "letter_id", "user_id"),
     sa.Index("ix_signatures_signer_id", "signer_id"),
     # Importing the same file twice adds nothing.
@@ -477,4 +496,51 @@ held_signons = sa.Table(
     sa.CheckConstraint(one_of("status", HeldStatus), name="status_known"),
     sa.Index("ix_held_signons_hold_id", "hold_id"),
     sqlite_autoincrement=True,
+)
+
+# A sign-on made on a letter's public page: kept as submitted (JSON) while it waits for
+# its email to be confirmed, and counted only once it is, through the same sign-on as
+# Slack's. Its links carry its id signed with the instance's key (`app_keys`).
+web_signons = sa.Table(
+    "web_signons",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "letter_id", sa.Integer, sa.ForeignKey("letters.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("submission", sa.Text, nullable=False),
+    sa.Column("email", sa.String(254), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("confirmed_at", UTCDateTime, nullable=True),
+    # What confirming did, to show again on a second visit.
+    sa.Column("outcome", sa.String(16), nullable=True),
+    sa.Column("signer_id", sa.Integer, sa.ForeignKey("signers.id"), nullable=True),
+    sa.Column("number", sa.Integer, nullable=True),  # the count it made, if new
+    sa.Column("in_review", sa.Boolean, nullable=False, server_default=sa.false()),
+    # The sender's address, as a keyed hash; forgotten when the letter closes.
+    sa.Column("ip_hash", sa.String(64), nullable=True),
+    sa.CheckConstraint(one_of("status", WebSignOnStatus), name="status_known"),
+    sa.Index("ix_web_signons_letter_id_status", "letter_id", "status"),
+    sqlite_autoincrement=True,
+)
+
+# How often each key (a hashed address, network, email or domain) acted in each window:
+# the public page's rate limits, shared by every process on the database.
+rate_hits = sa.Table(
+    "rate_hits",
+    metadata,
+    sa.Column("key", sa.String(80), primary_key=True),
+    sa.Column("window_start", UTCDateTime, primary_key=True),
+    sa.Column("hits", sa.Integer, nullable=False),
+    sa.Index("ix_rate_hits_window_start", "window_start"),
+)
+
+# Keys the instance makes for itself on its first start and every process shares:
+# what signs the public page's links and forms and hashes its visitors' addresses.
+app_keys = sa.Table(
+    "app_keys",
+    metadata,
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("value", sa.String(128), nullable=False),
 )

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.rules.reviews import ReviewStatus
-from bot.rules.signons import Contact, Signer, SignerKind, SignerStatus
+from bot.rules.signons import Contact, ContactSource, Signer, SignerKind, SignerStatus
 from bot.storage.connect import each, grouped
 from bot.storage.schema import duplicate_reviews, signatures, signers
 
@@ -27,6 +27,8 @@ _CONTACTS = (
         signatures.c.team_id,
         signatures.c.signed_version,
         signatures.c.confirmed_version,
+        signatures.c.source,
+        signatures.c.may_contact,
     )
     .where(signatures.c.signer_id.in_(each("ids")), signatures.c.withdrawn_at.is_(None))
     .order_by(signatures.c.signed_at, signatures.c.id)
@@ -79,7 +81,7 @@ def _with_contacts(conn: sa.Connection, rows: Sequence[sa.Row[Any]]) -> list[Sig
             state=row.state,
             public=row.public,
             signed_at=row.signed_at,
-            contacts=tuple(Contact(*contact) for contact in contacts[row.id]),
+            contacts=tuple(_contact(contact) for contact in contacts[row.id]),
             submitted_as=tuple(dict.fromkeys(spelling for (spelling,) in spellings[row.id])),
             possible_duplicate_of=tuple(name for (name,) in partners[row.id]),
             signed_version=row.signed_version,
@@ -89,3 +91,20 @@ def _with_contacts(conn: sa.Connection, rows: Sequence[sa.Row[Any]]) -> list[Sig
         )
         for row in rows
     ]
+
+
+def _contact(row: Sequence[Any]) -> Contact:
+    (person, title, email, user, spelling, signed_at, team, signed, confirmed, source, may) = row
+    return Contact(
+        person_name=person,
+        title=title,
+        email=email,
+        user_id=user,
+        submitted_as=spelling,
+        signed_at=signed_at,
+        team_id=team,
+        signed_version=signed,
+        confirmed_version=confirmed,
+        source=ContactSource(source),
+        may_contact=may,
+    )

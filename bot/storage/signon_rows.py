@@ -149,6 +149,8 @@ def new_signer(signer_id: int, letter_id: int, pending: Pending, version: int) -
                 signed_at=row["signed_at"],
                 team_id=row["team_id"],
                 signed_version=version,
+                source=submission.source,
+                may_contact=submission.may_contact,
             ),
         ),
         submitted_as=(row["submitted_as"],),
@@ -175,6 +177,8 @@ def _contact_row(signer_id: int, letter_id: int, pending: Pending, version: int)
         "withdrawn_at": None,
         "signed_version": version,
         "confirmed_version": None,
+        "source": submission.source.value,
+        "may_contact": submission.may_contact,
     }
 
 

@@ -37,6 +37,7 @@ from bot.storage.planning import Planning
 from bot.storage.reviews import ReviewRecords
 from bot.storage.roster import RosterRecords
 from bot.storage.signons import Signatures
+from bot.storage.web_signons import WebSignOnRecords
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ class Store:
             writing=self._transaction, reading=self._reading, run_writing=self._run_writing
         )
         self.holds = HoldRecords(writing=self._transaction, reading=self._reading)
+        self.web_signons = WebSignOnRecords(writing=self._transaction, reading=self._reading)
 
     async def __aenter__(self) -> Self:
         self._engine = _create_engine(self._url)

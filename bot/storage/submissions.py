@@ -18,6 +18,7 @@ _SUBMISSION_FIELDS = (
     "public",
     "user_id",
     "team_id",
+    "may_contact",
 )
 
 
