@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test demo lint typecheck pre-commit unit unit-postgres postgres bench lock clean
+.PHONY: run test demo lint typecheck pre-commit unit unit-postgres postgres chromium bench lock clean
 
 # The server the PostgreSQL pass of the tests creates its databases on.
 TEST_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/test
@@ -15,7 +15,7 @@ run: $(VENV)/.app-installed
 ## test: set up and lint, then type-check and run the test suite on SQLite and on
 ## PostgreSQL, all three side by side (each one's output shown whole when it ends): the
 ## passes spend most of their time waiting, so the type check costs them little
-test: $(VENV)/.dev-installed postgres lint
+test: $(VENV)/.dev-installed postgres chromium lint
 	$(MAKE) --no-print-directory -j3 --output-sync=target typecheck unit unit-postgres
 
 ## demo: set up, then play a whole drive against the bundled Slack stand-in (about a
@@ -48,6 +48,21 @@ postgres: $(VENV)/.dev-installed
 		|| pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start \
 		|| true
 	@$(BIN)/python -m tests.postgres '$(TEST_POSTGRES)'
+
+# Install the browser the browser tests drive (tests/browser.py) if it is missing:
+# Debian's chromium package, at /usr/bin/chromium, as Playwright's own download needs
+# hosts a CI machine may not reach. It needs root, or sudo; with neither this says so
+# and carries on, and the browser tests skip saying the same.
+CHROMIUM := /usr/bin/chromium
+chromium:
+	@test -x $(CHROMIUM) || { \
+		if [ "$$(id -u)" = 0 ]; then sudo=; \
+		elif command -v sudo >/dev/null; then sudo=sudo; \
+		else echo "No $(CHROMIUM), and only root or sudo can install it: the browser tests will skip."; \
+			exit 0; fi; \
+		echo "Installing Debian's chromium package for the browser tests (about a minute)"; \
+		$$sudo apt-get update -qq \
+			&& $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 ## bench: dedupe cost at 1k/10k/100k signers; sign-on throughput against a no-op app;
 ## a letter growing to 9,000 signers against the same app; hostile letter files under
