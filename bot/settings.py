@@ -6,16 +6,23 @@ Nothing else in the project reads `os.environ`. Configuration mistakes surface a
 
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
+from email.utils import parseaddr
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.mail import parse_smtp_url
 from bot.rules.timing import DEFAULT_REMINDERS, TimingError, parse_clock, parse_offsets
 
 SLACK_APPS_PAGE = "https://api.slack.com/apps"
+
+# A site allowed to frame the embeddable list: a scheme, a host (possibly `*.`), a port.
+_FRAME_SOURCE = re.compile(r"https?://(\*\.)?[a-z0-9.-]+(:[0-9]{1,5})?", re.IGNORECASE)
 
 # Where each credential lives in Slack's app settings, for the start-up guide.
 WHERE_TO_FIND = {
@@ -78,6 +85,16 @@ class Settings(BaseSettings):
     timezone: Annotated[ZoneInfo, NoDecode] = ZoneInfo("America/New_York")
     tally_time: Annotated[time, NoDecode] = time(9, 0)
     reminders: Annotated[tuple[timedelta, ...], NoDecode] = parse_offsets(DEFAULT_REMINDERS)
+    # The public sign-on page: where people reach it (no default: a link nobody outside
+    # this machine can open would help no one), and the mail relay its emails go through.
+    public_url: str | None = None
+    smtp_url: SecretStr | None = None
+    mail_from: str | None = None
+    # Sites that may show the embeddable list of signers in a frame (CSP frame-ancestors).
+    frame_ancestors: Annotated[tuple[str, ...], NoDecode] = ()
+    # How many proxies (load balancers) in front of the bot add to X-Forwarded-For: the
+    # visitor's address is that many entries from its end. 0: the bot faces the internet.
+    proxy_hops: int = Field(default=0, ge=0, le=5)
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -172,6 +189,71 @@ class Settings(BaseSettings):
                 raise ValueError(f"{problem} (for example {DEFAULT_REMINDERS})") from None
         return value
 
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_shape(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ValueError("must be a URL such as https://sign.example.org")
+        if parts.query or parts.fragment:
+            raise ValueError("must be an address without ? or #, such as https://sign.example.org")
+        return value.rstrip("/")
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        try:
+            parse_smtp_url(value.get_secret_value())
+        except ValueError as problem:
+            raise ValueError(str(problem)) from None
+        return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from_shape(cls, value: str | None) -> str | None:
+        if value is not None and not _one_address(value):
+            raise ValueError(
+                "must be one email address, optionally with a name: Coalition <sign@example.org>"
+            )
+        return value
+
+    @field_validator("frame_ancestors", mode="before")
+    @classmethod
+    def _sources(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = tuple(value.replace(",", " ").split())
+        return value
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        wrong = [
+            source for source in value if source != "'self'" and not _FRAME_SOURCE.fullmatch(source)
+        ]
+        if wrong:
+            raise ValueError(
+                f"expected sites such as https://coalition.example.org, got {', '.join(wrong)}"
+            )
+        return value
+
+    @property
+    def web_signons(self) -> bool:
+        """Whether letters may be signed on their public page: it needs an address
+        people reach it at and a way to send the emails that confirm."""
+        return self.public_url is not None and self.smtp_url is not None
+
+    @property
+    def mail_sender(self) -> str:
+        """MAIL_FROM, or an address at PUBLIC_URL's host."""
+        if self.mail_from is not None:
+            return self.mail_from
+        host = urlsplit(self.public_url or "").hostname or "localhost"
+        return f"Undersigned <no-reply@{host}>"
+
     @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
@@ -190,6 +272,15 @@ class Settings(BaseSettings):
             )
         if problems:
             raise ConfigurationError(problems)
+
+
+def _one_address(value: str) -> bool:
+    """Whether `value` is one email address, with or without a display name."""
+    if "\r" in value or "\n" in value or "," in value:
+        return False
+    _, address = parseaddr(value)
+    local, at, domain = address.rpartition("@")
+    return bool(local and at and "." in domain)
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -1,0 +1,36 @@
+"""Sending the email that asks a web signer to confirm, as the dispatcher's delivery
+of a `JobKind.MAIL` job: claimed, retried and sent once, as Slack posts are."""
+
+from __future__ import annotations
+
+from bot.mail import Mailer, compose
+from bot.rules.web_signons import WebSignOnStatus
+from bot.services.web_signons import SignOnLinks
+from bot.storage import Store
+from bot.texts.confirmation_mail import confirmation_mail
+
+
+class ConfirmationMail:
+    def __init__(self, *, store: Store, links: SignOnLinks, mailer: Mailer) -> None:
+        self._store = store
+        self._links = links
+        self._mailer = mailer
+
+    async def send(self, web_signon_id: int) -> str | None:
+        """Send it; or None, with why not, when there is nothing to send."""
+        web_signon = await self._store.web_signons.get(web_signon_id)
+        if web_signon is None:
+            return "the sign-on is gone"
+        if web_signon.status is not WebSignOnStatus.PENDING:
+            return f"the sign-on is {web_signon.status.value} already"
+        letter = await self._store.letters.get(web_signon.letter_id)
+        if letter is None or not letter.is_open:
+            return "the letter closed"
+        confirm_url, manage_url = self._links.of(web_signon)
+        mail = confirmation_mail(
+            letter, web_signon.submission, confirm_url=confirm_url, manage_url=manage_url
+        )
+        await self._mailer.send(
+            compose(to=web_signon.email, subject=mail.subject, text=mail.text, html=mail.html)
+        )
+        return None
