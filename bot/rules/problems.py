@@ -314,6 +314,7 @@ class Issue(StrEnum):
     NO_LETTERS = "no_letters"
     NOT_AN_EMAIL = "not_an_email"
     CHANGED_MEANWHILE = "changed_meanwhile"
+    LINK_OR_MARKUP = "link_or_markup"  # a web address or markup where a name goes
 
 
 @dataclass(frozen=True, slots=True)
