@@ -15,15 +15,20 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import Services, build_app, build_client, build_services, installed_workspace
+from bot.mail import Mailer
 from bot.recorder import RecorderProcess
+from bot.rules.public_page import PublicPages
 from bot.scheduler import Scheduler
+from bot.services.confirmations import ConfirmationMail
 from bot.services.dispatch import Dispatcher
+from bot.services.web_signons import SignOnLinks, WebSignOns
 from bot.services.workspace import Workspaces
 from bot.settings import ConfigurationError, Settings
 from bot.signon_route import SignonRoute
 from bot.slack.errors import slack_error
 from bot.slack.pacing import CallBudget
 from bot.storage import Store
+from bot.web.routes import add_public_pages
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +49,11 @@ async def serve(settings: Settings) -> None:
     async with Store(settings.database_url) as store:
         # One budget for every chat.update this process makes: Slack's limit is per app.
         updates = CallBudget()
-        scheduler = build_scheduler(settings, store, updates=updates)
+        links = SignOnLinks(store=store, pages=public_pages(settings))
+        await links.prepare()
+        scheduler = build_scheduler(
+            settings, store, updates=updates, mail=mail_of(settings, store, links)
+        )
         recorder = RecorderProcess(settings.database_url)
         services = build_services(
             settings,
@@ -52,6 +61,13 @@ async def serve(settings: Settings) -> None:
             schedule_changed=scheduler.poke,
             updates=updates,
             recording=recorder,
+        )
+        web_signons = WebSignOns(
+            store=store,
+            signons=services.signons,
+            entries=services.entries,
+            links=links,
+            mail_planned=scheduler.poke,
         )
         app = build_app(services)
         app_token = settings.slack_app_token
@@ -62,11 +78,16 @@ async def serve(settings: Settings) -> None:
         await scheduler.start()
         try:
             if settings.slack_app_token is not None:
-                await serve_socket_mode(
-                    app, settings.slack_app_token.get_secret_value(), until=stop
+                # Slack's requests come over the socket; PORT serves the public pages
+                # and /healthz.
+                pages = build_web_app(None, services, web_signons=web_signons)
+                await asyncio.gather(
+                    serve_socket_mode(app, settings.slack_app_token.get_secret_value(), until=stop),
+                    serve_web_app(pages, port=settings.port, until=stop),
                 )
             else:
-                await serve_http(app, services, port=settings.port, until=stop)
+                web_app = build_web_app(app, services, web_signons=web_signons)
+                await serve_web_app(web_app, port=settings.port, until=stop)
         finally:
             await scheduler.stop()
             # Count lines waiting for a burst to settle are brought up to date.
@@ -76,13 +97,22 @@ async def serve(settings: Settings) -> None:
 
 
 def build_scheduler(
-    settings: Settings, store: Store, *, updates: CallBudget | None = None
+    settings: Settings,
+    store: Store,
+    *,
+    updates: CallBudget | None = None,
+    mail: ConfirmationMail | None = None,
 ) -> Scheduler:
-    """Reminders, closes and tallies. Their client has no retry handlers of its own:
-    the dispatcher retries from the database, so a long rate limit holds nothing up."""
+    """Reminders, closes, tallies, and the emails web signers confirm by. Their client
+    has no retry handlers of its own: the dispatcher retries from the database, so a
+    long rate limit holds nothing up."""
     workspaces = Workspaces(installed_workspace(settings, build_client(settings, retries=False)))
     dispatcher = Dispatcher(
-        store=store, workspaces=workspaces, tally_time=settings.tally_time, updates=updates
+        store=store,
+        workspaces=workspaces,
+        tally_time=settings.tally_time,
+        updates=updates,
+        mail=mail,
     )
     return Scheduler(dispatcher, zone=settings.timezone, tally_time=settings.tally_time)
 
@@ -121,21 +151,40 @@ async def verify_credentials(client: AsyncWebClient, *, app_token: str | None) -
             ) from None
 
 
-def build_web_app(app: AsyncApp, services: Services) -> web.Application:
+def public_pages(settings: Settings) -> PublicPages:
+    """The public pages' addresses: none unless both PUBLIC_URL and SMTP_URL are set."""
+    return PublicPages(settings.public_url if settings.web_signons else None)
+
+
+def mail_of(settings: Settings, store: Store, links: SignOnLinks) -> ConfirmationMail | None:
+    """What sends web signers their emails, if SMTP_URL is set."""
+    if settings.smtp_url is None or not settings.web_signons:
+        return None
+    mailer = Mailer(settings.smtp_url.get_secret_value(), sender=settings.mail_sender)
+    return ConfirmationMail(store=store, links=links, mailer=mailer)
+
+
+def build_web_app(
+    app: AsyncApp | None, services: Services, *, web_signons: WebSignOns | None = None
+) -> web.Application:
     """Bolt's endpoint at /slack/events (a /signon taken ahead of Bolt's dispatch, by
-    `bot.signon_route`), plus /healthz for load balancers.
+    `bot.signon_route`) unless `app` is None (Socket Mode), the public pages if web
+    sign-ons are on, and /healthz for load balancers.
 
     A request body over MAX_REQUEST_BYTES is refused (413) before it reaches Bolt.
     """
     web_app = web.Application(client_max_size=MAX_REQUEST_BYTES)
-    secret = services.settings.slack_signing_secret
-    assert secret is not None, "HTTP mode needs the signing secret"
-    events = SignonRoute(
-        services,
-        signing_secret=secret.get_secret_value(),
-        bolt=app.server(path=EVENTS_PATH).handle_post_requests,
-    )
-    web_app.router.add_post(EVENTS_PATH, events.handle)
+    if app is not None:
+        secret = services.settings.slack_signing_secret
+        assert secret is not None, "HTTP mode needs the signing secret"
+        events = SignonRoute(
+            services,
+            signing_secret=secret.get_secret_value(),
+            bolt=app.server(path=EVENTS_PATH).handle_post_requests,
+        )
+        web_app.router.add_post(EVENTS_PATH, events.handle)
+    if web_signons is not None and web_signons.pages.on:
+        add_public_pages(web_app, web_signons, services.settings)
 
     async def healthz(_: web.Request) -> web.Response:
         healthy = await services.store.ping()
@@ -145,10 +194,6 @@ def build_web_app(app: AsyncApp, services: Services) -> web.Application:
     return web_app
 
 
-async def serve_http(app: AsyncApp, services: Services, *, port: int, until: asyncio.Event) -> None:
-    await serve_web_app(build_web_app(app, services), port=port, until=until)
-
-
 async def serve_web_app(web_app: web.Application, *, port: int, until: asyncio.Event) -> None:
     """Serve `web_app` on `port` until `until` is set."""
     _freeze_start_up_objects()
@@ -156,7 +201,7 @@ async def serve_web_app(web_app: web.Application, *, port: int, until: asyncio.E
     await runner.setup()
     try:
         await web.TCPSite(runner, port=port).start()
-        logger.info("HTTP mode: listening on port %d at %s", port, EVENTS_PATH)
+        logger.info("Listening on port %d", port)
         await until.wait()
     finally:
         await runner.cleanup()
