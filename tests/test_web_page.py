@@ -32,9 +32,7 @@ ORG = {
 
 
 @pytest.fixture
-async def bot(
-    settings: Settings, store: Store, smtp_server: SmtpServer
-) -> AsyncIterator[WebBot]:
+async def bot(settings: Settings, store: Store, smtp_server: SmtpServer) -> AsyncIterator[WebBot]:
     async with web_bot(settings, store, smtp_server) as running:
         yield running
 
@@ -95,3 +93,304 @@ async def test_a_web_sign_on_counts_only_once_confirmed_by_the_button(
         again = await ana.submit(path_of(links["confirm"]), {}, on=scanned)
         assert again.shows("Signed. You are number 1.")
         assert await store.signatures.count(1) == 1
+
+
+async def sign_and_confirm(
+    bot: WebBot, smtp: SmtpServer, path: str, fields: dict[str, str], *, address: str
+) -> tuple[Page, dict[str, str]]:
+    async with bot.visitor(address) as person:
+        sent = await fill_in(person, path, fields)
+        assert sent.url.endswith("/sent"), sent.text
+        links = links_in((await smtp.next(within=10)).message)
+        confirmed = await person.submit(path_of(links["confirm"]), {})
+        return confirmed, links
+
+
+async def test_a_spelling_variant_of_a_slack_signer_joins_its_entry(
+    bot: WebBot,
+    page_path: str,
+    smtp_server: SmtpServer,
+    store: Store,
+    slack_here: SlackDriver,
+    fake_slack: FakeSlack,
+) -> None:
+    await signon(slack_here, fake_slack, "Florida Immigrant Coalition, Inc.", user="UMEMBER1")
+    confirmed, _ = await sign_and_confirm(bot, smtp_server, page_path, ORG, address="198.51.100.4")
+    assert confirmed.shows("Your organization had already signed: you are added as"), confirmed.text
+    (entry,) = await store.signatures.signers(1)
+    assert [c.source for c in entry.contacts] == [ContactSource.SLACK, ContactSource.WEB]
+
+
+async def test_a_near_match_waits_for_the_organizers(
+    bot: WebBot, page_path: str, smtp_server: SmtpServer, store: Store
+) -> None:
+    await sign_and_confirm(
+        bot,
+        smtp_server,
+        page_path,
+        {**ORG, "organization": "Coalition for Humane Immigrant Rights (CHIRLA)"},
+        address="198.51.100.5",
+    )
+    confirmed, _ = await sign_and_confirm(
+        bot,
+        smtp_server,
+        page_path,
+        {**ORG, "organization": "CHIRLA", "email": "b@chirla.example.org"},
+        address="198.51.100.6",
+    )
+    assert confirmed.shows("waiting for the organizers to check it is not a duplicate")
+    # The public list shows neither side of a pair waiting for review.
+    async with bot.visitor() as reader:
+        listed = await reader.get(page_path + "/signers")
+    assert listed.status == 200
+    assert not listed.shows("CHIRLA")
+
+
+async def test_the_public_list_shows_only_listed_confirmed_entries(
+    bot: WebBot, page_path: str, smtp_server: SmtpServer
+) -> None:
+    await sign_and_confirm(bot, smtp_server, page_path, ORG, address="198.51.100.7")
+    await sign_and_confirm(
+        bot,
+        smtp_server,
+        page_path,
+        {**ORG, "organization": "Quiet Alliance", "email": "q@quiet.example.org", "public": ""},
+        address="198.51.100.8",
+    )
+    async with bot.visitor("198.51.100.9") as pending:
+        await fill_in(
+            pending,
+            page_path,
+            {**ORG, "organization": "Unconfirmed Union", "email": "u@union.example.org"},
+        )
+    async with bot.visitor() as reader:
+        listed = await reader.get(page_path + "/signers")
+        embedded = await reader.get(page_path + "/embed")
+    assert listed.shows("Florida Immigrant Coalition")
+    assert not listed.shows("Quiet Alliance") and not listed.shows("Unconfirmed Union")
+    assert listed.shows("1 signer who asked not to be listed")
+    assert listed.shows("Signed by 2 organizations")
+    assert not listed.shows("ana@")  # no email is ever published
+    assert embedded.shows("Florida Immigrant Coalition")
+    assert "frame-ancestors 'none'" in embedded.headers["Content-Security-Policy"]
+    assert listed.headers["X-Frame-Options"] == "DENY"
+    assert "X-Frame-Options" not in embedded.headers
+
+
+async def test_a_sign_on_left_unconfirmed_expires_at_the_close(
+    bot: WebBot,
+    page_path: str,
+    smtp_server: SmtpServer,
+    store: Store,
+    slack_here: SlackDriver,
+    fake_slack: FakeSlack,
+) -> None:
+    async with bot.visitor() as late:
+        await fill_in(late, page_path, ORG)
+        links = links_in((await smtp_server.next(within=10)).message)
+        page = await late.get(path_of(links["confirm"]))
+        from tests.helpers import ask
+
+        await ask(slack_here, fake_slack, "close 1")
+        closed = await late.post(path_of(links["confirm"]), {"csrf": page.csrf})
+        assert closed.status == 409 and closed.shows("closed"), closed.text
+        again = await late.get(path_of(links["confirm"]))
+        assert again.shows("closed before the sign-on was confirmed")
+    assert await store.signatures.count(1) == 0
+    letter_page = await _anonymous_get(bot, page_path)
+    assert letter_page.shows("Closed.") and 'name="csrf"' not in letter_page.text
+
+
+async def _anonymous_get(bot: WebBot, path: str) -> Page:
+    async with bot.visitor() as reader:
+        return await reader.get(path)
+
+
+async def test_a_form_without_its_token_keeps_nothing(
+    bot: WebBot, page_path: str, smtp_server: SmtpServer, store: Store
+) -> None:
+    async with bot.visitor() as forger:
+        await forger.get(page_path)
+        refused = await forger.post(page_path, {**ORG, "csrf": "1700000000.forged"})
+        missing = await forger.post(page_path, dict(ORG))
+    async with bot.visitor() as elsewhere:
+        # A token from another browser's page, sent without that browser's cookie.
+        async with bot.visitor() as victim:
+            token = (await victim.get(page_path)).csrf
+        stolen = await elsewhere.post(page_path, {**ORG, "csrf": token})
+    for page in (refused, missing, stolen):
+        assert page.status == 400
+        assert page.shows("This form couldn't be checked")
+        assert 'value="Florida Immigrant Coalition"' in page.text  # what they typed is kept
+    assert smtp_server.received == []
+    assert (await store.web_signons.get(1)) is None
+
+
+async def test_a_bot_filling_the_hidden_field_is_told_nothing_and_sends_nothing(
+    bot: WebBot, page_path: str, smtp_server: SmtpServer, store: Store
+) -> None:
+    async with bot.visitor() as spambot:
+        page = await fill_in(spambot, page_path, {**ORG, "website": "http://spam.example"})
+    assert page.url.endswith("/sent")
+    assert (await store.web_signons.get(1)) is None
+    assert smtp_server.received == []
+
+
+async def test_a_form_sent_at_once_is_shown_again(
+    bot: WebBot, page_path: str, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.services import web_keys
+
+    monkeypatch.setattr(web_keys, "FORM_FILL_MIN", web_keys.timedelta(seconds=60))
+    async with bot.visitor() as hasty:
+        page = await fill_in(hasty, page_path, ORG)
+    assert page.status == 400 and page.shows("Please check what you filled in")
+    assert smtp_server.received == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("organization", "Best Deals <a href='http://x.example'>here</a>"),
+        ("person", "Visit https://spam.example now"),
+        ("title", "www.cheap.example"),
+        ("city", "[url=http://x.example]x[/url]"),
+    ],
+)
+async def test_names_carrying_links_or_markup_are_refused(
+    bot: WebBot, page_path: str, smtp_server: SmtpServer, field: str, value: str
+) -> None:
+    async with bot.visitor() as spammer:
+        page = await fill_in(spammer, page_path, {**ORG, field: value})
+    assert page.status == 400
+    assert page.shows("without web addresses or markup")
+    assert "<a href='http://x.example'>" not in page.text  # shown back escaped
+    assert smtp_server.received == []
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "ana@example.org\r\nBcc: everyone@example.org",
+        "ana@example.org, other@example.org",
+        "ana@example.org\nSubject: win",
+        "not an address",
+    ],
+)
+async def test_no_email_header_can_be_injected(
+    bot: WebBot, page_path: str, smtp_server: SmtpServer, email: str
+) -> None:
+    async with bot.visitor() as attacker:
+        page = await fill_in(attacker, page_path, {**ORG, "email": email})
+    assert page.status == 400 and page.shows("doesn't look like an email address")
+    assert smtp_server.received == []
+
+
+async def test_a_title_with_line_breaks_stays_out_of_the_headers(
+    bot: WebBot, page_path: str, smtp_server: SmtpServer
+) -> None:
+    async with bot.visitor() as ana:
+        await fill_in(ana, page_path, {**ORG, "organization": "Org\r\nBcc: x@example.org"})
+    mail = await smtp_server.next(within=10)
+    assert mail.recipients == [ORG["email"]]
+    assert "Bcc" not in mail.message and "x@example.org" not in str(mail.message["To"])
+
+
+async def test_a_flood_from_one_address_gets_429s_and_few_emails(
+    bot: WebBot, page_path: str, smtp_server: SmtpServer, store: Store
+) -> None:
+    statuses = []
+    async with bot.visitor("192.0.2.50") as flood:
+        page = await flood.get(page_path)
+        for n in range(60):
+            sent = await flood.post(
+                page_path, {**ORG, "email": f"x{n}@flood.example.org", "csrf": page.csrf}
+            )
+            statuses.append(sent.status)
+    assert statuses.count(429) >= 35
+    assert "Retry-After" in sent.headers
+    # Another address is served as usual.
+    async with bot.visitor("198.51.100.77") as other:
+        fine = await fill_in(other, page_path, ORG)
+    assert fine.url.endswith("/sent")
+    await bot.services.signons.settle()
+    kept = [await store.web_signons.get(n) for n in range(1, 70)]
+    assert sum(1 for k in kept if k is not None) <= 21
+
+
+async def test_one_address_gets_only_a_few_emails_an_hour(
+    bot: WebBot, page_path: str, smtp_server: SmtpServer
+) -> None:
+    statuses = []
+    for n in range(5):
+        async with bot.visitor(f"198.51.100.{100 + n}") as someone:
+            statuses.append((await fill_in(someone, page_path, ORG)).status)
+    assert statuses == [200, 200, 200, 429, 429]
+
+
+async def test_security_headers_and_nothing_from_other_hosts(bot: WebBot, page_path: str) -> None:
+    page = await _anonymous_get(bot, page_path)
+    policy = page.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "form-action 'self'" in policy
+    assert "http" not in policy  # no host but this one
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    for source in ('src="http', "src='http", 'href="http'):
+        assert source not in page.text.replace(f'href="{bot.base}', "")
+
+
+async def test_a_web_signer_corrects_and_withdraws_through_their_private_link(
+    bot: WebBot, page_path: str, smtp_server: SmtpServer, store: Store
+) -> None:
+    _, links = await sign_and_confirm(bot, smtp_server, page_path, ORG, address="198.51.100.20")
+    manage = path_of(links["manage"])
+    async with bot.visitor("198.51.100.21") as ana:
+        page = await ana.get(manage)
+        assert page.status == 200 and page.shows("You signed as Florida Immigrant Coalition")
+        assert page.headers["Cache-Control"] == "no-store"
+        saved = await ana.submit(
+            manage, {**ORG, "title": "Executive Director", "city": "Orlando"}, on=page
+        )
+        assert saved.shows("Saved."), saved.text
+        (entry,) = await store.signatures.signers(1)
+        assert entry.city == "Orlando" and entry.contacts[0].title == "Executive Director"
+        gone = await ana.post(manage + "/withdraw", {"csrf": saved.csrf})
+        assert gone.shows("Withdrawn: Florida Immigrant Coalition no longer counts")
+    assert await store.signatures.count(1) == 0
+    trail = await store.entries.audit(1)
+    assert [change.action.value for change in trail][-1] == "withdrawn"
+
+
+async def test_a_joiner_changes_only_their_own_contact(
+    bot: WebBot,
+    page_path: str,
+    smtp_server: SmtpServer,
+    store: Store,
+    slack_here: SlackDriver,
+    fake_slack: FakeSlack,
+) -> None:
+    await signon(slack_here, fake_slack, "Florida Immigrant Coalition", user="UMEMBER1")
+    _, links = await sign_and_confirm(
+        bot, smtp_server, page_path, {**ORG, "city": ""}, address="198.51.100.30"
+    )
+    manage = path_of(links["manage"])
+    async with bot.visitor("198.51.100.31") as joiner:
+        page = await joiner.get(manage)
+        assert page.shows("you can correct only your own name and title")
+        await joiner.submit(manage, {**ORG, "title": "Organizer", "city": "Tampa"}, on=page)
+    (entry,) = await store.signatures.signers(1)
+    assert entry.city != "Tampa"
+    assert entry.contacts[-1].title == "Organizer"
+
+
+async def test_links_that_are_not_ours_find_nothing(
+    bot: WebBot, page_path: str, smtp_server: SmtpServer
+) -> None:
+    _, links = await sign_and_confirm(bot, smtp_server, page_path, ORG, address="198.51.100.40")
+    confirm_id = path_of(links["confirm"]).rsplit("/", 1)[1]
+    async with bot.visitor() as guesser:
+        # The confirm link's token opens nothing else, and a guessed one nothing at all.
+        assert (await guesser.get("/manage/" + confirm_id)).status == 404
+        assert (await guesser.get("/confirm/2.AAAAAAAAAAAAAAAAAAAAAAAA")).status == 404
+        assert (await guesser.get("/l/not-a-letter")).status == 404
+        assert (await guesser.get("/l/1")).status == 404

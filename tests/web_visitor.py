@@ -42,7 +42,9 @@ class Page:
         return found.group(1)
 
     def shows(self, words: str) -> bool:
-        return words in html.unescape(re.sub(r"\s+", " ", self.text))
+        """Whether a reader sees `words` on the page (its tags aside)."""
+        seen = html.unescape(re.sub(r"<[^>]+>", "", self.text))
+        return words in re.sub(r"\s+", " ", seen)
 
 
 class Visitor:

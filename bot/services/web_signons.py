@@ -135,12 +135,13 @@ class WebSignOns:
         return standing
 
     async def public_signers(self, letter: Letter) -> list[Signer]:
-        """The entries the public list shows: listed, and not waiting for an organizer
-        to check they are not a duplicate."""
+        """The entries the public list is made of: those not waiting for an organizer to
+        check they are not a duplicate. Those who asked not to be listed are counted
+        there, never named (`bot.texts.lists.sections`)."""
         return [
             signer
             for signer in await self._store.signatures.signers(letter.id)
-            if signer.public and not signer.possible_duplicate_of
+            if not signer.possible_duplicate_of
         ]
 
     # Signing

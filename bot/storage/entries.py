@@ -4,7 +4,7 @@ Each change is one transaction, and each is kept in the audit trail (who, when, 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.rules.signons import ChangeAction, Signer, SignerChange, SignerStatus
+from bot.storage.audit import record_change
 from bot.storage.connect import Connect
 from bot.storage.schema import signatures, signer_changes, signers
 from bot.storage.signer_lists import load_signers
@@ -253,39 +254,3 @@ def _changed(row: Any, values: Mapping[str, Any], fields: tuple[str, ...]) -> di
         for field in fields
         if field in values and values[field] != row._mapping[field]
     }
-
-
-async def record_change(
-    conn: AsyncConnection,
-    row: Any,
-    action: ChangeAction,
-    changes: Sequence[tuple[str | None, Any, Any]],
-    *,
-    by: str,
-    now: datetime,
-    reason: str | None,
-) -> None:
-    """Keep each change to the entry `row` (a signers row) in the audit trail."""
-    rows = [
-        {
-            "letter_id": row.letter_id,
-            "signer_id": row.id,
-            "action": action.value,
-            "field": field,
-            "before": _text(before),
-            "after": _text(after),
-            "changed_by": by,
-            "changed_at": now,
-            "reason": reason,
-        }
-        for field, before, after in changes
-    ]
-    await conn.execute(signer_changes.insert(), rows)
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)

@@ -22,8 +22,8 @@ from bot.rules.signons import (
     SignerKind,
     SignerStatus,
 )
+from bot.storage.audit import record_change
 from bot.storage.connect import Connect
-from bot.storage.entries import record_change
 from bot.storage.schema import held_signons, holds, signatures, signers
 from bot.storage.signer_lists import load_signers
 from bot.storage.signons import withdraw_unsigned

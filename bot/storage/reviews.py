@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.rules.reviews import ReviewPair, ReviewStatus
 from bot.rules.signons import ChangeAction, Signer, SignerStatus
+from bot.storage.audit import record_change
 from bot.storage.connect import Connect
-from bot.storage.entries import record_change
 from bot.storage.schema import duplicate_reviews, signatures, signers
 from bot.storage.signer_lists import load_signers
 

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.rules.reviews import ReviewStatus
-from bot.rules.signons import Recorded, Signer, SignerStatus
+from bot.rules.signons import ChangeAction, Recorded, Signer, SignerStatus
+from bot.storage.audit import record_change
 from bot.storage.connect import Connect, RunWriting
 from bot.storage.schema import (
     SIGNER_ACTIVE,
@@ -176,6 +177,27 @@ class Signatures:
                 .values(withdrawn_at=now)
             )
             await withdraw_unsigned(conn, [signer.id for signer in affected])
+            left = set(
+                (
+                    await conn.execute(
+                        sa.select(signers.c.id).where(
+                            signers.c.id.in_([signer.id for signer in affected]),
+                            signers.c.status == SignerStatus.WITHDRAWN,
+                        )
+                    )
+                ).scalars()
+            )
+            for signer in affected:
+                gone = [("status", "active", "withdrawn")] if signer.id in left else []
+                await record_change(
+                    conn,
+                    signer,
+                    ChangeAction.WITHDRAWN,
+                    [("contact", user_id, None), *gone],
+                    by=user_id,
+                    now=now,
+                    reason="withdrawn by its signer",
+                )
             return affected
 
 

@@ -95,6 +95,10 @@ class Pages:
             return await self._letter_form(
                 request, letter, form, errors=field_messages(problems), status=400
             )
+        except SignOnsClosed:
+            return await self._letter_form(request, letter, form, errors={}, status=409)
+        except RateLimited as limited:
+            raise self._too_many(request, limited.retry_after) from None
         raise web.HTTPSeeOther(request.app.router["sent"].url_for(token=letter.public_token))
 
     async def sent(self, request: web.Request) -> web.StreamResponse:
