@@ -31,6 +31,7 @@ class LetterTally:
     unconfirmed: int = 0  # entries on an earlier version of the text, not confirmed since
     reach: Reach | None = None  # how far it has reached the roster, with one
     held: int = 0  # people whose sign-ons past a few organizations wait for an organizer
+    web: int = 0  # sign-ons made on its public page and confirmed by email
 
 
 def tally_letter(
@@ -41,6 +42,7 @@ def tally_letter(
     pending_reviews: int,
     standings: Sequence[MemberStanding] = (),
     held: int = 0,
+    web: int = 0,
 ) -> LetterTally:
     """Where `letter` stands, against the `previous` tally's snapshot (None if none)."""
     seen = (previous or {}).get(str(letter.id))
@@ -63,6 +65,7 @@ def tally_letter(
         unconfirmed=sum(1 for signer in signers if signer.agreed_version < letter.version),
         reach=Reach.of(standings) if standings else None,
         held=held,
+        web=web,
     )
 
 

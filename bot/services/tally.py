@@ -82,6 +82,7 @@ class Tallies:
         previous = await self._store.history.last_tally(user)
         reviews = await self._store.reviews.counts([letter.id for letter in led])
         held = await self._store.holds.counts([letter.id for letter in led])
+        web = await self._store.web_signons.web_contacts([letter.id for letter in led])
         signers = {letter.id: await self._store.signatures.signers(letter.id) for letter in led}
         tallies = [
             tally_letter(
@@ -91,6 +92,7 @@ class Tallies:
                 pending_reviews=reviews[letter.id],
                 standings=await standings(letter.id),
                 held=held[letter.id],
+                web=web[letter.id],
             )
             for letter in led
         ]

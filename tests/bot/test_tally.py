@@ -144,3 +144,16 @@ def test_held_sign_ons_are_named_to_the_lead_as_waiting_and_uncounted() -> None:
     text = str(tally_message([tally], now=NOW, zone=ZONE)["blocks"])
     assert "*2* people's sign-ons wait for your approval, not counted" in text
     assert f"`/letter review {letter.id}`" in text
+
+
+def test_the_tally_says_how_many_signed_on_the_public_page_only_when_some_did() -> None:
+    """12 of the signers came through the letter's public page: a line says so; a
+    letter nobody signed on the web has no such line."""
+    letter = make_letter("Text")
+    signers = [signer(i, f"Organization {i}") for i in range(1, 20)]
+    web = tally_letter(letter, signers, previous=None, pending_reviews=0, web=12)
+    assert web.web == 12
+    text = str(tally_message([web], now=NOW, zone=ZONE))
+    assert "*12* signed on the public page, confirmed by email" in text
+    none = tally_letter(letter, signers, previous=None, pending_reviews=0)
+    assert "public page" not in str(tally_message([none], now=NOW, zone=ZONE))

@@ -88,6 +88,13 @@ def _letter_blocks(
             f"in {time_left(letter.deadline, now=now)}"
         ),
     ]
+    if tally.web:
+        details.append(
+            mrkdwn(
+                f":globe_with_meridians: *{tally.web}* signed on the public page, "
+                "confirmed by email"
+            )
+        )
     if tally.pending_reviews:
         details.append(
             mrkdwn(
