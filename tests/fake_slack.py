@@ -26,9 +26,12 @@ docs.slack.dev: the method pages, Block Kit and the rate-limits page):
   "truncated at 40,000"; refused here rather than cut).
 - Posting where the bot isn't a member: `not_in_channel` for a public channel,
   `channel_not_found` for a private one, which Slack won't reveal (chat.postMessage
-  method page; getsentry/sentry#119600). `conversations.join` refuses a private
-  channel with `method_not_supported_for_channel_type` and an archived one with
-  `is_archived` (docs, conversations.join; argoproj/argo-events#1077).
+  method page; getsentry/sentry#119600). Posting to a channel it doesn't know, or to
+  something that is no channel or user ID at all (a web signer's `web:` account), is
+  `channel_not_found` too: "Value passed for `channel` was invalid" (the same page).
+  `conversations.join` refuses a private channel with
+  `method_not_supported_for_channel_type` and an archived one with `is_archived`
+  (docs, conversations.join; argoproj/argo-events#1077).
 - `files.getUploadURLExternal` with a `length` of 0: `missing_argument` (its method
   page: "Typically only occurs when the length provided is 0"). The upload itself
   must carry exactly `length` bytes.

@@ -220,6 +220,24 @@ async def test_posting_where_the_bot_is_not_a_member_fails(
         assert raised.value.response["error"] == error
 
 
+async def test_no_message_goes_to_an_id_that_is_no_channel_or_user(
+    client: AsyncWebClient, fake_slack: FakeSlack
+) -> None:
+    """A channel Slack doesn't know, or a web signer's account where a Slack ID should
+    be, is channel_not_found; users.info and a Home for such an account fail too."""
+    for channel in ("C404", "web:5e1f0c2a9b7d"):
+        with pytest.raises(SlackApiError) as raised:
+            await client.chat_postMessage(channel=channel, text="t")
+        assert raised.value.response["error"] == "channel_not_found"
+    with pytest.raises(SlackApiError) as raised:
+        await client.users_info(user="web:5e1f0c2a9b7d")
+    assert raised.value.response["error"] == "user_not_found"
+    with pytest.raises(SlackApiError) as raised:
+        await client.views_publish(user_id="web:5e1f0c2a9b7d", view={"type": "home", "blocks": []})
+    assert raised.value.response["error"] == "invalid_arguments"
+    assert fake_slack.messages == []
+
+
 async def test_an_injected_rate_limit_answers_429_with_retry_after(
     client: AsyncWebClient, fake_slack: FakeSlack
 ) -> None:

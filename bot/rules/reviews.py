@@ -35,6 +35,13 @@ class Hold:
         )
 
     @property
+    def email(self) -> str | None:
+        """The email they signed with, as they last gave it."""
+        return next(
+            (h.submission.email for h in reversed(self.waiting) if h.submission.email), None
+        )
+
+    @property
     def organizations(self) -> int:
         return len(self.counted) + len(self.waiting)
 

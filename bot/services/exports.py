@@ -61,10 +61,11 @@ async def gather_extras(
     roster_contacts: bool,
 ) -> Extras:
     """The roster's members that haven't signed `letter`, and the names of the people
-    its exports mention. The roster's contacts (their names, emails and Slack IDs) are
-    in it only with `roster_contacts`: for organizers, not for a letter's leads."""
+    its exports mention (Slack's, for those who signed in Slack). The roster's contacts
+    (their names, emails and Slack IDs) are in it only with `roster_contacts`: for
+    organizers, not for a letter's leads."""
     standings = await letter_standings(store, letter.id)
-    user_ids = [c.user_id for s in signers for c in s.contacts if c.user_id]
+    user_ids = [c.slack_user for s in signers for c in s.contacts if c.slack_user]
     if roster_contacts:
         user_ids += [u for s in standings if s.missing for u in s.member.user_ids]
     names = await people.names(user_ids, now=now)

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk.errors import SlackApiError
 
 from bot.rules.people import Person
+from bot.rules.signons import is_slack_user
 from bot.rules.timing import PEOPLE_STALE_AFTER
 from bot.services.workspace import Workspaces
 from bot.slack.errors import UNANSWERED, slack_error
@@ -61,8 +62,9 @@ class People:
         self._stopping = asyncio.Event()
 
     def learn(self, user_ids: Iterable[str]) -> None:
-        """Read these people from Slack in the background, unless already known."""
-        self._to_learn.update(user for user in user_ids if user)
+        """Read these people from Slack in the background, unless already known (only
+        Slack accounts: a web signer's is no one Slack knows)."""
+        self._to_learn.update(user for user in user_ids if user and is_slack_user(user))
         if self._workspaces is None or self._stopping.is_set() or self._learning is not None:
             return
         if self._to_learn:
@@ -76,8 +78,9 @@ class People:
             await self._learning
 
     async def known(self, user_ids: Iterable[str], *, now: datetime) -> dict[str, Person]:
-        """What is known of each of `user_ids`, asking Slack for those not seen lately."""
-        wanted = {user for user in user_ids if user}
+        """What is known of each of `user_ids`, asking Slack for those not seen lately
+        (of Slack accounts; anyone else is not Slack's to name)."""
+        wanted = {user for user in user_ids if user and is_slack_user(user)}
         kept = await self._store.people.get(wanted)
         stale = sorted(
             user for user in wanted if user not in kept or now - kept[user][1] >= PEOPLE_STALE_AFTER

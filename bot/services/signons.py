@@ -44,6 +44,7 @@ from bot.rules.signons import (
     SignerKind,
     StatusReport,
     Submission,
+    is_slack_user,
 )
 from bot.rules.timing import DUPLICATES_NOTICE_GAP, DUPLICATES_NOTICE_SETTLE
 from bot.services.audience import Audience
@@ -191,7 +192,10 @@ class SignOns:
             return
         for waiting, outcome in zip(batch, recorded, strict=True):
             _answer(waiting, Signed(outcome, count))
-        self._learn([w.pending.submission.user_id for w in batch if w.pending.submission.user_id])
+        # Only Slack has names to read: a web signer's account is never asked about.
+        self._learn(
+            [user for w in batch if (user := w.pending.submission.user_id) and is_slack_user(user)]
+        )
         changed = any(r.outcome in {Outcome.NEW, Outcome.SAME, Outcome.HELD} for r in recorded)
         if changed and self._live_count is not None:
             self._live_count.touch(letter_id)

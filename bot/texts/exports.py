@@ -17,7 +17,7 @@ from typing import Any
 from bot.rules.files import Attachment, Chart
 from bot.rules.letters import DEFAULT_STYLE, Letter, LetterVersion, ListStyle
 from bot.rules.roster import MemberStanding, Standing
-from bot.rules.signons import Signer, SignerChange, SignerKind
+from bot.rules.signons import Contact, Signer, SignerChange, SignerKind
 from bot.texts.lists import alphabetical, closing_word, sections, states_of
 from bot.texts.lists import as_text as sections_text
 from bot.texts.word import letter_docx
@@ -95,6 +95,7 @@ CONTACT_COLUMNS = (
     "state",
     "listed_publicly",
     "signed_at",
+    "source",  # where they signed: slack, web (the public page) or import
 )
 
 # The audit trail's columns, as `undersigned audit LETTER` prints them.
@@ -206,6 +207,7 @@ def as_contacts_csv(signers: Sequence[Signer], *, extras: Extras = NO_EXTRAS) ->
                     signer.state,
                     "yes" if signer.public else "no",
                     contact["signed_at"],
+                    contact["source"],
                 ]
             )
     return buffer.getvalue()
@@ -369,15 +371,16 @@ def export_files(
 
 
 def _contact_dicts(signer: Signer, names: Mapping[str, str]) -> list[dict[str, Any]]:
-    """Each contact as the exports give it: the name they gave, or else Slack's."""
+    """Each contact as the exports give it: the name they gave, or else Slack's (a
+    Slack account only for those who signed in Slack)."""
     return [
         {
-            "name": contact.person_name
-            or (names.get(contact.user_id) if contact.user_id else None),
+            "name": _contact_name(signer, contact, names),
             "title": contact.title,
             "email": contact.email,
-            "slack_user": contact.user_id,
+            "slack_user": contact.slack_user,
             "slack_team": contact.team_id,
+            "source": contact.source.value,
             "signed_at": contact.signed_at.isoformat(),
             # Each contact's own: the entry's is the highest any of them confirmed.
             "signed_version": contact.signed_version,
@@ -385,6 +388,16 @@ def _contact_dicts(signer: Signer, names: Mapping[str, str]) -> list[dict[str, A
         }
         for contact in signer.contacts
     ]
+
+
+def _contact_name(signer: Signer, contact: Contact, names: Mapping[str, str]) -> str | None:
+    """The name they gave; for someone signing in Slack, else their Slack name; for an
+    individual who signed on the web or in an imported row, the name they signed as."""
+    if contact.person_name:
+        return contact.person_name
+    if contact.slack_user:
+        return names.get(contact.slack_user)
+    return contact.submitted_as if signer.kind is SignerKind.INDIVIDUAL else None
 
 
 def _contact_line(contact: dict[str, Any]) -> str:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.rules.letters import Letter, LetterStatus, LetterVersion, Post
-from bot.rules.signons import Contact, Signer, SignerKind
+from bot.rules.signons import Contact, ContactSource, Signer, SignerKind
 from bot.texts.exports import (
     Extras,
     as_contacts_csv,
@@ -22,6 +22,19 @@ from bot.texts.exports import (
 from bot.texts.lists import alphabetical
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+LETTER = Letter(
+    1,
+    "Title",
+    "To",
+    "Body",
+    NOW + timedelta(days=1),
+    None,
+    LetterStatus.OPEN,
+    "U9",
+    NOW,
+    (Post("C1", "1.0"),),
+    (),
+)
 
 
 def entry(signer_id: int, name: str, **changes: object) -> Signer:
@@ -193,3 +206,70 @@ def test_the_contacts_csv_has_a_row_per_contact_for_a_mail_merge() -> None:
     ]
     quiet = next(r for r in rows if r["signed_for"] == "Quiet Coalition")
     assert quiet["listed_publicly"] == "no" and quiet["email"] == "ana@example.org"
+
+
+WEB_CONTACT = Contact(
+    "Maria Lopez",
+    "Director",
+    "maria@casa.example",
+    "web:3f9a",
+    "CASA",
+    NOW,
+    source=ContactSource.WEB,
+    may_contact=True,
+)
+
+
+def test_each_contact_says_where_it_signed_and_a_web_signer_has_no_slack_account() -> None:
+    """A contact from Slack, one from the public page and an imported one: each with its
+    `source`, the web signer's account no `slack_user`."""
+    imported = Contact(
+        None, None, "info@voces.example", None, "Voces", NOW, source=ContactSource.IMPORT
+    )
+    signers = [
+        entry(1, "CASA", contacts=(SIGNERS[0].contacts[0], WEB_CONTACT)),
+        entry(2, "Voces de la Frontera", contacts=(imported,)),
+    ]
+    extras = Extras(names={"U1": "Ana Slack"})
+    document = json.loads(as_json(LETTER, signers, [], extras=extras))
+    casa = document["signers"][0]["contacts"]
+    assert [(c["source"], c["slack_user"]) for c in casa] == [("slack", "U1"), ("web", None)]
+    assert (casa[1]["name"], casa[1]["email"]) == ("Maria Lopez", "maria@casa.example")
+    voces = document["signers"][1]["contacts"]
+    assert [(c["source"], c["slack_user"]) for c in voces] == [("import", None)]
+    assert "web:" not in json.dumps(document)
+    rows = list(csv.DictReader(io.StringIO(as_contacts_csv(signers, extras=extras))))
+    assert [(r["contact_name"], r["email"], r["slack_user"], r["source"]) for r in rows] == [
+        ("Ana", "ana@example.org", "U1", "slack"),
+        ("Maria Lopez", "maria@casa.example", "", "web"),
+        ("", "info@voces.example", "", "import"),
+    ]
+    (casa_row, _) = csv.DictReader(io.StringIO(as_csv(signers, extras=extras)))
+    assert casa_row["contacts"] == (
+        "Ana, Director, ana@example.org; Maria Lopez, Director, maria@casa.example"
+    )
+
+
+def test_an_individual_who_signed_on_the_web_is_named_as_they_signed() -> None:
+    """Someone signing for themselves gives no separate contact name: the exports name
+    them as they signed, never by a Slack name."""
+    person = entry(
+        3,
+        "Jane Roe",
+        kind=SignerKind.INDIVIDUAL,
+        contacts=(
+            Contact(
+                None,
+                "Professor",
+                "jane@uni.example",
+                "web:77",
+                "Jane Roe",
+                NOW,
+                source=ContactSource.WEB,
+            ),
+        ),
+    )
+    extras = Extras(names={"web:77": "A name that is no one's"})
+    document = json.loads(as_json(LETTER, [person], [], extras=extras))
+    (contact,) = document["signers"][0]["contacts"]
+    assert contact == contact | {"name": "Jane Roe", "slack_user": None, "source": "web"}

@@ -17,7 +17,14 @@ from bot.rules.limits import (
     PLACE_MAX,
     REASON_MAX,
 )
-from bot.rules.signons import Signer, SignerKind, SignerStatus, Submission
+from bot.rules.signons import (
+    Contact,
+    ContactSource,
+    Signer,
+    SignerKind,
+    SignerStatus,
+    Submission,
+)
 from bot.slack.blocks.text import (
     MODAL_TITLE_MAX,
     Block,
@@ -191,7 +198,7 @@ def _entry_block(entry: Signer) -> Block:
         details.append(place)
     if not entry.public:
         details.append("not listed")
-    people = [escape(c.person_name) for c in entry.contacts if c.person_name]
+    people = [shown for c in entry.contacts if (shown := _contact_shown(entry, c))]
     contacts = len(entry.contacts)
     details.append(
         ", ".join(people[:3])
@@ -217,6 +224,18 @@ def _entry_block(entry: Signer) -> Block:
             ],
         }
     return {"type": "section", "text": mrkdwn(" · ".join(details)), "accessory": accessory}
+
+
+def _contact_shown(entry: Signer, contact: Contact) -> str:
+    """A contact as organizers see them listed: by the name they gave; someone who
+    signed on the public page (no Slack account to find them by) with their email too."""
+    if contact.source is not ContactSource.WEB:
+        return escape(contact.person_name) if contact.person_name else ""
+    name = contact.person_name
+    if name is None and entry.kind is SignerKind.INDIVIDUAL:
+        name = contact.submitted_as
+    given = ", ".join(part for part in (name, contact.email) if part)
+    return f"{escape(truncate(given, PERSON_MAX))} (on the web)"
 
 
 def _option(label: str, action: str, entry: Signer) -> dict[str, Any]:

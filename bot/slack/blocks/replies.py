@@ -234,15 +234,15 @@ def problem_line(problem: DeliveryProblem) -> str:
     what = problem.kind.label
     if problem.kind is JobKind.CLOSE and problem.target.startswith(("U", "W")):
         what = "The final list"
-    where = (
-        f"<@{problem.target}>"
-        if problem.target.startswith(("U", "W"))
-        else (f"<#{problem.target}>")
-    )
+    if problem.target.startswith(("U", "W")):
+        what += f" for <@{problem.target}>"
+    elif problem.target.startswith(("C", "G")):
+        what += f" for <#{problem.target}>"
+    # Anything else isn't Slack's (an email to a web signer): nobody to mention.
     if problem.gave_up:
-        return f":warning: {what} for {where} couldn't be sent (Slack said `{problem.error}`)."
+        return f":warning: {what} couldn't be sent (Slack said `{problem.error}`)."
     return (
-        f":hourglass: {what} for {where} hasn't gone out yet: {problem.attempts} tries so far "
+        f":hourglass: {what} hasn't gone out yet: {problem.attempts} tries so far "
         f"(Slack said `{problem.error}`); still trying."
     )
 

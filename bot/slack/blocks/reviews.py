@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.rules.letters import Letter
 from bot.rules.reviews import Hold, ReviewDecision, ReviewPair
-from bot.rules.signons import Signer
+from bot.rules.signons import Signer, is_slack_user
 from bot.slack.blocks.text import (
     BUTTON_TEXT_MAX,
     OPTION_TEXT_MAX,
@@ -146,9 +146,7 @@ def read_listed_merge(value: object) -> tuple[int, bool] | None:
 def hold_blocks(hold: Hold) -> list[Block]:
     """Someone who signed for more organizations than one person usually speaks for:
     what counts, what waits, and Approve / Withdraw all."""
-    who = f"<@{hold.user_id}>"
-    if hold.person_name:
-        who = f"*{escape(truncate(hold.person_name, NAME_SHOWN_MAX))}* ({who})"
+    who = _held_person(hold)
     counted = joined(
         [f"“{escape(truncate(name, SPELLING_SHOWN_MAX))}”" for name in hold.counted],
         limit=HELD_NAMES_TEXT_MAX,
@@ -193,6 +191,19 @@ def hold_blocks(hold: Hold) -> list[Block]:
             ],
         },
     ]
+
+
+def _held_person(hold: Hold) -> str:
+    """Who is held: their name and Slack account; for someone who signed on the public
+    page (an account Slack doesn't know, never to be mentioned), the name and email
+    they gave."""
+    name = f"*{escape(truncate(hold.person_name, NAME_SHOWN_MAX))}*" if hold.person_name else ""
+    if is_slack_user(hold.user_id):
+        mention = f"<@{hold.user_id}>"
+        return f"{name} ({mention})" if name else mention
+    email = escape(truncate(hold.email, NAME_SHOWN_MAX)) if hold.email else ""
+    where = ", ".join(part for part in (email, "on the web") if part)
+    return f"{name or 'Someone'} ({where})"
 
 
 def _option(text: str, value: str) -> Block:

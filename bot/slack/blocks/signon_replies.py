@@ -55,7 +55,8 @@ def recorded_text(
                 f"still counts once. {total}"
             )
         first = signer.contacts[0]
-        by = f" by <@{first.user_id}>" if first.user_id else ""
+        # Named only when they signed in Slack: a web signer has no Slack account.
+        by = f" by <@{first.slack_user}>" if first.slack_user else ""
         return (
             f"*{escape(signer.name)}* had already signed *{title}*{by} on "
             f"{slack_date(first.signed_at, zone=zone, token='{date_long_pretty}')}, as "
