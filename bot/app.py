@@ -24,6 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 import handlers
 from bot.acks import answer_when_acked
 from bot.rules.problems import Problem
+from bot.rules.public_page import PublicPages
 from bot.services.access import Organizers
 from bot.services.audience import Audience
 from bot.services.deadlines import Deadlines
@@ -100,6 +101,12 @@ def installed_workspace(settings: Settings, client: SlackApi) -> Workspace:
     )
 
 
+def public_pages(settings: Settings) -> PublicPages:
+    """The addresses of letters' public pages: at PUBLIC_URL, once SMTP_URL is set too
+    (a page whose sign-ons can't be confirmed by email would take none); else none."""
+    return PublicPages(settings.public_url if settings.web_signons else None)
+
+
 @dataclass(frozen=True, slots=True)
 class Services:
     """What handlers reach through Bolt's context, built once per process; each request's
@@ -122,6 +129,7 @@ class Services:
     people: People
     home: HomeTabs
     live_count: LiveCount
+    pages: PublicPages
 
     async def prepare(self) -> None:
         """Before serving: what the first requests after a start would wait for."""
@@ -154,9 +162,12 @@ def build_services(
     updates = updates or CallBudget()
     client = build_client(settings)
     workspaces = Workspaces(installed_workspace(settings, client))
+    pages = public_pages(settings)
     audience = Audience(store)
-    home = HomeTabs(store=store, workspaces=workspaces, audience=audience)
-    live_count = LiveCount(workspaces=workspaces, store=store, budget=updates, also=home.touch)
+    home = HomeTabs(store=store, workspaces=workspaces, audience=audience, pages=pages)
+    live_count = LiveCount(
+        workspaces=workspaces, store=store, budget=updates, also=home.touch, pages=pages
+    )
     people = People(store=store, workspaces=workspaces)
 
     def changed() -> None:
@@ -185,18 +196,20 @@ def build_services(
             reminders=settings.reminders,
             schedule_changed=changed,
             updates=updates,
+            pages=pages,
         ),
         deadlines=Deadlines(store=store, schedule_changed=changed),
         edits=Edits(store=store, schedule_changed=changed),
         signons=signons,
         entries=Entries(store=store, signons=signons, live_count=live_count),
         reviews=Reviews(store=store, signons=signons, live_count=live_count),
-        exports=Exports(store=store, people=people),
+        exports=Exports(store=store, people=people, pages=pages),
         members=Members(store=store, audience=audience, schedule_changed=changed),
         imports=Imports(store=store, live_count=live_count),
         people=people,
         home=home,
         live_count=live_count,
+        pages=pages,
     )
 
 

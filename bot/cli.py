@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
-from bot.app import build_client
+from bot.app import build_client, public_pages
 from bot.logs import configure_logging
 from bot.rules.letters import ListFormat, ListStyle
 from bot.rules.problems import RosterUnreadable
@@ -136,7 +136,13 @@ async def print_export(
         people = People(store=store, workspaces=None)
         # Whoever runs the server sees everything the database holds.
         extras = await gather_extras(
-            store, people, letter, signers, now=datetime.now(UTC), roster_contacts=True
+            store,
+            people,
+            letter,
+            signers,
+            now=datetime.now(UTC),
+            roster_contacts=True,
+            pages=public_pages(settings),
         )
         rendered = render(export_format, letter, signers, versions, extras=extras, style=style)
     return await asyncio.to_thread(_write, rendered, output)
@@ -223,7 +229,14 @@ async def _refresh_counts(settings: Settings, store: Store, letter_id: int, *, c
     if settings.slack_bot_token is None:
         return "Set SLACK_BOT_TOKEN to update the count shown under the letter's posts too."
     client = build_client(settings, token_only=True)
-    results = await refresh_posts(client, store, letter, count=count, zone=settings.timezone)
+    results = await refresh_posts(
+        client,
+        store,
+        letter,
+        count=count,
+        zone=settings.timezone,
+        public_url=public_pages(settings).letter_url(letter),
+    )
     failed = [result for result in results if not result.ok]
     updated = f"The count shown under the letter is updated in {len(results) - len(failed)} "
     updated += "channel" if len(results) - len(failed) == 1 else "channels"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.rules.letters import Letter
@@ -40,3 +41,5 @@ class Home:
     signed: list[SignedEntry]
     organizer: bool = False
     notice: str = ""  # what just happened, at the top
+    # Each open letter's public sign-on page, by letter id, for those that have one.
+    public_urls: Mapping[int, str] = field(default_factory=dict)

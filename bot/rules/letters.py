@@ -156,6 +156,7 @@ class LetterSummary:
     count: int
     problems: list[DeliveryProblem] = field(default_factory=list)
     unconfirmed: int = 0  # entries on an earlier version of its text, not confirmed since
+    public_url: str | None = None  # its public sign-on page, while open, when it has one
 
 
 @dataclass(frozen=True, slots=True)

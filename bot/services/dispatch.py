@@ -25,6 +25,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.rules.letters import Letter, LetterStatus
 from bot.rules.problems import GroupUnknown
+from bot.rules.public_page import PublicPages
 from bot.rules.roster import MemberStanding, signed_from_state
 from bot.rules.schedule import Delivery, JobKind, Later, Sent, Skipped
 from bot.rules.timing import (
@@ -74,12 +75,15 @@ class Dispatcher:
         owner: str | None = None,
         updates: CallBudget | None = None,
         people: People | None = None,
+        pages: PublicPages | None = None,
     ) -> None:
         self._workspaces = workspaces
         self._updates = updates
         self._people = people or People(store=store, workspaces=workspaces)
         self._store = store
         self._tally_time = tally_time
+        # Where each letter's public sign-on page is, for its posts, chases and exports.
+        self._pages = pages or PublicPages(None)
         # Who holds a claim: unique per process, so a lapsed claim is told apart.
         self.owner = owner or uuid.uuid4().hex
         # Each lead's possible-duplicates notices, and each contact's chases, weighed and
@@ -226,6 +230,7 @@ class Dispatcher:
                 zone=workspace.zone,
                 roster_contacts=await self._is_organizer(workspace, delivery.target),
                 style=letter.list_style,
+                pages=self._pages,
             )
             await send_closing_list(workspace.slack, user=delivery.target, export=export)
             return Sent()
@@ -244,6 +249,7 @@ class Dispatcher:
             count=count,
             zone=workspace.zone,
             budget=self._updates,
+            public_url=self._pages.letter_url(letter),
         )
         if delivery.kind is JobKind.CLOSE:
             await post_final_count(
@@ -361,6 +367,7 @@ class Dispatcher:
             from_their_state=signed_from_state(entries, state),
             now=now,
             zone=zone,
+            public_url=self._pages.letter_url(letter),
         )
         return Sent()
 

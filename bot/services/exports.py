@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.rules.files import Chart
 from bot.rules.letters import Letter, ListStyle
 from bot.rules.problems import LetterGone, Surface
+from bot.rules.public_page import PublicPages
 from bot.rules.signons import Signer
 from bot.rules.timing import reminder_time
 from bot.services.people import People
@@ -34,17 +35,24 @@ async def export_of(
     zone: ZoneInfo,
     roster_contacts: bool,
     style: ListStyle,
+    pages: PublicPages,
 ) -> Export:
     """What a letter's list and its files are made of, as they stand at `now`: for an
     organizer who asks, and for the leads when it closes (the roster's contacts in it
-    only with `roster_contacts`)."""
+    only with `roster_contacts`; its public page's address among `pages`)."""
     signers = await store.signatures.signers(letter.id)
     return Export(
         letter,
         signers,
         versions=await store.letters.versions(letter.id),
         extras=await gather_extras(
-            store, people, letter, signers, now=now, roster_contacts=roster_contacts
+            store,
+            people,
+            letter,
+            signers,
+            now=now,
+            roster_contacts=roster_contacts,
+            pages=pages,
         ),
         chart=await chart_of(letter, signers, now=now, zone=zone),
         style=style,
@@ -59,17 +67,23 @@ async def gather_extras(
     *,
     now: datetime,
     roster_contacts: bool,
+    pages: PublicPages,
 ) -> Extras:
-    """The roster's members that haven't signed `letter`, and the names of the people
-    its exports mention (Slack's, for those who signed in Slack). The roster's contacts
-    (their names, emails and Slack IDs) are in it only with `roster_contacts`: for
-    organizers, not for a letter's leads."""
+    """The roster's members that haven't signed `letter`, the names of the people its
+    exports mention (Slack's, for those who signed in Slack), and its public page among
+    `pages`. The roster's contacts (their names, emails and Slack IDs) are in it only
+    with `roster_contacts`: for organizers, not for a letter's leads."""
     standings = await letter_standings(store, letter.id)
     user_ids = [c.slack_user for s in signers for c in s.contacts if c.slack_user]
     if roster_contacts:
         user_ids += [u for s in standings if s.missing for u in s.member.user_ids]
     names = await people.names(user_ids, now=now)
-    return Extras(standings=standings, names=names, roster_contacts=roster_contacts)
+    return Extras(
+        standings=standings,
+        names=names,
+        roster_contacts=roster_contacts,
+        public_url=pages.letter_url(letter),
+    )
 
 
 async def chart_of(
@@ -108,9 +122,11 @@ class Exports:
         *,
         store: Store,
         people: People,
+        pages: PublicPages | None = None,
     ) -> None:
         self._store = store
         self._people = people
+        self._pages = pages or PublicPages(None)
 
     async def letter_for(
         self, workspace: Workspace, ref: str, *, user: str, channel: str
@@ -148,4 +164,5 @@ class Exports:
             zone=workspace.zone,
             roster_contacts=await workspace.organizers.includes(user),
             style=style,
+            pages=self._pages,
         )

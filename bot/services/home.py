@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.rules.home import Drive, Home, SignedEntry
 from bot.rules.letters import Letter, LetterStatus
+from bot.rules.public_page import PublicPages
 from bot.rules.roster import Reach
 from bot.services.audience import Audience
 from bot.services.roster import letter_standings
@@ -42,8 +43,10 @@ class HomeTabs:
         workspaces: Workspaces,
         audience: Audience,
         delay: float = REFRESH_SECONDS,
+        pages: PublicPages | None = None,
     ) -> None:
         self._store = store
+        self._pages = pages or PublicPages(None)
         self._workspaces = workspaces
         self._audience = audience
         self._delay = delay
@@ -160,12 +163,16 @@ class HomeTabs:
                 ]
             elif await self._audience.in_channels(workspace, user, letter.channels):
                 to_sign.append((letter, counts[letter.id]))
+        shown = [drive.letter for drive in drives] + [letter for letter, _ in to_sign]
         return Home(
             drives=drives,
             to_sign=to_sign,
             signed=signed,
             organizer=organizer or bool(managed),
             notice=notice,
+            public_urls={
+                letter.id: url for letter in shown if (url := self._pages.letter_url(letter))
+            },
         )
 
 

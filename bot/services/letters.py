@@ -34,6 +34,7 @@ from bot.rules.problems import (
     PostedEverywhere,
     Surface,
 )
+from bot.rules.public_page import PublicPages
 from bot.rules.timing import format_reminders, plan
 from bot.services.drafts import Drafts
 from bot.services.edits import Edited
@@ -70,9 +71,11 @@ class Letters:
         reminders: tuple[timedelta, ...],
         schedule_changed: Callable[[], None] = lambda: None,
         updates: CallBudget | None = None,
+        pages: PublicPages | None = None,
     ) -> None:
         self._store = store
         self._drafts = drafts
+        self._pages = pages or PublicPages(None)
         self._reminders = reminders
         self._schedule_changed = schedule_changed
         self._updates = updates
@@ -139,6 +142,7 @@ class Letters:
                     counts[letter.id],
                     problems.get(letter.id, []),
                     unconfirmed=unconfirmed[letter.id],
+                    public_url=self._pages.letter_url(letter) if letter.is_open else None,
                 )
                 for letter in shown
             ],
@@ -209,6 +213,7 @@ class Letters:
                 letter,
                 count=await self._store.signatures.count(letter.id),
                 zone=workspace.zone,
+                public_url=self._pages.letter_url(letter),
             )
             return Launch(await self._reloaded(letter), results)
 
@@ -224,6 +229,7 @@ class Letters:
             zone=workspace.zone,
             budget=self._updates,
             rewrite_text=rewrite_text,
+            public_url=self._pages.letter_url(letter),
         )
         return Launch(letter, results)
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from slack_sdk.errors import SlackApiError
 
+from bot.rules.public_page import PublicPages
 from bot.services.workspace import Workspaces
 from bot.slack.errors import UNANSWERED, is_transient, slack_error
 from bot.slack.letters import update_post
@@ -46,8 +47,11 @@ class LiveCount:
         delay: float = COALESCE_SECONDS,
         retry_delays: tuple[float, ...] | None = None,
         also: Callable[[int], None] | None = None,
+        pages: PublicPages | None = None,
     ) -> None:
         self._workspaces = workspaces
+        # The posts link to each letter's public page, when it has one.
+        self._pages = pages or PublicPages(None)
         self._store = store
         self._budget = budget
         self._delay = delay
@@ -133,7 +137,13 @@ class LiveCount:
             workspace = self._workspaces.find()
             try:
                 await update_post(
-                    workspace.slack, self._store, letter, post, count=count, zone=workspace.zone
+                    workspace.slack,
+                    self._store,
+                    letter,
+                    post,
+                    count=count,
+                    zone=workspace.zone,
+                    public_url=self._pages.letter_url(letter),
                 )
             except (SlackApiError, *UNANSWERED) as error:
                 logger.exception("Updating letter %s in %s failed", letter_id, channel)

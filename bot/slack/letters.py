@@ -37,14 +37,19 @@ _NO_PREVIEWS = {"unfurl_links": False, "unfurl_media": False}
 
 
 async def publish_letter(
-    client: SlackApi, store: Store, letter: Letter, *, count: int, zone: ZoneInfo
+    client: SlackApi,
+    store: Store,
+    letter: Letter,
+    *,
+    count: int,
+    zone: ZoneInfo,
+    public_url: str | None = None,
 ) -> list[ChannelResult]:
     """Post the letter in each channel it has not been posted in yet: the channel
-    message, then the rest of its text in the thread."""
-    head, *parts = (
-        {**message, **_NO_PREVIEWS}
-        for message in build_letter_messages(letter=letter, count=count, zone=zone)
-    )
+    message (with `public_url`, its public page, when it has one), then the rest of its
+    text in the thread."""
+    messages = build_letter_messages(letter=letter, count=count, zone=zone, public_url=public_url)
+    head, *parts = ({**message, **_NO_PREVIEWS} for message in messages)
 
     async def post_in(channel: str) -> ChannelResult:
         try:
@@ -98,6 +103,7 @@ async def refresh_posts(
     zone: ZoneInfo,
     budget: CallBudget | None = None,
     rewrite_text: bool = False,
+    public_url: str | None = None,
 ) -> list[ChannelResult]:
     """Rewrite every posted copy's channel message, e.g. after the letter closed; with
     `rewrite_text`, its thread's pieces too."""
@@ -113,6 +119,7 @@ async def refresh_posts(
                 zone=zone,
                 budget=budget,
                 rewrite_text=rewrite_text,
+                public_url=public_url,
             )
         except (SlackApiError, *UNANSWERED) as error:
             logger.exception("Updating letter %s in %s failed", letter.id, post.channel_id)
@@ -132,10 +139,11 @@ async def update_post(
     zone: ZoneInfo,
     budget: CallBudget | None = None,
     rewrite_text: bool = False,
+    public_url: str | None = None,
 ) -> None:
-    """Rewrite one posted copy's channel message: count line, deadline, Sign on button;
-    with `rewrite_text` (the text changed) or for a letter taken down, its thread's
-    pieces too.
+    """Rewrite one posted copy's channel message: count line, deadline, Sign on button
+    and the link to `public_url`, its public page; with `rewrite_text` (the text
+    changed) or for a letter taken down, its thread's pieces too.
 
     A copy posted before long letters went on in the thread holds the whole letter in
     its channel message, and no thread: the rest of the text is added to the thread
@@ -150,7 +158,7 @@ async def update_post(
             await _add_parts(client, store, letter, post.channel_id, post.ts, parts)
     if budget is not None:
         await budget.spend()
-    head = build_letter_head(letter=letter, count=count, zone=zone)
+    head = build_letter_head(letter=letter, count=count, zone=zone, public_url=public_url)
     await client.chat_update(channel=post.channel_id, ts=post.ts, **head)
 
 

@@ -22,8 +22,10 @@ async def send_chase(
     from_their_state: list[str],
     now: datetime,
     zone: ZoneInfo,
+    public_url: str | None = None,
 ) -> None:
-    """A member's contact is asked, by DM, to sign for their organization."""
+    """A member's contact is asked, by DM, to sign for their organization (and told of
+    the letter's public page, `public_url`, for colleagues outside Slack)."""
     message = chase_message(
         letter=letter,
         members=members,
@@ -31,5 +33,6 @@ async def send_chase(
         from_their_state=from_their_state,
         now=now,
         zone=zone,
+        public_url=public_url,
     )
     await send_dm(client, user=user, message=message)

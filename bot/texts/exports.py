@@ -49,14 +49,16 @@ CSV_COLUMNS = (
 @dataclass(frozen=True, slots=True)
 class Extras:
     """What an export shows beside the signers: where the roster's members stand (those
-    that haven't signed are listed; those that have give their entry a type), and
-    people's names as Slack has them (by Slack ID)."""
+    that haven't signed are listed; those that have give their entry a type), people's
+    names as Slack has them (by Slack ID), and the letter's public page."""
 
     standings: Sequence[MemberStanding] = ()
     names: Mapping[str, str] = field(default_factory=dict)
     # Whether the roster's contacts are shown (to organizers) or only whether a member
     # has any (to a letter's leads).
     roster_contacts: bool = True
+    # The letter's public sign-on page; None when it has none.
+    public_url: str | None = None
 
     @property
     def types(self) -> dict[int, str]:
@@ -244,6 +246,7 @@ def as_json(
                 }
                 for version in versions
             ],
+            "public_url": extras.public_url,
         },
         "count": len(ordered),
         "headline": headline(ordered),

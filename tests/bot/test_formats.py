@@ -138,7 +138,9 @@ def test_csv_and_json_carry_every_field_and_every_entry() -> None:
         "channels",
         "version",
         "versions",
+        "public_url",
     }
+    assert document["letter"]["public_url"] is None  # no public page without one given
     assert document["letter"]["version"] == 2
     assert document["letter"]["versions"] == [
         {"version": 1, "edited_at": NOW.isoformat(), "edited_by": "U9"},
@@ -222,7 +224,8 @@ WEB_CONTACT = Contact(
 
 def test_each_contact_says_where_it_signed_and_a_web_signer_has_no_slack_account() -> None:
     """A contact from Slack, one from the public page and an imported one: each with its
-    `source`, the web signer's account no `slack_user`."""
+    `source`, the web signer's account no `slack_user`; the letter's public page is
+    `public_url`."""
     imported = Contact(
         None, None, "info@voces.example", None, "Voces", NOW, source=ContactSource.IMPORT
     )
@@ -230,8 +233,12 @@ def test_each_contact_says_where_it_signed_and_a_web_signer_has_no_slack_account
         entry(1, "CASA", contacts=(SIGNERS[0].contacts[0], WEB_CONTACT)),
         entry(2, "Voces de la Frontera", contacts=(imported,)),
     ]
-    extras = Extras(names={"U1": "Ana Slack"})
+    extras = Extras(
+        names={"U1": "Ana Slack"},
+        public_url="https://sign.example/l/t0k",
+    )
     document = json.loads(as_json(LETTER, signers, [], extras=extras))
+    assert document["letter"]["public_url"] == "https://sign.example/l/t0k"
     casa = document["signers"][0]["contacts"]
     assert [(c["source"], c["slack_user"]) for c in casa] == [("slack", "U1"), ("web", None)]
     assert (casa[1]["name"], casa[1]["email"]) == ("Maria Lopez", "maria@casa.example")

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.rules.letters import Letter
 from bot.rules.roster import RosterMember
 from bot.rules.timing import time_left
+from bot.slack.blocks.letters import web_line
 from bot.slack.blocks.text import (
     BUTTON_TEXT_MAX,
     NOTIFICATION_TEXT_MAX,
@@ -44,10 +45,12 @@ def chase_message(
     from_their_state: list[str],
     now: datetime,
     zone: ZoneInfo,
+    public_url: str | None = None,
 ) -> dict[str, Any]:
     """`members` are the organizations this contact speaks for that haven't signed;
     `from_their_state` the listed signers from their state; the deadline shows in the
-    reader's own timezone (`zone`, theirs, in the fallback)."""
+    reader's own timezone (`zone`, theirs, in the fallback); `public_url` is the
+    letter's public page, when it has one."""
     title = escape(letter.title)
     names = joined(
         [f"*{escape(m.name)}*" for m in members], limit=MEMBER_NAMES_TEXT_MAX, most=MEMBERS_NAMED
@@ -95,6 +98,8 @@ def chase_message(
         }
     )
     blocks.append({"type": "actions", "elements": buttons})
+    if public_url:
+        blocks.append({"type": "context", "elements": [mrkdwn(web_line(public_url))]})
     fallback = f"Please sign {letter.title} for {members[0].name} ({left} left)."
     return {"text": escape(truncate(fallback, NOTIFICATION_TEXT_MAX)), "blocks": blocks}
 

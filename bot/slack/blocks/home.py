@@ -14,6 +14,7 @@ from bot.rules.forms import Field
 from bot.rules.home import Drive, Home, SignedEntry
 from bot.rules.letters import Letter
 from bot.rules.timing import time_left
+from bot.slack.blocks.letters import public_page_line, web_line
 from bot.slack.blocks.replies import problem_line
 from bot.slack.blocks.reviews import hold_blocks, pair_blocks
 from bot.slack.blocks.roster import reach_line
@@ -53,11 +54,17 @@ def home_view(home: Home, *, now: datetime, zone: ZoneInfo) -> dict[str, Any]:
         groups.append([{"type": "header", "text": plain("Your drives")}])
         if not home.drives:
             groups.append([_context("No open letters. `/letter new` starts one.")])
-        groups += [_drive(drive, now=now, zone=zone) for drive in home.drives]
+        groups += [
+            _drive(drive, now=now, zone=zone, public_url=home.public_urls.get(drive.letter.id))
+            for drive in home.drives
+        ]
     groups.append([{"type": "header", "text": plain("Letters to sign")}])
     if not home.to_sign:
         groups.append([_context("No open letter is waiting for your signature.")])
-    groups += [_to_sign(letter, count, now=now, zone=zone) for letter, count in home.to_sign]
+    groups += [
+        _to_sign(letter, count, now=now, zone=zone, public_url=home.public_urls.get(letter.id))
+        for letter, count in home.to_sign
+    ]
     if home.signed:
         groups.append([{"type": "header", "text": plain("What you signed")}])
         groups += [_signed(item) for item in home.signed]
@@ -98,7 +105,7 @@ def read_extend_form(view: dict[str, Any]) -> tuple[str, int | None]:
     return str(view.get("private_metadata", "")), picked if isinstance(picked, int) else None
 
 
-def _drive(drive: Drive, *, now: datetime, zone: ZoneInfo) -> list[Block]:
+def _drive(drive: Drive, *, now: datetime, zone: ZoneInfo, public_url: str | None) -> list[Block]:
     letter = drive.letter
     goal = f" of a goal of {letter.goal}" if letter.goal else ""
     lines = [
@@ -106,6 +113,8 @@ def _drive(drive: Drive, *, now: datetime, zone: ZoneInfo) -> list[Block]:
         f"*{drive.count}* signed{goal} · closes {slack_date(letter.deadline, zone=zone)} "
         f"(in {time_left(letter.deadline, now=now)})",
     ]
+    if public_url:
+        lines.append(public_page_line(public_url))
     if drive.reach is not None:
         lines.append(f":busts_in_silhouette: {reach_line(drive.reach)}")
     lines += [problem_line(problem) for problem in drive.problems[:3]]
@@ -127,8 +136,10 @@ def _drive(drive: Drive, *, now: datetime, zone: ZoneInfo) -> list[Block]:
     return blocks
 
 
-def _to_sign(letter: Letter, count: int, *, now: datetime, zone: ZoneInfo) -> list[Block]:
-    return [
+def _to_sign(
+    letter: Letter, count: int, *, now: datetime, zone: ZoneInfo, public_url: str | None
+) -> list[Block]:
+    blocks: list[Block] = [
         {
             "type": "section",
             "text": mrkdwn(
@@ -139,6 +150,10 @@ def _to_sign(letter: Letter, count: int, *, now: datetime, zone: ZoneInfo) -> li
             "accessory": {**_button("Sign on", HOME_SIGN_ON_ACTION, letter.id), "style": "primary"},
         }
     ]
+    if public_url:
+        # For colleagues outside Slack: the link to pass on.
+        blocks.append(_context(web_line(public_url)))
+    return blocks
 
 
 def _signed(item: SignedEntry) -> list[Block]:

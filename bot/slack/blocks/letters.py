@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.rules.letter_text import has_formatting
+from bot.rules.letter_text import has_formatting, link
 from bot.rules.letters import Letter, LetterStatus
 from bot.rules.mrkdwn import unescape
 from bot.slack.blocks.text import (
@@ -34,20 +34,27 @@ from bot.slack.blocks.text import (
 
 SIGN_ON_ACTION = "signon_open"
 COUNT_BLOCK = "letter_count"
+WEB_LINK_BLOCK = "letter_web_link"
 TEXT_BLOCK_PREFIX = "letter_text_"
 # How much of a longer letter the channel message shows before the thread takes over:
 # enough to see what the letter asks.
 OPENING_MAX = 1_500
 
 
-def build_letter_messages(*, letter: Letter, count: int, zone: ZoneInfo) -> list[dict[str, Any]]:
+def build_letter_messages(
+    *, letter: Letter, count: int, zone: ZoneInfo, public_url: str | None = None
+) -> list[dict[str, Any]]:
     """Payloads for chat.postMessage: the channel message, then its thread replies."""
-    return [build_letter_head(letter=letter, count=count, zone=zone), *build_letter_parts(letter)]
+    head = build_letter_head(letter=letter, count=count, zone=zone, public_url=public_url)
+    return [head, *build_letter_parts(letter)]
 
 
-def build_letter_head(*, letter: Letter, count: int, zone: ZoneInfo) -> dict[str, Any]:
+def build_letter_head(
+    *, letter: Letter, count: int, zone: ZoneInfo, public_url: str | None = None
+) -> dict[str, Any]:
     """The message in the channel: everything but the text past the opening; for a
-    letter taken down, a short notice in its place."""
+    letter taken down, a short notice in its place. While it is open, `public_url` (its
+    public page, when it has one) is offered beside the Sign on button."""
     if letter.status is LetterStatus.REMOVED:
         return _removed_notice(letter)
     opening, rest = _opening(letter.body)
@@ -65,6 +72,7 @@ def build_letter_head(*, letter: Letter, count: int, zone: ZoneInfo) -> dict[str
         *continues,
         {"type": "divider"},
         *([sign_on_actions(letter)] if letter.is_open else []),
+        *([web_link_block(public_url)] if letter.is_open and public_url else []),
         count_block(letter=letter, count=count),
     ]
     return {"text": f"Sign-on letter: {escape(letter.title)}", "blocks": blocks}
@@ -103,6 +111,25 @@ def count_block(*, letter: Letter, count: int) -> dict[str, Any]:
         "type": "context",
         "block_id": COUNT_BLOCK,
         "elements": [mrkdwn(f"{signed}{goal} {state}")],
+    }
+
+
+def web_line(public_url: str) -> str:
+    """The letter's public page, for those who can't sign in Slack: a link built from
+    the address alone, so nothing in it can pass for another."""
+    return f"Not in Slack? Sign on the web: {link(public_url)}"
+
+
+def public_page_line(public_url: str) -> str:
+    """The letter's public page, as its organizers see it listed."""
+    return f":globe_with_meridians: Public sign-on page: {link(public_url)}"
+
+
+def web_link_block(public_url: str) -> dict[str, Any]:
+    return {
+        "type": "context",
+        "block_id": WEB_LINK_BLOCK,
+        "elements": [mrkdwn(web_line(public_url))],
     }
 
 

@@ -10,6 +10,7 @@ from bot.rules.letters import ChannelResult, Letter, LetterStatus, LetterSummary
 from bot.rules.schedule import DeliveryProblem, JobKind
 from bot.rules.signons import Signer
 from bot.rules.timing import format_offsets
+from bot.slack.blocks.letters import public_page_line
 from bot.slack.blocks.text import (
     escape,
     fitted,
@@ -216,6 +217,8 @@ def _list_entry(summary: LetterSummary, zone: ZoneInfo) -> str:
             f":warning: Not posted in {channel_list(letter.unposted_channels)}: "
             f"`/letter post {letter.id}` tries again."
         )
+    if summary.public_url:
+        lines.append(public_page_line(summary.public_url))
     if summary.unconfirmed:
         lines.append(
             f":memo: *{summary.unconfirmed}* signed an earlier version of the text and "

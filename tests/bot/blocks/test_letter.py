@@ -15,11 +15,12 @@ from bot.slack.blocks.letters import (
     COUNT_BLOCK,
     SIGN_ON_ACTION,
     TEXT_BLOCK_PREFIX,
+    WEB_LINK_BLOCK,
     build_letter_messages,
 )
 from bot.slack.blocks.text import MESSAGE_SIZE_MAX, size, split_text
 from tests.conftest import FIXTURES, ZONE
-from tests.fake_slack import block_text_length
+from tests.fake_slack import block_text_length, check_message
 from tests.helpers import letter_text_of
 
 FIXTURE_LETTERS = sorted((FIXTURES / "letters").glob("*.txt"))
@@ -214,3 +215,42 @@ def test_the_notification_text_escapes_the_title() -> None:
         letter=make_letter("Text.", title="<!channel> & friends"), count=0, zone=ZONE
     )
     assert message["text"] == "Sign-on letter: &lt;!channel&gt; &amp; friends"
+
+
+def web_link_text(message: dict[str, Any]) -> str | None:
+    found = [b for b in message["blocks"] if b.get("block_id") == WEB_LINK_BLOCK]
+    return found[0]["elements"][0]["text"] if found else None
+
+
+def test_an_open_letter_with_a_public_page_links_to_it_under_the_sign_on_button() -> None:
+    """Right after the button, before the count line; none without a page or once the
+    letter is closed."""
+    url = "https://sign.example.org/l/Zx9_k"
+    (message,) = build_letter_messages(
+        letter=make_letter("Text."), count=3, zone=ZONE, public_url=url
+    )
+    kinds = [block["type"] for block in message["blocks"]]
+    assert kinds[-3:] == ["actions", "context", "context"]
+    assert web_link_text(message) == f"Not in Slack? Sign on the web: <{url}>"
+    assert message["blocks"][-1]["block_id"] == COUNT_BLOCK
+    check_message(message)
+    (without,) = build_letter_messages(letter=make_letter("Text."), count=3, zone=ZONE)
+    assert web_link_text(without) is None
+    (closed,) = build_letter_messages(
+        letter=make_letter("Text.", status=LetterStatus.CLOSED), count=3, zone=ZONE, public_url=url
+    )
+    assert web_link_text(closed) is None
+
+
+def test_the_public_page_link_cannot_be_made_to_show_another_address() -> None:
+    """An address carrying `|`, `>` or `&` stays one link to itself: no label of its own,
+    nothing after it read as markup."""
+    url = "https://sign.example.org/l/a|https://evil.example>&x=<!channel>"
+    (message,) = build_letter_messages(
+        letter=make_letter("Text."), count=0, zone=ZONE, public_url=url
+    )
+    text = web_link_text(message)
+    assert text == (
+        "Not in Slack? Sign on the web: "
+        "<https://sign.example.org/l/a%7Chttps://evil.example%3E&amp;x=%3C!channel%3E>"
+    )
