@@ -94,6 +94,7 @@ class Edits:
             reminders=letter.reminders,
             leads=letter.leads,
             goal=letter.goal,
+            shown_reminders=letter.shown_reminders,
         )
         return await self._apply(workspace, letter, edit, user=user, now=now)
 

@@ -3,17 +3,20 @@ one DM to each earlier signer with what changed, and their Keep / Withdraw."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from bot.rules.forms import Field
+from bot.rules.timing import parse_offsets
 from bot.slack.blocks.versions import KEEP_SIGNATURE_ACTION, WITHDRAW_SIGNATURE_ACTION
 from bot.storage import Store
 from tests.conftest import LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack, Message
 from tests.helpers import (
     all_text,
+    as_edit,
     as_submitted,
     ask,
     coalition,
@@ -185,3 +188,21 @@ async def test_channels_changed_in_the_edit_form_post_there_and_note_the_move(
     refused = await signon(slack, fake_slack, "Mijente", user="UNEW", channel="CSTATES")
     assert "There's no letter to sign in this channel" in refused
     assert fake_slack.rejected == []
+
+
+async def test_a_new_text_from_a_message_keeps_the_reminders_shown_in_the_channel(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """An organizer chose which reminders show in the channel (7d! and 1d!); a new text
+    taken from a message leaves that choice as it was."""
+    letter = await store.letters.get(1)
+    assert letter is not None
+    shown = parse_offsets("7d,1d")
+    await store.letters.edit(
+        1, as_edit(letter, shown_reminders=shown), user=ORGANIZER, now=datetime.now(UTC)
+    )
+    answer = await update_by_shortcut(slack, fake_slack, "Dear Secretary,\n\nAct today.")
+    assert answer["response_action"] == "update"
+    updated = await store.letters.get(1)
+    assert updated is not None and updated.version == 2
+    assert updated.shown_reminders == shown
