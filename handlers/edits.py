@@ -44,12 +44,18 @@ def register(app: AsyncApp) -> None:
 
 
 async def edit(
-    *, command: dict[str, Any], rest: str, workspace: Workspace, edits: Edits, **_: Any
+    *,
+    command: dict[str, Any],
+    rest: str,
+    workspace: Workspace,
+    edits: Edits,
+    letters: Letters,
+    **_: Any,
 ) -> None:
     letter = await edits.editable(
         workspace, rest, user=command["user_id"], channel=command["channel_id"]
     )
-    form = build_edit_form(letter=letter)
+    form = build_edit_form(letter=letter, web_signons=letters.web_signons)
     await open_view(workspace.slack, trigger_id=command["trigger_id"], view=form, what="edit form")
 
 

@@ -65,6 +65,7 @@ async def new(
         draft=None,
         initial_deadline=deadline,
         initial_reminders=reminders,
+        web_signons=letters.web_signons,
     )
     await open_view(
         workspace.slack, trigger_id=command["trigger_id"], view=form, what="letter form"
@@ -214,6 +215,7 @@ async def start_drive(
             draft=draft,
             initial_deadline=deadline,
             initial_reminders=reminders,
+            web_signons=letters.web_signons,
         )
 
     await in_place_of_reading(workspace, opened, form, title=NEW_LETTER_TITLE)

@@ -263,6 +263,7 @@ def as_edit(letter: Letter, **changes: Any) -> LetterEdit:
         "leads": letter.leads,
         "goal": letter.goal,
         "shown_reminders": letter.shown_reminders,
+        "web_signons": letter.web_signons,
     }
     return LetterEdit(**{**fields, **changes})
 

@@ -67,6 +67,9 @@ def check_new_letter(
         created_by=created_by,
         reminders=reminders,
         shown_reminders=shown,
+        # Without the checkbox (the bot can't take web sign-ons yet), a letter opens on
+        # the web once it can, as any other does.
+        web_signons=values.web_signons is not False,
     )
 
 
@@ -122,6 +125,7 @@ def check_edit(values: EditFormValues, *, letter: Letter, now: datetime) -> Lett
         shown_reminders=shown,
         leads=leads,
         goal=goal,
+        web_signons=letter.web_signons if values.web_signons is None else values.web_signons,
     )
 
 

@@ -24,6 +24,7 @@ class Field(StrEnum):
     LEADS = "leads"
     GOAL = "goal"
     REMINDERS = "reminders"
+    WEB_SIGNONS = "web_signons"  # whether it has a public sign-on page
     LETTER = "letter"  # which letter a new text is for
 
 
@@ -69,6 +70,7 @@ class LetterFormValues:
     origin_channel: str | None
     draft_id: int | None
     reminders: str = ""
+    web_signons: bool | None = None  # None: the form had no such checkbox
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,7 @@ class EditFormValues:
     body: str | None  # None when the form didn't hold the text
     channels: tuple[str, ...]
     version: int | None = None  # of the text the form showed
+    web_signons: bool | None = None  # None: the form had no such checkbox
 
 
 @dataclass(frozen=True, slots=True)

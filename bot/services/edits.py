@@ -95,6 +95,7 @@ class Edits:
             leads=letter.leads,
             goal=letter.goal,
             shown_reminders=letter.shown_reminders,
+            web_signons=letter.web_signons,
         )
         return await self._apply(workspace, letter, edit, user=user, now=now)
 

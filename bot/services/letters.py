@@ -81,6 +81,12 @@ class Letters:
         self._updates = updates
         self._publishing: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
+    @property
+    def web_signons(self) -> bool:
+        """Whether letters may have a public sign-on page: the bot has PUBLIC_URL and
+        SMTP_URL."""
+        return self._pages.on
+
     # Starting a letter
 
     def form_defaults(self, workspace: Workspace, now: datetime) -> tuple[datetime, str]:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.rules.checks import check_new_letter, check_submission
+from bot.rules.checks import check_edit, check_new_letter, check_submission
 from bot.rules.cleaning import paragraphs
 from bot.rules.forms import Field, LetterFormValues, SignonField
 from bot.rules.letter_text import from_plain
 from bot.rules.problems import FormErrors
 from bot.rules.signons import SignerKind, Submission
+from tests.bot.blocks.test_letter import make_letter
+from tests.helpers import edit_values
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 
@@ -118,3 +121,26 @@ def test_an_individual_needs_a_name_and_keeps_the_affiliation() -> None:
         Submission(kind=SignerKind.INDIVIDUAL, name="Jane Doe", affiliation="Uni")
     )
     assert (tidy.name, tidy.person_name, tidy.affiliation) == ("Jane Doe", "Jane Doe", "Uni")
+
+
+@pytest.mark.parametrize(("answer", "kept"), [(None, True), (True, True), (False, False)])
+def test_a_new_letter_has_a_public_page_unless_the_box_is_unticked(
+    answer: bool | None, kept: bool
+) -> None:
+    """Unticked, the letter has none; ticked, or with no box to tick (the bot can't take
+    web sign-ons yet), it has one as soon as the bot can."""
+    new = check_new_letter(
+        values(web_signons=answer), body=from_plain("Act."), created_by="UORG", now=NOW
+    )
+    assert new.web_signons is kept
+
+
+@pytest.mark.parametrize(("was", "answer"), [(False, None), (True, None), (True, False)])
+def test_an_edit_changes_the_public_page_only_when_the_form_asked(
+    was: bool, answer: bool | None
+) -> None:
+    """An edit form without the box leaves the letter's page as its organizer set it;
+    with it, the box decides."""
+    letter = replace(make_letter("Act."), web_signons=was)
+    edit = check_edit(edit_values(letter, web_signons=answer), letter=letter, now=NOW)
+    assert edit.web_signons is (was if answer is None else answer)

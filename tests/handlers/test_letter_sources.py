@@ -245,7 +245,8 @@ async def test_a_file_slack_hides_is_passed_over_for_the_letter_beside_it(
         for n in range(30)
     ]
     view = await shortcut(slack, fake_slack, {"text": "Our letter.", "files": pictures})
-    (context,) = [block for block in view["blocks"] if block["type"] == "context"]
+    # The letter text's preview, first among the form's context lines.
+    context = next(block for block in view["blocks"] if block["type"] == "context")
     warning = context["elements"][0]["text"]
     assert len(warning) <= 3000 and "more" in warning
 

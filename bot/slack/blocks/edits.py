@@ -24,8 +24,10 @@ from bot.slack.blocks.letter_form import (
     goal_input,
     initial,
     leads_input,
+    read_web_signons,
     reminders_input,
     text_input,
+    web_signons_input,
 )
 from bot.slack.blocks.text import (
     MODAL_TITLE_MAX,
@@ -42,9 +44,10 @@ EDIT_CALLBACK_ID = "letter_edit"
 TEXT_UPDATE_CALLBACK_ID = "letter_text_update"
 
 
-def build_edit_form(*, letter: Letter) -> dict[str, Any]:
+def build_edit_form(*, letter: Letter, web_signons: bool = False) -> dict[str, Any]:
     """Everything about an open letter, to change: its title, addressee and text (when
-    the form can hold the text), channels, schedule, leads and goal."""
+    the form can hold the text), channels, schedule, leads and goal; with `web_signons`
+    (the bot can take them), whether it has a public sign-on page."""
     return {
         "type": "modal",
         "callback_id": EDIT_CALLBACK_ID,
@@ -72,6 +75,7 @@ def build_edit_form(*, letter: Letter) -> dict[str, Any]:
             channels_input(letter.channels),
             leads_input(letter.leads),
             goal_input(letter.goal),
+            *([web_signons_input(letter.web_signons)] if web_signons else []),
         ],
     }
 
@@ -115,6 +119,7 @@ def read_edit_form(view: dict[str, Any]) -> EditFormValues:
         body=answer(values, Field.BODY).get("value") or "" if Field.BODY in values else None,
         channels=tuple(answer(values, Field.CHANNELS).get("selected_conversations") or ()),
         version=version if isinstance(version, int) else None,
+        web_signons=read_web_signons(values),
     )
 
 

@@ -33,6 +33,10 @@ from bot.slack.blocks.text import (
 
 CALLBACK_ID = "letter_form"
 REMOVE_CALLBACK_ID = "letter_remove"
+WEB_SIGNONS_VALUE = "on"
+WEB_SIGNONS_OFF = (
+    "Web sign-ons are off: set `PUBLIC_URL` and `SMTP_URL` to give letters a public sign-on page."
+)
 
 
 def build_letter_form(
@@ -41,7 +45,11 @@ def build_letter_form(
     draft: DraftPreview | None,
     initial_deadline: datetime,
     initial_reminders: str,
+    web_signons: bool = False,
 ) -> dict[str, Any]:
+    """The form for a new letter. With `web_signons` (the bot has PUBLIC_URL and
+    SMTP_URL) it asks whether the letter gets a public sign-on page, ticked; without,
+    it says which settings would give it one."""
     metadata = {"origin": origin_channel, "draft": draft.id if draft else None}
     channels: dict[str, Any] = {
         "type": "multi_conversations_select",
@@ -79,8 +87,45 @@ def build_letter_form(
             },
             leads_input(()),
             goal_input(None),
+            web_signons_input(True) if web_signons else web_signons_off(),
         ],
     }
+
+
+def web_signons_input(ticked: bool) -> dict[str, Any]:
+    """Whether people outside Slack may sign the letter on its public page."""
+    option = {
+        "text": plain("Open a public sign-on page for people outside Slack"),
+        "value": WEB_SIGNONS_VALUE,
+    }
+    return {
+        "type": "input",
+        "block_id": Field.WEB_SIGNONS,
+        "optional": True,
+        "label": plain("Signing on the web"),
+        "hint": plain(
+            "Its link goes under the letter's posts; a web sign-on counts once its email "
+            "is confirmed, through the same checks for duplicates."
+        ),
+        "element": {
+            "type": "checkboxes",
+            "action_id": Field.WEB_SIGNONS,
+            "options": [option],
+            **({"initial_options": [option]} if ticked else {}),
+        },
+    }
+
+
+def web_signons_off() -> dict[str, Any]:
+    return {"type": "context", "elements": [mrkdwn(WEB_SIGNONS_OFF)]}
+
+
+def read_web_signons(values: dict[str, Any]) -> bool | None:
+    """The checkbox's answer; None when the form had none."""
+    if Field.WEB_SIGNONS not in values:
+        return None
+    chosen = answer(values, Field.WEB_SIGNONS).get("selected_options") or []
+    return any(option.get("value") == WEB_SIGNONS_VALUE for option in chosen)
 
 
 def initial(block: dict[str, Any], value: str) -> dict[str, Any]:
@@ -172,6 +217,7 @@ def read_letter_form(view: dict[str, Any]) -> LetterFormValues:
         goal=answer(Field.GOAL).get("value"),
         origin_channel=metadata.get("origin"),
         draft_id=metadata.get("draft"),
+        web_signons=read_web_signons(values),
     )
 
 
