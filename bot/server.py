@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import Services, build_app, build_client, build_services, installed_workspace
-from bot.mail import Mailer
+from bot.mail.smtp import Mailer
 from bot.recorder import RecorderProcess
 from bot.rules.public_page import PublicPages
 from bot.scheduler import Scheduler

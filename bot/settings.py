@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.mail import parse_smtp_url
+from bot.mail.smtp import parse_smtp_url
 from bot.rules.timing import DEFAULT_REMINDERS, TimingError, parse_clock, parse_offsets
 
 SLACK_APPS_PAGE = "https://api.slack.com/apps"

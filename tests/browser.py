@@ -148,9 +148,7 @@ class Browsing:
         return await context.new_page()
 
     async def accessibility_violations(self, page: Page) -> list[Violation]:
-        """`accessibility_violations(page)`, for a test module that loads this one with
-        `pytest_plugins` (importing from it as well would have pytest warn that it can't
-        rewrite its asserts)."""
+        """`accessibility_violations(page)`, for a test that has the fixture at hand."""
         return await accessibility_violations(page)
 
 

@@ -29,6 +29,9 @@ LEAD = "ULEAD"
 MEMBER = "UMEMBER"
 ZONE = ZoneInfo("America/New_York")
 
+# A real SMTP server and a real browser, for the tests of the public pages.
+pytest_plugins = ["tests.smtp_server", "tests.browser"]
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 
     from tests.browser import Browsing
 
-pytest_plugins = ["tests.browser"]
 
 FORM = """<!doctype html>
 <html lang="en">

@@ -4,6 +4,7 @@ the web, confirmed from a real email, counted as Slack's sign-ons are."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import aiohttp
 import pytest
@@ -16,8 +17,6 @@ from tests.helpers import coalition, post_letter, signon
 from tests.slack_driver import SlackDriver
 from tests.smtp_server import SmtpServer
 from tests.web_visitor import Page, Visitor, WebBot, links_in, path_of, web_bot
-
-pytest_plugins = ["tests.smtp_server"]
 
 ORG = {
     "kind": "organization",
@@ -64,7 +63,7 @@ def quick_fill(monkeypatch: pytest.MonkeyPatch) -> None:
     """People here fill the form in no time: the least fill time is tested on its own."""
     from bot.services import web_keys
 
-    monkeypatch.setattr(web_keys, "FORM_FILL_MIN", web_keys.timedelta(0))
+    monkeypatch.setattr(web_keys, "FORM_FILL_MIN", timedelta(0))
 
 
 async def test_a_web_sign_on_counts_only_once_confirmed_by_the_button(
@@ -241,7 +240,7 @@ async def test_a_form_sent_at_once_is_shown_again(
 ) -> None:
     from bot.services import web_keys
 
-    monkeypatch.setattr(web_keys, "FORM_FILL_MIN", web_keys.timedelta(seconds=60))
+    monkeypatch.setattr(web_keys, "FORM_FILL_MIN", timedelta(seconds=60))
     async with bot.visitor() as hasty:
         page = await fill_in(hasty, page_path, ORG)
     assert page.status == 400 and page.shows("Please check what you filled in")

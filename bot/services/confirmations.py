@@ -3,7 +3,7 @@ of a `JobKind.MAIL` job: claimed, retried and sent once, as Slack posts are."""
 
 from __future__ import annotations
 
-from bot.mail import Mailer, compose
+from bot.mail.smtp import Mailer, compose
 from bot.rules.web_signons import WebSignOnStatus
 from bot.services.web_signons import SignOnLinks
 from bot.storage import Store

@@ -21,8 +21,10 @@ from time import monotonic
 from typing import Any
 
 import aiohttp
+from aiosmtplib import SMTPException
 from slack_sdk.errors import SlackApiError
 
+from bot.mail.smtp import is_refused as is_refused_mail
 from bot.rules.letters import Letter, LetterStatus
 from bot.rules.problems import GroupUnknown
 from bot.rules.public_page import PublicPages
@@ -36,6 +38,7 @@ from bot.rules.timing import (
     shown_in_channel,
 )
 from bot.rules.versions import changes
+from bot.services.confirmations import ConfirmationMail
 from bot.services.exports import export_of
 from bot.services.people import People
 from bot.services.roster import letter_standings
@@ -76,6 +79,7 @@ class Dispatcher:
         updates: CallBudget | None = None,
         people: People | None = None,
         pages: PublicPages | None = None,
+        mail: ConfirmationMail | None = None,
     ) -> None:
         self._workspaces = workspaces
         self._updates = updates
@@ -84,6 +88,8 @@ class Dispatcher:
         self._tally_time = tally_time
         # Where each letter's public sign-on page is, for its posts, chases and exports.
         self._pages = pages or PublicPages(None)
+        # Sends the emails that ask web signers to confirm; None without SMTP_URL.
+        self._mail = mail
         # Who holds a claim: unique per process, so a lapsed claim is told apart.
         self.owner = owner or uuid.uuid4().hex
         # Each lead's possible-duplicates notices, and each contact's chases, weighed and
@@ -149,6 +155,14 @@ class Dispatcher:
         except (aiohttp.ClientError, TimeoutError) as error:
             await self._retry(delivery, now, error=type(error).__name__, wait=None)
             return
+        except SMTPException as error:
+            if is_refused_mail(error):
+                # The relay refused it for good (no such mailbox, a banned sender).
+                logger.error("%s to %s was refused: %s", _what(delivery), delivery.target, error)
+                await queue.give_up(delivery, owner=self.owner, error=type(error).__name__)
+                return
+            await self._retry(delivery, now, error=type(error).__name__, wait=None)
+            return
         except Exception as error:
             logger.exception("Sending %s to %s failed", _what(delivery), delivery.target)
             await self._retry(delivery, now, error=type(error).__name__, wait=None)
@@ -207,6 +221,8 @@ class Dispatcher:
             return await self._tallies.send(
                 workspace, delivery, now, owner=self.owner, standings=self._standings_of
             )
+        if delivery.kind is JobKind.MAIL:
+            return await self._send_mail(delivery)
         assert delivery.letter_id is not None
         letter = await self._store.letters.get(delivery.letter_id)
         if letter is None or letter.status is LetterStatus.REMOVED:
@@ -269,6 +285,13 @@ class Dispatcher:
                 zone=workspace.zone,
             )
         return Sent()
+
+    async def _send_mail(self, delivery: Delivery) -> Sent | Skipped:
+        if self._mail is None:
+            return Skipped("no SMTP_URL to send email with", failed=True)
+        web_signon_id = int(delivery.target.removeprefix("mail:"))
+        passed = await self._mail.send(web_signon_id)
+        return Sent() if passed is None else Skipped(passed)
 
     async def _tell_duplicates(
         self, workspace: Workspace, letter: Letter, delivery: Delivery, now: datetime

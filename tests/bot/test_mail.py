@@ -10,12 +10,11 @@ from typing import TYPE_CHECKING
 import aiosmtplib
 import pytest
 
-from bot.mail import Mailer, SmtpTarget, compose, is_refused, parse_smtp_url
+from bot.mail.smtp import Mailer, SmtpTarget, compose, is_refused, parse_smtp_url
 
 if TYPE_CHECKING:
     from tests.smtp_server import SmtpServer, StartSmtpServer
 
-pytest_plugins = ["tests.smtp_server"]
 
 SENDER = "Undersigned <signons@coalition.example.org>"
 

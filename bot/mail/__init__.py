@@ -1,0 +1,1 @@
+"""Email out: through any SMTP relay named by a URL."""
