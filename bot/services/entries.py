@@ -82,7 +82,7 @@ class Entries:
 
     async def correct(
         self,
-        workspace: Workspace,
+        workspace: Workspace | None,
         letter: Letter,
         entry_id: int,
         submission: Submission,
