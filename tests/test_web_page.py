@@ -3,6 +3,7 @@ the web, confirmed from a real email, counted as Slack's sign-ons are."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -15,7 +16,7 @@ from bot.storage import Store
 from tests.fake_slack import FakeSlack
 from tests.helpers import coalition, post_letter, signon
 from tests.slack_driver import SlackDriver
-from tests.smtp_server import SmtpServer
+from tests.smtp_server import SmtpServer, StartSmtpServer
 from tests.web_visitor import Page, Visitor, WebBot, links_in, path_of, web_bot
 
 ORG = {
@@ -393,3 +394,49 @@ async def test_links_that_are_not_ours_find_nothing(
         assert (await guesser.get("/confirm/2.AAAAAAAAAAAAAAAAAAAAAAAA")).status == 404
         assert (await guesser.get("/l/not-a-letter")).status == 404
         assert (await guesser.get("/l/1")).status == 404
+
+
+async def test_a_scanner_submitting_the_confirm_form_at_once_confirms_nothing(
+    bot: WebBot,
+    page_path: str,
+    smtp_server: SmtpServer,
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Some mail scanners (Outlook's Safe Links) submit the forms of the pages they
+    open, the moment they load: a person reads the page first."""
+    async with bot.visitor() as ana:
+        await fill_in(ana, page_path, ORG)
+    links = links_in((await smtp_server.next(within=10)).message)
+    from bot.services import web_keys
+
+    monkeypatch.setattr(web_keys, "FORM_FILL_MIN", timedelta(seconds=60))
+    async with bot.visitor("192.0.2.99") as scanner:
+        page = await scanner.submit(path_of(links["confirm"]), {})
+    assert page.status == 400 and page.shows("press Confirm again")
+    assert await store.signatures.count(1) == 0
+    assert (await store.web_signons.get(1)) is not None
+
+
+async def test_the_email_is_retried_while_the_relay_fails_and_sent_once(
+    settings: Settings, store: Store, start_smtp_server: StartSmtpServer, fake_slack: FakeSlack
+) -> None:
+    smtp = await start_smtp_server(refuse={ORG["email"]: "451 4.3.0 Try again later"})
+    async with web_bot(settings, store, smtp) as running:
+        coalition(fake_slack)
+        async with aiohttp.ClientSession() as session:
+            await post_letter(
+                SlackDriver(session, running.base + "/slack/events", fake_slack), fake_slack
+            )
+        letter = await store.letters.get(1)
+        assert letter is not None
+        async with running.visitor() as ana:
+            await fill_in(ana, f"/l/{letter.public_token}", ORG)
+        await asyncio.sleep(1)
+        assert smtp.received == []
+        smtp.refuse.clear()
+        # The dispatcher tries again after its backoff (5 seconds), and once only.
+        mail = await smtp.next(within=20)
+        assert mail.recipients == [ORG["email"]]
+        await asyncio.sleep(0.5)
+        assert len(smtp.received) == 1

@@ -128,7 +128,9 @@ class Pages:
 
     # A web signer's links
 
-    async def confirm_page(self, request: web.Request) -> web.StreamResponse:
+    async def confirm_page(
+        self, request: web.Request, *, notice: str | None = None, status: int = 200
+    ) -> web.StreamResponse:
         """Shows the sign-on and a Confirm button; opening it changes nothing."""
         try:
             web_signon, letter = await self._web.pending(request.match_info["token"])
@@ -140,14 +142,21 @@ class Pages:
             "rows": submitted_rows(web_signon.submission),
             "outcome": outcome_sentence(web_signon) if web_signon.outcome else None,
             "manage_url": self._web.links(web_signon)[1],
+            "notice": notice,
         }
-        return self._render(request, "confirm.html", context, form=True, private=True)
+        return self._render(
+            request, "confirm.html", context, form=True, private=True, status=status
+        )
 
     async def confirm(self, request: web.Request) -> web.StreamResponse:
         now = self._clock()
         data = await self._checked_post(request, now=now)
-        if self._token_problem(request, data, now=now) is not None:
-            return await self.confirm_page(request)
+        problem = self._token_problem(request, data, now=now, filled=True)
+        if problem is not None:
+            # Mail scanners that submit forms do so the moment the page loads: a
+            # person has read it first.
+            notice = _CONFIRM_AGAIN if problem == FormToken.TOO_SOON else _TOKEN_NOTICES[problem]
+            return await self.confirm_page(request, notice=notice, status=400)
         try:
             web_signon, letter = await self._web.confirm(request.match_info["token"], now=now)
         except LetterGone:
@@ -349,6 +358,9 @@ _TOKEN_NOTICES = {
         "are off). Please check it and send it again."
     ),
 }
+
+
+_CONFIRM_AGAIN = "Please check the details, then press Confirm again."
 
 
 def _when(moment: datetime) -> str:
