@@ -3,9 +3,11 @@ the bot as it runs (`python -m bot`, HTTP mode, on the embedded SQLite default):
 
 - the 2021 fixture letter (16.7k characters) is posted into two channels from a pasted
   message ("Start a sign-on drive");
-- the fixture's 102 organizations sign, with `/signon Name` and through the form, many
-  of them two or three times by different people, with the spellings people type: case,
-  punctuation, "Inc.", a trailing acronym, an acronym alone;
+- a third of the fixture's 102 organizations sign first on the letter's public page,
+  confirming from the email a local SMTP server catches; then the organizations sign in
+  Slack, with `/signon Name` and through the form, many of them two or three times by
+  different people, with the spellings people type: case, punctuation, "Inc.", a
+  trailing acronym, an acronym alone;
 - an organizer decides the possible duplicates, and closes the letter.
 
 Then it prints what a lead receives (the headline, the pairs that went to review, the
@@ -21,6 +23,8 @@ import re
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -30,13 +34,16 @@ import aiohttp
 from bot.rules.dedupe import initials, org_key
 from bot.rules.forms import SignonField
 from bot.rules.mrkdwn import escape
+from bot.services.web_keys import FORM_FILL_MIN
 from bot.slack.blocks.letters import SIGN_ON_ACTION
 from bot.slack.blocks.reviews import MERGE_ACTION
 from bot.texts.imports import read_signons
-from tests.bot_process import BotProcess, bot_environment
+from tests.bot_process import BotProcess, bot_environment, free_port
 from tests.fake_slack import FakeSlack
 from tests.helpers import as_submitted, coalition, form_values, latest_view, told
 from tests.slack_driver import SlackDriver
+from tests.smtp_server import SmtpServer
+from tests.web_visitor import Visitor, links_in, path_of
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 LETTER = FIXTURES / "letters" / "2021-enforcement-reform-100-days.txt"
@@ -45,6 +52,8 @@ ORGANIZER, LEAD = "UORGANIZER", "ULEAD"
 CHANNELS = ("CCOALITION", "CSTATES")
 ZONE = ZoneInfo("America/New_York")
 EXPECTED = 102
+# A little longer than the least time the public page allows for filling a form in.
+FILL_SECONDS = FORM_FILL_MIN.total_seconds() + 0.2
 
 
 def spellings(name: str, n: int) -> list[str]:
@@ -78,29 +87,39 @@ async def play(output: Path) -> int:
     )
     with tempfile.TemporaryDirectory() as folder:
         tally = (datetime.now(ZONE) + timedelta(hours=12)).strftime("%H:%M")
-        bot = BotProcess(
-            workdir=Path(folder),
-            env=bot_environment(
-                api_url=fake.api_url,
-                database_url=f"sqlite+aiosqlite:///{Path(folder) / 'undersigned.db'}",
-                ORGANIZERS=ORGANIZER,
-                TIMEZONE=ZONE.key,
-                TALLY_TIME=tally,
-            ),
-        )
-        bot.start()
-        try:
-            await bot.wait_healthy(bot.port)
-            async with aiohttp.ClientSession() as session:
-                slack = SlackDriver(session, bot.events_url, fake)
-                return await _drive(slack, fake, names, output, started)
-        finally:
-            bot.stop()
-            await fake.stop()
+        port = free_port()
+        async with SmtpServer() as mail:
+            bot = BotProcess(
+                workdir=Path(folder),
+                env=bot_environment(
+                    api_url=fake.api_url,
+                    database_url=f"sqlite+aiosqlite:///{Path(folder) / 'undersigned.db'}",
+                    ORGANIZERS=ORGANIZER,
+                    TIMEZONE=ZONE.key,
+                    TALLY_TIME=tally,
+                    PORT=str(port),
+                    PUBLIC_URL=f"http://127.0.0.1:{port}",
+                    SMTP_URL=mail.url,
+                    MAIL_FROM="Coalition <sign@coalition.example.org>",
+                    # Each web signer here comes through a proxy from an address of
+                    # their own, as people do from their own homes and offices.
+                    PROXY_HOPS="1",
+                ),
+            )
+            bot.start()
+            try:
+                await bot.wait_healthy(bot.port)
+                async with aiohttp.ClientSession() as session:
+                    slack = SlackDriver(session, bot.events_url, fake)
+                    web = Web(f"http://127.0.0.1:{port}", mail)
+                    return await _drive(slack, fake, web, names, output, started)
+            finally:
+                bot.stop()
+                await fake.stop()
 
 
 async def _drive(
-    slack: SlackDriver, fake: FakeSlack, names: list[str], output: Path, started: float
+    slack: SlackDriver, fake: FakeSlack, web: Web, names: list[str], output: Path, started: float
 ) -> int:
     say("Posting the 2021 letter (16.7k characters) from a pasted message into two channels…")
     updated = len(fake.calls_to("views.update"))
@@ -118,10 +137,19 @@ async def _drive(
     await slack.submit_view(latest_view(fake), values, user=ORGANIZER)
     await told(fake, ORGANIZER, since=told_before)
 
-    say(f"{len(names)} organizations signing, many two or three times, as people type them…")
-    sent = 0
+    on_the_web = [(n, name) for n, name in enumerate(names) if n % 3 == 2]
+    say(
+        f"{len(on_the_web)} organizations outside Slack signing on the letter's public page, "
+        "each confirming from its email…"
+    )
+    page = await web.letter_page(fake)
+    await web.sign(page, on_the_web)
+    say(f"{len(names)} organizations signing in Slack, many two or three times, as people type…")
+    sent = len(on_the_web)
     for n, name in enumerate(names):
         for k, spelling in enumerate(spellings(name, n)):
+            if k == 0 and n % 3 == 2:
+                continue  # signed on the web
             user, channel = f"U{n:03d}{k}", CHANNELS[(n + k) % 2]
             if k == 1 and n % 4 == 0:
                 await _through_the_form(slack, fake, spelling, user=user, channel=channel)
@@ -202,6 +230,76 @@ async def _through_the_form(
         SignonField.STATE: "IL",
     }
     await slack.submit_view(form, as_submitted(form, **answers), user=user)
+
+
+class Web:
+    """People outside Slack on the letter's public page, each from an address of their
+    own: they fill in the form, read the email, and press Confirm."""
+
+    def __init__(self, base: str, mail: SmtpServer) -> None:
+        self._base = base
+        self._mail = mail
+
+    async def letter_page(self, fake: FakeSlack) -> str:
+        """The public page's address, as the posted letter links to it."""
+        found = next(
+            (
+                match.group(0)
+                for message in fake.messages
+                for match in re.finditer(rf"{re.escape(self._base)}/l/[\w-]+", str(message))
+            ),
+            None,
+        )
+        assert found is not None, "the posted letter has no link to its public page"
+        return found
+
+    async def sign(self, page: str, organizations: list[tuple[int, str]]) -> None:
+        async with AsyncExitStack() as people:
+            visitors = [
+                await people.enter_async_context(self._visitor(f"198.51.100.{n % 250}"))
+                for n, _ in organizations
+            ]
+            forms = await asyncio.gather(*(v.get(page) for v in visitors))
+            await asyncio.sleep(FILL_SECONDS)  # people read before they sign
+            await asyncio.gather(
+                *(
+                    v.post(page, {"csrf": form.csrf, **_web_fields(n, name)})
+                    for v, form, (n, name) in zip(visitors, forms, organizations, strict=True)
+                )
+            )
+            emails = {}
+            for _ in organizations:
+                received = await self._mail.next(within=30)
+                emails[received.recipients[0]] = links_in(received.message)["confirm"]
+            confirming = [
+                (v, path_of(emails[_web_fields(n, name)["email"]]))
+                for v, (n, name) in zip(visitors, organizations, strict=True)
+            ]
+            pages = await asyncio.gather(*(v.get(link) for v, link in confirming))
+            await asyncio.sleep(FILL_SECONDS)
+            done = await asyncio.gather(
+                *(
+                    v.post(link, {"csrf": shown.csrf})
+                    for (v, link), shown in zip(confirming, pages, strict=True)
+                )
+            )
+            assert all(d.shows("Signed") for d in done), [d.text for d in done if d.status != 200]
+
+    @asynccontextmanager
+    async def _visitor(self, address: str) -> AsyncIterator[Visitor]:
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+            yield Visitor(session, self._base, address)
+
+
+def _web_fields(n: int, name: str) -> dict[str, str]:
+    return {
+        "kind": "organization",
+        "organization": name,
+        "person": f"Web signer {n}",
+        "title": "Director",
+        "email": f"signer{n}@org{n}.example.org",
+        "public": "yes",
+    }
 
 
 def _save(output: Path, files: dict[str, bytes]) -> None:

@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def bot_environment(*, api_url: str, database_url: str, **settings: str) -> dict[str, str]:
     """This process's environment for a bot process: none of its own Slack or database
-    settings, the fake Slack's tokens and URL, a free port, and `settings` on top."""
+    settings, the fake Slack's tokens and URL, a free port, and `settings` on top (a
+    PORT among them chosen by the caller, for a PUBLIC_URL that names it)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
     env.update(
         SLACK_BOT_TOKEN=TOKEN,
@@ -32,8 +33,8 @@ def bot_environment(*, api_url: str, database_url: str, **settings: str) -> dict
         PORT=str(free_port()),
         PYTHONPATH=str(ROOT),
         PYTHONUNBUFFERED="1",
-        **settings,
     )
+    env.update(settings)
     return env
 
 
