@@ -18,7 +18,9 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in list(os.environ):
-        if name.startswith(("SLACK_", "DATABASE_", "ORGANIZER", "TIMEZONE", "PORT")):
+        if name.startswith(
+            ("SLACK_", "DATABASE_", "ORGANIZER", "TIMEZONE", "PORT", "PUBLIC_URL", "SMTP_")
+        ) or name in {"MAIL_FROM", "FRAME_ANCESTORS", "PROXY_HOPS"}:
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)  # no stray .env
 
@@ -116,3 +118,51 @@ def test_starting_without_tokens_prints_the_guide_and_exits_non_zero(tmp_path: P
     assert "SLACK_BOT_TOKEN: not set" in result.stderr
     assert "manifest.yml" in result.stderr and "api.slack.com/apps" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_web_sign_ons_need_both_the_public_address_and_a_mail_relay() -> None:
+    """PUBLIC_URL has no default: without it, or without SMTP_URL, the web is off."""
+    assert not Settings(_env_file=None).web_signons
+    assert not Settings(_env_file=None, public_url="https://sign.example.org").web_signons
+    assert not Settings(_env_file=None, smtp_url="smtp://relay.example.org").web_signons
+    settings = Settings(
+        _env_file=None, public_url="https://sign.example.org/", smtp_url="smtp://relay.example.org"
+    )
+    assert settings.web_signons and settings.public_url == "https://sign.example.org"
+    assert settings.mail_sender == "Undersigned <no-reply@sign.example.org>"
+
+
+def test_the_web_settings_read_their_contract_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PUBLIC_URL", "https://sign.example.org")
+    monkeypatch.setenv("SMTP_URL", "smtps://bot:p%40ss@mail.example.org:465")
+    monkeypatch.setenv("MAIL_FROM", "Our Coalition <sign@coalition.example.org>")
+    monkeypatch.setenv("FRAME_ANCESTORS", "https://coalition.example.org, https://*.allies.org")
+    monkeypatch.setenv("PROXY_HOPS", "1")
+    settings = load_settings()
+    assert settings.web_signons
+    assert settings.mail_sender == "Our Coalition <sign@coalition.example.org>"
+    assert settings.frame_ancestors == ("https://coalition.example.org", "https://*.allies.org")
+    assert settings.proxy_hops == 1
+    assert "p%40ss" not in repr(settings) and "p@ss" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("PUBLIC_URL", "sign.example.org", "must be a URL"),
+        ("PUBLIC_URL", "https://sign.example.org/?x=1", "without ? or #"),
+        ("SMTP_URL", "http://bot:hunter2@mail.example.org", "smtp"),
+        ("MAIL_FROM", "a@example.org, b@example.org", "one email address"),
+        ("MAIL_FROM", "a@example.org\r\nBcc: c@example.org", "one email address"),
+        ("FRAME_ANCESTORS", "https://ok.example.org 'unsafe-inline'; script-src *", "sites"),
+    ],
+)
+def test_wrong_web_settings_are_explained_without_their_secrets(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, said: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings()
+    guide = raised.value.guide()
+    assert raised.value.problems[0][0] == name and said in guide
+    assert "hunter2" not in guide
