@@ -14,10 +14,16 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import Services, build_app, build_client, build_services, installed_workspace
+from bot.app import (
+    Services,
+    build_app,
+    build_client,
+    build_services,
+    installed_workspace,
+    public_pages,
+)
 from bot.mail.smtp import Mailer
 from bot.recorder import RecorderProcess
-from bot.rules.public_page import PublicPages
 from bot.scheduler import Scheduler
 from bot.services.confirmations import ConfirmationMail
 from bot.services.dispatch import Dispatcher
@@ -113,6 +119,7 @@ def build_scheduler(
         tally_time=settings.tally_time,
         updates=updates,
         mail=mail,
+        pages=public_pages(settings),
     )
     return Scheduler(dispatcher, zone=settings.timezone, tally_time=settings.tally_time)
 
@@ -149,11 +156,6 @@ async def verify_credentials(client: AsyncWebClient, *, app_token: str | None) -
             raise ConfigurationError(
                 [("SLACK_API_URL", f"can't reach Slack at {client.base_url} ({error})")]
             ) from None
-
-
-def public_pages(settings: Settings) -> PublicPages:
-    """The public pages' addresses: none unless both PUBLIC_URL and SMTP_URL are set."""
-    return PublicPages(settings.public_url if settings.web_signons else None)
 
 
 def mail_of(settings: Settings, store: Store, links: SignOnLinks) -> ConfirmationMail | None:

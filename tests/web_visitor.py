@@ -15,9 +15,9 @@ import aiohttp
 from aiohttp.test_utils import TestServer
 from pydantic import SecretStr
 
-from bot.app import Services, build_app, build_services
+from bot.app import Services, build_app, build_services, public_pages
 from bot.scheduler import Scheduler
-from bot.server import build_scheduler, build_web_app, mail_of, public_pages
+from bot.server import build_scheduler, build_web_app, mail_of
 from bot.services.web_signons import SignOnLinks, WebSignOns
 from bot.settings import Settings
 from bot.storage import Store
