@@ -6,7 +6,9 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import aiohttp
 import pytest
 from pydantic import SecretStr
 from slack_sdk.web.async_client import AsyncWebClient
@@ -17,9 +19,11 @@ from bot.rules.schedule import Plan
 from bot.server import serve_socket_mode, verify_credentials
 from bot.settings import ConfigurationError, Settings
 from bot.storage import Store
+from tests.bot_process import BotProcess, free_port
 from tests.conftest import MEMBER
 from tests.fake_slack import APP_TOKEN, TOKEN, FakeSlack
 from tests.slack_driver import command_fields
+from tests.smtp_server import SmtpServer
 
 
 @asynccontextmanager
@@ -130,3 +134,32 @@ async def test_good_tokens_pass_the_start_up_check(fake_slack: FakeSlack) -> Non
     await verify_credentials(client, app_token=APP_TOKEN)
     checked = [(call.method, call.ok) for call in fake_slack.calls]
     assert checked == [("auth.test", True), ("apps.connections.open", True)]
+
+
+async def test_in_socket_mode_the_bot_still_serves_its_pages_and_health_on_port(
+    tmp_path: Path, bot_env: dict[str, str], fake_slack: FakeSlack, smtp_server: SmtpServer
+) -> None:
+    """Slack's requests come over the socket; PORT serves /healthz and the public pages
+    (and no /slack/events: nothing may reach Bolt around the socket)."""
+    port = free_port()
+    env = {
+        **bot_env,
+        "SLACK_APP_TOKEN": APP_TOKEN,
+        "PORT": str(port),
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "SMTP_URL": smtp_server.url,
+    }
+    del env["SLACK_SIGNING_SECRET"]
+    bot = BotProcess(workdir=tmp_path, env=env)
+    try:
+        await bot.started()
+        await fake_slack.wait_for(lambda: fake_slack.sockets)
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"http://127.0.0.1:{port}/static/style.css") as css:
+                assert css.status == 200
+            async with session.get(f"http://127.0.0.1:{port}/l/no-such-letter") as page:
+                assert page.status == 404 and "isn't here" in await page.text()
+            async with session.post(f"http://127.0.0.1:{port}/slack/events") as events:
+                assert events.status in (404, 405)
+    finally:
+        bot.stop()
