@@ -4,15 +4,19 @@ the web, confirmed from a real email, counted as Slack's sign-ons are."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
 
 from bot.rules.signons import ContactSource
+from bot.services.exports import export_of
 from bot.settings import Settings
 from bot.storage import Store
+from bot.texts.exports import as_json
 from tests.fake_slack import FakeSlack
 from tests.helpers import coalition, post_letter, signon
 from tests.slack_driver import SlackDriver
@@ -440,3 +444,31 @@ async def test_the_email_is_retried_while_the_relay_fails_and_sent_once(
         assert mail.recipients == [ORG["email"]]
         await asyncio.sleep(0.5)
         assert len(smtp.received) == 1
+
+
+async def test_the_json_export_gives_a_web_contact_its_source_and_the_letters_page(
+    bot: WebBot, page_path: str, smtp_server: SmtpServer, store: Store
+) -> None:
+    await sign_and_confirm(
+        bot, smtp_server, page_path, {**ORG, "may_contact": "yes"}, address="198.51.100.60"
+    )
+    letter = await store.letters.get(1)
+    assert letter is not None
+    export = await export_of(
+        store,
+        bot.services.people,
+        letter,
+        now=datetime.now(UTC),
+        zone=ZoneInfo("UTC"),
+        roster_contacts=True,
+        style=letter.list_style,
+        pages=bot.services.pages,
+    )
+    document = json.loads(
+        as_json(export.letter, export.signers, export.versions, extras=export.extras)
+    )
+    assert document["letter"]["public_url"] == bot.base + page_path
+    (contact,) = document["signers"][0]["contacts"]
+    assert contact["source"] == "web" and contact["slack_user"] is None
+    assert contact["may_contact"] is True and contact["email"] == ORG["email"]
+    assert contact["name"] == "Ana Pérez"

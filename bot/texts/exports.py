@@ -98,6 +98,7 @@ CONTACT_COLUMNS = (
     "listed_publicly",
     "signed_at",
     "source",  # where they signed: slack, web (the public page) or import
+    "may_contact",  # yes or no when asked (on the public page); empty when never asked
 )
 
 # The audit trail's columns, as `undersigned audit LETTER` prints them.
@@ -210,6 +211,7 @@ def as_contacts_csv(signers: Sequence[Signer], *, extras: Extras = NO_EXTRAS) ->
                     "yes" if signer.public else "no",
                     contact["signed_at"],
                     contact["source"],
+                    {True: "yes", False: "no"}.get(contact["may_contact"], ""),
                 ]
             )
     return buffer.getvalue()
@@ -384,6 +386,9 @@ def _contact_dicts(signer: Signer, names: Mapping[str, str]) -> list[dict[str, A
             "slack_user": contact.slack_user,
             "slack_team": contact.team_id,
             "source": contact.source.value,
+            # Whether they let the coalition write to them about the letter: asked on
+            # the public page only (None: never asked).
+            "may_contact": contact.may_contact,
             "signed_at": contact.signed_at.isoformat(),
             # Each contact's own: the entry's is the highest any of them confirmed.
             "signed_version": contact.signed_version,
