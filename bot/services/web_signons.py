@@ -32,7 +32,7 @@ from bot.services.rate_limits import (
 from bot.services.signons import SignOns
 from bot.services.web_keys import WebKeys
 from bot.storage import Store
-from bot.texts.exports import caveat, makeup
+from bot.texts.exports import headline
 
 # How long a letter's count, as its page shows it, is reused: a busy page is read by
 # many at once, and a count a second old is as true to them.
@@ -130,7 +130,7 @@ class WebSignOns:
         if cached is not None and clock - cached[0] < STANDING_CACHE_SECONDS:
             return cached[1]
         signers = await self._store.signatures.signers(letter.id)
-        standing = Standing(len(signers), f"{makeup(signers)}{caveat(signers)}.")
+        standing = Standing(len(signers), headline(signers))
         self._standings[letter.id] = (clock, standing)
         return standing
 
