@@ -23,9 +23,13 @@ class Limit:
 
 
 # Every form sent (sign, confirm, correct, withdraw) from one address, and from its
-# network (a /24 or /64: a school or an office shares one).
-PER_ADDRESS = Limit(hits=20, window=timedelta(minutes=10))
-PER_NETWORK = Limit(hits=120, window=timedelta(minutes=10))
+# network (a /24 or /64: a school or an office shares one): room for an office where
+# thirty people sign and confirm in a few minutes.
+PER_ADDRESS = Limit(hits=60, window=timedelta(minutes=10))
+PER_NETWORK = Limit(hits=240, window=timedelta(minutes=10))
+# Sign-ons from one address still waiting to be confirmed: people confirm theirs, so
+# this never stops them; a flood's never are, so it sends no more than this many emails.
+UNCONFIRMED_PER_ADDRESS = Limit(hits=5, window=timedelta(hours=1))
 # Sign-ons (each sends an email) to one address, and to one domain.
 PER_EMAIL = Limit(hits=3, window=timedelta(hours=1))
 PER_DOMAIN = Limit(hits=300, window=timedelta(hours=1))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.rules.letters import Letter, LetterStatus
 from bot.rules.problems import LetterGone, NothingToWithdraw, SignOnsClosed
@@ -27,11 +27,14 @@ from bot.services.rate_limits import (
     PER_DOMAIN,
     PER_EMAIL,
     PER_NETWORK,
+    UNCONFIRMED_PER_ADDRESS,
+    RateLimited,
     RateLimits,
 )
 from bot.services.signons import SignOns
 from bot.services.web_keys import WebKeys
 from bot.storage import Store
+from bot.storage.web_signons import TooManyUnconfirmed
 from bot.texts.exports import headline
 
 # How long a letter's count, as its page shows it, is reused: a busy page is read by
@@ -40,6 +43,14 @@ STANDING_CACHE_SECONDS = 2.0
 # What the links in a web signer's email are signed for.
 CONFIRM = "confirm"
 MANAGE = "manage"
+
+
+# When to try again after Unconfirmed: time enough to confirm what is waiting.
+UNCONFIRMED_RETRY = timedelta(minutes=10)
+
+
+class Unconfirmed(RateLimited):
+    """Sign-ons from this address still wait to be confirmed (UNCONFIRMED_PER_ADDRESS)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +161,8 @@ class WebSignOns:
         self, letter: Letter, form: WebForm, *, address: str, now: datetime
     ) -> WebSignOn:
         """Keep a sign-on from the page and send the email that asks to confirm it.
-        Raises FormErrors, SignOnsClosed, or RateLimited (nothing kept)."""
+        Raises FormErrors, SignOnsClosed, or RateLimited (Unconfirmed when sign-ons
+        from the same address wait to be confirmed); nothing is kept then."""
         if not letter.is_open:
             raise SignOnsClosed(letter)
         submission = check_web_form(form)
@@ -159,9 +171,17 @@ class WebSignOns:
         await self.limits.spend([(email_key, PER_EMAIL), (domain_key, PER_DOMAIN)], now=now)
         submission = replace(submission, user_id=self.keys.account(submission.email))
         ip_key, _ = self.keys.address_keys(address)
-        web_signon = await self._store.web_signons.add(
-            letter.id, submission, ip_hash=ip_key, now=now
-        )
+        try:
+            web_signon = await self._store.web_signons.add(
+                letter.id,
+                submission,
+                ip_hash=ip_key,
+                unconfirmed_max=UNCONFIRMED_PER_ADDRESS.hits,
+                since=now - UNCONFIRMED_PER_ADDRESS.window,
+                now=now,
+            )
+        except TooManyUnconfirmed:
+            raise Unconfirmed(int(UNCONFIRMED_RETRY.total_seconds())) from None
         self._mail_planned()
         return web_signon
 

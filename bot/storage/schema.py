@@ -522,6 +522,7 @@ web_signons = sa.Table(
     sa.Column("ip_hash", sa.String(64), nullable=True),
     sa.CheckConstraint(one_of("status", WebSignOnStatus), name="status_known"),
     sa.Index("ix_web_signons_letter_id_status", "letter_id", "status"),
+    sa.Index("ix_web_signons_ip_hash_status", "ip_hash", "status"),
     sqlite_autoincrement=True,
 )
 

@@ -25,18 +25,49 @@ RATE_HITS_KEPT = timedelta(days=2)
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
+class TooManyUnconfirmed(Exception):
+    """Sign-ons from this address still wait to be confirmed: no more for now."""
+
+
 class WebSignOnRecords:
     def __init__(self, *, writing: Connect, reading: Connect) -> None:
         self._writing = writing
         self._reading = reading
 
     async def add(
-        self, letter_id: int, submission: Submission, *, ip_hash: str | None, now: datetime
+        self,
+        letter_id: int,
+        submission: Submission,
+        *,
+        ip_hash: str,
+        unconfirmed_max: int,
+        since: datetime,
+        now: datetime,
     ) -> WebSignOn:
         """Keep a sign-on until it is confirmed, and plan the email that asks (in the
-        same transaction: a sign-on is never kept without its email on the way)."""
+        same transaction: a sign-on is never kept without its email on the way).
+
+        Raises TooManyUnconfirmed, keeping nothing, when `unconfirmed_max` sign-ons from
+        the same address (`ip_hash`) since `since` still wait to be confirmed: people
+        confirm theirs, a flood's never are. Counted and kept in one transaction, with
+        the address's lock held on PostgreSQL, so replicas let no more through."""
         assert submission.email is not None, "a web sign-on has an email address"
         async with self._writing() as conn:
+            if conn.dialect.name == "postgresql":
+                await conn.execute(
+                    sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(ip_hash)))
+                )
+            waiting = (
+                await conn.execute(
+                    sa.select(sa.func.count()).where(
+                        web_signons.c.ip_hash == ip_hash,
+                        web_signons.c.status == WebSignOnStatus.PENDING.value,
+                        web_signons.c.created_at >= since,
+                    )
+                )
+            ).scalar_one()
+            if waiting >= unconfirmed_max:
+                raise TooManyUnconfirmed
             web_signon_id = (
                 await conn.execute(
                     web_signons.insert()

@@ -20,7 +20,7 @@ from bot.rules.signons import SignerKind, Submission
 from bot.rules.web_form import WebForm, form_of
 from bot.services.rate_limits import RateLimited
 from bot.services.web_keys import FormToken
-from bot.services.web_signons import OwnSignOn, WebSignOns
+from bot.services.web_signons import OwnSignOn, Unconfirmed, WebSignOns
 from bot.texts.confirmation_mail import submitted_rows
 from bot.texts.letter_html import letter_html
 from bot.texts.lists import closing_word, sections
@@ -98,7 +98,9 @@ class Pages:
         except SignOnsClosed:
             return await self._letter_form(request, letter, form, errors={}, status=409)
         except RateLimited as limited:
-            raise self._too_many(request, limited.retry_after) from None
+            raise self._too_many(
+                request, limited.retry_after, waiting=isinstance(limited, Unconfirmed)
+            ) from None
         raise web.HTTPSeeOther(request.app.router["sent"].url_for(token=letter.public_token))
 
     async def sent(self, request: web.Request) -> web.StreamResponse:
@@ -339,10 +341,13 @@ class Pages:
             "closed.html", request, {"letter": letter}, status=409
         )
 
-    def _too_many(self, request: web.Request, retry_after: int) -> web.HTTPTooManyRequests:
-        response = aiohttp_jinja2.render_template(
-            "too_many.html", request, {"minutes": max(1, round(retry_after / 60))}
-        )
+    def _too_many(
+        self, request: web.Request, retry_after: int, *, waiting: bool = False
+    ) -> web.HTTPTooManyRequests:
+        """429, saying when to try again (and, when sign-ons from the same connection
+        wait to be confirmed, that confirming them is the way on)."""
+        context = {"minutes": max(1, round(retry_after / 60)), "waiting": waiting}
+        response = aiohttp_jinja2.render_template("too_many.html", request, context)
         return web.HTTPTooManyRequests(
             text=response.text,
             content_type="text/html",

@@ -79,6 +79,7 @@ def upgrade() -> None:
         sqlite_autoincrement=True,
     )
     op.create_index("ix_web_signons_letter_id_status", "web_signons", ["letter_id", "status"])
+    op.create_index("ix_web_signons_ip_hash_status", "web_signons", ["ip_hash", "status"])
     op.create_table(
         "rate_hits",
         sa.Column("key", sa.String(80), primary_key=True),
