@@ -163,7 +163,14 @@ async def signed_on_the_web(store: Store, letter: Letter, name: str, account: st
         email=f"{account.removeprefix('web:')}@example.org",
         user_id=account,
     )
-    kept = await store.web_signons.add(letter.id, submission, ip_hash=None, now=T0)
+    kept = await store.web_signons.add(
+        letter.id,
+        submission,
+        ip_hash=f"address of {account}",
+        unconfirmed_max=5,
+        since=T0 - timedelta(days=1),
+        now=T0,
+    )
     signons = SignOns(store=store, live_count=None)
     signed = await signons.sign(None, letter, submission, now=T0)
     await signons.settle()
