@@ -114,7 +114,8 @@ async def play(output: Path) -> int:
                     web = Web(f"http://127.0.0.1:{port}", mail)
                     return await _drive(slack, fake, web, names, output, started)
             finally:
-                bot.stop()
+                # From a thread: the fake Slack, on this loop, answers its last updates.
+                await asyncio.to_thread(bot.stop)
                 await fake.stop()
 
 
