@@ -18,7 +18,7 @@ from bot.services import dispatch
 from bot.services.exports import export_of
 from bot.settings import Settings
 from bot.storage import Store
-from bot.storage.schema import deliveries
+from bot.storage.schema import deliveries, web_signons
 from bot.texts.exports import as_json
 from tests.fake_slack import FakeSlack
 from tests.helpers import coalition, post_letter, signon
@@ -204,6 +204,10 @@ async def test_a_sign_on_left_unconfirmed_expires_at_the_close(
         again = await late.get(path_of(links["confirm"]))
         assert again.shows("closed before the sign-on was confirmed")
     assert await store.signatures.count(1) == 0
+    # The address it came from is forgotten at the close.
+    async with store.engine.connect() as conn:
+        kept = (await conn.execute(sa.select(web_signons.c.status, web_signons.c.ip_hash))).all()
+    assert [tuple(row) for row in kept] == [("expired", None)]
     letter_page = await _anonymous_get(bot, page_path)
     assert letter_page.shows("Closed.") and 'name="csrf"' not in letter_page.text
 
@@ -515,3 +519,25 @@ async def _attempted(store: Store) -> None:
             return
         await asyncio.sleep(0.02)
     raise AssertionError("the email was never tried")
+
+
+async def test_only_the_sites_named_may_frame_the_embeddable_list(
+    settings: Settings, store: Store, smtp_server: SmtpServer, fake_slack: FakeSlack
+) -> None:
+    sites = ("https://coalition.example.org", "https://*.allies.example.org")
+    async with web_bot(settings, store, smtp_server, frame_ancestors=sites) as running:
+        coalition(fake_slack)
+        async with aiohttp.ClientSession() as session:
+            await post_letter(
+                SlackDriver(session, running.base + "/slack/events", fake_slack), fake_slack
+            )
+        letter = await store.letters.get(1)
+        assert letter is not None
+        embedded = await _anonymous_get(running, f"/l/{letter.public_token}/embed")
+        page = await _anonymous_get(running, f"/l/{letter.public_token}")
+    assert (
+        "frame-ancestors https://coalition.example.org https://*.allies.example.org"
+        in (embedded.headers["Content-Security-Policy"])
+    )
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Frame-Options"] == "DENY"
