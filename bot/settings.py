@@ -199,6 +199,11 @@ class Settings(BaseSettings):
             raise ValueError("must be a URL such as https://sign.example.org")
         if parts.query or parts.fragment:
             raise ValueError("must be an address without ? or #, such as https://sign.example.org")
+        if parts.path.strip("/"):
+            # The pages are served at the root (/l/…, /static/…), as the links in them are.
+            raise ValueError(
+                "must be a site's address without a path, such as https://sign.example.org"
+            )
         return value.rstrip("/")
 
     @field_validator("smtp_url")

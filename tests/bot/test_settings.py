@@ -151,6 +151,7 @@ def test_the_web_settings_read_their_contract_names(monkeypatch: pytest.MonkeyPa
     [
         ("PUBLIC_URL", "sign.example.org", "must be a URL"),
         ("PUBLIC_URL", "https://sign.example.org/?x=1", "without ? or #"),
+        ("PUBLIC_URL", "https://example.org/sign", "without a path"),
         ("SMTP_URL", "http://bot:hunter2@mail.example.org", "smtp"),
         ("MAIL_FROM", "a@example.org, b@example.org", "one email address"),
         ("MAIL_FROM", "a@example.org\r\nBcc: c@example.org", "one email address"),
