@@ -83,6 +83,9 @@ FLOODER = "198.18.0.1"  # in a network no other visitor here comes from
 # Flood POSTs answered before the sign-ons of FLOOD_UNDER_WAY start: past every limit
 # on the address, so the rest are what most of a long flood is.
 UNDER_WAY = PER_ADDRESS.hits + 40
+# Fewer flood POSTs than this answered while the sign-ons were sent leave their share of
+# the bot's CPU to the noise.
+FEW_ANSWERED = 100
 WARM_UP_PAGES = 20  # GETs of the page before it is measured: its template compiled
 MAIL_WAIT = 60.0  # seconds the kept sign-ons' emails are waited for, at most
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -523,13 +526,14 @@ def _report(results: dict[str, list[Round]], args: argparse.Namespace) -> bool:
         for n, r in enumerate(results[setup]):
             assert r.flood is not None and r.signons is not None
             during = _during(r.flood, r.signons)
-            # What the bot's CPU over the sign-ons came to, over what they cost alone.
-            extra = (r.signons_cpu_ms - alone_cpu) * args.sign_ons / during if during else None
+            # What the bot's CPU over the sign-ons came to, over what they cost alone,
+            # shared among the flood's POSTs answered meanwhile (if enough were).
+            extra = (r.signons_cpu_ms - alone_cpu) * args.sign_ons / max(during, 1)
             print(
                 f"| {labels[setup]} | {n + 1} | {sum(r.flood.statuses.values()):,} "
                 f"| {r.flood.rate:,.0f} | {r.flood.statuses[303]} | {r.flood.statuses[429]:,} "
                 f"| {r.emails} | {during:,} | "
-                + (f"{extra:.2f} ms |" if extra is not None else "none answered |")
+                + (f"{extra:.2f} ms |" if during >= FEW_ANSWERED else "too few answered |")
             )
     worst = min(ratios[FLOOD_START], ratios[FLOOD_UNDER_WAY])
     emails = max(r.emails for setup in (FLOOD_START, FLOOD_UNDER_WAY) for r in results[setup])
@@ -542,7 +546,9 @@ def _report(results: dict[str, list[Round]], args: argparse.Namespace) -> bool:
     )
     print(
         f"The same flood sent to the no-op app instead (what it costs this machine, the bot "
-        f"aside): {ratios[FLOOD_ELSEWHERE]:.2f}x."
+        f"aside): {ratios[FLOOD_ELSEWHERE]:.2f}x; against that, the bot's flood as it starts "
+        f"{ratios[FLOOD_START] / ratios[FLOOD_ELSEWHERE]:.2f}x, once under way "
+        f"{ratios[FLOOD_UNDER_WAY] / ratios[FLOOD_ELSEWHERE]:.2f}x."
     )
     print(
         f"Emails the flood caused: {emails} at most in a round (target <= "
