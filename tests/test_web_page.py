@@ -541,3 +541,18 @@ async def test_only_the_sites_named_may_frame_the_embeddable_list(
     )
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
     assert page.headers["X-Frame-Options"] == "DENY"
+
+
+async def test_an_address_whose_sign_ons_wait_may_still_confirm_them(
+    bot: WebBot, page_path: str, smtp_server: SmtpServer, store: Store
+) -> None:
+    async with bot.visitor("192.0.2.60") as office:
+        for n in range(6):
+            last = await fill_in(
+                office, page_path, {**ORG, "organization": f"Org {n}", "email": f"a{n}@o{n}.org"}
+            )
+        assert last.status == 429 and last.shows("still waiting to be confirmed")
+        links = links_in((await smtp_server.next(within=10)).message)
+        confirmed = await office.submit(path_of(links["confirm"]), {})
+        assert confirmed.shows("Signed. You are number 1."), confirmed.text
+    assert await store.signatures.count(1) == 1

@@ -53,6 +53,17 @@ class RateLimits:
         # Keys over their limit, and the monotonic time their window ends.
         self._blocked: dict[str, float] = {}
 
+    def check(self, key: str) -> None:
+        """Raises RateLimited if `key` was found over a limit and its window is still
+        running: from memory, without touching the database."""
+        until = self._blocked.get(key)
+        if until is not None and until > time.monotonic():
+            raise RateLimited(int(until - time.monotonic()) + 1)
+
+    def block(self, key: str, *, seconds: float) -> None:
+        """Turn `key` away from memory for `seconds` (a limit found in the records)."""
+        self._blocked[key] = time.monotonic() + seconds
+
     async def spend(self, limits: list[tuple[str, Limit]], *, now: datetime) -> None:
         """Count a hit on each key; raises RateLimited if any is over its limit."""
         clock = time.monotonic()

@@ -47,6 +47,9 @@ MANAGE = "manage"
 
 # When to try again after Unconfirmed: time enough to confirm what is waiting.
 UNCONFIRMED_RETRY = timedelta(minutes=10)
+# How long an address found with too many sign-ons waiting is turned away from memory
+# before the records are counted again (some may have been confirmed meanwhile).
+UNCONFIRMED_RECHECK_SECONDS = 10.0
 
 
 class Unconfirmed(RateLimited):
@@ -181,14 +184,24 @@ class WebSignOns:
                 now=now,
             )
         except TooManyUnconfirmed:
+            # Until some are confirmed the answer stays the same: a flood is given it
+            # from memory for a while.
+            self.limits.block(_unconfirmed_key(ip_key), seconds=UNCONFIRMED_RECHECK_SECONDS)
             raise Unconfirmed(int(UNCONFIRMED_RETRY.total_seconds())) from None
         self._mail_planned()
         return web_signon
 
-    async def spend_visit(self, address: str, *, now: datetime) -> None:
-        """Count a form sent from `address` against its limits; raises RateLimited."""
+    async def spend_visit(self, address: str, *, now: datetime, signing: bool = False) -> None:
+        """Count a form sent from `address` against its limits; raises RateLimited. A
+        sign-on (`signing`) from an address whose sign-ons wait to be confirmed is
+        turned away here too, from memory, before anything else is read."""
         ip_key, network_key = self.keys.address_keys(address)
         await self.limits.spend([(ip_key, PER_ADDRESS), (network_key, PER_NETWORK)], now=now)
+        if signing:
+            try:
+                self.limits.check(_unconfirmed_key(ip_key))
+            except RateLimited:
+                raise Unconfirmed(int(UNCONFIRMED_RETRY.total_seconds())) from None
 
     async def pending(self, token: str, *, purpose: str = CONFIRM) -> tuple[WebSignOn, Letter]:
         """The web sign-on a link is for, and its letter: LetterGone for a link that
@@ -278,3 +291,9 @@ class WebSignOns:
             return None
         keeper = await self._signons.keeps(None, entry, user=account, letter=letter)
         return OwnEntry(entry, entry.contact_of(account), keeper=keeper)
+
+
+def _unconfirmed_key(ip_key: str) -> str:
+    """The key an address is turned away under while its sign-ons wait: its own, so
+    that confirming them (another form from the same address) is never refused."""
+    return f"waiting:{ip_key}"

@@ -48,6 +48,7 @@ class Pages:
     ) -> None:
         self._web = web_signons
         self._zone = zone
+        self._too_many_pages: dict[tuple[int, bool], str] = {}
         self._proxy_hops = proxy_hops
         self._secure = secure_cookies
         self._clock = clock or (lambda: datetime.now(UTC))
@@ -73,9 +74,10 @@ class Pages:
         return await self._letter_form(request, letter, WebForm(), errors={})
 
     async def sign(self, request: web.Request) -> web.StreamResponse:
-        letter = await self._letter(request)
         now = self._clock()
-        data = await self._checked_post(request, now=now)
+        # The limits first: a flood turned away costs no read of the letter or the form.
+        data = await self._checked_post(request, now=now, signing=True)
+        letter = await self._letter(request)
         form = _web_form(data)
         problem = self._token_problem(request, data, now=now, filled=True)
         if problem is not None:
@@ -279,14 +281,18 @@ class Pages:
         }
         return self._render(request, "letter.html", context, form=letter.is_open, status=status)
 
-    async def _checked_post(self, request: web.Request, *, now: datetime) -> dict[str, str]:
+    async def _checked_post(
+        self, request: web.Request, *, now: datetime, signing: bool = False
+    ) -> dict[str, str]:
         """The form's fields, once the visitor is within their rate limits."""
         try:
             await self._web.spend_visit(
-                visitor_address(request, proxy_hops=self._proxy_hops), now=now
+                visitor_address(request, proxy_hops=self._proxy_hops), now=now, signing=signing
             )
         except RateLimited as limited:
-            raise self._too_many(request, limited.retry_after) from None
+            raise self._too_many(
+                request, limited.retry_after, waiting=isinstance(limited, Unconfirmed)
+            ) from None
         posted = await request.post()
         return {name: value[:FIELD_MAX] for name, value in posted.items() if isinstance(value, str)}
 
@@ -346,10 +352,16 @@ class Pages:
     ) -> web.HTTPTooManyRequests:
         """429, saying when to try again (and, when sign-ons from the same connection
         wait to be confirmed, that confirming them is the way on)."""
-        context = {"minutes": max(1, round(retry_after / 60)), "waiting": waiting}
-        response = aiohttp_jinja2.render_template("too_many.html", request, context)
+        minutes = max(1, round(retry_after / 60))
+        text = self._too_many_pages.get((minutes, waiting))
+        if text is None:
+            # The same few pages, answered to every request of a flood: made once.
+            context = {"minutes": minutes, "waiting": waiting}
+            text = aiohttp_jinja2.render_template("too_many.html", request, context).text
+            assert text is not None
+            self._too_many_pages[(minutes, waiting)] = text
         return web.HTTPTooManyRequests(
-            text=response.text,
+            text=text,
             content_type="text/html",
             headers={"Retry-After": str(retry_after)},
         )
