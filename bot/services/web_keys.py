@@ -8,6 +8,7 @@ The keys are made on the instance's first start and kept in the database
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -25,6 +26,8 @@ FORM_FILL_MIN = timedelta(seconds=2)
 # The networks a visitor's address is counted in too: an IPv4 /24 and an IPv6 /64.
 IPV4_NETWORK = 24
 IPV6_NETWORK = 64
+# How many visitors' hashed addresses are remembered.
+ADDRESSES_REMEMBERED = 4096
 
 
 class FormToken:
@@ -92,9 +95,11 @@ class WebKeys:
 
     # Visitors
 
+    @functools.lru_cache(maxsize=ADDRESSES_REMEMBERED)  # noqa: B019 (one WebKeys a process)
     def address_keys(self, address: str) -> tuple[str, str]:
         """Keyed hashes of a visitor's address and of its network, as the rate limits
-        and the records keep them: never the address itself."""
+        and the records keep them: never the address itself. Remembered for the
+        addresses seen last: a flood comes from a few, request after request."""
         try:
             ip = ipaddress.ip_address(address)
         except ValueError:
