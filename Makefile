@@ -65,19 +65,19 @@ chromium:
 			&& $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 ## bench: dedupe cost at 1k/10k/100k signers; sign-on throughput against a no-op app;
-## a letter's public page against the same app, and Slack sign-ons while one address
-## floods it; a letter growing to 9,000 signers against the same app; hostile letter
-## files under sign-on load; two replicas on PostgreSQL against one on SQLite
+## a letter growing to 9,000 signers against the same app; hostile letter files under
+## sign-on load; two replicas on PostgreSQL against one on SQLite; last, a letter's
+## public page against the same app, and Slack sign-ons while one address floods it
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.dedupe_cost
 	$(BIN)/python -m bench.chase_cost
 	$(BIN)/python -m bench.chart_cost
 	$(BIN)/python -m bench.signon_throughput
-	$(BIN)/python -m bench.web_page
 	$(BIN)/python -m bench.growing_drive
 	$(BIN)/python -m bench.documents
 	$(MAKE) postgres
 	BENCH_POSTGRES='$(TEST_POSTGRES)' $(BIN)/python -m bench.replicas
+	$(BIN)/python -m bench.web_page
 
 ## lock: re-pin requirements/*.lock, with hashes, from pyproject.toml (needs network); the
 ## locked versions stay unless pyproject.toml rules them out or UPGRADE says otherwise:
