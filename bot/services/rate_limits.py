@@ -66,13 +66,8 @@ class RateLimits:
 
     async def spend(self, limits: list[tuple[str, Limit]], *, now: datetime) -> None:
         """Count a hit on each key; raises RateLimited if any is over its limit."""
-        clock = time.monotonic()
         for key, _ in limits:
-            until = self._blocked.get(key)
-            if until is not None:
-                if until > clock:
-                    raise RateLimited(int(until - clock) + 1)
-                del self._blocked[key]
+            self.check(key)
         counts = await self._store.web_signons.hit(
             [(key, limit.window) for key, limit in limits], now=now
         )
@@ -83,6 +78,7 @@ class RateLimits:
         ]
         if not over:
             return
+        clock = time.monotonic()
         if len(self._blocked) > BLOCKED_KEPT_MAX:
             self._blocked = {k: t for k, t in self._blocked.items() if t > clock}
         wait = 0.0

@@ -37,9 +37,8 @@ from bot.storage import Store
 from bot.storage.web_signons import TooManyUnconfirmed
 from bot.texts.exports import headline
 
-# How long a letter's count, as its page shows it, is reused: a busy page is read by
-# many at once, and a count a second old is as true to them.
-STANDING_CACHE_SECONDS = 2.0
+# How long a letter's count, as its pages show it, is reused.
+HEADLINE_CACHE_SECONDS = 2.0
 # What the links in a web signer's email are signed for.
 CONFIRM = "confirm"
 MANAGE = "manage"
@@ -54,15 +53,6 @@ UNCONFIRMED_RECHECK_SECONDS = 10.0
 
 class Unconfirmed(RateLimited):
     """Sign-ons from this address still wait to be confirmed (UNCONFIRMED_PER_ADDRESS)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Standing:
-    """A letter's count as its public page shows it: the number and the headline,
-    with the same caveat as the export's."""
-
-    count: int
-    headline: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +108,7 @@ class WebSignOns:
         self.pages = links.pages
         self._mail_planned = mail_planned
         self.limits = RateLimits(store)
-        self._standings: dict[int, tuple[float, Standing]] = {}
+        self._headlines: dict[int, tuple[float, str]] = {}
 
     @property
     def keys(self) -> WebKeys:
@@ -138,15 +128,17 @@ class WebSignOns:
             raise LetterGone
         return letter
 
-    async def standing(self, letter: Letter) -> Standing:
-        cached = self._standings.get(letter.id)
+    async def headline(self, letter: Letter) -> str:
+        """The letter's count as its pages show it: the export's headline, with its
+        caveat. Reused for HEADLINE_CACHE_SECONDS: a busy page is read by many at once,
+        and a count a second old is as true to them."""
+        cached = self._headlines.get(letter.id)
         clock = time.monotonic()
-        if cached is not None and clock - cached[0] < STANDING_CACHE_SECONDS:
+        if cached is not None and clock - cached[0] < HEADLINE_CACHE_SECONDS:
             return cached[1]
-        signers = await self._store.signatures.signers(letter.id)
-        standing = Standing(len(signers), headline(signers))
-        self._standings[letter.id] = (clock, standing)
-        return standing
+        said = headline(await self._store.signatures.signers(letter.id))
+        self._headlines[letter.id] = (clock, said)
+        return said
 
     async def public_signers(self, letter: Letter) -> list[Signer]:
         """The entries the public list is made of: those not waiting for an organizer to
@@ -234,7 +226,7 @@ class WebSignOns:
             in_review=bool(recorded.possible_duplicates or recorded.possible_unlisted),
             now=now,
         )
-        self._standings.pop(letter.id, None)
+        self._headlines.pop(letter.id, None)
         return confirmed, letter
 
     def links(self, web_signon: WebSignOn) -> tuple[str, str]:
@@ -262,7 +254,7 @@ class WebSignOns:
             None, own.letter, own.entry.signer.id, submission, now=now
         )
         await self._store.web_signons.correct(own.web_signon.id, submission)
-        self._standings.pop(own.letter.id, None)
+        self._headlines.pop(own.letter.id, None)
         return corrected
 
     async def withdraw(self, token: str, *, now: datetime) -> list[str]:
@@ -275,7 +267,7 @@ class WebSignOns:
         withdrawn = await self._signons.withdraw(
             own.letter, user=account, now=now, only=[own.entry.signer.id]
         )
-        self._standings.pop(own.letter.id, None)
+        self._headlines.pop(own.letter.id, None)
         return withdrawn
 
     async def _entry_of(self, web_signon: WebSignOn, letter: Letter) -> OwnEntry | None:

@@ -123,7 +123,7 @@ class Pages:
             template,
             {
                 "letter": letter,
-                "standing": await self._web.standing(letter),
+                "headline": await self._web.headline(letter),
                 "closing": closing_word(letter.body, letter.list_style),
                 "sections": sections(listed, letter.list_style),
                 "page_url": self._web.pages.letter_url(letter),
@@ -173,7 +173,7 @@ class Pages:
             "rows": submitted_rows(web_signon.submission),
             "outcome": outcome_sentence(web_signon),
             "manage_url": self._web.links(web_signon)[1],
-            "standing": await self._web.standing(letter),
+            "headline": await self._web.headline(letter),
         }
         return self._render(request, "confirmed.html", context, private=True)
 
@@ -272,7 +272,7 @@ class Pages:
             "letter": letter,
             "deadline": _when(letter.deadline.astimezone(self._zone)),
             "text": letter_html(letter.body),
-            "standing": await self._web.standing(letter),
+            "headline": await self._web.headline(letter),
             "form": form,
             "errors": errors,
             "notice": notice,
