@@ -188,12 +188,12 @@ class WebSignOns:
         sign-on (`signing`) from an address whose sign-ons wait to be confirmed is
         turned away here too, from memory, before anything else is read."""
         ip_key, network_key = self.keys.address_keys(address)
-        await self.limits.spend([(ip_key, PER_ADDRESS), (network_key, PER_NETWORK)], now=now)
         if signing:
             try:
                 self.limits.check(_unconfirmed_key(ip_key))
             except RateLimited:
                 raise Unconfirmed(int(UNCONFIRMED_RETRY.total_seconds())) from None
+        await self.limits.spend([(ip_key, PER_ADDRESS), (network_key, PER_NETWORK)], now=now)
 
     async def pending(self, token: str, *, purpose: str = CONFIRM) -> tuple[WebSignOn, Letter]:
         """The web sign-on a link is for, and its letter: LetterGone for a link that
