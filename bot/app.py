@@ -41,6 +41,7 @@ from bot.services.recording import Recording
 from bot.services.reviews import Reviews
 from bot.services.roster import Members
 from bot.services.signons import SignOns
+from bot.services.verification import Verifications
 from bot.services.workspace import Workspace, Workspaces
 from bot.settings import Settings
 from bot.slack.blocks.problems import SOMETHING_WENT_WRONG
@@ -201,7 +202,12 @@ def build_services(
         deadlines=Deadlines(store=store, schedule_changed=changed),
         edits=Edits(store=store, schedule_changed=changed),
         signons=signons,
-        entries=Entries(store=store, signons=signons, live_count=live_count),
+        entries=Entries(
+            store=store,
+            signons=signons,
+            live_count=live_count,
+            verifications=Verifications(store=store, people=people),
+        ),
         reviews=Reviews(store=store, signons=signons, live_count=live_count),
         exports=Exports(store=store, people=people, pages=pages),
         members=Members(store=store, audience=audience, schedule_changed=changed),

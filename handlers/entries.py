@@ -49,10 +49,21 @@ async def signers(
     workspace: Workspace,
     **_: Any,
 ) -> None:
-    letter, found, search = await entries.signers_of(
-        workspace, rest, user=command["user_id"], channel=command["channel_id"]
+    listing = await entries.signers_of(
+        workspace,
+        rest,
+        user=command["user_id"],
+        channel=command["channel_id"],
+        now=datetime.now(UTC),
     )
-    await respond(**signers_page(letter, found, search=search))
+    await respond(
+        **signers_page(
+            listing.letter,
+            listing.entries,
+            search=listing.search,
+            verification=listing.verification,
+        )
+    )
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {"signers": signers}
@@ -85,10 +96,16 @@ async def signers_paged(
     """Previous or Next in `/letter signers`: the page, in place of the one shown."""
     await ack()
     letter_id, offset, search = read(action, read_page_value)
-    letter, found = await entries.listing(
-        workspace, letter_id, user=body["user"]["id"], search=search
+    listing = await entries.listing(
+        workspace, letter_id, user=body["user"]["id"], search=search, now=datetime.now(UTC)
     )
-    message = signers_page(letter, found, offset=offset, search=search)
+    message = signers_page(
+        listing.letter,
+        listing.entries,
+        offset=offset,
+        search=search,
+        verification=listing.verification,
+    )
     await respond(**message, replace_original=True)
 
 

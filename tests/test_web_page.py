@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from bot.rules.signons import ContactSource
 from bot.services import dispatch
 from bot.services.exports import export_of
+from bot.services.rate_limits import PER_ADDRESS
 from bot.settings import Settings
 from bot.storage import Store
 from bot.storage.schema import deliveries, web_signons
@@ -297,6 +298,24 @@ async def test_no_email_header_can_be_injected(
     assert smtp_server.received == []
 
 
+async def test_past_its_limit_an_address_is_told_to_wait_whatever_it_sends(
+    bot: WebBot, page_path: str, smtp_server: SmtpServer
+) -> None:
+    """Every form sent counts against the address's limit, refused or not: past
+    PER_ADDRESS.hits in its window, the next is answered 429 before it is read, and
+    nothing was kept or sent."""
+    async with bot.visitor("192.0.2.60") as hammer:
+        page = await hammer.get(page_path)
+        refused = [
+            await hammer.post(page_path, {**ORG, "csrf": "forged"}) for _ in range(PER_ADDRESS.hits)
+        ]
+        over = await hammer.post(page_path, {**ORG, "csrf": page.csrf})
+    assert {answer.status for answer in refused} == {400}
+    assert over.status == 429 and over.shows("Too many forms came from your connection")
+    assert "Retry-After" in over.headers
+    assert smtp_server.received == []
+
+
 async def test_a_title_with_line_breaks_stays_out_of_the_headers(
     bot: WebBot, page_path: str, smtp_server: SmtpServer
 ) -> None:
@@ -321,10 +340,9 @@ async def test_a_flood_from_one_address_gets_429s_and_a_handful_of_emails(
             )
     statuses = [answer.status for answer in answers]
     assert statuses[:5] == [200] * 5 and set(statuses[5:]) == {429}
-    # Five wait to be confirmed, so no more are kept; past the address's own limit, the
-    # flood is turned away before anything is read.
-    assert answers[5].shows("still waiting to be confirmed")
-    assert answers[-1].shows("Too many forms came from your connection")
+    # Five wait to be confirmed, so no more are kept: the rest of the flood is turned
+    # away from memory, before anything is read or counted, and told the way on.
+    assert all(answer.shows("still waiting to be confirmed") for answer in answers[5:])
     assert all("Retry-After" in answer.headers for answer in answers[5:])
     # Another address is served as usual.
     async with bot.visitor("198.51.100.77") as other:

@@ -35,6 +35,7 @@ class RosterMember:
     state: str | None = None
     kind: str | None = None  # national, state, local …
     contacts: tuple[RosterContact, ...] = ()
+    domains: tuple[str, ...] = ()  # its own email domains: "aclu.org"
 
     @property
     def user_ids(self) -> tuple[str, ...]:
@@ -91,6 +92,7 @@ class MemberRow:
     state: str | None = None
     kind: str | None = None
     contacts: tuple[RosterContact, ...] = ()
+    domains: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:

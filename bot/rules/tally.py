@@ -16,6 +16,7 @@ from bot.rules.letters import Letter
 from bot.rules.places import state_label
 from bot.rules.roster import MemberStanding, Reach
 from bot.rules.signons import Signer, SignerKind
+from bot.rules.verification import Verified
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class LetterTally:
     reach: Reach | None = None  # how far it has reached the roster, with one
     held: int = 0  # people whose sign-ons past a few organizations wait for an organizer
     web: int = 0  # sign-ons made on its public page and confirmed by email
+    verified: int | None = None  # organizations verified; None without a roster
 
 
 def tally_letter(
@@ -43,6 +45,7 @@ def tally_letter(
     standings: Sequence[MemberStanding] = (),
     held: int = 0,
     web: int = 0,
+    verification: Mapping[int, Verified] | None = None,
 ) -> LetterTally:
     """Where `letter` stands, against the `previous` tally's snapshot (None if none)."""
     seen = (previous or {}).get(str(letter.id))
@@ -66,6 +69,17 @@ def tally_letter(
         reach=Reach.of(standings) if standings else None,
         held=held,
         web=web,
+        verified=(
+            sum(
+                1
+                for signer in signers
+                if signer.kind is SignerKind.ORGANIZATION
+                and (found := verification.get(signer.id)) is not None
+                and found.level.verified
+            )
+            if verification
+            else None
+        ),
     )
 
 

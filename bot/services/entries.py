@@ -5,6 +5,7 @@ change lands in the audit trail with who made it, when and why."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -36,12 +37,25 @@ from bot.rules.signons import (
     SignerKind,
     Submission,
 )
+from bot.rules.verification import Verified
 from bot.services.live_count import LiveCount
 from bot.services.refs import numbered, only_letter_in, split_ref
 from bot.services.signons import SignOns
+from bot.services.verification import Verifications
 from bot.services.workspace import Workspace
 from bot.storage import Store
 from bot.storage.entries import EntryChanged, KeyTaken
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """A letter's entries as an organizer asked for them: those whose name holds
+    `search`, each one's verification by id (none without a roster)."""
+
+    letter: Letter
+    entries: list[Signer]
+    search: str
+    verification: Mapping[int, Verified]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +78,12 @@ class Entries:
         store: Store,
         signons: SignOns,
         live_count: LiveCount | None = None,
+        verifications: Verifications | None = None,
     ) -> None:
         self._store = store
         self._signons = signons
         self._live_count = live_count
+        self._verifications = verifications
 
     # A signer's own entry
 
@@ -140,33 +156,37 @@ class Entries:
     # An organizer's tools
 
     async def signers_of(
-        self, workspace: Workspace, text: str, *, user: str, channel: str
-    ) -> tuple[Letter, list[Signer], str]:
-        """`/letter signers [#letter] [name]`: the letter, its entries (withdrawn ones
-        too) whose name holds the search, and the search."""
+        self, workspace: Workspace, text: str, *, user: str, channel: str, now: datetime
+    ) -> Listing:
+        """`/letter signers [#letter] [name]`: the letter's entries (withdrawn ones too)
+        whose name holds the search."""
         ref = split_ref(text)
         if ref.number is not None:
             letter = await numbered(self._store, ref.number, surface=Surface.LETTER)
         else:
             letter = await only_letter_in(self._store, channel, status=None, surface=Surface.LETTER)
-        search = one_line(ref.rest)
-        return letter, await self._search(workspace, letter, user=user, search=search), search
+        return await self._search(workspace, letter, user=user, search=ref.rest, now=now)
 
     async def listing(
-        self, workspace: Workspace, letter_id: int, *, user: str, search: str = ""
-    ) -> tuple[Letter, list[Signer]]:
-        """The letter, and its entries (withdrawn ones too) whose name holds `search`."""
+        self, workspace: Workspace, letter_id: int, *, user: str, now: datetime, search: str = ""
+    ) -> Listing:
+        """The letter's entries (withdrawn ones too) whose name holds `search`."""
         letter = await self._store.letters.get(letter_id)
         if letter is None:
             raise LetterGone
-        return letter, await self._search(workspace, letter, user=user, search=search)
+        return await self._search(workspace, letter, user=user, search=search, now=now)
 
     async def _search(
-        self, workspace: Workspace, letter: Letter, *, user: str, search: str
-    ) -> list[Signer]:
+        self, workspace: Workspace, letter: Letter, *, user: str, search: str, now: datetime
+    ) -> Listing:
         await workspace.organizers.require_manager(user, letter, Action.MANAGE_SIGNERS)
         # Tidied as every stored name is: no control character reaches the query.
-        return await self._store.entries.search(letter.id, text=one_line(search))
+        search = one_line(search)
+        found = await self._store.entries.search(letter.id, text=search)
+        verification = (
+            await self._verifications.of(letter.id, found, now=now) if self._verifications else {}
+        )
+        return Listing(letter, found, search, verification)
 
     async def entry(
         self, workspace: Workspace, entry_id: int, *, user: str

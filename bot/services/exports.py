@@ -18,6 +18,7 @@ from bot.rules.timing import reminder_time
 from bot.services.people import People
 from bot.services.refs import find_letter, numbered
 from bot.services.roster import letter_standings
+from bot.services.verification import verification_of
 from bot.services.workspace import Workspace
 from bot.storage import Store
 from bot.texts.chart import drive_chart
@@ -70,9 +71,10 @@ async def gather_extras(
     pages: PublicPages,
 ) -> Extras:
     """The roster's members that haven't signed `letter`, the names of the people its
-    exports mention (Slack's, for those who signed in Slack), and its public page among
-    `pages`. The roster's contacts (their names, emails and Slack IDs) are in it only
-    with `roster_contacts`: for organizers, not for a letter's leads."""
+    exports mention (Slack's, for those who signed in Slack), each entry's verification,
+    and its public page among `pages`. The roster's contacts (their names, emails and
+    Slack IDs) are in it only with `roster_contacts`: for organizers, not for a
+    letter's leads."""
     standings = await letter_standings(store, letter.id)
     user_ids = [c.slack_user for s in signers for c in s.contacts if c.slack_user]
     if roster_contacts:
@@ -83,6 +85,7 @@ async def gather_extras(
         names=names,
         roster_contacts=roster_contacts,
         public_url=pages.letter_url(letter),
+        verification=await verification_of(people, signers, standings, now=now),
     )
 
 

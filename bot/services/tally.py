@@ -18,6 +18,7 @@ from bot.rules.tally import snapshot, tally_letter
 from bot.rules.timing import GIVE_UP_AFTER, next_tally_time
 from bot.services.exports import chart_of
 from bot.services.people import People
+from bot.services.verification import verification_of
 from bot.services.workspace import Workspace
 from bot.slack.errors import UPLOAD_FAILED, is_refused, slack_error
 from bot.slack.tally import send_tally, send_tally_charts
@@ -84,18 +85,22 @@ class Tallies:
         held = await self._store.holds.counts([letter.id for letter in led])
         web = await self._store.web_signons.web_contacts([letter.id for letter in led])
         signers = {letter.id: await self._store.signatures.signers(letter.id) for letter in led}
-        tallies = [
-            tally_letter(
-                letter,
-                signers[letter.id],
-                previous=previous,
-                pending_reviews=reviews[letter.id],
-                standings=await standings(letter.id),
-                held=held[letter.id],
-                web=web[letter.id],
+        tallies = []
+        for letter in led:
+            found = await standings(letter.id)
+            verification = await verification_of(self._people, signers[letter.id], found, now=now)
+            tallies.append(
+                tally_letter(
+                    letter,
+                    signers[letter.id],
+                    previous=previous,
+                    pending_reviews=reviews[letter.id],
+                    standings=found,
+                    held=held[letter.id],
+                    web=web[letter.id],
+                    verification=verification,
+                )
             )
-            for letter in led
-        ]
         charts = {
             letter.id: await chart_of(letter, signers[letter.id], now=now, zone=zone)
             for letter in led

@@ -1,8 +1,8 @@
 """The coalition's roster in the database, and who asked not to be chased about a letter.
 
 A member is filed under its name's dedupe key: importing the roster again, even with the
-name spelled otherwise, updates the member (its name, aliases, state, type and contacts
-become the file's) and never adds it twice.
+name spelled otherwise, updates the member (its name, aliases, state, type, contacts and
+domains become the file's) and never adds it twice.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ class RosterRecords:
                     "aliases": json.dumps(list(row.aliases)),
                     "state": row.state,
                     "kind": row.kind,
+                    "domains": json.dumps(list(row.domains)),
                     "updated_at": now,
                 }
                 if before is None:
@@ -63,13 +64,14 @@ class RosterRecords:
                 else:
                     member_id = before.member.id
                     old = before.member
-                    if (old.name, old.aliases, old.state, old.kind, set(old.contacts)) == (
-                        row.name,
-                        row.aliases,
-                        row.state,
-                        row.kind,
-                        set(contacts),
-                    ):
+                    if (
+                        old.name,
+                        old.aliases,
+                        old.state,
+                        old.kind,
+                        set(old.contacts),
+                        old.domains,
+                    ) == (row.name, row.aliases, row.state, row.kind, set(contacts), row.domains):
                         unchanged.append(row.name)
                         continue
                     await conn.execute(
@@ -233,6 +235,7 @@ async def _members(conn: AsyncConnection, member_id: int | None = None) -> list[
                 state=row.state,
                 kind=row.kind,
                 contacts=tuple(contacts.get(row.id, ())),
+                domains=tuple(json.loads(row.domains)),
             ),
         )
         for row in rows

@@ -373,6 +373,8 @@ roster_members = sa.Table(
     sa.Column("aliases", sa.Text, nullable=False, server_default="[]"),
     sa.Column("state", sa.String(100), nullable=True),
     sa.Column("kind", sa.String(100), nullable=True),  # national, state, local …
+    # Its own email domains, as a JSON list: a sign-on from one verifies the entry.
+    sa.Column("domains", sa.Text, nullable=False, server_default="[]"),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.UniqueConstraint("key"),
     sqlite_autoincrement=True,

@@ -18,6 +18,7 @@ from bot.rules.files import Attachment, Chart
 from bot.rules.letters import DEFAULT_STYLE, Letter, LetterVersion, ListStyle
 from bot.rules.roster import MemberStanding, Standing
 from bot.rules.signons import Contact, Signer, SignerChange, SignerKind
+from bot.rules.verification import UNVERIFIED, Verified
 from bot.texts.lists import alphabetical, closing_word, sections, states_of
 from bot.texts.lists import as_text as sections_text
 from bot.texts.word import letter_docx
@@ -43,6 +44,8 @@ CSV_COLUMNS = (
     "contacts",
     "submitted_as",
     "possible_duplicate_of",
+    "verification",  # contact, domain, confirmed or unverified (bot.rules.verification)
+    "verified_by",  # the contact (Slack ID or email) or the domain that verified it
 )
 
 
@@ -59,6 +62,21 @@ class Extras:
     roster_contacts: bool = True
     # The letter's public sign-on page; None when it has none.
     public_url: str | None = None
+    # Each entry's verification, by id: none without a roster (nothing to verify by).
+    verification: Mapping[int, Verified] = field(default_factory=dict)
+
+    def verified(self, signer: Signer) -> Verified:
+        return self.verification.get(signer.id, UNVERIFIED)
+
+    def unverified(self, signers: Sequence[Signer]) -> int | None:
+        """How many of these organizations are not yet verified; None without a roster."""
+        if not self.verification:
+            return None
+        return sum(
+            1
+            for signer in signers
+            if signer.kind is SignerKind.ORGANIZATION and not self.verified(signer).level.verified
+        )
 
     @property
     def types(self) -> dict[int, str]:
@@ -115,9 +133,12 @@ AUDIT_COLUMNS = (
 )
 
 
-def headline(signers: Sequence[Signer]) -> str:
-    """The sentence for the press release, with what may still make it smaller."""
-    return f"{makeup(signers)}{caveat(signers)}."
+def headline(signers: Sequence[Signer], *, unverified: int | None = None) -> str:
+    """The sentence for the press release, with what may still make it smaller: the
+    organizations not yet verified (with a roster to verify them by), and the possible
+    duplicates."""
+    flag = f", {unverified:,} not yet verified" if unverified else ""
+    return f"{makeup(signers)}{flag}{caveat(signers)}."
 
 
 def makeup(signers: Sequence[Signer]) -> str:
@@ -184,6 +205,8 @@ def as_csv(signers: Sequence[Signer], *, extras: Extras = NO_EXTRAS) -> str:
                 ),
                 "; ".join(signer.submitted_as),
                 "; ".join(signer.possible_duplicate_of),
+                extras.verified(signer).level.value,
+                extras.verified(signer).by or "",
             ]
         )
     return buffer.getvalue()
@@ -251,7 +274,7 @@ def as_json(
             "public_url": extras.public_url,
         },
         "count": len(ordered),
-        "headline": headline(ordered),
+        "headline": headline(ordered, unverified=extras.unverified(ordered)),
         "signers": [
             {
                 "name": signer.name,
@@ -266,6 +289,8 @@ def as_json(
                 "possible_duplicate_of": list(signer.possible_duplicate_of),
                 "signed_version": signer.signed_version,
                 "confirmed_version": signer.confirmed_version,
+                "verification": extras.verified(signer).level.value,
+                "verified_by": extras.verified(signer).by,
             }
             for signer in ordered
         ],
@@ -312,7 +337,7 @@ def render(
     if export_format is ExportFormat.CONTACTS_CSV:
         return as_contacts_csv(signers, extras=extras)
     if export_format is ExportFormat.HEADLINE:
-        return headline(signers) + "\n"
+        return headline(signers, unverified=extras.unverified(signers)) + "\n"
     return as_json(letter, signers, versions, extras=extras)
 
 

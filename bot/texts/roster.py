@@ -1,5 +1,5 @@
 """Reading the coalition's roster from a CSV: columns found by their headers, several
-contacts in a cell."""
+contacts (or domains) in a cell."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from bot.rules.roster import (
     RosterContact,
     RosterSaved,
 )
+from bot.rules.verification import is_free_mail
 from bot.texts.imports import ImportProblem, SkippedRow, decode, find_columns, read_header
 
 HEADERS = {
@@ -31,6 +32,16 @@ HEADERS = {
         "slack user",
     ),
     "email": ("email", "emails", "email address", "contact email", "contact emails", "contacts"),
+    "domains": (
+        "domains",
+        "domain",
+        "email domains",
+        "email domain",
+        "web domains",
+        "web domain",
+        "website",
+        "websites",
+    ),
 }
 
 
@@ -47,7 +58,18 @@ _SLACK_ID = re.compile(r"^<?@?([UW][A-Z0-9]{2,})(?:\|[^>]*)?>?$")
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
+_DOMAIN_SEPARATORS = re.compile(r"[;,|\s]+")
+
+
+# What a domain may be written as: "aclu.org", "@aclu.org", "https://www.aclu.org/about".
+_WRITTEN_DOMAIN = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:www\.)?@?([^/?#:]+)")
+
+
+_DOMAIN = re.compile(r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
+
+
 ALIASES_MAX = 20
+DOMAINS_MAX = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +125,11 @@ def _read(text: str) -> RosterFile:
                     f"(the rest of {name}'s row was read)",
                 )
             )
+        domains, refused = _domains(cell("domains"))
+        skipped.extend(
+            SkippedRow(number, f"{problem} (the rest of {name}'s row was read)")
+            for problem in refused
+        )
         row = MemberRow(
             line=number,
             name=name,
@@ -110,6 +137,7 @@ def _read(text: str) -> RosterFile:
             state=one_line(cell("state"))[:PLACE_MAX] or None,
             kind=one_line(cell("kind"))[:PLACE_MAX] or None,
             contacts=contacts,
+            domains=domains,
         )
         earlier = by_key.get(row.key)
         by_key[row.key] = row if earlier is None else _combined(earlier, row)
@@ -143,6 +171,24 @@ def _contacts(slack: str, email: str) -> tuple[tuple[RosterContact, ...], list[s
     return tuple(contacts.values()), unreadable
 
 
+def _domains(text: str) -> tuple[tuple[str, ...], list[str]]:
+    """The cell's email domains, and what is wrong with any that can't be one."""
+    found: dict[str, None] = {}
+    refused: list[str] = []
+    for value in (part for part in _DOMAIN_SEPARATORS.split(text) if part):
+        written = _WRITTEN_DOMAIN.match(value.casefold())
+        domain = written.group(1).strip(".") if written else ""
+        if not _DOMAIN.match(domain):
+            refused.append(f"“{value}” isn't an email domain (like aclu.org)")
+        elif is_free_mail(domain):
+            refused.append(
+                f"“{domain}” is free mail: anyone can have an address there, so it verifies nobody"
+            )
+        else:
+            found.setdefault(domain)
+    return tuple(found)[:DOMAINS_MAX], refused
+
+
 def _values(text: str) -> list[str]:
     return [part.strip() for part in _SEPARATORS.split(text) if part.strip()]
 
@@ -156,4 +202,5 @@ def _combined(first: MemberRow, second: MemberRow) -> MemberRow:
         state=second.state or first.state,
         kind=second.kind or first.kind,
         contacts=tuple(dict.fromkeys(first.contacts + second.contacts)),
+        domains=tuple(dict.fromkeys(first.domains + second.domains))[:DOMAINS_MAX],
     )

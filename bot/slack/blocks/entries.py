@@ -4,6 +4,7 @@ its actions (edit, withdraw, restore), and the form each action opens."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from bot.rules.signons import (
     SignerStatus,
     Submission,
 )
+from bot.rules.verification import UNVERIFIED, Verified
 from bot.slack.blocks.text import (
     MODAL_TITLE_MAX,
     Block,
@@ -35,6 +37,7 @@ from bot.slack.blocks.text import (
     read_id,
     truncate,
 )
+from bot.slack.blocks.verification import verification_label
 
 ENTRY_MENU_ACTION = "entry_menu"
 ENTRY_BUTTON_ACTION = "entry_button"
@@ -61,9 +64,15 @@ class EntryFormValues:
 
 
 def signers_page(
-    letter: Letter, entries: list[Signer], *, offset: int = 0, search: str = ""
+    letter: Letter,
+    entries: list[Signer],
+    *,
+    offset: int = 0,
+    search: str = "",
+    verification: Mapping[int, Verified] | None = None,
 ) -> dict[str, Any]:
-    """One page of the letter's entries (withdrawn ones marked), each with its menu."""
+    """One page of the letter's entries (withdrawn ones marked), each with its menu and,
+    with a roster, whether it is verified."""
     title = escape(letter.title)
     found = f" matching “{escape(search)}”" if search else ""
     if not entries:
@@ -76,7 +85,7 @@ def signers_page(
     )
     nav = _navigation(letter, len(entries), offset=offset, search=search)
     blocks = fitted(
-        [[_entry_block(entry)] for entry in page],
+        [[_entry_block(entry, verification)] for entry in page],
         before=[{"type": "section", "text": mrkdwn(intro)}],
         after=nav,
         more=lambda more: {"type": "context", "elements": [plain(f"…and {more} more.")]},
@@ -189,10 +198,12 @@ def entry_changed_text(entry: Signer, action: str) -> str:
     return f"*{name}* {done}. The change is kept in the letter's audit trail."
 
 
-def _entry_block(entry: Signer) -> Block:
+def _entry_block(entry: Signer, verification: Mapping[int, Verified] | None) -> Block:
     withdrawn = entry.status is SignerStatus.WITHDRAWN
     name = escape(truncate(entry.name, NAME_SHOWN_MAX))
     details = [f"*{name}*" + (" · _withdrawn_" if withdrawn else "")]
+    if verification and entry.kind is SignerKind.ORGANIZATION:
+        details.append(verification_label(verification.get(entry.id, UNVERIFIED)))
     place = ", ".join(escape(part) for part in (entry.city, entry.state) if part)
     if place:
         details.append(place)

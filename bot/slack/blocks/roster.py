@@ -41,8 +41,9 @@ SAME_MEMBER_ACTION = "roster_match_same"
 OTHER_MEMBER_ACTION = "roster_match_other"
 ROSTER_COLUMNS = (
     "“Organization” (required), and if you have them “Aliases” (separated by ;), "
-    "“State”, “Type” (national, state, local) and the contacts: “Slack ID” and/or "
-    "“Email” (several separated by ; or ,)"
+    "“State”, “Type” (national, state, local), the contacts: “Slack ID” and/or "
+    "“Email” (several separated by ; or ,), and “Domains”, the organization's own email "
+    "domains (aclu.org): a sign-on from one verifies its entry"
 )
 
 
@@ -316,4 +317,5 @@ def _member_line(standing: MemberStanding) -> str:
 
 def _roster_entry(member: RosterMember) -> str:
     state = f" ({escape(member.state)})" if member.state else ""
-    return f"{escape(member.name)}{state}"
+    domains = f" · {', '.join(escape(d) for d in member.domains)}" if member.domains else ""
+    return f"{escape(member.name)}{state}{domains}"

@@ -80,8 +80,11 @@ def _letter_blocks(
         sections.append(_names(tally.new_signers))
     if tally.reach is not None:
         sections.append(_missing(tally))
+    verified = f", *{tally.verified}* verified" if tally.verified is not None else ""
     details = [
-        mrkdwn(f"*{tally.organizations}* organizations · *{tally.individuals}* individuals"),
+        mrkdwn(
+            f"*{tally.organizations}* organizations{verified} · *{tally.individuals}* individuals"
+        ),
         mrkdwn("By state: " + _states(tally) if tally.count else "By state: nobody yet"),
         mrkdwn(
             f"Closes {slack_date(letter.deadline, zone=zone)}, "

@@ -68,3 +68,16 @@ async def test_an_opt_out_is_remembered_once_per_letter(store: Store) -> None:
     await store.roster.opt_out(letter.id, "U1", now=AT)
     assert await store.roster.opted_out(letter.id, "U1")
     assert not await store.roster.opted_out(letter.id, "U2")
+
+
+async def test_a_members_domains_are_kept_and_importing_again_updates_them(store: Store) -> None:
+    """The Domains column is stored with the member; a file that changes only the
+    domains updates the member, one that changes nothing leaves it unchanged."""
+    first = b"Organization,Domains\nCASA,casa.org\nCHIRLA,\n"
+    second = b"Organization,Domains\nCASA,casa.org; wearecasa.org\nCHIRLA,\n"
+    await store.roster.save(read_roster(first).members, accounts={}, now=AT)
+    again = await store.roster.save(read_roster(second).members, accounts={}, now=AT)
+    assert (again.updated, again.unchanged) == (["CASA"], ["CHIRLA"])
+    members = {m.name: m for m in await store.roster.members()}
+    assert members["CASA"].domains == ("casa.org", "wearecasa.org")
+    assert members["CHIRLA"].domains == ()

@@ -1,0 +1,179 @@
+"""A drive against a roster of 60 members with domains and contacts, tried as a new
+user would: 8 sign as roster contacts, 6 from a member's own domain (their Slack
+profile's email, or an email confirmed on the public page), 6 strangers sign for roster
+members (two with gmail.com), 4 organizations off the roster sign. Exactly those levels
+come out, in the JSON and the CSV, and the headline and the lead's tally count what is
+verified."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, time, timedelta
+
+from bot.app import build_client, public_pages
+from bot.rules.letters import DEFAULT_STYLE, NewLetter
+from bot.rules.signons import SignerKind, Submission
+from bot.rules.timing import plan
+from bot.services.dispatch import Dispatcher
+from bot.services.exports import export_of
+from bot.services.people import People
+from bot.services.signons import SignOns
+from bot.settings import Settings
+from bot.slack.letters import publish_letter
+from bot.storage import Store
+from bot.texts.exports import as_csv, as_json
+from bot.texts.roster import read_roster
+from tests.conftest import LEAD, ORGANIZER, ZONE
+from tests.fake_slack import FakeSlack
+from tests.helpers import all_text, coalition, workspaces_for
+
+T0 = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
+DEADLINE = T0 + timedelta(days=3)
+MEMBERS = 60
+
+
+def name(n: int) -> str:
+    return f"{['Alianza', 'Comunidad', 'Puente', 'Raices', 'Unidos'][n % 5]} Collective {n}"
+
+
+def domain(n: int) -> str:
+    return f"collective{n}.org"
+
+
+def roster_csv() -> bytes:
+    """Every member with one Slack contact, an email contact and its domain."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Organization", "Slack ID", "Email", "Domains"])
+    for n in range(MEMBERS):
+        writer.writerow([name(n), f"UM{n:02d}", f"director@{domain(n)}", domain(n)])
+    return out.getvalue().encode()
+
+
+async def test_each_entry_gets_exactly_its_level(
+    store: Store, settings: Settings, fake_slack: FakeSlack
+) -> None:
+    coalition(fake_slack)
+    client = build_client(settings, retries=False)
+    await store.roster.save(read_roster(roster_csv()).members, accounts={}, now=T0)
+    new = NewLetter(
+        "Protect our communities",
+        "Secretary Doe",
+        "Dear Secretary,\n\nAct.",
+        DEADLINE,
+        ("CCOALITION",),
+        (LEAD,),
+        None,
+        ORGANIZER,
+    )
+    letter = await store.letters.create(new, plan=plan(DEADLINE, (), zone=ZONE, now=T0), now=T0)
+    await publish_letter(client, store, letter, count=0, zone=ZONE)
+    signons = SignOns(store=store, live_count=None)
+    at = T0 + timedelta(hours=1)
+
+    async def sign(org: str, *, user: str, email: str | None = None) -> None:
+        web = user.startswith("web:")
+        submission = Submission(
+            kind=SignerKind.ORGANIZATION,
+            name=org,
+            person_name="Ana Pérez",
+            email=email,
+            user_id=user,
+        )
+        await signons.sign(None, letter, submission, now=at)
+        assert web or email is None
+
+    expected: dict[str, tuple[str, str | None]] = {}
+    # 8 roster contacts: 6 in Slack, 2 by the email confirmed on the public page.
+    for n in range(6):
+        await sign(name(n), user=f"UM{n:02d}")
+        expected[name(n)] = ("contact", f"UM{n:02d}")
+    for n in (6, 7):
+        await sign(name(n), user=f"web:c{n}", email=f"Director@{domain(n)}")
+        expected[name(n)] = ("contact", f"Director@{domain(n)}")
+    # 6 from the member's domain: 3 whose Slack profile is on it, 3 confirmed on the web.
+    for n in (8, 9, 10):
+        fake_slack.add_user(f"USTAFF{n}", name=f"Staff {n}", email=f"staff@{domain(n)}")
+        await sign(name(n).upper(), user=f"USTAFF{n}")
+        expected[name(n)] = ("domain", domain(n))
+    for n in (11, 12, 13):
+        await sign(name(n), user=f"web:d{n}", email=f"intern@{domain(n)}")
+        expected[name(n)] = ("domain", domain(n))
+    # 6 strangers for roster members: two from gmail.com on the web, two in Slack with
+    # a profile elsewhere, two in Slack claiming the domain only in the form.
+    for n in (14, 15):
+        await sign(name(n), user=f"web:s{n}", email=f"{domain(n)}@gmail.com")
+    for n in (16, 17):
+        fake_slack.add_user(f"USTRANGER{n}", name=f"Stranger {n}", email=f"x{n}@rival.org")
+        await sign(name(n), user=f"USTRANGER{n}")
+    for n in (18, 19):
+        fake_slack.add_user(f"UNOEMAIL{n}", name=f"No email {n}")
+        await sign(name(n), user=f"UNOEMAIL{n}")
+    for n in range(14, 20):
+        expected[name(n)] = ("unverified", None)
+    # 4 organizations off the roster, one of them signed from its own domain.
+    for k, org in enumerate(["Casa Latina", "Voces Unidas", "Mijente", "Adelante Alabama"]):
+        await sign(org, user=f"web:o{k}", email=f"ed@{org.split()[0].lower()}.org")
+        expected[org] = ("unverified", None)
+
+    people = People(store=store, workspaces=workspaces_for(client))
+    export = await export_of(
+        store,
+        people,
+        letter,
+        now=at,
+        zone=ZONE,
+        roster_contacts=True,
+        style=DEFAULT_STYLE,
+        pages=public_pages(settings),
+    )
+    document = json.loads(as_json(letter, export.signers, (), extras=export.extras))
+    levels = {
+        s["name"].casefold(): (s["verification"], s["verified_by"]) for s in document["signers"]
+    }
+    assert levels == {org.casefold(): level for org, level in expected.items()}
+    assert document["headline"] == "Signed by 24 organizations, 10 not yet verified."
+
+    rows = list(csv.DictReader(io.StringIO(as_csv(export.signers, extras=export.extras))))
+    assert {r["name"].casefold(): (r["verification"], r["verified_by"] or None) for r in rows} == (
+        levels
+    )
+
+    # The lead's tally says how many are verified.
+    dispatcher = Dispatcher(store=store, workspaces=workspaces_for(client), tally_time=time(9, 0))
+    await dispatcher.run_due(at)  # plans the tallies
+    await dispatcher.run_due(datetime(2026, 12, 1, 14, 0, tzinfo=UTC))
+    (tally,) = [all_text(m) for m in fake_slack.messages if m.channel == LEAD]
+    assert "*24* organizations, *14* verified" in tally
+    assert fake_slack.rejected == []
+
+
+async def test_without_a_roster_nothing_is_said_of_verification(
+    store: Store, settings: Settings, fake_slack: FakeSlack
+) -> None:
+    """No roster, nothing to verify by: every entry `unverified` in the JSON, and no
+    "not yet verified" in the headline."""
+    coalition(fake_slack)
+    client = build_client(settings, retries=False)
+    new = NewLetter("Letter", "To", "Text.", DEADLINE, ("CCOALITION",), (), None, ORGANIZER)
+    letter = await store.letters.create(new, plan=plan(DEADLINE, (), zone=ZONE, now=T0), now=T0)
+    await publish_letter(client, store, letter, count=0, zone=ZONE)
+    submission = Submission(kind=SignerKind.ORGANIZATION, name="CASA", user_id="U1")
+    await SignOns(store=store, live_count=None).sign(None, letter, submission, now=T0)
+    export = await export_of(
+        store,
+        People(store=store, workspaces=workspaces_for(client)),
+        letter,
+        now=T0,
+        zone=ZONE,
+        roster_contacts=True,
+        style=DEFAULT_STYLE,
+        pages=public_pages(settings),
+    )
+    document = json.loads(as_json(letter, export.signers, (), extras=export.extras))
+    assert document["headline"] == "Signed by 1 organization."
+    assert [(s["verification"], s["verified_by"]) for s in document["signers"]] == [
+        ("unverified", None)
+    ]
