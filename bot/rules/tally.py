@@ -16,7 +16,7 @@ from bot.rules.letters import Letter
 from bot.rules.places import state_label
 from bot.rules.roster import MemberStanding, Reach
 from bot.rules.signons import Signer, SignerKind
-from bot.rules.verification import Verified
+from bot.rules.verification import Verified, verified_organizations
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,17 +69,7 @@ def tally_letter(
         reach=Reach.of(standings) if standings else None,
         held=held,
         web=web,
-        verified=(
-            sum(
-                1
-                for signer in signers
-                if signer.kind is SignerKind.ORGANIZATION
-                and (found := verification.get(signer.id)) is not None
-                and found.level.verified
-            )
-            if verification
-            else None
-        ),
+        verified=verified_organizations(signers, verification)[1] if verification else None,
     )
 
 

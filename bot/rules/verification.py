@@ -121,6 +121,19 @@ def on_domain(domain: str, domains: Iterable[str]) -> str | None:
     return None
 
 
+def verified_organizations(
+    entries: Iterable[Signer], verification: Mapping[int, Verified]
+) -> tuple[int, int]:
+    """How many of `entries` are organizations, and how many of those are verified."""
+    organizations = [entry for entry in entries if entry.kind is SignerKind.ORGANIZATION]
+    verified = sum(
+        1
+        for entry in organizations
+        if (found := verification.get(entry.id)) is not None and found.level.verified
+    )
+    return len(organizations), verified
+
+
 def verify_entries(
     entries: Sequence[Signer],
     found: Sequence[MemberStanding],

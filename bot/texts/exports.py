@@ -18,7 +18,7 @@ from bot.rules.files import Attachment, Chart
 from bot.rules.letters import DEFAULT_STYLE, Letter, LetterVersion, ListStyle
 from bot.rules.roster import MemberStanding, Standing
 from bot.rules.signons import Contact, Signer, SignerChange, SignerKind
-from bot.rules.verification import UNVERIFIED, Verified
+from bot.rules.verification import UNVERIFIED, Verified, verified_organizations
 from bot.texts.lists import alphabetical, closing_word, sections, states_of
 from bot.texts.lists import as_text as sections_text
 from bot.texts.word import letter_docx
@@ -72,11 +72,8 @@ class Extras:
         """How many of these organizations are not yet verified; None without a roster."""
         if not self.verification:
             return None
-        return sum(
-            1
-            for signer in signers
-            if signer.kind is SignerKind.ORGANIZATION and not self.verified(signer).level.verified
-        )
+        organizations, verified = verified_organizations(signers, self.verification)
+        return organizations - verified
 
     @property
     def types(self) -> dict[int, str]:
