@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.rules.files import Chart
 from bot.rules.letters import Letter, ListStyle
+from bot.rules.people import names_of
 from bot.rules.problems import LetterGone, Surface
 from bot.rules.public_page import PublicPages
 from bot.rules.signons import Signer
@@ -18,7 +19,7 @@ from bot.rules.timing import reminder_time
 from bot.services.people import People
 from bot.services.refs import find_letter, numbered
 from bot.services.roster import letter_standings
-from bot.services.verification import verification_of
+from bot.services.verification import verified
 from bot.services.workspace import Workspace
 from bot.storage import Store
 from bot.texts.chart import drive_chart
@@ -76,16 +77,21 @@ async def gather_extras(
     Slack IDs) are in it only with `roster_contacts`: for organizers, not for a
     letter's leads."""
     standings = await letter_standings(store, letter.id)
-    user_ids = [c.slack_user for s in signers for c in s.contacts if c.slack_user]
+    # Signers first: their profiles' emails verify entries, and Slack is asked about
+    # only so many people while an export waits.
+    known = await people.known(
+        [c.slack_user for s in signers for c in s.contacts if c.slack_user], now=now
+    )
+    names = names_of(known)
     if roster_contacts:
-        user_ids += [u for s in standings if s.missing for u in s.member.user_ids]
-    names = await people.names(user_ids, now=now)
+        missing = [u for s in standings if s.missing for u in s.member.user_ids]
+        names |= await people.names(missing, now=now)
     return Extras(
         standings=standings,
         names=names,
         roster_contacts=roster_contacts,
         public_url=pages.letter_url(letter),
-        verification=await verification_of(people, signers, standings, now=now),
+        verification=verified(signers, standings, known),
     )
 
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk.errors import SlackApiError
 
-from bot.rules.people import Person
+from bot.rules.people import Person, names_of
 from bot.rules.signons import is_slack_user
 from bot.rules.timing import PEOPLE_STALE_AFTER
 from bot.services.workspace import Workspaces
@@ -131,11 +131,7 @@ class People:
 
     async def names(self, user_ids: Iterable[str], *, now: datetime) -> dict[str, str]:
         """The name to show for each of `user_ids` that has one."""
-        return {
-            user: person.name
-            for user, person in (await self.known(user_ids, now=now)).items()
-            if person.name
-        }
+        return names_of(await self.known(user_ids, now=now))
 
     async def zones(
         self, user_ids: Iterable[str], *, now: datetime, default: ZoneInfo

@@ -7,15 +7,28 @@ name corrected or a duplicate merged changes it at once, with nothing to keep in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from bot.rules.people import Person, emails_of
 from bot.rules.roster import MemberStanding
 from bot.rules.signons import Signer
 from bot.rules.verification import Verified, verify_entries
 from bot.services.people import People
 from bot.services.roster import letter_standings
 from bot.storage import Store
+
+
+def verified(
+    entries: Sequence[Signer], found: Sequence[MemberStanding], known: Mapping[str, Person]
+) -> dict[int, Verified]:
+    """Each of `entries`' verification by id, where the roster's members stand with
+    their letter as `found` (`bot.services.roster.letter_standings`) and `known` is what
+    Slack says of their signers; empty without a roster, which leaves nothing to verify
+    by."""
+    if not found:
+        return {}
+    return verify_entries(entries, found, slack_emails=emails_of(known))
 
 
 async def verification_of(
@@ -25,15 +38,10 @@ async def verification_of(
     *,
     now: datetime,
 ) -> dict[int, Verified]:
-    """Each of `entries`' verification by id, where the roster's members stand with
-    their letter as `found` (`bot.services.roster.letter_standings`); empty without a
-    roster, which leaves nothing to verify by."""
-    if not found:
-        return {}
+    """`verified`, with the entries' Slack signers looked up (only with a roster)."""
     users = {c.slack_user for entry in entries for c in entry.contacts if c.slack_user}
-    known = await people.known(users, now=now)
-    emails = {user: person.email for user, person in known.items() if person.email}
-    return verify_entries(entries, found, slack_emails=emails)
+    known = await people.known(users, now=now) if found else {}
+    return verified(entries, found, known)
 
 
 class Verifications:

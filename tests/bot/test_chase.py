@@ -12,14 +12,12 @@ import pytest
 import sqlalchemy as sa
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import build_client
 from bot.rules.letters import Letter
 from bot.rules.schedule import JobKind
 from bot.rules.signons import SignerKind, Submission
 from bot.services.dispatch import Dispatcher
 from bot.services.people import People
 from bot.services.signons import SignOns
-from bot.settings import Settings
 from bot.slack.blocks.chase import CHASE_OPT_OUT_ACTION, CHASE_SIGN_ON_ACTION
 from bot.storage import Store
 from bot.storage.schema import scheduled_jobs
@@ -39,11 +37,6 @@ ROSTER = (
     b"Texas Civil Rights Project,TX,,\n"
 )
 EVERY_CONTACT = {"UMRNY1", "UMRNY2", "UCASA", "UCHIRLA", "UFLIC", "UNILC", "UUNIDOS"}
-
-
-@pytest.fixture
-def client(settings: Settings) -> AsyncWebClient:
-    return build_client(settings, retries=False)
 
 
 @pytest.fixture(autouse=True)

@@ -15,9 +15,9 @@ from typing import NoReturn
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import build_client
 from bot.rules.letters import Letter, LetterStatus, NewLetter
 from bot.rules.problems import Problem, SignOnsClosed
+from bot.rules.public_page import PublicPages
 from bot.rules.schedule import JobKind
 from bot.rules.signons import SignerKind, Submission
 from bot.rules.timing import parse_offsets, parse_reminders, plan
@@ -28,7 +28,6 @@ from bot.services.edits import Edits
 from bot.services.letters import Letters
 from bot.services.signons import SignOns
 from bot.services.workspace import Workspace
-from bot.settings import Settings
 from bot.slack.blocks.problems import explain
 from bot.slack.blocks.replies import CHART_FAILED
 from bot.slack.letters import publish_letter
@@ -51,11 +50,7 @@ T0 = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
 DEFAULT = parse_offsets("7d,3d,1d,3h")
 CHANNELS = ("CCOALITION", "CSTATES")
 TALLY_AT = time(9, 0)
-
-
-@pytest.fixture
-def client(settings: Settings) -> AsyncWebClient:
-    return build_client(settings, retries=False)
+NO_PAGES = PublicPages(None)  # web sign-ons off
 
 
 @pytest.fixture
@@ -98,8 +93,11 @@ async def posted(
     leads: tuple[str, ...] = (LEAD,),
     now: datetime = T0,
     title: str = "Protect our communities",
+    web_signons: bool = True,
+    pages: PublicPages = NO_PAGES,
 ) -> Letter:
-    """A letter created at `now` and posted in both coalition channels."""
+    """A letter created at `now` and posted in both coalition channels as the bot posts
+    it, with its public page's link when it has one among `pages`."""
     new = NewLetter(
         title=title,
         addressee="Secretary Doe",
@@ -110,11 +108,14 @@ async def posted(
         goal=None,
         created_by=ORGANIZER,
         reminders=reminders,
+        web_signons=web_signons,
     )
     letter = await store.letters.create(
         new, plan=plan(deadline, reminders, zone=ZONE, now=now), now=now
     )
-    await publish_letter(client, store, letter, count=0, zone=ZONE)
+    await publish_letter(
+        client, store, letter, count=0, zone=ZONE, public_url=pages.letter_url(letter)
+    )
     found = await store.letters.get(letter.id)
     assert found is not None
     return found

@@ -102,19 +102,7 @@ def test_the_text_list_is_ready_to_paste() -> None:
 
 def test_csv_and_json_carry_every_field_and_every_entry() -> None:
     """Unlisted entries are in the records; JSON follows the contract."""
-    letter = Letter(
-        1,
-        "Title",
-        "To",
-        "Body",
-        NOW + timedelta(days=1),
-        None,
-        LetterStatus.OPEN,
-        "U9",
-        NOW,
-        (Post("C1", "1.0"),),
-        (),
-    )
+    letter = LETTER
     rows = list(csv.DictReader(io.StringIO(as_csv(SIGNERS))))
     assert len(rows) == 7 and rows[5]["listed_publicly"] == "no"
     assert rows[4]["submitted_as"] == "Mijente; MIJENTE Inc."

@@ -11,32 +11,23 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import build_client
-from bot.rules.letters import Letter, NewLetter
+from bot.rules.letters import Letter
 from bot.rules.public_page import PublicPages
 from bot.rules.signons import Outcome, SignerKind, Submission
-from bot.rules.timing import plan
 from bot.services.dispatch import Dispatcher
 from bot.services.live_count import LiveCount
 from bot.services.signons import SignOns
-from bot.settings import Settings
 from bot.slack.blocks.letters import WEB_LINK_BLOCK
-from bot.slack.letters import publish_letter
 from bot.slack.pacing import CallBudget
 from bot.storage import Store
 from bot.texts.roster import read_roster
-from tests.bot.test_dispatch import CHANNELS, DEFAULT, T0, TALLY_AT, dms, files_to, sign
-from tests.conftest import LEAD, ORGANIZER, ZONE
+from tests.bot.test_dispatch import CHANNELS, T0, TALLY_AT, dms, files_to, posted, sign
+from tests.conftest import LEAD
 from tests.fake_slack import FakeSlack
 from tests.helpers import all_text, coalition, head_messages, workspaces_for
 
 PAGES = PublicPages("https://sign.coalition.example")
 TOMORROW_9 = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)  # 9:00 in New York
-
-
-@pytest.fixture
-def client(settings: Settings) -> AsyncWebClient:
-    return build_client(settings, retries=False)
 
 
 @pytest.fixture(autouse=True)
@@ -49,39 +40,6 @@ def dispatcher(store: Store, client: AsyncWebClient) -> Dispatcher:
     return Dispatcher(
         store=store, workspaces=workspaces_for(client), tally_time=TALLY_AT, pages=PAGES
     )
-
-
-async def posted(
-    store: Store,
-    client: AsyncWebClient,
-    *,
-    deadline: datetime,
-    web_signons: bool = True,
-    title: str = "Protect our communities",
-) -> Letter:
-    """A letter posted in both coalition channels as the bot posts it, with its page's
-    link when it has one."""
-    new = NewLetter(
-        title=title,
-        addressee="Secretary Doe",
-        body="Dear Secretary,\n\nAct.",
-        deadline=deadline,
-        channels=CHANNELS,
-        leads=(LEAD,),
-        goal=None,
-        created_by=ORGANIZER,
-        reminders=DEFAULT,
-        web_signons=web_signons,
-    )
-    letter = await store.letters.create(
-        new, plan=plan(deadline, DEFAULT, zone=ZONE, now=T0), now=T0
-    )
-    await publish_letter(
-        client, store, letter, count=0, zone=ZONE, public_url=PAGES.letter_url(letter)
-    )
-    found = await store.letters.get(letter.id)
-    assert found is not None
-    return found
 
 
 def links_under(fake: FakeSlack) -> list[str | None]:
@@ -108,7 +66,7 @@ async def test_the_posts_link_to_the_page_through_count_updates_until_the_close(
     """Posted with its link; a sign-on's count update keeps it; at the close the Sign on
     button and the link go, and the leads' JSON names the page as `public_url`."""
     deadline = T0 + timedelta(days=2)
-    letter = await posted(store, client, deadline=deadline)
+    letter = await posted(store, client, deadline=deadline, pages=PAGES)
     url = f"https://sign.coalition.example/l/{letter.public_token}"
     line = f"Not in Slack? Sign on the web: <{url}>"
     assert links_under(fake_slack) == [line, line]
@@ -131,7 +89,7 @@ async def test_a_letter_its_organizer_kept_off_the_web_links_nowhere(
     """Web sign-ons turned off in its form: no link under its posts, before or after a
     count update or the close, and `public_url` null in the leads' JSON."""
     deadline = T0 + timedelta(days=2)
-    letter = await posted(store, client, deadline=deadline, web_signons=False)
+    letter = await posted(store, client, deadline=deadline, web_signons=False, pages=PAGES)
     await sign(store, letter, "Mijente", at=T0)
     await count_updated(store, client, letter)
     assert links_under(fake_slack) == [None, None]
@@ -144,7 +102,7 @@ async def test_the_chase_dm_offers_the_page_for_colleagues_outside_slack(
     store: Store, client: AsyncWebClient, dispatcher: Dispatcher, fake_slack: FakeSlack
 ) -> None:
     """A member's contact chased with the first reminder is given the page's link too."""
-    letter = await posted(store, client, deadline=T0 + timedelta(days=8))
+    letter = await posted(store, client, deadline=T0 + timedelta(days=8), pages=PAGES)
     roster = b"Organization,State,Slack ID\nCASA,MD,UCASA\n"
     await store.roster.save(read_roster(roster).members, accounts={}, now=T0)
     await dispatcher.run_due(T0 + timedelta(days=1, minutes=1))  # the 7-day reminder
@@ -189,8 +147,10 @@ async def test_the_tally_says_how_many_signed_on_the_public_page(
 ) -> None:
     """Two of three signers came through the page: the tally says so for that letter,
     and nothing of the kind for a letter nobody signed on the web."""
-    first = await posted(store, client, deadline=T0 + timedelta(days=10))
-    await posted(store, client, deadline=T0 + timedelta(days=10), title="Second letter")
+    first = await posted(store, client, deadline=T0 + timedelta(days=10), pages=PAGES)
+    await posted(
+        store, client, deadline=T0 + timedelta(days=10), title="Second letter", pages=PAGES
+    )
     await signed_on_the_web(store, first, "CASA", "web:a1")
     await signed_on_the_web(store, first, "CHIRLA", "web:b2")
     await sign(store, first, "Mijente", at=T0)

@@ -8,9 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import build_client
 from bot.services.dispatch import Dispatcher
-from bot.settings import Settings
 from bot.storage import Store
 from tests.bot.test_dispatch import T0, TALLY_AT, dms, posted, sign
 from tests.conftest import LEAD
@@ -18,11 +16,6 @@ from tests.fake_slack import FakeSlack
 from tests.helpers import all_text, coalition, workspaces_for
 
 TOMORROW_9 = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)  # 9:00 in New York
-
-
-@pytest.fixture
-def client(settings: Settings) -> AsyncWebClient:
-    return build_client(settings, retries=False)
 
 
 @pytest.fixture(autouse=True)

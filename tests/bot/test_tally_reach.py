@@ -8,22 +8,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import build_client
 from bot.rules.signons import SignerKind, Submission
 from bot.services.dispatch import Dispatcher
 from bot.services.signons import SignOns
-from bot.settings import Settings
 from bot.storage import Store
 from bot.texts.roster import read_roster
 from tests.bot.test_dispatch import T0, TALLY_AT, dms, posted
 from tests.conftest import LEAD, ORGANIZER
 from tests.fake_slack import FakeSlack
 from tests.helpers import all_text, coalition, workspaces_for
-
-
-@pytest.fixture
-def client(settings: Settings) -> AsyncWebClient:
-    return build_client(settings, retries=False)
 
 
 @pytest.fixture(autouse=True)

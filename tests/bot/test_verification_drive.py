@@ -12,8 +12,10 @@ import io
 import json
 from datetime import UTC, datetime, time, timedelta
 
+from slack_sdk.web.async_client import AsyncWebClient
+
 from bot.app import build_client, public_pages
-from bot.rules.letters import DEFAULT_STYLE, NewLetter
+from bot.rules.letters import DEFAULT_STYLE, Letter, NewLetter
 from bot.rules.signons import SignerKind, Submission
 from bot.rules.timing import plan
 from bot.services.dispatch import Dispatcher
@@ -23,7 +25,7 @@ from bot.services.signons import SignOns
 from bot.settings import Settings
 from bot.slack.letters import publish_letter
 from bot.storage import Store
-from bot.texts.exports import as_csv, as_json
+from bot.texts.exports import Export, as_csv, as_json
 from bot.texts.roster import read_roster
 from tests.conftest import LEAD, ORGANIZER, ZONE
 from tests.fake_slack import FakeSlack
@@ -50,6 +52,22 @@ def roster_csv() -> bytes:
     for n in range(MEMBERS):
         writer.writerow([name(n), f"UM{n:02d}", f"director@{domain(n)}", domain(n)])
     return out.getvalue().encode()
+
+
+async def exported(
+    store: Store, client: AsyncWebClient, settings: Settings, letter: Letter, *, now: datetime
+) -> Export:
+    """The letter's export as an organizer gets it, people named as Slack has them."""
+    return await export_of(
+        store,
+        People(store=store, workspaces=workspaces_for(client)),
+        letter,
+        now=now,
+        zone=ZONE,
+        roster_contacts=True,
+        style=DEFAULT_STYLE,
+        pages=public_pages(settings),
+    )
 
 
 async def test_each_entry_gets_exactly_its_level(
@@ -118,17 +136,7 @@ async def test_each_entry_gets_exactly_its_level(
         await sign(org, user=f"web:o{k}", email=f"ed@{org.split()[0].lower()}.org")
         expected[org] = ("unverified", None)
 
-    people = People(store=store, workspaces=workspaces_for(client))
-    export = await export_of(
-        store,
-        people,
-        letter,
-        now=at,
-        zone=ZONE,
-        roster_contacts=True,
-        style=DEFAULT_STYLE,
-        pages=public_pages(settings),
-    )
+    export = await exported(store, client, settings, letter, now=at)
     document = json.loads(as_json(letter, export.signers, (), extras=export.extras))
     levels = {
         s["name"].casefold(): (s["verification"], s["verified_by"]) for s in document["signers"]
@@ -162,16 +170,7 @@ async def test_without_a_roster_nothing_is_said_of_verification(
     await publish_letter(client, store, letter, count=0, zone=ZONE)
     submission = Submission(kind=SignerKind.ORGANIZATION, name="CASA", user_id="U1")
     await SignOns(store=store, live_count=None).sign(None, letter, submission, now=T0)
-    export = await export_of(
-        store,
-        People(store=store, workspaces=workspaces_for(client)),
-        letter,
-        now=T0,
-        zone=ZONE,
-        roster_contacts=True,
-        style=DEFAULT_STYLE,
-        pages=public_pages(settings),
-    )
+    export = await exported(store, client, settings, letter, now=T0)
     document = json.loads(as_json(letter, export.signers, (), extras=export.extras))
     assert document["headline"] == "Signed by 1 organization."
     assert [(s["verification"], s["verified_by"]) for s in document["signers"]] == [
