@@ -26,6 +26,7 @@ from bot.acks import answer_when_acked
 from bot.rules.problems import Problem
 from bot.rules.public_page import PublicPages
 from bot.services.access import Organizers
+from bot.services.answers import Answers
 from bot.services.audience import Audience
 from bot.services.deadlines import Deadlines
 from bot.services.drafts import Drafts
@@ -126,6 +127,7 @@ class Services:
     reviews: Reviews
     exports: Exports
     members: Members
+    answers: Answers
     imports: Imports
     people: People
     home: HomeTabs
@@ -211,6 +213,7 @@ def build_services(
         reviews=Reviews(store=store, signons=signons, live_count=live_count),
         exports=Exports(store=store, people=people, pages=pages),
         members=Members(store=store, audience=audience, schedule_changed=changed),
+        answers=Answers(store=store, touch=live_count.touch),
         imports=Imports(store=store, live_count=live_count),
         people=people,
         home=home,
@@ -243,6 +246,7 @@ def build_app(services: Services) -> AsyncApp:
         context["reviews"] = services.reviews
         context["exports"] = services.exports
         context["members"] = services.members
+        context["answers"] = services.answers
         context["imports"] = services.imports
         context["people"] = services.people
         context["home"] = services.home

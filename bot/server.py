@@ -27,6 +27,8 @@ from bot.recorder import RecorderProcess
 from bot.scheduler import Scheduler
 from bot.services.confirmations import ConfirmationMail
 from bot.services.dispatch import Dispatcher
+from bot.services.people import People
+from bot.services.questions import Questions
 from bot.services.web_signons import SignOnLinks, WebSignOns
 from bot.services.workspace import Workspaces
 from bot.settings import ConfigurationError, Settings
@@ -57,9 +59,7 @@ async def serve(settings: Settings) -> None:
         updates = CallBudget()
         links = SignOnLinks(store=store, pages=public_pages(settings))
         await links.prepare()
-        scheduler = build_scheduler(
-            settings, store, updates=updates, mail=mail_of(settings, store, links)
-        )
+        scheduler = build_scheduler(settings, store, updates=updates, links=links)
         recorder = RecorderProcess(settings.database_url)
         services = build_services(
             settings,
@@ -107,18 +107,27 @@ def build_scheduler(
     store: Store,
     *,
     updates: CallBudget | None = None,
-    mail: ConfirmationMail | None = None,
+    links: SignOnLinks | None = None,
 ) -> Scheduler:
-    """Reminders, closes, tallies, and the emails web signers confirm by. Their client
-    has no retry handlers of its own: the dispatcher retries from the database, so a
-    long rate limit holds nothing up."""
+    """Reminders, closes, tallies, questions to roster contacts, and the emails web
+    signers confirm by (signed with `links`, when the pages are on). Their client has
+    no retry handlers of its own: the dispatcher retries from the database, so a long
+    rate limit holds nothing up."""
     workspaces = Workspaces(installed_workspace(settings, build_client(settings, retries=False)))
+    mailer = mailer_of(settings) if links is not None else None
+    people = People(store=store, workspaces=workspaces)
     dispatcher = Dispatcher(
         store=store,
         workspaces=workspaces,
         tally_time=settings.tally_time,
         updates=updates,
-        mail=mail,
+        people=people,
+        mail=(
+            ConfirmationMail(store=store, links=links, mailer=mailer)
+            if mailer is not None and links is not None
+            else None
+        ),
+        questions=Questions(store=store, people=people, mailer=mailer, links=links),
         pages=public_pages(settings),
     )
     return Scheduler(dispatcher, zone=settings.timezone, tally_time=settings.tally_time)
@@ -158,12 +167,12 @@ async def verify_credentials(client: AsyncWebClient, *, app_token: str | None) -
             ) from None
 
 
-def mail_of(settings: Settings, store: Store, links: SignOnLinks) -> ConfirmationMail | None:
-    """What sends web signers their emails, if SMTP_URL is set."""
+def mailer_of(settings: Settings) -> Mailer | None:
+    """What sends email (to web signers, and roster contacts Slack doesn't know), if
+    SMTP_URL is set and the public pages are on."""
     if settings.smtp_url is None or not settings.web_signons:
         return None
-    mailer = Mailer(settings.smtp_url.get_secret_value(), sender=settings.mail_sender)
-    return ConfirmationMail(store=store, links=links, mailer=mailer)
+    return Mailer(settings.smtp_url.get_secret_value(), sender=settings.mail_sender)
 
 
 def build_web_app(
@@ -186,7 +195,7 @@ def build_web_app(
         )
         web_app.router.add_post(EVENTS_PATH, events.handle)
     if web_signons is not None and web_signons.pages.on:
-        add_public_pages(web_app, web_signons, services.settings)
+        add_public_pages(web_app, web_signons, services.answers, services.settings)
 
     async def healthz(_: web.Request) -> web.Response:
         healthy = await services.store.ping()

@@ -14,6 +14,7 @@ from handlers import (
     home,
     imports,
     letters,
+    questions,
     reviews,
     roster,
     signons,
@@ -21,7 +22,19 @@ from handlers import (
 from handlers.letter_command import letter_command
 
 # Each feature's listeners (and, for the `/letter` subcommands, `letter_command`).
-FEATURES = (signons, letters, deadlines, edits, reviews, entries, roster, exports, imports, home)
+FEATURES = (
+    signons,
+    letters,
+    deadlines,
+    edits,
+    reviews,
+    entries,
+    roster,
+    questions,
+    exports,
+    imports,
+    home,
+)
 
 
 def register(app: AsyncApp) -> None:

@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.rules.signons import ContactSource
+from bot.rules.verification import Ask
 from bot.services import dispatch
 from bot.services.exports import export_of
 from bot.services.rate_limits import PER_ADDRESS
@@ -21,6 +22,7 @@ from bot.settings import Settings
 from bot.storage import Store
 from bot.storage.schema import deliveries, web_signons
 from bot.texts.exports import as_json
+from bot.texts.roster import read_roster
 from tests.fake_slack import FakeSlack
 from tests.helpers import coalition, post_letter, signon
 from tests.slack_driver import SlackDriver
@@ -574,3 +576,46 @@ async def test_an_address_whose_sign_ons_wait_may_still_confirm_them(
         confirmed = await office.submit(path_of(links["confirm"]), {})
         assert confirmed.shows("Signed. You are number 1."), confirmed.text
     assert await store.signatures.count(1) == 1
+
+
+async def test_a_contact_slack_doesnt_know_answers_by_the_link_in_their_email(
+    bot: WebBot,
+    page_path: str,
+    slack_here: SlackDriver,
+    fake_slack: FakeSlack,
+    smtp_server: SmtpServer,
+    store: Store,
+) -> None:
+    """The question goes by email to a roster contact with no Slack account; its link
+    opens a page that answers nothing until a button is pressed, and only once."""
+    contact = "ed@poderlatinx.example.org"
+    roster = f"Organization,Email\nPoder Latinx,{contact}\n".encode()
+    now = datetime.now(UTC)
+    await store.roster.save(read_roster(roster).members, accounts={}, now=now)
+    await signon(slack_here, fake_slack, "Poder Latinx", user="USTRANGER")
+    (entry,) = await store.signatures.signers(1)
+    (member,) = await store.roster.members()
+    await store.questions.ask(1, [Ask(entry.id, member.id, contact)], now=now)
+    bot.scheduler.poke()
+    mail = await smtp_server.next(within=10)
+    assert mail.recipients == [contact]
+    assert mail.message["Subject"] == "Did Poder Latinx sign “Protect our communities”?"
+    path = path_of(links_in(mail.message)["answer"])
+    async with bot.visitor() as ed:
+        # A mail scanner opens the link: nothing is answered.
+        shown = await ed.get(path)
+        assert shown.status == 200 and shown.shows("Did your organization sign")
+        assert shown.shows("Yes, we signed") and shown.shows("No, we didn't")
+        assert await store.signatures.count(1) == 1
+        # Without the form's token, nothing either.
+        forged = await ed.post(path, {"answer": "no"})
+        assert forged.status == 400 and await store.signatures.count(1) == 1
+        answered = await ed.post(path, {"csrf": shown.csrf, "answer": "no"})
+        assert answered.shows("withdrawn and no longer counts"), answered.text
+        assert await store.signatures.count(1) == 0
+        again = await ed.get(path)
+        assert again.shows("withdrawn and no longer counts") and "<form" not in again.text
+        # Another question's token, or a guessed one, opens nothing.
+        token = path.rsplit("/", 1)[1]
+        assert (await ed.get("/answer/" + token.replace("1.", "2.", 1))).status == 404
+        assert (await ed.get("/manage/" + token)).status == 404

@@ -17,7 +17,7 @@ from pydantic import SecretStr
 
 from bot.app import Services, build_app, build_services, public_pages
 from bot.scheduler import Scheduler
-from bot.server import build_scheduler, build_web_app, mail_of
+from bot.server import build_scheduler, build_web_app
 from bot.services.web_signons import SignOnLinks, WebSignOns
 from bot.settings import Settings
 from bot.storage import Store
@@ -25,7 +25,7 @@ from tests.bot_process import free_port
 from tests.smtp_server import SmtpServer
 
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
-_LINK = re.compile(r"https?://\S+/(confirm|manage)/[\w.-]+")
+_LINK = re.compile(r"https?://\S+/(confirm|manage|answer)/[\w.-]+")
 
 
 @dataclass
@@ -128,7 +128,7 @@ async def web_bot(
     settings = web_settings(settings, smtp, port=port, **more)
     links = SignOnLinks(store=store, pages=public_pages(settings))
     await links.prepare()
-    scheduler = build_scheduler(settings, store, mail=mail_of(settings, store, links))
+    scheduler = build_scheduler(settings, store, links=links)
     await scheduler.start()
     services = build_services(settings, store, schedule_changed=scheduler.poke)
     web = WebSignOns(

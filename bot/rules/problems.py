@@ -47,6 +47,15 @@ class NotTheirMember(Problem):
     """A chase's Sign on button pressed by someone who isn't a contact of its member."""
 
 
+class NotAsked(Problem):
+    """An answer to "Did your organization sign?" from someone who isn't (or is no
+    longer) a roster contact of the member it asks about."""
+
+
+class QuestionGone(Problem):
+    """A question whose entry or letter is gone."""
+
+
 class NoRoster(Problem):
     """The coalition has no roster yet: nobody to find missing or to chase."""
 

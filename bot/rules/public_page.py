@@ -36,6 +36,11 @@ class PublicPages:
         assert self.base is not None
         return f"{self.base}/manage/{token}"
 
+    def answer_url(self, token: str) -> str:
+        """Where a roster contact answers whether their organization signed."""
+        assert self.base is not None
+        return f"{self.base}/answer/{token}"
+
 
 def letter_path(public_token: str) -> str:
     return f"/l/{public_token}"

@@ -40,6 +40,9 @@ class JobKind(StrEnum):
     NEW_VERSION = "new_version"  # a new text, told to those who signed an earlier one
     CHASE = "chase"  # a DM to each contact of a member organization that hasn't signed
     MAIL = "mail"  # the email that asks a web signer to confirm their sign-on
+    VERIFY = "verify"  # look for unverified entries of roster members, to ask about
+    QUESTION = "question"  # "Did your organization sign?", to one roster contact
+    DISOWNED = "disowned"  # an organization said it didn't sign: told to leads and signer
 
     @property
     def label(self) -> str:
@@ -56,6 +59,9 @@ _JOB_LABELS = {
     JobKind.NEW_VERSION: "The notice of a new version",
     JobKind.CHASE: "A reminder to a member that hasn't signed",
     JobKind.MAIL: "The email asking a web signer to confirm",
+    JobKind.VERIFY: "The search for entries to verify",
+    JobKind.QUESTION: "The question to a member organization's contact",
+    JobKind.DISOWNED: "The notice that an organization didn't sign",
 }
 
 
@@ -75,6 +81,7 @@ class Delivery:
     # A daily tally whose text went out on an earlier attempt: the snapshot that text
     # reported (its charts are what is left to send).
     snapshot: Any = None
+    key: str = ""  # its job's key
 
     @property
     def to_person(self) -> bool:

@@ -43,6 +43,9 @@ GIVE_UP_AFTER = timedelta(hours=24)
 # A roster contact hears a chase about one letter at most this often, whatever sends it
 # (a reminder, a lead's `/letter chase`): a daily nudge, and never a barrage.
 CHASE_GAP = timedelta(hours=20)
+# Entries are looked at for verification this long after they are made, all of a
+# letter's together: time for a roster contact to sign as well, which verifies it.
+VERIFY_AFTER = timedelta(minutes=10)
 # Names and timezones read from Slack are asked again after this long.
 PEOPLE_STALE_AFTER = timedelta(days=1)
 
@@ -261,3 +264,11 @@ def _local(moment: datetime, zone: ZoneInfo) -> str:
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def verify_due(now: datetime) -> datetime:
+    """When entries made at `now` are looked at for verification: the end of the
+    `VERIFY_AFTER` window after the one `now` falls in, so those made together share it."""
+    step = VERIFY_AFTER.total_seconds()
+    start = now.timestamp() // step * step
+    return datetime.fromtimestamp(start, tz=now.tzinfo) + 2 * VERIFY_AFTER

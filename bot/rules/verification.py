@@ -5,17 +5,21 @@ organizer's answer) is verified by who signed it: one of that member's own roste
 contacts (their Slack account, or the email they confirmed on the public page), or
 someone whose confirmed email is on one of the member's domains (a Slack signer's is
 the email on their Slack profile). Free-mail domains verify nobody, whatever a roster
-says. Anything else, and every entry the roster doesn't know, is unverified.
+says. Otherwise the member's contacts are asked "Did your organization sign?" once
+each; a Yes from one confirms it. Anything else, and every entry the roster doesn't
+know, is unverified.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
+from bot.rules.letters import Letter
 from bot.rules.roster import MemberStanding, RosterMember, Standing
-from bot.rules.signons import Contact, ContactSource, Signer, SignerKind
+from bot.rules.signons import Contact, ContactSource, Signer, SignerKind, SignerStatus
 
 
 class Verification(StrEnum):
@@ -42,6 +46,142 @@ class Verified:
 
 
 UNVERIFIED = Verified(Verification.UNVERIFIED)
+
+
+class Answer(StrEnum):
+    """A roster contact's answer to "Did your organization sign?"."""
+
+    YES = "yes"
+    NO = "no"
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """ "Did your organization sign?", asked of one roster contact (`asked`: their Slack
+    account, or the email of a contact Slack doesn't know) about one entry."""
+
+    id: int
+    letter_id: int
+    signer_id: int
+    member_id: int  # the roster member the entry was asked about as
+    asked: str
+    asked_at: datetime
+    answer: Answer | None = None
+    answered_at: datetime | None = None
+
+    @property
+    def by_email(self) -> bool:
+        return "@" in self.asked
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """A question as its contact reads it: the letter, the member's name, and the name
+    and title the signer gave (None when they gave none)."""
+
+    question_id: int
+    letter: Letter
+    member: str
+    signer: str | None
+    title: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Disowned:
+    """An entry withdrawn because its organization said it didn't sign: the letter,
+    the member's name, the entry's name and its signer's, who answered No, and whether
+    that No was about an earlier entry (`again`)."""
+
+    letter: Letter
+    member: str
+    entry: str
+    signer: str | None
+    by: str
+    again: bool = False
+
+    @property
+    def by_email(self) -> bool:
+        return "@" in self.by
+
+
+def confirmed_by(questions: Iterable[Question]) -> dict[int, tuple[str, ...]]:
+    """Who answered Yes about each entry, by its id."""
+    found: dict[int, list[str]] = {}
+    for question in questions:
+        if question.answer is Answer.YES:
+            found.setdefault(question.signer_id, []).append(question.asked)
+    return {entry_id: tuple(asked) for entry_id, asked in found.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """Ask `asked`, a contact of roster member `member_id`, about entry `signer_id`."""
+
+    signer_id: int
+    member_id: int
+    asked: str
+
+
+@dataclass(frozen=True, slots=True)
+class Asking:
+    """What to do about a letter's unverified entries: whom to ask, and which entries
+    to withdraw at once, their organization having said No to an earlier one."""
+
+    asks: tuple[Ask, ...]
+    disowned: tuple[tuple[int, Question], ...]  # (entry id, the No it follows)
+
+
+def to_ask(
+    entries: Sequence[Signer],
+    verification: Mapping[int, Verified],
+    questions: Sequence[Question],
+) -> Asking:
+    """Each roster contact of the member an unverified, counted organization's entry
+    is, once per entry (a contact with a Slack account by DM, one Slack doesn't know by
+    email). An entry already answered for is not asked about again; a new one for a
+    member that answered No about an earlier entry is not asked about, but withdrawn."""
+    asked = {(q.signer_id, q.asked) for q in questions}
+    about = {q.signer_id for q in questions}
+    answered = {q.signer_id for q in questions if q.answer is not None}
+    said_no = {q.member_id: q for q in questions if q.answer is Answer.NO}
+    asks: list[Ask] = []
+    disowned: list[tuple[int, Question]] = []
+    for entry in entries:
+        found = verification.get(entry.id)
+        if (
+            found is None
+            or found.member is None
+            or found.level.verified
+            or entry.status is not SignerStatus.ACTIVE
+            or entry.id in answered
+        ):
+            continue
+        member = found.member
+        no = said_no.get(member.id)
+        if no is not None and entry.id not in about:
+            disowned.append((entry.id, no))
+            continue
+        asks.extend(
+            Ask(entry.id, member.id, contact)
+            for contact in contact_addresses(member)
+            if (entry.id, contact) not in asked
+        )
+    return Asking(tuple(asks), tuple(disowned))
+
+
+def contact_addresses(member: RosterMember) -> tuple[str, ...]:
+    """Where each of a member's roster contacts is asked: their Slack account, or the
+    email of a contact Slack doesn't know."""
+    found = [c.user_id or (c.email.casefold() if c.email else None) for c in member.contacts]
+    return tuple(dict.fromkeys(address for address in found if address))
+
+
+def speaks_for(member: RosterMember, asked: str) -> bool:
+    """Whether `asked` (a Slack account, or an email) is one of `member`'s contacts."""
+    return asked in contact_addresses(member) or asked.casefold() in {
+        c.email.casefold() for c in member.contacts if c.email
+    }
+
 
 # Addresses anyone can open: they say nothing of whom someone works for. Providers
 # with a domain per country are named once, below, for every country's domain.
@@ -139,25 +279,38 @@ def verify_entries(
     found: Sequence[MemberStanding],
     *,
     slack_emails: Mapping[str, str],
+    confirmations: Mapping[int, Sequence[str]] | None = None,
 ) -> dict[int, Verified]:
     """Each entry's verification, by id. `found` is where the roster's members stand
     with the letter (`bot.rules.roster.standings`): an entry a member surely signed
-    as is that member's; `slack_emails` the emails on signers' Slack profiles."""
+    as is that member's; `slack_emails` the emails on signers' Slack profiles;
+    `confirmations` who answered Yes about each entry (`confirmed_by`)."""
+    confirmations = confirmations or {}
     member_of: dict[int, RosterMember] = {}
     for standing in found:
         if standing.standing is Standing.SIGNED:
             for entry_id in standing.entry_ids:
                 member_of.setdefault(entry_id, standing.member)
     return {
-        entry.id: verify(entry, member_of.get(entry.id), slack_emails=slack_emails)
+        entry.id: verify(
+            entry,
+            member_of.get(entry.id),
+            slack_emails=slack_emails,
+            confirmed_by=confirmations.get(entry.id, ()),
+        )
         for entry in entries
     }
 
 
 def verify(
-    entry: Signer, member: RosterMember | None, *, slack_emails: Mapping[str, str]
+    entry: Signer,
+    member: RosterMember | None,
+    *,
+    slack_emails: Mapping[str, str],
+    confirmed_by: Sequence[str] = (),
 ) -> Verified:
-    """One entry's verification, the roster member it is being `member`."""
+    """One entry's verification, the roster member it is being `member`; `confirmed_by`
+    are those who answered Yes about it (only the member's own contacts count)."""
     if member is None or entry.kind is not SignerKind.ORGANIZATION:
         return UNVERIFIED
     user_ids = set(member.user_ids)
@@ -173,6 +326,9 @@ def verify(
         own = on_domain(domain, member.domains) if domain else None
         if own is not None:
             return Verified(Verification.DOMAIN, own, member)
+    for asked in confirmed_by:
+        if speaks_for(member, asked):
+            return Verified(Verification.CONFIRMED, asked, member)
     return Verified(Verification.UNVERIFIED, None, member)
 
 

@@ -41,6 +41,7 @@ from bot.rules.versions import changes
 from bot.services.confirmations import ConfirmationMail
 from bot.services.exports import export_of
 from bot.services.people import People
+from bot.services.questions import Questions
 from bot.services.roster import letter_standings
 from bot.services.tally import Tallies
 from bot.services.workspace import Workspace, Workspaces
@@ -80,6 +81,7 @@ class Dispatcher:
         people: People | None = None,
         pages: PublicPages | None = None,
         mail: ConfirmationMail | None = None,
+        questions: Questions | None = None,
     ) -> None:
         self._workspaces = workspaces
         self._updates = updates
@@ -90,6 +92,8 @@ class Dispatcher:
         self._pages = pages or PublicPages(None)
         # Sends the emails that ask web signers to confirm; None without SMTP_URL.
         self._mail = mail
+        # Asks roster members' contacts whether their organization signed.
+        self._questions = questions or Questions(store=store, people=self._people)
         # Who holds a claim: unique per process, so a lapsed claim is told apart.
         self.owner = owner or uuid.uuid4().hex
         # Each lead's possible-duplicates notices, and each contact's chases, weighed and
@@ -231,6 +235,18 @@ class Dispatcher:
             return await self._tell_duplicates(workspace, letter, delivery, now)
         if delivery.kind is JobKind.NEW_VERSION:
             return await self._tell_new_version(workspace, letter, delivery)
+        if delivery.kind is JobKind.VERIFY:
+            found = await self._standings_of(letter.id)
+            outcome, withdrawn = await self._questions.look(letter, found, now=now)
+            if withdrawn:
+                await self._recount(workspace, letter)
+            return outcome
+        if delivery.kind is JobKind.QUESTION:
+            return await self._questions.ask(
+                workspace, delivery, standings=self._standings_of, now=now
+            )
+        if delivery.kind is JobKind.DISOWNED:
+            return await self._questions.tell_disowned(workspace, delivery)
         if delivery.version != letter.schedule_version:
             # Planned for a deadline since moved (a reminder or closing post still being
             # retried when the letter was extended): what's planned now replaces it.
@@ -285,6 +301,22 @@ class Dispatcher:
                 zone=workspace.zone,
             )
         return Sent()
+
+    async def _recount(self, workspace: Workspace, letter: Letter) -> None:
+        """Bring the count under each of the letter's posts up to date."""
+        count = await self._store.signatures.count(letter.id)
+        for post in letter.posts:
+            if post.ts is not None:
+                await update_post(
+                    workspace.slack,
+                    self._store,
+                    letter,
+                    post,
+                    count=count,
+                    zone=workspace.zone,
+                    budget=self._updates,
+                    public_url=self._pages.letter_url(letter),
+                )
 
     async def _send_mail(self, delivery: Delivery) -> Sent | Skipped:
         if self._mail is None:

@@ -91,7 +91,9 @@ async def gather_extras(
         names=names,
         roster_contacts=roster_contacts,
         public_url=pages.letter_url(letter),
-        verification=verified(signers, standings, known),
+        verification=verified(
+            signers, standings, known, await store.questions.of_letter(letter.id)
+        ),
     )
 
 

@@ -88,7 +88,9 @@ class Tallies:
         tallies = []
         for letter in led:
             found = await standings(letter.id)
-            verification = await verification_of(self._people, signers[letter.id], found, now=now)
+            verification = await verification_of(
+                self._store, self._people, letter.id, signers[letter.id], found, now=now
+            )
             tallies.append(
                 tally_letter(
                     letter,

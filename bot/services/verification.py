@@ -1,5 +1,6 @@
 """Each entry's verification on a letter: the roster's members, where they stand with
-the letter, and the emails on signers' Slack profiles, put to `bot.rules.verification`.
+the letter, the emails on signers' Slack profiles and the answers of members' contacts,
+put to `bot.rules.verification`.
 
 Worked out whenever it is shown, from what is stored now: a roster imported again, a
 name corrected or a duplicate merged changes it at once, with nothing to keep in step.
@@ -13,35 +14,45 @@ from datetime import datetime
 from bot.rules.people import Person, emails_of
 from bot.rules.roster import MemberStanding
 from bot.rules.signons import Signer
-from bot.rules.verification import Verified, verify_entries
+from bot.rules.verification import Question, Verified, confirmed_by, verify_entries
 from bot.services.people import People
 from bot.services.roster import letter_standings
 from bot.storage import Store
 
 
 def verified(
-    entries: Sequence[Signer], found: Sequence[MemberStanding], known: Mapping[str, Person]
+    entries: Sequence[Signer],
+    found: Sequence[MemberStanding],
+    known: Mapping[str, Person],
+    questions: Sequence[Question],
 ) -> dict[int, Verified]:
     """Each of `entries`' verification by id, where the roster's members stand with
-    their letter as `found` (`bot.services.roster.letter_standings`) and `known` is what
-    Slack says of their signers; empty without a roster, which leaves nothing to verify
-    by."""
+    their letter as `found` (`bot.services.roster.letter_standings`), `known` is what
+    Slack says of their signers and `questions` what the members' contacts were asked
+    about them; empty without a roster, which leaves nothing to verify by."""
     if not found:
         return {}
-    return verify_entries(entries, found, slack_emails=emails_of(known))
+    return verify_entries(
+        entries, found, slack_emails=emails_of(known), confirmations=confirmed_by(questions)
+    )
 
 
 async def verification_of(
+    store: Store,
     people: People,
+    letter_id: int,
     entries: Sequence[Signer],
     found: Sequence[MemberStanding],
     *,
     now: datetime,
 ) -> dict[int, Verified]:
-    """`verified`, with the entries' Slack signers looked up (only with a roster)."""
+    """`verified`, with the entries' Slack signers looked up and the questions asked
+    about them read (only with a roster)."""
+    if not found:
+        return {}
     users = {c.slack_user for entry in entries for c in entry.contacts if c.slack_user}
-    known = await people.known(users, now=now) if found else {}
-    return verified(entries, found, known)
+    known = await people.known(users, now=now)
+    return verified(entries, found, known, await store.questions.of_letter(letter_id))
 
 
 class Verifications:
@@ -56,4 +67,4 @@ class Verifications:
     ) -> dict[int, Verified]:
         """Each of `entries`' verification by id (entries of letter `letter_id`)."""
         found = await letter_standings(self._store, letter_id)
-        return await verification_of(self._people, entries, found, now=now)
+        return await verification_of(self._store, self._people, letter_id, entries, found, now=now)

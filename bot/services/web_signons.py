@@ -42,6 +42,8 @@ HEADLINE_CACHE_SECONDS = 2.0
 # What the links in a web signer's email are signed for.
 CONFIRM = "confirm"
 MANAGE = "manage"
+# And the link in a roster contact's email that answers "Did your organization sign?".
+ANSWER = "answer"
 
 
 # When to try again after Unconfirmed: time enough to confirm what is waiting.
@@ -89,6 +91,14 @@ class SignOnLinks:
             self.pages.confirm_url(self.keys.seal(CONFIRM, web_signon.id)),
             self.pages.manage_url(self.keys.seal(MANAGE, web_signon.id)),
         )
+
+    def answer(self, question_id: int) -> str:
+        """The private link where a roster contact answers question `question_id`."""
+        return self.pages.answer_url(self.keys.seal(ANSWER, question_id))
+
+    def question_of(self, token: str) -> int | None:
+        """The question an answer link is for; None for a link that isn't one."""
+        return self.keys.unseal(ANSWER, token)
 
 
 class WebSignOns:
@@ -231,6 +241,10 @@ class WebSignOns:
 
     def links(self, web_signon: WebSignOn) -> tuple[str, str]:
         return self._links.of(web_signon)
+
+    def question_of(self, token: str) -> int | None:
+        """The question a roster contact's answer link is for, if it is one."""
+        return self._links.question_of(token)
 
     # The signer's own sign-on
 

@@ -129,6 +129,7 @@ class Deliveries:
                     deliveries.c.created_at,
                     deliveries.c.attempts,
                     deliveries.c.snapshot,
+                    scheduled_jobs.c.key,
                 )
                 .join(scheduled_jobs, scheduled_jobs.c.id == deliveries.c.job_id)
                 .where(deliveries.c.id.in_(ids))
@@ -147,6 +148,7 @@ class Deliveries:
                     since=row.created_at,
                     attempts=row.attempts,
                     snapshot=json.loads(row.snapshot) if row.snapshot else None,
+                    key=row.key,
                 )
                 for row in rows
             ]

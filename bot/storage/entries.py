@@ -110,21 +110,8 @@ class EntryRecords:
     async def withdraw(self, signer_id: int, *, by: str, now: datetime, reason: str) -> Signer:
         """Take the entry out of the list on its signers' behalf, every contact with it."""
         async with self._writing() as conn:
-            row = await _active(conn, signer_id)
-            await conn.execute(
-                signatures.update()
-                .where(signatures.c.signer_id == signer_id, signatures.c.withdrawn_at.is_(None))
-                .values(withdrawn_at=now)
-            )
-            await withdraw_unsigned(conn, [signer_id])
-            await record_change(
-                conn,
-                row,
-                ChangeAction.WITHDRAWN,
-                [("status", "active", "withdrawn")],
-                by=by,
-                now=now,
-                reason=reason,
+            await withdraw_entry(
+                conn, await _active(conn, signer_id), by=by, now=now, reason=reason
             )
             return (await conn.run_sync(load_signers, signers.c.id == signer_id))[0]
 
@@ -227,11 +214,38 @@ class EntryRecords:
             ]
 
 
-async def _active(conn: AsyncConnection, signer_id: int) -> Any:
+async def withdraw_entry(
+    conn: AsyncConnection, row: Any, *, by: str, now: datetime, reason: str
+) -> None:
+    """Withdraw the active entry `row` (locked), every contact with it, keeping why."""
+    await conn.execute(
+        signatures.update()
+        .where(signatures.c.signer_id == row.id, signatures.c.withdrawn_at.is_(None))
+        .values(withdrawn_at=now)
+    )
+    await withdraw_unsigned(conn, [row.id])
+    await record_change(
+        conn,
+        row,
+        ChangeAction.WITHDRAWN,
+        [("status", "active", "withdrawn")],
+        by=by,
+        now=now,
+        reason=reason,
+    )
+
+
+async def active_entry(conn: AsyncConnection, signer_id: int) -> Any:
+    """The entry's row, locked, or None unless it is active."""
     row = (
         await conn.execute(sa.select(signers).where(signers.c.id == signer_id).with_for_update())
     ).first()
-    if row is None or row.status != SignerStatus.ACTIVE:
+    return row if row is not None and row.status == SignerStatus.ACTIVE else None
+
+
+async def _active(conn: AsyncConnection, signer_id: int) -> Any:
+    row = await active_entry(conn, signer_id)
+    if row is None:
         raise EntryChanged
     return row
 

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.rules.letters import LetterStatus
 from bot.rules.schedule import DeliveryState, JobKind, JobState, Plan
+from bot.rules.timing import verify_due
 from bot.storage.connect import insert_into
 from bot.storage.schema import (
     deliveries,
@@ -80,10 +81,10 @@ class Planning:
                     )
                     .values(state=JobState.CANCELLED, finished_at=now)
                 )
-            await _insert_jobs(
+            await insert_jobs(
                 conn,
                 [
-                    _job_row(JobKind.TALLY, key=key, due_at=due, now=now, letter_id=None)
+                    job_row(JobKind.TALLY, key=key, due_at=due, now=now, letter_id=None)
                     for key, due in wanted.items()
                 ],
             )
@@ -125,14 +126,14 @@ class Planning:
                 )
             ).scalar()
             due_at = now + settle if last is None else max(now + settle, last + gap)
-            job = _job_row(
+            job = job_row(
                 JobKind.DUPLICATES,
                 key=f"duplicates:{letter_id}:{due_at.isoformat()}",
                 due_at=due_at,
                 now=now,
                 letter_id=letter_id,
             )
-            await _insert_jobs(conn, [job])
+            await insert_jobs(conn, [job])
             return due_at, True
 
     async def unscheduled_letters(self) -> list[tuple[int, int]]:
@@ -168,7 +169,7 @@ async def plan_letter(
     """Plan a letter's reminders and its close, for the deadline of `version`."""
     # With each reminder, the contacts of roster members that haven't signed are chased.
     rows = [
-        _job_row(
+        job_row(
             kind,
             key=f"{kind.value}:{letter_id}:{version}:{seconds}",
             due_at=due,
@@ -182,7 +183,7 @@ async def plan_letter(
         for seconds in (int(offset.total_seconds()),)
     ]
     rows.append(_close_job(letter_id, version=version, due_at=plan.deadline, now=now))
-    await _insert_jobs(conn, rows)
+    await insert_jobs(conn, rows)
 
 
 async def plan_chase(conn: AsyncConnection, letter_id: int, *, version: int, now: datetime) -> bool:
@@ -268,7 +269,7 @@ async def close_at_once(
         .values(due_at=now)
     )
     if moved.rowcount == 0:
-        await _insert_jobs(conn, [_close_job(letter_id, version=version, due_at=now, now=now)])
+        await insert_jobs(conn, [_close_job(letter_id, version=version, due_at=now, now=now)])
 
 
 async def cancel_reminders(conn: AsyncConnection, letter_id: int, *, now: datetime) -> None:
@@ -292,14 +293,14 @@ async def _plan_now(
     now: datetime,
 ) -> None:
     """A job of the letter's due at once, keyed `kind:key` (planning it twice adds one)."""
-    job = _job_row(
+    job = job_row(
         kind, key=f"{kind.value}:{key}", due_at=now, now=now, letter_id=letter_id, version=version
     )
-    await _insert_jobs(conn, [job])
+    await insert_jobs(conn, [job])
 
 
 def _close_job(letter_id: int, *, version: int, due_at: datetime, now: datetime) -> dict[str, Any]:
-    return _job_row(
+    return job_row(
         JobKind.CLOSE,
         key=f"close:{letter_id}:{version}",
         due_at=due_at,
@@ -309,7 +310,7 @@ def _close_job(letter_id: int, *, version: int, due_at: datetime, now: datetime)
     )
 
 
-def _job_row(
+def job_row(
     kind: JobKind,
     *,
     key: str,
@@ -332,7 +333,7 @@ def _job_row(
     }
 
 
-async def _insert_jobs(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
+async def insert_jobs(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
     """Insert jobs, leaving alone any whose key is already planned."""
     await conn.execute(
         insert_into(conn, scheduled_jobs)
@@ -371,6 +372,26 @@ def zone_of_tally(key: str) -> str | None:
     digit, timezone names never do)."""
     rest = key.removeprefix("tally:")
     return None if rest[:1].isdigit() else rest.split(":", 1)[0]
+
+
+def verification_look(
+    conn: AsyncConnection | sa.Connection, letter_id: int, *, now: datetime
+) -> Any:
+    """The statement that plans a look at a letter's entries for verification at
+    `verify_due(now)`: one job a window, however many sign-ons plan it. It runs in the
+    transaction that made the entries, on an async connection or a sync one."""
+    due = verify_due(now)
+    job = job_row(
+        JobKind.VERIFY,
+        key=f"verify:{letter_id}:{due.isoformat()}",
+        due_at=due,
+        now=now,
+        letter_id=letter_id,
+        version=0,
+    )
+    return (
+        insert_into(conn, scheduled_jobs).values(job).on_conflict_do_nothing(index_elements=["key"])
+    )
 
 
 async def plan_confirmation_mail(

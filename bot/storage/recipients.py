@@ -32,6 +32,13 @@ def mail_target(web_signon_id: int) -> str:
     return f"mail:{web_signon_id}"
 
 
+# The delivery target of a look at a letter's entries for verification.
+ENTRIES_TARGET = "entries"
+# Before the Slack account of an entry's signer told that its organization didn't sign
+# (the leads are told too, addressed by their account alone).
+SIGNER_PREFIX = "signer:"
+
+
 async def letter_targets(
     conn: AsyncConnection, job: Any, letter: Any, *, now: datetime
 ) -> list[str] | None:
@@ -43,6 +50,18 @@ async def letter_targets(
     if job.kind == JobKind.MAIL:
         # A sign-on waiting for its email; once the letter closes it can't be confirmed.
         return [mail_target(int(job.key.removeprefix("mail:")))] if is_open else None
+    if job.kind == JobKind.VERIFY:
+        return [ENTRIES_TARGET] if is_open else None
+    if job.kind == JobKind.QUESTION:
+        # Asked while the letter is open; once it closes its list has gone out.
+        return [job.key] if is_open else None
+    if job.kind == JobKind.DISOWNED:
+        # Told even once closed: the list that went out named it.
+        if letter is None or letter.status == LetterStatus.REMOVED.value:
+            return None
+        entry_id = int(job.key.split(":")[1])
+        signed = [f"{SIGNER_PREFIX}{user}" for user in await _slack_signers(conn, entry_id)]
+        return await _leads_or_creator(conn, letter) + signed
     if job.kind == JobKind.NEW_VERSION:
         # A later edit's notice tells of this one's change too.
         current = letter is not None and job.version == letter.version
@@ -117,6 +136,24 @@ async def _unsigned_contacts(conn: AsyncConnection, letter_id: int) -> list[str]
                 )
                 .distinct()
                 .order_by(roster_contacts.c.user_id)
+            )
+        ).scalars()
+    )
+
+
+async def _slack_signers(conn: AsyncConnection, entry_id: int) -> list[str]:
+    """The Slack accounts that signed an entry, withdrawn or not."""
+    return list(
+        (
+            await conn.execute(
+                sa.select(signatures.c.user_id)
+                .where(
+                    signatures.c.signer_id == entry_id,
+                    signatures.c.source == ContactSource.SLACK.value,
+                    signatures.c.user_id.is_not(None),
+                )
+                .distinct()
+                .order_by(signatures.c.user_id)
             )
         ).scalars()
     )

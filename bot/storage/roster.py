@@ -15,10 +15,18 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.rules.letters import LetterStatus
 from bot.rules.roster import MemberRow, RosterContact, RosterMember, RosterSaved
 from bot.rules.signer_index import SignerIndex
 from bot.storage.connect import Connect, insert_into
-from bot.storage.schema import chase_optouts, roster_contacts, roster_matches, roster_members
+from bot.storage.planning import verification_look
+from bot.storage.schema import (
+    chase_optouts,
+    letters,
+    roster_contacts,
+    roster_matches,
+    roster_members,
+)
 
 
 class RosterRecords:
@@ -91,6 +99,13 @@ class RosterRecords:
                             for c in contacts
                         ],
                     )
+            if added or updated:
+                # Who speaks for a member changed: open letters' entries are looked at again.
+                open_letters = await conn.execute(
+                    sa.select(letters.c.id).where(letters.c.status == LetterStatus.OPEN.value)
+                )
+                for letter_id in list(open_letters.scalars()):
+                    await conn.execute(verification_look(conn, letter_id, now=now))
         return RosterSaved(added, updated, unchanged, kept=len(existing))
 
     async def members(self) -> list[RosterMember]:

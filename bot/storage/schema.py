@@ -22,6 +22,7 @@ from bot.rules.signons import (
     SignerKind,
     SignerStatus,
 )
+from bot.rules.verification import Answer
 from bot.rules.web_signons import WebSignOnStatus
 from bot.storage.types import UTCDateTime
 
@@ -546,4 +547,26 @@ app_keys = sa.Table(
     metadata,
     sa.Column("name", sa.String(32), primary_key=True),
     sa.Column("value", sa.String(128), nullable=False),
+)
+
+# "Did your organization sign?", asked once of each roster contact of the member an
+# unverified entry is (`asked`: a Slack account, or an email), and their answer.
+verification_questions = sa.Table(
+    "verification_questions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "letter_id", sa.Integer, sa.ForeignKey("letters.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("signer_id", sa.Integer, sa.ForeignKey("signers.id"), nullable=False),
+    # The roster member it was asked as (kept when the roster changes).
+    sa.Column("member_id", sa.Integer, nullable=False),
+    sa.Column("asked", sa.String(254), nullable=False),
+    sa.Column("asked_at", UTCDateTime, nullable=False),
+    sa.Column("answer", sa.String(8), nullable=True),
+    sa.Column("answered_at", UTCDateTime, nullable=True),
+    sa.CheckConstraint(f"answer IS NULL OR {one_of('answer', Answer)}", name="answer_known"),
+    sa.UniqueConstraint("signer_id", "asked"),
+    sa.Index("ix_verification_questions_letter_id", "letter_id"),
+    sqlite_autoincrement=True,
 )

@@ -17,6 +17,7 @@ from bot.rules.letters import LetterStatus
 from bot.rules.outcomes import Decisions, Entry, Identity, decide
 from bot.rules.signons import HeldSignOn, Outcome, Recorded, SignerKind
 from bot.storage.connect import each
+from bot.storage.planning import verification_look
 from bot.storage.schema import SIGNER_ACTIVE, letters, signers
 from bot.storage.signer_lists import signers_with_ids
 from bot.storage.signon_lookups import read_known
@@ -94,6 +95,9 @@ def record_batch(
         if joined:
             conn.execute(_CONFIRM_JOINED, {"ids": joined, "version": version})
     possible = queue_reviews(conn, letter_id, reviews)
+    if made:
+        # New entries are looked at for verification once the window they fall in ends.
+        conn.execute(verification_look(conn, letter_id, now=batch[0].now))
     count = _count(conn, letter_id, counted, added=len(made))
     recorded = _recorded(conn, letter_id, decisions, makers, entry_id, possible, version, held)
     return recorded, count

@@ -34,6 +34,7 @@ from bot.storage.holds import HoldRecords
 from bot.storage.letters import LetterRecords
 from bot.storage.people import PeopleRecords
 from bot.storage.planning import Planning
+from bot.storage.questions import QuestionRecords
 from bot.storage.reviews import ReviewRecords
 from bot.storage.roster import RosterRecords
 from bot.storage.signons import Signatures
@@ -88,6 +89,7 @@ class Store:
         )
         self.holds = HoldRecords(writing=self._transaction, reading=self._reading)
         self.web_signons = WebSignOnRecords(writing=self._transaction, reading=self._reading)
+        self.questions = QuestionRecords(writing=self._transaction, reading=self._reading)
 
     async def __aenter__(self) -> Self:
         self._engine = _create_engine(self._url)

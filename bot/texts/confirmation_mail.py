@@ -28,9 +28,7 @@ class Mail:
 def confirmation_mail(
     letter: Letter, submission: Submission, *, confirm_url: str, manage_url: str
 ) -> Mail:
-    title = one_line(letter.title)
-    if len(title) > SUBJECT_TITLE_MAX:
-        title = title[: SUBJECT_TITLE_MAX - 1].rstrip() + "…"
+    title = subject_title(letter.title)
     rows = submitted_rows(submission)
     text = "\n".join(
         [
@@ -68,6 +66,14 @@ def confirmation_mail(
         "</body></html>"
     )
     return Mail(subject=f"Confirm your signature: {title}", text=text, html=html)
+
+
+def subject_title(title: str) -> str:
+    """A letter's title on one line, short enough for a subject."""
+    title = one_line(title)
+    if len(title) > SUBJECT_TITLE_MAX:
+        title = title[: SUBJECT_TITLE_MAX - 1].rstrip() + "…"
+    return title
 
 
 def submitted_rows(submission: Submission) -> list[tuple[str, str]]:

@@ -51,7 +51,7 @@ class Pages:
         self._too_many_pages: dict[tuple[int, bool], str] = {}
         self._proxy_hops = proxy_hops
         self._secure = secure_cookies
-        self._clock = clock or (lambda: datetime.now(UTC))
+        self.clock = clock or (lambda: datetime.now(UTC))
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -74,15 +74,15 @@ class Pages:
         return await self._letter_form(request, letter, WebForm(), errors={})
 
     async def sign(self, request: web.Request) -> web.StreamResponse:
-        now = self._clock()
+        now = self.clock()
         # The limits first: a flood turned away costs no read of the letter or the form.
-        data = await self._checked_post(request, now=now, signing=True)
+        data = await self.checked_post(request, now=now, signing=True)
         letter = await self._letter(request)
         form = _web_form(data)
-        problem = self._token_problem(request, data, now=now, filled=True)
+        problem = self.token_problem(request, data, now=now, filled=True)
         if problem is not None:
             return await self._letter_form(
-                request, letter, form, errors={}, notice=_TOKEN_NOTICES[problem], status=400
+                request, letter, form, errors={}, notice=TOKEN_NOTICES[problem], status=400
             )
         if data.get(HONEYPOT):
             # A bot filled in what people can't see: it is told what a person would be,
@@ -107,7 +107,7 @@ class Pages:
 
     async def sent(self, request: web.Request) -> web.StreamResponse:
         letter = await self._letter(request)
-        return self._render(request, "sent.html", {"letter": letter})
+        return self.render(request, "sent.html", {"letter": letter})
 
     async def signers(self, request: web.Request) -> web.StreamResponse:
         return await self._list(request, "signers.html")
@@ -118,7 +118,7 @@ class Pages:
     async def _list(self, request: web.Request, template: str) -> web.StreamResponse:
         letter = await self._letter(request)
         listed = await self._web.public_signers(letter)
-        return self._render(
+        return self.render(
             request,
             template,
             {
@@ -139,7 +139,7 @@ class Pages:
         try:
             web_signon, letter = await self._web.pending(request.match_info["token"])
         except LetterGone:
-            return self._gone(request)
+            return self.gone(request)
         context = {
             "letter": letter,
             "web_signon": web_signon,
@@ -148,23 +148,21 @@ class Pages:
             "manage_url": self._web.links(web_signon)[1],
             "notice": notice,
         }
-        return self._render(
-            request, "confirm.html", context, form=True, private=True, status=status
-        )
+        return self.render(request, "confirm.html", context, form=True, private=True, status=status)
 
     async def confirm(self, request: web.Request) -> web.StreamResponse:
-        now = self._clock()
-        data = await self._checked_post(request, now=now)
-        problem = self._token_problem(request, data, now=now, filled=True)
+        now = self.clock()
+        data = await self.checked_post(request, now=now)
+        problem = self.token_problem(request, data, now=now, filled=True)
         if problem is not None:
             # Mail scanners that submit forms do so the moment the page loads: a
             # person has read it first.
-            notice = _CONFIRM_AGAIN if problem == FormToken.TOO_SOON else _TOKEN_NOTICES[problem]
+            notice = _CONFIRM_AGAIN if problem == FormToken.TOO_SOON else TOKEN_NOTICES[problem]
             return await self.confirm_page(request, notice=notice, status=400)
         try:
             web_signon, letter = await self._web.confirm(request.match_info["token"], now=now)
         except LetterGone:
-            return self._gone(request)
+            return self.gone(request)
         except SignOnsClosed as closed:
             return self._closed(request, closed.letter)
         context = {
@@ -175,7 +173,7 @@ class Pages:
             "manage_url": self._web.links(web_signon)[1],
             "headline": await self._web.headline(letter),
         }
-        return self._render(request, "confirmed.html", context, private=True)
+        return self.render(request, "confirmed.html", context, private=True)
 
     async def manage_page(
         self,
@@ -189,7 +187,7 @@ class Pages:
         try:
             own = await self._web.own(request.match_info["token"])
         except LetterGone:
-            return self._gone(request)
+            return self.gone(request)
         entry = own.entry
         shown = form or form_of(own.web_signon.submission if entry is None else _as_signed(own))
         context = {
@@ -201,21 +199,21 @@ class Pages:
             "keeper": entry.keeper if entry else False,
             "rows": submitted_rows(own.web_signon.submission),
         }
-        return self._render(request, "manage.html", context, form=True, private=True, status=status)
+        return self.render(request, "manage.html", context, form=True, private=True, status=status)
 
     async def correct(self, request: web.Request) -> web.StreamResponse:
-        now = self._clock()
-        data = await self._checked_post(request, now=now)
+        now = self.clock()
+        data = await self.checked_post(request, now=now)
         form = _web_form(data)
-        problem = self._token_problem(request, data, now=now)
+        problem = self.token_problem(request, data, now=now)
         if problem is not None:
             return await self.manage_page(
-                request, form=form, notice=_TOKEN_NOTICES[problem], status=400
+                request, form=form, notice=TOKEN_NOTICES[problem], status=400
             )
         try:
             await self._web.correct(request.match_info["token"], form, now=now)
         except LetterGone:
-            return self._gone(request)
+            return self.gone(request)
         except SignOnsClosed as closed:
             return self._closed(request, closed.letter)
         except NothingToWithdraw:
@@ -229,15 +227,15 @@ class Pages:
         return await self.manage_page(request, notice="Saved. This is your sign-on now.")
 
     async def withdraw(self, request: web.Request) -> web.StreamResponse:
-        now = self._clock()
-        data = await self._checked_post(request, now=now)
-        problem = self._token_problem(request, data, now=now)
+        now = self.clock()
+        data = await self.checked_post(request, now=now)
+        problem = self.token_problem(request, data, now=now)
         if problem is not None:
-            return await self.manage_page(request, notice=_TOKEN_NOTICES[problem], status=400)
+            return await self.manage_page(request, notice=TOKEN_NOTICES[problem], status=400)
         try:
             names = await self._web.withdraw(request.match_info["token"], now=now)
         except LetterGone:
-            return self._gone(request)
+            return self.gone(request)
         except NothingToWithdraw:
             return await self.manage_page(request, notice="This sign-on is not counted now.")
         except SignOnsClosed as closed:
@@ -279,9 +277,9 @@ class Pages:
             "individual": form.kind == SignerKind.INDIVIDUAL,
             "signers_url": self._web.pages.signers_url(letter),
         }
-        return self._render(request, "letter.html", context, form=letter.is_open, status=status)
+        return self.render(request, "letter.html", context, form=letter.is_open, status=status)
 
-    async def _checked_post(
+    async def checked_post(
         self, request: web.Request, *, now: datetime, signing: bool = False
     ) -> dict[str, str]:
         """The form's fields, once the visitor is within their rate limits."""
@@ -296,7 +294,7 @@ class Pages:
         posted = await request.post()
         return {name: value[:FIELD_MAX] for name, value in posted.items() if isinstance(value, str)}
 
-    def _token_problem(
+    def token_problem(
         self, request: web.Request, data: dict[str, str], *, now: datetime, filled: bool = False
     ) -> str | None:
         """Why the form's CSRF token is refused, if it is. Only a form people fill in
@@ -306,7 +304,7 @@ class Pages:
         problem = self._web.keys.check_form_token(visitor, data.get("csrf", ""), now=now)
         return None if problem == FormToken.TOO_SOON and not filled else problem
 
-    def _render(
+    def render(
         self,
         request: web.Request,
         template: str,
@@ -318,7 +316,7 @@ class Pages:
     ) -> web.Response:
         visitor = request.cookies.get(VISITOR_COOKIE) or self._web.keys.new_visitor()
         if form:
-            context["csrf"] = self._web.keys.form_token(visitor, now=self._clock())
+            context["csrf"] = self._web.keys.form_token(visitor, now=self.clock())
         response = aiohttp_jinja2.render_template(template, request, context, status=status)
         if form and VISITOR_COOKIE not in request.cookies:
             response.set_cookie(
@@ -335,7 +333,7 @@ class Pages:
             response.headers["Cache-Control"] = "no-store"
         return response
 
-    def _gone(self, request: web.Request) -> web.Response:
+    def gone(self, request: web.Request) -> web.Response:
         return aiohttp_jinja2.render_template("gone.html", request, {}, status=404)
 
     def _not_found(self, request: web.Request) -> web.HTTPNotFound:
@@ -367,7 +365,7 @@ class Pages:
         )
 
 
-_TOKEN_NOTICES = {
+TOKEN_NOTICES = {
     FormToken.EXPIRED: "This form was open for a long time. Please check it and send it again.",
     FormToken.TOO_SOON: "Please check what you filled in, then send it again.",
     FormToken.FORGED: (

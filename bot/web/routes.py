@@ -9,16 +9,21 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from bot.services.answers import Answers
 from bot.services.web_signons import WebSignOns
 from bot.settings import Settings
+from bot.web.answers import AnswerPages
 from bot.web.pages import Pages
 from bot.web.security import headers_middleware
 
 STATIC = Path(__file__).with_name("static")
 
 
-def add_public_pages(web_app: web.Application, web_signons: WebSignOns, settings: Settings) -> None:
-    """The letter pages, the pages a web signer's links open, and the public lists."""
+def add_public_pages(
+    web_app: web.Application, web_signons: WebSignOns, answers: Answers, settings: Settings
+) -> None:
+    """The letter pages, the pages a web signer's links open, the public lists, and
+    the page where a roster contact answers whether their organization signed."""
     aiohttp_jinja2.setup(
         web_app,
         loader=jinja2.PackageLoader("bot.web", "templates"),
@@ -33,5 +38,6 @@ def add_public_pages(web_app: web.Application, web_signons: WebSignOns, settings
         zone=settings.timezone,
     )
     web_app.router.add_routes(pages.routes())
+    web_app.router.add_routes(AnswerPages(pages, answers, web_signons.question_of).routes())
     web_app.router.add_static("/static", STATIC, name="static", append_version=False)
     web_app.middlewares.append(headers_middleware(frame_ancestors=settings.frame_ancestors))

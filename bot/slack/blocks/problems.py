@@ -31,6 +31,7 @@ from bot.rules.problems import (
     NoRoster,
     NoSuchLetter,
     NotALetterNumber,
+    NotAsked,
     NoTextInMessage,
     NothingToEdit,
     NothingToKeep,
@@ -45,6 +46,7 @@ from bot.rules.problems import (
     PassedOver,
     PostedEverywhere,
     Problem,
+    QuestionGone,
     RosterUnreadable,
     SeveralLetters,
     SignOnsClosed,
@@ -93,6 +95,13 @@ def explain(problem: Problem) -> str:
                 "That button is for the contacts of another member organization. *Sign on* "
                 "under the letter signs it for yours."
             )
+        case NotAsked():
+            return (
+                "Only the organization's contacts in the coalition's roster can answer "
+                "that, and you aren't one (any more). The letter's organizers can help."
+            )
+        case QuestionGone():
+            return "That question is no longer open: its letter was taken down."
         case EntryGone():
             return "That entry has changed since: run `/letter signers` again."
         case NoRoster():

@@ -1,0 +1,81 @@
+"""The DM that asks a roster contact whether their organization signed: its buttons
+answer once, for the contact asked alone, and the DM says what became of it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.rules.verification import Ask
+from bot.slack.blocks.questions import QUESTION_NO_ACTION, QUESTION_YES_ACTION
+from bot.storage import Store
+from bot.texts.roster import read_roster
+from tests.fake_slack import FakeSlack
+from tests.helpers import all_text, coalition, head_messages, post_letter, signon
+from tests.slack_driver import SlackDriver
+
+ROSTER = b"Organization,Slack ID\nCasa de Maryland,UCASA1\nCasa de Maryland,UCASA2\n"
+
+
+async def press(
+    slack: SlackDriver, fake: FakeSlack, action: str, question_id: int, *, user: str
+) -> dict[str, object]:
+    before = len(fake.responses)
+    await slack.press(action, str(question_id), user=user, channel=f"D{user}")
+    await fake.wait_for(lambda: len(fake.responses) > before)
+    return fake.responses[-1]
+
+
+async def test_the_buttons_answer_for_the_contact_asked_and_the_first_answer_stands(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    coalition(fake_slack)
+    now = datetime.now(UTC)
+    await store.roster.save(read_roster(ROSTER).members, accounts={}, now=now)
+    await post_letter(slack, fake_slack)
+    await signon(slack, fake_slack, "Casa de Maryland", user="USTRANGER")
+    (entry,) = await store.signatures.signers(1)
+    (member,) = await store.roster.members()
+    asks = [Ask(entry.id, member.id, contact) for contact in ("UCASA1", "UCASA2")]
+    await store.questions.ask(1, asks, now=now)
+    first, second = await store.questions.of_letter(1)
+
+    # Pressed by someone it wasn't sent to (a forwarded DM): told so, nothing kept.
+    refused = await press(slack, fake_slack, QUESTION_NO_ACTION, first.id, user="USTRANGER")
+    assert "Only the organization's contacts" in str(refused["text"])
+    assert await store.signatures.count(1) == 1
+
+    yes = await press(slack, fake_slack, QUESTION_YES_ACTION, first.id, user="UCASA1")
+    assert yes["replace_original"] is True
+    assert "Thanks. *Casa de Maryland*'s signature on *Protect our communities* is confirmed" in (
+        str(yes["text"])
+    )
+    no = await press(slack, fake_slack, QUESTION_NO_ACTION, second.id, user="UCASA2")
+    assert "Another contact for *Casa de Maryland* answered first" in str(no["text"])
+    assert "is confirmed" in str(no["text"])
+    assert await store.signatures.count(1) == 1
+    assert fake_slack.rejected == []
+
+
+async def test_no_withdraws_at_once_and_the_count_follows(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    coalition(fake_slack)
+    now = datetime.now(UTC)
+    await store.roster.save(read_roster(ROSTER).members, accounts={}, now=now)
+    await post_letter(slack, fake_slack)
+    await signon(slack, fake_slack, "Casa de Maryland", user="USTRANGER")
+    (entry,) = await store.signatures.signers(1)
+    (member,) = await store.roster.members()
+    await store.questions.ask(1, [Ask(entry.id, member.id, "UCASA2")], now=now)
+    (question,) = await store.questions.of_letter(1)
+
+    no = await press(slack, fake_slack, QUESTION_NO_ACTION, question.id, user="UCASA2")
+    assert "is withdrawn and no longer counts" in str(no["text"])
+    assert await store.signatures.count(1) == 0
+    # The count under the letter's posts follows.
+    await fake_slack.wait_for(
+        lambda: all(
+            "*0* signed" in all_text(head_messages(fake_slack, channel)[0])
+            for channel in ("CCOALITION", "CSTATES")
+        )
+    )
