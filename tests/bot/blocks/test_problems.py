@@ -21,6 +21,8 @@ EXAMPLES: list[Problem] = [
     problems.NotManager(LETTER, problems.Action.CHASE),
     problems.NoRoster(),
     problems.NotTheirMember(),
+    problems.NotAsked(),
+    problems.QuestionGone(),
     problems.HoldDecided(),
     problems.OutOfDate(),
     problems.VersionOutdated(LETTER, 5),
