@@ -167,11 +167,13 @@ def build_services(
     workspaces = Workspaces(installed_workspace(settings, client))
     pages = public_pages(settings)
     audience = Audience(store)
-    home = HomeTabs(store=store, workspaces=workspaces, audience=audience, pages=pages)
+    people = People(store=store, workspaces=workspaces)
+    home = HomeTabs(
+        store=store, workspaces=workspaces, audience=audience, pages=pages, people=people
+    )
     live_count = LiveCount(
         workspaces=workspaces, store=store, budget=updates, also=home.touch, pages=pages
     )
-    people = People(store=store, workspaces=workspaces)
 
     def changed() -> None:
         # A letter posted, closed, extended or edited: the scheduler and the Homes follow.
@@ -179,6 +181,7 @@ def build_services(
         home.touch()
 
     drafts = Drafts(store=store)
+    verifications = Verifications(store=store, people=people)
     signons = SignOns(
         store=store,
         live_count=live_count,
@@ -208,9 +211,11 @@ def build_services(
             store=store,
             signons=signons,
             live_count=live_count,
-            verifications=Verifications(store=store, people=people),
+            verifications=verifications,
         ),
-        reviews=Reviews(store=store, signons=signons, live_count=live_count),
+        reviews=Reviews(
+            store=store, signons=signons, live_count=live_count, verifications=verifications
+        ),
         exports=Exports(store=store, people=people, pages=pages),
         members=Members(store=store, audience=audience, schedule_changed=changed),
         answers=Answers(store=store, touch=live_count.touch),

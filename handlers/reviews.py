@@ -56,7 +56,7 @@ async def review(
     found = await reviews.queue(
         workspace, rest, user=command["user_id"], channel=command["channel_id"]
     )
-    await respond(**review_message(found.letter, found.pairs, holds=found.holds))
+    await respond(**_queue(found))
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {"review": review}
@@ -80,14 +80,7 @@ async def review_decided(
             workspace, body, respond, home, decided_text(decided.decision, decided.kept_name)
         )
         return
-    message = review_message(
-        decided.letter,
-        decided.pairs,
-        holds=decided.holds,
-        decision=decided.decision,
-        kept_name=decided.kept_name,
-    )
-    await respond(**message, replace_original=True)
+    await respond(**_queue(decided), replace_original=True)
 
 
 async def _decide(
@@ -125,5 +118,16 @@ async def home_review_pressed(
     await ack()
     user = body["user"]["id"]
     found = await reviews.queue(workspace, value_of(action), user=user, channel="")
-    message = review_message(found.letter, found.pairs, holds=found.holds)
-    await send_dm(workspace.slack, user=user, message=message)
+    await send_dm(workspace.slack, user=user, message=_queue(found))
+
+
+def _queue(review: Review) -> dict[str, Any]:
+    """The queue as it stands, after what was just decided, if anything."""
+    return review_message(
+        review.letter,
+        review.pairs,
+        holds=review.holds,
+        decision=review.decision,
+        kept_name=review.kept_name,
+        verification=review.verification,
+    )

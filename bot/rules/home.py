@@ -10,6 +10,7 @@ from bot.rules.reviews import Hold, ReviewPair
 from bot.rules.roster import Reach
 from bot.rules.schedule import DeliveryProblem
 from bot.rules.signons import Signer
+from bot.rules.verification import Verified
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,9 @@ class Drive:
     pairs: list[ReviewPair] = field(default_factory=list)
     problems: list[DeliveryProblem] = field(default_factory=list)
     holds: list[Hold] = field(default_factory=list)  # held sign-ons to decide
+    # With a roster: (organizations, how many verified), and each entry's verification.
+    verified: tuple[int, int] | None = None
+    verification: Mapping[int, Verified] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -274,6 +274,31 @@ def verified_organizations(
     return len(organizations), verified
 
 
+def members_of(found: Sequence[MemberStanding]) -> dict[int, RosterMember]:
+    """The roster member each entry surely is, by entry id."""
+    member_of: dict[int, RosterMember] = {}
+    for standing in found:
+        if standing.standing is Standing.SIGNED:
+            for entry_id in standing.entry_ids:
+                member_of.setdefault(entry_id, standing.member)
+    return member_of
+
+
+def profiles_needed(entries: Sequence[Signer], found: Sequence[MemberStanding]) -> set[str]:
+    """The Slack signers whose profile's email could verify an entry: of entries a
+    member with domains surely is, that none of its contacts signed."""
+    member_of = members_of(found)
+    needed: set[str] = set()
+    for entry in entries:
+        member = member_of.get(entry.id)
+        if member is None or not member.domains or entry.kind is not SignerKind.ORGANIZATION:
+            continue
+        if verify(entry, member, slack_emails={}).level is Verification.CONTACT:
+            continue
+        needed.update(c.slack_user for c in entry.contacts if c.slack_user)
+    return needed
+
+
 def verify_entries(
     entries: Sequence[Signer],
     found: Sequence[MemberStanding],
@@ -286,11 +311,7 @@ def verify_entries(
     as is that member's; `slack_emails` the emails on signers' Slack profiles;
     `confirmations` who answered Yes about each entry (`confirmed_by`)."""
     confirmations = confirmations or {}
-    member_of: dict[int, RosterMember] = {}
-    for standing in found:
-        if standing.standing is Standing.SIGNED:
-            for entry_id in standing.entry_ids:
-                member_of.setdefault(entry_id, standing.member)
+    member_of = members_of(found)
     return {
         entry.id: verify(
             entry,

@@ -44,6 +44,7 @@ from bot.services.people import People
 from bot.services.questions import Questions
 from bot.services.roster import letter_standings
 from bot.services.tally import Tallies
+from bot.services.verification import verification_of
 from bot.services.workspace import Workspace, Workspaces
 from bot.slack.errors import is_refused, slack_error
 from bot.slack.exports import send_closing_list
@@ -341,8 +342,18 @@ class Dispatcher:
             last = await self._store.history.last_sent(JobKind.DUPLICATES, target=lead)
             if last is not None and now < last + DUPLICATES_NOTICE_GAP:
                 return Later(last + DUPLICATES_NOTICE_GAP)
+            entries = [entry for pair in pairs for entry in (pair.first, pair.second)]
+            found = await self._standings_of(letter.id)
+            verification = await verification_of(
+                self._store, self._people, letter.id, entries, found, now=now
+            )
             await send_duplicates_notice(
-                workspace.slack, user=lead, letter=letter, pairs=pairs, holds=holds
+                workspace.slack,
+                user=lead,
+                letter=letter,
+                pairs=pairs,
+                holds=holds,
+                verification=verification,
             )
             # Marked before the next of theirs is weighed.
             await self._mark_sent(delivery, now, snapshot=None)

@@ -19,8 +19,11 @@ from bot.rules.home import Drive, Home, SignedEntry
 from bot.rules.letters import Letter, LetterStatus
 from bot.rules.public_page import PublicPages
 from bot.rules.roster import Reach
+from bot.rules.verification import verified_organizations
 from bot.services.audience import Audience
+from bot.services.people import People
 from bot.services.roster import letter_standings
+from bot.services.verification import verification_of
 from bot.services.workspace import Workspace, Workspaces
 from bot.slack.errors import UNANSWERED, slack_error
 from bot.slack.home import publish_home
@@ -44,8 +47,11 @@ class HomeTabs:
         audience: Audience,
         delay: float = REFRESH_SECONDS,
         pages: PublicPages | None = None,
+        people: People | None = None,
     ) -> None:
         self._store = store
+        # Who signers are in Slack, for verifying entries by their profiles' emails.
+        self._people = people
         self._pages = pages or PublicPages(None)
         self._workspaces = workspaces
         self._audience = audience
@@ -91,9 +97,7 @@ class HomeTabs:
             for attempt in range(2):
                 await self._budget.spend()
                 shown = await self._store.people.notice(user, now=now)
-                home = await self._home(
-                    workspace, user, notice=shown, seen=seen or _Seen(self._store)
-                )
+                home = await self._home(workspace, user, notice=shown, seen=seen or self._seen())
                 try:
                     self._hashes[user] = await publish_home(
                         workspace.slack,
@@ -133,7 +137,7 @@ class HomeTabs:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), self._delay)
                 self._changed = False
-                seen = _Seen(self._store)
+                seen = self._seen()
                 workspace = self._workspaces.find()
                 for user in await self._store.people.home_viewers():
                     if self._stopping.is_set():
@@ -143,6 +147,9 @@ class HomeTabs:
             logger.exception("Refreshing the App Home failed")
         finally:
             self._refreshing = None
+
+    def _seen(self) -> _Seen:
+        return _Seen(self._store, self._people, now=datetime.now(UTC))
 
     async def _home(self, workspace: Workspace, user: str, *, notice: str, seen: _Seen) -> Home:
         organizer = await workspace.organizers.includes(user)
@@ -181,8 +188,10 @@ class _Seen:
     organizers see it), read once for all the Homes of one refresh: where a roster's
     members stand takes a noticeable moment for a large coalition."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, people: People | None, *, now: datetime) -> None:
         self._store = store
+        self._people = people
+        self._now = now
         self._letters: tuple[list[Letter], dict[int, int]] | None = None
         self._drives: dict[int, Drive] = {}
 
@@ -197,6 +206,13 @@ class _Seen:
         if letter.id not in self._drives:
             standings = await letter_standings(self._store, letter.id)
             problems = await self._store.history.problems([letter.id])
+            verified, verification = None, {}
+            if standings and self._people is not None:
+                entries = await self._store.signatures.signers(letter.id)
+                verification = await verification_of(
+                    self._store, self._people, letter.id, entries, standings, now=self._now
+                )
+                verified = verified_organizations(entries, verification)
             self._drives[letter.id] = Drive(
                 letter=letter,
                 count=count,
@@ -204,5 +220,7 @@ class _Seen:
                 pairs=await self._store.reviews.pending(letter.id),
                 problems=problems.get(letter.id, []),
                 holds=await self._store.holds.waiting(letter.id),
+                verified=verified,
+                verification=verification,
             )
         return self._drives[letter.id]

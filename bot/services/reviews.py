@@ -5,16 +5,19 @@ few organizations were held (Approve, or Withdraw all)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.rules.letters import Letter, LetterStatus
 from bot.rules.problems import Action, FormErrors, HoldDecided, PairDecided, Surface
 from bot.rules.reviews import Hold, ReviewDecision, ReviewPair
 from bot.rules.signons import ChangeAction, Signer
+from bot.rules.verification import Verified
 from bot.services.live_count import LiveCount
 from bot.services.refs import find_letter
 from bot.services.signons import SignOns
+from bot.services.verification import Verifications
 from bot.services.workspace import Workspace
 from bot.storage import Store
 from bot.storage.entries import EntryChanged
@@ -31,6 +34,8 @@ class Review:
     holds: list[Hold] = field(default_factory=list)
     decision: ReviewDecision | None = None
     kept_name: str | None = None  # the entry a merge kept
+    # Each entry of the pairs' verification, with a roster.
+    verification: Mapping[int, Verified] = field(default_factory=dict)
 
 
 class Reviews:
@@ -40,10 +45,12 @@ class Reviews:
         store: Store,
         signons: SignOns,
         live_count: LiveCount | None = None,
+        verifications: Verifications | None = None,
     ) -> None:
         self._store = store
         self._signons = signons
         self._live_count = live_count
+        self._verifications = verifications
 
     async def queue(self, workspace: Workspace, ref: str, *, user: str, channel: str) -> Review:
         letter = await find_letter(
@@ -55,12 +62,18 @@ class Reviews:
     async def _review(
         self, letter: Letter, decision: ReviewDecision | None = None, kept_name: str | None = None
     ) -> Review:
+        pairs = await self._store.reviews.pending(letter.id)
+        verification: Mapping[int, Verified] = {}
+        if pairs and self._verifications is not None:
+            entries = [entry for pair in pairs for entry in (pair.first, pair.second)]
+            verification = await self._verifications.of(letter.id, entries, now=datetime.now(UTC))
         return Review(
             letter,
-            await self._store.reviews.pending(letter.id),
+            pairs,
             await self._store.holds.waiting(letter.id),
             decision,
             kept_name,
+            verification,
         )
 
     async def decide(

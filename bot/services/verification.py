@@ -14,7 +14,13 @@ from datetime import datetime
 from bot.rules.people import Person, emails_of
 from bot.rules.roster import MemberStanding
 from bot.rules.signons import Signer
-from bot.rules.verification import Question, Verified, confirmed_by, verify_entries
+from bot.rules.verification import (
+    Question,
+    Verified,
+    confirmed_by,
+    profiles_needed,
+    verify_entries,
+)
 from bot.services.people import People
 from bot.services.roster import letter_standings
 from bot.storage import Store
@@ -46,12 +52,11 @@ async def verification_of(
     *,
     now: datetime,
 ) -> dict[int, Verified]:
-    """`verified`, with the entries' Slack signers looked up and the questions asked
-    about them read (only with a roster)."""
+    """`verified`, with the Slack signers whose profiles could verify an entry looked
+    up, and the questions asked about them read (only with a roster)."""
     if not found:
         return {}
-    users = {c.slack_user for entry in entries for c in entry.contacts if c.slack_user}
-    known = await people.known(users, now=now)
+    known = await people.known(profiles_needed(entries, found), now=now)
     return verified(entries, found, known, await store.questions.of_letter(letter_id))
 
 

@@ -3,6 +3,7 @@ new version, new items to review."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,7 @@ from bot.rules.letters import (
 )
 from bot.rules.reviews import Hold, ReviewPair
 from bot.rules.signons import Signer
+from bot.rules.verification import Verified
 from bot.rules.versions import Change
 from bot.slack.blocks.notices import (
     deadline_moved_message,
@@ -30,10 +32,11 @@ async def send_duplicates_notice(
     letter: Letter,
     pairs: list[ReviewPair],
     holds: list[Hold],
+    verification: Mapping[int, Verified] | None = None,
 ) -> None:
     """What waits for review (pairs with Merge and Keep both, held sign-ons with
-    Approve and Withdraw all), by DM to a lead."""
-    message = review_message(letter, pairs, holds=holds, news=True)
+    Approve and Withdraw all), by DM to a lead; each entry's `verification`, if known."""
+    message = review_message(letter, pairs, holds=holds, news=True, verification=verification)
     await send_dm(client, user=user, message=message)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, datetime
 from typing import Any, NoReturn
 
 import pytest
@@ -17,6 +18,7 @@ from bot.slack.blocks.reviews import (
     MERGE_LISTED_ACTION,
 )
 from bot.storage import Store
+from bot.texts.roster import read_roster
 from tests.conftest import LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack
 from tests.helpers import as_submitted, coalition, export_with_form, post_letter, signon
@@ -281,3 +283,23 @@ async def test_a_merge_keeps_the_entry_unlisted_if_either_side_asked(
     assert [(c.signer_name, c.before, c.after) for c in trail] == [
         ("Florida Immigrant Coalition", "no", "yes")
     ]
+
+
+async def test_with_a_roster_each_side_of_a_pair_says_whether_it_is_verified(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """Organizers see the verification of each side of a pair, in the queue and on the
+    Home, with the letter's verified organizations counted there."""
+    roster = b"Organization,Slack ID\nCHIRLA,USECOND\n"
+    await store.roster.save(read_roster(roster).members, accounts={}, now=datetime.now(UTC))
+    queue = str((await review(slack, fake_slack))["blocks"])
+    first, second = queue.split("• *")[1:3]
+    assert first.startswith("Coalition for Humane") and "_not verified_" in first
+    assert second.startswith("CHIRLA") and "verified: a roster contact signed" in second
+
+    before = len(fake_slack.calls_to("views.publish"))
+    await slack.open_home(ORGANIZER)
+    await fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.publish")) > before)
+    home = str(fake_slack.calls_to("views.publish")[-1].args["view"])
+    assert "1 of 3 organizations verified" in home
+    assert "verified: a roster contact signed" in home

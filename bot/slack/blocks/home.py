@@ -117,6 +117,9 @@ def _drive(drive: Drive, *, now: datetime, zone: ZoneInfo, public_url: str | Non
         lines.append(public_page_line(public_url))
     if drive.reach is not None:
         lines.append(f":busts_in_silhouette: {reach_line(drive.reach)}")
+    if drive.verified is not None:
+        organizations, verified = drive.verified
+        lines.append(f":white_check_mark: {verified} of {organizations} organizations verified")
     lines += [problem_line(problem) for problem in drive.problems[:3]]
     buttons = [
         _button("Export", HOME_EXPORT_ACTION, letter.id),
@@ -130,7 +133,9 @@ def _drive(drive: Drive, *, now: datetime, zone: ZoneInfo, public_url: str | Non
         _section("\n".join(lines)),
         {"type": "actions", "elements": buttons},
     ]
-    items = [pair_blocks(pair) for pair in drive.pairs] + [hold_blocks(h) for h in drive.holds]
+    items = [pair_blocks(pair, drive.verification) for pair in drive.pairs] + [
+        hold_blocks(h) for h in drive.holds
+    ]
     for item in items[:PAIRS_SHOWN]:
         blocks += item[1:]  # without its divider
     return blocks

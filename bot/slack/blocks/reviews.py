@@ -4,11 +4,13 @@ all."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from bot.rules.letters import Letter
 from bot.rules.reviews import Hold, ReviewDecision, ReviewPair
 from bot.rules.signons import Signer, is_slack_user
+from bot.rules.verification import Verified
 from bot.slack.blocks.text import (
     BUTTON_TEXT_MAX,
     OPTION_TEXT_MAX,
@@ -22,6 +24,7 @@ from bot.slack.blocks.text import (
     read_id,
     truncate,
 )
+from bot.slack.blocks.verification import verification_label
 
 MERGE_ACTION = "review_merge"
 # Merge too, publishing the second entry's name on the entry kept.
@@ -50,10 +53,11 @@ def review_message(
     decision: ReviewDecision | None = None,
     kept_name: str | None = None,
     news: bool = False,
+    verification: Mapping[int, Verified] | None = None,
 ) -> dict[str, Any]:
     """The queue to decide (pairs of possible duplicates, then people whose sign-ons
     wait), after the note on the item just decided, if any; with `news`, as a lead is
-    told that new items came in."""
+    told that new items came in. `verification` is each entry's, with a roster."""
     holds = holds or []
     title = escape(letter.title)
     intro = [decided_text(decision, kept_name)] if decision else []
@@ -75,7 +79,7 @@ def review_message(
         )
     intro.append(f"*{title}*: {' and '.join(waiting)}.")
     blocks = fitted(
-        [pair_blocks(pair) for pair in pairs] + [hold_blocks(hold) for hold in holds],
+        [pair_blocks(pair, verification) for pair in pairs] + [hold_blocks(hold) for hold in holds],
         before=[{"type": "section", "text": mrkdwn("\n".join(intro))}],
         more=lambda more: {
             "type": "context",
@@ -85,11 +89,18 @@ def review_message(
     return {"text": f"Sign-ons to review on {title}", "blocks": blocks}
 
 
-def pair_blocks(pair: ReviewPair) -> list[Block]:
-    """A pair with its buttons. Where one side asked not to be listed, the merge keeps
-    the entry unlisted, and says so; a menu merges and lists it instead."""
+def pair_blocks(
+    pair: ReviewPair, verification: Mapping[int, Verified] | None = None
+) -> list[Block]:
+    """A pair with its buttons, each side with its verification when known. Where one
+    side asked not to be listed, the merge keeps the entry unlisted, and says so; a menu
+    merges and lists it instead."""
     differ = pair.first.public != pair.second.public
-    lines = [_describe(pair.first), _describe(pair.second)]
+    verification = verification or {}
+    lines = [
+        _describe(pair.first, verification.get(pair.first.id)),
+        _describe(pair.second, verification.get(pair.second.id)),
+    ]
     if differ:
         lines.append("_Merged, it stays unlisted, as one of them asked._")
     actions: list[Block] = [
@@ -216,7 +227,7 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {'people' if noun == 'person' else noun + 's'}"
 
 
-def _describe(signer: Signer) -> str:
+def _describe(signer: Signer, verified: Verified | None = None) -> str:
     spellings = [
         f"“{escape(truncate(spelling, SPELLING_SHOWN_MAX))}”"
         for spelling in signer.submitted_as
@@ -226,7 +237,8 @@ def _describe(signer: Signer) -> str:
     contacts = len(signer.contacts)
     name = escape(truncate(signer.name, NAME_SHOWN_MAX))
     listed = "listed" if signer.public else "*asked not to be listed*"
-    return f"• *{name}*{also} · {contacts} contact{'s' if contacts != 1 else ''} · {listed}"
+    level = f" · {verification_label(verified)}" if verified else ""
+    return f"• *{name}*{also} · {contacts} contact{'s' if contacts != 1 else ''} · {listed}{level}"
 
 
 def decided_text(decision: ReviewDecision | None, kept_name: str | None) -> str:
