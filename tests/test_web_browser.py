@@ -5,15 +5,19 @@ desktop and at a phone's width, with axe-core's accessibility check on each page
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import aiohttp
 import pytest
 from playwright.async_api import Page, expect
 
+from bot.rules.signons import SignerKind, Submission
+from bot.rules.verification import Ask
 from bot.services import web_keys
 from bot.settings import Settings
 from bot.storage import Store
+from bot.texts.roster import read_roster
 from tests.browser import Browsing
 from tests.fake_slack import FakeSlack
 from tests.helpers import all_text, coalition, head_messages, post_letter
@@ -108,4 +112,49 @@ async def test_a_signer_outside_slack_signs_confirms_and_is_counted(
     await page.goto(links["manage"])
     await expect(page.get_by_role("heading", level=1)).to_have_text("Your sign-on")
     await no_serious_violations(browsing, page)
+    assert browsing.offsite == []
+
+
+async def test_a_roster_contact_answers_from_a_phone_without_javascript(
+    browsing: Browsing,
+    bot: WebBot,
+    page_url: str,
+    smtp_server: SmtpServer,
+    store: Store,
+    tmp_path: Path,
+) -> None:
+    """The page a roster contact's email links to reads on a phone, without JavaScript,
+    and its No button withdraws the entry."""
+    contact = "ed@poderlatinx.example.org"
+    now = datetime.now(UTC)
+    roster = f"Organization,Email\nPoder Latinx,{contact}\n".encode()
+    await store.roster.save(read_roster(roster).members, accounts={}, now=now)
+    submission = Submission(
+        kind=SignerKind.ORGANIZATION,
+        name="Poder Latinx",
+        person_name="Sam Stranger",
+        title="Volunteer",
+        user_id="USTRANGER",
+    )
+    letter = await store.letters.get(1)
+    assert letter is not None
+    await bot.services.signons.sign(None, letter, submission, now=now)
+    await bot.services.signons.settle()
+    (entry,) = await store.signatures.signers(1)
+    (member,) = await store.roster.members()
+    await store.questions.ask(1, [Ask(entry.id, member.id, contact)], now=now)
+    bot.scheduler.poke()
+    link = links_in((await smtp_server.next(within=10)).message)["answer"]
+
+    page = await browsing.open(javascript=False, phone=True)
+    await page.goto(link)
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Did Poder Latinx sign?")
+    await expect(page.get_by_role("group", name="Did your organization sign?")).to_be_visible()
+    await no_serious_violations(browsing, page)
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 375
+    await page.screenshot(path=tmp_path / "answer.png", full_page=True)
+    await page.get_by_role("button", name="No, we didn't").click()
+    await expect(page.locator(".outcome")).to_contain_text("withdrawn and no longer counts")
+    await no_serious_violations(browsing, page)
+    assert await store.signatures.count(1) == 0
     assert browsing.offsite == []

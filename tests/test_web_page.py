@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.rules.signons import ContactSource
-from bot.rules.verification import Ask
+from bot.rules.verification import Answer, Ask
 from bot.services import dispatch
 from bot.services.exports import export_of
 from bot.services.rate_limits import PER_ADDRESS
@@ -23,6 +23,7 @@ from bot.storage import Store
 from bot.storage.schema import deliveries, web_signons
 from bot.texts.exports import as_json
 from bot.texts.roster import read_roster
+from tests.conftest import LEAD
 from tests.fake_slack import FakeSlack
 from tests.helpers import coalition, post_letter, signon
 from tests.slack_driver import SlackDriver
@@ -607,6 +608,9 @@ async def test_a_contact_slack_doesnt_know_answers_by_the_link_in_their_email(
         assert shown.status == 200 and shown.shows("Did your organization sign")
         assert shown.shows("Yes, we signed") and shown.shows("No, we didn't")
         assert await store.signatures.count(1) == 1
+        # The public pages say nothing of verification, to anyone.
+        for public in (page_path, page_path + "/signers", page_path + "/embed"):
+            assert "verif" not in (await ed.get(public)).text.casefold()
         # Without the form's token, nothing either.
         forged = await ed.post(path, {"answer": "no"})
         assert forged.status == 400 and await store.signatures.count(1) == 1
@@ -619,3 +623,27 @@ async def test_a_contact_slack_doesnt_know_answers_by_the_link_in_their_email(
         token = path.rsplit("/", 1)[1]
         assert (await ed.get("/answer/" + token.replace("1.", "2.", 1))).status == 404
         assert (await ed.get("/manage/" + token)).status == 404
+
+
+async def test_a_web_signer_whose_organization_said_no_is_told_by_email(
+    bot: WebBot, page_path: str, smtp_server: SmtpServer, store: Store, fake_slack: FakeSlack
+) -> None:
+    """The outcome, at the email they confirmed; not who was asked, nor what they said."""
+    roster = b"Organization,Slack ID\nFlorida Immigrant Coalition,UFLIC\n"
+    now = datetime.now(UTC)
+    await store.roster.save(read_roster(roster).members, accounts={}, now=now)
+    await sign_and_confirm(bot, smtp_server, page_path, ORG, address="198.51.100.60")
+    (entry,) = await store.signatures.signers(1)
+    (member,) = await store.roster.members()
+    await store.questions.ask(1, [Ask(entry.id, member.id, "UFLIC")], now=now)
+    (question,) = await store.questions.of_letter(1)
+    await bot.services.answers.answer(question.id, Answer.NO, by="UFLIC", now=now)
+    bot.scheduler.poke()
+    mail = await smtp_server.next(within=10)
+    assert mail.recipients == [ORG["email"]]
+    assert mail.message["Subject"] == "Your signature was withdrawn: Protect our communities"
+    body = mail.message.get_body(preferencelist=("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert "Florida Immigrant Coalition" in text and "UFLIC" not in text
+    await fake_slack.wait_for(lambda: any(m.channel == LEAD for m in fake_slack.messages))

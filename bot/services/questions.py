@@ -22,8 +22,8 @@ from bot.services.web_signons import SignOnLinks
 from bot.services.workspace import Workspace
 from bot.slack.questions import send_disowned, send_question
 from bot.storage import Store
-from bot.storage.recipients import SIGNER_PREFIX
-from bot.texts.question_mail import question_mail
+from bot.storage.recipients import MAIL_PREFIX, SIGNER_PREFIX
+from bot.texts.question_mail import disowned_mail, question_mail
 
 Standings = Callable[[int], Awaitable[list[MemberStanding]]]
 
@@ -130,12 +130,23 @@ class Questions:
             by=no.asked,
             again=no.signer_id != entry.id,
         )
-        signer = delivery.target.startswith(SIGNER_PREFIX)
-        await send_disowned(
-            workspace.slack,
-            user=delivery.target.removeprefix(SIGNER_PREFIX),
-            disowned=disowned,
-            signer=signer,
+        to_signer = delivery.target.startswith(SIGNER_PREFIX)
+        to = delivery.target.removeprefix(SIGNER_PREFIX)
+        if to.startswith(MAIL_PREFIX):
+            return await self._mail_disowned(int(to.removeprefix(MAIL_PREFIX)), disowned)
+        await send_disowned(workspace.slack, user=to, disowned=disowned, signer=to_signer)
+        return Sent()
+
+    async def _mail_disowned(self, web_signon_id: int, disowned: Disowned) -> Sent | Skipped:
+        """Tell a web signer, at the email they confirmed."""
+        web_signon = await self._store.web_signons.get(web_signon_id)
+        if web_signon is None:
+            return Skipped("the sign-on is gone")
+        if self._mailer is None:
+            return Skipped("no SMTP_URL to email the signer with", failed=True)
+        mail = disowned_mail(disowned)
+        await self._mailer.send(
+            compose(to=web_signon.email, subject=mail.subject, text=mail.text, html=mail.html)
         )
         return Sent()
 

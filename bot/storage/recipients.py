@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.rules.letters import LetterStatus
 from bot.rules.schedule import JobKind
 from bot.rules.signons import ContactSource, SignerStatus
+from bot.rules.web_signons import WebSignOnStatus
 from bot.storage.planning import (
     tally_recipients_query,
 )
@@ -24,12 +25,16 @@ from bot.storage.schema import (
     roster_contacts,
     signatures,
     signers,
+    web_signons,
 )
+
+# Before a web sign-on's id: the email it confirmed is written to.
+MAIL_PREFIX = "mail:"
 
 
 def mail_target(web_signon_id: int) -> str:
-    """The delivery target of the email that asks a web sign-on to confirm."""
-    return f"mail:{web_signon_id}"
+    """The delivery target of an email to a web sign-on (asking it to confirm)."""
+    return f"{MAIL_PREFIX}{web_signon_id}"
 
 
 # The delivery target of a look at a letter's entries for verification.
@@ -61,7 +66,8 @@ async def letter_targets(
             return None
         entry_id = int(job.key.split(":")[1])
         signed = [f"{SIGNER_PREFIX}{user}" for user in await _slack_signers(conn, entry_id)]
-        return await _leads_or_creator(conn, letter) + signed
+        mailed = [f"{SIGNER_PREFIX}{mail_target(n)}" for n in await _web_signers(conn, entry_id)]
+        return await _leads_or_creator(conn, letter) + signed + mailed
     if job.kind == JobKind.NEW_VERSION:
         # A later edit's notice tells of this one's change too.
         current = letter is not None and job.version == letter.version
@@ -154,6 +160,22 @@ async def _slack_signers(conn: AsyncConnection, entry_id: int) -> list[str]:
                 )
                 .distinct()
                 .order_by(signatures.c.user_id)
+            )
+        ).scalars()
+    )
+
+
+async def _web_signers(conn: AsyncConnection, entry_id: int) -> list[int]:
+    """The confirmed web sign-ons that signed an entry."""
+    return list(
+        (
+            await conn.execute(
+                sa.select(web_signons.c.id)
+                .where(
+                    web_signons.c.signer_id == entry_id,
+                    web_signons.c.status == WebSignOnStatus.CONFIRMED.value,
+                )
+                .order_by(web_signons.c.id)
             )
         ).scalars()
     )

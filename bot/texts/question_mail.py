@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.rules.cleaning import one_line
-from bot.rules.verification import Asked
+from bot.rules.verification import Asked, Disowned
 from bot.texts.confirmation_mail import Mail, subject_title
 
 # A member's name as the subject holds it.
@@ -48,6 +48,24 @@ def question_mail(asked: Asked, *, answer_url: str) -> Mail:
         "</body></html>"
     )
     return Mail(subject=f"Did {short} sign “{title}”?", text=text, html=html)
+
+
+def disowned_mail(disowned: Disowned) -> Mail:
+    """To a web signer whose entry was withdrawn: the outcome, never who was asked."""
+    title = subject_title(disowned.letter.title)
+    entry = one_line(disowned.entry)
+    said = (
+        f"Your signature for {entry} on “{title}” was withdrawn: checking with the "
+        "organization, the letter's organizers learned it didn't sign."
+    )
+    way_on = "If that's a mistake, ask the coalition that shared the letter with you."
+    html = (
+        "<!doctype html><html><body style='font-family:sans-serif;line-height:1.5'>"
+        f"<p>{escape(said)}</p><p>{escape(way_on)}</p></body></html>"
+    )
+    return Mail(
+        subject=f"Your signature was withdrawn: {title}", text=f"{said}\n\n{way_on}", html=html
+    )
 
 
 def _who(asked: Asked) -> str:

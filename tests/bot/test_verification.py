@@ -3,17 +3,23 @@ the free-mail rule, and the roster's Domains column."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.rules.roster import RosterContact, RosterMember, standings
 from bot.rules.signons import Contact, ContactSource, Signer, SignerKind
+from bot.rules.timing import VERIFY_AFTER, verify_due
 from bot.rules.verification import (
+    Answer,
+    Ask,
+    Question,
     Verification,
+    confirmed_by,
     email_domain,
     is_free_mail,
     on_domain,
+    to_ask,
     verify_entries,
 )
 from bot.texts.roster import read_roster
@@ -172,3 +178,75 @@ def test_the_roster_reads_domains_as_written_and_refuses_free_mail() -> None:
             "row was read)",
         ),
     ]
+
+
+def question(
+    question_id: int, entry_id: int, asked: str, answer: Answer | None = None, *, member: int = 1
+) -> Question:
+    return Question(question_id, 1, entry_id, member, asked, AT, answer)
+
+
+def test_a_yes_from_one_of_the_members_contacts_confirms_the_entry() -> None:
+    """`confirmed`, by whoever said Yes, but only one of the member's own contacts: a
+    Yes from anyone else (or a No) confirms nothing."""
+    stranger = entry(1, "CASA", contact(user_id="USTRANGER"))
+    found = standings([CASA, MRNY], [stranger])
+
+    def level(*questions: Question) -> tuple[Verification, str | None]:
+        verified = verify_entries(
+            [stranger], found, slack_emails={}, confirmations=confirmed_by(questions)
+        )[1]
+        return verified.level, verified.by
+
+    assert level() == (Verification.UNVERIFIED, None)
+    assert level(question(1, 1, "UCASA", Answer.NO)) == (Verification.UNVERIFIED, None)
+    assert level(question(1, 1, "UOTHER", Answer.YES)) == (Verification.UNVERIFIED, None)
+    assert level(question(1, 1, "UCASA", Answer.YES)) == (Verification.CONFIRMED, "UCASA")
+    yes_by_email = question(2, 1, "director@casa.org", Answer.YES)
+    assert level(yes_by_email) == (Verification.CONFIRMED, "director@casa.org")
+
+
+def test_each_contact_is_asked_once_about_each_unverified_roster_entry() -> None:
+    """The member's Slack contact by DM, its email-only contact by email; nobody about
+    a verified entry, an organization off the roster, an individual or an entry that
+    was answered for already."""
+    entries = [
+        entry(1, "CASA", contact(user_id="USTRANGER")),
+        entry(2, "Make the Road New York", contact(user_id="UOTHER")),  # no contacts
+        entry(3, "Voces Unidas", contact(user_id="UVOCES")),  # off the roster
+        entry(4, "Ana Pérez", contact(user_id="UANA"), kind=SignerKind.INDIVIDUAL),
+    ]
+    found = standings([CASA, MRNY], entries)
+    verification = verify_entries(entries, found, slack_emails={})
+    asking = to_ask(entries, verification, [])
+    assert asking.asks == (Ask(1, 1, "UCASA"), Ask(1, 1, "director@casa.org"))
+    assert asking.disowned == ()
+    # Asked already (one of two): only the other is asked.
+    assert to_ask(entries, verification, [question(1, 1, "UCASA")]).asks == (
+        Ask(1, 1, "director@casa.org"),
+    )
+    # Answered by either: nobody more.
+    assert to_ask(entries, verification, [question(1, 1, "UCASA", Answer.YES)]).asks == ()
+
+
+def test_after_a_no_a_new_entry_for_the_member_is_withdrawn_without_asking() -> None:
+    """The member said No about an earlier entry: a new unverified one is withdrawn at
+    once; an entry it was asked about (an organizer restored it) is left alone."""
+    entries = [entry(5, "CASA", contact(user_id="USTRANGER"))]
+    found = standings([CASA, MRNY], entries)
+    verification = verify_entries(entries, found, slack_emails={})
+    no = question(1, 4, "UCASA", Answer.NO)
+    asking = to_ask(entries, verification, [no])
+    assert (asking.asks, asking.disowned) == ((), ((5, no),))
+    restored = to_ask(entries, verification, [no, question(2, 5, "UCASA", Answer.NO)])
+    assert (restored.asks, restored.disowned) == ((), ())
+
+
+def test_entries_made_together_are_looked_at_together_after_a_while() -> None:
+    """Sign-ons within one window share a look, at least VERIFY_AFTER later."""
+    start = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
+    for minutes in (0, 3, 9.9):
+        made = start + timedelta(minutes=minutes)
+        assert verify_due(made) == start + 2 * VERIFY_AFTER
+        assert verify_due(made) - made >= VERIFY_AFTER
+    assert verify_due(start + VERIFY_AFTER) == start + 3 * VERIFY_AFTER

@@ -3,7 +3,8 @@ user would: 8 sign as roster contacts, 6 from a member's own domain (their Slack
 profile's email, or an email confirmed on the public page), 6 strangers sign for roster
 members (two with gmail.com), 4 organizations off the roster sign. Exactly those levels
 come out, in the JSON and the CSV, and the headline and the lead's tally count what is
-verified."""
+verified. Each stranger's organization is asked whether it signed, once; one No
+withdraws its entry, one Yes confirms another."""
 
 from __future__ import annotations
 
@@ -18,17 +19,20 @@ from bot.app import build_client, public_pages
 from bot.rules.letters import DEFAULT_STYLE, Letter, NewLetter
 from bot.rules.signons import SignerKind, Submission
 from bot.rules.timing import plan
+from bot.rules.verification import Answer
+from bot.services.answers import Answers
 from bot.services.dispatch import Dispatcher
 from bot.services.exports import export_of
 from bot.services.people import People
 from bot.services.signons import SignOns
 from bot.settings import Settings
+from bot.slack.blocks.questions import QUESTION_NO_ACTION
 from bot.slack.letters import publish_letter
 from bot.storage import Store
 from bot.texts.exports import Export, as_csv, as_json
 from bot.texts.roster import read_roster
 from tests.conftest import LEAD, ORGANIZER, ZONE
-from tests.fake_slack import FakeSlack
+from tests.fake_slack import FakeSlack, Message
 from tests.helpers import all_text, coalition, workspaces_for
 
 T0 = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
@@ -42,6 +46,17 @@ def name(n: int) -> str:
 
 def domain(n: int) -> str:
     return f"collective{n}.org"
+
+
+def value_of(message: Message, action_id: str) -> str:
+    """The value of the message's button `action_id`."""
+    return next(
+        str(element["value"])
+        for block in message.blocks
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"] == action_id
+    )
 
 
 def roster_csv() -> bytes:
@@ -155,6 +170,27 @@ async def test_each_entry_gets_exactly_its_level(
     await dispatcher.run_due(datetime(2026, 12, 1, 14, 0, tzinfo=UTC))
     (tally,) = [all_text(m) for m in fake_slack.messages if m.channel == LEAD]
     assert "*24* organizations, *14* verified" in tally
+
+    # Each stranger's organization is asked once, by its roster contact, whatever
+    # restarts (the tally's pass looked for what to ask); nobody else is asked.
+    looked = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+    restarted = Dispatcher(store=store, workspaces=workspaces_for(client), tally_time=time(9, 0))
+    for process in (dispatcher, dispatcher, restarted):
+        await process.run_due(looked)
+    asked = {m.channel: m for m in fake_slack.messages if QUESTION_NO_ACTION in str(m.blocks)}
+    assert sorted(asked) == [f"UM{n}" for n in range(14, 20)]
+    assert len([m for m in fake_slack.messages if QUESTION_NO_ACTION in str(m.blocks)]) == 6
+
+    # One says No: its entry is withdrawn. One says Yes: its entry is confirmed.
+    answers = Answers(store=store)
+    for n, answer in ((16, Answer.NO), (14, Answer.YES)):
+        question_id = int(value_of(asked[f"UM{n}"], QUESTION_NO_ACTION))
+        await answers.answer(question_id, answer, by=f"UM{n}", now=looked)
+    export = await exported(store, client, settings, letter, now=looked)
+    document = json.loads(as_json(letter, export.signers, (), extras=export.extras))
+    assert document["headline"] == "Signed by 23 organizations, 8 not yet verified."
+    levels = {s["name"]: (s["verification"], s["verified_by"]) for s in document["signers"]}
+    assert levels[name(14)] == ("confirmed", "UM14") and name(16) not in levels
     assert fake_slack.rejected == []
 
 

@@ -79,3 +79,31 @@ async def test_no_withdraws_at_once_and_the_count_follows(
             for channel in ("CCOALITION", "CSTATES")
         )
     )
+
+
+async def test_signers_never_see_verification_levels(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """Levels are for organizers and leads: a signer's answers, /signon status and
+    their Home say nothing of anyone's, their own included."""
+    coalition(fake_slack)
+    roster = b"Organization,Slack ID,Domains\nCasa de Maryland,UCASA1,casamd.org\nCHIRLA,UCH,\n"
+    await store.roster.save(read_roster(roster).members, accounts={}, now=datetime.now(UTC))
+    await post_letter(slack, fake_slack)
+    said = [
+        await signon(slack, fake_slack, "Casa de Maryland", user="UCASA1"),  # contact
+        await signon(slack, fake_slack, "CHIRLA", user="USTRANGER"),  # unverified
+        await signon(slack, fake_slack, "status", user="USTRANGER"),
+        await signon(slack, fake_slack, "status", user="UCASA1"),
+    ]
+
+    async def home_of(user: str) -> str:
+        before = len(fake_slack.calls_to("views.publish"))
+        await slack.open_home(user)
+        await fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.publish")) > before)
+        return str(fake_slack.calls_to("views.publish")[-1].args["view"])
+
+    homes = [await home_of("USTRANGER"), await home_of("UCASA1")]
+    assert "Casa de Maryland" in said[0] and "CHIRLA" in said[2], said
+    for shown in said + homes:
+        assert "verif" not in shown.casefold() and "roster" not in shown.casefold()
