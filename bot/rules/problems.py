@@ -53,7 +53,7 @@ class NotAsked(Problem):
 
 
 class QuestionGone(Problem):
-    """A question whose entry or letter is gone."""
+    """A question left unanswered whose entry no longer counts, or whose letter is gone."""
 
 
 class NoRoster(Problem):

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot.rules.letters import LetterStatus
 from bot.rules.problems import NotAsked, QuestionGone
+from bot.rules.signons import SignerStatus
 from bot.rules.verification import Answer, Asked, Question, speaks_for
 from bot.services.questions import asked_of, disowned_reason
 from bot.storage import Store
@@ -54,6 +55,8 @@ class Answers:
             raise NotAsked
         about = await self._store.questions.of_letter(letter.id)
         settled = next((q for q in about if q.signer_id == entry.id and q.answer), None)
+        if settled is None and entry.status is not SignerStatus.ACTIVE:
+            raise QuestionGone  # withdrawn or merged meanwhile: nothing left to answer
         return Answering(
             asked=asked_of(question, letter, entry, member.name),
             question=question,
@@ -80,5 +83,5 @@ class Answers:
             asked=answering.asked,
             question=answered.question,
             answered=settled.answer,
-            by_them=answered.earlier is None,
+            by_them=settled.id == question_id,
         )

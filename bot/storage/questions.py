@@ -86,6 +86,8 @@ class QuestionRecords:
                     )
                 ).scalars()
             )
+            if not added:
+                return 0  # all asked already, by another process
             await insert_jobs(
                 conn,
                 [
@@ -116,7 +118,7 @@ class QuestionRecords:
             row = await active_entry(conn, question.signer_id)
             earlier = await _answered(conn, question.signer_id)
             if earlier is not None:
-                return Answered(earlier if earlier.id == question.id else question, earlier)
+                return Answered(question, earlier)
             await conn.execute(
                 verification_questions.update()
                 .where(verification_questions.c.id == question_id)

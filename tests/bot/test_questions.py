@@ -13,9 +13,10 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rules.letters import Letter
+from bot.rules.problems import NotAsked, QuestionGone
 from bot.rules.signons import SignerKind, SignerStatus, Submission
 from bot.rules.timing import verify_due
-from bot.rules.verification import Answer, Verification
+from bot.rules.verification import Answer, Ask, Verification
 from bot.services.answers import Answers
 from bot.services.dispatch import Dispatcher
 from bot.services.people import People
@@ -168,7 +169,6 @@ async def test_yes_confirms_and_the_first_answer_stands(
 async def test_only_the_contact_asked_may_answer(
     store: Store, client: AsyncWebClient, fake_slack: FakeSlack, letter: Letter
 ) -> None:
-    from bot.rules.problems import NotAsked, QuestionGone
 
     await sign(store, letter, CASA, user="USTRANGER")
     await run(dispatcher_for(store, client), LOOKED)
@@ -230,3 +230,31 @@ async def test_no_withdraws_tells_the_leads_and_the_signer_and_keeps_it_out(
     assert statuses[first] is SignerStatus.ACTIVE
     assert await store.signatures.count(letter.id) == 2
     assert fake_slack.rejected == []
+
+
+async def test_a_question_about_an_entry_withdrawn_meanwhile_is_no_longer_open(
+    store: Store, client: AsyncWebClient, fake_slack: FakeSlack, letter: Letter
+) -> None:
+
+    await sign(store, letter, CASA, user="USTRANGER")
+    await run(dispatcher_for(store, client), LOOKED)
+    (question,) = questions_to(fake_slack, "UCASA1")
+    (entry,) = await store.signatures.signers(letter.id)
+    await store.entries.withdraw(entry.id, by="USTRANGER", now=LOOKED, reason="changed my mind")
+    with pytest.raises(QuestionGone):
+        await Answers(store=store).answer(
+            int(buttons(question)[QUESTION_YES_ACTION]), Answer.YES, by="UCASA1", now=LOOKED
+        )
+
+
+async def test_two_processes_asking_at_once_ask_each_contact_once(
+    store: Store, letter: Letter
+) -> None:
+    """Both plan the same questions; the second finds them planned and adds nothing."""
+    await sign(store, letter, CASA, user="USTRANGER")
+    (entry,) = await store.signatures.signers(letter.id)
+    member = next(m for m in await store.roster.members() if m.name == CASA)
+    asks = [Ask(entry.id, member.id, "UCASA1"), Ask(entry.id, member.id, "UCASA2")]
+    assert await store.questions.ask(letter.id, asks, now=LOOKED) == 2
+    assert await store.questions.ask(letter.id, asks, now=LOOKED) == 0
+    assert len(await store.questions.of_letter(letter.id)) == 2

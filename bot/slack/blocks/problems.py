@@ -101,7 +101,10 @@ def explain(problem: Problem) -> str:
                 "that, and you aren't one (any more). The letter's organizers can help."
             )
         case QuestionGone():
-            return "That question is no longer open: its letter was taken down."
+            return (
+                "That question is no longer open: the signature it asked about was "
+                "withdrawn, or its letter taken down."
+            )
         case EntryGone():
             return "That entry has changed since: run `/letter signers` again."
         case NoRoster():
