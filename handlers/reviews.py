@@ -15,11 +15,13 @@ from bot.services.workspace import Workspace
 from bot.slack.blocks.home import HOME_REVIEW_ACTION
 from bot.slack.blocks.reviews import (
     APPROVE_HOLD_ACTION,
+    COUNT_WAITING_ACTION,
     KEEP_ACTION,
     MERGE_ACTION,
     MERGE_AS_SECOND_ACTION,
     MERGE_LISTED_ACTION,
     WITHDRAW_HOLD_ACTION,
+    WITHDRAW_WAITING_ACTION,
     decided_text,
     read_listed_merge,
     review_message,
@@ -35,6 +37,8 @@ DECISIONS = (
     KEEP_ACTION,
     APPROVE_HOLD_ACTION,
     WITHDRAW_HOLD_ACTION,
+    COUNT_WAITING_ACTION,
+    WITHDRAW_WAITING_ACTION,
 )
 
 
@@ -97,6 +101,10 @@ async def _decide(
         return await reviews.approve(workspace, item, user=user, now=now)
     if action_id == WITHDRAW_HOLD_ACTION:
         return await reviews.withdraw_all(workspace, item, user=user, now=now)
+    if action_id == COUNT_WAITING_ACTION:
+        return await reviews.count_waiting(workspace, item, user=user, now=now)
+    if action_id == WITHDRAW_WAITING_ACTION:
+        return await reviews.withdraw_waiting(workspace, item, user=user, now=now)
     return await reviews.decide(
         workspace,
         item,
@@ -130,4 +138,5 @@ def _queue(review: Review) -> dict[str, Any]:
         decision=review.decision,
         kept_name=review.kept_name,
         verification=review.verification,
+        waiting=review.waiting,
     )

@@ -114,6 +114,7 @@ MESSAGE_BLOCK_TEXT_MAX = 11_000
 OPTIONS_MAX = 100
 OVERFLOW_OPTIONS_MIN, OVERFLOW_OPTIONS_MAX = 2, 5
 OPTION_TEXT_MAX = 75
+CHOICE_OPTIONS_MAX = 10  # radio buttons, checkboxes
 ALT_TEXT_MAX = 1000
 VIEW_BYTES_MAX = 250_000
 TRIGGER_SECONDS = 3.0
@@ -1136,8 +1137,10 @@ def _check_text_objects(node: Any, where: str) -> None:
 
 
 def _check_options(node: Any, where: str) -> None:
-    """Select menus hold at most 100 options, each labelled in at most 75 characters;
-    an overflow menu 2 to 5."""
+    """Select menus hold at most 100 options, each labelled (and described) in at most 75
+    characters; an overflow menu 2 to 5; radio buttons and checkboxes at most 10
+    (Block Kit reference: the option object; radio button group and checkboxes
+    elements)."""
     if isinstance(node, dict):
         for key in ("options", "option_groups"):
             items = node.get(key)
@@ -1147,10 +1150,19 @@ def _check_options(node: Any, where: str) -> None:
             count = len(node.get("options") or [])
             if not OVERFLOW_OPTIONS_MIN <= count <= OVERFLOW_OPTIONS_MAX:
                 raise SlackError("invalid_blocks", f"{where} overflow with {count} options")
+        if node.get("type") in {"radio_buttons", "checkboxes"}:
+            count = len(node.get("options") or [])
+            if count > CHOICE_OPTIONS_MAX:
+                raise SlackError("invalid_blocks", f"{where} with {count} options")
         if "value" in node and isinstance(node.get("text"), dict) and "options" not in node:
             label = node["text"].get("text", "")
             if len(label) > OPTION_TEXT_MAX and node["text"].get("type") == "plain_text":
                 raise SlackError("invalid_blocks", f"{where} option text over {OPTION_TEXT_MAX}")
+            description = (node.get("description") or {}).get("text", "")
+            if len(description) > OPTION_TEXT_MAX:
+                raise SlackError(
+                    "invalid_blocks", f"{where} option description over {OPTION_TEXT_MAX}"
+                )
         for key, value in node.items():
             _check_options(value, f"{where}.{key}")
     elif isinstance(node, list):

@@ -264,6 +264,8 @@ def as_edit(letter: Letter, **changes: Any) -> LetterEdit:
         "goal": letter.goal,
         "shown_reminders": letter.shown_reminders,
         "web_signons": letter.web_signons,
+        "verification_rule": letter.verification_rule,
+        "anyone_may_sign": letter.anyone_may_sign,
     }
     return LetterEdit(**{**fields, **changes})
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from bot.rules.cleaning import one_line, paragraphs
 from bot.rules.forms import EditFormValues, Field, LetterFormValues, SignonField
 from bot.rules.letter_text import editable_text, from_plain, to_plain
-from bot.rules.letters import Letter, LetterEdit, NewLetter
+from bot.rules.letters import Letter, LetterEdit, NewLetter, VerificationRule, WhoCounts
 from bot.rules.limits import (
     ADDRESSEE_MAX,
     BODY_MARKUP_MAX,
@@ -53,6 +53,7 @@ def check_new_letter(
     leads = _leads(values.leads, errors)
     goal = _goal(values.goal, errors)
     reminders, shown = _reminders(values.reminders, errors)
+    rule, anyone = _who_counts(values.who_counts, WhoCounts.EVERYONE)
     if errors:
         raise FormErrors(errors)
     assert deadline is not None
@@ -70,6 +71,8 @@ def check_new_letter(
         # Without the checkbox (the bot can't take web sign-ons yet), a letter opens on
         # the web once it can, as any other does.
         web_signons=values.web_signons is not False,
+        verification_rule=rule,
+        anyone_may_sign=anyone,
     )
 
 
@@ -112,6 +115,7 @@ def check_edit(values: EditFormValues, *, letter: Letter, now: datetime) -> Lett
     leads = _leads(values.leads, errors)
     goal = _goal(values.goal, errors)
     reminders, shown = _reminders(values.reminders, errors)
+    rule, anyone = _who_counts(values.who_counts, WhoCounts.of(letter))
     if errors:
         raise FormErrors(errors)
     assert deadline is not None
@@ -126,7 +130,18 @@ def check_edit(values: EditFormValues, *, letter: Letter, now: datetime) -> Lett
         leads=leads,
         goal=goal,
         web_signons=letter.web_signons if values.web_signons is None else values.web_signons,
+        verification_rule=rule,
+        anyone_may_sign=anyone,
     )
+
+
+def _who_counts(chosen: str | None, otherwise: WhoCounts) -> tuple[VerificationRule, bool]:
+    """The rule the form chose (`otherwise` without a choice, or with one it never
+    offered), and whether anyone may sign under it."""
+    try:
+        return WhoCounts(chosen).rule if chosen else otherwise.rule
+    except ValueError:
+        return otherwise.rule
 
 
 def check_new_deadline(epoch: int | None, *, now: datetime) -> datetime:

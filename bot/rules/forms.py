@@ -25,6 +25,7 @@ class Field(StrEnum):
     GOAL = "goal"
     REMINDERS = "reminders"
     WEB_SIGNONS = "web_signons"  # whether it has a public sign-on page
+    WHO_COUNTS = "who_counts"  # its rule for sign-ons not yet verified
     LETTER = "letter"  # which letter a new text is for
 
 
@@ -71,6 +72,7 @@ class LetterFormValues:
     draft_id: int | None
     reminders: str = ""
     web_signons: bool | None = None  # None: the form had no such checkbox
+    who_counts: str | None = None  # a `WhoCounts` value; None: the form had no choice
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,7 @@ class EditFormValues:
     channels: tuple[str, ...]
     version: int | None = None  # of the text the form showed
     web_signons: bool | None = None  # None: the form had no such checkbox
+    who_counts: str | None = None  # a `WhoCounts` value; None: the form had no choice
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,8 @@ class Drive:
     # With a roster: (organizations, how many verified), and each entry's verification.
     verified: tuple[int, int] | None = None
     verification: Mapping[int, Verified] = field(default_factory=dict)
+    # Organizations waiting to be verified, on a letter that holds them back.
+    waiting: list[Signer] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,35 @@ class LetterStatus(StrEnum):
     REMOVED = "removed"  # taken down by an organizer: kept, but out of sight
 
 
+class VerificationRule(StrEnum):
+    """Whose sign-ons count at once on a letter (see `bot.rules.verification`)."""
+
+    FLAG = "flag"  # every sign-on counts; organizers see which aren't verified
+    HOLD = "hold"  # an unverified organization's sign-on waits until it is verified
+
+
+class WhoCounts(StrEnum):
+    """The letter form's choice of whose sign-ons count at once: a rule, and under
+    HOLD whether organizations the roster doesn't know count too."""
+
+    EVERYONE = "everyone"  # FLAG
+    ROSTER_VERIFIED = "roster_verified"  # HOLD, anyone may sign
+    VERIFIED_ONLY = "verified_only"  # HOLD, nobody off the roster counts unasked
+
+    @property
+    def rule(self) -> tuple[VerificationRule, bool]:
+        """(the rule, anyone may sign)."""
+        if self is WhoCounts.EVERYONE:
+            return VerificationRule.FLAG, True
+        return VerificationRule.HOLD, self is WhoCounts.ROSTER_VERIFIED
+
+    @classmethod
+    def of(cls, letter: Letter) -> WhoCounts:
+        if not letter.holds_unverified:
+            return cls.EVERYONE
+        return cls.ROSTER_VERIFIED if letter.anyone_may_sign else cls.VERIFIED_ONLY
+
+
 @dataclass(frozen=True, slots=True)
 class Post:
     """One channel a letter goes to: `ts` is its message in the channel (None until
@@ -40,6 +69,9 @@ class NewLetter:
     reminders: tuple[timedelta, ...] = ()  # before the deadline, furthest first
     shown_reminders: tuple[timedelta, ...] | None = None  # in the channel too; None: last two
     web_signons: bool = True  # people may sign on its public page (when the bot can)
+    verification_rule: VerificationRule = VerificationRule.FLAG
+    # Under HOLD, organizations the roster doesn't know count at once too.
+    anyone_may_sign: bool = True
 
 
 class ListFormat(StrEnum):
@@ -95,6 +127,12 @@ class Letter:
     # PUBLIC_URL and SMTP_URL (`bot.services.public_links`).
     public_token: str = ""
     web_signons: bool = True
+    verification_rule: VerificationRule = VerificationRule.FLAG
+    anyone_may_sign: bool = True  # under HOLD: organizations off the roster count at once
+
+    @property
+    def holds_unverified(self) -> bool:
+        return self.verification_rule is VerificationRule.HOLD
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -123,6 +161,8 @@ class LetterEdit:
     goal: int | None
     shown_reminders: tuple[timedelta, ...] | None = None
     web_signons: bool = True
+    verification_rule: VerificationRule = VerificationRule.FLAG
+    anyone_may_sign: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,8 @@ class ReviewDecision(StrEnum):
     KEPT = "kept"  # both kept, for good
     APPROVED = "approved"  # a held person's sign-ons count
     WITHDRAWN_ALL = "withdrawn_all"  # every sign-on of a held person taken back
+    COUNTED = "counted"  # an entry waiting to be verified counted by an organizer
+    WITHDRAWN = "withdrawn"  # an entry waiting to be verified withdrawn by an organizer
     ALREADY_DECIDED = "already_decided"  # or one of the pair has withdrawn
 
 

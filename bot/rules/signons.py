@@ -144,6 +144,9 @@ class Signer:
     confirmed_version: int | None = None  # the highest any of its contacts confirmed
     status: SignerStatus = SignerStatus.ACTIVE
     made_by: str | None = None  # the Slack account whose sign-on made it
+    # Active, but neither counted nor listed until verified: its letter holds
+    # unverified sign-ons back (`VerificationRule.HOLD`).
+    waiting: bool = False
 
     @property
     def agreed_version(self) -> int:

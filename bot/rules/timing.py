@@ -46,6 +46,8 @@ CHASE_GAP = timedelta(hours=20)
 # Entries are looked at for verification this long after they are made, all of a
 # letter's together: time for a roster contact to sign as well, which verifies it.
 VERIFY_AFTER = timedelta(minutes=10)
+# On a letter that holds unverified sign-ons back, within this: they count only then.
+VERIFY_HELD_AFTER = timedelta(seconds=15)
 # Names and timezones read from Slack are asked again after this long.
 PEOPLE_STALE_AFTER = timedelta(days=1)
 
@@ -266,9 +268,12 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def verify_due(now: datetime) -> datetime:
+def verify_due(now: datetime, *, hold: bool = False) -> datetime:
     """When entries made at `now` are looked at for verification: the end of the
-    `VERIFY_AFTER` window after the one `now` falls in, so those made together share it."""
-    step = VERIFY_AFTER.total_seconds()
-    start = now.timestamp() // step * step
-    return datetime.fromtimestamp(start, tz=now.tzinfo) + 2 * VERIFY_AFTER
+    `VERIFY_AFTER` window after the one `now` falls in, so those made together share it.
+    On a letter that holds unverified sign-ons back, which count only once looked at,
+    the end of the `VERIFY_HELD_AFTER` window `now` falls in."""
+    window = VERIFY_HELD_AFTER if hold else VERIFY_AFTER
+    step = window.total_seconds()
+    start = datetime.fromtimestamp(now.timestamp() // step * step, tz=now.tzinfo)
+    return start + window if hold else start + 2 * window

@@ -113,6 +113,12 @@ def confirmed_by(questions: Iterable[Question]) -> dict[int, tuple[str, ...]]:
     return {entry_id: tuple(asked) for entry_id, asked in found.items()}
 
 
+def may_count(verified: Verified, *, anyone_may_sign: bool) -> bool:
+    """Whether an entry waiting to be verified counts now: it is verified, or it is an
+    organization the roster doesn't know on a letter anyone may sign."""
+    return verified.level.verified or (verified.member is None and anyone_may_sign)
+
+
 @dataclass(frozen=True, slots=True)
 class Ask:
     """Ask `asked`, a contact of roster member `member_id`, about entry `signer_id`."""

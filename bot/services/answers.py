@@ -31,7 +31,8 @@ class Answering:
 class Answers:
     def __init__(self, *, store: Store, touch: Callable[[int], None] = lambda _: None) -> None:
         self._store = store
-        # Told of a letter whose count changed (a No withdrew an entry).
+        # Told of a letter whose count changed (a No withdrew an entry, a Yes counted one
+        # that waited).
         self._touch = touch
 
     async def question(self, question_id: int, *, by: str | None = None) -> Answering:
@@ -76,7 +77,7 @@ class Answers:
         )
         if answered is None:
             raise QuestionGone
-        if answered.withdrawn:
+        if answered.withdrawn or answered.released:
             self._touch(answering.question.letter_id)
         settled = answered.earlier or answered.question
         return Answering(

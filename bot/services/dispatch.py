@@ -334,7 +334,8 @@ class Dispatcher:
             return Skipped("the letter closed; its final list names the pairs")
         pairs = await self._store.reviews.pending(letter.id)
         holds = await self._store.holds.waiting(letter.id)
-        if not pairs and not holds:
+        waiting = await self._store.signatures.waiting(letter.id)
+        if not pairs and not holds and not waiting:
             return Skipped("what was new to review was reviewed already")
         # At most one such DM an hour for each lead, whatever the letters they lead: a
         # pass sends its claims side by side, so each lead's are taken in turn.
@@ -342,7 +343,7 @@ class Dispatcher:
             last = await self._store.history.last_sent(JobKind.DUPLICATES, target=lead)
             if last is not None and now < last + DUPLICATES_NOTICE_GAP:
                 return Later(last + DUPLICATES_NOTICE_GAP)
-            entries = [entry for pair in pairs for entry in (pair.first, pair.second)]
+            entries = [e for pair in pairs for e in (pair.first, pair.second)] + waiting
             found = await self._standings_of(letter.id)
             verification = await verification_of(
                 self._store, self._people, letter.id, entries, found, now=now
@@ -354,6 +355,7 @@ class Dispatcher:
                 pairs=pairs,
                 holds=holds,
                 verification=verification,
+                waiting=waiting,
             )
             # Marked before the next of theirs is weighed.
             await self._mark_sent(delivery, now, snapshot=None)

@@ -96,6 +96,8 @@ class Edits:
             goal=letter.goal,
             shown_reminders=letter.shown_reminders,
             web_signons=letter.web_signons,
+            verification_rule=letter.verification_rule,
+            anyone_may_sign=letter.anyone_may_sign,
         )
         return await self._apply(workspace, letter, edit, user=user, now=now)
 

@@ -207,10 +207,16 @@ class _Seen:
             standings = await letter_standings(self._store, letter.id)
             problems = await self._store.history.problems([letter.id])
             verified, verification = None, {}
+            waiting = await self._store.signatures.waiting(letter.id)
             if standings and self._people is not None:
                 entries = await self._store.signatures.signers(letter.id)
                 verification = await verification_of(
-                    self._store, self._people, letter.id, entries, standings, now=self._now
+                    self._store,
+                    self._people,
+                    letter.id,
+                    [*entries, *waiting],
+                    standings,
+                    now=self._now,
                 )
                 verified = verified_organizations(entries, verification)
             self._drives[letter.id] = Drive(
@@ -222,5 +228,6 @@ class _Seen:
                 holds=await self._store.holds.waiting(letter.id),
                 verified=verified,
                 verification=verification,
+                waiting=waiting,
             )
         return self._drives[letter.id]

@@ -15,7 +15,16 @@ from bot.rules.letters import Letter
 from bot.rules.roster import MemberStanding
 from bot.rules.schedule import Delivery, Sent, Skipped
 from bot.rules.signons import Signer, SignerStatus
-from bot.rules.verification import Asked, Disowned, Question, speaks_for, to_ask
+from bot.rules.timing import DUPLICATES_NOTICE_GAP, DUPLICATES_NOTICE_SETTLE
+from bot.rules.verification import (
+    UNVERIFIED,
+    Asked,
+    Disowned,
+    Question,
+    may_count,
+    speaks_for,
+    to_ask,
+)
 from bot.services.people import People
 from bot.services.verification import verification_of
 from bot.services.web_signons import SignOnLinks
@@ -51,26 +60,55 @@ class Questions:
     async def look(
         self, letter: Letter, found: Sequence[MemberStanding], *, now: datetime
     ) -> tuple[Sent | Skipped, bool]:
-        """Ask about the letter's unverified entries of roster members, each contact
-        once per entry; and withdraw new entries of members that said No before. The
-        outcome, and whether anything was withdrawn (the count changed)."""
+        """Count the entries waiting to be verified that may count now; ask about the
+        letter's unverified entries of roster members, each contact once per entry;
+        withdraw new entries of members that said No before; and tell the leads of
+        entries left waiting for an organizer. The outcome, and whether the count
+        changed."""
+        waiting = await self._store.signatures.waiting(letter.id)
         if not found:
+            # No roster: every organization is one it doesn't know.
+            if waiting and letter.anyone_may_sign:
+                await self._store.questions.release([entry.id for entry in waiting])
+                return Sent(), True
+            if waiting:
+                await self._tell_leads(letter, now=now)
             return Skipped("the letter has no roster to verify by"), False
-        entries = await self._store.signatures.signers(letter.id)
+        entries = [*await self._store.signatures.signers(letter.id), *waiting]
         questions = await self._store.questions.of_letter(letter.id)
         verification = await verification_of(
             self._store, self._people, letter.id, entries, found, now=now
         )
+        counts = [
+            entry.id
+            for entry in waiting
+            if may_count(
+                verification.get(entry.id, UNVERIFIED), anyone_may_sign=letter.anyone_may_sign
+            )
+        ]
+        changed = await self._store.questions.release(counts) > 0
         asking = to_ask(entries, verification, questions)
-        withdrawn = False
         names = {entry.id: entry.name for entry in entries}
         for entry_id, no in asking.disowned:
             member = verification[entry_id].member
             reason = disowned_reason(member.name if member else names[entry_id])
-            withdrawn |= await self._store.questions.disown(entry_id, no, reason=reason, now=now)
+            changed |= await self._store.questions.disown(entry_id, no, reason=reason, now=now)
         asks = [ask for ask in asking.asks if "@" not in ask.asked or self._links is not None]
         await self._store.questions.ask(letter.id, asks, now=now)
-        return Sent(), withdrawn
+        asked = {q.signer_id for q in questions} | {ask.signer_id for ask in asks}
+        disowned = {entry_id for entry_id, _ in asking.disowned}
+        left = [e for e in waiting if e.id not in {*counts, *disowned, *asked}]
+        if left:
+            # Nobody to ask (off the roster, or a member without contacts): theirs to decide.
+            await self._tell_leads(letter, now=now)
+        return Sent(), changed
+
+    async def _tell_leads(self, letter: Letter, *, now: datetime) -> None:
+        """Plan telling the letter's leads what waits for them, as new possible
+        duplicates are."""
+        await self._store.planning.plan_duplicates_notice(
+            letter.id, now=now, gap=DUPLICATES_NOTICE_GAP, settle=DUPLICATES_NOTICE_SETTLE
+        )
 
     async def ask(
         self, workspace: Workspace, delivery: Delivery, *, standings: Standings, now: datetime

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from bot.rules.letters import Letter, LetterStatus
-from bot.rules.problems import Action, FormErrors, HoldDecided, PairDecided, Surface
+from bot.rules.problems import Action, EntryGone, FormErrors, HoldDecided, PairDecided, Surface
 from bot.rules.reviews import Hold, ReviewDecision, ReviewPair
-from bot.rules.signons import ChangeAction, Signer
+from bot.rules.signons import ChangeAction, Signer, SignerStatus
 from bot.rules.verification import Verified
 from bot.services.live_count import LiveCount
 from bot.services.refs import find_letter
@@ -36,6 +36,8 @@ class Review:
     kept_name: str | None = None  # the entry a merge kept
     # Each entry of the pairs' verification, with a roster.
     verification: Mapping[int, Verified] = field(default_factory=dict)
+    # Organizations waiting to be verified, on a letter that holds them back.
+    waiting: list[Signer] = field(default_factory=list)
 
 
 class Reviews:
@@ -63,9 +65,10 @@ class Reviews:
         self, letter: Letter, decision: ReviewDecision | None = None, kept_name: str | None = None
     ) -> Review:
         pairs = await self._store.reviews.pending(letter.id)
+        waiting = await self._store.signatures.waiting(letter.id)
         verification: Mapping[int, Verified] = {}
-        if pairs and self._verifications is not None:
-            entries = [entry for pair in pairs for entry in (pair.first, pair.second)]
+        entries = [entry for pair in pairs for entry in (pair.first, pair.second)] + waiting
+        if entries and self._verifications is not None:
             verification = await self._verifications.of(letter.id, entries, now=datetime.now(UTC))
         return Review(
             letter,
@@ -74,6 +77,7 @@ class Reviews:
             decision,
             kept_name,
             verification,
+            waiting,
         )
 
     async def decide(
@@ -159,6 +163,49 @@ class Reviews:
         if self._live_count is not None:
             self._live_count.touch(letter.id)
         return await self._review(letter, ReviewDecision.WITHDRAWN_ALL)
+
+    async def count_waiting(
+        self, workspace: Workspace, entry_id: int, *, user: str, now: datetime
+    ) -> Review:
+        """An organizer counts an organization waiting to be verified."""
+        letter, entry = await self._waiting_entry(workspace, entry_id, user=user)
+        if entry is None or not await self._store.questions.release([entry.id]):
+            return await self._review(letter, ReviewDecision.ALREADY_DECIDED)
+        self._touch(letter)
+        return await self._review(letter, ReviewDecision.COUNTED, entry.name)
+
+    async def withdraw_waiting(
+        self, workspace: Workspace, entry_id: int, *, user: str, now: datetime
+    ) -> Review:
+        """An organizer withdraws an organization waiting to be verified; the audit
+        trail keeps it."""
+        letter, entry = await self._waiting_entry(workspace, entry_id, user=user)
+        if entry is None:
+            return await self._review(letter, ReviewDecision.ALREADY_DECIDED)
+        try:
+            await self._store.entries.withdraw(
+                entry.id, by=user, now=now, reason="not verified; withdrawn by an organizer"
+            )
+        except EntryChanged:
+            return await self._review(letter, ReviewDecision.ALREADY_DECIDED)
+        return await self._review(letter, ReviewDecision.WITHDRAWN, entry.name)
+
+    async def _waiting_entry(
+        self, workspace: Workspace, entry_id: int, *, user: str
+    ) -> tuple[Letter, Signer | None]:
+        """The letter of an entry waiting to be verified, for an organizer of it to
+        decide, and the entry (None once it no longer waits)."""
+        entry = await self._store.entries.get(entry_id)
+        letter = await self._store.letters.get(entry.letter_id) if entry is not None else None
+        if letter is None or letter.status is LetterStatus.REMOVED:
+            raise EntryGone
+        await workspace.organizers.require_manager(user, letter, Action.REVIEW)
+        still = entry is not None and entry.waiting and entry.status is SignerStatus.ACTIVE
+        return letter, entry if still else None
+
+    def _touch(self, letter: Letter) -> None:
+        if self._live_count is not None:
+            self._live_count.touch(letter.id)
 
     async def _held_letter(self, workspace: Workspace, hold_id: int, *, user: str) -> Letter:
         """The letter of a hold, for an organizer of it to decide."""

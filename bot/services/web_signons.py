@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from bot.rules.letters import Letter, LetterStatus
 from bot.rules.problems import LetterGone, NothingToWithdraw, SignOnsClosed
 from bot.rules.public_page import PublicPages
-from bot.rules.signons import Outcome, OwnEntry, Signer
+from bot.rules.signons import Outcome, OwnEntry, Signer, SignerStatus
 from bot.rules.web_form import WebForm, check_web_form
 from bot.rules.web_signons import WebSignOn, WebSignOnStatus
 from bot.services.entries import Corrected, Entries
@@ -95,6 +95,13 @@ class SignOnLinks:
     def answer(self, question_id: int) -> str:
         """The private link where a roster contact answers question `question_id`."""
         return self.pages.answer_url(self.keys.seal(ANSWER, question_id))
+
+    async def waits(self, web_signon: WebSignOn) -> bool:
+        """Whether its entry waits to be checked with the organization before it counts."""
+        if web_signon.signer_id is None:
+            return False
+        entry = await self._store.entries.get(web_signon.signer_id)
+        return entry is not None and entry.waiting and entry.status is SignerStatus.ACTIVE
 
     def question_of(self, token: str) -> int | None:
         """The question an answer link is for; None for a link that isn't one."""
@@ -232,7 +239,7 @@ class WebSignOns:
             web_signon.id,
             outcome=recorded.outcome,
             signer_id=recorded.signer.id if recorded.signer else None,
-            number=signed.count if new else None,
+            number=signed.count if new and not recorded.entry.waiting else None,
             in_review=bool(recorded.possible_duplicates or recorded.possible_unlisted),
             now=now,
         )
@@ -241,6 +248,13 @@ class WebSignOns:
 
     def links(self, web_signon: WebSignOn) -> tuple[str, str]:
         return self._links.of(web_signon)
+
+    async def waits(self, web_signon: WebSignOn) -> bool:
+        """Whether its entry waits to be checked with the organization before it counts."""
+        if web_signon.signer_id is None:
+            return False
+        entry = await self._store.entries.get(web_signon.signer_id)
+        return entry is not None and entry.waiting and entry.status is SignerStatus.ACTIVE
 
     def question_of(self, token: str) -> int | None:
         """The question a roster contact's answer link is for, if it is one."""

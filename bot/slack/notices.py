@@ -33,10 +33,14 @@ async def send_duplicates_notice(
     pairs: list[ReviewPair],
     holds: list[Hold],
     verification: Mapping[int, Verified] | None = None,
+    waiting: list[Signer] | None = None,
 ) -> None:
     """What waits for review (pairs with Merge and Keep both, held sign-ons with
-    Approve and Withdraw all), by DM to a lead; each entry's `verification`, if known."""
-    message = review_message(letter, pairs, holds=holds, news=True, verification=verification)
+    Approve and Withdraw all, organizations waiting to be verified with Count it and
+    Withdraw), by DM to a lead; each entry's `verification`, if known."""
+    message = review_message(
+        letter, pairs, holds=holds, news=True, verification=verification, waiting=waiting
+    )
     await send_dm(client, user=user, message=message)
 
 

@@ -21,6 +21,7 @@ from bot.rules.letters import (
     ListStyle,
     NewLetter,
     Post,
+    VerificationRule,
 )
 from bot.rules.limits import CLOSING_MAX
 from bot.rules.schedule import Plan
@@ -32,6 +33,7 @@ from bot.storage.planning import (
     plan_announcement,
     plan_letter,
     plan_version_notice,
+    verification_look,
 )
 from bot.storage.schema import (
     letter_drafts,
@@ -40,6 +42,7 @@ from bot.storage.schema import (
     letter_posts,
     letter_versions,
     letters,
+    signers,
 )
 from bot.storage.web_signons import expire_pending
 
@@ -74,6 +77,8 @@ class LetterRecords:
                         schedule_version=0,
                         public_token=secrets.token_urlsafe(PUBLIC_TOKEN_BYTES),
                         web_signons=new.web_signons,
+                        verification_rule=new.verification_rule.value,
+                        anyone_may_sign=new.anyone_may_sign,
                     )
                     .returning(letters.c.id)
                 )
@@ -289,8 +294,20 @@ class LetterRecords:
                     version=version,
                     shown_reminders=_shown_column(edit.shown_reminders),
                     web_signons=edit.web_signons,
+                    verification_rule=edit.verification_rule.value,
+                    anyone_may_sign=edit.anyone_may_sign,
                 )
             )
+            if edit.verification_rule is VerificationRule.FLAG:
+                # Every sign-on counts now, those that waited to be verified too.
+                await conn.execute(
+                    signers.update()
+                    .where(signers.c.letter_id == letter_id, signers.c.waiting.is_(sa.true()))
+                    .values(waiting=False)
+                )
+            else:
+                # Who may count now is the next look's to say.
+                await conn.execute(verification_look(conn, letter_id, now=now, hold=True))
             await conn.execute(letter_leads.delete().where(letter_leads.c.letter_id == letter_id))
             if edit.leads:
                 await conn.execute(
@@ -414,6 +431,8 @@ def load_letters(
             list_style=_list_style(row.list_style),
             public_token=row.public_token,
             web_signons=row.web_signons,
+            verification_rule=VerificationRule(row.verification_rule),
+            anyone_may_sign=row.anyone_may_sign,
         )
         for row in rows
     ]

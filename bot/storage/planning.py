@@ -375,12 +375,13 @@ def zone_of_tally(key: str) -> str | None:
 
 
 def verification_look(
-    conn: AsyncConnection | sa.Connection, letter_id: int, *, now: datetime
+    conn: AsyncConnection | sa.Connection, letter_id: int, *, now: datetime, hold: bool = False
 ) -> Any:
     """The statement that plans a look at a letter's entries for verification at
-    `verify_due(now)`: one job a window, however many sign-ons plan it. It runs in the
-    transaction that made the entries, on an async connection or a sync one."""
-    due = verify_due(now)
+    `verify_due(now)`, or for a letter that `hold`s unverified sign-ons back, at once:
+    one job a window, however many sign-ons plan it. It runs in the transaction that
+    made the entries, on an async connection or a sync one."""
+    due = verify_due(now, hold=hold)
     job = job_row(
         JobKind.VERIFY,
         key=f"verify:{letter_id}:{due.isoformat()}",

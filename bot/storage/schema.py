@@ -10,7 +10,7 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 
-from bot.rules.letters import LetterStatus
+from bot.rules.letters import LetterStatus, VerificationRule
 from bot.rules.limits import ADDRESSEE_MAX, TITLE_MAX
 from bot.rules.reviews import ReviewStatus
 from bot.rules.schedule import DeliveryState, JobKind, JobState
@@ -74,7 +74,12 @@ letters = sa.Table(
     sa.Column("public_token", sa.String(32), nullable=False),
     # Whether its organizer lets people sign on the public page (when the bot can).
     sa.Column("web_signons", sa.Boolean, nullable=False, server_default=sa.true()),
+    # Whose sign-ons count at once (`VerificationRule`), and under HOLD whether
+    # organizations the roster doesn't know do.
+    sa.Column("verification_rule", sa.String(8), nullable=False, server_default="flag"),
+    sa.Column("anyone_may_sign", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.UniqueConstraint("public_token"),
+    sa.CheckConstraint(one_of("verification_rule", VerificationRule), name="rule_known"),
     sa.CheckConstraint(one_of("status", LetterStatus), name="status_known"),
     sa.CheckConstraint("goal IS NULL OR goal > 0", name="goal_positive"),
     sa.CheckConstraint("length(trim(title)) > 0", name="title_present"),
@@ -172,6 +177,9 @@ signers = sa.Table(
     # The Slack account whose sign-on made the entry: it keeps the entry's details
     # (with the letter's organizers and leads). None for an imported entry.
     sa.Column("made_by", sa.String(32), nullable=True),
+    # An active entry of a letter that holds unverified sign-ons, waiting to be
+    # verified: kept, in the dedupe rules' sight, but neither counted nor listed.
+    sa.Column("waiting", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.CheckConstraint(one_of("kind", SignerKind), name="kind_known"),
     sa.CheckConstraint(one_of("status", SignerStatus), name="status_known"),
     sa.CheckConstraint("(status = 'merged') = (merged_into IS NOT NULL)", name="merged_has_target"),
@@ -203,6 +211,8 @@ signers = sa.Table(
 # An active entry, written as the partial indexes above write it: a query that binds
 # the status instead leaves SQLite unable to tell that they hold every row it wants.
 SIGNER_ACTIVE = signers.c.status == sa.literal_column(f"'{SignerStatus.ACTIVE.value}'")
+# An entry in the count and the list: active, and not waiting to be verified.
+SIGNER_COUNTED = sa.and_(SIGNER_ACTIVE, signers.c.waiting.is_(sa.false()))
 
 # Each sign-on: the person who submitted it, and the spelling they used.
 signatures = sa.Table(

@@ -88,6 +88,7 @@ def _with_contacts(conn: sa.Connection, rows: Sequence[sa.Row[Any]]) -> list[Sig
             confirmed_version=row.confirmed_version,
             status=SignerStatus(row.status),
             made_by=row.made_by,
+            waiting=row.waiting,
         )
         for row in rows
     ]

@@ -13,16 +13,23 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.rules.dedupe import Prepared, prepared, same
-from bot.rules.letters import LetterStatus
+from bot.rules.letters import LetterStatus, VerificationRule
 from bot.rules.outcomes import Decisions, Entry, Identity, decide
 from bot.rules.signons import HeldSignOn, Outcome, Recorded, SignerKind
 from bot.storage.connect import each
 from bot.storage.planning import verification_look
-from bot.storage.schema import SIGNER_ACTIVE, letters, signers
+from bot.storage.schema import SIGNER_ACTIVE, SIGNER_COUNTED, letters, signers
 from bot.storage.signer_lists import signers_with_ids
 from bot.storage.signon_lookups import read_known
 from bot.storage.signon_pending import DuplicateIndex, KnownCount, LetterClosed, Pending
-from bot.storage.signon_rows import hold, insert_contacts, insert_signers, new_signer, queue_reviews
+from bot.storage.signon_rows import (
+    hold_past_limit,
+    insert_contacts,
+    insert_signers,
+    new_signer,
+    queue_reviews,
+    waits,
+)
 
 # PostgreSQL advisory lock space for recording a letter's sign-ons (the key is its id).
 SIGNING_LOCKS = 0x5167
@@ -31,7 +38,7 @@ _SIGNING_TURN = sa.select(sa.func.pg_advisory_xact_lock(SIGNING_LOCKS, sa.bindpa
 # The statements of recording a batch, built once with named parameters: building a
 # statement anew for each batch costs more than SQLite takes to run it.
 _STATUS = (
-    sa.select(letters.c.status, letters.c.version)
+    sa.select(letters.c.status, letters.c.version, letters.c.verification_rule)
     .where(letters.c.id == sa.bindparam("letter_id"))
     .with_for_update(read=True)
 )
@@ -50,8 +57,8 @@ _CONFIRM_JOINED = (
     .where(signers.c.id.in_(each("ids")), signers.c.signed_version < sa.bindparam("version"))
     .values(confirmed_version=sa.bindparam("version"))
 )
-_ACTIVE_COUNT = sa.select(sa.func.count()).where(
-    signers.c.letter_id == sa.bindparam("letter_id"), SIGNER_ACTIVE
+_COUNTED = sa.select(sa.func.count()).where(
+    signers.c.letter_id == sa.bindparam("letter_id"), SIGNER_COUNTED
 )
 # Each SQLite connection that records batches, told apart for as long as it lives
 # (kept in its pool record's `info`, which lasts as long as the connection).
@@ -69,20 +76,19 @@ def record_batch(
     """The body of `Signatures.record`, in one transaction: a few queries, whatever the
     batch size. What becomes of each sign-on is `bot.rules.outcomes.decide`'s to say."""
     _take_turn(conn, letter_id)
-    version = _require_open(conn, letter_id, batch)
+    version, hold = _require_open(conn, letter_id, batch)
     catch_up(conn, letter_id, index)
     batch = _under_signed_keys(index, batch)
     known = read_known(conn, letter_id, batch)
     decisions = decide([pending.arrival for pending in batch], known)
-    held = hold(conn, letter_id, batch, decisions)
+    held = hold_past_limit(conn, letter_id, batch, decisions)
     makers = {
         decision.entry: pending
         for decision, pending in zip(decisions.each, batch, strict=True)
         if decision.outcome is Outcome.NEW
     }
-    made = insert_signers(
-        conn, letter_id, [makers[identity] for identity in decisions.new_entries], version
-    )
+    new = [makers[identity] for identity in decisions.new_entries]
+    made = insert_signers(conn, letter_id, new, version, hold=hold)
 
     def entry_id(entry: Entry) -> int:
         return entry if isinstance(entry, int) else made[entry]
@@ -97,9 +103,11 @@ def record_batch(
     possible = queue_reviews(conn, letter_id, reviews)
     if made:
         # New entries are looked at for verification once the window they fall in ends.
-        conn.execute(verification_look(conn, letter_id, now=batch[0].now))
-    count = _count(conn, letter_id, counted, added=len(made))
-    recorded = _recorded(conn, letter_id, decisions, makers, entry_id, possible, version, held)
+        conn.execute(verification_look(conn, letter_id, now=batch[0].now, hold=hold))
+    count = _count(conn, letter_id, counted, added=sum(not waits(p, hold=hold) for p in new))
+    recorded = _recorded(
+        conn, letter_id, decisions, makers, entry_id, possible, version, held, hold=hold
+    )
     return recorded, count
 
 
@@ -117,13 +125,16 @@ async def take_turn(conn: AsyncConnection, letter_id: int) -> None:
         await conn.execute(_SIGNING_TURN, {"letter_id": letter_id})
 
 
-def _require_open(conn: sa.Connection, letter_id: int, batch: Sequence[Pending]) -> int:
-    """The letter's version, which these sign-ons sign; raises if it has closed."""
+def _require_open(
+    conn: sa.Connection, letter_id: int, batch: Sequence[Pending]
+) -> tuple[int, bool]:
+    """The letter's version, which these sign-ons sign, and whether it holds unverified
+    sign-ons back; raises if it has closed."""
     # FOR SHARE on PostgreSQL: a close (or an edit) can't commit between this and our insert.
-    status, version = conn.execute(_STATUS, {"letter_id": letter_id}).one()
+    status, version, rule = conn.execute(_STATUS, {"letter_id": letter_id}).one()
     if status != LetterStatus.OPEN and not all(pending.closed_ok for pending in batch):
         raise LetterClosed(letter_id)
-    return int(version)
+    return int(version), rule == VerificationRule.HOLD
 
 
 def catch_up(conn: sa.Connection, letter_id: int, index: DuplicateIndex) -> None:
@@ -168,14 +179,14 @@ def _possible_duplicates(
 
 
 def _count(conn: sa.Connection, letter_id: int, counted: KnownCount, *, added: int) -> int:
-    """The letter's active entries once this batch is in: what the last batch left plus
-    the `added` entries, when nobody else has written since (a batch only ever adds
-    active entries); else counted, which takes longer the more there are."""
+    """The letter's counted entries once this batch is in: what the last batch left plus
+    the `added` entries it counts, when nobody else has written since (a batch only ever
+    adds entries); else counted, which takes longer the more there are."""
     seen = _writes_seen(conn)
     if seen is not None and counted.count is not None and counted.seen == seen:
         count = counted.count + added
     else:
-        count = conn.execute(_ACTIVE_COUNT, {"letter_id": letter_id}).scalar_one()
+        count = conn.execute(_COUNTED, {"letter_id": letter_id}).scalar_one()
     counted.count, counted.seen = count, seen
     return count
 
@@ -202,11 +213,13 @@ def _recorded(
     possible: dict[int, list[tuple[str, bool]]],
     version: int,
     held: dict[int, HeldSignOn],
+    *,
+    hold: bool,
 ) -> list[Recorded]:
     """Each sign-on's outcome with its entry (or, held, the sign-on kept): entries made
     just now are known in full; only earlier ones are read back."""
     loaded = {
-        entry_id(identity): new_signer(entry_id(identity), letter_id, pending, version)
+        entry_id(identity): new_signer(entry_id(identity), letter_id, pending, version, hold=hold)
         for identity, pending in makers.items()
     }
     earlier = {

@@ -38,7 +38,7 @@ _ACTIVE_NAMES = sa.select(signers.c.id, signers.c.name, signers.c.public).where(
 )
 
 
-def hold(
+def hold_past_limit(
     conn: sa.Connection, letter_id: int, batch: Sequence[Pending], decisions: Decisions
 ) -> dict[int, HeldSignOn]:
     """Keep the held sign-ons, each under its person's hold (made on their first);
@@ -91,9 +91,10 @@ def insert_contacts(
 
 
 def insert_signers(
-    conn: sa.Connection, letter_id: int, entries: list[Pending], version: int
+    conn: sa.Connection, letter_id: int, entries: list[Pending], version: int, *, hold: bool
 ) -> dict[tuple[str, str], int]:
-    """Insert new entries in one statement; their ids by (kind, key)."""
+    """Insert new entries in one statement; their ids by (kind, key). On a letter that
+    `hold`s unverified sign-ons back, an organization's waits until it is verified."""
     if not entries:
         return {}
     rows = conn.execute(
@@ -114,6 +115,7 @@ def insert_signers(
                 "signed_version": version,
                 "confirmed_version": None,
                 "made_by": p.submission.user_id,
+                "waiting": waits(p, hold=hold),
             }
             for p in entries
         ],
@@ -124,7 +126,15 @@ def insert_signers(
     }
 
 
-def new_signer(signer_id: int, letter_id: int, pending: Pending, version: int) -> Signer:
+def waits(pending: Pending, *, hold: bool) -> bool:
+    """Whether the entry a pending sign-on makes waits to be verified: an organization's,
+    on a letter that holds unverified sign-ons back."""
+    return hold and pending.submission.kind is SignerKind.ORGANIZATION
+
+
+def new_signer(
+    signer_id: int, letter_id: int, pending: Pending, version: int, *, hold: bool
+) -> Signer:
     """The entry a pending sign-on has just created, as load_signers would read it."""
     submission = pending.submission
     row = _contact_row(signer_id, letter_id, pending, version)
@@ -155,6 +165,7 @@ def new_signer(signer_id: int, letter_id: int, pending: Pending, version: int) -
         ),
         submitted_as=(row["submitted_as"],),
         made_by=submission.user_id,
+        waiting=waits(pending, hold=hold),
     )
 
 

@@ -16,6 +16,7 @@ from bot.storage.audit import record_change
 from bot.storage.connect import Connect, RunWriting
 from bot.storage.schema import (
     SIGNER_ACTIVE,
+    SIGNER_COUNTED,
     duplicate_reviews,
     held_signons,
     holds,
@@ -70,7 +71,7 @@ class Signatures:
         async with self._reading() as conn:
             rows = await conn.execute(
                 sa.select(signers.c.letter_id, sa.func.count())
-                .where(signers.c.letter_id.in_(letter_ids), SIGNER_ACTIVE)
+                .where(signers.c.letter_id.in_(letter_ids), SIGNER_COUNTED)
                 .group_by(signers.c.letter_id)
             )
             counts = dict.fromkeys(letter_ids, 0)
@@ -123,11 +124,22 @@ class Signatures:
             return await conn.run_sync(load_signers, _signed_by(user_id, letter_id))
 
     async def signers(self, letter_id: int) -> list[Signer]:
-        """The letter's active entries with their contacts, in signing order."""
+        """The letter's counted entries with their contacts, in signing order."""
+        async with self._reading() as conn:
+            return await conn.run_sync(
+                load_signers, sa.and_(signers.c.letter_id == letter_id, SIGNER_COUNTED)
+            )
+
+    async def waiting(self, letter_id: int) -> list[Signer]:
+        """The letter's entries waiting to be verified, in signing order."""
         async with self._reading() as conn:
             return await conn.run_sync(
                 load_signers,
-                sa.and_(signers.c.letter_id == letter_id, signers.c.status == SignerStatus.ACTIVE),
+                sa.and_(
+                    signers.c.letter_id == letter_id,
+                    SIGNER_ACTIVE,
+                    signers.c.waiting.is_(sa.true()),
+                ),
             )
 
     async def has_signed(self, user_id: str, letter_id: int) -> bool:

@@ -144,7 +144,11 @@ class Pages:
             "letter": letter,
             "web_signon": web_signon,
             "rows": submitted_rows(web_signon.submission),
-            "outcome": outcome_sentence(web_signon) if web_signon.outcome else None,
+            "outcome": (
+                outcome_sentence(web_signon, waiting=await self._web.waits(web_signon))
+                if web_signon.outcome
+                else None
+            ),
             "manage_url": self._web.links(web_signon)[1],
             "notice": notice,
         }
@@ -169,7 +173,7 @@ class Pages:
             "letter": letter,
             "web_signon": web_signon,
             "rows": submitted_rows(web_signon.submission),
-            "outcome": outcome_sentence(web_signon),
+            "outcome": outcome_sentence(web_signon, waiting=await self._web.waits(web_signon)),
             "manage_url": self._web.links(web_signon)[1],
             "headline": await self._web.headline(letter),
         }

@@ -40,8 +40,14 @@ def _sentence(field: str, problem: FieldProblem) -> str:
             return f"Please check {name}."
 
 
-def outcome_sentence(web_signon: WebSignOn) -> str:
-    """What confirming did, as the signer reads it."""
+def outcome_sentence(web_signon: WebSignOn, *, waiting: bool = False) -> str:
+    """What confirming did, as the signer reads it; `waiting` when its entry waits to be
+    checked with the organization before it counts."""
+    if waiting:
+        return (
+            "Signed. It counts once the coalition has checked it with the organization: "
+            "within a minute when you are one of its contacts, else once one of them confirms."
+        )
     if web_signon.in_review:
         return "Signed. This is waiting for the organizers to check it is not a duplicate."
     match web_signon.outcome:

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.rules.forms import DraftPreview, EditFormValues, Field
 from bot.rules.letter_text import editable_text
-from bot.rules.letters import Letter
+from bot.rules.letters import Letter, WhoCounts
 from bot.rules.limits import (
     ADDRESSEE_MAX,
     TITLE_MAX,
@@ -25,9 +25,11 @@ from bot.slack.blocks.letter_form import (
     initial,
     leads_input,
     read_web_signons,
+    read_who_counts,
     reminders_input,
     text_input,
     web_signons_input,
+    who_counts_input,
 )
 from bot.slack.blocks.text import (
     MODAL_TITLE_MAX,
@@ -76,6 +78,7 @@ def build_edit_form(*, letter: Letter, web_signons: bool = False) -> dict[str, A
             leads_input(letter.leads),
             goal_input(letter.goal),
             *([web_signons_input(letter.web_signons)] if web_signons else []),
+            who_counts_input(WhoCounts.of(letter)),
         ],
     }
 
@@ -120,6 +123,7 @@ def read_edit_form(view: dict[str, Any]) -> EditFormValues:
         channels=tuple(answer(values, Field.CHANNELS).get("selected_conversations") or ()),
         version=version if isinstance(version, int) else None,
         web_signons=read_web_signons(values),
+        who_counts=read_who_counts(values),
     )
 
 

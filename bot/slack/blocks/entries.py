@@ -201,7 +201,10 @@ def entry_changed_text(entry: Signer, action: str) -> str:
 def _entry_block(entry: Signer, verification: Mapping[int, Verified] | None) -> Block:
     withdrawn = entry.status is SignerStatus.WITHDRAWN
     name = escape(truncate(entry.name, NAME_SHOWN_MAX))
-    details = [f"*{name}*" + (" · _withdrawn_" if withdrawn else "")]
+    state = (
+        " · _withdrawn_" if withdrawn else " · _waiting to be verified_" if entry.waiting else ""
+    )
+    details = [f"*{name}*{state}"]
     if verification and entry.kind is SignerKind.ORGANIZATION:
         details.append(verification_label(verification.get(entry.id, UNVERIFIED)))
     place = ", ".join(escape(part) for part in (entry.city, entry.state) if part)

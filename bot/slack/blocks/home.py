@@ -16,7 +16,7 @@ from bot.rules.letters import Letter
 from bot.rules.timing import time_left
 from bot.slack.blocks.letters import public_page_line, web_line
 from bot.slack.blocks.replies import problem_line
-from bot.slack.blocks.reviews import hold_blocks, pair_blocks
+from bot.slack.blocks.reviews import hold_blocks, pair_blocks, waiting_blocks
 from bot.slack.blocks.roster import reach_line
 from bot.slack.blocks.signon_replies import CHANGE_ENTRY_ACTION
 from bot.slack.blocks.text import (
@@ -125,7 +125,7 @@ def _drive(drive: Drive, *, now: datetime, zone: ZoneInfo, public_url: str | Non
         _button("Export", HOME_EXPORT_ACTION, letter.id),
         _button("Extend…", HOME_EXTEND_ACTION, letter.id),
     ]
-    waiting = len(drive.pairs) + len(drive.holds)
+    waiting = len(drive.pairs) + len(drive.holds) + len(drive.waiting)
     if waiting:
         buttons.append(_button(f"Review all {waiting}", HOME_REVIEW_ACTION, letter.id))
     blocks: list[Block] = [
@@ -133,9 +133,11 @@ def _drive(drive: Drive, *, now: datetime, zone: ZoneInfo, public_url: str | Non
         _section("\n".join(lines)),
         {"type": "actions", "elements": buttons},
     ]
-    items = [pair_blocks(pair, drive.verification) for pair in drive.pairs] + [
-        hold_blocks(h) for h in drive.holds
-    ]
+    items = (
+        [pair_blocks(pair, drive.verification) for pair in drive.pairs]
+        + [hold_blocks(h) for h in drive.holds]
+        + [waiting_blocks(e, drive.verification.get(e.id)) for e in drive.waiting]
+    )
     for item in items[:PAIRS_SHOWN]:
         blocks += item[1:]  # without its divider
     return blocks

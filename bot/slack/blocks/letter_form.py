@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.rules.forms import DraftPreview, Field, LetterFormValues
-from bot.rules.letters import LetterSummary
+from bot.rules.letters import LetterSummary, WhoCounts
 from bot.rules.limits import (
     ADDRESSEE_MAX,
     BODY_INPUT_MAX,
@@ -88,8 +88,53 @@ def build_letter_form(
             leads_input(()),
             goal_input(None),
             web_signons_input(True) if web_signons else web_signons_off(),
+            who_counts_input(WhoCounts.EVERYONE),
         ],
     }
+
+
+_WHO_COUNTS_OPTIONS = {
+    WhoCounts.EVERYONE: (
+        "Every sign-on",
+        "Organizers see which organizations aren't verified.",
+    ),
+    WhoCounts.ROSTER_VERIFIED: (
+        "Roster members once verified; anyone else at once",
+        "A member's sign-on waits until one of its contacts signs or confirms it.",
+    ),
+    WhoCounts.VERIFIED_ONLY: (
+        "Only verified roster members",
+        "Others wait until a roster contact or an organizer confirms them.",
+    ),
+}
+
+
+def who_counts_input(chosen: WhoCounts) -> dict[str, Any]:
+    """Whose sign-ons count at once: everyone's (the unverified flagged to organizers),
+    or only verified organizations' (the others wait, uncounted and unlisted)."""
+    options = [
+        {"text": plain(text), "description": plain(description), "value": choice.value}
+        for choice, (text, description) in _WHO_COUNTS_OPTIONS.items()
+    ]
+    return {
+        "type": "input",
+        "block_id": Field.WHO_COUNTS,
+        "label": plain("Who counts"),
+        "element": {
+            "type": "radio_buttons",
+            "action_id": Field.WHO_COUNTS,
+            "options": options,
+            "initial_option": options[list(_WHO_COUNTS_OPTIONS).index(chosen)],
+        },
+    }
+
+
+def read_who_counts(values: dict[str, Any]) -> str | None:
+    """The choice's value; None when the form had none."""
+    if Field.WHO_COUNTS not in values:
+        return None
+    value = (answer(values, Field.WHO_COUNTS).get("selected_option") or {}).get("value")
+    return value if isinstance(value, str) else None
 
 
 def web_signons_input(ticked: bool) -> dict[str, Any]:
@@ -218,6 +263,7 @@ def read_letter_form(view: dict[str, Any]) -> LetterFormValues:
         origin_channel=metadata.get("origin"),
         draft_id=metadata.get("draft"),
         web_signons=read_web_signons(values),
+        who_counts=read_who_counts(values),
     )
 
 

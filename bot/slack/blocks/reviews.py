@@ -35,6 +35,8 @@ KEEP_ACTION = "review_keep"
 MERGE_LISTED_ACTION = "review_merge_listed"
 APPROVE_HOLD_ACTION = "hold_approve"
 WITHDRAW_HOLD_ACTION = "hold_withdraw_all"
+COUNT_WAITING_ACTION = "waiting_count"
+WITHDRAW_WAITING_ACTION = "waiting_withdraw"
 # The organizations a held person's item names, before "and N more".
 HELD_NAMES_TEXT_MAX = 1000
 # Two entries share one section of 3,000 characters. Each gets half: its name and the
@@ -54,11 +56,15 @@ def review_message(
     kept_name: str | None = None,
     news: bool = False,
     verification: Mapping[int, Verified] | None = None,
+    waiting: list[Signer] | None = None,
 ) -> dict[str, Any]:
-    """The queue to decide (pairs of possible duplicates, then people whose sign-ons
-    wait), after the note on the item just decided, if any; with `news`, as a lead is
-    told that new items came in. `verification` is each entry's, with a roster."""
+    """The queue to decide (pairs of possible duplicates, people whose sign-ons wait,
+    then entries waiting to be verified), after the note on the item just decided, if
+    any; with `news`, as a lead is told that new items came in. `verification` is each
+    entry's, with a roster."""
     holds = holds or []
+    waiting = waiting or []
+    verification = verification or {}
     title = escape(letter.title)
     intro = [decided_text(decision, kept_name)] if decision else []
     if news:
@@ -67,19 +73,25 @@ def review_message(
             "decide, possible duplicates may make every count people quote too high, and "
             "held sign-ons aren't counted."
         )
-    if not pairs and not holds:
+    if not pairs and not holds and not waiting:
         intro.append(f"Nothing is waiting for review on *{title}*.")
         return {"text": "\n".join(intro)}
-    waiting = []
+    items = []
     if pairs:
-        waiting.append(f"*{_plural(len(pairs), 'possible duplicate')}* (each counts on its own)")
+        items.append(f"*{_plural(len(pairs), 'possible duplicate')}* (each counts on its own)")
     if holds:
-        waiting.append(
+        items.append(
             f"*{_plural(len(holds), 'person')}* whose sign-ons wait for you (not counted yet)"
         )
-    intro.append(f"*{title}*: {' and '.join(waiting)}.")
+    if waiting:
+        items.append(
+            f"*{_plural(len(waiting), 'organization')}* waiting to be verified (not counted yet)"
+        )
+    intro.append(f"*{title}*: {' and '.join(items)}.")
     blocks = fitted(
-        [pair_blocks(pair, verification) for pair in pairs] + [hold_blocks(hold) for hold in holds],
+        [pair_blocks(pair, verification) for pair in pairs]
+        + [hold_blocks(hold) for hold in holds]
+        + [waiting_blocks(entry, verification.get(entry.id)) for entry in waiting],
         before=[{"type": "section", "text": mrkdwn("\n".join(intro))}],
         more=lambda more: {
             "type": "context",
@@ -204,6 +216,48 @@ def hold_blocks(hold: Hold) -> list[Block]:
     ]
 
 
+def waiting_blocks(entry: Signer, verified: Verified | None) -> list[Block]:
+    """An organization's sign-on waiting to be verified on a letter that holds them
+    back: who signed it, why it waits, and Count it / Withdraw."""
+    why = (
+        "its roster contacts are asked whether it signed"
+        if verified is not None and verified.member is not None
+        else "not on the roster"
+    )
+    line = f"{_describe(entry)} · _waiting to be verified_: {why}"
+    return [
+        {"type": "divider"},
+        {"type": "section", "text": mrkdwn(line)},
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": COUNT_WAITING_ACTION,
+                    "style": "primary",
+                    "value": str(entry.id),
+                    "text": plain("Count it"),
+                },
+                {
+                    "type": "button",
+                    "action_id": WITHDRAW_WAITING_ACTION,
+                    "style": "danger",
+                    "value": str(entry.id),
+                    "text": plain("Withdraw"),
+                    "confirm": {
+                        "title": plain("Withdraw it?"),
+                        "text": plain(
+                            "It is taken out and not counted. It is kept in the audit trail."
+                        ),
+                        "confirm": plain("Withdraw"),
+                        "deny": plain("Cancel"),
+                    },
+                },
+            ],
+        },
+    ]
+
+
 def _held_person(hold: Hold) -> str:
     """Who is held: their name and Slack account; for someone who signed on the public
     page (an account Slack doesn't know, never to be mentioned), the name and email
@@ -251,4 +305,8 @@ def decided_text(decision: ReviewDecision | None, kept_name: str | None) -> str:
         return "Approved: their sign-ons count, and so will any they make on this letter."
     if decision is ReviewDecision.WITHDRAWN_ALL:
         return "Withdrawn: every sign-on of theirs on this letter is taken back."
+    if decision is ReviewDecision.COUNTED:
+        return f"Counted: *{escape(kept_name or '')}* is in the list now."
+    if decision is ReviewDecision.WITHDRAWN:
+        return f"Withdrawn: *{escape(kept_name or '')}* is not counted."
     return "That was already decided, or has been withdrawn since."

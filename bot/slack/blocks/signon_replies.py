@@ -61,19 +61,29 @@ def recorded_text(
             f"*{escape(signer.name)}* had already signed *{title}*{by} on "
             f"{slack_date(first.signed_at, zone=zone, token='{date_long_pretty}')}, as "
             f"“{escape(first.submitted_as)}”. I've added you as another contact for it; "
-            f"it still counts once. {total}"
+            f"it still counts once. {total}" + (f"\n{WAITS_TO_COUNT}" if signer.waiting else "")
         )
     if recorded.outcome is Outcome.ALREADY:
         name = escape(signer.name_seen_by(user))
         return f"You had already signed *{title}* for *{name}*; nothing changed. {total}"
     mine = signer.contact_of(user) or (signer.contacts[-1] if signer.contacts else None)
     lines = [f"You signed *{title}*. This is what I recorded:", entry_summary(signer, mine), total]
+    if signer.waiting:
+        lines.append(WAITS_TO_COUNT)
     if recorded.possible_duplicates or recorded.possible_unlisted:
         lines.append(
             f"It may be the same as {_possible_names(recorded)}, which signed already; an "
             "organizer will check. Until then it counts on its own."
         )
     return "\n".join(lines)
+
+
+# Said to whoever signs for an organization on a letter that holds unverified sign-ons
+# back: their own sign-on's state, never how it is judged.
+WAITS_TO_COUNT = (
+    "It counts once the coalition has checked it with the organization: within a minute "
+    "when you are one of its contacts, else once one of them confirms."
+)
 
 
 def _possible_names(recorded: Recorded) -> str:

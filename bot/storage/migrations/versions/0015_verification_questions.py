@@ -1,6 +1,7 @@
 """Asking a roster member's contacts whether their organization signed an unverified
 entry, and their answers; the jobs that look for such entries, ask, and tell the
-letter's leads of a No.
+letter's leads of a No; each letter's rule for unverified sign-ons, and the entries
+waiting to be verified under it.
 
 Revision ID: 0015
 Revises: 0014
@@ -29,6 +30,18 @@ KINDS_AFTER = (
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("letters") as batch:
+        batch.add_column(
+            sa.Column("verification_rule", sa.String(8), nullable=False, server_default="flag")
+        )
+        batch.add_column(
+            sa.Column("anyone_may_sign", sa.Boolean, nullable=False, server_default=sa.true())
+        )
+        batch.create_check_constraint("rule_known", "verification_rule IN ('flag', 'hold')")
+    with op.batch_alter_table("signers") as batch:
+        batch.add_column(
+            sa.Column("waiting", sa.Boolean, nullable=False, server_default=sa.false())
+        )
     with op.batch_alter_table("scheduled_jobs") as batch:
         batch.drop_constraint("kind_known", type_="check")
         batch.create_check_constraint("kind_known", KINDS_AFTER)
@@ -55,6 +68,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("signers") as batch:
+        batch.drop_column("waiting")
+    with op.batch_alter_table("letters") as batch:
+        batch.drop_constraint("rule_known", type_="check")
+        batch.drop_column("anyone_may_sign")
+        batch.drop_column("verification_rule")
     op.drop_table("verification_questions")
     op.execute("DELETE FROM scheduled_jobs WHERE kind IN ('verify', 'question', 'disowned')")
     with op.batch_alter_table("scheduled_jobs") as batch:
