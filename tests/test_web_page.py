@@ -13,6 +13,7 @@ import aiohttp
 import pytest
 import sqlalchemy as sa
 
+from bot.rules.letters import WhoCounts
 from bot.rules.signons import ContactSource
 from bot.rules.verification import Answer, Ask
 from bot.services import dispatch
@@ -25,7 +26,7 @@ from bot.texts.exports import as_json
 from bot.texts.roster import read_roster
 from tests.conftest import LEAD
 from tests.fake_slack import FakeSlack
-from tests.helpers import coalition, post_letter, signon
+from tests.helpers import as_edit, coalition, post_letter, signon
 from tests.slack_driver import SlackDriver
 from tests.smtp_server import SmtpServer, StartSmtpServer
 from tests.web_visitor import Page, Visitor, WebBot, links_in, path_of, web_bot
@@ -647,3 +648,20 @@ async def test_a_web_signer_whose_organization_said_no_is_told_by_email(
     text = body.get_content()
     assert "Florida Immigrant Coalition" in text and "UFLIC" not in text
     await fake_slack.wait_for(lambda: any(m.channel == LEAD for m in fake_slack.messages))
+
+
+async def test_on_a_letter_that_holds_unverified_sign_ons_a_web_signer_is_told_it_waits(
+    bot: WebBot, page_path: str, smtp_server: SmtpServer, store: Store
+) -> None:
+    letter = await store.letters.get(1)
+    assert letter is not None
+    rule, anyone = WhoCounts.VERIFIED_ONLY.rule
+    edit = as_edit(letter, verification_rule=rule, anyone_may_sign=anyone)
+    await store.letters.edit(1, edit, user="UORGANIZER", now=datetime.now(UTC))
+    confirmed, _ = await sign_and_confirm(bot, smtp_server, page_path, ORG, address="198.51.100.70")
+    assert confirmed.shows("counts once the coalition has checked it with the organization")
+    assert not confirmed.shows("You are number")
+    assert await store.signatures.count(1) == 0
+    async with bot.visitor() as anyone_else:
+        listed = await anyone_else.get(page_path + "/signers")
+        assert "Florida Immigrant Coalition" not in listed.text

@@ -34,6 +34,7 @@ class LetterTally:
     held: int = 0  # people whose sign-ons past a few organizations wait for an organizer
     web: int = 0  # sign-ons made on its public page and confirmed by email
     verified: int | None = None  # organizations verified; None without a roster
+    waiting: int = 0  # organizations waiting to be verified, not counted
 
 
 def tally_letter(
@@ -46,6 +47,7 @@ def tally_letter(
     held: int = 0,
     web: int = 0,
     verification: Mapping[int, Verified] | None = None,
+    waiting: int = 0,
 ) -> LetterTally:
     """Where `letter` stands, against the `previous` tally's snapshot (None if none)."""
     seen = (previous or {}).get(str(letter.id))
@@ -70,6 +72,7 @@ def tally_letter(
         held=held,
         web=web,
         verified=verified_organizations(signers, verification)[1] if verification else None,
+        waiting=waiting,
     )
 
 

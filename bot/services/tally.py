@@ -84,6 +84,7 @@ class Tallies:
         reviews = await self._store.reviews.counts([letter.id for letter in led])
         held = await self._store.holds.counts([letter.id for letter in led])
         web = await self._store.web_signons.web_contacts([letter.id for letter in led])
+        waiting = await self._store.signatures.waiting_counts([letter.id for letter in led])
         signers = {letter.id: await self._store.signatures.signers(letter.id) for letter in led}
         tallies = []
         for letter in led:
@@ -101,6 +102,7 @@ class Tallies:
                     held=held[letter.id],
                     web=web[letter.id],
                     verification=verification,
+                    waiting=waiting[letter.id],
                 )
             )
         charts = {

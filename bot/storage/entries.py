@@ -162,7 +162,8 @@ class EntryRecords:
             await conn.execute(
                 signers.update()
                 .where(signers.c.id == signer_id)
-                .values(status=SignerStatus.ACTIVE.value)
+                # An organizer's word: it counts, verified or not.
+                .values(status=SignerStatus.ACTIVE.value, waiting=False)
             )
             await record_change(
                 conn,

@@ -78,6 +78,22 @@ class Signatures:
             counts.update({letter_id: count for letter_id, count in rows})
             return counts
 
+    async def waiting_counts(self, letter_ids: Sequence[int]) -> dict[int, int]:
+        """How many entries of each letter wait to be verified."""
+        async with self._reading() as conn:
+            rows = await conn.execute(
+                sa.select(signers.c.letter_id, sa.func.count())
+                .where(
+                    signers.c.letter_id.in_(letter_ids),
+                    SIGNER_ACTIVE,
+                    signers.c.waiting.is_(sa.true()),
+                )
+                .group_by(signers.c.letter_id)
+            )
+            counts = dict.fromkeys(letter_ids, 0)
+            counts.update({letter_id: count for letter_id, count in rows})
+            return counts
+
     async def unconfirmed(self, letter_ids: Sequence[int]) -> dict[int, int]:
         """How many active entries of each letter signed an earlier version of its text
         and haven't said they still sign it."""

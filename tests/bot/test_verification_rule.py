@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
@@ -168,6 +168,10 @@ async def test_held_back_organizations_off_the_roster_wait_for_an_organizer(
     (notice,) = dms(fake_slack, LEAD)
     assert "*2 organizations* waiting to be verified" in all_text(notice)
     assert str(notice.blocks).count(COUNT_WAITING_ACTION) == 2
+    # And the lead's tally counts them apart.
+    await dispatcher.run_due(datetime(2026, 12, 1, 14, 0, tzinfo=UTC))
+    tally = all_text(dms(fake_slack, LEAD)[-1])
+    assert "*0* signed" in tally and "*2* organizations wait to be verified" in tally
 
     reviews = Reviews(store=store, signons=SignOns(store=store, live_count=None))
     workspace = workspace_for(client, organizers=frozenset({ORGANIZER}))
@@ -193,3 +197,17 @@ async def test_counting_everyone_again_counts_what_waited(
         now=SIGNED,
     )
     assert await counted(store, letter) == ["Voces Unidas"]
+
+
+async def test_an_entry_an_organizer_restores_counts_even_on_a_letter_that_holds_back(
+    store: Store, client: AsyncWebClient, fake_slack: FakeSlack
+) -> None:
+    """A No withdrew it; an organizer's restore is their word that it counts."""
+    letter = await letter_with(store, client, WhoCounts.VERIFIED_ONLY)
+    await sign(store, letter, "Casa de Maryland", user="USTRANGER")
+    await run(store, client, LOOKED)
+    (question,) = await store.questions.of_letter(letter.id)
+    await Answers(store=store).answer(question.id, Answer.NO, by="UCASA", now=LOOKED)
+    assert await counted(store, letter) == [] and await store.signatures.waiting(letter.id) == []
+    await store.entries.restore(question.signer_id, by=ORGANIZER, now=LOOKED, reason="")
+    assert await counted(store, letter) == ["Casa de Maryland"]

@@ -113,6 +113,14 @@ def _letter_blocks(
                 f"`/letter review {letter.id}`"
             )
         )
+    if tally.waiting:
+        organizations = "organization waits" if tally.waiting == 1 else "organizations wait"
+        details.append(
+            mrkdwn(
+                f":hourglass: *{tally.waiting}* {organizations} to be verified, not counted: "
+                f"`/letter review {letter.id}`"
+            )
+        )
     if tally.unconfirmed:
         details.append(
             mrkdwn(
