@@ -25,7 +25,7 @@ from aiosmtplib import SMTPException
 from slack_sdk.errors import SlackApiError
 
 from bot.mail.smtp import is_refused as is_refused_mail
-from bot.rules.letters import Letter, LetterStatus
+from bot.rules.letters import Letter, LetterStatus, Post
 from bot.rules.problems import GroupUnknown
 from bot.rules.public_page import PublicPages
 from bot.rules.roster import MemberStanding, signed_from_state
@@ -274,16 +274,7 @@ class Dispatcher:
         if delivery.kind is JobKind.REMINDER:
             return await self._remind(workspace, letter, delivery, ts=ts, now=now)
         count = await self._store.signatures.count(letter.id)
-        await update_post(
-            workspace.slack,
-            self._store,
-            letter,
-            post,
-            count=count,
-            zone=workspace.zone,
-            budget=self._updates,
-            public_url=self._pages.letter_url(letter),
-        )
+        await self._update_post(workspace, letter, post, count=count)
         if delivery.kind is JobKind.CLOSE:
             await post_final_count(
                 workspace.slack,
@@ -308,16 +299,21 @@ class Dispatcher:
         count = await self._store.signatures.count(letter.id)
         for post in letter.posts:
             if post.ts is not None:
-                await update_post(
-                    workspace.slack,
-                    self._store,
-                    letter,
-                    post,
-                    count=count,
-                    zone=workspace.zone,
-                    budget=self._updates,
-                    public_url=self._pages.letter_url(letter),
-                )
+                await self._update_post(workspace, letter, post, count=count)
+
+    async def _update_post(
+        self, workspace: Workspace, letter: Letter, post: Post, *, count: int
+    ) -> None:
+        await update_post(
+            workspace.slack,
+            self._store,
+            letter,
+            post,
+            count=count,
+            zone=workspace.zone,
+            budget=self._updates,
+            public_url=self._pages.letter_url(letter),
+        )
 
     async def _send_mail(self, delivery: Delivery) -> Sent | Skipped:
         if self._mail is None:

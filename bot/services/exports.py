@@ -94,6 +94,7 @@ async def gather_extras(
         verification=verified(
             signers, standings, known, await store.questions.of_letter(letter.id)
         ),
+        waiting=(await store.signatures.waiting_counts([letter.id]))[letter.id],
     )
 
 

@@ -69,7 +69,7 @@ class Questions:
         if not found:
             # No roster: every organization is one it doesn't know.
             if waiting and letter.anyone_may_sign:
-                await self._store.questions.release([entry.id for entry in waiting])
+                await self._store.entries.count_waiting([entry.id for entry in waiting])
                 return Sent(), True
             if waiting:
                 await self._tell_leads(letter, now=now)
@@ -86,7 +86,7 @@ class Questions:
                 verification.get(entry.id, UNVERIFIED), anyone_may_sign=letter.anyone_may_sign
             )
         ]
-        changed = await self._store.questions.release(counts) > 0
+        changed = await self._store.entries.count_waiting(counts) > 0
         asking = to_ask(entries, verification, questions)
         names = {entry.id: entry.name for entry in entries}
         for entry_id, no in asking.disowned:

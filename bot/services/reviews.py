@@ -169,7 +169,7 @@ class Reviews:
     ) -> Review:
         """An organizer counts an organization waiting to be verified."""
         letter, entry = await self._waiting_entry(workspace, entry_id, user=user)
-        if entry is None or not await self._store.questions.release([entry.id]):
+        if entry is None or not await self._store.entries.count_waiting([entry.id]):
             return await self._review(letter, ReviewDecision.ALREADY_DECIDED)
         self._touch(letter)
         return await self._review(letter, ReviewDecision.COUNTED, entry.name)

@@ -96,13 +96,6 @@ class SignOnLinks:
         """The private link where a roster contact answers question `question_id`."""
         return self.pages.answer_url(self.keys.seal(ANSWER, question_id))
 
-    async def waits(self, web_signon: WebSignOn) -> bool:
-        """Whether its entry waits to be checked with the organization before it counts."""
-        if web_signon.signer_id is None:
-            return False
-        entry = await self._store.entries.get(web_signon.signer_id)
-        return entry is not None and entry.waiting and entry.status is SignerStatus.ACTIVE
-
     def question_of(self, token: str) -> int | None:
         """The question an answer link is for; None for a link that isn't one."""
         return self.keys.unseal(ANSWER, token)

@@ -35,7 +35,11 @@ async def send_closing_list(client: SlackApi, *, user: str, export: Export) -> N
     """The final list in the letter's style (with the files and the drive's chart), by DM
     to a lead (or the creator) when sign-ons close."""
     text = closing_export_text(
-        export.letter, export.signers, closing=_closing(export), chart_failed=export.chart.failed
+        export.letter,
+        export.signers,
+        closing=_closing(export),
+        chart_failed=export.chart.failed,
+        waiting=export.extras.waiting,
     )
     await send_files(client, user=user, text=text, files=_files(export))
 

@@ -4,7 +4,7 @@ Each change is one transaction, and each is kept in the audit trail (who, when, 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -176,6 +176,13 @@ class EntryRecords:
             )
             return (await conn.run_sync(load_signers, signers.c.id == signer_id))[0]
 
+    async def count_waiting(self, entry_ids: Sequence[int]) -> int:
+        """Count these entries, waiting until now to be verified; how many were."""
+        if not entry_ids:
+            return 0
+        async with self._writing() as conn:
+            return await count_waiting(conn, entry_ids)
+
     async def search(self, letter_id: int, *, text: str = "") -> list[Signer]:
         """The letter's entries, active and withdrawn, whose name holds `text` (any
         case), in signing order."""
@@ -234,6 +241,20 @@ async def withdraw_entry(
         now=now,
         reason=reason,
     )
+
+
+async def count_waiting(conn: AsyncConnection, entry_ids: Sequence[int]) -> int:
+    """Count these entries, if they still wait to be verified; how many did."""
+    counted = await conn.execute(
+        signers.update()
+        .where(
+            signers.c.id.in_(list(entry_ids)),
+            signers.c.status == SignerStatus.ACTIVE.value,
+            signers.c.waiting.is_(sa.true()),
+        )
+        .values(waiting=False)
+    )
+    return counted.rowcount or 0
 
 
 async def active_entry(conn: AsyncConnection, signer_id: int) -> Any:

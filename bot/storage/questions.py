@@ -2,7 +2,7 @@
 planned with the delivery that sends it in one transaction (so each contact is asked
 once about an entry, whatever restarts or replicas do), and their answers. A No
 withdraws the entry in the same transaction, and plans the notice to its leads; a Yes
-counts an entry that waited to be verified. And entries released to be counted."""
+counts an entry that waited to be verified."""
 
 from __future__ import annotations
 
@@ -14,12 +14,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.rules.schedule import JobKind
-from bot.rules.signons import SignerStatus
 from bot.rules.verification import Answer, Ask, Question
 from bot.storage.connect import Connect, insert_into
-from bot.storage.entries import active_entry, withdraw_entry
+from bot.storage.entries import active_entry, count_waiting, withdraw_entry
 from bot.storage.planning import insert_jobs, job_row
-from bot.storage.schema import signatures, signers, verification_questions
+from bot.storage.schema import signatures, verification_questions
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +128,7 @@ class QuestionRecords:
             )
             released = answer is Answer.YES and row is not None and row.waiting
             if released:
-                await _release(conn, [row.id])
+                await count_waiting(conn, [row.id])
             withdrawn = answer is Answer.NO and row is not None
             if withdrawn:
                 await withdraw_entry(conn, row, by=question.asked, now=now, reason=reason)
@@ -137,13 +136,6 @@ class QuestionRecords:
             answered = await _question(conn, question_id)
             assert answered is not None
             return Answered(answered, withdrawn=withdrawn, released=released)
-
-    async def release(self, entry_ids: Sequence[int]) -> int:
-        """Count these entries, waiting until now to be verified; how many were."""
-        if not entry_ids:
-            return 0
-        async with self._writing() as conn:
-            return await _release(conn, entry_ids)
 
     async def disown(self, entry_id: int, no: Question, *, reason: str, now: datetime) -> bool:
         """Withdraw entry `entry_id`, made for a member that answered `no` about an
@@ -155,19 +147,6 @@ class QuestionRecords:
             await withdraw_entry(conn, row, by=no.asked, now=now, reason=reason)
             await _plan_disowned(conn, no, now=now, entry_id=entry_id)
             return True
-
-
-async def _release(conn: AsyncConnection, entry_ids: Sequence[int]) -> int:
-    released = await conn.execute(
-        signers.update()
-        .where(
-            signers.c.id.in_(list(entry_ids)),
-            signers.c.status == SignerStatus.ACTIVE.value,
-            signers.c.waiting.is_(sa.true()),
-        )
-        .values(waiting=False)
-    )
-    return released.rowcount or 0
 
 
 async def _plan_disowned(

@@ -64,6 +64,8 @@ class Extras:
     public_url: str | None = None
     # Each entry's verification, by id: none without a roster (nothing to verify by).
     verification: Mapping[int, Verified] = field(default_factory=dict)
+    # Organizations waiting to be verified, and so not in the list.
+    waiting: int = 0
 
     def verified(self, signer: Signer) -> Verified:
         return self.verification.get(signer.id, UNVERIFIED)

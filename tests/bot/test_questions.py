@@ -85,6 +85,16 @@ async def run(dispatcher: Dispatcher, at: datetime) -> None:
     await dispatcher.run_due(at)
 
 
+async def casa_asked(
+    store: Store, client: AsyncWebClient, fake: FakeSlack, letter: Letter
+) -> Message:
+    """A stranger signs for Casa; the question its first contact gets about it."""
+    await sign(store, letter, CASA, user="USTRANGER")
+    await run(dispatcher_for(store, client), LOOKED)
+    (question,) = questions_to(fake, "UCASA1")
+    return question
+
+
 def questions_to(fake: FakeSlack, user: str) -> list[Message]:
     return [m for m in dms(fake, user) if QUESTION_YES_ACTION in str(m.blocks)]
 
@@ -169,10 +179,7 @@ async def test_yes_confirms_and_the_first_answer_stands(
 async def test_only_the_contact_asked_may_answer(
     store: Store, client: AsyncWebClient, fake_slack: FakeSlack, letter: Letter
 ) -> None:
-
-    await sign(store, letter, CASA, user="USTRANGER")
-    await run(dispatcher_for(store, client), LOOKED)
-    (question,) = questions_to(fake_slack, "UCASA1")
+    question = await casa_asked(store, client, fake_slack, letter)
     question_id = int(buttons(question)[QUESTION_YES_ACTION])
     answers = Answers(store=store)
     for someone in ("USTRANGER", "UCASA2", "UCHIRLA"):
@@ -235,10 +242,7 @@ async def test_no_withdraws_tells_the_leads_and_the_signer_and_keeps_it_out(
 async def test_a_question_about_an_entry_withdrawn_meanwhile_is_no_longer_open(
     store: Store, client: AsyncWebClient, fake_slack: FakeSlack, letter: Letter
 ) -> None:
-
-    await sign(store, letter, CASA, user="USTRANGER")
-    await run(dispatcher_for(store, client), LOOKED)
-    (question,) = questions_to(fake_slack, "UCASA1")
+    question = await casa_asked(store, client, fake_slack, letter)
     (entry,) = await store.signatures.signers(letter.id)
     await store.entries.withdraw(entry.id, by="USTRANGER", now=LOOKED, reason="changed my mind")
     with pytest.raises(QuestionGone):

@@ -211,3 +211,16 @@ async def test_an_entry_an_organizer_restores_counts_even_on_a_letter_that_holds
     assert await counted(store, letter) == [] and await store.signatures.waiting(letter.id) == []
     await store.entries.restore(question.signer_id, by=ORGANIZER, now=LOOKED, reason="")
     assert await counted(store, letter) == ["Casa de Maryland"]
+
+
+async def test_the_final_list_says_how_many_still_wait(
+    store: Store, client: AsyncWebClient, fake_slack: FakeSlack
+) -> None:
+    letter = await letter_with(store, client, WhoCounts.VERIFIED_ONLY)
+    await sign(store, letter, "Voces Unidas", user="UVOCES")
+    await sign(store, letter, "Ana Pérez", user="UANA", kind=SignerKind.INDIVIDUAL)
+    await run(store, client, DEADLINE + timedelta(minutes=1))
+    comments = {f.comment for f in fake_slack.shared_files if f.channel == f"D{LEAD}"}
+    (comment,) = comments
+    assert "Signed by 0 organizations and 1 individual." in comment
+    assert "*1* organization still waits to be verified and is not in this list" in comment

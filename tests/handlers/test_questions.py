@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.rules.verification import Ask
+from bot.rules.verification import Ask, Question
 from bot.slack.blocks.questions import QUESTION_NO_ACTION, QUESTION_YES_ACTION
 from bot.storage import Store
 from bot.texts.roster import read_roster
@@ -14,6 +14,21 @@ from tests.helpers import all_text, coalition, head_messages, post_letter, signo
 from tests.slack_driver import SlackDriver
 
 ROSTER = b"Organization,Slack ID\nCasa de Maryland,UCASA1\nCasa de Maryland,UCASA2\n"
+
+
+async def asked(
+    slack: SlackDriver, fake: FakeSlack, store: Store, *contacts: str
+) -> list[Question]:
+    """A stranger's sign-on for a roster member, and the questions to `contacts` about it."""
+    coalition(fake)
+    now = datetime.now(UTC)
+    await store.roster.save(read_roster(ROSTER).members, accounts={}, now=now)
+    await post_letter(slack, fake)
+    await signon(slack, fake, "Casa de Maryland", user="USTRANGER")
+    (entry,) = await store.signatures.signers(1)
+    (member,) = await store.roster.members()
+    await store.questions.ask(1, [Ask(entry.id, member.id, c) for c in contacts], now=now)
+    return await store.questions.of_letter(1)
 
 
 async def press(
@@ -28,16 +43,7 @@ async def press(
 async def test_the_buttons_answer_for_the_contact_asked_and_the_first_answer_stands(
     slack: SlackDriver, fake_slack: FakeSlack, store: Store
 ) -> None:
-    coalition(fake_slack)
-    now = datetime.now(UTC)
-    await store.roster.save(read_roster(ROSTER).members, accounts={}, now=now)
-    await post_letter(slack, fake_slack)
-    await signon(slack, fake_slack, "Casa de Maryland", user="USTRANGER")
-    (entry,) = await store.signatures.signers(1)
-    (member,) = await store.roster.members()
-    asks = [Ask(entry.id, member.id, contact) for contact in ("UCASA1", "UCASA2")]
-    await store.questions.ask(1, asks, now=now)
-    first, second = await store.questions.of_letter(1)
+    first, second = await asked(slack, fake_slack, store, "UCASA1", "UCASA2")
 
     # Pressed by someone it wasn't sent to (a forwarded DM): told so, nothing kept.
     refused = await press(slack, fake_slack, QUESTION_NO_ACTION, first.id, user="USTRANGER")
@@ -59,15 +65,7 @@ async def test_the_buttons_answer_for_the_contact_asked_and_the_first_answer_sta
 async def test_no_withdraws_at_once_and_the_count_follows(
     slack: SlackDriver, fake_slack: FakeSlack, store: Store
 ) -> None:
-    coalition(fake_slack)
-    now = datetime.now(UTC)
-    await store.roster.save(read_roster(ROSTER).members, accounts={}, now=now)
-    await post_letter(slack, fake_slack)
-    await signon(slack, fake_slack, "Casa de Maryland", user="USTRANGER")
-    (entry,) = await store.signatures.signers(1)
-    (member,) = await store.roster.members()
-    await store.questions.ask(1, [Ask(entry.id, member.id, "UCASA2")], now=now)
-    (question,) = await store.questions.of_letter(1)
+    (question,) = await asked(slack, fake_slack, store, "UCASA2")
 
     no = await press(slack, fake_slack, QUESTION_NO_ACTION, question.id, user="UCASA2")
     assert "is withdrawn and no longer counts" in str(no["text"])

@@ -81,15 +81,27 @@ def deadline_moved_message(*, letter: Letter, count: int, zone: ZoneInfo) -> dic
 
 
 def closing_export_text(
-    letter: Letter, signers: list[Signer], *, closing: str, chart_failed: bool = False
+    letter: Letter,
+    signers: list[Signer],
+    *,
+    closing: str,
+    chart_failed: bool = False,
+    waiting: int = 0,
 ) -> str:
     """The DM that carries the final list to each lead, naming the pairs still to
-    review: each counts twice until someone decides."""
+    review (each counts twice until someone decides) and how many organizations still
+    wait to be verified (not in the list)."""
     note = attachments_note(signers, closing=closing, chart_failed=chart_failed)
     text = (
         f"Sign-ons for *{escape(letter.title)}* (letter #{letter.id}) have closed. "
         f"{headline(signers)} {note}"
     )
+    if waiting:
+        organizations = "organization still waits" if waiting == 1 else "organizations still wait"
+        text += (
+            f"\n*{waiting}* {organizations} to be verified and {'is' if waiting == 1 else 'are'} "
+            f"not in this list: `/letter review #{letter.id}` counts or withdraws them."
+        )
     pairs = pending_pairs(signers)
     if not pairs:
         return text
