@@ -98,6 +98,11 @@ class ReviewRecords:
                 .values(status=SignerStatus.MERGED, merged_into=keep)
             )
             dropped, kept = await _rows(conn, drop, keep)
+            if kept.waiting and not dropped.waiting:
+                # One organization, counted once already: the merged entry counts.
+                await conn.execute(
+                    signers.update().where(signers.c.id == keep).values(waiting=False)
+                )
             public = listed if listed is not None else bool(dropped.public and kept.public)
             if public != kept.public:
                 await conn.execute(

@@ -224,3 +224,18 @@ async def test_the_final_list_says_how_many_still_wait(
     (comment,) = comments
     assert "Signed by 0 organizations and 1 individual." in comment
     assert "*1* organization still waits to be verified and is not in this list" in comment
+
+
+async def test_merging_a_waiting_entry_into_a_counted_one_keeps_it_counted(
+    store: Store, client: AsyncWebClient
+) -> None:
+    letter = await letter_with(store, client, WhoCounts.VERIFIED_ONLY)
+    await sign(store, letter, "Coalition for Humane Immigrant Rights (CHIRLA)", user="UFIRST")
+    await sign(store, letter, "CHIRLA", user="USECOND")
+    (pair,) = await store.reviews.pending(letter.id)
+    reviews = Reviews(store=store, signons=SignOns(store=store, live_count=None))
+    workspace = workspace_for(client, organizers=frozenset({ORGANIZER}))
+    await reviews.count_waiting(workspace, pair.second.id, user=ORGANIZER, now=LOOKED)
+    assert await counted(store, letter) == ["CHIRLA"]
+    await reviews.decide(workspace, pair.id, merge=True, user=ORGANIZER, now=LOOKED)
+    assert await counted(store, letter) == ["Coalition for Humane Immigrant Rights (CHIRLA)"]
