@@ -43,15 +43,24 @@ def closing_word(body: str, style: ListStyle = DEFAULT_STYLE) -> str:
     has ("Signed,"), else "Sincerely,"."""
     if style.closing and style.closing.strip():
         return style.closing.strip()
-    found = [
-        line.strip()
-        for line in body.splitlines()
-        if _CLOSING.fullmatch(_plain(line).strip().rstrip("*_ "))
-    ]
+    found = [line.strip() for line in body.splitlines() if _signs_off(line)]
     if not found:
         return DEFAULT_CLOSING
     word = _plain(found[-1]).strip().strip("*_ ").rstrip(".:")
     return word if word.endswith(",") else f"{word},"
+
+
+def before_closing(body: str) -> str:
+    """The letter's text before its own last sign-off line ("Sincerely,"): the closing
+    goes once, over the list, and whatever the letter listed under it the list replaces.
+    The whole text when it has none."""
+    lines = body.splitlines()
+    found = [n for n, line in enumerate(lines) if _signs_off(line)]
+    return "\n".join(lines[: found[-1]]).rstrip() if found else body
+
+
+def _signs_off(line: str) -> bool:
+    return bool(_CLOSING.fullmatch(_plain(line).strip().rstrip("*_ ")))
 
 
 def sections(
