@@ -1,6 +1,6 @@
-"""The review queue: `/letter review`, each item's decision (Merge, Merge as, Merge
-listed, Keep both; Approve, Withdraw all) in a message or on the Home, and the Home's
-Review all."""
+"""The review queue: `/letter review`, each item's decision (a pair the same
+organization, listed as either name, or different ones; Approve, Withdraw all; Count it,
+Withdraw) in a message or on the Home, and the Home's Review all."""
 
 from __future__ import annotations
 

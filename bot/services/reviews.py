@@ -1,5 +1,5 @@
 """The review queue and an organizer's decision on each item in it: a pair of entries
-that may be one organization (Merge, or Keep both), and someone whose sign-ons past a
+that may be one organization (the same, or different ones), and someone whose sign-ons past a
 few organizations were held (Approve, or Withdraw all)."""
 
 from __future__ import annotations

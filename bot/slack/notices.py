@@ -35,9 +35,9 @@ async def send_duplicates_notice(
     verification: Mapping[int, Verified] | None = None,
     waiting: list[Signer] | None = None,
 ) -> None:
-    """What waits for review (pairs with Merge and Keep both, held sign-ons with
-    Approve and Withdraw all, organizations waiting to be verified with Count it and
-    Withdraw), by DM to a lead; each entry's `verification`, if known."""
+    """What waits for review (pairs with Same organization and Different organizations,
+    held sign-ons with Approve and Withdraw all, organizations waiting to be verified
+    with Count it and Withdraw), by DM to a lead; each entry's `verification`, if known."""
     message = review_message(
         letter, pairs, holds=holds, news=True, verification=verification, waiting=waiting
     )

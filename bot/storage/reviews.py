@@ -1,5 +1,5 @@
 """Pairs of entries that may be one organization, waiting for an organizer: Merge
-(contacts and spellings move to the kept entry) or Keep both (never suggested again)."""
+(contacts and spellings move to the kept entry) or kept as two (never suggested again)."""
 
 from __future__ import annotations
 

@@ -853,9 +853,9 @@ async def test_a_close_with_a_pair_to_review_never_overstates_the_count(
 async def test_leads_hear_of_new_possible_duplicates_at_most_once_an_hour(
     store: Store, client: AsyncWebClient, dispatcher: Dispatcher, fake_slack: FakeSlack
 ) -> None:
-    """The first pair is told a minute later (with the rest of its burst), with Merge and
-    Keep both; pairs in the next hour wait and come together; pairs reviewed before their
-    notice aren't told."""
+    """The first pair is told a minute later (with the rest of its burst), with Same
+    organization and Different organizations; pairs in the next hour wait and come
+    together; pairs reviewed before their notice aren't told."""
     deadline = T0 + timedelta(days=10)
     letter = await posted(store, client, deadline=deadline, leads=(LEAD, "ULEAD2"))
     await sign(store, letter, "American Civil Liberties Union", at=T0)
@@ -867,7 +867,7 @@ async def test_leads_hear_of_new_possible_duplicates_at_most_once_an_hour(
         (notice,) = dms(fake_slack, lead)
         assert "New sign-ons to review on *Protect our communities*" in all_text(notice)
         buttons = [e["text"]["text"] for b in notice.blocks for e in b.get("elements", [])]
-        assert "Keep both" in buttons
+        assert "Different organizations" in buttons
 
     await sign(store, letter, "Detention Watch Network", at=T0 + timedelta(minutes=10))
     await sign(store, letter, "Detention Watch Netwrok", at=T0 + timedelta(minutes=10))

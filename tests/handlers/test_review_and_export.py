@@ -67,7 +67,10 @@ async def test_merge_folds_the_later_entry_into_the_earlier_one(
     assert "1 possible duplicate" in json.dumps(queue)
     answer = await press(slack, fake_slack, MERGE_ACTION, buttons(queue)[MERGE_ACTION])
     assert answer["replace_original"] is True
-    assert "Merged into *Coalition for Humane Immigrant Rights (CHIRLA)*" in answer["text"]
+    assert (
+        "One organization now, listed as *Coalition for Humane Immigrant Rights (CHIRLA)*"
+        in answer["text"]
+    )
     signers = {s.name: s for s in await store.signatures.signers(1)}
     assert set(signers) == {
         "Coalition for Humane Immigrant Rights (CHIRLA)",
@@ -82,7 +85,8 @@ async def test_merge_folds_the_later_entry_into_the_earlier_one(
 async def test_keep_both_is_remembered(
     slack: SlackDriver, fake_slack: FakeSlack, store: Store
 ) -> None:
-    """After Keep both the pair never comes back, even when one of them signs again."""
+    """After Different organizations the pair never comes back, even when one of them
+    signs again."""
     queue = await review(slack, fake_slack)
     answer = await press(slack, fake_slack, KEEP_ACTION, buttons(queue)[KEEP_ACTION])
     assert "won't be suggested again" in answer["text"]
@@ -198,8 +202,9 @@ async def test_a_merged_spelling_signed_again_joins_the_kept_entry(
 async def test_a_kept_pair_is_not_brought_back_by_a_later_merge(
     slack: SlackDriver, fake_slack: FakeSlack, store: Store
 ) -> None:
-    """Keep both on (full name, CHIRLA). A third spelling pairs with both; merging it into
-    the full name would make (full name, CHIRLA) again: it stays decided."""
+    """Different organizations on (full name, CHIRLA). A third spelling pairs with both;
+    merging it into the full name would make (full name, CHIRLA) again: it stays
+    decided."""
     queue = await review(slack, fake_slack)
     await press(slack, fake_slack, KEEP_ACTION, buttons(queue)[KEEP_ACTION])
     await signon(slack, fake_slack, "CHIRLA Coalition for Humane Immigrant Rights", user="UFOURTH")
@@ -303,3 +308,22 @@ async def test_with_a_roster_each_side_of_a_pair_says_whether_it_is_verified(
     home = str(fake_slack.calls_to("views.publish")[-1].args["view"])
     assert "1 of 3 organizations verified" in home
     assert "verified: a roster contact signed" in home
+
+
+async def test_each_side_of_a_pair_says_who_signed_it_when_and_the_buttons_what_they_do(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    queue = await review(slack, fake_slack)
+    text = str(queue["blocks"])
+    first, second = text.split("• *")[1:3]
+    assert "signed by <@UFIRST> on <!date^" in first and "listed" in first
+    assert "signed by <@USECOND> on <!date^" in second
+    labels = [
+        element["text"]["text"]
+        for block in queue["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+    assert labels[0].startswith("Same organization — list as “Coalition for Humane")
+    assert labels[1:] == ["Same — list as “CHIRLA”", "Different organizations"]
+    assert all(len(label) <= 75 for label in labels)

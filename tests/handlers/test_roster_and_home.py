@@ -260,7 +260,7 @@ async def test_an_organizers_home_shows_their_drives_and_decides_a_pair(
     assert HOME_EXPORT_ACTION in shown and MERGE_ACTION in shown
 
     await slack.press_in_home(MERGE_ACTION, "1", user=LEAD)
-    await fake_slack.wait_for(lambda: "Merged into" in texts(fake_slack.home_of(LEAD)))
+    await fake_slack.wait_for(lambda: "One organization now" in texts(fake_slack.home_of(LEAD)))
     assert "*1* signed" in texts(fake_slack.home_of(LEAD))
 
     before = len(fake_slack.shared_files)

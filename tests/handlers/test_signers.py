@@ -160,7 +160,7 @@ async def test_an_organizer_edits_withdraws_after_the_close_and_restores_with_th
 async def test_merge_can_publish_the_second_entrys_name(
     slack: SlackDriver, fake_slack: FakeSlack, store: Store
 ) -> None:
-    """Merge as “…” keeps one entry with the later entry's name, and says so in the trail."""
+    """Same — list as “…” keeps one entry with the later entry's name, and says so in the trail."""
     await signon(slack, fake_slack, "CHIRLA", user="UFIRST")
     await signon(slack, fake_slack, "Coalition for Humane Immigrant Rights (CHIRLA)", user="U2")
     (pair,) = await store.reviews.pending(1)
@@ -168,7 +168,7 @@ async def test_merge_can_publish_the_second_entrys_name(
     await slack.press(MERGE_AS_SECOND_ACTION, str(pair.id), user=LEAD, channel="CCOALITION")
     await fake_slack.wait_for(lambda: len(fake_slack.responses) > before)
     assert (
-        "Merged into *Coalition for Humane Immigrant Rights (CHIRLA)*"
+        "One organization now, listed as *Coalition for Humane Immigrant Rights (CHIRLA)*"
         in (fake_slack.responses[-1]["text"])
     )
     (entry,) = await store.signatures.signers(1)

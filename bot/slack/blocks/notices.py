@@ -112,7 +112,8 @@ def closing_export_text(
     )
     return (
         f"{text}\nStill to review: {named}. `/letter review #{letter.id}` shows them with "
-        "Merge and Keep both; `/letter export` then gives the list as decided."
+        "Same organization and Different organizations; `/letter export` then gives the "
+        "list as decided."
     )
 
 

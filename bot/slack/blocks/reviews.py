@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.rules.letters import Letter
 from bot.rules.reviews import Hold, ReviewDecision, ReviewPair
@@ -22,6 +23,7 @@ from bot.slack.blocks.text import (
     mrkdwn,
     plain,
     read_id,
+    slack_date,
     truncate,
 )
 from bot.slack.blocks.verification import verification_label
@@ -43,6 +45,9 @@ HELD_NAMES_TEXT_MAX = 1000
 # other spellings it came in as, each cut short enough that even escaped five times
 # over (a name of ampersands) they fit.
 NAME_SHOWN_MAX = 120
+# The fallback of a signing date, for a Slack client too old to show it in the reader's
+# own timezone.
+UTC_ZONE = ZoneInfo("UTC")
 SPELLING_SHOWN_MAX = 80
 SPELLINGS_TEXT_MAX = 800
 
@@ -114,26 +119,28 @@ def pair_blocks(
         _describe(pair.second, verification.get(pair.second.id)),
     ]
     if differ:
-        lines.append("_Merged, it stays unlisted, as one of them asked._")
+        lines.append("_As one organization, it stays unlisted, as one of them asked._")
     actions: list[Block] = [
         {
             "type": "button",
             "action_id": MERGE_ACTION,
             "style": "primary",
             "value": str(pair.id),
-            "text": plain(truncate(f"Merge into “{inert(pair.first.name)}”", BUTTON_TEXT_MAX)),
+            "text": plain(
+                truncate(f"Same organization — list as “{inert(pair.first.name)}”", BUTTON_TEXT_MAX)
+            ),
         },
         {
             "type": "button",
             "action_id": MERGE_AS_SECOND_ACTION,
             "value": str(pair.id),
-            "text": plain(truncate(f"Merge as “{inert(pair.second.name)}”", BUTTON_TEXT_MAX)),
+            "text": plain(truncate(f"Same — list as “{inert(pair.second.name)}”", BUTTON_TEXT_MAX)),
         },
         {
             "type": "button",
             "action_id": KEEP_ACTION,
             "value": str(pair.id),
-            "text": plain("Keep both"),
+            "text": plain("Different organizations"),
         },
     ]
     if differ:
@@ -142,8 +149,12 @@ def pair_blocks(
                 "type": "overflow",
                 "action_id": MERGE_LISTED_ACTION,
                 "options": [
-                    _option(f"Merge into “{inert(pair.first.name)}”, listed", f"first:{pair.id}"),
-                    _option(f"Merge as “{inert(pair.second.name)}”, listed", f"second:{pair.id}"),
+                    _option(
+                        f"Same — list as “{inert(pair.first.name)}”, publicly", f"first:{pair.id}"
+                    ),
+                    _option(
+                        f"Same — list as “{inert(pair.second.name)}”, publicly", f"second:{pair.id}"
+                    ),
                 ],
             }
         )
@@ -282,25 +293,50 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _describe(signer: Signer, verified: Verified | None = None) -> str:
+    """One side of a pair, as an organizer decides it: the name (and other spellings),
+    who signed it and when, where from, whether it is listed, and its verification."""
     spellings = [
         f"“{escape(truncate(spelling, SPELLING_SHOWN_MAX))}”"
         for spelling in signer.submitted_as
         if spelling != signer.name
     ]
     also = f" (also {joined(spellings, limit=SPELLINGS_TEXT_MAX)})" if spellings else ""
-    contacts = len(signer.contacts)
     name = escape(truncate(signer.name, NAME_SHOWN_MAX))
-    listed = "listed" if signer.public else "*asked not to be listed*"
-    level = f" · {verification_label(verified)}" if verified else ""
-    return f"• *{name}*{also} · {contacts} contact{'s' if contacts != 1 else ''} · {listed}{level}"
+    details = [_signed_by(signer)]
+    place = ", ".join(
+        escape(truncate(part, NAME_SHOWN_MAX)) for part in (signer.city, signer.state) if part
+    )
+    if place:
+        details.append(place)
+    details.append("listed" if signer.public else "*asked not to be listed*")
+    if verified:
+        details.append(verification_label(verified))
+    return f"• *{name}*{also}\n      " + " · ".join(details)
+
+
+def _signed_by(signer: Signer) -> str:
+    """ "signed by Ana Pérez, Director (@ana) on Nov 3, and 2 others"."""
+    first = signer.contacts[0] if signer.contacts else None
+    when = slack_date(signer.signed_at, zone=UTC_ZONE, token="{date_short}")
+    if first is None:
+        return f"signed {when}"
+    who = [escape(truncate(first.person_name, NAME_SHOWN_MAX))] if first.person_name else []
+    if first.title:
+        who.append(escape(truncate(first.title, NAME_SHOWN_MAX)))
+    mention = f"<@{first.slack_user}>" if first.slack_user else ""
+    named = ", ".join(who)
+    by = f"{named} ({mention})" if named and mention else named or mention or "someone"
+    others = len(signer.contacts) - 1
+    more = f", and {others} other{'s' if others != 1 else ''}" if others else ""
+    return f"signed by {by} on {when}{more}"
 
 
 def decided_text(decision: ReviewDecision | None, kept_name: str | None) -> str:
     """What became of the item just decided."""
     if decision is ReviewDecision.MERGED:
-        return f"Merged into *{escape(kept_name or '')}*."
+        return f"One organization now, listed as *{escape(kept_name or '')}*."
     if decision is ReviewDecision.KEPT:
-        return "Kept both; that pair won't be suggested again."
+        return "Two organizations; that pair won't be suggested again."
     if decision is ReviewDecision.APPROVED:
         return "Approved: their sign-ons count, and so will any they make on this letter."
     if decision is ReviewDecision.WITHDRAWN_ALL:
