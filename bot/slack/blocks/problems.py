@@ -69,6 +69,9 @@ PASTE = "paste the letter's text into a message instead"
 READABLE = "Word (.docx), PDF and text files"
 # The letters a channel has, or the files passed over, as many as fit in one answer.
 LIST_TEXT_MAX = 1000
+# A letter's leads named, at most, when someone is told whom to ask.
+LEADS_NAMED = 5
+LEADS_TEXT_MAX = 400
 
 
 def explain(problem: Problem) -> str:
@@ -212,7 +215,7 @@ def explain(problem: Problem) -> str:
         case TooLateToWithdraw(letter=letter):
             return (
                 f"Sign-ons for *{escape(letter.title)}* are closed and its list has gone to "
-                "the leads, so a sign-on can't be withdrawn here any more. Ask an organizer."
+                f"the leads, so a sign-on can't be withdrawn here any more: ask {_leads(letter)}."
             )
         case NothingToKeep(letter=letter):
             return (
@@ -284,7 +287,17 @@ def passed_over(files: list[PassedOver]) -> str:
 
 
 def closed_for_sign_ons(letter: Letter) -> str:
-    return f"Sign-ons for *{escape(letter.title)}* are closed, so it can't be signed any more."
+    return (
+        f"Sign-ons for *{escape(letter.title)}* are closed, so it can't be signed any more. "
+        f"To add your name late, ask {_leads(letter)}."
+    )
+
+
+def _leads(letter: Letter) -> str:
+    """Who to ask about a letter: its leads by name, else whoever started it."""
+    people = [f"<@{lead}>" for lead in letter.leads] or [f"<@{letter.created_by}>"]
+    lead = "its lead" if len(people) == 1 else "its leads"
+    return f"{lead} {joined(people, limit=LEADS_TEXT_MAX, most=LEADS_NAMED)}"
 
 
 # Form answers

@@ -4,6 +4,7 @@ inertly."""
 from __future__ import annotations
 
 import inspect
+from dataclasses import replace
 
 import pytest
 
@@ -72,9 +73,19 @@ EXAMPLES: list[Problem] = [
 
 @pytest.mark.parametrize("problem", EXAMPLES, ids=lambda p: type(p).__name__)
 def test_each_problem_is_said_in_words_that_ping_nobody(problem: Problem) -> None:
-    words = explain(problem)
+    """Nothing anyone typed pings; whom to ask is named by their Slack account, which a
+    private answer shows as their name without notifying them."""
+    words = explain(problem).replace(f"<@{LETTER.created_by}>", "its creator")
     assert words.strip() and words.endswith((".", "?"))
     assert "<!" not in words and "<@" not in words
+
+
+def test_a_late_signer_is_told_whom_to_ask() -> None:
+    led = replace(LETTER, leads=("ULEAD1", "ULEAD2"))
+    words = explain(problems.SignOnsClosed(led))
+    assert words.endswith("To add your name late, ask its leads <@ULEAD1>, <@ULEAD2>.")
+    late = explain(problems.TooLateToWithdraw(LETTER))
+    assert late.endswith(f"ask its lead <@{LETTER.created_by}>.")
 
 
 def test_no_problem_is_left_without_words() -> None:
