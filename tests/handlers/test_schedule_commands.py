@@ -222,4 +222,8 @@ async def test_a_post_slack_refuses_shows_in_letter_list(
         await asyncio.sleep(0.02)
     answer = await ask(slack, fake_slack, "list")  # closed, but listed: a post is missing
     text = answer["blocks"][0]["text"]["text"]
-    assert "The closing post for <#CSTATES> couldn't be sent (Slack said `not_in_channel`)" in text
+    assert (
+        "The closing post for <#CSTATES> couldn't be sent: I'm not in that channel (a "
+        "private one, or one I was removed from). Invite me there (`/invite @Undersigned`) "
+        "and the next posts reach it. _(Slack said `not_in_channel`)_"
+    ) in text

@@ -234,6 +234,8 @@ PROBLEMS_SHOWN = 5
 
 
 def problem_line(problem: DeliveryProblem) -> str:
+    """A scheduled post that hasn't gone out: what it is, what to do about it when
+    there is something to do, and what the service said, in small print."""
     what = problem.kind.label
     if problem.kind is JobKind.CLOSE and problem.target.startswith(("U", "W")):
         what = "The final list"
@@ -242,12 +244,42 @@ def problem_line(problem: DeliveryProblem) -> str:
     elif problem.target.startswith(("C", "G")):
         what += f" for <#{problem.target}>"
     # Anything else isn't Slack's (an email to a web signer): nobody to mention.
+    said = f"_({_said(problem.error)})_"
     if problem.gave_up:
-        return f":warning: {what} couldn't be sent (Slack said `{problem.error}`)."
+        return f":warning: {what} couldn't be sent{_advice(problem)}. {said}"
     return (
-        f":hourglass: {what} hasn't gone out yet: {problem.attempts} tries so far "
-        f"(Slack said `{problem.error}`); still trying."
+        f":hourglass: {what} hasn't gone out yet: {problem.attempts} tries so far; "
+        f"still trying. {said}"
     )
+
+
+# Slack's refusals that mean the person is gone from the workspace.
+_PERSON_GONE = {"user_not_found", "account_inactive", "user_disabled", "cannot_dm_bot"}
+
+
+def _advice(problem: DeliveryProblem) -> str:
+    """What an organizer can do about a post Slack refused, when there is anything."""
+    error, channel = problem.error, problem.target.startswith(("C", "G"))
+    if channel and error in {"not_in_channel", "channel_not_found"}:
+        return (
+            ": I'm not in that channel (a private one, or one I was removed from). Invite "
+            "me there (`/invite @Undersigned`) and the next posts reach it"
+        )
+    if channel and error == "is_archived":
+        edit = f" with `/letter edit {problem.letter_id}`" if problem.letter_id else ""
+        return f": the channel is archived. Unarchive it, or take it out of the letter{edit}"
+    if problem.target.startswith(("U", "W")) and error in _PERSON_GONE:
+        return ": they aren't in this Slack any more"
+    return ""
+
+
+def _said(error: str) -> str:
+    """Whose answer `error` is: Slack's code, the mail server's, or our own words."""
+    if error.startswith("SMTP"):
+        return f"the mail server said `{error}`"
+    if error.startswith("no "):  # nothing to send it with, in our own words
+        return error
+    return f"Slack said `{error}`"
 
 
 def _why(error: str | None, letter: Letter) -> str:
