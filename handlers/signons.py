@@ -28,6 +28,7 @@ from bot.slack.blocks.signon_form import (
     CHOOSE_A_LETTER,
     build_signon_form,
     confirmation_view,
+    for_kind,
     read_signon_form,
 )
 from bot.slack.blocks.signon_replies import (
@@ -47,7 +48,7 @@ from bot.slack.blocks.versions import (
     read_keep_value,
     read_withdraw_value,
 )
-from bot.slack.views import open_view
+from bot.slack.views import open_view, update_view
 from handlers.answers import checked, read, tell, value_of
 
 # Slack waits three seconds for an ack; past this, the answer follows separately.
@@ -60,7 +61,23 @@ def register(app: AsyncApp) -> None:
     app.action(KEEP_SIGNATURE_ACTION)(signature_kept)
     app.action(WITHDRAW_SIGNATURE_ACTION)(signature_withdrawn)
     app.action(HOME_WITHDRAW_ACTION)(home_withdraw_pressed)
+    app.action(SignonField.KIND)(signing_as_chosen)
     app.view_submission(SIGNON_CALLBACK_ID)(signon_form_submitted)
+
+
+async def signing_as_chosen(
+    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], workspace: Workspace
+) -> None:
+    """The sign-on form's "An organization" or "An individual" chosen: the form again,
+    asking for the organization as that needs (required, or for identification only)."""
+    await ack()
+    try:
+        kind = SignerKind(str((action.get("selected_option") or {}).get("value")))
+    except ValueError:
+        return
+    view = body.get("view") or {}
+    if view.get("id") and view.get("blocks"):
+        await update_view(workspace.slack, view_id=view["id"], view=for_kind(view, kind))
 
 
 async def signon_command(

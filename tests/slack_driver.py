@@ -241,6 +241,49 @@ class SlackDriver:
             }
         )
 
+    async def choose_in_view(
+        self,
+        view: dict[str, Any],
+        block_id: str,
+        option: dict[str, Any],
+        *,
+        user: str,
+        values: dict[str, dict[str, Any]] | None = None,
+    ) -> Reply:
+        """An option chosen in a modal's input block that dispatches its actions
+        (`dispatch_action`): a `block_actions` from the view, carrying the view with its
+        state so far (Slack's block_actions payload, container type "view")."""
+        n = next(self._ids)
+        (block,) = [b for b in view["blocks"] if b.get("block_id") == block_id]
+        element = block["element"]
+        return await self.interact(
+            {
+                "type": "block_actions",
+                "team": {"id": HOST_TEAM, "domain": "coalition"},
+                "user": {"id": user, "name": user.lower(), "team_id": HOST_TEAM},
+                "api_app_id": "A1",
+                "token": "legacy-verification-token",
+                "trigger_id": self._fake.trigger(),
+                "container": {"type": "view", "view_id": view.get("id", f"V{n}")},
+                "view": {
+                    **view,
+                    "id": view.get("id", f"V{n}"),
+                    "state": {"values": values or {}},
+                    "hash": f"hash-{n}",
+                },
+                "actions": [
+                    {
+                        "type": element["type"],
+                        "action_id": element["action_id"],
+                        "block_id": block_id,
+                        "selected_option": option,
+                        "action_ts": f"{1700000000 + n}.0",
+                    }
+                ],
+                "is_enterprise_install": False,
+            }
+        )
+
     async def submit_view(
         self,
         view: dict[str, Any],

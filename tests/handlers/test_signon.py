@@ -407,3 +407,37 @@ async def test_a_closed_letter_keeps_its_final_list(
     )
     assert "can't be withdrawn" in await signon(slack, fake_slack, "withdraw #1")
     assert [s.name for s in await store.signatures.signers(1)] == ["Mijente"]
+
+
+async def test_the_organization_is_required_of_an_organization_and_not_of_an_individual(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """The form opens signing as an organization, its name required; choosing "An
+    individual" shows it again with the organization for identification only, and back."""
+    await slack.command("/signon", "", user=MEMBER, channel="CCOALITION")
+    await fake_slack.wait_for(lambda: fake_slack.calls_to("views.open")[1:])
+    view = fake_slack.calls_to("views.open")[-1].args["view"]
+
+    def organization(shown: dict[str, Any]) -> dict[str, Any]:
+        (block,) = [b for b in shown["blocks"] if b.get("block_id") == SignonField.ORGANIZATION]
+        found: dict[str, Any] = block
+        return found
+
+    assert organization(view)["optional"] is False
+    assert "hint" not in organization(view)  # no length hints: the field stops at the limit
+    (kind,) = [b for b in view["blocks"] if b.get("block_id") == SignonField.KIND]
+    (individual,) = [o for o in kind["element"]["options"] if o["value"] == "individual"]
+    updates = len(fake_slack.calls_to("views.update"))
+    await slack.choose_in_view(view, SignonField.KIND, individual, user=MEMBER)
+    await fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.update")) > updates)
+    shown = fake_slack.calls_to("views.update")[-1].args["view"]
+    assert organization(shown)["optional"] is True
+    assert organization(shown)["label"]["text"] == "Your organization"
+    assert [b.get("block_id") for b in shown["blocks"]] == [
+        b.get("block_id") for b in view["blocks"]
+    ]
+    (back,) = [o for o in kind["element"]["options"] if o["value"] == "organization"]
+    await slack.choose_in_view(shown, SignonField.KIND, back, user=MEMBER)
+    await fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.update")) > updates + 1)
+    assert organization(fake_slack.calls_to("views.update")[-1].args["view"])["optional"] is False
+    assert not fake_slack.rejected

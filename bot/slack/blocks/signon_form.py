@@ -63,6 +63,9 @@ def build_signon_form(
         {
             "type": "input",
             "block_id": SignonField.KIND,
+            # Choosing one asks the form to be shown again with the organization
+            # required, or not (`for_kind`).
+            "dispatch_action": True,
             "label": plain("Signing as"),
             "element": {
                 "type": "radio_buttons",
@@ -74,15 +77,7 @@ def build_signon_form(
                 ],
             },
         },
-        _text_input(
-            SignonField.ORGANIZATION,
-            "Organization",
-            ORGANIZATION_MAX,
-            optional=True,
-            initial=organization,
-            hint="Signing as an individual? Your organization is listed for identification "
-            "purposes only, and can be left empty.",
-        ),
+        _organization_input(SignerKind.ORGANIZATION, organization),
         _text_input(SignonField.PERSON, "Your name", PERSON_MAX),
         _text_input(SignonField.TITLE, "Your title", JOB_TITLE_MAX, optional=True),
         _text_input(SignonField.CITY, "City", PLACE_MAX, optional=True),
@@ -113,6 +108,34 @@ def build_signon_form(
         "close": plain("Cancel"),
         "blocks": blocks,
     }
+
+
+def _organization_input(kind: SignerKind, initial: str = "") -> dict[str, Any]:
+    """The organization: required of one signing as an organization; for someone signing
+    as an individual, listed for identification only, and theirs to leave out."""
+    if kind is SignerKind.ORGANIZATION:
+        return _text_input(
+            SignonField.ORGANIZATION, "Organization", ORGANIZATION_MAX, initial=initial
+        )
+    return _text_input(
+        SignonField.ORGANIZATION,
+        "Your organization",
+        ORGANIZATION_MAX,
+        optional=True,
+        initial=initial,
+        hint="Listed beside your name for identification only.",
+    )
+
+
+def for_kind(view: dict[str, Any], kind: SignerKind) -> dict[str, Any]:
+    """The sign-on form as it was, with the organization asked for as `kind` needs it
+    (what people typed stays: Slack keeps each input's value across an update)."""
+    blocks = [
+        _organization_input(kind) if block.get("block_id") == SignonField.ORGANIZATION else block
+        for block in view["blocks"]
+    ]
+    kept = ("type", "callback_id", "private_metadata", "title", "submit", "close")
+    return {**{key: view[key] for key in kept if key in view}, "blocks": blocks}
 
 
 def _contact_form(letter: Letter, *, channel: str | None, own: OwnEntry) -> dict[str, Any]:
@@ -326,6 +349,6 @@ def _text_input(
         "block_id": block,
         "optional": optional,
         "label": plain(label),
-        "hint": plain(hint or f"Up to {limit} characters."),
+        **({"hint": plain(hint)} if hint else {}),
         "element": element,
     }
