@@ -13,7 +13,14 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.rules.forms import SignonField
 from bot.rules.mrkdwn import message_text_to_plain
-from bot.rules.problems import FormDidNotOpen, FormErrors, Problem, Surface
+from bot.rules.problems import (
+    FormDidNotOpen,
+    FormErrors,
+    NothingToWithdraw,
+    Problem,
+    Surface,
+    TooLateToWithdraw,
+)
 from bot.rules.signons import SignerKind, Submission
 from bot.services.entries import Corrected, Entries
 from bot.services.home import HomeTabs
@@ -34,11 +41,15 @@ from bot.slack.blocks.signon_form import (
 from bot.slack.blocks.signon_replies import (
     CHANGE_ENTRY_ACTION,
     FORM_DID_NOT_OPEN,
+    KEEP_ACTION,
+    KEPT_AS_IT_WAS,
     SIGNON_HELP,
+    WITHDRAW_ACTION,
     corrected_text,
     moved_text,
     recorded_text,
     status_message,
+    withdraw_question,
     withdrawn_text,
 )
 from bot.slack.blocks.versions import (
@@ -49,7 +60,7 @@ from bot.slack.blocks.versions import (
     read_withdraw_value,
 )
 from bot.slack.views import open_view, update_view
-from handlers.answers import checked, read, tell, value_of
+from handlers.answers import checked, from_home, read, tell, value_of
 
 # Slack waits three seconds for an ack; past this, the answer follows separately.
 ACK_BUDGET_SECONDS = 2.0
@@ -60,7 +71,9 @@ def register(app: AsyncApp) -> None:
         app.action(opens_the_form)(sign_on_pressed)
     app.action(KEEP_SIGNATURE_ACTION)(signature_kept)
     app.action(WITHDRAW_SIGNATURE_ACTION)(signature_withdrawn)
-    app.action(HOME_WITHDRAW_ACTION)(home_withdraw_pressed)
+    app.action(HOME_WITHDRAW_ACTION)(withdraw_pressed)
+    app.action(WITHDRAW_ACTION)(withdraw_pressed)
+    app.action(KEEP_ACTION)(withdraw_not_pressed)
     app.action(SignonField.KIND)(signing_as_chosen)
     app.view_submission(SIGNON_CALLBACK_ID)(signon_form_submitted)
 
@@ -126,10 +139,15 @@ async def _signon(
         if word.lower() in {"status", "withdraw"}:
             number = only_number(rest, surface=Surface.SIGNON)
             letter = await signons.one_letter(workspace, number, user=user, channel=channel)
+            status = await signons.status(workspace, letter, user=user)
             if word.lower() == "status":
-                return status_message(await signons.status(workspace, letter, user=user))
-            withdrawn = await signons.withdraw(letter, user=user, now=now)
-            return withdrawn_text(letter, withdrawn, count=await signons.count(letter))
+                return status_message(status)
+            if not letter.is_open:
+                raise TooLateToWithdraw(letter)
+            if not status.signed and not status.held:
+                raise NothingToWithdraw(letter)
+            # Asked first, as the Home asks: its Withdraw button does it.
+            return withdraw_question(status)
         ref = split_ref(text)
         letters = await signons.letters_for(
             workspace, ref.number, user=user, channel=channel, surface=Surface.SIGNON
@@ -226,7 +244,7 @@ async def signature_withdrawn(
     await respond(withdrawn_text(letter, withdrawn, count=count), replace_original=True)
 
 
-async def home_withdraw_pressed(
+async def withdraw_pressed(
     ack: AsyncAck,
     body: dict[str, Any],
     action: dict[str, Any],
@@ -235,7 +253,8 @@ async def home_withdraw_pressed(
     home: HomeTabs,
     workspace: Workspace,
 ) -> None:
-    """Withdraw, pressed (and confirmed) on the App Home."""
+    """Withdraw, pressed (and confirmed) on the App Home, or under `/signon withdraw`'s
+    question, which then says what was done in its place."""
     await ack()
     user = body["user"]["id"]
     letter = await signons.letter(
@@ -243,7 +262,16 @@ async def home_withdraw_pressed(
     )
     withdrawn = await signons.withdraw(letter, user=user, now=datetime.now(UTC))
     text = withdrawn_text(letter, withdrawn, count=await signons.count(letter))
-    await tell(workspace, body, respond, home, text)
+    if from_home(body):
+        await tell(workspace, body, respond, home, text)
+    else:
+        await respond(text, replace_original=True)
+
+
+async def withdraw_not_pressed(ack: AsyncAck, respond: AsyncRespond) -> None:
+    """Keep it, under `/signon withdraw`'s question: nothing changes, and it says so."""
+    await ack()
+    await respond(KEPT_AS_IT_WAS, replace_original=True)
 
 
 async def signon_form_submitted(

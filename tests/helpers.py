@@ -12,6 +12,7 @@ from bot.rules.timing import format_reminders
 from bot.services.access import Organizers
 from bot.services.workspace import Workspace, Workspaces
 from bot.slack.blocks.letters import SIGN_ON_ACTION, TEXT_BLOCK_PREFIX
+from bot.slack.blocks.signon_replies import WITHDRAW_ACTION
 from bot.slack.blocks.text import escape
 from bot.slack.gateway import SlackApi
 from tests.conftest import LEAD, MEMBER, ORGANIZER, ZONE
@@ -249,6 +250,36 @@ async def signon(
     answer = reply.json()
     assert answer.get("response_type", "ephemeral") == "ephemeral"
     return str(answer["text"])
+
+
+async def withdraw(
+    slack: SlackDriver,
+    fake: FakeSlack,
+    ref: str = "",
+    *,
+    user: str = MEMBER,
+    channel: str = "CCOALITION",
+) -> str:
+    """`/signon withdraw`, then Withdraw pressed under its question: what it says then
+    (or, with nothing to withdraw, what /signon said)."""
+    reply = await slack.command("/signon", f"withdraw {ref}".strip(), user=user, channel=channel)
+    answer = reply.json() if reply.body.startswith("{") else {"text": reply.body}
+    button = next(
+        (
+            element
+            for block in answer.get("blocks") or []
+            if block["type"] == "actions"
+            for element in block["elements"]
+            if element["action_id"] == WITHDRAW_ACTION
+        ),
+        None,
+    )
+    if button is None:
+        return str(answer["text"])
+    before = len(fake.responses)
+    await slack.press(WITHDRAW_ACTION, button["value"], user=user, channel=channel)
+    await fake.wait_for(lambda: len(fake.responses) > before)
+    return str(fake.responses[-1]["text"])
 
 
 def as_edit(letter: Letter, **changes: Any) -> LetterEdit:

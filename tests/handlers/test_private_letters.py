@@ -12,7 +12,7 @@ from bot.rules.roster import MemberRow, RosterContact
 from bot.slack.blocks.chase import CHASE_OPT_OUT_ACTION, CHASE_SIGN_ON_ACTION
 from bot.slack.blocks.home import HOME_SIGN_ON_ACTION, HOME_WITHDRAW_ACTION
 from bot.slack.blocks.letters import SIGN_ON_ACTION
-from bot.slack.blocks.signon_replies import CHANGE_ENTRY_ACTION
+from bot.slack.blocks.signon_replies import CHANGE_ENTRY_ACTION, WITHDRAW_ACTION
 from bot.slack.blocks.versions import KEEP_SIGNATURE_ACTION, WITHDRAW_SIGNATURE_ACTION
 from bot.storage import Store
 from tests.fake_slack import FakeSlack
@@ -43,6 +43,7 @@ async def answers_for(slack: SlackDriver, fake: FakeSlack, number: int) -> list[
         (CHANGE_ENTRY_ACTION, f"{number}"),
         (KEEP_SIGNATURE_ACTION, f"{number}:1"),
         (WITHDRAW_SIGNATURE_ACTION, f"{number}:1"),
+        (WITHDRAW_ACTION, f"{number}"),
         (f"{CHASE_SIGN_ON_ACTION}_1", f"{number}:1"),
         (CHASE_OPT_OUT_ACTION, f"{number}"),
     ):

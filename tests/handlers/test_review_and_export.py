@@ -21,7 +21,7 @@ from bot.storage import Store
 from bot.texts.roster import read_roster
 from tests.conftest import LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack
-from tests.helpers import as_submitted, coalition, export_with_form, post_letter, signon
+from tests.helpers import as_submitted, coalition, export_with_form, post_letter, signon, withdraw
 from tests.slack_driver import SlackDriver
 
 
@@ -224,7 +224,7 @@ async def test_a_withdrawn_entry_leaves_the_review_queue(
 ) -> None:
     """Withdrawing CHIRLA removes its pair; a stale Merge press loses no sign-on."""
     queue = await review(slack, fake_slack)
-    await signon(slack, fake_slack, "withdraw", user="USECOND")
+    await withdraw(slack, fake_slack, user="USECOND")
     assert await store.reviews.pending(1) == []
     stale = await press(slack, fake_slack, MERGE_ACTION, buttons(queue)[MERGE_ACTION])
     assert "no longer waiting for review" in stale["text"]

@@ -25,7 +25,7 @@ from bot.storage import Store
 from bot.storage.schema import deliveries, scheduled_jobs
 from tests.conftest import LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack, Message
-from tests.helpers import ask, coalition, export_with_form, post_letter, signon
+from tests.helpers import ask, coalition, export_with_form, post_letter, signon, withdraw
 from tests.slack_driver import SlackDriver
 
 ROSTER = (
@@ -117,7 +117,7 @@ async def test_missing_lists_who_has_not_signed_and_chase_dms_their_contacts_onc
     await upload_roster(slack, fake_slack)
     await signon(slack, fake_slack, "Make the Road NY", user="USOMEONE")
     await signon(slack, fake_slack, "CASA", user="UCASA")
-    await signon(slack, fake_slack, "withdraw", user="UCASA")
+    await withdraw(slack, fake_slack, user="UCASA")
 
     missing = await ask(slack, fake_slack, "missing")
     text = str(missing["blocks"])

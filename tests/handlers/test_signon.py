@@ -11,6 +11,7 @@ import pytest
 from bot.rules.forms import SignonField
 from bot.rules.signons import SignerKind
 from bot.slack.blocks.letters import SIGN_ON_ACTION
+from bot.slack.blocks.signon_replies import KEEP_ACTION, KEPT_AS_IT_WAS
 from bot.storage import Store
 from tests.conftest import MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack
@@ -22,6 +23,7 @@ from tests.helpers import (
     post_letter,
     signon,
     start_letter,
+    withdraw,
 )
 from tests.slack_driver import SlackDriver
 
@@ -331,11 +333,11 @@ async def test_withdraw_takes_a_sign_on_out_of_the_count_and_keeps_it(
     await signon(slack, fake_slack, "Mijente")
     await signon(slack, fake_slack, "United We Dream", user="UOTHER")
     assert "*Mijente*, an organization" in await signon(slack, fake_slack, "status")
-    answer = await signon(slack, fake_slack, "withdraw")
+    answer = await withdraw(slack, fake_slack)
     assert "*Mijente* is withdrawn" in answer and "Signers so far: *1*" in answer
     assert [s.name for s in await store.signatures.signers(1)] == ["United We Dream"]
     assert "You haven't signed" in await signon(slack, fake_slack, "status")
-    assert "nothing to withdraw" in await signon(slack, fake_slack, "withdraw")
+    assert "nothing to withdraw" in await withdraw(slack, fake_slack)
     async with store.engine.connect() as conn:
         rows = (await conn.exec_driver_sql("SELECT name, status FROM signers ORDER BY id")).all()
     assert [tuple(row) for row in rows] == [("Mijente", "withdrawn"), ("United We Dream", "active")]
@@ -347,7 +349,7 @@ async def test_an_organization_stays_signed_while_another_contact_remains(
     """One contact withdrawing leaves the organization signed by the others."""
     await signon(slack, fake_slack, "Mijente", user="UFIRST")
     await signon(slack, fake_slack, "MIJENTE", user="USECOND")
-    await signon(slack, fake_slack, "withdraw", user="UFIRST")
+    await withdraw(slack, fake_slack, user="UFIRST")
     (signer,) = await store.signatures.signers(1)
     assert [c.user_id for c in signer.contacts] == ["USECOND"]
 
@@ -441,3 +443,22 @@ async def test_the_organization_is_required_of_an_organization_and_not_of_an_ind
     await fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.update")) > updates + 1)
     assert organization(fake_slack.calls_to("views.update")[-1].args["view"])["optional"] is False
     assert not fake_slack.rejected
+
+
+async def test_signon_withdraw_asks_first_and_keep_it_changes_nothing(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    await signon(slack, fake_slack, "Mijente")
+    reply = await slack.command("/signon", "withdraw", user=MEMBER, channel="CCOALITION")
+    question = reply.json()
+    assert "Withdraw your sign-on to *Protect our communities* for *Mijente*?" in str(
+        question["blocks"]
+    )
+    assert [s.name for s in await store.signatures.signers(1)] == ["Mijente"]
+    before = len(fake_slack.responses)
+    await slack.press(KEEP_ACTION, "keep", user=MEMBER, channel="CCOALITION")
+    await fake_slack.wait_for(lambda: len(fake_slack.responses) > before)
+    assert fake_slack.responses[-1] == {"text": KEPT_AS_IT_WAS, "replace_original": True}
+    assert [s.name for s in await store.signatures.signers(1)] == ["Mijente"]
+    assert "*Mijente* is withdrawn" in await withdraw(slack, fake_slack)
+    assert await store.signatures.signers(1) == []

@@ -8,9 +8,12 @@ from zoneinfo import ZoneInfo
 from bot.rules.letters import Letter
 from bot.rules.limits import ORGANIZATIONS_PER_PERSON
 from bot.rules.signons import Contact, Outcome, Recorded, Signer, SignerKind, StatusReport
-from bot.slack.blocks.text import escape, joined, plain, slack_date, text_sections
+from bot.slack.blocks.text import escape, joined, mrkdwn, plain, slack_date, text_sections
 
 CHANGE_ENTRY_ACTION = "change_entry"
+# `/signon withdraw`'s question: withdraw, or leave the sign-on as it is.
+WITHDRAW_ACTION = "withdraw"
+KEEP_ACTION = "withdraw_not"
 # The names a new entry may duplicate, as many as fit a line a signer will read.
 POSSIBLE_DUPLICATES_TEXT_MAX = 1000
 
@@ -128,6 +131,39 @@ def _signed_by(contact: Contact) -> str:
     assert contact.person_name is not None
     title = f", {escape(contact.title)}" if contact.title else ""
     return f"signed by {escape(contact.person_name)}{title}"
+
+
+def withdraw_question(status: StatusReport) -> dict[str, Any]:
+    """`/signon withdraw`, asked before it is done, as the Home's Withdraw asks: what it
+    takes off the list, with Withdraw and Keep it."""
+    letter = status.letter
+    names = [f"*{escape(status.name_of(entry))}*" for entry in status.signed]
+    names += [f"*{escape(held.name)}*" for held in status.held]
+    shown = joined(names, limit=POSSIBLE_DUPLICATES_TEXT_MAX)
+    question = (
+        f"Withdraw your sign-on to *{escape(letter.title)}* for {shown}? It comes off the "
+        "list and the count; the organizers keep a record that you withdrew."
+    )
+    buttons = [
+        {
+            "type": "button",
+            "action_id": WITHDRAW_ACTION,
+            "style": "danger",
+            "text": plain("Withdraw"),
+            "value": str(letter.id),
+        },
+        {"type": "button", "action_id": KEEP_ACTION, "text": plain("Keep it"), "value": "keep"},
+    ]
+    return {
+        "text": f"Withdraw your sign-on to {escape(letter.title)}?",
+        "blocks": [
+            {"type": "section", "text": mrkdwn(question)},
+            {"type": "actions", "elements": buttons},
+        ],
+    }
+
+
+KEPT_AS_IT_WAS = "Nothing changed: your sign-on stays as it was."
 
 
 def withdrawn_text(letter: Letter, names: list[str], *, count: int) -> str:
