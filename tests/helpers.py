@@ -263,7 +263,7 @@ async def withdraw(
     """`/signon withdraw`, then Withdraw pressed under its question: what it says then
     (or, with nothing to withdraw, what /signon said)."""
     reply = await slack.command("/signon", f"withdraw {ref}".strip(), user=user, channel=channel)
-    answer = reply.json() if reply.body.startswith("{") else {"text": reply.body}
+    answer: dict[str, Any] = reply.json() if reply.body.startswith("{") else {"text": reply.body}
     button = next(
         (
             element
