@@ -44,9 +44,11 @@ from bot.slack.blocks.signon_replies import (
     KEEP_ACTION,
     KEPT_AS_IT_WAS,
     SIGNON_HELP,
+    UNDO_ACTION,
     WITHDRAW_ACTION,
     corrected_text,
     moved_text,
+    recorded_message,
     recorded_text,
     status_message,
     withdraw_question,
@@ -71,6 +73,7 @@ def register(app: AsyncApp) -> None:
         app.action(opens_the_form)(sign_on_pressed)
     app.action(KEEP_SIGNATURE_ACTION)(signature_kept)
     app.action(WITHDRAW_SIGNATURE_ACTION)(signature_withdrawn)
+    app.action(UNDO_ACTION)(signature_withdrawn)
     app.action(HOME_WITHDRAW_ACTION)(withdraw_pressed)
     app.action(WITHDRAW_ACTION)(withdraw_pressed)
     app.action(KEEP_ACTION)(withdraw_not_pressed)
@@ -160,7 +163,7 @@ async def _signon(
                 team_id=command.get("team_id"),
             )
             signed = await signons.sign(workspace, letters[0], submission, now=now)
-            return recorded_text(
+            return recorded_message(
                 signed.recorded,
                 letter=letters[0],
                 count=signed.count,
@@ -233,8 +236,8 @@ async def signature_withdrawn(
     signons: SignOns,
     workspace: Workspace,
 ) -> None:
-    """Withdraw, pressed (and confirmed) in the DM about a new version: the entries that
-    DM was about, and no other."""
+    """Withdraw, pressed (and confirmed) in the DM about a new version, or Undo under a
+    quick /signon's answer: the entries that message was about, and no other."""
     await ack()
     letter_id, entry_ids = read(action, read_withdraw_value)
     user = body["user"]["id"]

@@ -11,7 +11,12 @@ import pytest
 from bot.rules.forms import SignonField
 from bot.rules.signons import SignerKind
 from bot.slack.blocks.letters import SIGN_ON_ACTION
-from bot.slack.blocks.signon_replies import KEEP_ACTION, KEPT_AS_IT_WAS
+from bot.slack.blocks.signon_replies import (
+    CHANGE_ENTRY_ACTION,
+    KEEP_ACTION,
+    KEPT_AS_IT_WAS,
+    UNDO_ACTION,
+)
 from bot.storage import Store
 from tests.conftest import MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack
@@ -462,3 +467,31 @@ async def test_signon_withdraw_asks_first_and_keep_it_changes_nothing(
     assert [s.name for s in await store.signatures.signers(1)] == ["Mijente"]
     assert "*Mijente* is withdrawn" in await withdraw(slack, fake_slack)
     assert await store.signatures.signers(1) == []
+
+
+async def test_a_quick_signon_can_be_changed_or_undone_from_its_answer(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    await signon(slack, fake_slack, "United We Dream")
+    reply = await slack.command("/signon", "Mijente", user=MEMBER, channel="CCOALITION")
+    buttons = {
+        element["action_id"]: element
+        for block in reply.json()["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+    }
+    assert [b["text"]["text"] for b in buttons.values()] == ["Change", "Undo"]
+    opened = len(fake_slack.calls_to("views.open"))
+    await slack.press(
+        CHANGE_ENTRY_ACTION,
+        buttons[CHANGE_ENTRY_ACTION]["value"],
+        user=MEMBER,
+        channel="CCOALITION",
+    )
+    await fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.open")) > opened)
+    before = len(fake_slack.responses)
+    await slack.press(UNDO_ACTION, buttons[UNDO_ACTION]["value"], user=MEMBER, channel="CCOALITION")
+    await fake_slack.wait_for(lambda: len(fake_slack.responses) > before)
+    assert "*Mijente* is withdrawn" in fake_slack.responses[-1]["text"]
+    # Just that sign-on: the one made before it stands.
+    assert [s.name for s in await store.signatures.signers(1)] == ["United We Dream"]

@@ -9,8 +9,11 @@ from bot.rules.letters import Letter
 from bot.rules.limits import ORGANIZATIONS_PER_PERSON
 from bot.rules.signons import Contact, Outcome, Recorded, Signer, SignerKind, StatusReport
 from bot.slack.blocks.text import escape, joined, mrkdwn, plain, slack_date, text_sections
+from bot.slack.blocks.versions import withdraw_value
 
 CHANGE_ENTRY_ACTION = "change_entry"
+# Under a quick `/signon Name`'s answer: take back what was just recorded.
+UNDO_ACTION = "signon_undo"
 # `/signon withdraw`'s question: withdraw, or leave the sign-on as it is.
 WITHDRAW_ACTION = "withdraw"
 KEEP_ACTION = "withdraw_not"
@@ -131,6 +134,34 @@ def _signed_by(contact: Contact) -> str:
     assert contact.person_name is not None
     title = f", {escape(contact.title)}" if contact.title else ""
     return f"signed by {escape(contact.person_name)}{title}"
+
+
+def recorded_message(
+    recorded: Recorded, *, letter: Letter, count: int, zone: ZoneInfo, user: str
+) -> dict[str, Any]:
+    """The answer to a quick `/signon Name`: what was recorded (`recorded_text`), with
+    **Change** (the form, filled in) and **Undo** (takes back just this sign-on)."""
+    text = recorded_text(recorded, letter=letter, count=count, zone=zone, user=user)
+    if recorded.outcome not in (Outcome.NEW, Outcome.SAME):
+        return {"text": text}
+    buttons = [
+        {
+            "type": "button",
+            "action_id": CHANGE_ENTRY_ACTION,
+            "text": plain("Change"),
+            "value": str(letter.id),
+        },
+        {
+            "type": "button",
+            "action_id": UNDO_ACTION,
+            "text": plain("Undo"),
+            "value": withdraw_value(letter.id, [recorded.entry.id]),
+        },
+    ]
+    return {
+        "text": text,
+        "blocks": [*text_sections(text), {"type": "actions", "elements": buttons}],
+    }
 
 
 def withdraw_question(status: StatusReport) -> dict[str, Any]:
