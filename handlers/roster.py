@@ -37,6 +37,7 @@ from bot.slack.blocks.roster import (
     roster_report,
 )
 from bot.slack.blocks.signon_form import build_signon_form
+from bot.slack.blocks.tally import CHASE_MEMBERS_ACTION
 from bot.slack.blocks.text import read_id
 from bot.slack.messages import tell_privately
 from bot.slack.views import open_view, update_view
@@ -49,6 +50,7 @@ PROGRESS_SECONDS = 5.0
 def register(app: AsyncApp) -> None:
     app.action(re.compile(rf"^{CHASE_SIGN_ON_ACTION}_[0-9]+$"))(chase_sign_on_pressed)
     app.action(CHASE_OPT_OUT_ACTION)(chase_opted_out)
+    app.action(CHASE_MEMBERS_ACTION)(chase_pressed)
     app.action(SAME_MEMBER_ACTION)(member_match_decided)
     app.action(OTHER_MEMBER_ACTION)(member_match_decided)
     app.view_submission(ROSTER_CALLBACK_ID)(roster_submitted)
@@ -106,6 +108,30 @@ async def chase(
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {"roster": roster, "missing": missing, "chase": chase}
+
+
+async def chase_pressed(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    members: Members,
+    workspace: Workspace,
+) -> None:
+    """Chase N members, pressed under a lead's tally: as `/letter chase N`, its report
+    beside the tally."""
+    await ack()
+    found = await members.chase(
+        workspace,
+        str(read(action, read_id)),
+        user=body["user"]["id"],
+        channel="",
+        now=datetime.now(UTC),
+    )
+    report = chase_report(
+        found.letter, found.standings, planned=found.planned, again=found.again, zone=workspace.zone
+    )
+    await respond(report, replace_original=False)
 
 
 async def chase_sign_on_pressed(

@@ -277,3 +277,31 @@ def verify_due(now: datetime, *, hold: bool = False) -> datetime:
     step = window.total_seconds()
     start = datetime.fromtimestamp(now.timestamp() // step * step, tz=now.tzinfo)
     return start + window if hold else start + 2 * window
+
+
+# The short names people use for the zones most coalitions work in; any other zone is
+# named as Python names it ("CET", "GMT+2").
+_ZONE_NAMES = {
+    "America/New_York": "ET",
+    "America/Detroit": "ET",
+    "America/Chicago": "CT",
+    "America/Denver": "MT",
+    "America/Phoenix": "MST",
+    "America/Los_Angeles": "PT",
+    "America/Anchorage": "AKT",
+    "Pacific/Honolulu": "HT",
+    "America/Puerto_Rico": "AST",
+}
+
+
+def clock(moment: datetime, zone: ZoneInfo) -> str:
+    """'Mon Nov 23, 5:00 PM ET': a moment as people read it, with its zone."""
+    local = moment.astimezone(zone)
+    name = _ZONE_NAMES.get(zone.key) or local.tzname() or zone.key
+    return f"{local:%a %b} {local.day}, {local:%-I:%M %p} {name}"
+
+
+def day(moment: datetime, zone: ZoneInfo) -> str:
+    """'Mon Nov 23': the day of a moment, in `zone`."""
+    local = moment.astimezone(zone)
+    return f"{local:%a %b} {local.day}"

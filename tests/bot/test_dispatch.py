@@ -538,8 +538,8 @@ async def test_the_daily_tally_reports_each_open_letter_a_lead_leads(
     (tally,) = dms(fake_slack, LEAD)
     text = all_text(tally)
     assert "#1 · Protect our communities" in text and "#2 · Second letter" in text
-    assert "*2* signed · the first tally for this letter" in text
-    assert "New: Mijente, Make the Road New York" in text
+    assert "*2* signed · closes " in text
+    assert "*New (2):* Mijente, Make the Road New York" in text
     assert "By state: AZ 1 · NY 1" in text
     assert "*2* organizations · *0* individuals" in text
     assert "in 2 days" in text and "in 9 days" in text
@@ -557,11 +557,11 @@ async def test_the_daily_tally_reports_each_open_letter_a_lead_leads(
     )
     await dispatcher.run_due(tomorrow_9 + timedelta(days=1))
     latest = all_text(dms(fake_slack, LEAD)[-1])
-    assert "*4* signed · *+2* since the last tally" in latest
-    assert "New: CHIRLA, Coalition for Humane Immigrant Rights (CHIRLA)" in latest
+    assert "*4* signed (+2) · closes " in latest
+    assert "*New (2):* CHIRLA, Coalition for Humane Immigrant Rights (CHIRLA)" in latest
     assert "By state: CA 2 · AZ 1 · NY 1" in latest
-    assert "*1* possible duplicates to review: `/letter review 1`" in latest
-    assert "no change since the last tally" in latest  # the second letter
+    assert "Review 1 possible duplicate\n1" in latest  # the button, for letter #1
+    assert "signed (no change) · closes " in latest  # the second letter
     assert fake_slack.rejected == []
 
 

@@ -134,8 +134,8 @@ async def test_a_drive_against_a_roster_of_60(
     tally = [
         all_text(m) for m in fake_slack.messages if m.channel == LEAD and "Daily tally" in m.text
     ][-1]
-    assert "*40* signed of a goal of 60" in tally
-    assert "40 of 60 member organizations signed; 20 missing: " in tally
+    assert "*40 of 60* signed" in tally
+    assert "*40 of 60* members signed. *Not yet (20):* " in tally
     assert names[40] in tally.replace("&amp;", "&")
 
     # Wednesday 10:00: the second reminder chases the 20, once each, but the opted out.

@@ -53,7 +53,7 @@ async def test_a_chart_slack_fails_to_take_is_retried_alone(
     await dispatcher.run_due(retried + timedelta(minutes=10))
 
     (text,) = tallies(fake_slack, LEAD)
-    assert "*1* signed · the first tally for this letter" in text
+    assert "*1* signed · closes " in text
     assert charts(fake_slack, LEAD) == [f"letter-{letter.id}-sign-ons.png"]
     assert len(fake_slack.calls_to("files.completeUploadExternal")) == 3
     assert await store.history.tally_problems() == []
@@ -82,8 +82,8 @@ async def test_a_chart_slack_refuses_leaves_the_tally_sent(
     await sign(store, letter, "CHIRLA", at=TOMORROW_9 + timedelta(hours=2))
     await dispatcher.run_due(TOMORROW_9 + timedelta(days=1))
     latest = tallies(fake_slack, LEAD)[-1]
-    assert "*2* signed · *+1* since the last tally" in latest
-    assert "New: CHIRLA" in latest
+    assert "*2* signed (+1) · closes " in latest
+    assert "*New (1):* CHIRLA" in latest
     assert charts(fake_slack, LEAD) == [f"letter-{letter.id}-sign-ons.png"]
 
 
@@ -103,8 +103,8 @@ async def test_the_next_tally_compares_against_a_text_whose_chart_is_still_retry
     await sign(store, letter, "CHIRLA", at=TOMORROW_9 + timedelta(hours=2))
     await dispatcher.run_due(TOMORROW_9 + timedelta(days=1))
     (_, second) = tallies(fake_slack, LEAD)
-    assert "*2* signed · *+1* since the last tally" in second
-    assert "New: CHIRLA" in second and "Mijente" not in second
+    assert "*2* signed (+1) · closes " in second
+    assert "*New (1):* CHIRLA" in second and "Mijente" not in second
     # The first gave up on its chart and counts as sent; the second retries its own.
     assert await store.history.tally_problems() == []
     assert charts(fake_slack, LEAD) == []

@@ -8,9 +8,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.rules.tally import LetterTally
-from bot.rules.timing import time_left
+from bot.rules.timing import clock, day, time_left
+from bot.slack.blocks.home import HOME_REVIEW_ACTION
 from bot.slack.blocks.replies import CHART_FAILED
-from bot.slack.blocks.roster import reach_line
 from bot.slack.blocks.text import (
     NOTIFICATION_TEXT_MAX,
     Block,
@@ -19,19 +19,19 @@ from bot.slack.blocks.text import (
     joined,
     mrkdwn,
     plain,
-    slack_date,
     truncate,
 )
 
-# Enough names to recognize who came in; past this the number says the rest. Each list
-# is a section of its own, its names counted escaped, so with the words around it it
-# stays within a section's 3,000 characters however long the names.
-NAMES_SHOWN = 25
-NAMES_TEXT_MAX = 2000
-MISSING_SHOWN = 25
-MISSING_TEXT_MAX = 1500
+# At most this many names in each list, then how many more: read on a phone, the
+# tally shows its numbers and buttons without scrolling past long lists. Each list is a
+# section of its own, its names counted escaped, within a section's 3,000 characters.
+NAMES_SHOWN = 5
+NAMES_TEXT_MAX = 1500
 STATES_SHOWN = 8
 STATES_TEXT_MAX = 1000
+# The tally's buttons: the review queue by DM, and chasing the members that haven't
+# signed (as `/letter chase` does).
+CHASE_MEMBERS_ACTION = "tally_chase"
 
 
 def tally_message(
@@ -41,8 +41,9 @@ def tally_message(
     zone: ZoneInfo,
     charts_failed: Collection[int] = (),
 ) -> dict[str, Any]:
-    """The tally of each letter; `charts_failed` names the letters whose chart couldn't
-    be drawn, for the lead to know why it didn't follow."""
+    """The tally of each letter, under a header with the day (in the lead's `zone`);
+    `charts_failed` names the letters whose chart couldn't be drawn, for the lead to
+    know why it didn't follow."""
     groups = [
         [
             *([{"type": "divider"}] if n else []),
@@ -54,30 +55,31 @@ def tally_message(
     ]
     blocks = fitted(
         groups,
-        before=[{"type": "header", "text": plain("Daily tally")}],
+        before=[{"type": "header", "text": plain(f"Daily tally · {day(now, zone)}")}],
         more=lambda more: {
             "type": "context",
             "elements": [mrkdwn(f"…and {more} more letters; `/letter list` shows them all.")],
         },
     )
-    summary = "; ".join(f"{escape(t.letter.title)}: {t.count} signed" for t in tallies)
+    summary = "; ".join(f"{escape(t.letter.title)}: {_count(t)}" for t in tallies)
     return {"text": truncate(f"Daily tally. {summary}", NOTIFICATION_TEXT_MAX), "blocks": blocks}
 
 
 def _letter_blocks(
     tally: LetterTally, *, now: datetime, zone: ZoneInfo, chart_failed: bool
 ) -> list[Block]:
-    """The letter's head, who came in, who on the roster is missing (each a section of
-    its own, so no one of them outgrows its text object), then the details."""
+    """The letter: its count and close first, who came in, who on the roster hasn't
+    signed (each list a section of its own, at most five names), the details, then
+    buttons for what needs doing."""
     letter = tally.letter
-    goal = f" of a goal of {letter.goal}" if letter.goal else ""
     head = [
         f"*#{letter.id} · {escape(letter.title)}*",
-        f"*{tally.count}* signed{goal} · {_change(tally)}",
+        f"{_count(tally, bold=True)}{_change(tally)} · closes {clock(letter.deadline, zone)} "
+        f"(in {time_left(letter.deadline, now=now)})",
     ]
     sections = ["\n".join(head)]
     if tally.new_signers:
-        sections.append(_names(tally.new_signers))
+        sections.append(f"*New ({len(tally.new_signers)}):* {_names(tally.new_signers)}")
     if tally.reach is not None:
         sections.append(_missing(tally))
     verified = f", *{tally.verified}* verified" if tally.verified is not None else ""
@@ -86,10 +88,6 @@ def _letter_blocks(
             f"*{tally.organizations}* organizations{verified} · *{tally.individuals}* individuals"
         ),
         mrkdwn("By state: " + _states(tally) if tally.count else "By state: nobody yet"),
-        mrkdwn(
-            f"Closes {slack_date(letter.deadline, zone=zone)}, "
-            f"in {time_left(letter.deadline, now=now)}"
-        ),
     ]
     if tally.web:
         details.append(
@@ -98,28 +96,13 @@ def _letter_blocks(
                 "confirmed by email"
             )
         )
-    if tally.pending_reviews:
-        details.append(
-            mrkdwn(
-                f":mag: *{tally.pending_reviews}* possible duplicates to review: "
-                f"`/letter review {letter.id}`"
-            )
-        )
     if tally.held:
         people = "person's sign-ons wait" if tally.held == 1 else "people's sign-ons wait"
-        details.append(
-            mrkdwn(
-                f":raised_hand: *{tally.held}* {people} for your approval, not counted: "
-                f"`/letter review {letter.id}`"
-            )
-        )
+        details.append(mrkdwn(f":raised_hand: *{tally.held}* {people} for your approval"))
     if tally.waiting:
         organizations = "organization waits" if tally.waiting == 1 else "organizations wait"
         details.append(
-            mrkdwn(
-                f":hourglass: *{tally.waiting}* {organizations} to be verified, not counted: "
-                f"`/letter review {letter.id}`"
-            )
+            mrkdwn(f":hourglass: *{tally.waiting}* {organizations} to be verified, not counted")
         )
     if tally.unconfirmed:
         details.append(
@@ -130,39 +113,95 @@ def _letter_blocks(
         )
     if chart_failed:
         details.append(mrkdwn(CHART_FAILED))
-    return [
+    blocks: list[Block] = [
         *({"type": "section", "text": mrkdwn(text)} for text in sections),
         {"type": "context", "elements": details},
     ]
+    buttons = _buttons(tally)
+    if buttons:
+        blocks.append({"type": "actions", "elements": buttons})
+    return blocks
+
+
+def _count(tally: LetterTally, *, bold: bool = False) -> str:
+    """'118 of 150 signed', against the goal when there is one."""
+    goal = f" of {tally.letter.goal}" if tally.letter.goal else ""
+    number = f"{tally.count}{goal}"
+    return f"*{number}* signed" if bold else f"{number} signed"
 
 
 def _change(tally: LetterTally) -> str:
+    """' (+27)' since the last tally; nothing on the first."""
     if tally.change is None:
-        return "the first tally for this letter"
+        return ""
     if tally.change == 0:
-        return "no change since the last tally"
+        return " (no change)"
     sign = "+" if tally.change > 0 else "-"
-    return f"*{sign}{abs(tally.change)}* since the last tally"
+    return f" ({sign}{abs(tally.change)})"
 
 
 def _names(names: Sequence[str]) -> str:
-    """'New: A, B and 12 more': as many names as fit, and how many more there are."""
-    shown = joined([escape(name) for name in names], limit=NAMES_TEXT_MAX, most=NAMES_SHOWN)
-    return f"New: {shown}"
+    """'A, B, C, D, E +22 more'."""
+    return joined(
+        [escape(name) for name in names],
+        limit=NAMES_TEXT_MAX,
+        most=NAMES_SHOWN,
+        more=lambda n: f" +{n} more",
+    )
 
 
 def _missing(tally: LetterTally) -> str:
-    """'41 of 60 member organizations signed; 19 missing: A, B and 17 more'."""
-    assert tally.reach is not None
-    line = f":busts_in_silhouette: {reach_line(tally.reach)}"
-    if not tally.reach.missing:
-        return line
-    names = joined(
-        [escape(s.member.name) for s in tally.reach.missing],
-        limit=MISSING_TEXT_MAX,
-        most=MISSING_SHOWN,
-    )
-    return f"{line}: {names} (`/letter missing {tally.letter.id}`)"
+    """'*41 of 60* member organizations signed. Not yet: A, B … +14 more', and apart,
+    those that may have signed under another name, for an organizer to judge."""
+    reach = tally.reach
+    assert reach is not None
+    lines = [f":busts_in_silhouette: *{len(reach.signed)} of {reach.members}* members signed"]
+    if reach.missing:
+        names = _names([s.member.name for s in reach.missing])
+        lines[0] += f". *Not yet ({len(reach.missing)}):* {names}"
+    if reach.possible:
+        names = _names([s.member.name for s in reach.possible])
+        lines.append(
+            f"{_plural(len(reach.possible), 'member')} may have signed under another name: "
+            f"{names} (`/letter missing {tally.letter.id}`)"
+        )
+    return "\n".join(lines)
+
+
+def _buttons(tally: LetterTally) -> list[Block]:
+    """What needs the lead: the review queue, and chasing who hasn't signed."""
+    letter_id = str(tally.letter.id)
+    buttons: list[Block] = []
+    waiting = tally.pending_reviews + tally.held + tally.waiting
+    if waiting:
+        label = (
+            f"Review {_plural(waiting, 'possible duplicate')}"
+            if waiting == tally.pending_reviews
+            else f"Review {waiting} waiting"
+        )
+        buttons.append(
+            {
+                "type": "button",
+                "action_id": HOME_REVIEW_ACTION,
+                "text": plain(label),
+                "value": letter_id,
+                "style": "primary",
+            }
+        )
+    if tally.reach is not None and tally.reach.missing:
+        buttons.append(
+            {
+                "type": "button",
+                "action_id": CHASE_MEMBERS_ACTION,
+                "text": plain(f"Chase {_plural(len(tally.reach.missing), 'member')}"),
+                "value": letter_id,
+            }
+        )
+    return buttons
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _states(tally: LetterTally) -> str:
