@@ -11,11 +11,13 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from bot.rules.letters import Letter
 from bot.rules.problems import LetterGone
 from bot.services.deadlines import Deadlines
+from bot.services.home import HomeTabs
 from bot.services.letters import Letters
 from bot.services.workspace import Workspace
 from bot.slack.blocks.home import (
     EXTEND_CALLBACK_ID,
     EXTEND_TITLE,
+    HOME_CLOSE_ACTION,
     HOME_EXTEND_ACTION,
     extend_form,
     read_extend_form,
@@ -28,11 +30,12 @@ from bot.slack.blocks.replies import (
 )
 from bot.slack.blocks.text import read_id
 from bot.slack.views import open_view
-from handlers.answers import Subcommand, checked, read
+from handlers.answers import Subcommand, checked, read, tell
 
 
 def register(app: AsyncApp) -> None:
     app.action(HOME_EXTEND_ACTION)(home_extend_pressed)
+    app.action(HOME_CLOSE_ACTION)(home_close_pressed)
     app.view_submission(EXTEND_CALLBACK_ID)(extend_submitted)
 
 
@@ -134,6 +137,27 @@ async def home_extend_pressed(
     letter = await letters.managed(workspace, str(read(action, read_id)), user=body["user"]["id"])
     form = extend_form(letter, zone=workspace.zone)
     await open_view(workspace.slack, trigger_id=body["trigger_id"], view=form, what="extend form")
+
+
+async def home_close_pressed(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    deadlines: Deadlines,
+    home: HomeTabs,
+    workspace: Workspace,
+) -> None:
+    """Close now, pressed (and confirmed) on the App Home: as `/letter close N`, said at
+    the top of the Home."""
+    await ack()
+    user = body["user"]["id"]
+    closed = await deadlines.close(
+        workspace, str(read(action, read_id)), user=user, channel="", now=datetime.now(UTC)
+    )
+    await tell(
+        workspace, body, respond, home, closed_report(closed.letter, closed.count, user=user)
+    )
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {"close": close, "reopen": reopen, "extend": extend}

@@ -15,6 +15,7 @@ from bot.rules.problems import LetterGone
 from bot.services.drafts import Drafts
 from bot.services.letters import Letters
 from bot.services.workspace import Workspace
+from bot.slack.blocks.home import HOME_HELP_ACTION, HOME_NEW_LETTER_ACTION, help_view
 from bot.slack.blocks.letter_form import (
     CALLBACK_ID,
     REMOVE_CALLBACK_ID,
@@ -46,6 +47,8 @@ def register(app: AsyncApp) -> None:
     app.message_shortcut(START_DRIVE_CALLBACK)(start_drive)
     app.view_submission(CALLBACK_ID)(letter_form_submitted)
     app.view_submission(REMOVE_CALLBACK_ID)(removal_confirmed)
+    app.action(HOME_NEW_LETTER_ACTION)(home_new_letter_pressed)
+    app.action(HOME_HELP_ACTION)(home_help_pressed)
 
 
 # `/letter` subcommands
@@ -58,18 +61,44 @@ async def new(
     letters: Letters,
     **_: Any,
 ) -> None:
-    await workspace.organizers.require_organizer(command["user_id"])
+    await _letter_form(
+        workspace,
+        letters,
+        user=command["user_id"],
+        trigger_id=command["trigger_id"],
+        channel=command.get("channel_id"),
+    )
+
+
+async def home_new_letter_pressed(
+    ack: AsyncAck, body: dict[str, Any], workspace: Workspace, letters: Letters
+) -> None:
+    """New letter, pressed on an organizer's Home: the letter form."""
+    await ack()
+    await _letter_form(
+        workspace, letters, user=body["user"]["id"], trigger_id=body["trigger_id"], channel=None
+    )
+
+
+async def home_help_pressed(ack: AsyncAck, body: dict[str, Any], workspace: Workspace) -> None:
+    """Help, pressed on an organizer's Home: the guide, in a modal."""
+    await ack()
+    await open_view(workspace.slack, trigger_id=body["trigger_id"], view=help_view(), what="help")
+
+
+async def _letter_form(
+    workspace: Workspace, letters: Letters, *, user: str, trigger_id: str, channel: str | None
+) -> None:
+    await workspace.organizers.require_organizer(user)
     deadline, reminders = letters.form_defaults(workspace, datetime.now(UTC))
     form = build_letter_form(
-        origin_channel=command.get("channel_id"),
+        origin_channel=channel,
         draft=None,
         initial_deadline=deadline,
         initial_reminders=reminders,
         web_signons=letters.web_signons,
     )
-    await open_view(
-        workspace.slack, trigger_id=command["trigger_id"], view=form, what="letter form"
-    )
+    await open_view(workspace.slack, trigger_id=trigger_id, view=form, what="letter form")
 
 
 async def list_letters(

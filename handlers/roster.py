@@ -12,6 +12,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.rules.problems import LetterGone, Problem, SignOnsClosed
 from bot.services.entries import Entries
+from bot.services.home import HomeTabs
 from bot.services.roster import Members
 from bot.services.signons import SignOns
 from bot.services.workspace import Workspace
@@ -21,9 +22,11 @@ from bot.slack.blocks.chase import (
     opted_out_text,
     read_chase_value,
 )
+from bot.slack.blocks.home import HOME_MISSING_ACTION
 from bot.slack.blocks.problems import explain
 from bot.slack.blocks.replies import problem_view
 from bot.slack.blocks.roster import (
+    CHASE_MEMBERS_ACTION,
     LOADING_ROSTER,
     OTHER_MEMBER_ACTION,
     ROSTER_CALLBACK_ID,
@@ -37,11 +40,10 @@ from bot.slack.blocks.roster import (
     roster_report,
 )
 from bot.slack.blocks.signon_form import build_signon_form
-from bot.slack.blocks.tally import CHASE_MEMBERS_ACTION
 from bot.slack.blocks.text import read_id
-from bot.slack.messages import tell_privately
+from bot.slack.messages import send_dm, tell_privately
 from bot.slack.views import open_view, update_view
-from handlers.answers import Subcommand, read
+from handlers.answers import Subcommand, read, tell
 
 # While a roster's emails are looked up, the form shows how far it has got this often.
 PROGRESS_SECONDS = 5.0
@@ -51,6 +53,7 @@ def register(app: AsyncApp) -> None:
     app.action(re.compile(rf"^{CHASE_SIGN_ON_ACTION}_[0-9]+$"))(chase_sign_on_pressed)
     app.action(CHASE_OPT_OUT_ACTION)(chase_opted_out)
     app.action(CHASE_MEMBERS_ACTION)(chase_pressed)
+    app.action(HOME_MISSING_ACTION)(home_missing_pressed)
     app.action(SAME_MEMBER_ACTION)(member_match_decided)
     app.action(OTHER_MEMBER_ACTION)(member_match_decided)
     app.view_submission(ROSTER_CALLBACK_ID)(roster_submitted)
@@ -110,6 +113,23 @@ async def chase(
 SUBCOMMANDS: dict[str, Subcommand] = {"roster": roster, "missing": missing, "chase": chase}
 
 
+async def home_missing_pressed(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    members: Members,
+    workspace: Workspace,
+) -> None:
+    """See missing, pressed on the Home: `/letter missing`, by DM (with It's them and Not
+    them for the matches a person should judge)."""
+    await ack()
+    user = body["user"]["id"]
+    letter, found = await members.missing(
+        workspace, str(read(action, read_id)), user=user, channel=""
+    )
+    await send_dm(workspace.slack, user=user, message=missing_message(letter, found))
+
+
 async def chase_pressed(
     ack: AsyncAck,
     body: dict[str, Any],
@@ -117,9 +137,10 @@ async def chase_pressed(
     respond: AsyncRespond,
     members: Members,
     workspace: Workspace,
+    home: HomeTabs,
 ) -> None:
-    """Chase N members, pressed under a lead's tally: as `/letter chase N`, its report
-    beside the tally."""
+    """Chase, pressed under a lead's tally or on the Home: as `/letter chase N`, its
+    report beside the tally, or at the top of the Home."""
     await ack()
     found = await members.chase(
         workspace,
@@ -131,7 +152,7 @@ async def chase_pressed(
     report = chase_report(
         found.letter, found.standings, planned=found.planned, again=found.again, zone=workspace.zone
     )
-    await respond(report, replace_original=False)
+    await tell(workspace, body, respond, home, report)
 
 
 async def chase_sign_on_pressed(

@@ -13,7 +13,14 @@ import sqlalchemy as sa
 
 from bot.rules.forms import SignonField
 from bot.slack.blocks.chase import CHASE_OPT_OUT_ACTION, CHASE_SIGN_ON_ACTION
-from bot.slack.blocks.home import HOME_EXPORT_ACTION, HOME_WITHDRAW_ACTION
+from bot.slack.blocks.home import (
+    HOME_CLOSE_ACTION,
+    HOME_EXPORT_ACTION,
+    HOME_HELP_ACTION,
+    HOME_MISSING_ACTION,
+    HOME_NEW_LETTER_ACTION,
+    HOME_WITHDRAW_ACTION,
+)
 from bot.slack.blocks.reviews import MERGE_ACTION
 from bot.slack.blocks.roster import (
     OTHER_MEMBER_ACTION,
@@ -25,7 +32,7 @@ from bot.storage import Store
 from bot.storage.schema import deliveries, scheduled_jobs
 from tests.conftest import LEAD, MEMBER, ORGANIZER
 from tests.fake_slack import FakeSlack, Message
-from tests.helpers import ask, coalition, export_with_form, post_letter, signon, withdraw
+from tests.helpers import all_text, ask, coalition, export_with_form, post_letter, signon, withdraw
 from tests.slack_driver import SlackDriver
 
 ROSTER = (
@@ -255,7 +262,7 @@ async def test_an_organizers_home_shows_their_drives_and_decides_a_pair(
     await signon(slack, fake_slack, "CHIRLA", user="U2")
     home = await home_of(slack, fake_slack, LEAD)
     shown = texts(home)
-    assert "Your drives" in shown and "*2* signed" in shown
+    assert "Your letters" in shown and "*2* signed" in shown
     assert "1 of 4 member organizations signed; 3 missing" in shown
     assert HOME_EXPORT_ACTION in shown and MERGE_ACTION in shown
 
@@ -338,3 +345,39 @@ async def test_roster_contacts_reach_organizers_only(
     organized = {m["name"]: m for m in await not_signed(ORGANIZER)}
     assert organized["CASA"]["contacts"][0]["email"] == "casa@example.org"
     assert organized["Make the Road New York"]["contacts"][0]["slack_user"] == "UMRNY"
+
+
+async def test_the_home_is_an_organizers_front_door(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """New letter and Help on top; per letter See missing, Chase and Close now; each
+    does what it says."""
+    await upload_roster(slack, fake_slack)
+    home = await home_of(slack, fake_slack, ORGANIZER)
+    top = next(b for b in home["blocks"] if b["type"] == "actions")
+    assert [e["text"]["text"] for e in top["elements"]] == ["New letter", "Help"]
+    drive = [b for b in home["blocks"] if b["type"] == "actions"][1]
+    labels = [e["text"]["text"] for e in drive["elements"]]
+    assert labels[-3:] == ["See missing", "Chase", "Close now"]
+
+    opened = len(fake_slack.calls_to("views.open"))
+    await slack.press_in_home(HOME_NEW_LETTER_ACTION, "", user=ORGANIZER)
+    await fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.open")) > opened)
+    assert fake_slack.calls_to("views.open")[-1].args["view"]["callback_id"] == "letter_form"
+    await slack.press_in_home(HOME_HELP_ACTION, "", user=ORGANIZER)
+    await fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.open")) > opened + 1)
+    assert fake_slack.calls_to("views.open")[-1].args["view"]["title"]["text"] == "Undersigned help"
+
+    sent = len(fake_slack.messages)
+    await slack.press_in_home(HOME_MISSING_ACTION, "1", user=ORGANIZER)
+    await fake_slack.wait_for(
+        lambda: any(m.channel == ORGANIZER for m in fake_slack.messages[sent:])
+    )
+    assert "member organizations signed" in all_text(fake_slack.messages[-1])
+
+    published = len(fake_slack.calls_to("views.publish"))
+    await slack.press_in_home(HOME_CLOSE_ACTION, "1", user=ORGANIZER)
+    await fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.publish")) > published)
+    letter = await store.letters.get(1)
+    assert letter is not None and not letter.is_open
+    assert not fake_slack.rejected

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.slack.blocks.home import HOME_REVIEW_ACTION
-from bot.slack.blocks.tally import CHASE_MEMBERS_ACTION
+from bot.slack.blocks.roster import CHASE_MEMBERS_ACTION
 from bot.storage import Store
 from bot.texts.roster import read_roster
 from tests.conftest import LEAD

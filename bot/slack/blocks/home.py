@@ -15,9 +15,9 @@ from bot.rules.home import Drive, Home, SignedEntry
 from bot.rules.letters import Letter
 from bot.rules.timing import time_left
 from bot.slack.blocks.letters import public_page_line, web_line
-from bot.slack.blocks.replies import problem_line
+from bot.slack.blocks.replies import LETTER_HELP, problem_line
 from bot.slack.blocks.reviews import hold_blocks, pair_blocks, waiting_blocks
-from bot.slack.blocks.roster import reach_line
+from bot.slack.blocks.roster import CHASE_MEMBERS_ACTION, reach_line
 from bot.slack.blocks.signon_replies import CHANGE_ENTRY_ACTION
 from bot.slack.blocks.text import (
     Block,
@@ -26,6 +26,7 @@ from bot.slack.blocks.text import (
     mrkdwn,
     plain,
     slack_date,
+    text_sections,
     truncate,
 )
 
@@ -34,6 +35,16 @@ HOME_WITHDRAW_ACTION = "home_withdraw"
 HOME_EXPORT_ACTION = "home_export"
 HOME_EXTEND_ACTION = "home_extend"
 HOME_REVIEW_ACTION = "home_review"
+HOME_NEW_LETTER_ACTION = "home_new_letter"
+HOME_HELP_ACTION = "home_help"
+HOME_MISSING_ACTION = "home_missing"
+HOME_CLOSE_ACTION = "home_close"
+# To someone with nothing to sign or run: what the app is, and how letters reach them.
+NOTHING_HERE = (
+    "Undersigned runs the coalition's sign-on letters. When a letter is posted in a "
+    "channel you're in, it shows here with *Sign on*; `/signon` in that channel signs it "
+    "too."
+)
 EXTEND_CALLBACK_ID = "home_extend_form"
 EXTEND_TITLE = "Extend a letter"
 # A Home tab holds 100 blocks (Block Kit reference, "Blocks": home tabs), in a view of
@@ -51,13 +62,27 @@ def home_view(home: Home, *, now: datetime, zone: ZoneInfo) -> dict[str, Any]:
     if home.notice:
         groups.append([_section(truncate(home.notice, NOTICE_MAX))])
     if home.drives or home.organizer:
-        groups.append([{"type": "header", "text": plain("Your drives")}])
+        groups.append(
+            [
+                {"type": "header", "text": plain("Your letters")},
+                {
+                    "type": "actions",
+                    "elements": [
+                        {**_plain_button("New letter", HOME_NEW_LETTER_ACTION), "style": "primary"},
+                        _plain_button("Help", HOME_HELP_ACTION),
+                    ],
+                },
+            ]
+        )
         if not home.drives:
-            groups.append([_context("No open letters. `/letter new` starts one.")])
+            groups.append([_context("No open letters yet: *New letter* starts one.")])
         groups += [
             _drive(drive, now=now, zone=zone, public_url=home.public_urls.get(drive.letter.id))
             for drive in home.drives
         ]
+    elif not home.to_sign and not home.signed:
+        groups.append([_section(NOTHING_HERE)])
+        return {"type": "home", "blocks": _within(groups)}
     groups.append([{"type": "header", "text": plain("Letters to sign")}])
     if not home.to_sign:
         groups.append([_context("No open letter is waiting for your signature.")])
@@ -128,6 +153,30 @@ def _drive(drive: Drive, *, now: datetime, zone: ZoneInfo, public_url: str | Non
     waiting = len(drive.pairs) + len(drive.holds) + len(drive.waiting)
     if waiting:
         buttons.append(_button(f"Review all {waiting}", HOME_REVIEW_ACTION, letter.id))
+    if drive.reach is not None:
+        buttons.append(_button("See missing", HOME_MISSING_ACTION, letter.id))
+        if drive.reach.missing:
+            buttons.append(_button("Chase", CHASE_MEMBERS_ACTION, letter.id))
+    buttons.append(
+        {
+            **_button("Close now", HOME_CLOSE_ACTION, letter.id),
+            "style": "danger",
+            "confirm": {
+                "title": plain("Close sign-ons?"),
+                "text": plain(
+                    truncate(
+                        inert(
+                            f"Close “{letter.title}” now? The final count goes to its "
+                            "channels and the list to its leads."
+                        ),
+                        TITLE_SHOWN_MAX + 80,
+                    )
+                ),
+                "confirm": plain("Close now"),
+                "deny": plain("Keep it open"),
+            },
+        }
+    )
     blocks: list[Block] = [
         {"type": "divider"},
         _section("\n".join(lines)),
@@ -186,6 +235,20 @@ def _signed(item: SignedEntry) -> list[Block]:
 
 def _edit(letter: Letter) -> dict[str, Any]:
     return _button("Edit", CHANGE_ENTRY_ACTION, letter.id)
+
+
+def _plain_button(text: str, action_id: str) -> dict[str, Any]:
+    return {"type": "button", "action_id": action_id, "text": plain(text)}
+
+
+def help_view() -> dict[str, Any]:
+    """The organizers' guide (`/letter help`), in a modal opened from the Home."""
+    return {
+        "type": "modal",
+        "title": plain("Undersigned help"),
+        "close": plain("Close"),
+        "blocks": text_sections(LETTER_HELP),
+    }
 
 
 def _button(text: str, action_id: str, letter_id: int) -> dict[str, Any]:

@@ -46,6 +46,10 @@ ROSTER_COLUMNS = (
     "domains (aclu.org): a sign-on from one verifies its entry"
 )
 
+# Chase the members that haven't signed, as `/letter chase` does: under a lead's tally,
+# and on an organizer's Home.
+CHASE_MEMBERS_ACTION = "chase_members"
+
 
 def reach_line(reach: Reach) -> str:
     """'41 of 60 member organizations signed; 19 missing'."""

@@ -11,6 +11,7 @@ from bot.rules.tally import LetterTally
 from bot.rules.timing import clock, day, time_left
 from bot.slack.blocks.home import HOME_REVIEW_ACTION
 from bot.slack.blocks.replies import CHART_FAILED
+from bot.slack.blocks.roster import CHASE_MEMBERS_ACTION
 from bot.slack.blocks.text import (
     NOTIFICATION_TEXT_MAX,
     Block,
@@ -29,9 +30,6 @@ NAMES_SHOWN = 5
 NAMES_TEXT_MAX = 1500
 STATES_SHOWN = 8
 STATES_TEXT_MAX = 1000
-# The tally's buttons: the review queue by DM, and chasing the members that haven't
-# signed (as `/letter chase` does).
-CHASE_MEMBERS_ACTION = "tally_chase"
 
 
 def tally_message(

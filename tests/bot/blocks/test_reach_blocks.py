@@ -10,7 +10,7 @@ from bot.rules.home import Drive, Home, SignedEntry
 from bot.rules.reviews import ReviewPair
 from bot.rules.roster import MemberStanding, Reach, RosterContact, RosterMember, Standing
 from bot.slack.blocks.chase import chase_message
-from bot.slack.blocks.home import HOME_BLOCKS_MAX, home_view
+from bot.slack.blocks.home import HOME_BLOCKS_MAX, NOTHING_HERE, home_view
 from bot.slack.blocks.roster import missing_message, roster_form
 from tests.bot.blocks.test_letter import make_letter
 from tests.bot.test_formats import entry
@@ -95,9 +95,10 @@ def test_a_busy_home_holds_at_most_a_home_tab_of_blocks() -> None:
     assert "more; `/letter list` shows every letter." in str(view)
 
 
-def test_a_members_home_without_letters_says_so() -> None:
+def test_a_members_home_without_letters_says_what_the_app_does_in_one_line() -> None:
     letter = make_letter("Act.")
     view = home_view(Home(drives=[], to_sign=[], signed=[]), now=letter.created_at, zone=ZONE)
     check_home(view)
-    assert "No open letter is waiting for your signature." in str(view)
-    assert "Your drives" not in str(view)
+    (only,) = view["blocks"]
+    assert only["text"]["text"] == NOTHING_HERE
+    assert "Your letters" not in str(view)
