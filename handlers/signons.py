@@ -30,6 +30,7 @@ from bot.services.workspace import Workspace
 from bot.slack.blocks.home import HOME_SIGN_ON_ACTION, HOME_WITHDRAW_ACTION
 from bot.slack.blocks.letters import SIGN_ON_ACTION
 from bot.slack.blocks.problems import explain, form_problems
+from bot.slack.blocks.reading import READ_LETTER_ACTION, full_letter_view
 from bot.slack.blocks.signon_form import CALLBACK_ID as SIGNON_CALLBACK_ID
 from bot.slack.blocks.signon_form import (
     CHOOSE_A_LETTER,
@@ -61,7 +62,7 @@ from bot.slack.blocks.versions import (
     read_keep_value,
     read_withdraw_value,
 )
-from bot.slack.views import open_view, update_view
+from bot.slack.views import open_view, push_view, update_view
 from handlers.answers import checked, from_home, read, tell, value_of
 
 # Slack waits three seconds for an ack; past this, the answer follows separately.
@@ -78,7 +79,35 @@ def register(app: AsyncApp) -> None:
     app.action(WITHDRAW_ACTION)(withdraw_pressed)
     app.action(KEEP_ACTION)(withdraw_not_pressed)
     app.action(SignonField.KIND)(signing_as_chosen)
+    app.action(READ_LETTER_ACTION)(read_letter_pressed)
     app.view_submission(SIGNON_CALLBACK_ID)(signon_form_submitted)
+
+
+async def read_letter_pressed(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    workspace: Workspace,
+    signons: SignOns,
+) -> None:
+    """Read the full letter: the whole text in a modal, over the sign-on form when it
+    was pressed there, for anyone the letter is open to."""
+    await ack()
+    user = body["user"]["id"]
+    channel = (body.get("channel") or {}).get("id")
+    letter = await signons.letter(
+        workspace,
+        letter_number(value_of(action), surface=Surface.BUTTON),
+        user=user,
+        channel=channel,
+    )
+    view = full_letter_view(letter)
+    if (body.get("container") or {}).get("type") == "view" and body.get("view", {}).get(
+        "type"
+    ) == "modal":
+        await push_view(workspace.slack, trigger_id=body["trigger_id"], view=view)
+    else:
+        await open_view(workspace.slack, trigger_id=body["trigger_id"], view=view, what="letter")
 
 
 async def signing_as_chosen(

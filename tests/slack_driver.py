@@ -241,6 +241,34 @@ class SlackDriver:
             }
         )
 
+    async def press_in_view(
+        self, view: dict[str, Any], action_id: str, value: str, *, user: str
+    ) -> Reply:
+        """A button pressed in a modal the app opened (`block_actions` from the view)."""
+        n = next(self._ids)
+        return await self.interact(
+            {
+                "type": "block_actions",
+                "team": {"id": HOST_TEAM, "domain": "coalition"},
+                "user": {"id": user, "name": user.lower(), "team_id": HOST_TEAM},
+                "api_app_id": "A1",
+                "token": "legacy-verification-token",
+                "trigger_id": self._fake.trigger(),
+                "container": {"type": "view", "view_id": view.get("id", f"V{n}")},
+                "view": {**view, "id": view.get("id", f"V{n}"), "hash": f"hash-{n}"},
+                "actions": [
+                    {
+                        "type": "button",
+                        "action_id": action_id,
+                        "block_id": "b",
+                        "value": value,
+                        "action_ts": f"{1700000000 + n}.0",
+                    }
+                ],
+                "is_enterprise_install": False,
+            }
+        )
+
     async def choose_in_view(
         self,
         view: dict[str, Any],

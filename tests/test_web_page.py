@@ -93,6 +93,9 @@ async def test_a_web_sign_on_counts_only_once_confirmed_by_the_button(
         # A mail scanner opens the link: nothing is signed.
         scanned = await ana.get(path_of(links["confirm"]))
         assert scanned.status == 200 and scanned.shows("Confirm")
+        # What they sign, to read before they confirm.
+        assert scanned.shows("To: ") and scanned.shows("Dear Secretary, Act.")
+        assert scanned.shows("Read the full letter")
         assert await store.signatures.count(1) == 0
         confirmed = await ana.submit(path_of(links["confirm"]), {}, on=scanned)
         assert confirmed.shows("Signed. You are number 1."), confirmed.text

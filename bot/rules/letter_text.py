@@ -130,3 +130,17 @@ def _misleading(label: str, url: str) -> bool:
         if not (host == target or target.endswith("." + host) or host.endswith("." + target)):
             return True
     return False
+
+
+# A letter's first lines, shown where it is signed: a sentence or two, enough to know
+# what it asks.
+FIRST_LINES_MAX = 280
+
+
+def first_lines(markup: str) -> str:
+    """The letter's opening in plain text, on one line, cut at a word."""
+    text = " ".join(to_plain(markup).split())
+    if len(text) <= FIRST_LINES_MAX:
+        return text
+    cut = text[: FIRST_LINES_MAX - 1].rsplit(" ", 1)[0]
+    return f"{cut}…"

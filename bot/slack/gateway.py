@@ -60,6 +60,10 @@ class SlackApi(Protocol):
 
     async def views_update(self, *, view: Any, **kwargs: Any) -> AsyncSlackResponse: ...
 
+    async def views_push(
+        self, *, trigger_id: str, view: Any, **kwargs: Any
+    ) -> AsyncSlackResponse: ...
+
     async def views_publish(
         self, *, user_id: str, view: Any, **kwargs: Any
     ) -> AsyncSlackResponse: ...

@@ -33,3 +33,12 @@ async def update_view(client: SlackApi, *, view_id: str, view: dict[str, Any]) -
         await client.views_update(view_id=view_id, view=view)
     except (SlackApiError, *UNANSWERED) as error:
         logger.warning("Updating a form failed: %s", slack_error(error))
+
+
+async def push_view(client: SlackApi, *, trigger_id: str, view: dict[str, Any]) -> None:
+    """Show `view` over the modal a button was pressed in (its Close comes back to it)."""
+    try:
+        await client.views_push(trigger_id=trigger_id, view=view)
+    except (SlackApiError, *UNANSWERED) as error:
+        logger.exception("Showing a view over a form failed")
+        raise FormDidNotOpen("letter", slack_error(error)) from None

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import aiohttp_jinja2
 from aiohttp import web
 
+from bot.rules.letter_text import first_lines
 from bot.rules.letters import Letter
 from bot.rules.problems import FormErrors, LetterGone, NothingToWithdraw, SignOnsClosed
 from bot.rules.signons import SignerKind, Submission
@@ -142,6 +143,7 @@ class Pages:
             return self.gone(request)
         context = {
             "letter": letter,
+            "opening": first_lines(letter.body),
             "web_signon": web_signon,
             "rows": submitted_rows(web_signon.submission),
             "outcome": (

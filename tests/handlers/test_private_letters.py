@@ -12,6 +12,7 @@ from bot.rules.roster import MemberRow, RosterContact
 from bot.slack.blocks.chase import CHASE_OPT_OUT_ACTION, CHASE_SIGN_ON_ACTION
 from bot.slack.blocks.home import HOME_SIGN_ON_ACTION, HOME_WITHDRAW_ACTION
 from bot.slack.blocks.letters import SIGN_ON_ACTION
+from bot.slack.blocks.reading import READ_LETTER_ACTION
 from bot.slack.blocks.signon_replies import CHANGE_ENTRY_ACTION, WITHDRAW_ACTION
 from bot.slack.blocks.versions import KEEP_SIGNATURE_ACTION, WITHDRAW_SIGNATURE_ACTION
 from bot.storage import Store
@@ -44,6 +45,7 @@ async def answers_for(slack: SlackDriver, fake: FakeSlack, number: int) -> list[
         (KEEP_SIGNATURE_ACTION, f"{number}:1"),
         (WITHDRAW_SIGNATURE_ACTION, f"{number}:1"),
         (WITHDRAW_ACTION, f"{number}"),
+        (READ_LETTER_ACTION, f"{number}"),
         (f"{CHASE_SIGN_ON_ACTION}_1", f"{number}:1"),
         (CHASE_OPT_OUT_ACTION, f"{number}"),
     ):

@@ -21,6 +21,7 @@ from bot.slack.blocks.home import (
     HOME_NEW_LETTER_ACTION,
     HOME_WITHDRAW_ACTION,
 )
+from bot.slack.blocks.reading import READ_LETTER_ACTION
 from bot.slack.blocks.reviews import MERGE_ACTION
 from bot.slack.blocks.roster import (
     OTHER_MEMBER_ACTION,
@@ -155,6 +156,24 @@ async def test_missing_lists_who_has_not_signed_and_chase_dms_their_contacts_onc
     form = fake_slack.calls_to("views.open")[-1].args["view"]
     organization = next(b for b in form["blocks"] if b.get("block_id") == SignonField.ORGANIZATION)
     assert organization["element"]["initial_value"] == "CHIRLA"
+
+    # Read the full letter, from the chase (the contact may not be in its channel) and
+    # from the form, over which it opens.
+    preview = next(
+        b for b in dm.blocks if b.get("accessory", {}).get("action_id") == READ_LETTER_ACTION
+    )
+    assert preview["text"]["text"].startswith("To: ")
+    await slack.press(READ_LETTER_ACTION, "1", user="UCHIRLA", channel="DUCHIRLA")
+    await fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.open")) > opened + 1)
+    full = fake_slack.calls_to("views.open")[-1].args["view"]
+    assert full["title"]["text"] == "The letter" and "Act." in str(full["blocks"])
+    assert any(
+        b.get("accessory", {}).get("action_id") == READ_LETTER_ACTION for b in form["blocks"]
+    )
+    pushed = len(fake_slack.calls_to("views.push"))
+    await slack.press_in_view(form, READ_LETTER_ACTION, "1", user="UCHIRLA")
+    await fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.push")) > pushed)
+    assert fake_slack.calls_to("views.push")[-1].args["view"]["title"]["text"] == "The letter"
 
     # Don't remind me: the DM says so in place of its buttons, and the next chase skips them.
     before = len(fake_slack.responses)

@@ -12,6 +12,7 @@ from bot.rules.letters import Letter
 from bot.rules.roster import RosterMember
 from bot.rules.timing import time_left
 from bot.slack.blocks.letters import web_line
+from bot.slack.blocks.reading import preview_block
 from bot.slack.blocks.text import (
     BUTTON_TEXT_MAX,
     NOTIFICATION_TEXT_MAX,
@@ -64,6 +65,7 @@ def chase_message(
                 f"yet. Sign-ons close {slack_date(letter.deadline, zone=zone)} ({left} left)."
             ),
         },
+        preview_block(letter),
         {"type": "context", "elements": [mrkdwn(f"It has *{count}* signers so far.")]},
     ]
     state = next((m.state for m in members if m.state), None)

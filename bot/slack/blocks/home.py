@@ -15,6 +15,7 @@ from bot.rules.home import Drive, Home, SignedEntry
 from bot.rules.letters import Letter
 from bot.rules.timing import time_left
 from bot.slack.blocks.letters import public_page_line, web_line
+from bot.slack.blocks.reading import preview_block
 from bot.slack.blocks.replies import LETTER_HELP, problem_line
 from bot.slack.blocks.reviews import hold_blocks, pair_blocks, waiting_blocks
 from bot.slack.blocks.roster import CHASE_MEMBERS_ACTION, reach_line
@@ -204,7 +205,8 @@ def _to_sign(
                 f"(in {time_left(letter.deadline, now=now)})"
             ),
             "accessory": {**_button("Sign on", HOME_SIGN_ON_ACTION, letter.id), "style": "primary"},
-        }
+        },
+        preview_block(letter),
     ]
     if public_url:
         # For colleagues outside Slack: the link to pass on.

@@ -190,6 +190,11 @@ def _opening(body: str) -> tuple[str, str]:
     return opening, body[len(opening) :]
 
 
+def letter_text_blocks(body: str) -> list[Block]:
+    """A letter's whole text as sections, each within Slack's limit."""
+    return [_text_block(piece, n) for n, piece in enumerate(split_text(body))]
+
+
 def _text_block(piece: str, n: int) -> Block:
     """A piece of the letter: mrkdwn where it has links or emphasis to show, else
     plain_text, which shows every character exactly as written."""

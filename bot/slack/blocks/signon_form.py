@@ -14,6 +14,7 @@ from bot.rules.forms import SignonField, SignonFormValues
 from bot.rules.letters import Letter
 from bot.rules.limits import JOB_TITLE_MAX, ORGANIZATION_MAX, PERSON_MAX, PLACE_MAX
 from bot.rules.signons import Contact, OwnEntry, Signer, SignerKind, Submission
+from bot.slack.blocks.reading import preview_block
 from bot.slack.blocks.text import (
     OPTION_TEXT_MAX,
     OPTIONS_MAX,
@@ -57,6 +58,7 @@ def build_signon_form(
         )
     elif only is not None:
         blocks.append({"type": "section", "text": mrkdwn(f"*{_title(only)}*")})
+        blocks.append(preview_block(only))
     else:
         blocks.append(_letter_menu(letters))
     blocks += [
