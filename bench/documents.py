@@ -7,7 +7,7 @@ Undersigned runs as deployed, a process of its own (`python -m bot`, HTTP mode, 
 as in bench.signon_throughput; this process is the load generator and the fake Slack.
 Each round starts the bot afresh, warms it with `/signon help`, then sends signed
 `/signon Organization Name` requests, `--concurrency` at a time. In a hostile round, a
-second into the load, an organizer runs "Start a sign-on drive" on four messages at
+second into the load, an organizer runs "Start a sign-on letter" on four messages at
 once, each with one hostile file attached (built by tests.documents):
 
 - 50,000 paragraphs of Word (about 40 KB; read in the bot's process before this

@@ -2,7 +2,7 @@
 the bot as it runs (`python -m bot`, HTTP mode, on the embedded SQLite default):
 
 - the 2021 fixture letter (16.7k characters) is posted into two channels from a pasted
-  message ("Start a sign-on drive");
+  message ("Start a sign-on letter");
 - a third of the fixture's 102 organizations sign first on the letter's public page,
   confirming from the email a local SMTP server catches; then the organizations sign in
   Slack, with `/signon Name` and through the form, many of them two or three times by

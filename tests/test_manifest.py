@@ -32,6 +32,7 @@ SCOPES = {
     "views_open": None,
     "views_publish": None,
     "views_update": None,
+    "views_push": None,
 }
 
 

@@ -20,6 +20,7 @@ from dateparser.date import DateDataParser
 
 from bot.rules.limits import DEADLINE_MAX_AHEAD
 from bot.rules.schedule import Plan
+from bot.rules.wording import plural
 
 DEFAULT_REMINDERS = "7d,3d,1d,3h"
 # A reminder further out than this is a typo, not a plan.
@@ -174,10 +175,10 @@ def time_left(deadline: datetime, *, now: datetime) -> str:
     """'3 days', '5 hours', '20 minutes': the time to the deadline, rounded for reading."""
     seconds = (deadline - now).total_seconds()
     if seconds >= 23.5 * 3600:
-        return _plural(round(seconds / 86_400), "day")
+        return plural(round(seconds / 86_400), "day")
     if seconds >= 59.5 * 60:
-        return _plural(round(seconds / 3600), "hour")
-    return _plural(max(1, round(seconds / 60)), "minute")
+        return plural(round(seconds / 3600), "hour")
+    return plural(max(1, round(seconds / 60)), "minute")
 
 
 def parse_deadline(text: str, *, now: datetime, zone: ZoneInfo) -> datetime:
@@ -262,10 +263,6 @@ def _parser(base: datetime) -> DateDataParser:
 def _local(moment: datetime, zone: ZoneInfo) -> str:
     local = moment.astimezone(zone)
     return f"{local:%A, %B} {local.day}, {local.year} at {local:%-I:%M %p} {local.tzname()}"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def verify_due(now: datetime, *, hold: bool = False) -> datetime:

@@ -100,7 +100,7 @@ def _alt_text(
     zone: ZoneInfo,
 ) -> str:
     count = len(times)
-    goal = f" of a goal of {letter.goal}" if letter.goal else ""
+    goal = f" of {letter.goal}" if letter.goal else ""
     if now >= letter.deadline:
         when = f"sign-ons closed {_day(letter.deadline, zone)}"
     elif not letter.is_open:
@@ -110,8 +110,8 @@ def _alt_text(
     first = f", the first on {_day(times[0], zone)}" if times else ""
     sent = sum(1 for r in reminders if r <= now)
     text = (
-        f"Chart of sign-ons over time for “{_short(letter.title, 200)}”: {count} "
-        f"signed{goal} as of {_day(now, zone)}{first}. {sent} of {len(reminders)} "
+        f"Chart of sign-ons over time for “{_short(letter.title, 200)}”: {count}{goal} "
+        f"signed as of {_day(now, zone)}{first}. {sent} of {len(reminders)} "
         f"reminders sent; {when}."
     )
     return _short(text, ALT_TEXT_MAX)

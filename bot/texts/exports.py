@@ -19,6 +19,7 @@ from bot.rules.letters import DEFAULT_STYLE, Letter, LetterVersion, ListStyle
 from bot.rules.roster import MemberStanding, Standing
 from bot.rules.signons import Contact, Signer, SignerChange, SignerKind
 from bot.rules.verification import UNVERIFIED, Verified, verified_organizations
+from bot.rules.wording import plural
 from bot.texts.lists import alphabetical, closing_word, sections, states_of
 from bot.texts.lists import as_text as sections_text
 from bot.texts.word import letter_docx
@@ -145,10 +146,10 @@ def makeup(signers: Sequence[Signer]) -> str:
     organizations = sum(1 for signer in signers if signer.kind is SignerKind.ORGANIZATION)
     individuals = len(signers) - organizations
     states = states_of(signers)
-    where = f" from {_plural(states, 'state')}" if states else ""
-    parts = [_plural(organizations, "organization") + where]
+    where = f" from {plural(states, 'state')}" if states else ""
+    parts = [plural(organizations, "organization") + where]
     if individuals:
-        parts.append(_plural(individuals, "individual"))
+        parts.append(plural(individuals, "individual"))
     return f"Signed by {' and '.join(parts)}"
 
 
@@ -156,7 +157,7 @@ def caveat(signers: Sequence[Signer]) -> str:
     """ ", with 2 possible duplicates still to review" while pairs wait: a count quoted
     before they are decided may be too high, and nothing merges them on its own."""
     waiting = len(pending_pairs(signers))
-    return f", with {_plural(waiting, 'possible duplicate')} still to review" if waiting else ""
+    return f", with {plural(waiting, 'possible duplicate')} still to review" if waiting else ""
 
 
 def pending_pairs(signers: Sequence[Signer]) -> list[tuple[str, str]]:
@@ -438,10 +439,6 @@ def _contact_line(contact: dict[str, Any]) -> str:
     )
     details = [part for part in (who, contact["title"], contact["email"]) if part]
     return ", ".join(details)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def audit_csv(changes: list[SignerChange]) -> str:

@@ -36,7 +36,7 @@ def test_the_chart_is_a_png_whose_alt_text_carries_the_count() -> None:
     image = image_of(chart)
     assert image.format == "PNG" and image.size == (800, 400)
     assert chart.name == "letter-7-sign-ons.png"
-    assert "152 signed of a goal of 200 as of Nov 30, 2026" in alt_text_of(chart)
+    assert "152 of 200 signed as of Nov 30, 2026" in alt_text_of(chart)
     assert "2 of 3 reminders sent; sign-ons close Dec 2, 2026." in alt_text_of(chart)
 
 

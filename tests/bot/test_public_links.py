@@ -158,7 +158,7 @@ async def test_the_tally_says_how_many_signed_on_the_public_page(
     await dispatcher.run_due(TOMORROW_9)
     (tally,) = [m for m in dms(fake_slack, LEAD) if "Daily tally" in m.text]
     text = all_text(tally)
-    assert "*3* signed · the first tally for this letter" in text
+    assert "*3* signed · closes " in text
     assert text.count("signed on the public page") == 1
     assert "*2* signed on the public page, confirmed by email" in text
     sent = json.dumps([call.args for call in fake_slack.calls])

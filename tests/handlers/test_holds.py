@@ -57,7 +57,7 @@ async def test_a_fourth_organization_waits_until_an_organizer_approves(
         slack, fake_slack, "UBULK", "Casa Alpha", "Beta Network", "Gamma Fund", "Delta Union"
     )
     assert "waits for an organizer to check it before it counts" in answers[-1]
-    assert "*Delta Union*" in answers[-1] and "Signers so far: *3*" in answers[-1]
+    assert "*Delta Union*" in answers[-1] and "*3* signed so far" in answers[-1]
     assert await store.signatures.count(1) == 3
     status = await signon(slack, fake_slack, "status", user="UBULK")
     assert "*Delta Union* · waiting for an organizer" in status

@@ -39,7 +39,7 @@ def coalition_channels(fake_slack: FakeSlack) -> None:
 
 
 async def shortcut(slack: SlackDriver, fake: FakeSlack, message: dict[str, Any]) -> dict[str, Any]:
-    """Run "Start a sign-on drive" on `message`; the view the organizer then sees."""
+    """Run "Start a sign-on letter" on `message`; the view the organizer then sees."""
     updated = len(fake.calls_to("views.update"))
     reply = await slack.message_shortcut(
         "start_drive", message, user=ORGANIZER, channel="CORGANIZING"

@@ -91,7 +91,7 @@ async def test_a_long_letter_from_a_message_is_posted_verbatim_in_two_channels(
         assert posted_letter_markup(fake_slack, channel) == escape(paragraphs(letter))
         assert "<!date^" in all_text(head)
         assert has_sign_on_button(head)
-        assert "*0* signed of a goal of 100 so far" in all_text(head)
+        assert "*0 of 100* signed so far" in all_text(head)
         for message in fake_slack.channel_messages(channel):
             assert block_text_length(message.blocks) <= 10_000
         if len(letter) > 3000:
@@ -110,7 +110,7 @@ async def test_a_long_letter_from_a_message_is_posted_verbatim_in_two_channels(
     )
     await fake_slack.wait_for(
         lambda: all(
-            "*100* signed" in all_text(head_messages(fake_slack, channel)[0])
+            "*100 of 100* signed" in all_text(head_messages(fake_slack, channel)[0])
             for channel in ("CCOALITION", "CSTATES")
         ),
         within=20,

@@ -174,7 +174,7 @@ async def test_the_edit_form_changes_deadline_reminders_leads_and_goal(
     assert edited.leads == (LEAD, "UOTHER") and edited.goal == 50
     await fake_slack.wait_for(lambda: thread_replies(fake_slack, "CSTATES"))
     (head,) = head_messages(fake_slack, "CSTATES")
-    assert "of a goal of 50" in all_text(head)
+    assert "*0 of 50* signed" in all_text(head)
 
 
 async def test_an_edit_submitted_by_someone_who_may_not_manage_the_letter_changes_nothing(

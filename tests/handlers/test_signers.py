@@ -57,7 +57,7 @@ async def test_signers_are_listed_a_page_at_a_time_and_found_by_name(
         submission = Submission(kind=SignerKind.ORGANIZATION, name=f"Coalition Number {n:02d}")
         await signons.sign(None, letter, submission, now=letter.created_at)
     first = await ask(slack, fake_slack, "signers")
-    assert "*25 entries*" in sections(first)[0] and len(sections(first)) == 21
+    assert "*25 signers*" in sections(first)[0] and len(sections(first)) == 21
     (next_button,) = [e for b in first["blocks"] if b["type"] == "actions" for e in b["elements"]]
     before = len(fake_slack.responses)
     await slack.press(next_button["action_id"], next_button["value"], user=ORGANIZER, channel="C")
@@ -69,7 +69,7 @@ async def test_signers_are_listed_a_page_at_a_time_and_found_by_name(
     ]
     assert next_button["action_id"].startswith(SIGNERS_PAGE_ACTION)
     found = await ask(slack, fake_slack, "signers #1 number 07")
-    assert "*1 entries* matching “number 07”" in sections(found)[0]
+    assert "*1 signer* matching “number 07”" in sections(found)[0]
     refused = await ask(slack, fake_slack, "signers", user=MEMBER)
     assert "can manage the signers of it" in refused["text"]
 

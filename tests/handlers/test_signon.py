@@ -68,7 +68,7 @@ async def test_signon_with_a_name_signs_at_once_and_says_what_was_recorded(
     answer = await signon(slack, fake_slack, "Make the Road New York")
     assert "You signed *Protect our communities*" in answer
     assert "*Make the Road New York*, an organization" in answer
-    assert "Signers so far: *1*" in answer
+    assert "*1* signed so far" in answer
     (signer,) = await store.signatures.signers(1)
     assert signer.name == "Make the Road New York" and signer.contacts[0].user_id == MEMBER
 
@@ -83,7 +83,7 @@ async def test_a_spelling_variant_is_kept_as_a_contact_and_counts_once(
     )
     assert "*American Civil Liberties Union* had already signed" in answer
     assert "by <@UFIRST>" in answer and "<!date^" in answer
-    assert "another contact" in answer and "Signers so far: *1*" in answer
+    assert "another contact" in answer and "*1* signed so far" in answer
     (signer,) = await store.signatures.signers(1)
     assert [c.user_id for c in signer.contacts] == ["UFIRST", "USECOND"]
     assert signer.submitted_as == (
@@ -123,7 +123,7 @@ async def test_a_possible_duplicate_is_recorded_counted_and_queued(
     await signon(slack, fake_slack, "Coalition for Humane Immigrant Rights (CHIRLA)", user="UFIRST")
     answer = await signon(slack, fake_slack, "CHIRLA", user="USECOND")
     assert "may be the same as *Coalition for Humane Immigrant Rights (CHIRLA)*" in answer
-    assert "Signers so far: *2*" in answer
+    assert "*2* signed so far" in answer
     (pair,) = await store.reviews.pending(1)
     assert {pair.first.name, pair.second.name} == {
         "CHIRLA",
@@ -339,7 +339,7 @@ async def test_withdraw_takes_a_sign_on_out_of_the_count_and_keeps_it(
     await signon(slack, fake_slack, "United We Dream", user="UOTHER")
     assert "*Mijente*, an organization" in await signon(slack, fake_slack, "status")
     answer = await withdraw(slack, fake_slack)
-    assert "*Mijente* is withdrawn" in answer and "Signers so far: *1*" in answer
+    assert "*Mijente* is withdrawn" in answer and "*1* signed so far" in answer
     assert [s.name for s in await store.signatures.signers(1)] == ["United We Dream"]
     assert "You haven't signed" in await signon(slack, fake_slack, "status")
     assert "nothing to withdraw" in await withdraw(slack, fake_slack)

@@ -22,6 +22,7 @@ from bot.slack.blocks.text import (
     mrkdwn,
     plain,
     read_id,
+    signed_count,
     slack_date,
     truncate,
 )
@@ -66,7 +67,7 @@ def chase_message(
             ),
         },
         preview_block(letter),
-        {"type": "context", "elements": [mrkdwn(f"It has *{count}* signers so far.")]},
+        {"type": "context", "elements": [mrkdwn(f"{signed_count(count, letter.goal)} so far.")]},
     ]
     state = next((m.state for m in members if m.state), None)
     if state and from_their_state:

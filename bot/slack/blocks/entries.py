@@ -27,6 +27,7 @@ from bot.rules.signons import (
     Submission,
 )
 from bot.rules.verification import UNVERIFIED, Verified
+from bot.rules.wording import plural
 from bot.slack.blocks.text import (
     MODAL_TITLE_MAX,
     Block,
@@ -79,9 +80,9 @@ def signers_page(
         return {"text": f"No signers of *{title}*{found}."}
     page = entries[offset : offset + PAGE_SIZE]
     intro = (
-        f"*{len(entries)} entries*{found} for *{title}* (letter #{letter.id}), "
+        f"*{plural(len(entries), 'signer')}*{found} of *{title}* (letter #{letter.id}), "
         f"{offset + 1} to {offset + len(page)} shown. `/letter signers #{letter.id} Mijente` "
-        "finds entries by name."
+        "finds signers by name."
     )
     nav = _navigation(letter, len(entries), offset=offset, search=search)
     blocks = fitted(

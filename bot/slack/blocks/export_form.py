@@ -8,6 +8,7 @@ from typing import Any
 from bot.rules.cleaning import one_line
 from bot.rules.letters import Letter, ListFormat, ListStyle
 from bot.rules.limits import CLOSING_MAX
+from bot.rules.wording import plural
 from bot.slack.blocks.text import escape, mrkdwn, plain, read_id
 from bot.texts.lists import closing_word
 
@@ -35,7 +36,8 @@ def export_form(letter: Letter, *, count: int) -> dict[str, Any]:
             {
                 "type": "section",
                 "text": mrkdwn(
-                    f"*{escape(letter.title)}* (letter #{letter.id}): {count} signers. The "
+                    f"*{escape(letter.title)}* (letter #{letter.id}): "
+                    f"{plural(count, 'signer')}. The "
                     "list, a Word document of the letter with them, the CSVs, the JSON and a "
                     "chart come by direct message."
                 ),

@@ -14,6 +14,7 @@ from bot.rules.forms import Field
 from bot.rules.home import Drive, Home, SignedEntry
 from bot.rules.letters import Letter
 from bot.rules.timing import time_left
+from bot.rules.wording import plural
 from bot.slack.blocks.letters import public_page_line, web_line
 from bot.slack.blocks.reading import preview_block
 from bot.slack.blocks.replies import LETTER_HELP, problem_line
@@ -26,6 +27,7 @@ from bot.slack.blocks.text import (
     inert,
     mrkdwn,
     plain,
+    signed_count,
     slack_date,
     text_sections,
     truncate,
@@ -133,11 +135,10 @@ def read_extend_form(view: dict[str, Any]) -> tuple[str, int | None]:
 
 def _drive(drive: Drive, *, now: datetime, zone: ZoneInfo, public_url: str | None) -> list[Block]:
     letter = drive.letter
-    goal = f" of a goal of {letter.goal}" if letter.goal else ""
     lines = [
         f"*#{letter.id} · {escape(_title(letter))}*",
-        f"*{drive.count}* signed{goal} · closes {slack_date(letter.deadline, zone=zone)} "
-        f"(in {time_left(letter.deadline, now=now)})",
+        f"{signed_count(drive.count, letter.goal)} · closes "
+        f"{slack_date(letter.deadline, zone=zone)} (in {time_left(letter.deadline, now=now)})",
     ]
     if public_url:
         lines.append(public_page_line(public_url))
@@ -145,7 +146,8 @@ def _drive(drive: Drive, *, now: datetime, zone: ZoneInfo, public_url: str | Non
         lines.append(f":busts_in_silhouette: {reach_line(drive.reach)}")
     if drive.verified is not None:
         organizations, verified = drive.verified
-        lines.append(f":white_check_mark: {verified} of {organizations} organizations verified")
+        of = plural(organizations, "organization")
+        lines.append(f":white_check_mark: {verified} of {of} verified")
     lines += [problem_line(problem) for problem in drive.problems[:3]]
     buttons = [
         _button("Export", HOME_EXPORT_ACTION, letter.id),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.rules.letters import Letter
+from bot.rules.wording import noun_for
 from bot.slack.blocks.problems import field_sentences
 from bot.slack.blocks.text import escape, mrkdwn, plain, read_id
 from bot.texts.imports import HEADERS, ImportReport, SkippedRow
@@ -78,7 +79,8 @@ def import_report(
         f"Imported into *{escape(letter.title)}*: *{report.new}* new signers, "
         f"*{report.same}* already signed (kept as contacts), *{report.before}* imported "
         f"before; *{report.possible}* queued as possible duplicates (`/letter review "
-        f"{letter.id}`); *{len(problems)}* skipped. The letter now has *{count}* signers, "
+        f"{letter.id}`); *{len(problems)}* skipped. The letter now has *{count}* "
+        f"{noun_for(count, 'signer')}, "
         "and its posted counts are being brought up to date."
     ]
     lines += problems[:PROBLEMS_SHOWN]

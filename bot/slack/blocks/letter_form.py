@@ -379,7 +379,7 @@ def body_input() -> dict[str, Any]:
         "label": plain("Letter text"),
         "hint": plain(
             f"Up to {BODY_INPUT_MAX:,} characters here. For a longer letter, paste it as a "
-            "message, then use the message's ⋮ menu → Start a sign-on drive."
+            "message, then use the message's ⋮ menu → Start a sign-on letter."
         ),
         "element": {
             "type": "plain_text_input",

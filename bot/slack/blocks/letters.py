@@ -26,6 +26,7 @@ from bot.slack.blocks.text import (
     inert,
     mrkdwn,
     plain,
+    signed_count,
     size,
     slack_date,
     split_text,
@@ -104,13 +105,12 @@ def build_letter_parts(letter: Letter) -> list[dict[str, Any]]:
 
 
 def count_block(*, letter: Letter, count: int) -> dict[str, Any]:
-    signed = f"*{count}* signed"
-    goal = f" of a goal of {letter.goal}" if letter.goal else ""
+    signed = signed_count(count, letter.goal)
     state = "so far" if letter.is_open else "· sign-ons are closed"
     return {
         "type": "context",
         "block_id": COUNT_BLOCK,
-        "elements": [mrkdwn(f"{signed}{goal} {state}")],
+        "elements": [mrkdwn(f"{signed} {state}")],
     }
 
 

@@ -15,7 +15,7 @@ from bot.rules.signons import Signer
 from bot.rules.timing import time_left
 from bot.slack.blocks.letters import sign_on_actions
 from bot.slack.blocks.replies import attachments_note
-from bot.slack.blocks.text import escape, joined, mrkdwn, slack_date
+from bot.slack.blocks.text import escape, joined, mrkdwn, signed_count, slack_date
 from bot.texts.exports import caveat, headline, makeup, pending_pairs
 
 # The pairs named in the closing DM, as many as fit beside the rest of its text.
@@ -118,5 +118,4 @@ def closing_export_text(
 
 
 def _count(letter: Letter, count: int) -> str:
-    goal = f" of a goal of {letter.goal}" if letter.goal else ""
-    return f"*{count}* signed so far{goal}."
+    return f"{signed_count(count, letter.goal)} so far."

@@ -241,7 +241,7 @@ def explain(problem: Problem) -> str:
         case DraftGone():
             return (
                 "The letter text from that message is no longer here (drafts are kept for "
-                "a day). Use *Start a sign-on drive* on the message again."
+                "a day). Use *Start a sign-on letter* on the message again."
             )
         case FileUnreadable(name=name, reason=reason, retry=retry, invite=invite):
             if invite:

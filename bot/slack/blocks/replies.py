@@ -10,6 +10,7 @@ from bot.rules.letters import ChannelResult, Letter, LetterStatus, LetterSummary
 from bot.rules.schedule import DeliveryProblem, JobKind
 from bot.rules.signons import Signer
 from bot.rules.timing import format_offsets
+from bot.rules.wording import plural
 from bot.slack.blocks.letters import public_page_line
 from bot.slack.blocks.text import (
     escape,
@@ -52,7 +53,7 @@ through the same dedupe
 
 In a channel with one open letter you can leave out the letter number.
 Letter longer than 3,000 characters? Paste it as a message, then choose the message's \
-⋮ menu → *Start a sign-on drive* (or *Update a letter's text*, for a new version)."""
+⋮ menu → *Start a sign-on letter* (or *Update a letter's text*, for a new version)."""
 
 
 def letter_help(*, unknown: str = "") -> str:
@@ -155,7 +156,7 @@ def letter_list(listing: Listing, *, zone: ZoneInfo) -> dict[str, Any]:
         after=tallies,
         more=lambda more: {"type": "context", "elements": [plain(f"…and {more} more.")]},
     )
-    return {"text": f"{len(summaries)} letters", "blocks": blocks}
+    return {"text": plural(len(summaries), "letter"), "blocks": blocks}
 
 
 def export_message(

@@ -12,6 +12,7 @@ from bot.rules.letters import Letter
 from bot.rules.reviews import Hold, ReviewDecision, ReviewPair
 from bot.rules.signons import Signer, is_slack_user
 from bot.rules.verification import Verified
+from bot.rules.wording import plural
 from bot.slack.blocks.text import (
     BUTTON_TEXT_MAX,
     OPTION_TEXT_MAX,
@@ -83,14 +84,14 @@ def review_message(
         return {"text": "\n".join(intro)}
     items = []
     if pairs:
-        items.append(f"*{_plural(len(pairs), 'possible duplicate')}* (each counts on its own)")
+        items.append(f"*{plural(len(pairs), 'possible duplicate')}* (each counts on its own)")
     if holds:
         items.append(
-            f"*{_plural(len(holds), 'person')}* whose sign-ons wait for you (not counted yet)"
+            f"*{plural(len(holds), 'person')}* whose sign-ons wait for you (not counted yet)"
         )
     if waiting:
         items.append(
-            f"*{_plural(len(waiting), 'organization')}* waiting to be verified (not counted yet)"
+            f"*{plural(len(waiting), 'organization')}* waiting to be verified (not counted yet)"
         )
     intro.append(f"*{title}*: {' and '.join(items)}.")
     blocks = fitted(
@@ -189,7 +190,7 @@ def hold_blocks(hold: Hold) -> list[Block]:
         [f"“{escape(truncate(held.name, SPELLING_SHOWN_MAX))}”" for held in hold.waiting],
         limit=HELD_NAMES_TEXT_MAX,
     )
-    lines = [f"• {who} signed for *{_plural(hold.organizations, 'organization')}*."]
+    lines = [f"• {who} signed for *{plural(hold.organizations, 'organization')}*."]
     if counted:
         lines.append(f"Counted: {counted}.")
     lines.append(f"Waiting for you, not counted: {waiting}.")
@@ -284,12 +285,6 @@ def _held_person(hold: Hold) -> str:
 
 def _option(text: str, value: str) -> Block:
     return {"text": plain(truncate(text, OPTION_TEXT_MAX)), "value": value}
-
-
-def _plural(count: int, noun: str) -> str:
-    if count == 1:
-        return f"1 {noun}"
-    return f"{count} {'people' if noun == 'person' else noun + 's'}"
 
 
 def _describe(signer: Signer, verified: Verified | None = None) -> str:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.rules.letters import Letter
 from bot.rules.roster import EmailLookup, MemberStanding, Reach, RosterMember, Standing
 from bot.rules.timing import CHASE_GAP
+from bot.rules.wording import plural
 from bot.slack.blocks.text import (
     escape,
     joined,
@@ -287,13 +288,13 @@ def roster_report(
     waiting = len(result.to_look_up)
     if waiting and lookup is None:
         lines.append(
-            f"Looking up {waiting} contacts' emails in Slack, as fast as its rate limit "
-            f"allows: {looked_up} of {waiting} so far. You can close this; the report comes "
-            "by DM when it's done."
+            f"Looking up the emails of {plural(waiting, 'contact')} in Slack, as fast as its "
+            f"rate limit allows: {looked_up} of {waiting} so far. You can close this; the "
+            "report comes by DM when it's done."
         )
     elif lookup is not None:
         if lookup.found:
-            lines.append(f"Found {len(lookup.found)} contacts in Slack by their email.")
+            lines.append(f"Found {plural(len(lookup.found), 'contact')} in Slack by their email.")
         if lookup.unknown:
             emails = joined([escape(e) for e in lookup.unknown], limit=800, most=10)
             lines.append(

@@ -106,7 +106,7 @@ def build_signon_form(
         "callback_id": CALLBACK_ID,
         "private_metadata": json.dumps(metadata),
         "title": plain("Your sign-on" if entry else "Sign on"),
-        "submit": plain("Save changes" if entry else "Sign"),
+        "submit": plain("Save changes" if entry else "Sign on"),
         "close": plain("Cancel"),
         "blocks": blocks,
     }

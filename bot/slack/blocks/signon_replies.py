@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.rules.letters import Letter
 from bot.rules.limits import ORGANIZATIONS_PER_PERSON
 from bot.rules.signons import Contact, Outcome, Recorded, Signer, SignerKind, StatusReport
+from bot.rules.wording import plural
 from bot.slack.blocks.text import escape, joined, mrkdwn, plain, slack_date, text_sections
 from bot.slack.blocks.versions import withdraw_value
 
@@ -98,7 +99,8 @@ def _possible_names(recorded: Recorded) -> str:
     if recorded.possible_unlisted == 1:
         names.append("an organization that asked not to be listed")
     elif recorded.possible_unlisted:
-        names.append(f"{recorded.possible_unlisted} organizations that asked not to be listed")
+        unlisted = plural(recorded.possible_unlisted, "organization")
+        names.append(f"{unlisted} that asked not to be listed")
     return joined(names, limit=POSSIBLE_DUPLICATES_TEXT_MAX)
 
 
@@ -269,4 +271,4 @@ def status_message(status: StatusReport) -> dict[str, Any]:
 
 
 def so_far(count: int) -> str:
-    return f"Signers so far: *{count}*."
+    return f"*{count:,}* signed so far."

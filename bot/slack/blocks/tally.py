@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.rules.tally import LetterTally
 from bot.rules.timing import clock, day, time_left
+from bot.rules.wording import noun_for, plural
 from bot.slack.blocks.home import HOME_REVIEW_ACTION
 from bot.slack.blocks.replies import CHART_FAILED
 from bot.slack.blocks.roster import CHASE_MEMBERS_ACTION
@@ -20,6 +21,7 @@ from bot.slack.blocks.text import (
     joined,
     mrkdwn,
     plain,
+    signed_count,
     truncate,
 )
 
@@ -83,7 +85,8 @@ def _letter_blocks(
     verified = f", *{tally.verified}* verified" if tally.verified is not None else ""
     details = [
         mrkdwn(
-            f"*{tally.organizations}* organizations{verified} · *{tally.individuals}* individuals"
+            f"*{tally.organizations}* {noun_for(tally.organizations, 'organization')}{verified} · "
+            f"*{tally.individuals}* {noun_for(tally.individuals, 'individual')}"
         ),
         mrkdwn("By state: " + _states(tally) if tally.count else "By state: nobody yet"),
     ]
@@ -123,9 +126,8 @@ def _letter_blocks(
 
 def _count(tally: LetterTally, *, bold: bool = False) -> str:
     """'118 of 150 signed', against the goal when there is one."""
-    goal = f" of {tally.letter.goal}" if tally.letter.goal else ""
-    number = f"{tally.count}{goal}"
-    return f"*{number}* signed" if bold else f"{number} signed"
+    shown = signed_count(tally.count, tally.letter.goal)
+    return shown if bold else shown.replace("*", "")
 
 
 def _change(tally: LetterTally) -> str:
@@ -153,14 +155,15 @@ def _missing(tally: LetterTally) -> str:
     those that may have signed under another name, for an organizer to judge."""
     reach = tally.reach
     assert reach is not None
-    lines = [f":busts_in_silhouette: *{len(reach.signed)} of {reach.members}* members signed"]
+    of = f"*{len(reach.signed)} of {reach.members}* {noun_for(reach.members, 'member')}"
+    lines = [f":busts_in_silhouette: {of} signed"]
     if reach.missing:
         names = _names([s.member.name for s in reach.missing])
         lines[0] += f". *Not yet ({len(reach.missing)}):* {names}"
     if reach.possible:
         names = _names([s.member.name for s in reach.possible])
         lines.append(
-            f"{_plural(len(reach.possible), 'member')} may have signed under another name: "
+            f"{plural(len(reach.possible), 'member')} may have signed under another name: "
             f"{names} (`/letter missing {tally.letter.id}`)"
         )
     return "\n".join(lines)
@@ -173,7 +176,7 @@ def _buttons(tally: LetterTally) -> list[Block]:
     waiting = tally.pending_reviews + tally.held + tally.waiting
     if waiting:
         label = (
-            f"Review {_plural(waiting, 'possible duplicate')}"
+            f"Review {plural(waiting, 'possible duplicate')}"
             if waiting == tally.pending_reviews
             else f"Review {waiting} waiting"
         )
@@ -191,15 +194,11 @@ def _buttons(tally: LetterTally) -> list[Block]:
             {
                 "type": "button",
                 "action_id": CHASE_MEMBERS_ACTION,
-                "text": plain(f"Chase {_plural(len(tally.reach.missing), 'member')}"),
+                "text": plain(f"Chase {plural(len(tally.reach.missing), 'member')}"),
                 "value": letter_id,
             }
         )
     return buttons
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _states(tally: LetterTally) -> str:

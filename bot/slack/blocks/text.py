@@ -74,6 +74,11 @@ def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def signed_count(count: int, goal: int | None) -> str:
+    """The count, as every surface says it: '*118 of 150* signed', or '*118* signed'."""
+    return f"*{count:,} of {goal:,}* signed" if goal else f"*{count:,}* signed"
+
+
 def slack_date(
     moment: datetime, *, zone: ZoneInfo, token: str = "{date_long_pretty} at {time}"
 ) -> str:

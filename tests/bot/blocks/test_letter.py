@@ -204,8 +204,7 @@ def test_a_closed_letter_has_no_sign_on_button_and_says_so() -> None:
     )
     assert all(block["type"] != "actions" for block in message["blocks"])
     assert (
-        message["blocks"][-1]["elements"][0]["text"]
-        == "*42* signed of a goal of 100 · sign-ons are closed"
+        message["blocks"][-1]["elements"][0]["text"] == "*42 of 100* signed · sign-ons are closed"
     )
 
 
