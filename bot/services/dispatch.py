@@ -421,7 +421,7 @@ class Dispatcher:
             return Skipped("their organization has signed")
         entries = await self._store.entries.search(letter.id)
         state = next((member.state for member in theirs if member.state), None)
-        zone = (await self._people.zones([user], now=now, default=workspace.zone))[user]
+        reader = (await self._people.zones([user], now=now, default=workspace.zone))[user]
         await send_chase(
             workspace.slack,
             user=user,
@@ -430,7 +430,8 @@ class Dispatcher:
             count=await self._store.signatures.count(letter.id),
             from_their_state=signed_from_state(entries, state),
             now=now,
-            zone=zone,
+            zone=workspace.zone,
+            reader=reader,
             public_url=self._pages.letter_url(letter),
         )
         return Sent()

@@ -12,6 +12,7 @@ import contextlib
 import logging
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
 
@@ -105,6 +106,7 @@ class HomeTabs:
                         home=home,
                         now=now,
                         zone=workspace.zone,
+                        reader=await self._reader(workspace, user, now=now),
                         hash=self._hashes.get(user),
                     )
                     return
@@ -147,6 +149,13 @@ class HomeTabs:
             logger.exception("Refreshing the App Home failed")
         finally:
             self._refreshing = None
+
+    async def _reader(self, workspace: Workspace, user: str, *, now: datetime) -> ZoneInfo | None:
+        """The person's own timezone, as Slack has it, to show deadlines in beside the
+        coalition's; None when it isn't known."""
+        if self._people is None:
+            return None
+        return (await self._people.zones([user], now=now, default=workspace.zone))[user]
 
     def _seen(self) -> _Seen:
         return _Seen(self._store, self._people, now=datetime.now(UTC))

@@ -17,11 +17,12 @@ async def publish_home(
     home: Home,
     now: datetime,
     zone: ZoneInfo,
+    reader: ZoneInfo | None = None,
     hash: str | None = None,
 ) -> str | None:
     """Publish `user`'s Home; with the `hash` of the view it replaces, Slack refuses
     (`hash_conflict`) when another was published since. Returns the new view's hash."""
-    view = home_view(home, now=now, zone=zone)
+    view = home_view(home, now=now, zone=zone, reader=reader)
     response = await client.views_publish(
         user_id=user, view=view, **({"hash": hash} if hash else {})
     )

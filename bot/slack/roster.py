@@ -22,6 +22,7 @@ async def send_chase(
     from_their_state: list[str],
     now: datetime,
     zone: ZoneInfo,
+    reader: ZoneInfo | None = None,
     public_url: str | None = None,
 ) -> None:
     """A member's contact is asked, by DM, to sign for their organization (and told of
@@ -33,6 +34,7 @@ async def send_chase(
         from_their_state=from_their_state,
         now=now,
         zone=zone,
+        reader=reader,
         public_url=public_url,
     )
     await send_dm(client, user=user, message=message)

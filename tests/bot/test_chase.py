@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.rules.letters import Letter
 from bot.rules.schedule import JobKind
 from bot.rules.signons import SignerKind, Submission
+from bot.rules.timing import clock
 from bot.services.dispatch import Dispatcher
 from bot.services.people import People
 from bot.services.signons import SignOns
@@ -23,6 +24,7 @@ from bot.storage import Store
 from bot.storage.schema import scheduled_jobs
 from bot.texts.roster import read_roster
 from tests.bot.test_dispatch import DEFAULT, T0, TALLY_AT, dms, posted, reminders_in
+from tests.conftest import ZONE
 from tests.fake_slack import FakeSlack
 from tests.helpers import coalition, workspaces_for
 
@@ -95,10 +97,9 @@ async def test_each_reminder_chases_each_contact_of_a_member_that_has_not_signed
     (dm,) = dms(fake_slack, "UMRNY1")
     text = str(dm.blocks)
     assert "*Make the Road New York* has not signed *Protect our communities* yet" in text
-    assert f"<!date^{int(letter.deadline.timestamp())}^" in text
-    # The fallback shows the deadline in their own timezone, read with users.info.
+    # The deadline in the coalition's timezone, and in theirs (read with users.info).
     local = letter.deadline.astimezone(ZoneInfo("America/Los_Angeles"))
-    assert f"{local:%-I:%M %p} PST" in text
+    assert f"{clock(letter.deadline, ZONE)} ({local:%-I:%M %p} your time)" in text
     assert "Signed from NY: New York Immigration Coalition." in text
     buttons = [e for b in dm.blocks if b["type"] == "actions" for e in b["elements"]]
     member_id = next(m.id for m in await store.roster.members() if m.name.startswith("Make"))

@@ -20,7 +20,7 @@ from bot.rules.problems import Problem, SignOnsClosed
 from bot.rules.public_page import PublicPages
 from bot.rules.schedule import JobKind
 from bot.rules.signons import SignerKind, Submission
-from bot.rules.timing import parse_offsets, parse_reminders, plan
+from bot.rules.timing import clock, parse_offsets, parse_reminders, plan
 from bot.services.deadlines import Deadlines
 from bot.services.dispatch import Dispatcher
 from bot.services.drafts import Drafts
@@ -148,7 +148,8 @@ def dms(fake: FakeSlack, user: str) -> list[Message]:
 
 
 def date_token(moment: datetime) -> str:
-    return f"<!date^{int(moment.timestamp())}^"
+    """A deadline as posts say it: in the coalition's timezone, named."""
+    return clock(moment, ZONE)
 
 
 def files_to(fake: FakeSlack, user: str) -> dict[str, SharedFile]:

@@ -51,7 +51,7 @@ async def test_list_shows_open_letters_with_channels_deadline_and_count(
     text = entry["text"]["text"]
     assert "#1 · Protect our communities" in text
     assert "<#CCOALITION>, <#CSTATES>" in text
-    assert "<!date^" in text and "*0* signed" in text
+    assert "Sign by " in text and " ET · " in text and "*0* signed" in text
 
 
 @pytest.mark.usefixtures("letter_in_two_channels")

@@ -89,7 +89,7 @@ async def test_a_long_letter_from_a_message_is_posted_verbatim_in_two_channels(
         (head,) = head_messages(fake_slack, channel)
         assert posted_letter_text(fake_slack, channel) == paragraphs(letter)
         assert posted_letter_markup(fake_slack, channel) == escape(paragraphs(letter))
-        assert "<!date^" in all_text(head)
+        assert "*Sign by* " in all_text(head) and " ET  ·  letter #" in all_text(head)
         assert has_sign_on_button(head)
         assert "*0 of 100* signed so far" in all_text(head)
         for message in fake_slack.channel_messages(channel):

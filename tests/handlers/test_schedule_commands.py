@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.rules.forms import Field
-from bot.rules.timing import parse_offsets
+from bot.rules.timing import clock, parse_offsets
 from bot.slack.blocks.edits import EDIT_CALLBACK_ID
 from bot.storage import Store
 from tests.conftest import LEAD, MEMBER, ORGANIZER, ZONE
@@ -98,7 +98,7 @@ async def test_extend_moves_the_deadline_and_announces_it_in_every_thread(
     await post_letter(slack, fake_slack)
     day = (datetime.now(ZONE) + timedelta(days=60)).date()
     answer = await ask(slack, fake_slack, f"extend #1 {day:%Y-%m-%d} 17:00", user=LEAD)
-    assert "now closes <!date^" in answer["text"]
+    assert "now closes " in answer["text"] and " ET. Reminders" in answer["text"]
     assert "Reminders: `7d,3d,1d,3h` before the deadline." in answer["text"]
     new_deadline = datetime.combine(day, time(17, 0), tzinfo=ZONE).astimezone(UTC)
     letter = await store.letters.get(1)
@@ -108,9 +108,9 @@ async def test_extend_moves_the_deadline_and_announces_it_in_every_thread(
     )
     for channel in ("CCOALITION", "CSTATES"):
         (announcement,) = thread_replies(fake_slack, channel)
-        assert f"<!date^{int(new_deadline.timestamp())}^" in announcement
+        assert clock(new_deadline, ZONE) in announcement
         (head,) = head_messages(fake_slack, channel)
-        assert f"<!date^{int(new_deadline.timestamp())}^" in all_text(head)
+        assert clock(new_deadline, ZONE) in all_text(head)
 
 
 @pytest.mark.parametrize(

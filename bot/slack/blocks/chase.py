@@ -16,6 +16,7 @@ from bot.slack.blocks.reading import preview_block
 from bot.slack.blocks.text import (
     BUTTON_TEXT_MAX,
     NOTIFICATION_TEXT_MAX,
+    deadline_text,
     escape,
     inert,
     joined,
@@ -23,7 +24,6 @@ from bot.slack.blocks.text import (
     plain,
     read_id,
     signed_count,
-    slack_date,
     truncate,
 )
 
@@ -47,6 +47,7 @@ def chase_message(
     from_their_state: list[str],
     now: datetime,
     zone: ZoneInfo,
+    reader: ZoneInfo | None = None,
     public_url: str | None = None,
 ) -> dict[str, Any]:
     """`members` are the organizations this contact speaks for that haven't signed;
@@ -63,7 +64,8 @@ def chase_message(
             "type": "section",
             "text": mrkdwn(
                 f":wave: {names} {'has' if len(members) == 1 else 'have'} not signed *{title}* "
-                f"yet. Sign-ons close {slack_date(letter.deadline, zone=zone)} ({left} left)."
+                f"yet. Sign-ons close {deadline_text(letter.deadline, zone=zone, reader=reader)} "
+                f"({left} left)."
             ),
         },
         preview_block(letter),

@@ -23,12 +23,12 @@ from bot.slack.blocks.roster import CHASE_MEMBERS_ACTION, reach_line
 from bot.slack.blocks.signon_replies import CHANGE_ENTRY_ACTION
 from bot.slack.blocks.text import (
     Block,
+    deadline_text,
     escape,
     inert,
     mrkdwn,
     plain,
     signed_count,
-    slack_date,
     text_sections,
     truncate,
 )
@@ -60,7 +60,11 @@ NOTICE_MAX = 2000
 TITLE_SHOWN_MAX = 140
 
 
-def home_view(home: Home, *, now: datetime, zone: ZoneInfo) -> dict[str, Any]:
+def home_view(
+    home: Home, *, now: datetime, zone: ZoneInfo, reader: ZoneInfo | None = None
+) -> dict[str, Any]:
+    """`home` as its person sees it: deadlines in the coalition's `zone`, and in the
+    `reader`'s own beside them where it differs."""
     groups: list[list[Block]] = []
     if home.notice:
         groups.append([_section(truncate(home.notice, NOTICE_MAX))])
@@ -80,7 +84,13 @@ def home_view(home: Home, *, now: datetime, zone: ZoneInfo) -> dict[str, Any]:
         if not home.drives:
             groups.append([_context("No open letters yet: *New letter* starts one.")])
         groups += [
-            _drive(drive, now=now, zone=zone, public_url=home.public_urls.get(drive.letter.id))
+            _drive(
+                drive,
+                now=now,
+                zone=zone,
+                reader=reader,
+                public_url=home.public_urls.get(drive.letter.id),
+            )
             for drive in home.drives
         ]
     elif not home.to_sign and not home.signed:
@@ -90,7 +100,14 @@ def home_view(home: Home, *, now: datetime, zone: ZoneInfo) -> dict[str, Any]:
     if not home.to_sign:
         groups.append([_context("No open letter is waiting for your signature.")])
     groups += [
-        _to_sign(letter, count, now=now, zone=zone, public_url=home.public_urls.get(letter.id))
+        _to_sign(
+            letter,
+            count,
+            now=now,
+            zone=zone,
+            reader=reader,
+            public_url=home.public_urls.get(letter.id),
+        )
         for letter, count in home.to_sign
     ]
     if home.signed:
@@ -110,7 +127,7 @@ def extend_form(letter: Letter, *, zone: ZoneInfo) -> dict[str, Any]:
         "close": plain("Cancel"),
         "blocks": [
             _section(
-                f"*{escape(_title(letter))}* closes {slack_date(letter.deadline, zone=zone)}."
+                f"*{escape(_title(letter))}* closes {deadline_text(letter.deadline, zone=zone)}."
             ),
             {
                 "type": "input",
@@ -133,12 +150,20 @@ def read_extend_form(view: dict[str, Any]) -> tuple[str, int | None]:
     return str(view.get("private_metadata", "")), picked if isinstance(picked, int) else None
 
 
-def _drive(drive: Drive, *, now: datetime, zone: ZoneInfo, public_url: str | None) -> list[Block]:
+def _drive(
+    drive: Drive,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    reader: ZoneInfo | None,
+    public_url: str | None,
+) -> list[Block]:
     letter = drive.letter
     lines = [
         f"*#{letter.id} · {escape(_title(letter))}*",
         f"{signed_count(drive.count, letter.goal)} · closes "
-        f"{slack_date(letter.deadline, zone=zone)} (in {time_left(letter.deadline, now=now)})",
+        f"{deadline_text(letter.deadline, zone=zone, reader=reader)} "
+        f"(in {time_left(letter.deadline, now=now)})",
     ]
     if public_url:
         lines.append(public_page_line(public_url))
@@ -196,14 +221,20 @@ def _drive(drive: Drive, *, now: datetime, zone: ZoneInfo, public_url: str | Non
 
 
 def _to_sign(
-    letter: Letter, count: int, *, now: datetime, zone: ZoneInfo, public_url: str | None
+    letter: Letter,
+    count: int,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    reader: ZoneInfo | None,
+    public_url: str | None,
 ) -> list[Block]:
     blocks: list[Block] = [
         {
             "type": "section",
             "text": mrkdwn(
                 f"*{escape(_title(letter))}*\n{count} signed · closes "
-                f"{slack_date(letter.deadline, zone=zone)} "
+                f"{deadline_text(letter.deadline, zone=zone, reader=reader)} "
                 f"(in {time_left(letter.deadline, now=now)})"
             ),
             "accessory": {**_button("Sign on", HOME_SIGN_ON_ACTION, letter.id), "style": "primary"},

@@ -22,13 +22,13 @@ from bot.slack.blocks.text import (
     MESSAGE_SIZE_MAX,
     SECTION_TEXT_MAX,
     Block,
+    deadline_text,
     escape,
     inert,
     mrkdwn,
     plain,
     signed_count,
     size,
-    slack_date,
     split_text,
     truncate,
 )
@@ -203,4 +203,4 @@ def _text_block(piece: str, n: int) -> Block:
 
 
 def _deadline_line(letter: Letter, zone: ZoneInfo) -> str:
-    return f"*Sign by* {slack_date(letter.deadline, zone=zone)}  ·  letter #{letter.id}"
+    return f"*Sign by* {deadline_text(letter.deadline, zone=zone)}  ·  letter #{letter.id}"

@@ -15,7 +15,7 @@ from bot.rules.signons import Signer
 from bot.rules.timing import time_left
 from bot.slack.blocks.letters import sign_on_actions
 from bot.slack.blocks.replies import attachments_note
-from bot.slack.blocks.text import escape, joined, mrkdwn, signed_count, slack_date
+from bot.slack.blocks.text import deadline_text, escape, joined, mrkdwn, signed_count
 from bot.texts.exports import caveat, headline, makeup, pending_pairs
 
 # The pairs named in the closing DM, as many as fit beside the rest of its text.
@@ -35,7 +35,7 @@ def reminder_message(
                 "type": "section",
                 "text": mrkdwn(
                     f":alarm_clock: *{left} left* to sign *{title}*. Sign-ons close "
-                    f"{slack_date(letter.deadline, zone=zone)}."
+                    f"{deadline_text(letter.deadline, zone=zone)}."
                 ),
             },
             {"type": "context", "elements": [mrkdwn(_count(letter, count))]},
@@ -64,7 +64,7 @@ def final_count_message(*, letter: Letter, signers: list[Signer]) -> dict[str, A
 def deadline_moved_message(*, letter: Letter, count: int, zone: ZoneInfo) -> dict[str, Any]:
     """Announces a new deadline in the letter's thread."""
     title = escape(letter.title)
-    when = slack_date(letter.deadline, zone=zone)
+    when = deadline_text(letter.deadline, zone=zone)
     return {
         "text": f"New deadline for {title}. {_count(letter, count)}",
         "blocks": [

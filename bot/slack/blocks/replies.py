@@ -13,11 +13,11 @@ from bot.rules.timing import format_offsets
 from bot.rules.wording import plural
 from bot.slack.blocks.letters import public_page_line
 from bot.slack.blocks.text import (
+    deadline_text,
     escape,
     fitted,
     mrkdwn,
     plain,
-    slack_date,
     text_sections,
 )
 from bot.texts.exports import headline
@@ -116,7 +116,7 @@ def extended_report(letter: Letter, *, reopened: bool, zone: ZoneInfo) -> str:
     state = "is open for sign-ons again and now closes" if reopened else "now closes"
     return (
         f"Letter #{letter.id} *{escape(letter.title)}* {state} "
-        f"{slack_date(letter.deadline, zone=zone)}. {reminders_line(letter)} "
+        f"{deadline_text(letter.deadline, zone=zone)}. {reminders_line(letter)} "
         "I'm announcing the new deadline in its channels."
     )
 
@@ -124,7 +124,7 @@ def extended_report(letter: Letter, *, reopened: bool, zone: ZoneInfo) -> str:
 def edited_report(letter: Letter, *, zone: ZoneInfo, new_version: bool = False) -> str:
     report = (
         f"Saved letter #{letter.id} *{escape(letter.title)}*: sign-ons close "
-        f"{slack_date(letter.deadline, zone=zone)}. {reminders_line(letter)}"
+        f"{deadline_text(letter.deadline, zone=zone)}. {reminders_line(letter)}"
     )
     if new_version:
         report += (
@@ -209,7 +209,7 @@ def _list_entry(summary: LetterSummary, zone: ZoneInfo) -> str:
     }[letter.status]
     lines = [
         f"*#{letter.id} · {escape(letter.title)}*{state}",
-        f"Sign by {slack_date(letter.deadline, zone=zone)} · *{count}* signed"
+        f"Sign by {deadline_text(letter.deadline, zone=zone)} · *{count}* signed"
         + (f" of {letter.goal}" if letter.goal else "")
         + f" · in {channel_list(letter.channels)}",
     ]

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from bot.rules.mrkdwn import ATOMIC, emphases
 from bot.rules.mrkdwn import escape as escape
 from bot.rules.mrkdwn import joined as joined
+from bot.rules.timing import clock
 
 # Block Kit's limits (Slack's Block Kit reference).
 SECTION_TEXT_MAX = 3000
@@ -77,6 +78,19 @@ def truncate(text: str, limit: int) -> str:
 def signed_count(count: int, goal: int | None) -> str:
     """The count, as every surface says it: '*118 of 150* signed', or '*118* signed'."""
     return f"*{count:,} of {goal:,}* signed" if goal else f"*{count:,}* signed"
+
+
+def deadline_text(moment: datetime, *, zone: ZoneInfo, reader: ZoneInfo | None = None) -> str:
+    """'Mon Nov 23, 5:00 PM ET' in the coalition's `zone`, and where the `reader`'s own
+    zone is known and its clock differs, theirs beside it: '(2:00 PM your time)'."""
+    text = clock(moment, zone)
+    if reader is None or reader.key == zone.key:
+        return text
+    theirs, ours = moment.astimezone(reader), moment.astimezone(zone)
+    if theirs.utcoffset() == ours.utcoffset():
+        return text
+    when = f"{theirs:%-I:%M %p}" if theirs.date() == ours.date() else f"{theirs:%a %-I:%M %p}"
+    return f"{text} ({when} your time)"
 
 
 def slack_date(
