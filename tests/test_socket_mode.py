@@ -99,7 +99,8 @@ async def test_the_home_tab_opened_over_the_socket_is_published(
             },
         )
         await fake_slack.wait_for(lambda: fake_slack.home_of(MEMBER))
-        assert "Letters to sign" in str(fake_slack.home_of(MEMBER))
+        # Nothing to sign yet: the one line on what the app does.
+        assert "Undersigned runs the coalition's sign-on letters" in str(fake_slack.home_of(MEMBER))
 
 
 @pytest.mark.parametrize(
