@@ -143,6 +143,7 @@ async def print_export(
             now=datetime.now(UTC),
             roster_contacts=True,
             pages=public_pages(settings),
+            zone=settings.timezone,
         )
         rendered = render(export_format, letter, signers, versions, extras=extras, style=style)
     return await asyncio.to_thread(_write, rendered, output)

@@ -55,6 +55,7 @@ async def export_of(
             now=now,
             roster_contacts=roster_contacts,
             pages=pages,
+            zone=zone,
         ),
         chart=await chart_of(letter, signers, now=now, zone=zone),
         style=style,
@@ -70,6 +71,7 @@ async def gather_extras(
     now: datetime,
     roster_contacts: bool,
     pages: PublicPages,
+    zone: ZoneInfo,
 ) -> Extras:
     """The roster's members that haven't signed `letter`, the names of the people its
     exports mention (Slack's, for those who signed in Slack), each entry's verification,
@@ -95,6 +97,7 @@ async def gather_extras(
             signers, standings, known, await store.questions.of_letter(letter.id)
         ),
         waiting=(await store.signatures.waiting_counts([letter.id]))[letter.id],
+        zone=zone,
     )
 
 

@@ -1,5 +1,6 @@
-"""A picture of how a drive is going: sign-ons over time, the goal, the reminders and
-the deadline, as a PNG with alt text that states the numbers.
+"""A picture of how a letter is going: sign-ons over time to the close, the count
+reached, the goal, the reminders sent and the deadline, dates along the bottom and the
+legend beside it, as a PNG with alt text that states the numbers.
 
 matplotlib on its Agg canvas (no display, no pyplot state shared between threads);
 pure: data in, bytes out.
@@ -13,7 +14,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+from matplotlib.dates import DateFormatter, DayLocator, date2num
 from matplotlib.figure import Figure
 
 from bot.rules.files import Attachment
@@ -27,6 +28,8 @@ LINE = "#1d3557"
 GOAL = "#2a9d8f"
 REMINDER = "#adb5bd"
 DEADLINE = "#e63946"
+# At most about this many dates along the bottom.
+MAX_DATE_TICKS = 8
 
 
 def drive_chart(
@@ -40,42 +43,7 @@ def drive_chart(
     """The cumulative count of entries (`signed_at`, one time each) from the letter's
     start to now (or its deadline, once past), with the goal, reminders and deadline."""
     times = sorted(signed_at)
-    start = min([letter.created_at, *times])
-    # To now (or the deadline, once past), and to the last sign-on if one came later
-    # (an import can carry a time of its own).
-    end = max(min(now, letter.deadline), *times[-1:], start)
-    figure = Figure(figsize=SIZE_INCHES, dpi=DPI)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    xs = [_x(moment) for moment in [start, *times, end]]
-    counts = [0, *range(1, len(times) + 1), len(times)]
-    axes.step(xs, counts, where="post", color=LINE, linewidth=2, label="Signed")
-    if letter.goal:
-        axes.axhline(letter.goal, color=GOAL, linestyle="--", linewidth=1, label="Goal")
-    for n, moment in enumerate(sorted(r for r in reminders if start <= r <= letter.deadline)):
-        axes.axvline(
-            _x(moment),
-            color=REMINDER,
-            linestyle=":",
-            linewidth=1,
-            label="Reminder" if n == 0 else None,
-        )
-    axes.axvline(_x(letter.deadline), color=DEADLINE, linewidth=1, label="Deadline")
-    locator = AutoDateLocator(tz=zone)  # type: ignore[no-untyped-call]
-    axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(
-        ConciseDateFormatter(locator, tz=zone)  # type: ignore[no-untyped-call]
-    )
-    axes.set_ylim(bottom=0, top=max(len(times), letter.goal or 0, 1) * 1.1)
-    # Every text drawn as written: a title with two `$` in it ("$15 by 2027, not $12")
-    # is otherwise read as mathtext, misdrawn or refused.
-    axes.set_ylabel("Signers", parse_math=False)
-    axes.set_title(_short(letter.title, 80), loc="left", fontsize=11, parse_math=False)
-    axes.grid(axis="y", alpha=0.3)
-    legend = axes.legend(loc="upper left", fontsize=8, frameon=False)
-    for label in legend.get_texts():
-        label.set_parse_math(False)
-    figure.tight_layout()
+    figure = draw(letter, times, reminders=reminders, now=now, zone=zone)
     out = io.BytesIO()
     figure.savefig(out, format="png")
     return Attachment(
@@ -84,6 +52,68 @@ def drive_chart(
         content=out.getvalue(),
         alt_text=_alt_text(letter, times, reminders, now=now, zone=zone),
     )
+
+
+def draw(
+    letter: Letter,
+    times: Sequence[datetime],
+    *,
+    reminders: Sequence[datetime],
+    now: datetime,
+    zone: ZoneInfo,
+) -> Figure:
+    """The chart's figure, for `drive_chart` to render (`times` in order)."""
+    start = min([letter.created_at, *times])
+    # The count to now (or the deadline, once past), and to the last sign-on if one came
+    # later (an import can carry a time of its own); the axis to the close.
+    end = max(min(now, letter.deadline), *times[-1:], start)
+    close = max(letter.deadline, end)
+    figure = Figure(figsize=SIZE_INCHES, dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    xs = [_x(moment) for moment in [start, *times, end]]
+    counts = [0, *range(1, len(times) + 1), len(times)]
+    axes.step(xs, counts, where="post", color=LINE, linewidth=2, label="Signed")
+    # The count reached, written where the line ends.
+    axes.annotate(
+        f"{len(times):,}",
+        xy=(xs[-1], len(times)),
+        xytext=(4, 4),
+        textcoords="offset points",
+        color=LINE,
+        fontsize=10,
+        fontweight="bold",
+    )
+    if letter.goal:
+        axes.axhline(letter.goal, color=GOAL, linestyle="--", linewidth=1, label="Goal")
+    # Only the reminders that have gone out: those still ahead were never seen.
+    sent = sorted(r for r in reminders if start <= r <= min(now, letter.deadline))
+    for n, moment in enumerate(sent):
+        axes.axvline(
+            _x(moment),
+            color=REMINDER,
+            linestyle=":",
+            linewidth=1,
+            label="Reminder sent" if n == 0 else None,
+        )
+    axes.axvline(_x(letter.deadline), color=DEADLINE, linewidth=1, label="Deadline")
+    axes.set_xlim(_x(start), _x(close))
+    days = max(1, round((close - start).total_seconds() / 86_400))
+    axes.xaxis.set_major_locator(
+        DayLocator(interval=max(1, days // MAX_DATE_TICKS), tz=zone)  # type: ignore[no-untyped-call]
+    )
+    axes.xaxis.set_major_formatter(DateFormatter("%b %-d", tz=zone))  # type: ignore[no-untyped-call]
+    axes.set_ylim(bottom=0, top=max(len(times), letter.goal or 0, 1) * 1.15)
+    # Every text drawn as written: a title with two `$` in it ("$15 by 2027, not $12")
+    # is otherwise read as mathtext, misdrawn or refused.
+    axes.set_ylabel("Signers", parse_math=False)
+    axes.set_title(_short(letter.title, 80), loc="left", fontsize=11, parse_math=False)
+    axes.grid(axis="y", alpha=0.3)
+    # The legend beside the plot, where it hides none of the line.
+    legend = figure.legend(loc="outside right upper", fontsize=8, frameon=False)
+    for label in legend.get_texts():
+        label.set_parse_math(False)
+    return figure
 
 
 def _x(moment: datetime) -> float:

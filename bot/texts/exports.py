@@ -11,8 +11,10 @@ import io
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.rules.files import Attachment, Chart
 from bot.rules.letters import DEFAULT_STYLE, Letter, LetterVersion, ListStyle
@@ -50,6 +52,9 @@ CSV_COLUMNS = (
 )
 
 
+UTC_ZONE = ZoneInfo("UTC")
+
+
 @dataclass(frozen=True, slots=True)
 class Extras:
     """What an export shows beside the signers: where the roster's members stand (those
@@ -67,6 +72,8 @@ class Extras:
     verification: Mapping[int, Verified] = field(default_factory=dict)
     # Organizations waiting to be verified, and so not in the list.
     waiting: int = 0
+    # The coalition's timezone: the CSVs' times are written in it, for people to read.
+    zone: ZoneInfo = UTC_ZONE
 
     def verified(self, signer: Signer) -> Verified:
         return self.verification.get(signer.id, UNVERIFIED)
@@ -199,7 +206,7 @@ def as_csv(signers: Sequence[Signer], *, extras: Extras = NO_EXTRAS) -> str:
                 signer.city or "",
                 signer.state or "",
                 "yes" if signer.public else "no",
-                signer.signed_at.isoformat(),
+                csv_time(signer.signed_at, extras.zone),
                 "; ".join(
                     _contact_line(contact) for contact in _contact_dicts(signer, extras.names)
                 ),
@@ -210,6 +217,13 @@ def as_csv(signers: Sequence[Signer], *, extras: Extras = NO_EXTRAS) -> str:
             ]
         )
     return buffer.getvalue()
+
+
+def csv_time(moment: datetime, zone: ZoneInfo) -> str:
+    """'2026-11-03 09:05 EST': a time as a spreadsheet shows it and a person reads it,
+    in the coalition's timezone, named (the JSON keeps ISO 8601)."""
+    local = moment.astimezone(zone)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname() or zone.key}"
 
 
 def as_contacts_csv(signers: Sequence[Signer], *, extras: Extras = NO_EXTRAS) -> str:
@@ -232,7 +246,7 @@ def as_contacts_csv(signers: Sequence[Signer], *, extras: Extras = NO_EXTRAS) ->
                     signer.city,
                     signer.state,
                     "yes" if signer.public else "no",
-                    contact["signed_at"],
+                    csv_time(datetime.fromisoformat(contact["signed_at"]), extras.zone),
                     contact["source"],
                     {True: "yes", False: "no"}.get(contact["may_contact"], ""),
                 ]

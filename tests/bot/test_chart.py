@@ -4,14 +4,16 @@ numbers and fits what Slack takes."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from matplotlib.dates import date2num
 from PIL import Image
 
 from bot.rules.files import Attachment
-from bot.texts.chart import ALT_TEXT_MAX, drive_chart
+from bot.texts.chart import ALT_TEXT_MAX, draw, drive_chart
 from tests.bot.blocks.test_letter import make_letter
 
 ZONE = ZoneInfo("America/New_York")
@@ -64,3 +66,27 @@ def test_a_title_with_dollar_signs_is_drawn_as_written(title: str) -> None:
     chart = drive_chart(letter, times, reminders=reminders, now=now, zone=ZONE)
     assert image_of(chart).format == "PNG"
     assert title in alt_text_of(chart) and chart.title == f"{title}: sign-ons over time"
+
+
+def test_the_chart_runs_to_the_close_with_dates_the_sent_reminders_and_the_count() -> None:
+    """The axis ends at the deadline; its ticks are dates ("Nov 30"); only reminders
+    already sent are drawn; the count reached is written at the line's end; and the
+    legend sits beside the plot, hiding none of it."""
+    letter = make_letter("Act.", goal=200)
+    times = [letter.created_at + timedelta(hours=n) for n in range(152)]
+    reminders = [letter.deadline - timedelta(days=d) for d in (7, 3, 1)]
+    now = letter.created_at + timedelta(days=8)
+    figure = draw(letter, times, reminders=reminders, now=now, zone=ZONE)
+    (axes,) = figure.axes
+    close = float(date2num(letter.deadline))  # type: ignore[no-untyped-call]
+    assert axes.get_xlim()[1] == pytest.approx(close)
+    figure.canvas.draw()
+    ticks = [label.get_text() for label in axes.get_xticklabels() if label.get_text()]
+    assert ticks and all(re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}", tick) for tick in ticks)
+    sent = [d for d in reminders if d <= now]
+    dotted = [line for line in axes.get_lines() if line.get_linestyle() == ":"]
+    assert len(dotted) == len(sent) == 2
+    assert [text.get_text() for text in axes.texts] == ["152"]
+    assert axes.get_legend() is None and len(figure.legends) == 1
+    labels = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert labels == ["Signed", "Goal", "Reminder sent", "Deadline"]

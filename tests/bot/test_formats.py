@@ -8,6 +8,7 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.rules.letters import Letter, LetterStatus, LetterVersion, Post
 from bot.rules.signons import Contact, ContactSource, Signer, SignerKind
@@ -268,3 +269,15 @@ def test_an_individual_who_signed_on_the_web_is_named_as_they_signed() -> None:
     document = json.loads(as_json(LETTER, [person], [], extras=extras))
     (contact,) = document["signers"][0]["contacts"]
     assert contact == contact | {"name": "Jane Roe", "slack_user": None, "source": "web"}
+
+
+def test_the_csvs_give_times_in_the_coalitions_timezone_and_the_json_iso() -> None:
+    """A spreadsheet shows '2026-11-22 10:00 EST', as people read it; the JSON keeps
+    ISO 8601 in UTC for scripts."""
+    eastern = Extras(zone=ZoneInfo("America/New_York"))
+    (row, *_) = csv.DictReader(io.StringIO(as_csv(SIGNERS[:1], extras=eastern)))
+    assert row["signed_at"] == f"{SIGNERS[0].signed_at.astimezone(eastern.zone):%Y-%m-%d %H:%M} EST"
+    (contact, *_) = csv.DictReader(io.StringIO(as_contacts_csv(SIGNERS[:1], extras=eastern)))
+    assert contact["signed_at"].endswith(" EST")
+    document = json.loads(as_json(LETTER, SIGNERS[:1], (), extras=eastern))
+    assert document["signers"][0]["signed_at"] == SIGNERS[0].signed_at.isoformat()
