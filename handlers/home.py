@@ -6,14 +6,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.services.home import HomeTabs
 from bot.services.workspace import Workspace
+from bot.slack.blocks.home import HOME_VIEW_POST_ACTION
 
 
 def register(app: AsyncApp) -> None:
     app.event("app_home_opened")(home_opened)
+    app.action(HOME_VIEW_POST_ACTION)(link_followed)
+
+
+async def link_followed(ack: AsyncAck) -> None:
+    """View post: Slack opened the link itself, and tells us of the press, which asks
+    only its ack."""
+    await ack()
 
 
 async def home_opened(event: dict[str, Any], home: HomeTabs, workspace: Workspace) -> None:

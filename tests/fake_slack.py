@@ -318,6 +318,7 @@ class FakeSlack:
             "chat.postEphemeral": self._post_ephemeral,
             "chat.update": self._update,
             "chat.delete": self._delete,
+            "chat.getPermalink": self._permalink,
             "conversations.join": self._join,
             "views.open": self._view,
             "views.update": self._view,
@@ -738,6 +739,18 @@ class FakeSlack:
                 self.messages.remove(message)
                 return {"channel": message.channel, "ts": message.ts}
         raise SlackError("message_not_found")
+
+    def _permalink(self, args: dict[str, Any]) -> dict[str, Any]:
+        """chat.getPermalink: a link to a message that exists, no scope needed;
+        channel_not_found, message_not_found otherwise
+        (https://api.slack.com/methods/chat.getPermalink)."""
+        channel, ts = str(args.get("channel", "")), str(args.get("message_ts", ""))
+        if channel not in self.channels and not channel.startswith(("D", "U")):
+            raise SlackError("channel_not_found")
+        if not any(m.channel == channel and m.ts == ts for m in self.messages):
+            raise SlackError("message_not_found")
+        link = f"https://coalition.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+        return {"channel": channel, "permalink": link}
 
     def _join(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel(str(args.get("channel", "")))

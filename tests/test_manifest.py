@@ -18,6 +18,7 @@ SCOPES = {
     "apps_connections_open": None,  # app-level token: connections:write
     "auth_test": None,
     "chat_delete": "chat:write",
+    "chat_getPermalink": None,
     "chat_postEphemeral": "chat:write",
     "chat_postMessage": "chat:write",
     "chat_update": "chat:write",

@@ -52,6 +52,7 @@ class Post:
     channel_id: str
     ts: str | None = None
     parts: tuple[str, ...] = ()
+    permalink: str | None = None  # where Slack links to it, once posted
 
 
 @dataclass(frozen=True, slots=True)

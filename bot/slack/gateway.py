@@ -22,6 +22,10 @@ class SlackApi(Protocol):
     def base_url(self) -> str: ...
 
     # Messages (bot/slack/messages.py, letters.py, tally.py, notices.py)
+    async def chat_getPermalink(
+        self, *, channel: str, message_ts: str, **kwargs: Any
+    ) -> AsyncSlackResponse: ...
+
     async def chat_postMessage(self, *, channel: str, **kwargs: Any) -> AsyncSlackResponse: ...
 
     async def chat_postEphemeral(

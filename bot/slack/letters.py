@@ -69,11 +69,25 @@ async def publish_letter(
             for message_ts in (*reversed(posted), ts):
                 await _delete_quietly(client, channel, message_ts)
             return ChannelResult(channel, slack_error(error))
-        await store.letters.record_post(letter.id, channel, ts)
+        await store.letters.record_post(
+            letter.id, channel, ts, permalink=await _permalink(client, channel, ts)
+        )
         await store.letters.record_parts(letter.id, channel, tuple(posted))
         return ChannelResult(channel)
 
     return list(await asyncio.gather(*(post_in(channel) for channel in letter.unposted_channels)))
+
+
+async def _permalink(client: SlackApi, channel: str, ts: str) -> str | None:
+    """Where Slack links to the post (chat.getPermalink); None if Slack won't say: the
+    post stands, and only its View post link is missing."""
+    try:
+        response = await client.chat_getPermalink(channel=channel, message_ts=ts)
+    except (SlackApiError, *UNANSWERED):
+        logger.warning("No permalink for letter post %s in %s", ts, channel)
+        return None
+    link = response.get("permalink")
+    return str(link) if link else None
 
 
 async def _post_joining(

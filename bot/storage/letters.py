@@ -135,15 +135,17 @@ class LetterRecords:
         async with self._reading() as conn:
             return await conn.run_sync(load_letters, condition)
 
-    async def record_post(self, letter_id: int, channel_id: str, ts: str) -> None:
-        """The letter's channel message in `channel_id` is up."""
+    async def record_post(
+        self, letter_id: int, channel_id: str, ts: str, *, permalink: str | None = None
+    ) -> None:
+        """The letter's channel message in `channel_id` is up (at `permalink`)."""
         async with self._writing() as conn:
             await conn.execute(
                 letter_posts.update()
                 .where(
                     letter_posts.c.letter_id == letter_id, letter_posts.c.channel_id == channel_id
                 )
-                .values(ts=ts)
+                .values(ts=ts, permalink=permalink)
             )
 
     async def record_parts(self, letter_id: int, channel_id: str, parts: tuple[str, ...]) -> bool:
@@ -384,7 +386,12 @@ def load_letters(
     ids = [row.id for row in rows]
     posts = grouped(
         conn,
-        sa.select(letter_posts.c.letter_id, letter_posts.c.channel_id, letter_posts.c.ts)
+        sa.select(
+            letter_posts.c.letter_id,
+            letter_posts.c.channel_id,
+            letter_posts.c.ts,
+            letter_posts.c.permalink,
+        )
         .where(letter_posts.c.letter_id.in_(ids))
         .order_by(letter_posts.c.position),
     )
@@ -417,9 +424,10 @@ def load_letters(
                 Post(
                     channel_id=channel,
                     ts=ts,
+                    permalink=permalink,
                     parts=tuple(part for where, part in parts[row.id] if where == channel),
                 )
-                for channel, ts in posts[row.id]
+                for channel, ts, permalink in posts[row.id]
             ),
             leads=tuple(user for (user,) in leads[row.id]),
             reminders=_offsets(row.reminders),

@@ -112,6 +112,8 @@ letter_posts = sa.Table(
     sa.Column("channel_id", sa.String(32), primary_key=True),
     sa.Column("ts", sa.String(32), nullable=True),
     sa.Column("position", sa.Integer, nullable=False),
+    # Where the post is, as Slack links to it (chat.getPermalink), once posted.
+    sa.Column("permalink", sa.String(500), nullable=True),
 )
 
 # The thread replies that carry the rest of a long letter, in order, per posted copy.

@@ -19,6 +19,7 @@ from bot.slack.blocks.home import (
     HOME_HELP_ACTION,
     HOME_MISSING_ACTION,
     HOME_NEW_LETTER_ACTION,
+    HOME_VIEW_POST_ACTION,
     HOME_WITHDRAW_ACTION,
 )
 from bot.slack.blocks.reading import READ_LETTER_ACTION
@@ -377,7 +378,12 @@ async def test_the_home_is_an_organizers_front_door(
     assert [e["text"]["text"] for e in top["elements"]] == ["New letter", "Help"]
     drive = [b for b in home["blocks"] if b["type"] == "actions"][1]
     labels = [e["text"]["text"] for e in drive["elements"]]
-    assert labels[-3:] == ["See missing", "Chase", "Close now"]
+    assert labels[-4:] == ["See missing", "Chase", "View post", "Close now"]
+    (view_post,) = [e for e in drive["elements"] if e["text"]["text"] == "View post"]
+    assert view_post["url"].startswith("https://coalition.slack.com/archives/CCOALITION/p")
+    # Slack opens the link itself; the press it tells the app of is acked.
+    pressed = await slack.press_in_home(HOME_VIEW_POST_ACTION, "", user=ORGANIZER)
+    assert pressed.status == 200
 
     opened = len(fake_slack.calls_to("views.open"))
     await slack.press_in_home(HOME_NEW_LETTER_ACTION, "", user=ORGANIZER)

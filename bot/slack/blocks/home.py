@@ -42,6 +42,8 @@ HOME_NEW_LETTER_ACTION = "home_new_letter"
 HOME_HELP_ACTION = "home_help"
 HOME_MISSING_ACTION = "home_missing"
 HOME_CLOSE_ACTION = "home_close"
+# A link button: Slack opens its url, and still sends the app the press, acked unheard.
+HOME_VIEW_POST_ACTION = "home_view_post"
 # To someone with nothing to sign or run: what the app is, and how letters reach them.
 NOTHING_HERE = (
     "Undersigned runs the coalition's sign-on letters. When a letter is posted in a "
@@ -185,6 +187,16 @@ def _drive(
         buttons.append(_button("See missing", HOME_MISSING_ACTION, letter.id))
         if drive.reach.missing:
             buttons.append(_button("Chase", CHASE_MEMBERS_ACTION, letter.id))
+    posted = next((post.permalink for post in letter.posts if post.permalink), None)
+    if posted:
+        buttons.append(
+            {
+                "type": "button",
+                "action_id": HOME_VIEW_POST_ACTION,
+                "text": plain("View post"),
+                "url": posted,
+            }
+        )
     buttons.append(
         {
             **_button("Close now", HOME_CLOSE_ACTION, letter.id),
