@@ -13,7 +13,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from bot.rules.problems import LetterGone, Problem, SignOnsClosed
 from bot.services.entries import Entries
 from bot.services.home import HomeTabs
-from bot.services.roster import Members
+from bot.services.roster import Chase, Members
 from bot.services.signons import SignOns
 from bot.services.workspace import Workspace
 from bot.slack.blocks.chase import (
@@ -100,14 +100,18 @@ async def chase(
         channel=command["channel_id"],
         now=datetime.now(UTC),
     )
-    report = chase_report(
+    await respond(_report(found, workspace))
+
+
+def _report(found: Chase, workspace: Workspace) -> str:
+    """What a chase asked for did, and when the others can be chased again."""
+    return chase_report(
         found.letter,
         found.standings,
         planned=found.planned,
         again=found.again,
         zone=workspace.zone,
     )
-    await respond(report)
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {"roster": roster, "missing": missing, "chase": chase}
@@ -149,10 +153,7 @@ async def chase_pressed(
         channel="",
         now=datetime.now(UTC),
     )
-    report = chase_report(
-        found.letter, found.standings, planned=found.planned, again=found.again, zone=workspace.zone
-    )
-    await tell(workspace, body, respond, home, report)
+    await tell(workspace, body, respond, home, _report(found, workspace))
 
 
 async def chase_sign_on_pressed(

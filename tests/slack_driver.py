@@ -245,29 +245,8 @@ class SlackDriver:
         self, view: dict[str, Any], action_id: str, value: str, *, user: str
     ) -> Reply:
         """A button pressed in a modal the app opened (`block_actions` from the view)."""
-        n = next(self._ids)
-        return await self.interact(
-            {
-                "type": "block_actions",
-                "team": {"id": HOST_TEAM, "domain": "coalition"},
-                "user": {"id": user, "name": user.lower(), "team_id": HOST_TEAM},
-                "api_app_id": "A1",
-                "token": "legacy-verification-token",
-                "trigger_id": self._fake.trigger(),
-                "container": {"type": "view", "view_id": view.get("id", f"V{n}")},
-                "view": {**view, "id": view.get("id", f"V{n}"), "hash": f"hash-{n}"},
-                "actions": [
-                    {
-                        "type": "button",
-                        "action_id": action_id,
-                        "block_id": "b",
-                        "value": value,
-                        "action_ts": f"{1700000000 + n}.0",
-                    }
-                ],
-                "is_enterprise_install": False,
-            }
-        )
+        pressed = {"type": "button", "action_id": action_id, "block_id": "b", "value": value}
+        return await self._in_view(view, pressed, user=user)
 
     async def choose_in_view(
         self,
@@ -279,11 +258,28 @@ class SlackDriver:
         values: dict[str, dict[str, Any]] | None = None,
     ) -> Reply:
         """An option chosen in a modal's input block that dispatches its actions
-        (`dispatch_action`): a `block_actions` from the view, carrying the view with its
-        state so far (Slack's block_actions payload, container type "view")."""
-        n = next(self._ids)
+        (`dispatch_action`): the view comes with its state so far."""
         (block,) = [b for b in view["blocks"] if b.get("block_id") == block_id]
         element = block["element"]
+        chosen = {
+            "type": element["type"],
+            "action_id": element["action_id"],
+            "block_id": block_id,
+            "selected_option": option,
+        }
+        return await self._in_view(view, chosen, user=user, values=values)
+
+    async def _in_view(
+        self,
+        view: dict[str, Any],
+        action: dict[str, Any],
+        *,
+        user: str,
+        values: dict[str, dict[str, Any]] | None = None,
+    ) -> Reply:
+        """A `block_actions` from a modal (Slack's payload, container type "view")."""
+        n = next(self._ids)
+        view_id = view.get("id", f"V{n}")
         return await self.interact(
             {
                 "type": "block_actions",
@@ -292,22 +288,14 @@ class SlackDriver:
                 "api_app_id": "A1",
                 "token": "legacy-verification-token",
                 "trigger_id": self._fake.trigger(),
-                "container": {"type": "view", "view_id": view.get("id", f"V{n}")},
+                "container": {"type": "view", "view_id": view_id},
                 "view": {
                     **view,
-                    "id": view.get("id", f"V{n}"),
+                    "id": view_id,
                     "state": {"values": values or {}},
                     "hash": f"hash-{n}",
                 },
-                "actions": [
-                    {
-                        "type": element["type"],
-                        "action_id": element["action_id"],
-                        "block_id": block_id,
-                        "selected_option": option,
-                        "action_ts": f"{1700000000 + n}.0",
-                    }
-                ],
+                "actions": [{**action, "action_ts": f"{1700000000 + n}.0"}],
                 "is_enterprise_install": False,
             }
         )
