@@ -130,6 +130,7 @@ class Letter:
     web_signons: bool = True
     verification_rule: VerificationRule = VerificationRule.FLAG
     anyone_may_sign: bool = True  # under HOLD: organizations off the roster count at once
+    closed_at: datetime | None = None  # when it last closed; None while open
 
     @property
     def holds_unverified(self) -> bool:

@@ -263,7 +263,9 @@ class Deliveries:
 async def _close(conn: AsyncConnection, letter_id: int, *, now: datetime) -> None:
     """The deadline has come: no more sign-ons, and no reminders after it."""
     await conn.execute(
-        letters.update().where(letters.c.id == letter_id).values(status=LetterStatus.CLOSED)
+        letters.update()
+        .where(letters.c.id == letter_id)
+        .values(status=LetterStatus.CLOSED, closed_at=now)
     )
     await cancel_reminders(conn, letter_id, now=now)
     await expire_pending(conn, letter_id)

@@ -229,6 +229,7 @@ class LetterRecords:
                         deadline=plan.deadline,
                         reminders=_offsets_column(reminders),
                         status=LetterStatus.OPEN.value,
+                        closed_at=None,
                         schedule_version=letters.c.schedule_version + 1,
                     )
                     .returning(letters.c.schedule_version)
@@ -253,7 +254,7 @@ class LetterRecords:
                 await conn.execute(
                     letters.update()
                     .where(letters.c.id == letter_id)
-                    .values(status=LetterStatus.CLOSED.value)
+                    .values(status=LetterStatus.CLOSED.value, closed_at=now)
                     .returning(letters.c.schedule_version)
                 )
             ).scalar_one()
@@ -441,6 +442,7 @@ def load_letters(
             web_signons=row.web_signons,
             verification_rule=VerificationRule(row.verification_rule),
             anyone_may_sign=row.anyone_may_sign,
+            closed_at=row.closed_at,
         )
         for row in rows
     ]

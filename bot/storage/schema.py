@@ -78,6 +78,8 @@ letters = sa.Table(
     # organizations the roster doesn't know do.
     sa.Column("verification_rule", sa.String(8), nullable=False, server_default="flag"),
     sa.Column("anyone_may_sign", sa.Boolean, nullable=False, server_default=sa.true()),
+    # When it last closed (at its deadline, or early); NULL while open.
+    sa.Column("closed_at", UTCDateTime, nullable=True),
     sa.UniqueConstraint("public_token"),
     sa.CheckConstraint(one_of("verification_rule", VerificationRule), name="rule_known"),
     sa.CheckConstraint(one_of("status", LetterStatus), name="status_known"),

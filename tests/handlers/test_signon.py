@@ -325,9 +325,11 @@ async def test_a_closed_letter_or_an_empty_channel_gets_a_clear_answer(
     await fake_slack.wait_for(
         lambda: any("closed to sign-ons" in r["text"] for r in fake_slack.responses)
     )
-    assert "are closed" in await signon(slack, fake_slack, "Mijente")
+    assert "closed on <!date^" in await signon(slack, fake_slack, "Mijente")
     await slack.press(SIGN_ON_ACTION, "1", user=MEMBER, channel="CSTATES")
-    await fake_slack.wait_for(lambda: any("are closed" in r["text"] for r in fake_slack.responses))
+    await fake_slack.wait_for(
+        lambda: any("closed on <!date^" in r["text"] for r in fake_slack.responses)
+    )
     assert await store.signatures.signers(1) == []
 
 

@@ -82,7 +82,7 @@ async def test_someone_from_another_workspace_pressing_sign_on_too_late_is_told_
     await slack.press(SIGN_ON_ACTION, "1", user=PARTNER, channel="CCOALITION", team=PARTNER_TEAM)
     await fake_slack.wait_for(lambda: len(fake_slack.responses) == 2)
     answer = fake_slack.responses[-1]
-    assert "are closed" in answer["text"]
+    assert "closed on <!date^" in answer["text"]
     assert answer.get("response_type", "ephemeral") == "ephemeral"
     assert answer.get("replace_original") is False
 

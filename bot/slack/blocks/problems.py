@@ -3,6 +3,8 @@ problem with a form's answer, as the person who asked reads it (mrkdwn, escaped)
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from bot.rules.forms import Field, SignonField
 from bot.rules.letters import Letter, LetterStatus
 from bot.rules.limits import BODY_MAX
@@ -57,7 +59,7 @@ from bot.rules.problems import (
     WhenMissing,
     WhenUnreadable,
 )
-from bot.slack.blocks.text import escape, inert, joined
+from bot.slack.blocks.text import escape, inert, joined, slack_date
 
 # Said when something unforeseen failed while handling a request.
 SOMETHING_WENT_WRONG = (
@@ -71,6 +73,8 @@ READABLE = "Word (.docx), PDF and text files"
 LIST_TEXT_MAX = 1000
 # A letter's leads named, at most, when someone is told whom to ask.
 LEADS_NAMED = 5
+# The fallback of a closing time, for a Slack client too old to show the reader's own.
+UTC_ZONE = ZoneInfo("UTC")
 LEADS_TEXT_MAX = 400
 
 
@@ -287,9 +291,15 @@ def passed_over(files: list[PassedOver]) -> str:
 
 
 def closed_for_sign_ons(letter: Letter) -> str:
+    """When the letter closed (in the reader's own time), and whom to ask."""
+    when = (
+        f" on {slack_date(letter.closed_at, zone=UTC_ZONE, token='{date_long_pretty} at {time}')}"
+        if letter.closed_at
+        else ""
+    )
     return (
-        f"Sign-ons for *{escape(letter.title)}* are closed, so it can't be signed any more. "
-        f"To add your name late, ask {_leads(letter)}."
+        f"Sign-ons for *{escape(letter.title)}* closed{when}, so it can't be signed any "
+        f"more. To add your name late, ask {_leads(letter)}."
     )
 
 

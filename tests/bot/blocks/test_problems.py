@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 
@@ -80,9 +81,11 @@ def test_each_problem_is_said_in_words_that_ping_nobody(problem: Problem) -> Non
     assert "<!" not in words and "<@" not in words
 
 
-def test_a_late_signer_is_told_whom_to_ask() -> None:
-    led = replace(LETTER, leads=("ULEAD1", "ULEAD2"))
+def test_a_late_signer_is_told_when_it_closed_and_whom_to_ask() -> None:
+    closed = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)
+    led = replace(LETTER, leads=("ULEAD1", "ULEAD2"), closed_at=closed)
     words = explain(problems.SignOnsClosed(led))
+    assert f"closed on <!date^{int(closed.timestamp())}^" in words
     assert words.endswith("To add your name late, ask its leads <@ULEAD1>, <@ULEAD2>.")
     late = explain(problems.TooLateToWithdraw(LETTER))
     assert late.endswith(f"ask its lead <@{LETTER.created_by}>.")
