@@ -319,6 +319,7 @@ class FakeSlack:
             "chat.update": self._update,
             "chat.delete": self._delete,
             "chat.getPermalink": self._permalink,
+            "bots.info": self._bot_info,
             "conversations.join": self._join,
             "views.open": self._view,
             "views.update": self._view,
@@ -684,6 +685,21 @@ class FakeSlack:
 
     def _auth_test(self, _: dict[str, Any]) -> dict[str, Any]:
         return {"user_id": BOT_USER, "bot_id": "BBOT", "team_id": "T1", "user": "undersigned"}
+
+    def _bot_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        """bots.info: the app's own bot, with its app_id; bot_not_found for any other
+        (https://api.slack.com/methods/bots.info)."""
+        if args.get("bot") != "BBOT":
+            raise SlackError("bot_not_found")
+        return {
+            "bot": {
+                "id": "BBOT",
+                "deleted": False,
+                "name": "undersigned",
+                "app_id": "A1",
+                "user_id": BOT_USER,
+            }
+        }
 
     def _connections_open(self, _: dict[str, Any]) -> dict[str, Any]:
         return {"url": self.url.replace("http://", "ws://") + "socket"}

@@ -17,6 +17,7 @@ MANIFEST = (ROOT / "manifest.yml").read_text(encoding="utf-8")
 SCOPES = {
     "apps_connections_open": None,  # app-level token: connections:write
     "auth_test": None,
+    "bots_info": "users:read",
     "chat_delete": "chat:write",
     "chat_getPermalink": None,
     "chat_postEphemeral": "chat:write",

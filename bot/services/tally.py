@@ -5,6 +5,7 @@ sends only the charts, and the next tally compares against what the lead receive
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, time
@@ -20,6 +21,7 @@ from bot.services.exports import chart_of
 from bot.services.people import People
 from bot.services.verification import verification_of
 from bot.services.workspace import Workspace
+from bot.slack.app_home import app_home_link
 from bot.slack.errors import UPLOAD_FAILED, is_refused, slack_error
 from bot.slack.tally import send_tally, send_tally_charts
 from bot.storage import Store
@@ -41,6 +43,16 @@ class Tallies:
         self._store = store
         self._people = people
         self._tally_time = tally_time
+        # The app's Home, as a link, read from Slack once (None: Slack wouldn't say).
+        self._home_link: asyncio.Future[str | None] | None = None
+
+    async def _link(self, workspace: Workspace) -> str | None:
+        """The app's Home link, asked of Slack by the first tally of this process (and
+        again by the next, if Slack didn't say)."""
+        unknown = self._home_link is not None and self._home_link.done()
+        if self._home_link is None or (unknown and self._home_link.result() is None):
+            self._home_link = asyncio.ensure_future(app_home_link(workspace.slack))
+        return await asyncio.shield(self._home_link)
 
     async def plan(self, workspace: Workspace, now: datetime) -> None:
         """The next daily tally at TALLY_TIME in TIMEZONE, and in each other timezone a
@@ -116,6 +128,7 @@ class Tallies:
             now=now,
             zone=zone,
             charts_failed={letter_id for letter_id, chart in charts.items() if chart.failed},
+            home_link=await self._link(workspace),
         )
         sent = snapshot(tallies, signers)
         queue = self._store.deliveries

@@ -23,10 +23,13 @@ async def send_tally(
     now: datetime,
     zone: ZoneInfo,
     charts_failed: Collection[int] = (),
+    home_link: str | None = None,
 ) -> None:
     """The daily tally's text, telling of the letters in `charts_failed`, whose chart
     couldn't be drawn; the charts follow by `send_tally_charts`."""
-    message = tally_message(tallies, now=now, zone=zone, charts_failed=charts_failed)
+    message = tally_message(
+        tallies, now=now, zone=zone, charts_failed=charts_failed, home_link=home_link
+    )
     await send_dm(client, user=user, message=message)
 
 

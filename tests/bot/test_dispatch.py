@@ -540,6 +540,8 @@ async def test_the_daily_tally_reports_each_open_letter_a_lead_leads(
     text = all_text(tally)
     assert "#1 · Protect our communities" in text and "#2 · Second letter" in text
     assert "*2* signed · closes " in text
+    # The way to everything the lead runs: the app's Home, by Slack's deep link.
+    assert "<slack://app?team=T1&id=A1&tab=home|Open in Home>" in text
     assert "*New (2):* Mijente, Make the Road New York" in text
     assert "By state: AZ 1 · NY 1" in text
     assert "*2* organizations · *0* individuals" in text

@@ -40,10 +40,11 @@ def tally_message(
     now: datetime,
     zone: ZoneInfo,
     charts_failed: Collection[int] = (),
+    home_link: str | None = None,
 ) -> dict[str, Any]:
-    """The tally of each letter, under a header with the day (in the lead's `zone`);
-    `charts_failed` names the letters whose chart couldn't be drawn, for the lead to
-    know why it didn't follow."""
+    """The tally of each letter, under a header with the day (in the lead's `zone`)
+    and, with `home_link`, a link to open the app's Home; `charts_failed` names the
+    letters whose chart couldn't be drawn, for the lead to know why it didn't follow."""
     groups = [
         [
             *([{"type": "divider"}] if n else []),
@@ -55,7 +56,10 @@ def tally_message(
     ]
     blocks = fitted(
         groups,
-        before=[{"type": "header", "text": plain(f"Daily tally · {day(now, zone)}")}],
+        before=[
+            {"type": "header", "text": plain(f"Daily tally · {day(now, zone)}")},
+            *([_open_in_home(home_link)] if home_link else []),
+        ],
         more=lambda more: {
             "type": "context",
             "elements": [mrkdwn(f"…and {more} more letters; `/letter list` shows them all.")],
@@ -63,6 +67,15 @@ def tally_message(
     )
     summary = "; ".join(f"{escape(t.letter.title)}: {_count(t)}" for t in tallies)
     return {"text": truncate(f"Daily tally. {summary}", NOTIFICATION_TEXT_MAX), "blocks": blocks}
+
+
+def _open_in_home(link: str) -> Block:
+    return {
+        "type": "context",
+        "elements": [
+            mrkdwn(f":house: <{link}|Open in Home>: every letter you run, with its buttons")
+        ],
+    }
 
 
 def _letter_blocks(
