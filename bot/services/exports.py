@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -57,7 +58,13 @@ async def export_of(
             pages=pages,
             zone=zone,
         ),
-        chart=await chart_of(letter, signers, now=now, zone=zone),
+        chart=await chart_of(
+            letter,
+            signers,
+            now=now,
+            zone=zone,
+            sent=await store.history.reminders_sent(letter.id),
+        ),
         style=style,
     )
 
@@ -102,7 +109,12 @@ async def gather_extras(
 
 
 async def chart_of(
-    letter: Letter, signers: list[Signer], *, now: datetime, zone: ZoneInfo
+    letter: Letter,
+    signers: list[Signer],
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    sent: Sequence[datetime] | None = None,
 ) -> Chart:
     """The drive's chart, drawn in a worker thread (a tenth of a second or more of CPU
     that would otherwise hold up every request); none before anyone has signed. A chart
@@ -124,6 +136,7 @@ async def chart_of(
             reminders=reminders,
             now=now,
             zone=zone,
+            sent=sent,
         )
     except Exception:
         logger.exception("Drawing letter %s's chart failed", letter.id)

@@ -118,7 +118,13 @@ class Tallies:
                 )
             )
         charts = {
-            letter.id: await chart_of(letter, signers[letter.id], now=now, zone=zone)
+            letter.id: await chart_of(
+                letter,
+                signers[letter.id],
+                now=now,
+                zone=zone,
+                sent=await self._store.history.reminders_sent(letter.id),
+            )
             for letter in led
         }
         await send_tally(
@@ -146,7 +152,8 @@ class Tallies:
             letter = await self._store.letters.get(letter_id)
             if letter is not None and letter.status is not LetterStatus.REMOVED:
                 signers = await self._store.signatures.signers(letter_id)
-                charts.append(await chart_of(letter, signers, now=now, zone=zone))
+                sent = await self._store.history.reminders_sent(letter.id)
+                charts.append(await chart_of(letter, signers, now=now, zone=zone, sent=sent))
         return charts
 
     async def _send_tally_charts(

@@ -48,6 +48,21 @@ class History:
             ).scalar()
             return sent
 
+    async def reminders_sent(self, letter_id: int) -> list[datetime]:
+        """When each of the letter's reminders went out (its first post), in order."""
+        async with self._reading() as conn:
+            rows = await conn.execute(
+                sa.select(sa.func.min(deliveries.c.sent_at))
+                .join(scheduled_jobs, scheduled_jobs.c.id == deliveries.c.job_id)
+                .where(
+                    scheduled_jobs.c.kind == JobKind.REMINDER.value,
+                    deliveries.c.letter_id == letter_id,
+                    deliveries.c.state == DeliveryState.SENT,
+                )
+                .group_by(deliveries.c.job_id)
+            )
+            return sorted(sent for (sent,) in rows if sent is not None)
+
     async def chased_since(self, letter_id: int, *, since: datetime) -> dict[str, datetime]:
         """When each contact chased about the letter after `since` was last chased."""
         async with self._reading() as conn:

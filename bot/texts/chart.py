@@ -39,18 +39,22 @@ def drive_chart(
     reminders: Sequence[datetime],
     now: datetime,
     zone: ZoneInfo,
+    sent: Sequence[datetime] | None = None,
 ) -> Attachment:
     """The cumulative count of entries (`signed_at`, one time each) from the letter's
-    start to now (or its deadline, once past), with the goal, reminders and deadline."""
+    start to now (or its deadline, once past), with the goal, the reminders `sent` (of
+    those planned, `reminders`; without word of what went out, those due by now) and
+    the deadline."""
     times = sorted(signed_at)
-    figure = draw(letter, times, reminders=reminders, now=now, zone=zone)
+    went_out = sorted(sent) if sent is not None else [r for r in reminders if r <= now]
+    figure = draw(letter, times, reminders=went_out, now=now, zone=zone)
     out = io.BytesIO()
     figure.savefig(out, format="png")
     return Attachment(
         name=f"letter-{letter.id}-sign-ons.png",
         title=f"{letter.title}: sign-ons over time",
         content=out.getvalue(),
-        alt_text=_alt_text(letter, times, reminders, now=now, zone=zone),
+        alt_text=_alt_text(letter, times, reminders, went_out, now=now, zone=zone),
     )
 
 
@@ -62,7 +66,8 @@ def draw(
     now: datetime,
     zone: ZoneInfo,
 ) -> Figure:
-    """The chart's figure, for `drive_chart` to render (`times` in order)."""
+    """The chart's figure, for `drive_chart` to render (`times` in order; `reminders`
+    those that went out)."""
     start = min([letter.created_at, *times])
     # The count to now (or the deadline, once past), and to the last sign-on if one came
     # later (an import can carry a time of its own); the axis to the close.
@@ -86,9 +91,8 @@ def draw(
     )
     if letter.goal:
         axes.axhline(letter.goal, color=GOAL, linestyle="--", linewidth=1, label="Goal")
-    # Only the reminders that have gone out: those still ahead were never seen.
-    sent = sorted(r for r in reminders if start <= r <= min(now, letter.deadline))
-    for n, moment in enumerate(sent):
+    # Only the reminders that went out: those still ahead, or never sent, weren't seen.
+    for n, moment in enumerate(r for r in reminders if start <= r <= close):
         axes.axvline(
             _x(moment),
             color=REMINDER,
@@ -125,6 +129,7 @@ def _alt_text(
     letter: Letter,
     times: Sequence[datetime],
     reminders: Sequence[datetime],
+    sent: Sequence[datetime],
     *,
     now: datetime,
     zone: ZoneInfo,
@@ -138,10 +143,9 @@ def _alt_text(
     else:
         when = f"sign-ons close {_day(letter.deadline, zone)}"
     first = f", the first on {_day(times[0], zone)}" if times else ""
-    sent = sum(1 for r in reminders if r <= now)
     text = (
         f"Chart of sign-ons over time for “{_short(letter.title, 200)}”: {count}{goal} "
-        f"signed as of {_day(now, zone)}{first}. {sent} of {len(reminders)} "
+        f"signed as of {_day(now, zone)}{first}. {len(sent)} of {len(reminders)} "
         f"reminders sent; {when}."
     )
     return _short(text, ALT_TEXT_MAX)

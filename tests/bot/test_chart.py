@@ -76,17 +76,28 @@ def test_the_chart_runs_to_the_close_with_dates_the_sent_reminders_and_the_count
     times = [letter.created_at + timedelta(hours=n) for n in range(152)]
     reminders = [letter.deadline - timedelta(days=d) for d in (7, 3, 1)]
     now = letter.created_at + timedelta(days=8)
-    figure = draw(letter, times, reminders=reminders, now=now, zone=ZONE)
+    sent = [d for d in reminders if d <= now]
+    figure = draw(letter, times, reminders=sent, now=now, zone=ZONE)
     (axes,) = figure.axes
     close = float(date2num(letter.deadline))  # type: ignore[no-untyped-call]
     assert axes.get_xlim()[1] == pytest.approx(close)
     figure.canvas.draw()
     ticks = [label.get_text() for label in axes.get_xticklabels() if label.get_text()]
     assert ticks and all(re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}", tick) for tick in ticks)
-    sent = [d for d in reminders if d <= now]
     dotted = [line for line in axes.get_lines() if line.get_linestyle() == ":"]
     assert len(dotted) == len(sent) == 2
     assert [text.get_text() for text in axes.texts] == ["152"]
     assert axes.get_legend() is None and len(figure.legends) == 1
     labels = [text.get_text() for text in figure.legends[0].get_texts()]
     assert labels == ["Signed", "Goal", "Reminder sent", "Deadline"]
+
+
+def test_the_reminders_marked_are_those_that_went_out() -> None:
+    """Told which reminders went out, the chart counts those; a reminder due but never
+    sent (the letter's channel was gone, say) is not one."""
+    letter = make_letter("Act.", goal=200)
+    times = [letter.created_at + timedelta(hours=n) for n in range(10)]
+    reminders = [letter.deadline - timedelta(days=d) for d in (7, 3, 1)]
+    now = letter.created_at + timedelta(days=8)
+    chart = drive_chart(letter, times, reminders=reminders, now=now, zone=ZONE, sent=[reminders[0]])
+    assert "1 of 3 reminders sent" in alt_text_of(chart)

@@ -214,6 +214,8 @@ async def test_the_default_schedule_posts_four_reminders_in_every_channel(
             assert latest.broadcast is (offset in DEFAULT[-2:])
     for channel in CHANNELS:
         assert len(reminders_in(fake_slack, channel)) == 4
+    # What the chart marks: each reminder once, when it went out.
+    assert await store.history.reminders_sent(letter.id) == [deadline - o for o in DEFAULT]
     assert fake_slack.rejected == []
 
 
