@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # What people read: Slack's builders, the pages and their words, files and emails, and
 # the app's own names in Slack.
 SURFACES = [
-    *sorted((ROOT / "bot" / "slack" / "blocks").glob("*.py")),
+    *sorted((ROOT / "bot" / "slack").glob("**/*.py")),
+    *sorted((ROOT / "handlers").glob("*.py")),
     *sorted((ROOT / "bot" / "web" / "templates").glob("*.html")),
     ROOT / "bot" / "web" / "words.py",
     *sorted((ROOT / "bot" / "texts").glob("*.py")),
