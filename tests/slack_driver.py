@@ -216,30 +216,9 @@ class SlackDriver:
         """A button pressed on `user`'s Home tab: `block_actions` from a view, which
         carries the view and no response_url or channel
         (https://api.slack.com/reference/interaction-payloads/block-actions)."""
-        n = next(self._ids)
         home = self._fake.home_of(user) or {"type": "home", "blocks": []}
-        return await self.interact(
-            {
-                "type": "block_actions",
-                "team": {"id": HOST_TEAM, "domain": "coalition"},
-                "user": {"id": user, "name": user.lower(), "team_id": HOST_TEAM},
-                "api_app_id": "A1",
-                "token": "legacy-verification-token",
-                "trigger_id": self._fake.trigger(),
-                "container": {"type": "view", "view_id": home.get("id", f"VHOME{n}")},
-                "view": {"id": f"VHOME{n}", "team_id": HOST_TEAM, "state": {"values": {}}, **home},
-                "actions": [
-                    {
-                        "type": "button",
-                        "value": value,
-                        "action_id": action_id,
-                        "block_id": "b",
-                        "action_ts": f"{1700000000 + n}.0",
-                    }
-                ],
-                "is_enterprise_install": False,
-            }
-        )
+        pressed = {"type": "button", "value": value, "action_id": action_id, "block_id": "b"}
+        return await self._in_view({"team_id": HOST_TEAM, **home}, pressed, user=user)
 
     async def press_in_view(
         self, view: dict[str, Any], action_id: str, value: str, *, user: str
@@ -293,7 +272,7 @@ class SlackDriver:
                     **view,
                     "id": view_id,
                     "state": {"values": values or {}},
-                    "hash": f"hash-{n}",
+                    "hash": view.get("hash", f"hash-{n}"),
                 },
                 "actions": [{**action, "action_ts": f"{1700000000 + n}.0"}],
                 "is_enterprise_install": False,

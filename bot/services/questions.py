@@ -77,7 +77,7 @@ class Questions:
         entries = [*await self._store.signatures.signers(letter.id), *waiting]
         questions = await self._store.questions.of_letter(letter.id)
         verification = await verification_of(
-            self._store, self._people, letter.id, entries, found, now=now
+            self._store, self._people, letter.id, entries, found, now=now, questions=questions
         )
         counts = [
             entry.id
@@ -123,12 +123,20 @@ class Questions:
             return Skipped("the letter closed first")
         if entry is None or entry.status is not SignerStatus.ACTIVE:
             return Skipped("the entry no longer counts")
-        others = await self._store.questions.of_letter(letter.id)
-        if any(q.signer_id == entry.id and q.answer is not None for q in others):
+        questions = await self._store.questions.of_letter(letter.id)
+        if any(q.signer_id == entry.id and q.answer is not None for q in questions):
             return Skipped("another contact answered first")
         found = await standings(letter.id)
         verified = (
-            await verification_of(self._store, self._people, letter.id, [entry], found, now=now)
+            await verification_of(
+                self._store,
+                self._people,
+                letter.id,
+                [entry],
+                found,
+                now=now,
+                questions=questions,
+            )
         ).get(entry.id)
         if verified is None or verified.member is None:
             return Skipped("the entry is no longer a roster member's")

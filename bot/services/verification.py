@@ -51,13 +51,17 @@ async def verification_of(
     found: Sequence[MemberStanding],
     *,
     now: datetime,
+    questions: Sequence[Question] | None = None,
 ) -> dict[int, Verified]:
     """`verified`, with the Slack signers whose profiles could verify an entry looked
-    up, and the questions asked about them read (only with a roster)."""
+    up, and the questions asked about them (`questions`, when the caller has read
+    them; else read here). Only with a roster."""
     if not found:
         return {}
     known = await people.known(profiles_needed(entries, found), now=now)
-    return verified(entries, found, known, await store.questions.of_letter(letter_id))
+    if questions is None:
+        questions = await store.questions.of_letter(letter_id)
+    return verified(entries, found, known, questions)
 
 
 class Verifications:
