@@ -16,10 +16,8 @@ from bot.rules.mrkdwn import message_text_to_plain
 from bot.rules.problems import (
     FormDidNotOpen,
     FormErrors,
-    NothingToWithdraw,
     Problem,
     Surface,
-    TooLateToWithdraw,
 )
 from bot.rules.signons import SignerKind, Submission
 from bot.services.entries import Corrected, Entries
@@ -171,15 +169,10 @@ async def _signon(
         if word.lower() in {"status", "withdraw"}:
             number = only_number(rest, surface=Surface.SIGNON)
             letter = await signons.one_letter(workspace, number, user=user, channel=channel)
-            status = await signons.status(workspace, letter, user=user)
             if word.lower() == "status":
-                return status_message(status)
-            if not letter.is_open:
-                raise TooLateToWithdraw(letter)
-            if not status.signed and not status.held:
-                raise NothingToWithdraw(letter)
+                return status_message(await signons.status(workspace, letter, user=user))
             # Asked first, as the Home asks: its Withdraw button does it.
-            return withdraw_question(status)
+            return withdraw_question(await signons.to_withdraw(workspace, letter, user=user))
         ref = split_ref(text)
         letters = await signons.letters_for(
             workspace, ref.number, user=user, channel=channel, surface=Surface.SIGNON

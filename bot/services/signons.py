@@ -323,6 +323,16 @@ class SignOns:
             workspace, user, letter, channel=channel
         )
 
+    async def to_withdraw(self, workspace: Workspace, letter: Letter, *, user: str) -> StatusReport:
+        """What `user` would take back from `letter` (asked before it is done), or why
+        nothing: the letter closed, or they have nothing on it."""
+        if not letter.is_open:
+            raise TooLateToWithdraw(letter)
+        status = await self.status(workspace, letter, user=user)
+        if not status.signed and not status.held:
+            raise NothingToWithdraw(letter)
+        return status
+
     async def withdraw(
         self,
         letter: Letter,
