@@ -3,24 +3,25 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test demo lint typecheck pre-commit unit unit-postgres postgres chromium bench lock clean
+.PHONY: run test demo lint typecheck pre-commit unit unit-postgres postgres chromium bench lock clean \
+	messages catalogs
 
 # The server the PostgreSQL pass of the tests creates its databases on.
 TEST_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/test
 
 ## run: set up and start the bot (reads settings from the environment or .env)
-run: $(VENV)/.app-installed
+run: $(VENV)/.app-installed catalogs
 	$(BIN)/undersigned
 
 ## test: set up and lint, then type-check and run the test suite on SQLite and on
 ## PostgreSQL, all three side by side (each one's output shown whole when it ends): the
 ## passes spend most of their time waiting, so the type check costs them little
-test: $(VENV)/.dev-installed postgres chromium lint
+test: $(VENV)/.dev-installed catalogs postgres chromium lint
 	$(MAKE) --no-print-directory -j3 --output-sync=target typecheck unit unit-postgres
 
 ## demo: set up, then play a whole drive against the bundled Slack stand-in (about a
 ## minute at most) and print what a lead receives; files go to demo-output/
-demo: $(VENV)/.dev-installed
+demo: $(VENV)/.dev-installed catalogs
 	$(BIN)/python -m demo demo-output
 
 lint: $(VENV)/.dev-installed
@@ -68,7 +69,7 @@ chromium:
 ## a letter growing to 9,000 signers against the same app; hostile letter files under
 ## sign-on load; two replicas on PostgreSQL against one on SQLite; last, a letter's
 ## public page against the same app, and Slack sign-ons while one address floods it
-bench: $(VENV)/.dev-installed
+bench: $(VENV)/.dev-installed catalogs
 	$(BIN)/python -m bench.dedupe_cost
 	$(BIN)/python -m bench.chase_cost
 	$(BIN)/python -m bench.chart_cost
@@ -78,6 +79,24 @@ bench: $(VENV)/.dev-installed
 	$(MAKE) postgres
 	BENCH_POSTGRES='$(TEST_POSTGRES)' $(BIN)/python -m bench.replicas
 	$(BIN)/python -m bench.web_page
+
+## messages: gather every phrase to translate from the code and the templates into
+## bot/locales/messages.pot, and bring each language's messages.po up to it (new phrases
+## untranslated, changed ones marked fuzzy: the tests fail until a translator sees them)
+LOCALES := bot/locales
+messages: $(VENV)/.app-installed
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k N_ --add-comments=Translators: \
+		--add-location=file --sort-output --no-wrap --project=Undersigned \
+		-o $(LOCALES)/messages.pot bot handlers
+	$(BIN)/pybabel --quiet update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages \
+		--no-wrap --update-header-comment
+
+## catalogs: compile each language's messages.po for the bot to read (built here, by
+## every command that runs the bot or its tests, never committed)
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard $(LOCALES)/*/LC_MESSAGES/messages.po))
+catalogs: $(CATALOGS)
+$(LOCALES)/%/LC_MESSAGES/messages.mo: $(LOCALES)/%/LC_MESSAGES/messages.po $(VENV)/.app-installed
+	$(BIN)/pybabel --quiet compile --statistics -d $(LOCALES) -D messages -l $*
 
 ## lock: re-pin requirements/*.lock, with hashes, from pyproject.toml (needs network); the
 ## locked versions stay unless pyproject.toml rules them out or UPGRADE says otherwise:

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext, AsyncRespond
@@ -23,6 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 import handlers
 from bot.acks import answer_when_acked
+from bot.rules.language import Language, speaking
 from bot.rules.problems import Problem
 from bot.rules.public_page import PublicPages
 from bot.services.access import Organizers
@@ -255,7 +257,13 @@ def build_app(services: Services) -> AsyncApp:
         context["imports"] = services.imports
         context["people"] = services.people
         context["home"] = services.home
-        await next()
+        # Whoever acts is answered in their language, all the way through.
+        language = Language.ENGLISH
+        if context.user_id:
+            language = await services.people.language(context.user_id, now=datetime.now(UTC))
+        context["language"] = language
+        with speaking(language):
+            await next()
 
     answer_when_acked(app)
     app.middleware(provide_services)

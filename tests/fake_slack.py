@@ -470,9 +470,11 @@ class FakeSlack:
         tz: str = "America/New_York",
         email: str | None = None,
         deleted: bool = False,
+        locale: str = "en-US",
     ) -> None:
         """Someone users.info and users.lookupByEmail know. Someone added with
-        add_external_user too is described as from their own workspace."""
+        add_external_user too is described as from their own workspace. `locale` is
+        their Slack language, as Slack names them ("es-LA", "es-ES", "en-US")."""
         ZoneInfo(tz)  # an unknown zone fails here, not in the middle of a test
         self.users[user_id] = {
             "name": name,
@@ -480,6 +482,7 @@ class FakeSlack:
             "tz": tz,
             "email": email,
             "deleted": deleted,
+            "locale": locale,
         }
 
     async def push(
@@ -845,11 +848,17 @@ class FakeSlack:
 
     def _user_info(self, args: dict[str, Any]) -> dict[str, Any]:
         """users.info: "user_not_found: Value passed for `user` was invalid."
-        (https://api.slack.com/methods/users.info, errors)."""
+        (https://api.slack.com/methods/users.info, errors); the user's `locale` only
+        when asked with include_locale (same page, arguments)."""
         user = str(args.get("user", ""))
         if not user.startswith(("U", "W")) or user not in self.users:
             raise SlackError("user_not_found")
-        return {"user": self._user_object(user)}
+        found = self._user_object(user)
+        # "include_locale: Set this to true to receive the locale for this user.
+        # Defaults to false" (the method's arguments): without it, no `locale` key.
+        if str(args.get("include_locale", "")).lower() in {"true", "1"}:
+            found["locale"] = self.users[user]["locale"]
+        return {"user": found}
 
     def _lookup_by_email(self, args: dict[str, Any]) -> dict[str, Any]:
         """users.lookupByEmail answers users_not_found, plural, for an address no one in

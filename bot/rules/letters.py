@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.rules.language import Language
 from bot.rules.schedule import DeliveryProblem
 
 
@@ -107,6 +108,25 @@ DEFAULT_STYLE = ListStyle()
 
 
 @dataclass(frozen=True, slots=True)
+class LetterText:
+    """A letter's words in one language: what its readers in that language read."""
+
+    language: Language
+    title: str
+    addressee: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """A letter's text in another language, as its organizers wrote it (never a
+    machine): it translates the letter's version `of_version`."""
+
+    text: LetterText
+    of_version: int
+
+
+@dataclass(frozen=True, slots=True)
 class Letter:
     id: int
     title: str
@@ -131,6 +151,21 @@ class Letter:
     verification_rule: VerificationRule = VerificationRule.FLAG
     anyone_may_sign: bool = True  # under HOLD: organizations off the roster count at once
     closed_at: datetime | None = None  # when it last closed; None while open
+    # Its text in other languages (its own is English), each signed as the same letter.
+    translations: tuple[Translation, ...] = ()
+
+    @property
+    def own_text(self) -> LetterText:
+        return LetterText(Language.ENGLISH, self.title, self.addressee, self.body)
+
+    def translation(self, language: Language) -> Translation | None:
+        return next((t for t in self.translations if t.text.language is language), None)
+
+    def text_in(self, language: Language) -> LetterText:
+        """What a reader of `language` reads: its text in that language, if its
+        organizers wrote one, else its own."""
+        translation = self.translation(language)
+        return translation.text if translation is not None else self.own_text
 
     @property
     def holds_unverified(self) -> bool:

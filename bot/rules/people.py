@@ -8,12 +8,14 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Person:
-    """What Slack says of someone (users.info): the name to show, and their timezone."""
+    """What Slack says of someone (users.info): the name to show, their timezone, and
+    their Slack language ("es-LA")."""
 
     user_id: str
     name: str | None
     tz: str | None = None
     email: str | None = None
+    locale: str | None = None
 
 
 def names_of(people: Mapping[str, Person]) -> dict[str, str]:

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 from dateparser.date import DateDataParser
 
+from bot.rules.language import day as day_in_language
+from bot.rules.language import moment as moment_in_language
 from bot.rules.limits import DEADLINE_MAX_AHEAD
 from bot.rules.schedule import Plan
 from bot.rules.wording import plural
@@ -292,13 +294,12 @@ _ZONE_NAMES = {
 
 
 def clock(moment: datetime, zone: ZoneInfo) -> str:
-    """'Mon Nov 23, 5:00 PM ET': a moment as people read it, with its zone."""
-    local = moment.astimezone(zone)
-    name = _ZONE_NAMES.get(zone.key) or local.tzname() or zone.key
-    return f"{local:%a %b} {local.day}, {local:%-I:%M %p} {name}"
+    """'Mon Nov 23, 5:00 PM ET': a moment as people read it, with its zone, in the
+    reader's language ('lun 23 nov, 17:00 ET')."""
+    name = _ZONE_NAMES.get(zone.key) or moment.astimezone(zone).tzname() or zone.key
+    return f"{moment_in_language(moment, zone)} {name}"
 
 
 def day(moment: datetime, zone: ZoneInfo) -> str:
     """'Mon Nov 23': the day of a moment, in `zone`."""
-    local = moment.astimezone(zone)
-    return f"{local:%a %b} {local.day}"
+    return day_in_language(moment, zone)

@@ -1,4 +1,4 @@
-"""People's names and timezones, as Slack has them, read once and kept.
+"""People's names, timezones and languages, as Slack has them, read once and kept.
 
 Exports show people by name, not by Slack ID; each lead's tally comes at the tally time
 in their own timezone. `users.info` is asked only for someone not seen before or not
@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk.errors import SlackApiError
 
+from bot.rules.language import Language, of_locale
 from bot.rules.people import Person, names_of
 from bot.rules.signons import is_slack_user
 from bot.rules.timing import PEOPLE_STALE_AFTER
@@ -142,6 +143,27 @@ class People:
         known = await self.known(wanted, now=now)
         return {user: _zone_of(known.get(user), default) for user in wanted}
 
+    async def languages(self, user_ids: Iterable[str], *, now: datetime) -> dict[str, Language]:
+        """The language to answer each of `user_ids` in: the one they chose, else their
+        Slack locale's (Spanish for any `es-*`), else English."""
+        wanted = [user for user in user_ids if user]
+        chosen = await self._store.people.chosen_languages(wanted)
+        unchosen = [user for user in wanted if user not in chosen]
+        known = await self.known(unchosen, now=now) if unchosen else {}
+        return {user: chosen.get(user) or _language_of(known.get(user)) for user in wanted}
+
+    async def language(self, user_id: str, *, now: datetime) -> Language:
+        """The language to answer `user_id` in (see `languages`)."""
+        return (await self.languages([user_id], now=now)).get(user_id, Language.ENGLISH)
+
+    async def choose_language(
+        self, user_id: str, language: Language | None, *, now: datetime
+    ) -> Language:
+        """Answer `user_id` in `language` from now on, whatever Slack says; None: in
+        their Slack locale's again. The language they will be answered in."""
+        await self._store.people.choose_language(user_id, language, now=now)
+        return await self.language(user_id, now=now)
+
     async def _ask(self, user: str) -> Person | None:
         """users.info for one person; someone Slack doesn't know is kept as nameless, so
         they aren't asked about again for a day. A timezone Python doesn't know is
@@ -161,6 +183,10 @@ class People:
         if person.tz and not _known_zone(person.tz):
             person = replace(person, tz=None)
         return person
+
+
+def _language_of(person: Person | None) -> Language:
+    return of_locale(person.locale if person is not None else None)
 
 
 def _known_zone(name: str) -> bool:

@@ -20,9 +20,10 @@ _UNKNOWN = {"user_not_found", "users_not_found", "user_not_visible"}
 
 
 async def read_person(client: SlackApi, user_id: str) -> Person | None:
-    """Their name and timezone (users.info), or None for an account Slack doesn't know."""
+    """Their name, timezone and language (users.info with its locale), or None for an
+    account Slack doesn't know."""
     try:
-        response = await client.users_info(user=user_id)
+        response = await client.users_info(user=user_id, include_locale=True)
     except SlackApiError as error:
         if slack_error(error) in _UNKNOWN:
             return None
@@ -70,4 +71,5 @@ def _person(user: dict[str, Any]) -> Person:
         name=str(name)[:200] if name else None,
         tz=user.get("tz") or None,
         email=profile.get("email") or None,
+        locale=str(user.get("locale") or "")[:16] or None,
     )

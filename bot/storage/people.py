@@ -1,5 +1,6 @@
-"""What Slack said of people (names, timezones), kept so that showing a name or timing
-a tally costs no call; and who has opened the App Home."""
+"""What Slack said of people (names, timezones, languages), kept so that showing a name
+or timing a tally costs no call; the language each chose; and who has opened the App
+Home."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.rules.language import Language
 from bot.rules.people import Person
 from bot.storage.connect import Connect, RunWriting, insert_into
-from bot.storage.schema import home_views, people
+from bot.storage.schema import home_views, language_choices, people
 
 
 class PeopleRecords:
@@ -28,7 +30,10 @@ class PeopleRecords:
         async with self._reading() as conn:
             rows = await conn.execute(sa.select(people).where(people.c.user_id.in_(wanted)))
             return {
-                row.user_id: (Person(row.user_id, row.name, row.tz, row.email), row.fetched_at)
+                row.user_id: (
+                    Person(row.user_id, row.name, row.tz, row.email, row.locale),
+                    row.fetched_at,
+                )
                 for row in rows
             }
 
@@ -39,10 +44,48 @@ class PeopleRecords:
         if not found:
             return
         rows: list[dict[str, object]] = [
-            {"user_id": p.user_id, "name": p.name, "tz": p.tz, "email": p.email, "fetched_at": now}
+            {
+                "user_id": p.user_id,
+                "name": p.name,
+                "tz": p.tz,
+                "email": p.email,
+                "locale": p.locale,
+                "fetched_at": now,
+            }
             for p in found
         ]
         await self._run_writing(_save_people, rows)
+
+    async def chosen_languages(self, user_ids: Iterable[str]) -> dict[str, Language]:
+        """The language each of `user_ids` who chose one chose."""
+        wanted = sorted(set(user_ids))
+        if not wanted:
+            return {}
+        async with self._reading() as conn:
+            rows = await conn.execute(
+                sa.select(language_choices.c.user_id, language_choices.c.language).where(
+                    language_choices.c.user_id.in_(wanted)
+                )
+            )
+            return {row.user_id: Language(row.language) for row in rows}
+
+    async def choose_language(
+        self, user_id: str, language: Language | None, *, now: datetime
+    ) -> None:
+        """Answer `user_id` in `language` from now on; None: in their Slack locale's."""
+        async with self._writing() as conn:
+            if language is None:
+                await conn.execute(
+                    sa.delete(language_choices).where(language_choices.c.user_id == user_id)
+                )
+                return
+            await _upsert(
+                conn,
+                language_choices,
+                [{"user_id": user_id, "language": language.value, "chosen_at": now}],
+                key="user_id",
+                columns=("language", "chosen_at"),
+            )
 
     async def opened_home(self, user_id: str, *, now: datetime) -> None:
         async with self._writing() as conn:
@@ -90,7 +133,11 @@ class PeopleRecords:
 def _save_people(conn: sa.Connection, rows: list[dict[str, object]]) -> None:
     conn.execute(
         _upsert_statement(
-            conn, people, rows, key="user_id", columns=("name", "tz", "email", "fetched_at")
+            conn,
+            people,
+            rows,
+            key="user_id",
+            columns=("name", "tz", "email", "locale", "fetched_at"),
         )
     )
 

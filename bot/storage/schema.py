@@ -10,6 +10,7 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 
+from bot.rules.language import Language
 from bot.rules.letters import LetterStatus, VerificationRule
 from bot.rules.limits import ADDRESSEE_MAX, TITLE_MAX
 from bot.rules.reviews import ReviewStatus
@@ -105,6 +106,27 @@ letter_versions = sa.Table(
     sa.Column("edited_by", sa.String(32), nullable=False),
 )
 
+# A letter's text in another language, written by its organizers (never by a machine):
+# its readers in that language read it, and sign the same letter, counted once. It
+# translates the letter's version `of_version`; an edit of either text since asks the
+# organizer to bring the other up to date.
+letter_translations = sa.Table(
+    "letter_translations",
+    metadata,
+    sa.Column(
+        "letter_id", sa.Integer, sa.ForeignKey("letters.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("language", sa.String(8), primary_key=True),
+    sa.Column("title", sa.String(TITLE_MAX), nullable=False),
+    sa.Column("addressee", sa.String(ADDRESSEE_MAX), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("of_version", sa.Integer, nullable=False),
+    sa.Column("edited_at", UTCDateTime, nullable=False),
+    sa.Column("edited_by", sa.String(32), nullable=False),
+    sa.CheckConstraint(one_of("language", Language), name="language_known"),
+    sa.CheckConstraint("length(trim(body)) > 0", name="body_present"),
+)
+
 letter_posts = sa.Table(
     "letter_posts",
     metadata,
@@ -184,6 +206,8 @@ signers = sa.Table(
     # An active entry of a letter that holds unverified sign-ons, waiting to be
     # verified: kept, in the dedupe rules' sight, but neither counted nor listed.
     sa.Column("waiting", sa.Boolean, nullable=False, server_default=sa.false()),
+    # The language of the letter's text the sign-on that made it was shown.
+    sa.Column("read_in", sa.String(8), nullable=False, server_default="en"),
     sa.CheckConstraint(one_of("kind", SignerKind), name="kind_known"),
     sa.CheckConstraint(one_of("status", SignerStatus), name="status_known"),
     sa.CheckConstraint("(status = 'merged') = (merged_into IS NOT NULL)", name="merged_has_target"),
@@ -247,6 +271,8 @@ signatures = sa.Table(
     sa.Column("source", sa.String(8), nullable=False, server_default="slack"),
     # Whether the coalition may write to them about the letter: asked on the public page.
     sa.Column("may_contact", sa.Boolean, nullable=True),
+    # The language of the letter's text this contact was shown when they signed.
+    sa.Column("read_in", sa.String(8), nullable=False, server_default="en"),
     sa.CheckConstraint(one_of("source", ContactSource), name="source_known"),
     sa.Index("ix_signatures_letter_id_user_id", "letter_id", "user_id"),
     sa.Index("ix_signatures_signer_id", "signer_id"),
@@ -464,7 +490,20 @@ people = sa.Table(
     sa.Column("name", sa.String(200), nullable=True),
     sa.Column("tz", sa.String(64), nullable=True),
     sa.Column("email", sa.String(254), nullable=True),
+    # Their Slack language ("es-LA"), asked with include_locale.
+    sa.Column("locale", sa.String(16), nullable=True),
     sa.Column("fetched_at", UTCDateTime, nullable=False),
+)
+
+# The language someone chose to be answered in (`/signon idioma`, their Home), over
+# their Slack locale's.
+language_choices = sa.Table(
+    "language_choices",
+    metadata,
+    sa.Column("user_id", sa.String(32), primary_key=True),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("chosen_at", UTCDateTime, nullable=False),
+    sa.CheckConstraint(one_of("language", Language), name="language_known"),
 )
 
 # Who has opened the App Home: theirs is kept up to date as what it shows changes.
@@ -537,6 +576,8 @@ web_signons = sa.Table(
     sa.Column("in_review", sa.Boolean, nullable=False, server_default=sa.false()),
     # The sender's address, as a keyed hash; forgotten when the letter closes.
     sa.Column("ip_hash", sa.String(64), nullable=True),
+    # The language of the page it was sent from: the emails about it speak it too.
+    sa.Column("language", sa.String(8), nullable=False, server_default="en"),
     sa.CheckConstraint(one_of("status", WebSignOnStatus), name="status_known"),
     sa.Index("ix_web_signons_letter_id_status", "letter_id", "status"),
     sa.Index("ix_web_signons_ip_hash_status", "ip_hash", "status"),
