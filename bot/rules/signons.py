@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from bot.rules.language import Language
 from bot.rules.letters import Letter
 
 
@@ -90,6 +91,7 @@ class Submission:
     import_ref: str | None = None
     signed_at: datetime | None = None  # when it was signed elsewhere, for imports
     may_contact: bool | None = None  # the coalition may write about the letter (web only)
+    read_in: Language = Language.ENGLISH  # the language of the letter's text they were shown
 
     @property
     def source(self) -> ContactSource:
@@ -111,6 +113,7 @@ class Contact:
     confirmed_version: int | None = None  # the latest they said they still sign
     source: ContactSource = ContactSource.SLACK
     may_contact: bool | None = None  # asked on the public page only
+    read_in: Language = Language.ENGLISH  # the language of the letter's text they signed
 
     @property
     def slack_user(self) -> str | None:
@@ -147,6 +150,8 @@ class Signer:
     # Active, but neither counted nor listed until verified: its letter holds
     # unverified sign-ons back (`VerificationRule.HOLD`).
     waiting: bool = False
+    # The language of the letter's text the sign-on that made it was shown.
+    read_in: Language = Language.ENGLISH
 
     @property
     def agreed_version(self) -> int:

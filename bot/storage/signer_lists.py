@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from bot.rules.language import Language
 from bot.rules.reviews import ReviewStatus
 from bot.rules.signons import Contact, ContactSource, Signer, SignerKind, SignerStatus
 from bot.storage.connect import each, grouped
@@ -29,6 +30,7 @@ _CONTACTS = (
         signatures.c.confirmed_version,
         signatures.c.source,
         signatures.c.may_contact,
+        signatures.c.read_in,
     )
     .where(signatures.c.signer_id.in_(each("ids")), signatures.c.withdrawn_at.is_(None))
     .order_by(signatures.c.signed_at, signatures.c.id)
@@ -89,13 +91,27 @@ def _with_contacts(conn: sa.Connection, rows: Sequence[sa.Row[Any]]) -> list[Sig
             status=SignerStatus(row.status),
             made_by=row.made_by,
             waiting=row.waiting,
+            read_in=Language(row.read_in),
         )
         for row in rows
     ]
 
 
 def _contact(row: Sequence[Any]) -> Contact:
-    (person, title, email, user, spelling, signed_at, team, signed, confirmed, source, may) = row
+    (
+        person,
+        title,
+        email,
+        user,
+        spelling,
+        signed_at,
+        team,
+        signed,
+        confirmed,
+        source,
+        may,
+        read_in,
+    ) = row
     return Contact(
         person_name=person,
         title=title,
@@ -108,4 +124,5 @@ def _contact(row: Sequence[Any]) -> Contact:
         confirmed_version=confirmed,
         source=ContactSource(source),
         may_contact=may,
+        read_in=Language(read_in),
     )

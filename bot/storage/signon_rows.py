@@ -116,6 +116,7 @@ def insert_signers(
                 "confirmed_version": None,
                 "made_by": p.submission.user_id,
                 "waiting": waits(p, hold=hold),
+                "read_in": p.submission.read_in.value,
             }
             for p in entries
         ],
@@ -161,11 +162,13 @@ def new_signer(
                 signed_version=version,
                 source=submission.source,
                 may_contact=submission.may_contact,
+                read_in=submission.read_in,
             ),
         ),
         submitted_as=(row["submitted_as"],),
         made_by=submission.user_id,
         waiting=waits(pending, hold=hold),
+        read_in=submission.read_in,
     )
 
 
@@ -190,6 +193,7 @@ def _contact_row(signer_id: int, letter_id: int, pending: Pending, version: int)
         "confirmed_version": None,
         "source": submission.source.value,
         "may_contact": submission.may_contact,
+        "read_in": submission.read_in.value,
     }
 
 

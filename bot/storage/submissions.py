@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from bot.rules.language import Language
 from bot.rules.signons import SignerKind, Submission
 
 # A held sign-on is kept as the person submitted it: these fields, as JSON.
@@ -20,13 +21,22 @@ _SUBMISSION_FIELDS = (
     "team_id",
     "may_contact",
 )
+# What a held sign-on was shown, kept as its language's code.
+_READ_IN = "read_in"
 
 
 def submission_json(submission: Submission) -> str:
     fields = {field: getattr(submission, field) for field in _SUBMISSION_FIELDS}
-    return json.dumps({"kind": submission.kind.value, **fields}, ensure_ascii=False)
+    return json.dumps(
+        {"kind": submission.kind.value, _READ_IN: submission.read_in.value, **fields},
+        ensure_ascii=False,
+    )
 
 
 def submission_from_json(text: str) -> Submission:
     data = json.loads(text)
-    return Submission(kind=SignerKind(data["kind"]), **{f: data.get(f) for f in _SUBMISSION_FIELDS})
+    return Submission(
+        kind=SignerKind(data["kind"]),
+        read_in=Language(data.get(_READ_IN) or Language.ENGLISH),
+        **{f: data.get(f) for f in _SUBMISSION_FIELDS},
+    )
