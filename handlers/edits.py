@@ -1,14 +1,16 @@
-"""Changing an open letter: `/letter edit` and its form, and the message shortcut that
-makes a message (or its attached file) a letter's new text."""
+"""Changing an open letter: `/letter edit` and its form, and the message shortcuts that
+make a message (or its attached file) a letter's new text, or its Spanish text."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.rules.forms import Field
+from bot.rules.forms import Field, TranslationValues
+from bot.rules.language import gettext as _
 from bot.rules.problems import FieldProblem, FormErrors, Issue
 from bot.services.drafts import Drafts
 from bot.services.edits import Edited, Edits
@@ -17,10 +19,13 @@ from bot.services.workspace import Workspace
 from bot.slack.blocks.edits import (
     EDIT_CALLBACK_ID,
     TEXT_UPDATE_CALLBACK_ID,
+    TRANSLATION_CALLBACK_ID,
     build_edit_form,
     build_text_update_form,
+    build_translation_form,
     read_edit_form,
     read_text_update_form,
+    read_translation_form,
 )
 from bot.slack.blocks.letter_form import reading_view
 from bot.slack.blocks.problems import field_errors
@@ -28,19 +33,21 @@ from bot.slack.blocks.replies import (
     edited_report,
     problem_view,
 )
+from bot.slack.blocks.translations import translation_prompts
 from bot.slack.letters import report_launch
 from bot.slack.views import open_view
 from handlers.answers import Subcommand, checked, in_place_of_reading
 
 UPDATE_TEXT_CALLBACK = "update_letter_text"
-UPDATE_TEXT_TITLE = "Update a letter's text"
-EDIT_TITLE = "Edit letter"
+TRANSLATE_CALLBACK = "add_translation"
 
 
 def register(app: AsyncApp) -> None:
     app.message_shortcut(UPDATE_TEXT_CALLBACK)(update_text)
+    app.message_shortcut(TRANSLATE_CALLBACK)(add_translation)
     app.view_submission(EDIT_CALLBACK_ID)(edit_form_submitted)
     app.view_submission(TEXT_UPDATE_CALLBACK_ID)(text_update_submitted)
+    app.view_submission(TRANSLATION_CALLBACK_ID)(translation_submitted)
 
 
 async def edit(
@@ -74,7 +81,7 @@ async def edit_form_submitted(
         lambda: edits.edit(
             workspace, read_edit_form(view), user=body["user"]["id"], now=datetime.now(UTC)
         ),
-        shown=lambda text: problem_view(text, title=EDIT_TITLE),
+        shown=lambda text: problem_view(text, title=_("Edit letter")),
     )
     if edited is None:
         return
@@ -83,7 +90,10 @@ async def edit_form_submitted(
         zone=workspace.zone,
         new_version=edited.letter.version != edited.before.version,
     )
-    await ack(response_action="update", view=problem_view(report, title=EDIT_TITLE))
+    await ack(
+        response_action="update",
+        view=problem_view(_with_prompts(report, edited), title=_("Edit letter")),
+    )
     await _refresh(workspace, letters, edited, user=body["user"]["id"])
 
 
@@ -116,13 +126,55 @@ async def text_update_submitted(
     edited = await checked(
         ack,
         update,
-        shown=lambda text: problem_view(text, title=UPDATE_TEXT_TITLE),
+        shown=lambda text: problem_view(text, title=_("Update a letter's text")),
         whole_form=True,
     )
     if edited is None:
         return
     report = edited_report(edited.letter, zone=workspace.zone, new_version=True)
-    await ack(response_action="update", view=problem_view(report, title=UPDATE_TEXT_TITLE))
+    await ack(
+        response_action="update",
+        view=problem_view(_with_prompts(report, edited), title=_("Update a letter's text")),
+    )
+    await _refresh(workspace, letters, edited, user=user)
+
+
+async def translation_submitted(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    drafts: Drafts,
+    edits: Edits,
+    letters: Letters,
+    workspace: Workspace,
+) -> None:
+    """The message's text becomes the chosen letter's Spanish text; then its posts follow
+    (they offer it to Spanish readers)."""
+    user = body["user"]["id"]
+    letter_id, draft_id, title, addressee = read_translation_form(view)
+    if letter_id is None:
+        problems = FormErrors({Field.LETTER: FieldProblem(Issue.MISSING)})
+        await ack(response_action="errors", errors=field_errors(problems))
+        return
+
+    async def translate() -> Edited:
+        text = await drafts.kept(draft_id, user=user)
+        values = TranslationValues(title=title, addressee=addressee, body=text)
+        return await edits.translate(workspace, letter_id, values, user=user, now=datetime.now(UTC))
+
+    edited = await checked(
+        ack,
+        translate,
+        shown=lambda text: problem_view(text, title=_("Add a translation")),
+        whole_form=True,
+    )
+    if edited is None:
+        return
+    report = edited_report(edited.letter, zone=workspace.zone)
+    await ack(
+        response_action="update",
+        view=problem_view(_with_prompts(report, edited), title=_("Add a translation")),
+    )
     await _refresh(workspace, letters, edited, user=user)
 
 
@@ -135,13 +187,44 @@ async def update_text(
 ) -> None:
     """Read the message as a letter's new text, then ask which letter it is for (the
     letter of the message's channel, when it has one, chosen already)."""
+    await _from_message(
+        ack, shortcut, workspace, drafts, edits, build_text_update_form, _("Update a letter's text")
+    )
+
+
+async def add_translation(
+    ack: AsyncAck,
+    shortcut: dict[str, Any],
+    workspace: Workspace,
+    drafts: Drafts,
+    edits: Edits,
+) -> None:
+    """Read the message as a letter's Spanish text, then ask which letter it is for, and
+    its title and addressee in Spanish."""
+    await _from_message(
+        ack, shortcut, workspace, drafts, edits, build_translation_form, _("Add a translation")
+    )
+
+
+async def _from_message(
+    ack: AsyncAck,
+    shortcut: dict[str, Any],
+    workspace: Workspace,
+    drafts: Drafts,
+    edits: Edits,
+    build: Callable[..., dict[str, Any]],
+    title: str,
+) -> None:
+    """Read a message's text (or its attached file) for one of the letters its sender
+    may edit, and show `build`'s form for it (the letter of the message's channel, when
+    it has one, chosen already)."""
     await ack()
     user = shortcut["user"]["id"]
     editable = await edits.editable_letters(workspace, user)
     opened = await open_view(
         workspace.slack,
         trigger_id=shortcut["trigger_id"],
-        view=reading_view(UPDATE_TEXT_TITLE),
+        view=reading_view(title),
         what="letter form",
     )
     channel = shortcut["channel"]["id"]
@@ -152,9 +235,19 @@ async def update_text(
         )
         here = [letter.id for letter in editable if channel in letter.channels]
         chosen = here[0] if len(here) == 1 else editable[0].id if len(editable) == 1 else None
-        return build_text_update_form(draft=draft, letters=editable, chosen=chosen)
+        return build(draft=draft, letters=editable, chosen=chosen)
 
-    await in_place_of_reading(workspace, opened, form, title=UPDATE_TEXT_TITLE)
+    await in_place_of_reading(workspace, opened, form, title=title)
+
+
+def _with_prompts(report: str, edited: Edited) -> str:
+    """The report, and what the edit left for the letter's other language."""
+    prompts = translation_prompts(
+        edited.letter,
+        behind=edited.translations_behind,
+        changed_alone=edited.translations_changed_alone,
+    )
+    return "\n\n".join([report, *prompts])
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {"edit": edit}

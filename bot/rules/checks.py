@@ -12,9 +12,23 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.rules.cleaning import one_line, paragraphs
-from bot.rules.forms import EditFormValues, Field, LetterFormValues, SignonField
+from bot.rules.forms import (
+    EditFormValues,
+    Field,
+    LetterFormValues,
+    SignonField,
+    TranslationValues,
+)
+from bot.rules.language import Language
 from bot.rules.letter_text import editable_text, from_plain, to_plain
-from bot.rules.letters import Letter, LetterEdit, NewLetter, VerificationRule, WhoCounts
+from bot.rules.letters import (
+    Letter,
+    LetterEdit,
+    LetterText,
+    NewLetter,
+    VerificationRule,
+    WhoCounts,
+)
 from bot.rules.limits import (
     ADDRESSEE_MAX,
     BODY_MARKUP_MAX,
@@ -54,6 +68,7 @@ def check_new_letter(
     goal = _goal(values.goal, errors)
     reminders, shown = _reminders(values.reminders, errors)
     rule, anyone = _who_counts(values.who_counts, WhoCounts.EVERYONE)
+    spanish = _spanish(values.spanish, title=title, addressee=addressee, errors=errors)
     if errors:
         raise FormErrors(errors)
     assert deadline is not None
@@ -73,6 +88,54 @@ def check_new_letter(
         web_signons=values.web_signons is not False,
         verification_rule=rule,
         anyone_may_sign=anyone,
+        translations=(spanish,) if spanish is not None else (),
+    )
+
+
+def check_translation(values: TranslationValues, *, letter: Letter) -> LetterText:
+    """The letter's Spanish text from a message, with its title and addressee (empty:
+    the letter's own), or FormErrors."""
+    errors: Problems = {}
+    spanish = _spanish(values, title=letter.title, addressee=letter.addressee, errors=errors)
+    if spanish is None:
+        errors[Field.SPANISH_BODY] = FieldProblem(Issue.MISSING)
+    if errors:
+        raise FormErrors(errors)
+    assert spanish is not None
+    return spanish
+
+
+def _spanish(
+    values: TranslationValues | None,
+    *,
+    title: str,
+    addressee: str,
+    errors: Problems,
+    kept: LetterText | None = None,
+) -> LetterText | None:
+    """The letter's Spanish text as the form left it, or None for none. Its title and
+    addressee may be left empty for the letter's own; its text is what makes it one.
+    `kept` is the Spanish text it had, whose body stays when the form couldn't hold it
+    or showed it unchanged."""
+    if values is None:
+        return kept
+    body = kept.body if kept is not None else ""
+    shown = editable_text(kept.body) if kept is not None else None
+    if values.body is not None and (kept is None or paragraphs(values.body) != shown):
+        body = from_plain(values.body) if values.body.strip() else ""
+    if not to_plain(body).strip():
+        if one_line(values.title) or one_line(values.addressee):
+            errors[Field.SPANISH_BODY] = FieldProblem(Issue.MISSING)
+        return None
+    check_body(body, errors, field=Field.SPANISH_BODY)
+    spanish_title = one_line(values.title)
+    spanish_addressee = one_line(values.addressee)
+    if spanish_title:
+        _one_line(spanish_title, Field.SPANISH_TITLE, TITLE_MAX, errors)
+    if spanish_addressee:
+        _one_line(spanish_addressee, Field.SPANISH_ADDRESSEE, ADDRESSEE_MAX, errors)
+    return LetterText(
+        Language.SPANISH, spanish_title or title, spanish_addressee or addressee, body
     )
 
 
@@ -85,13 +148,13 @@ def _channels(chosen: tuple[str, ...], errors: Problems) -> tuple[str, ...]:
     return channels
 
 
-def check_body(body: str, errors: Problems) -> None:
+def check_body(body: str, errors: Problems, *, field: Field = Field.BODY) -> None:
     """A letter's markup: some text, and no longer than a letter can be."""
     shown = to_plain(body).strip()
     if not shown:
-        errors[Field.BODY] = FieldProblem(Issue.MISSING)
+        errors[field] = FieldProblem(Issue.MISSING)
     elif len(shown) > BODY_MAX or len(body) > BODY_MARKUP_MAX:
-        errors[Field.BODY] = FieldProblem(Issue.TOO_LONG, limit=BODY_MAX)
+        errors[field] = FieldProblem(Issue.TOO_LONG, limit=BODY_MAX)
 
 
 def check_edit(values: EditFormValues, *, letter: Letter, now: datetime) -> LetterEdit:
@@ -116,6 +179,14 @@ def check_edit(values: EditFormValues, *, letter: Letter, now: datetime) -> Lett
     goal = _goal(values.goal, errors)
     reminders, shown = _reminders(values.reminders, errors)
     rule, anyone = _who_counts(values.who_counts, WhoCounts.of(letter))
+    kept = letter.translation(Language.SPANISH)
+    spanish = _spanish(
+        values.spanish,
+        title=title,
+        addressee=addressee,
+        errors=errors,
+        kept=kept.text if kept is not None else None,
+    )
     if errors:
         raise FormErrors(errors)
     assert deadline is not None
@@ -132,6 +203,7 @@ def check_edit(values: EditFormValues, *, letter: Letter, now: datetime) -> Lett
         web_signons=letter.web_signons if values.web_signons is None else values.web_signons,
         verification_rule=rule,
         anyone_may_sign=anyone,
+        translations=(spanish,) if spanish is not None else (),
     )
 
 

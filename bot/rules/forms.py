@@ -27,6 +27,10 @@ class Field(StrEnum):
     WEB_SIGNONS = "web_signons"  # whether it has a public sign-on page
     WHO_COUNTS = "who_counts"  # its rule for sign-ons not yet verified
     LETTER = "letter"  # which letter a new text is for
+    # Its text in Spanish, written by its organizers (all three optional).
+    SPANISH_TITLE = "title_es"
+    SPANISH_ADDRESSEE = "addressee_es"
+    SPANISH_BODY = "body_es"
 
 
 class SignonField(StrEnum):
@@ -58,6 +62,16 @@ class DraftPreview:
 
 
 @dataclass(frozen=True, slots=True)
+class TranslationValues:
+    """A text of the letter in another language as the form left it: the body is None
+    when the form couldn't hold it (it is changed by message instead)."""
+
+    title: str = ""
+    addressee: str = ""
+    body: str | None = ""
+
+
+@dataclass(frozen=True, slots=True)
 class LetterFormValues:
     """What the organizer entered, as Slack sent it; checking it is bot.rules.checks' job."""
 
@@ -73,6 +87,7 @@ class LetterFormValues:
     reminders: str = ""
     web_signons: bool | None = None  # None: the form had no such checkbox
     who_counts: str | None = None  # a `WhoCounts` value; None: the form had no choice
+    spanish: TranslationValues | None = None  # None: the form had no Spanish text
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +106,7 @@ class EditFormValues:
     version: int | None = None  # of the text the form showed
     web_signons: bool | None = None  # None: the form had no such checkbox
     who_counts: str | None = None  # a `WhoCounts` value; None: the form had no choice
+    spanish: TranslationValues | None = None  # None: the form had no Spanish text
 
 
 @dataclass(frozen=True, slots=True)

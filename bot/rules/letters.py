@@ -74,6 +74,7 @@ class NewLetter:
     verification_rule: VerificationRule = VerificationRule.FLAG
     # Under HOLD, organizations the roster doesn't know count at once too.
     anyone_may_sign: bool = True
+    translations: tuple[LetterText, ...] = ()  # its text in other languages
 
 
 class ListFormat(StrEnum):
@@ -200,6 +201,8 @@ class LetterEdit:
     web_signons: bool = True
     verification_rule: VerificationRule = VerificationRule.FLAG
     anyone_may_sign: bool = True
+    # Its texts in other languages as the edit leaves them; None: as they were.
+    translations: tuple[LetterText, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,12 +10,12 @@ answered.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bot.rules.checks import check_body, check_edit
-from bot.rules.forms import EditFormValues
-from bot.rules.letters import Letter, LetterEdit, LetterStatus, Post
+from bot.rules.checks import check_body, check_edit, check_translation
+from bot.rules.forms import EditFormValues, TranslationValues
+from bot.rules.letters import Letter, LetterEdit, LetterStatus, Post, Translation
 from bot.rules.problems import (
     Action,
     ClosedForEditing,
@@ -43,6 +43,27 @@ class Edited:
     def text_changed(self) -> bool:
         """What the posts' thread replies show changed: the text, or the title."""
         return (self.letter.version, self.letter.title) != (self.before.version, self.before.title)
+
+    @property
+    def translations_behind(self) -> tuple[Translation, ...]:
+        """The letter's texts in other languages this edit left behind: its own text
+        changed, theirs didn't (they still translate an earlier version)."""
+        if self.letter.version == self.before.version:
+            return ()
+        return tuple(t for t in self.letter.translations if t.of_version < self.letter.version)
+
+    @property
+    def translations_changed_alone(self) -> tuple[Translation, ...]:
+        """The letter's texts in other languages this edit changed while its own text
+        stayed as it was: its own may need the same change."""
+        if self.letter.version != self.before.version:
+            return ()
+        return tuple(
+            t
+            for t in self.letter.translations
+            if (earlier := self.before.translation(t.text.language)) is not None
+            and earlier.text != t.text
+        )
 
 
 class Edits:
@@ -85,20 +106,24 @@ class Edits:
         check_body(body, errors)
         if errors:
             raise FormErrors(errors)
-        edit = LetterEdit(
-            title=letter.title,
-            addressee=letter.addressee,
-            body=body,
-            channels=letter.channels,
-            deadline=letter.deadline,
-            reminders=letter.reminders,
-            leads=letter.leads,
-            goal=letter.goal,
-            shown_reminders=letter.shown_reminders,
-            web_signons=letter.web_signons,
-            verification_rule=letter.verification_rule,
-            anyone_may_sign=letter.anyone_may_sign,
-        )
+        edit = replace(_unchanged(letter), body=body)
+        return await self._apply(workspace, letter, edit, user=user, now=now)
+
+    async def translate(
+        self,
+        workspace: Workspace,
+        letter_id: int | None,
+        values: TranslationValues,
+        *,
+        user: str,
+        now: datetime,
+    ) -> Edited:
+        """The letter's text in another language, from a message ("Add a translation"):
+        it replaces the one it had in that language, and translates its current version."""
+        letter = await self._editable_by_id(workspace, letter_id, user=user)
+        text = check_translation(values, letter=letter)
+        others = tuple(t.text for t in letter.translations if t.text.language is not text.language)
+        edit = replace(_unchanged(letter), translations=(*others, text))
         return await self._apply(workspace, letter, edit, user=user, now=now)
 
     async def editable_letters(self, workspace: Workspace, user: str) -> list[Letter]:
@@ -139,3 +164,21 @@ class Edits:
             )
             self._schedule_changed()
         return Edited(letter, before, left)
+
+
+def _unchanged(letter: Letter) -> LetterEdit:
+    """An edit that leaves `letter` as it is, to change one thing of."""
+    return LetterEdit(
+        title=letter.title,
+        addressee=letter.addressee,
+        body=letter.body,
+        channels=letter.channels,
+        deadline=letter.deadline,
+        reminders=letter.reminders,
+        leads=letter.leads,
+        goal=letter.goal,
+        shown_reminders=letter.shown_reminders,
+        web_signons=letter.web_signons,
+        verification_rule=letter.verification_rule,
+        anyone_may_sign=letter.anyone_may_sign,
+    )

@@ -11,16 +11,19 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.rules.language import Language
 from bot.rules.letters import (
     DEFAULT_STYLE,
     Letter,
     LetterEdit,
     LetterStatus,
+    LetterText,
     LetterVersion,
     ListFormat,
     ListStyle,
     NewLetter,
     Post,
+    Translation,
     VerificationRule,
 )
 from bot.rules.limits import CLOSING_MAX
@@ -40,6 +43,7 @@ from bot.storage.schema import (
     letter_leads,
     letter_post_parts,
     letter_posts,
+    letter_translations,
     letter_versions,
     letters,
     signers,
@@ -106,6 +110,9 @@ class LetterRecords:
                     edited_at=now,
                     edited_by=new.created_by,
                 )
+            )
+            await _keep_translations(
+                conn, letter_id, new.translations, version=1, user=new.created_by, now=now
             )
             await plan_letter(conn, letter_id, version=0, plan=plan, now=now)
             return (await conn.run_sync(load_letters, letters.c.id == letter_id))[0]
@@ -286,6 +293,18 @@ class LetterRecords:
                     )
                 )
                 await plan_version_notice(conn, letter_id, version=version, now=now)
+            if edit.translations is not None:
+                changed = tuple(t for t in edit.translations if t != _text_of(before, t.language))
+                await _keep_translations(
+                    conn, letter_id, changed, version=version, user=user, now=now
+                )
+                kept = [t.language.value for t in edit.translations]
+                await conn.execute(
+                    letter_translations.delete().where(
+                        letter_translations.c.letter_id == letter_id,
+                        letter_translations.c.language.not_in(kept),
+                    )
+                )
             await conn.execute(
                 letters.update()
                 .where(letters.c.id == letter_id)
@@ -355,6 +374,47 @@ class LetterRecords:
             ]
 
 
+def _text_of(letter: Letter, language: Language) -> LetterText | None:
+    translation = letter.translation(language)
+    return translation.text if translation is not None else None
+
+
+async def _keep_translations(
+    conn: AsyncConnection,
+    letter_id: int,
+    texts: tuple[LetterText, ...],
+    *,
+    version: int,
+    user: str,
+    now: datetime,
+) -> None:
+    """Keep each of `texts` as the letter's text in its language, translating
+    `version` (written with it, or for it)."""
+    for text in texts:
+        row = {
+            "title": text.title,
+            "addressee": text.addressee,
+            "body": text.body,
+            "of_version": version,
+            "edited_at": now,
+            "edited_by": user,
+        }
+        updated = await conn.execute(
+            letter_translations.update()
+            .where(
+                letter_translations.c.letter_id == letter_id,
+                letter_translations.c.language == text.language.value,
+            )
+            .values(**row)
+        )
+        if not updated.rowcount:
+            await conn.execute(
+                letter_translations.insert().values(
+                    letter_id=letter_id, language=text.language.value, **row
+                )
+            )
+
+
 async def _move(
     conn: AsyncConnection, letter_id: int, before: Letter, channels: tuple[str, ...]
 ) -> None:
@@ -410,6 +470,19 @@ def load_letters(
         .where(letter_leads.c.letter_id.in_(ids))
         .order_by(letter_leads.c.user_id),
     )
+    translations = grouped(
+        conn,
+        sa.select(
+            letter_translations.c.letter_id,
+            letter_translations.c.language,
+            letter_translations.c.title,
+            letter_translations.c.addressee,
+            letter_translations.c.body,
+            letter_translations.c.of_version,
+        )
+        .where(letter_translations.c.letter_id.in_(ids))
+        .order_by(letter_translations.c.language),
+    )
     return [
         Letter(
             id=row.id,
@@ -443,6 +516,10 @@ def load_letters(
             verification_rule=VerificationRule(row.verification_rule),
             anyone_may_sign=row.anyone_may_sign,
             closed_at=row.closed_at,
+            translations=tuple(
+                Translation(LetterText(Language(language), title, addressee, body), of_version)
+                for language, title, addressee, body, of_version in translations[row.id]
+            ),
         )
         for row in rows
     ]

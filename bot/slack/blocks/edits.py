@@ -1,5 +1,6 @@
-"""Changing an open letter: the edit form (everything about it, to change) and the form
-that makes a message's text a letter's new version. Their inputs are the letter form's."""
+"""Changing an open letter: the edit form (everything about it, to change), the form
+that makes a message's text a letter's new version, and the one that makes it the
+letter's Spanish text. Their inputs are the letter form's."""
 
 from __future__ import annotations
 
@@ -7,14 +8,17 @@ import json
 from typing import Any
 
 from bot.rules.forms import DraftPreview, EditFormValues, Field
+from bot.rules.language import Language
+from bot.rules.language import gettext as _
 from bot.rules.letter_text import editable_text
-from bot.rules.letters import Letter, WhoCounts
+from bot.rules.letters import Letter, LetterText, WhoCounts
 from bot.rules.limits import (
     ADDRESSEE_MAX,
     TITLE_MAX,
 )
 from bot.rules.timing import format_reminders
 from bot.slack.blocks.letter_form import (
+    addressee_input,
     answer,
     body_input,
     body_preview,
@@ -24,10 +28,13 @@ from bot.slack.blocks.letter_form import (
     goal_input,
     initial,
     leads_input,
+    read_spanish,
     read_web_signons,
     read_who_counts,
     reminders_input,
+    spanish_inputs,
     text_input,
+    title_input,
     web_signons_input,
     who_counts_input,
 )
@@ -44,6 +51,7 @@ from bot.slack.blocks.text import (
 
 EDIT_CALLBACK_ID = "letter_edit"
 TEXT_UPDATE_CALLBACK_ID = "letter_text_update"
+TRANSLATION_CALLBACK_ID = "letter_translation"
 
 
 def build_edit_form(*, letter: Letter, web_signons: bool = False) -> dict[str, Any]:
@@ -54,23 +62,12 @@ def build_edit_form(*, letter: Letter, web_signons: bool = False) -> dict[str, A
         "type": "modal",
         "callback_id": EDIT_CALLBACK_ID,
         "private_metadata": json.dumps({"letter": letter.id, "version": letter.version}),
-        "title": plain(f"Edit letter #{letter.id}"[:MODAL_TITLE_MAX]),
-        "submit": plain("Save"),
-        "close": plain("Cancel"),
+        "title": plain(_("Edit letter #{letter}").format(letter=letter.id)[:MODAL_TITLE_MAX]),
+        "submit": plain(_("Save")),
+        "close": plain(_("Cancel")),
         "blocks": [
-            initial(
-                text_input(Field.TITLE, "Title", TITLE_MAX, placeholder="Protect our communities"),
-                letter.title,
-            ),
-            initial(
-                text_input(
-                    Field.ADDRESSEE,
-                    "Addressed to",
-                    ADDRESSEE_MAX,
-                    placeholder="The Honorable …, Secretary of Homeland Security",
-                ),
-                letter.addressee,
-            ),
+            initial(title_input(), letter.title),
+            initial(addressee_input(), letter.addressee),
             _body_to_edit(letter),
             deadline_input(letter.deadline),
             reminders_input(format_reminders(letter.reminders, letter.shown_reminders)),
@@ -79,8 +76,14 @@ def build_edit_form(*, letter: Letter, web_signons: bool = False) -> dict[str, A
             goal_input(letter.goal),
             *([web_signons_input(letter.web_signons)] if web_signons else []),
             who_counts_input(WhoCounts.of(letter)),
+            *spanish_inputs(_spanish_of(letter)),
         ],
     }
+
+
+def _spanish_of(letter: Letter) -> LetterText | None:
+    translation = letter.translation(Language.SPANISH)
+    return translation.text if translation is not None else None
 
 
 def _body_to_edit(letter: Letter) -> dict[str, Any]:
@@ -92,16 +95,20 @@ def _body_to_edit(letter: Letter) -> dict[str, Any]:
             "type": "context",
             "elements": [
                 mrkdwn(
-                    "*Letter text* has links or formatting, or is longer than this form "
-                    "holds. To change it, post the new text as a message (or attach it), "
-                    "then use the message's ⋮ menu → *Update a letter's text*."
+                    _(
+                        "*Letter text* has links or formatting, or is longer than this form "
+                        "holds. To change it, post the new text as a message (or attach it), "
+                        "then use the message's ⋮ menu → *Update a letter's text*."
+                    )
                 )
             ],
         }
     block = body_input()
     block["hint"] = plain(
-        "Changing the text makes a new version: those who signed the earlier one are "
-        "asked whether they still sign."
+        _(
+            "Changing the text makes a new version: those who signed the earlier one are "
+            "asked whether they still sign."
+        )
     )
     return initial(block, shown)
 
@@ -124,6 +131,7 @@ def read_edit_form(view: dict[str, Any]) -> EditFormValues:
         version=version if isinstance(version, int) else None,
         web_signons=read_web_signons(values),
         who_counts=read_who_counts(values),
+        spanish=read_spanish(values),
     )
 
 
@@ -131,6 +139,92 @@ def build_text_update_form(
     *, draft: DraftPreview, letters: list[Letter], chosen: int | None
 ) -> dict[str, Any]:
     """Which letter the message's text is the new version of."""
+    return {
+        "type": "modal",
+        "callback_id": TEXT_UPDATE_CALLBACK_ID,
+        "private_metadata": json.dumps({"draft": draft.id}),
+        "title": plain(_("Update a letter's text")),
+        "submit": plain(_("Update")),
+        "close": plain(_("Cancel")),
+        "blocks": [
+            body_preview(draft),
+            {
+                "type": "input",
+                "block_id": Field.LETTER,
+                "label": plain(_("New text of")),
+                "hint": plain(
+                    _(
+                        "Its posts show the new text at once; those who signed the earlier one "
+                        "are asked whether they still sign."
+                    )
+                ),
+                "element": _letter_choice(letters, chosen),
+            },
+        ],
+    }
+
+
+def build_translation_form(
+    *, draft: DraftPreview, letters: list[Letter], chosen: int | None
+) -> dict[str, Any]:
+    """Which letter the message's text is the Spanish text of, with its title and
+    addressee in Spanish (each may be left for the letter's own)."""
+    title = text_input(
+        Field.SPANISH_TITLE,
+        _("Title in Spanish"),
+        TITLE_MAX,
+        placeholder=_("Leave empty to keep the letter's title"),
+    )
+    addressee = text_input(
+        Field.SPANISH_ADDRESSEE,
+        _("Addressed to, in Spanish"),
+        ADDRESSEE_MAX,
+        placeholder=_("Leave empty to keep the letter's addressee"),
+    )
+    for block in (title, addressee):
+        block["optional"] = True
+    return {
+        "type": "modal",
+        "callback_id": TRANSLATION_CALLBACK_ID,
+        "private_metadata": json.dumps({"draft": draft.id}),
+        "title": plain(_("Add a translation")),
+        "submit": plain(_("Save")),
+        "close": plain(_("Cancel")),
+        "blocks": [
+            body_preview(draft),
+            {
+                "type": "input",
+                "block_id": Field.LETTER,
+                "label": plain(_("Spanish text of")),
+                "hint": plain(
+                    _(
+                        "Readers whose language is Spanish read it instead of the English, "
+                        "and sign the same letter, counted once. It replaces the Spanish text "
+                        "the letter had."
+                    )
+                ),
+                "element": _letter_choice(letters, chosen),
+            },
+            title,
+            addressee,
+        ],
+    }
+
+
+def read_translation_form(view: dict[str, Any]) -> tuple[int | None, int | None, str, str]:
+    """The letter chosen, the draft holding its Spanish text, and the title and
+    addressee in Spanish (empty: the letter's own)."""
+    values = view["state"]["values"]
+    letter_id, draft = read_text_update_form(view)
+    return (
+        letter_id,
+        draft,
+        answer(values, Field.SPANISH_TITLE).get("value") or "",
+        answer(values, Field.SPANISH_ADDRESSEE).get("value") or "",
+    )
+
+
+def _letter_choice(letters: list[Letter], chosen: int | None) -> dict[str, Any]:
     options = [
         {
             "text": plain(truncate(f"#{letter.id} {inert(letter.title)}", OPTION_TEXT_MAX)),
@@ -141,33 +235,13 @@ def build_text_update_form(
     element: dict[str, Any] = {
         "type": "static_select",
         "action_id": Field.LETTER,
-        "placeholder": plain("Choose a letter"),
+        "placeholder": plain(_("Choose a letter")),
         "options": options,
     }
     initial = next((o for o in options if o["value"] == str(chosen)), None)
     if initial is not None:
         element["initial_option"] = initial
-    return {
-        "type": "modal",
-        "callback_id": TEXT_UPDATE_CALLBACK_ID,
-        "private_metadata": json.dumps({"draft": draft.id}),
-        "title": plain("Update a letter's text"),
-        "submit": plain("Update"),
-        "close": plain("Cancel"),
-        "blocks": [
-            body_preview(draft),
-            {
-                "type": "input",
-                "block_id": Field.LETTER,
-                "label": plain("New text of"),
-                "hint": plain(
-                    "Its posts show the new text at once; those who signed the earlier one "
-                    "are asked whether they still sign."
-                ),
-                "element": element,
-            },
-        ],
-    }
+    return element
 
 
 def read_text_update_form(view: dict[str, Any]) -> tuple[int | None, int | None]:

@@ -11,8 +11,11 @@ import json
 from datetime import datetime
 from typing import Any
 
-from bot.rules.forms import DraftPreview, Field, LetterFormValues
-from bot.rules.letters import LetterSummary, WhoCounts
+from bot.rules.forms import DraftPreview, Field, LetterFormValues, TranslationValues
+from bot.rules.language import N_, ngettext, number
+from bot.rules.language import gettext as _
+from bot.rules.letter_text import editable_text
+from bot.rules.letters import LetterSummary, LetterText, WhoCounts
 from bot.rules.limits import (
     ADDRESSEE_MAX,
     BODY_INPUT_MAX,
@@ -34,7 +37,7 @@ from bot.slack.blocks.text import (
 CALLBACK_ID = "letter_form"
 REMOVE_CALLBACK_ID = "letter_remove"
 WEB_SIGNONS_VALUE = "on"
-WEB_SIGNONS_OFF = (
+WEB_SIGNONS_OFF = N_(
     "Web sign-ons are off: set `PUBLIC_URL` and `SMTP_URL` to give letters a public sign-on page."
 )
 
@@ -54,7 +57,7 @@ def build_letter_form(
     channels: dict[str, Any] = {
         "type": "multi_conversations_select",
         "action_id": Field.CHANNELS,
-        "placeholder": plain("Coalition channels"),
+        "placeholder": plain(_("Coalition channels")),
         "filter": {"include": ["public", "private"], "exclude_bot_users": True},
         "max_selected_items": CHANNELS_MAX,
     }
@@ -64,47 +67,130 @@ def build_letter_form(
         "type": "modal",
         "callback_id": CALLBACK_ID,
         "private_metadata": json.dumps(metadata),
-        "title": plain("New sign-on letter"),
-        "submit": plain("Post letter"),
-        "close": plain("Cancel"),
+        "title": plain(_("New sign-on letter")),
+        "submit": plain(_("Post letter")),
+        "close": plain(_("Cancel")),
         "blocks": [
-            text_input(Field.TITLE, "Title", TITLE_MAX, placeholder="Protect our communities"),
-            text_input(
-                Field.ADDRESSEE,
-                "Addressed to",
-                ADDRESSEE_MAX,
-                placeholder="The Honorable …, Secretary of Homeland Security",
-            ),
+            title_input(),
+            addressee_input(),
             body_preview(draft) if draft else body_input(),
             deadline_input(initial_deadline),
             reminders_input(initial_reminders),
             {
                 "type": "input",
                 "block_id": Field.CHANNELS,
-                "label": plain("Post in channels"),
-                "hint": plain("I join public channels myself; invite me to private ones first."),
+                "label": plain(_("Post in channels")),
+                "hint": plain(_("I join public channels myself; invite me to private ones first.")),
                 "element": channels,
             },
             leads_input(()),
             goal_input(None),
             web_signons_input(True) if web_signons else web_signons_off(),
             who_counts_input(WhoCounts.EVERYONE),
+            *spanish_inputs(None),
         ],
     }
 
 
+def title_input() -> dict[str, Any]:
+    return text_input(Field.TITLE, _("Title"), TITLE_MAX, placeholder=_("Protect our communities"))
+
+
+def addressee_input() -> dict[str, Any]:
+    return text_input(
+        Field.ADDRESSEE,
+        _("Addressed to"),
+        ADDRESSEE_MAX,
+        placeholder=_("The Honorable …, Secretary of Homeland Security"),
+    )
+
+
+def spanish_inputs(spanish: LetterText | None) -> list[dict[str, Any]]:
+    """The letter's text in Spanish, optional: what Spanish readers read instead of the
+    English (in Slack and on the web), signed as the same letter. Filled with `spanish`
+    when it has one; a text the form can't give back unchanged (links, formatting, too
+    long) is changed by message instead."""
+    title = text_input(
+        Field.SPANISH_TITLE,
+        _("Title in Spanish"),
+        TITLE_MAX,
+        placeholder=_("Leave empty to keep the title above"),
+    )
+    addressee = text_input(
+        Field.SPANISH_ADDRESSEE,
+        _("Addressed to, in Spanish"),
+        ADDRESSEE_MAX,
+        placeholder=_("Leave empty to keep the addressee above"),
+    )
+    for block in (title, addressee):
+        block["optional"] = True
+    intro = {
+        "type": "context",
+        "elements": [
+            mrkdwn(
+                _(
+                    "*In Spanish (optional).* Written by you, never by a machine: readers "
+                    "whose language is Spanish read it instead of the English, and sign the "
+                    "same letter, counted once."
+                )
+            )
+        ],
+    }
+    shown = editable_text(spanish.body) if spanish is not None else ""
+    if shown is None:
+        body: dict[str, Any] = {
+            "type": "context",
+            "elements": [
+                mrkdwn(
+                    _(
+                        "*Letter text in Spanish* has links or formatting, or is longer than "
+                        "this form holds. To change it, post the new text as a message, then "
+                        "use the message's ⋮ menu → *Add a translation*."
+                    )
+                )
+            ],
+        }
+    else:
+        body = body_input(field=Field.SPANISH_BODY, label=_("Letter text in Spanish"))
+        body["optional"] = True
+        body["hint"] = plain(
+            _(
+                "Up to {limit} characters here; for a longer text, use a message's ⋮ menu → "
+                "Add a translation."
+            ).format(limit=number(BODY_INPUT_MAX))
+        )
+        if shown:
+            initial(body, shown)
+    if spanish is not None:
+        initial(title, spanish.title)
+        initial(addressee, spanish.addressee)
+    return [intro, title, addressee, body]
+
+
+def read_spanish(values: dict[str, Any]) -> TranslationValues | None:
+    """The Spanish text's fields as the form left them; None when it had none."""
+    if Field.SPANISH_TITLE not in values:
+        return None
+    body = answer(values, Field.SPANISH_BODY).get("value") if Field.SPANISH_BODY in values else None
+    return TranslationValues(
+        title=answer(values, Field.SPANISH_TITLE).get("value") or "",
+        addressee=answer(values, Field.SPANISH_ADDRESSEE).get("value") or "",
+        body=(body or "") if Field.SPANISH_BODY in values else None,
+    )
+
+
 _WHO_COUNTS_OPTIONS = {
     WhoCounts.EVERYONE: (
-        "Every sign-on",
-        "Organizers see which organizations aren't verified.",
+        N_("Every sign-on"),
+        N_("Organizers see which organizations aren't verified."),
     ),
     WhoCounts.ROSTER_VERIFIED: (
-        "Roster members once verified; anyone else at once",
-        "A member's sign-on waits until one of its contacts signs or confirms it.",
+        N_("Roster members once verified; anyone else at once"),
+        N_("A member's sign-on waits until one of its contacts signs or confirms it."),
     ),
     WhoCounts.VERIFIED_ONLY: (
-        "Only verified roster members",
-        "Others wait until a roster contact or an organizer confirms them.",
+        N_("Only verified roster members"),
+        N_("Others wait until a roster contact or an organizer confirms them."),
     ),
 }
 
@@ -113,13 +199,13 @@ def who_counts_input(chosen: WhoCounts) -> dict[str, Any]:
     """Whose sign-ons count at once: everyone's (the unverified flagged to organizers),
     or only verified organizations' (the others wait, uncounted and unlisted)."""
     options = [
-        {"text": plain(text), "description": plain(description), "value": choice.value}
+        {"text": plain(_(text)), "description": plain(_(description)), "value": choice.value}
         for choice, (text, description) in _WHO_COUNTS_OPTIONS.items()
     ]
     return {
         "type": "input",
         "block_id": Field.WHO_COUNTS,
-        "label": plain("Who counts"),
+        "label": plain(_("Who counts")),
         "element": {
             "type": "radio_buttons",
             "action_id": Field.WHO_COUNTS,
@@ -140,17 +226,19 @@ def read_who_counts(values: dict[str, Any]) -> str | None:
 def web_signons_input(ticked: bool) -> dict[str, Any]:
     """Whether people outside Slack may sign the letter on its public page."""
     option = {
-        "text": plain("Open a public sign-on page for people outside Slack"),
+        "text": plain(_("Open a public sign-on page for people outside Slack")),
         "value": WEB_SIGNONS_VALUE,
     }
     return {
         "type": "input",
         "block_id": Field.WEB_SIGNONS,
         "optional": True,
-        "label": plain("Signing on the web"),
+        "label": plain(_("Signing on the web")),
         "hint": plain(
-            "Its link goes under the letter's posts; a web sign-on counts once its email "
-            "is confirmed, through the same checks for duplicates."
+            _(
+                "Its link goes under the letter's posts; a web sign-on counts once its email "
+                "is confirmed, through the same checks for duplicates."
+            )
         ),
         "element": {
             "type": "checkboxes",
@@ -162,7 +250,7 @@ def web_signons_input(ticked: bool) -> dict[str, Any]:
 
 
 def web_signons_off() -> dict[str, Any]:
-    return {"type": "context", "elements": [mrkdwn(WEB_SIGNONS_OFF)]}
+    return {"type": "context", "elements": [mrkdwn(_(WEB_SIGNONS_OFF))]}
 
 
 def read_web_signons(values: dict[str, Any]) -> bool | None:
@@ -182,10 +270,12 @@ def channels_input(initial: tuple[str, ...]) -> dict[str, Any]:
     return {
         "type": "input",
         "block_id": Field.CHANNELS,
-        "label": plain("Posted in channels"),
+        "label": plain(_("Posted in channels")),
         "hint": plain(
-            "I post the letter in channels you add; in those you take out, its post says "
-            "where it moved."
+            _(
+                "I post the letter in channels you add; in those you take out, its post says "
+                "where it moved."
+            )
         ),
         "element": {
             "type": "multi_conversations_select",
@@ -201,29 +291,32 @@ def build_remove_confirmation(summary: LetterSummary) -> dict[str, Any]:
     """Are you sure: what taking the letter down does, and what it keeps."""
     letter = summary.letter
     posted = sum(1 for post in letter.posts if post.ts)
-    channels = f"{posted} channel{'s' if posted != 1 else ''}"
-    signed = f"{summary.count} sign-on{'s' if summary.count != 1 else ''}"
+    title = escape(truncate(letter.title, HEADER_TEXT_MAX))
+    lines = [
+        _("Take down *{title}*?").format(title=title),
+        ngettext(
+            "• Its posts in {count} channel become a short notice that it was taken down, "
+            "and it takes no more sign-ons.",
+            "• Its posts in {count} channels become a short notice that it was taken down, "
+            "and it takes no more sign-ons.",
+            posted,
+        ).format(count=number(posted)),
+        _("• Its reminders, closing posts and tallies stop."),
+        _("• It leaves `/letter list` (`/letter list all` still shows it)."),
+        ngettext(
+            "Its {count} sign-on stays in the database: `undersigned export {letter}` prints it.",
+            "Its {count} sign-ons stay in the database: `undersigned export {letter}` prints them.",
+            summary.count,
+        ).format(count=number(summary.count), letter=letter.id),
+    ]
     return {
         "type": "modal",
         "callback_id": REMOVE_CALLBACK_ID,
         "private_metadata": json.dumps({"letter": letter.id}),
-        "title": plain(f"Remove letter #{letter.id}"[:MODAL_TITLE_MAX]),
-        "submit": plain("Remove"),
-        "close": plain("Cancel"),
-        "blocks": [
-            {
-                "type": "section",
-                "text": mrkdwn(
-                    f"Take down *{escape(truncate(letter.title, HEADER_TEXT_MAX))}*?\n"
-                    f"• Its posts in {channels} become a short notice that it was taken "
-                    "down, and it takes no more sign-ons.\n"
-                    "• Its reminders, closing posts and tallies stop.\n"
-                    "• It leaves `/letter list` (`/letter list all` still shows it).\n"
-                    f"Its {signed} stay in the database: `undersigned export {letter.id}` "
-                    "prints them."
-                ),
-            }
-        ],
+        "title": plain(_("Remove letter #{letter}").format(letter=letter.id)[:MODAL_TITLE_MAX]),
+        "submit": plain(_("Remove")),
+        "close": plain(_("Cancel")),
+        "blocks": [{"type": "section", "text": mrkdwn("\n".join(lines))}],
     }
 
 
@@ -232,13 +325,13 @@ def read_remove_confirmation(view: dict[str, Any]) -> int | None:
     return letter_id if isinstance(letter_id, int) else None
 
 
-def reading_view(title: str = "New sign-on letter") -> dict[str, Any]:
+def reading_view(title: str | None = None) -> dict[str, Any]:
     """Shown at once while the letter is read from its message."""
     return {
         "type": "modal",
-        "title": plain(title),
-        "close": plain("Cancel"),
-        "blocks": [{"type": "section", "text": plain("Reading the letter…")}],
+        "title": plain(title or _("New sign-on letter")),
+        "close": plain(_("Cancel")),
+        "blocks": [{"type": "section", "text": plain(_("Reading the letter…"))}],
     }
 
 
@@ -264,6 +357,7 @@ def read_letter_form(view: dict[str, Any]) -> LetterFormValues:
         draft_id=metadata.get("draft"),
         web_signons=read_web_signons(values),
         who_counts=read_who_counts(values),
+        spanish=read_spanish(values),
     )
 
 
@@ -284,8 +378,8 @@ def deadline_input(initial: datetime) -> dict[str, Any]:
     return {
         "type": "input",
         "block_id": Field.DEADLINE,
-        "label": plain("Deadline"),
-        "hint": plain("Sign-ons close at this time, shown in your own timezone."),
+        "label": plain(_("Deadline")),
+        "hint": plain(_("Sign-ons close at this time, shown in your own timezone.")),
         "element": {
             "type": "datetimepicker",
             "action_id": Field.DEADLINE,
@@ -307,12 +401,14 @@ def reminders_input(initial: str) -> dict[str, Any]:
         "type": "input",
         "block_id": Field.REMINDERS,
         "optional": True,
-        "label": plain("Reminders before the deadline"),
+        "label": plain(_("Reminders before the deadline")),
         "hint": plain(
-            "Durations in d, h or m, separated by commas: 7d,3d,1d,3h posts a reminder in the "
-            "letter's thread a week, three days, a day and three hours before, and DMs the "
-            "roster's members that haven't signed. A ! shows that one in the channel too (with "
-            "none marked, the last two are). Leave it empty for none."
+            _(
+                "Durations in d, h or m, separated by commas: 7d,3d,1d,3h posts a reminder in "
+                "the letter's thread a week, three days, a day and three hours before, and DMs "
+                "the roster's members that haven't signed. A ! shows that one in the channel "
+                "too (with none marked, the last two are). Leave it empty for none."
+            )
         ),
         "element": element,
     }
@@ -322,7 +418,7 @@ def leads_input(initial: tuple[str, ...]) -> dict[str, Any]:
     element: dict[str, Any] = {
         "type": "multi_users_select",
         "action_id": Field.LEADS,
-        "placeholder": plain("Choose people"),
+        "placeholder": plain(_("Choose people")),
     }
     if initial:
         element["initial_users"] = list(initial)
@@ -330,9 +426,12 @@ def leads_input(initial: tuple[str, ...]) -> dict[str, Any]:
         "type": "input",
         "block_id": Field.LEADS,
         "optional": True,
-        "label": plain("Leads"),
+        "label": plain(_("Leads")),
         "hint": plain(
-            "Leads can manage this letter, get a daily tally by DM and the final list at the close."
+            _(
+                "Leads can manage this letter, get a daily tally by DM and the final list at "
+                "the close."
+            )
         ),
         "element": element,
     }
@@ -352,7 +451,7 @@ def goal_input(initial: int | None) -> dict[str, Any]:
         "type": "input",
         "block_id": Field.GOAL,
         "optional": True,
-        "label": plain("Goal (number of signers)"),
+        "label": plain(_("Goal (number of signers)")),
         "element": element,
     }
 
@@ -362,7 +461,7 @@ def text_input(field: Field, label: str, max_length: int, *, placeholder: str) -
         "type": "input",
         "block_id": field,
         "label": plain(label),
-        "hint": plain(f"Up to {max_length:,} characters."),
+        "hint": plain(_("Up to {limit} characters.").format(limit=number(max_length))),
         "element": {
             "type": "plain_text_input",
             "action_id": field,
@@ -372,18 +471,20 @@ def text_input(field: Field, label: str, max_length: int, *, placeholder: str) -
     }
 
 
-def body_input() -> dict[str, Any]:
+def body_input(*, field: Field = Field.BODY, label: str | None = None) -> dict[str, Any]:
     return {
         "type": "input",
-        "block_id": Field.BODY,
-        "label": plain("Letter text"),
+        "block_id": field,
+        "label": plain(label or _("Letter text")),
         "hint": plain(
-            f"Up to {BODY_INPUT_MAX:,} characters here. For a longer letter, paste it as a "
-            "message, then use the message's ⋮ menu → Start a sign-on letter."
+            _(
+                "Up to {limit} characters here. For a longer letter, paste it as a message, "
+                "then use the message's ⋮ menu → Start a sign-on letter."
+            ).format(limit=number(BODY_INPUT_MAX))
         ),
         "element": {
             "type": "plain_text_input",
-            "action_id": Field.BODY,
+            "action_id": field,
             "multiline": True,
             "max_length": BODY_INPUT_MAX,
         },
@@ -392,9 +493,16 @@ def body_input() -> dict[str, Any]:
 
 def body_preview(draft: DraftPreview) -> dict[str, Any]:
     opening = escape(truncate(" ".join(draft.opening.split()), 200))
-    source = f"*{escape(draft.file_name)}*" if draft.file_name else "the message"
+    if draft.file_name:
+        taken = _("*Letter text* is taken from *{file}*: {length} characters, starting “{opening}”")
+    else:
+        taken = _(
+            "*Letter text* is taken from the message: {length} characters, starting “{opening}”"
+        )
     lines = [
-        f"*Letter text* is taken from {source}: {draft.length:,} characters, starting “{opening}”"
+        taken.format(
+            file=escape(draft.file_name or ""), length=number(draft.length), opening=opening
+        )
     ]
     if draft.passed_over:
         lines.insert(0, f":warning: {passed_over_warning(draft.passed_over)}")
