@@ -25,6 +25,7 @@ from aiosmtplib import SMTPException
 from slack_sdk.errors import SlackApiError
 
 from bot.mail.smtp import is_refused as is_refused_mail
+from bot.rules.language import Language, speaking
 from bot.rules.letters import Letter, LetterStatus, Post
 from bot.rules.problems import GroupUnknown
 from bot.rules.public_page import PublicPages
@@ -144,7 +145,13 @@ class Dispatcher:
     async def _deliver(self, workspace: Workspace, delivery: Delivery, now: datetime) -> None:
         queue = self._store.deliveries
         try:
-            outcome = await self._send(workspace, delivery, now)
+            # A DM speaks its reader's language; a channel's post is everyone's, and an
+            # email speaks the language of the page it is about (its sender sees to it).
+            language = Language.ENGLISH
+            if delivery.to_person:
+                language = await self._people.language(delivery.target, now=now)
+            with speaking(language):
+                outcome = await self._send(workspace, delivery, now)
         except SlackApiError as error:
             code = slack_error(error)
             if is_refused(code):
