@@ -49,6 +49,7 @@ CSV_COLUMNS = (
     "possible_duplicate_of",
     "verification",  # contact, domain, confirmed or unverified (bot.rules.verification)
     "verified_by",  # the contact (Slack ID or email) or the domain that verified it
+    "read_in",  # the language of the letter's text the entry was signed in: en or es
 )
 
 
@@ -124,6 +125,7 @@ CONTACT_COLUMNS = (
     "signed_at",
     "source",  # where they signed: slack, web (the public page) or import
     "may_contact",  # yes or no when asked (on the public page); empty when never asked
+    "read_in",  # the language of the letter's text they signed: en or es
 )
 
 # The audit trail's columns, as `undersigned audit LETTER` prints them.
@@ -214,6 +216,7 @@ def as_csv(signers: Sequence[Signer], *, extras: Extras = NO_EXTRAS) -> str:
                 "; ".join(signer.possible_duplicate_of),
                 extras.verified(signer).level.value,
                 extras.verified(signer).by or "",
+                signer.read_in.value,
             ]
         )
     return buffer.getvalue()
@@ -249,6 +252,7 @@ def as_contacts_csv(signers: Sequence[Signer], *, extras: Extras = NO_EXTRAS) ->
                     csv_time(datetime.fromisoformat(contact["signed_at"]), extras.zone),
                     contact["source"],
                     {True: "yes", False: "no"}.get(contact["may_contact"], ""),
+                    contact["read_in"],
                 ]
             )
     return buffer.getvalue()
@@ -286,6 +290,16 @@ def as_json(
                 for version in versions
             ],
             "public_url": extras.public_url,
+            # Its texts in other languages, written by its organizers: each signed as
+            # the same letter, and the version of the letter's own each translates.
+            "translations": [
+                {
+                    "language": translation.text.language.value,
+                    "title": translation.text.title,
+                    "of_version": translation.of_version,
+                }
+                for translation in letter.translations
+            ],
         },
         "count": len(ordered),
         "headline": headline(ordered, unverified=extras.unverified(ordered)),
@@ -305,6 +319,8 @@ def as_json(
                 "confirmed_version": signer.confirmed_version,
                 "verification": extras.verified(signer).level.value,
                 "verified_by": extras.verified(signer).by,
+                # Which text of the letter the sign-on that made the entry was shown.
+                "read_in": signer.read_in.value,
             }
             for signer in ordered
         ],
@@ -432,6 +448,7 @@ def _contact_dicts(signer: Signer, names: Mapping[str, str]) -> list[dict[str, A
             # Each contact's own: the entry's is the highest any of them confirmed.
             "signed_version": contact.signed_version,
             "confirmed_version": contact.confirmed_version,
+            "read_in": contact.read_in.value,  # the language of the text they signed
         }
         for contact in signer.contacts
     ]

@@ -128,7 +128,9 @@ def test_csv_and_json_carry_every_field_and_every_entry() -> None:
         "version",
         "versions",
         "public_url",
+        "translations",
     }
+    assert document["letter"]["translations"] == []
     assert document["letter"]["public_url"] is None  # no public page without one given
     assert document["letter"]["version"] == 2
     assert document["letter"]["versions"] == [
@@ -156,7 +158,10 @@ def test_csv_and_json_carry_every_field_and_every_entry() -> None:
         "possible_duplicate_of",
         "signed_version",
         "confirmed_version",
+        "read_in",
     } <= set(first)
+    assert first["read_in"] == "en" and first["contacts"][0]["read_in"] == "en"
+    assert rows[0]["read_in"] == "en"
 
 
 def test_a_name_that_looks_like_a_formula_stays_text_in_the_csv() -> None:
