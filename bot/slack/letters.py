@@ -1,4 +1,10 @@
-"""A letter in its channels: posted, kept current, moved, taken down."""
+"""A letter in its channels: posted, kept current, moved, taken down.
+
+Everyone in a channel reads its post, so the post, its count line, its thread and the
+notes that replace it are always in English (the letter's own language), whoever's
+request they follow: built inside `speaking(Language.ENGLISH)`. Its Spanish text is a
+button away ("Leer en español").
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from bot.rules.language import Language, speaking
 from bot.rules.letters import (
     ChannelResult,
     Letter,
@@ -48,7 +55,10 @@ async def publish_letter(
     """Post the letter in each channel it has not been posted in yet: the channel
     message (with `public_url`, its public page, when it has one), then the rest of its
     text in the thread."""
-    messages = build_letter_messages(letter=letter, count=count, zone=zone, public_url=public_url)
+    with speaking(Language.ENGLISH):
+        messages = build_letter_messages(
+            letter=letter, count=count, zone=zone, public_url=public_url
+        )
     head, *parts = ({**message, **_NO_PREVIEWS} for message in messages)
 
     async def post_in(channel: str) -> ChannelResult:
@@ -167,12 +177,14 @@ async def update_post(
     if rewrite_text or letter.status is LetterStatus.REMOVED:
         await _rewrite_parts(client, store, letter, post, budget=budget)
     elif not post.parts:
-        parts = build_letter_parts(letter)
+        with speaking(Language.ENGLISH):
+            parts = build_letter_parts(letter)
         if parts:
             await _add_parts(client, store, letter, post.channel_id, post.ts, parts)
     if budget is not None:
         await budget.spend()
-    head = build_letter_head(letter=letter, count=count, zone=zone, public_url=public_url)
+    with speaking(Language.ENGLISH):
+        head = build_letter_head(letter=letter, count=count, zone=zone, public_url=public_url)
     await client.chat_update(channel=post.channel_id, ts=post.ts, **head)
 
 
@@ -184,17 +196,19 @@ async def mark_moved(
     note of the move (best effort: the letter no longer counts this copy as its own)."""
     if post.ts is None:
         return
+    with speaking(Language.ENGLISH):
+        notice = moved_notice(letter)
     for ts in post.parts:
         await _delete_quietly(client, post.channel_id, ts)
     try:
         if budget is not None:
             await budget.spend()
-        await client.chat_update(channel=post.channel_id, ts=post.ts, **moved_notice(letter))
+        await client.chat_update(channel=post.channel_id, ts=post.ts, **notice)
         await reply_in_thread(
             client,
             channel=post.channel_id,
             thread_ts=post.ts,
-            message=moved_notice(letter),
+            message=notice,
             broadcast=True,
         )
     except (SlackApiError, *UNANSWERED):
@@ -212,7 +226,8 @@ async def _rewrite_parts(
     """The thread's pieces rewritten in place to the letter as stored: pieces the text
     no longer needs are taken down, pieces it now needs are added after the rest."""
     assert post.ts is not None
-    parts = build_letter_parts(letter)
+    with speaking(Language.ENGLISH):
+        parts = build_letter_parts(letter)
     kept: list[str] = []
     try:
         for ts, part in zip(post.parts, parts, strict=False):

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.rules.language import N_
 from bot.rules.problems import FormDidNotOpen
 from bot.slack.errors import UNANSWERED, slack_error
 from bot.slack.gateway import SlackApi
@@ -41,4 +42,5 @@ async def push_view(client: SlackApi, *, trigger_id: str, view: dict[str, Any]) 
         await client.views_push(trigger_id=trigger_id, view=view)
     except (SlackApiError, *UNANSWERED) as error:
         logger.exception("Showing a view over a form failed")
-        raise FormDidNotOpen("letter", slack_error(error)) from None
+        # What didn't open, said as `_(what)` where the problem is told.
+        raise FormDidNotOpen(N_("letter"), slack_error(error)) from None

@@ -8,9 +8,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.rules.language import current, ngettext
+from bot.rules.language import gettext as _
 from bot.rules.letters import Letter
 from bot.rules.roster import RosterMember
-from bot.rules.timing import time_left
 from bot.slack.blocks.letters import web_line
 from bot.slack.blocks.reading import preview_block
 from bot.slack.blocks.text import (
@@ -24,6 +25,7 @@ from bot.slack.blocks.text import (
     plain,
     read_id,
     signed_count,
+    time_left_text,
     truncate,
 )
 
@@ -54,22 +56,27 @@ def chase_message(
     `from_their_state` the listed signers from their state; the deadline shows in the
     reader's own timezone (`zone`, theirs, in the fallback); `public_url` is the
     letter's public page, when it has one."""
-    title = escape(letter.title)
+    shown_title = letter.text_in(current()).title
+    title = escape(shown_title)
     names = joined(
         [f"*{escape(m.name)}*" for m in members], limit=MEMBER_NAMES_TEXT_MAX, most=MEMBERS_NAMED
     )
-    left = time_left(letter.deadline, now=now)
+    left = time_left_text(letter.deadline, now=now)
+    intro = ngettext(
+        ":wave: {names} has not signed *{title}* yet. Sign-ons close {deadline} ({left}).",
+        ":wave: {names} have not signed *{title}* yet. Sign-ons close {deadline} ({left}).",
+        len(members),
+    ).format(
+        names=names,
+        title=title,
+        deadline=deadline_text(letter.deadline, zone=zone, reader=reader),
+        left=left,
+    )
+    so_far = _("{signed} so far.").format(signed=signed_count(count, letter.goal))
     blocks: list[dict[str, Any]] = [
-        {
-            "type": "section",
-            "text": mrkdwn(
-                f":wave: {names} {'has' if len(members) == 1 else 'have'} not signed *{title}* "
-                f"yet. Sign-ons close {deadline_text(letter.deadline, zone=zone, reader=reader)} "
-                f"({left} left)."
-            ),
-        },
+        {"type": "section", "text": mrkdwn(intro)},
         preview_block(letter),
-        {"type": "context", "elements": [mrkdwn(f"{signed_count(count, letter.goal)} so far.")]},
+        {"type": "context", "elements": [mrkdwn(so_far)]},
     ]
     state = next((m.state for m in members if m.state), None)
     if state and from_their_state:
@@ -81,14 +88,20 @@ def chase_message(
         blocks.append(
             {
                 "type": "section",
-                "text": mrkdwn(f"Signed from {escape(truncate(state, 100))}: {shown}."),
+                "text": mrkdwn(
+                    _("Signed from {state}: {names}.").format(
+                        state=escape(truncate(state, 100)), names=shown
+                    )
+                ),
             }
         )
     buttons: list[dict[str, Any]] = [
         {
             "type": "button",
             "action_id": f"{CHASE_SIGN_ON_ACTION}_{member.id}",
-            "text": plain(truncate(inert(f"Sign on for {member.name}"), BUTTON_TEXT_MAX)),
+            "text": plain(
+                truncate(inert(_("Sign on for {name}").format(name=member.name)), BUTTON_TEXT_MAX)
+            ),
             "style": "primary",
             "value": f"{letter.id}:{member.id}",
         }
@@ -98,22 +111,24 @@ def chase_message(
         {
             "type": "button",
             "action_id": CHASE_OPT_OUT_ACTION,
-            "text": plain("Don't remind me about this letter"),
+            "text": plain(_("Don't remind me about this letter")),
             "value": str(letter.id),
         }
     )
     blocks.append({"type": "actions", "elements": buttons})
     if public_url:
         blocks.append({"type": "context", "elements": [mrkdwn(web_line(public_url))]})
-    fallback = f"Please sign {letter.title} for {members[0].name} ({left} left)."
+    fallback = _("Please sign {title} for {name} ({left}).").format(
+        title=shown_title, name=members[0].name, left=left
+    )
     return {"text": escape(truncate(fallback, NOTIFICATION_TEXT_MAX)), "blocks": blocks}
 
 
 def opted_out_text(letter: Letter) -> str:
-    return (
-        f"Done: no more reminders about *{escape(letter.title)}*. The letter's Sign on "
-        "button still works if you change your mind."
-    )
+    return _(
+        "Done: no more reminders about *{title}*. The letter's Sign on button still works if "
+        "you change your mind."
+    ).format(title=escape(letter.text_in(current()).title))
 
 
 def read_chase_value(value: object) -> tuple[int, int] | None:

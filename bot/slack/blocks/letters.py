@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.rules.language import Language
+from bot.rules.language import gettext as _
 from bot.rules.letter_text import has_formatting, link
 from bot.rules.letters import Letter, LetterStatus
 from bot.rules.mrkdwn import unescape
@@ -34,6 +36,9 @@ from bot.slack.blocks.text import (
 )
 
 SIGN_ON_ACTION = "signon_open"
+# Read the full letter, in a modal (`bot.slack.blocks.reading`); its value is the letter's
+# number, and the language of the text to show if not the reader's (`read_letter_value`).
+READ_LETTER_ACTION = "read_letter"
 COUNT_BLOCK = "letter_count"
 WEB_LINK_BLOCK = "letter_web_link"
 TEXT_BLOCK_PREFIX = "letter_text_"
@@ -60,13 +65,21 @@ def build_letter_head(
         return _removed_notice(letter)
     opening, rest = _opening(letter.body)
     continues = (
-        [{"type": "context", "elements": [mrkdwn("The letter continues in the thread. :thread:")]}]
+        [
+            {
+                "type": "context",
+                "elements": [mrkdwn(_("The letter continues in the thread. :thread:"))],
+            }
+        ]
         if rest
         else []
     )
     blocks = [
         {"type": "header", "text": plain(truncate(inert(letter.title), HEADER_TEXT_MAX))},
-        {"type": "section", "text": plain(f"To: {inert(letter.addressee)}")},
+        {
+            "type": "section",
+            "text": plain(_("To: {addressee}").format(addressee=inert(letter.addressee))),
+        },
         {"type": "context", "elements": [mrkdwn(_deadline_line(letter, zone))]},
         {"type": "divider"},
         *(_text_block(piece, n) for n, piece in enumerate(split_text(opening))),
@@ -76,7 +89,8 @@ def build_letter_head(
         *([web_link_block(public_url)] if letter.is_open and public_url else []),
         count_block(letter=letter, count=count),
     ]
-    return {"text": f"Sign-on letter: {escape(letter.title)}", "blocks": blocks}
+    text = _("Sign-on letter: {title}").format(title=escape(letter.title))
+    return {"text": text, "blocks": blocks}
 
 
 def build_letter_parts(letter: Letter) -> list[dict[str, Any]]:
@@ -99,30 +113,35 @@ def build_letter_parts(letter: Letter) -> list[dict[str, Any]]:
     title = escape(letter.title)
     total = len(groups) + 1
     return [
-        {"text": f"{title} (continued, part {part} of {total})", "blocks": blocks}
+        {
+            "text": _("{title} (continued, part {part} of {total})").format(
+                title=title, part=part, total=total
+            ),
+            "blocks": blocks,
+        }
         for part, blocks in enumerate(groups, start=2)
     ]
 
 
 def count_block(*, letter: Letter, count: int) -> dict[str, Any]:
     signed = signed_count(count, letter.goal)
-    state = "so far" if letter.is_open else "· sign-ons are closed"
+    line = _("{signed} so far") if letter.is_open else _("{signed} · sign-ons are closed")
     return {
         "type": "context",
         "block_id": COUNT_BLOCK,
-        "elements": [mrkdwn(f"{signed} {state}")],
+        "elements": [mrkdwn(line.format(signed=signed))],
     }
 
 
 def web_line(public_url: str) -> str:
     """The letter's public page, for those who can't sign in Slack: a link built from
     the address alone, so nothing in it can pass for another."""
-    return f"Not in Slack? Sign on the web: {link(public_url)}"
+    return _("Not in Slack? Sign on the web: {link}").format(link=link(public_url))
 
 
 def public_page_line(public_url: str) -> str:
     """The letter's public page, as its organizers see it listed."""
-    return f":globe_with_meridians: Public sign-on page: {link(public_url)}"
+    return _(":globe_with_meridians: Public sign-on page: {link}").format(link=link(public_url))
 
 
 def web_link_block(public_url: str) -> dict[str, Any]:
@@ -134,17 +153,36 @@ def web_link_block(public_url: str) -> dict[str, Any]:
 
 
 def sign_on_actions(letter: Letter) -> dict[str, Any]:
+    """Sign on, and a button to each text of the letter in another language (whoever
+    reads it there reads the button: "Leer en español")."""
     return {
         "type": "actions",
         "elements": [
             {
                 "type": "button",
                 "action_id": SIGN_ON_ACTION,
-                "text": plain("Sign on"),
+                "text": plain(_("Sign on")),
                 "style": "primary",
                 "value": str(letter.id),
-            }
+            },
+            *(read_in_button(letter, t.text.language) for t in letter.translations),
         ],
+    }
+
+
+def read_letter_value(letter_id: int, language: Language | None = None) -> str:
+    """A Read the full letter button's value: the letter, and the language of the text
+    it opens (none: the reader's own)."""
+    return str(letter_id) if language is None else f"{letter_id}:{language.value}"
+
+
+def read_in_button(letter: Letter, language: Language) -> dict[str, Any]:
+    """A button that opens the letter's text in `language`, labelled in that language."""
+    return {
+        "type": "button",
+        "action_id": READ_LETTER_ACTION,
+        "text": plain(language.read_it_in),
+        "value": read_letter_value(letter.id, language),
     }
 
 
@@ -153,13 +191,17 @@ def moved_notice(letter: Letter) -> dict[str, Any]:
     title = escape(letter.title)
     where = ", ".join(f"<#{channel}>" for channel in letter.channels)
     return {
-        "text": f"The sign-on letter {title} moved to {where}.",
+        "text": _("The sign-on letter {title} moved to {channels}.").format(
+            title=title, channels=where
+        ),
         "blocks": [
             {
                 "type": "section",
                 "text": mrkdwn(
-                    f":arrow_right: The sign-on letter *{title}* moved: it takes sign-ons in "
-                    f"{where}."
+                    _(
+                        ":arrow_right: The sign-on letter *{title}* moved: it takes sign-ons "
+                        "in {channels}."
+                    ).format(title=title, channels=where)
                 ),
             }
         ],
@@ -169,13 +211,15 @@ def moved_notice(letter: Letter) -> dict[str, Any]:
 def _removed_notice(letter: Letter) -> dict[str, Any]:
     title = escape(letter.title)
     return {
-        "text": f"The sign-on letter {title} was taken down.",
+        "text": _("The sign-on letter {title} was taken down.").format(title=title),
         "blocks": [
             {
                 "type": "section",
                 "text": mrkdwn(
-                    f":no_entry_sign: The sign-on letter *{title}* was taken down by its "
-                    "organizers. It no longer takes sign-ons."
+                    _(
+                        ":no_entry_sign: The sign-on letter *{title}* was taken down by its "
+                        "organizers. It no longer takes sign-ons."
+                    ).format(title=title)
                 ),
             }
         ],
@@ -203,4 +247,6 @@ def _text_block(piece: str, n: int) -> Block:
 
 
 def _deadline_line(letter: Letter, zone: ZoneInfo) -> str:
-    return f"*Sign by* {deadline_text(letter.deadline, zone=zone)}  ·  letter #{letter.id}"
+    return _("*Sign by* {deadline}  ·  letter #{number}").format(
+        deadline=deadline_text(letter.deadline, zone=zone), number=letter.id
+    )

@@ -11,6 +11,8 @@ import re
 from typing import Any
 
 from bot.rules.forms import SignonField, SignonFormValues
+from bot.rules.language import N_, current, number
+from bot.rules.language import gettext as _
 from bot.rules.letters import Letter
 from bot.rules.limits import JOB_TITLE_MAX, ORGANIZATION_MAX, PERSON_MAX, PLACE_MAX
 from bot.rules.signons import Contact, OwnEntry, Signer, SignerKind, Submission
@@ -27,7 +29,7 @@ from bot.slack.blocks.text import (
 )
 
 CALLBACK_ID = "signon_form"
-CHOOSE_A_LETTER = "Choose the letter to sign."
+CHOOSE_A_LETTER = N_("Choose the letter to sign.")  # said as _(CHOOSE_A_LETTER)
 
 
 def build_signon_form(
@@ -51,8 +53,10 @@ def build_signon_form(
             {
                 "type": "section",
                 "text": mrkdwn(
-                    f"*{_title(only)}*\nYou signed it for *{escape(entry.name)}*. Change what "
-                    "you need and save. Naming another organization signs for it instead."
+                    _(
+                        "*{title}*\nYou signed it for *{name}*. Change what you need and save. "
+                        "Naming another organization signs for it instead."
+                    ).format(title=_title(only), name=escape(entry.name))
                 ),
             }
         )
@@ -68,7 +72,7 @@ def build_signon_form(
             # Choosing one asks the form to be shown again with the organization
             # required, or not (`for_kind`).
             "dispatch_action": True,
-            "label": plain("Signing as"),
+            "label": plain(_("Signing as")),
             "element": {
                 "type": "radio_buttons",
                 "action_id": SignonField.KIND,
@@ -80,15 +84,15 @@ def build_signon_form(
             },
         },
         _organization_input(SignerKind.ORGANIZATION, organization),
-        _text_input(SignonField.PERSON, "Your name", PERSON_MAX),
-        _text_input(SignonField.TITLE, "Your title", JOB_TITLE_MAX, optional=True),
-        _text_input(SignonField.CITY, "City", PLACE_MAX, optional=True),
-        _text_input(SignonField.STATE, "State", PLACE_MAX, optional=True),
+        _text_input(SignonField.PERSON, _("Your name"), PERSON_MAX),
+        _text_input(SignonField.TITLE, _("Your title"), JOB_TITLE_MAX, optional=True),
+        _text_input(SignonField.CITY, _("City"), PLACE_MAX, optional=True),
+        _text_input(SignonField.STATE, _("State"), PLACE_MAX, optional=True),
         _email_input(),
         {
             "type": "input",
             "block_id": SignonField.PUBLIC,
-            "label": plain("List publicly"),
+            "label": plain(_("List publicly")),
             "element": {
                 "type": "radio_buttons",
                 "action_id": SignonField.PUBLIC,
@@ -105,9 +109,9 @@ def build_signon_form(
         "type": "modal",
         "callback_id": CALLBACK_ID,
         "private_metadata": json.dumps(metadata),
-        "title": plain("Your sign-on" if entry else "Sign on"),
-        "submit": plain("Save changes" if entry else "Sign on"),
-        "close": plain("Cancel"),
+        "title": plain(_("Your sign-on") if entry else _("Sign on")),
+        "submit": plain(_("Save changes") if entry else _("Sign on")),
+        "close": plain(_("Cancel")),
         "blocks": blocks,
     }
 
@@ -117,15 +121,15 @@ def _organization_input(kind: SignerKind, initial: str = "") -> dict[str, Any]:
     as an individual, listed for identification only, and theirs to leave out."""
     if kind is SignerKind.ORGANIZATION:
         return _text_input(
-            SignonField.ORGANIZATION, "Organization", ORGANIZATION_MAX, initial=initial
+            SignonField.ORGANIZATION, _("Organization"), ORGANIZATION_MAX, initial=initial
         )
     return _text_input(
         SignonField.ORGANIZATION,
-        "Your organization",
+        _("Your organization"),
         ORGANIZATION_MAX,
         optional=True,
         initial=initial,
-        hint="Listed beside your name for identification only.",
+        hint=_("Listed beside your name for identification only."),
     )
 
 
@@ -150,22 +154,24 @@ def _contact_form(letter: Letter, *, channel: str | None, own: OwnEntry) -> dict
         {
             "type": "section",
             "text": mrkdwn(
-                f"*{_title(letter)}*\nYou signed it for *{escape(own.name)}*, which someone "
-                "else signed first. Its place and listing are kept by them and the "
-                "organizers; here you change your own name, title and email. Naming another "
-                "organization signs for it instead."
+                _(
+                    "*{title}*\nYou signed it for *{name}*, which someone else signed first. "
+                    "Its place and listing are kept by them and the organizers; here you change "
+                    "your own name, title and email. Naming another organization signs for it "
+                    "instead."
+                ).format(title=_title(letter), name=escape(own.name))
             ),
         }
     ]
     if entry.kind is SignerKind.ORGANIZATION:
         blocks.append(
             _text_input(
-                SignonField.ORGANIZATION, "Organization", ORGANIZATION_MAX, initial=own.name
+                SignonField.ORGANIZATION, _("Organization"), ORGANIZATION_MAX, initial=own.name
             )
         )
     blocks += [
-        _text_input(SignonField.PERSON, "Your name", PERSON_MAX),
-        _text_input(SignonField.TITLE, "Your title", JOB_TITLE_MAX, optional=True),
+        _text_input(SignonField.PERSON, _("Your name"), PERSON_MAX),
+        _text_input(SignonField.TITLE, _("Your title"), JOB_TITLE_MAX, optional=True),
         _email_input(),
     ]
     person = (contact.person_name if contact else None) or (
@@ -185,9 +191,9 @@ def _contact_form(letter: Letter, *, channel: str | None, own: OwnEntry) -> dict
         "type": "modal",
         "callback_id": CALLBACK_ID,
         "private_metadata": json.dumps(metadata),
-        "title": plain("Your sign-on"),
-        "submit": plain("Save changes"),
-        "close": plain("Cancel"),
+        "title": plain(_("Your sign-on")),
+        "submit": plain(_("Save changes")),
+        "close": plain(_("Cancel")),
         "blocks": blocks,
     }
 
@@ -204,8 +210,8 @@ def _email_input() -> dict[str, Any]:
         "type": "input",
         "block_id": SignonField.EMAIL,
         "optional": True,
-        "label": plain("Email"),
-        "hint": plain("Only organizers see it, to reach you about this letter."),
+        "label": plain(_("Email")),
+        "hint": plain(_("Only organizers see it, to reach you about this letter.")),
         "element": {"type": "email_text_input", "action_id": SignonField.EMAIL},
     }
 
@@ -287,14 +293,16 @@ def _letter_menu(letters: list[Letter]) -> dict[str, Any]:
     menu: dict[str, Any] = {
         "type": "input",
         "block_id": SignonField.LETTER,
-        "label": plain("Letter"),
+        "label": plain(_("Letter")),
         "element": {
             "type": "static_select",
             "action_id": SignonField.LETTER,
-            "placeholder": plain("Choose the letter to sign"),
+            "placeholder": plain(_("Choose the letter to sign")),
             "options": [
                 {
-                    "text": plain(truncate(inert(letter.title), OPTION_TEXT_MAX)),
+                    "text": plain(
+                        truncate(inert(letter.text_in(current()).title), OPTION_TEXT_MAX)
+                    ),
                     "value": str(letter.id),
                 }
                 for letter in shown
@@ -303,8 +311,10 @@ def _letter_menu(letters: list[Letter]) -> dict[str, Any]:
     }
     if len(letters) > len(shown):
         menu["hint"] = plain(
-            f"These are the {len(shown)} closing soonest of {len(letters)} open letters. "
-            "For another, press Sign on under it."
+            _(
+                "These are the {shown} closing soonest of {total} open letters. For another, "
+                "press Sign on under it."
+            ).format(shown=number(len(shown)), total=number(len(letters)))
         )
     return menu
 
@@ -313,29 +323,30 @@ def confirmation_view(text: str) -> dict[str, Any]:
     """Replaces the form once the sign-on is recorded."""
     return {
         "type": "modal",
-        "title": plain("Sign on"),
-        "close": plain("Done"),
+        "title": plain(_("Sign on")),
+        "close": plain(_("Done")),
         "blocks": text_sections(text),
     }
 
 
 def _title(letter: Letter) -> str:
-    return escape(letter.title)
+    """The letter's title as its reader reads it (its text in their language, if any)."""
+    return escape(letter.text_in(current()).title)
 
 
 def _kind_option(kind: SignerKind) -> dict[str, Any]:
     if kind is SignerKind.ORGANIZATION:
-        return {"text": plain("An organization"), "value": kind.value}
+        return {"text": plain(_("An organization")), "value": kind.value}
     return {
-        "text": plain("An individual"),
-        "description": plain("Affiliation listed for identification purposes only"),
+        "text": plain(_("An individual")),
+        "description": plain(_("Affiliation listed for identification purposes only")),
         "value": kind.value,
     }
 
 
 def _yes_no(yes: bool) -> dict[str, Any]:
     return {
-        "text": plain("Yes" if yes else "No, count but don't list"),
+        "text": plain(_("Yes") if yes else _("No, count but don't list")),
         "value": "yes" if yes else "no",
     }
 

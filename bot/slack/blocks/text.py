@@ -15,9 +15,13 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
+
+from bot.rules.language import current, ngettext, number, time_of_day
+from bot.rules.language import gettext as _
 from bot.rules.mrkdwn import ATOMIC, emphases
 from bot.rules.mrkdwn import escape as escape
-from bot.rules.mrkdwn import joined as joined
+from bot.rules.mrkdwn import joined as joined_in_english
 from bot.rules.timing import clock
 
 # Block Kit's limits (Slack's Block Kit reference).
@@ -77,7 +81,64 @@ def truncate(text: str, limit: int) -> str:
 
 def signed_count(count: int, goal: int | None) -> str:
     """The count, as every surface says it: '*118 of 150* signed', or '*118* signed'."""
-    return f"*{count:,} of {goal:,}* signed" if goal else f"*{count:,}* signed"
+    if goal:
+        return ngettext("*{count} of {goal}* signed", "*{count} of {goal}* signed", count).format(
+            count=number(count), goal=number(goal)
+        )
+    return ngettext("*{count}* signed", "*{count}* signed", count).format(count=number(count))
+
+
+def joined(
+    items: Sequence[str],
+    *,
+    limit: int,
+    most: int | None = None,
+    separator: str = ", ",
+    more: Callable[[int], str] | None = None,
+) -> str:
+    """`bot.rules.mrkdwn.joined`, its "and 3 more" in the reader's language."""
+    return joined_in_english(
+        items, limit=limit, most=most, separator=separator, more=more or and_more
+    )
+
+
+def and_more(count: int) -> str:
+    """' and 3 more', after the names a list had room for."""
+    return ngettext(" and {count} more", " and {count} more", count).format(count=number(count))
+
+
+def _time_to(deadline: datetime, now: datetime) -> tuple[str, int]:
+    """The time to the deadline, rounded for reading: ('day', 3), ('hour', 5), ('minute', 20)."""
+    seconds = (deadline - now).total_seconds()
+    if seconds >= 23.5 * 3600:
+        return "day", round(seconds / 86_400)
+    if seconds >= 59.5 * 60:
+        return "hour", round(seconds / 3600)
+    return "minute", max(1, round(seconds / 60))
+
+
+def time_left_text(deadline: datetime, *, now: datetime) -> str:
+    """'3 days left', '1 hour left', '20 minutes left'."""
+    unit, n = _time_to(deadline, now)
+    if unit == "day":
+        phrase = ngettext("{count} day left", "{count} days left", n)
+    elif unit == "hour":
+        phrase = ngettext("{count} hour left", "{count} hours left", n)
+    else:
+        phrase = ngettext("{count} minute left", "{count} minutes left", n)
+    return phrase.format(count=number(n))
+
+
+def in_time_text(deadline: datetime, *, now: datetime) -> str:
+    """'in 3 days', 'in 1 hour', 'in 20 minutes'."""
+    unit, n = _time_to(deadline, now)
+    if unit == "day":
+        phrase = ngettext("in {count} day", "in {count} days", n)
+    elif unit == "hour":
+        phrase = ngettext("in {count} hour", "in {count} hours", n)
+    else:
+        phrase = ngettext("in {count} minute", "in {count} minutes", n)
+    return phrase.format(count=number(n))
 
 
 def deadline_text(moment: datetime, *, zone: ZoneInfo, reader: ZoneInfo | None = None) -> str:
@@ -89,16 +150,30 @@ def deadline_text(moment: datetime, *, zone: ZoneInfo, reader: ZoneInfo | None =
     theirs, ours = moment.astimezone(reader), moment.astimezone(zone)
     if theirs.utcoffset() == ours.utcoffset():
         return text
-    when = f"{theirs:%-I:%M %p}" if theirs.date() == ours.date() else f"{theirs:%a %-I:%M %p}"
-    return f"{text} ({when} your time)"
+    when = time_of_day(moment, reader)
+    if theirs.date() != ours.date():
+        weekday = format_datetime(theirs, "EEE", locale=current().value)
+        when = f"{weekday} {when}"
+    return _("{deadline} ({time} your time)").format(deadline=text, time=when)
 
 
-def slack_date(
-    moment: datetime, *, zone: ZoneInfo, token: str = "{date_long_pretty} at {time}"
-) -> str:
-    """A date each reader sees in their own timezone; the fallback uses `zone`."""
+def slack_date(moment: datetime, *, zone: ZoneInfo, token: str | None = None) -> str:
+    """A date each reader sees in their own timezone; the fallback uses `zone`. The
+    `token` is Slack's (https://api.slack.com/reference/surfaces/formatting#date-formatting);
+    by default '{date_long_pretty} at {time}'."""
+    if token is None:
+        # Slack fills the tokens in; the words between them are ours.
+        token = _("{date_long_pretty} at {time}")
     local = moment.astimezone(zone)
-    fallback = f"{local:%A, %B} {local.day}, {local:%Y} at {local:%-I:%M %p} {local.tzname()}"
+    language = current().value
+    fallback = _("{weekday}, {month} {day}, {year} at {time} {zone}").format(
+        weekday=format_datetime(local, "EEEE", locale=language),
+        month=format_datetime(local, "MMMM", locale=language),
+        day=local.day,
+        year=local.year,
+        time=time_of_day(moment, zone),
+        zone=local.tzname(),
+    )
     return f"<!date^{int(moment.timestamp())}^{token}|{escape(fallback)}>"
 
 

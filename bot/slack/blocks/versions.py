@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.rules.language import current, ngettext, number
+from bot.rules.language import gettext as _
 from bot.rules.letters import Letter
 from bot.rules.signons import Signer
 from bot.rules.versions import Change, ChangeKind
@@ -32,36 +34,43 @@ def version_notice(
 ) -> dict[str, Any]:
     """The DM to `user`, a signer of version `since`, now that `letter.version`
     replaced it (the entries named as they may see them)."""
-    title = escape(letter.title)
+    title = escape(letter.text_in(current()).title)
     names = joined(
         [f"*{escape(entry.name_seen_by(user))}*" for entry in entries], limit=NAMES_TEXT_MAX
     )
-    intro = (
-        f":memo: *{title}* (letter #{letter.id}) changed after you signed it for {names}. "
-        f"You're still signed. Here is what changed from the version you signed "
-        f"(version {since}) to version {letter.version}:"
-    )
+    intro = _(
+        ":memo: *{title}* (letter #{number}) changed after you signed it for {names}. You're "
+        "still signed. Here is what changed from the version you signed (version {since}) to "
+        "version {version}:"
+    ).format(title=title, number=letter.id, names=names, since=since, version=letter.version)
     if not changes:
-        intro += "\n_Only its layout changed._"
+        intro += "\n" + _("_Only its layout changed._")
     blocks = fitted(
         [[_change_block(change)] for change in changes],
         before=[{"type": "section", "text": mrkdwn(intro)}],
         after=[_choices(letter, entries)],
         more=lambda more: {
             "type": "context",
-            "elements": [plain(f"…and {more} more changes: the letter's post shows it whole.")],
+            "elements": [
+                plain(
+                    ngettext(
+                        "…and {count} more changes: the letter's post shows it whole.",
+                        "…and {count} more changes: the letter's post shows it whole.",
+                        more,
+                    ).format(count=number(more))
+                )
+            ],
         },
     )
-    return {"text": f"{title} changed after you signed it", "blocks": blocks}
+    return {"text": _("{title} changed after you signed it").format(title=title), "blocks": blocks}
 
 
 def kept_text(letter: Letter, names: list[str], *, version: int) -> str:
     """`names` are the entries kept, as the person who kept them may see them."""
     shown = joined([f"*{escape(name)}*" for name in names], limit=NAMES_TEXT_MAX)
-    return (
-        f":white_check_mark: You still sign *{escape(letter.title)}* (version {version}) "
-        f"for {shown}. Thank you."
-    )
+    return _(
+        ":white_check_mark: You still sign *{title}* (version {version}) for {names}. Thank you."
+    ).format(title=escape(letter.text_in(current()).title), version=version, names=shown)
 
 
 def withdraw_value(letter_id: int, entry_ids: list[int]) -> str:
@@ -87,11 +96,13 @@ def read_withdraw_value(value: str) -> tuple[int, list[int]] | None:
 
 def _change_block(change: Change) -> Block:
     if change.kind is ChangeKind.ADDED:
-        text = f"*Added:*\n{_quoted(change.after)}"
+        text = _("*Added:*\n{paragraph}").format(paragraph=_quoted(change.after))
     elif change.kind is ChangeKind.REMOVED:
-        text = f"*Removed:*\n{_quoted(change.before)}"
+        text = _("*Removed:*\n{paragraph}").format(paragraph=_quoted(change.before))
     else:
-        text = f"*Changed from:*\n{_quoted(change.before)}\n*to:*\n{_quoted(change.after)}"
+        text = _("*Changed from:*\n{before}\n*to:*\n{after}").format(
+            before=_quoted(change.before), after=_quoted(change.after)
+        )
     return {"type": "section", "text": mrkdwn(truncate(text, SECTION_TEXT_MAX))}
 
 
@@ -107,21 +118,28 @@ def _choices(letter: Letter, entries: list[Signer]) -> Block:
                 "type": "button",
                 "action_id": KEEP_SIGNATURE_ACTION,
                 "style": "primary",
-                "text": plain("Keep my signature"),
+                "text": plain(_("Keep my signature")),
                 "value": f"{letter.id}:{letter.version}",  # read by read_keep_value
             },
             {
                 "type": "button",
                 "action_id": WITHDRAW_SIGNATURE_ACTION,
                 "style": "danger",
-                "text": plain("Withdraw"),
+                "text": plain(_("Withdraw")),
                 # The entries this DM is about, and no other the person signed since.
                 "value": withdraw_value(letter.id, [entry.id for entry in entries]),
                 "confirm": {
-                    "title": plain("Withdraw your sign-on?"),
-                    "text": plain(truncate(f"Take back your sign-on to {letter.title}?", 300)),
-                    "confirm": plain("Withdraw"),
-                    "deny": plain("Keep it"),
+                    "title": plain(_("Withdraw your sign-on?")),
+                    "text": plain(
+                        truncate(
+                            _("Take back your sign-on to {title}?").format(
+                                title=letter.text_in(current()).title
+                            ),
+                            300,
+                        )
+                    ),
+                    "confirm": plain(_("Withdraw")),
+                    "deny": plain(_("Keep it")),
                 },
             },
         ],
