@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 
+from bot.rules.language import gettext as _
 from bot.rules.problems import FormErrors, OutOfDate, Problem
 from bot.services.home import HomeTabs
 from bot.services.workspace import Workspace
@@ -117,8 +118,9 @@ async def answer_in_place(
     work: Callable[[], Awaitable[str]],
 ) -> None:
     """For work that may outlast the three seconds Slack waits for a form's answer: the
-    form says `working` at once, then what came of it (or why not) in its place."""
-    await ack(response_action="update", view=problem_view(working, title=title))
+    form says `working` at once, then what came of it (or why not) in its place. `title`
+    and `working` are phrases marked for translation where they are defined: said here."""
+    await ack(response_action="update", view=problem_view(_(working), title=title))
     try:
         answer = await work()
     except Problem as problem:
@@ -145,5 +147,5 @@ async def in_place_of_reading(
     except Exception:
         logger.exception("Could not show the %s form after reading the message", title)
         await workspace.slack.views_update(
-            view_id=view_id, view=problem_view(SOMETHING_WENT_WRONG, title=title)
+            view_id=view_id, view=problem_view(_(SOMETHING_WENT_WRONG), title=title)
         )

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.errors import SlackApiError
 
 from bot.rules.home import Drive, Home, SignedEntry
+from bot.rules.language import Language, speaking
 from bot.rules.letters import Letter, LetterStatus
 from bot.rules.public_page import PublicPages
 from bot.rules.roster import Reach
@@ -99,16 +100,20 @@ class HomeTabs:
                 await self._budget.spend()
                 shown = await self._store.people.notice(user, now=now)
                 home = await self._home(workspace, user, notice=shown, seen=seen or self._seen())
+                chosen, language = await self._language(user, now=now)
                 try:
-                    self._hashes[user] = await publish_home(
-                        workspace.slack,
-                        user=user,
-                        home=home,
-                        now=now,
-                        zone=workspace.zone,
-                        reader=await self._reader(workspace, user, now=now),
-                        hash=self._hashes.get(user),
-                    )
+                    # Each Home in its viewer's language, whoever's change brought it.
+                    with speaking(language):
+                        self._hashes[user] = await publish_home(
+                            workspace.slack,
+                            user=user,
+                            home=home,
+                            now=now,
+                            zone=workspace.zone,
+                            reader=await self._reader(workspace, user, now=now),
+                            chosen=chosen,
+                            hash=self._hashes.get(user),
+                        )
                     return
                 except (SlackApiError, *UNANSWERED) as error:
                     code = slack_error(error)
@@ -156,6 +161,16 @@ class HomeTabs:
         if self._people is None:
             return None
         return (await self._people.zones([user], now=now, default=workspace.zone))[user]
+
+    async def _language(self, user: str, *, now: datetime) -> tuple[Language | None, Language]:
+        """The language `user` chose (None: as their Slack is), and the one their Home
+        is in."""
+        chosen = (await self._store.people.chosen_languages([user])).get(user)
+        if chosen is not None:
+            return chosen, chosen
+        if self._people is None:
+            return None, Language.ENGLISH
+        return None, await self._people.language(user, now=now)
 
     def _seen(self) -> _Seen:
         return _Seen(self._store, self._people, now=datetime.now(UTC))

@@ -10,12 +10,20 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.rules.language import current, ngettext, number
+from bot.rules.language import gettext as _
 from bot.rules.letters import Letter
 from bot.rules.signons import Signer
-from bot.rules.timing import time_left
 from bot.slack.blocks.letters import sign_on_actions
 from bot.slack.blocks.replies import attachments_note
-from bot.slack.blocks.text import deadline_text, escape, joined, mrkdwn, signed_count
+from bot.slack.blocks.text import (
+    deadline_text,
+    escape,
+    joined,
+    mrkdwn,
+    signed_count,
+    time_left_text,
+)
 from bot.texts.exports import caveat, headline, makeup, pending_pairs
 
 # The pairs named in the closing DM, as many as fit beside the rest of its text.
@@ -26,16 +34,21 @@ def reminder_message(
     *, letter: Letter, count: int, now: datetime, zone: ZoneInfo
 ) -> dict[str, Any]:
     """A reminder in the letter's thread: time left, the count, and the Sign on button."""
-    left = time_left(letter.deadline, now=now)
-    title = escape(letter.title)
+    left = time_left_text(letter.deadline, now=now)
+    title = _title(letter)
     return {
-        "text": f"Reminder: {left} left to sign {title}. {_count(letter, count)}",
+        "text": _("Reminder: {left} to sign {title}.").format(left=left, title=title)
+        + " "
+        + _count(letter, count),
         "blocks": [
             {
                 "type": "section",
                 "text": mrkdwn(
-                    f":alarm_clock: *{left} left* to sign *{title}*. Sign-ons close "
-                    f"{deadline_text(letter.deadline, zone=zone)}."
+                    _(
+                        ":alarm_clock: *{left}* to sign *{title}*. Sign-ons close {deadline}."
+                    ).format(
+                        left=left, title=title, deadline=deadline_text(letter.deadline, zone=zone)
+                    )
                 ),
             },
             {"type": "context", "elements": [mrkdwn(_count(letter, count))]},
@@ -46,16 +59,20 @@ def reminder_message(
 
 def final_count_message(*, letter: Letter, signers: list[Signer]) -> dict[str, Any]:
     """The final count, posted in the thread when sign-ons close."""
-    title = escape(letter.title)
-    count = f"Final count: *{len(signers)}*{caveat(signers)}."
-    final = f"Sign-ons for *{title}* are closed. {count} {makeup(signers)}."
+    title = _title(letter)
+    count = _("Final count: *{count}*{caveat}.").format(
+        count=number(len(signers)), caveat=caveat(signers)
+    )
+    closed = _("Sign-ons for *{title}* are closed.").format(title=title)
+    final = f"{closed} {count} {makeup(signers)}."
+    fallback = _("Sign-ons for {title} are closed.").format(title=title)
     return {
-        "text": f"Sign-ons for {title} are closed. {count.replace('*', '')}",
+        "text": f"{fallback} {count.replace('*', '')}",
         "blocks": [
             {"type": "section", "text": mrkdwn(f":lock: {final}")},
             {
                 "type": "context",
-                "elements": [mrkdwn("Thank you to every organization and person who signed.")],
+                "elements": [mrkdwn(_("Thank you to every organization and person who signed."))],
             },
         ],
     }
@@ -63,15 +80,17 @@ def final_count_message(*, letter: Letter, signers: list[Signer]) -> dict[str, A
 
 def deadline_moved_message(*, letter: Letter, count: int, zone: ZoneInfo) -> dict[str, Any]:
     """Announces a new deadline in the letter's thread."""
-    title = escape(letter.title)
+    title = _title(letter)
     when = deadline_text(letter.deadline, zone=zone)
     return {
-        "text": f"New deadline for {title}. {_count(letter, count)}",
+        "text": _("New deadline for {title}.").format(title=title) + " " + _count(letter, count),
         "blocks": [
             {
                 "type": "section",
                 "text": mrkdwn(
-                    f":calendar: *New deadline* for *{title}*: sign-ons now close {when}."
+                    _(":calendar: *New deadline* for *{title}*: sign-ons now close {when}.").format(
+                        title=title, when=when
+                    )
                 ),
             },
             {"type": "context", "elements": [mrkdwn(_count(letter, count))]},
@@ -92,16 +111,17 @@ def closing_export_text(
     review (each counts twice until someone decides) and how many organizations still
     wait to be verified (not in the list)."""
     note = attachments_note(signers, closing=closing, chart_failed=chart_failed)
-    text = (
-        f"Sign-ons for *{escape(letter.title)}* (letter #{letter.id}) have closed. "
-        f"{headline(signers)} {note}"
+    text = _("Sign-ons for *{title}* (letter #{number}) have closed. {headline} {files}").format(
+        title=escape(letter.title), number=letter.id, headline=headline(signers), files=note
     )
     if waiting:
-        organizations = "organization still waits" if waiting == 1 else "organizations still wait"
-        text += (
-            f"\n*{waiting}* {organizations} to be verified and {'is' if waiting == 1 else 'are'} "
-            f"not in this list: `/letter review #{letter.id}` counts or withdraws them."
-        )
+        text += "\n" + ngettext(
+            "*{count}* organization still waits to be verified and is not in this list: "
+            "`/letter review #{number}` counts or withdraws them.",
+            "*{count}* organizations still wait to be verified and are not in this list: "
+            "`/letter review #{number}` counts or withdraws them.",
+            waiting,
+        ).format(count=number(waiting), number=letter.id)
     pairs = pending_pairs(signers)
     if not pairs:
         return text
@@ -111,11 +131,20 @@ def closing_export_text(
         separator="; ",
     )
     return (
-        f"{text}\nStill to review: {named}. `/letter review #{letter.id}` shows them with "
-        "Same organization and Different organizations; `/letter export` then gives the "
-        "list as decided."
+        text
+        + "\n"
+        + _(
+            "Still to review: {pairs}. `/letter review #{number}` shows them with "
+            "Same organization and Different organizations; `/letter export` then gives the "
+            "list as decided."
+        ).format(pairs=named, number=letter.id)
     )
 
 
 def _count(letter: Letter, count: int) -> str:
-    return f"{signed_count(count, letter.goal)} so far."
+    return _("{count} so far.").format(count=signed_count(count, letter.goal))
+
+
+def _title(letter: Letter) -> str:
+    """The letter's title as its readers in this language read it, escaped."""
+    return escape(letter.text_in(current()).title)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.rules.forms import Field, SignonField
+from bot.rules.language import N_, current, ngettext, number
+from bot.rules.language import gettext as _
 from bot.rules.letters import Letter, LetterStatus
 from bot.rules.limits import BODY_MAX
 from bot.rules.problems import (
@@ -61,14 +63,11 @@ from bot.rules.problems import (
 )
 from bot.slack.blocks.text import escape, inert, joined, slack_date
 
-# Said when something unforeseen failed while handling a request.
-SOMETHING_WENT_WRONG = (
+# Said when something unforeseen failed while handling a request (translate where said).
+SOMETHING_WENT_WRONG = N_(
     "Something went wrong on my side, so that may not have gone through. Please try again "
     "in a minute; if it keeps happening, tell whoever runs Undersigned."
 )
-INVITE = "invite me to the channel it was shared in (`/invite @Undersigned`) and try again"
-PASTE = "paste the letter's text into a message instead"
-READABLE = "Word (.docx), PDF and text files"
 # The letters a channel has, or the files passed over, as many as fit in one answer.
 LIST_TEXT_MAX = 1000
 # A letter's leads named, at most, when someone is told whom to ask.
@@ -77,210 +76,311 @@ LEADS_NAMED = 5
 UTC_ZONE = ZoneInfo("UTC")
 LEADS_TEXT_MAX = 400
 
+_NOT_MANAGER = {
+    Action.MANAGE: N_("Only organizers and the leads of letter #{number} can manage it."),
+    Action.EDIT: N_("Only organizers and the leads of letter #{number} can edit it."),
+    Action.REVIEW: N_("Only organizers and the leads of letter #{number} can review it."),
+    Action.REMOVE: N_("Only organizers and the leads of letter #{number} can remove it."),
+    Action.MANAGE_SIGNERS: N_(
+        "Only organizers and the leads of letter #{number} can manage the signers of it."
+    ),
+    Action.CHASE: N_(
+        "Only organizers and the leads of letter #{number} can chase the members missing from it."
+    ),
+}
+# "There's no open letter in this channel", by the status looked for.
+_NO_LETTER_HERE: dict[LetterStatus | None, str] = {
+    None: N_(
+        "There's no letter in this channel. Add the letter's number, such as `#3`; "
+        "`/letter list all` shows them."
+    ),
+    LetterStatus.OPEN: N_(
+        "There's no open letter in this channel. Add the letter's number, such as `#3`; "
+        "`/letter list all` shows them."
+    ),
+    LetterStatus.CLOSED: N_(
+        "There's no closed letter in this channel. Add the letter's number, such as `#3`; "
+        "`/letter list all` shows them."
+    ),
+    LetterStatus.REMOVED: N_(
+        "There's no removed letter in this channel. Add the letter's number, such as `#3`; "
+        "`/letter list all` shows them."
+    ),
+}
+
+
+def _several_letters(status: LetterStatus | None, count: int) -> str:
+    """'This channel has 2 open letters ({numbers}). …', still to be formatted."""
+    if status is LetterStatus.OPEN:
+        return ngettext(
+            "This channel has {count} open letter ({numbers}). Add the number of the one you mean.",
+            "This channel has {count} open letters ({numbers}). Add the number of the one "
+            "you mean.",
+            count,
+        )
+    if status is LetterStatus.CLOSED:
+        return ngettext(
+            "This channel has {count} closed letter ({numbers}). Add the number of the one "
+            "you mean.",
+            "This channel has {count} closed letters ({numbers}). Add the number of the one "
+            "you mean.",
+            count,
+        )
+    if status is LetterStatus.REMOVED:
+        return ngettext(
+            "This channel has {count} removed letter ({numbers}). Add the number of the one "
+            "you mean.",
+            "This channel has {count} removed letters ({numbers}). Add the number of the one "
+            "you mean.",
+            count,
+        )
+    return ngettext(
+        "This channel has {count} letter ({numbers}). Add the number of the one you mean.",
+        "This channel has {count} letters ({numbers}). Add the number of the one you mean.",
+        count,
+    )
+
 
 def explain(problem: Problem) -> str:
     """The sentence that tells the person who asked what happened and what to do."""
     match problem:
-        case NotOrganizer(user=user, roster=roster):
-            what = "keep the coalition's roster" if roster else "start a sign-on letter"
-            return (
-                f"Only organizers can {what}. If you should be one, ask whoever "
-                f"runs Undersigned to add your member ID (`{escape(user)}`) to `ORGANIZERS`."
-            )
+        case NotOrganizer(user=user, roster=True):
+            return _(
+                "Only organizers can keep the coalition's roster. If you should be one, ask "
+                "whoever runs Undersigned to add your member ID (`{user}`) to `ORGANIZERS`."
+            ).format(user=escape(user))
+        case NotOrganizer(user=user):
+            return _(
+                "Only organizers can start a sign-on letter. If you should be one, ask "
+                "whoever runs Undersigned to add your member ID (`{user}`) to `ORGANIZERS`."
+            ).format(user=escape(user))
         case NotManager(letter=letter, action=action):
-            verb = {
-                Action.MANAGE: "manage",
-                Action.EDIT: "edit",
-                Action.REVIEW: "review",
-                Action.REMOVE: "remove",
-                Action.MANAGE_SIGNERS: "manage the signers of",
-                Action.CHASE: "chase the members missing from",
-            }[action]
-            return f"Only organizers and the leads of letter #{letter.id} can {verb} it."
+            return _(_NOT_MANAGER[action]).format(number=letter.id)
         case NotTheirMember():
-            return (
+            return _(
                 "That button is for the contacts of another member organization. *Sign on* "
                 "under the letter signs it for yours."
             )
         case NotAsked():
-            return (
+            return _(
                 "Only the organization's contacts in the coalition's roster can answer "
                 "that, and you aren't one (any more). The letter's organizers can help."
             )
         case QuestionGone():
-            return (
+            return _(
                 "That question is no longer open: the signature it asked about was "
                 "withdrawn, or its letter taken down."
             )
         case EntryGone():
-            return "That entry has changed since: run `/letter signers` again."
+            return _("That entry has changed since: run `/letter signers` again.")
         case NoRoster():
-            return (
+            return _(
                 "The coalition has no roster yet, so I can't tell who is missing. "
                 "`/letter roster` takes one: a CSV with an “Organization” column, and "
                 "“State”, “Type”, “Slack ID” and “Email” columns if you have them."
             )
         case RosterUnreadable(reason=reason):
-            return f"I couldn't read that roster: {escape(reason)}"
+            return _("I couldn't read that roster: {reason}").format(reason=escape(reason))
         case SignOnsUnreadable(reason=reason):
-            return f"I couldn't import that file: {escape(reason)}"
+            return _("I couldn't import that file: {reason}").format(reason=escape(reason))
         case EntryNameTaken(name=name):
-            return (
-                f"*{escape(name)}* can't come back: the organization has signed again since, "
+            return _(
+                "*{name}* can't come back: the organization has signed again since, "
                 "as another entry."
-            )
+            ).format(name=escape(name))
         case NotSignedHere(letter=letter):
-            return (
-                f"You're not signed to *{escape(letter.title)}* for that entry any more. "
+            return _(
+                "You're not signed to *{title}* for that entry any more. "
                 "*Sign on* under the letter signs it again."
-            )
+            ).format(title=_title(letter))
         case NothingToEdit():
-            return (
+            return _(
                 "There's no open letter you can edit: only organizers and a letter's leads "
                 "can change it, while it takes sign-ons."
             )
         case NotLeading():
-            return "Only organizers and a letter's leads can list letters."
+            return _("Only organizers and a letter's leads can list letters.")
         case GroupUnknown():
-            return (
+            return _(
                 "I couldn't check the organizer group with Slack just now. Try again in a moment."
             )
         case NotALetterNumber(text=text, surface=Surface.LETTER):
-            return f"“{escape(text)}” isn't a letter number. `/letter list` shows them."
+            return _("“{text}” isn't a letter number. `/letter list` shows them.").format(
+                text=escape(text)
+            )
         case NotALetterNumber(text=text, surface=Surface.SIGNON):
-            return f"“{escape(text)}” isn't a letter number. Use one like `#3`, or leave it out."
+            return _("“{text}” isn't a letter number. Use one like `#3`, or leave it out.").format(
+                text=escape(text)
+            )
         case NotALetterNumber():
-            return "That isn't a letter number. Press *Sign on* under the letter to sign it."
-        case NoSuchLetter(number=number, surface=Surface.LETTER):
-            return f"There's no letter #{number}. `/letter list` shows them."
-        case NoSuchLetter(number=number):
-            return f"There's no letter #{number}."
+            return _("That isn't a letter number. Press *Sign on* under the letter to sign it.")
+        case NoSuchLetter(number=letter_number, surface=Surface.LETTER):
+            return _("There's no letter #{number}. `/letter list` shows them.").format(
+                number=letter_number
+            )
+        case NoSuchLetter(number=letter_number):
+            return _("There's no letter #{number}.").format(number=letter_number)
         case OutOfDate():
-            return (
+            return _(
                 "That button is out of date: run the command that showed it again, or press "
                 "*Sign on* under the letter."
             )
         case LetterGone():
-            return "That letter no longer exists."
+            return _("That letter no longer exists.")
         case NoLetterHere(surface=Surface.LETTER, status=status):
-            return (
-                f"There's no {_which(status)}letter in this channel. Add the letter's number, "
-                "such as `#3`; `/letter list all` shows them."
-            )
+            return _(_NO_LETTER_HERE[status])
         case NoLetterHere():
-            return (
+            return _(
                 "There's no letter to sign in this channel. Sign-on letters are posted in "
                 "coalition channels: press *Sign on* under the letter, or use `/signon` in the "
                 "channel where you saw it."
             )
         case SeveralLetters(letters=letters, status=status):
             numbers = joined(
-                [f"`#{letter.id}` {escape(letter.title)}" for letter in letters],
+                [f"`#{letter.id}` {_title(letter)}" for letter in letters],
                 limit=LIST_TEXT_MAX,
             )
-            return (
-                f"This channel has {len(letters)} {_which(status)}letters ({numbers}). "
-                "Add the number of the one you mean."
+            return _several_letters(status, len(letters)).format(
+                count=number(len(letters)), numbers=numbers
             )
         case LetterRemoved(letter=letter):
-            return f"Letter #{letter.id} was taken down by its organizers."
+            return _("Letter #{number} was taken down by its organizers.").format(number=letter.id)
         case AlreadyClosed(letter=letter):
-            return f"Letter #{letter.id} is already closed."
+            return _("Letter #{number} is already closed.").format(number=letter.id)
         case AlreadyOpen(letter=letter):
-            return f"Letter #{letter.id} is already open."
+            return _("Letter #{number} is already open.").format(number=letter.id)
         case DeadlinePassed(letter=letter):
-            return (
-                f"Letter #{letter.id}'s deadline has passed, so reopening it would close it "
-                f"again at once. `/letter extend {letter.id} <when>` reopens it with a new "
+            return _(
+                "Letter #{number}'s deadline has passed, so reopening it would close it "
+                "again at once. `/letter extend {number} <when>` reopens it with a new "
                 "deadline."
-            )
+            ).format(number=letter.id)
         case ClosedForEditing(letter=letter, while_editing=True):
-            return (
-                f"Letter #{letter.id} closed while you were editing it. "
-                f"`/letter extend {letter.id} <when>` reopens it with a new deadline."
-            )
+            return _(
+                "Letter #{number} closed while you were editing it. "
+                "`/letter extend {number} <when>` reopens it with a new deadline."
+            ).format(number=letter.id)
         case ClosedForEditing(letter=letter):
-            return (
-                f"Letter #{letter.id} is closed. `/letter extend {letter.id} <when>` reopens it "
+            return _(
+                "Letter #{number} is closed. `/letter extend {number} <when>` reopens it "
                 "with a new deadline."
-            )
+            ).format(number=letter.id)
         case PostedEverywhere(letter=letter):
-            return f"Letter #{letter.id} is already posted in all its channels."
-        case WhenMissing(letter=letter):
-            return (
-                f"Say when letter #{letter.id} should close, such as "
-                f"`/letter extend {letter.id} friday 5pm` or `2026-12-01 17:00`."
+            return _("Letter #{number} is already posted in all its channels.").format(
+                number=letter.id
             )
-        case WhenUnreadable(reason=reason, number=number):
-            hint = f" To name letter {number}, write `#{number}`." if number else ""
+        case WhenMissing(letter=letter):
+            return _(
+                "Say when letter #{number} should close, such as "
+                "`/letter extend {number} friday 5pm` or `2026-12-01 17:00`."
+            ).format(number=letter.id)
+        case WhenUnreadable(reason=reason, number=typed):
+            hint = (
+                " " + _("To name letter {number}, write `#{number}`.").format(number=typed)
+                if typed
+                else ""
+            )
             return _sentence(escape(reason)) + hint
         case SignOnsClosed(letter=letter):
             return closed_for_sign_ons(letter)
         case TooLateToWithdraw(letter=letter):
-            return (
-                f"Sign-ons for *{escape(letter.title)}* are closed and its list has gone to "
-                f"the leads, so a sign-on can't be withdrawn here any more: ask {_leads(letter)}."
-            )
+            return _(
+                "Sign-ons for *{title}* are closed and its list has gone to the leads, so a "
+                "sign-on can't be withdrawn here any more: ask {leads}."
+            ).format(title=_title(letter), leads=_leads(letter))
         case NothingToKeep(letter=letter):
-            return (
-                f"You're no longer signed to *{escape(letter.title)}*, so there's no signature "
+            return _(
+                "You're no longer signed to *{title}*, so there's no signature "
                 "to keep. *Sign on* under the letter signs it again."
-            )
+            ).format(title=_title(letter))
         case VersionOutdated(letter=letter):
-            return (
-                f"That message isn't about the current text of *{escape(letter.title)}* "
-                f"(version {letter.version}): it changed again since. The newest message "
+            return _(
+                "That message isn't about the current text of *{title}* "
+                "(version {version}): it changed again since. The newest message "
                 "about it asks whether you still sign."
-            )
+            ).format(title=_title(letter), version=letter.version)
         case NothingToWithdraw(letter=letter):
-            return f"You haven't signed *{escape(letter.title)}*, so there's nothing to withdraw."
+            return _("You haven't signed *{title}*, so there's nothing to withdraw.").format(
+                title=_title(letter)
+            )
         case PairDecided():
-            return "That pair is no longer waiting for review."
+            return _("That pair is no longer waiting for review.")
         case HoldDecided():
-            return "Those sign-ons are no longer waiting for review."
+            return _("Those sign-ons are no longer waiting for review.")
         case NoTextInMessage():
-            return "That message has no text to use as a letter."
+            return _("That message has no text to use as a letter.")
         case LetterTooLong(length=length):
-            return f"That letter is {length:,} characters; a letter can be up to {BODY_MAX:,}."
+            return _("That letter is {length} characters; a letter can be up to {limit}.").format(
+                length=number(length), limit=number(BODY_MAX)
+            )
         case DraftGone():
-            return (
+            return _(
                 "The letter text from that message is no longer here (drafts are kept for "
                 "a day). Use *Start a sign-on letter* on the message again."
             )
         case FileUnreadable(name=name, reason=reason, retry=retry, invite=invite):
-            if invite:
-                advice = f"{_capital(INVITE)}, or {PASTE}."
-            elif retry:
-                advice = f"Try again in a minute, or {PASTE}."
+            if name:
+                said = _("I couldn't read *{name}*: {reason}.")
             else:
-                advice = f"Attach it as .docx, PDF or .txt, or {PASTE}."
-            return f"I couldn't read {_file(name)}: {escape(reason)}. {advice}"
+                said = _("I couldn't read the attached file: {reason}.")
+            if invite:
+                advice = _(
+                    "Invite me to the channel it was shared in (`/invite @Undersigned`) and "
+                    "try again, or paste the letter's text into a message instead."
+                )
+            elif retry:
+                advice = _(
+                    "Try again in a minute, or paste the letter's text into a message instead."
+                )
+            else:
+                advice = _(
+                    "Attach it as .docx, PDF or .txt, or paste the letter's text into a "
+                    "message instead."
+                )
+            return said.format(name=escape(name or ""), reason=escape(reason)) + " " + advice
         case NoReadableFile(files=files):
-            return (
-                f"I can't read {passed_over(files)}; I read {READABLE}. "
-                f"{_attach_advice(files)}, or {PASTE}."
+            said = _("I can't read {files}; I read Word (.docx), PDF and text files.").format(
+                files=passed_over(files)
             )
+            if any(file.invite for file in files):
+                advice = _(
+                    "If the letter is in the file, invite me to the channel it was shared in "
+                    "(`/invite @Undersigned`) and try again, or paste the letter's text into "
+                    "a message instead."
+                )
+            else:
+                advice = _(
+                    "Attach the letter as .docx, PDF or .txt, or paste the letter's text into "
+                    "a message instead."
+                )
+            return f"{said} {advice}"
         case FormDidNotOpen(what=what, code=code):
-            return (
-                f"Slack didn't open the {escape(what)} just now (`{escape(code)}`). "
-                "Try again in a moment."
-            )
+            return _(
+                "Slack didn't open the {what} just now (`{code}`). Try again in a moment."
+            ).format(what=escape(_(what)), code=escape(code))  # marked where it is named
         case FilesRefused(letter=letter, code=code):
-            return (
-                f"Slack didn't take the files just now (`{escape(code)}`), so I couldn't "
-                f"send you the list. Try `/letter export {letter.id}` again in a minute; "
+            return _(
+                "Slack didn't take the files just now (`{code}`), so I couldn't "
+                "send you the list. Try `/letter export {number}` again in a minute; "
                 "`undersigned export` on the server gives the same list at any time."
-            )
+            ).format(code=escape(code), number=letter.id)
     raise TypeError(f"no words for {type(problem).__name__}")
 
 
 def passed_over_warning(files: tuple[PassedOver, ...]) -> str:
     """Shown in the letter form when the letter is the message's text but files were
     attached: what they were, and what to do if the letter was in one."""
-    return (
-        f"I can't read {passed_over(list(files))}, so the letter below is the message's "
-        f"own text. {_attach_advice(list(files))}."
+    said = _("I can't read {files}, so the letter below is the message's own text.").format(
+        files=passed_over(list(files))
     )
+    if any(file.invite for file in files):
+        advice = _(
+            "If the letter is in the file, invite me to the channel it was shared in "
+            "(`/invite @Undersigned`) and try again."
+        )
+    else:
+        advice = _("Attach the letter as .docx, PDF or .txt.")
+    return f"{said} {advice}"
 
 
 def passed_over(files: list[PassedOver]) -> str:
@@ -292,62 +392,76 @@ def passed_over(files: list[PassedOver]) -> str:
 
 def closed_for_sign_ons(letter: Letter) -> str:
     """When the letter closed (in the reader's own time), and whom to ask."""
-    when = (
-        f" on {slack_date(letter.closed_at, zone=UTC_ZONE, token='{date_long_pretty} at {time}')}"
-        if letter.closed_at
-        else ""
-    )
-    return (
-        f"Sign-ons for *{escape(letter.title)}* closed{when}, so it can't be signed any "
-        f"more. To add your name late, ask {_leads(letter)}."
-    )
+    title, leads = _title(letter), _leads(letter)
+    if letter.closed_at is None:
+        return _(
+            "Sign-ons for *{title}* closed, so it can't be signed any more. To add your name "
+            "late, ask {leads}."
+        ).format(title=title, leads=leads)
+    # Slack writes the date in each reader's own timezone.
+    when = slack_date(letter.closed_at, zone=UTC_ZONE)
+    return _(
+        "Sign-ons for *{title}* closed on {date}, so it can't be signed any more. To add "
+        "your name late, ask {leads}."
+    ).format(title=title, date=when, leads=leads)
 
 
 def _leads(letter: Letter) -> str:
     """Who to ask about a letter: its leads by name, else whoever started it."""
     people = [f"<@{lead}>" for lead in letter.leads] or [f"<@{letter.created_by}>"]
-    lead = "its lead" if len(people) == 1 else "its leads"
-    return f"{lead} {joined(people, limit=LEADS_TEXT_MAX, most=LEADS_NAMED)}"
+    named = joined(people, limit=LEADS_TEXT_MAX, most=LEADS_NAMED)
+    return ngettext("its lead {people}", "its leads {people}", len(people)).format(people=named)
+
+
+def _title(letter: Letter) -> str:
+    """The letter's title as its reader reads it, escaped."""
+    return escape(letter.text_in(current()).title)
 
 
 # Form answers
 
 _LETTER_FORM = {
-    (Field.TITLE, Issue.MISSING): "Give the letter a title.",
-    (Field.TITLE, Issue.TOO_LONG): "Keep the title to {limit:,} characters.",
-    (Field.ADDRESSEE, Issue.MISSING): "Say who the letter is addressed to.",
-    (Field.ADDRESSEE, Issue.TOO_LONG): "Keep this to {limit:,} characters.",
-    (
-        Field.ADDRESSEE,
-        Issue.CHANGED_MEANWHILE,
-    ): "Someone changed the letter since you opened this form: cancel, and edit it again.",
-    (Field.BODY, Issue.MISSING): "Paste the letter's text.",
-    (Field.BODY, Issue.TOO_LONG): "A letter can be up to {limit:,} characters.",
-    (
-        Field.BODY,
-        Issue.CHANGED_MEANWHILE,
-    ): "Someone changed the text since you opened this form: cancel, and edit it again.",
-    (Field.CHANNELS, Issue.MISSING): "Choose at least one channel to post the letter in.",
-    (
-        Field.CHANNELS,
-        Issue.NOT_A_CHANNEL,
-    ): "Choose channels only; a letter can't be posted in a DM.",
-    (Field.DEADLINE, Issue.MISSING): "Choose when sign-ons close.",
-    (Field.DEADLINE, Issue.IN_THE_PAST): "The deadline has to be in the future.",
-    (Field.DEADLINE, Issue.TOO_FAR_AHEAD): "Choose a deadline within a year.",
-    (Field.LEADS, Issue.NOT_PEOPLE): "Choose leads from the list of people.",
-    (Field.GOAL, Issue.NOT_A_NUMBER): "The goal is a whole number of signers, such as 100.",
-    (Field.GOAL, Issue.OUT_OF_RANGE): "The goal is a number from 1 to {limit:,}.",
-    (Field.LETTER, Issue.MISSING): "Choose the letter this is the new text of.",
+    (Field.TITLE, Issue.MISSING): N_("Give the letter a title."),
+    (Field.TITLE, Issue.TOO_LONG): N_("Keep the title to {limit} characters."),
+    (Field.ADDRESSEE, Issue.MISSING): N_("Say who the letter is addressed to."),
+    (Field.ADDRESSEE, Issue.TOO_LONG): N_("Keep this to {limit} characters."),
+    (Field.ADDRESSEE, Issue.CHANGED_MEANWHILE): N_(
+        "Someone changed the letter since you opened this form: cancel, and edit it again."
+    ),
+    (Field.BODY, Issue.MISSING): N_("Paste the letter's text."),
+    (Field.BODY, Issue.TOO_LONG): N_("A letter can be up to {limit} characters."),
+    (Field.BODY, Issue.CHANGED_MEANWHILE): N_(
+        "Someone changed the text since you opened this form: cancel, and edit it again."
+    ),
+    (Field.CHANNELS, Issue.MISSING): N_("Choose at least one channel to post the letter in."),
+    (Field.CHANNELS, Issue.NOT_A_CHANNEL): N_(
+        "Choose channels only; a letter can't be posted in a DM."
+    ),
+    (Field.DEADLINE, Issue.MISSING): N_("Choose when sign-ons close."),
+    (Field.DEADLINE, Issue.IN_THE_PAST): N_("The deadline has to be in the future."),
+    (Field.DEADLINE, Issue.TOO_FAR_AHEAD): N_("Choose a deadline within a year."),
+    (Field.LEADS, Issue.NOT_PEOPLE): N_("Choose leads from the list of people."),
+    (Field.GOAL, Issue.NOT_A_NUMBER): N_("The goal is a whole number of signers, such as 100."),
+    (Field.GOAL, Issue.OUT_OF_RANGE): N_("The goal is a number from 1 to {limit}."),
+    (Field.LETTER, Issue.MISSING): N_("Choose the letter this is the new text of."),
+    # Its Spanish text: a title or addressee alone is no text.
+    (Field.SPANISH_TITLE, Issue.MISSING): N_("Give the letter a title."),
+    (Field.SPANISH_TITLE, Issue.TOO_LONG): N_("Keep the title to {limit} characters."),
+    (Field.SPANISH_ADDRESSEE, Issue.MISSING): N_("Say who the letter is addressed to."),
+    (Field.SPANISH_ADDRESSEE, Issue.TOO_LONG): N_("Keep this to {limit} characters."),
+    (Field.SPANISH_BODY, Issue.MISSING): N_("Paste the letter's text in Spanish."),
+    (Field.SPANISH_BODY, Issue.TOO_LONG): N_("A letter can be up to {limit} characters."),
 }
-_SIGNON_FORM_NAMES = {
-    SignonField.ORGANIZATION: "the organization",
-    SignonField.PERSON: "your name",
-    SignonField.TITLE: "the title",
-    SignonField.CITY: "the city",
-    SignonField.STATE: "the state",
-    SignonField.EMAIL: "the email",
-    SignonField.REASON: "the reason",
+# "Keep the organization to 200 characters.", by the sign-on form's field.
+_SIGNON_TOO_LONG = {
+    SignonField.ORGANIZATION: N_("Keep the organization to {limit} characters."),
+    SignonField.PERSON: N_("Keep your name to {limit} characters."),
+    # A job title, not a letter's: a placeholder of its own keeps its phrase apart.
+    SignonField.TITLE: N_("Keep the title to {job_title_max} characters."),
+    SignonField.CITY: N_("Keep the city to {limit} characters."),
+    SignonField.STATE: N_("Keep the state to {limit} characters."),
+    SignonField.EMAIL: N_("Keep the email to {limit} characters."),
+    SignonField.REASON: N_("Keep the reason to {limit} characters."),
 }
 
 
@@ -377,44 +491,35 @@ def _field_sentence(field: str, problem: FieldProblem, *, signon: bool) -> str:
         return _sentence(problem.detail)
     if signon:
         return _signon_sentence(field, problem)
-    return _LETTER_FORM[(Field(field), problem.issue)].format(limit=problem.limit)
+    return _(_LETTER_FORM[(Field(field), problem.issue)]).format(limit=_limit(problem))
 
 
 def _signon_sentence(field: str, problem: FieldProblem) -> str:
     match problem.issue:
         case Issue.TOO_LONG:
-            return f"Keep {_SIGNON_FORM_NAMES[SignonField(field)]} to {problem.limit} characters."
+            limit = _limit(problem)
+            return _(_SIGNON_TOO_LONG[SignonField(field)]).format(limit=limit, job_title_max=limit)
         case Issue.NO_LETTERS:
-            return "Type a name with at least one letter."
+            return _("Type a name with at least one letter.")
         case Issue.NOT_AN_EMAIL:
-            return "That doesn't look like an email address."
+            return _("That doesn't look like an email address.")
         case Issue.MISSING if field == SignonField.REASON:
-            return "Say why: it is kept in the letter's audit trail."
+            return _("Say why: it is kept in the letter's audit trail.")
         case Issue.MISSING if field == SignonField.PERSON:
-            return "Type your name."
+            return _("Type your name.")
         case Issue.MISSING:
-            return "Type the name of the organization signing."
+            return _("Type the name of the organization signing.")
     raise TypeError(f"no words for {field}: {problem.issue}")
+
+
+def _limit(problem: FieldProblem) -> str:
+    return number(problem.limit) if problem.limit is not None else ""
 
 
 def _sentence(text: str) -> str:
     """'say when' → 'Say when.': a message's first letter up, the rest as written."""
-    return _capital(text) + ("" if text.endswith(".") else ".")
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _which(status: LetterStatus | None) -> str:
-    return f"{status.value} " if status else ""
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def _file(name: str | None) -> str:
-    return f"*{escape(name)}*" if name else "the attached file"
-
-
-def _attach_advice(files: list[PassedOver]) -> str:
-    if any(file.invite for file in files):
-        return f"If the letter is in the file, {INVITE}"
-    return "Attach the letter as .docx, PDF or .txt"
+    return f"*{escape(name)}*" if name else _("the attached file")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.rules.language import gettext as _
 from bot.rules.verification import Verification, Verified
 from bot.slack.blocks.text import escape
 
@@ -9,11 +10,13 @@ from bot.slack.blocks.text import escape
 def verification_label(verified: Verified) -> str:
     """'verified: a roster contact signed', 'verified: from aclu.org', 'not verified'."""
     if verified.level is Verification.CONTACT:
-        return "verified: a roster contact signed"
+        return _("verified: a roster contact signed")
     if verified.level is Verification.DOMAIN:
-        return f"verified: from {escape(verified.by or 'its domain')}"
+        if verified.by:
+            return _("verified: from {domain}").format(domain=escape(verified.by))
+        return _("verified: from its domain")
     if verified.level is Verification.CONFIRMED:
-        return "verified: a roster contact confirmed it"
+        return _("verified: a roster contact confirmed it")
     if verified.member is not None:
-        return "_not verified_ (a roster member)"
-    return "_not verified_ (not on the roster)"
+        return _("_not verified_ (a roster member)")
+    return _("_not verified_ (not on the roster)")
