@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -159,7 +160,7 @@ async def test_in_socket_mode_the_bot_still_serves_its_pages_and_health_on_port(
             async with session.get(f"http://127.0.0.1:{port}/static/style.css") as css:
                 assert css.status == 200
             async with session.get(f"http://127.0.0.1:{port}/l/no-such-letter") as page:
-                assert page.status == 404 and "isn't here" in await page.text()
+                assert page.status == 404 and "isn't here" in html.unescape(await page.text())
             async with session.post(f"http://127.0.0.1:{port}/slack/events") as events:
                 assert events.status in (404, 405)
     finally:

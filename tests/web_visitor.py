@@ -48,13 +48,21 @@ class Page:
 
 
 class Visitor:
-    """One browser: its own cookies, and an address the server sees (X-Forwarded-For,
-    with PROXY_HOPS=1 in the settings the harness makes)."""
+    """One browser: its own cookies, an address the server sees (X-Forwarded-For, with
+    PROXY_HOPS=1 in the settings the harness makes), and the languages it asks for
+    (Accept-Language; none when None)."""
 
-    def __init__(self, session: aiohttp.ClientSession, base: str, address: str) -> None:
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        base: str,
+        address: str,
+        accept_language: str | None = None,
+    ) -> None:
         self._session = session
         self.base = base
         self.address = address
+        self.accept_language = accept_language
 
     async def get(self, path: str) -> Page:
         async with self._session.get(self._url(path), headers=self._headers()) as reply:
@@ -75,7 +83,10 @@ class Visitor:
         return path if path.startswith("http") else self.base + path
 
     def _headers(self) -> dict[str, str]:
-        return {"X-Forwarded-For": self.address}
+        headers = {"X-Forwarded-For": self.address}
+        if self.accept_language is not None:
+            headers["Accept-Language"] = self.accept_language
+        return headers
 
 
 def links_in(message: Any) -> dict[str, str]:
@@ -100,10 +111,12 @@ class WebBot:
         return str(self.server.make_url("")).rstrip("/")
 
     @asynccontextmanager
-    async def visitor(self, address: str = "203.0.113.7") -> AsyncIterator[Visitor]:
+    async def visitor(
+        self, address: str = "203.0.113.7", *, accept_language: str | None = None
+    ) -> AsyncIterator[Visitor]:
         jar = aiohttp.CookieJar(unsafe=True)
         async with aiohttp.ClientSession(cookie_jar=jar) as session:
-            yield Visitor(session, self.base, address)
+            yield Visitor(session, self.base, address, accept_language)
 
 
 def web_settings(settings: Settings, smtp: SmtpServer, *, port: int, **more: Any) -> Settings:

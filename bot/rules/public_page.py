@@ -5,8 +5,13 @@ when web sign-ons are off (no PUBLIC_URL or no SMTP_URL)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from bot.rules.language import Language
 from bot.rules.letters import Letter
+
+# The query parameter that chooses a page's language: `?lang=es`.
+LANGUAGE_QUERY = "lang"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,3 +49,9 @@ class PublicPages:
 
 def letter_path(public_token: str) -> str:
     return f"/l/{public_token}"
+
+
+def in_language(url: str, language: Language) -> str:
+    """`url` opening its page in `language`: `.../confirm/<token>?lang=es`."""
+    joiner = "&" if urlsplit(url).query else "?"
+    return f"{url}{joiner}{LANGUAGE_QUERY}={language.value}"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.rules.language import Language
 from bot.rules.signons import Outcome, Submission
 
 
@@ -29,6 +30,8 @@ class WebSignOn:
     signer_id: int | None = None
     number: int | None = None  # its place in the count, when it made a new entry
     in_review: bool = False  # its entry waits for an organizer to check for a duplicate
+    # The language of the page it was sent from: every email about it speaks it.
+    language: Language = Language.ENGLISH
 
     @property
     def email(self) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from bot.rules.language import current
 from bot.rules.letters import Letter, LetterStatus
 from bot.rules.problems import LetterGone, NothingToWithdraw, SignOnsClosed
 from bot.rules.public_page import PublicPages
@@ -165,16 +166,22 @@ class WebSignOns:
     async def submit(
         self, letter: Letter, form: WebForm, *, address: str, now: datetime
     ) -> WebSignOn:
-        """Keep a sign-on from the page and send the email that asks to confirm it.
-        Raises FormErrors, SignOnsClosed, or RateLimited (Unconfirmed when sign-ons
-        from the same address wait to be confirmed); nothing is kept then."""
+        """Keep a sign-on from the page and send the email that asks to confirm it, in
+        the language the page spoke; the sign-on keeps which text of the letter it was
+        shown. Raises FormErrors, SignOnsClosed, or RateLimited (Unconfirmed when
+        sign-ons from the same address wait to be confirmed); nothing is kept then."""
         if not letter.is_open:
             raise SignOnsClosed(letter)
         submission = check_web_form(form)
         assert submission.email is not None
         email_key, domain_key = self.keys.email_keys(submission.email)
         await self.limits.spend([(email_key, PER_EMAIL), (domain_key, PER_DOMAIN)], now=now)
-        submission = replace(submission, user_id=self.keys.account(submission.email))
+        language = current()
+        submission = replace(
+            submission,
+            user_id=self.keys.account(submission.email),
+            read_in=letter.text_in(language).language,
+        )
         ip_key, _ = self.keys.address_keys(address)
         try:
             web_signon = await self._store.web_signons.add(
@@ -184,6 +191,7 @@ class WebSignOns:
                 unconfirmed_max=UNCONFIRMED_PER_ADDRESS.hits,
                 since=now - UNCONFIRMED_PER_ADDRESS.window,
                 now=now,
+                language=language,
             )
         except TooManyUnconfirmed:
             # Until some are confirmed the answer stays the same: a flood is given it
@@ -270,7 +278,10 @@ class WebSignOns:
         submitted = own.web_signon.submission
         # The email is who they are: to sign with another, they sign again.
         form = replace(form, email=submitted.email or "")
-        submission = check_web_form(form, account=submitted.user_id)
+        # What they read stays what they signed: a correction changes only their details.
+        submission = replace(
+            check_web_form(form, account=submitted.user_id), read_in=submitted.read_in
+        )
         corrected = await self._entries.correct(
             None, own.letter, own.entry.signer.id, submission, now=now
         )

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.rules.language import Language
 from bot.rules.signons import Outcome, Submission
 from bot.rules.web_signons import WebSignOn, WebSignOnStatus
 from bot.storage.connect import Connect
@@ -43,9 +44,11 @@ class WebSignOnRecords:
         unconfirmed_max: int,
         since: datetime,
         now: datetime,
+        language: Language = Language.ENGLISH,
     ) -> WebSignOn:
         """Keep a sign-on until it is confirmed, and plan the email that asks (in the
-        same transaction: a sign-on is never kept without its email on the way).
+        same transaction: a sign-on is never kept without its email on the way), in
+        `language`, its page's.
 
         Raises TooManyUnconfirmed, keeping nothing, when `unconfirmed_max` sign-ons from
         the same address (`ip_hash`) since `since` still wait to be confirmed: people
@@ -78,6 +81,7 @@ class WebSignOnRecords:
                         status=WebSignOnStatus.PENDING.value,
                         created_at=now,
                         ip_hash=ip_hash,
+                        language=language.value,
                     )
                     .returning(web_signons.c.id)
                 )
@@ -205,6 +209,7 @@ async def _get(conn: AsyncConnection, web_signon_id: int) -> WebSignOn:
         signer_id=row.signer_id,
         number=row.number,
         in_review=row.in_review,
+        language=Language(row.language),
     )
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from aiohttp import web
 
+from bot.rules.language import gettext as _
 from bot.rules.problems import NotAsked, QuestionGone
 from bot.rules.verification import Answer
 from bot.services.answers import Answering, Answers
@@ -43,11 +44,11 @@ class AnswerPages:
         data = await self._pages.checked_post(request, now=now)
         problem = self._pages.token_problem(request, data, now=now)
         if problem is not None:
-            return await self.question_page(request, notice=TOKEN_NOTICES[problem], status=400)
+            return await self.question_page(request, notice=_(TOKEN_NOTICES[problem]), status=400)
         chosen = data.get("answer")
         if chosen not in {Answer.YES.value, Answer.NO.value}:
             return await self.question_page(
-                request, notice="Please press one of the two buttons.", status=400
+                request, notice=_("Please press one of the two buttons."), status=400
             )
         try:
             answering = await self._answers.answer(

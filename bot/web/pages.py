@@ -1,6 +1,8 @@
 """The public pages' handlers: each reads the request, calls `WebSignOns`, and renders
-a template. GETs change nothing (mail scanners open links); every change is a POST
-carrying a CSRF token bound to the visitor's cookie, counted against the rate limits."""
+a template, in the language the request speaks (`bot.web.language`), with the letter's
+text in it when its organizers wrote one. GETs change nothing (mail scanners open
+links); every change is a POST carrying a CSRF token bound to the visitor's cookie,
+counted against the rate limits."""
 
 from __future__ import annotations
 
@@ -13,10 +15,15 @@ from zoneinfo import ZoneInfo
 
 import aiohttp_jinja2
 from aiohttp import web
+from babel.dates import format_datetime
+from markupsafe import Markup, escape
 
+from bot.rules.language import N_, Language, current
+from bot.rules.language import gettext as _
 from bot.rules.letter_text import first_lines
 from bot.rules.letters import Letter
 from bot.rules.problems import FormErrors, LetterGone, NothingToWithdraw, SignOnsClosed
+from bot.rules.public_page import in_language
 from bot.rules.signons import SignerKind, Submission
 from bot.rules.web_form import WebForm, form_of
 from bot.services.rate_limits import RateLimited
@@ -25,6 +32,7 @@ from bot.services.web_signons import OwnSignOn, Unconfirmed, WebSignOns
 from bot.texts.confirmation_mail import submitted_rows
 from bot.texts.letter_html import letter_html
 from bot.texts.lists import closing_word, sections
+from bot.web.language import language_links, linked, page_path
 from bot.web.security import VISITOR_COOKIE, VISITOR_COOKIE_MAX_AGE, visitor_address
 from bot.web.words import field_messages, outcome_sentence
 
@@ -49,7 +57,7 @@ class Pages:
     ) -> None:
         self._web = web_signons
         self._zone = zone
-        self._too_many_pages: dict[tuple[int, bool], str] = {}
+        self._too_many_pages: dict[tuple[int, bool, Language], str] = {}
         self._proxy_hops = proxy_hops
         self._secure = secure_cookies
         self.clock = clock or (lambda: datetime.now(UTC))
@@ -83,13 +91,13 @@ class Pages:
         problem = self.token_problem(request, data, now=now, filled=True)
         if problem is not None:
             return await self._letter_form(
-                request, letter, form, errors={}, notice=TOKEN_NOTICES[problem], status=400
+                request, letter, form, errors={}, notice=_(TOKEN_NOTICES[problem]), status=400
             )
         if data.get(HONEYPOT):
             # A bot filled in what people can't see: it is told what a person would be,
             # and nothing is kept or sent.
             logger.info("A sign-on with the hidden field filled in was dropped")
-            raise web.HTTPSeeOther(request.app.router["sent"].url_for(token=letter.public_token))
+            raise web.HTTPSeeOther(_sent_page(request, letter))
         try:
             await self._web.submit(
                 letter, form, address=visitor_address(request, proxy_hops=self._proxy_hops), now=now
@@ -104,7 +112,7 @@ class Pages:
             raise self._too_many(
                 request, limited.retry_after, waiting=isinstance(limited, Unconfirmed)
             ) from None
-        raise web.HTTPSeeOther(request.app.router["sent"].url_for(token=letter.public_token))
+        raise web.HTTPSeeOther(_sent_page(request, letter))
 
     async def sent(self, request: web.Request) -> web.StreamResponse:
         letter = await self._letter(request)
@@ -125,7 +133,7 @@ class Pages:
             {
                 "letter": letter,
                 "headline": await self._web.headline(letter),
-                "closing": closing_word(letter.body, letter.list_style),
+                "closing": closing_word(letter.text_in(current()).body, letter.list_style),
                 "sections": sections(listed, letter.list_style),
                 "page_url": self._web.pages.letter_url(letter),
             },
@@ -143,7 +151,7 @@ class Pages:
             return self.gone(request)
         context = {
             "letter": letter,
-            "opening": first_lines(letter.body),
+            "opening": first_lines(letter.text_in(current()).body),
             "web_signon": web_signon,
             "rows": submitted_rows(web_signon.submission),
             "outcome": (
@@ -164,7 +172,7 @@ class Pages:
             # Mail scanners that submit forms do so the moment the page loads: a
             # person has read it first.
             notice = _CONFIRM_AGAIN if problem == FormToken.TOO_SOON else TOKEN_NOTICES[problem]
-            return await self.confirm_page(request, notice=notice, status=400)
+            return await self.confirm_page(request, notice=_(notice), status=400)
         try:
             web_signon, letter = await self._web.confirm(request.match_info["token"], now=now)
         except LetterGone:
@@ -214,7 +222,7 @@ class Pages:
         problem = self.token_problem(request, data, now=now)
         if problem is not None:
             return await self.manage_page(
-                request, form=form, notice=TOKEN_NOTICES[problem], status=400
+                request, form=form, notice=_(TOKEN_NOTICES[problem]), status=400
             )
         try:
             await self._web.correct(request.match_info["token"], form, now=now)
@@ -224,34 +232,34 @@ class Pages:
             return self._closed(request, closed.letter)
         except NothingToWithdraw:
             return await self.manage_page(
-                request, notice="This sign-on was withdrawn, so there is nothing to correct."
+                request, notice=_("This sign-on was withdrawn, so there is nothing to correct.")
             )
         except FormErrors as problems:
             return await self.manage_page(
                 request, form=form, errors=field_messages(problems), status=400
             )
-        return await self.manage_page(request, notice="Saved. This is your sign-on now.")
+        return await self.manage_page(request, notice=_("Saved. This is your sign-on now."))
 
     async def withdraw(self, request: web.Request) -> web.StreamResponse:
         now = self.clock()
         data = await self.checked_post(request, now=now)
         problem = self.token_problem(request, data, now=now)
         if problem is not None:
-            return await self.manage_page(request, notice=TOKEN_NOTICES[problem], status=400)
+            return await self.manage_page(request, notice=_(TOKEN_NOTICES[problem]), status=400)
         try:
             names = await self._web.withdraw(request.match_info["token"], now=now)
         except LetterGone:
             return self.gone(request)
         except NothingToWithdraw:
-            return await self.manage_page(request, notice="This sign-on is not counted now.")
+            return await self.manage_page(request, notice=_("This sign-on is not counted now."))
         except SignOnsClosed as closed:
             return self._closed(request, closed.letter)
         withdrawn = ", ".join(names)
         return await self.manage_page(
             request,
-            notice=(
-                f"Withdrawn: {withdrawn} no longer counts. It is kept in the organizers' record."
-            ),
+            notice=_(
+                "Withdrawn: {names} no longer counts. It is kept in the organizers' record."
+            ).format(names=withdrawn),
         )
 
     # Shared
@@ -272,10 +280,18 @@ class Pages:
         notice: str | None = None,
         status: int = 200,
     ) -> web.StreamResponse:
+        text = letter.text_in(current())
+        translation = letter.translation(text.language)
         context = {
             "letter": letter,
-            "deadline": _when(letter.deadline.astimezone(self._zone)),
-            "text": letter_html(letter.body),
+            "deadline": Markup('<time datetime="{}">{}</time>').format(
+                letter.deadline.isoformat(), _when(letter.deadline.astimezone(self._zone))
+            ),
+            "text": text,
+            "body": letter_html(text.body),
+            # The letter's other texts, each offered in its own language.
+            "other_texts": _other_texts(request, letter, text.language),
+            "older": translation is not None and translation.of_version < letter.version,
             "headline": await self._web.headline(letter),
             "form": form,
             "errors": errors,
@@ -357,37 +373,73 @@ class Pages:
         """429, saying when to try again (and, when sign-ons from the same connection
         wait to be confirmed, that confirming them is the way on)."""
         minutes = max(1, round(retry_after / 60))
-        text = self._too_many_pages.get((minutes, waiting))
+        key = (minutes, waiting, current())
+        text = self._too_many_pages.get(key)
         if text is None:
-            # The same few pages, answered to every request of a flood: made once.
-            context = {"minutes": minutes, "waiting": waiting}
+            # The same few pages, answered to every request of a flood: made once, in
+            # each language, the path of the page it was sent from filled in after.
+            context = {
+                "minutes": minutes,
+                "waiting": waiting,
+                "language_links": language_links(_PAGE_PATH, current()),
+            }
             text = aiohttp_jinja2.render_template("too_many.html", request, context).text
             assert text is not None
-            self._too_many_pages[(minutes, waiting)] = text
+            self._too_many_pages[key] = text
         return web.HTTPTooManyRequests(
-            text=text,
+            text=text.replace(_PAGE_PATH, escape(page_path(request))),
             content_type="text/html",
             headers={"Retry-After": str(retry_after)},
         )
 
 
+# Why a form's token was refused, as the page says it (translated where it is said).
 TOKEN_NOTICES = {
-    FormToken.EXPIRED: "This form was open for a long time. Please check it and send it again.",
-    FormToken.TOO_SOON: "Please check what you filled in, then send it again.",
-    FormToken.FORGED: (
+    FormToken.EXPIRED: N_("This form was open for a long time. Please check it and send it again."),
+    FormToken.TOO_SOON: N_("Please check what you filled in, then send it again."),
+    FormToken.FORGED: N_(
         "This form couldn't be checked (it may have come from another site, or cookies "
         "are off). Please check it and send it again."
     ),
 }
 
 
-_CONFIRM_AGAIN = "Please check the details, then press Confirm again."
+_CONFIRM_AGAIN = N_("Please check the details, then press Confirm again.")
+
+# What stands for the page's path in a page made once for many (`_too_many`).
+_PAGE_PATH = "/page-path-here"
+
+# A letter's deadline in full, as each language writes it, before its zone's name:
+# "Monday, November 23, 2026, 5:00 PM EST", "lunes 23 de noviembre de 2026, 17:00 EST".
+_DEADLINE = {
+    Language.ENGLISH: "EEEE, MMMM d, y, h:mm a",
+    Language.SPANISH: "EEEE d 'de' MMMM 'de' y, H:mm",
+}
 
 
 def _when(moment: datetime) -> str:
-    """ "Monday, November 23, 2026, 5:00 PM EST"."""
-    hour = moment.strftime("%I").lstrip("0")
-    return f"{moment:%A, %B} {moment.day}, {moment.year}, {hour}:{moment:%M %p %Z}"
+    """ "Monday, November 23, 2026, 5:00 PM EST", in the reader's language."""
+    language = current()
+    written = format_datetime(moment, _DEADLINE[language], locale=language.value)
+    return f"{written} {moment:%Z}"
+
+
+def _other_texts(
+    request: web.Request, letter: Letter, shown: Language
+) -> list[tuple[Language, str, str]]:
+    """The letter's texts in languages other than the one shown: each one's language,
+    the page showing it, and the link's words in that language."""
+    others = []
+    for language in Language:
+        if language is shown or letter.text_in(language).language is not language:
+            continue
+        others.append((language, in_language(page_path(request), language), language.read_it_in))
+    return others
+
+
+def _sent_page(request: web.Request, letter: Letter) -> str:
+    """Where a sign-on sent from the letter's page goes: "check your email"."""
+    return linked(request, str(request.app.router["sent"].url_for(token=letter.public_token)))
 
 
 def _web_form(data: dict[str, str]) -> WebForm:
