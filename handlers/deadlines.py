@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
+from bot.rules.language import N_
 from bot.rules.letters import Letter
 from bot.rules.problems import LetterGone
 from bot.services.deadlines import Deadlines
@@ -136,7 +137,9 @@ async def home_extend_pressed(
     await ack()
     letter = await letters.managed(workspace, str(read(action, read_id)), user=body["user"]["id"])
     form = extend_form(letter, zone=workspace.zone)
-    await open_view(workspace.slack, trigger_id=body["trigger_id"], view=form, what="extend form")
+    await open_view(
+        workspace.slack, trigger_id=body["trigger_id"], view=form, what=N_("extend form")
+    )
 
 
 async def home_close_pressed(

@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
+from bot.rules.language import N_
 from bot.rules.problems import EntryGone
 from bot.rules.signons import Signer
 from bot.services.entries import Entries
@@ -29,7 +30,7 @@ from bot.slack.blocks.replies import problem_view
 from bot.slack.views import open_view
 from handlers.answers import Subcommand, checked, read
 
-TITLE = "Signers"
+TITLE = N_("Signers")
 
 
 def register(app: AsyncApp) -> None:
@@ -82,7 +83,9 @@ async def entry_menu_chosen(
     what, entry_id = read(action, read_menu_value)
     _, entry = await entries.entry(workspace, entry_id, user=body["user"]["id"])
     form = entry_form(entry, what)
-    await open_view(workspace.slack, trigger_id=body["trigger_id"], view=form, what="signer form")
+    await open_view(
+        workspace.slack, trigger_id=body["trigger_id"], view=form, what=N_("signer form")
+    )
 
 
 async def signers_paged(

@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
+from bot.rules.language import N_, gettext
 from bot.services.exports import Exports
 from bot.services.home import HomeTabs
 from bot.services.workspace import Workspace
@@ -38,7 +39,7 @@ async def export(
     )
     form = export_form(letter, count=count)
     await open_view(
-        workspace.slack, trigger_id=command["trigger_id"], view=form, what="export form"
+        workspace.slack, trigger_id=command["trigger_id"], view=form, what=N_("export form")
     )
 
 
@@ -62,7 +63,9 @@ async def export_submitted(
         await send_export(workspace.slack, user=user, export=export)
         return export_sent(export.signers)
 
-    await answer_in_place(ack, workspace, view, title=EXPORT_TITLE, working=SENDING, work=send)
+    await answer_in_place(
+        ack, workspace, view, title=EXPORT_TITLE, working=gettext(SENDING), work=send
+    )
 
 
 async def home_export_pressed(

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from bot.rules.language import N_, gettext
 from bot.services.imports import Imports
 from bot.services.workspace import Workspace
 from bot.slack.blocks.imports import (
@@ -33,7 +34,7 @@ async def import_signons(
     )
     form = import_form(letter)
     await open_view(
-        workspace.slack, trigger_id=command["trigger_id"], view=form, what="import form"
+        workspace.slack, trigger_id=command["trigger_id"], view=form, what=N_("import form")
     )
 
 
@@ -57,4 +58,6 @@ async def import_submitted(
         )
         return import_report(letter, report, skipped=skipped, count=count)
 
-    await answer_in_place(ack, workspace, view, title=IMPORT_TITLE, working=IMPORTING, work=load)
+    await answer_in_place(
+        ack, workspace, view, title=IMPORT_TITLE, working=gettext(IMPORTING), work=load
+    )

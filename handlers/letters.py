@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
+from bot.rules.language import N_
 from bot.rules.letters import Letter
 from bot.rules.problems import LetterGone
 from bot.services.drafts import Drafts
@@ -37,8 +38,8 @@ from bot.slack.views import open_view
 from handlers.answers import Subcommand, checked, in_place_of_reading
 
 START_DRIVE_CALLBACK = "start_drive"
-NEW_LETTER_TITLE = "New sign-on letter"
-REMOVE_TITLE = "Remove"
+NEW_LETTER_TITLE = N_("New sign-on letter")
+REMOVE_TITLE = N_("Remove")
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,9 @@ async def home_new_letter_pressed(
 async def home_help_pressed(ack: AsyncAck, body: dict[str, Any], workspace: Workspace) -> None:
     """Help, pressed on an organizer's Home: the guide, in a modal."""
     await ack()
-    await open_view(workspace.slack, trigger_id=body["trigger_id"], view=help_view(), what="help")
+    await open_view(
+        workspace.slack, trigger_id=body["trigger_id"], view=help_view(), what=N_("help")
+    )
 
 
 async def _letter_form(
@@ -98,7 +101,7 @@ async def _letter_form(
         initial_reminders=reminders,
         web_signons=letters.web_signons,
     )
-    await open_view(workspace.slack, trigger_id=trigger_id, view=form, what="letter form")
+    await open_view(workspace.slack, trigger_id=trigger_id, view=form, what=N_("letter form"))
 
 
 async def list_letters(
@@ -125,7 +128,7 @@ async def remove(
     )
     form = build_remove_confirmation(found)
     await open_view(
-        workspace.slack, trigger_id=command["trigger_id"], view=form, what="confirmation"
+        workspace.slack, trigger_id=command["trigger_id"], view=form, what=N_("confirmation")
     )
 
 
@@ -229,7 +232,10 @@ async def start_drive(
     user = shortcut["user"]["id"]
     await workspace.organizers.require_organizer(user)
     opened = await open_view(
-        workspace.slack, trigger_id=shortcut["trigger_id"], view=reading_view(), what="letter form"
+        workspace.slack,
+        trigger_id=shortcut["trigger_id"],
+        view=reading_view(),
+        what=N_("letter form"),
     )
     channel = shortcut["channel"]["id"]
 

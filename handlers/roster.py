@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
+from bot.rules.language import N_, gettext
 from bot.rules.problems import LetterGone, Problem, SignOnsClosed
 from bot.services.entries import Entries
 from bot.services.home import HomeTabs
@@ -65,7 +66,7 @@ async def roster(
     found, unresolved = await members.roster(workspace, user=command["user_id"])
     form = roster_form(found, unresolved=unresolved)
     await open_view(
-        workspace.slack, trigger_id=command["trigger_id"], view=form, what="roster form"
+        workspace.slack, trigger_id=command["trigger_id"], view=form, what=N_("roster form")
     )
 
 
@@ -177,7 +178,9 @@ async def chase_sign_on_pressed(
     member = await members.contact_of(member_id, user=user)
     own = await entries.own(workspace, letter, user=user)
     form = build_signon_form(letters=[letter], channel=None, organization=member.name, own=own)
-    await open_view(workspace.slack, trigger_id=body["trigger_id"], view=form, what="sign-on form")
+    await open_view(
+        workspace.slack, trigger_id=body["trigger_id"], view=form, what=N_("sign-on form")
+    )
 
 
 async def chase_opted_out(
@@ -243,7 +246,9 @@ async def roster_submitted(
             workspace.slack, view_id=view["id"], view=problem_view(text, title=ROSTER_TITLE)
         )
 
-    await ack(response_action="update", view=problem_view(LOADING_ROSTER, title=ROSTER_TITLE))
+    await ack(
+        response_action="update", view=problem_view(gettext(LOADING_ROSTER), title=ROSTER_TITLE)
+    )
     try:
         result, total = await members.load(workspace, files, user=user, now=datetime.now(UTC))
     except Problem as problem:

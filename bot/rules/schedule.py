@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from bot.rules.language import N_
+
 
 class JobState(StrEnum):
     PENDING = "pending"
@@ -46,22 +48,23 @@ class JobKind(StrEnum):
 
     @property
     def label(self) -> str:
-        """What its messages are, to name them in a sentence: "A reminder"."""
+        """What its messages are, to name them in a sentence: "A reminder" (in English,
+        as the logs say it; marked for translation, and translated where it is said)."""
         return _JOB_LABELS[self]
 
 
 _JOB_LABELS = {
-    JobKind.REMINDER: "A reminder",
-    JobKind.CLOSE: "The closing post",
-    JobKind.DEADLINE_MOVED: "The new-deadline announcement",
-    JobKind.TALLY: "The daily tally",
-    JobKind.DUPLICATES: "The notice of new possible duplicates",
-    JobKind.NEW_VERSION: "The notice of a new version",
-    JobKind.CHASE: "A reminder to a member that hasn't signed",
-    JobKind.MAIL: "The email asking a web signer to confirm",
-    JobKind.VERIFY: "The search for entries to verify",
-    JobKind.QUESTION: "The question to a member organization's contact",
-    JobKind.DISOWNED: "The notice that an organization didn't sign",
+    JobKind.REMINDER: N_("A reminder"),
+    JobKind.CLOSE: N_("The closing post"),
+    JobKind.DEADLINE_MOVED: N_("The new-deadline announcement"),
+    JobKind.TALLY: N_("The daily tally"),
+    JobKind.DUPLICATES: N_("The notice of new possible duplicates"),
+    JobKind.NEW_VERSION: N_("The notice of a new version"),
+    JobKind.CHASE: N_("A reminder to a member that hasn't signed"),
+    JobKind.MAIL: N_("The email asking a web signer to confirm"),
+    JobKind.VERIFY: N_("The search for entries to verify"),
+    JobKind.QUESTION: N_("The question to a member organization's contact"),
+    JobKind.DISOWNED: N_("The notice that an organization didn't sign"),
 }
 
 

@@ -10,6 +10,8 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 from slack_sdk.errors import SlackApiError
 
+from bot.rules.language import gettext as _
+from bot.rules.language import number
 from bot.slack.errors import UNANSWERED, slack_error
 from bot.slack.gateway import SlackApi
 
@@ -40,16 +42,18 @@ async def describe_file(client: SlackApi, file: dict[str, Any]) -> dict[str, Any
     """A file shared in a message, described in full: a file in a Slack Connect channel
     arrives as a stub that files.info fills in."""
     if file.get("mode") in _GONE_MODES or file.get("file_access") in _GONE_ACCESS:
-        raise FileUnavailable("Slack no longer shows that file to apps", invite=True)
+        raise FileUnavailable(_("Slack no longer shows that file to apps"), invite=True)
     if file.get("file_access") != "check_file_info" and _download_url(file):
         return file
     try:
         response = await client.files_info(file=str(file.get("id", "")))
     except SlackApiError as error:
         code = slack_error(error)
-        raise FileUnavailable(f"Slack won't show it to me (`{code}`)", invite=True) from None
+        raise FileUnavailable(
+            _("Slack won't show it to me (`{code}`)").format(code=code), invite=True
+        ) from None
     except UNANSWERED:
-        raise FileUnavailable("Slack didn't answer in time") from None
+        raise FileUnavailable(_("Slack didn't answer in time")) from None
     described: dict[str, Any] = dict(response["file"])
     return described
 
@@ -58,14 +62,18 @@ async def download_file(client: SlackApi, file: dict[str, Any], *, max_bytes: in
     """A described file's bytes. Slack answers a download the token may not make with
     its sign-in page and status 200, so what comes back is checked."""
     if int(file.get("size") or 0) > max_bytes:
-        raise FileUnavailable(f"it is larger than {max_bytes // 1_000_000} MB")
+        raise FileUnavailable(_too_large(max_bytes))
     url = _download_url(file)
     if not url:
-        raise FileUnavailable("Slack gave no address to download it from", invite=True)
+        raise FileUnavailable(_("Slack gave no address to download it from"), invite=True)
     data, content_type = await _download(client, url, max_bytes=max_bytes)
     if is_sign_in_page(data, content_type):
-        raise FileUnavailable("Slack showed me a sign-in page instead of the file", invite=True)
+        raise FileUnavailable(_("Slack showed me a sign-in page instead of the file"), invite=True)
     return data
+
+
+def _too_large(max_bytes: int) -> str:
+    return _("it is larger than {size} MB").format(size=number(max_bytes // 1_000_000))
 
 
 def is_sign_in_page(data: bytes, content_type: str) -> bool:
@@ -88,26 +96,28 @@ async def _download(client: SlackApi, url: str, *, max_bytes: int) -> tuple[byte
     timeout = aiohttp.ClientTimeout(total=30)
     try:
         async with aiohttp.ClientSession(timeout=timeout) as session:
-            for _ in range(_REDIRECTS_MAX):
+            for _redirect in range(_REDIRECTS_MAX):
                 if not is_slack_host(url, client.base_url):
                     logger.warning("Not sending the token to %s", urlsplit(url).netloc)
-                    raise FileUnavailable("it isn't offered from Slack's own servers over https")
+                    raise FileUnavailable(_("it isn't offered from Slack's own servers over https"))
                 async with session.get(url, headers=headers, allow_redirects=False) as response:
                     if response.status in {301, 302, 303, 307, 308}:
                         url = urljoin(url, response.headers.get("Location", ""))
                         continue
                     if response.status != 200:
-                        raise FileUnavailable(f"Slack answered HTTP {response.status}")
+                        raise FileUnavailable(
+                            _("Slack answered HTTP {status}").format(status=response.status)
+                        )
                     data = bytearray()
                     async for chunk in response.content.iter_chunked(64 * 1024):
                         data += chunk
                         if len(data) > max_bytes:
-                            raise FileUnavailable(f"it is larger than {max_bytes // 1_000_000} MB")
+                            raise FileUnavailable(_too_large(max_bytes))
                     return bytes(data), response.headers.get("Content-Type", "")
     except UNANSWERED:
         logger.exception("Downloading a file from Slack failed")
-        raise FileUnavailable("Slack didn't send it in time") from None
-    raise FileUnavailable("Slack kept redirecting the download")
+        raise FileUnavailable(_("Slack didn't send it in time")) from None
+    raise FileUnavailable(_("Slack kept redirecting the download"))
 
 
 def is_slack_host(url: str, api_url: str) -> bool:

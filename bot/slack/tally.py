@@ -7,12 +7,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.rules.files import Attachment
+from bot.rules.language import N_
+from bot.rules.language import gettext as _
 from bot.rules.tally import LetterTally
 from bot.slack.blocks.tally import tally_message
 from bot.slack.gateway import SlackApi
 from bot.slack.messages import send_dm, send_files
 
-CHARTS_TEXT = "Sign-ons over time, with the goal, the reminders and the deadline."
+CHARTS_TEXT = N_("Sign-ons over time, with the goal, the reminders and the deadline.")
 
 
 async def send_tally(
@@ -36,4 +38,4 @@ async def send_tally(
 async def send_tally_charts(client: SlackApi, *, user: str, charts: list[Attachment]) -> None:
     """Each letter's chart of sign-ons over time, after the daily tally's text."""
     if charts:
-        await send_files(client, user=user, text=CHARTS_TEXT, files=charts)
+        await send_files(client, user=user, text=_(CHARTS_TEXT), files=charts)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.rules.language import gettext as _
 from bot.rules.problems import FormErrors
 from bot.rules.signons import SignerKind, Submission
 
@@ -82,7 +83,7 @@ def read_signons(data: bytes, *, zone: ZoneInfo) -> ImportFile:
     try:
         return _read(decode(data), zone)
     except csv.Error as problem:
-        raise ImportProblem(f"This isn't a CSV file I can read ({problem}).") from None
+        raise ImportProblem(not_csv(problem)) from None
 
 
 def _read(text: str, zone: ZoneInfo) -> ImportFile:
@@ -90,8 +91,10 @@ def _read(text: str, zone: ZoneInfo) -> ImportFile:
     columns = find_columns(header, HEADERS)
     if "organization" not in columns and "person" not in columns:
         raise ImportProblem(
-            "I couldn't find an “Organization Name” (or “Your Name”) column. The columns "
-            f"are: {', '.join(repr(h) for h in header)}."
+            _(
+                "I couldn't find an “Organization Name” (or “Your Name”) column. The columns "
+                "are: {columns}."
+            ).format(columns=", ".join(repr(h) for h in header))
         )
     rows: list[ImportRow] = []
     skipped: list[SkippedRow] = []
@@ -110,8 +113,8 @@ def _read(text: str, zone: ZoneInfo) -> ImportFile:
         organization, person = cell("organization"), cell("person")
         name = person if individual else organization
         if not name:
-            missing = "no name" if individual else "no organization name"
-            skipped.append(SkippedRow(number, f"it has {missing}"))
+            reason = _("it has no name") if individual else _("it has no organization name")
+            skipped.append(SkippedRow(number, reason))
             continue
         submission = Submission(
             kind=SignerKind.INDIVIDUAL if individual else SignerKind.ORGANIZATION,
@@ -136,7 +139,12 @@ def read_header(text: str) -> tuple[list[str], Iterator[list[str]]]:
     try:
         return next(reader), reader
     except StopIteration:
-        raise ImportProblem("The file is empty.") from None
+        raise ImportProblem(_("The file is empty.")) from None
+
+
+def not_csv(problem: csv.Error) -> str:
+    """Why a file isn't read: the CSV reader's own words for what is wrong."""
+    return _("This isn't a CSV file I can read ({problem}).").format(problem=problem)
 
 
 def find_columns(header: list[str], headers: dict[str, tuple[str, ...]]) -> dict[str, int]:
@@ -169,7 +177,9 @@ def decode(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise ImportProblem("The file says it is UTF-16 but isn't readable as such.") from None
+            raise ImportProblem(
+                _("The file says it is UTF-16 but isn't readable as such.")
+            ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

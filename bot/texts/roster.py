@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from bot.rules.cleaning import one_line
 from bot.rules.dedupe import org_key, prepared, same
+from bot.rules.language import gettext as _
 from bot.rules.limits import ORGANIZATION_MAX, PLACE_MAX
 from bot.rules.roster import (
     MemberRow,
@@ -16,7 +17,14 @@ from bot.rules.roster import (
     RosterSaved,
 )
 from bot.rules.verification import is_free_mail
-from bot.texts.imports import ImportProblem, SkippedRow, decode, find_columns, read_header
+from bot.texts.imports import (
+    ImportProblem,
+    SkippedRow,
+    decode,
+    find_columns,
+    not_csv,
+    read_header,
+)
 
 HEADERS = {
     "name": ("organization name", "organization", "organisation", "member", "name", "group"),
@@ -91,7 +99,7 @@ def read_roster(data: bytes) -> RosterFile:
     try:
         return _read(decode(data))
     except csv.Error as problem:
-        raise ImportProblem(f"This isn't a CSV file I can read ({problem}).") from None
+        raise ImportProblem(not_csv(problem)) from None
 
 
 def _read(text: str) -> RosterFile:
@@ -99,8 +107,10 @@ def _read(text: str) -> RosterFile:
     columns = find_columns(header, HEADERS)
     if "name" not in columns:
         raise ImportProblem(
-            "I couldn't find an “Organization” (or “Member”) column. The columns are: "
-            f"{', '.join(repr(h) for h in header)}."
+            _(
+                "I couldn't find an “Organization” (or “Member”) column. The columns are: "
+                "{columns}."
+            ).format(columns=", ".join(repr(h) for h in header))
         )
     by_key: dict[str, MemberRow] = {}
     skipped: list[SkippedRow] = []
@@ -114,20 +124,27 @@ def _read(text: str) -> RosterFile:
 
         name = one_line(cell("name"))[:ORGANIZATION_MAX]
         if not org_key(name):
-            skipped.append(SkippedRow(number, "it has no organization name"))
+            skipped.append(SkippedRow(number, _("it has no organization name")))
             continue
         contacts, unreadable = _contacts(cell("slack"), cell("email"))
         if unreadable:
             skipped.append(
                 SkippedRow(
                     number,
-                    f"“{unreadable[0]}” is neither a Slack member ID nor an email "
-                    f"(the rest of {name}'s row was read)",
+                    _(
+                        "“{value}” is neither a Slack member ID nor an email "
+                        "(the rest of {name}'s row was read)"
+                    ).format(value=unreadable[0], name=name),
                 )
             )
         domains, refused = _domains(cell("domains"))
         skipped.extend(
-            SkippedRow(number, f"{problem} (the rest of {name}'s row was read)")
+            SkippedRow(
+                number,
+                _("{problem} (the rest of {name}'s row was read)").format(
+                    problem=problem, name=name
+                ),
+            )
             for problem in refused
         )
         row = MemberRow(
@@ -179,10 +196,13 @@ def _domains(text: str) -> tuple[tuple[str, ...], list[str]]:
         written = _WRITTEN_DOMAIN.match(value.casefold())
         domain = written.group(1).strip(".") if written else ""
         if not _DOMAIN.match(domain):
-            refused.append(f"“{value}” isn't an email domain (like aclu.org)")
+            refused.append(_("“{value}” isn't an email domain (like aclu.org)").format(value=value))
         elif is_free_mail(domain):
             refused.append(
-                f"“{domain}” is free mail: anyone can have an address there, so it verifies nobody"
+                _(
+                    "“{domain}” is free mail: anyone can have an address there, so it "
+                    "verifies nobody"
+                ).format(domain=domain)
             )
         else:
             found.setdefault(domain)

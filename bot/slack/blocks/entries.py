@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.rules.forms import SignonField
+from bot.rules.language import N_, ngettext, number
+from bot.rules.language import gettext as _
 from bot.rules.letters import Letter
 from bot.rules.limits import (
     EMAIL_MAX,
@@ -27,7 +29,6 @@ from bot.rules.signons import (
     Submission,
 )
 from bot.rules.verification import UNVERIFIED, Verified
-from bot.rules.wording import plural
 from bot.slack.blocks.text import (
     MODAL_TITLE_MAX,
     Block,
@@ -75,23 +76,49 @@ def signers_page(
     """One page of the letter's entries (withdrawn ones marked), each with its menu and,
     with a roster, whether it is verified."""
     title = escape(letter.title)
-    found = f" matching “{escape(search)}”" if search else ""
     if not entries:
-        return {"text": f"No signers of *{title}*{found}."}
+        none = (
+            _("No signers of *{title}* matching “{search}”.")
+            if search
+            else _("No signers of *{title}*.")
+        )
+        return {"text": none.format(title=title, search=escape(search))}
     page = entries[offset : offset + PAGE_SIZE]
-    intro = (
-        f"*{plural(len(entries), 'signer')}*{found} of *{title}* (letter #{letter.id}), "
-        f"{offset + 1} to {offset + len(page)} shown. `/letter signers #{letter.id} Mijente` "
-        "finds signers by name."
+    if search:
+        intro = ngettext(
+            "*{count} signer* matching “{search}” of *{title}* (letter #{letter}), {first} to "
+            "{last} shown. `/letter signers #{letter} Mijente` finds signers by name.",
+            "*{count} signers* matching “{search}” of *{title}* (letter #{letter}), {first} to "
+            "{last} shown. `/letter signers #{letter} Mijente` finds signers by name.",
+            len(entries),
+        )
+    else:
+        intro = ngettext(
+            "*{count} signer* of *{title}* (letter #{letter}), {first} to {last} shown. "
+            "`/letter signers #{letter} Mijente` finds signers by name.",
+            "*{count} signers* of *{title}* (letter #{letter}), {first} to {last} shown. "
+            "`/letter signers #{letter} Mijente` finds signers by name.",
+            len(entries),
+        )
+    intro = intro.format(
+        count=number(len(entries)),
+        search=escape(search),
+        title=title,
+        letter=letter.id,
+        first=number(offset + 1),
+        last=number(offset + len(page)),
     )
     nav = _navigation(letter, len(entries), offset=offset, search=search)
     blocks = fitted(
         [[_entry_block(entry, verification)] for entry in page],
         before=[{"type": "section", "text": mrkdwn(intro)}],
         after=nav,
-        more=lambda more: {"type": "context", "elements": [plain(f"…and {more} more.")]},
+        more=lambda more: {
+            "type": "context",
+            "elements": [plain(_("…and {count} more.").format(count=number(more)))],
+        },
     )
-    return {"text": f"Signers of {title}", "blocks": blocks}
+    return {"text": _("Signers of {title}").format(title=title), "blocks": blocks}
 
 
 def page_value(letter_id: int, offset: int, search: str) -> str:
@@ -126,33 +153,38 @@ def entry_form(entry: Signer, action: str) -> dict[str, Any]:
     metadata = json.dumps({"entry": entry.id, "action": action, "kind": entry.kind.value})
     if action == EntryAction.EDIT:
         blocks = _edit_inputs(entry)
-        blocks.append(_reason_input("Why (kept in the audit trail)", optional=True))
-        title, submit = "Edit signer", "Save"
+        blocks.append(_reason_input(_("Why (kept in the audit trail)"), optional=True))
+        title, submit = _("Edit signer"), _("Save")
     elif action == EntryAction.WITHDRAW:
         blocks = [
             {
                 "type": "section",
                 "text": mrkdwn(
-                    f"Withdraw *{name}* on its signers' behalf? It leaves the list and the "
-                    "count; `/letter signers` can restore it."
+                    _(
+                        "Withdraw *{name}* on its signers' behalf? It leaves the list and the "
+                        "count; `/letter signers` can restore it."
+                    ).format(name=name)
                 ),
             },
-            _reason_input("Why", optional=False),
+            _reason_input(_("Why"), optional=False),
         ]
-        title, submit = "Withdraw signer", "Withdraw"
+        title, submit = _("Withdraw signer"), _("Withdraw")
     else:
         blocks = [
-            {"type": "section", "text": mrkdwn(f"Put *{name}* back in the list and the count?")},
-            _reason_input("Why (kept in the audit trail)", optional=True),
+            {
+                "type": "section",
+                "text": mrkdwn(_("Put *{name}* back in the list and the count?").format(name=name)),
+            },
+            _reason_input(_("Why (kept in the audit trail)"), optional=True),
         ]
-        title, submit = "Restore signer", "Restore"
+        title, submit = _("Restore signer"), _("Restore")
     return {
         "type": "modal",
         "callback_id": ENTRY_CALLBACK_ID,
         "private_metadata": metadata,
         "title": plain(title[:MODAL_TITLE_MAX]),
         "submit": plain(submit),
-        "close": plain("Cancel"),
+        "close": plain(_("Cancel")),
         "blocks": blocks,
     }
 
@@ -190,20 +222,27 @@ def read_entry_form(view: dict[str, Any], *, user: str) -> EntryFormValues:
 
 
 def entry_changed_text(entry: Signer, action: str) -> str:
-    name = escape(entry.name)
-    done = {
-        EntryAction.EDIT: "is saved",
-        EntryAction.WITHDRAW: "is withdrawn",
-        EntryAction.RESTORE: "is back in the list",
+    said = {
+        EntryAction.EDIT: N_("*{name}* is saved. The change is kept in the letter's audit trail."),
+        EntryAction.WITHDRAW: N_(
+            "*{name}* is withdrawn. The change is kept in the letter's audit trail."
+        ),
+        EntryAction.RESTORE: N_(
+            "*{name}* is back in the list. The change is kept in the letter's audit trail."
+        ),
     }[action]
-    return f"*{name}* {done}. The change is kept in the letter's audit trail."
+    return _(said).format(name=escape(entry.name))
 
 
 def _entry_block(entry: Signer, verification: Mapping[int, Verified] | None) -> Block:
     withdrawn = entry.status is SignerStatus.WITHDRAWN
     name = escape(truncate(entry.name, NAME_SHOWN_MAX))
     state = (
-        " · _withdrawn_" if withdrawn else " · _waiting to be verified_" if entry.waiting else ""
+        " · " + _("_withdrawn_")
+        if withdrawn
+        else " · " + _("_waiting to be verified_")
+        if entry.waiting
+        else ""
     )
     details = [f"*{name}*{state}"]
     if verification and entry.kind is SignerKind.ORGANIZATION:
@@ -212,12 +251,16 @@ def _entry_block(entry: Signer, verification: Mapping[int, Verified] | None) -> 
     if place:
         details.append(place)
     if not entry.public:
-        details.append("not listed")
+        details.append(_("not listed"))
     people = [shown for c in entry.contacts if (shown := _contact_shown(entry, c))]
     contacts = len(entry.contacts)
     details.append(
         ", ".join(people[:3])
-        or (f"{contacts} contact{'s' if contacts != 1 else ''}" if contacts else "no contact")
+        or (
+            ngettext("{count} contact", "{count} contacts", contacts).format(count=number(contacts))
+            if contacts
+            else _("no contact")
+        )
     )
     accessory: dict[str, Any]
     if withdrawn:
@@ -226,7 +269,7 @@ def _entry_block(entry: Signer, verification: Mapping[int, Verified] | None) -> 
         accessory = {
             "type": "button",
             "action_id": ENTRY_BUTTON_ACTION,
-            "text": plain("Restore…"),
+            "text": plain(_("Restore…")),
             "value": f"{EntryAction.RESTORE}:{entry.id}",
         }
     else:
@@ -234,8 +277,8 @@ def _entry_block(entry: Signer, verification: Mapping[int, Verified] | None) -> 
             "type": "overflow",
             "action_id": ENTRY_MENU_ACTION,
             "options": [
-                _option("Edit…", EntryAction.EDIT, entry),
-                _option("Withdraw…", EntryAction.WITHDRAW, entry),
+                _option(_("Edit…"), EntryAction.EDIT, entry),
+                _option(_("Withdraw…"), EntryAction.WITHDRAW, entry),
             ],
         }
     return {"type": "section", "text": mrkdwn(" · ".join(details)), "accessory": accessory}
@@ -250,7 +293,7 @@ def _contact_shown(entry: Signer, contact: Contact) -> str:
     if name is None and entry.kind is SignerKind.INDIVIDUAL:
         name = contact.submitted_as
     given = ", ".join(part for part in (name, contact.email) if part)
-    return f"{escape(truncate(given, PERSON_MAX))} (on the web)"
+    return _("{name} (on the web)").format(name=escape(truncate(given, PERSON_MAX)))
 
 
 def _option(label: str, action: str, entry: Signer) -> dict[str, Any]:
@@ -264,7 +307,7 @@ def _navigation(letter: Letter, total: int, *, offset: int, search: str) -> list
             {
                 "type": "button",
                 "action_id": SIGNERS_PAGE_ACTION,
-                "text": plain("Previous"),
+                "text": plain(_("Previous")),
                 "value": page_value(letter.id, max(0, offset - PAGE_SIZE), search),
             }
         )
@@ -273,7 +316,7 @@ def _navigation(letter: Letter, total: int, *, offset: int, search: str) -> list
             {
                 "type": "button",
                 "action_id": f"{SIGNERS_PAGE_ACTION}_next",
-                "text": plain("Next"),
+                "text": plain(_("Next")),
                 "value": page_value(letter.id, offset + PAGE_SIZE, search),
             }
         )
@@ -283,7 +326,7 @@ def _navigation(letter: Letter, total: int, *, offset: int, search: str) -> list
 def _edit_inputs(entry: Signer) -> list[Block]:
     individual = entry.kind is SignerKind.INDIVIDUAL
     contact = entry.contacts[0] if entry.contacts else None
-    name_label = "Name (as published)" if individual else "Organization (as published)"
+    name_label = _("Name (as published)") if individual else _("Organization (as published)")
     fields = [
         (
             SignonField.PERSON if individual else SignonField.ORGANIZATION,
@@ -294,23 +337,23 @@ def _edit_inputs(entry: Signer) -> list[Block]:
         ),
         (
             SignonField.ORGANIZATION if individual else SignonField.PERSON,
-            "Affiliation" if individual else "Contact's name",
+            _("Affiliation") if individual else _("Contact's name"),
             ORGANIZATION_MAX if individual else PERSON_MAX,
             entry.affiliation if individual else (contact.person_name if contact else None),
             True,
         ),
         (
             SignonField.TITLE,
-            "Contact's title",
+            _("Contact's title"),
             JOB_TITLE_MAX,
             contact.title if contact else None,
             True,
         ),
-        (SignonField.CITY, "City", PLACE_MAX, entry.city, True),
-        (SignonField.STATE, "State", PLACE_MAX, entry.state, True),
+        (SignonField.CITY, _("City"), PLACE_MAX, entry.city, True),
+        (SignonField.STATE, _("State"), PLACE_MAX, entry.state, True),
         (
             SignonField.EMAIL,
-            "Contact's email",
+            _("Contact's email"),
             EMAIL_MAX,
             contact.email if contact else None,
             True,
@@ -339,7 +382,7 @@ def _edit_inputs(entry: Signer) -> list[Block]:
         {
             "type": "input",
             "block_id": SignonField.PUBLIC,
-            "label": plain("List publicly"),
+            "label": plain(_("List publicly")),
             "element": {
                 "type": "radio_buttons",
                 "action_id": SignonField.PUBLIC,
@@ -353,7 +396,7 @@ def _edit_inputs(entry: Signer) -> list[Block]:
 
 def _listed(yes: bool) -> dict[str, Any]:
     return {
-        "text": plain("Yes" if yes else "No, count but don't list"),
+        "text": plain(_("Yes") if yes else _("No, count but don't list")),
         "value": "yes" if yes else "no",
     }
 

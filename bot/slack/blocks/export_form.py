@@ -6,15 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from bot.rules.cleaning import one_line
+from bot.rules.language import N_, ngettext, number
+from bot.rules.language import gettext as _
 from bot.rules.letters import Letter, ListFormat, ListStyle
 from bot.rules.limits import CLOSING_MAX
-from bot.rules.wording import plural
 from bot.slack.blocks.text import escape, mrkdwn, plain, read_id
 from bot.texts.lists import closing_word
 
 EXPORT_CALLBACK_ID = "export_form"
-EXPORT_TITLE = "Export the signers"
-SENDING = "Making the list, the document, the CSVs, the JSON and the chart…"
+EXPORT_TITLE = N_("Export the signers")
+SENDING = N_("Making the list, the document, the CSVs, the JSON and the chart…")
 FORMAT_BLOCK = "list_format"
 APART_BLOCK = "individuals_apart"
 APART_VALUE = "apart"
@@ -24,28 +25,36 @@ CLOSING_BLOCK = "closing"
 def export_form(letter: Letter, *, count: int) -> dict[str, Any]:
     """A modal for the export's layout, as the letter's list was last exported (at first:
     names only, individuals apart, under the letter's own closing word)."""
-    apart = {"text": plain("List individuals apart, after the organizations"), "value": APART_VALUE}
+    apart = {
+        "text": plain(_("List individuals apart, after the organizations")),
+        "value": APART_VALUE,
+    }
     return {
         "type": "modal",
         "callback_id": EXPORT_CALLBACK_ID,
         "private_metadata": str(letter.id),
-        "title": plain(EXPORT_TITLE),
-        "submit": plain("Send me the files"),
-        "close": plain("Cancel"),
+        "title": plain(_(EXPORT_TITLE)),
+        "submit": plain(_("Send me the files")),
+        "close": plain(_("Cancel")),
         "blocks": [
             {
                 "type": "section",
                 "text": mrkdwn(
-                    f"*{escape(letter.title)}* (letter #{letter.id}): "
-                    f"{plural(count, 'signer')}. The "
-                    "list, a Word document of the letter with them, the CSVs, the JSON and a "
-                    "chart come by direct message."
+                    ngettext(
+                        "*{title}* (letter #{letter}): {count} signer. The list, a Word document "
+                        "of the letter with them, the CSVs, the JSON and a chart come by direct "
+                        "message.",
+                        "*{title}* (letter #{letter}): {count} signers. The list, a Word document "
+                        "of the letter with them, the CSVs, the JSON and a chart come by direct "
+                        "message.",
+                        count,
+                    ).format(title=escape(letter.title), letter=letter.id, count=number(count))
                 ),
             },
             {
                 "type": "input",
                 "block_id": FORMAT_BLOCK,
-                "label": plain("Each signer as"),
+                "label": plain(_("Each signer as")),
                 "element": {
                     "type": "static_select",
                     "action_id": FORMAT_BLOCK,
@@ -57,7 +66,7 @@ def export_form(letter: Letter, *, count: int) -> dict[str, Any]:
                 "type": "input",
                 "block_id": APART_BLOCK,
                 "optional": True,
-                "label": plain("Individuals"),
+                "label": plain(_("Individuals")),
                 "element": {
                     "type": "checkboxes",
                     "action_id": APART_BLOCK,
@@ -68,8 +77,10 @@ def export_form(letter: Letter, *, count: int) -> dict[str, Any]:
             {
                 "type": "input",
                 "block_id": CLOSING_BLOCK,
-                "label": plain("The list goes under"),
-                "hint": plain("As the letter signs off; change it if the coalition uses another."),
+                "label": plain(_("The list goes under")),
+                "hint": plain(
+                    _("As the letter signs off; change it if the coalition uses another.")
+                ),
                 "element": {
                     "type": "plain_text_input",
                     "action_id": CLOSING_BLOCK,
@@ -103,4 +114,5 @@ def read_export_form(view: dict[str, Any]) -> tuple[int | None, ListStyle]:
 
 
 def _option(list_format: ListFormat) -> dict[str, Any]:
-    return {"text": plain(list_format.label), "value": list_format.value}
+    # The layout's label is marked for translation where it is defined: said here.
+    return {"text": plain(_(list_format.label)), "value": list_format.value}

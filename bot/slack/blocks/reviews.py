@@ -8,11 +8,12 @@ from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.rules.language import gettext as _
+from bot.rules.language import ngettext, number
 from bot.rules.letters import Letter
 from bot.rules.reviews import Hold, ReviewDecision, ReviewPair
 from bot.rules.signons import Signer, is_slack_user
 from bot.rules.verification import Verified
-from bot.rules.wording import plural
 from bot.slack.blocks.text import (
     BUTTON_TEXT_MAX,
     OPTION_TEXT_MAX,
@@ -75,25 +76,44 @@ def review_message(
     intro = [decided_text(decision, kept_name)] if decision else []
     if news:
         intro.append(
-            f":mag: New sign-ons to review on *{title}* (letter #{letter.id}). Until you "
-            "decide, possible duplicates may make every count people quote too high, and "
-            "held sign-ons aren't counted."
+            _(
+                ":mag: New sign-ons to review on *{title}* (letter #{letter}). Until you "
+                "decide, possible duplicates may make every count people quote too high, and "
+                "held sign-ons aren't counted."
+            ).format(title=title, letter=letter.id)
         )
     if not pairs and not holds and not waiting:
-        intro.append(f"Nothing is waiting for review on *{title}*.")
+        intro.append(_("Nothing is waiting for review on *{title}*.").format(title=title))
         return {"text": "\n".join(intro)}
     items = []
     if pairs:
-        items.append(f"*{plural(len(pairs), 'possible duplicate')}* (each counts on its own)")
+        items.append(
+            ngettext(
+                "*{count} possible duplicate* (each counts on its own)",
+                "*{count} possible duplicates* (each counts on its own)",
+                len(pairs),
+            ).format(count=number(len(pairs)))
+        )
     if holds:
         items.append(
-            f"*{plural(len(holds), 'person')}* whose sign-ons wait for you (not counted yet)"
+            ngettext(
+                "*{count} person* whose sign-ons wait for you (not counted yet)",
+                "*{count} people* whose sign-ons wait for you (not counted yet)",
+                len(holds),
+            ).format(count=number(len(holds)))
         )
     if waiting:
         items.append(
-            f"*{plural(len(waiting), 'organization')}* waiting to be verified (not counted yet)"
+            ngettext(
+                "*{count} organization* waiting to be verified (not counted yet)",
+                "*{count} organizations* waiting to be verified (not counted yet)",
+                len(waiting),
+            ).format(count=number(len(waiting)))
         )
-    intro.append(f"*{title}*: {' and '.join(items)}.")
+    said = items[0]
+    for item in items[1:]:
+        said = _("{first} and {second}").format(first=said, second=item)
+    intro.append(_("*{title}*: {items}.").format(title=title, items=said))
     blocks = fitted(
         [pair_blocks(pair, verification) for pair in pairs]
         + [hold_blocks(hold) for hold in holds]
@@ -101,10 +121,10 @@ def review_message(
         before=[{"type": "section", "text": mrkdwn("\n".join(intro))}],
         more=lambda more: {
             "type": "context",
-            "elements": [plain(f"…and {more} more after these.")],
+            "elements": [plain(_("…and {count} more after these.").format(count=number(more)))],
         },
     )
-    return {"text": f"Sign-ons to review on {title}", "blocks": blocks}
+    return {"text": _("Sign-ons to review on {title}").format(title=title), "blocks": blocks}
 
 
 def pair_blocks(
@@ -120,7 +140,7 @@ def pair_blocks(
         _describe(pair.second, verification.get(pair.second.id)),
     ]
     if differ:
-        lines.append("_As one organization, it stays unlisted, as one of them asked._")
+        lines.append(_("_As one organization, it stays unlisted, as one of them asked._"))
     actions: list[Block] = [
         {
             "type": "button",
@@ -128,20 +148,28 @@ def pair_blocks(
             "style": "primary",
             "value": str(pair.id),
             "text": plain(
-                truncate(f"Same organization — list as “{inert(pair.first.name)}”", BUTTON_TEXT_MAX)
+                truncate(
+                    _("Same organization — list as “{name}”").format(name=inert(pair.first.name)),
+                    BUTTON_TEXT_MAX,
+                )
             ),
         },
         {
             "type": "button",
             "action_id": MERGE_AS_SECOND_ACTION,
             "value": str(pair.id),
-            "text": plain(truncate(f"Same — list as “{inert(pair.second.name)}”", BUTTON_TEXT_MAX)),
+            "text": plain(
+                truncate(
+                    _("Same — list as “{name}”").format(name=inert(pair.second.name)),
+                    BUTTON_TEXT_MAX,
+                )
+            ),
         },
         {
             "type": "button",
             "action_id": KEEP_ACTION,
             "value": str(pair.id),
-            "text": plain("Different organizations"),
+            "text": plain(_("Different organizations")),
         },
     ]
     if differ:
@@ -151,10 +179,12 @@ def pair_blocks(
                 "action_id": MERGE_LISTED_ACTION,
                 "options": [
                     _option(
-                        f"Same — list as “{inert(pair.first.name)}”, publicly", f"first:{pair.id}"
+                        _("Same — list as “{name}”, publicly").format(name=inert(pair.first.name)),
+                        f"first:{pair.id}",
                     ),
                     _option(
-                        f"Same — list as “{inert(pair.second.name)}”, publicly", f"second:{pair.id}"
+                        _("Same — list as “{name}”, publicly").format(name=inert(pair.second.name)),
+                        f"second:{pair.id}",
                     ),
                 ],
             }
@@ -171,7 +201,7 @@ def read_listed_merge(value: object) -> tuple[int, bool] | None:
     merges and lists, or None if garbled."""
     if not isinstance(value, str):
         return None
-    side, _, pair = value.partition(":")
+    side, _colon, pair = value.partition(":")
     pair_id = read_id(pair)
     if side not in {"first", "second"} or pair_id is None:
         return None
@@ -190,10 +220,16 @@ def hold_blocks(hold: Hold) -> list[Block]:
         [f"“{escape(truncate(held.name, SPELLING_SHOWN_MAX))}”" for held in hold.waiting],
         limit=HELD_NAMES_TEXT_MAX,
     )
-    lines = [f"• {who} signed for *{plural(hold.organizations, 'organization')}*."]
+    lines = [
+        ngettext(
+            "• {who} signed for *{count} organization*.",
+            "• {who} signed for *{count} organizations*.",
+            hold.organizations,
+        ).format(who=who, count=number(hold.organizations))
+    ]
     if counted:
-        lines.append(f"Counted: {counted}.")
-    lines.append(f"Waiting for you, not counted: {waiting}.")
+        lines.append(_("Counted: {names}.").format(names=counted))
+    lines.append(_("Waiting for you, not counted: {names}.").format(names=waiting))
     return [
         {"type": "divider"},
         {"type": "section", "text": mrkdwn("\n".join(lines))},
@@ -205,22 +241,24 @@ def hold_blocks(hold: Hold) -> list[Block]:
                     "action_id": APPROVE_HOLD_ACTION,
                     "style": "primary",
                     "value": str(hold.id),
-                    "text": plain("Approve"),
+                    "text": plain(_("Approve")),
                 },
                 {
                     "type": "button",
                     "action_id": WITHDRAW_HOLD_ACTION,
                     "style": "danger",
                     "value": str(hold.id),
-                    "text": plain("Withdraw all"),
+                    "text": plain(_("Withdraw all")),
                     "confirm": {
-                        "title": plain("Withdraw all?"),
+                        "title": plain(_("Withdraw all?")),
                         "text": plain(
-                            "Every sign-on of theirs on this letter is taken back, counted "
-                            "or waiting. It is kept in the audit trail."
+                            _(
+                                "Every sign-on of theirs on this letter is taken back, counted "
+                                "or waiting. It is kept in the audit trail."
+                            )
                         ),
-                        "confirm": plain("Withdraw all"),
-                        "deny": plain("Cancel"),
+                        "confirm": plain(_("Withdraw all")),
+                        "deny": plain(_("Cancel")),
                     },
                 },
             ],
@@ -232,11 +270,11 @@ def waiting_blocks(entry: Signer, verified: Verified | None) -> list[Block]:
     """An organization's sign-on waiting to be verified on a letter that holds them
     back: who signed it, why it waits, and Count it / Withdraw."""
     why = (
-        "its roster contacts are asked whether it signed"
+        _("its roster contacts are asked whether it signed")
         if verified is not None and verified.member is not None
-        else "not on the roster"
+        else _("not on the roster")
     )
-    line = f"{_describe(entry)} · _waiting to be verified_: {why}"
+    line = _("{entry} · _waiting to be verified_: {why}").format(entry=_describe(entry), why=why)
     return [
         {"type": "divider"},
         {"type": "section", "text": mrkdwn(line)},
@@ -248,21 +286,21 @@ def waiting_blocks(entry: Signer, verified: Verified | None) -> list[Block]:
                     "action_id": COUNT_WAITING_ACTION,
                     "style": "primary",
                     "value": str(entry.id),
-                    "text": plain("Count it"),
+                    "text": plain(_("Count it")),
                 },
                 {
                     "type": "button",
                     "action_id": WITHDRAW_WAITING_ACTION,
                     "style": "danger",
                     "value": str(entry.id),
-                    "text": plain("Withdraw"),
+                    "text": plain(_("Withdraw")),
                     "confirm": {
-                        "title": plain("Withdraw it?"),
+                        "title": plain(_("Withdraw it?")),
                         "text": plain(
-                            "It is taken out and not counted. It is kept in the audit trail."
+                            _("It is taken out and not counted. It is kept in the audit trail.")
                         ),
-                        "confirm": plain("Withdraw"),
-                        "deny": plain("Cancel"),
+                        "confirm": plain(_("Withdraw")),
+                        "deny": plain(_("Cancel")),
                     },
                 },
             ],
@@ -279,8 +317,9 @@ def _held_person(hold: Hold) -> str:
         mention = f"<@{hold.user_id}>"
         return f"{name} ({mention})" if name else mention
     email = escape(truncate(hold.email, NAME_SHOWN_MAX)) if hold.email else ""
-    where = ", ".join(part for part in (email, "on the web") if part)
-    return f"{name or 'Someone'} ({where})"
+    where = ", ".join(part for part in (email, _("on the web")) if part)
+    who = name or _("Someone")
+    return f"{who} ({where})"
 
 
 def _option(text: str, value: str) -> Block:
@@ -295,7 +334,11 @@ def _describe(signer: Signer, verified: Verified | None = None) -> str:
         for spelling in signer.submitted_as
         if spelling != signer.name
     ]
-    also = f" (also {joined(spellings, limit=SPELLINGS_TEXT_MAX)})" if spellings else ""
+    also = (
+        " " + _("(also {names})").format(names=joined(spellings, limit=SPELLINGS_TEXT_MAX))
+        if spellings
+        else ""
+    )
     name = escape(truncate(signer.name, NAME_SHOWN_MAX))
     details = [_signed_by(signer)]
     place = ", ".join(
@@ -303,7 +346,7 @@ def _describe(signer: Signer, verified: Verified | None = None) -> str:
     )
     if place:
         details.append(place)
-    details.append("listed" if signer.public else "*asked not to be listed*")
+    details.append(_("listed") if signer.public else _("*asked not to be listed*"))
     if verified:
         details.append(verification_label(verified))
     return f"• *{name}*{also}\n      " + " · ".join(details)
@@ -314,30 +357,36 @@ def _signed_by(signer: Signer) -> str:
     first = signer.contacts[0] if signer.contacts else None
     when = slack_date(signer.signed_at, zone=UTC_ZONE, token="{date_short}")
     if first is None:
-        return f"signed {when}"
+        return _("signed {when}").format(when=when)
     who = [escape(truncate(first.person_name, NAME_SHOWN_MAX))] if first.person_name else []
     if first.title:
         who.append(escape(truncate(first.title, NAME_SHOWN_MAX)))
     mention = f"<@{first.slack_user}>" if first.slack_user else ""
     named = ", ".join(who)
-    by = f"{named} ({mention})" if named and mention else named or mention or "someone"
+    by = f"{named} ({mention})" if named and mention else named or mention or _("someone")
     others = len(signer.contacts) - 1
-    more = f", and {others} other{'s' if others != 1 else ''}" if others else ""
-    return f"signed by {by} on {when}{more}"
+    if not others:
+        return _("signed by {who} on {when}").format(who=by, when=when)
+    return ngettext(
+        "signed by {who} on {when}, and {count} other",
+        "signed by {who} on {when}, and {count} others",
+        others,
+    ).format(who=by, when=when, count=number(others))
 
 
 def decided_text(decision: ReviewDecision | None, kept_name: str | None) -> str:
     """What became of the item just decided."""
+    name = escape(kept_name or "")
     if decision is ReviewDecision.MERGED:
-        return f"One organization now, listed as *{escape(kept_name or '')}*."
+        return _("One organization now, listed as *{name}*.").format(name=name)
     if decision is ReviewDecision.KEPT:
-        return "Two organizations; that pair won't be suggested again."
+        return _("Two organizations; that pair won't be suggested again.")
     if decision is ReviewDecision.APPROVED:
-        return "Approved: their sign-ons count, and so will any they make on this letter."
+        return _("Approved: their sign-ons count, and so will any they make on this letter.")
     if decision is ReviewDecision.WITHDRAWN_ALL:
-        return "Withdrawn: every sign-on of theirs on this letter is taken back."
+        return _("Withdrawn: every sign-on of theirs on this letter is taken back.")
     if decision is ReviewDecision.COUNTED:
-        return f"Counted: *{escape(kept_name or '')}* is in the list now."
+        return _("Counted: *{name}* is in the list now.").format(name=name)
     if decision is ReviewDecision.WITHDRAWN:
-        return f"Withdrawn: *{escape(kept_name or '')}* is not counted."
-    return "That was already decided, or has been withdrawn since."
+        return _("Withdrawn: *{name}* is not counted.").format(name=name)
+    return _("That was already decided, or has been withdrawn since.")

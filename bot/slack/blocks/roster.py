@@ -8,10 +8,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.rules.language import N_, ngettext, number
+from bot.rules.language import gettext as _
 from bot.rules.letters import Letter
 from bot.rules.roster import EmailLookup, MemberStanding, Reach, RosterMember, Standing
 from bot.rules.timing import CHASE_GAP
-from bot.rules.wording import plural
 from bot.slack.blocks.text import (
     escape,
     joined,
@@ -25,8 +26,8 @@ from bot.slack.blocks.text import (
 from bot.texts.roster import RosterImport
 
 ROSTER_CALLBACK_ID = "roster_form"
-ROSTER_TITLE = "Coalition roster"
-LOADING_ROSTER = "Reading the roster and looking its contacts up in Slack…"
+ROSTER_TITLE = N_("Coalition roster")
+LOADING_ROSTER = N_("Reading the roster and looking its contacts up in Slack…")
 ROSTER_FILE_BLOCK = "roster_file"
 ROSTER_FILE_ACTION = "roster_file"
 # The roster's members listed in the form, and in answers, before "and N more".
@@ -40,7 +41,9 @@ POSSIBLE_SHOWN = 5
 NAME_SHOWN_MAX = 150
 SAME_MEMBER_ACTION = "roster_match_same"
 OTHER_MEMBER_ACTION = "roster_match_other"
-ROSTER_COLUMNS = (
+# The headers (“Organization”, “Slack ID” …) are what the file's columns are found by:
+# they stay as they are in every language.
+ROSTER_COLUMNS = N_(
     "“Organization” (required), and if you have them “Aliases” (separated by ;), "
     "“State”, “Type” (national, state, local), the contacts: “Slack ID” and/or "
     "“Email” (several separated by ; or ,), and “Domains”, the organization's own email "
@@ -54,11 +57,21 @@ CHASE_MEMBERS_ACTION = "chase_members"
 
 def reach_line(reach: Reach) -> str:
     """'41 of 60 member organizations signed; 19 missing'."""
-    line = f"{len(reach.signed)} of {reach.members} member organizations signed"
+    line = ngettext(
+        "{signed} of {members} member organization signed",
+        "{signed} of {members} member organizations signed",
+        reach.members,
+    ).format(signed=number(len(reach.signed)), members=number(reach.members))
     if reach.missing:
-        line += f"; {len(reach.missing)} missing"
+        line += ngettext("; {count} missing", "; {count} missing", len(reach.missing)).format(
+            count=number(len(reach.missing))
+        )
     if reach.possible:
-        line += f"; {len(reach.possible)} may have signed under another name"
+        line += ngettext(
+            "; {count} may have signed under another name",
+            "; {count} may have signed under another name",
+            len(reach.possible),
+        ).format(count=number(len(reach.possible)))
     return line
 
 
@@ -67,23 +80,33 @@ def missing_message(letter: Letter, found: Sequence[MemberStanding]) -> dict[str
     who may have signed under a name a person should judge, with **It's them** and
     **Not them**."""
     reach = Reach.of(found)
-    head = f"*{escape(letter.title)}* (letter #{letter.id}): {reach_line(reach)}."
+    head = _("*{title}* (letter #{letter}): {reach}.").format(
+        title=escape(letter.title), letter=letter.id, reach=reach_line(reach)
+    )
     lines = [head]
     if reach.missing:
-        lines.append("\n*Not signed*")
+        lines.append("\n" + _("*Not signed*"))
         lines.append(
             joined(
                 [_member_line(s) for s in reach.missing],
                 limit=MISSING_TEXT_MAX,
                 separator="\n",
-                more=lambda n: f"\n… and {n} more: the JSON from `/letter export` lists every one.",
+                more=lambda n: (
+                    "\n"
+                    + _(
+                        "… and {count} more: the JSON from `/letter export` lists every one."
+                    ).format(count=number(n))
+                ),
             )
         )
     if not reach.missing and not reach.possible:
-        lines.append("Every member organization has signed. :tada:")
+        lines.append(_("Every member organization has signed. :tada:"))
     elif letter.is_open and reach.missing:
         lines.append(
-            f"\n`/letter chase {letter.id}` DMs their contacts now; each reminder does too."
+            "\n"
+            + _("`/letter chase {letter}` DMs their contacts now; each reminder does too.").format(
+                letter=letter.id
+            )
         )
     blocks = text_sections("\n".join(lines))
     if reach.possible:
@@ -91,8 +114,10 @@ def missing_message(letter: Letter, found: Sequence[MemberStanding]) -> dict[str
             {
                 "type": "section",
                 "text": mrkdwn(
-                    "*May have signed under another name.* Until you say, they count as "
-                    "signed neither way and aren't chased."
+                    _(
+                        "*May have signed under another name.* Until you say, they count as "
+                        "signed neither way and aren't chased."
+                    )
                 ),
             }
         )
@@ -100,9 +125,8 @@ def missing_message(letter: Letter, found: Sequence[MemberStanding]) -> dict[str
             blocks += _possible_blocks(letter, standing)
         if len(reach.possible) > POSSIBLE_SHOWN:
             more = len(reach.possible) - POSSIBLE_SHOWN
-            blocks.append(
-                {"type": "context", "elements": [mrkdwn(f"…and {more} more after these.")]}
-            )
+            said = _("…and {count} more after these.").format(count=number(more))
+            blocks.append({"type": "context", "elements": [mrkdwn(said)]})
     return {"text": head, "blocks": blocks}
 
 
@@ -123,7 +147,11 @@ def _possible_blocks(letter: Letter, standing: MemberStanding) -> list[dict[str,
     return [
         {
             "type": "section",
-            "text": mrkdwn(f"• Is *{escape(member)}* the entry “{escape(entry)}”?"),
+            "text": mrkdwn(
+                _("• Is *{member}* the entry “{entry}”?").format(
+                    member=escape(member), entry=escape(entry)
+                )
+            ),
         },
         {
             "type": "actions",
@@ -132,13 +160,13 @@ def _possible_blocks(letter: Letter, standing: MemberStanding) -> list[dict[str,
                     "type": "button",
                     "action_id": SAME_MEMBER_ACTION,
                     "style": "primary",
-                    "text": plain("It's them"),
+                    "text": plain(_("It's them")),
                     "value": value,
                 },
                 {
                     "type": "button",
                     "action_id": OTHER_MEMBER_ACTION,
-                    "text": plain("Not them"),
+                    "text": plain(_("Not them")),
                     "value": value,
                 },
             ],
@@ -159,35 +187,50 @@ def chase_report(
     reach = Reach.of(found)
     title = escape(letter.title)
     if not reach.missing:
-        return f"Every member organization has signed *{title}*: nobody to chase."
+        return _("Every member organization has signed *{title}*: nobody to chase.").format(
+            title=title
+        )
     if not planned:
-        return f"A chase for *{title}* is going out right now; each contact gets one DM."
+        return _("A chase for *{title}* is going out right now; each contact gets one DM.").format(
+            title=title
+        )
     contacts = {u for s in reach.missing for u in s.member.user_ids}
     waiting = sorted(at for contact, at in again.items() if contact in contacts)
     now = len(contacts) - len(waiting)
-    lines = [
-        f"Chasing {_count(len(reach.missing), 'member organization')} that haven't signed "
-        f"*{title}*: a DM now to each of {_count(now, 'Slack contact')} who hasn't signed or "
-        "asked not to be reminded."
-    ]
+    missing = len(reach.missing)
+    chasing = ngettext(
+        "Chasing {count} member organization that hasn't signed *{title}*",
+        "Chasing {count} member organizations that haven't signed *{title}*",
+        missing,
+    ).format(count=number(missing), title=title)
+    dms = ngettext(
+        "a DM now to each of {count} Slack contact who hasn't signed or asked not to be reminded.",
+        "a DM now to each of {count} Slack contacts who hasn't signed or asked not to be reminded.",
+        now,
+    ).format(count=number(now))
+    lines = [f"{chasing}: {dms}"]
     if waiting:
         first = [at for at in waiting if at == waiting[0]]
-        when = slack_date(waiting[0], zone=zone)
-        lines.append(
-            f"{_count(len(waiting), 'contact')} heard from us about it less than "
-            f"{CHASE_GAP.total_seconds() / 3600:.0f} hours ago, so not now: the next chase "
-            f"can reach {len(first)} of them from {when}"
-            + (
-                f", and all of them from {slack_date(waiting[-1], zone=zone)}."
-                if len(first) < len(waiting)
-                else "."
-            )
+        line = ngettext(
+            "{count} contact heard from us about it less than {hours} hours ago, so not now: "
+            "the next chase can reach {first} of them from {when}",
+            "{count} contacts heard from us about it less than {hours} hours ago, so not now: "
+            "the next chase can reach {first} of them from {when}",
+            len(waiting),
+        ).format(
+            count=number(len(waiting)),
+            hours=number(round(CHASE_GAP.total_seconds() / 3600)),
+            first=number(len(first)),
+            when=slack_date(waiting[0], zone=zone),
         )
+        if len(first) < len(waiting):
+            line += _(", and all of them from {when}.").format(
+                when=slack_date(waiting[-1], zone=zone)
+            )
+        else:
+            line += "."
+        lines.append(line)
     return "\n".join(lines)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def roster_form(members: Sequence[RosterMember], *, unresolved: Sequence[str]) -> dict[str, Any]:
@@ -198,7 +241,13 @@ def roster_form(members: Sequence[RosterMember], *, unresolved: Sequence[str]) -
         blocks.append(
             {
                 "type": "section",
-                "text": mrkdwn(f"*The roster has {len(members)} member organizations:* {names}"),
+                "text": mrkdwn(
+                    ngettext(
+                        "*The roster has {count} member organization:* {names}",
+                        "*The roster has {count} member organizations:* {names}",
+                        len(members),
+                    ).format(count=number(len(members)), names=names)
+                ),
             }
         )
         if unresolved:
@@ -208,8 +257,10 @@ def roster_form(members: Sequence[RosterMember], *, unresolved: Sequence[str]) -
                     "type": "context",
                     "elements": [
                         mrkdwn(
-                            f"No Slack account found for {emails}: they can't be chased "
-                            f"until one is. {SLACK_CONNECT_ADVICE}."
+                            _(
+                                "No Slack account found for {emails}: they can't be chased "
+                                "until one is. {advice}."
+                            ).format(emails=emails, advice=_(SLACK_CONNECT_ADVICE))
                         )
                     ],
                 }
@@ -219,8 +270,10 @@ def roster_form(members: Sequence[RosterMember], *, unresolved: Sequence[str]) -
             {
                 "type": "section",
                 "text": mrkdwn(
-                    "The coalition has no roster yet. With one, `/letter missing` shows "
-                    "which member organizations haven't signed, and reminders DM them."
+                    _(
+                        "The coalition has no roster yet. With one, `/letter missing` shows "
+                        "which member organizations haven't signed, and reminders DM them."
+                    )
                 ),
             }
         )
@@ -228,10 +281,12 @@ def roster_form(members: Sequence[RosterMember], *, unresolved: Sequence[str]) -
         {
             "type": "input",
             "block_id": ROSTER_FILE_BLOCK,
-            "label": plain("Roster file (CSV)"),
+            "label": plain(_("Roster file (CSV)")),
             "hint": plain(
-                f"Columns found by their headers: {ROSTER_COLUMNS}. Uploading again updates "
-                "members; it never adds one twice."
+                _(
+                    "Columns found by their headers: {columns}. Uploading again updates "
+                    "members; it never adds one twice."
+                ).format(columns=_(ROSTER_COLUMNS))
             ),
             "element": {
                 "type": "file_input",
@@ -244,9 +299,9 @@ def roster_form(members: Sequence[RosterMember], *, unresolved: Sequence[str]) -
     return {
         "type": "modal",
         "callback_id": ROSTER_CALLBACK_ID,
-        "title": plain(ROSTER_TITLE),
-        "submit": plain("Upload"),
-        "close": plain("Close"),
+        "title": plain(_(ROSTER_TITLE)),
+        "submit": plain(_("Upload")),
+        "close": plain(_("Close")),
         "blocks": blocks,
     }
 
@@ -260,7 +315,7 @@ def read_roster_files(values: dict[str, Any]) -> list[dict[str, Any]]:
 # Said wherever emails Slack doesn't know are listed: lookups by email find only the
 # workspace's own people (https://api.slack.com/methods/users.lookupByEmail: "An email
 # address belonging to a user in the workspace").
-SLACK_CONNECT_ADVICE = (
+SLACK_CONNECT_ADVICE = N_(
     "Slack finds only this workspace's own people by email: for someone who reaches the "
     "coalition through Slack Connect (from their own organization's Slack), put their "
     "Slack member ID in the file instead"
@@ -277,46 +332,88 @@ def roster_report(
     """What loading a roster did; while its new emails are looked up in Slack, how far
     that has got (`looked_up` of them), and once done (`lookup`), what Slack said."""
     saved = result.saved
+    added, updated, unchanged = len(saved.added), len(saved.updated), len(saved.unchanged)
     parts = [
-        f"{len(saved.added)} added",
-        f"{len(saved.updated)} updated",
-        f"{len(saved.unchanged)} unchanged",
+        ngettext("{count} added", "{count} added", added).format(count=number(added)),
+        ngettext("{count} updated", "{count} updated", updated).format(count=number(updated)),
+        ngettext("{count} unchanged", "{count} unchanged", unchanged).format(
+            count=number(unchanged)
+        ),
     ]
-    lines = [f"Roster loaded: {', '.join(parts)}. It has {total} member organizations."]
+    lines = [
+        ngettext(
+            "Roster loaded: {changes}. It has {count} member organization.",
+            "Roster loaded: {changes}. It has {count} member organizations.",
+            total,
+        ).format(changes=", ".join(parts), count=number(total))
+    ]
     if saved.kept:
-        lines.append(f"{saved.kept} already on the roster weren't in this file; they stay.")
+        lines.append(
+            ngettext(
+                "{count} already on the roster wasn't in this file; it stays.",
+                "{count} already on the roster weren't in this file; they stay.",
+                saved.kept,
+            ).format(count=number(saved.kept))
+        )
     waiting = len(result.to_look_up)
     if waiting and lookup is None:
         lines.append(
-            f"Looking up the emails of {plural(waiting, 'contact')} in Slack, as fast as its "
-            f"rate limit allows: {looked_up} of {waiting} so far. You can close this; the "
-            "report comes by DM when it's done."
+            ngettext(
+                "Looking up the emails of {count} contact in Slack, as fast as its rate limit "
+                "allows: {done} of {count} so far. You can close this; the report comes by DM "
+                "when it's done.",
+                "Looking up the emails of {count} contacts in Slack, as fast as its rate limit "
+                "allows: {done} of {count} so far. You can close this; the report comes by DM "
+                "when it's done.",
+                waiting,
+            ).format(count=number(waiting), done=number(looked_up))
         )
     elif lookup is not None:
         if lookup.found:
-            lines.append(f"Found {plural(len(lookup.found), 'contact')} in Slack by their email.")
+            found = len(lookup.found)
+            lines.append(
+                ngettext(
+                    "Found {count} contact in Slack by their email.",
+                    "Found {count} contacts in Slack by their email.",
+                    found,
+                ).format(count=number(found))
+            )
         if lookup.unknown:
             emails = joined([escape(e) for e in lookup.unknown], limit=800, most=10)
             lines.append(
-                f"No Slack account found for {emails}, so they won't be chased. "
-                f"{SLACK_CONNECT_ADVICE}."
+                _("No Slack account found for {emails}, so they won't be chased. {advice}.").format(
+                    emails=emails, advice=_(SLACK_CONNECT_ADVICE)
+                )
             )
         if lookup.not_asked:
             lines.append(
-                f"Slack stopped answering before I could look up {len(lookup.not_asked)} "
-                "contacts' emails: upload the file again in a while to look them up."
+                ngettext(
+                    "Slack stopped answering before I could look up {count} contact's email: "
+                    "upload the file again in a while to look it up.",
+                    "Slack stopped answering before I could look up {count} contacts' emails: "
+                    "upload the file again in a while to look them up.",
+                    len(lookup.not_asked),
+                ).format(count=number(len(lookup.not_asked)))
             )
-    lines += [f"Line {row.line} skipped: {escape(row.reason)}." for row in result.skipped[:20]]
+    lines += [
+        _("Line {line} skipped: {reason}.").format(line=row.line, reason=escape(row.reason))
+        for row in result.skipped[:20]
+    ]
     if len(result.skipped) > 20:
-        lines.append(f"… and {len(result.skipped) - 20} more lines skipped.")
+        more = len(result.skipped) - 20
+        lines.append(
+            ngettext(
+                "… and {count} more line skipped.", "… and {count} more lines skipped.", more
+            ).format(count=number(more))
+        )
     return "\n".join(lines)
 
 
 def _member_line(standing: MemberStanding) -> str:
     member = standing.member
     state = f" ({escape(member.state)})" if member.state else ""
-    mark = " · _withdrew_" if standing.standing is Standing.WITHDRAWN else ""
-    reach = "" if member.user_ids else " · _no Slack contact_"
+    mark = " · " + _("_withdrew_") if standing.standing is Standing.WITHDRAWN else ""
+    reach = "" if member.user_ids else " · " + _("_no Slack contact_")
     return f"• {escape(member.name)}{state}{mark}{reach}"
 
 

@@ -7,9 +7,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.rules.language import gettext as _
+from bot.rules.language import ngettext, number
+from bot.rules.places import NO_STATE
 from bot.rules.tally import LetterTally
 from bot.rules.timing import clock, day, time_left
-from bot.rules.wording import noun_for, plural
 from bot.slack.blocks.home import HOME_REVIEW_ACTION
 from bot.slack.blocks.replies import CHART_FAILED
 from bot.slack.blocks.roster import CHASE_MEMBERS_ACTION
@@ -57,23 +59,36 @@ def tally_message(
     blocks = fitted(
         groups,
         before=[
-            {"type": "header", "text": plain(f"Daily tally · {day(now, zone)}")},
+            {"type": "header", "text": plain(_("Daily tally · {day}").format(day=day(now, zone)))},
             *([_open_in_home(home_link)] if home_link else []),
         ],
         more=lambda more: {
             "type": "context",
-            "elements": [mrkdwn(f"…and {more} more letters; `/letter list` shows them all.")],
+            "elements": [
+                mrkdwn(
+                    ngettext(
+                        "…and {count} more letter; `/letter list` shows them all.",
+                        "…and {count} more letters; `/letter list` shows them all.",
+                        more,
+                    ).format(count=number(more))
+                )
+            ],
         },
     )
     summary = "; ".join(f"{escape(t.letter.title)}: {_count(t)}" for t in tallies)
-    return {"text": truncate(f"Daily tally. {summary}", NOTIFICATION_TEXT_MAX), "blocks": blocks}
+    text = _("Daily tally. {summary}").format(summary=summary)
+    return {"text": truncate(text, NOTIFICATION_TEXT_MAX), "blocks": blocks}
 
 
 def _open_in_home(link: str) -> Block:
     return {
         "type": "context",
         "elements": [
-            mrkdwn(f":house: <{link}|Open in Home>: every letter you run, with its buttons")
+            mrkdwn(
+                _(":house: <{link}|Open in Home>: every letter you run, with its buttons").format(
+                    link=link
+                )
+            )
         ],
     }
 
@@ -87,46 +102,76 @@ def _letter_blocks(
     letter = tally.letter
     head = [
         f"*#{letter.id} · {escape(letter.title)}*",
-        f"{_count(tally, bold=True)}{_change(tally)} · closes {clock(letter.deadline, zone)} "
-        f"(in {time_left(letter.deadline, now=now)})",
+        _("{count}{change} · closes {deadline} (in {left})").format(
+            count=_count(tally, bold=True),
+            change=_change(tally),
+            deadline=clock(letter.deadline, zone),
+            left=time_left(letter.deadline, now=now),
+        ),
     ]
     sections = ["\n".join(head)]
     if tally.new_signers:
-        sections.append(f"*New ({len(tally.new_signers)}):* {_names(tally.new_signers)}")
+        sections.append(
+            _("*New ({count}):* {names}").format(
+                count=number(len(tally.new_signers)), names=_names(tally.new_signers)
+            )
+        )
     if tally.reach is not None:
         sections.append(_missing(tally))
-    verified = f", *{tally.verified}* verified" if tally.verified is not None else ""
     details = [
+        mrkdwn(_signer_kinds(tally)),
         mrkdwn(
-            f"*{tally.organizations}* {noun_for(tally.organizations, 'organization')}{verified} · "
-            f"*{tally.individuals}* {noun_for(tally.individuals, 'individual')}"
+            _("By state: {states}").format(states=_states(tally))
+            if tally.count
+            else _("By state: nobody yet")
         ),
-        mrkdwn("By state: " + _states(tally) if tally.count else "By state: nobody yet"),
     ]
     if tally.web:
         details.append(
             mrkdwn(
-                f":globe_with_meridians: *{tally.web}* signed on the public page, "
-                "confirmed by email"
+                ngettext(
+                    ":globe_with_meridians: *{count}* signed on the public page, "
+                    "confirmed by email",
+                    ":globe_with_meridians: *{count}* signed on the public page, "
+                    "confirmed by email",
+                    tally.web,
+                ).format(count=number(tally.web))
             )
         )
     if tally.held:
-        people = "person's sign-ons wait" if tally.held == 1 else "people's sign-ons wait"
-        details.append(mrkdwn(f":raised_hand: *{tally.held}* {people} for your approval"))
-    if tally.waiting:
-        organizations = "organization waits" if tally.waiting == 1 else "organizations wait"
         details.append(
-            mrkdwn(f":hourglass: *{tally.waiting}* {organizations} to be verified, not counted")
+            mrkdwn(
+                ngettext(
+                    ":raised_hand: *{count}* person's sign-ons wait for your approval",
+                    ":raised_hand: *{count}* people's sign-ons wait for your approval",
+                    tally.held,
+                ).format(count=number(tally.held))
+            )
+        )
+    if tally.waiting:
+        details.append(
+            mrkdwn(
+                ngettext(
+                    ":hourglass: *{count}* organization waits to be verified, not counted",
+                    ":hourglass: *{count}* organizations wait to be verified, not counted",
+                    tally.waiting,
+                ).format(count=number(tally.waiting))
+            )
         )
     if tally.unconfirmed:
         details.append(
             mrkdwn(
-                f":memo: *{tally.unconfirmed}* signed an earlier version of the text and "
-                "haven't said they still sign it"
+                ngettext(
+                    ":memo: *{count}* signed an earlier version of the text and "
+                    "hasn't said they still sign it",
+                    ":memo: *{count}* signed an earlier version of the text and "
+                    "haven't said they still sign it",
+                    tally.unconfirmed,
+                ).format(count=number(tally.unconfirmed))
             )
         )
     if chart_failed:
-        details.append(mrkdwn(CHART_FAILED))
+        details.append(mrkdwn(_(CHART_FAILED)))
     blocks: list[Block] = [
         *({"type": "section", "text": mrkdwn(text)} for text in sections),
         {"type": "context", "elements": details},
@@ -135,6 +180,21 @@ def _letter_blocks(
     if buttons:
         blocks.append({"type": "actions", "elements": buttons})
     return blocks
+
+
+def _signer_kinds(tally: LetterTally) -> str:
+    """'*118* organizations, *40* verified · *12* individuals'."""
+    organizations = ngettext(
+        "*{count}* organization", "*{count}* organizations", tally.organizations
+    ).format(count=number(tally.organizations))
+    if tally.verified is not None:
+        organizations += ngettext(
+            ", *{count}* verified", ", *{count}* verified", tally.verified
+        ).format(count=number(tally.verified))
+    individuals = ngettext(
+        "*{count}* individual", "*{count}* individuals", tally.individuals
+    ).format(count=number(tally.individuals))
+    return f"{organizations} · {individuals}"
 
 
 def _count(tally: LetterTally, *, bold: bool = False) -> str:
@@ -148,9 +208,9 @@ def _change(tally: LetterTally) -> str:
     if tally.change is None:
         return ""
     if tally.change == 0:
-        return " (no change)"
+        return " (" + _("no change") + ")"
     sign = "+" if tally.change > 0 else "-"
-    return f" ({sign}{abs(tally.change)})"
+    return f" ({sign}{number(abs(tally.change))})"
 
 
 def _names(names: Sequence[str]) -> str:
@@ -159,7 +219,7 @@ def _names(names: Sequence[str]) -> str:
         [escape(name) for name in names],
         limit=NAMES_TEXT_MAX,
         most=NAMES_SHOWN,
-        more=lambda n: f" +{n} more",
+        more=lambda n: _(" +{count} more").format(count=number(n)),
     )
 
 
@@ -168,16 +228,27 @@ def _missing(tally: LetterTally) -> str:
     those that may have signed under another name, for an organizer to judge."""
     reach = tally.reach
     assert reach is not None
-    of = f"*{len(reach.signed)} of {reach.members}* {noun_for(reach.members, 'member')}"
-    lines = [f":busts_in_silhouette: {of} signed"]
+    signed = ngettext(
+        ":busts_in_silhouette: *{signed} of {members}* member signed",
+        ":busts_in_silhouette: *{signed} of {members}* members signed",
+        reach.members,
+    ).format(signed=number(len(reach.signed)), members=number(reach.members))
+    lines = [signed]
     if reach.missing:
         names = _names([s.member.name for s in reach.missing])
-        lines[0] += f". *Not yet ({len(reach.missing)}):* {names}"
+        lines[0] += ". " + _("*Not yet ({count}):* {names}").format(
+            count=number(len(reach.missing)), names=names
+        )
     if reach.possible:
         names = _names([s.member.name for s in reach.possible])
         lines.append(
-            f"{plural(len(reach.possible), 'member')} may have signed under another name: "
-            f"{names} (`/letter missing {tally.letter.id}`)"
+            ngettext(
+                "{count} member may have signed under another name: {names} "
+                "(`/letter missing {letter}`)",
+                "{count} members may have signed under another name: {names} "
+                "(`/letter missing {letter}`)",
+                len(reach.possible),
+            ).format(count=number(len(reach.possible)), names=names, letter=tally.letter.id)
         )
     return "\n".join(lines)
 
@@ -189,10 +260,12 @@ def _buttons(tally: LetterTally) -> list[Block]:
     waiting = tally.pending_reviews + tally.held + tally.waiting
     if waiting:
         label = (
-            f"Review {plural(waiting, 'possible duplicate')}"
+            ngettext(
+                "Review {count} possible duplicate", "Review {count} possible duplicates", waiting
+            )
             if waiting == tally.pending_reviews
-            else f"Review {waiting} waiting"
-        )
+            else ngettext("Review {count} waiting", "Review {count} waiting", waiting)
+        ).format(count=number(waiting))
         buttons.append(
             {
                 "type": "button",
@@ -203,11 +276,16 @@ def _buttons(tally: LetterTally) -> list[Block]:
             }
         )
     if tally.reach is not None and tally.reach.missing:
+        missing = len(tally.reach.missing)
         buttons.append(
             {
                 "type": "button",
                 "action_id": CHASE_MEMBERS_ACTION,
-                "text": plain(f"Chase {plural(len(tally.reach.missing), 'member')}"),
+                "text": plain(
+                    ngettext("Chase {count} member", "Chase {count} members", missing).format(
+                        count=number(missing)
+                    )
+                ),
                 "value": letter_id,
             }
         )
@@ -216,9 +294,14 @@ def _buttons(tally: LetterTally) -> list[Block]:
 
 def _states(tally: LetterTally) -> str:
     return joined(
-        [f"{escape(state)} {n}" for state, n in tally.by_state],
+        [
+            f"{escape(_(NO_STATE) if state == NO_STATE else state)} {number(n)}"
+            for state, n in tally.by_state
+        ],
         limit=STATES_TEXT_MAX,
         most=STATES_SHOWN,
         separator=" · ",
-        more=lambda n: f" · {n} more places",
+        more=lambda n: ngettext(" · {count} more place", " · {count} more places", n).format(
+            count=number(n)
+        ),
     )
