@@ -86,10 +86,11 @@ bench: $(VENV)/.dev-installed catalogs
 LOCALES := bot/locales
 messages: $(VENV)/.app-installed
 	$(BIN)/pybabel --quiet extract -F babel.cfg -k N_ --add-comments=Translators: \
-		--add-location=file --sort-output --no-wrap --project=Undersigned \
+		--add-location=file --sort-output --no-wrap --project=Undersigned --version=0.1.0 \
+		--copyright-holder="the Undersigned contributors" \
 		-o $(LOCALES)/messages.pot bot handlers
 	$(BIN)/pybabel --quiet update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages \
-		--no-wrap --update-header-comment
+		--no-wrap --ignore-obsolete
 
 ## catalogs: compile each language's messages.po for the bot to read (built here, by
 ## every command that runs the bot or its tests, never committed)

@@ -10,7 +10,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_bolt.listener.async_listener import AsyncListener
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -257,19 +260,48 @@ def build_app(services: Services) -> AsyncApp:
         context["imports"] = services.imports
         context["people"] = services.people
         context["home"] = services.home
-        # Whoever acts is answered in their language, all the way through.
+        # Whoever acts is answered in their language (`speak_to_each_reader`).
         language = Language.ENGLISH
         if context.user_id:
-            language = await services.people.language(context.user_id, now=datetime.now(UTC))
+            language = await services.people.language_at_once(
+                context.user_id, now=datetime.now(UTC)
+            )
         context["language"] = language
-        with speaking(language):
-            await next()
+        await next()
 
     answer_when_acked(app)
+    speak_to_each_reader(app)
     app.middleware(provide_services)
     app.error(apologize)
     handlers.register(app)
     return app
+
+
+def speak_to_each_reader(app: AsyncApp) -> None:
+    """Run each listener, and its error handler, in the language of whoever acted
+    (`context["language"]`, found by the services' middleware). Bolt runs listeners
+    after the middleware chain has returned, not inside its `next()`: the language is
+    set around the listener runner, and the tasks it starts inherit it."""
+    runner = app.listener_runner
+    run = runner.run
+
+    async def run_in_their_language(
+        request: AsyncBoltRequest,
+        response: BoltResponse,
+        listener_name: str,
+        listener: AsyncListener,
+        starting_time: float | None = None,
+    ) -> BoltResponse | None:
+        with speaking(request.context.get("language") or Language.ENGLISH):
+            return await run(
+                request=request,
+                response=response,
+                listener_name=listener_name,
+                listener=listener,
+                starting_time=starting_time,
+            )
+
+    runner.run = run_in_their_language  # type: ignore[method-assign]
 
 
 async def apologize(

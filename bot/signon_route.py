@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -31,6 +32,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.acks import SignalledAck
 from bot.app import Services, apologize
+from bot.rules.language import speaking
 from handlers.signons import signon_command
 
 logger = logging.getLogger(__name__)
@@ -71,6 +73,9 @@ class SignonRoute:
         workspace = services.workspaces.find(extract_team_id(command))
         ack = SignalledAck()
         respond = AsyncRespond(response_url=command.get("response_url"))
+        # As the app's middleware and `speak_to_each_reader` would: in their language.
+        user = command.get("user_id") or ""
+        language = await services.people.language_at_once(user, now=datetime.now(UTC))
 
         async def listen() -> None:
             try:
@@ -81,12 +86,14 @@ class SignonRoute:
                     workspace=workspace,
                     signons=services.signons,
                     entries=services.entries,
+                    people=services.people,
                 )
             except Exception as error:
                 context = AsyncBoltContext(workspace=workspace, home=services.home)
                 await apologize(error, command, services.client, respond, context)
 
-        listening = asyncio.ensure_future(listen())
+        with speaking(language):
+            listening = asyncio.ensure_future(listen())
         either: list[asyncio.Future[Any]] = [listening, ack.given]
         try:
             await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)

@@ -48,9 +48,11 @@ def form_values(
     leads: list[str] | None = None,
     goal: str | None = None,
     reminders: str = "7d,3d,1d,3h",
+    spanish: tuple[str, str, str] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """view.state.values as Slack sends them for the new-letter form (the reminders as
-    the form shows them until someone changes them)."""
+    the form shows them until someone changes them); `spanish` is the letter's (title,
+    addressee, text) in Spanish, each may be empty."""
     values: dict[str, dict[str, Any]] = {
         Field.TITLE: {Field.TITLE: {"type": "plain_text_input", "value": title}},
         Field.ADDRESSEE: {Field.ADDRESSEE: {"type": "plain_text_input", "value": addressee}},
@@ -72,6 +74,13 @@ def form_values(
     }
     if body is not None:
         values[Field.BODY] = {Field.BODY: {"type": "plain_text_input", "value": body}}
+    if spanish is not None:
+        for field, value in zip(
+            (Field.SPANISH_TITLE, Field.SPANISH_ADDRESSEE, Field.SPANISH_BODY),
+            spanish,
+            strict=True,
+        ):
+            values[field] = {field: {"type": "plain_text_input", "value": value}}
     return values
 
 

@@ -6,10 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from bot.rules.wording import noun_for, plural
-
 ROOT = Path(__file__).resolve().parent.parent
 # What people read: Slack's builders, the pages and their words, files and emails, and
 # the app's own names in Slack.
@@ -44,20 +40,3 @@ def test_no_surface_uses_a_retired_phrasing() -> None:
         if old in path.read_text(encoding="utf-8")
     ]
     assert found == []
-
-
-@pytest.mark.parametrize(
-    ("count", "noun", "said"),
-    [
-        (0, "signer", "0 signers"),
-        (1, "signer", "1 signer"),
-        (2, "possible duplicate", "2 possible duplicates"),
-        (21, "organization", "21 organizations"),
-        (1, "person", "1 person"),
-        (3, "person", "3 people"),
-        (1_204, "entry", "1,204 entries"),
-    ],
-)
-def test_a_number_and_its_noun_agree(count: int, noun: str, said: str) -> None:
-    assert plural(count, noun) == said
-    assert noun_for(count, noun) == said.split(" ", 1)[1]

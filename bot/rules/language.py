@@ -47,8 +47,15 @@ class Language(StrEnum):
         """Its name in itself, as a language link shows it: "Español"."""
         return _OWN_NAMES[self]
 
+    @property
+    def read_it_in(self) -> str:
+        """A link to a text in this language, said in it for whoever reads that
+        language, whatever the page around it speaks: "Leer en español"."""
+        return _READ_IT_IN[self]
+
 
 _OWN_NAMES = {Language.ENGLISH: "English", Language.SPANISH: "Español"}
+_READ_IT_IN = {Language.ENGLISH: "Read it in English", Language.SPANISH: "Leer en español"}
 
 # What someone may type to choose one (`/signon idioma español`), lowercased, without
 # accents: each language's own name, its code, and its name in the other language.
@@ -136,6 +143,12 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     """The form of a phrase about `count` things the reader's language uses for that
     number (Spanish's CLDR rules: one, many and other), still to be formatted."""
     return _catalog(current()).ngettext(singular, plural, count)
+
+
+def pgettext(context: str, message: str) -> str:
+    """`message` in the reader's language, as said in `context` (one English word that
+    is two in Spanish: a person's "Title", cargo, and a letter's, título)."""
+    return _catalog(current()).pgettext(context, message)
 
 
 def N_(message: str) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.rules.language import Language
+from bot.rules.language import N_, Language
 from bot.rules.schedule import DeliveryProblem
 
 
@@ -89,12 +89,13 @@ class ListFormat(StrEnum):
         return _FORMAT_LABELS[self]
 
 
+# Said where they are shown (`_(format.label)`).
 _FORMAT_LABELS = {
-    ListFormat.NAMES: "Names only",
-    ListFormat.CITY_STATE: "Name, City, ST",
-    ListFormat.STATE: "Name (ST)",
-    ListFormat.BY_STATE: "Grouped by state",
-    ListFormat.BY_TYPE: "National, state and local groups",
+    ListFormat.NAMES: N_("Names only"),
+    ListFormat.CITY_STATE: N_("Name, City, ST"),
+    ListFormat.STATE: N_("Name (ST)"),
+    ListFormat.BY_STATE: N_("Grouped by state"),
+    ListFormat.BY_TYPE: N_("National, state and local groups"),
 }
 
 

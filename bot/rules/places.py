@@ -7,6 +7,8 @@ organizations, however alike the rest of the name is.
 
 from __future__ import annotations
 
+from bot.rules.language import N_
+
 US_STATES = frozenset(
     """
     alabama alaska arizona arkansas california colorado connecticut delaware florida georgia
@@ -124,7 +126,7 @@ _MISSING_NAMES = {
 }
 _NAME_OF = STATE_NAMES | _MISSING_NAMES
 _CODE_OF = {name: code for code, name in _NAME_OF.items()}
-NO_STATE = "no state given"
+NO_STATE = N_("no state given")  # said where shown
 
 
 def state_label(state: str | None) -> str:

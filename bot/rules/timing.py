@@ -20,9 +20,9 @@ from dateparser.date import DateDataParser
 
 from bot.rules.language import day as day_in_language
 from bot.rules.language import moment as moment_in_language
+from bot.rules.language import ngettext, number
 from bot.rules.limits import DEADLINE_MAX_AHEAD
 from bot.rules.schedule import Plan
-from bot.rules.wording import plural
 
 DEFAULT_REMINDERS = "7d,3d,1d,3h"
 # A reminder further out than this is a typo, not a plan.
@@ -177,10 +177,13 @@ def time_left(deadline: datetime, *, now: datetime) -> str:
     """'3 days', '5 hours', '20 minutes': the time to the deadline, rounded for reading."""
     seconds = (deadline - now).total_seconds()
     if seconds >= 23.5 * 3600:
-        return plural(round(seconds / 86_400), "day")
+        days = round(seconds / 86_400)
+        return ngettext("{count} day", "{count} days", days).format(count=number(days))
     if seconds >= 59.5 * 60:
-        return plural(round(seconds / 3600), "hour")
-    return plural(max(1, round(seconds / 60)), "minute")
+        hours = round(seconds / 3600)
+        return ngettext("{count} hour", "{count} hours", hours).format(count=number(hours))
+    minutes = max(1, round(seconds / 60))
+    return ngettext("{count} minute", "{count} minutes", minutes).format(count=number(minutes))
 
 
 def parse_deadline(text: str, *, now: datetime, zone: ZoneInfo) -> datetime:
@@ -244,9 +247,9 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 def _weekday_named(text: str) -> int | None:
     """The weekday `text` names ("fri", "Friday"), Monday being 0; None if none."""
     for word in re.findall(r"[a-z]+", text.lower()):
-        for number, name in enumerate(_WEEKDAYS):
+        for weekday, name in enumerate(_WEEKDAYS):
             if word == name or word == name[:3]:
-                return number
+                return weekday
     return None
 
 

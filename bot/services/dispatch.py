@@ -13,9 +13,11 @@ never sends the lead the text again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from datetime import datetime, time, timedelta
 from time import monotonic
 from typing import Any
@@ -145,12 +147,9 @@ class Dispatcher:
     async def _deliver(self, workspace: Workspace, delivery: Delivery, now: datetime) -> None:
         queue = self._store.deliveries
         try:
-            # A DM speaks its reader's language; a channel's post is everyone's, and an
-            # email speaks the language of the page it is about (its sender sees to it).
-            language = Language.ENGLISH
-            if delivery.to_person:
-                language = await self._people.language(delivery.target, now=now)
-            with speaking(language):
+            # A channel's post is everyone's, in English; each DM is said in its
+            # reader's language where it is sent (`_speaking_to`), once it is sure to be.
+            with speaking(Language.ENGLISH):
                 outcome = await self._send(workspace, delivery, now)
         except SlackApiError as error:
             code = slack_error(error)
@@ -242,7 +241,7 @@ class Dispatcher:
         if delivery.kind is JobKind.DUPLICATES:
             return await self._tell_duplicates(workspace, letter, delivery, now)
         if delivery.kind is JobKind.NEW_VERSION:
-            return await self._tell_new_version(workspace, letter, delivery)
+            return await self._tell_new_version(workspace, letter, delivery, now)
         if delivery.kind is JobKind.VERIFY:
             found = await self._standings_of(letter.id)
             outcome, withdrawn = await self._questions.look(letter, found, now=now)
@@ -272,7 +271,8 @@ class Dispatcher:
                 style=letter.list_style,
                 pages=self._pages,
             )
-            await send_closing_list(workspace.slack, user=delivery.target, export=export)
+            async with self._speaking_to(delivery.target, now):
+                await send_closing_list(workspace.slack, user=delivery.target, export=export)
             return Sent()
         post = next((p for p in letter.posts if p.channel_id == delivery.target), None)
         if post is None or post.ts is None:
@@ -351,21 +351,22 @@ class Dispatcher:
             verification = await verification_of(
                 self._store, self._people, letter.id, entries, found, now=now
             )
-            await send_duplicates_notice(
-                workspace.slack,
-                user=lead,
-                letter=letter,
-                pairs=pairs,
-                holds=holds,
-                verification=verification,
-                waiting=waiting,
-            )
+            async with self._speaking_to(lead, now):
+                await send_duplicates_notice(
+                    workspace.slack,
+                    user=lead,
+                    letter=letter,
+                    pairs=pairs,
+                    holds=holds,
+                    verification=verification,
+                    waiting=waiting,
+                )
             # Marked before the next of theirs is weighed.
             await self._mark_sent(delivery, now, snapshot=None)
             return Sent(marked=True)
 
     async def _tell_new_version(
-        self, workspace: Workspace, letter: Letter, delivery: Delivery
+        self, workspace: Workspace, letter: Letter, delivery: Delivery, now: datetime
     ) -> Sent | Skipped:
         if delivery.version != letter.version:
             return Skipped("a later version followed; its notice tells of both")
@@ -384,14 +385,15 @@ class Dispatcher:
             return Skipped("they have kept their signature or withdrawn since")
         since = min(agreed[entry.id] for entry in entries)
         versions = {v.version: v for v in await self._store.letters.versions(letter.id)}
-        await send_version_notice(
-            workspace.slack,
-            user=user,
-            letter=letter,
-            since=since,
-            changes=changes(versions[since], versions[letter.version]),
-            entries=entries,
-        )
+        async with self._speaking_to(user, now):
+            await send_version_notice(
+                workspace.slack,
+                user=user,
+                letter=letter,
+                since=since,
+                changes=changes(versions[since], versions[letter.version]),
+                entries=entries,
+            )
         return Sent()
 
     async def _chase(
@@ -429,19 +431,27 @@ class Dispatcher:
         entries = await self._store.entries.search(letter.id)
         state = next((member.state for member in theirs if member.state), None)
         reader = (await self._people.zones([user], now=now, default=workspace.zone))[user]
-        await send_chase(
-            workspace.slack,
-            user=user,
-            letter=letter,
-            members=theirs,
-            count=await self._store.signatures.count(letter.id),
-            from_their_state=signed_from_state(entries, state),
-            now=now,
-            zone=workspace.zone,
-            reader=reader,
-            public_url=self._pages.letter_url(letter),
-        )
+        async with self._speaking_to(user, now):
+            await send_chase(
+                workspace.slack,
+                user=user,
+                letter=letter,
+                members=theirs,
+                count=await self._store.signatures.count(letter.id),
+                from_their_state=signed_from_state(entries, state),
+                now=now,
+                zone=workspace.zone,
+                reader=reader,
+                public_url=self._pages.letter_url(letter),
+            )
         return Sent()
+
+    @contextlib.asynccontextmanager
+    async def _speaking_to(self, user: str, now: datetime) -> AsyncIterator[None]:
+        """Say what is sent inside in `user`'s language: asked only once a DM is sure to
+        go out (a chase to someone who has signed since costs no lookup)."""
+        with speaking(await self._people.language(user, now=now)):
+            yield
 
     async def _standings_of(self, letter_id: int) -> list[MemberStanding]:
         """Where the letter's roster members stand, shared by the sends of one pass."""

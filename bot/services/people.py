@@ -116,11 +116,14 @@ class People:
         finally:
             self._learning = None
 
-    async def _ask_all(self, users: list[str], *, now: datetime) -> dict[str, Person]:
-        """Ask Slack about each of `users` and keep what it says."""
+    async def _ask_all(
+        self, users: list[str], *, now: datetime, spent: bool = False
+    ) -> dict[str, Person]:
+        """Ask Slack about each of `users` and keep what it says (`spent`: their calls
+        are counted against the budget already)."""
         fresh = [
             person
-            for person in await asyncio.gather(*(self._ask(user) for user in users))
+            for person in await asyncio.gather(*(self._ask(user, spent=spent) for user in users))
             if person is not None
         ]
         await self._store.people.save(fresh, now=now)
@@ -145,16 +148,41 @@ class People:
 
     async def languages(self, user_ids: Iterable[str], *, now: datetime) -> dict[str, Language]:
         """The language to answer each of `user_ids` in: the one they chose, else their
-        Slack locale's (Spanish for any `es-*`), else English."""
+        Slack locale's (Spanish for any `es-*`), else English. Slack is asked only about
+        someone never seen: a language, unlike a name, seldom changes, and what was kept
+        of it is refreshed whenever their name is."""
         wanted = [user for user in user_ids if user]
         chosen = await self._store.people.chosen_languages(wanted)
         unchosen = [user for user in wanted if user not in chosen]
-        known = await self.known(unchosen, now=now) if unchosen else {}
-        return {user: chosen.get(user) or _language_of(known.get(user)) for user in wanted}
+        kept = {
+            user: person for user, (person, _) in (await self._store.people.get(unchosen)).items()
+        }
+        unseen = [user for user in unchosen if user not in kept]
+        if unseen:
+            kept.update(await self.known(unseen, now=now))
+        return {user: chosen.get(user) or _language_of(kept.get(user)) for user in wanted}
 
     async def language(self, user_id: str, *, now: datetime) -> Language:
         """The language to answer `user_id` in (see `languages`)."""
         return (await self.languages([user_id], now=now)).get(user_id, Language.ENGLISH)
+
+    async def language_at_once(self, user_id: str, *, now: datetime) -> Language:
+        """The language to answer `user_id` in now, while Slack waits for the answer
+        (see `languages`): Slack is asked about someone never seen only if its rate
+        tier has room at once. Else they are learned in the background, and meanwhile
+        answered in English: a burst of new signers never waits out a rate window
+        before its acks."""
+        chosen = await self._store.people.chosen_languages([user_id])
+        if user_id in chosen:
+            return chosen[user_id]
+        kept = (await self._store.people.get([user_id])).get(user_id)
+        person = kept[0] if kept is not None else None
+        if kept is None and is_slack_user(user_id) and not self._failed_lately(user_id):
+            if self._workspaces is not None and self._budget.spend_now():
+                person = (await self._ask_all([user_id], now=now, spent=True)).get(user_id, person)
+            else:
+                self.learn([user_id])
+        return _language_of(person)
 
     async def choose_language(
         self, user_id: str, language: Language | None, *, now: datetime
@@ -164,13 +192,13 @@ class People:
         await self._store.people.choose_language(user_id, language, now=now)
         return await self.language(user_id, now=now)
 
-    async def _ask(self, user: str) -> Person | None:
+    async def _ask(self, user: str, *, spent: bool = False) -> Person | None:
         """users.info for one person; someone Slack doesn't know is kept as nameless, so
         they aren't asked about again for a day. A timezone Python doesn't know is
         dropped, so the person's tally keeps TIMEZONE."""
         assert self._workspaces is not None
         async with self._asking:
-            if not await self._budget.spend(unless=self._stopping):
+            if not spent and not await self._budget.spend(unless=self._stopping):
                 return None  # stopping: asked about when next needed
             try:
                 person = await read_person(self._workspaces.find().slack, user) or Person(

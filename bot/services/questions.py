@@ -8,9 +8,10 @@ know), and the notice of a No to the letter's leads and the entry's signer
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.mail.smtp import Mailer, compose
+from bot.rules.language import Language, speaking
 from bot.rules.letters import Letter
 from bot.rules.roster import MemberStanding
 from bot.rules.schedule import Delivery, Sent, Skipped
@@ -148,12 +149,15 @@ class Questions:
         if question.by_email:
             if self._mailer is None or self._links is None:
                 return Skipped("no SMTP_URL to email the contact with", failed=True)
-            mail = question_mail(asked, answer_url=self._links.answer(question.id))
+            # Whose language we don't know: English, with a line in Spanish.
+            with speaking(Language.ENGLISH):
+                mail = question_mail(asked, answer_url=self._links.answer(question.id))
             await self._mailer.send(
                 compose(to=question.asked, subject=mail.subject, text=mail.text, html=mail.html)
             )
         else:
-            await send_question(workspace.slack, user=question.asked, asked=asked)
+            with speaking(await self._people.language(question.asked, now=now)):
+                await send_question(workspace.slack, user=question.asked, asked=asked)
         return Sent()
 
     async def tell_disowned(self, workspace: Workspace, delivery: Delivery) -> Sent | Skipped:
@@ -180,17 +184,19 @@ class Questions:
         to = delivery.target.removeprefix(SIGNER_PREFIX)
         if to.startswith(MAIL_PREFIX):
             return await self._mail_disowned(int(to.removeprefix(MAIL_PREFIX)), disowned)
-        await send_disowned(workspace.slack, user=to, disowned=disowned, signer=to_signer)
+        with speaking(await self._people.language(to, now=datetime.now(UTC))):
+            await send_disowned(workspace.slack, user=to, disowned=disowned, signer=to_signer)
         return Sent()
 
     async def _mail_disowned(self, web_signon_id: int, disowned: Disowned) -> Sent | Skipped:
-        """Tell a web signer, at the email they confirmed."""
+        """Tell a web signer, at the email they confirmed, in their page's language."""
         web_signon = await self._store.web_signons.get(web_signon_id)
         if web_signon is None:
             return Skipped("the sign-on is gone")
         if self._mailer is None:
             return Skipped("no SMTP_URL to email the signer with", failed=True)
-        mail = disowned_mail(disowned)
+        with speaking(web_signon.language):
+            mail = disowned_mail(disowned)
         await self._mailer.send(
             compose(to=web_signon.email, subject=mail.subject, text=mail.text, html=mail.html)
         )

@@ -12,6 +12,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.rules.files import Attachment, Chart
+from bot.rules.language import speaking
 from bot.rules.letters import LetterStatus
 from bot.rules.roster import MemberStanding
 from bot.rules.schedule import Delivery, Sent, Skipped
@@ -127,15 +128,16 @@ class Tallies:
             )
             for letter in led
         }
-        await send_tally(
-            workspace.slack,
-            user=user,
-            tallies=tallies,
-            now=now,
-            zone=zone,
-            charts_failed={letter_id for letter_id, chart in charts.items() if chart.failed},
-            home_link=await self._link(workspace),
-        )
+        with speaking(await self._people.language(user, now=now)):
+            await send_tally(
+                workspace.slack,
+                user=user,
+                tallies=tallies,
+                now=now,
+                zone=zone,
+                charts_failed={letter_id for letter_id, chart in charts.items() if chart.failed},
+                home_link=await self._link(workspace),
+            )
         sent = snapshot(tallies, signers)
         queue = self._store.deliveries
         if not await queue.mark_text_sent(delivery, owner=owner, now=now, snapshot=sent):

@@ -30,6 +30,19 @@ class CallBudget:
         self._made: deque[float] = deque()
         self._turn = asyncio.Lock()
 
+    def spend_now(self) -> bool:
+        """Count one more call if it fits in the window now, without waiting (nor going
+        ahead of those waiting): whether it did."""
+        if self._turn.locked():
+            return False
+        now = time.monotonic()
+        while self._made and self._made[0] <= now - self._window:
+            self._made.popleft()
+        if len(self._made) >= self._calls:
+            return False
+        self._made.append(now)
+        return True
+
     async def spend(self, *, unless: asyncio.Event | None = None) -> bool:
         """Wait until one more call fits in the window, and count it. With `unless`, stop
         waiting once it is set (a process stopping): then nothing is counted, and the

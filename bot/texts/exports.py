@@ -17,11 +17,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.rules.files import Attachment, Chart
+from bot.rules.language import Language, ngettext, number, speaking
+from bot.rules.language import gettext as _
 from bot.rules.letters import DEFAULT_STYLE, Letter, LetterVersion, ListStyle
 from bot.rules.roster import MemberStanding, Standing
 from bot.rules.signons import Contact, Signer, SignerChange, SignerKind
 from bot.rules.verification import UNVERIFIED, Verified, verified_organizations
-from bot.rules.wording import plural
 from bot.texts.lists import alphabetical, closing_word, sections, states_of
 from bot.texts.lists import as_text as sections_text
 from bot.texts.word import letter_docx
@@ -111,6 +112,10 @@ class Export:
 
 NO_EXTRAS = Extras()
 
+# The files are the coalition's publication, in its letter's own language whoever asks
+# for them (the JSON's headline is read by scripts).
+PUBLISHED_IN = Language.ENGLISH
+
 # The per-contact CSV's columns: one row per person who signed.
 CONTACT_COLUMNS = (
     "contact_name",
@@ -146,7 +151,11 @@ def headline(signers: Sequence[Signer], *, unverified: int | None = None) -> str
     """The sentence for the press release, with what may still make it smaller: the
     organizations not yet verified (with a roster to verify them by), and the possible
     duplicates."""
-    flag = f", {unverified:,} not yet verified" if unverified else ""
+    flag = ""
+    if unverified:
+        flag = ngettext(
+            ", {count} not yet verified", ", {count} not yet verified", unverified
+        ).format(count=number(unverified))
     return f"{makeup(signers)}{flag}{caveat(signers)}."
 
 
@@ -155,18 +164,34 @@ def makeup(signers: Sequence[Signer]) -> str:
     organizations = sum(1 for signer in signers if signer.kind is SignerKind.ORGANIZATION)
     individuals = len(signers) - organizations
     states = states_of(signers)
-    where = f" from {plural(states, 'state')}" if states else ""
-    parts = [plural(organizations, "organization") + where]
+    said = ngettext("{count} organization", "{count} organizations", organizations).format(
+        count=number(organizations)
+    )
+    if states:
+        said += ngettext(" from {count} state", " from {count} states", states).format(
+            count=number(states)
+        )
+    parts = [said]
     if individuals:
-        parts.append(plural(individuals, "individual"))
-    return f"Signed by {' and '.join(parts)}"
+        parts.append(
+            ngettext("{count} individual", "{count} individuals", individuals).format(
+                count=number(individuals)
+            )
+        )
+    return _("Signed by {signers}").format(signers=_(" and ").join(parts))
 
 
 def caveat(signers: Sequence[Signer]) -> str:
     """ ", with 2 possible duplicates still to review" while pairs wait: a count quoted
     before they are decided may be too high, and nothing merges them on its own."""
     waiting = len(pending_pairs(signers))
-    return f", with {plural(waiting, 'possible duplicate')} still to review" if waiting else ""
+    if not waiting:
+        return ""
+    return ngettext(
+        ", with {count} possible duplicate still to review",
+        ", with {count} possible duplicates still to review",
+        waiting,
+    ).format(count=number(waiting))
 
 
 def pending_pairs(signers: Sequence[Signer]) -> list[tuple[str, str]]:
@@ -358,6 +383,19 @@ def render(
     extras: Extras = NO_EXTRAS,
     style: ListStyle = DEFAULT_STYLE,
 ) -> str | bytes:
+    with speaking(PUBLISHED_IN):
+        return _render(export_format, letter, signers, versions, extras=extras, style=style)
+
+
+def _render(
+    export_format: ExportFormat,
+    letter: Letter,
+    signers: Sequence[Signer],
+    versions: Sequence[LetterVersion],
+    *,
+    extras: Extras,
+    style: ListStyle,
+) -> str | bytes:
     if export_format is ExportFormat.DOCX:
         return document(letter, signers, extras=extras, style=style)
     if export_format is ExportFormat.TEXT:
@@ -406,6 +444,18 @@ def export_files(
     """The list, the document, the CSVs and the JSON. One with nothing in it (no list
     or document before anyone is listed, no contacts CSV without contacts) is empty:
     Slack refuses an empty file, so it isn't sent."""
+    with speaking(PUBLISHED_IN):
+        return _files(letter, signers, versions, extras=extras, style=style)
+
+
+def _files(
+    letter: Letter,
+    signers: Sequence[Signer],
+    versions: Sequence[LetterVersion],
+    *,
+    extras: Extras,
+    style: ListStyle,
+) -> list[Attachment]:
     stem = f"letter-{letter.id}-signers"
     listed = pasteable(letter, signers, extras=extras, style=style)
     has_contacts = any(s.contacts for s in signers)

@@ -15,13 +15,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.rules.dedupe import person_key
+from bot.rules.language import N_, ngettext, number
+from bot.rules.language import gettext as _
 from bot.rules.letters import DEFAULT_STYLE, ListFormat, ListStyle
 from bot.rules.places import ALL_STATE_CODES, NO_STATE, state_label, state_name
 from bot.rules.signons import Signer, SignerKind
 
-DEFAULT_CLOSING = "Sincerely,"
-INDIVIDUALS_HEADING = "Individuals (affiliations for identification purposes only)"
-OTHER_TYPES_HEADING = "Other organizations"
+# Said in the reader's language where they are used.
+DEFAULT_CLOSING = N_("Sincerely,")
+INDIVIDUALS_HEADING = N_("Individuals (affiliations for identification purposes only)")
+OTHER_TYPES_HEADING = N_("Other organizations")
 # The words a letter signs off with, on a line of their own ("Respectfully submitted,").
 _CLOSING = re.compile(
     r"(sincerely|signed|respectfully|respectfully submitted|respectfully yours|yours truly|"
@@ -45,7 +48,7 @@ def closing_word(body: str, style: ListStyle = DEFAULT_STYLE) -> str:
         return style.closing.strip()
     found = [line.strip() for line in body.splitlines() if _signs_off(line)]
     if not found:
-        return DEFAULT_CLOSING
+        return _(DEFAULT_CLOSING)
     word = _plain(found[-1]).strip().strip("*_ ").rstrip(".:")
     return word if word.endswith(",") else f"{word},"
 
@@ -77,11 +80,15 @@ def sections(
     grouped = organizations if style.individuals_apart else listed
     found = _grouped(grouped, style.format, types or {})
     if style.individuals_apart and individuals:
-        found.append(Section(INDIVIDUALS_HEADING, tuple(map(_individual_line, individuals))))
+        found.append(Section(_(INDIVIDUALS_HEADING), tuple(map(_individual_line, individuals))))
     unlisted = len(signers) - len(listed)
     if unlisted:
-        noun = "signer" if unlisted == 1 else "signers"
-        found.append(Section(None, (f"…and {unlisted} {noun} who asked not to be listed.",)))
+        said = ngettext(
+            "…and {count} signer who asked not to be listed.",
+            "…and {count} signers who asked not to be listed.",
+            unlisted,
+        )
+        found.append(Section(None, (said.format(count=number(unlisted)),)))
     return [section for section in found if section.lines]
 
 
@@ -163,7 +170,7 @@ def _individual_line(signer: Signer) -> str:
 def _state_name(label: str) -> str:
     """'NY' → 'New York'; a place that isn't a state as typed; none → 'No state given'."""
     if label == NO_STATE:
-        return "No state given"
+        return _("No state given")
     return state_name(label) or label
 
 
@@ -173,10 +180,20 @@ def _type_order(kind: str) -> tuple[int, str]:
     return (_TYPE_ORDER.index(kind) if kind in _TYPE_ORDER else len(_TYPE_ORDER), kind)
 
 
+_TYPE_HEADINGS = {
+    "national": N_("National organizations"),
+    "regional": N_("Regional organizations"),
+    "state": N_("State organizations"),
+    "local": N_("Local organizations"),
+}
+
+
 def _type_heading(kind: str) -> str:
     if not kind:
-        return OTHER_TYPES_HEADING
-    return f"{kind[:1].upper()}{kind[1:]} organizations"
+        return _(OTHER_TYPES_HEADING)
+    if kind in _TYPE_HEADINGS:
+        return _(_TYPE_HEADINGS[kind])
+    return _("{type} organizations").format(type=f"{kind[:1].upper()}{kind[1:]}")
 
 
 def _plain(line: str) -> str:
