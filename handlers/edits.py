@@ -3,13 +3,14 @@ make a message (or its attached file) a letter's new text, or its Spanish text."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.rules.forms import Field, TranslationValues
+from bot.rules.language import N_
 from bot.rules.language import gettext as _
 from bot.rules.problems import FieldProblem, FormErrors, Issue
 from bot.services.drafts import Drafts
@@ -63,7 +64,9 @@ async def edit(
         workspace, rest, user=command["user_id"], channel=command["channel_id"]
     )
     form = build_edit_form(letter=letter, web_signons=letters.web_signons)
-    await open_view(workspace.slack, trigger_id=command["trigger_id"], view=form, what="edit form")
+    await open_view(
+        workspace.slack, trigger_id=command["trigger_id"], view=form, what=N_("edit form")
+    )
 
 
 async def edit_form_submitted(
@@ -76,25 +79,15 @@ async def edit_form_submitted(
 ) -> None:
     """Save the changes and show what the letter's schedule is now; then update its posts
     (after answering, which Slack wants within three seconds)."""
-    edited = await checked(
+    user = body["user"]["id"]
+    await _saved(
         ack,
-        lambda: edits.edit(
-            workspace, read_edit_form(view), user=body["user"]["id"], now=datetime.now(UTC)
-        ),
-        shown=lambda text: problem_view(text, title=_("Edit letter")),
+        workspace,
+        letters,
+        lambda: edits.edit(workspace, read_edit_form(view), user=user, now=datetime.now(UTC)),
+        user=user,
+        title=_("Edit letter"),
     )
-    if edited is None:
-        return
-    report = edited_report(
-        edited.letter,
-        zone=workspace.zone,
-        new_version=edited.letter.version != edited.before.version,
-    )
-    await ack(
-        response_action="update",
-        view=problem_view(_with_prompts(report, edited), title=_("Edit letter")),
-    )
-    await _refresh(workspace, letters, edited, user=body["user"]["id"])
 
 
 async def text_update_submitted(
@@ -123,20 +116,15 @@ async def text_update_submitted(
 
     # The text is checked against the letter's limits only now: its problems are the
     # form's as a whole, which has no field for the text.
-    edited = await checked(
+    await _saved(
         ack,
+        workspace,
+        letters,
         update,
-        shown=lambda text: problem_view(text, title=_("Update a letter's text")),
+        user=user,
+        title=_("Update a letter's text"),
         whole_form=True,
     )
-    if edited is None:
-        return
-    report = edited_report(edited.letter, zone=workspace.zone, new_version=True)
-    await ack(
-        response_action="update",
-        view=problem_view(_with_prompts(report, edited), title=_("Update a letter's text")),
-    )
-    await _refresh(workspace, letters, edited, user=user)
 
 
 async def translation_submitted(
@@ -162,20 +150,9 @@ async def translation_submitted(
         values = TranslationValues(title=title, addressee=addressee, body=text)
         return await edits.translate(workspace, letter_id, values, user=user, now=datetime.now(UTC))
 
-    edited = await checked(
-        ack,
-        translate,
-        shown=lambda text: problem_view(text, title=_("Add a translation")),
-        whole_form=True,
+    await _saved(
+        ack, workspace, letters, translate, user=user, title=_("Add a translation"), whole_form=True
     )
-    if edited is None:
-        return
-    report = edited_report(edited.letter, zone=workspace.zone)
-    await ack(
-        response_action="update",
-        view=problem_view(_with_prompts(report, edited), title=_("Add a translation")),
-    )
-    await _refresh(workspace, letters, edited, user=user)
 
 
 async def update_text(
@@ -225,7 +202,7 @@ async def _from_message(
         workspace.slack,
         trigger_id=shortcut["trigger_id"],
         view=reading_view(title),
-        what="letter form",
+        what=N_("letter form"),
     )
     channel = shortcut["channel"]["id"]
 
@@ -238,6 +215,35 @@ async def _from_message(
         return build(draft=draft, letters=editable, chosen=chosen)
 
     await in_place_of_reading(workspace, opened, form, title=title)
+
+
+async def _saved(
+    ack: AsyncAck,
+    workspace: Workspace,
+    letters: Letters,
+    change: Callable[[], Awaitable[Edited]],
+    *,
+    user: str,
+    title: str,
+    whole_form: bool = False,
+) -> None:
+    """Make a form's `change`, and answer the form with what it did (or its problems,
+    at their fields or, `whole_form`, for the form as a whole); then the letter's posts
+    follow, after the answer Slack wants within three seconds."""
+    edited = await checked(
+        ack, change, shown=lambda text: problem_view(text, title=title), whole_form=whole_form
+    )
+    if edited is None:
+        return
+    report = edited_report(
+        edited.letter,
+        zone=workspace.zone,
+        new_version=edited.letter.version != edited.before.version,
+    )
+    await ack(
+        response_action="update", view=problem_view(_with_prompts(report, edited), title=title)
+    )
+    await _refresh(workspace, letters, edited, user=user)
 
 
 def _with_prompts(report: str, edited: Edited) -> str:

@@ -275,5 +275,6 @@ async def test_a_half_spanish_drive(
     async with bot.visitor("203.0.113.90", accept_language="es") as reader:
         listed = await reader.get(f"{path}/signers")
         assert all(name in shown(listed) for name in organizations)
+        assert "Firmada por 7 organizaciones de 1 estado." in shown(listed)
         assert english_in(shown(listed)) == []
     assert fake.rejected == []

@@ -94,9 +94,10 @@ def check_new_letter(
 
 def check_translation(values: TranslationValues, *, letter: Letter) -> LetterText:
     """The letter's Spanish text from a message, with its title and addressee (empty:
-    the letter's own), or FormErrors."""
+    those of the Spanish text it had, else the letter's own), or FormErrors."""
     errors: Problems = {}
-    spanish = _spanish(values, title=letter.title, addressee=letter.addressee, errors=errors)
+    had = letter.text_in(Language.SPANISH)
+    spanish = _spanish(values, title=had.title, addressee=had.addressee, errors=errors)
     if spanish is None:
         errors[Field.SPANISH_BODY] = FieldProblem(Issue.MISSING)
     if errors:

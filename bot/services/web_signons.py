@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot.rules.language import current
+from bot.rules.language import Language, current
 from bot.rules.letters import Letter, LetterStatus
 from bot.rules.problems import LetterGone, NothingToWithdraw, SignOnsClosed
 from bot.rules.public_page import PublicPages
@@ -119,7 +119,7 @@ class WebSignOns:
         self.pages = links.pages
         self._mail_planned = mail_planned
         self.limits = RateLimits(store)
-        self._headlines: dict[int, tuple[float, str]] = {}
+        self._headlines: dict[tuple[int, Language], tuple[float, str]] = {}
 
     @property
     def keys(self) -> WebKeys:
@@ -141,15 +141,21 @@ class WebSignOns:
 
     async def headline(self, letter: Letter) -> str:
         """The letter's count as its pages show it: the export's headline, with its
-        caveat. Reused for HEADLINE_CACHE_SECONDS: a busy page is read by many at once,
-        and a count a second old is as true to them."""
-        cached = self._headlines.get(letter.id)
+        caveat, in the reader's language. Reused for HEADLINE_CACHE_SECONDS: a busy page
+        is read by many at once, and a count a second old is as true to them."""
+        key = (letter.id, current())
+        cached = self._headlines.get(key)
         clock = time.monotonic()
         if cached is not None and clock - cached[0] < HEADLINE_CACHE_SECONDS:
             return cached[1]
         said = headline(await self._store.signatures.signers(letter.id))
-        self._headlines[letter.id] = (clock, said)
+        self._headlines[key] = (clock, said)
         return said
+
+    def _forget_headlines(self, letter_id: int) -> None:
+        """The letter's count changed: its headline is said anew, in every language."""
+        for language in Language:
+            self._headlines.pop((letter_id, language), None)
 
     async def public_signers(self, letter: Letter) -> list[Signer]:
         """The entries the public list is made of: those not waiting for an organizer to
@@ -244,7 +250,7 @@ class WebSignOns:
             in_review=bool(recorded.possible_duplicates or recorded.possible_unlisted),
             now=now,
         )
-        self._headlines.pop(letter.id, None)
+        self._forget_headlines(letter.id)
         return confirmed, letter
 
     def links(self, web_signon: WebSignOn) -> tuple[str, str]:
@@ -286,7 +292,7 @@ class WebSignOns:
             None, own.letter, own.entry.signer.id, submission, now=now
         )
         await self._store.web_signons.correct(own.web_signon.id, submission)
-        self._headlines.pop(own.letter.id, None)
+        self._forget_headlines(own.letter.id)
         return corrected
 
     async def withdraw(self, token: str, *, now: datetime) -> list[str]:
@@ -299,7 +305,7 @@ class WebSignOns:
         withdrawn = await self._signons.withdraw(
             own.letter, user=account, now=now, only=[own.entry.signer.id]
         )
-        self._headlines.pop(own.letter.id, None)
+        self._forget_headlines(own.letter.id)
         return withdrawn
 
     async def _entry_of(self, web_signon: WebSignOn, letter: Letter) -> OwnEntry | None:

@@ -160,6 +160,31 @@ async def test_add_a_translation_makes_a_message_the_letters_spanish_text(
     assert translation.of_version == letter.version == 1
 
 
+async def test_a_new_spanish_text_by_message_keeps_the_spanish_title_it_had(
+    slack: SlackDriver, fake_slack: FakeSlack, store: Store
+) -> None:
+    """Replacing the Spanish text from a message, its title and addressee left empty,
+    keeps the Spanish title and addressee the letter had."""
+    coalition(fake_slack)
+    await post_letter(slack, fake_slack, spanish=SPANISH)
+    updated = len(fake_slack.calls_to("views.update"))
+    await slack.message_shortcut(
+        "add_translation",
+        {"text": "Estimado Secretario:\n\nActúe hoy."},
+        user=LEAD,
+        channel="CCOALITION",
+    )
+    await fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.update")) > updated)
+    form = latest_view(fake_slack)
+    reply = await slack.submit_view(form, as_submitted(form), user=LEAD)
+    assert reply.json()["response_action"] == "update"
+    (letter,) = await store.letters.all()
+    translation = letter.translation(Language.SPANISH)
+    assert translation is not None
+    assert (translation.text.title, translation.text.addressee) == SPANISH[:2]
+    assert "Actúe hoy." in translation.text.body
+
+
 async def test_a_letter_with_both_texts_counts_each_signer_once(
     slack: SlackDriver, fake_slack: FakeSlack, store: Store
 ) -> None:

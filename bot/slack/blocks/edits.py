@@ -12,10 +12,6 @@ from bot.rules.language import Language
 from bot.rules.language import gettext as _
 from bot.rules.letter_text import editable_text
 from bot.rules.letters import Letter, LetterText, WhoCounts
-from bot.rules.limits import (
-    ADDRESSEE_MAX,
-    TITLE_MAX,
-)
 from bot.rules.timing import format_reminders
 from bot.slack.blocks.letter_form import (
     addressee_input,
@@ -32,8 +28,8 @@ from bot.slack.blocks.letter_form import (
     read_web_signons,
     read_who_counts,
     reminders_input,
+    spanish_heading_inputs,
     spanish_inputs,
-    text_input,
     title_input,
     web_signons_input,
     who_counts_input,
@@ -169,20 +165,7 @@ def build_translation_form(
 ) -> dict[str, Any]:
     """Which letter the message's text is the Spanish text of, with its title and
     addressee in Spanish (each may be left for the letter's own)."""
-    title = text_input(
-        Field.SPANISH_TITLE,
-        _("Title in Spanish"),
-        TITLE_MAX,
-        placeholder=_("Leave empty to keep the letter's title"),
-    )
-    addressee = text_input(
-        Field.SPANISH_ADDRESSEE,
-        _("Addressed to, in Spanish"),
-        ADDRESSEE_MAX,
-        placeholder=_("Leave empty to keep the letter's addressee"),
-    )
-    for block in (title, addressee):
-        block["optional"] = True
+    title, addressee = spanish_heading_inputs(None, above=False)
     return {
         "type": "modal",
         "callback_id": TRANSLATION_CALLBACK_ID,

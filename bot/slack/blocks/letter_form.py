@@ -110,20 +110,7 @@ def spanish_inputs(spanish: LetterText | None) -> list[dict[str, Any]]:
     English (in Slack and on the web), signed as the same letter. Filled with `spanish`
     when it has one; a text the form can't give back unchanged (links, formatting, too
     long) is changed by message instead."""
-    title = text_input(
-        Field.SPANISH_TITLE,
-        _("Title in Spanish"),
-        TITLE_MAX,
-        placeholder=_("Leave empty to keep the title above"),
-    )
-    addressee = text_input(
-        Field.SPANISH_ADDRESSEE,
-        _("Addressed to, in Spanish"),
-        ADDRESSEE_MAX,
-        placeholder=_("Leave empty to keep the addressee above"),
-    )
-    for block in (title, addressee):
-        block["optional"] = True
+    title, addressee = spanish_heading_inputs(spanish, above=True)
     intro = {
         "type": "context",
         "elements": [
@@ -161,10 +148,35 @@ def spanish_inputs(spanish: LetterText | None) -> list[dict[str, Any]]:
         )
         if shown:
             initial(body, shown)
+    return [intro, title, addressee, body]
+
+
+def spanish_heading_inputs(
+    spanish: LetterText | None, *, above: bool
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The letter's title and addressee in Spanish, filled with `spanish`'s; each may be
+    left empty for the letter's own, given `above` in the same form or not."""
+    if above:
+        keep_title = _("Leave empty to keep the title above")
+        keep_addressee = _("Leave empty to keep the addressee above")
+    else:
+        keep_title = _("Leave empty to keep the letter's title")
+        keep_addressee = _("Leave empty to keep the letter's addressee")
+    title = text_input(
+        Field.SPANISH_TITLE, _("Title in Spanish"), TITLE_MAX, placeholder=keep_title
+    )
+    addressee = text_input(
+        Field.SPANISH_ADDRESSEE,
+        _("Addressed to, in Spanish"),
+        ADDRESSEE_MAX,
+        placeholder=keep_addressee,
+    )
+    for block in (title, addressee):
+        block["optional"] = True
     if spanish is not None:
         initial(title, spanish.title)
         initial(addressee, spanish.addressee)
-    return [intro, title, addressee, body]
+    return title, addressee
 
 
 def read_spanish(values: dict[str, Any]) -> TranslationValues | None:
