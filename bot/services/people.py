@@ -44,6 +44,9 @@ RETRY_SECONDS = 300.0
 # its burst: a letter's announcement brings its signers all at once, and looking up
 # the first ninety together would take turns from recording their sign-ons.
 LEARNING_PAUSE_SECONDS = LOOKUPS_AT_ONCE * TIER_WINDOW_SECONDS / TIER_4_CALLS
+# Every request asks its reader's language: a process answers from what it found within
+# this long, so a choice made through another replica reaches this one within it.
+LANGUAGE_KEPT_SECONDS = 60.0
 
 
 class People:
@@ -58,6 +61,12 @@ class People:
         self._asking = asyncio.Semaphore(LOOKUPS_AT_ONCE)
         self._budget = CallBudget(calls=TIER_4_CALLS)
         self._failed: dict[str, float] = {}
+        # Everyone known and their language, as `language_at_once` answers from it
+        # (read at `_kept_at`), and those never seen being asked about together now.
+        self._kept: dict[str, tuple[Language | None, str | None]] = {}
+        self._kept_at: float | None = None
+        self._looking: dict[str, asyncio.Future[Language]] = {}
+        self._looking_up: asyncio.Future[None] | None = None
         self._to_learn: set[str] = set()
         self._learning: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
@@ -127,6 +136,9 @@ class People:
             if person is not None
         ]
         await self._store.people.save(fresh, now=now)
+        for person in fresh:
+            chosen, _ = self._kept.get(person.user_id, (None, None))
+            self._kept[person.user_id] = (chosen, person.locale)
         return {person.user_id: person for person in fresh}
 
     def _failed_lately(self, user: str) -> bool:
@@ -152,15 +164,20 @@ class People:
         someone never seen: a language, unlike a name, seldom changes, and what was kept
         of it is refreshed whenever their name is."""
         wanted = [user for user in user_ids if user]
-        chosen = await self._store.people.chosen_languages(wanted)
-        unchosen = [user for user in wanted if user not in chosen]
-        kept = {
-            user: person for user, (person, _) in (await self._store.people.get(unchosen)).items()
-        }
-        unseen = [user for user in unchosen if user not in kept]
+        chosen, kept = await self._kept_languages(wanted)
+        unseen = [user for user in wanted if user not in chosen and user not in kept]
         if unseen:
             kept.update(await self.known(unseen, now=now))
         return {user: chosen.get(user) or _language_of(kept.get(user)) for user in wanted}
+
+    async def _kept_languages(
+        self, users: list[str]
+    ) -> tuple[dict[str, Language], dict[str, Person]]:
+        """What is kept of `users`: the languages chosen, and what Slack said of the rest."""
+        chosen = await self._store.people.chosen_languages(users)
+        unchosen = [user for user in users if user not in chosen]
+        kept = await self._store.people.get(unchosen)
+        return chosen, {user: person for user, (person, _) in kept.items()}
 
     async def language(self, user_id: str, *, now: datetime) -> Language:
         """The language to answer `user_id` in (see `languages`)."""
@@ -168,21 +185,49 @@ class People:
 
     async def language_at_once(self, user_id: str, *, now: datetime) -> Language:
         """The language to answer `user_id` in now, while Slack waits for the answer
-        (see `languages`): Slack is asked about someone never seen only if its rate
-        tier has room at once. Else they are learned in the background, and meanwhile
-        answered in English: a burst of new signers never waits out a rate window
-        before its acks."""
-        chosen = await self._store.people.chosen_languages([user_id])
-        if user_id in chosen:
-            return chosen[user_id]
-        kept = (await self._store.people.get([user_id])).get(user_id)
-        person = kept[0] if kept is not None else None
-        if kept is None and is_slack_user(user_id) and not self._failed_lately(user_id):
-            if self._workspaces is not None and self._budget.spend_now():
-                person = (await self._ask_all([user_id], now=now, spent=True)).get(user_id, person)
-            else:
-                self.learn([user_id])
-        return _language_of(person)
+        (see `languages`), without a read of the database: from what this process keeps
+        of everyone known, read again at most every LANGUAGE_KEPT_SECONDS (a choice
+        made through another replica reaches this one within that). Slack is asked about
+        someone never seen only if its rate tier has room at once; else they are learned
+        in the background, and meanwhile answered in English: a burst of new signers
+        never waits out a rate window before its acks."""
+        kept = (await self._languages_kept()).get(user_id)
+        if kept is not None:
+            chosen, locale = kept
+            return chosen or of_locale(locale)
+        # Those never seen, asked about together (a burst of sign-ons): one call each,
+        # kept in one write, once this turn of the loop's requests have asked.
+        found = self._looking.get(user_id)
+        if found is None:
+            found = asyncio.get_running_loop().create_future()
+            self._looking[user_id] = found
+            if self._looking_up is None:
+                self._looking_up = asyncio.ensure_future(self._look_up(now=now))
+        return await asyncio.shield(found)
+
+    async def _languages_kept(self) -> dict[str, tuple[Language | None, str | None]]:
+        """Everyone known, with the language they chose and their Slack locale, read
+        again once it is old."""
+        if self._kept_at is None or time.monotonic() - self._kept_at >= LANGUAGE_KEPT_SECONDS:
+            self._kept_at = time.monotonic()
+            self._kept = await self._store.people.languages()
+        return self._kept
+
+    async def _look_up(self, *, now: datetime) -> None:
+        await asyncio.sleep(0)
+        looking, self._looking, self._looking_up = self._looking, {}, None
+        unseen = [user for user in looking if is_slack_user(user) and not self._failed_lately(user)]
+        may_ask = self._workspaces is not None
+        askable = [user for user in unseen if may_ask and self._budget.spend_now()]
+        found: dict[str, Person] = {}
+        try:
+            found = await self._ask_all(askable, now=now, spent=True) if askable else {}
+        except Exception:
+            logger.exception("Reading people's languages from Slack failed")
+        self.learn(user for user in unseen if user not in found)
+        for user, waiting in looking.items():
+            if not waiting.done():
+                waiting.set_result(_language_of(found.get(user)))
 
     async def choose_language(
         self, user_id: str, language: Language | None, *, now: datetime
@@ -190,6 +235,8 @@ class People:
         """Answer `user_id` in `language` from now on, whatever Slack says; None: in
         their Slack locale's again. The language they will be answered in."""
         await self._store.people.choose_language(user_id, language, now=now)
+        _, locale = self._kept.get(user_id, (None, None))
+        self._kept[user_id] = (language, locale)
         return await self.language(user_id, now=now)
 
     async def _ask(self, user: str, *, spent: bool = False) -> Person | None:

@@ -69,6 +69,22 @@ class PeopleRecords:
             )
             return {row.user_id: Language(row.language) for row in rows}
 
+    async def languages(self) -> dict[str, tuple[Language | None, str | None]]:
+        """Everyone known, with the language they chose (if any) and their Slack locale:
+        what a process keeps at hand to answer each request in its reader's language."""
+        async with self._reading() as conn:
+            locales = await conn.execute(sa.select(people.c.user_id, people.c.locale))
+            chosen = await conn.execute(
+                sa.select(language_choices.c.user_id, language_choices.c.language)
+            )
+            found: dict[str, tuple[Language | None, str | None]] = {
+                row.user_id: (None, row.locale) for row in locales
+            }
+            for row in chosen:
+                _, locale = found.get(row.user_id, (None, None))
+                found[row.user_id] = (Language(row.language), locale)
+            return found
+
     async def choose_language(
         self, user_id: str, language: Language | None, *, now: datetime
     ) -> None:
