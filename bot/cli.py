@@ -17,6 +17,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from bot.app import build_client, public_pages
 from bot.logs import configure_logging
+from bot.rules.language import CatalogMissing, check_catalogs
 from bot.rules.letters import ListFormat, ListStyle
 from bot.rules.problems import RosterUnreadable
 from bot.rules.roster import EmailLookup
@@ -99,6 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings.require_slack_credentials()
     except ConfigurationError as problem:
         print(problem.guide(), file=sys.stderr)
+        return 2
+    try:
+        check_catalogs()
+    except CatalogMissing as problem:
+        print(problem, file=sys.stderr)
         return 2
     configure_logging()
     return _run(serve(settings))

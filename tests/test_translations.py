@@ -15,9 +15,12 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
+from bot.rules import language
 from bot.rules.language import (
     LOCALES,
+    CatalogMissing,
     Language,
+    check_catalogs,
     current,
     gettext,
     named,
@@ -226,3 +229,17 @@ def test_outside_any_reader_it_is_english() -> None:
     assert gettext("Sign on") == "Sign on"
     with speaking(Language.SPANISH):
         assert gettext("Sign on") == "Firmar"
+
+
+def test_without_its_compiled_catalogs_the_bot_says_how_to_build_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkout whose catalogs were never compiled fails at start, naming the command
+    that compiles them, rather than answering Spanish readers in English."""
+    monkeypatch.setattr(language, "LOCALES", tmp_path)
+    language._catalog.cache_clear()
+    try:
+        with pytest.raises(CatalogMissing, match="make catalogs"):
+            check_catalogs()
+    finally:
+        language._catalog.cache_clear()

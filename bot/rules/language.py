@@ -156,11 +156,6 @@ def N_(message: str) -> str:
     return message
 
 
-def in_every_language(message: str) -> dict[Language, str]:
-    """`message` in each language, for what every reader matches against (a typed word)."""
-    return {language: _catalog(language).gettext(message) for language in Language}
-
-
 def number(count: int) -> str:
     """A whole number the reader's way: "1,204" in English, "1204" and "12.045" in Spanish."""
     return format_decimal(count, locale=current().value)
@@ -200,6 +195,7 @@ def _catalog(language: Language) -> gettext_module.NullTranslations:
 
 
 def check_catalogs() -> None:
-    """Fail at start, not at a reader's first message, if a catalog is missing."""
+    """Fail at start, not at a reader's first message, if a catalog is missing
+    (raises CatalogMissing, saying how to compile it)."""
     for language in Language:
         _catalog(language)
