@@ -173,17 +173,27 @@ def next_tally_time(after: datetime, *, at: time, zone: ZoneInfo) -> datetime:
     return fire.astimezone(UTC)
 
 
-def time_left(deadline: datetime, *, now: datetime) -> str:
-    """'3 days', '5 hours', '20 minutes': the time to the deadline, rounded for reading."""
+def time_to(deadline: datetime, *, now: datetime) -> tuple[str, int]:
+    """The time to the deadline, rounded for reading, as a unit and a number:
+    ('day', 3), ('hour', 5), ('minute', 20)."""
     seconds = (deadline - now).total_seconds()
     if seconds >= 23.5 * 3600:
-        days = round(seconds / 86_400)
-        return ngettext("{count} day", "{count} days", days).format(count=number(days))
+        return "day", round(seconds / 86_400)
     if seconds >= 59.5 * 60:
-        hours = round(seconds / 3600)
-        return ngettext("{count} hour", "{count} hours", hours).format(count=number(hours))
-    minutes = max(1, round(seconds / 60))
-    return ngettext("{count} minute", "{count} minutes", minutes).format(count=number(minutes))
+        return "hour", round(seconds / 3600)
+    return "minute", max(1, round(seconds / 60))
+
+
+def time_left(deadline: datetime, *, now: datetime) -> str:
+    """'3 days', '5 hours', '20 minutes': the time to the deadline, rounded for reading."""
+    unit, n = time_to(deadline, now=now)
+    if unit == "day":
+        phrase = ngettext("{count} day", "{count} days", n)
+    elif unit == "hour":
+        phrase = ngettext("{count} hour", "{count} hours", n)
+    else:
+        phrase = ngettext("{count} minute", "{count} minutes", n)
+    return phrase.format(count=number(n))
 
 
 def parse_deadline(text: str, *, now: datetime, zone: ZoneInfo) -> datetime:

@@ -22,7 +22,7 @@ from bot.rules.language import gettext as _
 from bot.rules.mrkdwn import ATOMIC, emphases
 from bot.rules.mrkdwn import escape as escape
 from bot.rules.mrkdwn import joined as joined_in_english
-from bot.rules.timing import clock
+from bot.rules.timing import clock, time_to
 
 # Block Kit's limits (Slack's Block Kit reference).
 SECTION_TEXT_MAX = 3000
@@ -107,19 +107,9 @@ def and_more(count: int) -> str:
     return ngettext(" and {count} more", " and {count} more", count).format(count=number(count))
 
 
-def _time_to(deadline: datetime, now: datetime) -> tuple[str, int]:
-    """The time to the deadline, rounded for reading: ('day', 3), ('hour', 5), ('minute', 20)."""
-    seconds = (deadline - now).total_seconds()
-    if seconds >= 23.5 * 3600:
-        return "day", round(seconds / 86_400)
-    if seconds >= 59.5 * 60:
-        return "hour", round(seconds / 3600)
-    return "minute", max(1, round(seconds / 60))
-
-
 def time_left_text(deadline: datetime, *, now: datetime) -> str:
     """'3 days left', '1 hour left', '20 minutes left'."""
-    unit, n = _time_to(deadline, now)
+    unit, n = time_to(deadline, now=now)
     if unit == "day":
         phrase = ngettext("{count} day left", "{count} days left", n)
     elif unit == "hour":
@@ -131,7 +121,7 @@ def time_left_text(deadline: datetime, *, now: datetime) -> str:
 
 def in_time_text(deadline: datetime, *, now: datetime) -> str:
     """'in 3 days', 'in 1 hour', 'in 20 minutes'."""
-    unit, n = _time_to(deadline, now)
+    unit, n = time_to(deadline, now=now)
     if unit == "day":
         phrase = ngettext("in {count} day", "in {count} days", n)
     elif unit == "hour":
